@@ -1,0 +1,136 @@
+//! The proxy's own refusals and failures, answered in Tencent's error envelope.
+//!
+//! The app then handles one shape for everything:
+//! `{"Response":{"Error":{"Code":…,"Message":…},"RequestId":…}}`. Codes made up by the proxy start
+//! with `TcbillProxy.` so they are never mistaken for Tencent's; Tencent's own error envelopes are not
+//! `ProxyError`s, they pass through unchanged.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProxyError {
+    /// The action is not one of the read-only billing actions the proxy forwards.
+    ActionNotAllowed(String),
+    /// An access token is configured and the request did not carry it.
+    Unauthorized,
+    /// A browser page from an origin that is neither allowed nor this server's own.
+    OriginNotAllowed(String),
+    /// A non-loopback `Host` while no access token is set (DNS rebinding defence).
+    HostNotAllowed(String),
+    BodyTooLarge {
+        limit_bytes: usize,
+    },
+    InvalidBody(String),
+    NotFound,
+    UpstreamUnreachable(String),
+    UpstreamTimeout,
+    /// The upstream answered with something that is not an API 3.0 envelope.
+    UpstreamInvalidResponse {
+        status: reqwest::StatusCode,
+    },
+}
+
+impl ProxyError {
+    pub fn from_transport(error: reqwest::Error) -> Self {
+        if error.is_timeout() {
+            Self::UpstreamTimeout
+        } else {
+            Self::UpstreamUnreachable(error.without_url().to_string())
+        }
+    }
+
+    /// Failures that another attempt may not repeat.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::UpstreamUnreachable(_) | Self::UpstreamTimeout => true,
+            Self::UpstreamInvalidResponse { status } => status.is_server_error(),
+            _ => false,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::ActionNotAllowed(_) => "TcbillProxy.ActionNotAllowed",
+            Self::Unauthorized => "TcbillProxy.Unauthorized",
+            Self::OriginNotAllowed(_) => "TcbillProxy.OriginNotAllowed",
+            Self::HostNotAllowed(_) => "TcbillProxy.HostNotAllowed",
+            Self::BodyTooLarge { .. } => "TcbillProxy.BodyTooLarge",
+            Self::InvalidBody(_) => "TcbillProxy.InvalidBody",
+            Self::NotFound => "TcbillProxy.NotFound",
+            Self::UpstreamUnreachable(_) => "TcbillProxy.UpstreamUnreachable",
+            Self::UpstreamTimeout => "TcbillProxy.UpstreamTimeout",
+            Self::UpstreamInvalidResponse { .. } => "TcbillProxy.UpstreamInvalidResponse",
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::ActionNotAllowed(_) | Self::OriginNotAllowed(_) | Self::HostNotAllowed(_) => {
+                StatusCode::FORBIDDEN
+            }
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::InvalidBody(_) => StatusCode::BAD_REQUEST,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::UpstreamUnreachable(_) | Self::UpstreamInvalidResponse { .. } => {
+                StatusCode::BAD_GATEWAY
+            }
+            Self::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            Self::ActionNotAllowed(action) => format!(
+                "action {action:?} is not forwarded: tcbill-proxy only forwards read-only billing actions (see GET /api/health)"
+            ),
+            Self::Unauthorized => {
+                "missing or wrong access token: send it as `Authorization: Bearer <token>` or `X-Tcbill-Token: <token>`".into()
+            }
+            Self::OriginNotAllowed(origin) => {
+                format!("origin {origin} is not allowed; start the proxy with --allow-origin {origin}")
+            }
+            Self::HostNotAllowed(host) => format!(
+                "Host {host} is not a loopback name; without --token the proxy only answers to localhost/127.0.0.1"
+            ),
+            Self::BodyTooLarge { limit_bytes } => format!("request body larger than {limit_bytes} bytes"),
+            Self::InvalidBody(reason) => format!("request body must be a JSON object: {reason}"),
+            Self::NotFound => "not found: the API is POST /api/{Action}".into(),
+            Self::UpstreamUnreachable(reason) => format!("billing API unreachable: {reason}"),
+            Self::UpstreamTimeout => "billing API did not answer in time".into(),
+            Self::UpstreamInvalidResponse { status } => {
+                format!("billing API answered HTTP {status} without a JSON Response envelope")
+            }
+        }
+    }
+}
+
+impl IntoResponse for ProxyError {
+    fn into_response(self) -> Response {
+        let body = json!({
+            "Response": {
+                "Error": { "Code": self.code(), "Message": self.message() },
+                "RequestId": local_request_id(),
+            }
+        });
+        (self.status(), Json(body)).into_response()
+    }
+}
+
+/// A RequestId for answers the proxy makes itself: unique per process run, never Tencent-shaped.
+pub(crate) fn local_request_id() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let now_millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_millis());
+    format!(
+        "tcbill-proxy-{now_millis}-{}",
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}

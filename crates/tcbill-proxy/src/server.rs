@@ -1,0 +1,240 @@
+//! The HTTP API the app calls, and the guards in front of it.
+//!
+//! Routes: `POST /api/{Action}` (forward one allowed billing action), `GET /api/health` (what this
+//! proxy forwards; also checks the token), and optionally the built app at `/`.
+//!
+//! Guards, outermost first: CORS answers preflights for `--allow-origin` origins only; the browser
+//! guard refuses pages from any other origin (except this server's own) and, when no access token is
+//! set, any `Host` that is not a loopback name, which defeats DNS rebinding; the token guard protects
+//! `/api/*` when a token is configured.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::allowlist::{self, ACTIONS};
+use crate::config::Config;
+use crate::credentials::Credentials;
+use crate::error::{local_request_id, ProxyError};
+use crate::ratelimit::RateLimiter;
+use crate::upstream::{error_code, is_loopback_host, UpstreamClient};
+
+/// The header the app may use instead of `Authorization: Bearer`.
+pub const TOKEN_HEADER: &str = "x-tcbill-token";
+
+struct AppState {
+    config: Config,
+    upstream: UpstreamClient,
+}
+
+/// The complete application: API, guards and (with `--serve-dist`) the static app.
+///
+/// # Errors
+/// The HTTP client's TLS backend could not be initialised.
+pub fn router(config: Config, credentials: Credentials) -> Result<Router, reqwest::Error> {
+    let upstream = UpstreamClient::new(
+        config.endpoint.clone(),
+        config.region.clone(),
+        credentials,
+        RateLimiter::new(ACTIONS),
+        config.retry,
+    )?;
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(
+            config
+                .allowed_origins
+                .iter()
+                .filter_map(|origin| HeaderValue::from_str(origin).ok()),
+        ))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            HeaderName::from_static(TOKEN_HEADER),
+        ])
+        .max_age(std::time::Duration::from_secs(600));
+    let serve_dist = config.serve_dist.clone();
+    let state = Arc::new(AppState { config, upstream });
+
+    let api = Router::new()
+        .route("/api/health", get(health))
+        .route("/api/{action}", post(forward))
+        .route("/api/{*rest}", any(|| async { ProxyError::NotFound }))
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
+    let app = match serve_dist {
+        Some(dir) => {
+            let index = ServeFile::new(dir.join("index.html"));
+            api.fallback_service(ServeDir::new(dir).fallback(index))
+        }
+        None => api.fallback(|| async { ProxyError::NotFound }),
+    };
+    Ok(app
+        .layer(middleware::from_fn_with_state(state.clone(), guard_browser))
+        .layer(cors)
+        .with_state(state))
+}
+
+/// `POST /api/{Action}`: the body is the action's JSON parameters, forwarded unchanged.
+async fn forward(
+    State(state): State<Arc<AppState>>,
+    Path(action_name): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ProxyError> {
+    let action =
+        allowlist::lookup(&action_name).ok_or(ProxyError::ActionNotAllowed(action_name))?;
+    let limit_bytes = state.config.max_body_bytes;
+    let declared_length = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<usize>().ok());
+    if declared_length.is_some_and(|length| length > limit_bytes) {
+        return Err(ProxyError::BodyTooLarge { limit_bytes });
+    }
+    let mut payload = axum::body::to_bytes(body, limit_bytes)
+        .await
+        .map_err(|_| ProxyError::BodyTooLarge { limit_bytes })?;
+    if payload.iter().all(u8::is_ascii_whitespace) {
+        payload = axum::body::Bytes::from_static(b"{}");
+    }
+    match serde_json::from_slice::<Value>(&payload) {
+        Ok(Value::Object(_)) => {}
+        Ok(_) => return Err(ProxyError::InvalidBody("not an object".into())),
+        Err(error) => return Err(ProxyError::InvalidBody(error.to_string())),
+    }
+
+    let started = Instant::now();
+    let reply = state.upstream.call(action, &payload).await;
+    let outcome = match &reply {
+        Ok(reply) => error_code(&reply.body).unwrap_or_else(|| "ok".into()),
+        Err(error) => error.code().into(),
+    };
+    eprintln!(
+        "tcbill-proxy: {} -> {outcome} in {} ms",
+        action.name,
+        started.elapsed().as_millis()
+    );
+    let reply = reply?;
+    Ok((
+        reply.status,
+        [(header::CONTENT_TYPE, "application/json")],
+        reply.body,
+    )
+        .into_response())
+}
+
+/// `GET /api/health`: the upstream and the forwarded actions with their rate limits.
+async fn health(State(state): State<Arc<AppState>>) -> Json<Value> {
+    let actions: Vec<Value> = ACTIONS
+        .iter()
+        .map(|action| json!({ "Action": action.name, "PerSecond": action.per_second }))
+        .collect();
+    Json(json!({
+        "Response": {
+            "Endpoint": state.upstream.endpoint().url().as_str(),
+            "Actions": actions,
+            "RequestId": local_request_id(),
+        }
+    }))
+}
+
+async fn require_token(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(expected) = &state.config.access_token {
+        let presented = presented_token(request.headers());
+        if !presented
+            .is_some_and(|token| constant_time_eq(token.as_bytes(), expected.expose().as_bytes()))
+        {
+            return ProxyError::Unauthorized.into_response();
+        }
+    }
+    next.run(request).await
+}
+
+fn presented_token(headers: &HeaderMap) -> Option<&str> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "));
+    bearer.or_else(|| {
+        headers
+            .get(TOKEN_HEADER)
+            .and_then(|value| value.to_str().ok())
+    })
+}
+
+/// Compares without an early exit, so response times do not reveal a token prefix.
+fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
+    left.len() == right.len()
+        && left
+            .iter()
+            .zip(right)
+            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+            == 0
+}
+
+async fn guard_browser(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    if state.config.access_token.is_none() && !is_loopback_host(host_name(host)) {
+        return ProxyError::HostNotAllowed(host.to_owned()).into_response();
+    }
+    if let Some(origin) = request.headers().get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or("").to_ascii_lowercase();
+        let same_origin = [format!("http://{host}"), format!("https://{host}")]
+            .iter()
+            .any(|own| own.eq_ignore_ascii_case(&origin));
+        if !same_origin && !state.config.allowed_origins.contains(&origin) {
+            return ProxyError::OriginNotAllowed(origin).into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// `127.0.0.1:8787` → `127.0.0.1`, `[::1]:8787` → `[::1]`, `localhost` → `localhost`.
+fn host_name(authority: &str) -> &str {
+    if authority.starts_with('[') {
+        return authority.split_inclusive(']').next().unwrap_or(authority);
+    }
+    authority.split(':').next().unwrap_or(authority)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names_drop_the_port() {
+        assert_eq!(host_name("127.0.0.1:8787"), "127.0.0.1");
+        assert_eq!(host_name("[::1]:8787"), "[::1]");
+        assert_eq!(host_name("localhost"), "localhost");
+        assert!(is_loopback_host(host_name("[::1]:1")));
+        assert!(!is_loopback_host(host_name("evil.example:8787")));
+    }
+
+    #[test]
+    fn tokens_compare_by_full_content() {
+        assert!(constant_time_eq(b"0123456789abcdef", b"0123456789abcdef"));
+        assert!(!constant_time_eq(b"0123456789abcdef", b"0123456789abcdeg"));
+        assert!(!constant_time_eq(b"0123456789abcdef", b"0123456789abcde"));
+    }
+}
