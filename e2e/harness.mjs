@@ -1,0 +1,74 @@
+// Shared set-up of the end-to-end tests: serve the release build (dist/) on loopback under a
+// sub-path, as a static host would, and drive Debian's Chromium with Playwright.
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const DIST = join(ROOT, 'dist');
+export const OUTPUT = join(ROOT, 'test-output');
+/** The app is served below a sub-path to prove that dist/ works from anywhere. */
+export const SUB_PATH = '/some/sub/path/';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.json': 'application/json',
+};
+
+/** Starts a static file server for dist/ on 127.0.0.1 with an ephemeral port. */
+export async function serveDist() {
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (!path.startsWith(SUB_PATH)) {
+      res.writeHead(404).end();
+      return;
+    }
+    const relative = normalize(path.slice(SUB_PATH.length) || 'index.html');
+    if (relative.startsWith('..')) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(join(DIST, relative));
+      res.writeHead(200, { 'content-type': TYPES[extname(relative)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}${SUB_PATH}`, close: () => server.close() };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** The visible cells (name, size, kind) of the file table, once no file is still being detected. */
+export async function fileRows(page, expectedCount) {
+  await page.waitForFunction(
+    (n) =>
+      document.querySelectorAll('.file-table tbody tr').length === n &&
+      document.querySelectorAll('.file-table .pending').length === 0,
+    expectedCount,
+  );
+  return page.$$eval('.file-table tbody tr', (rows) =>
+    rows.map((row) => [...row.querySelectorAll('td')].slice(0, 3).map((td) => td.textContent)),
+  );
+}

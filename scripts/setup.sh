@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Installs what tcbill needs to build and test, skipping whatever is already there.
+#
+#   scripts/setup.sh app    Rust wasm target, trunk, wasm-bindgen-cli, wasm-opt (to build and serve the app)
+#   scripts/setup.sh test   all of the above, plus Chromium, ChromeDriver and the npm dev dependencies
+#
+# Both README commands call this, so a fresh machine needs nothing installed by hand.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+TRUNK_VERSION=0.21.14
+what=${1:-test}
+
+say() { printf '[setup] %s\n' "$*"; }
+die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
+
+command -v cargo >/dev/null || die "cargo is missing: install Rust from rustup.rs (stable 1.95 or newer) and run again"
+
+apt_install() {
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    say "installing Debian packages: $*"
+    $sudo apt-get update -qq || die "apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null \
+        || die "apt-get install $* failed"
+}
+
+# Rust target for the browser.
+if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "wasm32-unknown-unknown target: present"
+else
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown || die "rustup target add wasm32-unknown-unknown failed"
+fi
+
+# Trunk: 0.21.14 is the newest that builds with rustc 1.95.
+if [ "$(trunk --version 2>/dev/null)" = "trunk $TRUNK_VERSION" ]; then
+    say "trunk $TRUNK_VERSION: present"
+else
+    say "installing trunk $TRUNK_VERSION (takes about 7 minutes on 2 cores)"
+    cargo install trunk --version "$TRUNK_VERSION" --locked || die "cargo install trunk failed"
+fi
+
+# wasm-bindgen-cli must equal the wasm-bindgen version in Cargo.lock, or the build's output is unreadable to it.
+bindgen_version=$(cargo pkgid wasm-bindgen | sed "s/.*@//") || die "cannot read the wasm-bindgen version from Cargo.lock"
+if [ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $bindgen_version" ]; then
+    say "wasm-bindgen-cli $bindgen_version: present"
+else
+    say "installing wasm-bindgen-cli $bindgen_version (about 3 minutes)"
+    # Without --locked: a locked dependency of the CLI is missing from the registry mirror.
+    cargo install wasm-bindgen-cli --version "$bindgen_version" --force || die "cargo install wasm-bindgen-cli failed"
+fi
+
+# wasm-opt shrinks release builds.
+missing=()
+command -v wasm-opt >/dev/null || missing+=(binaryen)
+if [ "$what" = test ]; then
+    command -v chromium >/dev/null || missing+=(chromium)
+    command -v chromedriver >/dev/null || missing+=(chromium-driver)
+    command -v node >/dev/null || missing+=(nodejs npm)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+    apt_install "${missing[@]}"
+else
+    say "Debian packages: present"
+fi
+
+if [ "$what" = test ]; then
+    # playwright-core drives the system Chromium; it never downloads a browser of its own.
+    if [ -f node_modules/.package-lock.json ] && cmp -s package-lock.json node_modules/.tcbill-installed-lock; then
+        say "npm dev dependencies: present"
+    else
+        say "installing npm dev dependencies from package-lock.json"
+        npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed"
+        cp package-lock.json node_modules/.tcbill-installed-lock
+    fi
+fi
+say "ready"

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# README command 2: run every test — native, wasm in headless Chromium, and end-to-end in Chromium.
+#
+# Installs what is missing first. Exits non-zero if any layer fails; each layer's summary lines are printed.
+set -uo pipefail
+
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+scripts/setup.sh test || exit 1
+
+failed=()
+layer() {
+    local name=$1; shift
+    printf '\n=== %s: %s\n' "$name" "$*"
+    "$@" || failed+=("$name")
+}
+
+# 1. Native tests of every crate except the web app (core, CLI, proxy).
+layer native cargo test --workspace --exclude tcbill-web
+
+# 2. The web app's wasm-only code, in headless Chromium (runner set in .cargo/config.toml).
+export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-120}
+layer wasm cargo test -p tcbill-web --target wasm32-unknown-unknown
+
+# 3. End to end: the release build as users get it, driven by Playwright in headless Chromium.
+layer build trunk build --offline --release
+if [[ ! " ${failed[*]} " =~ " build " ]]; then
+    layer e2e node --test --test-reporter=spec e2e/
+fi
+
+echo
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "FAILED layers: ${failed[*]}"
+    exit 1
+fi
+echo "all test layers passed"

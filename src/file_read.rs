@@ -1,0 +1,17 @@
+//! Reading bytes out of browser `Blob`s/`File`s without loading whole files.
+//!
+//! Files can be hundreds of megabytes, so callers ask for a byte range; the browser reads only
+//! that slice from disk.
+
+use js_sys::Uint8Array;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::Blob;
+
+/// Reads at most `len` bytes from the start of `blob`.
+pub async fn read_head(blob: &Blob, len: usize) -> Result<Vec<u8>, JsValue> {
+    let end = (len as f64).min(blob.size());
+    let slice = blob.slice_with_f64_and_f64(0.0, end)?;
+    let buffer = JsFuture::from(slice.array_buffer()).await?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
