@@ -16,7 +16,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -67,10 +67,11 @@ pub fn router(config: Config, credentials: Credentials) -> Result<Router, reqwes
     let state = Arc::new(AppState { config, upstream });
 
     let api = Router::new()
-        .route("/api/health", get(health))
-        .route("/api/{action}", post(forward))
-        .route("/api/{*rest}", any(|| async { ProxyError::NotFound }))
-        .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
+        .route("/health", get(health))
+        .route("/{action}", post(forward))
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_token))
+        .fallback(|| async { ProxyError::NotFound });
+    let api = Router::new().nest("/api", api);
     let app = match serve_dist {
         Some(dir) => {
             let index = ServeFile::new(dir.join("index.html"));
