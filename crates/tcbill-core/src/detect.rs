@@ -1,21 +1,99 @@
 //! Guessing what kind of billing export a file is, from its first bytes.
 //!
-//! Detection looks at content, never at the file name: users rename downloads.
+//! Detection looks at content, never at the file name: users rename downloads, and the console
+//! names deduction exports without an extension. Text is recognised by its header row, JSON by
+//! the fields of the API response, ZIP by its signature.
 
 use std::fmt;
+
+use crate::{json, text};
 
 /// How many leading bytes of a file [`detect_kind`] needs to decide.
 pub const SNIFF_LEN: usize = 64 * 1024;
 
+/// Which bill tier a bill-details file is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BillLevel {
+    /// L3 明细: one row per component.
+    L3,
+    /// L2 资源: one row per resource.
+    L2,
+}
+
+/// The billing API action that produced a JSON response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ApiAction {
+    DescribeDosageDetailByDate,
+    DescribeDosageCosDetailByDate,
+    DescribeDosageDetailList,
+    DescribeCostDetail,
+    DescribeBillDetail,
+    DescribeBillResourceSummary,
+    DescribeBillSummaryByProduct,
+    DescribeBillSummaryByPayMode,
+    DescribeBillSummaryByRegion,
+    DescribeBillSummaryByProject,
+    DescribeBillSummaryByTag,
+    DescribeCostSummaryByProduct,
+    /// `DescribeMeasureDeductionDetails` or `DescribeMeasureConsoleDeductionDetails`.
+    DescribeMeasureDeductionDetails,
+    DescribeMeasureDeductionDetailFlow,
+    /// CLB `DescribeModelRouterResourcePackageDeduction`.
+    DescribeModelRouterResourcePackageDeduction,
+    /// A response with `Response.Error`: the call failed.
+    Error,
+    /// A response tcbill has no schema for; its rows are passed through.
+    Other,
+}
+
+impl ApiAction {
+    /// A short label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            ApiAction::DescribeDosageDetailByDate => "API DescribeDosageDetailByDate (usage)",
+            ApiAction::DescribeDosageCosDetailByDate => "API DescribeDosageCosDetailByDate (COS usage)",
+            ApiAction::DescribeDosageDetailList => "API DescribeDosageDetailList (usage)",
+            ApiAction::DescribeCostDetail => "API DescribeCostDetail (cost details)",
+            ApiAction::DescribeBillDetail => "API DescribeBillDetail (bill details)",
+            ApiAction::DescribeBillResourceSummary => "API DescribeBillResourceSummary (resource bill)",
+            ApiAction::DescribeBillSummaryByProduct => "API DescribeBillSummaryByProduct",
+            ApiAction::DescribeBillSummaryByPayMode => "API DescribeBillSummaryByPayMode",
+            ApiAction::DescribeBillSummaryByRegion => "API DescribeBillSummaryByRegion",
+            ApiAction::DescribeBillSummaryByProject => "API DescribeBillSummaryByProject",
+            ApiAction::DescribeBillSummaryByTag => "API DescribeBillSummaryByTag",
+            ApiAction::DescribeCostSummaryByProduct => "API DescribeCostSummaryByProduct",
+            ApiAction::DescribeMeasureDeductionDetails => "API DescribeMeasureDeductionDetails (deduction details)",
+            ApiAction::DescribeMeasureDeductionDetailFlow => {
+                "API DescribeMeasureDeductionDetailFlow (deduction details)"
+            }
+            ApiAction::DescribeModelRouterResourcePackageDeduction => {
+                "API DescribeModelRouterResourcePackageDeduction (deduction details)"
+            }
+            ApiAction::Error => "API error response",
+            ApiAction::Other => "API response (other)",
+        }
+    }
+}
+
 /// The kinds of input tcbill recognises.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum InputKind {
-    /// A ZIP archive (a bill pack of CSVs, or an XLSX workbook).
-    Zip,
-    /// A JSON document (an API response).
-    Json,
-    /// Delimited text (CSV/TSV).
-    Csv,
+    /// 资源包抵扣明细 export.
+    DeductionDetails,
+    /// 资源包总览 export.
+    PackageOverview,
+    /// L3 明细 or L2 资源 bill, Chinese or English headers.
+    BillDetails(BillLevel),
+    /// 消耗明细 (consumption / cost details).
+    CostDetails,
+    /// 用量明细 report (time points per instance or domain).
+    UsageDetails,
+    /// A JSON response of a billing API action (envelope, bare, or an array of pages).
+    ApiResponse(ApiAction),
+    /// A ZIP of bill files (COS delivery, bill pack); each member is parsed on its own.
+    ZipPack,
+    /// An Excel workbook; the first sheet with a recognisable header is read.
+    Xlsx,
     /// Nothing tcbill can read.
     Unknown,
 }
@@ -24,9 +102,15 @@ impl InputKind {
     /// A short label for people.
     pub fn label(self) -> &'static str {
         match self {
-            InputKind::Zip => "ZIP archive",
-            InputKind::Json => "JSON",
-            InputKind::Csv => "CSV",
+            InputKind::DeductionDetails => "资源包抵扣明细 (deduction details)",
+            InputKind::PackageOverview => "资源包总览 (package overview)",
+            InputKind::BillDetails(BillLevel::L3) => "L3 明细账单 (bill details)",
+            InputKind::BillDetails(BillLevel::L2) => "L2 资源账单 (resource bill)",
+            InputKind::CostDetails => "消耗明细 (cost details)",
+            InputKind::UsageDetails => "用量明细 (usage details)",
+            InputKind::ApiResponse(action) => action.label(),
+            InputKind::ZipPack => "ZIP bill pack",
+            InputKind::Xlsx => "XLSX workbook",
             InputKind::Unknown => "unknown",
         }
     }
@@ -38,16 +122,57 @@ impl fmt::Display for InputKind {
     }
 }
 
+/// The container of a file, from its first bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Container {
+    Empty,
+    Zip,
+    Json,
+    Text,
+    Binary,
+}
+
+pub(crate) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+pub(crate) fn sniff_container(head: &[u8]) -> Container {
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        return Container::Zip;
+    }
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        return Container::Text;
+    }
+    let head = head.strip_prefix(UTF8_BOM).unwrap_or(head);
+    match head.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => Container::Empty,
+        Some(b'{' | b'[') => Container::Json,
+        Some(_) => {
+            let control_bytes = head
+                .iter()
+                .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+                .count();
+            if head.contains(&0) || control_bytes * 20 > head.len() {
+                Container::Binary
+            } else {
+                Container::Text
+            }
+        }
+    }
+}
+
+/// Whether a ZIP's first bytes name the parts of an Excel workbook.
+pub(crate) fn zip_head_is_xlsx(head: &[u8]) -> bool {
+    let contains = |needle: &[u8]| head.windows(needle.len()).any(|window| window == needle);
+    contains(b"xl/workbook.xml") || (contains(b"[Content_Types].xml") && contains(b"xl/"))
+}
+
 /// Detects the kind of a file from its first [`SNIFF_LEN`] bytes (or fewer, for short files).
 pub fn detect_kind(head: &[u8]) -> InputKind {
-    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    if head.starts_with(b"PK\x03\x04") {
-        return InputKind::Zip;
-    }
-    match head.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{' | b'[') => InputKind::Json,
-        Some(_) if head.contains(&b'\n') || head.contains(&b',') => InputKind::Csv,
-        _ => InputKind::Unknown,
+    match sniff_container(head) {
+        Container::Zip if zip_head_is_xlsx(head) => InputKind::Xlsx,
+        Container::Zip => InputKind::ZipPack,
+        Container::Json => json::detect_action(head).map_or(InputKind::Unknown, InputKind::ApiResponse),
+        Container::Text => text::detect_text_kind(head),
+        Container::Empty | Container::Binary => InputKind::Unknown,
     }
 }
 
@@ -56,10 +181,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn detects_containers_from_content() {
-        assert_eq!(detect_kind(b"PK\x03\x04rest"), InputKind::Zip);
-        assert_eq!(detect_kind(b"\xEF\xBB\xBF  {\"Response\":{}}"), InputKind::Json);
-        assert_eq!(detect_kind("产品名称,地域\n云服务器,广州\n".as_bytes()), InputKind::Csv);
+    fn detects_kinds_from_content() {
+        assert_eq!(detect_kind(b"PK\x03\x04rest"), InputKind::ZipPack);
+        assert_eq!(
+            detect_kind(b"PK\x03\x04..[Content_Types].xml..xl/workbook.xml"),
+            InputKind::Xlsx
+        );
+        assert_eq!(
+            detect_kind("\u{feff}  {\"Response\":{\"Error\":{\"Code\":\"X\"}}}".as_bytes()),
+            InputKind::ApiResponse(ApiAction::Error)
+        );
+        assert_eq!(
+            detect_kind("产品名称,组件名称,现金账户支出(元)\n云服务器,CPU,1\n".as_bytes()),
+            InputKind::BillDetails(BillLevel::L3)
+        );
+        assert_eq!(
+            detect_kind("产品名称,地域\n云服务器,广州\n".as_bytes()),
+            InputKind::Unknown
+        );
         assert_eq!(detect_kind(b""), InputKind::Unknown);
+        assert_eq!(detect_kind(b"\x00\x01\x02binary"), InputKind::Unknown);
     }
 }

@@ -3,5 +3,27 @@
 //! Architecture invariant: this crate never does IO of its own and never depends on
 //! `web-sys`/`wasm-bindgen`. Callers (the web app, the CLI) hand it bytes; it hands back
 //! values. Money and usage are never `f64`.
+//!
+//! Reading: [`Parser`] (chunked) or [`parse_file`] (whole) turn bytes into [`ParsedFile`]s:
+//! the detected [`InputKind`], a columnar [`Table`] with canonical (billing API) column names,
+//! row counts and [`Diagnostic`]s. [`Dataset`] holds several of them.
 
+mod container;
+pub mod dataset;
 pub mod detect;
+pub mod diagnostic;
+mod json;
+pub mod number;
+pub mod parser;
+pub mod schema;
+pub mod table;
+mod tabular;
+mod text;
+pub mod time;
+
+pub use dataset::Dataset;
+pub use detect::{detect_kind, ApiAction, BillLevel, InputKind, SNIFF_LEN};
+pub use diagnostic::{Diagnostic, Severity};
+pub use parser::{parse_file, ParsedFile, Parser, Progress};
+pub use table::{Cell, Column, ColumnRole, ColumnType, ColumnValues, Symbol, Table, TableKind};
+pub use time::BeijingTime;

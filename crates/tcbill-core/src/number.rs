@@ -1,0 +1,167 @@
+//! Exact numbers as billing exports print them.
+//!
+//! Money and usage must add up to the cent, so every number becomes a [`Decimal`], never a float.
+//! The console glues units to quantities and groups thousands (`20,000.000000000分钟`), and bills
+//! write `-` for "not applicable", so parsing splits a unit off and keeps "absent" apart from zero.
+
+use rust_decimal::Decimal;
+
+/// A parsed number and the unit text that followed it (empty when there was none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quantity<'a> {
+    pub value: Decimal,
+    pub unit: &'a str,
+}
+
+/// The cell held text that is not a number; the message names the text as the user sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotANumber(pub String);
+
+impl std::fmt::Display for NotANumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "\"{}\" is not a number", self.0)
+    }
+}
+
+/// Whether a cell means "no value": empty, or the `-` placeholder bills and APIs use.
+pub fn is_absent(text: &str) -> bool {
+    matches!(text.trim(), "" | "-" | "--" | "—")
+}
+
+/// Parses a plain number (`-80.43264806`, `1,458.00`, `1e-5`); `Ok(None)` when absent.
+///
+/// # Errors
+/// Anything else, including a number followed by a unit.
+pub fn parse_decimal(text: &str) -> Result<Option<Decimal>, NotANumber> {
+    match parse_quantity(text)? {
+        Some(quantity) if quantity.unit.is_empty() => Ok(Some(quantity.value)),
+        Some(_) => Err(NotANumber(text.trim().to_owned())),
+        None => Ok(None),
+    }
+}
+
+/// Parses a number with an optional unit glued on (`20,000.000000000分钟`, `100 GB`);
+/// `Ok(None)` when absent.
+///
+/// # Errors
+/// Text without a leading number, badly grouped thousands, or a "unit" that starts like a number
+/// (`12.3.4`).
+pub fn parse_quantity(text: &str) -> Result<Option<Quantity<'_>>, NotANumber> {
+    let trimmed = text.trim();
+    if is_absent(trimmed) {
+        return Ok(None);
+    }
+    let not_a_number = || NotANumber(trimmed.to_owned());
+    let number_len = numeric_prefix_len(trimmed).ok_or_else(not_a_number)?;
+    let (number, rest) = trimmed.split_at(number_len);
+    let unit = rest.trim_start();
+    if unit.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == ',') {
+        return Err(not_a_number());
+    }
+    let digits: String = number.chars().filter(|&c| c != ',').collect();
+    let digits = digits.strip_prefix('+').unwrap_or(&digits);
+    let value = if digits.contains(['e', 'E']) {
+        Decimal::from_scientific(digits)
+    } else {
+        Decimal::from_str_exact(digits)
+    }
+    .map_err(|_| not_a_number())?;
+    Ok(Some(Quantity { value, unit }))
+}
+
+/// Length of the leading `[-+]?d{1,3}(,ddd)*|d+ (.d+)? (e[-+]?d+)?`, or `None` when the text does
+/// not start with a well-formed number.
+fn numeric_prefix_len(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut pos = usize::from(matches!(bytes.first(), Some(b'-' | b'+')));
+    let integer_start = pos;
+    let mut group_len = 0;
+    let mut saw_comma = false;
+    while let Some(&byte) = bytes.get(pos) {
+        match byte {
+            b'0'..=b'9' => group_len += 1,
+            b',' if bytes.get(pos + 1).is_some_and(u8::is_ascii_digit) => {
+                let first_group_ok = saw_comma || (1..=3).contains(&group_len);
+                if !first_group_ok || (saw_comma && group_len != 3) {
+                    return None;
+                }
+                saw_comma = true;
+                group_len = 0;
+            }
+            _ => break,
+        }
+        pos += 1;
+    }
+    if pos == integer_start || (saw_comma && group_len != 3) {
+        return None;
+    }
+    if bytes.get(pos) == Some(&b'.') && bytes.get(pos + 1).is_some_and(u8::is_ascii_digit) {
+        pos += 1;
+        while bytes.get(pos).is_some_and(u8::is_ascii_digit) {
+            pos += 1;
+        }
+    }
+    if matches!(bytes.get(pos), Some(b'e' | b'E')) {
+        let sign_len = usize::from(matches!(bytes.get(pos + 1), Some(b'-' | b'+')));
+        if bytes.get(pos + 1 + sign_len).is_some_and(u8::is_ascii_digit) {
+            pos += 1 + sign_len;
+            while bytes.get(pos).is_some_and(u8::is_ascii_digit) {
+                pos += 1;
+            }
+        }
+    }
+    Some(pos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(text: &str) -> Decimal {
+        Decimal::from_str_exact(text).unwrap()
+    }
+
+    #[test]
+    fn parses_plain_grouped_signed_and_scientific_numbers() {
+        let cases = [
+            ("-80.43264806", "-80.43264806"),
+            ("1,458.00000000", "1458.00000000"),
+            (" 0.00104875 ", "0.00104875"),
+            ("+3", "3"),
+            ("2206972795", "2206972795"),
+            ("1.5e-3", "0.0015"),
+            ("0.000000000000000001", "0.000000000000000001"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse_decimal(text), Ok(Some(dec(expected))), "{text}");
+        }
+    }
+
+    #[test]
+    fn absent_is_not_zero() {
+        for text in ["", "  ", "-", "--"] {
+            assert_eq!(parse_decimal(text), Ok(None), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn splits_glued_units() {
+        let quantity = parse_quantity("20,000.000000000分钟").unwrap().unwrap();
+        assert_eq!(quantity.value, dec("20000.000000000"));
+        assert_eq!(quantity.unit, "分钟");
+        let quantity = parse_quantity("100 GB").unwrap().unwrap();
+        assert_eq!((quantity.value, quantity.unit), (dec("100"), "GB"));
+    }
+
+    #[test]
+    fn rejects_malformed_numbers_with_the_users_text() {
+        for text in ["12.3.4", "abc", "1,23", "12,3456", ".5", "1..2", "1,000,00"] {
+            let error = parse_quantity(text).unwrap_err();
+            assert_eq!(error.to_string(), format!("\"{text}\" is not a number"));
+        }
+        assert_eq!(
+            parse_decimal("20分钟").unwrap_err().to_string(),
+            "\"20分钟\" is not a number"
+        );
+    }
+}

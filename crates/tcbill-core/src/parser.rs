@@ -1,0 +1,188 @@
+//! The entry point: bytes in (whole or in chunks), parsed files out.
+//!
+//! [`Parser`] lets a web worker feed a file one `Blob` slice at a time: CSV is decoded and
+//! imported as it arrives, while ZIP, XLSX and JSON (whose structure needs the whole file) are
+//! buffered. Parsing never fails: problems are diagnostics on the [`ParsedFile`].
+
+use crate::container;
+use crate::detect::{sniff_container, zip_head_is_xlsx, Container, InputKind, SNIFF_LEN};
+use crate::diagnostic::Diagnostic;
+use crate::json;
+use crate::table::{Table, TableKind};
+use crate::text::CsvStream;
+
+/// One parsed file (or one member of a ZIP).
+#[derive(Debug)]
+pub struct ParsedFile {
+    /// The file name (`pack.zip/member.csv` for a ZIP member).
+    pub name: String,
+    pub kind: InputKind,
+    /// The text encoding used (`UTF-8`, `gb18030`, …); `None` for JSON, ZIP and XLSX.
+    pub encoding: Option<&'static str>,
+    /// The imported rows.
+    pub table: Table,
+    pub rows_rejected: u64,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ParsedFile {
+    pub(crate) fn from_parts(
+        name: &str,
+        kind: InputKind,
+        encoding: Option<&'static str>,
+        table: Table,
+        rows_rejected: u64,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Self {
+        ParsedFile {
+            name: name.to_owned(),
+            kind,
+            encoding,
+            table,
+            rows_rejected,
+            diagnostics,
+        }
+    }
+
+    pub(crate) fn empty(name: &str, kind: InputKind, diagnostics: Vec<Diagnostic>) -> Self {
+        ParsedFile::from_parts(name, kind, None, Table::new(TableKind::Other), 0, diagnostics)
+    }
+
+    pub fn rows_accepted(&self) -> u64 {
+        self.table.row_count() as u64
+    }
+
+    /// Data rows read: always `rows_accepted() + rows_rejected`.
+    pub fn rows_read(&self) -> u64 {
+        self.rows_accepted() + self.rows_rejected
+    }
+}
+
+/// How far a [`Parser`] has got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    pub bytes_fed: u64,
+    /// Data rows read so far (0 while a ZIP, XLSX or JSON file is being buffered).
+    pub rows_read: u64,
+}
+
+enum State {
+    /// Collecting the first [`SNIFF_LEN`] bytes to decide the container and encoding.
+    Sniffing(Vec<u8>),
+    /// A container that needs the whole file.
+    Buffering(Vec<u8>),
+    Streaming(CsvStream),
+    /// Binary data: nothing to keep.
+    Discarding,
+}
+
+/// Parses one file fed in chunks.
+pub struct Parser {
+    name: String,
+    bytes_fed: u64,
+    state: State,
+}
+
+impl Parser {
+    pub fn new(file_name: impl Into<String>) -> Self {
+        Parser {
+            name: file_name.into(),
+            bytes_fed: 0,
+            state: State::Sniffing(Vec::new()),
+        }
+    }
+
+    /// Takes the next chunk of the file.
+    pub fn feed(&mut self, chunk: &[u8]) -> Progress {
+        self.bytes_fed += chunk.len() as u64;
+        match &mut self.state {
+            State::Sniffing(head) => {
+                head.extend_from_slice(chunk);
+                if head.len() >= SNIFF_LEN {
+                    let head = std::mem::take(head);
+                    self.state = match sniff_container(&head) {
+                        Container::Text => State::Streaming(CsvStream::new(&self.name, &head, false)),
+                        Container::Binary => State::Discarding,
+                        Container::Zip | Container::Json | Container::Empty => State::Buffering(head),
+                    };
+                }
+            }
+            State::Buffering(bytes) => bytes.extend_from_slice(chunk),
+            State::Streaming(stream) => stream.feed(chunk),
+            State::Discarding => {}
+        }
+        self.progress()
+    }
+
+    pub fn progress(&self) -> Progress {
+        let rows_read = match &self.state {
+            State::Streaming(stream) => stream.rows_read(),
+            _ => 0,
+        };
+        Progress {
+            bytes_fed: self.bytes_fed,
+            rows_read,
+        }
+    }
+
+    /// Ends the file. A ZIP yields one parsed file per member; anything else yields one.
+    pub fn finish(self) -> Vec<ParsedFile> {
+        match self.state {
+            State::Sniffing(bytes) | State::Buffering(bytes) => parse_whole(&self.name, &bytes),
+            State::Streaming(stream) => vec![finish_stream(&self.name, stream)],
+            State::Discarding => vec![binary_file(&self.name)],
+        }
+    }
+}
+
+fn finish_stream(name: &str, stream: CsvStream) -> ParsedFile {
+    let encoding = stream.encoding_name();
+    let outcome = stream.finish(name);
+    ParsedFile::from_parts(
+        name,
+        outcome.kind,
+        Some(encoding),
+        outcome.table,
+        outcome.rows_rejected,
+        outcome.diagnostics,
+    )
+}
+
+fn binary_file(name: &str) -> ParsedFile {
+    let diagnostic = Diagnostic::error(name, "binary data, not a CSV, JSON, ZIP or XLSX file");
+    ParsedFile::empty(name, InputKind::Unknown, vec![diagnostic])
+}
+
+/// Parses a complete file.
+pub(crate) fn parse_whole(name: &str, bytes: &[u8]) -> Vec<ParsedFile> {
+    match sniff_container(bytes) {
+        Container::Empty if bytes.is_empty() => {
+            vec![ParsedFile::empty(
+                name,
+                InputKind::Unknown,
+                vec![Diagnostic::error(name, "the file is empty")],
+            )]
+        }
+        Container::Empty => {
+            vec![ParsedFile::empty(
+                name,
+                InputKind::Unknown,
+                vec![Diagnostic::error(name, "the file holds only blank space")],
+            )]
+        }
+        Container::Zip if zip_head_is_xlsx(bytes) || container::zip_is_xlsx(bytes) => {
+            vec![container::parse_xlsx(name, bytes)]
+        }
+        Container::Zip => container::parse_zip(name, bytes),
+        Container::Json => vec![json::parse_json(name, bytes)],
+        Container::Text => vec![finish_stream(name, CsvStream::new(name, bytes, true))],
+        Container::Binary => vec![binary_file(name)],
+    }
+}
+
+/// Parses a whole file at once: what [`Parser`] does when fed everything in one chunk.
+pub fn parse_file(name: &str, bytes: &[u8]) -> Vec<ParsedFile> {
+    let mut parser = Parser::new(name);
+    parser.feed(bytes);
+    parser.finish()
+}

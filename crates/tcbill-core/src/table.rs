@@ -1,0 +1,262 @@
+//! The columnar model every input is normalised into.
+//!
+//! Bills repeat the same few product, region and unit names on every row, and a year of L3 detail
+//! can have millions of rows, so text is interned once per table and columns hold small codes;
+//! numbers are exact decimals and times are [`BeijingTime`] instants. Columns carry the billing
+//! API's English field names (`RealCost`, `CashPayAmount`, …) whatever language the file used, so
+//! the analyses read one vocabulary.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use crate::time::BeijingTime;
+
+/// What the rows of a table describe; decides which canonical columns to expect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TableKind {
+    DeductionDetails,
+    PackageOverview,
+    /// L3 明细: one row per billed component.
+    BillDetails,
+    /// L2 资源: one row per resource.
+    BillResources,
+    CostDetails,
+    UsageDetails,
+    /// Totals per product, pay mode, region, project or tag.
+    BillSummary,
+    /// Rows of an API response tcbill has no schema for; every column is passed through.
+    Other,
+}
+
+/// An interned string; resolve it with [`Table::resolve`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Symbol(u32);
+
+#[derive(Debug, Default)]
+struct Interner {
+    strings: Vec<Box<str>>,
+    index: HashMap<Box<str>, Symbol>,
+}
+
+impl Interner {
+    fn intern(&mut self, text: &str) -> Symbol {
+        if let Some(&symbol) = self.index.get(text) {
+            return symbol;
+        }
+        let symbol = Symbol(u32::try_from(self.strings.len()).expect("fewer than 2^32 distinct strings"));
+        self.strings.push(text.into());
+        self.index.insert(text.into(), symbol);
+        symbol
+    }
+}
+
+/// Why a column exists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ColumnRole {
+    /// A field of the table kind's schema; `name` is the canonical (API) name.
+    Field,
+    /// A cost-allocation tag (`标签键:<key>`); `name` is `Tag:<key>`.
+    Tag { key: String },
+    /// A column tcbill does not know, kept as text under its own header.
+    PassThrough,
+}
+
+/// The values of one column, one slot per row; `None` is "absent" (empty or `-`), never zero.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ColumnValues {
+    Text(Vec<Option<Symbol>>),
+    Decimal(Vec<Option<Decimal>>),
+    Time(Vec<Option<BeijingTime>>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnType {
+    Text,
+    Decimal,
+    Time,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    /// Canonical name: the billing API's field name, `Tag:<key>`, or the source header.
+    pub name: String,
+    /// The header as it appeared in the source (empty for columns tcbill derived).
+    pub source_header: String,
+    pub role: ColumnRole,
+    pub values: ColumnValues,
+}
+
+impl Column {
+    pub fn column_type(&self) -> ColumnType {
+        match self.values {
+            ColumnValues::Text(_) => ColumnType::Text,
+            ColumnValues::Decimal(_) => ColumnType::Decimal,
+            ColumnValues::Time(_) => ColumnType::Time,
+        }
+    }
+}
+
+/// One value for [`Table::push_row`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Cell<'a> {
+    Text(&'a str),
+    Decimal(Decimal),
+    Time(BeijingTime),
+}
+
+/// Rows of one kind, stored by column.
+#[derive(Debug)]
+pub struct Table {
+    kind: TableKind,
+    strings: Interner,
+    columns: Vec<Column>,
+    column_index: HashMap<String, usize>,
+    row_count: usize,
+}
+
+impl Table {
+    pub fn new(kind: TableKind) -> Self {
+        Table {
+            kind,
+            strings: Interner::default(),
+            columns: Vec::new(),
+            column_index: HashMap::new(),
+            row_count: 0,
+        }
+    }
+
+    pub fn kind(&self) -> TableKind {
+        self.kind
+    }
+
+    pub fn row_count(&self) -> usize {
+        self.row_count
+    }
+
+    /// Columns in the order they were first seen.
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.column_index.get(name).map(|&index| &self.columns[index])
+    }
+
+    pub fn resolve(&self, symbol: Symbol) -> &str {
+        &self.strings.strings[symbol.0 as usize]
+    }
+
+    /// The text in column `name` at `row`; `None` when absent or not a text column.
+    pub fn text(&self, name: &str, row: usize) -> Option<&str> {
+        match &self.column(name)?.values {
+            ColumnValues::Text(values) => values.get(row).copied().flatten().map(|s| self.resolve(s)),
+            _ => None,
+        }
+    }
+
+    pub fn decimal(&self, name: &str, row: usize) -> Option<Decimal> {
+        match &self.column(name)?.values {
+            ColumnValues::Decimal(values) => values.get(row).copied().flatten(),
+            _ => None,
+        }
+    }
+
+    pub fn time(&self, name: &str, row: usize) -> Option<BeijingTime> {
+        match &self.column(name)?.values {
+            ColumnValues::Time(values) => values.get(row).copied().flatten(),
+            _ => None,
+        }
+    }
+
+    /// The index of column `name`, created (absent in every earlier row) if it is new.
+    pub fn ensure_column(
+        &mut self,
+        name: &str,
+        source_header: &str,
+        role: ColumnRole,
+        column_type: ColumnType,
+    ) -> usize {
+        if let Some(&index) = self.column_index.get(name) {
+            return index;
+        }
+        let row_count = self.row_count;
+        let values = match column_type {
+            ColumnType::Text => ColumnValues::Text(vec![None; row_count]),
+            ColumnType::Decimal => ColumnValues::Decimal(vec![None; row_count]),
+            ColumnType::Time => ColumnValues::Time(vec![None; row_count]),
+        };
+        self.columns.push(Column {
+            name: name.to_owned(),
+            source_header: source_header.to_owned(),
+            role,
+            values,
+        });
+        self.column_index.insert(name.to_owned(), self.columns.len() - 1);
+        self.columns.len() - 1
+    }
+
+    /// Appends one row; columns not mentioned are absent. A cell whose type does not match its
+    /// column is stored as absent, and a later cell for the same column wins.
+    pub fn push_row(&mut self, cells: &[(usize, Cell<'_>)]) {
+        for column in &mut self.columns {
+            match &mut column.values {
+                ColumnValues::Text(values) => values.push(None),
+                ColumnValues::Decimal(values) => values.push(None),
+                ColumnValues::Time(values) => values.push(None),
+            }
+        }
+        for &(index, cell) in cells {
+            let Some(column) = self.columns.get_mut(index) else {
+                continue;
+            };
+            match (&mut column.values, cell) {
+                (ColumnValues::Text(values), Cell::Text(text)) => {
+                    *values.last_mut().expect("pushed above") = Some(self.strings.intern(text));
+                }
+                (ColumnValues::Decimal(values), Cell::Decimal(value)) => {
+                    *values.last_mut().expect("pushed above") = Some(value);
+                }
+                (ColumnValues::Time(values), Cell::Time(value)) => {
+                    *values.last_mut().expect("pushed above") = Some(value);
+                }
+                _ => {}
+            }
+        }
+        self.row_count += 1;
+    }
+
+    /// Keys of the tag columns, in first-seen order.
+    pub fn tag_keys(&self) -> impl Iterator<Item = &str> {
+        self.columns.iter().filter_map(|column| match &column.role {
+            ColumnRole::Tag { key } => Some(key.as_str()),
+            _ => None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interns_text_and_backfills_late_columns() {
+        let mut table = Table::new(TableKind::BillDetails);
+        let product = table.ensure_column("BusinessCodeName", "产品名称", ColumnRole::Field, ColumnType::Text);
+        table.push_row(&[(product, Cell::Text("云服务器CVM"))]);
+        table.push_row(&[(product, Cell::Text("云服务器CVM"))]);
+        let cash = table.ensure_column(
+            "CashPayAmount",
+            "现金账户支出(元)",
+            ColumnRole::Field,
+            ColumnType::Decimal,
+        );
+        table.push_row(&[(cash, Cell::Decimal(Decimal::new(-8043, 2)))]);
+        assert_eq!(table.row_count(), 3);
+        assert_eq!(table.text("BusinessCodeName", 1), Some("云服务器CVM"));
+        assert_eq!(table.text("BusinessCodeName", 2), None);
+        assert_eq!(table.decimal("CashPayAmount", 0), None);
+        assert_eq!(table.decimal("CashPayAmount", 2), Some(Decimal::new(-8043, 2)));
+        assert_eq!(table.strings.strings.len(), 1);
+    }
+}
