@@ -4,7 +4,10 @@
 //! re-serialised). Each attempt is re-signed with a fresh timestamp and goes through the rate limiter
 //! again. `RequestLimitExceeded*` and `InternalError*` answers and transport failures are retried with
 //! exponential back-off, a bounded number of times; every other answer is returned as it came.
+//! Tencent refuses timestamps more than five minutes off its clock (`AuthFailure.SignatureExpire`):
+//! the proxy then takes the offset from the answer's `Date` header and tries once more.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
@@ -110,6 +113,8 @@ pub struct RetryPolicy {
 pub struct UpstreamReply {
     pub status: StatusCode,
     pub body: Bytes,
+    /// The upstream's clock (`Date` header), Unix seconds.
+    pub server_time_secs: Option<i64>,
 }
 
 pub struct UpstreamClient {
@@ -119,6 +124,8 @@ pub struct UpstreamClient {
     credentials: Credentials,
     limiter: RateLimiter,
     retry: RetryPolicy,
+    /// Upstream clock minus local clock, learnt from a `SignatureExpire` answer.
+    clock_offset_secs: AtomicI64,
 }
 
 impl UpstreamClient {
@@ -146,6 +153,7 @@ impl UpstreamClient {
             credentials,
             limiter,
             retry,
+            clock_offset_secs: AtomicI64::new(0),
         })
     }
 
@@ -160,9 +168,16 @@ impl UpstreamClient {
     /// `{"Response": …}` envelope. Tencent's own error envelopes are not errors here: they are replies.
     pub async fn call(&self, action: Action, body: &Bytes) -> Result<UpstreamReply, ProxyError> {
         let mut attempt = 0;
+        let mut clock_resynced = false;
         loop {
             self.limiter.acquire(action).await;
             let outcome = self.send_once(action, body).await;
+            if let Ok(reply) = &outcome {
+                if !clock_resynced && self.resync_clock(reply) {
+                    clock_resynced = true;
+                    continue;
+                }
+            }
             let retryable = match &outcome {
                 Ok(reply) => error_code(&reply.body).is_some_and(|code| is_retryable_code(&code)),
                 Err(error) => error.is_transient(),
@@ -175,10 +190,20 @@ impl UpstreamClient {
         }
     }
 
+    /// Adopts the upstream's clock when it refused our timestamp; true if another attempt may help.
+    fn resync_clock(&self, reply: &UpstreamReply) -> bool {
+        let expired = error_code(&reply.body).as_deref() == Some("AuthFailure.SignatureExpire");
+        let Some(server_secs) = reply.server_time_secs.filter(|_| expired) else {
+            return false;
+        };
+        let offset_secs = server_secs - unix_now_secs();
+        eprintln!("tcbill-proxy: local clock is {offset_secs} s off the billing API's; signing with its time");
+        self.clock_offset_secs.store(offset_secs, Ordering::Relaxed);
+        true
+    }
+
     async fn send_once(&self, action: Action, body: &Bytes) -> Result<UpstreamReply, ProxyError> {
-        let timestamp = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |since| since.as_secs() as i64);
+        let timestamp = unix_now_secs() + self.clock_offset_secs.load(Ordering::Relaxed);
         let signed_headers = [
             ("Content-Type", CONTENT_TYPE),
             ("Host", self.endpoint.host.as_str()),
@@ -213,12 +238,28 @@ impl UpstreamClient {
         }
         let response = request.send().await.map_err(ProxyError::from_transport)?;
         let status = response.status();
+        let server_time_secs = response
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|value| httpdate::parse_http_date(value.to_str().ok()?).ok())
+            .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+            .map(|since| since.as_secs() as i64);
         let body = response.bytes().await.map_err(ProxyError::from_transport)?;
         if !is_envelope(&body) {
             return Err(ProxyError::UpstreamInvalidResponse { status });
         }
-        Ok(UpstreamReply { status, body })
+        Ok(UpstreamReply {
+            status,
+            body,
+            server_time_secs,
+        })
     }
+}
+
+fn unix_now_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs() as i64)
 }
 
 /// Whether `body` is a JSON object with a `Response` object, the shape of every API 3.0 answer.

@@ -335,6 +335,11 @@ async fn an_upstream_error_is_passed_through_with_code_message_and_request_id() 
         "ed93f3cb-f35e-473f-b9f3-0d451b8b79c6"
     );
     assert!(!String::from_utf8_lossy(&bytes).contains("not-the-key"));
+    assert_eq!(
+        mock.signature_rejections(),
+        ["AuthFailure.SignatureFailure"],
+        "not retried"
+    );
 
     let bad_paging = start_proxy(&mock, &[], credentials(SECRET_KEY, None), |_| {}).await;
     let too_many = bad_paging
@@ -508,7 +513,7 @@ async fn oversized_and_non_object_bodies_are_refused() {
 
 #[tokio::test]
 async fn a_session_token_is_sent_as_x_tc_token() {
-    let mock = MockBilling::start_expecting_token(Some("sts-session-token")).await;
+    let mock = MockBilling::start_with(Some("sts-session-token"), 0).await;
     let with_token = start_proxy(
         &mock,
         &[],
@@ -605,4 +610,31 @@ async fn serves_the_built_app_and_the_api_on_one_origin() {
         .unwrap();
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
     std::fs::remove_dir_all(&dist).ok();
+}
+
+#[tokio::test]
+async fn a_skewed_local_clock_is_corrected_from_the_upstream_date() {
+    let mock = MockBilling::start_with(None, 2 * 3600).await;
+    let proxy = start_proxy(
+        &mock,
+        &["--max-retries", "0"],
+        credentials(SECRET_KEY, None),
+        |_| {},
+    )
+    .await;
+    for _ in 0..2 {
+        let body = json_of(
+            proxy
+                .post("/api/DescribeBillSummaryByProduct", SUMMARY_BODY)
+                .await,
+        )
+        .await;
+        assert_eq!(error_code(&body), None, "{body}");
+    }
+    assert_eq!(mock.signature_rejections(), ["AuthFailure.SignatureExpire"]);
+    assert_eq!(
+        mock.calls().len(),
+        2,
+        "after the first correction every request is signed in time"
+    );
 }

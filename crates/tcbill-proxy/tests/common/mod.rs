@@ -51,6 +51,8 @@ struct MockState {
     scripted: VecDeque<Scripted>,
     /// `(action, body)` of every request that passed signature verification.
     calls: Vec<(String, Value)>,
+    /// Error codes of requests refused by the signature check.
+    signature_rejections: Vec<&'static str>,
     recent_sends: HashMap<String, VecDeque<Instant>>,
     rate_violations: usize,
     request_counter: u64,
@@ -61,15 +63,18 @@ pub struct MockBilling {
     pub addr: SocketAddr,
     state: Arc<Mutex<MockState>>,
     expected_token: Option<&'static str>,
+    /// The mock's clock minus the real one; its `Date` header and timestamp check use its clock.
+    clock_skew_secs: u64,
 }
 
 impl MockBilling {
     pub async fn start() -> Self {
-        Self::start_expecting_token(None).await
+        Self::start_with(None, 0).await
     }
 
-    /// A mock that requires `X-TC-Token` (temporary credentials).
-    pub async fn start_expecting_token(expected_token: Option<&'static str>) -> Self {
+    /// `expected_token`: require this `X-TC-Token` (temporary credentials). `clock_skew_secs`: run the
+    /// mock's clock this far ahead of the machine's.
+    pub async fn start_with(expected_token: Option<&'static str>, clock_skew_secs: u64) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind loopback");
@@ -77,6 +82,7 @@ impl MockBilling {
             addr: listener.local_addr().expect("local addr"),
             state: Arc::default(),
             expected_token,
+            clock_skew_secs,
         };
         let app = Router::new()
             .route("/", post(answer))
@@ -95,6 +101,10 @@ impl MockBilling {
 
     pub fn calls(&self) -> Vec<(String, Value)> {
         self.state.lock().unwrap().calls.clone()
+    }
+
+    pub fn signature_rejections(&self) -> Vec<&'static str> {
+        self.state.lock().unwrap().signature_rejections.clone()
     }
 
     pub fn rate_violations(&self) -> usize {
@@ -122,13 +132,27 @@ fn raw_json(bytes: Bytes) -> Response {
 }
 
 async fn answer(State(mock): State<MockBilling>, headers: HeaderMap, body: Bytes) -> Response {
+    let now = SystemTime::now() + Duration::from_secs(mock.clock_skew_secs);
+    let mut response = respond(&mock, &headers, &body, now).await;
+    let date = httpdate::fmt_http_date(now).parse().expect("HTTP date");
+    response.headers_mut().insert("date", date);
+    response
+}
+
+async fn respond(
+    mock: &MockBilling,
+    headers: &HeaderMap,
+    body: &Bytes,
+    now: SystemTime,
+) -> Response {
     let header = |name: &str| {
         headers
             .get(name)
             .and_then(|value| value.to_str().ok())
             .unwrap_or("")
     };
-    if let Err(code) = verify_signature(&headers, &body) {
+    if let Err(code) = verify_signature(headers, body, now) {
+        mock.state.lock().unwrap().signature_rejections.push(code);
         return match code {
             "AuthFailure.SignatureFailure" => {
                 raw_json(fixture("error.AuthFailure.SignatureFailure.example1.json"))
@@ -146,7 +170,7 @@ async fn answer(State(mock): State<MockBilling>, headers: HeaderMap, body: Bytes
         return mock.error("AuthFailure.TokenFailure");
     }
     let action = header("x-tc-action").to_owned();
-    let Ok(params) = serde_json::from_slice::<Value>(&body) else {
+    let Ok(params) = serde_json::from_slice::<Value>(body) else {
         return mock.error("InvalidParameter");
     };
 
@@ -233,7 +257,7 @@ fn bill_detail_page(params: &Value) -> Response {
 }
 
 /// Recomputes the signature from what was received. Errors are Tencent's codes.
-fn verify_signature(headers: &HeaderMap, body: &[u8]) -> Result<(), &'static str> {
+fn verify_signature(headers: &HeaderMap, body: &[u8], now: SystemTime) -> Result<(), &'static str> {
     let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
     let authorization = header("authorization").ok_or("AuthFailure.SignatureFailure")?;
     let fields = authorization
@@ -261,10 +285,7 @@ fn verify_signature(headers: &HeaderMap, body: &[u8]) -> Result<(), &'static str
     let timestamp: i64 = header("x-tc-timestamp")
         .and_then(|text| text.parse().ok())
         .ok_or("MissingParameter")?;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
+    let now = now.duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
     if (now - timestamp).abs() > 300 {
         return Err("AuthFailure.SignatureExpire");
     }
