@@ -14,8 +14,11 @@ use crate::tabular::RecordImporter;
 
 /// Whether a complete ZIP file is an Excel workbook rather than a pack of bill files.
 pub(crate) fn zip_is_xlsx(bytes: &[u8]) -> bool {
-    zip::ZipArchive::new(Cursor::new(bytes))
-        .is_ok_and(|archive| archive.file_names_raw().any(|name| name == b"xl/workbook.xml"))
+    zip::ZipArchive::new(Cursor::new(bytes)).is_ok_and(|archive| {
+        archive
+            .file_names_raw()
+            .any(|name| name == b"xl/workbook.xml")
+    })
 }
 
 /// Parses every member of a ZIP; members are named `pack.zip/member.csv`.
@@ -27,7 +30,11 @@ pub(crate) fn parse_zip(file: &str, bytes: &[u8]) -> Vec<ParsedFile> {
                 file,
                 format!("not a readable ZIP archive ({error}); the file may be truncated"),
             );
-            return vec![ParsedFile::empty(file, InputKind::ZipPack, vec![diagnostic])];
+            return vec![ParsedFile::empty(
+                file,
+                InputKind::ZipPack,
+                vec![diagnostic],
+            )];
         }
     };
     let mut parsed = Vec::new();
@@ -36,8 +43,13 @@ pub(crate) fn parse_zip(file: &str, bytes: &[u8]) -> Vec<ParsedFile> {
             Ok(member) => member,
             Err(error) => {
                 let name = format!("{file}/#{}", index + 1);
-                let diagnostic = Diagnostic::error(&name, format!("this ZIP member cannot be read ({error})"));
-                parsed.push(ParsedFile::empty(&name, InputKind::Unknown, vec![diagnostic]));
+                let diagnostic =
+                    Diagnostic::error(&name, format!("this ZIP member cannot be read ({error})"));
+                parsed.push(ParsedFile::empty(
+                    &name,
+                    InputKind::Unknown,
+                    vec![diagnostic],
+                ));
                 continue;
             }
         };
@@ -50,14 +62,25 @@ pub(crate) fn parse_zip(file: &str, bytes: &[u8]) -> Vec<ParsedFile> {
         match member.read_to_end(&mut contents) {
             Ok(_) => parsed.extend(parse_whole(&name, &contents)),
             Err(error) => {
-                let diagnostic = Diagnostic::error(&name, format!("this ZIP member cannot be unpacked ({error})"));
-                parsed.push(ParsedFile::empty(&name, InputKind::Unknown, vec![diagnostic]));
+                let diagnostic = Diagnostic::error(
+                    &name,
+                    format!("this ZIP member cannot be unpacked ({error})"),
+                );
+                parsed.push(ParsedFile::empty(
+                    &name,
+                    InputKind::Unknown,
+                    vec![diagnostic],
+                ));
             }
         }
     }
     if parsed.is_empty() {
         let diagnostic = Diagnostic::error(file, "the ZIP archive holds no files");
-        parsed.push(ParsedFile::empty(file, InputKind::ZipPack, vec![diagnostic]));
+        parsed.push(ParsedFile::empty(
+            file,
+            InputKind::ZipPack,
+            vec![diagnostic],
+        ));
     }
     parsed
 }
@@ -67,7 +90,8 @@ pub(crate) fn parse_xlsx(file: &str, bytes: &[u8]) -> ParsedFile {
     let mut workbook = match Xlsx::new(Cursor::new(bytes)) {
         Ok(workbook) => workbook,
         Err(error) => {
-            let diagnostic = Diagnostic::error(file, format!("not a readable XLSX workbook ({error})"));
+            let diagnostic =
+                Diagnostic::error(file, format!("not a readable XLSX workbook ({error})"));
             return ParsedFile::empty(file, InputKind::Xlsx, vec![diagnostic]);
         }
     };
@@ -76,8 +100,13 @@ pub(crate) fn parse_xlsx(file: &str, bytes: &[u8]) -> ParsedFile {
         let range = match workbook.worksheet_range(&sheet_name) {
             Ok(range) => range,
             Err(error) => {
-                let diagnostic = Diagnostic::error(file, format!("sheet {sheet_name} cannot be read ({error})"));
-                first_attempt.get_or_insert(ParsedFile::empty(file, InputKind::Xlsx, vec![diagnostic]));
+                let diagnostic =
+                    Diagnostic::error(file, format!("sheet {sheet_name} cannot be read ({error})"));
+                first_attempt.get_or_insert(ParsedFile::empty(
+                    file,
+                    InputKind::Xlsx,
+                    vec![diagnostic],
+                ));
                 continue;
             }
         };

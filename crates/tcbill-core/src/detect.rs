@@ -51,18 +51,24 @@ impl ApiAction {
     pub fn label(self) -> &'static str {
         match self {
             ApiAction::DescribeDosageDetailByDate => "API DescribeDosageDetailByDate (usage)",
-            ApiAction::DescribeDosageCosDetailByDate => "API DescribeDosageCosDetailByDate (COS usage)",
+            ApiAction::DescribeDosageCosDetailByDate => {
+                "API DescribeDosageCosDetailByDate (COS usage)"
+            }
             ApiAction::DescribeDosageDetailList => "API DescribeDosageDetailList (usage)",
             ApiAction::DescribeCostDetail => "API DescribeCostDetail (cost details)",
             ApiAction::DescribeBillDetail => "API DescribeBillDetail (bill details)",
-            ApiAction::DescribeBillResourceSummary => "API DescribeBillResourceSummary (resource bill)",
+            ApiAction::DescribeBillResourceSummary => {
+                "API DescribeBillResourceSummary (resource bill)"
+            }
             ApiAction::DescribeBillSummaryByProduct => "API DescribeBillSummaryByProduct",
             ApiAction::DescribeBillSummaryByPayMode => "API DescribeBillSummaryByPayMode",
             ApiAction::DescribeBillSummaryByRegion => "API DescribeBillSummaryByRegion",
             ApiAction::DescribeBillSummaryByProject => "API DescribeBillSummaryByProject",
             ApiAction::DescribeBillSummaryByTag => "API DescribeBillSummaryByTag",
             ApiAction::DescribeCostSummaryByProduct => "API DescribeCostSummaryByProduct",
-            ApiAction::DescribeMeasureDeductionDetails => "API DescribeMeasureDeductionDetails (deduction details)",
+            ApiAction::DescribeMeasureDeductionDetails => {
+                "API DescribeMeasureDeductionDetails (deduction details)"
+            }
             ApiAction::DescribeMeasureDeductionDetailFlow => {
                 "API DescribeMeasureDeductionDetailFlow (deduction details)"
             }
@@ -170,7 +176,9 @@ pub fn detect_kind(head: &[u8]) -> InputKind {
     match sniff_container(head) {
         Container::Zip if zip_head_is_xlsx(head) => InputKind::Xlsx,
         Container::Zip => InputKind::ZipPack,
-        Container::Json => json::detect_action(head).map_or(InputKind::Unknown, InputKind::ApiResponse),
+        Container::Json => {
+            json::detect_action(head).map_or(InputKind::Unknown, InputKind::ApiResponse)
+        }
         Container::Text => text::detect_text_kind(head),
         Container::Empty | Container::Binary => InputKind::Unknown,
     }

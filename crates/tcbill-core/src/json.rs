@@ -21,9 +21,11 @@ type Object = Map<String, Value>;
 
 /// Recognises the action of one response (the object inside `Response`, or the bare object).
 pub(crate) fn identify_action(inner: &Object) -> ApiAction {
-    let first_item = |key: &str| -> Option<&Object> { inner.get(key)?.as_array()?.first()?.as_object() };
-    let has_any =
-        |object: Option<&Object>, keys: &[&str]| object.is_some_and(|o| keys.iter().any(|k| o.contains_key(*k)));
+    let first_item =
+        |key: &str| -> Option<&Object> { inner.get(key)?.as_array()?.first()?.as_object() };
+    let has_any = |object: Option<&Object>, keys: &[&str]| {
+        object.is_some_and(|o| keys.iter().any(|k| o.contains_key(*k)))
+    };
     if inner.contains_key("Error") {
         return ApiAction::Error;
     }
@@ -43,7 +45,8 @@ pub(crate) fn identify_action(inner: &Object) -> ApiAction {
     }
     if inner.contains_key("DetailSet") {
         let detail = first_item("DetailSet");
-        let component = detail.and_then(|d| d.get("ComponentSet")?.as_array()?.first()?.as_object());
+        let component =
+            detail.and_then(|d| d.get("ComponentSet")?.as_array()?.first()?.as_object());
         let is_bill = inner.contains_key("Context")
             || has_any(
                 detail,
@@ -59,7 +62,12 @@ pub(crate) fn identify_action(inner: &Object) -> ApiAction {
             )
             || has_any(
                 component,
-                &["ContractPrice", "RealTotalMeasure", "TimeSpan", "BlendedDiscount"],
+                &[
+                    "ContractPrice",
+                    "RealTotalMeasure",
+                    "TimeSpan",
+                    "BlendedDiscount",
+                ],
             );
         return if is_bill {
             ApiAction::DescribeBillDetail
@@ -114,7 +122,10 @@ pub(crate) fn detect_action(head: &[u8]) -> Option<ApiAction> {
         ("\"DetailPoints\"", ApiAction::DescribeDosageDetailByDate),
         ("\"BucketName\"", ApiAction::DescribeDosageCosDetailByDate),
         ("\"Record\"", ApiAction::DescribeDosageDetailList),
-        ("\"ResourceSummarySet\"", ApiAction::DescribeBillResourceSummary),
+        (
+            "\"ResourceSummarySet\"",
+            ApiAction::DescribeBillResourceSummary,
+        ),
         ("\"ContractPrice\"", ApiAction::DescribeBillDetail),
         ("\"DetailSet\"", ApiAction::DescribeCostDetail),
         ("\"Bills\"", ApiAction::DescribeMeasureDeductionDetails),
@@ -138,7 +149,9 @@ fn pages(document: &Value) -> Vec<&Value> {
 }
 
 fn inner(page: &Object) -> &Object {
-    page.get("Response").and_then(Value::as_object).unwrap_or(page)
+    page.get("Response")
+        .and_then(Value::as_object)
+        .unwrap_or(page)
 }
 
 fn schema_for(action: ApiAction) -> &'static Schema {
@@ -178,7 +191,9 @@ fn rows_of<'a>(action: ApiAction, inner: &'a Object, page_prefix: &str) -> Vec<J
         object
             .get(key)
             .and_then(Value::as_array)
-            .map_or_else(Vec::new, |items| items.iter().filter_map(Value::as_object).collect())
+            .map_or_else(Vec::new, |items| {
+                items.iter().filter_map(Value::as_object).collect()
+            })
     };
     let simple = |key: &str, items: Vec<&'a Object>| -> Vec<JsonRow<'a>> {
         items
@@ -191,7 +206,10 @@ fn rows_of<'a>(action: ApiAction, inner: &'a Object, page_prefix: &str) -> Vec<J
             })
             .collect()
     };
-    let nested = |outer_key: &str, inner_key: &str, envelope: Vec<(&'static str, &'a Value)>| -> Vec<JsonRow<'a>> {
+    let nested = |outer_key: &str,
+                  inner_key: &str,
+                  envelope: Vec<(&'static str, &'a Value)>|
+     -> Vec<JsonRow<'a>> {
         let mut rows = Vec::new();
         for (outer_index, outer) in array(inner, outer_key).into_iter().enumerate() {
             let path = format!("{page_prefix}{outer_key}[{outer_index}]");
@@ -215,21 +233,33 @@ fn rows_of<'a>(action: ApiAction, inner: &'a Object, page_prefix: &str) -> Vec<J
         rows
     };
     match action {
-        ApiAction::DescribeBillDetail | ApiAction::DescribeCostDetail => nested("DetailSet", "ComponentSet", vec![]),
+        ApiAction::DescribeBillDetail | ApiAction::DescribeCostDetail => {
+            nested("DetailSet", "ComponentSet", vec![])
+        }
         ApiAction::DescribeDosageDetailByDate => {
-            let envelope = inner.get("Unit").map(|unit| vec![("Unit", unit)]).unwrap_or_default();
+            let envelope = inner
+                .get("Unit")
+                .map(|unit| vec![("Unit", unit)])
+                .unwrap_or_default();
             nested("DetailSets", "DetailPoints", envelope)
         }
-        ApiAction::DescribeDosageCosDetailByDate => simple("DetailSets", array(inner, "DetailSets")),
+        ApiAction::DescribeDosageCosDetailByDate => {
+            simple("DetailSets", array(inner, "DetailSets"))
+        }
         ApiAction::DescribeDosageDetailList => simple("Record", array(inner, "Record")),
-        ApiAction::DescribeBillResourceSummary => simple("ResourceSummarySet", array(inner, "ResourceSummarySet")),
+        ApiAction::DescribeBillResourceSummary => {
+            simple("ResourceSummarySet", array(inner, "ResourceSummarySet"))
+        }
         ApiAction::DescribeBillSummaryByProduct
         | ApiAction::DescribeBillSummaryByPayMode
         | ApiAction::DescribeBillSummaryByRegion
         | ApiAction::DescribeBillSummaryByProject
-        | ApiAction::DescribeBillSummaryByTag => simple("SummaryOverview", array(inner, "SummaryOverview")),
+        | ApiAction::DescribeBillSummaryByTag => {
+            simple("SummaryOverview", array(inner, "SummaryOverview"))
+        }
         ApiAction::DescribeCostSummaryByProduct => simple("Data", array(inner, "Data")),
-        ApiAction::DescribeMeasureDeductionDetails | ApiAction::DescribeMeasureDeductionDetailFlow => {
+        ApiAction::DescribeMeasureDeductionDetails
+        | ApiAction::DescribeMeasureDeductionDetailFlow => {
             let bills = inner
                 .get("Data")
                 .and_then(Value::as_object)
@@ -242,9 +272,11 @@ fn rows_of<'a>(action: ApiAction, inner: &'a Object, page_prefix: &str) -> Vec<J
         }
         ApiAction::Error => vec![],
         ApiAction::Other => {
-            let first_row_array = inner
-                .iter()
-                .find(|(_, value)| value.as_array().is_some_and(|items| items.iter().any(Value::is_object)));
+            let first_row_array = inner.iter().find(|(_, value)| {
+                value
+                    .as_array()
+                    .is_some_and(|items| items.iter().any(Value::is_object))
+            });
             first_row_array.map_or_else(Vec::new, |(key, _)| simple(key, array(inner, key)))
         }
     }
@@ -287,7 +319,10 @@ fn scalar_text(value: &Value) -> Option<String> {
                 .iter()
                 .map(|item| match item {
                     Value::Object(pair) => {
-                        let name = pair.get("Name").or_else(|| pair.get("Key")).and_then(scalar_text);
+                        let name = pair
+                            .get("Name")
+                            .or_else(|| pair.get("Key"))
+                            .and_then(scalar_text);
                         let value = pair.get("Value").and_then(scalar_text);
                         match (name, value) {
                             (Some(name), Some(value)) => format!("{name}: {value}"),
@@ -318,7 +353,11 @@ impl RowWriter<'_> {
         for object in &row.objects {
             flatten(object, "", &mut fields);
         }
-        fields.extend(row.envelope.iter().map(|&(key, value)| (key.to_owned(), value)));
+        fields.extend(
+            row.envelope
+                .iter()
+                .map(|&(key, value)| (key.to_owned(), value)),
+        );
         let mut owned: Vec<(usize, OwnedCell)> = Vec::new();
         let mut units: Vec<(usize, String, String)> = Vec::new();
         let mut row_ok = true;
@@ -327,16 +366,20 @@ impl RowWriter<'_> {
                 self.write_tags(value, &mut owned);
                 continue;
             }
-            let Some(text) = scalar_text(value) else { continue };
+            let Some(text) = scalar_text(value) else {
+                continue;
+            };
             let Some(field) = self.schema.field_for_header(key) else {
-                let column = self
-                    .table
-                    .ensure_column(key, key, ColumnRole::PassThrough, ColumnType::Text);
+                let column =
+                    self.table
+                        .ensure_column(key, key, ColumnRole::PassThrough, ColumnType::Text);
                 owned.push((column, OwnedCell::Text(text)));
                 continue;
             };
             let text = if field.name == "DosageUnit" {
-                text.trim_start_matches('(').trim_end_matches(')').to_owned()
+                text.trim_start_matches('(')
+                    .trim_end_matches(')')
+                    .to_owned()
             } else {
                 text
             };
@@ -346,7 +389,11 @@ impl RowWriter<'_> {
                     if let (Some(unit_column), Some(unit)) = (columns.unit, converted.unit) {
                         units.push((unit_column, unit.to_owned(), key.clone()));
                     }
-                    owned.extend(converted.first.map(|cell| (columns.first, OwnedCell::from_cell(cell))));
+                    owned.extend(
+                        converted
+                            .first
+                            .map(|cell| (columns.first, OwnedCell::from_cell(cell))),
+                    );
                     if let (Some(column), Some(cell)) = (columns.second, converted.second) {
                         owned.push((column, OwnedCell::from_cell(cell)));
                     }
@@ -365,7 +412,10 @@ impl RowWriter<'_> {
             self.rows_rejected += 1;
             return;
         }
-        let mut cells: Vec<(usize, Cell<'_>)> = owned.iter().map(|(column, cell)| (*column, cell.as_cell())).collect();
+        let mut cells: Vec<(usize, Cell<'_>)> = owned
+            .iter()
+            .map(|(column, cell)| (*column, cell.as_cell()))
+            .collect();
         let glued: Vec<_> = units
             .iter()
             .map(|(column, unit, key)| crate::tabular::GluedUnit::new(*column, unit, key))
@@ -385,7 +435,12 @@ impl RowWriter<'_> {
     }
 
     fn write_tags(&mut self, tags: &Value, owned: &mut Vec<(usize, OwnedCell)>) {
-        for tag in tags.as_array().into_iter().flatten().filter_map(Value::as_object) {
+        for tag in tags
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_object)
+        {
             let Some(key) = tag.get("TagKey").and_then(scalar_text) else {
                 continue;
             };
@@ -448,7 +503,8 @@ pub(crate) fn parse_json(file: &str, bytes: &[u8]) -> ParsedFile {
         };
         let Some(page) = page.as_object() else {
             log.push(
-                Diagnostic::error(file, "not an API response object; skipped").at_record(format!("[{page_index}]")),
+                Diagnostic::error(file, "not an API response object; skipped")
+                    .at_record(format!("[{page_index}]")),
             );
             continue;
         };
@@ -460,7 +516,11 @@ pub(crate) fn parse_json(file: &str, bytes: &[u8]) -> ParsedFile {
         }
         let expected = *file_action.get_or_insert(action);
         if action != expected {
-            let message = format!("a {} page in a file of {}; skipped", action.label(), expected.label());
+            let message = format!(
+                "a {} page in a file of {}; skipped",
+                action.label(),
+                expected.label()
+            );
             log.push(Diagnostic::error(file, message).at_record(format!("[{page_index}]")));
             continue;
         }
@@ -502,7 +562,10 @@ fn api_error(file: &str, inner: &Object, page_prefix: &str) -> Diagnostic {
             .and_then(scalar_text)
             .unwrap_or_default()
     };
-    let request_id = inner.get("RequestId").and_then(scalar_text).unwrap_or_default();
+    let request_id = inner
+        .get("RequestId")
+        .and_then(scalar_text)
+        .unwrap_or_default();
     let message = format!(
         "the API returned error {}: {} (RequestId {request_id})",
         field("Code"),

@@ -103,7 +103,10 @@ fn numeric_prefix_len(text: &str) -> Option<usize> {
     }
     if matches!(bytes.get(pos), Some(b'e' | b'E')) {
         let sign_len = usize::from(matches!(bytes.get(pos + 1), Some(b'-' | b'+')));
-        if bytes.get(pos + 1 + sign_len).is_some_and(u8::is_ascii_digit) {
+        if bytes
+            .get(pos + 1 + sign_len)
+            .is_some_and(u8::is_ascii_digit)
+        {
             pos += 1 + sign_len;
             while bytes.get(pos).is_some_and(u8::is_ascii_digit) {
                 pos += 1;

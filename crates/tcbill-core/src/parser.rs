@@ -45,7 +45,14 @@ impl ParsedFile {
     }
 
     pub(crate) fn empty(name: &str, kind: InputKind, diagnostics: Vec<Diagnostic>) -> Self {
-        ParsedFile::from_parts(name, kind, None, Table::new(TableKind::Other), 0, diagnostics)
+        ParsedFile::from_parts(
+            name,
+            kind,
+            None,
+            Table::new(TableKind::Other),
+            0,
+            diagnostics,
+        )
     }
 
     pub fn rows_accepted(&self) -> u64 {
@@ -101,9 +108,13 @@ impl Parser {
                 if head.len() >= SNIFF_LEN {
                     let head = std::mem::take(head);
                     self.state = match sniff_container(&head) {
-                        Container::Text => State::Streaming(CsvStream::new(&self.name, &head, false)),
+                        Container::Text => {
+                            State::Streaming(CsvStream::new(&self.name, &head, false))
+                        }
                         Container::Binary => State::Discarding,
-                        Container::Zip | Container::Json | Container::Empty => State::Buffering(head),
+                        Container::Zip | Container::Json | Container::Empty => {
+                            State::Buffering(head)
+                        }
                     };
                 }
             }

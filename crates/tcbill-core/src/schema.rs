@@ -69,7 +69,11 @@ const fn decimal(name: &'static str, aliases: &'static [&'static str]) -> FieldS
     FieldSpec::new(name, FieldKind::Decimal, aliases)
 }
 
-const fn quantity(name: &'static str, unit_field: &'static str, aliases: &'static [&'static str]) -> FieldSpec {
+const fn quantity(
+    name: &'static str,
+    unit_field: &'static str,
+    aliases: &'static [&'static str],
+) -> FieldSpec {
     FieldSpec::new(name, FieldKind::Quantity, aliases).with_unit(unit_field)
 }
 
@@ -101,7 +105,10 @@ impl Schema {
         let find = |wanted: &str| {
             self.fields.iter().find(|field| {
                 normalize_header(field.name) == wanted
-                    || field.aliases.iter().any(|alias| normalize_header(alias) == wanted)
+                    || field
+                        .aliases
+                        .iter()
+                        .any(|alias| normalize_header(alias) == wanted)
             })
         };
         find(&normalized).or_else(|| {
@@ -135,7 +142,13 @@ pub fn tag_key(header: &str) -> Option<&str> {
     let (prefix, key) = header.split_once([':', '：'])?;
     let is_tag_prefix = matches!(
         normalize_header(prefix).as_str(),
-        "标签键" | "标签" | "分账标签" | "tag" | "tagkey" | "costallocationtag" | "costallocationtags"
+        "标签键"
+            | "标签"
+            | "分账标签"
+            | "tag"
+            | "tagkey"
+            | "costallocationtag"
+            | "costallocationtags"
     );
     let key = key.trim();
     (is_tag_prefix && !key.is_empty()).then_some(key)
@@ -147,22 +160,43 @@ pub fn is_metric_header(header: &str) -> bool {
     normalized.ends_with(')') && normalized.contains('(') && !normalized.ends_with("()")
 }
 
-const PAYER_UIN: FieldSpec = text("PayerUin", &["支付者UIN", "Payer Account ID", "PayerAccountID"]);
+const PAYER_UIN: FieldSpec = text(
+    "PayerUin",
+    &["支付者UIN", "Payer Account ID", "PayerAccountID"],
+);
 const OWNER_UIN: FieldSpec = text("OwnerUin", &["使用者UIN", "Owner Account ID"]);
 const OPERATE_UIN: FieldSpec = text("OperateUin", &["操作者UIN", "Operator Account ID"]);
-const BUSINESS_CODE_NAME: FieldSpec = text("BusinessCodeName", &["产品名称", "Product Name", "ProductName"]);
-const PRODUCT_CODE_NAME: FieldSpec = text("ProductCodeName", &["子产品名称", "Subproduct Name", "SubproductName"]);
+const BUSINESS_CODE_NAME: FieldSpec = text(
+    "BusinessCodeName",
+    &["产品名称", "Product Name", "ProductName"],
+);
+const PRODUCT_CODE_NAME: FieldSpec = text(
+    "ProductCodeName",
+    &["子产品名称", "Subproduct Name", "SubproductName"],
+);
 const PAY_MODE_NAME: FieldSpec = text("PayModeName", &["计费模式", "Billing Mode", "BillingMode"]);
 const PROJECT_NAME: FieldSpec = text("ProjectName", &["项目名称", "Project Name"]);
 const REGION_NAME: FieldSpec = text("RegionName", &["地域", "Region"]);
 const ZONE_NAME: FieldSpec = text("ZoneName", &["可用区", "Availability Zone"]);
-const REGION_TYPE_NAME: FieldSpec = text("RegionTypeName", &["国内国际", "Domestic and international"]);
+const REGION_TYPE_NAME: FieldSpec = text(
+    "RegionTypeName",
+    &["国内国际", "Domestic and international"],
+);
 const REGION_CODE: FieldSpec = text("RegionCode", &["地域编码", "Region Code"]);
 const ZONE_CODE: FieldSpec = text("ZoneCode", &["可用区编码", "Availability Zone Code"]);
-const RESOURCE_ID: FieldSpec = text("ResourceId", &["资源ID", "实例ID", "Instance ID", "InstanceID"]);
-const RESOURCE_NAME: FieldSpec = text("ResourceName", &["实例名称", "资源别名", "资源名称", "Instance Name"]);
+const RESOURCE_ID: FieldSpec = text(
+    "ResourceId",
+    &["资源ID", "实例ID", "Instance ID", "InstanceID"],
+);
+const RESOURCE_NAME: FieldSpec = text(
+    "ResourceName",
+    &["实例名称", "资源别名", "资源名称", "Instance Name"],
+);
 const INSTANCE_TYPE: FieldSpec = text("InstanceType", &["实例类型", "Instance Type"]);
-const ACTION_TYPE_NAME: FieldSpec = text("ActionTypeName", &["交易类型", "Transaction Type", "TransactionType"]);
+const ACTION_TYPE_NAME: FieldSpec = text(
+    "ActionTypeName",
+    &["交易类型", "Transaction Type", "TransactionType"],
+);
 const ORDER_ID: FieldSpec = text("OrderId", &["订单ID", "Order ID"]);
 const BILL_ID: FieldSpec = text("BillId", &["交易ID", "Transaction ID"]);
 const PAY_TIME: FieldSpec = time("PayTime", &["扣费时间", "Transaction Time"]);
@@ -173,11 +207,19 @@ const ITEM_CODE_NAME: FieldSpec = text("ItemCodeName", &["组件名称", "Compon
 const SINGLE_PRICE: FieldSpec = decimal("SinglePrice", &["组件刊例价", "Component List Price"]);
 const CONTRACT_PRICE: FieldSpec = decimal(
     "ContractPrice",
-    &["组件单价", "Component Contracted Price", "ComponentUnitPrice"],
+    &[
+        "组件单价",
+        "Component Contracted Price",
+        "ComponentUnitPrice",
+    ],
 );
-const PRICE_UNIT: FieldSpec = text("PriceUnit", &["组件价格单位", "Component Price Measurement Unit"]);
+const PRICE_UNIT: FieldSpec = text(
+    "PriceUnit",
+    &["组件价格单位", "Component Price Measurement Unit"],
+);
 const USED_AMOUNT: FieldSpec = decimal("UsedAmount", &["组件用量", "Component Usage"]);
-const USED_AMOUNT_UNIT: FieldSpec = text("UsedAmountUnit", &["组件用量单位", "Component Usage Unit"]);
+const USED_AMOUNT_UNIT: FieldSpec =
+    text("UsedAmountUnit", &["组件用量单位", "Component Usage Unit"]);
 const REAL_TOTAL_MEASURE: FieldSpec = decimal("RealTotalMeasure", &["原始用量/时长", "原始用量"]);
 const DEDUCTED_MEASURE: FieldSpec = decimal(
     "DeductedMeasure",
@@ -185,10 +227,18 @@ const DEDUCTED_MEASURE: FieldSpec = decimal(
 );
 const TIME_SPAN: FieldSpec = decimal("TimeSpan", &["使用时长", "Usage Duration", "Usage Time"]);
 const TIME_UNIT_NAME: FieldSpec = text("TimeUnitName", &["时长单位", "Duration Unit", "TimeUnit"]);
-const DISCOUNT: FieldSpec = decimal("Discount", &["折扣率", "Discount Multiplier", "DiscountRate", "折扣"]);
+const DISCOUNT: FieldSpec = decimal(
+    "Discount",
+    &["折扣率", "Discount Multiplier", "DiscountRate", "折扣"],
+);
 const VOUCHER_PAY_AMOUNT: FieldSpec = decimal(
     "VoucherPayAmount",
-    &["代金券支出(元)", "代金券支出", "优惠券支出", "Voucher Deduction"],
+    &[
+        "代金券支出(元)",
+        "代金券支出",
+        "优惠券支出",
+        "Voucher Deduction",
+    ],
 );
 const INCENTIVE_PAY_AMOUNT: FieldSpec = decimal(
     "IncentivePayAmount",
@@ -222,11 +272,19 @@ const TAX: FieldSpec = decimal("Tax", &["扣税", "税额", "Tax Amount", "TaxAm
 const CURRENCY: FieldSpec = text("Currency", &["币种", "Currency"]);
 const RI_TIME_SPAN: FieldSpec = decimal(
     "RiTimeSpan",
-    &["预留实例抵扣的使用时长", "预留实例抵扣时长", "RI Deduction (Duration)"],
+    &[
+        "预留实例抵扣的使用时长",
+        "预留实例抵扣时长",
+        "RI Deduction (Duration)",
+    ],
 );
 const ORIGINAL_COST_WITH_RI: FieldSpec = decimal(
     "OriginalCostWithRI",
-    &["预留实例抵扣组件原价", "预留实例抵扣原价", "RI Deduction (Cost)"],
+    &[
+        "预留实例抵扣组件原价",
+        "预留实例抵扣原价",
+        "RI Deduction (Cost)",
+    ],
 );
 const SP_DEDUCTION: FieldSpec = decimal(
     "SPDeduction",
@@ -234,13 +292,24 @@ const SP_DEDUCTION: FieldSpec = decimal(
 );
 const SP_DEDUCTION_RATE: FieldSpec = decimal(
     "SPDeductionRate",
-    &["节省计划抵扣率", "Savings Plan Deduction Rate", "SP Deduction Rate"],
+    &[
+        "节省计划抵扣率",
+        "Savings Plan Deduction Rate",
+        "SP Deduction Rate",
+    ],
 );
 const ORIGINAL_COST_WITH_SP: FieldSpec = decimal(
     "OriginalCostWithSP",
-    &["节省计划抵扣组件原价", "节省计划抵扣原价", "SP Deduction (Cost)"],
+    &[
+        "节省计划抵扣组件原价",
+        "节省计划抵扣原价",
+        "SP Deduction (Cost)",
+    ],
 );
-const BLENDED_DISCOUNT: FieldSpec = decimal("BlendedDiscount", &["混合折扣率", "Blended Discount Multiplier"]);
+const BLENDED_DISCOUNT: FieldSpec = decimal(
+    "BlendedDiscount",
+    &["混合折扣率", "Blended Discount Multiplier"],
+);
 const RESERVE_DETAIL: FieldSpec = text(
     "ReserveDetail",
     &[
@@ -259,11 +328,26 @@ const BILL_DAY: FieldSpec = time("BillDay", &["账单归属日"]);
 const BUSINESS_CODE: FieldSpec = text("BusinessCode", &["产品编码"]);
 const PRODUCT_CODE: FieldSpec = text("ProductCode", &["子产品编码"]);
 const EXTEND_FIELDS: [FieldSpec; 5] = [
-    text("ExtendField1", &["扩展字段1", "Extended Field 1", "Extended Fields 1"]),
-    text("ExtendField2", &["扩展字段2", "Extended Field 2", "Extended Fields 2"]),
-    text("ExtendField3", &["扩展字段3", "Extended Field 3", "Extended Fields 3"]),
-    text("ExtendField4", &["扩展字段4", "Extended Field 4", "Extended Fields 4"]),
-    text("ExtendField5", &["扩展字段5", "Extended Field 5", "Extended Fields 5"]),
+    text(
+        "ExtendField1",
+        &["扩展字段1", "Extended Field 1", "Extended Fields 1"],
+    ),
+    text(
+        "ExtendField2",
+        &["扩展字段2", "Extended Field 2", "Extended Fields 2"],
+    ),
+    text(
+        "ExtendField3",
+        &["扩展字段3", "Extended Field 3", "Extended Fields 3"],
+    ),
+    text(
+        "ExtendField4",
+        &["扩展字段4", "Extended Field 4", "Extended Fields 4"],
+    ),
+    text(
+        "ExtendField5",
+        &["扩展字段5", "Extended Field 5", "Extended Fields 5"],
+    ),
 ];
 
 /// L3 明细账单 (Chinese and international headers, before and after the 2024-11 upgrade) and
@@ -304,7 +388,10 @@ pub static BILL_DETAILS: Schema = Schema {
         DEDUCTED_MEASURE,
         TIME_SPAN,
         TIME_UNIT_NAME,
-        decimal("Cost", &["组件原价", "原价", "Original Cost", "OriginalCost"]),
+        decimal(
+            "Cost",
+            &["组件原价", "原价", "Original Cost", "OriginalCost"],
+        ),
         DISCOUNT,
         decimal(
             "RealCost",
@@ -357,7 +444,10 @@ pub static BILL_DETAILS: Schema = Schema {
         EXTEND_FIELDS[3],
         EXTEND_FIELDS[4],
     ],
-    required: &[&["BusinessCodeName"], &["ItemCodeName", "ComponentCodeName"]],
+    required: &[
+        &["BusinessCodeName"],
+        &["ItemCodeName", "ComponentCodeName"],
+    ],
     metric_columns: false,
 };
 
@@ -387,7 +477,10 @@ pub static BILL_RESOURCES: Schema = Schema {
         FEE_BEGIN_TIME,
         FEE_END_TIME,
         text("ConfigDesc", &["配置描述", "Configuration Description"]),
-        decimal("TotalCost", &["原价", "组件原价", "Original Cost", "OriginalCost"]),
+        decimal(
+            "TotalCost",
+            &["原价", "组件原价", "Original Cost", "OriginalCost"],
+        ),
         DISCOUNT,
         text("ReduceType", &[]),
         decimal(
@@ -454,8 +547,14 @@ pub static COST_DETAILS: Schema = Schema {
         ORDER_ID,
         time("ConsumptionMonth", &["消耗月份", "Consumption Month"]),
         PAY_TIME,
-        time("FeeBeginTime", &["开始时间", "开始使用时间", "Usage Start Time"]),
-        time("FeeEndTime", &["结束时间", "结束使用时间", "Usage End Time"]),
+        time(
+            "FeeBeginTime",
+            &["开始时间", "开始使用时间", "Usage Start Time"],
+        ),
+        time(
+            "FeeEndTime",
+            &["结束时间", "结束使用时间", "Usage End Time"],
+        ),
         COMPONENT_CODE_NAME,
         ITEM_CODE_NAME,
         SINGLE_PRICE,
@@ -489,7 +588,10 @@ pub static COST_DETAILS: Schema = Schema {
         text("ComponentCode", &[]),
         text("ItemCode", &[]),
     ],
-    required: &[&["BusinessCodeName"], &["ActionTypeName", "ConsumptionMonth"]],
+    required: &[
+        &["BusinessCodeName"],
+        &["ActionTypeName", "ConsumptionMonth"],
+    ],
     metric_columns: false,
 };
 
@@ -522,7 +624,11 @@ pub static DEDUCTION_DETAILS: Schema = Schema {
     ],
     required: &[
         &["DeductionTime"],
-        &["ActualDosage", "BeforeDeductionRemain", "AfterDeductionRemain"],
+        &[
+            "ActualDosage",
+            "BeforeDeductionRemain",
+            "AfterDeductionRemain",
+        ],
     ],
     metric_columns: false,
 };
@@ -534,7 +640,10 @@ pub static PACKAGE_OVERVIEW: Schema = Schema {
     fields: &[
         text(
             "PackageName",
-            &["资源包名称/资源包ID", "Resource Package Name/Resource Package ID"],
+            &[
+                "资源包名称/资源包ID",
+                "Resource Package Name/Resource Package ID",
+            ],
         )
         .with_second("ResourceId"),
         text("PackageName", &["资源包名称", "Resource Package Name"]),
@@ -562,19 +671,30 @@ pub static PACKAGE_OVERVIEW: Schema = Schema {
             &["单周期开始/结束时间", "Start/End Time of Single Period"],
         )
         .with_second("PeriodEndTime"),
-        decimal("PeriodsRemain", &["周期剩余数量/总数", "Remaining/Total Periods"]).with_second("PeriodsTotal"),
+        decimal(
+            "PeriodsRemain",
+            &["周期剩余数量/总数", "Remaining/Total Periods"],
+        )
+        .with_second("PeriodsTotal"),
         quantity(
             "TotalRemain",
             "CapacityUnit",
             &["总剩余量/总量", "Total Remaining Capacity/Total Capacity"],
         )
         .with_second("TotalCapacity"),
-        text("ComboCapacityInfo", &["组合包容量信息", "Combo Package Capacity Info"]),
+        text(
+            "ComboCapacityInfo",
+            &["组合包容量信息", "Combo Package Capacity Info"],
+        ),
         text(
             "DynamicDeductionAttribute",
             &["动态抵扣属性", "Dynamic Deduction Attribute"],
         ),
-        time("EffectiveTime", &["生效/到期时间", "Effective/Expiration Time"]).with_second("ExpireTime"),
+        time(
+            "EffectiveTime",
+            &["生效/到期时间", "Effective/Expiration Time"],
+        )
+        .with_second("ExpireTime"),
         time("InvalidTime", &["包失效时间"]),
         text("RenewType", &["续费方式"]),
         text("AutoRenewPeriod", &["自动续费周期"]),
@@ -618,7 +738,10 @@ pub static USAGE_DETAILS: Schema = Schema {
         decimal("DeductValue", &["抵扣用量"]),
         decimal("RemainValue", &["抵扣余量"]),
         text("Uin", &["账号ID", "UIN"]),
-        text("InstanceId", &["实例ID", "资源ID", "InstanceID", "Instance ID"]),
+        text(
+            "InstanceId",
+            &["实例ID", "资源ID", "InstanceID", "Instance ID"],
+        ),
         text("Domain", &["域名"]),
         text("BucketName", &["存储桶", "存储桶名称", "Bucket"]),
         text("RegionName", &["地域", "Region"]),
@@ -738,12 +861,20 @@ pub fn plan_header(schema: &'static Schema, headers: &[&str]) -> Result<HeaderPl
             let satisfied_by_metric = has_metric && group.contains(&"DosageValue");
             !satisfied_by_metric && !group.iter().any(|name| matched.contains(name))
         })
-        .map(|group| schema.field(group[0]).map_or(group[0], FieldSpec::display_name))
+        .map(|group| {
+            schema
+                .field(group[0])
+                .map_or(group[0], FieldSpec::display_name)
+        })
         .collect();
     if missing.is_empty() {
         Ok(HeaderPlan { schema, targets })
     } else {
-        Err(format!("{} (no {})", schema.input_kind.label(), missing.join(", ")))
+        Err(format!(
+            "{} (no {})",
+            schema.input_kind.label(),
+            missing.join(", ")
+        ))
     }
 }
 
@@ -813,6 +944,9 @@ mod tests {
             reasons[0],
             "资源包抵扣明细 (deduction details) (no 抵扣时间, 实际抵扣量)"
         );
-        assert_eq!(reasons[3], "L3 明细账单 (bill details) (no 产品名称, 组件名称)");
+        assert_eq!(
+            reasons[3],
+            "L3 明细账单 (bill details) (no 产品名称, 组件名称)"
+        );
     }
 }

@@ -44,7 +44,8 @@ impl Interner {
         if let Some(&symbol) = self.index.get(text) {
             return symbol;
         }
-        let symbol = Symbol(u32::try_from(self.strings.len()).expect("fewer than 2^32 distinct strings"));
+        let symbol =
+            Symbol(u32::try_from(self.strings.len()).expect("fewer than 2^32 distinct strings"));
         self.strings.push(text.into());
         self.index.insert(text.into(), symbol);
         symbol
@@ -140,7 +141,9 @@ impl Table {
     }
 
     pub fn column(&self, name: &str) -> Option<&Column> {
-        self.column_index.get(name).map(|&index| &self.columns[index])
+        self.column_index
+            .get(name)
+            .map(|&index| &self.columns[index])
     }
 
     pub fn resolve(&self, symbol: Symbol) -> &str {
@@ -150,7 +153,9 @@ impl Table {
     /// The text in column `name` at `row`; `None` when absent or not a text column.
     pub fn text(&self, name: &str, row: usize) -> Option<&str> {
         match &self.column(name)?.values {
-            ColumnValues::Text(values) => values.get(row).copied().flatten().map(|s| self.resolve(s)),
+            ColumnValues::Text(values) => {
+                values.get(row).copied().flatten().map(|s| self.resolve(s))
+            }
             _ => None,
         }
     }
@@ -192,7 +197,8 @@ impl Table {
             role,
             values,
         });
-        self.column_index.insert(name.to_owned(), self.columns.len() - 1);
+        self.column_index
+            .insert(name.to_owned(), self.columns.len() - 1);
         self.columns.len() - 1
     }
 
@@ -242,7 +248,12 @@ mod tests {
     #[test]
     fn interns_text_and_backfills_late_columns() {
         let mut table = Table::new(TableKind::BillDetails);
-        let product = table.ensure_column("BusinessCodeName", "产品名称", ColumnRole::Field, ColumnType::Text);
+        let product = table.ensure_column(
+            "BusinessCodeName",
+            "产品名称",
+            ColumnRole::Field,
+            ColumnType::Text,
+        );
         table.push_row(&[(product, Cell::Text("云服务器CVM"))]);
         table.push_row(&[(product, Cell::Text("云服务器CVM"))]);
         let cash = table.ensure_column(
@@ -256,7 +267,10 @@ mod tests {
         assert_eq!(table.text("BusinessCodeName", 1), Some("云服务器CVM"));
         assert_eq!(table.text("BusinessCodeName", 2), None);
         assert_eq!(table.decimal("CashPayAmount", 0), None);
-        assert_eq!(table.decimal("CashPayAmount", 2), Some(Decimal::new(-8043, 2)));
+        assert_eq!(
+            table.decimal("CashPayAmount", 2),
+            Some(Decimal::new(-8043, 2))
+        );
         assert_eq!(table.strings.strings.len(), 1);
     }
 }

@@ -80,7 +80,9 @@ fn split_pair(kind: FieldKind, raw: &str) -> (&str, Option<&str>) {
         FieldKind::Time => raw
             .match_indices(['/', '~'])
             .map(|(pos, separator)| (&raw[..pos], &raw[pos + separator.len()..]))
-            .find(|(first, second)| BeijingTime::parse(first).is_ok() && BeijingTime::parse(second).is_ok())
+            .find(|(first, second)| {
+                BeijingTime::parse(first).is_ok() && BeijingTime::parse(second).is_ok()
+            })
             .map_or((raw, None), |(first, second)| (first, Some(second))),
         FieldKind::Text => raw
             .rsplit_once('/')
@@ -112,9 +114,9 @@ impl FieldColumns {
         let column_type = column_type(field.kind);
         FieldColumns {
             first: table.ensure_column(field.name, source_header, ColumnRole::Field, column_type),
-            second: field
-                .second
-                .map(|name| table.ensure_column(name, source_header, ColumnRole::Field, column_type)),
+            second: field.second.map(|name| {
+                table.ensure_column(name, source_header, ColumnRole::Field, column_type)
+            }),
             unit: field
                 .unit_field
                 .map(|name| table.ensure_column(name, "", ColumnRole::Field, ColumnType::Text)),
@@ -176,7 +178,10 @@ pub(crate) fn reconcile_units<'a>(
         match stated {
             Some(stated) if stated != glued.unit => {
                 let unit_name = &table.columns()[glued.unit_column].name;
-                let message = format!("unit \"{}\" differs from {unit_name} \"{stated}\"", glued.unit);
+                let message = format!(
+                    "unit \"{}\" differs from {unit_name} \"{stated}\"",
+                    glued.unit
+                );
                 conflicts.push((glued.source_header.to_owned(), message));
             }
             Some(_) => {}
@@ -295,23 +300,41 @@ impl RecordImporter {
                         let role = ColumnRole::Tag { key: key.clone() };
                         (
                             None,
-                            table.ensure_column(&format!("Tag:{key}"), header, role, ColumnType::Text),
+                            table.ensure_column(
+                                &format!("Tag:{key}"),
+                                header,
+                                role,
+                                ColumnType::Text,
+                            ),
                         )
                     }
                     ColumnTarget::Metric => (
                         None,
-                        table.ensure_column(header, header, ColumnRole::PassThrough, ColumnType::Decimal),
+                        table.ensure_column(
+                            header,
+                            header,
+                            ColumnRole::PassThrough,
+                            ColumnType::Decimal,
+                        ),
                     ),
                     ColumnTarget::PassThrough => (
                         None,
-                        table.ensure_column(header, header, ColumnRole::PassThrough, ColumnType::Text),
+                        table.ensure_column(
+                            header,
+                            header,
+                            ColumnRole::PassThrough,
+                            ColumnType::Text,
+                        ),
                     ),
                     ColumnTarget::Ignored => (None, usize::MAX),
                 };
                 (target, field_columns, column)
             })
             .collect();
-        let headers = headers.iter().map(|header| header.trim().to_owned()).collect();
+        let headers = headers
+            .iter()
+            .map(|header| header.trim().to_owned())
+            .collect();
         self.stage = Stage::ReadingRows(ReadingRows {
             schema_kind: schema.input_kind,
             headers,
@@ -332,15 +355,18 @@ impl RecordImporter {
                 "row has {} fields but the header has {header_len}; row skipped",
                 fields.len()
             );
-            self.log.push(Diagnostic::error(&self.file, message).at_line(line));
+            self.log
+                .push(Diagnostic::error(&self.file, message).at_line(line));
             self.rows_rejected += 1;
             return;
         }
         let mut cells: Vec<(usize, Cell<'_>)> = Vec::with_capacity(header_len);
         let mut units = Vec::new();
         let mut row_ok = true;
-        for ((target, field_columns, column), (raw, header)) in
-            reading.targets.iter().zip(fields.iter().zip(&reading.headers))
+        for ((target, field_columns, column), (raw, header)) in reading
+            .targets
+            .iter()
+            .zip(fields.iter().zip(&reading.headers))
         {
             let result = match target {
                 ColumnTarget::Field(field) => convert_field(field, raw).map(|converted| {
@@ -373,12 +399,16 @@ impl RecordImporter {
             return;
         }
         for (header, message) in reconcile_units(&self.table, &units, &mut cells) {
-            self.log
-                .push(Diagnostic::warning(&self.file, message).at_line(line).in_column(header));
+            self.log.push(
+                Diagnostic::warning(&self.file, message)
+                    .at_line(line)
+                    .in_column(header),
+            );
         }
         self.table.push_row(&cells);
         if let Some(message) = check_row(&self.table, self.table.row_count() - 1) {
-            self.log.push(Diagnostic::warning(&self.file, message).at_line(line));
+            self.log
+                .push(Diagnostic::warning(&self.file, message).at_line(line));
         }
     }
 
@@ -394,7 +424,8 @@ impl RecordImporter {
                 reading.schema_kind
             }
             Stage::SeekingHeader { rows_seen: 0, .. } => {
-                self.log.push(Diagnostic::error(&self.file, "the file has no rows"));
+                self.log
+                    .push(Diagnostic::error(&self.file, "the file has no rows"));
                 InputKind::Unknown
             }
             Stage::SeekingHeader {

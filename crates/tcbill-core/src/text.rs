@@ -29,7 +29,10 @@ pub(crate) fn choose_encoding(head: &[u8], complete: bool) -> &'static Encoding 
 fn sniff_delimiter(text: &str) -> u8 {
     let sample = text.lines().take(20);
     let (tabs, commas) = sample.fold((0, 0), |(tabs, commas), line| {
-        (tabs + line.matches('\t').count(), commas + line.matches(',').count())
+        (
+            tabs + line.matches('\t').count(),
+            commas + line.matches(',').count(),
+        )
     });
     if tabs > commas {
         b'\t'
@@ -43,6 +46,7 @@ pub(crate) struct CsvStream {
     encoding: &'static Encoding,
     decoder: Decoder,
     decoded: String,
+    decoder_finished: bool,
     had_replacements: bool,
     reader: csv_core::Reader,
     field_bytes: Vec<u8>,
@@ -64,6 +68,7 @@ impl CsvStream {
             encoding,
             decoder: encoding.new_decoder_with_bom_removal(),
             decoded: String::new(),
+            decoder_finished: false,
             had_replacements: false,
             reader: csv_core::Reader::new(),
             field_bytes: vec![0; 4096],
@@ -111,12 +116,18 @@ impl CsvStream {
     }
 
     fn decode(&mut self, bytes: &[u8], last: bool) {
+        if self.decoder_finished {
+            return;
+        }
+        self.decoder_finished = last;
         let needed = self
             .decoder
             .max_utf8_buffer_length(bytes.len())
             .unwrap_or(bytes.len() * 3 + 16);
         self.decoded.reserve(needed);
-        let (_result, _read, had_replacements) = self.decoder.decode_to_string(bytes, &mut self.decoded, last);
+        let (_result, _read, had_replacements) =
+            self.decoder
+                .decode_to_string(bytes, &mut self.decoded, last);
         self.had_replacements |= had_replacements;
     }
 
@@ -134,6 +145,10 @@ impl CsvStream {
                     break;
                 }
                 self.record_start_line = Some(self.reader.line() + self.skipped_newlines);
+            }
+            // An empty input tells the CSV reader the file has ended, so never pass one early.
+            if pos == input.len() && !last {
+                break;
             }
             let (result, read, written, ends_written) = self.reader.read_record(
                 &input[pos..],

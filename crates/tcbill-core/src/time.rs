@@ -28,14 +28,22 @@ impl fmt::Display for NotATime {
 
 impl BeijingTime {
     /// The instant of a Beijing wall-clock time; `None` for an impossible date or time.
-    pub fn from_beijing(year: i64, month: u32, day: u32, hour: u32, minute: u32, second: u32) -> Option<Self> {
+    pub fn from_beijing(
+        year: i64,
+        month: u32,
+        day: u32,
+        hour: u32,
+        minute: u32,
+        second: u32,
+    ) -> Option<Self> {
         let valid = (1..=12).contains(&month)
             && (1..=days_in_month(year, month)).contains(&day)
             && hour < 24
             && minute < 60
             && second < 61;
         valid.then(|| {
-            let local_secs = days_from_civil(year, month, day) * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
+            let local_secs = days_from_civil(year, month, day) * 86_400
+                + i64::from(hour * 3600 + minute * 60 + second);
             BeijingTime {
                 utc_epoch_secs: local_secs - BEIJING_UTC_OFFSET_SECS,
             }
@@ -44,7 +52,9 @@ impl BeijingTime {
 
     /// The instant `secs` seconds after 1970-01-01T00:00:00Z.
     pub fn from_utc_epoch_secs(secs: i64) -> Self {
-        BeijingTime { utc_epoch_secs: secs }
+        BeijingTime {
+            utc_epoch_secs: secs,
+        }
     }
 
     pub fn utc_epoch_secs(self) -> i64 {
@@ -86,7 +96,10 @@ impl BeijingTime {
 impl fmt::Display for BeijingTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (year, month, day, hour, minute, second) = self.beijing_fields();
-        write!(f, "{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}")
+        write!(
+            f,
+            "{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}"
+        )
     }
 }
 
@@ -98,7 +111,9 @@ fn parse_fields(text: &str) -> Option<BeijingTime> {
     let mut date_parts = date.split(['-', '/']);
     let year: i64 = parse_digits(date_parts.next()?, 4, 4)?.into();
     let month = parse_digits(date_parts.next()?, 1, 2)?;
-    let day = date_parts.next().map_or(Some(1), |day| parse_digits(day, 1, 2))?;
+    let day = date_parts
+        .next()
+        .map_or(Some(1), |day| parse_digits(day, 1, 2))?;
     if date_parts.next().is_some() {
         return None;
     }
@@ -106,7 +121,9 @@ fn parse_fields(text: &str) -> Option<BeijingTime> {
         return BeijingTime::from_beijing(year, month, day, 0, 0, 0);
     };
     let (clock, utc_offset_secs) = split_zone(time)?;
-    let clock = clock.split_once('.').map_or(clock, |(whole, _fraction)| whole);
+    let clock = clock
+        .split_once('.')
+        .map_or(clock, |(whole, _fraction)| whole);
     let mut clock_parts = clock.split(':');
     let hour = parse_digits(clock_parts.next()?, 1, 2)?;
     let minute = parse_digits(clock_parts.next()?, 1, 2)?;
@@ -118,7 +135,9 @@ fn parse_fields(text: &str) -> Option<BeijingTime> {
     }
     let beijing = BeijingTime::from_beijing(year, month, day, hour, minute, second)?;
     let shift = utc_offset_secs.map_or(0, |offset| BEIJING_UTC_OFFSET_SECS - offset);
-    Some(BeijingTime::from_utc_epoch_secs(beijing.utc_epoch_secs + shift))
+    Some(BeijingTime::from_utc_epoch_secs(
+        beijing.utc_epoch_secs + shift,
+    ))
 }
 
 /// Splits a trailing `Z`, `+08:00` or `+0800`; the offset is `None` when the text has no zone
@@ -142,7 +161,8 @@ fn split_zone(time: &str) -> Option<(&str, Option<i64>)> {
 }
 
 fn parse_digits(text: &str, min_len: usize, max_len: usize) -> Option<u32> {
-    let valid = (min_len..=max_len).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit());
+    let valid =
+        (min_len..=max_len).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit());
     if valid {
         text.parse().ok()
     } else {
@@ -178,7 +198,8 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let days = days + 719_468;
     let era = days.div_euclid(146_097);
     let day_of_era = days - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_from_march = (5 * day_of_year + 2) / 153;
     let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u32;
@@ -202,7 +223,10 @@ mod tests {
     #[test]
     fn beijing_time_is_utc_plus_eight() {
         let time = BeijingTime::parse("2025-11-30 23:59:59").unwrap().unwrap();
-        assert_eq!(time, BeijingTime::parse("2025-11-30T15:59:59Z").unwrap().unwrap());
+        assert_eq!(
+            time,
+            BeijingTime::parse("2025-11-30T15:59:59Z").unwrap().unwrap()
+        );
         assert_eq!(time.utc_epoch_secs(), 1_764_518_399);
         assert_eq!(
             BeijingTime::parse("1970-01-01 08:00:00")
@@ -226,7 +250,13 @@ mod tests {
     #[test]
     fn rejects_impossible_or_foreign_text() {
         assert_eq!(BeijingTime::parse("-"), Ok(None));
-        for text in ["2023-02-29", "2025-13-01", "abc", "2025-06-03 25:00:00", "20250603"] {
+        for text in [
+            "2023-02-29",
+            "2025-13-01",
+            "abc",
+            "2025-06-03 25:00:00",
+            "20250603",
+        ] {
             assert_eq!(
                 BeijingTime::parse(text).unwrap_err().to_string(),
                 format!("\"{text}\" is not a date or time")

@@ -1,0 +1,70 @@
+//! Helpers shared by the integration tests: fixture paths and a plain-text rendering of a parsed
+//! file, so tests compare whole outcomes (kind, counts, diagnostics, cells) against expectations.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use tcbill_core::{ColumnValues, ParsedFile};
+
+pub fn data_path(name: &str) -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data")).join(name)
+}
+
+pub fn read_data(name: &str) -> Vec<u8> {
+    std::fs::read(data_path(name)).unwrap_or_else(|error| panic!("{name}: {error}"))
+}
+
+/// Parses a fixture that holds exactly one file.
+pub fn parse_one(name: &str) -> ParsedFile {
+    let mut parsed = tcbill_core::parse_file(name, &read_data(name));
+    assert_eq!(parsed.len(), 1, "{name} should yield one parsed file");
+    parsed.remove(0)
+}
+
+/// Kind, encoding, counts and diagnostics, one per line.
+pub fn summary(parsed: &ParsedFile) -> String {
+    let mut out = String::new();
+    writeln!(out, "{} | {}", parsed.name, parsed.kind).unwrap();
+    if let Some(encoding) = parsed.encoding {
+        writeln!(out, "encoding {encoding}").unwrap();
+    }
+    writeln!(
+        out,
+        "rows read {}, accepted {}, rejected {}",
+        parsed.rows_read(),
+        parsed.rows_accepted(),
+        parsed.rows_rejected
+    )
+    .unwrap();
+    for diagnostic in &parsed.diagnostics {
+        writeln!(out, "{diagnostic}").unwrap();
+    }
+    out
+}
+
+/// One row as `Column=value` pairs (absent values left out), in column order.
+pub fn row(parsed: &ParsedFile, row: usize) -> String {
+    let table = &parsed.table;
+    let mut parts = Vec::new();
+    for column in table.columns() {
+        let value = match &column.values {
+            ColumnValues::Text(values) => {
+                values[row].map(|symbol| table.resolve(symbol).to_owned())
+            }
+            ColumnValues::Decimal(values) => values[row].map(|value| value.to_string()),
+            ColumnValues::Time(values) => values[row].map(|value| value.to_string()),
+        };
+        if let Some(value) = value {
+            parts.push(format!("{}={value}", column.name));
+        }
+    }
+    parts.join("\n")
+}
+
+#[track_caller]
+pub fn assert_text(actual: &str, expected: &str) {
+    let expected = expected.strip_prefix('\n').unwrap_or(expected);
+    if actual != expected {
+        panic!("text differs\n--- expected\n{expected}\n--- actual\n{actual}\n---");
+    }
+}
