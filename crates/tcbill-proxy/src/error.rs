@@ -41,7 +41,15 @@ impl ProxyError {
         if error.is_timeout() {
             Self::UpstreamTimeout
         } else {
-            Self::UpstreamUnreachable(error.without_url().to_string())
+            // reqwest's own message is generic ("error sending request"); the causes say what failed.
+            let error = error.without_url();
+            let mut message = error.to_string();
+            let mut source = std::error::Error::source(&error);
+            while let Some(cause) = source {
+                message = format!("{message}: {cause}");
+                source = cause.source();
+            }
+            Self::UpstreamUnreachable(message)
         }
     }
 
