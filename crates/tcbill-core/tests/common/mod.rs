@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests: fixture paths and a plain-text rendering of a parsed
 //! file, so tests compare whole outcomes (kind, counts, diagnostics, cells) against expectations.
 
+// Each test binary uses a different subset of these helpers.
+#![allow(dead_code)]
+
 use std::fmt::Write;
 use std::path::PathBuf;
 

@@ -1,0 +1,231 @@
+//! Every official API example in `shared/fixtures/api/` parses, with the expected action, row
+//! counts, diagnostics and exact values; pages and envelopes in the forms users save them.
+
+mod common;
+
+use common::{assert_text, summary};
+use rust_decimal::Decimal;
+use tcbill_core::{detect_kind, parse_file, ApiAction, InputKind, ParsedFile, TableKind};
+
+const API_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/api");
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{API_FIXTURES}/{name}"))
+        .unwrap_or_else(|error| panic!("{name}: {error}"))
+}
+
+fn parse_fixture(name: &str) -> ParsedFile {
+    let mut parsed = parse_file(name, &fixture(name));
+    assert_eq!(parsed.len(), 1);
+    parsed.remove(0)
+}
+
+fn dec(text: &str) -> Decimal {
+    Decimal::from_str_exact(text).unwrap()
+}
+
+#[test]
+fn every_official_example_parses_to_the_expected_action_and_counts() {
+    let mut names: Vec<String> = std::fs::read_dir(API_FIXTURES)
+        .expect("shared/fixtures/api beside the repository")
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.ends_with(".json"))
+        .collect();
+    names.sort();
+    let mut lines = String::new();
+    for name in &names {
+        let parsed = parse_fixture(name);
+        assert_eq!(detect_kind(&fixture(name)), parsed.kind, "{name}");
+        lines.push_str(&format!(
+            "{name}: {:?} {}/{}/{}\n",
+            parsed.kind,
+            parsed.rows_read(),
+            parsed.rows_accepted(),
+            parsed.rows_rejected
+        ));
+    }
+    assert_text(
+        &lines,
+        "
+DescribeBillDetail.example1.json: ApiResponse(DescribeBillDetail) 1/1/0
+DescribeBillResourceSummary.example1.json: ApiResponse(DescribeBillResourceSummary) 1/1/0
+DescribeBillSummaryByProduct.example1.json: ApiResponse(DescribeBillSummaryByProduct) 1/1/0
+DescribeBillSummaryByProduct.intl-page.example1.json: ApiResponse(DescribeBillSummaryByProduct) 11/11/0
+DescribeBillSummaryByTag.example1.json: ApiResponse(DescribeBillSummaryByTag) 2/2/0
+DescribeCostDetail.cn-page.example1.json: ApiResponse(DescribeCostDetail) 1/0/1
+DescribeCostDetail.example1.json: ApiResponse(DescribeCostDetail) 1/1/0
+DescribeCostSummaryByProduct.example1.json: ApiResponse(DescribeCostSummaryByProduct) 1/1/0
+DescribeDosageCosDetailByDate.example1.json: ApiResponse(DescribeDosageCosDetailByDate) 2/2/0
+DescribeDosageDetailByDate.doc2019.example1.json: ApiResponse(DescribeDosageDetailByDate) 1/1/0
+DescribeDosageDetailByDate.doc2019.example2.json: ApiResponse(DescribeDosageDetailByDate) 1/1/0
+DescribeDosageDetailByDate.example1.json: ApiResponse(DescribeDosageDetailByDate) 1/1/0
+DescribeDosageDetailByDate.example2.json: ApiResponse(DescribeDosageDetailByDate) 1/1/0
+DescribeDosageDetailList.example1.json: ApiResponse(DescribeDosageDetailList) 1/1/0
+DescribeMeasureConsoleDeductionDetails.example1.json: ApiResponse(DescribeMeasureDeductionDetails) 1/1/0
+DescribeMeasureDeductionDetailFlow.example1.json: ApiResponse(DescribeMeasureDeductionDetailFlow) 1/1/0
+DescribeMeasureDeductionDetails.example1.json: ApiResponse(DescribeMeasureDeductionDetails) 1/1/0
+cdn.DescribeTrafficPackages.example1.json: ApiResponse(Other) 1/1/0
+clb.DescribeModelRouterResourcePackageDeduction.example1.json: ApiResponse(DescribeModelRouterResourcePackageDeduction) 1/1/0
+cynosdb.ExportResourcePackageDeductDetails.example1.json: ApiResponse(Other) 0/0/0
+error.AuthFailure.SignatureFailure.example1.json: ApiResponse(Error) 0/0/0
+vpc.DescribeSpecificTrafficPackageUsedDetails.example1.json: ApiResponse(Other) 1/1/0
+",
+    );
+}
+
+#[test]
+fn bill_detail_components_become_l3_rows_with_exact_amounts() {
+    let parsed = parse_fixture("DescribeBillDetail.example1.json");
+    let table = &parsed.table;
+    assert_eq!(table.kind(), TableKind::BillDetails);
+    assert_eq!(table.decimal("RealCost", 0), Some(dec("-80.89000000")));
+    let paid = table.decimal("CashPayAmount", 0).unwrap()
+        + table.decimal("IncentivePayAmount", 0).unwrap();
+    assert_eq!(paid, table.decimal("RealCost", 0).unwrap());
+    assert_eq!(table.decimal("UsedAmount", 0), Some(dec("1")));
+    assert_eq!(table.text("BusinessCode", 0), Some("p_cvm"));
+    assert_eq!(
+        table.text("ProjectId", 0),
+        Some("1002227"),
+        "integer IDs kept as text"
+    );
+    assert_eq!(
+        table.time("BillMonth", 0).unwrap().to_string(),
+        "2023-07-01 00:00:00"
+    );
+    assert_eq!(
+        table.text("PriceInfo", 0),
+        Some("操作系统: linux; 连续使用时长T: 不分阶梯; 平台: 云平")
+    );
+    assert_eq!(
+        table.text("AssociatedOrder.PrepayPurchase", 0),
+        Some("20230707400000442656611")
+    );
+}
+
+#[test]
+fn summaries_keep_every_digit_and_add_up() {
+    let parsed = parse_fixture("DescribeBillSummaryByProduct.intl-page.example1.json");
+    let table = &parsed.table;
+    let sum = |name: &str| -> Decimal {
+        (0..table.row_count())
+            .filter_map(|row| table.decimal(name, row))
+            .sum()
+    };
+    assert_eq!(sum("RealTotalCost"), dec("3243.58087962"));
+    assert_eq!(sum("TotalCost"), dec("5742.93410476"));
+    assert_eq!(sum("RealTotalCostRatio"), dec("100.00"));
+    let by_tag = parse_fixture("DescribeBillSummaryByTag.example1.json");
+    assert_eq!(
+        by_tag.table.text("TagValue", 0),
+        None,
+        "an empty tag value is absent"
+    );
+    assert_eq!(by_tag.table.text("TagValue", 1), Some("kCH0vYyI"));
+}
+
+#[test]
+fn usage_and_deduction_responses_fill_the_shared_tables() {
+    let dosage = parse_fixture("DescribeDosageDetailList.example1.json");
+    assert_eq!(dosage.table.kind(), TableKind::UsageDetails);
+    assert_eq!(
+        dosage.table.decimal("DosageValue", 0),
+        Some(dec("2206972795"))
+    );
+    assert_eq!(dosage.table.text("DosageUnit", 0), Some("Mbps"));
+    let cos = parse_fixture("DescribeDosageCosDetailByDate.example1.json");
+    assert_eq!(
+        cos.table.text("DosageUnit", 1),
+        Some("GB"),
+        "`(GB)` loses its parentheses"
+    );
+    assert_eq!(cos.table.decimal("DosageValue", 1), Some(dec("0.00976562")));
+    let by_date = parse_fixture("DescribeDosageDetailByDate.example1.json");
+    assert_eq!(
+        by_date.table.text("DosageUnit", 0),
+        Some("bps"),
+        "the response-level unit reaches every point"
+    );
+    let console = parse_fixture("DescribeMeasureConsoleDeductionDetails.example1.json");
+    assert_eq!(console.table.kind(), TableKind::DeductionDetails);
+    assert_eq!(
+        console.table.decimal("DeductionFactor", 0),
+        Some(dec("0.15")),
+        "a JSON number, exact"
+    );
+    assert_eq!(
+        console.table.decimal("ActualDosage", 0),
+        Some(dec("0.00000559"))
+    );
+    assert_eq!(console.table.text("PackageUnit", 0), Some("U"));
+    assert!(
+        console.diagnostics.is_empty(),
+        "9.96193577 − 0.00000559 = 9.96193018 holds"
+    );
+}
+
+#[test]
+fn placeholder_values_and_api_errors_are_reported() {
+    let parsed = parse_fixture("DescribeCostDetail.cn-page.example1.json");
+    let first = parsed.diagnostics.first().unwrap().to_string();
+    assert_eq!(
+        first,
+        "DescribeCostDetail.cn-page.example1.json DetailSet[0].ComponentSet[0] column FeeBeginTime: \"abc\" is not a date or time"
+    );
+    assert_eq!(parsed.diagnostics.len(), 10);
+    assert_text(
+        &summary(&parse_fixture("error.AuthFailure.SignatureFailure.example1.json")),
+        "
+error.AuthFailure.SignatureFailure.example1.json | API error response
+rows read 0, accepted 0, rejected 0
+error.AuthFailure.SignatureFailure.example1.json: the API returned error AuthFailure.SignatureFailure: The provided credentials could not be validated. Please check your signature is correct. (RequestId ed93f3cb-f35e-473f-b9f3-0d451b8b79c6)
+",
+    );
+}
+
+#[test]
+fn bare_objects_and_arrays_of_pages_are_accepted() {
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&fixture("DescribeCostDetail.example1.json")).unwrap();
+    let bare = envelope["Response"].to_string();
+    let parsed = parse_file("bare.json", bare.as_bytes()).remove(0);
+    assert_eq!(
+        parsed.kind,
+        InputKind::ApiResponse(ApiAction::DescribeCostDetail)
+    );
+    assert_eq!(
+        parsed.table.decimal("CashPayAmount", 0),
+        Some(dec("0.00104875"))
+    );
+
+    let error: serde_json::Value =
+        serde_json::from_slice(&fixture("error.AuthFailure.SignatureFailure.example1.json"))
+            .unwrap();
+    let tag_summary: serde_json::Value =
+        serde_json::from_slice(&fixture("DescribeBillSummaryByTag.example1.json")).unwrap();
+    let pages = serde_json::json!([envelope, envelope["Response"], error, tag_summary]).to_string();
+    let parsed = parse_file("pages.json", pages.as_bytes()).remove(0);
+    assert_text(
+        &summary(&parsed),
+        "
+pages.json | API DescribeCostDetail (cost details)
+rows read 2, accepted 2, rejected 0
+pages.json [2]: the API returned error AuthFailure.SignatureFailure: The provided credentials could not be validated. Please check your signature is correct. (RequestId ed93f3cb-f35e-473f-b9f3-0d451b8b79c6)
+pages.json [3]: a API DescribeBillSummaryByTag page in a file of API DescribeCostDetail (cost details); skipped
+",
+    );
+}
+
+#[test]
+fn broken_json_names_the_line() {
+    let parsed = parse_file("cut.json", b"{\"Response\": {\n  \"DetailSet\": [\n").remove(0);
+    assert_text(
+        &summary(&parsed),
+        "cut.json | unknown\nrows read 0, accepted 0, rejected 0\ncut.json:3: the JSON ends early; the file looks truncated\n",
+    );
+    let parsed = parse_file("bad.json", b"{\"Response\": {\n  \"Total\": 1,,\n}}").remove(0);
+    assert_eq!(
+        parsed.diagnostics[0].to_string(),
+        "bad.json:2: not valid JSON: key must be a string at line 2 column 14"
+    );
+}

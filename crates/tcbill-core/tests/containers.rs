@@ -1,0 +1,191 @@
+//! ZIP bill packs and XLSX workbooks, built in the tests with the same crates users' files come
+//! from (zip writer, rust_xlsxwriter).
+
+mod common;
+
+use std::io::{Cursor, Write};
+
+use common::{assert_text, read_data, summary};
+use rust_decimal::Decimal;
+use tcbill_core::{detect_kind, parse_file, BillLevel, InputKind};
+
+fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, contents) in members {
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(contents).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_bill_pack_yields_one_parsed_file_per_member() {
+    let pack = zip_of(&[
+        (
+            "100047070895-202601-按扣费周期-明细账单-1.csv",
+            &read_data("l3-cn-2022.csv"),
+        ),
+        (
+            "100047070895-202601-按扣费周期-明细账单-2.csv",
+            &read_data("l3-cn-2024-11.csv"),
+        ),
+    ]);
+    assert_eq!(detect_kind(&pack), InputKind::ZipPack);
+    let parsed = parse_file("bill.zip", &pack);
+    let names: Vec<_> = parsed
+        .iter()
+        .map(|file| (file.name.as_str(), file.kind, file.rows_accepted()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (
+                "bill.zip/100047070895-202601-按扣费周期-明细账单-1.csv",
+                InputKind::BillDetails(BillLevel::L3),
+                2
+            ),
+            (
+                "bill.zip/100047070895-202601-按扣费周期-明细账单-2.csv",
+                InputKind::BillDetails(BillLevel::L3),
+                2
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_broken_member_is_reported_and_the_others_still_read() {
+    let good = read_data("l2-cn.csv");
+    let second = read_data("cost-details-en.csv");
+    let mut pack = zip_of(&[("a.csv", &good), ("b.csv", &second)]);
+    // Corrupt the compressed data of the second member (just after its local header and name).
+    let second_header = pack
+        .windows(5)
+        .position(|window| window == b"b.csv")
+        .unwrap();
+    for byte in &mut pack[second_header + 5..second_header + 45] {
+        *byte ^= 0x5a;
+    }
+    let parsed = parse_file("pack.zip", &pack);
+    assert_eq!(parsed.len(), 2);
+    assert_eq!(
+        (parsed[0].kind, parsed[0].rows_accepted()),
+        (InputKind::BillDetails(BillLevel::L2), 1)
+    );
+    assert_eq!(parsed[1].name, "pack.zip/b.csv");
+    assert_eq!(parsed[1].kind, InputKind::Unknown);
+    assert_eq!(parsed[1].rows_read(), 0);
+    let message = parsed[1].diagnostics[0].to_string();
+    assert!(
+        message.starts_with("pack.zip/b.csv: this ZIP member cannot be unpacked ("),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_truncated_zip_is_one_diagnostic() {
+    let pack = zip_of(&[("a.csv", &read_data("l2-cn.csv"))]);
+    let parsed = parse_file("cut.zip", &pack[..pack.len() / 2]);
+    assert_eq!(parsed.len(), 1);
+    assert_eq!(parsed[0].kind, InputKind::ZipPack);
+    let message = parsed[0].diagnostics[0].to_string();
+    assert!(
+        message.starts_with("cut.zip: not a readable ZIP archive ("),
+        "{message}"
+    );
+    assert!(
+        message.ends_with("); the file may be truncated"),
+        "{message}"
+    );
+}
+
+#[test]
+fn xlsx_reads_the_first_sheet_with_a_known_header() {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let notes = workbook.add_worksheet().set_name("说明").unwrap();
+    notes.write_string(0, 0, "资源包抵扣明细导出").unwrap();
+    let sheet = workbook.add_worksheet().set_name("明细").unwrap();
+    let header = [
+        "资源包名称/资源包ID",
+        "抵扣时间",
+        "抵扣前包剩余量",
+        "实际抵扣量",
+        "抵扣后包剩余量",
+        "资源包单位",
+    ];
+    for (column, text) in header.iter().enumerate() {
+        sheet.write_string(1, column as u16, *text).unwrap();
+    }
+    sheet
+        .write_string(0, 0, "用量时间 2025-06-01 ~ 2025-06-30")
+        .unwrap();
+    sheet
+        .write_string(2, 0, "TRTC 智能识别包/2000002755")
+        .unwrap();
+    sheet.write_string(2, 1, "2025-06-03 04:10:47").unwrap();
+    sheet.write_number(2, 2, 9990.4).unwrap();
+    sheet.write_string(2, 3, "16.000000000分钟").unwrap();
+    sheet.write_number(2, 4, 9974.4).unwrap();
+    sheet
+        .write_string(3, 0, "TRTC 智能识别包/2000002755")
+        .unwrap();
+    sheet.write_string(3, 1, "2025-06-03 04:10:48").unwrap();
+    sheet.write_string(3, 2, "9,974.4").unwrap();
+    sheet.write_string(3, 3, "1.2.3").unwrap();
+    let bytes = workbook.save_to_buffer().unwrap();
+
+    assert_eq!(detect_kind(&bytes), InputKind::Xlsx);
+    let parsed = parse_file("deduction.xlsx", &bytes);
+    assert_eq!(parsed.len(), 1);
+    let parsed = &parsed[0];
+    assert_text(
+        &summary(parsed),
+        "
+deduction.xlsx | 资源包抵扣明细 (deduction details)
+rows read 2, accepted 1, rejected 1
+deduction.xlsx:4 column 实际抵扣量: \"1.2.3\" is not a number
+",
+    );
+    let table = &parsed.table;
+    assert_eq!(
+        table.decimal("BeforeDeductionRemain", 0),
+        Some(Decimal::from_str_exact("9990.4").unwrap())
+    );
+    assert_eq!(
+        table.decimal("ActualDosage", 0),
+        Some(Decimal::from_str_exact("16.000000000").unwrap())
+    );
+    assert_eq!(table.text("PackageUnit", 0), Some("分钟"));
+    assert_eq!(table.text("ResourceId", 0), Some("2000002755"));
+}
+
+#[test]
+fn a_zip_holding_json_and_csv_reads_both() {
+    let api = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/fixtures/api/DescribeBillDetail.example1.json"
+    ))
+    .unwrap();
+    let pack = zip_of(&[
+        ("dir/", b""),
+        ("dir/api.json", &api),
+        ("dir/usage.csv", &read_data("usage-cdn-5min.csv")),
+    ]);
+    let parsed = parse_file("mixed.zip", &pack);
+    let kinds: Vec<_> = parsed
+        .iter()
+        .map(|file| (file.name.as_str(), file.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (
+                "mixed.zip/dir/api.json",
+                InputKind::ApiResponse(tcbill_core::ApiAction::DescribeBillDetail)
+            ),
+            ("mixed.zip/dir/usage.csv", InputKind::UsageDetails),
+        ]
+    );
+}
