@@ -78,7 +78,7 @@ enum State {
     Sniffing(Vec<u8>),
     /// A container that needs the whole file.
     Buffering(Vec<u8>),
-    Streaming(CsvStream),
+    Streaming(Box<CsvStream>),
     /// Binary data: nothing to keep.
     Discarding,
 }
@@ -109,7 +109,7 @@ impl Parser {
                     let head = std::mem::take(head);
                     self.state = match sniff_container(&head) {
                         Container::Text => {
-                            State::Streaming(CsvStream::new(&self.name, &head, false))
+                            State::Streaming(Box::new(CsvStream::new(&self.name, &head, false)))
                         }
                         Container::Binary => State::Discarding,
                         Container::Zip | Container::Json | Container::Empty => {
@@ -140,7 +140,7 @@ impl Parser {
     pub fn finish(self) -> Vec<ParsedFile> {
         match self.state {
             State::Sniffing(bytes) | State::Buffering(bytes) => parse_whole(&self.name, &bytes),
-            State::Streaming(stream) => vec![finish_stream(&self.name, stream)],
+            State::Streaming(stream) => vec![finish_stream(&self.name, *stream)],
             State::Discarding => vec![binary_file(&self.name)],
         }
     }
