@@ -37,3 +37,23 @@ impl Dataset {
         self.tables(kind).map(Table::row_count).sum()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse_file;
+
+    #[test]
+    fn counts_rows_of_one_kind_across_files() {
+        let l3 = "产品名称,组件名称,现金账户支出(元)\n云服务器CVM,CPU,1.5\n云服务器CVM,内存,0.5\n";
+        let deduction = "抵扣时间\t实际抵扣量\n2025-06-03 04:10:46\t0.293333333分钟\n";
+        let mut dataset = Dataset::new();
+        dataset.add(parse_file("june.csv", l3.as_bytes()));
+        dataset.add(parse_file("july.csv", l3.as_bytes()));
+        dataset.add(parse_file("deduction.tsv", deduction.as_bytes()));
+        assert_eq!(dataset.files().len(), 3);
+        assert_eq!(dataset.row_count(TableKind::BillDetails), 4);
+        assert_eq!(dataset.row_count(TableKind::DeductionDetails), 1);
+        assert_eq!(dataset.tables(TableKind::UsageDetails).count(), 0);
+    }
+}
