@@ -60,15 +60,30 @@ export async function launchBrowser() {
   });
 }
 
-/** The visible cells (name, size, kind) of the file table, once no file is still being detected. */
+/**
+ * The cells of each file's own row (name, size, kind, rows read, accepted, rejected), once
+ * `expectedCount` files are listed and none is still being parsed.
+ */
 export async function fileRows(page, expectedCount) {
   await page.waitForFunction(
     (n) =>
-      document.querySelectorAll('.file-table tbody tr').length === n &&
-      document.querySelectorAll('.file-table .pending').length === 0,
+      document.querySelectorAll('.file-table tbody').length === n &&
+      document.querySelectorAll('.file-table tbody.parsing').length === 0,
     expectedCount,
   );
-  return page.$$eval('.file-table tbody tr', (rows) =>
-    rows.map((row) => [...row.querySelectorAll('td')].slice(0, 3).map((td) => td.textContent)),
+  return page.$$eval('.file-table tbody', (bodies) =>
+    bodies.map((body) => [...body.rows[0].cells].slice(0, 6).map((td) => td.textContent)),
   );
+}
+
+/** A `DataTransfer` in the page holding files made from `{ name, bytes }` (bytes: a Buffer or string). */
+export async function dataTransferOf(page, files) {
+  const plain = files.map(({ name, bytes }) => ({ name, bytes: [...Buffer.from(bytes)] }));
+  return page.evaluateHandle((files) => {
+    const transfer = new DataTransfer();
+    for (const { name, bytes } of files) {
+      transfer.items.add(new File([new Uint8Array(bytes)], name));
+    }
+    return transfer;
+  }, plain);
 }

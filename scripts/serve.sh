@@ -7,7 +7,8 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+# Tools from scripts/setup.sh: cargo-installed ones and npm ones (wasm-opt).
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 port=${TCBILL_PORT:-8080}
 while [ $# -gt 0 ]; do

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what tcbill needs to build and test, skipping whatever is already there.
 #
-#   scripts/setup.sh app    Rust wasm target, trunk, wasm-bindgen-cli, wasm-opt (to build and serve the app)
-#   scripts/setup.sh test   all of the above, plus Chromium, ChromeDriver and the npm dev dependencies
+#   scripts/setup.sh app    Rust wasm target, trunk, wasm-bindgen-cli, npm dev dependencies (wasm-opt)
+#   scripts/setup.sh test   all of the above, plus Chromium, ChromeDriver and a CJK font
 #
 # Both README commands call this, so a fresh machine needs nothing installed by hand.
 set -euo pipefail
@@ -53,13 +53,13 @@ else
     cargo install wasm-bindgen-cli --version "$bindgen_version" --force || die "cargo install wasm-bindgen-cli failed"
 fi
 
-# wasm-opt shrinks release builds.
 missing=()
-command -v wasm-opt >/dev/null || missing+=(binaryen)
+command -v node >/dev/null || missing+=(nodejs npm)
 if [ "$what" = test ]; then
     command -v chromium >/dev/null || missing+=(chromium)
     command -v chromedriver >/dev/null || missing+=(chromium-driver)
-    command -v node >/dev/null || missing+=(nodejs npm)
+    # A CJK font, so screenshots show the console's Chinese terms instead of empty boxes.
+    [ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing+=(fonts-wqy-zenhei)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
     apt_install "${missing[@]}"
@@ -67,14 +67,13 @@ else
     say "Debian packages: present"
 fi
 
-if [ "$what" = test ]; then
-    # playwright-core drives the system Chromium; it never downloads a browser of its own.
-    if [ -f node_modules/.package-lock.json ] && cmp -s package-lock.json node_modules/.tcbill-installed-lock; then
-        say "npm dev dependencies: present"
-    else
-        say "installing npm dev dependencies from package-lock.json"
-        npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed"
-        cp package-lock.json node_modules/.tcbill-installed-lock
-    fi
+# npm dev dependencies: binaryen's wasm-opt (Debian's 108 cannot read what rustc 1.95 emits) and
+# playwright-core, which drives the system Chromium and never downloads a browser of its own.
+if [ -f node_modules/.package-lock.json ] && cmp -s package-lock.json node_modules/.tcbill-installed-lock; then
+    say "npm dev dependencies: present"
+else
+    say "installing npm dev dependencies from package-lock.json"
+    npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed"
+    cp package-lock.json node_modules/.tcbill-installed-lock
 fi
 say "ready"

@@ -5,7 +5,8 @@
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+# Tools from scripts/setup.sh: cargo-installed ones and npm ones (wasm-opt).
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 scripts/setup.sh test || exit 1
 

@@ -1,64 +1,59 @@
-//! The page: a header, the drop zone, and what tcbill knows about the loaded files.
+//! The page: a header, the drop zone, and what tcbill found in the loaded files.
 
 use std::cell::Cell;
 
-use tcbill_core::detect::{detect_kind, InputKind, SNIFF_LEN};
-use wasm_bindgen_futures::spawn_local;
+use js_sys::{Array, Uint8Array};
+use web_sys::File;
 use yew::prelude::*;
 
 use crate::drop_zone::DropZone;
-use crate::file_read::read_head;
 use crate::file_table::FileTable;
-use crate::loaded_files::{FileId, FileStatus, FilesAction, LoadedFile, LoadedFiles};
+use crate::loaded_files::{FilesAction, LoadedFiles};
+use crate::parsing::ParsingWorker;
+use crate::protocol::{FileId, ToWorker};
 use crate::sample::SAMPLE_FILES;
 
 #[component]
 pub fn App() -> Html {
     let files = use_reducer(LoadedFiles::default);
     let ids = use_memo((), |_| IdSource::default());
+    let worker = {
+        let dispatcher = files.dispatcher();
+        use_memo((), move |_| {
+            ParsingWorker::start(Callback::from(move |report| dispatcher.dispatch(FilesAction::Worker(report))))
+        })
+    };
 
     let on_files = {
         let dispatcher = files.dispatcher();
-        let ids = ids.clone();
-        Callback::from(move |picked: Vec<web_sys::File>| {
+        let (ids, worker) = (ids.clone(), worker.clone());
+        Callback::from(move |picked: Vec<File>| {
+            let Ok(worker) = worker.as_ref() else { return };
             for file in picked {
                 let id = ids.next();
-                dispatcher.dispatch(FilesAction::Added(LoadedFile {
-                    id,
-                    name: file.name(),
-                    size: file.size() as u64,
-                    status: FileStatus::Detecting,
-                }));
-                let dispatcher = dispatcher.clone();
-                spawn_local(async move {
-                    let status = match read_head(&file, SNIFF_LEN).await {
-                        Ok(head) => FileStatus::Detected(detect_kind(&head)),
-                        Err(err) => FileStatus::Unreadable(format!("{err:?}")),
-                    };
-                    dispatcher.dispatch(FilesAction::StatusChanged { id, status });
-                });
+                dispatcher.dispatch(FilesAction::Added { id, name: file.name(), size: file.size() as u64 });
+                worker.send(ToWorker::Parse { id, file });
             }
         })
     };
-
-    let on_load_sample = {
-        let dispatcher = files.dispatcher();
-        let ids = ids.clone();
-        Callback::from(move |_: MouseEvent| {
-            for sample in SAMPLE_FILES {
-                dispatcher.dispatch(FilesAction::Added(LoadedFile {
-                    id: ids.next(),
-                    name: sample.name.to_owned(),
-                    size: sample.bytes.len() as u64,
-                    status: FileStatus::Detected(sniff(sample.bytes)),
-                }));
+    let on_load_sample = on_files.reform(|_: MouseEvent| SAMPLE_FILES.iter().map(|s| s.to_file()).collect());
+    let on_cancel = {
+        let worker = worker.clone();
+        Callback::from(move |id: FileId| {
+            if let Ok(worker) = worker.as_ref() {
+                worker.send(ToWorker::Cancel { id });
             }
         })
     };
-
     let on_remove = {
         let dispatcher = files.dispatcher();
-        Callback::from(move |id: FileId| dispatcher.dispatch(FilesAction::Removed(id)))
+        let worker = worker.clone();
+        Callback::from(move |id: FileId| {
+            dispatcher.dispatch(FilesAction::Removed(id));
+            if let Ok(worker) = worker.as_ref() {
+                worker.send(ToWorker::Remove { id });
+            }
+        })
     };
 
     html! {
@@ -70,23 +65,24 @@ pub fn App() -> Html {
                 </p>
             </header>
             <main>
+                if let Err(err) = worker.as_ref() {
+                    <p class="error" role="alert">
+                        { format!("The parsing worker could not start, so files cannot be read: {err:?}") }
+                    </p>
+                }
                 <DropZone {on_files} />
                 <div class="actions">
                     <button type="button" class="button" onclick={on_load_sample}>
                         { "Load sample data" }
                     </button>
                 </div>
-                <FileTable files={files.files.clone()} {on_remove} />
+                <FileTable files={files.files.clone()} {on_cancel} {on_remove} />
             </main>
         </>
     }
 }
 
-fn sniff(bytes: &[u8]) -> InputKind {
-    detect_kind(&bytes[..bytes.len().min(SNIFF_LEN)])
-}
-
-/// Hands out page-unique file ids, so a pending detection can find its file later.
+/// Hands out page-unique file ids, so the worker's reports can name their file.
 #[derive(Default)]
 struct IdSource(Cell<FileId>);
 
@@ -95,5 +91,13 @@ impl IdSource {
         let id = self.0.get();
         self.0.set(id + 1);
         id
+    }
+}
+
+impl crate::sample::SampleFile {
+    /// The sample as a browser `File`, so it takes the same path as a dropped file.
+    fn to_file(&self) -> File {
+        let bytes = Array::of1(&Uint8Array::from(self.bytes));
+        File::new_with_u8_array_sequence(&bytes, self.name).expect("a File from bytes")
     }
 }

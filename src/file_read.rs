@@ -8,10 +8,9 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
 
-/// Reads at most `len` bytes from the start of `blob`.
-pub async fn read_head(blob: &Blob, len: usize) -> Result<Vec<u8>, JsValue> {
-    let end = (len as f64).min(blob.size());
-    let slice = blob.slice_with_f64_and_f64(0.0, end)?;
+/// Reads bytes `start..end` of `blob` (clamped to its size).
+pub async fn read_range(blob: &Blob, start: u64, end: u64) -> Result<Vec<u8>, JsValue> {
+    let slice = blob.slice_with_f64_and_f64(start as f64, (end as f64).min(blob.size()))?;
     let buffer = JsFuture::from(slice.array_buffer()).await?;
     Ok(Uint8Array::new(&buffer).to_vec())
 }

@@ -1,12 +1,15 @@
-//! The table of loaded files: name, size and what tcbill detected.
+//! The table of loaded files: what tcbill detected in each, how many rows it read, accepted
+//! and rejected, and every problem it found, naming file, line and column.
 
 use yew::prelude::*;
 
-use crate::loaded_files::{FileId, FileStatus, LoadedFile};
+use crate::loaded_files::{FileStatus, LoadedFile};
+use crate::protocol::{FileId, PartSummary};
 
 #[derive(Properties, PartialEq)]
 pub struct FileTableProps {
     pub files: Vec<LoadedFile>,
+    pub on_cancel: Callback<FileId>,
     pub on_remove: Callback<FileId>,
 }
 
@@ -23,32 +26,122 @@ pub fn FileTable(props: &FileTableProps) -> Html {
                     <th scope="col">{ "File" }</th>
                     <th scope="col" class="num">{ "Size" }</th>
                     <th scope="col">{ "Detected kind" }</th>
+                    <th scope="col" class="num">{ "Rows read" }</th>
+                    <th scope="col" class="num">{ "Accepted" }</th>
+                    <th scope="col" class="num">{ "Rejected" }</th>
                     <th scope="col"><span class="visually-hidden">{ "Actions" }</span></th>
                 </tr>
             </thead>
-            <tbody>
-                { for props.files.iter().map(|file| row(file, &props.on_remove)) }
-            </tbody>
+            { for props.files.iter().map(|file| file_rows(file, props)) }
         </table>
     }
 }
 
-fn row(file: &LoadedFile, on_remove: &Callback<FileId>) -> Html {
+/// One `<tbody>` per file: its own row, then rows for ZIP members and problems.
+fn file_rows(file: &LoadedFile, props: &FileTableProps) -> Html {
     let id = file.id;
-    let remove = on_remove.reform(move |_: MouseEvent| id);
-    let status = match &file.status {
-        FileStatus::Detecting => html! { <span class="pending">{ "detecting…" }</span> },
-        FileStatus::Detected(kind) => html! { kind.label() },
-        FileStatus::Unreadable(why) => html! { <span class="error">{ format!("cannot read: {why}") }</span> },
+    let remove = props.on_remove.reform(move |_: MouseEvent| id);
+    let remove_button = html! {
+        <button type="button" class="link-button" onclick={remove}
+            aria-label={format!("Remove {}", file.name)}>{ "Remove" }</button>
+    };
+    let name = html! { <td class="file-name">{ &file.name }</td> };
+    let size = html! { <td class="num" title={format!("{} bytes", file.size)}>{ format_size(file.size) }</td> };
+
+    match &file.status {
+        FileStatus::Parsing { bytes_read, rows_read } => {
+            let cancel = props.on_cancel.reform(move |_: MouseEvent| id);
+            html! {
+                <tbody key={id} class="parsing">
+                    <tr>
+                        { name }{ size }
+                        <td colspan="4">
+                            <progress max={file.size.to_string()} value={bytes_read.to_string()}
+                                aria-label={format!("Reading {}", file.name)} />
+                            <span class="pending">
+                                { format!(" {} of {} · {} rows", format_size(*bytes_read), format_size(file.size), format_count(*rows_read)) }
+                            </span>
+                        </td>
+                        <td>
+                            <button type="button" class="link-button" onclick={cancel}
+                                aria-label={format!("Cancel {}", file.name)}>{ "Cancel" }</button>
+                        </td>
+                    </tr>
+                </tbody>
+            }
+        }
+        FileStatus::Cancelled | FileStatus::Unreadable(_) => {
+            let why = match &file.status {
+                FileStatus::Unreadable(message) => format!("cannot read the file: {message}"),
+                _ => "cancelled".to_owned(),
+            };
+            html! {
+                <tbody key={id}>
+                    <tr>{ name }{ size }<td colspan="4" class="error">{ why }</td><td>{ remove_button }</td></tr>
+                </tbody>
+            }
+        }
+        FileStatus::Parsed(parts) => {
+            let (kind, members) = match parts.as_slice() {
+                [only] if only.name == file.name => (only.kind.clone(), &[][..]),
+                parts => (format!("ZIP bill pack ({} files)", parts.len()), parts),
+            };
+            html! {
+                <tbody key={id}>
+                    <tr>
+                        { name }{ size }
+                        <td class="kind">{ kind }</td>
+                        { counts(parts.iter()) }
+                        <td>{ remove_button }</td>
+                    </tr>
+                    { for members.iter().map(|part| html! {
+                        <tr class="member">
+                            <td class="file-name">{ &part.name }</td>
+                            <td />
+                            <td class="kind">{ &part.kind }</td>
+                            { counts(std::iter::once(part)) }
+                            <td />
+                        </tr>
+                    }) }
+                    { problems(parts) }
+                </tbody>
+            }
+        }
+    }
+}
+
+/// The rows-read, accepted and rejected cells, summed over `parts`.
+fn counts<'a>(parts: impl Iterator<Item = &'a PartSummary>) -> Html {
+    let (read, accepted, rejected) = parts.fold((0, 0, 0), |(r, a, j), p| {
+        (r + p.rows_read, a + p.rows_accepted, j + p.rows_rejected)
+    });
+    html! {
+        <>
+            <td class="num">{ format_count(read) }</td>
+            <td class="num">{ format_count(accepted) }</td>
+            <td class={classes!("num", (rejected > 0).then_some("error"))}>{ format_count(rejected) }</td>
+        </>
+    }
+}
+
+fn problems(parts: &[PartSummary]) -> Html {
+    let lines: Vec<&String> = parts.iter().flat_map(|part| &part.diagnostics).collect();
+    if lines.is_empty() {
+        return Html::default();
+    }
+    let summary = match lines.len() {
+        1 => "1 problem".to_owned(),
+        n => format!("{n} problems"),
     };
     html! {
-        <tr key={id}>
-            <td class="file-name">{ &file.name }</td>
-            <td class="num" title={format!("{} bytes", file.size)}>{ format_size(file.size) }</td>
-            <td class="kind">{ status }</td>
-            <td>
-                <button type="button" class="link-button" onclick={remove}
-                    aria-label={format!("Remove {}", file.name)}>{ "Remove" }</button>
+        <tr class="problems">
+            <td colspan="7">
+                <details>
+                    <summary>{ summary }</summary>
+                    <ul class="diagnostics">
+                        { for lines.iter().map(|line| html! { <li>{ *line }</li> }) }
+                    </ul>
+                </details>
             </td>
         </tr>
     }
@@ -67,4 +160,17 @@ pub fn format_size(bytes: u64) -> String {
         unit += 1;
     }
     format!("{value:.1} {}", UNITS[unit])
+}
+
+/// Formats a count with thousands separators: `1,234,567`.
+pub fn format_count(count: u64) -> String {
+    let digits = count.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }

@@ -1,13 +1,17 @@
 //! tcbill's web front end: a Yew single-page app over `tcbill-core`.
 //!
-//! Everything here is presentation and browser plumbing (drag-and-drop, reading `File`s).
+//! Everything here is presentation and browser plumbing: drag-and-drop, the parsing Web Worker
+//! that reads `File`s a slice at a time, and rendering what it reports.
 //! What a file *means* is decided by `tcbill-core`, so the same answers come out of the CLI.
 
 mod app;
 mod drop_zone;
 pub mod file_read;
-mod file_table;
+pub mod file_table;
 pub mod loaded_files;
+mod parsing;
+pub mod protocol;
 mod sample;
+pub mod worker;
 
 pub use app::App;

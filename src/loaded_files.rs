@@ -1,16 +1,13 @@
 //! The list of files the user has loaded, as a Yew reducer.
 //!
-//! Files arrive from drops, the file picker and the built-in sample; their kind is detected
-//! asynchronously (the head of a `File` is read through a promise), so an entry starts out
-//! pending and is completed by a later [`FilesAction::StatusChanged`].
+//! A file is added as soon as it is dropped; the parsing worker then reports progress and,
+//! finally, what it found. Each of those reports is a [`FilesAction`].
 
 use std::rc::Rc;
 
-use tcbill_core::detect::InputKind;
 use yew::Reducible;
 
-/// Identifies one loaded file for the lifetime of the page.
-pub type FileId = u32;
+use crate::protocol::{FileId, FromWorker, PartSummary};
 
 /// One file the user has given us.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,9 +21,10 @@ pub struct LoadedFile {
 /// How far tcbill has got with one file.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FileStatus {
-    /// The head of the file is being read.
-    Detecting,
-    Detected(InputKind),
+    Parsing { bytes_read: u64, rows_read: u64 },
+    /// Parsed: one part per file inside it (several for a ZIP bill pack).
+    Parsed(Vec<PartSummary>),
+    Cancelled,
     /// The browser could not read the file (removed from disk, permission lost, ...).
     Unreadable(String),
 }
@@ -40,9 +38,9 @@ pub struct LoadedFiles {
 /// What can happen to the list of loaded files.
 pub enum FilesAction {
     /// A file arrived (its id is chosen by the caller, so it can refer to it later).
-    Added(LoadedFile),
-    /// Detection of an earlier file finished (or failed).
-    StatusChanged { id: FileId, status: FileStatus },
+    Added { id: FileId, name: String, size: u64 },
+    /// The parsing worker reported on a file.
+    Worker(FromWorker),
     /// The user removed a file.
     Removed(FileId),
 }
@@ -53,8 +51,22 @@ impl Reducible for LoadedFiles {
     fn reduce(self: Rc<Self>, action: FilesAction) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            FilesAction::Added(file) => next.files.push(file),
-            FilesAction::StatusChanged { id, status } => {
+            FilesAction::Added { id, name, size } => next.files.push(LoadedFile {
+                id,
+                name,
+                size,
+                status: FileStatus::Parsing { bytes_read: 0, rows_read: 0 },
+            }),
+            FilesAction::Worker(report) => {
+                let (id, status) = match report {
+                    FromWorker::Progress { id, bytes_read, rows_read } => {
+                        (id, FileStatus::Parsing { bytes_read, rows_read })
+                    }
+                    FromWorker::Parsed { id, parts } => (id, FileStatus::Parsed(parts)),
+                    FromWorker::Cancelled { id } => (id, FileStatus::Cancelled),
+                    FromWorker::Unreadable { id, message } => (id, FileStatus::Unreadable(message)),
+                };
+                // A report may arrive for a file the user removed meanwhile: ignore it.
                 if let Some(file) = next.files.iter_mut().find(|f| f.id == id) {
                     file.status = status;
                 }

@@ -1,103 +1,105 @@
 //! Browser tests of the web app's wasm-only code, run in headless Chromium by
 //! `wasm-bindgen-test-runner` (`cargo test -p tcbill-web --target wasm32-unknown-unknown`).
+//! The whole app, worker included, is tested end to end by `e2e/`.
 
-use js_sys::{Array, Promise, Uint8Array};
-use tcbill_web::file_read::read_head;
-use tcbill_web::App;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Uint8Array};
+use tcbill_web::file_read::read_range;
+use tcbill_web::file_table::{format_count, format_size};
+use tcbill_web::loaded_files::{FileStatus, FilesAction, LoadedFiles};
+use tcbill_web::protocol::{FromWorker, PartSummary, ToWorker};
+use tcbill_web::worker::parse_blob;
 use wasm_bindgen_test::*;
-use web_sys::{Blob, Element, HtmlElement};
+use web_sys::{Blob, File};
+use yew::Reducible;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+const DEDUCTIONS: &[u8] = include_bytes!("../sample/2025-06-资源包抵扣明细.csv");
+
+fn file(name: &str, bytes: &[u8]) -> File {
+    File::new_with_u8_array_sequence(&Array::of1(&Uint8Array::from(bytes)), name).unwrap()
+}
+
 #[wasm_bindgen_test]
-async fn read_head_reads_exactly_the_requested_prefix() {
+async fn read_range_reads_exactly_the_requested_bytes() {
     let bytes: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
     let blob = Blob::new_with_u8_array_sequence(&Array::of1(&Uint8Array::from(&bytes[..]))).unwrap();
 
-    let head = read_head(&blob, 65_536).await.unwrap();
-    assert_eq!(head.len(), 65_536);
-    assert_eq!(head[..], bytes[..65_536]);
-
-    let whole = read_head(&blob, 1_000_000).await.unwrap();
-    assert_eq!(whole, bytes);
+    assert_eq!(read_range(&blob, 0, 65_536).await.unwrap(), bytes[..65_536]);
+    assert_eq!(read_range(&blob, 99_000, 1_000_000).await.unwrap(), bytes[99_000..]);
 }
 
 #[wasm_bindgen_test]
-async fn load_sample_lists_every_sample_file_with_size_and_kind() {
-    let root = mount_app().await;
-    assert_eq!(text_of(&root, ".empty"), ["No files loaded yet."]);
-
-    button(&root, "Load sample data").click();
-    next_frame().await;
-
-    assert_eq!(text_of(&root, "caption"), ["3 files loaded"]);
-    assert_eq!(
-        rows_of(&root),
-        [
-            ["2025-06-明细账单-L3.csv", "2.9 KiB", "CSV"],
-            ["2025-06-资源包抵扣明细.csv", "2.4 KiB", "CSV"],
-            ["DescribeBillSummaryByProduct-2025-06.json", "2.0 KiB", "JSON"],
-        ]
-    );
+fn parse_messages_carry_the_file_handle() {
+    let message = ToWorker::Parse { id: 7, file: file("a.csv", b"x,y\n") }.to_js();
+    match ToWorker::from_js(&message) {
+        Some(ToWorker::Parse { id: 7, file }) => {
+            assert_eq!(file.name(), "a.csv");
+            assert_eq!(file.size(), 4.0);
+        }
+        other => panic!("decoded as {other:?}"),
+    }
+    assert!(matches!(ToWorker::from_js(&ToWorker::Cancel { id: 3 }.to_js()), Some(ToWorker::Cancel { id: 3 })));
+    assert!(ToWorker::from_js(&"hello".into()).is_none());
 }
 
 #[wasm_bindgen_test]
-async fn remove_drops_only_that_file() {
-    let root = mount_app().await;
-    button(&root, "Load sample data").click();
-    next_frame().await;
+async fn worker_parses_a_file_slice_by_slice_and_reports_progress() {
+    let reports = Rc::new(RefCell::new(Vec::new()));
+    let sink = reports.clone();
+    let sample = file("deductions.csv", DEDUCTIONS);
 
-    button(&root, "Remove").click();
-    next_frame().await;
+    parse_blob(1, &sample, "deductions.csv", 1000, &move |report| sink.borrow_mut().push(report)).await;
 
-    let names: Vec<String> = rows_of(&root).into_iter().map(|row| row[0].clone()).collect();
-    assert_eq!(names, ["2025-06-资源包抵扣明细.csv", "DescribeBillSummaryByProduct-2025-06.json"]);
-}
-
-async fn mount_app() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    yew::scheduler::flush().await;
-    root
-}
-
-/// Waits for the browser to run pending tasks, so Yew has re-rendered.
-async fn next_frame() {
-    let promise = Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
-            .unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
-    yew::scheduler::flush().await;
-}
-
-fn button(root: &Element, label: &str) -> HtmlElement {
-    let buttons = root.query_selector_all("button").unwrap();
-    (0..buttons.length())
-        .filter_map(|i| buttons.get(i)?.dyn_into::<HtmlElement>().ok())
-        .find(|b| b.text_content().as_deref() == Some(label))
-        .unwrap_or_else(|| panic!("no button labelled {label:?}"))
-}
-
-fn text_of(root: &Element, selector: &str) -> Vec<String> {
-    let nodes = root.query_selector_all(selector).unwrap();
-    (0..nodes.length()).filter_map(|i| nodes.get(i)?.text_content()).collect()
-}
-
-/// The first three cells (name, size, kind) of every body row of the file table.
-fn rows_of(root: &Element) -> Vec<[String; 3]> {
-    let rows = root.query_selector_all(".file-table tbody tr").unwrap();
-    (0..rows.length())
-        .map(|i| {
-            let row: Element = rows.get(i).unwrap().dyn_into().unwrap();
-            let cells = text_of(&row, "td");
-            [cells[0].clone(), cells[1].clone(), cells[2].clone()]
+    let reports = reports.take();
+    let progress: Vec<u64> = reports
+        .iter()
+        .filter_map(|r| match r {
+            FromWorker::Progress { bytes_read, .. } => Some(*bytes_read),
+            _ => None,
         })
-        .collect()
+        .collect();
+    assert_eq!(progress, [1000, 2000, DEDUCTIONS.len() as u64]);
+    let Some(FromWorker::Parsed { id: 1, parts }) = reports.last() else {
+        panic!("last report: {:?}", reports.last());
+    };
+    assert_eq!(parts.len(), 1);
+    assert_eq!(parts[0].kind, "资源包抵扣明细 (deduction details)");
+    assert_eq!((parts[0].rows_read, parts[0].rows_accepted, parts[0].rows_rejected), (7, 7, 0));
+}
+
+#[wasm_bindgen_test]
+fn worker_reports_update_only_their_own_file() {
+    let files = Rc::new(LoadedFiles::default())
+        .reduce(FilesAction::Added { id: 0, name: "a.csv".into(), size: 10 })
+        .reduce(FilesAction::Added { id: 1, name: "b.csv".into(), size: 20 })
+        .reduce(FilesAction::Worker(FromWorker::Progress { id: 1, bytes_read: 5, rows_read: 2 }))
+        .reduce(FilesAction::Removed(0))
+        .reduce(FilesAction::Worker(FromWorker::Cancelled { id: 0 }));
+    assert_eq!(files.files.len(), 1);
+    assert_eq!(files.files[0].status, FileStatus::Parsing { bytes_read: 5, rows_read: 2 });
+
+    let part = PartSummary {
+        name: "b.csv".into(),
+        kind: "unknown".into(),
+        rows_read: 0,
+        rows_accepted: 0,
+        rows_rejected: 0,
+        diagnostics: vec!["b.csv: not a billing export".into()],
+    };
+    let files = files.reduce(FilesAction::Worker(FromWorker::Parsed { id: 1, parts: vec![part.clone()] }));
+    assert_eq!(files.files[0].status, FileStatus::Parsed(vec![part]));
+}
+
+#[wasm_bindgen_test]
+fn sizes_and_counts_read_like_a_file_manager() {
+    assert_eq!(format_size(412), "412 B");
+    assert_eq!(format_size(2502), "2.4 KiB");
+    assert_eq!(format_size(524_288_000), "500.0 MiB");
+    assert_eq!(format_count(0), "0");
+    assert_eq!(format_count(999), "999");
+    assert_eq!(format_count(1_234_567), "1,234,567");
 }
