@@ -8,6 +8,7 @@
 //! the detected [`InputKind`], a columnar [`Table`] with canonical (billing API) column names,
 //! row counts and [`Diagnostic`]s. [`Dataset`] holds several of them.
 
+pub mod analysis;
 mod container;
 pub mod dataset;
 pub mod detect;

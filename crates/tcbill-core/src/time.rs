@@ -103,6 +103,13 @@ impl fmt::Display for BeijingTime {
     }
 }
 
+/// Times appear in reports as Beijing wall-clock text, like everywhere in Tencent's data.
+impl serde::Serialize for BeijingTime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 fn parse_fields(text: &str) -> Option<BeijingTime> {
     let (date, time) = match text.split_once([' ', 'T']) {
         Some((date, time)) => (date, Some(time.trim())),

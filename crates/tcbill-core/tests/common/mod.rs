@@ -71,3 +71,30 @@ pub fn assert_text(actual: &str, expected: &str) {
         panic!("text differs\n--- expected\n{expected}\n--- actual\n{actual}\n---");
     }
 }
+
+pub const API_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/api");
+pub const SAMPLE_MONTH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../sample");
+
+/// A dataset of files given by path.
+pub fn dataset_of(paths: &[PathBuf]) -> tcbill_core::Dataset {
+    let mut dataset = tcbill_core::Dataset::new();
+    for path in paths {
+        let bytes = std::fs::read(path).unwrap_or_else(|error| panic!("{path:?}: {error}"));
+        let name = path.file_name().unwrap().to_string_lossy();
+        dataset.add(tcbill_core::parse_file(&name, &bytes));
+    }
+    dataset
+}
+
+/// The built-in sample month: L3 bill, deduction export and DescribeBillSummaryByProduct.
+pub fn sample_month() -> tcbill_core::Dataset {
+    dataset_of(&[
+        PathBuf::from(SAMPLE_MONTH).join("2025-06-明细账单-L3.csv"),
+        PathBuf::from(SAMPLE_MONTH).join("2025-06-资源包抵扣明细.csv"),
+        PathBuf::from(SAMPLE_MONTH).join("DescribeBillSummaryByProduct-2025-06.json"),
+    ])
+}
+
+pub fn dec(text: &str) -> rust_decimal::Decimal {
+    rust_decimal::Decimal::from_str_exact(text).unwrap()
+}

@@ -1,0 +1,364 @@
+//! Cost summaries: bill rows grouped by one or two dimensions, with Tencent's measures and
+//! `RealTotalCostRatio` shares.
+//!
+//! The rows come from the most detailed bill loaded (L3 明细 if any, else L2 资源, else 消耗明细),
+//! never from two levels at once, which would count every yuan twice. Measures carry the billing
+//! API's names whatever the source called them (L3's `Cost`/`RealCost` are `TotalCost`/
+//! `RealTotalCost` here); a measure no source column provides is `null`, never zero.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+
+use super::named_tables;
+use super::share::percent_shares;
+use crate::dataset::Dataset;
+use crate::table::{Table, TableKind};
+
+/// What cost rows can be grouped or filtered by.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dimension {
+    Product,
+    SubProduct,
+    ComponentType,
+    Component,
+    Region,
+    Zone,
+    Project,
+    PayMode,
+    TransactionType,
+    OwnerUin,
+    ResourceId,
+    /// A cost-allocation tag key (`标签键:env` → `Tag("env")`).
+    Tag(String),
+    Day,
+    Month,
+}
+
+impl Dimension {
+    /// Every fixed dimension (tags come from the data).
+    pub const FIXED: [Dimension; 13] = [
+        Dimension::Product,
+        Dimension::SubProduct,
+        Dimension::ComponentType,
+        Dimension::Component,
+        Dimension::Region,
+        Dimension::Zone,
+        Dimension::Project,
+        Dimension::PayMode,
+        Dimension::TransactionType,
+        Dimension::OwnerUin,
+        Dimension::ResourceId,
+        Dimension::Day,
+        Dimension::Month,
+    ];
+
+    /// Parses the names [`Display`](fmt::Display) prints (`product`, `tag:env`, `month`).
+    pub fn parse(text: &str) -> Option<Dimension> {
+        if let Some(key) = text.strip_prefix("tag:") {
+            return (!key.is_empty()).then(|| Dimension::Tag(key.to_owned()));
+        }
+        Dimension::FIXED
+            .into_iter()
+            .find(|dimension| dimension.to_string() == text)
+    }
+
+    /// The value of this dimension in one row; `-` when the row has none, as bills print it.
+    fn value(&self, table: &Table, row: usize) -> String {
+        let text = |name: &str| table.text(name, row).map(str::to_owned);
+        let value = match self {
+            Dimension::Product => text("BusinessCodeName"),
+            Dimension::SubProduct => text("ProductCodeName"),
+            Dimension::ComponentType => text("ComponentCodeName"),
+            Dimension::Component => text("ItemCodeName"),
+            Dimension::Region => text("RegionName"),
+            Dimension::Zone => text("ZoneName"),
+            Dimension::Project => text("ProjectName"),
+            Dimension::PayMode => text("PayModeName"),
+            Dimension::TransactionType => text("ActionTypeName"),
+            Dimension::OwnerUin => text("OwnerUin"),
+            Dimension::ResourceId => text("ResourceId"),
+            Dimension::Tag(key) => text(&format!("Tag:{key}")),
+            Dimension::Day => ["BillDay", "FeeBeginTime", "PayTime"]
+                .iter()
+                .find_map(|name| table.time(name, row))
+                .map(|time| {
+                    let (year, month, day, ..) = time.beijing_fields();
+                    format!("{year:04}-{month:02}-{day:02}")
+                }),
+            Dimension::Month => ["BillMonth", "ConsumptionMonth", "FeeBeginTime", "PayTime"]
+                .iter()
+                .find_map(|name| table.time(name, row))
+                .map(|time| {
+                    let (year, month, ..) = time.beijing_fields();
+                    format!("{year:04}-{month:02}")
+                }),
+        };
+        value.unwrap_or_else(|| "-".to_owned())
+    }
+}
+
+impl fmt::Display for Dimension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            Dimension::Product => "product",
+            Dimension::SubProduct => "subproduct",
+            Dimension::ComponentType => "component_type",
+            Dimension::Component => "component",
+            Dimension::Region => "region",
+            Dimension::Zone => "zone",
+            Dimension::Project => "project",
+            Dimension::PayMode => "pay_mode",
+            Dimension::TransactionType => "transaction_type",
+            Dimension::OwnerUin => "owner_uin",
+            Dimension::ResourceId => "resource_id",
+            Dimension::Tag(key) => return write!(f, "tag:{key}"),
+            Dimension::Day => "day",
+            Dimension::Month => "month",
+        };
+        f.write_str(name)
+    }
+}
+
+impl Serialize for Dimension {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Keeps the rows whose `dimension` value is one of `values`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Filter {
+    pub dimension: Dimension,
+    pub values: Vec<String>,
+}
+
+/// Sums of the billing API's measures; `None` where no source column has the measure.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Amounts {
+    /// 原价.
+    pub total_cost: Option<Decimal>,
+    /// 优惠后总价.
+    pub real_total_cost: Option<Decimal>,
+    pub cash_pay_amount: Option<Decimal>,
+    pub voucher_pay_amount: Option<Decimal>,
+    pub incentive_pay_amount: Option<Decimal>,
+    pub transfer_pay_amount: Option<Decimal>,
+    pub tax: Option<Decimal>,
+}
+
+/// Each measure and the source columns it is read from, first present wins.
+const MEASURE_COLUMNS: [(Measure, &[&str]); 7] = [
+    (Measure::TotalCost, &["TotalCost", "Cost"]),
+    (Measure::RealTotalCost, &["RealTotalCost", "RealCost"]),
+    (Measure::CashPayAmount, &["CashPayAmount"]),
+    (Measure::VoucherPayAmount, &["VoucherPayAmount"]),
+    (Measure::IncentivePayAmount, &["IncentivePayAmount"]),
+    (Measure::TransferPayAmount, &["TransferPayAmount"]),
+    (Measure::Tax, &["Tax"]),
+];
+
+/// One measure of [`Amounts`], by its billing API name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    TotalCost,
+    RealTotalCost,
+    CashPayAmount,
+    VoucherPayAmount,
+    IncentivePayAmount,
+    TransferPayAmount,
+    Tax,
+}
+
+impl Measure {
+    pub const ALL: [Measure; 7] = [
+        Measure::TotalCost,
+        Measure::RealTotalCost,
+        Measure::CashPayAmount,
+        Measure::VoucherPayAmount,
+        Measure::IncentivePayAmount,
+        Measure::TransferPayAmount,
+        Measure::Tax,
+    ];
+
+    /// The billing API's field name.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Measure::TotalCost => "TotalCost",
+            Measure::RealTotalCost => "RealTotalCost",
+            Measure::CashPayAmount => "CashPayAmount",
+            Measure::VoucherPayAmount => "VoucherPayAmount",
+            Measure::IncentivePayAmount => "IncentivePayAmount",
+            Measure::TransferPayAmount => "TransferPayAmount",
+            Measure::Tax => "Tax",
+        }
+    }
+}
+
+impl Amounts {
+    pub fn get(&self, measure: Measure) -> Option<Decimal> {
+        match measure {
+            Measure::TotalCost => self.total_cost,
+            Measure::RealTotalCost => self.real_total_cost,
+            Measure::CashPayAmount => self.cash_pay_amount,
+            Measure::VoucherPayAmount => self.voucher_pay_amount,
+            Measure::IncentivePayAmount => self.incentive_pay_amount,
+            Measure::TransferPayAmount => self.transfer_pay_amount,
+            Measure::Tax => self.tax,
+        }
+    }
+
+    fn slot(&mut self, measure: Measure) -> &mut Option<Decimal> {
+        match measure {
+            Measure::TotalCost => &mut self.total_cost,
+            Measure::RealTotalCost => &mut self.real_total_cost,
+            Measure::CashPayAmount => &mut self.cash_pay_amount,
+            Measure::VoucherPayAmount => &mut self.voucher_pay_amount,
+            Measure::IncentivePayAmount => &mut self.incentive_pay_amount,
+            Measure::TransferPayAmount => &mut self.transfer_pay_amount,
+            Measure::Tax => &mut self.tax,
+        }
+    }
+
+    /// Adds one row; an absent cell in a present column counts as zero.
+    fn add_row(&mut self, columns: &[(Measure, &str)], table: &Table, row: usize) {
+        for &(measure, column) in columns {
+            let value = table.decimal(column, row).unwrap_or_default();
+            let slot = self.slot(measure);
+            *slot = Some(slot.unwrap_or_default() + value);
+        }
+    }
+}
+
+/// One group of a [`Summary`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Group {
+    /// The group's value for each dimension of [`Summary::group_by`], in that order.
+    pub key: Vec<String>,
+    pub row_count: usize,
+    #[serde(flatten)]
+    pub amounts: Amounts,
+    /// Percent of the summary's `RealTotalCost`, two decimals; the groups' ratios add up to
+    /// exactly `100.00` (see [`percent_shares`]). `None` when the total is zero or unknown.
+    #[serde(rename = "RealTotalCostRatio")]
+    pub real_total_cost_ratio: Option<Decimal>,
+}
+
+/// Cost rows grouped by up to two dimensions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Which rows were summed: `BillDetails` (L3), `BillResources` (L2) or `CostDetails`;
+    /// `None` when the dataset has no cost rows.
+    pub source: Option<String>,
+    pub group_by: Vec<Dimension>,
+    pub filters: Vec<Filter>,
+    pub row_count: usize,
+    pub total: Amounts,
+    /// By `RealTotalCost`, largest first; by key when grouping by day or month first.
+    pub groups: Vec<Group>,
+}
+
+/// The table kind cost summaries read: the most detailed bill present.
+pub fn cost_source(dataset: &Dataset) -> Option<TableKind> {
+    [
+        TableKind::BillDetails,
+        TableKind::BillResources,
+        TableKind::CostDetails,
+    ]
+    .into_iter()
+    .find(|&kind| dataset.row_count(kind) > 0)
+}
+
+/// Groups the cost rows by `group_by` (zero, one or two dimensions; more work too) after
+/// keeping only rows that pass every filter.
+pub fn summarize(dataset: &Dataset, group_by: &[Dimension], filters: &[Filter]) -> Summary {
+    let source = cost_source(dataset);
+    let mut total = Amounts::default();
+    let mut row_count = 0;
+    let mut groups: BTreeMap<Vec<String>, (usize, Amounts)> = BTreeMap::new();
+    for (_, table) in source
+        .into_iter()
+        .flat_map(|kind| named_tables(dataset, kind))
+    {
+        let columns: Vec<(Measure, &str)> = MEASURE_COLUMNS
+            .iter()
+            .filter_map(|&(measure, names)| {
+                let name = names.iter().find(|name| table.column(name).is_some())?;
+                Some((measure, *name))
+            })
+            .collect();
+        for row in 0..table.row_count() {
+            let passes = filters.iter().all(|filter| {
+                let value = filter.dimension.value(table, row);
+                filter.values.contains(&value)
+            });
+            if !passes {
+                continue;
+            }
+            let key: Vec<String> = group_by
+                .iter()
+                .map(|dimension| dimension.value(table, row))
+                .collect();
+            let (group_rows, amounts) = groups.entry(key).or_default();
+            *group_rows += 1;
+            amounts.add_row(&columns, table, row);
+            total.add_row(&columns, table, row);
+            row_count += 1;
+        }
+    }
+    let mut groups: Vec<Group> = groups
+        .into_iter()
+        .map(|(key, (row_count, amounts))| Group {
+            key,
+            row_count,
+            amounts,
+            real_total_cost_ratio: None,
+        })
+        .collect();
+    if !matches!(group_by.first(), Some(Dimension::Day | Dimension::Month)) {
+        groups.sort_by(|a, b| {
+            let real = |group: &Group| group.amounts.real_total_cost.unwrap_or_default();
+            real(b).cmp(&real(a)).then_with(|| a.key.cmp(&b.key))
+        });
+    }
+    let real_costs: Vec<Decimal> = groups
+        .iter()
+        .map(|group| group.amounts.real_total_cost.unwrap_or_default())
+        .collect();
+    if total.real_total_cost.is_some() {
+        if let Some(shares) = percent_shares(&real_costs) {
+            for (group, share) in groups.iter_mut().zip(shares) {
+                group.real_total_cost_ratio = Some(share);
+            }
+        }
+    }
+    Summary {
+        source: source.map(|kind| format!("{kind:?}")),
+        group_by: group_by.to_vec(),
+        filters: filters.to_vec(),
+        row_count,
+        total,
+        groups,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dimension_names_round_trip() {
+        for dimension in Dimension::FIXED {
+            assert_eq!(Dimension::parse(&dimension.to_string()), Some(dimension));
+        }
+        assert_eq!(
+            Dimension::parse("tag:env"),
+            Some(Dimension::Tag("env".into()))
+        );
+        assert_eq!(Dimension::parse("tag:"), None);
+        assert_eq!(Dimension::parse("colour"), None);
+    }
+}

@@ -1,0 +1,195 @@
+//! The analyses on the sample month, the official API examples and small hand-made fixtures,
+//! with hand-computed expected values.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{dataset_of, dec, sample_month, API_FIXTURES};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use rust_decimal::RoundingStrategy::MidpointAwayFromZero;
+use tcbill_core::analysis::cost::{summarize, Dimension, Filter, Summary};
+use tcbill_core::analysis::share::percent_shares;
+use tcbill_core::TableKind;
+
+/// `key | RealTotalCost | ratio` per group.
+fn groups(summary: &Summary) -> Vec<String> {
+    summary
+        .groups
+        .iter()
+        .map(|group| {
+            format!(
+                "{} | {} | {}",
+                group.key.join(" / "),
+                group.amounts.real_total_cost.unwrap(),
+                group
+                    .real_total_cost_ratio
+                    .map_or("-".into(), |r| r.to_string())
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn shares_reproduce_the_official_real_total_cost_ratios() {
+    for name in [
+        "DescribeBillSummaryByProduct.intl-page.example1.json",
+        "DescribeBillSummaryByProduct.example1.json",
+    ] {
+        let dataset = dataset_of(&[PathBuf::from(API_FIXTURES).join(name)]);
+        let table = dataset.tables(TableKind::BillSummary).next().unwrap();
+        let costs: Vec<Decimal> = (0..table.row_count())
+            .map(|row| table.decimal("RealTotalCost", row).unwrap())
+            .collect();
+        let official: Vec<String> = (0..table.row_count())
+            .map(|row| {
+                table
+                    .decimal("RealTotalCostRatio", row)
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        let ours: Vec<String> = percent_shares(&costs)
+            .unwrap()
+            .iter()
+            .map(Decimal::to_string)
+            .collect();
+        assert_eq!(ours, official, "{name}");
+    }
+}
+
+#[test]
+fn rounding_each_share_alone_would_not_add_up() {
+    let dataset =
+        dataset_of(&[PathBuf::from(API_FIXTURES)
+            .join("DescribeBillSummaryByProduct.intl-page.example1.json")]);
+    let table = dataset.tables(TableKind::BillSummary).next().unwrap();
+    let costs: Vec<Decimal> = (0..table.row_count())
+        .map(|row| table.decimal("RealTotalCost", row).unwrap())
+        .collect();
+    let total: Decimal = costs.iter().sum();
+    let half_up: Decimal = costs
+        .iter()
+        .map(|cost| {
+            (cost * Decimal::ONE_HUNDRED / total).round_dp_with_strategy(2, MidpointAwayFromZero)
+        })
+        .sum();
+    assert_eq!(half_up, dec("99.99"));
+    assert_eq!(percent_shares(&costs).unwrap()[0], dec("78.53"));
+    assert_eq!(
+        summarize(&dataset, &[], &[]).row_count,
+        0,
+        "summary responses are not cost rows"
+    );
+}
+
+#[test]
+fn sample_bill_by_product_matches_the_summary_response() {
+    let summary = summarize(&sample_month(), &[Dimension::Product], &[]);
+    assert_eq!(summary.source.as_deref(), Some("BillDetails"));
+    assert_eq!(summary.row_count, 6);
+    assert_eq!(
+        groups(&summary),
+        [
+            "云服务器 | 460.8 | 82.34",
+            "对象存储 | 60.416 | 10.80",
+            "内容分发网络 CDN | 24.0203523 | 4.29",
+            "负载均衡 | 14.4 | 2.57",
+        ]
+    );
+    let total = &summary.total;
+    assert_eq!(total.real_total_cost, Some(dec("559.6363523")));
+    assert_eq!(total.total_cost, Some(dec("592.675238")));
+    assert_eq!(total.cash_pay_amount, Some(dec("514.4363523")));
+    assert_eq!(total.voucher_pay_amount, Some(dec("25.20")));
+    assert_eq!(total.incentive_pay_amount, Some(dec("20.00")));
+    assert_eq!(
+        total.transfer_pay_amount, None,
+        "the sample has no 分成金 column"
+    );
+    assert_eq!(total.tax, None);
+}
+
+#[test]
+fn two_dimensions_tags_and_filters() {
+    let dataset = sample_month();
+    let summary = summarize(
+        &dataset,
+        &[Dimension::Tag("env".into()), Dimension::Project],
+        &[],
+    );
+    assert_eq!(
+        groups(&summary),
+        [
+            "prod / web | 312.0203523 | 55.75",
+            "staging / api | 172.8 | 30.88",
+            "prod / data | 60.416 | 10.80",
+            "staging / web | 14.4 | 2.57",
+        ]
+    );
+    let filtered = summarize(
+        &dataset,
+        &[Dimension::Component],
+        &[Filter {
+            dimension: Dimension::Product,
+            values: vec!["云服务器".into()],
+        }],
+    );
+    assert_eq!(
+        groups(&filtered),
+        ["CPU | 345.6 | 75.00", "内存 | 115.2 | 25.00"]
+    );
+    let by_month = summarize(&dataset, &[Dimension::Month, Dimension::Day], &[]);
+    assert_eq!(
+        groups(&by_month),
+        ["2025-06 / 2025-06-01 | 559.6363523 | 100.00"]
+    );
+}
+
+proptest! {
+    #[test]
+    fn shares_always_add_up_to_exactly_one_hundred(
+        cents in proptest::collection::vec(-1_000_000_000i64..1_000_000_000_000, 1..40)
+    ) {
+        let values: Vec<Decimal> = cents.iter().map(|&c| Decimal::new(c, 8)).collect();
+        let total: Decimal = values.iter().sum();
+        match percent_shares(&values) {
+            None => prop_assert!(total.is_zero()),
+            Some(shares) => {
+                prop_assert_eq!(shares.iter().sum::<Decimal>(), Decimal::new(10_000, 2));
+                for (share, value) in shares.iter().zip(&values) {
+                    prop_assert_eq!(share.scale(), 2);
+                    let exact = value * Decimal::ONE_HUNDRED / total;
+                    prop_assert!((share - exact).abs() < Decimal::new(1, 2));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn group_totals_always_equal_the_grand_total(
+        rows in proptest::collection::vec((0usize..4, 0usize..3, -100_000i64..10_000_000), 1..60)
+    ) {
+        let products = ["云服务器", "对象存储", "内容分发网络 CDN", "负载均衡"];
+        let regions = ["广州", "上海", "北京"];
+        let mut csv = String::from("产品名称,地域,组件名称,优惠后总价,现金账户支出(元)\n");
+        for (product, region, cost) in &rows {
+            let cost = Decimal::new(*cost, 4);
+            csv.push_str(&format!("{},{},CPU,{cost},{cost}\n", products[*product], regions[*region]));
+        }
+        let mut dataset = tcbill_core::Dataset::new();
+        dataset.add(tcbill_core::parse_file("random.csv", csv.as_bytes()));
+        let summary = summarize(&dataset, &[Dimension::Product, Dimension::Region], &[]);
+        let expected: Decimal = rows.iter().map(|(_, _, cost)| Decimal::new(*cost, 4)).sum();
+        prop_assert_eq!(summary.total.real_total_cost, Some(expected));
+        let grouped: Decimal = summary.groups.iter().map(|g| g.amounts.real_total_cost.unwrap()).sum();
+        prop_assert_eq!(grouped, expected);
+        let cash: Decimal = summary.groups.iter().map(|g| g.amounts.cash_pay_amount.unwrap()).sum();
+        prop_assert_eq!(cash, expected);
+        if !expected.is_zero() {
+            let shares: Decimal = summary.groups.iter().map(|g| g.real_total_cost_ratio.unwrap()).sum();
+            prop_assert_eq!(shares, Decimal::new(10_000, 2));
+        }
+    }
+}
