@@ -10,6 +10,7 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 use rust_decimal::RoundingStrategy::MidpointAwayFromZero;
 use tcbill_core::analysis::cost::{summarize, Dimension, Filter, Summary};
+use tcbill_core::analysis::deductions::{analyze_deductions, CoefficientCheck, DeductionAnalysis};
 use tcbill_core::analysis::share::percent_shares;
 use tcbill_core::TableKind;
 
@@ -192,4 +193,128 @@ proptest! {
             prop_assert_eq!(shares, Decimal::new(10_000, 2));
         }
     }
+}
+
+/// One line per row whose coefficient is not ok, and per balance break or refresh.
+fn deduction_findings(analysis: &DeductionAnalysis) -> Vec<String> {
+    let mut lines = Vec::new();
+    for row in &analysis.rows {
+        let where_ = format!("{}:{} {}", row.source.file, row.source.row, row.package_id);
+        match &row.coefficient_check {
+            CoefficientCheck::Ok => {}
+            CoefficientCheck::Mismatch {
+                converted_dosage,
+                expected_actual_dosage,
+            } => lines.push(format!(
+                "coefficient {where_}: {} {} = {converted_dosage} {}, exported {} → expected {expected_actual_dosage}, deducted {}, recomputed {}",
+                row.dosage.unwrap(),
+                row.dosage_unit.as_deref().unwrap(),
+                row.package_unit.as_deref().unwrap(),
+                row.exported_coefficient.unwrap(),
+                row.actual_dosage.unwrap(),
+                row.recomputed_coefficient.unwrap(),
+            )),
+            CoefficientCheck::NotChecked { reason } => {
+                lines.push(format!("not checked {where_}: {reason}"))
+            }
+        }
+    }
+    for found in &analysis.balance_breaks {
+        lines.push(format!(
+            "{:?} break {} {}: previous {:?} row {}, expected {} found {} ({})",
+            found.break_type,
+            found.package_id,
+            found.deduction_time.unwrap(),
+            found.previous.as_ref().map(|previous| previous.row),
+            found.row.row,
+            found.expected,
+            found.found,
+            found.difference
+        ));
+    }
+    for refresh in &analysis.period_refreshes {
+        lines.push(format!(
+            "refresh {} at row {}: {} unused",
+            refresh.package_id, refresh.row.row, refresh.unused_capacity
+        ));
+    }
+    lines
+}
+
+#[test]
+fn sample_deductions_have_exactly_the_planted_faults() {
+    let analysis = analyze_deductions(&sample_month());
+    assert_eq!(analysis.rows.len(), 7);
+    assert_eq!(
+        deduction_findings(&analysis),
+        [
+            "coefficient 2025-06-资源包抵扣明细.csv:7 pkg-trtc-0002: 1000.000000000 秒 = 16.666666667 分钟, exported 1 → expected 16.666666667, deducted 16.000000000, recomputed 0.96",
+            "Chain break pkg-cdn-0001 2025-06-04 01:00:10: previous Some(3) row 4, expected 437.250000000 found 437.000000000 (-0.250000000)",
+        ]
+    );
+    let cdn = &analysis.rows[0];
+    assert_eq!(
+        cdn.recomputed_coefficient,
+        Some(dec("1")),
+        "12500 MB = 12.5 GB at CDN's base 1000"
+    );
+    let trtc = &analysis.rows[4];
+    assert_eq!(trtc.package_id, "pkg-trtc-0001");
+    assert_eq!(
+        trtc.recomputed_coefficient,
+        Some(dec("1")),
+        "17.6 秒 = 0.293333333 分钟"
+    );
+    assert_eq!(analysis.coefficient_mismatches().count(), 1);
+}
+
+#[test]
+fn period_refreshes_binary_bases_and_unknown_unit_pairs() {
+    let analysis = analyze_deductions(&dataset_of(&[common::data_path("deduction-periods.csv")]));
+    let order: Vec<String> = analysis
+        .rows
+        .iter()
+        .map(|row| format!("{}:{}", row.package_id, row.source.row))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "pkg-ci-01:8",
+            "pkg-cls-day:1",
+            "pkg-cls-day:3",
+            "pkg-cls-day:4",
+            "pkg-cls-day:5",
+            "pkg-cls-day:6",
+            "pkg-eip-01:7",
+            "pkg-eip-01:2",
+        ]
+    );
+    assert_eq!(
+        deduction_findings(&analysis),
+        [
+            "not checked deduction-periods.csv:8 pkg-ci-01: cannot convert 小时 to 次",
+            "Row break pkg-cls-day 2025-08-02 12:00:00: previous None row 5, expected 7.00 found 7.50 (0.50)",
+            "refresh pkg-cls-day at row 4: 8.00 unused",
+        ]
+    );
+    let eip = &analysis.rows[6];
+    assert_eq!(
+        eip.recomputed_coefficient,
+        Some(dec("1")),
+        "2048 MB = 2 GB at EIP's base 1024"
+    );
+    let cls = &analysis.rows[1];
+    assert_eq!(cls.recomputed_coefficient, Some(dec("0.15")));
+}
+
+#[test]
+fn official_deduction_example_checks_out() {
+    let analysis =
+        analyze_deductions(&dataset_of(&[PathBuf::from(API_FIXTURES)
+            .join("DescribeMeasureConsoleDeductionDetails.example1.json")]));
+    assert_eq!(deduction_findings(&analysis), Vec::<String>::new());
+    assert_eq!(
+        analysis.rows[0].recomputed_coefficient,
+        Some(dec("0.149987"))
+    );
 }

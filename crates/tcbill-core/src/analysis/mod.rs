@@ -5,6 +5,7 @@
 //! thing. Money stays [`rust_decimal::Decimal`] throughout; rows are pointed at by [`RowRef`].
 
 pub mod cost;
+pub mod deductions;
 pub mod share;
 pub mod units;
 

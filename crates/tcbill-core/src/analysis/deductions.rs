@@ -1,0 +1,287 @@
+//! Resource-package deductions: recomputed 抵扣系数 and balance chains.
+//!
+//! 抵扣系数 is defined as 实际抵扣量 / 被抵扣资源原始用量 after converting the raw usage into the
+//! package unit (reference §3.3), so a wrong unit base or a misapplied ratio shows up here.
+//! A coefficient is consistent when both hold at the precision Tencent exported:
+//! - the recomputed coefficient, rounded half-up to the exported coefficient's decimals, equals
+//!   it (`0.149987` → `0.15`);
+//! - the converted raw usage × the exported coefficient, rounded half-up to 实际抵扣量's decimals,
+//!   equals 实际抵扣量 (1000 秒 × 1 = 16.666666667 分钟, not the 16 分钟 deducted).
+//!
+//! Balances: 抵扣前 − 实际 = 抵扣后 on every row, and per package, in 抵扣时间 order (file order for
+//! equal times), each 抵扣前 equals the previous 抵扣后 — except that a 周期递减/分片递减 package whose
+//! balance rises has started a new period (reference §3.2).
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::units::{conversion, product_bases, ProductBases};
+use super::{named_tables, round_half_up, RowRef};
+use crate::dataset::Dataset;
+use crate::table::{Table, TableKind};
+use crate::time::BeijingTime;
+
+/// Decimals of the recomputed coefficient as reported.
+const COEFFICIENT_DECIMALS: u32 = 6;
+
+/// One deduction row with what was recomputed from it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeductionRow {
+    pub source: RowRef,
+    /// 资源包ID, else 资源包名称: the key balances chain on.
+    pub package_id: String,
+    pub package_name: Option<String>,
+    pub product: Option<String>,
+    /// 资源包类型 (总量递减, 周期递减, …).
+    pub package_type: Option<String>,
+    pub deduction_time: Option<BeijingTime>,
+    pub before_remain: Option<Decimal>,
+    pub actual_dosage: Option<Decimal>,
+    pub after_remain: Option<Decimal>,
+    pub package_unit: Option<String>,
+    pub deducted_product: Option<String>,
+    /// 被抵扣资源计费项.
+    pub deducted_item: Option<String>,
+    /// 被抵扣资源原始用量 in its own unit.
+    pub dosage: Option<Decimal>,
+    pub dosage_unit: Option<String>,
+    pub usage_start: Option<BeijingTime>,
+    pub exported_coefficient: Option<Decimal>,
+    /// 实际抵扣量 / (原始用量 in the package unit), to six decimals.
+    pub recomputed_coefficient: Option<Decimal>,
+    pub coefficient_check: CoefficientCheck,
+}
+
+/// The outcome of the coefficient check on one row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum CoefficientCheck {
+    Ok,
+    Mismatch {
+        /// 原始用量 converted into the package unit.
+        converted_dosage: Decimal,
+        /// converted × exported coefficient, at 实际抵扣量's decimals.
+        expected_actual_dosage: Decimal,
+    },
+    /// Not checkable; says why (`cannot convert 秒 to GB`, `no 抵扣系数`).
+    NotChecked {
+        reason: String,
+    },
+}
+
+/// A row whose balance does not add up, or does not continue the previous row of its package.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BalanceBreak {
+    pub package_id: String,
+    #[serde(rename = "type")]
+    pub break_type: BreakType,
+    /// For a chain break, the row before in the package's order.
+    pub previous: Option<RowRef>,
+    pub row: RowRef,
+    pub deduction_time: Option<BeijingTime>,
+    pub expected: Decimal,
+    pub found: Decimal,
+    /// `found − expected`.
+    pub difference: Decimal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BreakType {
+    /// 抵扣前 − 实际 ≠ 抵扣后 on one row.
+    Row,
+    /// 抵扣前 ≠ the previous row's 抵扣后.
+    Chain,
+}
+
+/// A period package whose balance went up: capacity refreshed for a new period or slice.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PeriodRefresh {
+    pub package_id: String,
+    pub row: RowRef,
+    pub deduction_time: Option<BeijingTime>,
+    /// The previous period's balance when it ended: capacity that expired unused.
+    pub unused_capacity: Decimal,
+}
+
+/// Everything the deduction exports say, checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DeductionAnalysis {
+    /// In package order, then 抵扣时间.
+    pub rows: Vec<DeductionRow>,
+    pub balance_breaks: Vec<BalanceBreak>,
+    pub period_refreshes: Vec<PeriodRefresh>,
+}
+
+impl DeductionAnalysis {
+    /// The rows whose coefficient check found a mismatch.
+    pub fn coefficient_mismatches(&self) -> impl Iterator<Item = &DeductionRow> {
+        self.rows
+            .iter()
+            .filter(|row| matches!(row.coefficient_check, CoefficientCheck::Mismatch { .. }))
+    }
+}
+
+/// Whether a package type refreshes its capacity every period or slice.
+pub fn is_period_package(package_type: Option<&str>) -> bool {
+    package_type.is_some_and(|text| {
+        let lower = text.to_lowercase();
+        ["周期递减", "分片递减", "period", "sharding"]
+            .iter()
+            .any(|name| lower.contains(name))
+    })
+}
+
+/// Reads every deduction table of the dataset and checks coefficients and balances.
+pub fn analyze_deductions(dataset: &Dataset) -> DeductionAnalysis {
+    let mut by_package: BTreeMap<String, Vec<DeductionRow>> = BTreeMap::new();
+    for (file, table) in named_tables(dataset, TableKind::DeductionDetails) {
+        for row in 0..table.row_count() {
+            let deduction = read_row(file, table, row);
+            by_package
+                .entry(deduction.package_id.clone())
+                .or_default()
+                .push(deduction);
+        }
+    }
+    let mut analysis = DeductionAnalysis::default();
+    for (package_id, mut rows) in by_package {
+        // Stable: rows at the same second keep their file order.
+        rows.sort_by_key(|row| (row.deduction_time.is_none(), row.deduction_time));
+        check_balances(&package_id, &rows, &mut analysis);
+        analysis.rows.extend(rows);
+    }
+    analysis
+}
+
+fn read_row(file: &str, table: &Table, row: usize) -> DeductionRow {
+    let text = |name: &str| table.text(name, row).map(str::to_owned);
+    let decimal = |name: &str| table.decimal(name, row);
+    let package_id = text("ResourceId")
+        .or_else(|| text("PackageName"))
+        .unwrap_or_else(|| "-".to_owned());
+    let mut deduction = DeductionRow {
+        source: RowRef {
+            file: file.to_owned(),
+            row: row + 1,
+        },
+        package_id,
+        package_name: text("PackageName"),
+        product: text("ProductName"),
+        package_type: text("ResourceType"),
+        deduction_time: table.time("DeductionTime", row),
+        before_remain: decimal("BeforeDeductionRemain"),
+        actual_dosage: decimal("ActualDosage"),
+        after_remain: decimal("AfterDeductionRemain"),
+        package_unit: text("PackageUnit"),
+        deducted_product: text("DeductionProductName"),
+        deducted_item: text("DeductionSubBillName"),
+        dosage: decimal("Dosage"),
+        dosage_unit: text("DosageUnit"),
+        usage_start: table.time("StartTime", row),
+        exported_coefficient: decimal("DeductionFactor"),
+        recomputed_coefficient: None,
+        coefficient_check: CoefficientCheck::Ok,
+    };
+    let (recomputed, check) = check_coefficient(&deduction);
+    deduction.recomputed_coefficient = recomputed;
+    deduction.coefficient_check = check;
+    deduction
+}
+
+fn bases_of(row: &DeductionRow) -> ProductBases {
+    [&row.product, &row.deducted_product]
+        .into_iter()
+        .flatten()
+        .map(|product| product_bases(product))
+        .find(|bases| *bases != ProductBases::default())
+        .unwrap_or_default()
+}
+
+fn check_coefficient(row: &DeductionRow) -> (Option<Decimal>, CoefficientCheck) {
+    let not_checked = |reason: String| (None, CoefficientCheck::NotChecked { reason });
+    let (Some(actual), Some(dosage)) = (row.actual_dosage, row.dosage) else {
+        return not_checked("no 实际抵扣量 or 被抵扣资源原始用量".into());
+    };
+    let (Some(package_unit), Some(dosage_unit)) = (&row.package_unit, &row.dosage_unit) else {
+        return not_checked("no 资源包单位 or 被抵扣资源原始用量单位".into());
+    };
+    let factor = match conversion(dosage_unit, package_unit, bases_of(row)) {
+        Ok(factor) => factor,
+        Err(error) => return not_checked(error.to_string()),
+    };
+    let converted = factor.apply(dosage);
+    if converted.is_zero() {
+        return not_checked("被抵扣资源原始用量 is 0".into());
+    }
+    let recomputed = (actual * factor.denominator / (dosage * factor.numerator))
+        .round_dp(COEFFICIENT_DECIMALS)
+        .normalize();
+    let Some(exported) = row.exported_coefficient else {
+        return (
+            Some(recomputed),
+            CoefficientCheck::NotChecked {
+                reason: "no 抵扣系数".into(),
+            },
+        );
+    };
+    let expected_actual = round_half_up(converted * exported, actual.scale());
+    let coefficient_agrees = round_half_up(recomputed, exported.scale()) == exported;
+    let check = if coefficient_agrees && expected_actual == actual {
+        CoefficientCheck::Ok
+    } else {
+        CoefficientCheck::Mismatch {
+            converted_dosage: round_half_up(converted, actual.scale().max(9)).normalize(),
+            expected_actual_dosage: expected_actual,
+        }
+    };
+    (Some(recomputed), check)
+}
+
+fn check_balances(package_id: &str, rows: &[DeductionRow], analysis: &mut DeductionAnalysis) {
+    let mut previous: Option<&DeductionRow> = None;
+    for row in rows {
+        if let (Some(before), Some(actual), Some(after)) =
+            (row.before_remain, row.actual_dosage, row.after_remain)
+        {
+            if before - actual != after {
+                analysis.balance_breaks.push(BalanceBreak {
+                    package_id: package_id.to_owned(),
+                    break_type: BreakType::Row,
+                    previous: None,
+                    row: row.source.clone(),
+                    deduction_time: row.deduction_time,
+                    expected: before - actual,
+                    found: after,
+                    difference: after - (before - actual),
+                });
+            }
+        }
+        let chain = previous
+            .and_then(|previous| Some((previous, previous.after_remain?, row.before_remain?)));
+        if let Some((previous_row, previous_after, before)) = chain {
+            if before > previous_after && is_period_package(row.package_type.as_deref()) {
+                analysis.period_refreshes.push(PeriodRefresh {
+                    package_id: package_id.to_owned(),
+                    row: row.source.clone(),
+                    deduction_time: row.deduction_time,
+                    unused_capacity: previous_after,
+                });
+            } else if before != previous_after {
+                analysis.balance_breaks.push(BalanceBreak {
+                    package_id: package_id.to_owned(),
+                    break_type: BreakType::Chain,
+                    previous: Some(previous_row.source.clone()),
+                    row: row.source.clone(),
+                    deduction_time: row.deduction_time,
+                    expected: previous_after,
+                    found: before,
+                    difference: before - previous_after,
+                });
+            }
+        }
+        previous = Some(row);
+    }
+}
