@@ -9,6 +9,7 @@ use common::{dataset_of, dec, sample_month, API_FIXTURES};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use rust_decimal::RoundingStrategy::MidpointAwayFromZero;
+use tcbill_core::analysis::checks::{run_checks, Check};
 use tcbill_core::analysis::cost::{summarize, Dimension, Filter, Summary};
 use tcbill_core::analysis::deductions::{analyze_deductions, CoefficientCheck, DeductionAnalysis};
 use tcbill_core::analysis::share::percent_shares;
@@ -317,4 +318,114 @@ fn official_deduction_example_checks_out() {
         analysis.rows[0].recomputed_coefficient,
         Some(dec("0.149987"))
     );
+}
+
+/// `id status checked=N` then one line per mismatch or unchecked row.
+fn check_lines(checks: &[Check]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for check in checks {
+        lines.push(format!(
+            "{} {:?} checked={}{}",
+            check.id,
+            check.status,
+            check.rows_checked,
+            check
+                .skipped_reason
+                .as_ref()
+                .map_or(String::new(), |reason| format!(" ({reason})"))
+        ));
+        for finding in &check.mismatches {
+            lines.push(format!(
+                "  mismatch {} {}: {} expected {} found {} ({})",
+                finding.row.as_ref().map_or(0, |row| row.row),
+                finding.subject,
+                finding.detail,
+                finding.expected.unwrap(),
+                finding.found.unwrap(),
+                finding.difference.unwrap()
+            ));
+        }
+        for finding in &check.not_checked {
+            lines.push(format!(
+                "  not checked {} {}: {}",
+                finding.row.as_ref().map_or(0, |row| row.row),
+                finding.subject,
+                finding.detail
+            ));
+        }
+    }
+    lines
+}
+
+#[test]
+fn the_sample_month_passes_every_check_it_can_run() {
+    let dataset = sample_month();
+    let deductions = analyze_deductions(&dataset);
+    assert_eq!(
+        check_lines(&run_checks(&dataset, &deductions.rows)),
+        [
+            "list_price Ok checked=6",
+            "discount Ok checked=6",
+            "payments Ok checked=6",
+            "usage_after_deduction Skipped checked=0 (no rows with 组件用量, 原始用量 and 抵扣用量)",
+            "summary_vs_details Ok checked=4",
+            "deductions_vs_bill Skipped checked=0 (the bill has no 抵扣用量 column)",
+        ]
+    );
+}
+
+#[test]
+fn bill_rows_that_fail_the_self_check() {
+    let mut dataset = dataset_of(&[common::data_path("l3-selfcheck.csv")]);
+    dataset.add(tcbill_core::parse_file(
+        "deductions.csv",
+        &std::fs::read(PathBuf::from(common::SAMPLE_MONTH).join("2025-06-资源包抵扣明细.csv"))
+            .unwrap(),
+    ));
+    let deductions = analyze_deductions(&dataset);
+    assert_eq!(
+        check_lines(&run_checks(&dataset, &deductions.rows)),
+        [
+            "list_price Mismatches checked=6",
+            "  mismatch 3 云服务器 / 内存 / ins-1: 原价 differs from 刊例价 × 用量 × 时长 expected 144.00 found 150 (6.00)",
+            "  not checked 5 负载均衡 / 实例费 / lb-1: cannot convert 月 to 天",
+            "discount Ok checked=7",
+            "payments Mismatches checked=7",
+            "  mismatch 3 云服务器 / 内存 / ins-1: payments do not add up to the amount due expected 120 found 119.99 (-0.01)",
+            "usage_after_deduction Mismatches checked=3",
+            "  mismatch 6 云服务器 / CPU / ins-2: 组件用量 differs from 原始用量 − 抵扣用量 expected 3 found 4 (1)",
+            "summary_vs_details Skipped checked=0 (no DescribeBillSummaryBy* response loaded)",
+            "deductions_vs_bill Mismatches checked=2",
+            "  mismatch 0 云服务器: the bill's 抵扣用量 differs from the deduction export expected 0 found 2 (2)",
+            "  mismatch 0 内容分发网络 CDN: the bill's 抵扣用量 differs from the deduction export expected 81.500000000 found 20 (-61.500000000)",
+        ]
+    );
+}
+
+#[test]
+fn a_summary_response_that_disagrees_with_the_details() {
+    let json = std::fs::read_to_string(
+        PathBuf::from(common::SAMPLE_MONTH).join("DescribeBillSummaryByProduct-2025-06.json"),
+    )
+    .unwrap()
+    .replace(
+        "\"24.02035230\",\n        \"TotalCost\"",
+        "\"24.03035230\",\n        \"TotalCost\"",
+    )
+    .replace("\"4.29\"", "\"4.30\"");
+    let mut dataset = sample_month_without_summary();
+    dataset.add(tcbill_core::parse_file("summary.json", json.as_bytes()));
+    let checks = run_checks(&dataset, &[]);
+    assert_eq!(
+        check_lines(&checks[4..5]),
+        [
+            "summary_vs_details Mismatches checked=4",
+            "  mismatch 2 内容分发网络 CDN: RealTotalCost differs from the detail rows expected 24.0203523 found 24.03035230 (0.01000000)",
+            "  mismatch 2 内容分发网络 CDN: RealTotalCostRatio differs from the detail rows' share expected 4.29 found 4.30 (0.01)",
+        ]
+    );
+}
+
+fn sample_month_without_summary() -> tcbill_core::Dataset {
+    dataset_of(&[PathBuf::from(common::SAMPLE_MONTH).join("2025-06-明细账单-L3.csv")])
 }
