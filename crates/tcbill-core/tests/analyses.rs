@@ -12,7 +12,9 @@ use rust_decimal::RoundingStrategy::MidpointAwayFromZero;
 use tcbill_core::analysis::checks::{run_checks, Check};
 use tcbill_core::analysis::cost::{summarize, Dimension, Filter, Summary};
 use tcbill_core::analysis::deductions::{analyze_deductions, CoefficientCheck, DeductionAnalysis};
+use tcbill_core::analysis::packages::package_usage;
 use tcbill_core::analysis::share::percent_shares;
+use tcbill_core::analysis::usage::usage_statistics;
 use tcbill_core::TableKind;
 
 /// `key | RealTotalCost | ratio` per group.
@@ -428,4 +430,105 @@ fn a_summary_response_that_disagrees_with_the_details() {
 
 fn sample_month_without_summary() -> tcbill_core::Dataset {
     dataset_of(&[PathBuf::from(common::SAMPLE_MONTH).join("2025-06-明细账单-L3.csv")])
+}
+
+#[test]
+fn sample_package_burn_down() {
+    let dataset = sample_month();
+    let packages = package_usage(&dataset, &analyze_deductions(&dataset));
+    let lines: Vec<String> = packages
+        .iter()
+        .map(|p| {
+            format!(
+                "{} total {:?} used {} remaining {:?} {:?}% rate {:?}/day exhausts {:?} consumers {:?}",
+                p.package_id,
+                p.total.map(|d| d.to_string()),
+                p.used,
+                p.remaining.map(|d| d.to_string()),
+                p.utilisation_percent.map(|d| d.to_string()),
+                p.daily_burn_rate.map(|d| d.to_string()),
+                p.projected_exhaustion.map(|t| t.to_string()),
+                p.consumers.iter().map(|c| format!("{}/{}={}", c.product, c.item, c.used)).collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "pkg-cdn-0001 total Some(\"500.000000000\") used 81.500000000 remaining Some(\"418.250000000\") Some(\"16.35\")% rate Some(\"20.375000\")/day exhausts Some(\"2025-06-24 13:39:55\") consumers [\"内容分发网络 CDN/境内流量=81.500000000\"]",
+            "pkg-trtc-0001 total Some(\"20000.000000000\") used 0.293333333 remaining Some(\"19999.706666667\") Some(\"0.00\")% rate Some(\"0.293333\")/day exhausts Some(\"2212-02-05 01:40:31\") consumers [\"实时音视频/智能识别时长=0.293333333\"]",
+            "pkg-trtc-0002 total Some(\"10000.000000000\") used 25.600000000 remaining Some(\"9974.400000000\") Some(\"0.26\")% rate Some(\"25.600000\")/day exhausts Some(\"2026-06-27 19:10:47\") consumers [\"实时音视频/智能识别时长=25.600000000\"]",
+        ]
+    );
+}
+
+#[test]
+fn packages_with_the_overview() {
+    let dataset = dataset_of(&[
+        common::data_path("deduction-export.csv"),
+        common::data_path("package-overview.csv"),
+    ]);
+    let packages = package_usage(&dataset, &analyze_deductions(&dataset));
+    let trtc = &packages[0];
+    assert_eq!(trtc.package_id, "2000002755");
+    assert_eq!(trtc.total, Some(dec("20000")), "from the overview");
+    assert_eq!(trtc.remaining, Some(dec("19999.706666667")));
+    assert_eq!(trtc.expires.unwrap().to_string(), "2026-05-07 23:59:59");
+    assert_eq!(trtc.exhausts_before_expiry, Some(false));
+    let cls = &packages[1];
+    assert_eq!(cls.package_id, "cls-a1weqa3test");
+    assert_eq!(cls.package_type.as_deref(), Some("周期递减"));
+    assert_eq!(
+        cls.utilisation_percent,
+        Some(dec("0.03")),
+        "(120 − 119.96193018) / 120"
+    );
+    assert_eq!(cls.projected_exhaustion, None, "period packages refresh");
+    assert_eq!(cls.expired_unused, Some(Decimal::ZERO));
+    let periods = dataset_of(&[common::data_path("deduction-periods.csv")]);
+    let packages = package_usage(&periods, &analyze_deductions(&periods));
+    let cls_day = packages
+        .iter()
+        .find(|p| p.package_id == "pkg-cls-day")
+        .unwrap();
+    assert_eq!(
+        cls_day.expired_unused,
+        Some(dec("8.00")),
+        "the first period ended with 8.00 U left"
+    );
+    assert_eq!(cls_day.used, dec("5.75"));
+    assert_eq!(
+        cls_day.total, None,
+        "a period package's total needs the overview"
+    );
+}
+
+#[test]
+fn usage_series_with_a_known_95th_percentile() {
+    let series = usage_statistics(&dataset_of(&[common::data_path("usage-cdn-3days.csv")]));
+    assert_eq!(series.len(), 1);
+    let bandwidth = &series[0];
+    assert_eq!(bandwidth.metric, "带宽(Mbps)");
+    assert_eq!(bandwidth.unit.as_deref(), Some("Mbps"));
+    assert_eq!(bandwidth.point_count, 864);
+    assert_eq!(bandwidth.total, dec("41760"));
+    assert_eq!(bandwidth.peak, dec("288"));
+    assert_eq!(bandwidth.peak_at.to_string(), "2025-06-01 23:55:00");
+    // 2025-06-02 is all zero, so not a valid day: 576 points, the 28 highest dropped.
+    assert_eq!(bandwidth.valid_days, 2);
+    assert_eq!(bandwidth.percentile_95_points, 576);
+    assert_eq!(bandwidth.percentile_95, Some(dec("260")));
+    let peaks: Vec<String> = bandwidth
+        .daily_peaks
+        .iter()
+        .map(|day| format!("{} {} {}", day.day, day.peak, day.at))
+        .collect();
+    assert_eq!(
+        peaks,
+        [
+            "2025-06-01 288 2025-06-01 23:55:00",
+            "2025-06-03 0.5 2025-06-03 00:00:00"
+        ]
+    );
+    assert_eq!(bandwidth.daily_peak_average, Some(dec("144.25")));
 }

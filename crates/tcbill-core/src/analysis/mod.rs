@@ -7,8 +7,10 @@
 pub mod checks;
 pub mod cost;
 pub mod deductions;
+pub mod packages;
 pub mod share;
 pub mod units;
+pub mod usage;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;

@@ -1,0 +1,208 @@
+//! Package burn-down: how much of each resource package is used, how fast, and whether it runs
+//! out before it expires.
+//!
+//! The overview export (资源包总览) knows totals and expiry; the deduction export knows every
+//! deduction. Either alone is enough for part of the answer: without the overview, a 总量递减
+//! package's total is its balance before the first deduction seen, and its remaining balance is
+//! the last one seen. Burn rate is the deducted amount per calendar day between the first and the
+//! last deduction (both days counted); the exhaustion date projects it linearly from the last one.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::deductions::{is_period_package, DeductionAnalysis, DeductionRow};
+use super::{named_tables, round_half_up};
+use crate::dataset::Dataset;
+use crate::table::{Table, TableKind};
+use crate::time::BeijingTime;
+
+const SECS_PER_DAY: i64 = 86_400;
+
+/// What consumed part of a package.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Consumer {
+    pub product: String,
+    /// 被抵扣资源计费项.
+    pub item: String,
+    /// In the package unit.
+    pub used: Decimal,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PackageUsage {
+    pub package_id: String,
+    pub package_name: Option<String>,
+    pub product: Option<String>,
+    pub package_type: Option<String>,
+    pub unit: Option<String>,
+    /// From the overview, else (总量递减) the balance before the first deduction seen.
+    pub total: Option<Decimal>,
+    /// Deducted in the loaded deduction rows.
+    pub used: Decimal,
+    pub remaining: Option<Decimal>,
+    /// (total − remaining) / total, percent, two decimals.
+    pub utilisation_percent: Option<Decimal>,
+    pub first_deduction: Option<BeijingTime>,
+    pub last_deduction: Option<BeijingTime>,
+    /// `used` per day, six decimals.
+    pub daily_burn_rate: Option<Decimal>,
+    /// When the remaining balance runs out at the burn rate (总量递减 packages only).
+    pub projected_exhaustion: Option<BeijingTime>,
+    pub expires: Option<BeijingTime>,
+    /// Whether the projection runs out before expiry (`None` when either is unknown).
+    pub exhausts_before_expiry: Option<bool>,
+    /// Period packages: capacity left when earlier periods ended, lost at refresh.
+    pub expired_unused: Option<Decimal>,
+    /// By amount used, largest first.
+    pub consumers: Vec<Consumer>,
+}
+
+/// Burn-down of every package seen in the deduction rows or the overview, by package ID.
+pub fn package_usage(dataset: &Dataset, deductions: &DeductionAnalysis) -> Vec<PackageUsage> {
+    let mut rows_by_package: BTreeMap<&str, Vec<&DeductionRow>> = BTreeMap::new();
+    for row in &deductions.rows {
+        rows_by_package
+            .entry(&row.package_id)
+            .or_default()
+            .push(row);
+    }
+    let mut overview_by_package: BTreeMap<String, (&Table, usize)> = BTreeMap::new();
+    for (_, table) in named_tables(dataset, TableKind::PackageOverview) {
+        for row in 0..table.row_count() {
+            let id = table
+                .text("ResourceId", row)
+                .or_else(|| table.text("PackageName", row))
+                .unwrap_or("-");
+            overview_by_package.insert(id.to_owned(), (table, row));
+        }
+    }
+    let mut ids: Vec<String> = rows_by_package.keys().map(|id| (*id).to_owned()).collect();
+    ids.extend(overview_by_package.keys().cloned());
+    ids.sort();
+    ids.dedup();
+    ids.into_iter()
+        .map(|id| {
+            let rows = rows_by_package
+                .get(id.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            let overview = overview_by_package.get(&id).copied();
+            let expired_unused: Decimal = deductions
+                .period_refreshes
+                .iter()
+                .filter(|refresh| refresh.package_id == id)
+                .map(|refresh| refresh.unused_capacity)
+                .sum();
+            one_package(id, rows, overview, expired_unused)
+        })
+        .collect()
+}
+
+fn one_package(
+    package_id: String,
+    rows: &[&DeductionRow],
+    overview: Option<(&Table, usize)>,
+    expired_unused: Decimal,
+) -> PackageUsage {
+    let overview_text = |name: &str| overview.and_then(|(table, row)| table.text(name, row));
+    let overview_decimal = |name: &str| overview.and_then(|(table, row)| table.decimal(name, row));
+    let first = rows.first();
+    let last = rows.last();
+    let package_type = overview_text("ResourceType")
+        .map(str::to_owned)
+        .or_else(|| first.and_then(|row| row.package_type.clone()));
+    let is_period = is_period_package(package_type.as_deref());
+    let total = overview_decimal("TotalCapacity")
+        .or_else(|| overview_decimal("PeriodTotal"))
+        .or_else(|| {
+            (!is_period)
+                .then(|| first.and_then(|row| row.before_remain))
+                .flatten()
+        });
+    let remaining = overview_decimal("TotalRemain")
+        .or_else(|| overview_decimal("PeriodRemain"))
+        .or_else(|| last.and_then(|row| row.after_remain));
+    let used: Decimal = rows.iter().filter_map(|row| row.actual_dosage).sum();
+    let utilisation_percent = match (total, remaining) {
+        (Some(total), Some(remaining)) if !total.is_zero() => Some(round_half_up(
+            (total - remaining) * Decimal::ONE_HUNDRED / total,
+            2,
+        )),
+        _ => None,
+    };
+    let first_deduction = rows.iter().filter_map(|row| row.deduction_time).min();
+    let last_deduction = rows.iter().filter_map(|row| row.deduction_time).max();
+    let daily_burn_rate = match (first_deduction, last_deduction) {
+        (Some(first), Some(last)) => {
+            let days = calendar_day(last) - calendar_day(first) + 1;
+            Some(round_half_up(used / Decimal::from(days), 6))
+        }
+        _ => None,
+    };
+    let projected_exhaustion = match (remaining, daily_burn_rate, last_deduction) {
+        (Some(remaining), Some(rate), Some(last)) if !is_period && rate > Decimal::ZERO => {
+            let secs = (remaining * Decimal::from(SECS_PER_DAY) / rate).floor();
+            i64::try_from(secs)
+                .ok()
+                .map(|secs| BeijingTime::from_utc_epoch_secs(last.utc_epoch_secs() + secs))
+        }
+        _ => None,
+    };
+    let expires = overview.and_then(|(table, row)| table.time("ExpireTime", row));
+    let exhausts_before_expiry = projected_exhaustion
+        .zip(expires)
+        .map(|(exhaustion, expiry)| exhaustion < expiry);
+    PackageUsage {
+        package_name: overview_text("PackageName")
+            .map(str::to_owned)
+            .or_else(|| first.and_then(|row| row.package_name.clone())),
+        product: overview_text("ProductName")
+            .map(str::to_owned)
+            .or_else(|| first.and_then(|row| row.product.clone())),
+        unit: overview_text("CapacityUnit")
+            .map(str::to_owned)
+            .or_else(|| first.and_then(|row| row.package_unit.clone())),
+        package_id,
+        package_type,
+        total,
+        used,
+        remaining,
+        utilisation_percent,
+        first_deduction,
+        last_deduction,
+        daily_burn_rate,
+        projected_exhaustion,
+        expires,
+        exhausts_before_expiry,
+        expired_unused: is_period.then_some(expired_unused),
+        consumers: consumers(rows),
+    }
+}
+
+fn calendar_day(time: BeijingTime) -> i64 {
+    (time.utc_epoch_secs() + 8 * 3600).div_euclid(SECS_PER_DAY)
+}
+
+fn consumers(rows: &[&DeductionRow]) -> Vec<Consumer> {
+    let mut used_by: BTreeMap<(String, String), Decimal> = BTreeMap::new();
+    for row in rows {
+        let key = (
+            row.deducted_product
+                .clone()
+                .unwrap_or_else(|| "-".to_owned()),
+            row.deducted_item.clone().unwrap_or_else(|| "-".to_owned()),
+        );
+        *used_by.entry(key).or_default() += row.actual_dosage.unwrap_or_default();
+    }
+    let mut consumers: Vec<Consumer> = used_by
+        .into_iter()
+        .map(|((product, item), used)| Consumer {
+            product,
+            item,
+            used,
+        })
+        .collect();
+    consumers.sort_by(|a, b| b.used.cmp(&a.used));
+    consumers
+}
