@@ -7,6 +7,10 @@
 //! Reading: [`Parser`] (chunked) or [`parse_file`] (whole) turn bytes into [`ParsedFile`]s:
 //! the detected [`InputKind`], a columnar [`Table`] with canonical (billing API) column names,
 //! row counts and [`Diagnostic`]s. [`Dataset`] holds several of them.
+//!
+//! Analysing: [`analysis`] has one module per question (cost summaries, deductions, packages,
+//! usage, self-checks); [`Report::build`] runs them all into the one report the web app and the
+//! CLI show and export.
 
 pub mod analysis;
 mod container;
@@ -16,6 +20,7 @@ pub mod diagnostic;
 mod json;
 pub mod number;
 pub mod parser;
+pub mod report;
 pub mod schema;
 pub mod table;
 mod tabular;
@@ -26,5 +31,6 @@ pub use dataset::Dataset;
 pub use detect::{detect_kind, ApiAction, BillLevel, InputKind, SNIFF_LEN};
 pub use diagnostic::{Diagnostic, Severity};
 pub use parser::{parse_file, ParsedFile, Parser, Progress};
+pub use report::{CsvTable, Report, ReportOptions};
 pub use table::{Cell, Column, ColumnRole, ColumnType, ColumnValues, Symbol, Table, TableKind};
 pub use time::BeijingTime;

@@ -1,0 +1,356 @@
+//! The one report: every analysis of a [`Dataset`] in a versioned, serialisable value.
+//!
+//! The web app renders it and offers it for download, the CLI prints and writes it; both call
+//! [`Report::build`] and [`Report::to_json`], so identical inputs give byte-identical JSON.
+//! Decimals are JSON strings with their exact digits (`"559.6363523"`), never floats. Every table
+//! of the report also exports as CSV (UTF-8 with a BOM, so spreadsheet programs read the Chinese
+//! text) through [`Report::csv_tables`].
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::analysis::checks::{run_checks, Check};
+use crate::analysis::cost::{summarize, Amounts, Dimension, Measure, Summary};
+use crate::analysis::deductions::{analyze_deductions, DeductionAnalysis, DeductionRow};
+use crate::analysis::packages::{package_usage, PackageUsage};
+use crate::analysis::usage::{usage_statistics, UsageSeries};
+use crate::dataset::Dataset;
+
+/// Identifies the JSON document; bumped with every incompatible change of its shape.
+pub const REPORT_FORMAT: &str = "tcbill-report";
+pub const REPORT_VERSION: u32 = 1;
+
+/// What the report's cost section breaks the total down by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// Each entry is one breakdown of one or two dimensions.
+    pub breakdowns: Vec<Vec<Dimension>>,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions {
+            breakdowns: vec![
+                vec![Dimension::Product],
+                vec![Dimension::Product, Dimension::Component],
+                vec![Dimension::Region],
+                vec![Dimension::Project],
+                vec![Dimension::PayMode],
+                vec![Dimension::Month],
+            ],
+        }
+    }
+}
+
+/// One loaded file as the parser saw it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InputSummary {
+    pub name: String,
+    pub kind: String,
+    pub encoding: Option<String>,
+    pub rows_read: u64,
+    pub rows_accepted: u64,
+    pub rows_rejected: u64,
+    pub diagnostics: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CostReport {
+    /// Which rows were summed (see [`Summary::source`]).
+    pub source: Option<String>,
+    pub row_count: usize,
+    /// Grand totals of all cost rows.
+    pub total: Amounts,
+    pub breakdowns: Vec<Summary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeductionReport {
+    #[serde(flatten)]
+    pub analysis: DeductionAnalysis,
+    /// The rows of `rows` whose coefficient check failed.
+    pub coefficient_mismatches: Vec<DeductionRow>,
+}
+
+/// Everything tcbill computes from the loaded files.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub format: &'static str,
+    pub version: u32,
+    pub inputs: Vec<InputSummary>,
+    pub cost: CostReport,
+    pub deductions: DeductionReport,
+    pub packages: Vec<PackageUsage>,
+    pub usage: Vec<UsageSeries>,
+    pub checks: Vec<Check>,
+}
+
+/// One table of the report for CSV export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CsvTable {
+    /// A file-name stem: `cost-product`, `deductions`, `checks`.
+    pub name: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl CsvTable {
+    /// RFC 4180 CSV with CRLF line ends, UTF-8 with a BOM.
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut out = String::from("\u{feff}");
+        for record in std::iter::once(&self.header).chain(&self.rows) {
+            let fields: Vec<String> = record.iter().map(|field| csv_field(field)).collect();
+            out.push_str(&fields.join(","));
+            out.push_str("\r\n");
+        }
+        out.into_bytes()
+    }
+}
+
+fn csv_field(field: &str) -> String {
+    if field.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_owned()
+    }
+}
+
+impl Report {
+    /// Runs every analysis on `dataset`.
+    pub fn build(dataset: &Dataset, options: &ReportOptions) -> Report {
+        let inputs = dataset
+            .files()
+            .iter()
+            .map(|file| InputSummary {
+                name: file.name.clone(),
+                kind: file.kind.to_string(),
+                encoding: file.encoding.map(str::to_owned),
+                rows_read: file.rows_read(),
+                rows_accepted: file.rows_accepted(),
+                rows_rejected: file.rows_rejected,
+                diagnostics: file.diagnostics.iter().map(ToString::to_string).collect(),
+            })
+            .collect();
+        let overall = summarize(dataset, &[], &[]);
+        let cost = CostReport {
+            source: overall.source,
+            row_count: overall.row_count,
+            total: overall.total,
+            breakdowns: options
+                .breakdowns
+                .iter()
+                .map(|group_by| summarize(dataset, group_by, &[]))
+                .collect(),
+        };
+        let analysis = analyze_deductions(dataset);
+        let packages = package_usage(dataset, &analysis);
+        let checks = run_checks(dataset, &analysis.rows);
+        let coefficient_mismatches = analysis.coefficient_mismatches().cloned().collect();
+        Report {
+            format: REPORT_FORMAT,
+            version: REPORT_VERSION,
+            inputs,
+            cost,
+            deductions: DeductionReport {
+                analysis,
+                coefficient_mismatches,
+            },
+            packages,
+            usage: usage_statistics(dataset),
+            checks,
+        }
+    }
+
+    /// Pretty-printed JSON, ending with a newline.
+    pub fn to_json(&self) -> String {
+        let mut json = serde_json::to_string_pretty(self).expect("a report always serialises");
+        json.push('\n');
+        json
+    }
+
+    /// Every table of the report, ready for [`CsvTable::to_csv`].
+    pub fn csv_tables(&self) -> Vec<CsvTable> {
+        let mut tables = vec![records_table("inputs", &self.inputs)];
+        tables.extend(self.cost.breakdowns.iter().map(breakdown_table));
+        tables.push(records_table("deductions", &self.deductions.analysis.rows));
+        tables.push(records_table(
+            "balance-breaks",
+            &self.deductions.analysis.balance_breaks,
+        ));
+        tables.push(records_table(
+            "period-refreshes",
+            &self.deductions.analysis.period_refreshes,
+        ));
+        tables.push(records_table("packages", &self.packages));
+        tables.push(records_table("usage", &self.usage));
+        tables.push(checks_table(&self.checks));
+        tables
+    }
+}
+
+/// A cost breakdown: one column per dimension, then the measures and the ratio.
+fn breakdown_table(summary: &Summary) -> CsvTable {
+    let dimension_names: Vec<String> = summary.group_by.iter().map(ToString::to_string).collect();
+    let mut header = dimension_names.clone();
+    header.extend(
+        Measure::ALL
+            .iter()
+            .map(|measure| measure.api_name().to_owned()),
+    );
+    header.push("RealTotalCostRatio".to_owned());
+    header.push("row_count".to_owned());
+    let decimal =
+        |value: Option<rust_decimal::Decimal>| value.map_or_else(String::new, |v| v.to_string());
+    let rows = summary
+        .groups
+        .iter()
+        .map(|group| {
+            let mut row = group.key.clone();
+            row.extend(
+                Measure::ALL
+                    .iter()
+                    .map(|&measure| decimal(group.amounts.get(measure))),
+            );
+            row.push(decimal(group.real_total_cost_ratio));
+            row.push(group.row_count.to_string());
+            row
+        })
+        .collect();
+    CsvTable {
+        name: format!("cost-{}", dimension_names.join("-").replace(':', "_")),
+        header,
+        rows,
+    }
+}
+
+/// Every finding of every check, one row each; a check without findings gets one row.
+fn checks_table(checks: &[Check]) -> CsvTable {
+    let header = [
+        "check",
+        "status",
+        "finding",
+        "file",
+        "row",
+        "subject",
+        "detail",
+        "expected",
+        "found",
+        "difference",
+    ];
+    let mut rows = Vec::new();
+    let decimal =
+        |value: Option<rust_decimal::Decimal>| value.map_or_else(String::new, |v| v.to_string());
+    for check in checks {
+        let status = serde_json::to_value(check.status)
+            .ok()
+            .and_then(|value| value.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let findings = check
+            .mismatches
+            .iter()
+            .map(|finding| ("mismatch", finding))
+            .chain(
+                check
+                    .not_checked
+                    .iter()
+                    .map(|finding| ("not_checked", finding)),
+            );
+        let mut any = false;
+        for (finding_type, finding) in findings {
+            any = true;
+            rows.push(vec![
+                check.id.to_owned(),
+                status.clone(),
+                finding_type.to_owned(),
+                finding
+                    .row
+                    .as_ref()
+                    .map_or_else(String::new, |row| row.file.clone()),
+                finding
+                    .row
+                    .as_ref()
+                    .map_or_else(String::new, |row| row.row.to_string()),
+                finding.subject.clone(),
+                finding.detail.clone(),
+                decimal(finding.expected),
+                decimal(finding.found),
+                decimal(finding.difference),
+            ]);
+        }
+        if !any {
+            let mut row = vec![check.id.to_owned(), status, String::new()];
+            row.extend(std::iter::repeat_n(String::new(), 3));
+            row.push(check.skipped_reason.clone().unwrap_or_default());
+            row.extend(std::iter::repeat_n(String::new(), 3));
+            rows.push(row);
+        }
+    }
+    CsvTable {
+        name: "checks".to_owned(),
+        header: header.iter().map(|&name| name.to_owned()).collect(),
+        rows,
+    }
+}
+
+/// A table from serialisable records: nested objects become `parent.child` columns (in the
+/// order serde_json keeps keys: sorted), lists become JSON text.
+fn records_table<T: Serialize>(name: &str, records: &[T]) -> CsvTable {
+    let flattened: Vec<Vec<(String, String)>> = records
+        .iter()
+        .map(|record| {
+            let mut cells = Vec::new();
+            flatten(
+                "",
+                &serde_json::to_value(record).unwrap_or(Value::Null),
+                &mut cells,
+            );
+            cells
+        })
+        .collect();
+    let mut header: Vec<String> = Vec::new();
+    for cells in &flattened {
+        for (column, _) in cells {
+            if !header.contains(column) {
+                header.push(column.clone());
+            }
+        }
+    }
+    let rows = flattened
+        .into_iter()
+        .map(|cells| {
+            header
+                .iter()
+                .map(|column| {
+                    cells
+                        .iter()
+                        .find(|(name, _)| name == column)
+                        .map_or_else(String::new, |(_, value)| value.clone())
+                })
+                .collect()
+        })
+        .collect();
+    CsvTable {
+        name: name.to_owned(),
+        header,
+        rows,
+    }
+}
+
+fn flatten(prefix: &str, value: &Value, cells: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                let column = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                flatten(&column, inner, cells);
+            }
+        }
+        Value::Null => cells.push((prefix.to_owned(), String::new())),
+        Value::String(text) => cells.push((prefix.to_owned(), text.clone())),
+        Value::Array(_) => cells.push((prefix.to_owned(), value.to_string())),
+        other => cells.push((prefix.to_owned(), other.to_string())),
+    }
+}

@@ -1,0 +1,143 @@
+//! The report of the sample month: its JSON shape, exact decimal strings, determinism and CSV.
+
+mod common;
+
+use common::sample_month;
+use serde_json::Value;
+use tcbill_core::{Report, ReportOptions};
+
+#[test]
+fn sample_report_json_has_every_section_with_exact_decimal_strings() {
+    let report = Report::build(&sample_month(), &ReportOptions::default());
+    let json = report.to_json();
+    let value: Value = serde_json::from_str(&json).unwrap();
+    let keys: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "checks",
+            "cost",
+            "deductions",
+            "format",
+            "inputs",
+            "packages",
+            "usage",
+            "version"
+        ]
+    );
+    assert_eq!(value["format"], "tcbill-report");
+    assert_eq!(value["version"], 1);
+    assert_eq!(value["inputs"].as_array().unwrap().len(), 3);
+    assert_eq!(value["inputs"][0]["rows_accepted"], 6);
+    assert_eq!(value["cost"]["total"]["RealTotalCost"], "559.6363523");
+    let by_product = &value["cost"]["breakdowns"][0];
+    assert_eq!(by_product["group_by"][0], "product");
+    let ratios: Vec<&str> = by_product["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|group| group["RealTotalCostRatio"].as_str().unwrap())
+        .collect();
+    assert_eq!(ratios, ["82.34", "10.80", "4.29", "2.57"]);
+    assert_eq!(by_product["groups"][0]["key"][0], "云服务器");
+    assert_eq!(by_product["groups"][0]["TotalCost"], "489.6");
+    let deductions = &value["deductions"];
+    assert_eq!(deductions["rows"].as_array().unwrap().len(), 7);
+    assert_eq!(
+        deductions["coefficient_mismatches"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let mismatch = &deductions["coefficient_mismatches"][0];
+    assert_eq!(mismatch["package_id"], "pkg-trtc-0002");
+    assert_eq!(mismatch["recomputed_coefficient"], "0.96");
+    assert_eq!(mismatch["coefficient_check"]["status"], "mismatch");
+    assert_eq!(
+        mismatch["coefficient_check"]["expected_actual_dosage"],
+        "16.666666667"
+    );
+    let breaks = deductions["balance_breaks"].as_array().unwrap();
+    assert_eq!(breaks.len(), 1);
+    assert_eq!(breaks[0]["package_id"], "pkg-cdn-0001");
+    assert_eq!(breaks[0]["type"], "chain");
+    assert_eq!(breaks[0]["deduction_time"], "2025-06-04 01:00:10");
+    assert_eq!(breaks[0]["difference"], "-0.250000000");
+    assert_eq!(value["packages"][0]["utilisation_percent"], "16.35");
+    let statuses: Vec<String> = value["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|check| {
+            format!(
+                "{} {}",
+                check["id"].as_str().unwrap(),
+                check["status"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "list_price ok",
+            "discount ok",
+            "payments ok",
+            "usage_after_deduction skipped",
+            "summary_vs_details ok",
+            "deductions_vs_bill skipped",
+        ]
+    );
+    assert!(
+        !json.contains(": 559.6"),
+        "decimals are strings, never JSON numbers"
+    );
+    assert_eq!(
+        Report::build(&sample_month(), &ReportOptions::default()).to_json(),
+        json,
+        "the same inputs give byte-identical JSON"
+    );
+}
+
+#[test]
+fn every_table_exports_as_csv_with_a_bom() {
+    let report = Report::build(&sample_month(), &ReportOptions::default());
+    let tables = report.csv_tables();
+    let names: Vec<&str> = tables.iter().map(|table| table.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "inputs",
+            "cost-product",
+            "cost-product-component",
+            "cost-region",
+            "cost-project",
+            "cost-pay_mode",
+            "cost-month",
+            "deductions",
+            "balance-breaks",
+            "period-refreshes",
+            "packages",
+            "usage",
+            "checks",
+        ]
+    );
+    let csv = String::from_utf8(tables[1].to_csv()).unwrap();
+    assert_eq!(
+        csv,
+        "\u{feff}product,TotalCost,RealTotalCost,CashPayAmount,VoucherPayAmount,IncentivePayAmount,TransferPayAmount,Tax,RealTotalCostRatio,row_count\r\n\
+         云服务器,489.6,460.8,425.6,15.20,20.00,,,82.34,3\r\n\
+         对象存储,60.416,60.416,50.416,10.00,0,,,10.80,1\r\n\
+         内容分发网络 CDN,28.259238,24.0203523,24.0203523,0,0,,,4.29,1\r\n\
+         负载均衡,14.4,14.4,14.4,0,0,,,2.57,1\r\n"
+    );
+    let breaks = String::from_utf8(tables[8].to_csv()).unwrap();
+    assert!(breaks.starts_with('\u{feff}'));
+    assert!(breaks.contains("pkg-cdn-0001"), "{breaks}");
+    assert_eq!(breaks.lines().count(), 2, "{breaks}");
+}
