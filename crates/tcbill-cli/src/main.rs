@@ -3,34 +3,54 @@
 //! `tcbill parse FILE...` (or just `tcbill FILE...`) reads each billing export the way the web
 //! app does, streaming it through the core parser, and prints per file its detected kind, the
 //! rows read, accepted and rejected, and every diagnostic.
+//!
+//! `tcbill report FILE... [--json OUT] [--csv DIR]` (alias `analyze`) builds the same report as
+//! the web app's "Download report": it prints a summary, writes the JSON (`-` for standard
+//! output) and one CSV per table. Files are named by their file name, as in the browser, so the
+//! JSON is byte-identical to the web app's for the same files.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
-use tcbill_core::{ParsedFile, Parser};
+use tcbill_core::analysis::deductions::CoefficientCheck;
+use tcbill_core::{Dataset, ParsedFile, Parser, Report, ReportOptions};
 
 const USAGE: &str = "usage: tcbill [parse] FILE...
+       tcbill report FILE... [--json OUT] [--csv DIR]
 
-Reads Tencent Cloud billing exports (CSV/TSV, XLSX, ZIP bill packs, API JSON) and prints, per
-file, the detected kind, rows read/accepted/rejected and the diagnostics. Exits 1 if a file
-cannot be opened.";
+parse: reads Tencent Cloud billing exports (CSV/TSV, XLSX, ZIP bill packs, API JSON) and prints,
+per file, the detected kind, rows read/accepted/rejected and the diagnostics.
+report (or analyze): runs every analysis and prints a summary; --json writes the report as JSON
+(`-` for standard output, then no summary), --csv writes one CSV per table into DIR.
+Exits 1 if a file cannot be opened or written.";
 
 /// The size of the slices fed to the parser, like the web worker's `Blob` slices.
 const CHUNK_LEN: usize = 1 << 20;
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("parse") {
+    let is_report = matches!(args.first().map(String::as_str), Some("report" | "analyze"));
+    if is_report || args.first().map(String::as_str) == Some("parse") {
         args.remove(0);
     }
     if args.is_empty() || args.iter().any(|arg| arg == "-h" || arg == "--help") {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     }
+    if is_report {
+        return match ReportArgs::parse(args) {
+            Some(report_args) => run_report(&report_args),
+            None => {
+                eprintln!("{USAGE}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let mut failed = false;
     for path in &args {
-        match parse_path(path) {
+        match parse_path(path, path) {
             Ok(parsed_files) => parsed_files.iter().for_each(print_report),
             Err(error) => {
                 eprintln!("{path}: {error}");
@@ -45,9 +65,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn parse_path(path: &str) -> io::Result<Vec<ParsedFile>> {
+fn parse_path(path: &str, name: &str) -> io::Result<Vec<ParsedFile>> {
     let mut file = File::open(path)?;
-    let mut parser = Parser::new(path);
+    let mut parser = Parser::new(name);
     let mut chunk = vec![0; CHUNK_LEN];
     loop {
         let read = file.read(&mut chunk)?;
@@ -70,4 +90,178 @@ fn print_report(parsed: &ParsedFile) {
     for diagnostic in &parsed.diagnostics {
         println!("  {diagnostic}");
     }
+}
+
+struct ReportArgs {
+    files: Vec<String>,
+    json_out: Option<String>,
+    csv_dir: Option<String>,
+}
+
+impl ReportArgs {
+    fn parse(args: Vec<String>) -> Option<ReportArgs> {
+        let mut report_args = ReportArgs {
+            files: Vec::new(),
+            json_out: None,
+            csv_dir: None,
+        };
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--json" => report_args.json_out = Some(args.next()?),
+                "--csv" => report_args.csv_dir = Some(args.next()?),
+                _ => report_args.files.push(arg),
+            }
+        }
+        (!report_args.files.is_empty()).then_some(report_args)
+    }
+}
+
+fn run_report(args: &ReportArgs) -> ExitCode {
+    let mut dataset = Dataset::new();
+    for path in &args.files {
+        let name = Path::new(path)
+            .file_name()
+            .map_or_else(|| path.clone(), |name| name.to_string_lossy().into_owned());
+        match parse_path(path, &name) {
+            Ok(parsed_files) => dataset.add(parsed_files),
+            Err(error) => {
+                eprintln!("{path}: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let report = Report::build(&dataset, &ReportOptions::default());
+    let written = write_outputs(&report, args);
+    if let Err(error) = written {
+        eprintln!("{error}");
+        return ExitCode::FAILURE;
+    }
+    if args.json_out.as_deref() != Some("-") {
+        print!("{}", summary_text(&report));
+    }
+    ExitCode::SUCCESS
+}
+
+fn write_outputs(report: &Report, args: &ReportArgs) -> Result<(), String> {
+    match args.json_out.as_deref() {
+        Some("-") => io::stdout()
+            .write_all(report.to_json().as_bytes())
+            .map_err(|error| format!("standard output: {error}"))?,
+        Some(path) => {
+            std::fs::write(path, report.to_json()).map_err(|error| format!("{path}: {error}"))?
+        }
+        None => {}
+    }
+    if let Some(dir) = &args.csv_dir {
+        std::fs::create_dir_all(dir).map_err(|error| format!("{dir}: {error}"))?;
+        for table in report.csv_tables() {
+            let path = Path::new(dir).join(format!("{}.csv", table.name));
+            std::fs::write(&path, table.to_csv())
+                .map_err(|error| format!("{}: {error}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The report in a few lines per section, for a terminal.
+fn summary_text(report: &Report) -> String {
+    let mut out = String::new();
+    let mut line = |text: String| {
+        out.push_str(&text);
+        out.push('\n');
+    };
+    line("inputs".into());
+    for input in &report.inputs {
+        line(format!(
+            "  {}\t{}\trows read {}, accepted {}, rejected {}",
+            input.name, input.kind, input.rows_read, input.rows_accepted, input.rows_rejected
+        ));
+    }
+    let cost = &report.cost;
+    let show = |value: Option<rust_decimal::Decimal>| {
+        value.map_or_else(|| "-".to_owned(), |v| v.to_string())
+    };
+    line(format!(
+        "cost ({} rows of {}): RealTotalCost {}, TotalCost {}, CashPayAmount {}",
+        cost.row_count,
+        cost.source.as_deref().unwrap_or("nothing"),
+        show(cost.total.real_total_cost),
+        show(cost.total.total_cost),
+        show(cost.total.cash_pay_amount),
+    ));
+    if let Some(by_first) = cost.breakdowns.first() {
+        for group in &by_first.groups {
+            line(format!(
+                "  {}\t{}\t{}%",
+                group.key.join(" / "),
+                show(group.amounts.real_total_cost),
+                show(group.real_total_cost_ratio)
+            ));
+        }
+    }
+    let deductions = &report.deductions;
+    line(format!(
+        "deductions: {} rows, {} coefficient mismatches, {} balance breaks, {} period refreshes",
+        deductions.analysis.rows.len(),
+        deductions.coefficient_mismatches.len(),
+        deductions.analysis.balance_breaks.len(),
+        deductions.analysis.period_refreshes.len()
+    ));
+    for row in &deductions.coefficient_mismatches {
+        if let CoefficientCheck::Mismatch {
+            expected_actual_dosage,
+            ..
+        } = &row.coefficient_check
+        {
+            line(format!(
+                "  coefficient {}:{} {}: exported {}, recomputed {}; deducted {} where {} was expected",
+                row.source.file,
+                row.source.row,
+                row.package_id,
+                show(row.exported_coefficient),
+                show(row.recomputed_coefficient),
+                show(row.actual_dosage),
+                expected_actual_dosage
+            ));
+        }
+    }
+    for found in &deductions.analysis.balance_breaks {
+        line(format!(
+            "  balance {}:{} {}: expected {} found {} (difference {})",
+            found.row.file,
+            found.row.row,
+            found.package_id,
+            found.expected,
+            found.found,
+            found.difference
+        ));
+    }
+    line(format!("packages: {}", report.packages.len()));
+    for package in &report.packages {
+        line(format!(
+            "  {}\tused {} of {} {}\tutilisation {}%",
+            package.package_id,
+            package.used,
+            show(package.total),
+            package.unit.as_deref().unwrap_or(""),
+            show(package.utilisation_percent)
+        ));
+    }
+    line(format!("usage series: {}", report.usage.len()));
+    line("checks".into());
+    for check in &report.checks {
+        let status = match check.status {
+            tcbill_core::analysis::checks::CheckStatus::Ok => "ok".to_owned(),
+            tcbill_core::analysis::checks::CheckStatus::Mismatches => {
+                format!("{} mismatches", check.mismatches.len())
+            }
+            tcbill_core::analysis::checks::CheckStatus::Skipped => format!(
+                "skipped: {}",
+                check.skipped_reason.as_deref().unwrap_or_default()
+            ),
+        };
+        line(format!("  {}\t{}", check.id, status));
+    }
+    out
 }

@@ -52,3 +52,60 @@ fn the_parse_word_is_optional_and_missing_files_fail() {
     assert!(stderr.starts_with("usage: tcbill [parse] FILE..."));
     assert_eq!(code, Some(2));
 }
+
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../sample");
+
+#[test]
+fn report_prints_the_findings_and_writes_the_same_json_as_the_core() {
+    let names = [
+        "2025-06-明细账单-L3.csv",
+        "2025-06-资源包抵扣明细.csv",
+        "DescribeBillSummaryByProduct-2025-06.json",
+    ];
+    let paths: Vec<String> = names
+        .iter()
+        .map(|name| format!("{SAMPLE}/{name}"))
+        .collect();
+    let out_dir = std::env::temp_dir().join(format!("tcbill-cli-report-{}", std::process::id()));
+    let json_path = out_dir.join("report.json");
+    let csv_dir = out_dir.join("csv");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let mut args: Vec<&str> = vec!["report"];
+    args.extend(paths.iter().map(String::as_str));
+    args.extend([
+        "--json",
+        json_path.to_str().unwrap(),
+        "--csv",
+        csv_dir.to_str().unwrap(),
+    ]);
+    let (stdout, stderr, code) = run(&args);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
+    for expected in [
+        "cost (6 rows of BillDetails): RealTotalCost 559.6363523, TotalCost 592.675238, CashPayAmount 514.4363523\n",
+        "  云服务器\t460.8\t82.34%\n",
+        "deductions: 7 rows, 1 coefficient mismatches, 1 balance breaks, 0 period refreshes\n",
+        "  coefficient 2025-06-资源包抵扣明细.csv:7 pkg-trtc-0002: exported 1, recomputed 0.96; deducted 16.000000000 where 16.666666667 was expected\n",
+        "  balance 2025-06-资源包抵扣明细.csv:4 pkg-cdn-0001: expected 437.250000000 found 437.000000000 (difference -0.250000000)\n",
+        "  summary_vs_details\tok\n",
+    ] {
+        assert!(stdout.contains(expected), "missing {expected:?} in\n{stdout}");
+    }
+    // What the web app produces from the same files, named by file name.
+    let mut dataset = tcbill_core::Dataset::new();
+    for (name, path) in names.iter().zip(&paths) {
+        dataset.add(tcbill_core::parse_file(name, &std::fs::read(path).unwrap()));
+    }
+    let core_json =
+        tcbill_core::Report::build(&dataset, &tcbill_core::ReportOptions::default()).to_json();
+    assert_eq!(std::fs::read_to_string(&json_path).unwrap(), core_json);
+    let by_product = std::fs::read(csv_dir.join("cost-product.csv")).unwrap();
+    assert!(by_product.starts_with("\u{feff}product,TotalCost".as_bytes()));
+    assert_eq!(std::fs::read_dir(&csv_dir).unwrap().count(), 13);
+    let (stdout, _, code) = run(&["analyze", &paths[0], "--json", "-"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.starts_with("{\n  \"format\": \"tcbill-report\""),
+        "{stdout}"
+    );
+    std::fs::remove_dir_all(&out_dir).unwrap();
+}
