@@ -203,6 +203,6 @@ fn consumers(rows: &[&DeductionRow]) -> Vec<Consumer> {
             used,
         })
         .collect();
-    consumers.sort_by(|a, b| b.used.cmp(&a.used));
+    consumers.sort_by_key(|consumer| std::cmp::Reverse(consumer.used));
     consumers
 }
