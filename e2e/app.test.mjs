@@ -32,7 +32,7 @@ after(async () => {
   server?.close();
 });
 beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
   requests = [];
   pageErrors = [];
   page.on('request', (request) => requests.push(request.url()));
@@ -59,6 +59,24 @@ test('dropping two files lists them with size, detected kind and row counts', as
 
   assert.deepEqual(await fileRows(page, 2), [SAMPLE_ROWS[1], SAMPLE_ROWS[2]]);
   assert.equal(await page.getAttribute('.drop-zone', 'class'), 'drop-zone');
+});
+
+test('files dropped while the worker is still loading are parsed once it is ready', async () => {
+  await page.close();
+  page = await browser.newPage({ locale: 'en-US' });
+  page.on('pageerror', (error) => pageErrors.push(error));
+  // Hold the worker's wasm back, so the drop happens before the worker listens.
+  let releaseWorker;
+  const workerHeld = new Promise((resolve) => (releaseWorker = resolve));
+  await page.route('**/tcbill-worker_bg.wasm', async (route) => {
+    await workerHeld;
+    await route.continue();
+  });
+  await page.goto(server.url);
+  await page.getByRole('button', { name: 'Load sample data' }).click();
+  await page.waitForSelector('.file-table tbody.parsing');
+  releaseWorker();
+  assert.deepEqual(await fileRows(page, 3), SAMPLE_ROWS);
 });
 
 test('a rejected row is counted and its problem named by file, line and column', async () => {
@@ -98,9 +116,33 @@ test('the file picker adds files to those already loaded; remove takes one away'
 
 test('the drop zone and its picker are reachable by keyboard', async () => {
   await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), '中文');
+  await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'file-input');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Load sample data');
+});
+
+test('the interface switches to Chinese and back', async () => {
+  await page.getByRole('button', { name: 'Load sample data' }).click();
+  await fileRows(page, 3);
+  await page.getByRole('button', { name: '中文' }).click();
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  assert.equal(await page.textContent('.file-table caption'), '已加载 3 个文件');
+  assert.deepEqual(await page.$$eval('.file-table th', (th) => th.map((cell) => cell.textContent)), [
+    '文件', '大小', '识别类型', '读取行数', '有效行', '拒绝行', '操作',
+  ]);
+  await page.getByRole('button', { name: '加载示例数据' }).waitFor();
+  await page.getByRole('button', { name: 'English' }).click();
+  assert.equal(await page.textContent('.file-table caption'), '3 files loaded');
+});
+
+test('a browser that prefers Chinese gets the Chinese interface', async () => {
+  const chinese = await browser.newPage({ locale: 'zh-CN' });
+  await chinese.goto(server.url);
+  await chinese.getByRole('button', { name: '加载示例数据' }).waitFor();
+  assert.equal(await chinese.textContent('.drop-title'), '将腾讯云账单导出文件拖放到此处');
+  await chinese.close();
 });
 
 test('sample data loads with one click; screenshot', async () => {

@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use crate::drop_zone::DropZone;
 use crate::file_table::FileTable;
+use crate::i18n::Lang;
 use crate::loaded_files::{FilesAction, LoadedFiles};
 use crate::parsing::ParsingWorker;
 use crate::protocol::{FileId, ToWorker};
@@ -15,6 +16,8 @@ use crate::sample::SAMPLE_FILES;
 
 #[component]
 pub fn App() -> Html {
+    let lang = use_state(Lang::from_browser);
+    let text = lang.strings();
     let files = use_reducer(LoadedFiles::default);
     let ids = use_memo((), |_| IdSource::default());
     let worker = {
@@ -56,29 +59,42 @@ pub fn App() -> Html {
         })
     };
 
+    let on_switch_language = {
+        let lang = lang.clone();
+        Callback::from(move |_: MouseEvent| {
+            let next = if *lang == Lang::En { Lang::Zh } else { Lang::En };
+            if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+                // Screen readers and fonts follow the document's language.
+                let _ = root.set_attribute("lang", if next == Lang::Zh { "zh-CN" } else { "en" });
+            }
+            lang.set(next);
+        })
+    };
+
     html! {
-        <>
+        <ContextProvider<Lang> context={*lang}>
             <header class="masthead">
                 <h1>{ "tcbill" }</h1>
-                <p class="tagline">
-                    { "Tencent Cloud bill analyzer. Your files are read in this browser tab and never uploaded." }
-                </p>
+                <p class="tagline">{ text.tagline }</p>
+                <button type="button" class="link-button language" onclick={on_switch_language}>
+                    { text.other_language }
+                </button>
             </header>
             <main>
                 if let Err(err) = worker.as_ref() {
                     <p class="error" role="alert">
-                        { format!("The parsing worker could not start, so files cannot be read: {err:?}") }
+                        { format!("{}: {err:?}", text.worker_failed) }
                     </p>
                 }
                 <DropZone {on_files} />
                 <div class="actions">
                     <button type="button" class="button" onclick={on_load_sample}>
-                        { "Load sample data" }
+                        { text.load_sample }
                     </button>
                 </div>
                 <FileTable files={files.files.clone()} {on_cancel} {on_remove} />
             </main>
-        </>
+        </ContextProvider<Lang>>
     }
 }
 

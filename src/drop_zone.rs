@@ -6,6 +6,8 @@
 use web_sys::{DragEvent, File, FileList, HtmlInputElement};
 use yew::prelude::*;
 
+use crate::i18n::Lang;
+
 #[derive(Properties, PartialEq)]
 pub struct DropZoneProps {
     /// Called with the files of one drop or one pick, in the order the browser lists them.
@@ -14,6 +16,7 @@ pub struct DropZoneProps {
 
 #[component]
 pub fn DropZone(props: &DropZoneProps) -> Html {
+    let text = use_context::<Lang>().unwrap_or(Lang::En).strings();
     let dragging = use_state(|| false);
 
     let on_drag_over = {
@@ -54,18 +57,16 @@ pub fn DropZone(props: &DropZoneProps) -> Html {
     html! {
         <section
             class={classes!("drop-zone", dragging.then_some("dragging"))}
-            aria-label="Drop billing files here"
+            aria-label={text.drop_region}
             ondragenter={on_drag_over.clone()}
             ondragover={on_drag_over}
             ondragleave={on_drag_leave}
             ondrop={on_drop}
         >
-            <p class="drop-title">{ "Drop Tencent Cloud billing exports here" }</p>
-            <p class="drop-hint">
-                { "CSV, ZIP bill packs, XLSX or API JSON — many files at once." }
-            </p>
+            <p class="drop-title">{ text.drop_title }</p>
+            <p class="drop-hint">{ text.drop_hint }</p>
             <input id="file-input" class="visually-hidden" type="file" multiple=true onchange={on_pick} />
-            <label for="file-input" class="button">{ "Choose files…" }</label>
+            <label for="file-input" class="button">{ text.choose_files }</label>
         </section>
     }
 }

@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use crate::i18n::{Lang, Strings};
 use crate::loaded_files::{FileStatus, LoadedFile};
 use crate::protocol::{FileId, PartSummary};
 
@@ -15,35 +16,36 @@ pub struct FileTableProps {
 
 #[component]
 pub fn FileTable(props: &FileTableProps) -> Html {
+    let text = use_context::<Lang>().unwrap_or(Lang::En).strings();
     if props.files.is_empty() {
-        return html! { <p class="empty">{ "No files loaded yet." }</p> };
+        return html! { <p class="empty">{ text.no_files }</p> };
     }
     html! {
         <table class="file-table">
-            <caption>{ format!("{} files loaded", props.files.len()) }</caption>
+            <caption>{ (text.files_loaded)(props.files.len()) }</caption>
             <thead>
                 <tr>
-                    <th scope="col">{ "File" }</th>
-                    <th scope="col" class="num">{ "Size" }</th>
-                    <th scope="col">{ "Detected kind" }</th>
-                    <th scope="col" class="num">{ "Rows read" }</th>
-                    <th scope="col" class="num">{ "Accepted" }</th>
-                    <th scope="col" class="num">{ "Rejected" }</th>
-                    <th scope="col"><span class="visually-hidden">{ "Actions" }</span></th>
+                    <th scope="col">{ text.col_file }</th>
+                    <th scope="col" class="num">{ text.col_size }</th>
+                    <th scope="col">{ text.col_kind }</th>
+                    <th scope="col" class="num">{ text.col_rows_read }</th>
+                    <th scope="col" class="num">{ text.col_accepted }</th>
+                    <th scope="col" class="num">{ text.col_rejected }</th>
+                    <th scope="col"><span class="visually-hidden">{ text.col_actions }</span></th>
                 </tr>
             </thead>
-            { for props.files.iter().map(|file| file_rows(file, props)) }
+            { for props.files.iter().map(|file| file_rows(file, props, text)) }
         </table>
     }
 }
 
 /// One `<tbody>` per file: its own row, then rows for ZIP members and problems.
-fn file_rows(file: &LoadedFile, props: &FileTableProps) -> Html {
+fn file_rows(file: &LoadedFile, props: &FileTableProps, text: &Strings) -> Html {
     let id = file.id;
     let remove = props.on_remove.reform(move |_: MouseEvent| id);
     let remove_button = html! {
         <button type="button" class="link-button" onclick={remove}
-            aria-label={format!("Remove {}", file.name)}>{ "Remove" }</button>
+            aria-label={format!("{} {}", text.remove, file.name)}>{ text.remove }</button>
     };
     let name = html! { <td class="file-name">{ &file.name }</td> };
     let size = html! { <td class="num" title={format!("{} bytes", file.size)}>{ format_size(file.size) }</td> };
@@ -57,14 +59,14 @@ fn file_rows(file: &LoadedFile, props: &FileTableProps) -> Html {
                         { name }{ size }
                         <td colspan="4">
                             <progress max={file.size.to_string()} value={bytes_read.to_string()}
-                                aria-label={format!("Reading {}", file.name)} />
+                                aria-label={format!("{} {}", text.reading, file.name)} />
                             <span class="pending">
-                                { format!(" {} of {} · {} rows", format_size(*bytes_read), format_size(file.size), format_count(*rows_read)) }
+                                { format!(" {} {} {} · {} {}", format_size(*bytes_read), text.of, format_size(file.size), format_count(*rows_read), text.rows) }
                             </span>
                         </td>
                         <td>
                             <button type="button" class="link-button" onclick={cancel}
-                                aria-label={format!("Cancel {}", file.name)}>{ "Cancel" }</button>
+                                aria-label={format!("{} {}", text.cancel, file.name)}>{ text.cancel }</button>
                         </td>
                     </tr>
                 </tbody>
@@ -72,8 +74,8 @@ fn file_rows(file: &LoadedFile, props: &FileTableProps) -> Html {
         }
         FileStatus::Cancelled | FileStatus::Unreadable(_) => {
             let why = match &file.status {
-                FileStatus::Unreadable(message) => format!("cannot read the file: {message}"),
-                _ => "cancelled".to_owned(),
+                FileStatus::Unreadable(message) => format!("{}: {message}", text.cannot_read),
+                _ => text.cancelled.to_owned(),
             };
             html! {
                 <tbody key={id}>
@@ -84,7 +86,7 @@ fn file_rows(file: &LoadedFile, props: &FileTableProps) -> Html {
         FileStatus::Parsed(parts) => {
             let (kind, members) = match parts.as_slice() {
                 [only] if only.name == file.name => (only.kind.clone(), &[][..]),
-                parts => (format!("ZIP bill pack ({} files)", parts.len()), parts),
+                parts => ((text.zip_pack)(parts.len()), parts),
             };
             html! {
                 <tbody key={id}>
@@ -103,7 +105,7 @@ fn file_rows(file: &LoadedFile, props: &FileTableProps) -> Html {
                             <td />
                         </tr>
                     }) }
-                    { problems(parts) }
+                    { problems(parts, text) }
                 </tbody>
             }
         }
@@ -124,15 +126,12 @@ fn counts<'a>(parts: impl Iterator<Item = &'a PartSummary>) -> Html {
     }
 }
 
-fn problems(parts: &[PartSummary]) -> Html {
+fn problems(parts: &[PartSummary], text: &Strings) -> Html {
     let lines: Vec<&String> = parts.iter().flat_map(|part| &part.diagnostics).collect();
     if lines.is_empty() {
         return Html::default();
     }
-    let summary = match lines.len() {
-        1 => "1 problem".to_owned(),
-        n => format!("{n} problems"),
-    };
+    let summary = (text.problems)(lines.len());
     html! {
         <tr class="problems">
             <td colspan="7">

@@ -8,6 +8,7 @@ mod app;
 mod drop_zone;
 pub mod file_read;
 pub mod file_table;
+pub mod i18n;
 pub mod loaded_files;
 mod parsing;
 pub mod protocol;

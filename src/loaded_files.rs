@@ -59,6 +59,7 @@ impl Reducible for LoadedFiles {
             }),
             FilesAction::Worker(report) => {
                 let (id, status) = match report {
+                    FromWorker::Ready => return self,
                     FromWorker::Progress { id, bytes_read, rows_read } => {
                         (id, FileStatus::Parsing { bytes_read, rows_read })
                     }

@@ -60,6 +60,9 @@ fn set(target: &Object, key: &str, value: &JsValue) {
 /// What the worker tells the page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum FromWorker {
+    /// The worker's wasm has loaded and it listens. A message posted before this would be
+    /// dispatched while nobody listens, and lost, so the page holds its messages until then.
+    Ready,
     /// Sent after every chunk.
     Progress { id: FileId, bytes_read: u64, rows_read: u64 },
     /// The file is parsed: one part per file inside it (a ZIP has several).

@@ -46,6 +46,7 @@ pub fn run() {
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The worker lives as long as the page: its handler must too.
     on_message.forget();
+    post(FromWorker::Ready);
 }
 
 fn post(message: FromWorker) {
