@@ -1,0 +1,274 @@
+//! L3 明细账单 with the post-2024-11 Chinese header set: one row per billed component per hour
+//! of June 2025, over a pool of resources that keep their product, region, discount and tags.
+
+use std::io::{self, Write};
+
+use crate::catalog::{
+    Product, Usage, DISCOUNTS, OWNER_UINS, PAYER_UIN, PRODUCTS, PROJECTS, REGIONS, TAG_ENV,
+    TAG_TEAM,
+};
+use crate::{push_decimal, push_field, push_time, round_drop, Counting, Generated, Rng};
+
+/// The header, as the console writes it since the 2024-11 field upgrade, plus three tag columns.
+pub const HEADER: &str = "账单月份,支付者UIN,使用者UIN,操作者UIN,产品名称,子产品名称,计费模式,项目名称,地域,地域编码,\
+可用区,可用区编码,国内国际,资源ID,实例名称,实例类型,交易类型,订单ID,交易ID,扣费时间,开始使用时间,结束使用时间,\
+组件类型,组件名称,组件刊例价,组件单价,组件价格单位,组件用量,组件用量单位,使用时长,时长单位,组件原价,折扣率,\
+优惠对象,优惠类型,优惠内容,节省计划抵扣金额,节省计划抵扣率,优惠后总价,代金券支出(元),赠送账户支出(元),\
+现金账户支出(元),配置属性,标签键:env,标签键:team,标签键:cost-center";
+
+/// Hours in June 2025: the rows spread over them in order.
+const HOURS: u64 = 30 * 24;
+
+/// One billed resource; every row of it repeats these.
+struct Resource {
+    product: &'static Product,
+    sub_product: &'static str,
+    region: (&'static str, &'static str, &'static str),
+    zone: (&'static str, &'static str),
+    project: &'static str,
+    owner: &'static str,
+    id: String,
+    name: String,
+    /// Scaled by 100.
+    discount: i64,
+    /// Covered by a savings plan: 30 % of its discounted cost is deducted.
+    savings_plan: bool,
+    config: &'static str,
+    tags: [String; 3],
+}
+
+impl Resource {
+    fn new(index: u64, rng: &mut Rng) -> Resource {
+        let total_weight: u64 = PRODUCTS.iter().map(|p| p.weight).sum();
+        let mut pick = rng.below(total_weight);
+        let product = PRODUCTS
+            .iter()
+            .find(|p| {
+                let hit = pick < p.weight;
+                pick = pick.saturating_sub(p.weight);
+                hit
+            })
+            .expect("weights add up");
+        let (region, zone) = if product.regional {
+            let region = rng.pick(REGIONS);
+            (
+                (region.name, region.code, region.domestic),
+                *rng.pick(region.zones),
+            )
+        } else {
+            (("中国大陆", "-", "境内"), ("-", "-"))
+        };
+        let suffix = rng.next_u64();
+        let id = match product.id_prefix {
+            Some(prefix) => format!("{prefix}{:08x}", suffix as u32),
+            None => format!("static{index}.example.com"),
+        };
+        let name = match rng.below(10) {
+            0 => "-".to_owned(),
+            1 => format!("api, internal-{index}"),
+            _ if product.id_prefix.is_none() => id.clone(),
+            _ => format!(
+                "{}-{index:05}",
+                rng.pick(&["web", "api", "batch", "db", "cache"])
+            ),
+        };
+        let config = match product.name {
+            "云服务器CVM" => *rng.pick(&[
+                "4核8GB, 高性能云硬盘50GB",
+                "2核4GB, SSD云硬盘100GB",
+                "8核32GB, 增强型SSD 200GB",
+            ]),
+            "云数据库 MySQL" => "内存: 4000MB, 硬盘: 200GB",
+            _ => "-",
+        };
+        let cost_center = match rng.below(4) {
+            0 => "-".to_owned(),
+            n => format!("cc-{}", 1000 + n * 7),
+        };
+        Resource {
+            product,
+            sub_product: rng.pick::<&str>(product.sub_products),
+            region,
+            zone,
+            project: rng.pick::<&str>(PROJECTS),
+            owner: rng.pick::<&str>(OWNER_UINS),
+            id,
+            name,
+            discount: *rng.pick(DISCOUNTS),
+            savings_plan: product.pay_mode == "按量计费"
+                && product.name == "云服务器CVM"
+                && rng.percent(20),
+            config,
+            tags: [
+                rng.pick(TAG_ENV).to_string(),
+                rng.pick(TAG_TEAM).to_string(),
+                cost_center,
+            ],
+        }
+    }
+}
+
+/// Writes an L3 bill of `rows` component rows (UTF-8 with a BOM, as the console exports it).
+///
+/// # Errors
+/// Only those of `out`.
+pub fn write_l3(rows: u64, seed: u64, out: impl Write) -> io::Result<Generated> {
+    let mut out = Counting::new(out);
+    let mut rng = Rng::new(seed);
+    let pool = (rows / 200).clamp(20, 20_000);
+    let resources: Vec<Resource> = (0..pool)
+        .map(|index| Resource::new(index, &mut rng))
+        .collect();
+    out.write_all("\u{feff}".as_bytes())?;
+    out.write_all(HEADER.as_bytes())?;
+    out.write_all(b"\n")?;
+    let mut total: i128 = 0;
+    let mut line = Vec::with_capacity(1024);
+    for row in 0..rows {
+        line.clear();
+        let resource = &resources[rng.below(pool) as usize];
+        total += push_row(
+            &mut line,
+            row,
+            row * HOURS / rows.max(1),
+            resource,
+            &mut rng,
+        );
+        out.write_all(&line)?;
+    }
+    out.flush()?;
+    let mut real_total_cost = Vec::new();
+    push_decimal(&mut real_total_cost, total, 8, false, false);
+    Ok(Generated {
+        rows,
+        bytes: out.bytes,
+        real_total_cost: Some(String::from_utf8(real_total_cost).expect("ASCII digits")),
+    })
+}
+
+/// Appends one row and returns its 优惠后总价 in 1/10^8 元.
+fn push_row(line: &mut Vec<u8>, row: u64, hour: u64, resource: &Resource, rng: &mut Rng) -> i128 {
+    let product = resource.product;
+    let component = rng.pick(product.components);
+    let used: i64 = match component.usage {
+        Usage::OneOf(amounts) => *rng.pick(amounts),
+        Usage::UpTo(max) => 1 + rng.below(max as u64) as i64,
+    };
+    let span: i64 = 1;
+    // 原价 = 刊例价 (10^-8) × 用量 (10^-4) × 时长, kept at 8 decimals.
+    let cost = round_drop(
+        i128::from(component.list_price) * i128::from(used) * i128::from(span),
+        4,
+    );
+    let discounted = round_drop(cost * i128::from(resource.discount), 2);
+    let savings_plan = if resource.savings_plan {
+        round_drop(discounted * 30, 2)
+    } else {
+        0
+    };
+    let real_cost = discounted - savings_plan;
+    let voucher = if rng.percent(3) {
+        real_cost.min(500_000_000)
+    } else {
+        0
+    };
+    let incentive = if rng.percent(5) {
+        (real_cost - voucher) / 2
+    } else {
+        0
+    };
+    let cash = real_cost - voucher - incentive;
+
+    let text = |line: &mut Vec<u8>, value: &str| {
+        push_field(line, value.as_bytes());
+        line.push(b',');
+    };
+    let money = |line: &mut Vec<u8>, value: i128| {
+        if value == 0 {
+            line.push(b'0');
+        } else {
+            push_decimal(line, value, 8, true, false);
+        }
+        line.push(b',');
+    };
+    text(line, "2025-06");
+    text(line, PAYER_UIN);
+    text(line, resource.owner);
+    text(line, resource.owner);
+    text(line, product.name);
+    text(line, resource.sub_product);
+    text(line, product.pay_mode);
+    text(line, resource.project);
+    text(line, resource.region.0);
+    text(line, resource.region.1);
+    text(line, resource.zone.0);
+    text(line, resource.zone.1);
+    text(line, resource.region.2);
+    text(line, &resource.id);
+    text(line, &resource.name);
+    text(line, product.instance_type);
+    text(line, product.action);
+    if product.pay_mode == "包年包月" {
+        write!(line, "{},", 20_250_601_000_000 + row).expect("writing to a Vec");
+    } else {
+        text(line, "-");
+    }
+    write!(line, "{},", 20_250_701_000_000_000 + row).expect("writing to a Vec");
+    push_time(line, (hour + 1) * 60, 0);
+    line.push(b',');
+    push_time(line, hour * 60, 0);
+    line.push(b',');
+    push_time(line, hour * 60 + 59, 59);
+    line.push(b',');
+    text(line, component.kind);
+    text(line, component.name);
+    // Monthly list prices above 1,000 元 carry thousands separators, so the field is quoted.
+    let grouped = component.list_price >= 100_000_000_000;
+    if grouped {
+        line.push(b'"');
+    }
+    push_decimal(line, i128::from(component.list_price), 8, true, grouped);
+    if grouped {
+        line.push(b'"');
+    }
+    line.push(b',');
+    let contract_price = round_drop(
+        i128::from(component.list_price) * i128::from(resource.discount),
+        2,
+    );
+    push_decimal(line, contract_price, 8, true, false);
+    line.push(b',');
+    text(line, component.price_unit);
+    push_decimal(line, i128::from(used), 4, false, false);
+    line.push(b',');
+    text(line, component.used_unit);
+    match component.time_unit {
+        Some(unit) => {
+            write!(line, "{span},").expect("writing to a Vec");
+            text(line, unit);
+        }
+        None => line.extend_from_slice(b"-,-,"),
+    }
+    money(line, cost);
+    push_decimal(line, i128::from(resource.discount), 2, false, false);
+    line.push(b',');
+    if resource.discount == 100 {
+        line.extend_from_slice(b"-,-,-,");
+    } else {
+        line.extend_from_slice("资源,折扣,".as_bytes());
+        push_decimal(line, i128::from(resource.discount), 2, false, false);
+        line.push(b',');
+    }
+    money(line, savings_plan);
+    text(line, if resource.savings_plan { "0.55" } else { "0" });
+    money(line, real_cost);
+    money(line, voucher);
+    money(line, incentive);
+    money(line, cash);
+    text(line, resource.config);
+    text(line, &resource.tags[0]);
+    text(line, &resource.tags[1]);
+    push_field(line, resource.tags[2].as_bytes());
+    line.push(b'\n');
+    real_cost
+}
