@@ -114,13 +114,17 @@ test('the file picker adds files to those already loaded; remove takes one away'
   assert.deepEqual(await fileRows(page, 1), [SAMPLE_ROWS[2]]);
 });
 
-test('the drop zone and its picker are reachable by keyboard', async () => {
-  await page.keyboard.press('Tab');
-  assert.equal(await page.evaluate(() => document.activeElement.textContent), '中文');
-  await page.keyboard.press('Tab');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'file-input');
-  await page.keyboard.press('Tab');
-  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Load sample data');
+test('the tabs, the file picker and the sample button are reachable by keyboard', async () => {
+  const focused = [];
+  for (let i = 0; i < 7; i++) {
+    await page.keyboard.press('Tab');
+    focused.push(await page.evaluate(() => document.activeElement.id || document.activeElement.textContent));
+  }
+  assert.deepEqual(focused, [
+    '中文', 'tab-files', 'tab-overview', 'tab-costs', 'tab-packages', 'file-input', 'Load sample data',
+  ]);
+  await page.keyboard.press('Enter');
+  assert.equal((await fileRows(page, 3)).length, 3);
 });
 
 test('the interface switches to Chinese and back', async () => {

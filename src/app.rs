@@ -1,78 +1,166 @@
-//! The page: a header, the drop zone, and what tcbill found in the loaded files.
+//! The page: header, tabs, and the wiring between the views and the parsing worker.
 
 use std::cell::Cell;
+use std::rc::Rc;
 
 use js_sys::{Array, Uint8Array};
-use web_sys::File;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, BlobPropertyBag, File, HtmlAnchorElement, Url};
 use yew::prelude::*;
 
 use crate::drop_zone::DropZone;
 use crate::file_table::FileTable;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Strings};
 use crate::loaded_files::{FilesAction, LoadedFiles};
 use crate::parsing::ParsingWorker;
-use crate::protocol::{FileId, ToWorker};
+use crate::protocol::{FileId, FromWorker, Request, ToWorker};
+use crate::report_view::{ReportView, SummaryView};
 use crate::sample::SAMPLE_FILES;
+use crate::view_state::{Tab, ViewState};
+use crate::views::costs::Costs;
+use crate::views::overview::Overview;
+use crate::views::packages::Packages;
 
 #[component]
 pub fn App() -> Html {
-    let lang = use_state(Lang::from_browser);
+    let view = use_state(|| ViewState::from_fragment(&current_fragment()));
+    let lang = view.lang.unwrap_or_else(Lang::from_browser);
     let text = lang.strings();
     let files = use_reducer(LoadedFiles::default);
+    let report = use_state(|| None::<Rc<ReportView>>);
+    let summary = use_state(|| None::<SummaryView>);
     let ids = use_memo((), |_| IdSource::default());
     let worker = {
-        let dispatcher = files.dispatcher();
+        let (files, report, summary) = (files.dispatcher(), report.setter(), summary.setter());
         use_memo((), move |_| {
-            ParsingWorker::start(Callback::from(move |report| dispatcher.dispatch(FilesAction::Worker(report))))
+            ParsingWorker::start(Callback::from(move |message| match message {
+                FromWorker::Report { digest } => match ReportView::from_json(&digest) {
+                    Ok(view) => report.set(Some(Rc::new(view))),
+                    Err(err) => web_sys::console::error_1(&format!("tcbill: unreadable report: {err}").into()),
+                },
+                FromWorker::Summary { json } => summary.set(serde_json::from_str(&json).ok()),
+                FromWorker::Download { file_name, mime, content } => save(&file_name, &mime, &content),
+                file_report => files.dispatch(FilesAction::Worker(file_report)),
+            }))
+        })
+    };
+    let send = {
+        let worker = worker.clone();
+        Rc::new(move |message: ToWorker| {
+            if let Ok(worker) = worker.as_ref() {
+                worker.send(message);
+            }
         })
     };
 
+    // Keep the URL fragment and the document language in step with the view.
+    use_effect_with((*view).clone(), move |view| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().set_hash(&view.to_fragment());
+            if let Some(root) = window.document().and_then(|d| d.document_element()) {
+                let _ = root.set_attribute("lang", if lang == Lang::Zh { "zh-CN" } else { "en" });
+            }
+        }
+    });
+    // A new report or a new grouping asks the worker for the cost summary.
+    {
+        let send = send.clone();
+        use_effect_with((report.clone(), view.group_by.clone()), move |(report, group_by)| {
+            if report.is_some() {
+                send(ToWorker::Request(Request::Summarize { group_by: group_by.clone() }));
+            }
+        });
+    }
+
     let on_files = {
-        let dispatcher = files.dispatcher();
-        let (ids, worker) = (ids.clone(), worker.clone());
+        let (dispatcher, ids, send) = (files.dispatcher(), ids.clone(), send.clone());
         Callback::from(move |picked: Vec<File>| {
-            let Ok(worker) = worker.as_ref() else { return };
             for file in picked {
                 let id = ids.next();
                 dispatcher.dispatch(FilesAction::Added { id, name: file.name(), size: file.size() as u64 });
-                worker.send(ToWorker::Parse { id, file });
+                send(ToWorker::Parse { id, file });
             }
         })
     };
     let on_load_sample = on_files.reform(|_: MouseEvent| SAMPLE_FILES.iter().map(|s| s.to_file()).collect());
-    let on_cancel = {
-        let worker = worker.clone();
-        Callback::from(move |id: FileId| {
-            if let Ok(worker) = worker.as_ref() {
-                worker.send(ToWorker::Cancel { id });
-            }
-        })
+    let request = |make: fn(FileId) -> Request| {
+        let send = send.clone();
+        Callback::from(move |id: FileId| send(ToWorker::Request(make(id))))
     };
+    let on_cancel = request(|id| Request::Cancel { id });
     let on_remove = {
-        let dispatcher = files.dispatcher();
-        let worker = worker.clone();
+        let (dispatcher, remove) = (files.dispatcher(), request(|id| Request::Remove { id }));
         Callback::from(move |id: FileId| {
             dispatcher.dispatch(FilesAction::Removed(id));
-            if let Ok(worker) = worker.as_ref() {
-                worker.send(ToWorker::Remove { id });
-            }
+            remove.emit(id);
         })
     };
-
-    let on_switch_language = {
-        let lang = lang.clone();
-        Callback::from(move |_: MouseEvent| {
-            let next = if *lang == Lang::En { Lang::Zh } else { Lang::En };
-            if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
-                // Screen readers and fonts follow the document's language.
-                let _ = root.set_attribute("lang", if next == Lang::Zh { "zh-CN" } else { "en" });
-            }
-            lang.set(next);
+    let on_download_report = {
+        let send = send.clone();
+        Callback::from(move |_: MouseEvent| send(ToWorker::Request(Request::ExportReport)))
+    };
+    let on_export_csv = {
+        let (send, group_by) = (send.clone(), view.group_by.clone());
+        Callback::from(move |()| send(ToWorker::Request(Request::ExportSummaryCsv { group_by: group_by.clone() })))
+    };
+    let update_view = |change: Rc<dyn Fn(&mut ViewState)>| {
+        let view = view.clone();
+        move || {
+            let mut next = (*view).clone();
+            change(&mut next);
+            view.set(next);
+        }
+    };
+    let on_group_by = {
+        let view = view.clone();
+        Callback::from(move |group_by: Vec<String>| {
+            let mut next = (*view).clone();
+            next.group_by = group_by;
+            view.set(next);
         })
+    };
+    let on_switch_language = {
+        let switch = update_view(Rc::new(move |v: &mut ViewState| {
+            v.lang = Some(if lang == Lang::En { Lang::Zh } else { Lang::En });
+        }));
+        Callback::from(move |_: MouseEvent| switch())
+    };
+
+    let tab_button = |tab: Tab| {
+        let select = update_view(Rc::new(move |v: &mut ViewState| v.tab = tab));
+        let selected = view.tab == tab;
+        html! {
+            <button type="button" role="tab" id={format!("tab-{}", tab_id(tab))} aria-selected={selected.to_string()}
+                aria-controls="panel" class={classes!("tab", selected.then_some("selected"))}
+                onclick={Callback::from(move |_: MouseEvent| select())}>
+                { tab_label(tab, text) }
+            </button>
+        }
+    };
+    let panel = match (view.tab, report.as_ref()) {
+        (Tab::Files, _) => html! {
+            <>
+                if let Err(err) = worker.as_ref() {
+                    <p class="error" role="alert">{ format!("{}: {err:?}", text.worker_failed) }</p>
+                }
+                <DropZone {on_files} />
+                <div class="actions">
+                    <button type="button" class="button" onclick={on_load_sample}>{ text.load_sample }</button>
+                </div>
+                <FileTable files={files.files.clone()} {on_cancel} {on_remove} />
+            </>
+        },
+        (_, None) => html! { <p class="muted">{ text.load_files_first }</p> },
+        (Tab::Overview, Some(report)) => html! { <Overview report={(**report).clone()} /> },
+        (Tab::Costs, Some(report)) => html! {
+            <Costs tag_keys={report.tag_keys.clone()} group_by={view.group_by.clone()}
+                summary={(*summary).clone()} {on_group_by} {on_export_csv} />
+        },
+        (Tab::Packages, Some(report)) => html! { <Packages report={(**report).clone()} /> },
     };
 
     html! {
-        <ContextProvider<Lang> context={*lang}>
+        <ContextProvider<Lang> context={lang}>
             <header class="masthead">
                 <h1>{ "tcbill" }</h1>
                 <p class="tagline">{ text.tagline }</p>
@@ -81,20 +169,60 @@ pub fn App() -> Html {
                 </button>
             </header>
             <main>
-                if let Err(err) = worker.as_ref() {
-                    <p class="error" role="alert">
-                        { format!("{}: {err:?}", text.worker_failed) }
-                    </p>
-                }
-                <DropZone {on_files} />
-                <div class="actions">
-                    <button type="button" class="button" onclick={on_load_sample}>
-                        { text.load_sample }
-                    </button>
+                <nav class="tabs" role="tablist">
+                    { for Tab::ALL.into_iter().map(tab_button) }
+                    if report.is_some() {
+                        <button type="button" class="button secondary download" onclick={on_download_report}>
+                            { text.download_report }
+                        </button>
+                    }
+                </nav>
+                <div id="panel" role="tabpanel" aria-labelledby={format!("tab-{}", tab_id(view.tab))}>
+                    { panel }
                 </div>
-                <FileTable files={files.files.clone()} {on_cancel} {on_remove} />
             </main>
         </ContextProvider<Lang>>
+    }
+}
+
+fn tab_id(tab: Tab) -> &'static str {
+    match tab {
+        Tab::Files => "files",
+        Tab::Overview => "overview",
+        Tab::Costs => "costs",
+        Tab::Packages => "packages",
+    }
+}
+
+fn tab_label(tab: Tab, text: &Strings) -> &'static str {
+    match tab {
+        Tab::Files => text.tab_files,
+        Tab::Overview => text.tab_overview,
+        Tab::Costs => text.tab_costs,
+        Tab::Packages => text.tab_packages,
+    }
+}
+
+fn current_fragment() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// Offers `content` to the user as a file download.
+fn save(file_name: &str, mime: &str, content: &str) {
+    let result = (|| {
+        let options = BlobPropertyBag::new();
+        options.set_type(mime);
+        let blob = Blob::new_with_str_sequence_and_options(&Array::of1(&content.into()), &options)?;
+        let url = Url::create_object_url_with_blob(&blob)?;
+        let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+        let link: HtmlAnchorElement = document.create_element("a")?.unchecked_into();
+        link.set_href(&url);
+        link.set_download(file_name);
+        link.click();
+        Url::revoke_object_url(&url)
+    })();
+    if let Err(err) = result {
+        web_sys::console::error_1(&err);
     }
 }
 

@@ -12,7 +12,10 @@ pub mod i18n;
 pub mod loaded_files;
 mod parsing;
 pub mod protocol;
+pub mod report_view;
 mod sample;
+pub mod view_state;
+pub mod views;
 pub mod worker;
 
 pub use app::App;

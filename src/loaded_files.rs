@@ -59,7 +59,11 @@ impl Reducible for LoadedFiles {
             }),
             FilesAction::Worker(report) => {
                 let (id, status) = match report {
-                    FromWorker::Ready => return self,
+                    // Not about one file: the app routes these elsewhere.
+                    FromWorker::Ready
+                    | FromWorker::Report { .. }
+                    | FromWorker::Summary { .. }
+                    | FromWorker::Download { .. } => return self,
                     FromWorker::Progress { id, bytes_read, rows_read } => {
                         (id, FileStatus::Parsing { bytes_read, rows_read })
                     }

@@ -18,38 +18,49 @@ pub type FileId = u32;
 pub enum ToWorker {
     /// Read and parse this file.
     Parse { id: FileId, file: File },
+    /// Anything that carries no browser object.
+    Request(Request),
+}
+
+/// The page's requests that are plain data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Request {
     /// Stop parsing this file (answered by [`FromWorker::Cancelled`]).
     Cancel { id: FileId },
     /// Forget this file's rows.
     Remove { id: FileId },
+    /// A cost summary by one or two dimensions (`product`, `region`, `tag:env`, ...).
+    Summarize { group_by: Vec<String> },
+    /// The whole report as JSON, for download.
+    ExportReport,
+    /// A cost summary as CSV, for download.
+    ExportSummaryCsv { group_by: Vec<String> },
 }
 
 impl ToWorker {
     pub fn to_js(&self) -> JsValue {
         let message = Object::new();
-        let (verb, id, file) = match self {
-            ToWorker::Parse { id, file } => ("parse", *id, Some(file)),
-            ToWorker::Cancel { id } => ("cancel", *id, None),
-            ToWorker::Remove { id } => ("remove", *id, None),
-        };
-        set(&message, "verb", &verb.into());
-        set(&message, "id", &id.into());
-        if let Some(file) = file {
-            set(&message, "file", file);
+        match self {
+            ToWorker::Parse { id, file } => {
+                set(&message, "id", &(*id).into());
+                set(&message, "file", file);
+            }
+            ToWorker::Request(request) => {
+                let json = serde_json::to_string(request).expect("requests always serialise");
+                set(&message, "request", &json.into());
+            }
         }
         message.into()
     }
 
     /// Decodes a message made by [`ToWorker::to_js`]; `None` for anything else.
     pub fn from_js(message: &JsValue) -> Option<ToWorker> {
-        let get = |key: &str| Reflect::get(message, &key.into()).ok();
-        let id = get("id")?.as_f64()? as FileId;
-        match get("verb")?.as_string()?.as_str() {
-            "parse" => Some(ToWorker::Parse { id, file: get("file")?.dyn_into().ok()? }),
-            "cancel" => Some(ToWorker::Cancel { id }),
-            "remove" => Some(ToWorker::Remove { id }),
-            _ => None,
+        let get = |key: &str| Reflect::get(message, &key.into()).ok().filter(|v| !v.is_undefined());
+        if let Some(request) = get("request") {
+            return serde_json::from_str(&request.as_string()?).ok().map(ToWorker::Request);
         }
+        let id = get("id")?.as_f64()? as FileId;
+        Some(ToWorker::Parse { id, file: get("file")?.dyn_into().ok()? })
     }
 }
 
@@ -70,6 +81,13 @@ pub enum FromWorker {
     Cancelled { id: FileId },
     /// The browser could not read the file (deleted from disk, permission lost, ...).
     Unreadable { id: FileId, message: String },
+    /// The report changed (a file was parsed or removed). JSON of the report without its
+    /// per-row deduction list, which can be millions of rows; see [`crate::report_view`].
+    Report { digest: String },
+    /// The answer to [`Request::Summarize`]: JSON of a cost summary.
+    Summary { json: String },
+    /// A file for the user to save.
+    Download { file_name: String, mime: String, content: String },
 }
 
 impl FromWorker {

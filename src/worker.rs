@@ -2,28 +2,109 @@
 //!
 //! It reads each `File` a slice at a time, feeds tcbill-core's streaming [`Parser`], reports
 //! progress after every slice, and keeps the parsed tables in its own wasm memory, where the
-//! analyses will run. Between slices it awaits the browser, so a cancel message gets through.
+//! analyses run. Between slices it awaits the browser, so a cancel message gets through.
+//! The page only ever receives summaries: the report digest, cost summaries, downloads.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
-use tcbill_core::{ParsedFile, Parser};
+use serde_json::Value;
+use tcbill_core::analysis::cost::{summarize, Dimension, Summary};
+use tcbill_core::report::breakdown_table;
+use tcbill_core::{Dataset, ParsedFile, Parser, Report, ReportOptions};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::file_read::read_range;
-use crate::protocol::{FileId, FromWorker, PartSummary, ToWorker};
+use crate::protocol::{FileId, FromWorker, PartSummary, Request, ToWorker};
 
 /// Bytes read from a file per step: large enough that per-slice overhead vanishes, small enough
 /// that progress moves and memory stays flat.
 pub const CHUNK_LEN: usize = 4 * 1024 * 1024;
 
+/// At most this many groups or findings of one list go to the page (the downloads have all).
+pub const LIST_LIMIT: usize = 2000;
+
 thread_local! {
-    /// Parsed files by page file id: the data the analyses will read.
-    static PARSED: RefCell<BTreeMap<FileId, Vec<ParsedFile>>> = RefCell::default();
+    static LOADED: RefCell<Loaded> = RefCell::default();
     /// Files the page asked to stop parsing.
     static CANCELLED: RefCell<HashSet<FileId>> = RefCell::default();
+}
+
+/// Everything parsed so far and the report over it.
+#[derive(Default)]
+struct Loaded {
+    dataset: Dataset,
+    /// Which page file each run of dataset files came from, in dataset order (a ZIP gives
+    /// several dataset files).
+    owners: Vec<(FileId, usize)>,
+    report: Option<Report>,
+}
+
+impl Loaded {
+    fn add(&mut self, id: FileId, files: Vec<ParsedFile>) {
+        self.owners.push((id, files.len()));
+        self.dataset.add(files);
+        self.rebuild();
+    }
+
+    fn remove(&mut self, id: FileId) {
+        let Some(index) = self.owners.iter().position(|(owner, _)| *owner == id) else { return };
+        let start: usize = self.owners[..index].iter().map(|(_, count)| count).sum();
+        let (_, count) = self.owners.remove(index);
+        self.dataset.remove(start..start + count);
+        self.rebuild();
+    }
+
+    fn rebuild(&mut self) {
+        let report = Report::build(&self.dataset, &ReportOptions::default());
+        post(FromWorker::Report { digest: digest(&report, self.tag_keys()) });
+        self.report = Some(report);
+    }
+
+    /// Every cost-allocation tag key of the loaded files, for the group-by menu.
+    fn tag_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .dataset
+            .files()
+            .iter()
+            .flat_map(|file| file.table.tag_keys().map(str::to_owned))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    fn summary(&self, group_by: &[String]) -> Summary {
+        let dimensions: Vec<Dimension> = group_by.iter().filter_map(|d| Dimension::parse(d)).collect();
+        summarize(&self.dataset, &dimensions, &[])
+    }
+}
+
+/// The report as the page renders it: per-row lists dropped or capped at [`LIST_LIMIT`], plus
+/// the tag keys the page offers as dimensions.
+fn digest(report: &Report, tag_keys: Vec<String>) -> String {
+    let mut value = serde_json::to_value(report).expect("a report always serialises");
+    value["tag_keys"] = tag_keys.into();
+    let deductions = &mut value["deductions"];
+    let row_count = deductions["rows"].as_array().map_or(0, Vec::len);
+    deductions["row_count"] = row_count.into();
+    if let Some(map) = deductions.as_object_mut() {
+        map.remove("rows");
+    }
+    cap_list(&mut value["deductions"]["balance_breaks"]);
+    cap_list(&mut value["deductions"]["coefficient_mismatches"]);
+    if let Some(breakdowns) = value["cost"]["breakdowns"].as_array_mut() {
+        breakdowns.iter_mut().for_each(|summary| cap_list(&mut summary["groups"]));
+    }
+    value.to_string()
+}
+
+fn cap_list(list: &mut Value) {
+    if let Some(items) = list.as_array_mut() {
+        items.truncate(LIST_LIMIT);
+    }
 }
 
 /// Starts answering the page's messages. Called once by the worker binary.
@@ -32,14 +113,11 @@ pub fn run() {
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(|event: MessageEvent| {
         match ToWorker::from_js(&event.data()) {
             Some(ToWorker::Parse { id, file }) => wasm_bindgen_futures::spawn_local(async move {
-                parse_blob(id, &file, &file.name(), CHUNK_LEN, &post).await;
+                if let Some(files) = parse_blob(id, &file, &file.name(), CHUNK_LEN, &post).await {
+                    LOADED.with_borrow_mut(|loaded| loaded.add(id, files));
+                }
             }),
-            Some(ToWorker::Cancel { id }) => {
-                CANCELLED.with_borrow_mut(|cancelled| cancelled.insert(id));
-            }
-            Some(ToWorker::Remove { id }) => {
-                PARSED.with_borrow_mut(|parsed| parsed.remove(&id));
-            }
+            Some(ToWorker::Request(request)) => answer(request),
             None => web_sys::console::warn_1(&"tcbill worker: unknown message".into()),
         }
     });
@@ -49,6 +127,40 @@ pub fn run() {
     post(FromWorker::Ready);
 }
 
+fn answer(request: Request) {
+    match request {
+        Request::Cancel { id } => {
+            CANCELLED.with_borrow_mut(|cancelled| cancelled.insert(id));
+        }
+        Request::Remove { id } => LOADED.with_borrow_mut(|loaded| loaded.remove(id)),
+        Request::Summarize { group_by } => {
+            let summary = LOADED.with_borrow(|loaded| loaded.summary(&group_by));
+            let mut value = serde_json::to_value(&summary).expect("a summary always serialises");
+            value["group_count"] = summary.groups.len().into();
+            cap_list(&mut value["groups"]);
+            post(FromWorker::Summary { json: value.to_string() });
+        }
+        Request::ExportReport => {
+            let json = LOADED.with_borrow(|loaded| loaded.report.as_ref().map(Report::to_json));
+            if let Some(content) = json {
+                post(FromWorker::Download {
+                    file_name: "tcbill-report.json".to_owned(),
+                    mime: "application/json".to_owned(),
+                    content,
+                });
+            }
+        }
+        Request::ExportSummaryCsv { group_by } => {
+            let table = breakdown_table(&LOADED.with_borrow(|loaded| loaded.summary(&group_by)));
+            post(FromWorker::Download {
+                file_name: format!("tcbill-{}.csv", table.name),
+                mime: "text/csv;charset=utf-8".to_owned(),
+                content: String::from_utf8(table.to_csv()).expect("CSV from strings is UTF-8"),
+            });
+        }
+    }
+}
+
 fn post(message: FromWorker) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     scope
@@ -56,14 +168,15 @@ fn post(message: FromWorker) {
         .expect("posting a string to the page");
 }
 
-/// Parses `blob` in slices of `chunk_len` bytes, telling `report` how it goes, and keeps the result.
+/// Parses `blob` in slices of `chunk_len` bytes, telling `report` how it goes, and returns what
+/// it found (`None` if cancelled or unreadable).
 pub async fn parse_blob(
     id: FileId,
     blob: &Blob,
     name: &str,
     chunk_len: usize,
     report: &dyn Fn(FromWorker),
-) {
+) -> Option<Vec<ParsedFile>> {
     let size = blob.size() as u64;
     let mut parser = Parser::new(name);
     let mut offset = 0;
@@ -73,11 +186,13 @@ pub async fn parse_blob(
             Ok(chunk) => chunk,
             Err(err) => {
                 let message = err.as_string().unwrap_or_else(|| format!("{err:?}"));
-                return report(FromWorker::Unreadable { id, message });
+                report(FromWorker::Unreadable { id, message });
+                return None;
             }
         };
         if CANCELLED.with_borrow_mut(|cancelled| cancelled.remove(&id)) {
-            return report(FromWorker::Cancelled { id });
+            report(FromWorker::Cancelled { id });
+            return None;
         }
         let progress = parser.feed(&chunk);
         offset = end;
@@ -85,6 +200,6 @@ pub async fn parse_blob(
     }
     let files = parser.finish();
     let parts = files.iter().map(PartSummary::from).collect();
-    PARSED.with_borrow_mut(|parsed| parsed.insert(id, files));
     report(FromWorker::Parsed { id, parts });
+    Some(files)
 }

@@ -9,7 +9,10 @@ use js_sys::{Array, Uint8Array};
 use tcbill_web::file_read::read_range;
 use tcbill_web::file_table::{format_count, format_size};
 use tcbill_web::loaded_files::{FileStatus, FilesAction, LoadedFiles};
-use tcbill_web::protocol::{FromWorker, PartSummary, ToWorker};
+use tcbill_web::i18n::Lang;
+use tcbill_web::protocol::{FromWorker, PartSummary, Request, ToWorker};
+use tcbill_web::view_state::{Tab, ViewState};
+use tcbill_web::views::costs::compare_decimals;
 use tcbill_web::worker::parse_blob;
 use wasm_bindgen_test::*;
 use web_sys::{Blob, File};
@@ -42,7 +45,11 @@ fn parse_messages_carry_the_file_handle() {
         }
         other => panic!("decoded as {other:?}"),
     }
-    assert!(matches!(ToWorker::from_js(&ToWorker::Cancel { id: 3 }.to_js()), Some(ToWorker::Cancel { id: 3 })));
+    let summarize = Request::Summarize { group_by: vec!["product".into(), "tag:env".into()] };
+    match ToWorker::from_js(&ToWorker::Request(summarize.clone()).to_js()) {
+        Some(ToWorker::Request(request)) => assert_eq!(request, summarize),
+        other => panic!("decoded as {other:?}"),
+    }
     assert!(ToWorker::from_js(&"hello".into()).is_none());
 }
 
@@ -52,7 +59,8 @@ async fn worker_parses_a_file_slice_by_slice_and_reports_progress() {
     let sink = reports.clone();
     let sample = file("deductions.csv", DEDUCTIONS);
 
-    parse_blob(1, &sample, "deductions.csv", 1000, &move |report| sink.borrow_mut().push(report)).await;
+    let files = parse_blob(1, &sample, "deductions.csv", 1000, &move |report| sink.borrow_mut().push(report)).await;
+    assert_eq!(files.map(|f| f.len()), Some(1));
 
     let reports = reports.take();
     let progress: Vec<u64> = reports
@@ -102,4 +110,26 @@ fn sizes_and_counts_read_like_a_file_manager() {
     assert_eq!(format_count(0), "0");
     assert_eq!(format_count(999), "999");
     assert_eq!(format_count(1_234_567), "1,234,567");
+}
+
+#[wasm_bindgen_test]
+fn the_view_round_trips_through_the_url_fragment() {
+    let view = ViewState { tab: Tab::Costs, group_by: vec!["product".into(), "tag:成本中心".into()], lang: Some(Lang::Zh) };
+    let fragment = view.to_fragment();
+    assert_eq!(fragment, "#tab=costs&by=product%2Ctag%3A%E6%88%90%E6%9C%AC%E4%B8%AD%E5%BF%83&lang=zh");
+    assert_eq!(ViewState::from_fragment(&fragment), view);
+
+    assert_eq!(ViewState::from_fragment(""), ViewState::default());
+    let odd = ViewState::from_fragment("#tab=nonsense&by=region,zone,project&x=1");
+    assert_eq!((odd.tab, odd.group_by, odd.lang), (Tab::Files, vec!["region".to_owned(), "zone".to_owned()], None));
+}
+
+#[wasm_bindgen_test]
+fn amounts_sort_by_exact_value_not_by_text() {
+    use std::cmp::Ordering::*;
+    let d = |s: &str| Some(s.to_owned());
+    assert_eq!(compare_decimals(&d("9.5"), &d("10")), Less);
+    assert_eq!(compare_decimals(&d("-3"), &d("2")), Less);
+    assert_eq!(compare_decimals(&d("0.10000000"), &d("0.1")), Equal);
+    assert_eq!(compare_decimals(&None, &d("0")), Less);
 }

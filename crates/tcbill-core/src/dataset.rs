@@ -24,6 +24,12 @@ impl Dataset {
         &self.files
     }
 
+    /// Removes the files at `range` (in the order they were added), e.g. all members of one ZIP
+    /// the user took away again.
+    pub fn remove(&mut self, range: std::ops::Range<usize>) {
+        self.files.drain(range);
+    }
+
     /// The tables of one kind, in file order.
     pub fn tables(&self, kind: TableKind) -> impl Iterator<Item = &Table> {
         self.files
@@ -55,5 +61,10 @@ mod tests {
         assert_eq!(dataset.row_count(TableKind::BillDetails), 4);
         assert_eq!(dataset.row_count(TableKind::DeductionDetails), 1);
         assert_eq!(dataset.tables(TableKind::UsageDetails).count(), 0);
+
+        dataset.remove(0..1);
+        let names: Vec<&str> = dataset.files().iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["july.csv", "deduction.tsv"]);
+        assert_eq!(dataset.row_count(TableKind::BillDetails), 2);
     }
 }

@@ -189,7 +189,7 @@ impl Report {
 }
 
 /// A cost breakdown: one column per dimension, then the measures and the ratio.
-fn breakdown_table(summary: &Summary) -> CsvTable {
+pub fn breakdown_table(summary: &Summary) -> CsvTable {
     let dimension_names: Vec<String> = summary.group_by.iter().map(ToString::to_string).collect();
     let mut header = dimension_names.clone();
     header.extend(

@@ -1,0 +1,145 @@
+// End-to-end tests of the analysis views on the built-in sample month: exact amounts in the
+// page, the planted deduction faults, group-by and sorting, downloads, and the URL-held view.
+import { test, before, after, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serveDist, launchBrowser, fileRows, ROOT, OUTPUT } from './harness.mjs';
+
+let server;
+let browser;
+let page;
+let pageErrors;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+beforeEach(async () => {
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US', acceptDownloads: true });
+  pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error));
+  await page.goto(server.url);
+  await loadSample(page);
+});
+afterEach(async () => {
+  await page.close();
+  assert.deepEqual(pageErrors, [], 'the page threw');
+});
+
+async function loadSample(page) {
+  await page.getByRole('button', { name: 'Load sample data' }).click();
+  await fileRows(page, 3);
+  await page.getByRole('button', { name: 'Download report (JSON)' }).waitFor();
+}
+
+const cells = (locator) => locator.evaluateAll((rows) => rows.map((row) => [...row.cells].map((c) => c.textContent)));
+
+test('overview shows the exact totals, the top products and the planted deduction faults', async () => {
+  await page.getByRole('tab', { name: 'Overview' }).click();
+  const card = (measure) => page.locator(`.card[data-measure="${measure}"] dd`).textContent();
+  assert.equal(await card('RealTotalCost'), '559.6363523');
+  assert.equal(await card('TotalCost'), '592.675238');
+  assert.equal(await card('CashPayAmount'), '514.4363523');
+  assert.equal(await card('VoucherPayAmount'), '25.20');
+  assert.equal(await card('IncentivePayAmount'), '20.00');
+  assert.equal(await card('TransferPayAmount'), '—');
+  assert.deepEqual(await cells(page.locator('.top-products tbody tr')), [
+    ['云服务器', '460.8', '82.34%'],
+    ['对象存储', '60.416', '10.80%'],
+    ['内容分发网络 CDN', '24.0203523', '4.29%'],
+    ['负载均衡', '14.4', '2.57%'],
+  ]);
+  assert.equal(
+    await page.locator('.checks li').first().textContent(),
+    'Resource-package deductions: 1 balance-chain breaks, 1 抵扣系数 mismatches',
+  );
+  assert.equal(await page.locator('.checks li[data-check="summary_vs_details"] .status').textContent(), 'ok (4 rows)');
+  await page.screenshot({ path: join(OUTPUT, 'overview.png'), fullPage: true });
+});
+
+test('packages show burn-down figures, the chain break and the coefficient mismatch', async () => {
+  await page.getByRole('tab', { name: 'Packages & deductions' }).click();
+  const packages = await cells(page.locator('.package-table tbody tr'));
+  assert.deepEqual(packages[0].slice(0, 7), [
+    'pkg-cdn-0001', 'CDN境内流量包500GB', '总量递减', '81.500000000 GB', '418.250000000 GB', '500.000000000 GB', '16.35%',
+  ]);
+  assert.deepEqual(await cells(page.locator('.breaks tbody tr')), [
+    ['pkg-cdn-0001', '2025-06-资源包抵扣明细.csv:4', '2025-06-04 01:00:10', '437.250000000', '437.000000000', '-0.250000000'],
+  ]);
+  assert.deepEqual(await cells(page.locator('.mismatches tbody tr')), [
+    ['pkg-trtc-0002', '2025-06-资源包抵扣明细.csv:7', '2025-06-03 04:10:47', '1000.000000000 秒', '16.000000000 分钟', '1', '0.96'],
+  ]);
+  await page.screenshot({ path: join(OUTPUT, 'packages.png'), fullPage: true });
+});
+
+test('costs group by any two dimensions, sort, and download as CSV', async () => {
+  await page.getByRole('tab', { name: 'Costs' }).click();
+  await page.selectOption('select[name="group-by-0"]', 'region');
+  await page.selectOption('select[name="group-by-1"]', 'tag:env');
+  await page.waitForFunction(() => document.querySelectorAll('.cost-table thead th').length === 9);
+  assert.equal(await page.textContent('.cost-table caption'), '4 groups of 6 rows');
+  // region, tag:env, RealTotalCost, share (largest remainder: 10.79 + 0.01 makes 100.00).
+  const keyAndShare = async () => (await cells(page.locator('.cost-table tbody tr'))).map((r) => [r[0], r[1], r[2], r[8]]);
+  assert.deepEqual(await keyAndShare(), [
+    ['华南地区（广州）', 'prod', '288.0', '51.46%'],
+    ['华南地区（广州）', 'staging', '187.2', '33.45%'],
+    ['华东地区（上海）', 'prod', '60.416', '10.80%'],
+    ['中国大陆', 'prod', '24.0203523', '4.29%'],
+  ]);
+  assert.deepEqual(await cells(page.locator('.cost-table tfoot tr')), [
+    ['Total', '559.6363523', '592.675238', '514.4363523', '25.20', '20.00', '—', '100.00%'],
+  ]);
+
+  // Sorting by share starts with the largest; a second click reverses it.
+  await page.getByRole('button', { name: 'Share' }).click();
+  assert.equal(await page.getAttribute('th:has(button:text("Share"))', 'aria-sort'), 'descending');
+  await page.getByRole('button', { name: 'Share' }).click();
+  assert.deepEqual((await keyAndShare()).map((row) => row[3]), ['4.29%', '10.80%', '33.45%', '51.46%']);
+
+  await page.screenshot({ path: join(OUTPUT, 'costs.png'), fullPage: true });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  assert.equal(download.suggestedFilename(), 'tcbill-cost-region-tag_env.csv');
+  const csv = await readFile(await download.path(), 'utf8');
+  assert.ok(csv.startsWith('\ufeffregion,tag:env,TotalCost,RealTotalCost,'), csv.slice(0, 80));
+  assert.equal(csv.split('\r\n').filter(Boolean).length, 5);
+});
+
+test('the downloaded report is byte-identical to the CLI report of the same files', async () => {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download report (JSON)' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'tcbill-report.json');
+  const fromPage = await readFile(await download.path(), 'utf8');
+  const sample = ['2025-06-明细账单-L3.csv', '2025-06-资源包抵扣明细.csv', 'DescribeBillSummaryByProduct-2025-06.json'];
+  const fromCli = execFileSync(
+    'cargo',
+    ['run', '--quiet', '-p', 'tcbill-cli', '--', 'report', ...sample.map((name) => join(ROOT, 'sample', name)), '--json', '-'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  assert.equal(fromPage, fromCli);
+  assert.equal(JSON.parse(fromPage).cost.total.RealTotalCost, '559.6363523');
+});
+
+test('the view lives in the URL and comes back after a reload and the same drop', async () => {
+  await page.getByRole('tab', { name: 'Costs' }).click();
+  await page.selectOption('select[name="group-by-0"]', 'project');
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.waitForFunction(() => location.hash === '#tab=costs&by=project&lang=zh');
+
+  await page.reload();
+  assert.equal(await page.getAttribute('#tab-costs', 'aria-selected'), 'true');
+  assert.equal(await page.textContent('#panel'), '请先加载账单文件（或示例数据）以查看分析结果。');
+  await page.getByRole('tab', { name: '文件' }).click();
+  await page.getByRole('button', { name: '加载示例数据' }).click();
+  await page.getByRole('tab', { name: '费用' }).click();
+  await page.waitForSelector('.cost-table tbody tr');
+  assert.equal(await page.inputValue('select[name="group-by-0"]'), 'project');
+  assert.deepEqual((await cells(page.locator('.cost-table tbody tr'))).map((row) => row[0]), ['web', 'api', 'data']);
+});

@@ -1,0 +1,134 @@
+//! The page's reading of the report JSON that the worker sends (`tcbill_core::Report`, as
+//! digested by the worker). Only the fields the views show are declared; amounts stay the exact
+//! decimal strings of the report, so what the page shows is what the download says.
+
+use serde::Deserialize;
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ReportView {
+    pub cost: CostView,
+    pub deductions: DeductionsView,
+    pub packages: Vec<PackageView>,
+    pub checks: Vec<CheckView>,
+    /// Cost-allocation tag keys of the loaded files.
+    pub tag_keys: Vec<String>,
+}
+
+impl ReportView {
+    pub fn from_json(json: &str) -> Result<ReportView, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    /// The breakdown by product alone, if the report has one.
+    pub fn by_product(&self) -> Option<&SummaryView> {
+        self.cost.breakdowns.iter().find(|b| b.group_by == ["product"])
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct CostView {
+    /// Which rows were summed (`BillDetails`, `BillResources`, `CostDetails`); `None` without bills.
+    pub source: Option<String>,
+    pub row_count: u64,
+    pub total: Amounts,
+    pub breakdowns: Vec<SummaryView>,
+}
+
+/// The billing API's measures; `None` where no loaded column carries one.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Amounts {
+    pub total_cost: Option<String>,
+    pub real_total_cost: Option<String>,
+    pub cash_pay_amount: Option<String>,
+    pub voucher_pay_amount: Option<String>,
+    pub incentive_pay_amount: Option<String>,
+    pub transfer_pay_amount: Option<String>,
+    pub tax: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct SummaryView {
+    pub group_by: Vec<String>,
+    pub row_count: u64,
+    pub total: Amounts,
+    pub groups: Vec<GroupView>,
+    /// All groups, of which at most the worker's list limit are in `groups`.
+    #[serde(default)]
+    pub group_count: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct GroupView {
+    pub key: Vec<String>,
+    pub row_count: u64,
+    #[serde(flatten)]
+    pub amounts: Amounts,
+    #[serde(rename = "RealTotalCostRatio")]
+    pub ratio: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct DeductionsView {
+    pub row_count: u64,
+    pub balance_breaks: Vec<BalanceBreakView>,
+    pub coefficient_mismatches: Vec<MismatchView>,
+}
+
+/// A row of an export file (1-based data row).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct SourceRow {
+    pub file: String,
+    pub row: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct BalanceBreakView {
+    pub package_id: String,
+    pub row: SourceRow,
+    pub deduction_time: Option<String>,
+    pub expected: Option<String>,
+    pub found: Option<String>,
+    pub difference: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct MismatchView {
+    pub source: SourceRow,
+    pub package_id: Option<String>,
+    pub deduction_time: Option<String>,
+    pub actual_dosage: Option<String>,
+    pub package_unit: Option<String>,
+    pub dosage: Option<String>,
+    pub dosage_unit: Option<String>,
+    pub exported_coefficient: Option<String>,
+    pub recomputed_coefficient: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct PackageView {
+    pub package_id: String,
+    pub package_name: Option<String>,
+    pub product: Option<String>,
+    pub package_type: Option<String>,
+    pub unit: Option<String>,
+    pub total: Option<String>,
+    pub used: Option<String>,
+    pub remaining: Option<String>,
+    pub utilisation_percent: Option<String>,
+    pub daily_burn_rate: Option<String>,
+    pub projected_exhaustion: Option<String>,
+    pub expires: Option<String>,
+    pub exhausts_before_expiry: Option<bool>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct CheckView {
+    pub id: String,
+    pub description: String,
+    /// `ok`, `mismatches` or `skipped`.
+    pub status: String,
+    pub skipped_reason: Option<String>,
+    pub rows_checked: u64,
+    pub mismatches: Vec<serde_json::Value>,
+}

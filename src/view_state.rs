@@ -1,0 +1,76 @@
+//! What the user is looking at, kept in the URL fragment (`#tab=costs&by=product,tag:env&lang=zh`)
+//! so a view can be bookmarked or shared. The fragment never holds data: reopening the link shows
+//! the same view once the same files are dropped again.
+
+use crate::i18n::Lang;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tab {
+    #[default]
+    Files,
+    Overview,
+    Costs,
+    Packages,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 4] = [Tab::Files, Tab::Overview, Tab::Costs, Tab::Packages];
+
+    fn id(self) -> &'static str {
+        match self {
+            Tab::Files => "files",
+            Tab::Overview => "overview",
+            Tab::Costs => "costs",
+            Tab::Packages => "packages",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewState {
+    pub tab: Tab,
+    /// Cost dimensions, one or two (`product`, `region`, `tag:env`, ...).
+    pub group_by: Vec<String>,
+    /// Set when the user chose a language; otherwise the browser's applies.
+    pub lang: Option<Lang>,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState { tab: Tab::Files, group_by: vec!["product".to_owned()], lang: None }
+    }
+}
+
+impl ViewState {
+    /// Reads a fragment (with or without the leading `#`); unknown parts are ignored.
+    pub fn from_fragment(fragment: &str) -> ViewState {
+        let mut state = ViewState::default();
+        for pair in fragment.trim_start_matches('#').split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = js_sys::decode_uri_component(value).map(String::from).unwrap_or_default();
+            match key {
+                "tab" => {
+                    if let Some(tab) = Tab::ALL.into_iter().find(|t| t.id() == value) {
+                        state.tab = tab;
+                    }
+                }
+                "by" if !value.is_empty() => {
+                    state.group_by = value.split(',').take(2).map(str::to_owned).collect();
+                }
+                "lang" => state.lang = Lang::from_tag(&value),
+                _ => {}
+            }
+        }
+        state
+    }
+
+    pub fn to_fragment(&self) -> String {
+        let by: String = js_sys::encode_uri_component(&self.group_by.join(",")).into();
+        let mut fragment = format!("#tab={}&by={by}", self.tab.id());
+        if let Some(lang) = self.lang {
+            fragment.push_str("&lang=");
+            fragment.push_str(lang.tag());
+        }
+        fragment
+    }
+}

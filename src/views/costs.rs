@@ -1,0 +1,181 @@
+//! Costs: the bill grouped by one or two dimensions (tags included), with each group's share as
+//! Tencent computes RealTotalCostRatio, sortable by any column, downloadable as CSV.
+
+use std::cmp::Ordering;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::i18n::Lang;
+use crate::report_view::{Amounts, GroupView, SummaryView};
+use crate::views::amount;
+
+/// Dimensions the worker understands, labelled with the console's column names.
+const DIMENSIONS: &[(&str, &str)] = &[
+    ("product", "产品名称"),
+    ("subproduct", "子产品名称"),
+    ("component_type", "组件类型"),
+    ("component", "组件名称"),
+    ("region", "地域"),
+    ("zone", "可用区"),
+    ("project", "项目名称"),
+    ("pay_mode", "计费模式"),
+    ("transaction_type", "交易类型"),
+    ("owner_uin", "使用者UIN"),
+    ("resource_id", "资源ID"),
+    ("day", "日期"),
+    ("month", "账单月份"),
+];
+
+/// The measures of the table, in column order.
+const MEASURES: &[(&str, fn(&Amounts) -> &Option<String>)] = &[
+    ("RealTotalCost", |a| &a.real_total_cost),
+    ("TotalCost", |a| &a.total_cost),
+    ("CashPayAmount", |a| &a.cash_pay_amount),
+    ("VoucherPayAmount", |a| &a.voucher_pay_amount),
+    ("IncentivePayAmount", |a| &a.incentive_pay_amount),
+    ("TransferPayAmount", |a| &a.transfer_pay_amount),
+];
+
+/// A sortable column: a dimension (by position in the key) or a measure (by position in [`MEASURES`]).
+#[derive(Clone, Copy, PartialEq)]
+enum SortColumn {
+    Key(usize),
+    Measure(usize),
+    Share,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CostsProps {
+    pub tag_keys: Vec<String>,
+    pub group_by: Vec<String>,
+    pub summary: Option<SummaryView>,
+    pub on_group_by: Callback<Vec<String>>,
+    pub on_export_csv: Callback<()>,
+}
+
+#[component]
+pub fn Costs(props: &CostsProps) -> Html {
+    let text = use_context::<Lang>().unwrap_or(Lang::En).strings();
+    // Largest RealTotalCost first, as the worker sends it.
+    let sort = use_state(|| (SortColumn::Measure(0), true));
+
+    let options: Vec<(String, String)> = DIMENSIONS
+        .iter()
+        .map(|(id, label)| (id.to_string(), label.to_string()))
+        .chain(props.tag_keys.iter().map(|key| (format!("tag:{key}"), format!("标签键:{key}"))))
+        .collect();
+    let select = |position: usize| {
+        let on_group_by = props.on_group_by.clone();
+        let current = props.group_by.clone();
+        let onchange = Callback::from(move |event: Event| {
+            let value = event.target_unchecked_into::<HtmlSelectElement>().value();
+            let mut next = current.clone();
+            next.truncate(position);
+            if !value.is_empty() {
+                next.push(value);
+            }
+            on_group_by.emit(next);
+        });
+        let selected = props.group_by.get(position).cloned().unwrap_or_default();
+        let label = if position == 0 { text.group_by } else { text.then_by };
+        html! {
+            <label>
+                { label }{ " " }
+                <select {onchange} name={format!("group-by-{position}")}>
+                    if position > 0 { <option value="" selected={selected.is_empty()}>{ text.nothing }</option> }
+                    { for options.iter().map(|(id, label)| html! {
+                        <option value={id.clone()} selected={*id == selected}>{ label }</option>
+                    }) }
+                </select>
+            </label>
+        }
+    };
+    let export = props.on_export_csv.reform(|_: MouseEvent| ());
+
+    let Some(summary) = &props.summary else {
+        return html! { <p class="muted">{ text.no_bill_rows }</p> };
+    };
+    let mut groups: Vec<&GroupView> = summary.groups.iter().collect();
+    let (column, descending) = *sort;
+    groups.sort_by(|a, b| {
+        let order = compare(column, a, b);
+        if descending { order.reverse() } else { order }
+    });
+    let header = |label: String, sorted_by: SortColumn, numeric: bool| {
+        let sort = sort.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            let (current, descending) = *sort;
+            sort.set((sorted_by, if current == sorted_by { !descending } else { numeric }));
+        });
+        let aria_sort = match (column == sorted_by, descending) {
+            (false, _) => "none",
+            (true, true) => "descending",
+            (true, false) => "ascending",
+        };
+        html! {
+            <th scope="col" class={classes!(numeric.then_some("num"))} aria-sort={aria_sort}>
+                <button type="button" class="sort" {onclick}>{ label }</button>
+            </th>
+        }
+    };
+    let key_labels: Vec<String> = summary
+        .group_by
+        .iter()
+        .map(|id| options.iter().find(|(o, _)| o == id).map_or(id.clone(), |(_, label)| label.clone()))
+        .collect();
+
+    html! {
+        <section class="costs">
+            <div class="controls">
+                { select(0) }
+                { select(1) }
+                <button type="button" class="button secondary" onclick={export}>{ text.download_csv }</button>
+            </div>
+            <table class="data cost-table">
+                <caption>
+                    { (text.groups_of_rows)(summary.group_count.unwrap_or(summary.groups.len() as u64), summary.row_count) }
+                </caption>
+                <thead>
+                    <tr>
+                        { for key_labels.iter().enumerate().map(|(i, label)| header(label.clone(), SortColumn::Key(i), false)) }
+                        { for MEASURES.iter().enumerate().map(|(i, (name, _))| header(name.to_string(), SortColumn::Measure(i), true)) }
+                        { header(text.share.to_owned(), SortColumn::Share, true) }
+                    </tr>
+                </thead>
+                <tbody>
+                    { for groups.iter().map(|group| html! {
+                        <tr>
+                            { for group.key.iter().map(|k| html! { <td>{ k }</td> }) }
+                            { for MEASURES.iter().map(|(_, get)| html! { <td class="num">{ amount(get(&group.amounts)) }</td> }) }
+                            <td class="num">{ group.ratio.as_deref().map(|r| format!("{r}%")).unwrap_or_default() }</td>
+                        </tr>
+                    }) }
+                </tbody>
+                <tfoot>
+                    <tr>
+                        <th scope="row" colspan={key_labels.len().to_string()}>{ text.total }</th>
+                        { for MEASURES.iter().map(|(_, get)| html! { <td class="num">{ amount(get(&summary.total)) }</td> }) }
+                        <td class="num">{ if summary.groups.is_empty() { "" } else { "100.00%" } }</td>
+                    </tr>
+                </tfoot>
+            </table>
+        </section>
+    }
+}
+
+fn compare(column: SortColumn, a: &GroupView, b: &GroupView) -> Ordering {
+    match column {
+        SortColumn::Key(i) => a.key.get(i).cmp(&b.key.get(i)),
+        SortColumn::Measure(i) => compare_decimals(MEASURES[i].1(&a.amounts), MEASURES[i].1(&b.amounts)),
+        SortColumn::Share => compare_decimals(&a.ratio, &b.ratio),
+    }
+}
+
+/// Orders exact decimal strings by value; absent values sort first.
+pub fn compare_decimals(a: &Option<String>, b: &Option<String>) -> Ordering {
+    let value = |v: &Option<String>| v.as_deref().and_then(|s| Decimal::from_str(s).ok());
+    value(a).cmp(&value(b))
+}

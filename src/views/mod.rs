@@ -1,0 +1,12 @@
+//! The analysis views: one module per tab. Each renders part of the report the worker sent.
+
+pub mod costs;
+pub mod overview;
+pub mod packages;
+
+use yew::prelude::*;
+
+/// An exact decimal string as the report has it, or `—` where the measure is absent.
+pub fn amount(value: &Option<String>) -> Html {
+    html! { <>{ value.as_deref().unwrap_or("—") }</> }
+}

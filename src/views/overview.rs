@@ -1,0 +1,108 @@
+//! Overview: the period's totals and payment split, the top products, every check that failed,
+//! and packages that run out before they expire.
+
+use yew::prelude::*;
+
+use crate::i18n::Lang;
+use crate::report_view::{CheckView, ReportView};
+use crate::views::amount;
+
+#[derive(Properties, PartialEq)]
+pub struct OverviewProps {
+    pub report: ReportView,
+}
+
+#[component]
+pub fn Overview(props: &OverviewProps) -> Html {
+    let text = use_context::<Lang>().unwrap_or(Lang::En).strings();
+    let report = &props.report;
+    let total = &report.cost.total;
+    let cards = [
+        ("RealTotalCost", text.real_total_cost, &total.real_total_cost),
+        ("TotalCost", text.total_cost, &total.total_cost),
+        ("CashPayAmount", text.cash, &total.cash_pay_amount),
+        ("VoucherPayAmount", text.voucher, &total.voucher_pay_amount),
+        ("IncentivePayAmount", text.incentive, &total.incentive_pay_amount),
+        ("TransferPayAmount", text.transfer, &total.transfer_pay_amount),
+    ];
+    let deduction_findings = report.deductions.balance_breaks.len() + report.deductions.coefficient_mismatches.len();
+    let failed: Vec<&CheckView> = report.checks.iter().filter(|c| c.status == "mismatches").collect();
+    let running_out: Vec<_> = report.packages.iter().filter(|p| p.exhausts_before_expiry == Some(true)).collect();
+
+    html! {
+        <section class="overview" aria-labelledby="overview-title">
+            <h2 id="overview-title" class="visually-hidden">{ text.tab_overview }</h2>
+            <dl class="cards">
+                { for cards.iter().map(|(id, label, value)| html! {
+                    <div class="card" data-measure={*id}>
+                        <dt>{ *label }<span class="api-name">{ *id }</span></dt>
+                        <dd class="num">{ amount(value) }</dd>
+                    </div>
+                }) }
+            </dl>
+            <p class="source">{ (text.cost_rows)(report.cost.row_count, report.cost.source.as_deref().unwrap_or("—")) }</p>
+
+            if let Some(by_product) = report.by_product() {
+                <h3>{ text.top_products }</h3>
+                <table class="data top-products">
+                    <thead><tr>
+                        <th scope="col">{ text.dim_product }</th>
+                        <th scope="col" class="num">{ "RealTotalCost" }</th>
+                        <th scope="col" class="num">{ text.share }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for by_product.groups.iter().take(5).map(|group| html! {
+                            <tr>
+                                <td>{ group.key.join(" / ") }</td>
+                                <td class="num">{ amount(&group.amounts.real_total_cost) }</td>
+                                <td class="num">{ group.ratio.as_deref().map(|r| format!("{r}%")).unwrap_or_default() }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
+
+            <h3>{ text.checks }</h3>
+            <ul class="checks">
+                <li class={classes!(if deduction_findings == 0 { "ok" } else { "failed" })}>
+                    { (text.deduction_findings)(report.deductions.balance_breaks.len(), report.deductions.coefficient_mismatches.len()) }
+                </li>
+                { for report.checks.iter().map(|check| html! {
+                    <li class={classes!(check_class(check))} data-check={check.id.clone()}>
+                        <span class="status">{ check_status(check, text) }</span>
+                        { " " }{ &check.description }
+                        if let Some(reason) = &check.skipped_reason { <span class="muted">{ format!(" ({reason})") }</span> }
+                    </li>
+                }) }
+            </ul>
+            if failed.is_empty() && deduction_findings == 0 {
+                <p class="ok">{ text.all_checks_ok }</p>
+            }
+
+            if !running_out.is_empty() {
+                <h3>{ text.packages_running_out }</h3>
+                <ul>
+                    { for running_out.iter().map(|p| html! {
+                        <li>{ format!("{} — {} {}", p.package_id, text.projected_exhaustion, p.projected_exhaustion.as_deref().unwrap_or("—")) }</li>
+                    }) }
+                </ul>
+            }
+        </section>
+    }
+}
+
+fn check_class(check: &CheckView) -> &'static str {
+    match check.status.as_str() {
+        "ok" => "ok",
+        "mismatches" => "failed",
+        _ => "skipped",
+    }
+}
+
+fn check_status(check: &CheckView, text: &crate::i18n::Strings) -> String {
+    match check.status.as_str() {
+        "ok" => (text.check_ok)(check.rows_checked),
+        "mismatches" => (text.check_failed)(check.mismatches.len(), check.rows_checked),
+        _ => text.check_skipped.to_owned(),
+    }
+}
