@@ -34,7 +34,7 @@ afterEach(async () => {
 
 async function loadSample(page) {
   await page.getByRole('button', { name: 'Load sample data' }).click();
-  await fileRows(page, 3);
+  await fileRows(page, 4);
   await page.getByRole('button', { name: 'Download report (JSON)' }).waitFor();
 }
 
@@ -117,7 +117,12 @@ test('the downloaded report is byte-identical to the CLI report of the same file
   ]);
   assert.equal(download.suggestedFilename(), 'tcbill-report.json');
   const fromPage = await readFile(await download.path(), 'utf8');
-  const sample = ['2025-06-明细账单-L3.csv', '2025-06-资源包抵扣明细.csv', 'DescribeBillSummaryByProduct-2025-06.json'];
+  const sample = [
+    '2025-06-明细账单-L3.csv',
+    '2025-06-资源包抵扣明细.csv',
+    '2025-06-用量明细-CDN-5分钟.csv',
+    'DescribeBillSummaryByProduct-2025-06.json',
+  ];
   const fromCli = execFileSync(
     'cargo',
     ['run', '--quiet', '-p', 'tcbill-cli', '--', 'report', ...sample.map((name) => join(ROOT, 'sample', name)), '--json', '-'],
@@ -125,6 +130,14 @@ test('the downloaded report is byte-identical to the CLI report of the same file
   );
   assert.equal(fromPage, fromCli);
   assert.equal(JSON.parse(fromPage).cost.total.RealTotalCost, '559.6363523');
+});
+
+test('usage shows the peak, the 95th percentile and the average daily peak per series', async () => {
+  await page.getByRole('tab', { name: 'Usage' }).click();
+  assert.deepEqual((await cells(page.locator('.usage-table tbody tr'))).map((row) => row.slice(1)), [
+    ['static.example.com', '带宽(Mbps)', '2016', '84486.400', '134.307', '2025-06-05 20:00:00', '75.767', '85.631'],
+    ['static.example.com', '流量(GB)', '2016', '3168.2396', '5.0365', '2025-06-05 20:00:00', '2.8413', '3.211157'],
+  ]);
 });
 
 test('the view lives in the URL and comes back after a reload and the same drop', async () => {

@@ -20,6 +20,7 @@ use crate::view_state::{Tab, ViewState};
 use crate::views::costs::Costs;
 use crate::views::overview::Overview;
 use crate::views::packages::Packages;
+use crate::views::usage::Usage;
 
 #[component]
 pub fn App() -> Html {
@@ -130,7 +131,7 @@ pub fn App() -> Html {
         let select = update_view(Rc::new(move |v: &mut ViewState| v.tab = tab));
         let selected = view.tab == tab;
         html! {
-            <button type="button" role="tab" id={format!("tab-{}", tab_id(tab))} aria-selected={selected.to_string()}
+            <button type="button" role="tab" id={format!("tab-{}", tab.id())} aria-selected={selected.to_string()}
                 aria-controls="panel" class={classes!("tab", selected.then_some("selected"))}
                 onclick={Callback::from(move |_: MouseEvent| select())}>
                 { tab_label(tab, text) }
@@ -157,6 +158,7 @@ pub fn App() -> Html {
                 summary={(*summary).clone()} {on_group_by} {on_export_csv} />
         },
         (Tab::Packages, Some(report)) => html! { <Packages report={(**report).clone()} /> },
+        (Tab::Usage, Some(report)) => html! { <Usage series={report.usage.clone()} /> },
     };
 
     html! {
@@ -177,20 +179,11 @@ pub fn App() -> Html {
                         </button>
                     }
                 </nav>
-                <div id="panel" role="tabpanel" aria-labelledby={format!("tab-{}", tab_id(view.tab))}>
+                <div id="panel" role="tabpanel" aria-labelledby={format!("tab-{}", view.tab.id())}>
                     { panel }
                 </div>
             </main>
         </ContextProvider<Lang>>
-    }
-}
-
-fn tab_id(tab: Tab) -> &'static str {
-    match tab {
-        Tab::Files => "files",
-        Tab::Overview => "overview",
-        Tab::Costs => "costs",
-        Tab::Packages => "packages",
     }
 }
 
@@ -200,6 +193,7 @@ fn tab_label(tab: Tab, text: &Strings) -> &'static str {
         Tab::Overview => text.tab_overview,
         Tab::Costs => text.tab_costs,
         Tab::Packages => text.tab_packages,
+        Tab::Usage => text.tab_usage,
     }
 }
 

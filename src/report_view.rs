@@ -4,11 +4,14 @@
 
 use serde::Deserialize;
 
+use crate::views::usage::UsageSeriesView;
+
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct ReportView {
     pub cost: CostView,
     pub deductions: DeductionsView,
     pub packages: Vec<PackageView>,
+    pub usage: Vec<UsageSeriesView>,
     pub checks: Vec<CheckView>,
     /// Cost-allocation tag keys of the loaded files.
     pub tag_keys: Vec<String>,

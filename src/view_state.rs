@@ -11,17 +11,19 @@ pub enum Tab {
     Overview,
     Costs,
     Packages,
+    Usage,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::Files, Tab::Overview, Tab::Costs, Tab::Packages];
+    pub const ALL: [Tab; 5] = [Tab::Files, Tab::Overview, Tab::Costs, Tab::Packages, Tab::Usage];
 
-    fn id(self) -> &'static str {
+    pub fn id(self) -> &'static str {
         match self {
             Tab::Files => "files",
             Tab::Overview => "overview",
             Tab::Costs => "costs",
             Tab::Packages => "packages",
+            Tab::Usage => "usage",
         }
     }
 }

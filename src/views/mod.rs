@@ -3,6 +3,7 @@
 pub mod costs;
 pub mod overview;
 pub mod packages;
+pub mod usage;
 
 use yew::prelude::*;
 
