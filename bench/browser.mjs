@@ -1,0 +1,214 @@
+// The browser benchmark (issue #7): in one page load of the release build, in headless Chromium,
+// times (a) tcbill's full path on a generated bill (File dropped -> worker -> parse -> analyses ->
+// report shown), then (b) Papa Parse and (c) uDSV streaming the same File with typed values plus a
+// JavaScript group-by of 优惠后总价 (RealTotalCost) by 产品名称. Prints figures only; nothing is
+// asserted on time, since these machines are shared and noisy.
+//
+//   node bench/browser.mjs FILE [GENERATOR_SUMMARY_JSON]     (scripts/bench.sh does all of it)
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { DIST, ROOT, serveDist, launchBrowser } from '../e2e/harness.mjs';
+
+const MiB = 1024 * 1024;
+const [file, summaryJson] = process.argv.slice(2);
+if (!file) {
+  console.error('usage: node bench/browser.mjs FILE [GENERATOR_SUMMARY_JSON]');
+  process.exit(2);
+}
+const generated = summaryJson ? JSON.parse(summaryJson) : null;
+const size = (await stat(file)).size;
+
+/** Runs in the page before the app: records long tasks, worker messages and DOM changes. */
+function instrument() {
+  const bench = { longTasks: [], messages: [], lastMutation: 0 };
+  window.__bench = bench;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) bench.longTasks.push([entry.startTime, entry.duration]);
+  }).observe({ type: 'longtask', buffered: true });
+  const NativeWorker = window.Worker;
+  window.Worker = class extends NativeWorker {
+    constructor(...args) {
+      super(...args);
+      // Registered before the app's onmessage, so it sees each message first.
+      this.addEventListener('message', (event) => {
+        const text = typeof event.data === 'string' ? event.data : '';
+        const kind = text.startsWith('"') ? text.slice(1, -1) : text.slice(2, text.indexOf('"', 2));
+        bench.messages.push([kind, performance.now()]);
+      });
+    }
+  };
+  document.addEventListener('DOMContentLoaded', () => {
+    new MutationObserver(() => {
+      bench.lastMutation = performance.now();
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+}
+
+/** The longest main-thread block (ms) that started within [from, to]. */
+function longestBlock(longTasks, from, to) {
+  return longTasks.filter(([start]) => start >= from && start <= to).reduce((max, [, d]) => Math.max(max, d), 0);
+}
+
+const server = await serveDist();
+const browser = await launchBrowser();
+try {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(String(error)));
+  await page.addInitScript(instrument);
+  await page.goto(server.url);
+  await page.waitForSelector('.drop-zone');
+  await page.waitForFunction(() => window.__bench.messages.some(([kind]) => kind === 'Ready'));
+  const worker = page.workers()[0];
+  const wasmBytes = () => worker.evaluate(async () => (await wasm_bindgen()).memory.buffer.byteLength);
+  const memoryBefore = await wasmBytes();
+
+  // The file, as a File in the page, backed by the disk (Playwright passes the path, not bytes).
+  await page.evaluate(() => {
+    const input = Object.assign(document.createElement('input'), { type: 'file', id: 'bench-input' });
+    input.style.display = 'none';
+    document.body.append(input);
+  });
+  await page.setInputFiles('#bench-input', file);
+
+  // (a) tcbill: drop, then wait for the worker's answers and the page's rendering of them.
+  const start = await page.evaluate(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(document.getElementById('bench-input').files[0]);
+    const zone = document.querySelector('.drop-zone');
+    const fire = (type) => zone.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    const start = performance.now();
+    fire('dragenter');
+    fire('dragover');
+    fire('drop');
+    return start;
+  });
+  await page.waitForFunction(() => window.__bench.messages.some(([kind]) => kind === 'Parsed'), null, {
+    timeout: 0,
+    polling: 100,
+  });
+  // The worker answers this only once it is idle: after the analyses and the report message.
+  await worker.evaluate(() => 0);
+  // Then the page is quiet once it has rendered what the worker said.
+  await page.waitForFunction(
+    () => {
+      const { lastMutation, messages } = window.__bench;
+      const lastMessage = messages[messages.length - 1][1];
+      return performance.now() - Math.max(lastMutation, lastMessage) > 1000;
+    },
+    null,
+    { timeout: 0, polling: 200 },
+  );
+  const tcbill = await page.evaluate((start) => {
+    const { lastMutation, messages, longTasks } = window.__bench;
+    const after = messages.filter(([, at]) => at >= start);
+    const parsedAt = after.find(([kind]) => kind === 'Parsed')[1];
+    const end = Math.max(lastMutation, after[after.length - 1][1]);
+    return {
+      parsedSeconds: (parsedAt - start) / 1000,
+      seconds: (end - start) / 1000,
+      kinds: [...new Set(after.map(([kind]) => kind))],
+      longTasks: longTasks.filter(([at]) => at >= start && at <= end),
+      start,
+      end,
+    };
+  }, start);
+  const memoryAfter = await wasmBytes();
+  const shown = await page.evaluate(() => document.querySelector('.file-table tbody')?.rows[0]?.textContent ?? '');
+
+  // (b) and (c) from node_modules, never from a CDN.
+  await page.addScriptTag({ path: join(ROOT, 'node_modules/papaparse/papaparse.min.js') });
+  await page.addScriptTag({ path: join(ROOT, 'node_modules/udsv/dist/uDSV.iife.min.js') });
+
+  const papa = await page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const file = document.getElementById('bench-input').files[0];
+        const totals = new Map();
+        let rows = 0;
+        const start = performance.now();
+        Papa.parse(file, {
+          header: true,
+          dynamicTyping: true,
+          skipEmptyLines: true,
+          chunk(results) {
+            for (const row of results.data) {
+              const product = row['产品名称'];
+              totals.set(product, (totals.get(product) ?? 0) + (row['优惠后总价'] || 0));
+            }
+            rows += results.data.length;
+          },
+          complete() {
+            const end = performance.now();
+            resolve({ seconds: (end - start) / 1000, rows, totals: [...totals], start, end });
+          },
+          error: (error) => reject(String(error)),
+        });
+      }),
+  );
+
+  const udsv = await page.evaluate(async () => {
+    const file = document.getElementById('bench-input').files[0];
+    const totals = new Map();
+    let rows = 0;
+    let parser = null;
+    let product = -1;
+    let cost = -1;
+    const add = (row) => {
+      rows += 1;
+      totals.set(row[product], (totals.get(row[product]) ?? 0) + (row[cost] || 0));
+    };
+    const start = performance.now();
+    for await (const text of file.stream().pipeThrough(new TextDecoderStream())) {
+      if (!parser) {
+        parser = uDSV.initParser(uDSV.inferSchema(text));
+        const names = parser.schema.cols.map((col) => col.name);
+        product = names.indexOf('产品名称');
+        cost = names.indexOf('优惠后总价');
+      }
+      parser.chunk(text, parser.typedArrs, add);
+    }
+    parser.end();
+    const end = performance.now();
+    return { seconds: (end - start) / 1000, rows, totals: [...totals], start, end };
+  });
+  const longTasks = await page.evaluate(() => window.__bench.longTasks);
+
+  // Initial load: what a first visit downloads, gzipped.
+  const assets = (await readdir(DIST)).filter((name) => /\.(wasm|js|css)$/.test(name));
+  let gzipped = 0;
+  const perAsset = [];
+  for (const name of assets) {
+    const bytes = gzipSync(await readFile(join(DIST, name))).length;
+    gzipped += bytes;
+    perAsset.push(`${name} ${(bytes / 1024).toFixed(1)} KiB`);
+  }
+
+  const mibs = (seconds) => size / MiB / seconds;
+  const sum = (totals) => totals.reduce((acc, [, value]) => acc + value, 0);
+  const line = (label, value) => console.log(`${label.padEnd(44)} ${value}`);
+  console.log(`\n=== browser benchmark: ${file}`);
+  line('file', `${(size / MiB).toFixed(1)} MiB, ${generated?.rows ?? '?'} rows (seed ${generated?.seed ?? '?'})`);
+  line('generated RealTotalCost (exact)', generated?.real_total_cost ?? '?');
+  line('chromium', await browser.version());
+  console.log('');
+  line('(a) tcbill: drop -> report shown', `${tcbill.seconds.toFixed(2)} s = ${mibs(tcbill.seconds).toFixed(1)} MiB/s`);
+  line('    of which drop -> parsed', `${tcbill.parsedSeconds.toFixed(2)} s = ${mibs(tcbill.parsedSeconds).toFixed(1)} MiB/s`);
+  line('    worker messages seen', tcbill.kinds.join(', '));
+  line('    file row shown', JSON.stringify(shown));
+  line('    peak wasm memory (worker)', `${(memoryAfter / MiB).toFixed(1)} MiB (${((100 * memoryAfter) / size).toFixed(0)} % of the file; ${(memoryBefore / MiB).toFixed(1)} MiB before the drop)`);
+  line('    main thread longest block during the run', `${longestBlock(tcbill.longTasks, tcbill.start, tcbill.end).toFixed(0)} ms (${tcbill.longTasks.length} long tasks)`);
+  line('(b) Papa Parse 5.7.1 stream + group-by', `${papa.seconds.toFixed(2)} s = ${mibs(papa.seconds).toFixed(1)} MiB/s, ${papa.rows} rows, total ${sum(papa.totals).toFixed(2)}`);
+  line('    main thread longest block', `${longestBlock(longTasks, papa.start, papa.end).toFixed(0)} ms`);
+  line('(c) uDSV 0.7.3 stream + group-by', `${udsv.seconds.toFixed(2)} s = ${mibs(udsv.seconds).toFixed(1)} MiB/s, ${udsv.rows} rows, total ${sum(udsv.totals).toFixed(2)}`);
+  line('    main thread longest block', `${longestBlock(longTasks, udsv.start, udsv.end).toFixed(0)} ms`);
+  line('ratio tcbill/Papa (throughput)', `${(papa.seconds / tcbill.seconds).toFixed(2)}x`);
+  line('ratio tcbill/uDSV (throughput)', `${(udsv.seconds / tcbill.seconds).toFixed(2)}x`);
+  line('initial load, gzipped (dist/*.wasm, *.js, *.css)', `${(gzipped / 1024).toFixed(1)} KiB = ${gzipped} bytes`);
+  line('    per file', perAsset.join('; '));
+  if (errors.length) line('page errors', errors.join(' | '));
+} finally {
+  await browser.close();
+  server.close();
+}
