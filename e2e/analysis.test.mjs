@@ -103,6 +103,13 @@ test('costs group by any two dimensions, sort, and download as CSV', async () =>
   assert.deepEqual((await keyAndShare()).map((row) => row[3]), ['4.29%', '10.80%', '33.45%', '51.46%']);
 
   await page.screenshot({ path: join(OUTPUT, 'costs.png'), fullPage: true });
+
+  // The chart draws one bar per group and saves as SVG.
+  assert.equal(await page.locator('.chart svg rect[fill="#0052D9"]').count(), 4);
+  const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save chart as SVG' }).click()]);
+  assert.equal(svgDownload.suggestedFilename(), 'tcbill-cost-region-tag_env.svg');
+  assert.match(await readFile(await svgDownload.path(), 'utf8'), /^<svg [^>]*width="720" height="280"/);
+
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
   assert.equal(download.suggestedFilename(), 'tcbill-cost-region-tag_env.csv');
   const csv = await readFile(await download.path(), 'utf8');

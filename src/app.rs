@@ -4,10 +4,10 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use js_sys::{Array, Uint8Array};
-use wasm_bindgen::JsCast;
-use web_sys::{Blob, BlobPropertyBag, File, HtmlAnchorElement, Url};
+use web_sys::File;
 use yew::prelude::*;
 
+use crate::download::save;
 use crate::drop_zone::DropZone;
 use crate::file_table::FileTable;
 use crate::i18n::{Lang, Strings};
@@ -199,25 +199,6 @@ fn tab_label(tab: Tab, text: &Strings) -> &'static str {
 
 fn current_fragment() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
-}
-
-/// Offers `content` to the user as a file download.
-fn save(file_name: &str, mime: &str, content: &str) {
-    let result = (|| {
-        let options = BlobPropertyBag::new();
-        options.set_type(mime);
-        let blob = Blob::new_with_str_sequence_and_options(&Array::of1(&content.into()), &options)?;
-        let url = Url::create_object_url_with_blob(&blob)?;
-        let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-        let link: HtmlAnchorElement = document.create_element("a")?.unchecked_into();
-        link.set_href(&url);
-        link.set_download(file_name);
-        link.click();
-        Url::revoke_object_url(&url)
-    })();
-    if let Err(err) = result {
-        web_sys::console::error_1(&err);
-    }
 }
 
 /// Hands out page-unique file ids, so the worker's reports can name their file.

@@ -5,6 +5,7 @@
 //! What a file *means* is decided by `tcbill-core`, so the same answers come out of the CLI.
 
 mod app;
+mod download;
 mod drop_zone;
 pub mod file_read;
 pub mod file_table;

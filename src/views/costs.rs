@@ -11,6 +11,7 @@ use yew::prelude::*;
 use crate::i18n::Lang;
 use crate::report_view::{Amounts, GroupView, SummaryView};
 use crate::views::amount;
+use crate::views::chart::{bar_chart_svg, Chart};
 
 /// Dimensions the worker understands, labelled with the console's column names.
 const DIMENSIONS: &[(&str, &str)] = &[
@@ -134,6 +135,8 @@ pub fn Costs(props: &CostsProps) -> Html {
                 { select(1) }
                 <button type="button" class="button secondary" onclick={export}>{ text.download_csv }</button>
             </div>
+            { share_chart(summary, text.chart_caption, text.download_svg) }
+            <div class="scroll">
             <table class="data cost-table">
                 <caption>
                     { (text.groups_of_rows)(summary.group_count.unwrap_or(summary.groups.len() as u64), summary.row_count) }
@@ -162,7 +165,27 @@ pub fn Costs(props: &CostsProps) -> Html {
                     </tr>
                 </tfoot>
             </table>
+            </div>
         </section>
+    }
+}
+
+/// RealTotalCost of the largest groups (the worker sends them largest first), as bars.
+fn share_chart(summary: &SummaryView, caption: &str, download_label: &'static str) -> Html {
+    const BARS: usize = 12;
+    let groups: Vec<&GroupView> = summary.groups.iter().take(BARS).collect();
+    if groups.is_empty() {
+        return Html::default();
+    }
+    let labels: Vec<String> = groups.iter().map(|g| g.key.join(" / ")).collect();
+    // Refunds (negative groups) are drawn as empty bars: a bar chart has no room below zero.
+    let values: Vec<f64> = groups
+        .iter()
+        .map(|g| g.amounts.real_total_cost.as_deref().and_then(|v| v.parse().ok()).unwrap_or(0.0_f64).max(0.0))
+        .collect();
+    let name = format!("tcbill-cost-{}", summary.group_by.join("-").replace(':', "_"));
+    html! {
+        <Chart svg={bar_chart_svg(&labels, &values, caption)} {name} download_label={download_label} />
     }
 }
 

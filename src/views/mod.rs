@@ -1,5 +1,6 @@
 //! The analysis views: one module per tab. Each renders part of the report the worker sent.
 
+pub mod chart;
 pub mod costs;
 pub mod overview;
 pub mod packages;
