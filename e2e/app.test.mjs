@@ -39,6 +39,9 @@ beforeEach(async () => {
   pageErrors = [];
   page.on('request', (request) => requests.push(request.url()));
   page.on('pageerror', (error) => pageErrors.push(error));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
   await page.goto(server.url);
   await page.getByRole('button', { name: 'Load sample data' }).waitFor();
 });
@@ -155,6 +158,19 @@ test('sample data loads with one click; screenshot', async () => {
   await page.getByRole('button', { name: 'Load sample data' }).click();
   assert.deepEqual(await fileRows(page, 4), SAMPLE_ROWS);
   await page.screenshot({ path: join(OUTPUT, 'sample-loaded.png'), fullPage: true });
+});
+
+test('the Content-Security-Policy refuses requests to other origins', async () => {
+  const blocked = await page.evaluate(async () => {
+    try {
+      await fetch('https://billing.tencentcloudapi.com/');
+      return 'fetched';
+    } catch (error) {
+      return error.name;
+    }
+  });
+  assert.equal(blocked, 'TypeError');
+  pageErrors.length = 0; // the console reports the refusal as an error: that is the point
 });
 
 test('the page loads from a sub-path and requests nothing from other origins', async () => {
