@@ -28,7 +28,12 @@ say() { printf '[bench] %s\n' "$*"; }
 scripts/setup.sh test
 say "building the release app (trunk build --offline --release)"
 # Trunk builds in the repository's own target/ (a CARGO_TARGET_DIR elsewhere confuses its wasm-opt step).
-env -u CARGO_TARGET_DIR trunk build --offline --release
+# Another build writing dist/ at the same moment (a test run) makes Trunk's staging fail: try again.
+for attempt in 1 2 3; do
+    env -u CARGO_TARGET_DIR trunk build --offline --release && break
+    [ "$attempt" = 3 ] && { say "trunk build failed 3 times"; exit 1; }
+    say "trunk build failed (attempt $attempt); retrying"
+done
 
 data=${TCBILL_BENCH_DATA:-/tmp/tcbill-bench}
 mkdir -p "$data"
