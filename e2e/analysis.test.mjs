@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, fileRows, ROOT, OUTPUT } from './harness.mjs';
+import { serveDist, launchBrowser, fileRows, dataTransferOf, ROOT, OUTPUT } from './harness.mjs';
 
 let server;
 let browser;
@@ -82,7 +82,7 @@ test('costs group by any two dimensions, sort, and download as CSV', async () =>
   await page.getByRole('tab', { name: 'Costs' }).click();
   await page.selectOption('select[name="group-by-0"]', 'region');
   await page.selectOption('select[name="group-by-1"]', 'tag:env');
-  await page.waitForFunction(() => document.querySelectorAll('.cost-table thead th').length === 9);
+  await page.waitForFunction(() => document.querySelectorAll('.cost-table thead th').length === 10);
   assert.equal(await page.textContent('.cost-table caption'), '4 groups of 6 rows');
   // region, tag:env, RealTotalCost, share (largest remainder: 10.79 + 0.01 makes 100.00).
   const keyAndShare = async () => (await cells(page.locator('.cost-table tbody tr'))).map((r) => [r[0], r[1], r[2], r[8]]);
@@ -93,7 +93,7 @@ test('costs group by any two dimensions, sort, and download as CSV', async () =>
     ['中国大陆', 'prod', '24.0203523', '4.29%'],
   ]);
   assert.deepEqual(await cells(page.locator('.cost-table tfoot tr')), [
-    ['Total', '559.6363523', '592.675238', '514.4363523', '25.20', '20.00', '—', '100.00%'],
+    ['Total', '559.6363523', '592.675238', '514.4363523', '25.20', '20.00', '—', '100.00%', ''],
   ]);
 
   // Sorting by share starts with the largest; a second click reverses it.
@@ -115,6 +115,40 @@ test('costs group by any two dimensions, sort, and download as CSV', async () =>
   const csv = await readFile(await download.path(), 'utf8');
   assert.ok(csv.startsWith('\ufeffregion,tag:env,TotalCost,RealTotalCost,'), csv.slice(0, 80));
   assert.equal(csv.split('\r\n').filter(Boolean).length, 5);
+});
+
+test('a group drills down to its bill rows', async () => {
+  await page.getByRole('tab', { name: 'Costs' }).click();
+  await page.getByRole('button', { name: 'Show the rows of 云服务器' }).click();
+  assert.equal(await page.textContent('.row-table caption'), '云服务器: 3 bill rows');
+  await page.waitForFunction(() => document.querySelectorAll('.row-table tbody tr').length === 3);
+  const rows = await cells(page.locator('.row-table tbody tr'));
+  assert.deepEqual(rows.map((row) => [row[0], row[3], row[9]]), [
+    ['2025-06-明细账单-L3.csv:1', 'CPU', '172.8'],
+    ['2025-06-明细账单-L3.csv:2', '内存', '115.2'],
+    ['2025-06-明细账单-L3.csv:3', 'CPU', '172.8'],
+  ]);
+});
+
+test('a drill-down of 20,000 rows keeps only the visible rows in the page', async () => {
+  const lines = ['产品名称,组件名称,地域,优惠后总价,现金账户支出(元)'];
+  for (let i = 0; i < 20000; i++) lines.push(`弹性公网IP,带宽,广州,0.${String(i % 100).padStart(2, '0')},0.${String(i % 100).padStart(2, '0')}`);
+  const dataTransfer = await dataTransferOf(page, [{ name: 'eip.csv', bytes: lines.join('\n') + '\n' }]);
+  await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer });
+  await fileRows(page, 5);
+  await page.getByRole('tab', { name: 'Costs' }).click();
+  await page.getByRole('button', { name: 'Show the rows of 弹性公网IP' }).click();
+  assert.equal(await page.textContent('.row-table caption'), '弹性公网IP: 20000 bill rows');
+  await page.waitForSelector('.row-table tbody tr[data-row="0"]');
+  const inDom = () => page.locator('.row-table tbody tr').count();
+  assert.ok((await inDom()) <= 60, `rows in the DOM: ${await inDom()}`);
+
+  await page.locator('.row-table .viewport').evaluate((viewport) => (viewport.scrollTop = viewport.scrollHeight));
+  await page.waitForSelector('.row-table tbody tr[data-row="19999"]');
+  assert.ok((await inDom()) <= 60, `rows in the DOM after scrolling: ${await inDom()}`);
+  const last = await cells(page.locator('.row-table tbody tr[data-row="19999"]'));
+  assert.deepEqual([last[0][0], last[0][9]], ['eip.csv:20000', '0.99']);
+  await page.screenshot({ path: join(OUTPUT, 'drill-down.png'), fullPage: true });
 });
 
 test('the downloaded report is byte-identical to the CLI report of the same files', async () => {

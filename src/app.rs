@@ -17,7 +17,8 @@ use crate::protocol::{FileId, FromWorker, Request, ToWorker};
 use crate::report_view::{ReportView, SummaryView};
 use crate::sample::SAMPLE_FILES;
 use crate::view_state::{Tab, ViewState};
-use crate::views::costs::Costs;
+use crate::views::costs::{Costs, DrillDown, DrillDownAction, DrillDownState};
+use crate::views::row_table::RowWindow;
 use crate::views::overview::Overview;
 use crate::views::packages::Packages;
 use crate::views::usage::Usage;
@@ -30,15 +31,30 @@ pub fn App() -> Html {
     let files = use_reducer(LoadedFiles::default);
     let report = use_state(|| None::<Rc<ReportView>>);
     let summary = use_state(|| None::<SummaryView>);
+    let drill_down = use_reducer(DrillDownState::default);
+    // The label of the group whose rows were asked for, until the worker answers.
+    let drill_group = use_mut_ref(String::new);
     let ids = use_memo((), |_| IdSource::default());
     let worker = {
         let (files, report, summary) = (files.dispatcher(), report.setter(), summary.setter());
+        let (drill_down, drill_group) = (drill_down.dispatcher(), drill_group.clone());
         use_memo((), move |_| {
             ParsingWorker::start(Callback::from(move |message| match message {
                 FromWorker::Report { digest } => match ReportView::from_json(&digest) {
-                    Ok(view) => report.set(Some(Rc::new(view))),
+                    Ok(view) => {
+                        // The worker forgot the old rows with the old dataset.
+                        drill_down.dispatch(DrillDownAction::Closed);
+                        report.set(Some(Rc::new(view)));
+                    }
                     Err(err) => web_sys::console::error_1(&format!("tcbill: unreadable report: {err}").into()),
                 },
+                FromWorker::DrillDown { count, columns } => drill_down.dispatch(DrillDownAction::Selected(DrillDown {
+                    group: drill_group.borrow().clone(),
+                    count,
+                    columns,
+                    window: RowWindow::default(),
+                })),
+                FromWorker::Rows { start, rows } => drill_down.dispatch(DrillDownAction::Window(RowWindow { start, rows })),
                 FromWorker::Summary { json } => summary.set(serde_json::from_str(&json).ok()),
                 FromWorker::Download { file_name, mime, content } => save(&file_name, &mime, &content),
                 file_report => files.dispatch(FilesAction::Worker(file_report)),
@@ -104,6 +120,23 @@ pub fn App() -> Html {
         let (send, group_by) = (send.clone(), view.group_by.clone());
         Callback::from(move |()| send(ToWorker::Request(Request::ExportSummaryCsv { group_by: group_by.clone() })))
     };
+    let on_drill_down = {
+        let (send, drill_group) = (send.clone(), drill_group.clone());
+        Callback::from(move |(filters, group): (Vec<(String, String)>, String)| {
+            *drill_group.borrow_mut() = group;
+            send(ToWorker::Request(Request::DrillDown { filters }));
+        })
+    };
+    let on_rows = {
+        let send = send.clone();
+        Callback::from(move |range: std::ops::Range<u64>| {
+            send(ToWorker::Request(Request::Rows { start: range.start, len: range.end - range.start }))
+        })
+    };
+    let on_close_drill_down = {
+        let drill_down = drill_down.dispatcher();
+        Callback::from(move |()| drill_down.dispatch(DrillDownAction::Closed))
+    };
     let update_view = |change: Rc<dyn Fn(&mut ViewState)>| {
         let view = view.clone();
         move || {
@@ -155,7 +188,8 @@ pub fn App() -> Html {
         (Tab::Overview, Some(report)) => html! { <Overview report={(**report).clone()} /> },
         (Tab::Costs, Some(report)) => html! {
             <Costs tag_keys={report.tag_keys.clone()} group_by={view.group_by.clone()}
-                summary={(*summary).clone()} {on_group_by} {on_export_csv} />
+                summary={(*summary).clone()} drill_down={drill_down.0.clone()} {on_group_by} {on_export_csv}
+                {on_drill_down} {on_rows} {on_close_drill_down} />
         },
         (Tab::Packages, Some(report)) => html! { <Packages report={(**report).clone()} /> },
         (Tab::Usage, Some(report)) => html! { <Usage series={report.usage.clone()} /> },

@@ -63,7 +63,9 @@ impl Reducible for LoadedFiles {
                     FromWorker::Ready
                     | FromWorker::Report { .. }
                     | FromWorker::Summary { .. }
-                    | FromWorker::Download { .. } => return self,
+                    | FromWorker::Download { .. }
+                    | FromWorker::DrillDown { .. }
+                    | FromWorker::Rows { .. } => return self,
                     FromWorker::Progress { id, bytes_read, rows_read } => {
                         (id, FileStatus::Parsing { bytes_read, rows_read })
                     }

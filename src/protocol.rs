@@ -35,6 +35,11 @@ pub enum Request {
     ExportReport,
     /// A cost summary as CSV, for download.
     ExportSummaryCsv { group_by: Vec<String> },
+    /// Select the cost rows where each `(dimension, value)` holds, for a row table
+    /// (answered by [`FromWorker::DrillDown`]).
+    DrillDown { filters: Vec<(String, String)> },
+    /// Rows `start..start + len` of the last drill-down (answered by [`FromWorker::Rows`]).
+    Rows { start: u64, len: u64 },
 }
 
 impl ToWorker {
@@ -88,6 +93,10 @@ pub enum FromWorker {
     Summary { json: String },
     /// A file for the user to save.
     Download { file_name: String, mime: String, content: String },
+    /// The rows of a drill-down are selected: how many, and the table's column labels.
+    DrillDown { count: u64, columns: Vec<String> },
+    /// A window of drill-down rows, each as display cells.
+    Rows { start: u64, rows: Vec<Vec<String>> },
 }
 
 impl FromWorker {

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 
 use serde_json::Value;
-use tcbill_core::analysis::cost::{summarize, Dimension, Summary};
+use tcbill_core::analysis::cost::{filtered_rows, row_cells, summarize, CostRowRef, Dimension, Filter, Summary, ROW_COLUMNS};
 use tcbill_core::report::breakdown_table;
 use tcbill_core::{Dataset, ParsedFile, Parser, Report, ReportOptions};
 use wasm_bindgen::prelude::*;
@@ -40,6 +40,8 @@ struct Loaded {
     /// several dataset files).
     owners: Vec<(FileId, usize)>,
     report: Option<Report>,
+    /// The rows of the last drill-down; windows of them are sent on request.
+    drill_down: Vec<CostRowRef>,
 }
 
 impl Loaded {
@@ -58,6 +60,8 @@ impl Loaded {
     }
 
     fn rebuild(&mut self) {
+        // Row references point into the old dataset; the page drops its row table on a new report.
+        self.drill_down.clear();
         let report = Report::build(&self.dataset, &ReportOptions::default());
         post(FromWorker::Report { digest: digest(&report, self.tag_keys()) });
         self.report = Some(report);
@@ -149,6 +153,32 @@ fn answer(request: Request) {
                     content,
                 });
             }
+        }
+        Request::DrillDown { filters } => {
+            let filters: Vec<Filter> = filters
+                .into_iter()
+                .filter_map(|(dimension, value)| {
+                    Some(Filter { dimension: Dimension::parse(&dimension)?, values: vec![value] })
+                })
+                .collect();
+            let count = LOADED.with_borrow_mut(|loaded| {
+                loaded.drill_down = filtered_rows(&loaded.dataset, &filters);
+                loaded.drill_down.len() as u64
+            });
+            let columns = std::iter::once("文件:行")
+                .chain(ROW_COLUMNS.iter().map(|(label, _)| *label))
+                .map(str::to_owned)
+                .collect();
+            post(FromWorker::DrillDown { count, columns });
+        }
+        Request::Rows { start, len } => {
+            let rows = LOADED.with_borrow(|loaded| {
+                let end = (start + len).min(loaded.drill_down.len() as u64);
+                (start.min(end)..end)
+                    .map(|i| row_cells(&loaded.dataset, loaded.drill_down[i as usize]))
+                    .collect()
+            });
+            post(FromWorker::Rows { start, rows });
         }
         Request::ExportSummaryCsv { group_by } => {
             let table = breakdown_table(&LOADED.with_borrow(|loaded| loaded.summary(&group_by)));

@@ -133,3 +133,14 @@ fn amounts_sort_by_exact_value_not_by_text() {
     assert_eq!(compare_decimals(&d("0.10000000"), &d("0.1")), Equal);
     assert_eq!(compare_decimals(&None, &d("0")), Less);
 }
+
+#[wasm_bindgen_test]
+fn the_row_window_covers_the_viewport_plus_overscan() {
+    use tcbill_web::views::row_table::visible_range;
+    // 28 px rows, a 420 px viewport: 15 rows visible, 20 more on each side.
+    assert_eq!(visible_range(0, 420, 28, 1_000_000, 20), 0..35);
+    assert_eq!(visible_range(28 * 1000, 420, 28, 1_000_000, 20), 980..1035);
+    assert_eq!(visible_range(28 * 999_990, 420, 28, 1_000_000, 20), 999_970..1_000_000);
+    assert_eq!(visible_range(0, 420, 28, 3, 20), 0..3);
+    assert_eq!(visible_range(0, 420, 28, 0, 20), 0..0);
+}

@@ -12,6 +12,7 @@ use crate::i18n::Lang;
 use crate::report_view::{Amounts, GroupView, SummaryView};
 use crate::views::amount;
 use crate::views::chart::{bar_chart_svg, Chart};
+use crate::views::row_table::{RowTable, RowWindow};
 
 /// Dimensions the worker understands, labelled with the console's column names.
 const DIMENSIONS: &[(&str, &str)] = &[
@@ -48,13 +49,50 @@ enum SortColumn {
     Share,
 }
 
+/// The rows behind one group, as the worker selected them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DrillDown {
+    /// The group's key, joined for people.
+    pub group: String,
+    pub count: u64,
+    pub columns: Vec<String>,
+    pub window: RowWindow,
+}
+
+/// The drill-down shown, if any, as a reducer: the worker's answers arrive one by one.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DrillDownState(pub Option<DrillDown>);
+
+pub enum DrillDownAction {
+    Selected(DrillDown),
+    Window(RowWindow),
+    Closed,
+}
+
+impl yew::Reducible for DrillDownState {
+    type Action = DrillDownAction;
+
+    fn reduce(self: std::rc::Rc<Self>, action: DrillDownAction) -> std::rc::Rc<Self> {
+        std::rc::Rc::new(DrillDownState(match (action, &self.0) {
+            (DrillDownAction::Selected(drill), _) => Some(drill),
+            (DrillDownAction::Window(window), Some(current)) => Some(DrillDown { window, ..current.clone() }),
+            (DrillDownAction::Window(_), None) | (DrillDownAction::Closed, _) => None,
+        }))
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct CostsProps {
     pub tag_keys: Vec<String>,
     pub group_by: Vec<String>,
     pub summary: Option<SummaryView>,
+    pub drill_down: Option<DrillDown>,
     pub on_group_by: Callback<Vec<String>>,
     pub on_export_csv: Callback<()>,
+    /// Show the rows of a group: its `(dimension, value)` pairs and its label.
+    pub on_drill_down: Callback<(Vec<(String, String)>, String)>,
+    pub on_rows: Callback<std::ops::Range<u64>>,
+    pub on_close_drill_down: Callback<()>,
 }
 
 #[component]
@@ -146,15 +184,28 @@ pub fn Costs(props: &CostsProps) -> Html {
                         { for key_labels.iter().enumerate().map(|(i, label)| header(label.clone(), SortColumn::Key(i), false)) }
                         { for MEASURES.iter().enumerate().map(|(i, (name, _))| header(name.to_string(), SortColumn::Measure(i), true)) }
                         { header(text.share.to_owned(), SortColumn::Share, true) }
+                        <th scope="col"><span class="visually-hidden">{ text.col_actions }</span></th>
                     </tr>
                 </thead>
                 <tbody>
-                    { for groups.iter().map(|group| html! {
-                        <tr>
-                            { for group.key.iter().map(|k| html! { <td>{ k }</td> }) }
-                            { for MEASURES.iter().map(|(_, get)| html! { <td class="num">{ amount(get(&group.amounts)) }</td> }) }
-                            <td class="num">{ group.ratio.as_deref().map(|r| format!("{r}%")).unwrap_or_default() }</td>
-                        </tr>
+                    { for groups.iter().map(|group| {
+                        let label = group.key.join(" / ");
+                        let filters: Vec<(String, String)> = summary.group_by.iter().cloned().zip(group.key.iter().cloned()).collect();
+                        let drill = {
+                            let (label, on_drill_down) = (label.clone(), props.on_drill_down.clone());
+                            Callback::from(move |_: MouseEvent| on_drill_down.emit((filters.clone(), label.clone())))
+                        };
+                        html! {
+                            <tr>
+                                { for group.key.iter().map(|k| html! { <td>{ k }</td> }) }
+                                { for MEASURES.iter().map(|(_, get)| html! { <td class="num">{ amount(get(&group.amounts)) }</td> }) }
+                                <td class="num">{ group.ratio.as_deref().map(|r| format!("{r}%")).unwrap_or_default() }</td>
+                                <td>
+                                    <button type="button" class="link-button" onclick={drill}
+                                        aria-label={format!("{} {label}", text.show_rows)}>{ (text.rows_count)(group.row_count) }</button>
+                                </td>
+                            </tr>
+                        }
                     }) }
                 </tbody>
                 <tfoot>
@@ -162,10 +213,20 @@ pub fn Costs(props: &CostsProps) -> Html {
                         <th scope="row" colspan={key_labels.len().to_string()}>{ text.total }</th>
                         { for MEASURES.iter().map(|(_, get)| html! { <td class="num">{ amount(get(&summary.total)) }</td> }) }
                         <td class="num">{ if summary.groups.is_empty() { "" } else { "100.00%" } }</td>
+                        <td />
                     </tr>
                 </tfoot>
             </table>
             </div>
+            if let Some(drill) = &props.drill_down {
+                <div class="drill-down">
+                    <RowTable caption={(text.rows_of)(&drill.group, drill.count)} columns={drill.columns.clone()}
+                        count={drill.count} window={drill.window.clone()} on_range={props.on_rows.clone()} />
+                    <button type="button" class="link-button" onclick={props.on_close_drill_down.reform(|_: MouseEvent| ())}>
+                        { text.close }
+                    </button>
+                </div>
+            }
         </section>
     }
 }

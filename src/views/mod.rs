@@ -4,6 +4,7 @@ pub mod chart;
 pub mod costs;
 pub mod overview;
 pub mod packages;
+pub mod row_table;
 pub mod usage;
 
 use yew::prelude::*;

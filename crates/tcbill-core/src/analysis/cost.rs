@@ -345,9 +345,99 @@ pub fn summarize(dataset: &Dataset, group_by: &[Dimension], filters: &[Filter]) 
     }
 }
 
+/// A cost row behind a summary: the file (its index in the [`Dataset`]) and the row in its table.
+pub type CostRowRef = (usize, usize);
+
+/// The columns a drill-down shows of a cost row: a console label and the canonical columns
+/// that may hold it (the first present wins).
+pub const ROW_COLUMNS: [(&str, &[&str]); 11] = [
+    ("产品名称", &["BusinessCodeName"]),
+    ("子产品名称", &["ProductCodeName"]),
+    ("组件名称", &["ItemCodeName"]),
+    ("地域", &["RegionName"]),
+    ("资源ID", &["ResourceId"]),
+    ("计费模式", &["PayModeName"]),
+    ("开始使用时间", &["FeeBeginTime"]),
+    ("原价", &["TotalCost", "Cost"]),
+    ("优惠后总价", &["RealTotalCost", "RealCost"]),
+    ("现金账户支出", &["CashPayAmount"]),
+    ("代金券支出", &["VoucherPayAmount"]),
+];
+
+/// The cost rows [`summarize`] would sum under `filters`, in file order: what a group is made of.
+pub fn filtered_rows(dataset: &Dataset, filters: &[Filter]) -> Vec<CostRowRef> {
+    let Some(source) = cost_source(dataset) else {
+        return Vec::new();
+    };
+    let mut rows = Vec::new();
+    for (index, file) in dataset.files().iter().enumerate() {
+        let table = &file.table;
+        if table.kind() != source {
+            continue;
+        }
+        rows.extend(
+            (0..table.row_count())
+                .filter(|&row| {
+                    filters
+                        .iter()
+                        .all(|f| f.values.contains(&f.dimension.value(table, row)))
+                })
+                .map(|row| (index, row)),
+        );
+    }
+    rows
+}
+
+/// The cells of one cost row for [`ROW_COLUMNS`], preceded by `file:row` (1-based data row);
+/// `-` where the file has no such column or the cell is empty.
+pub fn row_cells(dataset: &Dataset, (index, row): CostRowRef) -> Vec<String> {
+    let file = &dataset.files()[index];
+    let table = &file.table;
+    let cell = |names: &[&str]| {
+        names
+            .iter()
+            .find(|name| table.column(name).is_some())
+            .and_then(|name| {
+                table
+                    .decimal(name, row)
+                    .map(|d| d.to_string())
+                    .or_else(|| table.time(name, row).map(|t| t.to_string()))
+                    .or_else(|| table.text(name, row).map(str::to_owned))
+            })
+            .unwrap_or_else(|| "-".to_owned())
+    };
+    std::iter::once(format!("{}:{}", file.name, row + 1))
+        .chain(ROW_COLUMNS.iter().map(|(_, names)| cell(names)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse_file;
+
+    #[test]
+    fn a_group_drills_down_to_its_rows() {
+        let bill = "产品名称,组件名称,地域,优惠后总价,现金账户支出(元)\n\
+                    云服务器,CPU,广州,1.50,1.50\n\
+                    负载均衡,实例费,广州,0.20,0.20\n\
+                    云服务器,内存,上海,0.50,0.50\n";
+        let mut dataset = Dataset::new();
+        dataset.add(parse_file("june.csv", bill.as_bytes()));
+        let cvm = [Filter {
+            dimension: Dimension::Product,
+            values: vec!["云服务器".into()],
+        }];
+
+        let rows = filtered_rows(&dataset, &cvm);
+        assert_eq!(rows, [(0, 0), (0, 2)]);
+        assert_eq!(
+            row_cells(&dataset, rows[1]),
+            ["june.csv:3", "云服务器", "-", "内存", "上海", "-", "-", "-", "-", "0.50", "0.50", "-"]
+        );
+        let total: usize = summarize(&dataset, &[], &cvm).row_count;
+        assert_eq!(total, rows.len());
+    }
 
     #[test]
     fn dimension_names_round_trip() {
