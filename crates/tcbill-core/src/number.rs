@@ -58,8 +58,15 @@ pub fn parse_quantity(text: &str) -> Result<Option<Quantity<'_>>, NotANumber> {
     if unit.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == ',') {
         return Err(not_a_number());
     }
-    let digits: String = number.chars().filter(|&c| c != ',').collect();
-    let digits = digits.strip_prefix('+').unwrap_or(&digits);
+    let number = number.strip_prefix('+').unwrap_or(number);
+    // Most cells have no thousands separator: parse them in place rather than copy each one.
+    let ungrouped;
+    let digits = if number.contains(',') {
+        ungrouped = number.replace(',', "");
+        ungrouped.as_str()
+    } else {
+        number
+    };
     let value = if digits.contains(['e', 'E']) {
         Decimal::from_scientific(digits)
     } else {
