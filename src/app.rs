@@ -9,11 +9,12 @@ use yew::prelude::*;
 
 use crate::download::save;
 use crate::drop_zone::DropZone;
+use crate::fetch_panel::{FetchForm, FetchPanel};
 use crate::file_table::FileTable;
 use crate::i18n::{Lang, Strings};
-use crate::loaded_files::{FilesAction, LoadedFiles};
+use crate::loaded_files::{FileStatus, FilesAction, LoadedFiles};
 use crate::parsing::ParsingWorker;
-use crate::protocol::{FileId, FromWorker, Request, ToWorker};
+use crate::protocol::{FetchAction, FileId, FromWorker, Request, ToWorker};
 use crate::report_view::{ReportView, SummaryView};
 use crate::sample::SAMPLE_FILES;
 use crate::view_state::{Tab, ViewState};
@@ -35,6 +36,8 @@ pub fn App() -> Html {
     // The label of the group whose rows were asked for, until the worker answers.
     let drill_group = use_mut_ref(String::new);
     let ids = use_memo((), |_| IdSource::default());
+    // Files-table entries that are pulls from the API rather than dropped files.
+    let fetched_ids = use_mut_ref(Vec::<FileId>::new);
     let worker = {
         let (files, report, summary) = (files.dispatcher(), report.setter(), summary.setter());
         let (drill_down, drill_group) = (drill_down.dispatcher(), drill_group.clone());
@@ -99,6 +102,35 @@ pub fn App() -> Html {
             }
         })
     };
+    let on_fetch = {
+        let (dispatcher, ids, send, fetched_ids) = (files.dispatcher(), ids.clone(), send.clone(), fetched_ids.clone());
+        Callback::from(move |form: FetchForm| {
+            let actions = form
+                .actions
+                .into_iter()
+                .map(|action| {
+                    let id = ids.next();
+                    fetched_ids.borrow_mut().push(id);
+                    let name = format!("{action}-{}.json", form.month);
+                    dispatcher.dispatch(FilesAction::Added { id, name, size: 0 });
+                    let fetching = FromWorker::Fetching { id, bytes: 0, rows_read: 0 };
+                    dispatcher.dispatch(FilesAction::Worker(fetching));
+                    FetchAction { id, action }
+                })
+                .collect();
+            let (proxy_url, token, month) = (form.proxy_url, form.token, form.month);
+            send(ToWorker::Request(Request::Fetch { proxy_url, token, month, actions }));
+        })
+    };
+    let on_download_fetched = {
+        let send = send.clone();
+        Callback::from(move |_: MouseEvent| send(ToWorker::Request(Request::ExportFetched)))
+    };
+    // The download offers what the worker holds: actions pulled and parsed, not since removed.
+    let has_fetched = files
+        .files
+        .iter()
+        .any(|file| matches!(file.status, FileStatus::Parsed(_)) && fetched_ids.borrow().contains(&file.id));
     let on_load_sample = on_files.reform(|_: MouseEvent| SAMPLE_FILES.iter().map(|s| s.to_file()).collect());
     let request = |make: fn(FileId) -> Request| {
         let send = send.clone();
@@ -181,6 +213,7 @@ pub fn App() -> Html {
                 <div class="actions">
                     <button type="button" class="button" onclick={on_load_sample}>{ text.load_sample }</button>
                 </div>
+                <FetchPanel {on_fetch} on_download={on_download_fetched} {has_fetched} />
                 <FileTable files={files.files.clone()} {on_cancel} {on_remove} />
             </>
         },

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use crate::i18n::{Lang, Strings};
 use crate::loaded_files::{FileStatus, LoadedFile};
-use crate::protocol::{FileId, PartSummary};
+use crate::protocol::{FetchFailure, FileId, PartSummary};
 
 #[derive(Properties, PartialEq)]
 pub struct FileTableProps {
@@ -72,9 +72,34 @@ fn file_rows(file: &LoadedFile, props: &FileTableProps, text: &Strings) -> Html 
                 </tbody>
             }
         }
-        FileStatus::Cancelled | FileStatus::Unreadable(_) => {
+        FileStatus::Fetching { rows_read } => {
+            let cancel = props.on_cancel.reform(move |_: MouseEvent| id);
+            html! {
+                <tbody key={id} class="parsing">
+                    <tr>
+                        { name }{ size }
+                        <td colspan="4">
+                            <progress aria-label={format!("{} {}", text.fetching, file.name)} />
+                            <span class="pending">{ format!(" {} {}", format_count(*rows_read), text.rows) }</span>
+                        </td>
+                        <td>
+                            <button type="button" class="link-button" onclick={cancel}
+                                aria-label={format!("{} {}", text.cancel, file.name)}>{ text.cancel }</button>
+                        </td>
+                    </tr>
+                </tbody>
+            }
+        }
+        FileStatus::Cancelled | FileStatus::Unreadable(_) | FileStatus::FetchFailed(_) => {
             let why = match &file.status {
                 FileStatus::Unreadable(message) => format!("{}: {message}", text.cannot_read),
+                FileStatus::FetchFailed(FetchFailure::NotReady) => text.not_ready.to_owned(),
+                FileStatus::FetchFailed(FetchFailure::Api { code, message, request_id }) => {
+                    (text.api_error)(code, message, request_id)
+                }
+                FileStatus::FetchFailed(FetchFailure::Network(message)) => {
+                    format!("{}: {message}", text.proxy_unreachable)
+                }
                 _ => text.cancelled.to_owned(),
             };
             html! {

@@ -4,9 +4,11 @@
 //! that reads `File`s a slice at a time, and rendering what it reports.
 //! What a file *means* is decided by `tcbill-core`, so the same answers come out of the CLI.
 
+mod api_fetch;
 mod app;
 mod download;
 mod drop_zone;
+mod fetch_panel;
 pub mod file_read;
 pub mod file_table;
 pub mod i18n;

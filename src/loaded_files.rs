@@ -1,13 +1,14 @@
 //! The list of files the user has loaded, as a Yew reducer.
 //!
 //! A file is added as soon as it is dropped; the parsing worker then reports progress and,
-//! finally, what it found. Each of those reports is a [`FilesAction`].
+//! finally, what it found. Each of those reports is a [`FilesAction`]. Data pulled from the API
+//! takes the same path, one entry per action, its pages arriving instead of its slices.
 
 use std::rc::Rc;
 
 use yew::Reducible;
 
-use crate::protocol::{FileId, FromWorker, PartSummary};
+use crate::protocol::{FetchFailure, FileId, FromWorker, PartSummary};
 
 /// One file the user has given us.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,6 +28,9 @@ pub enum FileStatus {
     Cancelled,
     /// The browser could not read the file (removed from disk, permission lost, ...).
     Unreadable(String),
+    /// Pages are arriving from the API.
+    Fetching { rows_read: u64 },
+    FetchFailed(FetchFailure),
 }
 
 /// All loaded files, in the order they were added.
@@ -69,6 +73,14 @@ impl Reducible for LoadedFiles {
                     FromWorker::Progress { id, bytes_read, rows_read } => {
                         (id, FileStatus::Parsing { bytes_read, rows_read })
                     }
+                    FromWorker::Fetching { id, bytes, rows_read } => {
+                        // A pulled dataset's size is what has arrived so far.
+                        if let Some(file) = next.files.iter_mut().find(|f| f.id == id) {
+                            file.size = bytes;
+                        }
+                        (id, FileStatus::Fetching { rows_read })
+                    }
+                    FromWorker::FetchFailed { id, failure } => (id, FileStatus::FetchFailed(failure)),
                     FromWorker::Parsed { id, parts } => (id, FileStatus::Parsed(parts)),
                     FromWorker::Cancelled { id } => (id, FileStatus::Cancelled),
                     FromWorker::Unreadable { id, message } => (id, FileStatus::Unreadable(message)),

@@ -40,6 +40,31 @@ pub enum Request {
     DrillDown { filters: Vec<(String, String)> },
     /// Rows `start..start + len` of the last drill-down (answered by [`FromWorker::Rows`]).
     Rows { start: u64, len: u64 },
+    /// Pull one month of billing data through the signing proxy at `proxy_url`, each action as
+    /// one entry of the Files table (answered per action by [`FromWorker::Fetching`], then
+    /// [`FromWorker::Parsed`] or [`FromWorker::FetchFailed`]).
+    Fetch { proxy_url: String, token: Option<String>, month: String, actions: Vec<FetchAction> },
+    /// The raw pages of every fetched action, one JSON file each, for download.
+    ExportFetched,
+}
+
+/// One billing API action to pull, and the Files-table entry (allocated by the page) it becomes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FetchAction {
+    pub id: FileId,
+    /// The API action, e.g. `DescribeBillDetail`.
+    pub action: String,
+}
+
+/// Why pulling an action from the API gave no data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FetchFailure {
+    /// `Ready: 0`: Tencent is still preparing this account's bill; try again in about ten minutes.
+    NotReady,
+    /// An error envelope, from Tencent or from the proxy.
+    Api { code: String, message: String, request_id: String },
+    /// The proxy could not be reached or did not answer with JSON.
+    Network(String),
 }
 
 impl ToWorker {
@@ -79,6 +104,9 @@ pub enum FromWorker {
     /// The worker's wasm has loaded and it listens. A message posted before this would be
     /// dispatched while nobody listens, and lost, so the page holds its messages until then.
     Ready,
+    /// Sent after every page fetched from the API: the bytes and rows received so far.
+    Fetching { id: FileId, bytes: u64, rows_read: u64 },
+    FetchFailed { id: FileId, failure: FetchFailure },
     /// Sent after every chunk.
     Progress { id: FileId, bytes_read: u64, rows_read: u64 },
     /// The file is parsed: one part per file inside it (a ZIP has several).

@@ -16,8 +16,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
+use crate::api_fetch::{fetch_action, pages_file, Proxy};
 use crate::file_read::read_range;
-use crate::protocol::{FileId, FromWorker, PartSummary, Request, ToWorker};
+use crate::protocol::{FetchAction, FileId, FromWorker, PartSummary, Request, ToWorker};
 
 /// Bytes read from a file per step: large enough that per-slice overhead vanishes, small enough
 /// that progress moves and memory stays flat.
@@ -42,6 +43,14 @@ struct Loaded {
     report: Option<Report>,
     /// The rows of the last drill-down; windows of them are sent on request.
     drill_down: Vec<CostRowRef>,
+    /// What was pulled from the API, as the JSON files it was parsed from, for download.
+    fetched: Vec<FetchedFile>,
+}
+
+struct FetchedFile {
+    id: FileId,
+    name: String,
+    content: String,
 }
 
 impl Loaded {
@@ -52,6 +61,7 @@ impl Loaded {
     }
 
     fn remove(&mut self, id: FileId) {
+        self.fetched.retain(|file| file.id != id);
         let Some(index) = self.owners.iter().position(|(owner, _)| *owner == id) else { return };
         let start: usize = self.owners[..index].iter().map(|(_, count)| count).sum();
         let (_, count) = self.owners.remove(index);
@@ -133,6 +143,18 @@ pub fn run() {
 
 fn answer(request: Request) {
     match request {
+        Request::Fetch { proxy_url, token, month, actions } => {
+            wasm_bindgen_futures::spawn_local(fetch(Proxy { url: proxy_url, token }, month, actions))
+        }
+        Request::ExportFetched => LOADED.with_borrow(|loaded| {
+            for file in &loaded.fetched {
+                post(FromWorker::Download {
+                    file_name: file.name.clone(),
+                    mime: "application/json".to_owned(),
+                    content: file.content.clone(),
+                });
+            }
+        }),
         Request::Cancel { id } => {
             CANCELLED.with_borrow_mut(|cancelled| cancelled.insert(id));
         }
@@ -187,6 +209,35 @@ fn answer(request: Request) {
                 mime: "text/csv;charset=utf-8".to_owned(),
                 content: String::from_utf8(table.to_csv()).expect("CSV from strings is UTF-8"),
             });
+        }
+    }
+}
+
+/// Pulls each action in turn (the proxy paces them to Tencent's rate limits) and parses its pages
+/// as one JSON file named `{Action}-{month}.json`.
+async fn fetch(proxy: Proxy, month: String, actions: Vec<FetchAction>) {
+    for FetchAction { id, action } in actions {
+        let on_page = |bytes, rows_read| {
+            if CANCELLED.with_borrow_mut(|cancelled| cancelled.remove(&id)) {
+                post(FromWorker::Cancelled { id });
+                return false;
+            }
+            post(FromWorker::Fetching { id, bytes, rows_read });
+            true
+        };
+        match fetch_action(&proxy, &action, &month, &on_page).await {
+            Ok(Some(pages)) => {
+                let name = format!("{action}-{month}.json");
+                let content = pages_file(&pages);
+                let files = tcbill_core::parse_file(&name, content.as_bytes());
+                post(FromWorker::Parsed { id, parts: files.iter().map(PartSummary::from).collect() });
+                LOADED.with_borrow_mut(|loaded| {
+                    loaded.fetched.push(FetchedFile { id, name, content });
+                    loaded.add(id, files);
+                });
+            }
+            Ok(None) => {}
+            Err(failure) => post(FromWorker::FetchFailed { id, failure }),
         }
     }
 }

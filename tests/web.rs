@@ -10,7 +10,7 @@ use tcbill_web::file_read::read_range;
 use tcbill_web::file_table::{format_count, format_size};
 use tcbill_web::loaded_files::{FileStatus, FilesAction, LoadedFiles};
 use tcbill_web::i18n::Lang;
-use tcbill_web::protocol::{FromWorker, PartSummary, Request, ToWorker};
+use tcbill_web::protocol::{FetchAction, FetchFailure, FromWorker, PartSummary, Request, ToWorker};
 use tcbill_web::view_state::{Tab, ViewState};
 use tcbill_web::views::costs::compare_decimals;
 use tcbill_web::worker::parse_blob;
@@ -100,6 +100,28 @@ fn worker_reports_update_only_their_own_file() {
     };
     let files = files.reduce(FilesAction::Worker(FromWorker::Parsed { id: 1, parts: vec![part.clone()] }));
     assert_eq!(files.files[0].status, FileStatus::Parsed(vec![part]));
+}
+
+#[wasm_bindgen_test]
+fn fetch_requests_cross_to_the_worker_and_pages_grow_the_entry() {
+    let fetch = Request::Fetch {
+        proxy_url: "http://127.0.0.1:8787".into(),
+        token: Some("secret-token-0123456789".into()),
+        month: "2025-06".into(),
+        actions: vec![FetchAction { id: 3, action: "DescribeBillDetail".into() }],
+    };
+    match ToWorker::from_js(&ToWorker::Request(fetch.clone()).to_js()) {
+        Some(ToWorker::Request(request)) => assert_eq!(request, fetch),
+        other => panic!("decoded as {other:?}"),
+    }
+
+    let files = Rc::new(LoadedFiles::default())
+        .reduce(FilesAction::Added { id: 3, name: "DescribeBillDetail-2025-06.json".into(), size: 0 })
+        .reduce(FilesAction::Added { id: 4, name: "DescribeBillSummaryByRegion-2025-06.json".into(), size: 0 })
+        .reduce(FilesAction::Worker(FromWorker::Fetching { id: 3, bytes: 4096, rows_read: 300 }))
+        .reduce(FilesAction::Worker(FromWorker::FetchFailed { id: 4, failure: FetchFailure::NotReady }));
+    assert_eq!((files.files[0].size, &files.files[0].status), (4096, &FileStatus::Fetching { rows_read: 300 }));
+    assert_eq!(files.files[1].status, FileStatus::FetchFailed(FetchFailure::NotReady));
 }
 
 #[wasm_bindgen_test]
