@@ -8,22 +8,30 @@
 //! the web app's "Download report": it prints a summary, writes the JSON (`-` for standard
 //! output) and one CSV per table. Files are named by their file name, as in the browser, so the
 //! JSON is byte-identical to the web app's for the same files.
+//!
+//! `tcbill export --focus FILE... --out DIR [--parquet]` writes the files' FOCUS 1.0 dataset,
+//! one CSV (or Parquet) file per billing month (see [`export`]).
 
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
+mod export;
+
 use tcbill_core::analysis::deductions::CoefficientCheck;
 use tcbill_core::{Dataset, ParsedFile, Parser, Report, ReportOptions};
 
 const USAGE: &str = "usage: tcbill [parse] FILE...
        tcbill report FILE... [--json OUT] [--csv DIR]
+       tcbill export --focus FILE... --out DIR [--parquet]
 
 parse: reads Tencent Cloud billing exports (CSV/TSV, XLSX, ZIP bill packs, API JSON) and prints,
 per file, the detected kind, rows read/accepted/rejected and the diagnostics.
 report (or analyze): runs every analysis and prints a summary; --json writes the report as JSON
 (`-` for standard output, then no summary), --csv writes one CSV per table into DIR.
+export: writes the FOCUS 1.0 dataset of the files (bill or cost details, deductions for
+EffectiveCost) as DIR/billing_month=YYYY-MM/focus.csv, or focus.parquet with --parquet.
 Exits 1 if a file cannot be opened or written.";
 
 /// The size of the slices fed to the parser, like the web worker's `Blob` slices.
@@ -32,12 +40,22 @@ const CHUNK_LEN: usize = 1 << 20;
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let is_report = matches!(args.first().map(String::as_str), Some("report" | "analyze"));
-    if is_report || args.first().map(String::as_str) == Some("parse") {
+    let is_export = args.first().map(String::as_str) == Some("export");
+    if is_report || is_export || args.first().map(String::as_str) == Some("parse") {
         args.remove(0);
     }
     if args.is_empty() || args.iter().any(|arg| arg == "-h" || arg == "--help") {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
+    }
+    if is_export {
+        return match ExportArgs::parse(args) {
+            Some(export_args) => run_export(&export_args),
+            None => {
+                eprintln!("{USAGE}");
+                ExitCode::from(2)
+            }
+        };
     }
     if is_report {
         return match ReportArgs::parse(args) {
@@ -117,20 +135,80 @@ impl ReportArgs {
     }
 }
 
-fn run_report(args: &ReportArgs) -> ExitCode {
+/// Parses every file into one dataset, each named by its file name as in the browser.
+fn load_dataset(files: &[String]) -> Result<Dataset, String> {
     let mut dataset = Dataset::new();
-    for path in &args.files {
+    for path in files {
         let name = Path::new(path)
             .file_name()
             .map_or_else(|| path.clone(), |name| name.to_string_lossy().into_owned());
-        match parse_path(path, &name) {
-            Ok(parsed_files) => dataset.add(parsed_files),
-            Err(error) => {
-                eprintln!("{path}: {error}");
-                return ExitCode::FAILURE;
+        let parsed_files = parse_path(path, &name).map_err(|error| format!("{path}: {error}"))?;
+        dataset.add(parsed_files);
+    }
+    Ok(dataset)
+}
+
+struct ExportArgs {
+    files: Vec<String>,
+    out: String,
+    parquet: bool,
+}
+
+impl ExportArgs {
+    fn parse(args: Vec<String>) -> Option<ExportArgs> {
+        let (mut files, mut out, mut parquet, mut focus) = (Vec::new(), None, false, false);
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--focus" => focus = true,
+                "--out" => out = Some(args.next()?),
+                "--parquet" => parquet = true,
+                _ => files.push(arg),
             }
         }
+        (focus && !files.is_empty()).then_some(ExportArgs {
+            files,
+            out: out?,
+            parquet,
+        })
     }
+}
+
+fn run_export(args: &ExportArgs) -> ExitCode {
+    let dataset = match load_dataset(&args.files) {
+        Ok(dataset) => dataset,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let focus = tcbill_core::focus::export(&dataset);
+    for note in &focus.notes {
+        eprintln!("note: {note}");
+    }
+    match export::write_partitions(&focus, Path::new(&args.out), args.parquet) {
+        Ok(paths) => {
+            println!("{} FOCUS rows in {} files", focus.rows.len(), paths.len());
+            for path in paths {
+                println!("  {path}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_report(args: &ReportArgs) -> ExitCode {
+    let dataset = match load_dataset(&args.files) {
+        Ok(dataset) => dataset,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let report = Report::build(&dataset, &ReportOptions::default());
     let written = write_outputs(&report, args);
     if let Err(error) = written {

@@ -17,6 +17,7 @@ mod container;
 pub mod dataset;
 pub mod detect;
 pub mod diagnostic;
+pub mod focus;
 mod json;
 pub mod number;
 pub mod parser;

@@ -433,7 +433,20 @@ mod tests {
         assert_eq!(rows, [(0, 0), (0, 2)]);
         assert_eq!(
             row_cells(&dataset, rows[1]),
-            ["june.csv:3", "云服务器", "-", "内存", "上海", "-", "-", "-", "-", "0.50", "0.50", "-"]
+            [
+                "june.csv:3",
+                "云服务器",
+                "-",
+                "内存",
+                "上海",
+                "-",
+                "-",
+                "-",
+                "-",
+                "0.50",
+                "0.50",
+                "-"
+            ]
         );
         let total: usize = summarize(&dataset, &[], &cvm).row_count;
         assert_eq!(total, rows.len());
