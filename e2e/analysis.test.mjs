@@ -166,7 +166,7 @@ test('the downloaded report is byte-identical to the CLI report of the same file
   ];
   const fromCli = execFileSync(
     'cargo',
-    ['run', '--quiet', '-p', 'tcbill-cli', '--', 'report', ...sample.map((name) => join(ROOT, 'sample', name)), '--json', '-'],
+    ['run', '--quiet', '-p', 'tcbill-cli', '--', 'analyze', ...sample.map((name) => join(ROOT, 'sample', name)), '--json'],
     { cwd: ROOT, encoding: 'utf8' },
   );
   assert.equal(fromPage, fromCli);

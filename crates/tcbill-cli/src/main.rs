@@ -4,9 +4,9 @@
 //! app does, streaming it through the core parser, and prints per file its detected kind, the
 //! rows read, accepted and rejected, and every diagnostic.
 //!
-//! `tcbill report FILE... [--json OUT] [--csv DIR]` (alias `analyze`) builds the same report as
-//! the web app's "Download report": it prints a summary, writes the JSON (`-` for standard
-//! output) and one CSV per table. Files are named by their file name, as in the browser, so the
+//! `tcbill analyze FILE... [--json | --json=OUT] [--csv DIR]` (alias `report`) builds the same
+//! report as the web app's "Download report": it prints a summary, or the JSON on standard output,
+//! writes the JSON to a file and one CSV per table. Files are named by their file name, as in the browser, so the
 //! JSON is byte-identical to the web app's for the same files.
 //!
 //! `tcbill export --focus FILE... --out DIR [--parquet]` writes the files' FOCUS 1.0 dataset,
@@ -23,13 +23,14 @@ use tcbill_core::analysis::deductions::CoefficientCheck;
 use tcbill_core::{Dataset, ParsedFile, Parser, Report, ReportOptions};
 
 const USAGE: &str = "usage: tcbill [parse] FILE...
-       tcbill report FILE... [--json OUT] [--csv DIR]
+       tcbill analyze FILE... [--json | --json=OUT] [--csv DIR]
        tcbill export --focus FILE... --out DIR [--parquet]
 
 parse: reads Tencent Cloud billing exports (CSV/TSV, XLSX, ZIP bill packs, API JSON) and prints,
 per file, the detected kind, rows read/accepted/rejected and the diagnostics.
-report (or analyze): runs every analysis and prints a summary; --json writes the report as JSON
-(`-` for standard output, then no summary), --csv writes one CSV per table into DIR.
+analyze (or report): runs every analysis and prints a summary; --json writes the report as JSON
+to standard output instead (--json=OUT into the file OUT, after the summary), --csv writes one
+CSV per table into DIR.
 export: writes the FOCUS 1.0 dataset of the files (bill or cost details, deductions for
 EffectiveCost) as DIR/billing_month=YYYY-MM/focus.csv, or focus.parquet with --parquet.
 Exits 1 if a file cannot be opened or written.";
@@ -123,10 +124,19 @@ impl ReportArgs {
             json_out: None,
             csv_dir: None,
         };
-        let mut args = args.into_iter();
+        let mut args = args.into_iter().peekable();
         while let Some(arg) = args.next() {
+            if let Some(path) = arg.strip_prefix("--json=") {
+                report_args.json_out = Some(path.to_owned());
+                continue;
+            }
             match arg.as_str() {
-                "--json" => report_args.json_out = Some(args.next()?),
+                // A bare `--json` (or `--json -`) is standard output; a following file name is an
+                // input, since bills can be JSON too.
+                "--json" => {
+                    args.next_if_eq("-");
+                    report_args.json_out = Some("-".to_owned());
+                }
                 "--csv" => report_args.csv_dir = Some(args.next()?),
                 _ => report_args.files.push(arg),
             }

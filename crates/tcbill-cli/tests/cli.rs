@@ -72,12 +72,8 @@ fn report_prints_the_findings_and_writes_the_same_json_as_the_core() {
     std::fs::create_dir_all(&out_dir).unwrap();
     let mut args: Vec<&str> = vec!["report"];
     args.extend(paths.iter().map(String::as_str));
-    args.extend([
-        "--json",
-        json_path.to_str().unwrap(),
-        "--csv",
-        csv_dir.to_str().unwrap(),
-    ]);
+    let json_arg = format!("--json={}", json_path.to_str().unwrap());
+    args.extend([json_arg.as_str(), "--csv", csv_dir.to_str().unwrap()]);
     let (stdout, stderr, code) = run(&args);
     assert_eq!((stderr.as_str(), code), ("", Some(0)));
     for expected in [
@@ -101,7 +97,7 @@ fn report_prints_the_findings_and_writes_the_same_json_as_the_core() {
     let by_product = std::fs::read(csv_dir.join("cost-product.csv")).unwrap();
     assert!(by_product.starts_with("\u{feff}product,TotalCost".as_bytes()));
     assert_eq!(std::fs::read_dir(&csv_dir).unwrap().count(), 13);
-    let (stdout, _, code) = run(&["analyze", &paths[0], "--json", "-"]);
+    let (stdout, _, code) = run(&["analyze", &paths[0], "--json"]);
     assert_eq!(code, Some(0));
     assert!(
         stdout.starts_with("{\n  \"format\": \"tcbill-report\""),

@@ -4,7 +4,9 @@
 //! [`Report::build`] and [`Report::to_json`], so identical inputs give byte-identical JSON.
 //! Decimals are JSON strings with their exact digits (`"559.6363523"`), never floats. Every table
 //! of the report also exports as CSV (UTF-8 with a BOM, so spreadsheet programs read the Chinese
-//! text) through [`Report::csv_tables`].
+//! text) through [`Report::csv_tables`]. The JSON's shape is documented as a JSON Schema in
+//! `report.schema.json` beside this crate's Cargo.toml; `tests/report_schema.rs` keeps the two in
+//! step (bump [`REPORT_VERSION`] and the schema's `version` together).
 
 use serde::Serialize;
 use serde_json::Value;

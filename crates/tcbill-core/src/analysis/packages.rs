@@ -125,10 +125,12 @@ fn one_package(
         .or_else(|| last.and_then(|row| row.after_remain));
     let used: Decimal = rows.iter().filter_map(|row| row.actual_dosage).sum();
     let utilisation_percent = match (total, remaining) {
-        (Some(total), Some(remaining)) if !total.is_zero() => Some(round_half_up(
-            (total - remaining) * Decimal::ONE_HUNDRED / total,
-            2,
-        )),
+        (Some(total), Some(remaining)) if !total.is_zero() => {
+            let mut percent = round_half_up((total - remaining) * Decimal::ONE_HUNDRED / total, 2);
+            // Always two decimals, as documented: `100.00`, not `100`.
+            percent.rescale(2);
+            Some(percent)
+        }
         _ => None,
     };
     let first_deduction = rows.iter().filter_map(|row| row.deduction_time).min();
