@@ -3,9 +3,19 @@
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { serveDist, launchBrowser, fileRows, dataTransferOf, ROOT, OUTPUT } from './harness.mjs';
+
+/** The files "Load sample data" loads. */
+const SAMPLE_FILES = [
+  '2025-06-明细账单-L3.csv',
+  '2025-06-资源包抵扣明细.csv',
+  '2025-06-用量明细-CDN-5分钟.csv',
+  'DescribeBillSummaryByProduct-2025-06.json',
+];
 
 let server;
 let browser;
@@ -158,20 +168,53 @@ test('the downloaded report is byte-identical to the CLI report of the same file
   ]);
   assert.equal(download.suggestedFilename(), 'tcbill-report.json');
   const fromPage = await readFile(await download.path(), 'utf8');
-  const sample = [
-    '2025-06-明细账单-L3.csv',
-    '2025-06-资源包抵扣明细.csv',
-    '2025-06-用量明细-CDN-5分钟.csv',
-    'DescribeBillSummaryByProduct-2025-06.json',
-  ];
   const fromCli = execFileSync(
     'cargo',
-    ['run', '--quiet', '-p', 'tcbill-cli', '--', 'analyze', ...sample.map((name) => join(ROOT, 'sample', name)), '--json'],
+    ['run', '--quiet', '-p', 'tcbill-cli', '--', 'analyze', ...SAMPLE_FILES.map((name) => join(ROOT, 'sample', name)), '--json'],
     { cwd: ROOT, encoding: 'utf8' },
   );
   assert.equal(fromPage, fromCli);
   assert.equal(JSON.parse(fromPage).cost.total.RealTotalCost, '559.6363523');
 });
+
+test('the report tables download as one ZIP holding the CLI\'s CSV files byte for byte', async () => {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Report tables (CSV, ZIP)' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'tcbill-report-csv.zip');
+  const members = unzip(await readFile(await download.path()));
+  const csvDir = await mkdtemp(join(tmpdir(), 'tcbill-csv-'));
+  execFileSync(
+    'cargo',
+    ['run', '--quiet', '-p', 'tcbill-cli', '--', 'analyze', ...SAMPLE_FILES.map((name) => join(ROOT, 'sample', name)), '--csv', csvDir],
+    { cwd: ROOT },
+  );
+  const fromCli = (await readdir(csvDir)).sort();
+  assert.deepEqual([...members.keys()].sort(), fromCli);
+  for (const name of fromCli) {
+    assert.ok(members.get(name).equals(await readFile(join(csvDir, name))), name);
+  }
+  assert.match(members.get('cost-product.csv').toString('utf8'), /^\uFEFFproduct,TotalCost,.*\r\n云服务器,489\.6,460\.8,/);
+});
+
+/** The members of a ZIP archive (stored or deflated), by name, read from its central directory. */
+function unzip(zip) {
+  const members = new Map();
+  let end = zip.length - 22;
+  while (zip.readUInt32LE(end) !== 0x06054b50) end -= 1;
+  let entry = zip.readUInt32LE(end + 16);
+  for (let i = 0; i < zip.readUInt16LE(end + 10); i += 1) {
+    const [method, size, nameLength] = [zip.readUInt16LE(entry + 10), zip.readUInt32LE(entry + 20), zip.readUInt16LE(entry + 28)];
+    const name = zip.toString('utf8', entry + 46, entry + 46 + nameLength);
+    const local = zip.readUInt32LE(entry + 42);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(start, start + size);
+    members.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
+    entry += 46 + nameLength + zip.readUInt16LE(entry + 30) + zip.readUInt16LE(entry + 32);
+  }
+  return members;
+}
 
 test('usage shows the peak, the 95th percentile and the average daily peak per series', async () => {
   await page.getByRole('tab', { name: 'Usage' }).click();

@@ -7,7 +7,7 @@ use js_sys::{Array, Uint8Array};
 use web_sys::File;
 use yew::prelude::*;
 
-use crate::download::save;
+use crate::download::{save, save_base64};
 use crate::drop_zone::DropZone;
 use crate::fetch_panel::{FetchForm, FetchPanel};
 use crate::file_table::FileTable;
@@ -60,6 +60,7 @@ pub fn App() -> Html {
                 FromWorker::Rows { start, rows } => drill_down.dispatch(DrillDownAction::Window(RowWindow { start, rows })),
                 FromWorker::Summary { json } => summary.set(serde_json::from_str(&json).ok()),
                 FromWorker::Download { file_name, mime, content } => save(&file_name, &mime, &content),
+                FromWorker::BinaryDownload { file_name, mime, base64 } => save_base64(&file_name, &mime, &base64),
                 file_report => files.dispatch(FilesAction::Worker(file_report)),
             }))
         })
@@ -147,6 +148,10 @@ pub fn App() -> Html {
     let on_download_report = {
         let send = send.clone();
         Callback::from(move |_: MouseEvent| send(ToWorker::Request(Request::ExportReport)))
+    };
+    let on_download_csv_zip = {
+        let send = send.clone();
+        Callback::from(move |_: MouseEvent| send(ToWorker::Request(Request::ExportReportCsvZip)))
     };
     let on_export_csv = {
         let (send, group_by) = (send.clone(), view.group_by.clone());
@@ -243,6 +248,9 @@ pub fn App() -> Html {
                     if report.is_some() {
                         <button type="button" class="button secondary download" onclick={on_download_report}>
                             { text.download_report }
+                        </button>
+                        <button type="button" class="button secondary download" onclick={on_download_csv_zip}>
+                            { text.download_csv_zip }
                         </button>
                     }
                 </nav>

@@ -68,6 +68,7 @@ impl Reducible for LoadedFiles {
                     | FromWorker::Report { .. }
                     | FromWorker::Summary { .. }
                     | FromWorker::Download { .. }
+                    | FromWorker::BinaryDownload { .. }
                     | FromWorker::DrillDown { .. }
                     | FromWorker::Rows { .. } => return self,
                     FromWorker::Progress { id, bytes_read, rows_read } => {

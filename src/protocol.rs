@@ -35,6 +35,8 @@ pub enum Request {
     ExportReport,
     /// A cost summary as CSV, for download.
     ExportSummaryCsv { group_by: Vec<String> },
+    /// Every table of the report as CSV, in one ZIP, for download.
+    ExportReportCsvZip,
     /// Select the cost rows where each `(dimension, value)` holds, for a row table
     /// (answered by [`FromWorker::DrillDown`]).
     DrillDown { filters: Vec<(String, String)> },
@@ -121,6 +123,8 @@ pub enum FromWorker {
     Summary { json: String },
     /// A file for the user to save.
     Download { file_name: String, mime: String, content: String },
+    /// A binary file for the user to save, base64-encoded since messages are JSON text.
+    BinaryDownload { file_name: String, mime: String, base64: String },
     /// The rows of a drill-down are selected: how many, and the table's column labels.
     DrillDown { count: u64, columns: Vec<String> },
     /// A window of drill-down rows, each as display cells.

@@ -8,6 +8,7 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 
+use base64::prelude::{Engine, BASE64_STANDARD};
 use serde_json::Value;
 use tcbill_core::analysis::cost::{filtered_rows, row_cells, summarize, CostRowRef, Dimension, Filter, Summary, ROW_COLUMNS};
 use tcbill_core::report::breakdown_table;
@@ -201,6 +202,16 @@ fn answer(request: Request) {
                     .collect()
             });
             post(FromWorker::Rows { start, rows });
+        }
+        Request::ExportReportCsvZip => {
+            let zip = LOADED.with_borrow(|loaded| loaded.report.as_ref().map(Report::csv_zip));
+            if let Some(bytes) = zip {
+                post(FromWorker::BinaryDownload {
+                    file_name: "tcbill-report-csv.zip".to_owned(),
+                    mime: "application/zip".to_owned(),
+                    base64: BASE64_STANDARD.encode(bytes),
+                });
+            }
         }
         Request::ExportSummaryCsv { group_by } => {
             let table = breakdown_table(&LOADED.with_borrow(|loaded| loaded.summary(&group_by)));

@@ -188,6 +188,29 @@ impl Report {
         tables.push(checks_table(&self.checks));
         tables
     }
+
+    /// Every table of [`Report::csv_tables`] as `NAME.csv` in one ZIP archive: the web app's
+    /// "CSV tables" download (a browser saves one file per click, so the tables travel together).
+    pub fn csv_zip(&self) -> Vec<u8> {
+        use std::io::Write;
+        use zip::write::{SimpleFileOptions, ZipWriter};
+
+        let options = SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            // A fixed time keeps the archive byte-identical for identical inputs.
+            .last_modified_time(zip::DateTime::default());
+        let mut archive = ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for table in self.csv_tables() {
+            let written = archive
+                .start_file(format!("{}.csv", table.name), options)
+                .and_then(|()| Ok(archive.write_all(&table.to_csv())?));
+            written.expect("writing into memory cannot fail");
+        }
+        archive
+            .finish()
+            .expect("writing into memory cannot fail")
+            .into_inner()
+    }
 }
 
 /// A cost breakdown: one column per dimension, then the measures and the ratio.

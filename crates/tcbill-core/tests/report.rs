@@ -141,3 +141,19 @@ fn every_table_exports_as_csv_with_a_bom() {
     assert!(breaks.contains("pkg-cdn-0001"), "{breaks}");
     assert_eq!(breaks.lines().count(), 2, "{breaks}");
 }
+
+#[test]
+fn the_csv_zip_holds_every_table_byte_for_byte() {
+    let report = Report::build(&sample_month(), &ReportOptions::default());
+    let bytes = report.csv_zip();
+    assert_eq!(bytes, report.csv_zip(), "the same report gives the same archive");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let tables = report.csv_tables();
+    assert_eq!(archive.len(), tables.len());
+    for table in tables {
+        let mut member = archive.by_name(&format!("{}.csv", table.name)).unwrap();
+        let mut content = Vec::new();
+        std::io::Read::read_to_end(&mut member, &mut content).unwrap();
+        assert_eq!(content, table.to_csv(), "{}", table.name);
+    }
+}
