@@ -23,14 +23,14 @@ use tcbill_core::analysis::deductions::CoefficientCheck;
 use tcbill_core::{Dataset, ParsedFile, Parser, Report, ReportOptions};
 
 const USAGE: &str = "usage: tcbill [parse] FILE...
-       tcbill analyze FILE... [--json | --json=OUT] [--csv DIR]
+       tcbill analyze FILE... [--json | --json=OUT] [--csv DIR] [--bandwidth]
        tcbill export --focus FILE... --out DIR [--parquet]
 
 parse: reads Tencent Cloud billing exports (CSV/TSV, XLSX, ZIP bill packs, API JSON) and prints,
 per file, the detected kind, rows read/accepted/rejected and the diagnostics.
 analyze (or report): runs every analysis and prints a summary; --json writes the report as JSON
 to standard output instead (--json=OUT into the file OUT, after the summary), --csv writes one
-CSV per table into DIR.
+CSV per table into DIR, --bandwidth adds a bandwidth (Mbps) series for every traffic series.
 export: writes the FOCUS 1.0 dataset of the files (bill or cost details, deductions for
 EffectiveCost) as DIR/billing_month=YYYY-MM/focus.csv, or focus.parquet with --parquet.
 Exits 1 if a file cannot be opened or written.";
@@ -115,6 +115,7 @@ struct ReportArgs {
     files: Vec<String>,
     json_out: Option<String>,
     csv_dir: Option<String>,
+    options: ReportOptions,
 }
 
 impl ReportArgs {
@@ -123,6 +124,7 @@ impl ReportArgs {
             files: Vec::new(),
             json_out: None,
             csv_dir: None,
+            options: ReportOptions::default(),
         };
         let mut args = args.into_iter().peekable();
         while let Some(arg) = args.next() {
@@ -138,6 +140,7 @@ impl ReportArgs {
                     report_args.json_out = Some("-".to_owned());
                 }
                 "--csv" => report_args.csv_dir = Some(args.next()?),
+                "--bandwidth" => report_args.options.usage.bandwidth_from_traffic = true,
                 _ => report_args.files.push(arg),
             }
         }
@@ -219,7 +222,7 @@ fn run_report(args: &ReportArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let report = Report::build(&dataset, &ReportOptions::default());
+    let report = Report::build(&dataset, &args.options);
     let written = write_outputs(&report, args);
     if let Err(error) = written {
         eprintln!("{error}");

@@ -15,7 +15,7 @@ use crate::analysis::checks::{run_checks, Check};
 use crate::analysis::cost::{summarize, Amounts, Dimension, Measure, Summary};
 use crate::analysis::deductions::{analyze_deductions, DeductionAnalysis, DeductionRow};
 use crate::analysis::packages::{package_usage, PackageUsage};
-use crate::analysis::usage::{usage_statistics, UsageSeries};
+use crate::analysis::usage::{usage_statistics, UsageOptions, UsageSeries};
 use crate::dataset::Dataset;
 
 /// Identifies the JSON document; bumped with every incompatible change of its shape.
@@ -27,6 +27,7 @@ pub const REPORT_VERSION: u32 = 1;
 pub struct ReportOptions {
     /// Each entry is one breakdown of one or two dimensions.
     pub breakdowns: Vec<Vec<Dimension>>,
+    pub usage: UsageOptions,
 }
 
 impl Default for ReportOptions {
@@ -40,6 +41,7 @@ impl Default for ReportOptions {
                 vec![Dimension::PayMode],
                 vec![Dimension::Month],
             ],
+            usage: UsageOptions::default(),
         }
     }
 }
@@ -158,7 +160,7 @@ impl Report {
                 coefficient_mismatches,
             },
             packages,
-            usage: usage_statistics(dataset),
+            usage: usage_statistics(dataset, options.usage),
             checks,
         }
     }

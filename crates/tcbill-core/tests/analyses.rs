@@ -14,7 +14,7 @@ use tcbill_core::analysis::cost::{summarize, Dimension, Filter, Summary};
 use tcbill_core::analysis::deductions::{analyze_deductions, CoefficientCheck, DeductionAnalysis};
 use tcbill_core::analysis::packages::package_usage;
 use tcbill_core::analysis::share::percent_shares;
-use tcbill_core::analysis::usage::usage_statistics;
+use tcbill_core::analysis::usage::{usage_statistics, UsageOptions};
 use tcbill_core::TableKind;
 
 /// `key | RealTotalCost | ratio` per group.
@@ -505,7 +505,10 @@ fn packages_with_the_overview() {
 
 #[test]
 fn usage_series_with_a_known_95th_percentile() {
-    let series = usage_statistics(&dataset_of(&[common::data_path("usage-cdn-3days.csv")]));
+    let series = usage_statistics(
+        &dataset_of(&[common::data_path("usage-cdn-3days.csv")]),
+        UsageOptions::default(),
+    );
     assert_eq!(series.len(), 1);
     let bandwidth = &series[0];
     assert_eq!(bandwidth.metric, "带宽(Mbps)");
@@ -531,4 +534,38 @@ fn usage_series_with_a_known_95th_percentile() {
         ]
     );
     assert_eq!(bandwidth.daily_peak_average, Some(dec("144.25")));
+}
+
+#[test]
+fn traffic_becomes_bandwidth_where_asked_with_the_products_bases() {
+    let asked = UsageOptions {
+        bandwidth_from_traffic: true,
+    };
+    let cdn = dataset_of(&[common::data_path("usage-cdn-5min.csv")]);
+    assert_eq!(usage_statistics(&cdn, UsageOptions::default()).len(), 2);
+    let series = usage_statistics(&cdn, asked);
+    let metrics: Vec<&str> = series.iter().map(|series| series.metric.as_str()).collect();
+    assert_eq!(metrics, ["带宽(Mbps)", "流量(GB)", "带宽(Mbps)←流量(GB)"]);
+    let derived = &series[2];
+    assert_eq!(
+        derived.derived_from.as_deref(),
+        Some("流量(GB) per 300 s, 1 GB = 8000 Mb")
+    );
+    assert_eq!(derived.unit.as_deref(), Some("Mbps"));
+    // 0.463 GB in 300 s = 0.463 × 8000 Mb / 300 s = 12.3466… Mbps (the export measured 12.345).
+    assert_eq!(derived.peak, dec("12.346667"));
+    assert_eq!(derived.total, dec("22.346667"));
+    assert_eq!(series[1].bandwidth_not_derived, None);
+
+    // EIP publishes a 1024 base for bytes but none for bits: no guess, a reason.
+    let eip_csv =
+        "时间,实例ID,流量(GB)\n2025-06-01 00:00:00,eip-1,1\n2025-06-01 00:05:00,eip-1,2\n";
+    let mut eip = tcbill_core::Dataset::new();
+    eip.add(tcbill_core::parse_file("eip-usage.csv", eip_csv.as_bytes()));
+    let series = usage_statistics(&eip, asked);
+    assert_eq!(series.len(), 1);
+    assert_eq!(
+        series[0].bandwidth_not_derived.as_deref(),
+        Some("cannot convert GB to Mb (no 1000/1024 base is published for bits of this product)")
+    );
 }

@@ -146,7 +146,11 @@ fn every_table_exports_as_csv_with_a_bom() {
 fn the_csv_zip_holds_every_table_byte_for_byte() {
     let report = Report::build(&sample_month(), &ReportOptions::default());
     let bytes = report.csv_zip();
-    assert_eq!(bytes, report.csv_zip(), "the same report gives the same archive");
+    assert_eq!(
+        bytes,
+        report.csv_zip(),
+        "the same report gives the same archive"
+    );
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let tables = report.csv_tables();
     assert_eq!(archive.len(), tables.len());

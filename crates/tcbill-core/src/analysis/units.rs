@@ -202,6 +202,11 @@ fn data_unit(unit: &str) -> Option<KnownUnit> {
 }
 
 /// Strips decoration Tencent puts around units: `(GB)`, spaces.
+/// Whether `unit` is an amount of data (`GB`, `字节`, `Mb`), as traffic is; bit rates are not.
+pub fn is_data_amount(unit: &str) -> bool {
+    known_unit(clean_unit(unit)).is_some_and(|known| known.measure == Measure::Data)
+}
+
 fn clean_unit(unit: &str) -> &str {
     let trimmed = unit.trim();
     trimmed

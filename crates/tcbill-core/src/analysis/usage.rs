@@ -5,12 +5,20 @@
 //! sort the points of the month's valid days (days with usage above 0), drop the highest 5%
 //! (the integer part of `count × 5%`), and take the highest remaining point. Daily peaks are each
 //! valid day's highest point; their average is rounded half-up to six decimals.
+//!
+//! Where asked ([`UsageOptions::bandwidth_from_traffic`]), each traffic series (a data unit per
+//! point, e.g. `流量(GB)` every 5 minutes) also yields a bandwidth series in Mbps, so a traffic
+//! export can be checked against bandwidth billing: each point's data in megabits (with the
+//! product's published 1000/1024 bases, see [`super::units`]) divided by the series' interval, the
+//! smallest gap between its points. A product without a published bit base gets no bandwidth
+//! series; the traffic series says why (`bandwidth_not_derived`), nothing is guessed.
 
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::units::{conversion, is_data_amount, product_bases};
 use super::{named_tables, round_half_up};
 use crate::dataset::Dataset;
 use crate::table::{ColumnRole, ColumnValues, Table, TableKind};
@@ -43,10 +51,26 @@ pub struct UsageSeries {
     pub valid_days: usize,
     pub daily_peaks: Vec<DailyPeak>,
     pub daily_peak_average: Option<Decimal>,
+    /// For a bandwidth series computed from a traffic series: how (`流量(GB) per 300 s, 1 GB =
+    /// 8000 Mb`).
+    pub derived_from: Option<String>,
+    /// For a traffic series when bandwidth was asked for but cannot be computed: why.
+    pub bandwidth_not_derived: Option<String>,
 }
 
-/// Statistics of every usage series in the dataset, sorted by product, instance and metric.
-pub fn usage_statistics(dataset: &Dataset) -> Vec<UsageSeries> {
+/// What [`usage_statistics`] computes beyond the series in the files.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UsageOptions {
+    /// Add a bandwidth series (Mbps) for every traffic series.
+    pub bandwidth_from_traffic: bool,
+}
+
+/// Decimals of derived bandwidth points (Mbps), rounded half-up.
+const BANDWIDTH_DECIMALS: u32 = 6;
+
+/// Statistics of every usage series in the dataset, sorted by product, instance and metric; a
+/// derived bandwidth series follows its traffic series.
+pub fn usage_statistics(dataset: &Dataset, options: UsageOptions) -> Vec<UsageSeries> {
     type SeriesKey = (String, String, String, Option<String>);
     let mut points: BTreeMap<SeriesKey, Vec<(BeijingTime, Decimal)>> = BTreeMap::new();
     for (file, table) in named_tables(dataset, TableKind::UsageDetails) {
@@ -85,12 +109,75 @@ pub fn usage_statistics(dataset: &Dataset) -> Vec<UsageSeries> {
             }
         }
     }
-    points
-        .into_iter()
-        .map(|((product, instance, metric, unit), points)| {
-            series_statistics(product, instance, metric, unit, points)
+    let mut all_series = Vec::new();
+    for ((product, instance, metric, unit), mut points) in points {
+        points.sort_by_key(|&(time, _)| time);
+        let bandwidth = options
+            .bandwidth_from_traffic
+            .then(|| bandwidth_points(&product, &metric, unit.as_deref(), &points))
+            .flatten();
+        let mut series = series_statistics(product.clone(), instance.clone(), metric, unit, points);
+        match bandwidth {
+            Some(Ok((how, bandwidth_points))) => {
+                let metric = format!("带宽(Mbps)←{}", series.metric);
+                all_series.push(series);
+                let mut derived = series_statistics(
+                    product,
+                    instance,
+                    metric,
+                    Some("Mbps".into()),
+                    bandwidth_points,
+                );
+                derived.derived_from = Some(how);
+                all_series.push(derived);
+            }
+            Some(Err(reason)) => {
+                series.bandwidth_not_derived = Some(reason);
+                all_series.push(series);
+            }
+            None => all_series.push(series),
+        }
+    }
+    all_series
+}
+
+/// The points of a traffic series as Mbps, with how they were computed; `None` when the series
+/// is not traffic (its unit is not an amount of data), an error when it cannot be converted.
+fn bandwidth_points(
+    product: &str,
+    metric: &str,
+    unit: Option<&str>,
+    points: &[(BeijingTime, Decimal)],
+) -> Option<Result<(String, Vec<(BeijingTime, Decimal)>), String>> {
+    let unit = unit?;
+    if !is_data_amount(unit) {
+        return None;
+    }
+    let to_megabits = match conversion(unit, "Mb", product_bases(product)) {
+        Ok(to_megabits) => to_megabits,
+        Err(cannot) => return Some(Err(cannot.to_string())),
+    };
+    let interval = points
+        .windows(2)
+        .map(|pair| pair[1].0.utc_epoch_secs() - pair[0].0.utc_epoch_secs())
+        .filter(|&gap| gap > 0)
+        .min();
+    let Some(interval) = interval else {
+        return Some(Err(format!(
+            "{metric} has no two points at different times, so no interval"
+        )));
+    };
+    let megabits_per_unit = to_megabits.apply(Decimal::ONE);
+    let how = format!("{metric} per {interval} s, 1 {unit} = {megabits_per_unit} Mb");
+    let divisor = Decimal::from(interval);
+    let converted = points
+        .iter()
+        .map(|&(time, value)| {
+            let mbps = to_megabits.apply(value) / divisor;
+            (time, round_half_up(mbps, BANDWIDTH_DECIMALS))
         })
-        .collect()
+        .collect();
+    Some(Ok((how, converted)))
 }
 
 /// `DosageValue` and the metric columns (`带宽(Mbps)`) with the unit their header names.
@@ -123,9 +210,8 @@ fn series_statistics(
     instance: String,
     metric: String,
     unit: Option<String>,
-    mut points: Vec<(BeijingTime, Decimal)>,
+    points: Vec<(BeijingTime, Decimal)>,
 ) -> UsageSeries {
-    points.sort_by_key(|&(time, _)| time);
     let total: Decimal = points.iter().map(|&(_, value)| value).sum();
     let (peak_at, peak) =
         points.iter().copied().fold(
@@ -178,5 +264,7 @@ fn series_statistics(
         valid_days: daily_peaks.len(),
         daily_peaks,
         daily_peak_average,
+        derived_from: None,
+        bandwidth_not_derived: None,
     }
 }
