@@ -4,10 +4,12 @@
 //! app does, streaming it through the core parser, and prints per file its detected kind, the
 //! rows read, accepted and rejected, and every diagnostic.
 //!
-//! `tcbill report FILE... [--json OUT] [--csv DIR]` (alias `analyze`) builds the same report as
-//! the web app's "Download report": it prints a summary, writes the JSON (`-` for standard
-//! output) and one CSV per table. Files are named by their file name, as in the browser, so the
-//! JSON is byte-identical to the web app's for the same files.
+//! `tcbill report FILE... [--json OUT] [--csv DIR] [--by DIMS]...` (alias `analyze`) builds the
+//! same report as the web app's "Download report": it prints a summary, writes the JSON (`-` for
+//! standard output) and one CSV per table. Files are named by their file name, as in the browser,
+//! so the JSON is byte-identical to the web app's for the same files. Each `--by` adds a cost
+//! breakdown after the default ones (`--by day`, `--by tag:env`, `--by product,region`), for
+//! scripts that compare other tools' summaries with tcbill's.
 //!
 //! `tcbill export --focus FILE... --out DIR [--parquet]` writes the files' FOCUS 1.0 dataset,
 //! one CSV (or Parquet) file per billing month (see [`export`]).
@@ -19,17 +21,20 @@ use std::process::ExitCode;
 
 mod export;
 
+use tcbill_core::analysis::cost::Dimension;
 use tcbill_core::analysis::deductions::CoefficientCheck;
 use tcbill_core::{Dataset, ParsedFile, Parser, Report, ReportOptions};
 
 const USAGE: &str = "usage: tcbill [parse] FILE...
-       tcbill report FILE... [--json OUT] [--csv DIR]
+       tcbill report FILE... [--json OUT] [--csv DIR] [--by DIM[,DIM]]...
        tcbill export --focus FILE... --out DIR [--parquet]
 
 parse: reads Tencent Cloud billing exports (CSV/TSV, XLSX, ZIP bill packs, API JSON) and prints,
 per file, the detected kind, rows read/accepted/rejected and the diagnostics.
 report (or analyze): runs every analysis and prints a summary; --json writes the report as JSON
-(`-` for standard output, then no summary), --csv writes one CSV per table into DIR.
+(`-` for standard output, then no summary), --csv writes one CSV per table into DIR; each --by
+adds a cost breakdown by product, subproduct, component_type, component, region, zone, project,
+pay_mode, transaction_type, owner_uin, resource_id, day, month or tag:KEY (two: product,region).
 export: writes the FOCUS 1.0 dataset of the files (bill or cost details, deductions for
 EffectiveCost) as DIR/billing_month=YYYY-MM/focus.csv, or focus.parquet with --parquet.
 Exits 1 if a file cannot be opened or written.";
@@ -114,6 +119,8 @@ struct ReportArgs {
     files: Vec<String>,
     json_out: Option<String>,
     csv_dir: Option<String>,
+    /// Breakdowns added by `--by`.
+    extra_breakdowns: Vec<Vec<Dimension>>,
 }
 
 impl ReportArgs {
@@ -122,12 +129,19 @@ impl ReportArgs {
             files: Vec::new(),
             json_out: None,
             csv_dir: None,
+            extra_breakdowns: Vec::new(),
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--json" => report_args.json_out = Some(args.next()?),
                 "--csv" => report_args.csv_dir = Some(args.next()?),
+                "--by" => report_args.extra_breakdowns.push(
+                    args.next()?
+                        .split(',')
+                        .map(Dimension::parse)
+                        .collect::<Option<_>>()?,
+                ),
                 _ => report_args.files.push(arg),
             }
         }
@@ -209,7 +223,11 @@ fn run_report(args: &ReportArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let report = Report::build(&dataset, &ReportOptions::default());
+    let mut options = ReportOptions::default();
+    options
+        .breakdowns
+        .extend(args.extra_breakdowns.iter().cloned());
+    let report = Report::build(&dataset, &options);
     let written = write_outputs(&report, args);
     if let Err(error) = written {
         eprintln!("{error}");
@@ -342,4 +360,30 @@ fn summary_text(report: &Report) -> String {
         line(format!("  {}\t{}", check.id, status));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &str) -> Vec<String> {
+        text.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn by_adds_breakdowns_and_refuses_unknown_dimensions() {
+        let parsed = ReportArgs::parse(args("a.csv --by day --by tag:env --by product,region"))
+            .expect("valid arguments");
+        assert_eq!(parsed.files, ["a.csv"]);
+        assert_eq!(
+            parsed.extra_breakdowns,
+            [
+                vec![Dimension::Day],
+                vec![Dimension::Tag("env".into())],
+                vec![Dimension::Product, Dimension::Region]
+            ]
+        );
+        assert!(ReportArgs::parse(args("a.csv --by weekday")).is_none());
+        assert!(ReportArgs::parse(args("a.csv --by")).is_none());
+    }
 }
