@@ -2,7 +2,7 @@
 # Installs what tcbill needs to build and test, skipping whatever is already there.
 #
 #   scripts/setup.sh app    Rust wasm target, trunk, wasm-bindgen-cli, npm dev dependencies (wasm-opt)
-#   scripts/setup.sh test   all of the above, plus Chromium, ChromeDriver and a CJK font
+#   scripts/setup.sh test   all of the above, plus Chromium, ChromeDriver, a CJK font and the Python .venv
 #
 # Both README commands call this, so a fresh machine needs nothing installed by hand.
 set -euo pipefail
@@ -76,4 +76,5 @@ else
     npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed"
     cp package-lock.json node_modules/.tcbill-installed-lock
 fi
+[ "$what" != test ] || scripts/python-tests.sh --install || die "the Python .venv of scripts/python-tests.sh failed"
 say "ready"

@@ -19,6 +19,7 @@ layer() {
 
 # 1. Native tests of every crate except the web app (core, CLI, proxy).
 layer native cargo test --workspace --exclude tcbill-web
+layer python scripts/python-tests.sh   # FOCUS export: focus-validator and DuckDB vs the report
 
 # 2. The web app's wasm-only code, in headless Chromium (runner set in .cargo/config.toml).
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-120}

@@ -4,10 +4,13 @@
 //! app does, streaming it through the core parser, and prints per file its detected kind, the
 //! rows read, accepted and rejected, and every diagnostic.
 //!
-//! `tcbill analyze FILE... [--json | --json=OUT] [--csv DIR]` (alias `report`) builds the same
-//! report as the web app's "Download report": it prints a summary, or the JSON on standard output,
-//! writes the JSON to a file and one CSV per table. Files are named by their file name, as in the browser, so the
-//! JSON is byte-identical to the web app's for the same files.
+//! `tcbill analyze FILE... [--json | --json=OUT] [--csv DIR] [--by DIMS]... [--bandwidth]`
+//! (alias `report`) builds the same report as the web app's "Download report": it prints a
+//! summary, or the JSON on standard output, writes the JSON to a file and one CSV per table.
+//! Files are named by their file name, as in the browser, so the JSON is byte-identical to the
+//! web app's for the same files. Each `--by` adds a cost breakdown after the default ones
+//! (`--by day`, `--by tag:env`, `--by product,region`), for scripts that compare other tools'
+//! summaries with tcbill's.
 //!
 //! `tcbill export --focus FILE... --out DIR [--parquet]` writes the files' FOCUS 1.0 dataset,
 //! one CSV (or Parquet) file per billing month (see [`export`]).
@@ -19,18 +22,22 @@ use std::process::ExitCode;
 
 mod export;
 
+use tcbill_core::analysis::cost::Dimension;
 use tcbill_core::analysis::deductions::CoefficientCheck;
 use tcbill_core::{Dataset, ParsedFile, Parser, Report, ReportOptions};
 
 const USAGE: &str = "usage: tcbill [parse] FILE...
-       tcbill analyze FILE... [--json | --json=OUT] [--csv DIR] [--bandwidth]
+       tcbill analyze FILE... [--json | --json=OUT] [--csv DIR] [--by DIM[,DIM]]... [--bandwidth]
        tcbill export --focus FILE... --out DIR [--parquet]
 
 parse: reads Tencent Cloud billing exports (CSV/TSV, XLSX, ZIP bill packs, API JSON) and prints,
 per file, the detected kind, rows read/accepted/rejected and the diagnostics.
 analyze (or report): runs every analysis and prints a summary; --json writes the report as JSON
 to standard output instead (--json=OUT into the file OUT, after the summary), --csv writes one
-CSV per table into DIR, --bandwidth adds a bandwidth (Mbps) series for every traffic series.
+CSV per table into DIR; each --by adds a cost breakdown by product, subproduct, component_type,
+component, region, zone, project, pay_mode, transaction_type, owner_uin, resource_id, day, month
+or tag:KEY (two: product,region); --bandwidth adds a bandwidth (Mbps) series for every traffic
+series.
 export: writes the FOCUS 1.0 dataset of the files (bill or cost details, deductions for
 EffectiveCost) as DIR/billing_month=YYYY-MM/focus.csv, or focus.parquet with --parquet.
 Exits 1 if a file cannot be opened or written.";
@@ -141,6 +148,12 @@ impl ReportArgs {
                 }
                 "--csv" => report_args.csv_dir = Some(args.next()?),
                 "--bandwidth" => report_args.options.usage.bandwidth_from_traffic = true,
+                "--by" => report_args.options.breakdowns.push(
+                    args.next()?
+                        .split(',')
+                        .map(Dimension::parse)
+                        .collect::<Option<_>>()?,
+                ),
                 _ => report_args.files.push(arg),
             }
         }
@@ -355,4 +368,31 @@ fn summary_text(report: &Report) -> String {
         line(format!("  {}\t{}", check.id, status));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &str) -> Vec<String> {
+        text.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn by_adds_breakdowns_and_refuses_unknown_dimensions() {
+        let parsed = ReportArgs::parse(args("a.csv --by day --by tag:env --by product,region"))
+            .expect("valid arguments");
+        assert_eq!(parsed.files, ["a.csv"]);
+        let defaults = ReportOptions::default().breakdowns.len();
+        assert_eq!(
+            parsed.options.breakdowns[defaults..],
+            [
+                vec![Dimension::Day],
+                vec![Dimension::Tag("env".into())],
+                vec![Dimension::Product, Dimension::Region]
+            ]
+        );
+        assert!(ReportArgs::parse(args("a.csv --by weekday")).is_none());
+        assert!(ReportArgs::parse(args("a.csv --by")).is_none());
+    }
 }

@@ -94,6 +94,8 @@ pub enum InputKind {
     CostDetails,
     /// 用量明细 report (time points per instance or domain).
     UsageDetails,
+    /// A FOCUS 1.0 cost and usage dataset (Tencent's FOCUS export, or tcbill's); read as bill rows.
+    Focus,
     /// A JSON response of a billing API action (envelope, bare, or an array of pages).
     ApiResponse(ApiAction),
     /// A ZIP of bill files (COS delivery, bill pack); each member is parsed on its own.
@@ -114,6 +116,7 @@ impl InputKind {
             InputKind::BillDetails(BillLevel::L2) => "L2 资源账单 (resource bill)",
             InputKind::CostDetails => "消耗明细 (cost details)",
             InputKind::UsageDetails => "用量明细 (usage details)",
+            InputKind::Focus => "FOCUS 1.0 (cost and usage)",
             InputKind::ApiResponse(action) => action.label(),
             InputKind::ZipPack => "ZIP bill pack",
             InputKind::Xlsx => "XLSX workbook",
@@ -206,6 +209,10 @@ mod tests {
         assert_eq!(
             detect_kind("产品名称,地域\n云服务器,广州\n".as_bytes()),
             InputKind::Unknown
+        );
+        assert_eq!(
+            detect_kind(b"BilledCost,ChargeCategory,ChargePeriodStart,ServiceName\n1.0,Usage,2025-05-31T16:00:00Z,CDN\n"),
+            InputKind::Focus
         );
         assert_eq!(detect_kind(b""), InputKind::Unknown);
         assert_eq!(detect_kind(b"\x00\x01\x02binary"), InputKind::Unknown);

@@ -92,6 +92,8 @@ pub struct Schema {
     /// Unknown headers with a unit in parentheses (`带宽(Mbps)`) are numeric value columns that
     /// also satisfy a requirement on `DosageValue` (usage reports have one column per metric).
     pub metric_columns: bool,
+    /// A column holding all tags as one JSON object (FOCUS `Tags`), split into `Tag:<key>` columns.
+    pub tag_map_column: Option<&'static str>,
 }
 
 impl Schema {
@@ -449,6 +451,7 @@ pub static BILL_DETAILS: Schema = Schema {
         &["ItemCodeName", "ComponentCodeName"],
     ],
     metric_columns: false,
+    tag_map_column: None,
 };
 
 /// L2 资源账单 and `DescribeBillResourceSummary` rows, one per resource.
@@ -522,6 +525,7 @@ pub static BILL_RESOURCES: Schema = Schema {
         &["RealTotalCost", "CashPayAmount"],
     ],
     metric_columns: false,
+    tag_map_column: None,
 };
 
 /// 消耗明细 (L2-消耗明细, Chinese or English headers) and `DescribeCostDetail` rows.
@@ -593,6 +597,7 @@ pub static COST_DETAILS: Schema = Schema {
         &["ActionTypeName", "ConsumptionMonth"],
     ],
     metric_columns: false,
+    tag_map_column: None,
 };
 
 /// 资源包抵扣明细 export and the `DescribeMeasure*DeductionDetails` / CLB deduction APIs.
@@ -631,6 +636,7 @@ pub static DEDUCTION_DETAILS: Schema = Schema {
         ],
     ],
     metric_columns: false,
+    tag_map_column: None,
 };
 
 /// 资源包总览 export (Chinese or English headers); several columns pack two values (`剩余/总量`).
@@ -704,6 +710,7 @@ pub static PACKAGE_OVERVIEW: Schema = Schema {
         &["CapacityUnit", "TotalRemain", "PeriodRemain"],
     ],
     metric_columns: true,
+    tag_map_column: None,
 };
 
 /// 用量明细 reports (a time column and value columns) and the `DescribeDosage*` APIs.
@@ -757,6 +764,7 @@ pub static USAGE_DETAILS: Schema = Schema {
     ],
     required: &[&["DosageBeginTime", "Date"], &["DosageValue"]],
     metric_columns: true,
+    tag_map_column: None,
 };
 
 /// Totals from `DescribeBillSummaryBy*` and `DescribeCostSummaryByProduct`.
@@ -785,6 +793,7 @@ pub static BILL_SUMMARY: Schema = Schema {
     ],
     required: &[],
     metric_columns: false,
+    tag_map_column: None,
 };
 
 /// Rows of API responses without a schema: every field passes through.
@@ -794,17 +803,74 @@ pub static OTHER_ROWS: Schema = Schema {
     fields: &[],
     required: &[],
     metric_columns: false,
+    tag_map_column: None,
+};
+
+/// FOCUS 1.0 datasets (Tencent's preview export to COS, or `tcbill export --focus`). Each FOCUS row
+/// is a charge of one resource, so its columns map onto the L3 fields the cost analyses read and
+/// the rows become bill rows: a FOCUS file feeds the same summaries as the bill it came from.
+/// Times are UTC (`2025-05-31T16:00:00Z`) and stay the same instants. `focus/FOCUS.md` explains
+/// each mapping; FOCUS columns without a counterpart pass through under their own names.
+pub static FOCUS: Schema = Schema {
+    table_kind: TableKind::BillDetails,
+    input_kind: InputKind::Focus,
+    fields: &[
+        text("BusinessCodeName", &["ServiceName"]),
+        decimal("RealTotalCost", &["BilledCost"]),
+        decimal("TotalCost", &["ListCost"]),
+        text("ChargeCategory", &[]),
+        time("FeeBeginTime", &["ChargePeriodStart"]),
+        time("FeeEndTime", &["ChargePeriodEnd"]),
+        time("BillMonth", &["BillingPeriodStart"]),
+        text("PayerUin", &["BillingAccountId"]),
+        text("OwnerUin", &["SubAccountId", "x_OwnerAccountID"]),
+        text("Currency", &["BillingCurrency"]),
+        text("RegionName", &[]),
+        text("RegionCode", &["RegionId"]),
+        text("ZoneName", &["AvailabilityZone"]),
+        text("ResourceId", &[]),
+        text("ResourceName", &[]),
+        text("InstanceType", &["ResourceType"]),
+        text("ItemCode", &["SkuId"]),
+        decimal("UsedAmount", &["ConsumedQuantity"]),
+        text("UsedAmountUnit", &["ConsumedUnit"]),
+        decimal("SinglePrice", &["ListUnitPrice"]),
+        decimal("ContractPrice", &["ContractedUnitPrice"]),
+        text("ItemCodeName", &["x_ComponentName"]),
+        text("ComponentCodeName", &["x_ComponentType"]),
+        text("ProductCodeName", &["x_SubproductName"]),
+        text("ProjectName", &["x_ProjectName"]),
+        text("PayModeName", &["x_PayModeName"]),
+        text("ActionTypeName", &["x_TransactionType"]),
+        text("BillId", &["x_BillId"]),
+        decimal("CashPayAmount", &["x_CashPayAmount"]),
+        decimal("VoucherPayAmount", &["x_VoucherPayAmount"]),
+        decimal("IncentivePayAmount", &["x_IncentivePayAmount"]),
+        decimal("TransferPayAmount", &["x_TransferPayAmount"]),
+        decimal("Tax", &["x_Tax"]),
+    ],
+    // Mandatory FOCUS columns no Tencent bill header has.
+    required: &[
+        &["RealTotalCost"],
+        &["FeeBeginTime"],
+        &["BusinessCodeName"],
+        &["ChargeCategory"],
+    ],
+    metric_columns: false,
+    tag_map_column: Some("Tags"),
 };
 
 /// The file kinds recognised from a header row, most specific first: a consumption file also
-/// has component columns, and an L3 file also has the L2 columns.
-pub static HEADER_KINDS: [&Schema; 6] = [
+/// has component columns, and an L3 file also has the L2 columns. No Tencent bill header has
+/// FOCUS's column IDs, so FOCUS can come last.
+pub static HEADER_KINDS: [&Schema; 7] = [
     &DEDUCTION_DETAILS,
     &PACKAGE_OVERVIEW,
     &COST_DETAILS,
     &BILL_DETAILS,
     &BILL_RESOURCES,
     &USAGE_DETAILS,
+    &FOCUS,
 ];
 
 /// What a column of a recognised header becomes.
@@ -812,6 +878,8 @@ pub static HEADER_KINDS: [&Schema; 6] = [
 pub enum ColumnTarget {
     Field(&'static FieldSpec),
     Tag(String),
+    /// The schema's [`Schema::tag_map_column`]: a JSON object of tags.
+    TagMap,
     /// Unknown header with a unit, in a schema with metric columns: a numeric pass-through.
     Metric,
     PassThrough,
@@ -835,6 +903,13 @@ pub fn plan_header(schema: &'static Schema, headers: &[&str]) -> Result<HeaderPl
         .map(|header| {
             if header.trim().is_empty() {
                 return ColumnTarget::Ignored;
+            }
+            let normalized = normalize_header(header);
+            if schema
+                .tag_map_column
+                .is_some_and(|name| normalize_header(name) == normalized)
+            {
+                return ColumnTarget::TagMap;
             }
             if let Some(key) = tag_key(header) {
                 return ColumnTarget::Tag(key.to_owned());
@@ -947,6 +1022,10 @@ mod tests {
         assert_eq!(
             reasons[3],
             "L3 明细账单 (bill details) (no 产品名称, 组件名称)"
+        );
+        assert_eq!(
+            reasons[6],
+            "FOCUS 1.0 (cost and usage) (no BilledCost, ChargePeriodStart, ServiceName, ChargeCategory)"
         );
     }
 }

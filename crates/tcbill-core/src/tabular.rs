@@ -191,6 +191,27 @@ pub(crate) fn reconcile_units<'a>(
     conflicts
 }
 
+/// The tags of a FOCUS `Tags` cell, a JSON object (`{"env":"prod"}`): values that are not strings
+/// keep their JSON text; key-only tags (null or empty values) are left out, like `-` tag cells.
+fn parse_tag_map(raw: &str) -> Result<Vec<(String, String)>, String> {
+    let raw = raw.trim();
+    if is_absent(raw) {
+        return Ok(Vec::new());
+    }
+    match serde_json::from_str(raw) {
+        Ok(serde_json::Value::Object(tags)) => Ok(tags
+            .into_iter()
+            .filter_map(|(key, value)| match value {
+                serde_json::Value::Null => None,
+                serde_json::Value::String(text) if is_absent(&text) => None,
+                serde_json::Value::String(text) => Some((key, text)),
+                other => Some((key, other.to_string())),
+            })
+            .collect()),
+        _ => Err(format!("\"{raw}\" is not a JSON object of tags")),
+    }
+}
+
 /// Checks what must hold within one imported row; returns a warning message if it does not.
 /// Deduction rows: 抵扣前包剩余量 − 实际抵扣量 = 抵扣后包剩余量.
 pub(crate) fn check_row(table: &Table, row: usize) -> Option<String> {
@@ -326,7 +347,8 @@ impl RecordImporter {
                             ColumnType::Text,
                         ),
                     ),
-                    ColumnTarget::Ignored => (None, usize::MAX),
+                    // Tag columns appear as the rows name their keys.
+                    ColumnTarget::TagMap | ColumnTarget::Ignored => (None, usize::MAX),
                 };
                 (target, field_columns, column)
             })
@@ -360,6 +382,7 @@ impl RecordImporter {
             self.rows_rejected += 1;
             return;
         }
+        let mut tag_cells: Vec<(usize, String)> = Vec::new();
         let mut cells: Vec<(usize, Cell<'_>)> = Vec::with_capacity(header_len);
         let mut units = Vec::new();
         let mut row_ok = true;
@@ -380,6 +403,16 @@ impl RecordImporter {
                     }
                     Ok(())
                 }
+                ColumnTarget::TagMap => parse_tag_map(raw).map(|tags| {
+                    for (key, value) in tags {
+                        let name = format!("Tag:{key}");
+                        let role = ColumnRole::Tag { key };
+                        let column =
+                            self.table
+                                .ensure_column(&name, header, role, ColumnType::Text);
+                        tag_cells.push((column, value));
+                    }
+                }),
                 ColumnTarget::Metric => number::parse_decimal(raw)
                     .map(|value| cells.extend(value.map(|value| (*column, Cell::Decimal(value)))))
                     .map_err(|error| error.to_string()),
@@ -398,6 +431,11 @@ impl RecordImporter {
             self.rows_rejected += 1;
             return;
         }
+        cells.extend(
+            tag_cells
+                .iter()
+                .map(|(column, value)| (*column, Cell::Text(value))),
+        );
         for (header, message) in reconcile_units(&self.table, &units, &mut cells) {
             self.log.push(
                 Diagnostic::warning(&self.file, message)

@@ -326,7 +326,7 @@ fn files_that_are_not_bills_say_why() {
         ),
         (
             "unknown.csv",
-            "unknown.csv | unknown\nencoding UTF-8\nrows read 0, accepted 0, rejected 0\nunknown.csv: not a known billing export: none of the first 2 rows is a header row of a known kind; the first row was tried as 资源包抵扣明细 (deduction details) (no 抵扣时间, 实际抵扣量); 资源包总览 (package overview) (no 资源包名称/资源包ID, 容量单位); 消耗明细 (cost details) (no 产品名称, 消耗类型); L3 明细账单 (bill details) (no 产品名称, 组件名称); L2 资源账单 (resource bill) (no 产品名称, 资源ID, 优惠后总价); 用量明细 (usage details) (no 时间, 用量)\n",
+            "unknown.csv | unknown\nencoding UTF-8\nrows read 0, accepted 0, rejected 0\nunknown.csv: not a known billing export: none of the first 2 rows is a header row of a known kind; the first row was tried as 资源包抵扣明细 (deduction details) (no 抵扣时间, 实际抵扣量); 资源包总览 (package overview) (no 资源包名称/资源包ID, 容量单位); 消耗明细 (cost details) (no 产品名称, 消耗类型); L3 明细账单 (bill details) (no 产品名称, 组件名称); L2 资源账单 (resource bill) (no 产品名称, 资源ID, 优惠后总价); 用量明细 (usage details) (no 时间, 用量); FOCUS 1.0 (cost and usage) (no BilledCost, ChargePeriodStart, ServiceName, ChargeCategory)\n",
         ),
     ];
     for (name, expected) in cases {

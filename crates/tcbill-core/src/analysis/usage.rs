@@ -141,6 +141,9 @@ pub fn usage_statistics(dataset: &Dataset, options: UsageOptions) -> Vec<UsageSe
     all_series
 }
 
+/// How a derived series was computed, and its points.
+type DerivedPoints = (String, Vec<(BeijingTime, Decimal)>);
+
 /// The points of a traffic series as Mbps, with how they were computed; `None` when the series
 /// is not traffic (its unit is not an amount of data), an error when it cannot be converted.
 fn bandwidth_points(
@@ -148,7 +151,7 @@ fn bandwidth_points(
     metric: &str,
     unit: Option<&str>,
     points: &[(BeijingTime, Decimal)],
-) -> Option<Result<(String, Vec<(BeijingTime, Decimal)>), String>> {
+) -> Option<Result<DerivedPoints, String>> {
     let unit = unit?;
     if !is_data_amount(unit) {
         return None;

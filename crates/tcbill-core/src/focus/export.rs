@@ -14,7 +14,8 @@ use crate::dataset::Dataset;
 use crate::table::{ColumnRole, Table};
 use crate::time::{BeijingTime, BEIJING_UTC_OFFSET_SECS};
 
-/// Decimals kept of each amortised share (package price ÷ capacity × deducted quantity).
+/// At most this many decimals are kept of a row's amortised package cost (package price ÷
+/// capacity × deducted quantity, shared by ListCost), without trailing zeros.
 const AMORTISED_DECIMALS: u32 = 10;
 
 /// One typed cell.
@@ -481,7 +482,7 @@ impl RowContext<'_> {
         let list = list_cost(self.table, self.row);
         let amortised = self
             .coverage
-            .map(|coverage| coverage.amortised.round_dp(AMORTISED_DECIMALS));
+            .map(|coverage| coverage.amortised.round_dp(AMORTISED_DECIMALS).normalize());
         let effective = match self.package {
             // A resource package's purchase: its cost shows up where it was used.
             Some((_, Some(_))) => Decimal::ZERO,

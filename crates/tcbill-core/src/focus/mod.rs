@@ -8,6 +8,8 @@
 //! (`schema::FOCUS`), so it feeds the same analyses. Every mapping decision is in `FOCUS.md` here.
 //!
 //! Values stay typed ([`FocusValue`]): CSV is written here, Parquet by the CLI from the same rows.
+//! A download of the loaded files as FOCUS is `focus::export(&dataset).to_csv(None)` (the bytes
+//! of one CSV file; [`FocusExport::months`] and `to_csv(Some(month))` split it by billing month).
 
 pub mod export;
 
