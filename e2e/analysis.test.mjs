@@ -198,6 +198,25 @@ test('the report tables download as one ZIP holding the CLI\'s CSV files byte fo
   assert.match(members.get('cost-product.csv').toString('utf8'), /^\uFEFFproduct,TotalCost,.*\r\n云服务器,489\.6,460\.8,/);
 });
 
+test('the FOCUS 1.0 download equals the CLI export of the same files', async () => {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'FOCUS 1.0 (CSV)' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'tcbill-focus-1.0.csv');
+  const fromPage = await readFile(await download.path(), 'utf8');
+  const outDir = await mkdtemp(join(tmpdir(), 'tcbill-focus-'));
+  execFileSync(
+    'cargo',
+    ['run', '--quiet', '-p', 'tcbill-cli', '--', 'export', '--focus', ...SAMPLE_FILES.map((name) => join(ROOT, 'sample', name)), '--out', outDir],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
+  assert.equal(fromPage, await readFile(join(outDir, 'billing_month=2025-06', 'focus.csv'), 'utf8'));
+  const [header, ...rows] = fromPage.trimEnd().split('\n');
+  assert.ok(header.startsWith('AvailabilityZone,BilledCost,BillingAccountId,'), header);
+  assert.equal(rows.length, 6);
+});
+
 /** The members of a ZIP archive (stored or deflated), by name, read from its central directory. */
 function unzip(zip) {
   const members = new Map();

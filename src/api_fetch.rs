@@ -88,9 +88,10 @@ pub fn pages_file(pages: &[String]) -> String {
 impl Proxy {
     /// One call: the response text and the object inside `Response`, or why it gave no data.
     async fn call(&self, action: &str, body: &Value) -> Result<(String, Value), FetchFailure> {
-        let text = self.post(action, &body.to_string()).await.map_err(|err| {
-            FetchFailure::Network(err.as_string().unwrap_or_else(|| format!("{err:?}")))
-        })?;
+        let text = self
+            .post(action, &body.to_string())
+            .await
+            .map_err(|err| FetchFailure::Network(err.as_string().unwrap_or_else(|| format!("{err:?}"))))?;
         let document: Value = serde_json::from_str(&text)
             .map_err(|_| FetchFailure::Network(format!("{action}: the proxy did not answer with JSON")))?;
         let inner = document.get("Response").cloned().unwrap_or(document);

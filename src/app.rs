@@ -19,9 +19,9 @@ use crate::report_view::{ReportView, SummaryView};
 use crate::sample::SAMPLE_FILES;
 use crate::view_state::{Tab, ViewState};
 use crate::views::costs::{Costs, DrillDown, DrillDownAction, DrillDownState};
-use crate::views::row_table::RowWindow;
 use crate::views::overview::Overview;
 use crate::views::packages::Packages;
+use crate::views::row_table::RowWindow;
 use crate::views::usage::Usage;
 
 #[component]
@@ -57,7 +57,9 @@ pub fn App() -> Html {
                     columns,
                     window: RowWindow::default(),
                 })),
-                FromWorker::Rows { start, rows } => drill_down.dispatch(DrillDownAction::Window(RowWindow { start, rows })),
+                FromWorker::Rows { start, rows } => {
+                    drill_down.dispatch(DrillDownAction::Window(RowWindow { start, rows }))
+                }
                 FromWorker::Summary { json } => summary.set(serde_json::from_str(&json).ok()),
                 FromWorker::Download { file_name, mime, content } => save(&file_name, &mime, &content),
                 FromWorker::BinaryDownload { file_name, mime, base64 } => save_base64(&file_name, &mime, &base64),
@@ -152,6 +154,10 @@ pub fn App() -> Html {
     let on_download_csv_zip = {
         let send = send.clone();
         Callback::from(move |_: MouseEvent| send(ToWorker::Request(Request::ExportReportCsvZip)))
+    };
+    let on_download_focus = {
+        let send = send.clone();
+        Callback::from(move |_: MouseEvent| send(ToWorker::Request(Request::ExportFocusCsv)))
     };
     let on_export_csv = {
         let (send, group_by) = (send.clone(), view.group_by.clone());
@@ -251,6 +257,9 @@ pub fn App() -> Html {
                         </button>
                         <button type="button" class="button secondary download" onclick={on_download_csv_zip}>
                             { text.download_csv_zip }
+                        </button>
+                        <button type="button" class="button secondary download" onclick={on_download_focus}>
+                            { text.download_focus }
                         </button>
                     }
                 </nav>

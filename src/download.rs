@@ -36,4 +36,3 @@ fn offer(file_name: &str, mime: &str, part: &JsValue) {
         web_sys::console::error_1(&err);
     }
 }
-

@@ -50,7 +50,8 @@ pub fn FetchPanel(props: &FetchPanelProps) -> Html {
     // page of data arriving) would put the defaults back.
     let proxy_url = use_state(|| web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default());
     let month = use_state(previous_month);
-    let ticked = use_state(|| ACTIONS.iter().filter(|(_, _, on)| *on).map(|(action, _, _)| *action).collect::<Vec<_>>());
+    let ticked =
+        use_state(|| ACTIONS.iter().filter(|(_, _, on)| *on).map(|(action, _, _)| *action).collect::<Vec<_>>());
     let toggle = |action: &'static str| {
         let ticked = ticked.clone();
         Callback::from(move |event: Event| {

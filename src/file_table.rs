@@ -139,9 +139,8 @@ fn file_rows(file: &LoadedFile, props: &FileTableProps, text: &Strings) -> Html 
 
 /// The rows-read, accepted and rejected cells, summed over `parts`.
 fn counts<'a>(parts: impl Iterator<Item = &'a PartSummary>) -> Html {
-    let (read, accepted, rejected) = parts.fold((0, 0, 0), |(r, a, j), p| {
-        (r + p.rows_read, a + p.rows_accepted, j + p.rows_rejected)
-    });
+    let (read, accepted, rejected) =
+        parts.fold((0, 0, 0), |(r, a, j), p| (r + p.rows_read, a + p.rows_accepted, j + p.rows_rejected));
     html! {
         <>
             <td class="num">{ format_count(read) }</td>

@@ -22,14 +22,19 @@ pub struct LoadedFile {
 /// How far tcbill has got with one file.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FileStatus {
-    Parsing { bytes_read: u64, rows_read: u64 },
+    Parsing {
+        bytes_read: u64,
+        rows_read: u64,
+    },
     /// Parsed: one part per file inside it (several for a ZIP bill pack).
     Parsed(Vec<PartSummary>),
     Cancelled,
     /// The browser could not read the file (removed from disk, permission lost, ...).
     Unreadable(String),
     /// Pages are arriving from the API.
-    Fetching { rows_read: u64 },
+    Fetching {
+        rows_read: u64,
+    },
     FetchFailed(FetchFailure),
 }
 

@@ -37,6 +37,8 @@ pub enum Request {
     ExportSummaryCsv { group_by: Vec<String> },
     /// Every table of the report as CSV, in one ZIP, for download.
     ExportReportCsvZip,
+    /// The loaded bills as a FOCUS 1.0 dataset (CSV), for download.
+    ExportFocusCsv,
     /// Select the cost rows where each `(dimension, value)` holds, for a row table
     /// (answered by [`FromWorker::DrillDown`]).
     DrillDown { filters: Vec<(String, String)> },
@@ -107,28 +109,65 @@ pub enum FromWorker {
     /// dispatched while nobody listens, and lost, so the page holds its messages until then.
     Ready,
     /// Sent after every page fetched from the API: the bytes and rows received so far.
-    Fetching { id: FileId, bytes: u64, rows_read: u64 },
-    FetchFailed { id: FileId, failure: FetchFailure },
+    Fetching {
+        id: FileId,
+        bytes: u64,
+        rows_read: u64,
+    },
+    FetchFailed {
+        id: FileId,
+        failure: FetchFailure,
+    },
     /// Sent after every chunk.
-    Progress { id: FileId, bytes_read: u64, rows_read: u64 },
+    Progress {
+        id: FileId,
+        bytes_read: u64,
+        rows_read: u64,
+    },
     /// The file is parsed: one part per file inside it (a ZIP has several).
-    Parsed { id: FileId, parts: Vec<PartSummary> },
-    Cancelled { id: FileId },
+    Parsed {
+        id: FileId,
+        parts: Vec<PartSummary>,
+    },
+    Cancelled {
+        id: FileId,
+    },
     /// The browser could not read the file (deleted from disk, permission lost, ...).
-    Unreadable { id: FileId, message: String },
+    Unreadable {
+        id: FileId,
+        message: String,
+    },
     /// The report changed (a file was parsed or removed). JSON of the report without its
     /// per-row deduction list, which can be millions of rows; see [`crate::report_view`].
-    Report { digest: String },
+    Report {
+        digest: String,
+    },
     /// The answer to [`Request::Summarize`]: JSON of a cost summary.
-    Summary { json: String },
+    Summary {
+        json: String,
+    },
     /// A file for the user to save.
-    Download { file_name: String, mime: String, content: String },
+    Download {
+        file_name: String,
+        mime: String,
+        content: String,
+    },
     /// A binary file for the user to save, base64-encoded since messages are JSON text.
-    BinaryDownload { file_name: String, mime: String, base64: String },
+    BinaryDownload {
+        file_name: String,
+        mime: String,
+        base64: String,
+    },
     /// The rows of a drill-down are selected: how many, and the table's column labels.
-    DrillDown { count: u64, columns: Vec<String> },
+    DrillDown {
+        count: u64,
+        columns: Vec<String>,
+    },
     /// A window of drill-down rows, each as display cells.
-    Rows { start: u64, rows: Vec<Vec<String>> },
+    Rows {
+        start: u64,
+        rows: Vec<Vec<String>>,
+    },
 }
 
 impl FromWorker {

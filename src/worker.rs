@@ -10,7 +10,9 @@ use std::collections::HashSet;
 
 use base64::prelude::{Engine, BASE64_STANDARD};
 use serde_json::Value;
-use tcbill_core::analysis::cost::{filtered_rows, row_cells, summarize, CostRowRef, Dimension, Filter, Summary, ROW_COLUMNS};
+use tcbill_core::analysis::cost::{
+    filtered_rows, row_cells, summarize, CostRowRef, Dimension, Filter, Summary, ROW_COLUMNS,
+};
 use tcbill_core::report::breakdown_table;
 use tcbill_core::{Dataset, ParsedFile, Parser, Report, ReportOptions};
 use wasm_bindgen::prelude::*;
@@ -80,12 +82,8 @@ impl Loaded {
 
     /// Every cost-allocation tag key of the loaded files, for the group-by menu.
     fn tag_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = self
-            .dataset
-            .files()
-            .iter()
-            .flat_map(|file| file.table.tag_keys().map(str::to_owned))
-            .collect();
+        let mut keys: Vec<String> =
+            self.dataset.files().iter().flat_map(|file| file.table.tag_keys().map(str::to_owned)).collect();
         keys.sort();
         keys.dedup();
         keys
@@ -125,8 +123,8 @@ fn cap_list(list: &mut Value) {
 /// Starts answering the page's messages. Called once by the worker binary.
 pub fn run() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let on_message = Closure::<dyn Fn(MessageEvent)>::new(|event: MessageEvent| {
-        match ToWorker::from_js(&event.data()) {
+    let on_message =
+        Closure::<dyn Fn(MessageEvent)>::new(|event: MessageEvent| match ToWorker::from_js(&event.data()) {
             Some(ToWorker::Parse { id, file }) => wasm_bindgen_futures::spawn_local(async move {
                 if let Some(files) = parse_blob(id, &file, &file.name(), CHUNK_LEN, &post).await {
                     LOADED.with_borrow_mut(|loaded| loaded.add(id, files));
@@ -134,8 +132,7 @@ pub fn run() {
             }),
             Some(ToWorker::Request(request)) => answer(request),
             None => web_sys::console::warn_1(&"tcbill worker: unknown message".into()),
-        }
-    });
+        });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The worker lives as long as the page: its handler must too.
     on_message.forget();
@@ -197,9 +194,7 @@ fn answer(request: Request) {
         Request::Rows { start, len } => {
             let rows = LOADED.with_borrow(|loaded| {
                 let end = (start + len).min(loaded.drill_down.len() as u64);
-                (start.min(end)..end)
-                    .map(|i| row_cells(&loaded.dataset, loaded.drill_down[i as usize]))
-                    .collect()
+                (start.min(end)..end).map(|i| row_cells(&loaded.dataset, loaded.drill_down[i as usize])).collect()
             });
             post(FromWorker::Rows { start, rows });
         }
@@ -212,6 +207,14 @@ fn answer(request: Request) {
                     base64: BASE64_STANDARD.encode(bytes),
                 });
             }
+        }
+        Request::ExportFocusCsv => {
+            let csv = LOADED.with_borrow(|loaded| tcbill_core::focus::export(&loaded.dataset).to_csv(None));
+            post(FromWorker::Download {
+                file_name: "tcbill-focus-1.0.csv".to_owned(),
+                mime: "text/csv;charset=utf-8".to_owned(),
+                content: String::from_utf8(csv).expect("CSV from strings is UTF-8"),
+            });
         }
         Request::ExportSummaryCsv { group_by } => {
             let table = breakdown_table(&LOADED.with_borrow(|loaded| loaded.summary(&group_by)));
@@ -255,9 +258,7 @@ async fn fetch(proxy: Proxy, month: String, actions: Vec<FetchAction>) {
 
 fn post(message: FromWorker) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    scope
-        .post_message(&message.to_json().into())
-        .expect("posting a string to the page");
+    scope.post_message(&message.to_json().into()).expect("posting a string to the page");
 }
 
 /// Parses `blob` in slices of `chunk_len` bytes, telling `report` how it goes, and returns what

@@ -8,8 +8,8 @@ use std::rc::Rc;
 use js_sys::{Array, Uint8Array};
 use tcbill_web::file_read::read_range;
 use tcbill_web::file_table::{format_count, format_size};
-use tcbill_web::loaded_files::{FileStatus, FilesAction, LoadedFiles};
 use tcbill_web::i18n::Lang;
+use tcbill_web::loaded_files::{FileStatus, FilesAction, LoadedFiles};
 use tcbill_web::protocol::{FetchAction, FetchFailure, FromWorker, PartSummary, Request, ToWorker};
 use tcbill_web::view_state::{Tab, ViewState};
 use tcbill_web::views::costs::compare_decimals;
@@ -136,7 +136,10 @@ fn sizes_and_counts_read_like_a_file_manager() {
 
 #[wasm_bindgen_test]
 fn the_view_round_trips_through_the_url_fragment() {
-    let view = ViewState { tab: Tab::Costs, group_by: vec!["product".into(), "tag:成本中心".into()], lang: Some(Lang::Zh) };
+    let view =
+        ViewState {
+            tab: Tab::Costs, group_by: vec!["product".into(), "tag:成本中心".into()], lang: Some(Lang::Zh)
+        };
     let fragment = view.to_fragment();
     assert_eq!(fragment, "#tab=costs&by=product%2Ctag%3A%E6%88%90%E6%9C%AC%E4%B8%AD%E5%BF%83&lang=zh");
     assert_eq!(ViewState::from_fragment(&fragment), view);

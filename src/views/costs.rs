@@ -141,7 +141,11 @@ pub fn Costs(props: &CostsProps) -> Html {
     let (column, descending) = *sort;
     groups.sort_by(|a, b| {
         let order = compare(column, a, b);
-        if descending { order.reverse() } else { order }
+        if descending {
+            order.reverse()
+        } else {
+            order
+        }
     });
     let header = |label: String, sorted_by: SortColumn, numeric: bool| {
         let sort = sort.clone();
