@@ -161,6 +161,8 @@ pub struct Table {
     columns: Vec<Column>,
     column_index: FastMap<String, usize>,
     row_count: usize,
+    /// The line above the header, where an export has one (`内容分发网络 CDN 5分钟明细`).
+    title: Option<String>,
 }
 
 impl Table {
@@ -171,7 +173,17 @@ impl Table {
             columns: Vec::new(),
             column_index: FastMap::default(),
             row_count: 0,
+            title: None,
         }
+    }
+
+    /// The export's title line, if it has one above the header.
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+
+    pub(crate) fn set_title(&mut self, title: Option<String>) {
+        self.title = title;
     }
 
     pub fn kind(&self) -> TableKind {

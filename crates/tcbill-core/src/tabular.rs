@@ -245,6 +245,8 @@ enum Stage {
     SeekingHeader {
         rows_seen: usize,
         first_row_reasons: Option<Vec<String>>,
+        /// The first cell of the first row, kept as the table's title if a header follows.
+        title: Option<String>,
     },
     ReadingRows(ReadingRows),
 }
@@ -265,6 +267,7 @@ impl RecordImporter {
             stage: Stage::SeekingHeader {
                 rows_seen: 0,
                 first_row_reasons: None,
+                title: None,
             },
             table: Table::new(TableKind::Other),
             rows_rejected: 0,
@@ -290,12 +293,21 @@ impl RecordImporter {
             Stage::SeekingHeader {
                 rows_seen,
                 first_row_reasons,
+                title,
             } => {
                 *rows_seen += 1;
                 match schema::recognise_header(fields) {
-                    Ok(plan) => self.start_rows(plan, fields),
+                    Ok(plan) => {
+                        let title = title.take();
+                        self.start_rows(plan, fields);
+                        self.table.set_title(title);
+                    }
                     Err(reasons) => {
                         first_row_reasons.get_or_insert(reasons);
+                        if *rows_seen == 1 {
+                            *title =
+                                Some(fields[0].trim().to_owned()).filter(|text| !text.is_empty());
+                        }
                     }
                 }
             }
@@ -469,6 +481,7 @@ impl RecordImporter {
             Stage::SeekingHeader {
                 rows_seen,
                 first_row_reasons,
+                ..
             } => {
                 let tried = first_row_reasons.as_deref().unwrap_or_default().join("; ");
                 let message = format!(

@@ -546,6 +546,10 @@ fn traffic_becomes_bandwidth_where_asked_with_the_products_bases() {
     let series = usage_statistics(&cdn, asked);
     let metrics: Vec<&str> = series.iter().map(|series| series.metric.as_str()).collect();
     assert_eq!(metrics, ["带宽(Mbps)", "流量(GB)", "带宽(Mbps)←流量(GB)"]);
+    // The product is named by the export's title line, `内容分发网络 CDN 5分钟明细`.
+    assert!(series
+        .iter()
+        .all(|series| series.product == "内容分发网络 CDN"));
     let derived = &series[2];
     assert_eq!(
         derived.derived_from.as_deref(),

@@ -75,6 +75,7 @@ pub fn usage_statistics(dataset: &Dataset, options: UsageOptions) -> Vec<UsageSe
     let mut points: BTreeMap<SeriesKey, Vec<(BeijingTime, Decimal)>> = BTreeMap::new();
     for (file, table) in named_tables(dataset, TableKind::UsageDetails) {
         let metrics = value_columns(table);
+        let titled_product = table.title().and_then(product_of_title);
         for row in 0..table.row_count() {
             let Some(time) = table
                 .time("DosageBeginTime", row)
@@ -85,6 +86,7 @@ pub fn usage_statistics(dataset: &Dataset, options: UsageOptions) -> Vec<UsageSe
             let product = ["ProductCodeName", "SubProductCodeName"]
                 .iter()
                 .find_map(|name| table.text(name, row))
+                .or(titled_product)
                 .unwrap_or(file);
             let instance = ["InstanceId", "Domain", "BucketName"]
                 .iter()
@@ -181,6 +183,17 @@ fn bandwidth_points(
         })
         .collect();
     Some(Ok((how, converted)))
+}
+
+/// The product a usage export's title line names: `内容分发网络 CDN 5分钟明细` → `内容分发网络 CDN`.
+fn product_of_title(title: &str) -> Option<&str> {
+    let rest = title.trim().strip_suffix("明细")?;
+    let rest = ["5分钟", "按5分钟", "按日", "按天", "按小时", "按月", "用量"]
+        .iter()
+        .find_map(|granularity| rest.strip_suffix(granularity))
+        .unwrap_or(rest)
+        .trim();
+    (!rest.is_empty()).then_some(rest)
 }
 
 /// `DosageValue` and the metric columns (`带宽(Mbps)`) with the unit their header names.
