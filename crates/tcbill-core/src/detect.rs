@@ -40,6 +40,8 @@ pub enum ApiAction {
     DescribeMeasureDeductionDetailFlow,
     /// CLB `DescribeModelRouterResourcePackageDeduction`.
     DescribeModelRouterResourcePackageDeduction,
+    /// CynosDB `ExportResourcePackageDeductDetails`: headerless CSV in `FileContent`.
+    ExportResourcePackageDeductDetails,
     /// A response with `Response.Error`: the call failed.
     Error,
     /// A response tcbill has no schema for; its rows are passed through.
@@ -74,6 +76,9 @@ impl ApiAction {
             }
             ApiAction::DescribeModelRouterResourcePackageDeduction => {
                 "API DescribeModelRouterResourcePackageDeduction (deduction details)"
+            }
+            ApiAction::ExportResourcePackageDeductDetails => {
+                "API ExportResourcePackageDeductDetails (CynosDB deduction details)"
             }
             ApiAction::Error => "API error response",
             ApiAction::Other => "API response (other)",

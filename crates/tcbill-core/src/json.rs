@@ -4,7 +4,8 @@
 //! an array of pages of one action (what a paged pull produces). The action is recognised from the
 //! fields present, since responses do not name it. Rows go into the same canonical tables as the
 //! console exports: a `DescribeBillDetail` component is an L3 row, a `DescribeMeasure*` bill is a
-//! deduction row.
+//! deduction row. CynosDB's `ExportResourcePackageDeductDetails` returns headerless CSV in
+//! `FileContent`; its lines become objects first ([`expand_file_content`]).
 
 use serde_json::{Map, Value};
 
@@ -104,6 +105,9 @@ pub(crate) fn identify_action(inner: &Object) -> ApiAction {
     if inner.contains_key("ModelRouterResourcePackageDeductionSet") {
         return ApiAction::DescribeModelRouterResourcePackageDeduction;
     }
+    if inner.contains_key(FILE_CONTENT) {
+        return ApiAction::ExportResourcePackageDeductDetails;
+    }
     ApiAction::Other
 }
 
@@ -117,7 +121,7 @@ pub(crate) fn detect_action(head: &[u8]) -> Option<ApiAction> {
             .find_map(|page| page.as_object().map(|page| identify_action(inner(page))));
     }
     let text = String::from_utf8_lossy(head);
-    let markers: [(&str, ApiAction); 9] = [
+    let markers: [(&str, ApiAction); 10] = [
         ("\"Error\"", ApiAction::Error),
         ("\"DetailPoints\"", ApiAction::DescribeDosageDetailByDate),
         ("\"BucketName\"", ApiAction::DescribeDosageCosDetailByDate),
@@ -133,12 +137,76 @@ pub(crate) fn detect_action(head: &[u8]) -> Option<ApiAction> {
             "\"ModelRouterResourcePackageDeductionSet\"",
             ApiAction::DescribeModelRouterResourcePackageDeduction,
         ),
+        (
+            "\"FileContent\"",
+            ApiAction::ExportResourcePackageDeductDetails,
+        ),
     ];
     markers
         .iter()
         .find(|(marker, _)| text.contains(marker))
         .map(|&(_, action)| action)
         .or(Some(ApiAction::Other))
+}
+
+/// Where CynosDB's export puts its CSV.
+const FILE_CONTENT: &str = "FileContent";
+
+/// The columns of CynosDB's headerless `FileContent` CSV, in order. The API documents no header;
+/// these follow its sibling `DescribeResourcePackageDetail` (`PackageDetail`): the deduction time,
+/// the package, the capacity deducted (`SuccessDeductSpec`), the capacity the package had used by
+/// then (`PackageTotalUsedSpec`: the official example's rows grow by exactly the deducted 200.00)
+/// and the cluster deducted for.
+const FILE_CONTENT_COLUMNS: [&str; 5] = [
+    "DeductionTime",
+    "ResourceId",
+    "ActualDosage",
+    "PackageTotalUsedSpec",
+    "ClusterId",
+];
+
+/// Replaces each page's `FileContent` CSV text by an array with one object per line, keyed by
+/// [`FILE_CONTENT_COLUMNS`] (a line with more fields keeps them as `Column6`, …), so its rows are
+/// read like any other response's and a bad line is reported as `FileContent[n]`.
+fn expand_file_content(mut document: Value) -> Value {
+    let page_objects: Vec<&mut Object> = match &mut document {
+        Value::Array(pages) => pages.iter_mut().filter_map(Value::as_object_mut).collect(),
+        Value::Object(page) => vec![page],
+        _ => vec![],
+    };
+    for page in page_objects {
+        let inner = if page.contains_key("Response") {
+            page.get_mut("Response").and_then(Value::as_object_mut)
+        } else {
+            Some(page)
+        };
+        let Some(inner) = inner else {
+            continue;
+        };
+        let Some(Value::String(csv)) = inner.get(FILE_CONTENT) else {
+            continue;
+        };
+        let rows: Vec<Value> = csv
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .map(|line| {
+                let object: Object = line
+                    .split(',')
+                    .enumerate()
+                    .map(|(index, field)| {
+                        let key = FILE_CONTENT_COLUMNS.get(index).map_or_else(
+                            || format!("Column{}", index + 1),
+                            |key| (*key).to_owned(),
+                        );
+                        (key, Value::String(field.trim().to_owned()))
+                    })
+                    .collect();
+                Value::Object(object)
+            })
+            .collect();
+        inner.insert(FILE_CONTENT.to_owned(), Value::Array(rows));
+    }
+    document
 }
 
 fn pages(document: &Value) -> Vec<&Value> {
@@ -170,7 +238,8 @@ fn schema_for(action: ApiAction) -> &'static Schema {
         | ApiAction::DescribeCostSummaryByProduct => &schema::BILL_SUMMARY,
         ApiAction::DescribeMeasureDeductionDetails
         | ApiAction::DescribeMeasureDeductionDetailFlow
-        | ApiAction::DescribeModelRouterResourcePackageDeduction => &schema::DEDUCTION_DETAILS,
+        | ApiAction::DescribeModelRouterResourcePackageDeduction
+        | ApiAction::ExportResourcePackageDeductDetails => &schema::DEDUCTION_DETAILS,
         ApiAction::Error | ApiAction::Other => &schema::OTHER_ROWS,
     }
 }
@@ -269,6 +338,9 @@ fn rows_of<'a>(action: ApiAction, inner: &'a Object, page_prefix: &str) -> Vec<J
         ApiAction::DescribeModelRouterResourcePackageDeduction => {
             let key = "ModelRouterResourcePackageDeductionSet";
             simple(key, array(inner, key))
+        }
+        ApiAction::ExportResourcePackageDeductDetails => {
+            simple(FILE_CONTENT, array(inner, FILE_CONTENT))
         }
         ApiAction::Error => vec![],
         ApiAction::Other => {
@@ -490,6 +562,7 @@ pub(crate) fn parse_json(file: &str, bytes: &[u8]) -> ParsedFile {
             return ParsedFile::empty(file, InputKind::Unknown, log.into_vec(file));
         }
     };
+    let document = expand_file_content(document);
     let all_pages = pages(&document);
     let is_paged = document.is_array();
     let mut file_action = None;

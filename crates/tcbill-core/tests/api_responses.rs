@@ -66,7 +66,7 @@ DescribeMeasureDeductionDetailFlow.example1.json: ApiResponse(DescribeMeasureDed
 DescribeMeasureDeductionDetails.example1.json: ApiResponse(DescribeMeasureDeductionDetails) 1/1/0
 cdn.DescribeTrafficPackages.example1.json: ApiResponse(Other) 1/1/0
 clb.DescribeModelRouterResourcePackageDeduction.example1.json: ApiResponse(DescribeModelRouterResourcePackageDeduction) 1/1/0
-cynosdb.ExportResourcePackageDeductDetails.example1.json: ApiResponse(Other) 0/0/0
+cynosdb.ExportResourcePackageDeductDetails.example1.json: ApiResponse(ExportResourcePackageDeductDetails) 2/2/0
 error.AuthFailure.SignatureFailure.example1.json: ApiResponse(Error) 0/0/0
 vpc.DescribeSpecificTrafficPackageUsedDetails.example1.json: ApiResponse(Other) 1/1/0
 ",
@@ -162,6 +162,41 @@ fn usage_and_deduction_responses_fill_the_shared_tables() {
         console.diagnostics.is_empty(),
         "9.96193577 − 0.00000559 = 9.96193018 holds"
     );
+}
+
+#[test]
+fn cynosdb_csv_inside_json_becomes_deduction_rows() {
+    let parsed = parse_fixture("cynosdb.ExportResourcePackageDeductDetails.example1.json");
+    assert_eq!(parsed.table.kind(), TableKind::DeductionDetails);
+    let table = &parsed.table;
+    let cells = |row| {
+        format!(
+            "{} {} {} {} {}",
+            table.time("DeductionTime", row).unwrap(),
+            table.text("ResourceId", row).unwrap(),
+            table.decimal("ActualDosage", row).unwrap(),
+            table.text("PackageTotalUsedSpec", row).unwrap(),
+            table.text("ClusterId", row).unwrap(),
+        )
+    };
+    assert_eq!(
+        cells(0),
+        "2022-01-01 01:01:01 package-abcd1234 200.00 1298.98 cynosdbmysql-cdba4312"
+    );
+    assert_eq!(
+        cells(1),
+        "2022-01-01 01:02:01 package-abcd1234 200.00 1498.98 cynosdbmysql-cdba4354"
+    );
+    // A bad line is rejected and named by its place in FileContent; the others stay.
+    let pages = r#"[{"Response": {"FileContent": "2022-01-01 01:01:01,p-1,abc,10,c-1\n2022-01-01 01:02:01,p-1,5,15,c-1,extra", "RequestId": "r"}}]"#;
+    let mut parsed = parse_file("cynos-pages.json", pages.as_bytes());
+    let parsed = parsed.remove(0);
+    assert_eq!((parsed.rows_accepted(), parsed.rows_rejected), (1, 1));
+    assert_eq!(
+        parsed.diagnostics[0].to_string(),
+        "cynos-pages.json [0].FileContent[0] column ActualDosage: \"abc\" is not a number"
+    );
+    assert_eq!(parsed.table.text("Column6", 0), Some("extra"));
 }
 
 #[test]
