@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::series::Point;
 use super::{named_tables, round_half_up};
 use crate::dataset::Dataset;
 use crate::table::{ColumnRole, ColumnValues, Table, TableKind};
@@ -47,8 +48,28 @@ pub struct UsageSeries {
 
 /// Statistics of every usage series in the dataset, sorted by product, instance and metric.
 pub fn usage_statistics(dataset: &Dataset) -> Vec<UsageSeries> {
-    type SeriesKey = (String, String, String, Option<String>);
-    let mut points: BTreeMap<SeriesKey, Vec<(BeijingTime, Decimal)>> = BTreeMap::new();
+    series_points(dataset)
+        .into_iter()
+        .map(|((product, instance, metric, unit), points)| {
+            series_statistics(product, instance, metric, unit, points)
+        })
+        .collect()
+}
+
+/// The points of the `index`-th series of [`usage_statistics`], in time order, for a chart;
+/// `None` past the last series.
+pub fn usage_points(dataset: &Dataset, index: usize) -> Option<Vec<Point>> {
+    let mut points = series_points(dataset).into_values().nth(index)?;
+    points.sort_by_key(|&(time, _)| time);
+    Some(points)
+}
+
+/// Product, instance, metric and unit: what tells one series from another.
+type SeriesKey = (String, String, String, Option<String>);
+
+/// Every point of every series, in file order.
+fn series_points(dataset: &Dataset) -> BTreeMap<SeriesKey, Vec<Point>> {
+    let mut points: BTreeMap<SeriesKey, Vec<Point>> = BTreeMap::new();
     for (file, table) in named_tables(dataset, TableKind::UsageDetails) {
         let metrics = value_columns(table);
         for row in 0..table.row_count() {
@@ -86,11 +107,6 @@ pub fn usage_statistics(dataset: &Dataset) -> Vec<UsageSeries> {
         }
     }
     points
-        .into_iter()
-        .map(|((product, instance, metric, unit), points)| {
-            series_statistics(product, instance, metric, unit, points)
-        })
-        .collect()
 }
 
 /// `DosageValue` and the metric columns (`带宽(Mbps)`) with the unit their header names.
@@ -123,7 +139,7 @@ fn series_statistics(
     instance: String,
     metric: String,
     unit: Option<String>,
-    mut points: Vec<(BeijingTime, Decimal)>,
+    mut points: Vec<Point>,
 ) -> UsageSeries {
     points.sort_by_key(|&(time, _)| time);
     let total: Decimal = points.iter().map(|&(_, value)| value).sum();
