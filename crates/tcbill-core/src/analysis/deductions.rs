@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::units::{conversion, product_bases, ProductBases};
 use super::{named_tables, round_half_up, RowRef};
@@ -116,14 +116,15 @@ pub struct DeductionAnalysis {
 }
 
 /// Which deduction rows a table shows: by finding, and optionally of one package.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeductionFilter {
     pub findings: FindingFilter,
     /// Only this 资源包ID.
     pub package_id: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum FindingFilter {
     #[default]
     All,
