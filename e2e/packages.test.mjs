@@ -12,6 +12,7 @@ import { serveDist, launchBrowser, fileRows, ROOT, OUTPUT } from './harness.mjs'
 const SAMPLE = [
   '2025-06-明细账单-L3.csv',
   '2025-06-资源包抵扣明细.csv',
+  '2025-06-资源包总览.csv',
   '2025-06-用量明细-CDN-5分钟.csv',
   'DescribeBillSummaryByProduct-2025-06.json',
 ];
@@ -44,7 +45,7 @@ beforeEach(async () => {
   page.on('pageerror', (error) => pageErrors.push(error));
   await page.goto(server.url);
   await page.getByRole('button', { name: 'Load sample data' }).click();
-  await fileRows(page, 4);
+  await fileRows(page, 5);
   await page.getByRole('button', { name: 'Download report (JSON)' }).waitFor();
 });
 afterEach(async () => {
@@ -88,13 +89,18 @@ test('every package has a burn-down chart with one point per deduction row, its 
     const labels = (await chart.locator('text').allTextContents()).map((label) => label.trim());
     assert.ok(labels.includes(`Capacity ${pkg.total} ${pkg.unit}`), labels.join(' | '));
     assert.ok(labels.includes(`Projected exhaustion ${pkg.projected_exhaustion}`), labels.join(' | '));
+    assert.ok(labels.includes(`Expires ${pkg.expires}`), labels.join(' | '));
   }
   // pkg-cdn-0001 burns down: each 抵扣后包剩余量 lower than the one before, so each point lower on screen.
   const heights = await page
     .locator('.burn-down[data-package="pkg-cdn-0001"] svg circle')
     .evaluateAll((dots) => dots.map((dot) => Number(dot.getAttribute('cy'))));
   assert.ok(heights.every((y, i) => i === 0 || y > heights[i - 1]), heights.join(' '));
-  assert.equal(report.packages[0].projected_exhaustion, '2025-06-24 13:39:55');
+  // The overview sample says it expires 2025-06-30: at the burn rate it runs out six days earlier.
+  assert.deepEqual(
+    [report.packages[0].projected_exhaustion, report.packages[0].expires, report.packages[0].exhausts_before_expiry],
+    ['2025-06-24 13:39:55', '2025-06-30 23:59:59', true],
+  );
   await page.locator('.burn-downs').screenshot({ path: join(OUTPUT, 'packages-burn-down.png') });
 });
 
