@@ -4,6 +4,7 @@
 
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use tcbill_core::BeijingTime;
 
 /// Width and height of a time chart's SVG, in CSS pixels.
@@ -124,12 +125,21 @@ pub fn time_chart_svg(chart: &TimeChart) -> String {
                 } else {
                     plot.draw_series(std::iter::once(PathElement::new(vec![from, to], style)))?;
                 }
-                let font = ("sans-serif", 12).into_font().color(&guide.color);
+                // A vertical line (an expiry) sits at the right edge: its label goes to its left.
+                let vertical = from.0 == to.0;
+                let anchor = if vertical { HPos::Right } else { HPos::Left };
+                let font = ("sans-serif", 12)
+                    .into_font()
+                    .color(&guide.color)
+                    .pos(Pos::new(anchor, VPos::Top));
                 plot.draw_series(std::iter::once(
                     EmptyElement::at(from)
                         + Text::new(
                             guide.label.clone(),
-                            (4, if guide.label_below { 6 } else { -16 }),
+                            (
+                                if vertical { -4 } else { 4 },
+                                if guide.label_below { 6 } else { -16 },
+                            ),
                             font,
                         ),
                 ))?;
