@@ -13,6 +13,7 @@ import { serveDist, launchBrowser, fileRows, dataTransferOf, ROOT, OUTPUT } from
 const SAMPLE_FILES = [
   '2025-06-明细账单-L3.csv',
   '2025-06-资源包抵扣明细.csv',
+  '2025-06-资源包总览.csv',
   '2025-06-用量明细-CDN-5分钟.csv',
   'DescribeBillSummaryByProduct-2025-06.json',
 ];
@@ -44,7 +45,7 @@ afterEach(async () => {
 
 async function loadSample(page) {
   await page.getByRole('button', { name: 'Load sample data' }).click();
-  await fileRows(page, 4);
+  await fileRows(page, 5);
   await page.getByRole('button', { name: 'Download report (JSON)' }).waitFor();
 }
 
@@ -145,7 +146,7 @@ test('a drill-down of 20,000 rows keeps only the visible rows in the page', asyn
   for (let i = 0; i < 20000; i++) lines.push(`弹性公网IP,带宽,广州,0.${String(i % 100).padStart(2, '0')},0.${String(i % 100).padStart(2, '0')}`);
   const dataTransfer = await dataTransferOf(page, [{ name: 'eip.csv', bytes: lines.join('\n') + '\n' }]);
   await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer });
-  await fileRows(page, 5);
+  await fileRows(page, 6);
   await page.getByRole('tab', { name: 'Costs' }).click();
   await page.getByRole('button', { name: 'Show the rows of 弹性公网IP' }).click();
   assert.equal(await page.textContent('.row-table caption'), '弹性公网IP: 20000 bill rows');

@@ -20,9 +20,9 @@ use crate::sample::SAMPLE_FILES;
 use crate::view_state::{Tab, ViewState};
 use crate::views::costs::{Costs, DrillDown, DrillDownAction, DrillDownState};
 use crate::views::overview::Overview;
-use crate::views::packages::Packages;
+use crate::views::packages::{DeductionTable, DeductionTableAction, Packages};
 use crate::views::row_table::RowWindow;
-use crate::views::usage::Usage;
+use crate::views::usage::{Usage, UsagePoints};
 
 #[component]
 pub fn App() -> Html {
@@ -33,6 +33,8 @@ pub fn App() -> Html {
     let report = use_state(|| None::<Rc<ReportView>>);
     let summary = use_state(|| None::<SummaryView>);
     let drill_down = use_reducer(DrillDownState::default);
+    let deduction_table = use_reducer(DeductionTable::default);
+    let usage_points = use_state(|| None::<UsagePoints>);
     // The label of the group whose rows were asked for, until the worker answers.
     let drill_group = use_mut_ref(String::new);
     let ids = use_memo((), |_| IdSource::default());
@@ -41,12 +43,15 @@ pub fn App() -> Html {
     let worker = {
         let (files, report, summary) = (files.dispatcher(), report.setter(), summary.setter());
         let (drill_down, drill_group) = (drill_down.dispatcher(), drill_group.clone());
+        let (deduction_table, usage_points) = (deduction_table.dispatcher(), usage_points.setter());
         use_memo((), move |_| {
             ParsingWorker::start(Callback::from(move |message| match message {
                 FromWorker::Report { digest } => match ReportView::from_json(&digest) {
                     Ok(view) => {
                         // The worker forgot the old rows with the old dataset.
                         drill_down.dispatch(DrillDownAction::Closed);
+                        deduction_table.dispatch(DeductionTableAction::Cleared);
+                        usage_points.set(None);
                         report.set(Some(Rc::new(view)));
                     }
                     Err(err) => web_sys::console::error_1(&format!("tcbill: unreadable report: {err}").into()),
@@ -63,6 +68,11 @@ pub fn App() -> Html {
                 FromWorker::Summary { json } => summary.set(serde_json::from_str(&json).ok()),
                 FromWorker::Download { file_name, mime, content } => save(&file_name, &mime, &content),
                 FromWorker::BinaryDownload { file_name, mime, base64 } => save_base64(&file_name, &mime, &base64),
+                FromWorker::Deductions { count } => deduction_table.dispatch(DeductionTableAction::Selected { count }),
+                FromWorker::DeductionRows { start, rows } => {
+                    deduction_table.dispatch(DeductionTableAction::Window { start, rows })
+                }
+                FromWorker::UsagePoints { series, points } => usage_points.set(Some(UsagePoints { series, points })),
                 file_report => files.dispatch(FilesAction::Worker(file_report)),
             }))
         })
@@ -180,6 +190,20 @@ pub fn App() -> Html {
         let drill_down = drill_down.dispatcher();
         Callback::from(move |()| drill_down.dispatch(DrillDownAction::Closed))
     };
+    let on_deduction_filter = {
+        let send = send.clone();
+        Callback::from(move |filter| send(ToWorker::Request(Request::Deductions { filter })))
+    };
+    let on_deduction_rows = {
+        let send = send.clone();
+        Callback::from(move |range: std::ops::Range<u64>| {
+            send(ToWorker::Request(Request::DeductionRows { start: range.start, len: range.end - range.start }))
+        })
+    };
+    let on_usage_series = {
+        let send = send.clone();
+        Callback::from(move |series| send(ToWorker::Request(Request::UsagePoints { series })))
+    };
     let update_view = |change: Rc<dyn Fn(&mut ViewState)>| {
         let view = view.clone();
         move || {
@@ -235,8 +259,13 @@ pub fn App() -> Html {
                 summary={(*summary).clone()} drill_down={drill_down.0.clone()} {on_group_by} {on_export_csv}
                 {on_drill_down} {on_rows} {on_close_drill_down} />
         },
-        (Tab::Packages, Some(report)) => html! { <Packages report={(**report).clone()} /> },
-        (Tab::Usage, Some(report)) => html! { <Usage series={report.usage.clone()} /> },
+        (Tab::Packages, Some(report)) => html! {
+            <Packages report={(**report).clone()} table={Rc::new((*deduction_table).clone())}
+                on_filter={on_deduction_filter} on_rows={on_deduction_rows} />
+        },
+        (Tab::Usage, Some(report)) => html! {
+            <Usage series={report.usage.clone()} points={(*usage_points).clone()} on_series={on_usage_series} />
+        },
     };
 
     html! {

@@ -157,6 +157,28 @@ pub struct Strings {
     /// An API error envelope: code, message, RequestId.
     pub api_error: fn(&str, &str, &str) -> String,
     pub proxy_unreachable: &'static str,
+    pub burn_down: &'static str,
+    /// Package ID and its unit (with a leading space, or empty).
+    pub burn_down_caption: fn(&str, &str) -> String,
+    pub capacity: &'static str,
+    pub deduction_rows: &'static str,
+    pub deduction_rows_caption: fn(u64) -> String,
+    pub show: &'static str,
+    pub filter_all: &'static str,
+    pub filter_mismatches: &'static str,
+    pub filter_breaks: &'static str,
+    pub package: &'static str,
+    pub all_packages: &'static str,
+    pub finding: &'static str,
+    /// A chain break: the expected 抵扣前包剩余量 and the difference.
+    pub finding_chain: fn(&str, &str) -> String,
+    /// 抵扣前 − 实际 ≠ 抵扣后: the expected 抵扣后包剩余量 and the difference.
+    pub finding_row: fn(&str, &str) -> String,
+    /// A 抵扣系数 mismatch: the 实际抵扣量 the exported coefficient gives.
+    pub finding_mismatch: fn(&str) -> String,
+    pub usage_series: &'static str,
+    /// Points drawn of the series' points.
+    pub usage_drawn: fn(usize, u64) -> String,
 }
 
 pub static EN: Strings = Strings {
@@ -270,6 +292,23 @@ pub static EN: Strings = Strings {
     not_ready: "data not ready: Tencent Cloud is still preparing this bill; try again in about 10 minutes",
     api_error: |code, message, request_id| format!("API error {code}: {message} (RequestId {request_id})"),
     proxy_unreachable: "cannot reach the proxy",
+    burn_down: "Remaining balance over time",
+    burn_down_caption: |package, unit| format!("{package}: 抵扣后包剩余量{unit}"),
+    capacity: "Capacity",
+    deduction_rows: "Deduction rows",
+    deduction_rows_caption: |n| if n == 1 { "1 deduction row".to_owned() } else { format!("{n} deduction rows") },
+    show: "Show",
+    filter_all: "All rows",
+    filter_mismatches: "抵扣系数 mismatches only",
+    filter_breaks: "Balance-chain breaks only",
+    package: "Package",
+    all_packages: "All packages",
+    finding: "Finding",
+    finding_chain: |expected, difference| format!("chain break: the previous 抵扣后包剩余量 was {expected} (difference {difference})"),
+    finding_row: |expected, difference| format!("抵扣前 − 实际 = {expected}, not 抵扣后 (difference {difference})"),
+    finding_mismatch: |expected| format!("抵扣系数 mismatch: 原始用量 × 抵扣系数 = {expected}"),
+    usage_series: "Series",
+    usage_drawn: |drawn, total| format!("{drawn} of {total} points drawn: where there are more than fit, each stretch keeps its lowest and highest point, so the peak is always drawn."),
 };
 
 pub static ZH: Strings = Strings {
@@ -385,4 +424,23 @@ pub static ZH: Strings = Strings {
     not_ready: "数据尚未就绪：腾讯云正在出账，请约 10 分钟后重试",
     api_error: |code, message, request_id| format!("API 错误 {code}：{message}（RequestId {request_id}）"),
     proxy_unreachable: "无法连接代理",
+    burn_down: "余量走势",
+    burn_down_caption: |package, unit| format!("{package}：抵扣后包剩余量{unit}"),
+    capacity: "总量",
+    deduction_rows: "抵扣明细",
+    deduction_rows_caption: |n| format!("{n} 行抵扣明细"),
+    show: "显示",
+    filter_all: "全部行",
+    filter_mismatches: "仅抵扣系数不符",
+    filter_breaks: "仅余量链断裂",
+    package: "资源包",
+    all_packages: "全部资源包",
+    finding: "发现",
+    finding_chain: |expected, difference| format!("余量链断裂：上一行抵扣后包剩余量为 {expected}（差额 {difference}）"),
+    finding_row: |expected, difference| format!("抵扣前 − 实际 = {expected}，与抵扣后不符（差额 {difference}）"),
+    finding_mismatch: |expected| format!("抵扣系数不符：原始用量 × 抵扣系数 = {expected}"),
+    usage_series: "序列",
+    usage_drawn: |drawn, total| {
+        format!("绘制 {total} 个点中的 {drawn} 个：点数超出图宽时，每一段保留其最低点和最高点，峰值总会画出。")
+    },
 };

@@ -75,7 +75,10 @@ impl Reducible for LoadedFiles {
                     | FromWorker::Download { .. }
                     | FromWorker::BinaryDownload { .. }
                     | FromWorker::DrillDown { .. }
-                    | FromWorker::Rows { .. } => return self,
+                    | FromWorker::Rows { .. }
+                    | FromWorker::Deductions { .. }
+                    | FromWorker::DeductionRows { .. }
+                    | FromWorker::UsagePoints { .. } => return self,
                     FromWorker::Progress { id, bytes_read, rows_read } => {
                         (id, FileStatus::Parsing { bytes_read, rows_read })
                     }

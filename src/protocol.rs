@@ -7,6 +7,7 @@
 
 use js_sys::{Object, Reflect};
 use serde::{Deserialize, Serialize};
+use tcbill_core::analysis::deductions::DeductionFilter;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::File;
 
@@ -50,6 +51,15 @@ pub enum Request {
     Fetch { proxy_url: String, token: Option<String>, month: String, actions: Vec<FetchAction> },
     /// The raw pages of every fetched action, one JSON file each, for download.
     ExportFetched,
+    /// Select the deduction rows `filter` lets through, for the deduction table (answered by
+    /// [`FromWorker::Deductions`]).
+    Deductions { filter: DeductionFilter },
+    /// Rows `start..start + len` of the last deduction selection (answered by
+    /// [`FromWorker::DeductionRows`]).
+    DeductionRows { start: u64, len: u64 },
+    /// The points of the `series`-th usage series of the report, thinned for a chart (answered by
+    /// [`FromWorker::UsagePoints`]).
+    UsagePoints { series: u64 },
 }
 
 /// One billing API action to pull, and the Files-table entry (allocated by the page) it becomes.
@@ -168,6 +178,21 @@ pub enum FromWorker {
         start: u64,
         rows: Vec<Vec<String>>,
     },
+    /// The deduction rows of a [`Request::Deductions`] are selected: how many.
+    Deductions {
+        count: u64,
+    },
+    /// A window of the selected deduction rows.
+    DeductionRows {
+        start: u64,
+        rows: Vec<DeductionRowView>,
+    },
+    /// A usage series' points as (Beijing time, exact value), at most
+    /// [`crate::worker::CHART_POINTS`] of them.
+    UsagePoints {
+        series: u64,
+        points: Vec<(String, String)>,
+    },
 }
 
 impl FromWorker {
@@ -204,4 +229,25 @@ impl From<&tcbill_core::ParsedFile> for PartSummary {
             diagnostics: file.diagnostics.iter().map(ToString::to_string).collect(),
         }
     }
+}
+
+/// One deduction row of the deduction table: its cells, and what the checks found at it (the page
+/// words the findings in its language).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeductionRowView {
+    /// `file:row`, 资源包ID, 抵扣时间, 抵扣前包剩余量, 实际抵扣量, 抵扣后包剩余量, 被抵扣资源原始用量 with
+    /// its unit, exported and recomputed 抵扣系数; `—` where absent.
+    pub cells: Vec<String>,
+    pub breaks: Vec<BreakFinding>,
+    /// For a 抵扣系数 mismatch: 实际抵扣量 as 原始用量 (in the package unit) × the exported 抵扣系数.
+    pub expected_actual_dosage: Option<String>,
+}
+
+/// A balance break at a deduction row.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BreakFinding {
+    /// 抵扣前包剩余量 ≠ the previous row's 抵扣后包剩余量 (else 抵扣前 − 实际 ≠ 抵扣后 on the row).
+    pub chain: bool,
+    pub expected: String,
+    pub difference: String,
 }

@@ -123,6 +123,9 @@ pub struct PackageView {
     pub projected_exhaustion: Option<String>,
     pub expires: Option<String>,
     pub exhausts_before_expiry: Option<bool>,
+    /// 抵扣后包剩余量 at each 抵扣时间, thinned by the worker; empty without deduction rows.
+    #[serde(default)]
+    pub burn_down: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]

@@ -18,6 +18,7 @@ macro_rules! sample {
 pub const SAMPLE_FILES: &[SampleFile] = &[
     sample!("2025-06-明细账单-L3.csv"),
     sample!("2025-06-资源包抵扣明细.csv"),
+    sample!("2025-06-资源包总览.csv"),
     sample!("2025-06-用量明细-CDN-5分钟.csv"),
     sample!("DescribeBillSummaryByProduct-2025-06.json"),
 ];

@@ -9,10 +9,15 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 
 use base64::prelude::{Engine, BASE64_STANDARD};
+use rust_decimal::Decimal;
 use serde_json::Value;
 use tcbill_core::analysis::cost::{
     filtered_rows, row_cells, summarize, CostRowRef, Dimension, Filter, Summary, ROW_COLUMNS,
 };
+use tcbill_core::analysis::deductions::{BreakType, CoefficientCheck, DeductionAnalysis};
+use tcbill_core::analysis::packages::burn_down;
+use tcbill_core::analysis::series::downsample;
+use tcbill_core::analysis::usage::usage_points;
 use tcbill_core::report::breakdown_table;
 use tcbill_core::{Dataset, ParsedFile, Parser, Report, ReportOptions};
 use wasm_bindgen::prelude::*;
@@ -21,7 +26,9 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::api_fetch::{fetch_action, pages_file, Proxy};
 use crate::file_read::read_range;
-use crate::protocol::{FetchAction, FileId, FromWorker, PartSummary, Request, ToWorker};
+use crate::protocol::{
+    BreakFinding, DeductionRowView, FetchAction, FileId, FromWorker, PartSummary, Request, ToWorker,
+};
 
 /// Bytes read from a file per step: large enough that per-slice overhead vanishes, small enough
 /// that progress moves and memory stays flat.
@@ -29,6 +36,13 @@ pub const CHUNK_LEN: usize = 4 * 1024 * 1024;
 
 /// At most this many groups or findings of one list go to the page (the downloads have all).
 pub const LIST_LIMIT: usize = 2000;
+
+/// At most this many points of a usage series go to the page's chart: about one per pixel
+/// across (see [`downsample`] for which are kept).
+pub const CHART_POINTS: usize = 2000;
+
+/// At most this many points of each package's burn-down ride in the report digest.
+pub const BURN_DOWN_POINTS: usize = 500;
 
 thread_local! {
     static LOADED: RefCell<Loaded> = RefCell::default();
@@ -46,6 +60,8 @@ struct Loaded {
     report: Option<Report>,
     /// The rows of the last drill-down; windows of them are sent on request.
     drill_down: Vec<CostRowRef>,
+    /// The last deduction selection, as indices into the report's deduction rows.
+    deductions: Vec<usize>,
     /// What was pulled from the API, as the JSON files it was parsed from, for download.
     fetched: Vec<FetchedFile>,
 }
@@ -75,6 +91,7 @@ impl Loaded {
     fn rebuild(&mut self) {
         // Row references point into the old dataset; the page drops its row table on a new report.
         self.drill_down.clear();
+        self.deductions.clear();
         let report = Report::build(&self.dataset, &ReportOptions::default());
         post(FromWorker::Report { digest: digest(&report, self.tag_keys()) });
         self.report = Some(report);
@@ -105,6 +122,12 @@ fn digest(report: &Report, tag_keys: Vec<String>) -> String {
     deductions["row_count"] = row_count.into();
     if let Some(map) = deductions.as_object_mut() {
         map.remove("rows");
+    }
+    let balances = burn_down(&report.deductions.analysis);
+    for package in value["packages"].as_array_mut().into_iter().flatten() {
+        if let Some(points) = package["package_id"].as_str().and_then(|id| balances.get(id)) {
+            package["burn_down"] = serde_json::to_value(downsample(points, BURN_DOWN_POINTS)).unwrap_or_default();
+        }
     }
     cap_list(&mut value["deductions"]["balance_breaks"]);
     cap_list(&mut value["deductions"]["coefficient_mismatches"]);
@@ -216,6 +239,32 @@ fn answer(request: Request) {
                 content: String::from_utf8(csv).expect("CSV from strings is UTF-8"),
             });
         }
+        Request::Deductions { filter } => {
+            let count = LOADED.with_borrow_mut(|loaded| {
+                let selected = loaded.report.as_ref().map(|report| report.deductions.analysis.select(&filter));
+                loaded.deductions = selected.unwrap_or_default();
+                loaded.deductions.len() as u64
+            });
+            post(FromWorker::Deductions { count });
+        }
+        Request::DeductionRows { start, len } => {
+            let rows = LOADED.with_borrow(|loaded| {
+                let Some(report) = &loaded.report else { return Vec::new() };
+                let end = (start + len).min(loaded.deductions.len() as u64);
+                (start.min(end)..end)
+                    .map(|i| deduction_row_view(&report.deductions.analysis, loaded.deductions[i as usize]))
+                    .collect()
+            });
+            post(FromWorker::DeductionRows { start, rows });
+        }
+        Request::UsagePoints { series } => {
+            let points = LOADED.with_borrow(|loaded| usage_points(&loaded.dataset, series as usize));
+            let points = downsample(&points.unwrap_or_default(), CHART_POINTS)
+                .into_iter()
+                .map(|(time, value)| (time.to_string(), value.to_string()))
+                .collect();
+            post(FromWorker::UsagePoints { series, points });
+        }
         Request::ExportSummaryCsv { group_by } => {
             let table = breakdown_table(&LOADED.with_borrow(|loaded| loaded.summary(&group_by)));
             post(FromWorker::Download {
@@ -225,6 +274,40 @@ fn answer(request: Request) {
             });
         }
     }
+}
+
+/// A deduction row as the deduction table shows it, with the findings at it.
+fn deduction_row_view(analysis: &DeductionAnalysis, index: usize) -> DeductionRowView {
+    let row = &analysis.rows[index];
+    let text = |value: &Option<Decimal>| value.map_or_else(|| "—".to_owned(), |v| v.to_string());
+    let with_unit = |value: &Option<Decimal>, unit: &Option<String>| match unit {
+        Some(unit) if value.is_some() => format!("{} {unit}", text(value)),
+        _ => text(value),
+    };
+    let cells = vec![
+        format!("{}:{}", row.source.file, row.source.row),
+        row.package_id.clone(),
+        row.deduction_time.map_or_else(|| "—".to_owned(), |t| t.to_string()),
+        text(&row.before_remain),
+        text(&row.actual_dosage),
+        text(&row.after_remain),
+        with_unit(&row.dosage, &row.dosage_unit),
+        text(&row.exported_coefficient),
+        text(&row.recomputed_coefficient),
+    ];
+    let breaks = analysis
+        .breaks_at(&row.source)
+        .map(|found| BreakFinding {
+            chain: found.break_type == BreakType::Chain,
+            expected: found.expected.to_string(),
+            difference: found.difference.to_string(),
+        })
+        .collect();
+    let expected_actual_dosage = match &row.coefficient_check {
+        CoefficientCheck::Mismatch { expected_actual_dosage, .. } => Some(expected_actual_dosage.to_string()),
+        _ => None,
+    };
+    DeductionRowView { cells, breaks, expected_actual_dosage }
 }
 
 /// Pulls each action in turn (the proxy paces them to Tencent's rate limits) and parses its pages

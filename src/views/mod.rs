@@ -5,6 +5,7 @@ pub mod costs;
 pub mod overview;
 pub mod packages;
 pub mod row_table;
+pub mod time_chart;
 pub mod usage;
 
 use yew::prelude::*;

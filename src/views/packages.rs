@@ -1,20 +1,80 @@
-//! Packages & deductions: every resource package's use, burn rate and projected exhaustion, and
-//! the deduction rows whose balance chain breaks or whose 抵扣系数 does not match.
+//! Packages & deductions: every resource package's use, burn rate and projected exhaustion, its
+//! balance over time, and the deduction rows whose balance chain breaks or whose 抵扣系数 does not
+//! match. Deduction rows can number millions, so they stay in the worker: the table asks for a
+//! selection (all, mismatches, breaks; one package) and then only for the rows in view.
 
+use std::ops::Range;
+use std::rc::Rc;
+
+use plotters::style::RGBColor;
+use tcbill_core::analysis::deductions::{DeductionFilter, FindingFilter};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::i18n::Lang;
-use crate::report_view::ReportView;
+use crate::i18n::{Lang, Strings};
+use crate::protocol::DeductionRowView;
+use crate::report_view::{PackageView, ReportView};
 use crate::views::amount;
+use crate::views::chart::Chart;
+use crate::views::row_table::{RowTable, RowWindow};
+use crate::views::time_chart::{coordinate, epoch_secs, time_chart_svg, Guide, TimeChart};
+
+/// The deduction table as the worker's answers build it up: a selection, then windows of it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DeductionTable {
+    /// Counts selections, so the row table starts afresh (scrolled to the top) with each.
+    pub generation: u64,
+    /// Rows selected; `None` until the worker answers.
+    pub count: Option<u64>,
+    pub start: u64,
+    pub rows: Vec<DeductionRowView>,
+}
+
+pub enum DeductionTableAction {
+    Selected {
+        count: u64,
+    },
+    Window {
+        start: u64,
+        rows: Vec<DeductionRowView>,
+    },
+    /// The report changed: the worker forgot its selection.
+    Cleared,
+}
+
+impl Reducible for DeductionTable {
+    type Action = DeductionTableAction;
+
+    fn reduce(self: Rc<Self>, action: DeductionTableAction) -> Rc<Self> {
+        let generation = self.generation + 1;
+        Rc::new(match action {
+            DeductionTableAction::Selected { count } => {
+                DeductionTable { generation, count: Some(count), ..Default::default() }
+            }
+            DeductionTableAction::Window { start, rows } => DeductionTable { start, rows, ..(*self).clone() },
+            DeductionTableAction::Cleared => DeductionTable { generation, ..Default::default() },
+        })
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct PackagesProps {
     pub report: ReportView,
+    pub table: Rc<DeductionTable>,
+    /// Select the deduction rows to show.
+    pub on_filter: Callback<DeductionFilter>,
+    pub on_rows: Callback<Range<u64>>,
 }
 
 #[component]
 pub fn Packages(props: &PackagesProps) -> Html {
     let text = use_context::<Lang>().unwrap_or(Lang::En).strings();
+    let filter = use_state(DeductionFilter::default);
+    {
+        // A new report means a new dataset in the worker: select again.
+        let on_filter = props.on_filter.clone();
+        use_effect_with(((*filter).clone(), props.report.clone()), move |(filter, _)| on_filter.emit(filter.clone()));
+    }
     let report = &props.report;
     let deductions = &report.deductions;
     if report.packages.is_empty() && deductions.row_count == 0 {
@@ -53,6 +113,11 @@ pub fn Packages(props: &PackagesProps) -> Html {
                     }) }
                 </tbody>
             </table>
+
+            <h3>{ text.burn_down }</h3>
+            <div class="burn-downs">
+                { for report.packages.iter().filter(|p| !p.burn_down.is_empty()).map(|p| burn_down_chart(p, text)) }
+            </div>
 
             <h3>{ text.balance_breaks }</h3>
             if deductions.balance_breaks.is_empty() {
@@ -111,7 +176,175 @@ pub fn Packages(props: &PackagesProps) -> Html {
                     </tbody>
                 </table>
             }
+
+            <h3>{ text.deduction_rows }</h3>
+            { deduction_table(report, &filter, &props.table, &props.on_rows, text) }
         </section>
+    }
+}
+
+/// The package's 抵扣后包剩余量 after each deduction, with its capacity, the projection of the
+/// current burn rate to exhaustion and the expiry date where they are known.
+fn burn_down_chart(package: &PackageView, text: &Strings) -> Html {
+    let points: Vec<(f64, f64)> =
+        package.burn_down.iter().filter_map(|(time, value)| Some((epoch_secs(time)?, coordinate(value)?))).collect();
+    let (Some(&first), Some(&last)) = (points.first(), points.last()) else {
+        return Html::default();
+    };
+    let unit = package.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+    let expiry = package.expires.as_deref().and_then(epoch_secs);
+    let exhaustion = package.projected_exhaustion.as_deref().and_then(epoch_secs);
+    // Up to expiry when known (will the package last?); else to the projected exhaustion, but not
+    // so far that the deductions shrink to a sliver.
+    let horizon = (last.0 + (3.0 * (last.0 - first.0)).max(30.0 * 86_400.0)).min(exhaustion.unwrap_or(last.0));
+    let x_end = expiry.unwrap_or(horizon).max(last.0);
+    let mut guides = Vec::new();
+    if let Some(total) = package.total.as_deref() {
+        if let Some(y) = coordinate(total) {
+            guides.push(Guide {
+                from: (first.0, y),
+                to: (x_end, y),
+                color: RGBColor(110, 110, 110),
+                dashed: false,
+                label: format!("{} {total}{unit}", text.capacity),
+                label_below: false,
+            });
+        }
+    }
+    if let (Some(at), Some(when)) = (exhaustion, package.projected_exhaustion.as_deref()) {
+        guides.push(Guide {
+            from: last,
+            to: (at, 0.0),
+            color: RGBColor(213, 73, 65),
+            dashed: true,
+            label: format!("{} {when}", text.projected_exhaustion),
+            label_below: true,
+        });
+    }
+    if let (Some(at), Some(when)) = (expiry, package.expires.as_deref()) {
+        let top = coordinate(package.total.as_deref().unwrap_or_default()).unwrap_or(first.1);
+        guides.push(Guide {
+            from: (at, top),
+            to: (at, 0.0),
+            color: RGBColor(227, 115, 24),
+            dashed: true,
+            label: format!("{} {when}", text.expires),
+            label_below: false,
+        });
+    }
+    let caption = (text.burn_down_caption)(&package.package_id, &unit);
+    let svg = time_chart_svg(&TimeChart {
+        caption: &caption,
+        points: &points,
+        dots: true,
+        guides: &guides,
+        x_end: Some(x_end),
+    });
+    html! {
+        <div class="burn-down" data-package={package.package_id.clone()}>
+            <Chart svg={svg} name={format!("tcbill-burn-down-{}", package.package_id)} download_label={text.download_svg} />
+        </div>
+    }
+}
+
+/// Every deduction row (or the mismatches, or the breaks; of all packages or one), virtualised.
+fn deduction_table(
+    report: &ReportView,
+    filter: &UseStateHandle<DeductionFilter>,
+    table: &DeductionTable,
+    on_rows: &Callback<Range<u64>>,
+    text: &'static Strings,
+) -> Html {
+    let on_findings = {
+        let filter = filter.clone();
+        Callback::from(move |event: Event| {
+            let findings = match event.target_unchecked_into::<HtmlSelectElement>().value().as_str() {
+                "mismatches" => FindingFilter::CoefficientMismatches,
+                "breaks" => FindingFilter::BalanceBreaks,
+                _ => FindingFilter::All,
+            };
+            filter.set(DeductionFilter { findings, ..(*filter).clone() });
+        })
+    };
+    let on_package = {
+        let filter = filter.clone();
+        Callback::from(move |event: Event| {
+            let package = event.target_unchecked_into::<HtmlSelectElement>().value();
+            let package_id = (!package.is_empty()).then_some(package);
+            filter.set(DeductionFilter { package_id, ..(*filter).clone() });
+        })
+    };
+    let findings = [
+        ("all", FindingFilter::All, text.filter_all),
+        ("mismatches", FindingFilter::CoefficientMismatches, text.filter_mismatches),
+        ("breaks", FindingFilter::BalanceBreaks, text.filter_breaks),
+    ];
+    let columns: Vec<String> = [
+        text.row,
+        "资源包ID",
+        "抵扣时间",
+        "抵扣前包剩余量",
+        "实际抵扣量",
+        "抵扣后包剩余量",
+        "被抵扣资源原始用量",
+        text.exported_coefficient,
+        text.recomputed_coefficient,
+        text.finding,
+    ]
+    .iter()
+    .map(|label| label.to_string())
+    .collect();
+    let rows = table
+        .rows
+        .iter()
+        .map(|row| {
+            let findings: Vec<String> = row
+                .breaks
+                .iter()
+                .map(|b| (if b.chain { text.finding_chain } else { text.finding_row })(&b.expected, &b.difference))
+                .chain(row.expected_actual_dosage.as_deref().map(text.finding_mismatch))
+                .collect();
+            row.cells.iter().cloned().chain(std::iter::once(findings.join("; "))).collect()
+        })
+        .collect();
+    let row_classes: Vec<Classes> = table
+        .rows
+        .iter()
+        .map(|row| {
+            classes!(
+                (!row.breaks.is_empty()).then_some("balance-break"),
+                row.expected_actual_dosage.is_some().then_some("mismatch")
+            )
+        })
+        .collect();
+    html! {
+        <div class="deduction-table">
+            <div class="controls">
+                <label>
+                    { text.show }{ " " }
+                    <select name="deduction-findings" onchange={on_findings}>
+                        { for findings.iter().map(|(value, findings, label)| html! {
+                            <option value={*value} selected={filter.findings == *findings}>{ *label }</option>
+                        }) }
+                    </select>
+                </label>
+                <label>
+                    { text.package }{ " " }
+                    <select name="deduction-package" onchange={on_package}>
+                        <option value="" selected={filter.package_id.is_none()}>{ text.all_packages }</option>
+                        { for report.packages.iter().map(|p| html! {
+                            <option value={p.package_id.clone()} selected={filter.package_id.as_deref() == Some(p.package_id.as_str())}>
+                                { &p.package_id }
+                            </option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+            if let Some(count) = table.count {
+                <RowTable key={table.generation.to_string()} caption={(text.deduction_rows_caption)(count)} {columns} {count}
+                    window={RowWindow { start: table.start, rows }} on_range={on_rows.clone()} {row_classes} />
+            }
+        </div>
     }
 }
 

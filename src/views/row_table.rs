@@ -36,6 +36,9 @@ pub struct RowTableProps {
     pub window: RowWindow,
     /// Asks for the rows of a range the window does not cover.
     pub on_range: Callback<Range<u64>>,
+    /// Classes of the window's rows, by position (a finding to highlight); none by default.
+    #[prop_or_default]
+    pub row_classes: Vec<Classes>,
 }
 
 #[component]
@@ -78,7 +81,8 @@ pub fn RowTable(props: &RowTableProps) -> Html {
                         { colgroup }
                         <tbody>
                             { for window.rows.iter().enumerate().map(|(i, row)| html! {
-                                <tr key={(window.start + i as u64).to_string()} data-row={(window.start + i as u64).to_string()}>
+                                <tr key={(window.start + i as u64).to_string()} data-row={(window.start + i as u64).to_string()}
+                                    class={props.row_classes.get(i).cloned()}>
                                     { for row.iter().map(|cell| html! { <td>{ cell }</td> }) }
                                 </tr>
                             }) }

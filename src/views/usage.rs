@@ -1,10 +1,16 @@
 //! Usage: per series (product × instance × metric) the total, peak, 95th percentile (the
-//! billing statistic of bandwidth products) and the average of daily peaks.
+//! billing statistic of bandwidth products) and the average of daily peaks, and a chart of the
+//! chosen series with its peak and 95th percentile. A month of 5-minute points per series is too
+//! much to put in the report digest, so the chart asks the worker for one series' points.
 
+use plotters::style::RGBColor;
 use serde::Deserialize;
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Strings};
+use crate::views::chart::Chart;
+use crate::views::time_chart::{coordinate, epoch_secs, time_chart_svg, Guide, TimeChart};
 
 /// One usage series of the report (`tcbill_core::analysis::usage::UsageSeries`).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -22,20 +28,64 @@ pub struct UsageSeriesView {
     pub daily_peak_average: Option<String>,
 }
 
+/// The points of one series as the worker sent them: (Beijing time, exact value).
+#[derive(Clone, Debug, PartialEq)]
+pub struct UsagePoints {
+    /// Position of the series in the report's list.
+    pub series: u64,
+    pub points: Vec<(String, String)>,
+}
+
 #[derive(Properties, PartialEq)]
 pub struct UsageProps {
     pub series: Vec<UsageSeriesView>,
+    /// The last points the worker sent, if any.
+    pub points: Option<UsagePoints>,
+    /// Ask for the points of the series at this position.
+    pub on_series: Callback<u64>,
 }
 
 #[component]
 pub fn Usage(props: &UsageProps) -> Html {
     let text = use_context::<Lang>().unwrap_or(Lang::En).strings();
+    let selected = use_state(|| 0_u64);
+    {
+        // A new report may hold other series: ask again.
+        let on_series = props.on_series.clone();
+        use_effect_with((*selected, props.series.clone()), move |(selected, _)| on_series.emit(*selected));
+    }
     if props.series.is_empty() {
         return html! { <p class="muted">{ text.no_usage }</p> };
     }
     let dash = |value: &Option<String>| value.clone().unwrap_or_else(|| "—".to_owned());
+    let on_select = {
+        let selected = selected.clone();
+        Callback::from(move |event: Event| {
+            let value = event.target_unchecked_into::<HtmlSelectElement>().value();
+            selected.set(value.parse().unwrap_or(0));
+        })
+    };
+    let chart = props
+        .points
+        .as_ref()
+        .filter(|points| points.series == *selected)
+        .zip(props.series.get(*selected as usize))
+        .map(|(points, series)| usage_chart(series, points, text));
     html! {
         <section class="usage">
+            <div class="controls">
+                <label>
+                    { text.usage_series }{ " " }
+                    <select name="usage-series" onchange={on_select}>
+                        { for props.series.iter().enumerate().map(|(i, s)| html! {
+                            <option value={i.to_string()} selected={i as u64 == *selected}>
+                                { format!("{} · {} · {}", s.product, s.instance, s.metric) }
+                            </option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+            { chart.unwrap_or_default() }
             <table class="data usage-table">
                 <thead><tr>
                     <th scope="col">{ text.usage_source }</th>
@@ -66,5 +116,42 @@ pub fn Usage(props: &UsageProps) -> Html {
             </table>
             <p class="muted">{ text.usage_note }</p>
         </section>
+    }
+}
+
+/// The series over time with its peak and 95th percentile as labelled horizontal lines; the
+/// labels are the report's exact values.
+fn usage_chart(series: &UsageSeriesView, points: &UsagePoints, text: &Strings) -> Html {
+    let drawn: Vec<(f64, f64)> =
+        points.points.iter().filter_map(|(time, value)| Some((epoch_secs(time)?, coordinate(value)?))).collect();
+    let (Some(&(start, _)), Some(&(end, _))) = (drawn.first(), drawn.last()) else {
+        return Html::default();
+    };
+    let unit = series.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+    let level = |value: &str, label: &str, color: RGBColor, dashed: bool| {
+        coordinate(value).map(|y| Guide {
+            from: (start, y),
+            to: (end, y),
+            color,
+            dashed,
+            label: format!("{label}: {value}{unit}"),
+            label_below: false,
+        })
+    };
+    let guides: Vec<Guide> = [
+        level(&series.peak, text.usage_peak, RGBColor(213, 73, 65), false),
+        series.percentile_95.as_deref().and_then(|p95| level(p95, text.usage_p95, RGBColor(227, 115, 24), true)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let caption = format!("{} · {}", series.instance, series.metric);
+    let svg =
+        time_chart_svg(&TimeChart { caption: &caption, points: &drawn, dots: false, guides: &guides, x_end: None });
+    html! {
+        <div class="usage-chart" data-series={points.series.to_string()}>
+            <Chart svg={svg} name={format!("tcbill-usage-{}-{}", series.instance, series.metric)} download_label={text.download_svg} />
+            <p class="muted">{ (text.usage_drawn)(drawn.len(), series.point_count) }</p>
+        </div>
     }
 }

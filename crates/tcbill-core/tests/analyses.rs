@@ -11,10 +11,13 @@ use rust_decimal::Decimal;
 use rust_decimal::RoundingStrategy::MidpointAwayFromZero;
 use tcbill_core::analysis::checks::{run_checks, Check};
 use tcbill_core::analysis::cost::{summarize, Dimension, Filter, Summary};
-use tcbill_core::analysis::deductions::{analyze_deductions, CoefficientCheck, DeductionAnalysis};
-use tcbill_core::analysis::packages::package_usage;
+use tcbill_core::analysis::deductions::{
+    analyze_deductions, CoefficientCheck, DeductionAnalysis, DeductionFilter, FindingFilter,
+};
+use tcbill_core::analysis::packages::{burn_down, package_usage};
+use tcbill_core::analysis::series::downsample;
 use tcbill_core::analysis::share::percent_shares;
-use tcbill_core::analysis::usage::{usage_statistics, UsageOptions};
+use tcbill_core::analysis::usage::{usage_points, usage_statistics, UsageOptions};
 use tcbill_core::TableKind;
 
 /// `key | RealTotalCost | ratio` per group.
@@ -269,6 +272,91 @@ fn sample_deductions_have_exactly_the_planted_faults() {
         "17.6 秒 = 0.293333333 分钟"
     );
     assert_eq!(analysis.coefficient_mismatches().count(), 1);
+}
+
+#[test]
+fn sample_deduction_rows_filter_by_finding_and_package() {
+    let analysis = analyze_deductions(&sample_month());
+    let select = |findings, package: Option<&str>| {
+        let filter = DeductionFilter {
+            findings,
+            package_id: package.map(str::to_owned),
+        };
+        let rows: Vec<usize> = analysis
+            .select(&filter)
+            .into_iter()
+            .map(|index| analysis.rows[index].source.row)
+            .collect();
+        rows
+    };
+    // Rows are in package order (cdn, trtc-0001, trtc-0002), then 抵扣时间: here file order.
+    assert_eq!(select(FindingFilter::All, None), [1, 2, 3, 4, 5, 6, 7]);
+    assert_eq!(select(FindingFilter::CoefficientMismatches, None), [7]);
+    assert_eq!(select(FindingFilter::BalanceBreaks, None), [4]);
+    assert_eq!(select(FindingFilter::All, Some("pkg-trtc-0002")), [6, 7]);
+    assert_eq!(
+        select(FindingFilter::BalanceBreaks, Some("pkg-trtc-0002")),
+        [0_usize; 0]
+    );
+    assert_eq!(
+        select(FindingFilter::All, Some("no-such-package")),
+        [0_usize; 0]
+    );
+
+    let row_4 = &analysis.rows[3].source;
+    let breaks: Vec<String> = analysis
+        .breaks_at(row_4)
+        .map(|b| {
+            format!(
+                "{:?} {} {} {}",
+                b.break_type, b.expected, b.found, b.difference
+            )
+        })
+        .collect();
+    assert_eq!(breaks, ["Chain 437.250000000 437.000000000 -0.250000000"]);
+    assert_eq!(analysis.breaks_at(&analysis.rows[2].source).count(), 0);
+}
+
+#[test]
+fn sample_burn_down_is_the_balance_after_each_deduction() {
+    let analysis = analyze_deductions(&sample_month());
+    let lines: Vec<String> = burn_down(&analysis)
+        .into_iter()
+        .map(|(package, points)| {
+            let points: Vec<String> = points.iter().map(|(t, v)| format!("{t}={v}")).collect();
+            format!("{package}: {}", points.join(", "))
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "pkg-cdn-0001: 2025-06-01 01:00:12=487.500000000, 2025-06-02 01:00:09=457.250000000, \
+             2025-06-03 01:00:11=437.250000000, 2025-06-04 01:00:10=418.250000000",
+            "pkg-trtc-0001: 2025-06-03 04:10:46=19999.706666667",
+            "pkg-trtc-0002: 2025-06-03 04:10:47=9990.400000000, 2025-06-03 04:10:47=9974.400000000",
+        ]
+    );
+}
+
+#[test]
+fn usage_points_of_a_series_in_time_order_and_downsampled_with_the_peak() {
+    let dataset = dataset_of(&[common::data_path("usage-cdn-3days.csv")]);
+    let points = usage_points(&dataset, 0).unwrap();
+    assert_eq!(points.len(), 864);
+    assert_eq!(points[0].0.to_string(), "2025-06-01 00:00:00");
+    assert_eq!(points[1].1, dec("2"));
+    assert!(points.windows(2).all(|pair| pair[0].0 < pair[1].0));
+    assert_eq!(usage_points(&dataset, 1), None);
+    // 864 points into 100: 50 buckets of 17 or 18, each keeping its low and high. Day 1 rises
+    // 1..288 (16 buckets, 2 points each), day 2 is 0 and day 3 is 0.5 (16 flat buckets each, 1
+    // point), and the two buckets that straddle a day keep 2: 32 + 16 + 16 + 2 + 2.
+    let drawn = downsample(&points, 100);
+    assert_eq!(drawn.len(), 68);
+    let peak = drawn.iter().max_by_key(|(_, value)| *value).unwrap();
+    assert_eq!(
+        (peak.0.to_string(), peak.1),
+        ("2025-06-01 23:55:00".to_owned(), dec("288"))
+    );
 }
 
 #[test]

@@ -12,10 +12,10 @@
 //! equal times), each 抵扣前 equals the previous 抵扣后 — except that a 周期递减/分片递减 package whose
 //! balance rises has started a new period (reference §3.2).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::units::{conversion, product_bases, ProductBases};
 use super::{named_tables, round_half_up, RowRef};
@@ -115,12 +115,61 @@ pub struct DeductionAnalysis {
     pub period_refreshes: Vec<PeriodRefresh>,
 }
 
+/// Which deduction rows a table shows: by finding, and optionally of one package.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeductionFilter {
+    pub findings: FindingFilter,
+    /// Only this 资源包ID.
+    pub package_id: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingFilter {
+    #[default]
+    All,
+    /// Rows whose 抵扣系数 does not match.
+    CoefficientMismatches,
+    /// Rows with a balance break of either type.
+    BalanceBreaks,
+}
+
 impl DeductionAnalysis {
     /// The rows whose coefficient check found a mismatch.
     pub fn coefficient_mismatches(&self) -> impl Iterator<Item = &DeductionRow> {
         self.rows
             .iter()
             .filter(|row| matches!(row.coefficient_check, CoefficientCheck::Mismatch { .. }))
+    }
+
+    /// Indices into `rows` of the rows `filter` lets through, in `rows` order.
+    pub fn select(&self, filter: &DeductionFilter) -> Vec<usize> {
+        let broken: BTreeSet<&RowRef> = self.balance_breaks.iter().map(|b| &b.row).collect();
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| {
+                filter
+                    .package_id
+                    .as_ref()
+                    .is_none_or(|id| *id == row.package_id)
+            })
+            .filter(|(_, row)| match filter.findings {
+                FindingFilter::All => true,
+                FindingFilter::CoefficientMismatches => {
+                    matches!(row.coefficient_check, CoefficientCheck::Mismatch { .. })
+                }
+                FindingFilter::BalanceBreaks => broken.contains(&row.source),
+            })
+            .map(|(index, _)| index)
+            .collect()
+    }
+
+    /// The balance breaks found at `row` (a row can break both ways).
+    pub fn breaks_at<'a>(&'a self, row: &'a RowRef) -> impl Iterator<Item = &'a BalanceBreak> {
+        self.balance_breaks
+            .iter()
+            .filter(move |found| found.row == *row)
     }
 }
 

@@ -8,6 +8,7 @@ pub mod checks;
 pub mod cost;
 pub mod deductions;
 pub mod packages;
+pub mod series;
 pub mod share;
 pub mod units;
 pub mod usage;

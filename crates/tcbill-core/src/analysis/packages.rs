@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::deductions::{is_period_package, DeductionAnalysis, DeductionRow};
+use super::series::Point;
 use super::{named_tables, round_half_up};
 use crate::dataset::Dataset;
 use crate::table::{Table, TableKind};
@@ -180,6 +181,19 @@ fn one_package(
         expired_unused: is_period.then_some(expired_unused),
         consumers: consumers(rows),
     }
+}
+
+/// Each package's balance after every deduction (抵扣后包剩余量 at 抵扣时间), in the order
+/// the balances chain, for a burn-down chart; rows without either are left out.
+pub fn burn_down(deductions: &DeductionAnalysis) -> BTreeMap<&str, Vec<Point>> {
+    let mut balances: BTreeMap<&str, Vec<Point>> = BTreeMap::new();
+    for row in &deductions.rows {
+        let points = balances.entry(&row.package_id).or_default();
+        if let (Some(time), Some(after)) = (row.deduction_time, row.after_remain) {
+            points.push((time, after));
+        }
+    }
+    balances
 }
 
 fn calendar_day(time: BeijingTime) -> i64 {

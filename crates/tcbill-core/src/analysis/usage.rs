@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::series::Point;
 use super::units::{conversion, is_data_amount, product_bases};
 use super::{named_tables, round_half_up};
 use crate::dataset::Dataset;
@@ -71,8 +72,52 @@ const BANDWIDTH_DECIMALS: u32 = 6;
 /// Statistics of every usage series in the dataset, sorted by product, instance and metric; a
 /// derived bandwidth series follows its traffic series.
 pub fn usage_statistics(dataset: &Dataset, options: UsageOptions) -> Vec<UsageSeries> {
-    type SeriesKey = (String, String, String, Option<String>);
-    let mut points: BTreeMap<SeriesKey, Vec<(BeijingTime, Decimal)>> = BTreeMap::new();
+    let mut all_series = Vec::new();
+    for ((product, instance, metric, unit), mut points) in series_points(dataset) {
+        points.sort_by_key(|&(time, _)| time);
+        let bandwidth = options
+            .bandwidth_from_traffic
+            .then(|| bandwidth_points(&product, &metric, unit.as_deref(), &points))
+            .flatten();
+        let mut series = series_statistics(product.clone(), instance.clone(), metric, unit, points);
+        match bandwidth {
+            Some(Ok((how, bandwidth_points))) => {
+                let metric = format!("带宽(Mbps)←{}", series.metric);
+                all_series.push(series);
+                let mut derived = series_statistics(
+                    product,
+                    instance,
+                    metric,
+                    Some("Mbps".into()),
+                    bandwidth_points,
+                );
+                derived.derived_from = Some(how);
+                all_series.push(derived);
+            }
+            Some(Err(reason)) => {
+                series.bandwidth_not_derived = Some(reason);
+                all_series.push(series);
+            }
+            None => all_series.push(series),
+        }
+    }
+    all_series
+}
+
+/// The points of the `index`-th series of [`usage_statistics`] (with the default options: no
+/// derived series), in time order, for a chart; `None` past the last series.
+pub fn usage_points(dataset: &Dataset, index: usize) -> Option<Vec<Point>> {
+    let mut points = series_points(dataset).into_values().nth(index)?;
+    points.sort_by_key(|&(time, _)| time);
+    Some(points)
+}
+
+/// Product, instance, metric and unit: what tells one series from another.
+type SeriesKey = (String, String, String, Option<String>);
+
+/// Every point of every series, in file order.
+fn series_points(dataset: &Dataset) -> BTreeMap<SeriesKey, Vec<Point>> {
+    let mut points: BTreeMap<SeriesKey, Vec<Point>> = BTreeMap::new();
     for (file, table) in named_tables(dataset, TableKind::UsageDetails) {
         let metrics = value_columns(table);
         let titled_product = table.title().and_then(product_of_title);
@@ -111,36 +156,7 @@ pub fn usage_statistics(dataset: &Dataset, options: UsageOptions) -> Vec<UsageSe
             }
         }
     }
-    let mut all_series = Vec::new();
-    for ((product, instance, metric, unit), mut points) in points {
-        points.sort_by_key(|&(time, _)| time);
-        let bandwidth = options
-            .bandwidth_from_traffic
-            .then(|| bandwidth_points(&product, &metric, unit.as_deref(), &points))
-            .flatten();
-        let mut series = series_statistics(product.clone(), instance.clone(), metric, unit, points);
-        match bandwidth {
-            Some(Ok((how, bandwidth_points))) => {
-                let metric = format!("带宽(Mbps)←{}", series.metric);
-                all_series.push(series);
-                let mut derived = series_statistics(
-                    product,
-                    instance,
-                    metric,
-                    Some("Mbps".into()),
-                    bandwidth_points,
-                );
-                derived.derived_from = Some(how);
-                all_series.push(derived);
-            }
-            Some(Err(reason)) => {
-                series.bandwidth_not_derived = Some(reason);
-                all_series.push(series);
-            }
-            None => all_series.push(series),
-        }
-    }
-    all_series
+    points
 }
 
 /// How a derived series was computed, and its points.
@@ -226,7 +242,7 @@ fn series_statistics(
     instance: String,
     metric: String,
     unit: Option<String>,
-    points: Vec<(BeijingTime, Decimal)>,
+    points: Vec<Point>,
 ) -> UsageSeries {
     let total: Decimal = points.iter().map(|&(_, value)| value).sum();
     let (peak_at, peak) =
