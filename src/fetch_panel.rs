@@ -16,9 +16,12 @@ pub struct FetchForm {
     pub actions: Vec<String>,
 }
 
+/// A string of [`Strings`].
+type Label = fn(&Strings) -> &'static str;
+
 /// The actions offered, each with its label and whether it starts ticked. Cost details are off
 /// by default: they exist only once the consumption bill is enabled for the account.
-const ACTIONS: [(&str, fn(&Strings) -> &'static str, bool); 6] = [
+const ACTIONS: [(&str, Label, bool); 6] = [
     ("DescribeBillSummaryByProduct", |t| t.summary_by_product, true),
     ("DescribeBillSummaryByRegion", |t| t.summary_by_region, true),
     ("DescribeBillSummaryByPayMode", |t| t.summary_by_pay_mode, true),
