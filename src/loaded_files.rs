@@ -69,7 +69,8 @@ impl Reducible for LoadedFiles {
                     | FromWorker::Summary { .. }
                     | FromWorker::Download { .. }
                     | FromWorker::DrillDown { .. }
-                    | FromWorker::Rows { .. } => return self,
+                    | FromWorker::Rows { .. }
+                    | FromWorker::FilterValues { .. } => return self,
                     FromWorker::Progress { id, bytes_read, rows_read } => {
                         (id, FileStatus::Parsing { bytes_read, rows_read })
                     }

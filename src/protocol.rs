@@ -29,15 +29,16 @@ pub enum Request {
     Cancel { id: FileId },
     /// Forget this file's rows.
     Remove { id: FileId },
-    /// A cost summary by one or two dimensions (`product`, `region`, `tag:env`, ...).
-    Summarize { group_by: Vec<String> },
+    /// A cost summary by one or two dimensions (`product`, `region`, `tag:env`, ...) of the rows
+    /// that pass `filters` (see [`CostFilters`]).
+    Summarize { group_by: Vec<String>, filters: CostFilters },
     /// The whole report as JSON, for download.
     ExportReport,
     /// A cost summary as CSV, for download.
-    ExportSummaryCsv { group_by: Vec<String> },
-    /// Select the cost rows where each `(dimension, value)` holds, for a row table
-    /// (answered by [`FromWorker::DrillDown`]).
-    DrillDown { filters: Vec<(String, String)> },
+    ExportSummaryCsv { group_by: Vec<String>, filters: CostFilters },
+    /// Select the cost rows where each `(dimension, value)` holds, among those that pass `within`,
+    /// for a row table (answered by [`FromWorker::DrillDown`]).
+    DrillDown { filters: Vec<(String, String)>, within: CostFilters },
     /// Rows `start..start + len` of the last drill-down (answered by [`FromWorker::Rows`]).
     Rows { start: u64, len: u64 },
     /// Pull one month of billing data through the signing proxy at `proxy_url`, each action as
@@ -46,7 +47,14 @@ pub enum Request {
     Fetch { proxy_url: String, token: Option<String>, month: String, actions: Vec<FetchAction> },
     /// The raw pages of every fetched action, one JSON file each, for download.
     ExportFetched,
+    /// The values `dimension` takes in the rows that pass `filters`, for a filter to pick from
+    /// (answered by [`FromWorker::FilterValues`]).
+    FilterValues { dimension: String, filters: CostFilters },
 }
+
+/// The Costs tab's filters as `(dimension, value)` pairs: a row passes when, for every dimension
+/// named, its value is one of the values given for that dimension.
+pub type CostFilters = Vec<(String, String)>;
 
 /// One billing API action to pull, and the Files-table entry (allocated by the page) it becomes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -125,6 +133,8 @@ pub enum FromWorker {
     DrillDown { count: u64, columns: Vec<String> },
     /// A window of drill-down rows, each as display cells.
     Rows { start: u64, rows: Vec<Vec<String>> },
+    /// The answer to [`Request::FilterValues`].
+    FilterValues { dimension: String, values: Vec<String> },
 }
 
 impl FromWorker {

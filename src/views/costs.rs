@@ -1,5 +1,7 @@
 //! Costs: the bill grouped by one or two dimensions (tags included), with each group's share as
-//! Tencent computes RealTotalCostRatio, sortable by any column, downloadable as CSV.
+//! Tencent computes RealTotalCostRatio, sortable by any column, downloadable as CSV; filtered by
+//! any dimension's values. The worker does the filtering and the sums: the page only shows what it
+//! is sent.
 
 use std::cmp::Ordering;
 use std::str::FromStr;
@@ -31,8 +33,11 @@ const DIMENSIONS: &[(&str, &str)] = &[
     ("month", "账单月份"),
 ];
 
+/// Reads one measure of [`Amounts`].
+type Measure = fn(&Amounts) -> &Option<String>;
+
 /// The measures of the table, in column order.
-const MEASURES: &[(&str, fn(&Amounts) -> &Option<String>)] = &[
+const MEASURES: &[(&str, Measure)] = &[
     ("RealTotalCost", |a| &a.real_total_cost),
     ("TotalCost", |a| &a.total_cost),
     ("CashPayAmount", |a| &a.cash_pay_amount),
@@ -75,7 +80,10 @@ impl yew::Reducible for DrillDownState {
     fn reduce(self: std::rc::Rc<Self>, action: DrillDownAction) -> std::rc::Rc<Self> {
         std::rc::Rc::new(DrillDownState(match (action, &self.0) {
             (DrillDownAction::Selected(drill), _) => Some(drill),
-            (DrillDownAction::Window(window), Some(current)) => Some(DrillDown { window, ..current.clone() }),
+            (DrillDownAction::Window(window), Some(current)) => Some(DrillDown {
+                window,
+                ..current.clone()
+            }),
             (DrillDownAction::Window(_), None) | (DrillDownAction::Closed, _) => None,
         }))
     }
@@ -93,6 +101,13 @@ pub struct CostsProps {
     pub on_drill_down: Callback<(Vec<(String, String)>, String)>,
     pub on_rows: Callback<std::ops::Range<u64>>,
     pub on_close_drill_down: Callback<()>,
+    /// `(dimension, value)` pairs; see [`crate::protocol::CostFilters`].
+    pub filters: Vec<(String, String)>,
+    /// The values a new filter can pick, for the dimension named.
+    pub filter_values: Option<(String, Vec<String>)>,
+    pub on_filters: Callback<Vec<(String, String)>>,
+    /// A dimension was chosen for a new filter: its values are wanted.
+    pub on_filter_dimension: Callback<String>,
 }
 
 #[component]
@@ -100,11 +115,18 @@ pub fn Costs(props: &CostsProps) -> Html {
     let text = use_context::<Lang>().unwrap_or(Lang::En).strings();
     // Largest RealTotalCost first, as the worker sends it.
     let sort = use_state(|| (SortColumn::Measure(0), true));
+    // The new filter being composed: its dimension and value.
+    let new_filter = use_state(|| (String::new(), String::new()));
 
     let options: Vec<(String, String)> = DIMENSIONS
         .iter()
         .map(|(id, label)| (id.to_string(), label.to_string()))
-        .chain(props.tag_keys.iter().map(|key| (format!("tag:{key}"), format!("标签键:{key}"))))
+        .chain(
+            props
+                .tag_keys
+                .iter()
+                .map(|key| (format!("tag:{key}"), format!("标签键:{key}"))),
+        )
         .collect();
     let select = |position: usize| {
         let on_group_by = props.on_group_by.clone();
@@ -133,6 +155,101 @@ pub fn Costs(props: &CostsProps) -> Html {
         }
     };
     let export = props.on_export_csv.reform(|_: MouseEvent| ());
+    let label_of = |id: &str| {
+        options
+            .iter()
+            .find(|(o, _)| o == id)
+            .map_or(id.to_owned(), |(_, label)| label.clone())
+    };
+
+    let filter_panel = {
+        let (dimension, value) = (*new_filter).clone();
+        let on_dimension = {
+            let (new_filter, on_filter_dimension) = (new_filter.clone(), props.on_filter_dimension.clone());
+            Callback::from(move |event: Event| {
+                let dimension = event.target_unchecked_into::<HtmlSelectElement>().value();
+                new_filter.set((dimension.clone(), String::new()));
+                if !dimension.is_empty() {
+                    on_filter_dimension.emit(dimension);
+                }
+            })
+        };
+        let values: &[String] = match &props.filter_values {
+            Some((of, values)) if *of == dimension => values,
+            _ => &[],
+        };
+        let on_value = {
+            let new_filter = new_filter.clone();
+            Callback::from(move |event: Event| {
+                let value = event.target_unchecked_into::<HtmlSelectElement>().value();
+                new_filter.set((new_filter.0.clone(), value));
+            })
+        };
+        // Without a choice, the value shown first (the select's default) is the one added.
+        let chosen = if value.is_empty() {
+            values.first().cloned()
+        } else {
+            Some(value.clone())
+        };
+        let add = {
+            let (filters, on_filters, new_filter) =
+                (props.filters.clone(), props.on_filters.clone(), new_filter.clone());
+            let pair = chosen.clone().map(|value| (dimension.clone(), value));
+            Callback::from(move |_: MouseEvent| {
+                if let Some(pair) = pair.clone() {
+                    let mut next = filters.clone();
+                    if !next.contains(&pair) {
+                        next.push(pair);
+                    }
+                    on_filters.emit(next);
+                    new_filter.set((String::new(), String::new()));
+                }
+            })
+        };
+        html! {
+            <fieldset class="filters">
+                <legend>{ text.filters }</legend>
+                if !props.filters.is_empty() {
+                    <ul class="active-filters">
+                        { for props.filters.iter().enumerate().map(|(i, (dimension, value))| {
+                            let (filters, on_filters) = (props.filters.clone(), props.on_filters.clone());
+                            let remove = Callback::from(move |_: MouseEvent| {
+                                let mut next = filters.clone();
+                                next.remove(i);
+                                on_filters.emit(next);
+                            });
+                            let label = format!("{} = {value}", label_of(dimension));
+                            html! {
+                                <li class="filter" data-dimension={dimension.clone()}>
+                                    <span>{ &label }</span>
+                                    <button type="button" class="remove-filter" onclick={remove}
+                                        aria-label={format!("{} {label}", text.remove_filter)}>{ "×" }</button>
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                }
+                <div class="controls">
+                    <label>
+                        { text.filter_by }{ " " }
+                        <select name="filter-dimension" onchange={on_dimension}>
+                            <option value="" selected={dimension.is_empty()}>{ text.choose }</option>
+                            { for options.iter().map(|(id, label)| html! {
+                                <option value={id.clone()} selected={*id == dimension}>{ label }</option>
+                            }) }
+                        </select>
+                    </label>
+                    <label>
+                        { text.filter_value }{ " " }
+                        <select name="filter-value" onchange={on_value} disabled={values.is_empty()}>
+                            { for values.iter().map(|v| html! { <option value={v.clone()} selected={Some(v) == chosen.as_ref()}>{ v }</option> }) }
+                        </select>
+                    </label>
+                    <button type="button" class="button secondary" onclick={add} disabled={chosen.is_none()}>{ text.add_filter }</button>
+                </div>
+            </fieldset>
+        }
+    };
 
     let Some(summary) = &props.summary else {
         return html! { <p class="muted">{ text.no_bill_rows }</p> };
@@ -141,7 +258,11 @@ pub fn Costs(props: &CostsProps) -> Html {
     let (column, descending) = *sort;
     groups.sort_by(|a, b| {
         let order = compare(column, a, b);
-        if descending { order.reverse() } else { order }
+        if descending {
+            order.reverse()
+        } else {
+            order
+        }
     });
     let header = |label: String, sorted_by: SortColumn, numeric: bool| {
         let sort = sort.clone();
@@ -160,11 +281,7 @@ pub fn Costs(props: &CostsProps) -> Html {
             </th>
         }
     };
-    let key_labels: Vec<String> = summary
-        .group_by
-        .iter()
-        .map(|id| options.iter().find(|(o, _)| o == id).map_or(id.clone(), |(_, label)| label.clone()))
-        .collect();
+    let key_labels: Vec<String> = summary.group_by.iter().map(|id| label_of(id)).collect();
 
     html! {
         <section class="costs">
@@ -173,6 +290,7 @@ pub fn Costs(props: &CostsProps) -> Html {
                 { select(1) }
                 <button type="button" class="button secondary" onclick={export}>{ text.download_csv }</button>
             </div>
+            { filter_panel }
             { share_chart(summary, text.chart_caption, text.download_svg) }
             <div class="scroll">
             <table class="data cost-table">
@@ -242,7 +360,14 @@ fn share_chart(summary: &SummaryView, caption: &str, download_label: &'static st
     // Refunds (negative groups) are drawn as empty bars: a bar chart has no room below zero.
     let values: Vec<f64> = groups
         .iter()
-        .map(|g| g.amounts.real_total_cost.as_deref().and_then(|v| v.parse().ok()).unwrap_or(0.0_f64).max(0.0))
+        .map(|g| {
+            g.amounts
+                .real_total_cost
+                .as_deref()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0.0_f64)
+                .max(0.0)
+        })
         .collect();
     let name = format!("tcbill-cost-{}", summary.group_by.join("-").replace(':', "_"));
     html! {

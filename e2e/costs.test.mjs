@@ -1,0 +1,124 @@
+// End-to-end tests of the Costs tab's filters: exact filtered totals, shares that add up to 100.00,
+// filters restored from the URL.
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { serveDist, launchBrowser, fileRows, OUTPUT } from './harness.mjs';
+
+let server;
+let browser;
+let pages = [];
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+afterEach(async () => {
+  const closing = pages;
+  pages = [];
+  for (const { page } of closing) await page.context().close();
+  assert.deepEqual(closing.flatMap(({ errors }) => errors), [], 'the page threw');
+});
+
+/** A page of the app in a fresh context (its own permissions), failing the test if it throws. */
+async function openApp({ width = 1280, height = 800, permissions = [] } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale: 'en-US', acceptDownloads: true });
+  await context.grantPermissions(permissions, { origin: new URL(server.url).origin });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  pages.push({ page, errors });
+  await page.goto(server.url);
+  return page;
+}
+
+async function loadSample(page) {
+  await page.getByRole('button', { name: 'Load sample data' }).click();
+  await fileRows(page, 4);
+  await page.getByRole('button', { name: 'Download report (JSON)' }).waitFor();
+}
+
+async function addFilter(page, dimension, value) {
+  const caption = await page.textContent('.cost-table caption');
+  await page.selectOption('select[name="filter-dimension"]', dimension);
+  await page.waitForSelector(`select[name="filter-value"] option[value="${value}"]`, { state: 'attached' });
+  await page.selectOption('select[name="filter-value"]', value);
+  await page.getByRole('button', { name: 'Add filter' }).click();
+  await page.waitForFunction((before) => document.querySelector('.cost-table caption')?.textContent !== before, caption);
+}
+
+const cells = (locator) => locator.evaluateAll((rows) => rows.map((row) => [...row.cells].map((c) => c.textContent)));
+const footer = async (page) => (await cells(page.locator('.cost-table tfoot tr')))[0];
+
+/** Sums decimal strings exactly (as integers of their smallest unit), printed with `scale` decimals. */
+function sum(values, scale) {
+  const unit = 10n ** BigInt(scale);
+  const total = values.reduce((acc, v) => {
+    const [whole, fraction = ''] = v.split('.');
+    return acc + BigInt(whole) * unit + BigInt(fraction.padEnd(scale, '0'));
+  }, 0n);
+  return `${total / unit}.${String(total % unit).padStart(scale, '0')}`;
+}
+
+test('filters narrow the totals, the table, the shares and the drill-down; they come back from the URL', async () => {
+  const page = await openApp();
+  await loadSample(page);
+  await page.getByRole('tab', { name: 'Costs' }).click();
+  await page.waitForSelector('.cost-table tbody tr');
+
+  // 华南地区（广州） is rows 1, 2, 3 and 6 of the sample bill.
+  await addFilter(page, 'region', '华南地区（广州）');
+  assert.equal(await page.textContent('.cost-table caption'), '2 groups of 4 rows');
+  assert.deepEqual(await footer(page), [
+    'Total',
+    '475.2', // 优惠后总价 172.8 + 115.2 + 172.8 + 14.4
+    '504.0', // 组件原价 172.8 + 144 + 172.8 + 14.4
+    '440.0', // 现金 172.8 + 100 + 152.8 + 14.4
+    '15.20', // 代金券 0 + 15.20 + 0 + 0
+    '20.00', // 赠送 0 + 0 + 20.00 + 0
+    '—',
+    '100.00%',
+    '',
+  ]);
+  const rows = await cells(page.locator('.cost-table tbody tr'));
+  assert.deepEqual(rows.map((r) => [r[0], r[1], r[7]]), [
+    ['云服务器', '460.8', '96.97%'],
+    ['负载均衡', '14.4', '3.03%'],
+  ]);
+  assert.equal(sum(rows.map((r) => r[7].replace('%', '')), 2), '100.00');
+
+  // A second filter on another dimension must hold too; the value list offers only what remains.
+  await page.selectOption('select[name="filter-dimension"]', 'tag:env');
+  await page.waitForSelector('select[name="filter-value"] option[value="staging"]', { state: 'attached' });
+  assert.deepEqual(await page.locator('select[name="filter-value"] option').allTextContents(), ['prod', 'staging']);
+  await addFilter(page, 'tag:env', 'prod');
+  assert.equal(await page.textContent('.cost-table caption'), '1 groups of 2 rows');
+  assert.deepEqual((await footer(page)).slice(1, 3), ['288.0', '316.8']); // 172.8 + 115.2; 172.8 + 144
+  await page.getByRole('button', { name: 'Show the rows of 云服务器' }).click();
+  assert.equal(await page.textContent('.row-table caption'), '云服务器: 2 bill rows');
+  await page.screenshot({ path: join(OUTPUT, 'costs-filtered.png'), fullPage: true });
+
+  // The filters live in the URL: a reload and the same drop bring them back.
+  await page.waitForFunction(() => location.hash.includes('&f=tag%3Aenv:prod'));
+  assert.match(await page.evaluate(() => location.hash), /&f=region:%E5%8D%8E%E5%8D%97.*&f=tag%3Aenv:prod$/);
+  await page.reload();
+  await page.getByRole('tab', { name: 'Files' }).click();
+  await loadSample(page);
+  await page.getByRole('tab', { name: 'Costs' }).click();
+  await page.waitForFunction(() => document.querySelector('.cost-table caption')?.textContent === '1 groups of 2 rows');
+  assert.deepEqual(await page.locator('.active-filters .filter span').allTextContents(), [
+    '地域 = 华南地区（广州）', '标签键:env = prod',
+  ]);
+
+  // Removing a filter widens the rows again.
+  await page.getByRole('button', { name: 'Remove filter 地域 = 华南地区（广州）' }).click();
+  await page.waitForFunction(() => document.querySelector('.cost-table caption')?.textContent === '3 groups of 4 rows');
+  assert.equal((await footer(page))[1], '372.4363523'); // 172.8 + 115.2 + 24.0203523 + 60.416
+});
