@@ -1,9 +1,12 @@
-// End-to-end tests of the Costs tab's filters: exact filtered totals, shares that add up to 100.00,
-// filters restored from the URL.
+// End-to-end tests of the Costs tab's filters and charts: exact filtered totals, shares that add
+// up to 100.00, the trend by day and month, filters restored from the URL.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, fileRows, OUTPUT } from './harness.mjs';
+import { serveDist, launchBrowser, fileRows, dataTransferOf, ROOT, OUTPUT } from './harness.mjs';
+
+const THREE_DAYS = '2025-06-three-days-L3.csv';
 
 let server;
 let browser;
@@ -45,6 +48,13 @@ async function loadSample(page) {
   await page.getByRole('button', { name: 'Download report (JSON)' }).waitFor();
 }
 
+async function dropThreeDays(page) {
+  const bytes = await readFile(join(ROOT, 'e2e', 'fixtures', THREE_DAYS));
+  await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer: await dataTransferOf(page, [{ name: THREE_DAYS, bytes }]) });
+  await fileRows(page, 1);
+  await page.getByRole('button', { name: 'Download report (JSON)' }).waitFor();
+}
+
 async function addFilter(page, dimension, value) {
   const caption = await page.textContent('.cost-table caption');
   await page.selectOption('select[name="filter-dimension"]', dimension);
@@ -66,6 +76,18 @@ function sum(values, scale) {
   }, 0n);
   return `${total / unit}.${String(total % unit).padStart(scale, '0')}`;
 }
+
+/** The three-day fixture's rows as objects keyed by header. */
+async function fixtureRows() {
+  const [header, ...lines] = (await readFile(join(ROOT, 'e2e', 'fixtures', THREE_DAYS), 'utf8')).trim().split('\n');
+  const names = header.split(',');
+  return lines.map((line) => Object.fromEntries(line.split(',').map((cell, i) => [names[i], cell])));
+}
+
+/** The texts of a chart's SVG, and its dots in the colour of the first (or second) line. */
+const chartTexts = async (page, kind) =>
+  (await page.locator(`figure[data-chart="${kind}"] svg text`).allTextContents()).map((t) => t.trim()).filter(Boolean);
+const dots = (page, colour = '#0052D9') => page.locator(`figure[data-chart="trend"] svg circle[fill="${colour}"]`).count();
 
 test('filters narrow the totals, the table, the shares and the drill-down; they come back from the URL', async () => {
   const page = await openApp();
@@ -93,6 +115,10 @@ test('filters narrow the totals, the table, the shares and the drill-down; they 
     ['负载均衡', '14.4', '3.03%'],
   ]);
   assert.equal(sum(rows.map((r) => r[7].replace('%', '')), 2), '100.00');
+  // The share chart prints the table's shares.
+  assert.deepEqual(await chartTexts(page, 'shares'), [
+    'Share of RealTotalCost (优惠后总价)', '96.97%  云服务器', '3.03%  负载均衡',
+  ]);
 
   // A second filter on another dimension must hold too; the value list offers only what remains.
   await page.selectOption('select[name="filter-dimension"]', 'tag:env');
@@ -121,4 +147,64 @@ test('filters narrow the totals, the table, the shares and the drill-down; they 
   await page.getByRole('button', { name: 'Remove filter 地域 = 华南地区（广州）' }).click();
   await page.waitForFunction(() => document.querySelector('.cost-table caption')?.textContent === '3 groups of 4 rows');
   assert.equal((await footer(page))[1], '372.4363523'); // 172.8 + 115.2 + 24.0203523 + 60.416
+});
+
+test('the trend has one point per day or month of the filtered rows', async () => {
+  const page = await openApp();
+  await dropThreeDays(page);
+  await page.getByRole('tab', { name: 'Costs' }).click();
+  await page.waitForSelector('figure[data-chart="trend"] svg');
+  const rows = await fixtureRows();
+  const days = ['2025-06-01', '2025-06-02', '2025-06-03'];
+  assert.equal(await dots(page), 3);
+  const texts = await chartTexts(page, 'trend');
+  assert.ok(days.every((day) => texts.includes(day)), texts.join('|'));
+  assert.ok(texts.includes('RealTotalCost (优惠后总价) by day'));
+  assert.equal(await dots(page, '#E37318'), 0);
+
+  // TotalCost as a second line, on request.
+  await page.check('input[name="trend-total-cost"]');
+  await page.waitForFunction(() => document.querySelectorAll('figure[data-chart="trend"] svg circle[fill="#E37318"]').length === 3);
+
+  // Filtered to one resource, still a point per day; the table's total is the fixture's exact sum.
+  await addFilter(page, 'resource_id', 'res-07');
+  assert.equal(await dots(page), 3);
+  assert.equal((await footer(page))[1], sum(rows.filter((r) => r['资源ID'] === 'res-07').map((r) => r['优惠后总价']), 2));
+
+  // By month: one point, drawn alone.
+  await page.selectOption('select[name="trend-by"]', 'month');
+  await page.waitForFunction(() => location.hash.endsWith('&trend=month'));
+  await page.waitForFunction(() => document.querySelectorAll('figure[data-chart="trend"] svg circle[fill="#0052D9"]').length === 1);
+  assert.ok((await chartTexts(page, 'trend')).includes('2025-06'));
+  await page.screenshot({ path: join(OUTPUT, 'costs-trend.png'), fullPage: true });
+});
+
+test('the sample month, whose rows all begin on one day, has a one-point trend', async () => {
+  const page = await openApp();
+  await loadSample(page);
+  await page.getByRole('tab', { name: 'Costs' }).click();
+  await page.waitForSelector('figure[data-chart="trend"] svg');
+  assert.equal(await dots(page), 1);
+  assert.ok((await chartTexts(page, 'trend')).includes('2025-06-01'));
+  await page.locator('figure[data-chart="trend"]').screenshot({ path: join(OUTPUT, 'costs-trend-one-point.png') });
+});
+
+test('the share chart shows the largest groups and the others, adding up to 100.00 like the table', async () => {
+  const page = await openApp();
+  await dropThreeDays(page);
+  await page.getByRole('tab', { name: 'Costs' }).click();
+  await page.selectOption('select[name="group-by-0"]', 'resource_id');
+  await page.waitForFunction(() => document.querySelector('.cost-table caption')?.textContent === '12 groups of 36 rows');
+  const rows = await cells(page.locator('.cost-table tbody tr'));
+  const tableShares = rows.map((r) => r[7].replace('%', ''));
+  assert.equal(sum(tableShares, 2), '100.00');
+
+  const legend = (await chartTexts(page, 'shares')).slice(1);
+  assert.equal(legend.length, 10);
+  const legendShares = legend.map((text) => text.split('%')[0]);
+  assert.equal(sum(legendShares, 2), '100.00');
+  // The nine largest exactly as in the table (sorted by RealTotalCost, largest first), then the rest.
+  assert.deepEqual(legend.slice(0, 9), rows.slice(0, 9).map((r) => `${r[7]}  ${r[0]}`));
+  assert.equal(legend[9], `${sum(tableShares.slice(9), 2)}%  3 others`);
+  await page.locator('figure[data-chart="shares"]').screenshot({ path: join(OUTPUT, 'costs-share-chart.png') });
 });

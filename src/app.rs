@@ -32,6 +32,7 @@ pub fn App() -> Html {
     let files = use_reducer(LoadedFiles::default);
     let report = use_state(|| None::<Rc<ReportView>>);
     let summary = use_state(|| None::<SummaryView>);
+    let trend = use_state(|| None::<SummaryView>);
     // The values a new cost filter can pick from: its dimension and the values present.
     let filter_values = use_state(|| None::<(String, Vec<String>)>);
     let drill_down = use_reducer(DrillDownState::default);
@@ -42,7 +43,7 @@ pub fn App() -> Html {
     let fetched_ids = use_mut_ref(Vec::<FileId>::new);
     let worker = {
         let (files, report, summary) = (files.dispatcher(), report.setter(), summary.setter());
-        let filter_values = filter_values.setter();
+        let (trend, filter_values) = (trend.setter(), filter_values.setter());
         let (drill_down, drill_group) = (drill_down.dispatcher(), drill_group.clone());
         use_memo((), move |_| {
             ParsingWorker::start(Callback::from(move |message| match message {
@@ -63,6 +64,7 @@ pub fn App() -> Html {
                 FromWorker::Rows { start, rows } => drill_down.dispatch(DrillDownAction::Window(RowWindow { start, rows })),
                 FromWorker::Summary { json } => summary.set(serde_json::from_str(&json).ok()),
                 FromWorker::Download { file_name, mime, content } => save(&file_name, &mime, &content),
+                FromWorker::Trend { json } => trend.set(serde_json::from_str(&json).ok()),
                 FromWorker::FilterValues { dimension, values } => filter_values.set(Some((dimension, values))),
                 file_report => files.dispatch(FilesAction::Worker(file_report)),
             }))
@@ -97,7 +99,15 @@ pub fn App() -> Html {
             }
         });
     }
-
+    // ... and for the trend of the filtered rows.
+    {
+        let send = send.clone();
+        use_effect_with((report.clone(), view.trend.clone(), view.filters.clone()), move |(report, by, filters)| {
+            if report.is_some() {
+                send(ToWorker::Request(Request::Trend { by: by.clone(), filters: filters.clone() }));
+            }
+        });
+    }
 
     let on_files = {
         let (dispatcher, ids, send) = (files.dispatcher(), ids.clone(), send.clone());
@@ -205,6 +215,14 @@ pub fn App() -> Html {
             view.set(next);
         })
     };
+    let on_trend_by = {
+        let view = view.clone();
+        Callback::from(move |by: String| {
+            let mut next = (*view).clone();
+            next.trend = by;
+            view.set(next);
+        })
+    };
     let on_filter_dimension = {
         let (send, filters) = (send.clone(), view.filters.clone());
         Callback::from(move |dimension: String| {
@@ -249,8 +267,8 @@ pub fn App() -> Html {
             <Costs tag_keys={report.tag_keys.clone()} group_by={view.group_by.clone()}
                 summary={(*summary).clone()} drill_down={drill_down.0.clone()} {on_group_by} {on_export_csv}
                 {on_drill_down} {on_rows} {on_close_drill_down}
-                filters={view.filters.clone()} filter_values={(*filter_values).clone()} {on_filters}
-                {on_filter_dimension} />
+                filters={view.filters.clone()} filter_values={(*filter_values).clone()} trend={(*trend).clone()}
+                trend_by={view.trend.clone()} {on_filters} {on_filter_dimension} {on_trend_by} />
         },
         (Tab::Packages, Some(report)) => html! { <Packages report={(**report).clone()} /> },
         (Tab::Usage, Some(report)) => html! { <Usage series={report.usage.clone()} /> },

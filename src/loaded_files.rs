@@ -70,7 +70,8 @@ impl Reducible for LoadedFiles {
                     | FromWorker::Download { .. }
                     | FromWorker::DrillDown { .. }
                     | FromWorker::Rows { .. }
-                    | FromWorker::FilterValues { .. } => return self,
+                    | FromWorker::FilterValues { .. }
+                    | FromWorker::Trend { .. } => return self,
                     FromWorker::Progress { id, bytes_read, rows_read } => {
                         (id, FileStatus::Parsing { bytes_read, rows_read })
                     }

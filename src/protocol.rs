@@ -50,6 +50,9 @@ pub enum Request {
     /// The values `dimension` takes in the rows that pass `filters`, for a filter to pick from
     /// (answered by [`FromWorker::FilterValues`]).
     FilterValues { dimension: String, filters: CostFilters },
+    /// RealTotalCost and TotalCost per `day` or `month` of the rows that pass `filters`
+    /// (answered by [`FromWorker::Trend`]).
+    Trend { by: String, filters: CostFilters },
 }
 
 /// The Costs tab's filters as `(dimension, value)` pairs: a row passes when, for every dimension
@@ -135,6 +138,8 @@ pub enum FromWorker {
     Rows { start: u64, rows: Vec<Vec<String>> },
     /// The answer to [`Request::FilterValues`].
     FilterValues { dimension: String, values: Vec<String> },
+    /// The answer to [`Request::Trend`]: JSON of a cost summary by day or month, oldest first.
+    Trend { json: String },
 }
 
 impl FromWorker {

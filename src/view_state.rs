@@ -1,5 +1,5 @@
 //! What the user is looking at, kept in the URL fragment
-//! (`#tab=costs&by=product,tag:env&lang=zh&f=region:%E5%B9%BF%E5%B7%9E`) so a view can be
+//! (`#tab=costs&by=product,tag:env&lang=zh&f=region:%E5%B9%BF%E5%B7%9E&trend=month`) so a view can be
 //! bookmarked or shared. The fragment never holds data: reopening the link shows
 //! the same view once the same files are dropped again.
 
@@ -38,6 +38,8 @@ pub struct ViewState {
     pub lang: Option<Lang>,
     /// The Costs tab's filters, `(dimension, value)`, one `f=` part each.
     pub filters: Vec<(String, String)>,
+    /// The cost trend's period: `day` (the default) or `month`.
+    pub trend: String,
 }
 
 impl Default for ViewState {
@@ -47,6 +49,7 @@ impl Default for ViewState {
             group_by: vec!["product".to_owned()],
             lang: None,
             filters: Vec::new(),
+            trend: "day".to_owned(),
         }
     }
 }
@@ -75,6 +78,7 @@ impl ViewState {
                     state.group_by = value.split(',').take(2).map(str::to_owned).collect();
                 }
                 "lang" => state.lang = Lang::from_tag(&value),
+                "trend" if value == "month" => state.trend = value,
                 _ => {}
             }
         }
@@ -91,6 +95,9 @@ impl ViewState {
         for (dimension, value) in &self.filters {
             let encode = |text: &str| String::from(js_sys::encode_uri_component(text));
             fragment.push_str(&format!("&f={}:{}", encode(dimension), encode(value)));
+        }
+        if self.trend == "month" {
+            fragment.push_str("&trend=month");
         }
         fragment
     }

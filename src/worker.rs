@@ -242,6 +242,11 @@ fn answer(request: Request) {
             };
             post(FromWorker::FilterValues { dimension, values });
         }
+        Request::Trend { by, filters } => {
+            let by = if by == "month" { "month" } else { "day" };
+            let summary = LOADED.with_borrow(|loaded| loaded.summary(&[by.to_owned()], &filters));
+            post(FromWorker::Trend { json: summary_json(&summary) });
+        }
     }
 }
 

@@ -152,10 +152,11 @@ fn the_view_round_trips_through_the_url_fragment() {
     // Filter values may hold any character, `:`, `&` and `=` included.
     let filtered = ViewState {
         filters: vec![("tag:env".into(), "a:b&c=d".into()), ("region".into(), "华南地区（广州）".into())],
+        trend: "month".into(),
         ..view.clone()
     };
     let fragment = filtered.to_fragment();
-    let tail = "&f=tag%3Aenv:a%3Ab%26c%3Dd&f=region:%E5%8D%8E%E5%8D%97%E5%9C%B0%E5%8C%BA%EF%BC%88%E5%B9%BF%E5%B7%9E%EF%BC%89";
+    let tail = "&f=tag%3Aenv:a%3Ab%26c%3Dd&f=region:%E5%8D%8E%E5%8D%97%E5%9C%B0%E5%8C%BA%EF%BC%88%E5%B9%BF%E5%B7%9E%EF%BC%89&trend=month";
     assert!(fragment.ends_with(tail), "{fragment}");
     assert_eq!(ViewState::from_fragment(&fragment), filtered);
 
