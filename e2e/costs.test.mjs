@@ -1,5 +1,6 @@
 // End-to-end tests of the Costs tab's filters and charts: exact filtered totals, shares that add
-// up to 100.00, the trend by day and month, filters restored from the URL.
+// up to 100.00, the trend by day and month, PNG export and the clipboard, filters restored from
+// the URL.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -207,4 +208,45 @@ test('the share chart shows the largest groups and the others, adding up to 100.
   assert.deepEqual(legend.slice(0, 9), rows.slice(0, 9).map((r) => `${r[7]}  ${r[0]}`));
   assert.equal(legend[9], `${sum(tableShares.slice(9), 2)}%  3 others`);
   await page.locator('figure[data-chart="shares"]').screenshot({ path: join(OUTPUT, 'costs-share-chart.png') });
+});
+
+test('a chart saves as PNG and copies to the clipboard as PNG', async () => {
+  const page = await openApp({ permissions: ['clipboard-read', 'clipboard-write'] });
+  await dropThreeDays(page);
+  await page.getByRole('tab', { name: 'Costs' }).click();
+  const trend = page.locator('figure[data-chart="trend"]');
+  await trend.locator('svg').waitFor();
+
+  const [download] = await Promise.all([page.waitForEvent('download'), trend.getByRole('button', { name: 'Save as PNG' }).click()]);
+  assert.equal(download.suggestedFilename(), 'tcbill-trend-day.png');
+  const png = await readFile(await download.path());
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  // IHDR: twice the chart's 720 × 280 CSS pixels.
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [1440, 560]);
+
+  await trend.getByRole('button', { name: 'Copy as PNG' }).click();
+  await trend.getByText('Copied to the clipboard.').waitFor();
+  const copied = await page.evaluate(async () => {
+    const [item] = await navigator.clipboard.read();
+    const bytes = new Uint8Array(await (await item.getType('image/png')).arrayBuffer());
+    return { types: item.types, head: [...bytes.subarray(0, 8)] };
+  });
+  assert.deepEqual(copied, { types: ['image/png'], head: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] });
+});
+
+test('without clipboard permission, Copy as PNG saves the PNG instead', async () => {
+  const page = await openApp();
+  await loadSample(page);
+  await page.getByRole('tab', { name: 'Costs' }).click();
+  const groups = page.locator('figure[data-chart="groups"]');
+  await groups.locator('svg').waitFor();
+  // Headless Chromium refuses the write without the permission, as a browser whose user said no does.
+  await page.evaluate(() => {
+    navigator.clipboard.write = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
+  });
+  const [download] = await Promise.all([page.waitForEvent('download'), groups.getByRole('button', { name: 'Copy as PNG' }).click()]);
+  assert.equal(download.suggestedFilename(), 'tcbill-cost-product.png');
+  const png = await readFile(await download.path());
+  assert.equal(png.subarray(1, 4).toString(), 'PNG');
+  await groups.getByText('The clipboard is not available here; saved as a PNG file instead.').waitFor();
 });

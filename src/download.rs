@@ -6,11 +6,18 @@ use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
 /// Offers `content` to the user as a file download.
 pub fn save(file_name: &str, mime: &str, content: &str) {
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    match Blob::new_with_str_sequence_and_options(&Array::of1(&content.into()), &options) {
+        Ok(blob) => save_blob(file_name, &blob),
+        Err(err) => web_sys::console::error_1(&err),
+    }
+}
+
+/// Offers `blob` to the user as a file download.
+pub fn save_blob(file_name: &str, blob: &Blob) {
     let result = (|| {
-        let options = BlobPropertyBag::new();
-        options.set_type(mime);
-        let blob = Blob::new_with_str_sequence_and_options(&Array::of1(&content.into()), &options)?;
-        let url = Url::create_object_url_with_blob(&blob)?;
+        let url = Url::create_object_url_with_blob(blob)?;
         let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
         let link: HtmlAnchorElement = document.create_element("a")?.unchecked_into();
         link.set_href(&url);

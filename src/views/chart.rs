@@ -1,4 +1,5 @@
-//! Charts, drawn by plotters as SVG markup that the page inserts and offers for download.
+//! Charts, drawn by plotters as SVG markup that the page inserts and offers for download, as SVG
+//! or as PNG (to the clipboard, or as a file).
 //!
 //! Amounts are exact decimal strings everywhere else; only here, to place a bar on a screen,
 //! are they turned into floating point. Any figure printed on a chart is the exact string.
@@ -6,7 +7,9 @@
 use plotters::prelude::*;
 use yew::prelude::*;
 
-use crate::download::save;
+use crate::download::{save, save_blob};
+use crate::i18n::Lang;
+use crate::png::{copy_png, png_blob};
 
 /// Width and height of a chart's SVG, in CSS pixels.
 const SIZE: (u32, u32) = (720, 280);
@@ -190,18 +193,58 @@ pub struct ChartProps {
     pub kind: AttrValue,
 }
 
-/// A chart with a button that saves it as an SVG file.
+/// A chart with buttons that save it as an SVG or PNG file, or copy it to the clipboard as PNG.
 #[component]
 pub fn Chart(props: &ChartProps) -> Html {
+    let text = use_context::<Lang>().unwrap_or(Lang::En).strings();
+    // What became of the last copy, for the user (and screen readers) to hear.
+    let status = use_state(|| None::<&'static str>);
     let download = {
         let (svg, name) = (props.svg.to_string(), props.name.to_string());
         Callback::from(move |_: MouseEvent| save(&format!("{name}.svg"), "image/svg+xml", &svg))
+    };
+    let save_png = {
+        let (svg, name) = (props.svg.to_string(), props.name.to_string());
+        Callback::from(move |_: MouseEvent| {
+            let (svg, name) = (svg.clone(), name.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match png_blob(&svg, SIZE).await {
+                    Ok(blob) => save_blob(&format!("{name}.png"), &blob),
+                    Err(err) => web_sys::console::error_1(&err),
+                }
+            });
+        })
+    };
+    let copy = {
+        let (svg, name, status) = (props.svg.to_string(), props.name.to_string(), status.clone());
+        Callback::from(move |_: MouseEvent| {
+            // The clipboard write starts inside the click, as browsers require; the PNG follows.
+            let copying = copy_png(&svg, SIZE);
+            let (svg, name, status) = (svg.clone(), name.clone(), status.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                if copying.await.is_ok() {
+                    status.set(Some(text.chart_copied));
+                    return;
+                }
+                // No clipboard here (or no permission): the PNG is saved instead.
+                match png_blob(&svg, SIZE).await {
+                    Ok(blob) => {
+                        save_blob(&format!("{name}.png"), &blob);
+                        status.set(Some(text.chart_saved_instead));
+                    }
+                    Err(err) => web_sys::console::error_1(&err),
+                }
+            });
+        })
     };
     html! {
         <figure class="chart" data-chart={props.kind.clone()}>
             { Html::from_html_unchecked(props.svg.clone()) }
             <figcaption>
                 <button type="button" class="link-button" onclick={download}>{ props.download_label.clone() }</button>
+                <button type="button" class="link-button" onclick={save_png}>{ text.chart_save_png }</button>
+                <button type="button" class="link-button" onclick={copy}>{ text.chart_copy_png }</button>
+                <span class="chart-status" role="status">{ status.unwrap_or_default() }</span>
             </figcaption>
         </figure>
     }
