@@ -68,14 +68,16 @@ async function addFilter(page, dimension, value) {
 const cells = (locator) => locator.evaluateAll((rows) => rows.map((row) => [...row.cells].map((c) => c.textContent)));
 const footer = async (page) => (await cells(page.locator('.cost-table tfoot tr')))[0];
 
-/** Sums decimal strings exactly (as integers of their smallest unit), printed with `scale` decimals. */
+/** Sums decimal strings of at most `scale` decimals exactly (in units of the last decimal). */
 function sum(values, scale) {
   const unit = 10n ** BigInt(scale);
   const total = values.reduce((acc, v) => {
-    const [whole, fraction = ''] = v.split('.');
-    return acc + BigInt(whole) * unit + BigInt(fraction.padEnd(scale, '0'));
+    const [whole, fraction = ''] = v.replace('-', '').split('.');
+    const units = BigInt(whole) * unit + BigInt(fraction.padEnd(scale, '0'));
+    return v.startsWith('-') ? acc - units : acc + units;
   }, 0n);
-  return `${total / unit}.${String(total % unit).padStart(scale, '0')}`;
+  const magnitude = total < 0n ? -total : total;
+  return `${total < 0n ? '-' : ''}${magnitude / unit}.${String(magnitude % unit).padStart(scale, '0')}`;
 }
 
 /** The three-day fixture's rows as objects keyed by header. */
@@ -277,3 +279,33 @@ for (const [width, height] of [[390, 844], [1280, 800]]) {
     }
   });
 }
+
+test('a large file can be cancelled while it parses, and the page answers clicks meanwhile', async () => {
+  const page = await openApp();
+  // About 90 MB of bill rows (1.8 million; about two seconds to parse), built in the page from one
+  // string of 2 MB repeated, so the test stays quick.
+  await page.evaluate(() => {
+    const header = '产品名称,组件名称,地域,优惠后总价,现金账户支出(元)\n';
+    const row = '云服务器,CPU,华南地区（广州）,0.12,0.12\n';
+    const chunk = row.repeat(Math.ceil((1 << 20) / row.length));
+    const file = new File([header, ...Array(48).fill(chunk)], 'large.csv');
+    const transfer = new DataTransfer();
+    transfer.items.add(file);
+    window.largeDrop = transfer;
+  });
+  await page.evaluate(() => document.querySelector('.drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: window.largeDrop, bubbles: true, cancelable: true })));
+  await page.waitForSelector('.file-table tbody.parsing progress');
+
+  // The page is not blocked: switching tabs is handled while the worker parses.
+  await page.getByRole('tab', { name: 'Overview' }).click();
+  assert.equal(await page.getAttribute('#tab-overview', 'aria-selected'), 'true');
+  await page.getByRole('tab', { name: 'Files' }).click();
+  assert.equal(await page.locator('.file-table tbody.parsing').count(), 1, 'still parsing');
+
+  await page.getByRole('button', { name: 'Cancel large.csv' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('.file-table tbody.parsing').length === 0);
+  assert.match(await page.textContent('.file-table tbody'), /cancelled/);
+  // Nothing of it was loaded.
+  assert.equal(await page.getByRole('button', { name: 'Download report (JSON)' }).count(), 0);
+  await page.screenshot({ path: join(OUTPUT, 'cancelled.png'), fullPage: true });
+});
