@@ -1,7 +1,7 @@
 //! What the user is looking at, kept in the URL fragment
 //! (`#tab=costs&by=product,tag:env&lang=zh&f=region:%E5%B9%BF%E5%B7%9E&trend=month`) so a view can be
-//! bookmarked or shared. The fragment never holds data: reopening the link shows
-//! the same view once the same files are dropped again.
+//! bookmarked or shared. The fragment never holds amounts (a filter names a value, such as a project):
+//! reopening the link shows the same view once the same files are dropped again.
 
 use crate::i18n::Lang;
 
