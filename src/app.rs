@@ -99,11 +99,12 @@ pub fn App() -> Html {
             }
         });
     }
-    // ... and for the trend of the filtered rows.
+    // ... and for the trend of the filtered rows, when the Costs tab shows it (a pass over every row).
     {
         let send = send.clone();
-        use_effect_with((report.clone(), view.trend.clone(), view.filters.clone()), move |(report, by, filters)| {
-            if report.is_some() {
+        let key = (report.clone(), view.trend.clone(), view.filters.clone(), view.tab == Tab::Costs);
+        use_effect_with(key, move |(report, by, filters, shown)| {
+            if report.is_some() && *shown {
                 send(ToWorker::Request(Request::Trend { by: by.clone(), filters: filters.clone() }));
             }
         });
