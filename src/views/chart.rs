@@ -53,7 +53,8 @@ pub fn line_chart_svg(labels: &[String], lines: &[Line], caption: &str) -> Strin
                 .y_label_area_size(70)
                 .build_cartesian_2d(
                     (0..count - 1).into_segmented(),
-                    (low - if low < 0.0 { pad } else { 0.0 })..high + pad,
+                    // Room above the highest dot for the legend.
+                    (low - if low < 0.0 { pad } else { 0.0 })..high + 4.0 * pad,
                 )?;
             chart
                 .configure_mesh()
