@@ -116,8 +116,9 @@ test('costs group by any two dimensions, sort, and download as CSV', async () =>
   await page.screenshot({ path: join(OUTPUT, 'costs.png'), fullPage: true });
 
   // The chart draws one bar per group and saves as SVG.
-  assert.equal(await page.locator('.chart svg rect[fill="#0052D9"]').count(), 4);
-  const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save chart as SVG' }).click()]);
+  const groupsChart = page.locator('figure[data-chart="groups"]');
+  assert.equal(await groupsChart.locator('svg rect[fill="#0052D9"]').count(), 4);
+  const [svgDownload] = await Promise.all([page.waitForEvent('download'), groupsChart.getByRole('button', { name: 'Save chart as SVG' }).click()]);
   assert.equal(svgDownload.suggestedFilename(), 'tcbill-cost-region-tag_env.svg');
   assert.match(await readFile(await svgDownload.path(), 'utf8'), /^<svg [^>]*width="720" height="280"/);
 

@@ -32,6 +32,9 @@ pub fn App() -> Html {
     let files = use_reducer(LoadedFiles::default);
     let report = use_state(|| None::<Rc<ReportView>>);
     let summary = use_state(|| None::<SummaryView>);
+    let trend = use_state(|| None::<SummaryView>);
+    // The values a new cost filter can pick from: its dimension and the values present.
+    let filter_values = use_state(|| None::<(String, Vec<String>)>);
     let drill_down = use_reducer(DrillDownState::default);
     let deduction_table = use_reducer(DeductionTable::default);
     let usage_points = use_state(|| None::<UsagePoints>);
@@ -42,6 +45,7 @@ pub fn App() -> Html {
     let fetched_ids = use_mut_ref(Vec::<FileId>::new);
     let worker = {
         let (files, report, summary) = (files.dispatcher(), report.setter(), summary.setter());
+        let (trend, filter_values) = (trend.setter(), filter_values.setter());
         let (drill_down, drill_group) = (drill_down.dispatcher(), drill_group.clone());
         let (deduction_table, usage_points) = (deduction_table.dispatcher(), usage_points.setter());
         use_memo((), move |_| {
@@ -73,6 +77,8 @@ pub fn App() -> Html {
                     deduction_table.dispatch(DeductionTableAction::Window { start, rows })
                 }
                 FromWorker::UsagePoints { series, points } => usage_points.set(Some(UsagePoints { series, points })),
+                FromWorker::Trend { json } => trend.set(serde_json::from_str(&json).ok()),
+                FromWorker::FilterValues { dimension, values } => filter_values.set(Some((dimension, values))),
                 file_report => files.dispatch(FilesAction::Worker(file_report)),
             }))
         })
@@ -98,9 +104,21 @@ pub fn App() -> Html {
     // A new report or a new grouping asks the worker for the cost summary.
     {
         let send = send.clone();
-        use_effect_with((report.clone(), view.group_by.clone()), move |(report, group_by)| {
+        let key = (report.clone(), view.group_by.clone(), view.filters.clone());
+        use_effect_with(key, move |(report, group_by, filters)| {
             if report.is_some() {
-                send(ToWorker::Request(Request::Summarize { group_by: group_by.clone() }));
+                let (group_by, filters) = (group_by.clone(), filters.clone());
+                send(ToWorker::Request(Request::Summarize { group_by, filters }));
+            }
+        });
+    }
+    // ... and for the trend of the filtered rows, when the Costs tab shows it (a pass over every row).
+    {
+        let send = send.clone();
+        let key = (report.clone(), view.trend.clone(), view.filters.clone(), view.tab == Tab::Costs);
+        use_effect_with(key, move |(report, by, filters, shown)| {
+            if report.is_some() && *shown {
+                send(ToWorker::Request(Request::Trend { by: by.clone(), filters: filters.clone() }));
             }
         });
     }
@@ -170,14 +188,17 @@ pub fn App() -> Html {
         Callback::from(move |_: MouseEvent| send(ToWorker::Request(Request::ExportFocusCsv)))
     };
     let on_export_csv = {
-        let (send, group_by) = (send.clone(), view.group_by.clone());
-        Callback::from(move |()| send(ToWorker::Request(Request::ExportSummaryCsv { group_by: group_by.clone() })))
+        let (send, group_by, filters) = (send.clone(), view.group_by.clone(), view.filters.clone());
+        Callback::from(move |()| {
+            let (group_by, filters) = (group_by.clone(), filters.clone());
+            send(ToWorker::Request(Request::ExportSummaryCsv { group_by, filters }))
+        })
     };
     let on_drill_down = {
-        let (send, drill_group) = (send.clone(), drill_group.clone());
+        let (send, drill_group, within) = (send.clone(), drill_group.clone(), view.filters.clone());
         Callback::from(move |(filters, group): (Vec<(String, String)>, String)| {
             *drill_group.borrow_mut() = group;
-            send(ToWorker::Request(Request::DrillDown { filters }));
+            send(ToWorker::Request(Request::DrillDown { filters, within: within.clone() }));
         })
     };
     let on_rows = {
@@ -220,6 +241,30 @@ pub fn App() -> Html {
             view.set(next);
         })
     };
+    let on_filters = {
+        let (view, drill_down) = (view.clone(), drill_down.dispatcher());
+        Callback::from(move |filters: Vec<(String, String)>| {
+            // The rows shown were selected under the old filters.
+            drill_down.dispatch(DrillDownAction::Closed);
+            let mut next = (*view).clone();
+            next.filters = filters;
+            view.set(next);
+        })
+    };
+    let on_trend_by = {
+        let view = view.clone();
+        Callback::from(move |by: String| {
+            let mut next = (*view).clone();
+            next.trend = by;
+            view.set(next);
+        })
+    };
+    let on_filter_dimension = {
+        let (send, filters) = (send.clone(), view.filters.clone());
+        Callback::from(move |dimension: String| {
+            send(ToWorker::Request(Request::FilterValues { dimension, filters: filters.clone() }))
+        })
+    };
     let on_switch_language = {
         let switch = update_view(Rc::new(move |v: &mut ViewState| {
             v.lang = Some(if lang == Lang::En { Lang::Zh } else { Lang::En });
@@ -257,7 +302,9 @@ pub fn App() -> Html {
         (Tab::Costs, Some(report)) => html! {
             <Costs tag_keys={report.tag_keys.clone()} group_by={view.group_by.clone()}
                 summary={(*summary).clone()} drill_down={drill_down.0.clone()} {on_group_by} {on_export_csv}
-                {on_drill_down} {on_rows} {on_close_drill_down} />
+                {on_drill_down} {on_rows} {on_close_drill_down}
+                filters={view.filters.clone()} filter_values={(*filter_values).clone()} trend={(*trend).clone()}
+                trend_by={view.trend.clone()} {on_filters} {on_filter_dimension} {on_trend_by} />
         },
         (Tab::Packages, Some(report)) => html! {
             <Packages report={(**report).clone()} table={Rc::new((*deduction_table).clone())}

@@ -7,24 +7,31 @@ use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
 /// Offers `content` to the user as a file download.
 pub fn save(file_name: &str, mime: &str, content: &str) {
-    offer(file_name, mime, &content.into());
+    save_part(file_name, mime, &content.into());
 }
 
 /// Offers the bytes that `base64` encodes (how the worker sends binary files) as a file download.
 pub fn save_base64(file_name: &str, mime: &str, base64: &str) {
     match BASE64_STANDARD.decode(base64) {
-        Ok(bytes) => offer(file_name, mime, &Uint8Array::from(bytes.as_slice()).into()),
+        Ok(bytes) => save_part(file_name, mime, &Uint8Array::from(bytes.as_slice()).into()),
         Err(err) => web_sys::console::error_1(&format!("{file_name}: {err}").into()),
     }
 }
 
 /// Offers one blob part (a string or bytes) as the file `file_name`.
-fn offer(file_name: &str, mime: &str, part: &JsValue) {
+fn save_part(file_name: &str, mime: &str, part: &JsValue) {
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    match Blob::new_with_u8_array_sequence_and_options(&Array::of1(part), &options) {
+        Ok(blob) => save_blob(file_name, &blob),
+        Err(err) => web_sys::console::error_1(&err),
+    }
+}
+
+/// Offers `blob` to the user as a file download.
+pub fn save_blob(file_name: &str, blob: &Blob) {
     let result = (|| {
-        let options = BlobPropertyBag::new();
-        options.set_type(mime);
-        let blob = Blob::new_with_u8_array_sequence_and_options(&Array::of1(part), &options)?;
-        let url = Url::create_object_url_with_blob(&blob)?;
+        let url = Url::create_object_url_with_blob(blob)?;
         let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
         let link: HtmlAnchorElement = document.create_element("a")?.unchecked_into();
         link.set_href(&url);

@@ -14,6 +14,7 @@ pub mod file_table;
 pub mod i18n;
 pub mod loaded_files;
 mod parsing;
+mod png;
 pub mod protocol;
 pub mod report_view;
 mod sample;

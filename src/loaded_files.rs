@@ -78,7 +78,9 @@ impl Reducible for LoadedFiles {
                     | FromWorker::Rows { .. }
                     | FromWorker::Deductions { .. }
                     | FromWorker::DeductionRows { .. }
-                    | FromWorker::UsagePoints { .. } => return self,
+                    | FromWorker::UsagePoints { .. }
+                    | FromWorker::FilterValues { .. }
+                    | FromWorker::Trend { .. } => return self,
                     FromWorker::Progress { id, bytes_read, rows_read } => {
                         (id, FileStatus::Parsing { bytes_read, rows_read })
                     }

@@ -30,19 +30,20 @@ pub enum Request {
     Cancel { id: FileId },
     /// Forget this file's rows.
     Remove { id: FileId },
-    /// A cost summary by one or two dimensions (`product`, `region`, `tag:env`, ...).
-    Summarize { group_by: Vec<String> },
+    /// A cost summary by one or two dimensions (`product`, `region`, `tag:env`, ...) of the rows
+    /// that pass `filters` (see [`CostFilters`]).
+    Summarize { group_by: Vec<String>, filters: CostFilters },
     /// The whole report as JSON, for download.
     ExportReport,
     /// A cost summary as CSV, for download.
-    ExportSummaryCsv { group_by: Vec<String> },
+    ExportSummaryCsv { group_by: Vec<String>, filters: CostFilters },
     /// Every table of the report as CSV, in one ZIP, for download.
     ExportReportCsvZip,
     /// The loaded bills as a FOCUS 1.0 dataset (CSV), for download.
     ExportFocusCsv,
-    /// Select the cost rows where each `(dimension, value)` holds, for a row table
-    /// (answered by [`FromWorker::DrillDown`]).
-    DrillDown { filters: Vec<(String, String)> },
+    /// Select the cost rows where each `(dimension, value)` holds, among those that pass `within`,
+    /// for a row table (answered by [`FromWorker::DrillDown`]).
+    DrillDown { filters: Vec<(String, String)>, within: CostFilters },
     /// Rows `start..start + len` of the last drill-down (answered by [`FromWorker::Rows`]).
     Rows { start: u64, len: u64 },
     /// Pull one month of billing data through the signing proxy at `proxy_url`, each action as
@@ -60,7 +61,17 @@ pub enum Request {
     /// The points of the `series`-th usage series of the report, thinned for a chart (answered by
     /// [`FromWorker::UsagePoints`]).
     UsagePoints { series: u64 },
+    /// The values `dimension` takes in the rows that pass `filters`, for a filter to pick from
+    /// (answered by [`FromWorker::FilterValues`]).
+    FilterValues { dimension: String, filters: CostFilters },
+    /// RealTotalCost and TotalCost per `day` or `month` of the rows that pass `filters`
+    /// (answered by [`FromWorker::Trend`]).
+    Trend { by: String, filters: CostFilters },
 }
+
+/// The Costs tab's filters as `(dimension, value)` pairs: a row passes when, for every dimension
+/// named, its value is one of the values given for that dimension.
+pub type CostFilters = Vec<(String, String)>;
 
 /// One billing API action to pull, and the Files-table entry (allocated by the page) it becomes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -192,6 +203,15 @@ pub enum FromWorker {
     UsagePoints {
         series: u64,
         points: Vec<(String, String)>,
+    },
+    /// The answer to [`Request::FilterValues`].
+    FilterValues {
+        dimension: String,
+        values: Vec<String>,
+    },
+    /// The answer to [`Request::Trend`]: JSON of a cost summary by day or month, oldest first.
+    Trend {
+        json: String,
     },
 }
 

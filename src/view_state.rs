@@ -1,6 +1,7 @@
-//! What the user is looking at, kept in the URL fragment (`#tab=costs&by=product,tag:env&lang=zh`)
-//! so a view can be bookmarked or shared. The fragment never holds data: reopening the link shows
-//! the same view once the same files are dropped again.
+//! What the user is looking at, kept in the URL fragment
+//! (`#tab=costs&by=product,tag:env&lang=zh&f=region:%E5%B9%BF%E5%B7%9E&trend=month`) so a view can be
+//! bookmarked or shared. The fragment never holds amounts (a filter names a value, such as a project):
+//! reopening the link shows the same view once the same files are dropped again.
 
 use crate::i18n::Lang;
 
@@ -35,11 +36,21 @@ pub struct ViewState {
     pub group_by: Vec<String>,
     /// Set when the user chose a language; otherwise the browser's applies.
     pub lang: Option<Lang>,
+    /// The Costs tab's filters, `(dimension, value)`, one `f=` part each.
+    pub filters: Vec<(String, String)>,
+    /// The cost trend's period: `day` (the default) or `month`.
+    pub trend: String,
 }
 
 impl Default for ViewState {
     fn default() -> Self {
-        ViewState { tab: Tab::Files, group_by: vec!["product".to_owned()], lang: None }
+        ViewState {
+            tab: Tab::Files,
+            group_by: vec!["product".to_owned()],
+            lang: None,
+            filters: Vec::new(),
+            trend: "day".to_owned(),
+        }
     }
 }
 
@@ -49,7 +60,14 @@ impl ViewState {
         let mut state = ViewState::default();
         for pair in fragment.trim_start_matches('#').split('&') {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let value = js_sys::decode_uri_component(value).map(String::from).unwrap_or_default();
+            let decode = |text: &str| js_sys::decode_uri_component(text).map(String::from).ok();
+            // A filter's dimension and value are encoded each, so the `:` between them is the only raw one.
+            if key == "f" {
+                let parts = value.split_once(':').and_then(|(d, v)| Some((decode(d)?, decode(v)?)));
+                state.filters.extend(parts.filter(|(dimension, _)| !dimension.is_empty()));
+                continue;
+            }
+            let value = decode(value).unwrap_or_default();
             match key {
                 "tab" => {
                     if let Some(tab) = Tab::ALL.into_iter().find(|t| t.id() == value) {
@@ -60,6 +78,7 @@ impl ViewState {
                     state.group_by = value.split(',').take(2).map(str::to_owned).collect();
                 }
                 "lang" => state.lang = Lang::from_tag(&value),
+                "trend" if value == "month" => state.trend = value,
                 _ => {}
             }
         }
@@ -72,6 +91,13 @@ impl ViewState {
         if let Some(lang) = self.lang {
             fragment.push_str("&lang=");
             fragment.push_str(lang.tag());
+        }
+        for (dimension, value) in &self.filters {
+            let encode = |text: &str| String::from(js_sys::encode_uri_component(text));
+            fragment.push_str(&format!("&f={}:{}", encode(dimension), encode(value)));
+        }
+        if self.trend == "month" {
+            fragment.push_str("&trend=month");
         }
         fragment
     }

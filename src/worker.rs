@@ -12,7 +12,7 @@ use base64::prelude::{Engine, BASE64_STANDARD};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use tcbill_core::analysis::cost::{
-    filtered_rows, row_cells, summarize, CostRowRef, Dimension, Filter, Summary, ROW_COLUMNS,
+    dimension_values, filtered_rows, row_cells, summarize, CostRowRef, Dimension, Filter, Summary, ROW_COLUMNS,
 };
 use tcbill_core::analysis::deductions::{BreakType, CoefficientCheck, DeductionAnalysis};
 use tcbill_core::analysis::packages::burn_down;
@@ -27,7 +27,7 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 use crate::api_fetch::{fetch_action, pages_file, Proxy};
 use crate::file_read::read_range;
 use crate::protocol::{
-    BreakFinding, DeductionRowView, FetchAction, FileId, FromWorker, PartSummary, Request, ToWorker,
+    BreakFinding, CostFilters, DeductionRowView, FetchAction, FileId, FromWorker, PartSummary, Request, ToWorker,
 };
 
 /// Bytes read from a file per step: large enough that per-slice overhead vanishes, small enough
@@ -106,10 +106,32 @@ impl Loaded {
         keys
     }
 
-    fn summary(&self, group_by: &[String]) -> Summary {
+    fn summary(&self, group_by: &[String], filters: &CostFilters) -> Summary {
         let dimensions: Vec<Dimension> = group_by.iter().filter_map(|d| Dimension::parse(d)).collect();
-        summarize(&self.dataset, &dimensions, &[])
+        summarize(&self.dataset, &dimensions, &cost_filters(filters))
     }
+}
+
+/// Core's filters from the page's pairs: the values given for one dimension are alternatives,
+/// different dimensions must all hold. Unknown dimensions are ignored.
+fn cost_filters(pairs: &CostFilters) -> Vec<Filter> {
+    let mut filters: Vec<Filter> = Vec::new();
+    for (name, value) in pairs {
+        let Some(dimension) = Dimension::parse(name) else { continue };
+        match filters.iter_mut().find(|filter| filter.dimension == dimension) {
+            Some(filter) => filter.values.push(value.clone()),
+            None => filters.push(Filter { dimension, values: vec![value.clone()] }),
+        }
+    }
+    filters
+}
+
+/// A summary as JSON for the page, its groups capped at [`LIST_LIMIT`] (`group_count` has them all).
+fn summary_json(summary: &Summary) -> String {
+    let mut value = serde_json::to_value(summary).expect("a summary always serialises");
+    value["group_count"] = summary.groups.len().into();
+    cap_list(&mut value["groups"]);
+    value.to_string()
 }
 
 /// The report as the page renders it: per-row lists dropped or capped at [`LIST_LIMIT`], plus
@@ -180,12 +202,9 @@ fn answer(request: Request) {
             CANCELLED.with_borrow_mut(|cancelled| cancelled.insert(id));
         }
         Request::Remove { id } => LOADED.with_borrow_mut(|loaded| loaded.remove(id)),
-        Request::Summarize { group_by } => {
-            let summary = LOADED.with_borrow(|loaded| loaded.summary(&group_by));
-            let mut value = serde_json::to_value(&summary).expect("a summary always serialises");
-            value["group_count"] = summary.groups.len().into();
-            cap_list(&mut value["groups"]);
-            post(FromWorker::Summary { json: value.to_string() });
+        Request::Summarize { group_by, filters } => {
+            let summary = LOADED.with_borrow(|loaded| loaded.summary(&group_by, &filters));
+            post(FromWorker::Summary { json: summary_json(&summary) });
         }
         Request::ExportReport => {
             let json = LOADED.with_borrow(|loaded| loaded.report.as_ref().map(Report::to_json));
@@ -197,13 +216,11 @@ fn answer(request: Request) {
                 });
             }
         }
-        Request::DrillDown { filters } => {
-            let filters: Vec<Filter> = filters
-                .into_iter()
-                .filter_map(|(dimension, value)| {
-                    Some(Filter { dimension: Dimension::parse(&dimension)?, values: vec![value] })
-                })
-                .collect();
+        Request::DrillDown { filters, within } => {
+            let group = filters.into_iter().filter_map(|(dimension, value)| {
+                Some(Filter { dimension: Dimension::parse(&dimension)?, values: vec![value] })
+            });
+            let filters: Vec<Filter> = cost_filters(&within).into_iter().chain(group).collect();
             let count = LOADED.with_borrow_mut(|loaded| {
                 loaded.drill_down = filtered_rows(&loaded.dataset, &filters);
                 loaded.drill_down.len() as u64
@@ -265,13 +282,31 @@ fn answer(request: Request) {
                 .collect();
             post(FromWorker::UsagePoints { series, points });
         }
-        Request::ExportSummaryCsv { group_by } => {
-            let table = breakdown_table(&LOADED.with_borrow(|loaded| loaded.summary(&group_by)));
+        Request::ExportSummaryCsv { group_by, filters } => {
+            let table = breakdown_table(&LOADED.with_borrow(|loaded| loaded.summary(&group_by, &filters)));
             post(FromWorker::Download {
                 file_name: format!("tcbill-{}.csv", table.name),
                 mime: "text/csv;charset=utf-8".to_owned(),
                 content: String::from_utf8(table.to_csv()).expect("CSV from strings is UTF-8"),
             });
+        }
+        Request::FilterValues { dimension, filters } => {
+            // The other filters narrow the choice; those on this dimension would hide its alternatives.
+            let others: CostFilters = filters.into_iter().filter(|(name, _)| *name != dimension).collect();
+            let values = match Dimension::parse(&dimension) {
+                Some(parsed) => LOADED.with_borrow(|loaded| {
+                    let mut values = dimension_values(&loaded.dataset, &parsed, &cost_filters(&others));
+                    values.truncate(LIST_LIMIT);
+                    values
+                }),
+                None => Vec::new(),
+            };
+            post(FromWorker::FilterValues { dimension, values });
+        }
+        Request::Trend { by, filters } => {
+            let by = if by == "month" { "month" } else { "day" };
+            let summary = LOADED.with_borrow(|loaded| loaded.summary(&[by.to_owned()], &filters));
+            post(FromWorker::Trend { json: summary_json(&summary) });
         }
     }
 }

@@ -45,7 +45,10 @@ fn parse_messages_carry_the_file_handle() {
         }
         other => panic!("decoded as {other:?}"),
     }
-    let summarize = Request::Summarize { group_by: vec!["product".into(), "tag:env".into()] };
+    let summarize = Request::Summarize {
+        group_by: vec!["product".into(), "tag:env".into()],
+        filters: vec![("region".into(), "华南地区（广州）".into())],
+    };
     match ToWorker::from_js(&ToWorker::Request(summarize.clone()).to_js()) {
         Some(ToWorker::Request(request)) => assert_eq!(request, summarize),
         other => panic!("decoded as {other:?}"),
@@ -136,13 +139,26 @@ fn sizes_and_counts_read_like_a_file_manager() {
 
 #[wasm_bindgen_test]
 fn the_view_round_trips_through_the_url_fragment() {
-    let view =
-        ViewState {
-            tab: Tab::Costs, group_by: vec!["product".into(), "tag:成本中心".into()], lang: Some(Lang::Zh)
-        };
+    let view = ViewState {
+        tab: Tab::Costs,
+        group_by: vec!["product".into(), "tag:成本中心".into()],
+        lang: Some(Lang::Zh),
+        ..ViewState::default()
+    };
     let fragment = view.to_fragment();
     assert_eq!(fragment, "#tab=costs&by=product%2Ctag%3A%E6%88%90%E6%9C%AC%E4%B8%AD%E5%BF%83&lang=zh");
     assert_eq!(ViewState::from_fragment(&fragment), view);
+
+    // Filter values may hold any character, `:`, `&` and `=` included.
+    let filtered = ViewState {
+        filters: vec![("tag:env".into(), "a:b&c=d".into()), ("region".into(), "华南地区（广州）".into())],
+        trend: "month".into(),
+        ..view.clone()
+    };
+    let fragment = filtered.to_fragment();
+    let tail = "&f=tag%3Aenv:a%3Ab%26c%3Dd&f=region:%E5%8D%8E%E5%8D%97%E5%9C%B0%E5%8C%BA%EF%BC%88%E5%B9%BF%E5%B7%9E%EF%BC%89&trend=month";
+    assert!(fragment.ends_with(tail), "{fragment}");
+    assert_eq!(ViewState::from_fragment(&fragment), filtered);
 
     assert_eq!(ViewState::from_fragment(""), ViewState::default());
     let odd = ViewState::from_fragment("#tab=nonsense&by=region,zone,project&x=1");

@@ -1,17 +1,19 @@
 //! Costs: the bill grouped by one or two dimensions (tags included), with each group's share as
-//! Tencent computes RealTotalCostRatio, sortable by any column, downloadable as CSV.
+//! Tencent computes RealTotalCostRatio, sortable by any column, downloadable as CSV; filtered by
+//! any dimension's values, with charts of the groups, their shares and the trend by day or month.
+//! The worker does the filtering and the sums: the page only draws what it is sent.
 
 use std::cmp::Ordering;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
-use web_sys::HtmlSelectElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
 use crate::report_view::{Amounts, GroupView, SummaryView};
 use crate::views::amount;
-use crate::views::chart::{bar_chart_svg, Chart};
+use crate::views::chart::{bar_chart_svg, line_chart_svg, pie_chart_svg, Chart, Line};
 use crate::views::row_table::{RowTable, RowWindow};
 
 /// Dimensions the worker understands, labelled with the console's column names.
@@ -31,8 +33,11 @@ const DIMENSIONS: &[(&str, &str)] = &[
     ("month", "账单月份"),
 ];
 
+/// Reads one measure of [`Amounts`].
+type Measure = fn(&Amounts) -> &Option<String>;
+
 /// The measures of the table, in column order.
-const MEASURES: &[(&str, fn(&Amounts) -> &Option<String>)] = &[
+const MEASURES: &[(&str, Measure)] = &[
     ("RealTotalCost", |a| &a.real_total_cost),
     ("TotalCost", |a| &a.total_cost),
     ("CashPayAmount", |a| &a.cash_pay_amount),
@@ -93,6 +98,18 @@ pub struct CostsProps {
     pub on_drill_down: Callback<(Vec<(String, String)>, String)>,
     pub on_rows: Callback<std::ops::Range<u64>>,
     pub on_close_drill_down: Callback<()>,
+    /// `(dimension, value)` pairs; see [`crate::protocol::CostFilters`].
+    pub filters: Vec<(String, String)>,
+    /// The values a new filter can pick, for the dimension named.
+    pub filter_values: Option<(String, Vec<String>)>,
+    /// RealTotalCost by day or month of the filtered rows.
+    pub trend: Option<SummaryView>,
+    /// `day` or `month`.
+    pub trend_by: String,
+    pub on_filters: Callback<Vec<(String, String)>>,
+    /// A dimension was chosen for a new filter: its values are wanted.
+    pub on_filter_dimension: Callback<String>,
+    pub on_trend_by: Callback<String>,
 }
 
 #[component]
@@ -100,6 +117,9 @@ pub fn Costs(props: &CostsProps) -> Html {
     let text = use_context::<Lang>().unwrap_or(Lang::En).strings();
     // Largest RealTotalCost first, as the worker sends it.
     let sort = use_state(|| (SortColumn::Measure(0), true));
+    // The new filter being composed: its dimension and value.
+    let new_filter = use_state(|| (String::new(), String::new()));
+    let show_total_cost = use_state(|| false);
 
     let options: Vec<(String, String)> = DIMENSIONS
         .iter()
@@ -133,10 +153,121 @@ pub fn Costs(props: &CostsProps) -> Html {
         }
     };
     let export = props.on_export_csv.reform(|_: MouseEvent| ());
+    let label_of = |id: &str| options.iter().find(|(o, _)| o == id).map_or(id.to_owned(), |(_, label)| label.clone());
+
+    let filter_panel = {
+        let (dimension, value) = (*new_filter).clone();
+        let on_dimension = {
+            let (new_filter, on_filter_dimension) = (new_filter.clone(), props.on_filter_dimension.clone());
+            Callback::from(move |event: Event| {
+                let dimension = event.target_unchecked_into::<HtmlSelectElement>().value();
+                new_filter.set((dimension.clone(), String::new()));
+                if !dimension.is_empty() {
+                    on_filter_dimension.emit(dimension);
+                }
+            })
+        };
+        let values: &[String] = match &props.filter_values {
+            Some((of, values)) if *of == dimension => values,
+            _ => &[],
+        };
+        let on_value = {
+            let new_filter = new_filter.clone();
+            Callback::from(move |event: Event| {
+                let value = event.target_unchecked_into::<HtmlSelectElement>().value();
+                new_filter.set((new_filter.0.clone(), value));
+            })
+        };
+        // Without a choice, the value shown first (the select's default) is the one added.
+        let chosen = if value.is_empty() { values.first().cloned() } else { Some(value.clone()) };
+        let add = {
+            let (filters, on_filters, new_filter) =
+                (props.filters.clone(), props.on_filters.clone(), new_filter.clone());
+            let pair = chosen.clone().map(|value| (dimension.clone(), value));
+            Callback::from(move |_: MouseEvent| {
+                if let Some(pair) = pair.clone() {
+                    let mut next = filters.clone();
+                    if !next.contains(&pair) {
+                        next.push(pair);
+                    }
+                    on_filters.emit(next);
+                    new_filter.set((String::new(), String::new()));
+                }
+            })
+        };
+        html! {
+            <fieldset class="filters">
+                <legend>{ text.filters }</legend>
+                if !props.filters.is_empty() {
+                    <ul class="active-filters">
+                        { for props.filters.iter().enumerate().map(|(i, (dimension, value))| {
+                            let (filters, on_filters) = (props.filters.clone(), props.on_filters.clone());
+                            let remove = Callback::from(move |_: MouseEvent| {
+                                let mut next = filters.clone();
+                                next.remove(i);
+                                on_filters.emit(next);
+                            });
+                            let label = format!("{} = {value}", label_of(dimension));
+                            html! {
+                                <li class="filter" data-dimension={dimension.clone()}>
+                                    <span>{ &label }</span>
+                                    <button type="button" class="remove-filter" onclick={remove}
+                                        aria-label={format!("{} {label}", text.remove_filter)}>{ "×" }</button>
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                }
+                <div class="controls">
+                    <label>
+                        { text.filter_by }{ " " }
+                        <select name="filter-dimension" onchange={on_dimension}>
+                            <option value="" selected={dimension.is_empty()}>{ text.choose }</option>
+                            { for options.iter().map(|(id, label)| html! {
+                                <option value={id.clone()} selected={*id == dimension}>{ label }</option>
+                            }) }
+                        </select>
+                    </label>
+                    <label>
+                        { text.filter_value }{ " " }
+                        <select name="filter-value" onchange={on_value} disabled={values.is_empty()}>
+                            { for values.iter().map(|v| html! { <option value={v.clone()} selected={Some(v) == chosen.as_ref()}>{ v }</option> }) }
+                        </select>
+                    </label>
+                    <button type="button" class="button secondary" onclick={add} disabled={chosen.is_none()}>{ text.add_filter }</button>
+                </div>
+            </fieldset>
+        }
+    };
+    let trend_controls = {
+        let on_trend_by = props.on_trend_by.clone();
+        let on_by = Callback::from(move |event: Event| {
+            on_trend_by.emit(event.target_unchecked_into::<HtmlSelectElement>().value());
+        });
+        let show = show_total_cost.clone();
+        let on_total =
+            Callback::from(move |event: Event| show.set(event.target_unchecked_into::<HtmlInputElement>().checked()));
+        html! {
+            <div class="controls">
+                <label>
+                    { text.trend_by }{ " " }
+                    <select name="trend-by" onchange={on_by}>
+                        <option value="day" selected={props.trend_by != "month"}>{ text.by_day }</option>
+                        <option value="month" selected={props.trend_by == "month"}>{ text.by_month }</option>
+                    </select>
+                </label>
+                <label>
+                    <input type="checkbox" name="trend-total-cost" checked={*show_total_cost} onchange={on_total} />
+                    { " " }{ text.show_total_cost }
+                </label>
+            </div>
+        }
+    };
 
     let Some(summary) = &props.summary else {
         return html! { <p class="muted">{ text.no_bill_rows }</p> };
     };
+    let trend = props.trend.as_ref().map(|trend| trend_chart(trend, *show_total_cost, text)).unwrap_or_default();
     let mut groups: Vec<&GroupView> = summary.groups.iter().collect();
     let (column, descending) = *sort;
     groups.sort_by(|a, b| {
@@ -164,11 +295,7 @@ pub fn Costs(props: &CostsProps) -> Html {
             </th>
         }
     };
-    let key_labels: Vec<String> = summary
-        .group_by
-        .iter()
-        .map(|id| options.iter().find(|(o, _)| o == id).map_or(id.clone(), |(_, label)| label.clone()))
-        .collect();
+    let key_labels: Vec<String> = summary.group_by.iter().map(|id| label_of(id)).collect();
 
     html! {
         <section class="costs">
@@ -177,7 +304,13 @@ pub fn Costs(props: &CostsProps) -> Html {
                 { select(1) }
                 <button type="button" class="button secondary" onclick={export}>{ text.download_csv }</button>
             </div>
-            { share_chart(summary, text.chart_caption, text.download_svg) }
+            { filter_panel }
+            <div class="charts">
+                { groups_chart(summary, text.chart_caption, text.download_svg) }
+                { share_chart(summary, text) }
+            </div>
+            { trend_controls }
+            { trend }
             <div class="scroll">
             <table class="data cost-table">
                 <caption>
@@ -236,7 +369,7 @@ pub fn Costs(props: &CostsProps) -> Html {
 }
 
 /// RealTotalCost of the largest groups (the worker sends them largest first), as bars.
-fn share_chart(summary: &SummaryView, caption: &str, download_label: &'static str) -> Html {
+fn groups_chart(summary: &SummaryView, caption: &str, download_label: &'static str) -> Html {
     const BARS: usize = 12;
     let groups: Vec<&GroupView> = summary.groups.iter().take(BARS).collect();
     if groups.is_empty() {
@@ -250,7 +383,61 @@ fn share_chart(summary: &SummaryView, caption: &str, download_label: &'static st
         .collect();
     let name = format!("tcbill-cost-{}", summary.group_by.join("-").replace(':', "_"));
     html! {
-        <Chart svg={bar_chart_svg(&labels, &values, caption)} {name} download_label={download_label} />
+        <Chart svg={bar_chart_svg(&labels, &values, caption)} {name} download_label={download_label} kind="groups" />
+    }
+}
+
+/// The groups' shares of RealTotalCost, exactly as the table prints them: the largest
+/// [`SLICES`]` - 1` and, if more, the others together (100.00 less the shares shown, so the
+/// legend adds up to 100.00 like the table).
+fn share_chart(summary: &SummaryView, text: &crate::i18n::Strings) -> Html {
+    const SLICES: usize = 10;
+    let share = |group: &GroupView| group.ratio.as_deref().and_then(|r| Decimal::from_str(r).ok());
+    let mut groups: Vec<(&GroupView, Decimal)> =
+        summary.groups.iter().filter_map(|group| Some((group, share(group)?))).collect();
+    if groups.is_empty() {
+        return Html::default();
+    }
+    groups.sort_by_key(|(_, share)| std::cmp::Reverse(*share));
+    let total_groups = summary.group_count.unwrap_or(summary.groups.len() as u64) as usize;
+    let shown = if total_groups <= SLICES { groups.len() } else { SLICES - 1 };
+    let mut slices: Vec<(String, Decimal)> =
+        groups[..shown].iter().map(|(group, share)| (group.key.join(" / "), *share)).collect();
+    if total_groups > shown {
+        let rest = Decimal::ONE_HUNDRED - slices.iter().map(|(_, share)| *share).sum::<Decimal>();
+        slices.push(((text.others)(total_groups - shown), rest));
+    }
+    let labels: Vec<String> = slices.iter().map(|(label, _)| label.clone()).collect();
+    let shares: Vec<String> = slices.iter().map(|(_, share)| format!("{share:.2}")).collect();
+    let sizes: Vec<f64> = shares.iter().map(|share| share.parse().unwrap_or(0.0)).collect();
+    let name = format!("tcbill-share-{}", summary.group_by.join("-").replace(':', "_"));
+    html! {
+        <Chart svg={pie_chart_svg(&labels, &shares, &sizes, text.share_caption)} {name}
+            download_label={text.download_svg} kind="shares" />
+    }
+}
+
+/// RealTotalCost (and TotalCost if asked) per day or month, oldest first; rows without a date
+/// (`-`) are left out of the chart.
+fn trend_chart(trend: &SummaryView, show_total_cost: bool, text: &crate::i18n::Strings) -> Html {
+    let periods: Vec<&GroupView> =
+        trend.groups.iter().filter(|group| group.key.first().is_some_and(|k| k != "-")).collect();
+    if periods.is_empty() {
+        return Html::default();
+    }
+    let labels: Vec<String> = periods.iter().map(|group| group.key.join(" / ")).collect();
+    let values = |get: Measure| -> Vec<f64> {
+        periods.iter().map(|group| get(&group.amounts).as_deref().and_then(|v| v.parse().ok()).unwrap_or(0.0)).collect()
+    };
+    let mut lines = vec![Line { name: "RealTotalCost", values: values(|a| &a.real_total_cost) }];
+    if show_total_cost {
+        lines.push(Line { name: "TotalCost", values: values(|a| &a.total_cost) });
+    }
+    let by = trend.group_by.first().map_or("day", String::as_str);
+    let caption = if by == "month" { text.trend_caption_month } else { text.trend_caption_day };
+    html! {
+        <Chart svg={line_chart_svg(&labels, &lines, caption)} name={format!("tcbill-trend-{by}")}
+            download_label={text.download_svg} kind="trend" />
     }
 }
 

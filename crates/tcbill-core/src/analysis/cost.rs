@@ -388,6 +388,20 @@ pub fn filtered_rows(dataset: &Dataset, filters: &[Filter]) -> Vec<CostRowRef> {
     rows
 }
 
+/// The distinct values `dimension` takes in the cost rows that pass `filters`, sorted: what a
+/// filter on that dimension can pick from.
+pub fn dimension_values(
+    dataset: &Dataset,
+    dimension: &Dimension,
+    filters: &[Filter],
+) -> Vec<String> {
+    let mut values = std::collections::BTreeSet::new();
+    for (index, row) in filtered_rows(dataset, filters) {
+        values.insert(dimension.value(&dataset.files()[index].table, row));
+    }
+    values.into_iter().collect()
+}
+
 /// The cells of one cost row for [`ROW_COLUMNS`], preceded by `file:row` (1-based data row);
 /// `-` where the file has no such column or the cell is empty.
 pub fn row_cells(dataset: &Dataset, (index, row): CostRowRef) -> Vec<String> {
@@ -450,6 +464,29 @@ mod tests {
         );
         let total: usize = summarize(&dataset, &[], &cvm).row_count;
         assert_eq!(total, rows.len());
+    }
+
+    #[test]
+    fn a_dimension_lists_its_values_within_filters() {
+        let bill = "产品名称,组件名称,地域,优惠后总价,现金账户支出(元)\n\
+                    云服务器,CPU,广州,1.50,1.50\n\
+                    负载均衡,实例费,广州,0.20,0.20\n\
+                    云服务器,内存,上海,0.50,0.50\n";
+        let mut dataset = Dataset::new();
+        dataset.add(parse_file("june.csv", bill.as_bytes()));
+        assert_eq!(
+            dimension_values(&dataset, &Dimension::Region, &[]),
+            ["上海", "广州"]
+        );
+        let lb = [Filter {
+            dimension: Dimension::Product,
+            values: vec!["负载均衡".into()],
+        }];
+        assert_eq!(
+            dimension_values(&dataset, &Dimension::Region, &lb),
+            ["广州"]
+        );
+        assert_eq!(dimension_values(&dataset, &Dimension::Zone, &lb), ["-"]);
     }
 
     #[test]
