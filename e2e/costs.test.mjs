@@ -45,7 +45,7 @@ async function openApp({ width = 1280, height = 800, permissions = [] } = {}) {
 
 async function loadSample(page) {
   await page.getByRole('button', { name: 'Load sample data' }).click();
-  await fileRows(page, 4);
+  await fileRows(page, 5);
   await page.getByRole('button', { name: 'Download report (JSON)' }).waitFor();
 }
 
