@@ -24,7 +24,7 @@ pub enum Paging {
 }
 
 /// The actions the app can pull, with how each is asked for.
-pub const ACTIONS: &[(&str, Paging)] = &[
+const ACTIONS: &[(&str, Paging)] = &[
     ("DescribeBillSummaryByProduct", Paging::MonthSummary),
     ("DescribeBillSummaryByRegion", Paging::MonthSummary),
     ("DescribeBillSummaryByPayMode", Paging::MonthSummary),
