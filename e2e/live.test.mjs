@@ -233,6 +233,8 @@ test('usage over 10 days is asked for in 2 windows of at most 7 days and reads l
   });
   const name = `DescribeDosageDetailByDate-102383-${MONTH}-01_${MONTH}-10.json`;
   const fetchedRows = await fileRows(page, 1);
+  await mkdir(OUTPUT, { recursive: true });
+  await page.screenshot({ path: join(OUTPUT, 'fetch-usage-by-date.png'), fullPage: true });
   assert.deepEqual(fetchedRows.map(([file, , kind, read]) => [file, kind, read]), [
     [name, 'API DescribeDosageDetailByDate (usage)', '240'],
   ]);
