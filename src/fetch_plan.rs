@@ -39,6 +39,7 @@ const ACTIONS: &[(&str, Paging)] = &[
 /// ("时间跨度不超过7天"; counting both ends is the reading that can never exceed it).
 pub const USAGE_WINDOW_DAYS: u32 = 7;
 
+/// How `action` is asked for; `None` for an action tcbill does not pull.
 pub fn paging(action: &str) -> Option<Paging> {
     ACTIONS.iter().find(|(name, _)| *name == action).map(|&(_, paging)| paging)
 }
