@@ -1,7 +1,9 @@
-// End-to-end test of "Fetch from API": the app, served by tcbill-proxy, pulls a month through the proxy
-// from a mock Tencent billing server on loopback, and must show what the same pages show when dropped.
+// End-to-end test of "Fetch from API": the app, served by tcbill-proxy, pulls months or days through the
+// proxy from a mock Tencent billing server on loopback, and must show what the same pages show when dropped.
 // The mock skips signature verification (the proxy's Rust tests check signatures against the same
-// algorithm) but refuses requests that were not signed or name no action.
+// algorithm) but refuses requests that were not signed or name no action, and requests Tencent refuses:
+// a bill request across months, a usage span over 7 days, a Limit over the action's maximum. Any refusal
+// fails the test, so passing tests prove the app asks for the right windows.
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -12,8 +14,9 @@ import { launchBrowser, fileRows, dataTransferOf, ROOT, DIST, OUTPUT } from './h
 
 const FIXTURES = join(ROOT, '..', 'shared', 'fixtures', 'api');
 const MONTH = '2025-06';
-/** Rows of the mock's DescribeBillDetail month: more than two pages of the maximum Limit, 300. */
-const BILL_ROWS = 700;
+const EARLIER_MONTH = '2025-05';
+/** Rows of the mock's DescribeBillDetail months: more than two pages of the maximum Limit, 300, for `MONTH`. */
+const billRows = (month) => (month === MONTH ? 700 : 350);
 /** The largest `Limit` each paged action accepts (reference §4.3). */
 const LIMITS = { DescribeBillDetail: 300, DescribeCostDetail: 100 };
 
@@ -50,13 +53,48 @@ afterEach(async () => {
   assert.deepEqual(mock.refusals, [], 'the mock refused a request');
 });
 
-/** Fetches `MONTH` with exactly `actions` ticked, through the proxy URL the form proposes (the page's origin). */
-async function fetchMonth(actions) {
-  await page.getByLabel('Month').fill(MONTH);
+/**
+ * Fetches months `from`..`to` (or days, with `unit: 'day'`) with exactly `actions` ticked, through the proxy
+ * URL the form proposes (the page's origin). `fill` types into the fields an action adds (tag key, domain).
+ */
+async function fetchRange(actions, { from = MONTH, to = from, unit = 'month', fill = {} } = {}) {
+  await page.locator('select[name="unit"]').selectOption(unit);
+  await page.getByLabel('From', { exact: true }).fill(from);
+  await page.getByLabel('To', { exact: true }).fill(to);
   for (const box of await page.locator('input[name="action"]').all()) {
     await box.setChecked(actions.includes(await box.getAttribute('value')));
   }
+  for (const [label, value] of Object.entries(fill)) await page.getByLabel(label).fill(value);
   await page.getByRole('button', { name: 'Fetch', exact: true }).click();
+}
+
+const fetchMonth = (actions) => fetchRange(actions);
+
+/** Clicks "Download fetched data (JSON)" and returns each saved file's JSON by name, once `count` are saved. */
+async function downloadFetched(count) {
+  const downloads = [];
+  page.on('download', (download) => downloads.push(download));
+  await page.getByRole('button', { name: 'Download fetched data (JSON)' }).click();
+  for (const deadline = Date.now() + 10_000; downloads.length < count; ) {
+    assert.ok(Date.now() < deadline, `${downloads.length} of ${count} files downloaded`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const saved = {};
+  for (const download of downloads) {
+    saved[download.suggestedFilename()] = JSON.parse(await readFile(await download.path(), 'utf8'));
+  }
+  return saved;
+}
+
+/** A fresh page with `files` (`{ name: pages }`) dropped on it, once their `count` rows are parsed. */
+async function droppedPage(files) {
+  const dropped = await browser.newPage({ locale: 'en-US' });
+  await dropped.goto(proxy.url);
+  const list = Object.entries(files).map(([name, pages]) => ({ name, bytes: JSON.stringify(pages) }));
+  const dataTransfer = await dataTransferOf(dropped, list);
+  await dropped.dispatchEvent('.drop-zone', 'drop', { dataTransfer });
+  await fileRows(dropped, list.length);
+  return dropped;
 }
 
 /** The Overview's measure cards, as `{ measure: text }`. */
@@ -88,25 +126,15 @@ test('a fetched month pages through every row once and totals the same as its pa
     billPages.map(({ Month, Offset, Limit, Context }) => ({ Month, Offset, Limit, Context })),
     [
       { Month: MONTH, Offset: 0, Limit: 300, Context: undefined },
-      { Month: MONTH, Offset: 300, Limit: 300, Context: 'cursor-300' },
-      { Month: MONTH, Offset: 600, Limit: 300, Context: 'cursor-600' },
+      { Month: MONTH, Offset: 300, Limit: 300, Context: `cursor-${MONTH}-300` },
+      { Month: MONTH, Offset: 600, Limit: 300, Context: `cursor-${MONTH}-600` },
     ],
   );
   const summary = mock.calls.find((call) => call.action === 'DescribeBillSummaryByProduct');
   assert.deepEqual(summary.body, { BeginTime: MONTH, EndTime: MONTH });
 
   // The download holds the raw pages the mock served, one JSON file (an array of pages) per action.
-  const downloads = [];
-  page.on('download', (download) => downloads.push(download));
-  await page.getByRole('button', { name: 'Download fetched data (JSON)' }).click();
-  for (const deadline = Date.now() + 10_000; downloads.length < actions.length; ) {
-    assert.ok(Date.now() < deadline, `${downloads.length} of ${actions.length} files downloaded`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const saved = {};
-  for (const download of downloads) {
-    saved[download.suggestedFilename()] = JSON.parse(await readFile(await download.path(), 'utf8'));
-  }
+  const saved = await downloadFetched(actions.length);
   for (const action of actions) {
     assert.deepEqual(saved[`${action}-${MONTH}.json`], mock.served[action], `${action}: the saved pages`);
   }
@@ -131,7 +159,7 @@ test('Ready: 0 shows "data not ready"; an error envelope shows its Code and Requ
   await fetchMonth(['DescribeBillSummaryByRegion', 'DescribeBillSummaryByPayMode']);
   await fileRows(page, 2);
   // The form keeps what was typed while the table re-renders.
-  assert.equal(await page.getByLabel('Month').inputValue(), MONTH);
+  assert.equal(await page.getByLabel('From', { exact: true }).inputValue(), MONTH);
   assert.equal(await page.locator('input[name="action"]:checked').count(), 2);
   const messages = await page.locator('.file-table tbody td.error').allTextContents();
   assert.equal(messages.length, 2);
@@ -143,28 +171,174 @@ test('Ready: 0 shows "data not ready"; an error envelope shows its Code and Requ
   await page.screenshot({ path: join(OUTPUT, 'fetch-from-api.png'), fullPage: true });
 });
 
+test('a two-month range is one entry per month and action, each asked for its month, and totals the same as its pages dropped', async () => {
+  await fetchRange(['DescribeBillSummaryByTag', 'DescribeBillDetail'], {
+    from: EARLIER_MONTH,
+    to: MONTH,
+    fill: { 'Tag key': 'env' },
+  });
+  const fetchedRows = await fileRows(page, 4);
+  assert.deepEqual(
+    fetchedRows.map(([name, , kind, read, accepted, rejected]) => [name, kind, read, accepted, rejected]),
+    [
+      [`DescribeBillSummaryByTag-env-${EARLIER_MONTH}.json`, 'API DescribeBillSummaryByTag', '2', '2', '0'],
+      [`DescribeBillDetail-${EARLIER_MONTH}.json`, 'API DescribeBillDetail (bill details)', '350', '350', '0'],
+      [`DescribeBillSummaryByTag-env-${MONTH}.json`, 'API DescribeBillSummaryByTag', '2', '2', '0'],
+      [`DescribeBillDetail-${MONTH}.json`, 'API DescribeBillDetail (bill details)', '700', '700', '0'],
+    ],
+  );
+  assert.deepEqual(
+    mock.calls.map(({ action, body }) => [action, body.BeginTime ?? body.Month, body.Offset ?? body.TagKey]),
+    [
+      ['DescribeBillSummaryByTag', EARLIER_MONTH, 'env'],
+      ['DescribeBillDetail', EARLIER_MONTH, 0],
+      ['DescribeBillDetail', EARLIER_MONTH, 300],
+      ['DescribeBillSummaryByTag', MONTH, 'env'],
+      ['DescribeBillDetail', MONTH, 0],
+      ['DescribeBillDetail', MONTH, 300],
+      ['DescribeBillDetail', MONTH, 600],
+    ],
+  );
+  // Each entry downloads as the pages the mock served for its month; dropped, they give the same table and totals.
+  const saved = await downloadFetched(4);
+  for (const month of [EARLIER_MONTH, MONTH]) {
+    const pages = mock.calls
+      .filter((call) => call.action === 'DescribeBillDetail' && call.body.Month === month)
+      .map((call) => call.reply);
+    assert.deepEqual(saved[`DescribeBillDetail-${month}.json`], pages, `${month}: the saved pages`);
+  }
+  const fetchedCards = await overviewCards(page);
+  assert.equal(fetchedCards.RealTotalCost, '-84934.50000000', '(350 + 700) × the example row\'s -80.89');
+  const dropped = await droppedPage(saved);
+  const byName = (rows) => withoutSize(rows).sort();
+  assert.deepEqual(byName(await fileRows(dropped, 4)), byName(fetchedRows));
+  assert.deepEqual(await overviewCards(dropped), fetchedCards);
+  await dropped.close();
+});
+
+test('usage over 10 days is asked for in 2 windows of at most 7 days and reads like its pages dropped', async () => {
+  await page.getByLabel('From', { exact: true }).fill(MONTH);
+  await page.getByLabel('To', { exact: true }).fill(MONTH);
+  await page.locator('select[name="unit"]').selectOption('day');
+  // Switching to days keeps the range: the months become their first and last days.
+  assert.equal(await page.getByLabel('From', { exact: true }).inputValue(), `${MONTH}-01`);
+  assert.equal(await page.getByLabel('To', { exact: true }).inputValue(), `${MONTH}-30`);
+  await page.locator('input[name="action"][value="DescribeDosageDetailByDate"]').check();
+  await page.locator('select[name="product_code"]').selectOption('102383');
+  await fetchRange(['DescribeDosageDetailByDate'], {
+    unit: 'day',
+    from: `${MONTH}-01`,
+    to: `${MONTH}-10`,
+    fill: { 'Domain (CDN; empty for other products)': 'cdn.example.com' },
+  });
+  const name = `DescribeDosageDetailByDate-102383-${MONTH}-01_${MONTH}-10.json`;
+  const fetchedRows = await fileRows(page, 1);
+  await mkdir(OUTPUT, { recursive: true });
+  await page.screenshot({ path: join(OUTPUT, 'fetch-usage-by-date.png'), fullPage: true });
+  assert.deepEqual(fetchedRows.map(([file, , kind, read]) => [file, kind, read]), [
+    [name, 'API DescribeDosageDetailByDate (usage)', '240'],
+  ]);
+  assert.deepEqual(
+    mock.calls.map(({ action, body }) => [action, body]),
+    [
+      ['DescribeDosageDetailByDate', { StartDate: `${MONTH}-01`, EndDate: `${MONTH}-07`, ProductCode: '102383', Domain: 'cdn.example.com' }],
+      ['DescribeDosageDetailByDate', { StartDate: `${MONTH}-08`, EndDate: `${MONTH}-10`, ProductCode: '102383', Domain: 'cdn.example.com' }],
+    ],
+  );
+  await page.getByRole('tab', { name: 'Usage' }).click();
+  const usage = async (target) => {
+    await target.locator('.usage-table tbody tr').first().waitFor();
+    return target.locator('.usage-table tbody tr').evaluateAll((rows) =>
+      rows.map((row) => [...row.cells].map((cell) => cell.textContent)),
+    );
+  };
+  const fetchedUsage = await usage(page);
+  // 10 days × 24 hours of day × 1000 + hour × 7 GB: 24 × 1000 × 55 + 10 × 7 × 276 = 1339320; the peak is day 10, 23:00.
+  assert.deepEqual(
+    fetchedUsage.map(([, instance, , points, total, peak, at]) => [instance, points, total, peak, at]),
+    [['cdn.example.com', '240', '1339320', '10161', `${MONTH}-10 23:00:00`]],
+  );
+
+  await page.getByRole('tab', { name: 'Files' }).click();
+  const saved = await downloadFetched(1);
+  assert.deepEqual(saved[name], mock.served.DescribeDosageDetailByDate);
+  const dropped = await droppedPage(saved);
+  await dropped.getByRole('tab', { name: 'Usage' }).click();
+  assert.deepEqual(await usage(dropped), fetchedUsage);
+  await dropped.close();
+});
+
+test('the mock refuses what Tencent refuses: a usage span over 7 days, a bill summary across months', async () => {
+  const post = async (action, body) => {
+    const response = await fetch(`${proxy.url}api/${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return (await response.json()).Response.Error?.Code;
+  };
+  const usage = { ProductCode: '102383', Domain: '' };
+  assert.equal(await post('DescribeDosageDetailByDate', { ...usage, StartDate: '2025-06-01', EndDate: '2025-06-07' }), undefined);
+  assert.equal(
+    await post('DescribeDosageDetailByDate', { ...usage, StartDate: '2025-06-01', EndDate: '2025-06-08' }),
+    'InvalidParameter.ParamCheckFailed',
+  );
+  assert.equal(
+    await post('DescribeBillSummaryByProduct', { BeginTime: EARLIER_MONTH, EndTime: MONTH }),
+    'InvalidParameter.ParamCheckFailed',
+  );
+  assert.equal(
+    await post('DescribeBillDetail', { BeginTime: `${EARLIER_MONTH}-01 00:00:00`, EndTime: `${MONTH}-30 23:59:59`, Offset: 0, Limit: 300 }),
+    'InvalidParameter.ParamCheckFailed',
+  );
+  assert.equal(mock.refusals.length, 3);
+  mock.refusals.length = 0;
+});
+
 /**
- * A mock of billing.tencentcloudapi.com on loopback: fixture summaries, `BILL_ROWS` synthetic bill rows
+ * A mock of billing.tencentcloudapi.com on loopback: fixture summaries, `billRows(month)` synthetic bill rows
  * paged by Offset/Limit with a Context cursor, `Ready: 0` for the region summary and an error envelope
- * for the pay-mode summary. `served[action]` is every page it answered, in order.
+ * for the pay-mode summary, and hourly usage points of each requested day. It refuses (into `refusals`,
+ * with an error envelope) what Tencent refuses (reference §4.3). `served[action]` is every page it answered,
+ * in order; `calls` each request with its reply.
  */
 async function startMockBilling() {
   const fixture = async (name) => JSON.parse(await readFile(join(FIXTURES, name), 'utf8'));
   const summaryByProduct = await fixture('DescribeBillSummaryByProduct.example1.json');
+  const summaryByTag = await fixture('DescribeBillSummaryByTag.example1.json');
   const costDetail = await fixture('DescribeCostDetail.example1.json');
   const billTemplate = (await fixture('DescribeBillDetail.example1.json')).Response.DetailSet[0];
   const calls = [];
   const refusals = [];
   const served = {};
 
+  /** The month of a monthly request, or why Tencent would refuse it. */
+  const monthOf = (body, keys) => {
+    const months = keys.map((key) => body[key]).map((value) => /^(\d{4}-\d{2})(-\d{2} \d{2}:\d{2}:\d{2})?$/.exec(value ?? '')?.[1]);
+    if (months.some((month) => month === undefined)) return { refused: `${keys.join(', ')} must be set` };
+    if (new Set(months).size !== 1) return { refused: `${keys.join(' and ')} must be the same month (不支持跨月查询)` };
+    return { month: months[0] };
+  };
+  const billMonth = (body) => monthOf(body, body.Month !== undefined ? ['Month'] : ['BeginTime', 'EndTime']);
+
   const answer = (action, body) => {
+    const refuse = (message) => {
+      refusals.push({ action, body, message });
+      return error('InvalidParameter.ParamCheckFailed', message, 'mock-refused');
+    };
     const limit = LIMITS[action];
-    if (limit !== undefined && !(body.Limit > 0 && body.Limit <= limit)) {
-      return error('InvalidParameter.ParamCheckFailed', `Limit must be 1..${limit}`, 'mock-limit');
-    }
+    if (limit !== undefined && !(body.Limit > 0 && body.Limit <= limit)) return refuse(`Limit must be 1..${limit}`);
+    const { month, refused } = action.startsWith('DescribeBillSummaryBy')
+      ? monthOf(body, ['BeginTime', 'EndTime'])
+      : limit !== undefined
+        ? billMonth(body)
+        : {};
+    if (refused) return refuse(refused);
     switch (action) {
       case 'DescribeBillSummaryByProduct':
         return summaryByProduct;
+      case 'DescribeBillSummaryByTag':
+        return body.TagKey ? summaryByTag : refuse('TagKey is required');
       case 'DescribeBillSummaryByRegion':
         return { Response: { Ready: 0, SummaryOverview: [], RequestId: 'mock-not-ready' } };
       case 'DescribeBillSummaryByPayMode':
@@ -172,17 +346,30 @@ async function startMockBilling() {
       case 'DescribeCostDetail':
         return costDetail;
       case 'DescribeBillDetail': {
-        if (body.Offset > 0 && body.Context !== `cursor-${body.Offset}`) {
-          return error('InvalidParameter', 'Context does not match Offset', 'mock-context');
+        if (body.Offset > 0 && body.Context !== `cursor-${month}-${body.Offset}`) {
+          return refuse('Context does not match Offset');
         }
-        const end = Math.min(body.Offset + body.Limit, BILL_ROWS);
+        const end = Math.min(body.Offset + body.Limit, billRows(month));
         const rows = [];
         for (let index = body.Offset; index < end; index += 1) {
-          rows.push({ ...billTemplate, BillId: `mock-bill-${index}` });
+          const day = { BillMonth: `${month}-01 00:00:00`, BillDay: `${month}-17 00:00:00` };
+          rows.push({ ...billTemplate, ...day, BillId: `mock-bill-${month}-${index}` });
         }
-        return {
-          Response: { Context: `cursor-${end}`, DetailSet: rows, Total: BILL_ROWS, RequestId: `mock-page-${body.Offset}` },
-        };
+        const page = { Context: `cursor-${month}-${end}`, DetailSet: rows, Total: billRows(month) };
+        return { Response: { ...page, RequestId: `mock-page-${month}-${body.Offset}` } };
+      }
+      case 'DescribeDosageDetailByDate': {
+        const days = usageDays(body.StartDate, body.EndDate);
+        if (typeof days === 'string') return refuse(days);
+        if (!body.ProductCode || typeof body.Domain !== 'string') return refuse('ProductCode and Domain are required');
+        const DetailPoints = days.flatMap((day) =>
+          Array.from({ length: 24 }, (_, hour) => ({
+            Time: `${day} ${String(hour).padStart(2, '0')}:00:00`,
+            Value: String(usageValue(day, hour)),
+          })),
+        );
+        const DetailSets = [{ Domain: body.Domain, InstanceID: body.InstanceID ?? body.Domain, DetailPoints }];
+        return { Response: { RetCode: 0, RetMsg: 'ok', Unit: 'GB', DetailSets, RequestId: `mock-usage-${body.StartDate}` } };
       }
       default:
         return error('InvalidAction', `the mock does not serve ${action}`, 'mock-unknown');
@@ -200,8 +387,8 @@ async function startMockBilling() {
       reply = error('AuthFailure.SignatureFailure', 'unsigned request', 'mock-unsigned');
     } else {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-      calls.push({ action, body });
       reply = answer(action, body);
+      calls.push({ action, body, reply });
       (served[action] ??= []).push(reply);
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
@@ -222,6 +409,18 @@ async function startMockBilling() {
     close: () => server.close(),
   };
 }
+
+/** The days `StartDate`..`EndDate` (`yyyy-mm-dd`), or why Tencent would refuse them: a span over 7 days. */
+function usageDays(start, end) {
+  const dates = [start, end].map((text) => (/^\d{4}-\d{2}-\d{2}$/.test(text ?? '') ? Date.parse(`${text}T00:00:00Z`) : NaN));
+  if (dates.some(Number.isNaN)) return 'StartDate and EndDate must be yyyy-mm-dd';
+  const count = (dates[1] - dates[0]) / 86_400_000 + 1;
+  if (count < 1 || count > 7) return `StartDate..EndDate spans ${count} days (时间跨度不超过7天)`;
+  return Array.from({ length: count }, (_, index) => new Date(dates[0] + index * 86_400_000).toISOString().slice(0, 10));
+}
+
+/** The mock's usage on `day` (`yyyy-mm-dd`) at `hour`, in GB: whole numbers, so sums are exact in JavaScript. */
+const usageValue = (day, hour) => Number(day.slice(8)) * 1000 + hour * 7;
 
 function error(Code, Message, RequestId) {
   return { Response: { Error: { Code, Message }, RequestId } };

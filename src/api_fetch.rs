@@ -2,33 +2,16 @@
 //!
 //! An action's pages are kept exactly as the API returned them and joined into one JSON array of
 //! pages, which core parses like a dropped file: the analyses cannot tell a pull from an export,
-//! and the same bytes can be saved and re-opened offline.
+//! and the same bytes can be saved and re-opened offline. Which requests an entry takes is
+//! [`crate::fetch_plan`]'s decision.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestInit, Response, WorkerGlobalScope};
 
+use crate::fetch_plan::{paging, request_bodies, Entry, Paging};
 use crate::protocol::FetchFailure;
-
-/// The actions the app can pull, with how each is asked for (reference §4.3).
-const ACTIONS: &[(&str, Paging)] = &[
-    ("DescribeBillSummaryByProduct", Paging::MonthSummary),
-    ("DescribeBillSummaryByRegion", Paging::MonthSummary),
-    ("DescribeBillSummaryByPayMode", Paging::MonthSummary),
-    ("DescribeBillSummaryByProject", Paging::MonthSummary),
-    ("DescribeBillDetail", Paging::Offset { limit: 300 }),
-    ("DescribeCostDetail", Paging::Offset { limit: 100 }),
-];
-
-#[derive(Clone, Copy)]
-enum Paging {
-    /// One response for the month: `BeginTime` = `EndTime` = `yyyy-mm`.
-    MonthSummary,
-    /// `Month` with `Offset`/`Limit`, `limit` being the action's maximum. A page shorter than
-    /// `limit` is the last (`Total` is cached for 24 hours and may be short, so it is not trusted).
-    Offset { limit: u64 },
-}
 
 /// Where the signing proxy listens, and the access token it may require.
 pub struct Proxy {
@@ -36,48 +19,56 @@ pub struct Proxy {
     pub token: Option<String>,
 }
 
-/// Every page of `action` for `month` (`yyyy-mm`), as JSON text. `on_page(bytes, rows)` hears the
-/// totals so far after each page and returns `false` to stop, which gives `Ok(None)`.
-pub async fn fetch_action(
+/// Every page of `entry` (each of its usage windows is one page), as JSON text. `on_page(bytes,
+/// rows)` hears the totals so far after each page and returns `false` to stop, which gives `Ok(None)`.
+pub async fn fetch_entry(
     proxy: &Proxy,
-    action: &str,
-    month: &str,
+    entry: &Entry,
     on_page: &dyn Fn(u64, u64) -> bool,
 ) -> Result<Option<Vec<String>>, FetchFailure> {
-    let Some(&(_, paging)) = ACTIONS.iter().find(|(name, _)| *name == action) else {
-        return Err(FetchFailure::Network(format!("{action} is not an action tcbill pulls")));
+    let (Some(paging), Some(bodies)) = (paging(&entry.action), request_bodies(entry)) else {
+        return Err(FetchFailure::Network(format!("{} is not an action tcbill pulls", entry.action)));
     };
     let (mut pages, mut bytes, mut rows) = (Vec::new(), 0, 0);
-    let mut context = None;
-    loop {
-        let body = match paging {
-            Paging::MonthSummary => json!({ "BeginTime": month, "EndTime": month }),
-            Paging::Offset { limit } => {
-                let mut body = json!({ "Month": month, "Offset": rows, "Limit": limit });
+    for base in bodies {
+        let (mut offset, mut context) = (0, None);
+        loop {
+            let mut body = Value::Object(base.clone());
+            if let Paging::Offset { limit } = paging {
+                body["Offset"] = offset.into();
+                body["Limit"] = limit.into();
                 // DescribeBillDetail's cursor makes later pages of large months faster.
                 if let Some(context) = context.take() {
                     body["Context"] = context;
                 }
-                body
             }
-        };
-        let (text, inner) = proxy.call(action, &body).await?;
-        let page_rows = ["DetailSet", "SummaryOverview"]
-            .iter()
-            .find_map(|key| inner.get(*key)?.as_array().map(Vec::len))
-            .unwrap_or(0) as u64;
-        context = inner.get("Context").filter(|c| c.is_string()).cloned();
-        bytes += text.len() as u64;
-        rows += page_rows;
-        pages.push(text);
-        if !on_page(bytes, rows) {
-            return Ok(None);
-        }
-        match paging {
-            Paging::Offset { limit } if page_rows == limit => continue,
-            _ => return Ok(Some(pages)),
+            let (text, inner) = proxy.call(&entry.action, &body).await?;
+            let page_rows = page_rows(&inner);
+            context = inner.get("Context").filter(|c| c.is_string()).cloned();
+            bytes += text.len() as u64;
+            rows += page_rows;
+            offset += page_rows;
+            pages.push(text);
+            if !on_page(bytes, rows) {
+                return Ok(None);
+            }
+            match paging {
+                Paging::Offset { limit } if page_rows == limit => continue,
+                _ => break,
+            }
         }
     }
+    Ok(Some(pages))
+}
+
+/// The rows of one response: bill or cost details, summary lines, or usage points.
+fn page_rows(inner: &Value) -> u64 {
+    let count = |key: &str| inner.get(key).and_then(Value::as_array).map(Vec::len);
+    let points = || {
+        let sets = inner.get("DetailSets")?.as_array()?;
+        Some(sets.iter().map(|set| set.get("DetailPoints").and_then(Value::as_array).map_or(0, Vec::len)).sum())
+    };
+    count("DetailSet").or_else(|| count("SummaryOverview")).or_else(points).unwrap_or(0) as u64
 }
 
 /// Pages as one JSON array, the form core reads as one file.

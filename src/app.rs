@@ -137,20 +137,19 @@ pub fn App() -> Html {
         let (dispatcher, ids, send, fetched_ids) = (files.dispatcher(), ids.clone(), send.clone(), fetched_ids.clone());
         Callback::from(move |form: FetchForm| {
             let actions = form
-                .actions
+                .entries
                 .into_iter()
-                .map(|action| {
+                .map(|entry| {
                     let id = ids.next();
                     fetched_ids.borrow_mut().push(id);
-                    let name = format!("{action}-{}.json", form.month);
-                    dispatcher.dispatch(FilesAction::Added { id, name, size: 0 });
+                    dispatcher.dispatch(FilesAction::Added { id, name: entry.name.clone(), size: 0 });
                     let fetching = FromWorker::Fetching { id, bytes: 0, rows_read: 0 };
                     dispatcher.dispatch(FilesAction::Worker(fetching));
-                    FetchAction { id, action }
+                    FetchAction { id, entry }
                 })
                 .collect();
-            let (proxy_url, token, month) = (form.proxy_url, form.token, form.month);
-            send(ToWorker::Request(Request::Fetch { proxy_url, token, month, actions }));
+            let (proxy_url, token) = (form.proxy_url, form.token);
+            send(ToWorker::Request(Request::Fetch { proxy_url, token, actions }));
         })
     };
     let on_download_fetched = {

@@ -1,9 +1,11 @@
-//! The "Fetch from API" form: where the signing proxy is, which month, which data. The pull
-//! itself runs in the worker; each action then shows in the Files table like a dropped file.
+//! The "Fetch from API" form: where the signing proxy is, which months or days, which data. The
+//! pull itself runs in the worker; each action and month then shows in the Files table like a
+//! dropped file ([`crate::fetch_plan`] decides the entries).
 
-use web_sys::{FormData, HtmlFormElement, HtmlInputElement};
+use web_sys::{FormData, HtmlFormElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::fetch_plan::{plan, Choice, Day, Entry};
 use crate::i18n::{Lang, Strings};
 
 /// What the user asked to pull.
@@ -11,23 +13,43 @@ use crate::i18n::{Lang, Strings};
 pub struct FetchForm {
     pub proxy_url: String,
     pub token: Option<String>,
-    /// `yyyy-mm`.
-    pub month: String,
-    pub actions: Vec<String>,
+    pub entries: Vec<Entry>,
 }
 
 /// Picks an action's label from the UI strings.
 type Label = fn(&Strings) -> &'static str;
 
+const BY_TAG: &str = "DescribeBillSummaryByTag";
+const USAGE: &str = "DescribeDosageDetailByDate";
+
 /// The actions offered, each with its label and whether it starts ticked. Cost details are off
-/// by default: they exist only once the consumption bill is enabled for the account.
-const ACTIONS: [(&str, Label, bool); 6] = [
+/// by default: they exist only once the consumption bill is enabled for the account. The tag
+/// summary and usage need a tag key or a product first.
+const ACTIONS: [(&str, Label, bool); 8] = [
     ("DescribeBillSummaryByProduct", |t| t.summary_by_product, true),
     ("DescribeBillSummaryByRegion", |t| t.summary_by_region, true),
     ("DescribeBillSummaryByPayMode", |t| t.summary_by_pay_mode, true),
     ("DescribeBillSummaryByProject", |t| t.summary_by_project, true),
+    (BY_TAG, |t| t.summary_by_tag, false),
     ("DescribeBillDetail", |t| t.bill_details, true),
     ("DescribeCostDetail", |t| t.cost_details, false),
+    (USAGE, |t| t.usage_by_date, false),
+];
+
+/// `DescribeDosageDetailByDate`'s product codes, the only ones it accepts (reference §6.2).
+const PRODUCTS: [(&str, &str, &str); 12] = [
+    ("102383", "CDN静态加速流量(国内)", "CDN static acceleration traffic (Chinese mainland)"),
+    ("102384", "CDN静态加速带宽(国内)", "CDN static acceleration bandwidth (Chinese mainland)"),
+    ("102385", "CDN静态加速流量(海外)", "CDN static acceleration traffic (outside the mainland)"),
+    ("102386", "CDN静态加速带宽(海外)", "CDN static acceleration bandwidth (outside the mainland)"),
+    ("100967", "弹性公网IP-按流量计费", "Elastic IP, billed by traffic"),
+    ("101065", "公网负载均衡-按流量计费", "Public CLB, billed by traffic"),
+    ("10226", "视频直播流量(国内)", "Live streaming traffic (Chinese mainland)"),
+    ("10227", "视频直播带宽(国内)", "Live streaming bandwidth (Chinese mainland)"),
+    ("100763", "视频直播流量(海外)", "Live streaming traffic (outside the mainland)"),
+    ("100762", "视频直播带宽(海外)", "Live streaming bandwidth (outside the mainland)"),
+    ("10194", "互动直播-核心机房", "Interactive live streaming, core sites"),
+    ("10195", "互动直播-边缘机房", "Interactive live streaming, edge sites"),
 ];
 
 #[derive(Properties, PartialEq)]
@@ -40,16 +62,23 @@ pub struct FetchPanelProps {
 
 #[component]
 pub fn FetchPanel(props: &FetchPanelProps) -> Html {
-    let text = use_context::<Lang>().unwrap_or(Lang::En).strings();
-    let on_submit = props.on_fetch.reform(|event: SubmitEvent| {
-        event.prevent_default();
-        let form: HtmlFormElement = event.target_unchecked_into();
-        read_form(&form)
-    });
+    let lang = use_context::<Lang>().unwrap_or(Lang::En);
+    let text = lang.strings();
+    let on_submit = {
+        let on_fetch = props.on_fetch.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if let Some(form) = read_form(&event.target_unchecked_into()) {
+                on_fetch.emit(form);
+            }
+        })
+    };
     // Yew writes `value` on every render, so the typed values live in state, or a re-render (a
     // page of data arriving) would put the defaults back.
     let proxy_url = use_state(|| web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default());
-    let month = use_state(previous_month);
+    let by_day = use_state(|| false);
+    let from = use_state(previous_month);
+    let to = use_state(previous_month);
     let ticked =
         use_state(|| ACTIONS.iter().filter(|(_, _, on)| *on).map(|(action, _, _)| *action).collect::<Vec<_>>());
     let toggle = |action: &'static str| {
@@ -67,6 +96,49 @@ pub fn FetchPanel(props: &FetchPanelProps) -> Html {
         let state = state.clone();
         Callback::from(move |event: InputEvent| state.set(event.target_unchecked_into::<HtmlInputElement>().value()))
     };
+    // Switching between months and days keeps the range: a month becomes its first or last day.
+    let on_unit = {
+        let (by_day, from, to) = (by_day.clone(), from.clone(), to.clone());
+        Callback::from(move |event: Event| {
+            let days = event.target_unchecked_into::<HtmlSelectElement>().value() == "day";
+            if days == *by_day {
+                return;
+            }
+            let (first, last) = if days {
+                (
+                    Day::month_start(&from).map(|d| d.to_string()),
+                    Day::month_start(&to).map(|d| d.month_end().to_string()),
+                )
+            } else {
+                (Day::parse(&from).map(Day::month_text), Day::parse(&to).map(Day::month_text))
+            };
+            from.set(first.unwrap_or_default());
+            to.set(last.unwrap_or_default());
+            by_day.set(days);
+        })
+    };
+    let range_type = if *by_day { "date" } else { "month" };
+    let extra = |action: &str| match action {
+        BY_TAG if ticked.contains(&BY_TAG) => html! {
+            <label>{ text.tag_key }{ " " }<input type="text" name="tag_key" required=true /></label>
+        },
+        USAGE if ticked.contains(&USAGE) => html! {
+            <>
+                <label>{ text.product_code }{ " " }
+                    <select name="product_code">
+                        { for PRODUCTS.iter().map(|(code, zh, en)| html! {
+                            <option value={*code}>{ format!("{code} {}", if lang == Lang::Zh { zh } else { en }) }</option>
+                        }) }
+                    </select>
+                </label>
+                { " " }
+                <label>{ text.domain }{ " " }<input type="text" name="domain" /></label>
+                { " " }
+                <label>{ text.instance }{ " " }<input type="text" name="instance" /></label>
+            </>
+        },
+        _ => html! {},
+    };
     html! {
         <form class="fetch-panel" aria-labelledby="fetch-title" onsubmit={on_submit}>
             <h2 id="fetch-title">{ text.fetch_title }</h2>
@@ -75,17 +147,30 @@ pub fn FetchPanel(props: &FetchPanelProps) -> Html {
                 <label>{ text.proxy_url }{ " " }<input type="url" name="proxy_url" required=true value={(*proxy_url).clone()} oninput={keep(&proxy_url)} /></label>
                 { " " }
                 <label>{ text.access_token }{ " " }<input type="password" name="token" autocomplete="off" /></label>
+            </p>
+            <p>
+                <label>{ text.range_by }{ " " }
+                    <select name="unit" onchange={on_unit}>
+                        <option value="month" selected={!*by_day}>{ text.range_months }</option>
+                        <option value="day" selected={*by_day}>{ text.range_days }</option>
+                    </select>
+                </label>
                 { " " }
-                <label>{ text.month }{ " " }<input type="month" name="month" required=true value={(*month).clone()} oninput={keep(&month)} /></label>
+                <label>{ text.from }{ " " }<input type={range_type} name="from" required=true value={(*from).clone()} oninput={keep(&from)} /></label>
+                { " " }
+                <label>{ text.to }{ " " }<input type={range_type} name="to" required=true min={(*from).clone()} value={(*to).clone()} oninput={keep(&to)} /></label>
             </p>
             <fieldset>
                 <legend>{ text.data_to_fetch }</legend>
                 { for ACTIONS.iter().map(|(action, label, _)| html! {
-                    <label>
-                        <input type="checkbox" name="action" value={*action} checked={ticked.contains(action)}
-                            onchange={toggle(action)} />
-                        { label(text) }{ " " }
-                    </label>
+                    <>
+                        <label>
+                            <input type="checkbox" name="action" value={*action} checked={ticked.contains(action)}
+                                onchange={toggle(action)} />
+                            { label(text) }{ " " }
+                        </label>
+                        { extra(action) }
+                    </>
                 }) }
             </fieldset>
             <div class="actions">
@@ -101,16 +186,38 @@ pub fn FetchPanel(props: &FetchPanelProps) -> Html {
     }
 }
 
-fn read_form(form: &HtmlFormElement) -> FetchForm {
+/// The form's entries, or `None` when the range does not read (the browser checks the inputs first).
+fn read_form(form: &HtmlFormElement) -> Option<FetchForm> {
     let data = FormData::new_with_form(form).expect("FormData of a form");
     let field = |name: &str| data.get(name).as_string().unwrap_or_default().trim().to_owned();
+    let (from, to) = match field("unit").as_str() {
+        "day" => (Day::parse(&field("from"))?, Day::parse(&field("to"))?),
+        _ => (Day::month_start(&field("from"))?, Day::month_start(&field("to"))?.month_end()),
+    };
+    let pair = |key: &str, value: String| (key.to_owned(), value);
+    let choices: Vec<Choice> = data
+        .get_all("action")
+        .iter()
+        .filter_map(|value| value.as_string())
+        .map(|action| {
+            let params = match action.as_str() {
+                BY_TAG => vec![pair("TagKey", field("tag_key"))],
+                // `Domain` is required, empty for products other than CDN.
+                USAGE => std::iter::once(pair("ProductCode", field("product_code")))
+                    .chain([pair("Domain", field("domain"))])
+                    .chain(Some(field("instance")).filter(|id| !id.is_empty()).map(|id| pair("InstanceID", id)))
+                    .collect(),
+                _ => vec![],
+            };
+            Choice { action, params }
+        })
+        .collect();
     let token = field("token");
-    FetchForm {
+    Some(FetchForm {
         proxy_url: field("proxy_url"),
         token: (!token.is_empty()).then_some(token),
-        month: field("month"),
-        actions: data.get_all("action").iter().filter_map(|value| value.as_string()).collect(),
-    }
+        entries: plan(&choices, from, to),
+    })
 }
 
 /// The last complete month, `yyyy-mm`: the current month's bill is still growing.

@@ -11,6 +11,8 @@ use tcbill_core::analysis::deductions::DeductionFilter;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::File;
 
+use crate::fetch_plan::Entry;
+
 /// Identifies one loaded file for the lifetime of the page.
 pub type FileId = u32;
 
@@ -46,10 +48,10 @@ pub enum Request {
     DrillDown { filters: Vec<(String, String)>, within: CostFilters },
     /// Rows `start..start + len` of the last drill-down (answered by [`FromWorker::Rows`]).
     Rows { start: u64, len: u64 },
-    /// Pull one month of billing data through the signing proxy at `proxy_url`, each action as
-    /// one entry of the Files table (answered per action by [`FromWorker::Fetching`], then
+    /// Pull billing data through the signing proxy at `proxy_url`, each action × month as one
+    /// entry of the Files table (answered per entry by [`FromWorker::Fetching`], then
     /// [`FromWorker::Parsed`] or [`FromWorker::FetchFailed`]).
-    Fetch { proxy_url: String, token: Option<String>, month: String, actions: Vec<FetchAction> },
+    Fetch { proxy_url: String, token: Option<String>, actions: Vec<FetchAction> },
     /// The raw pages of every fetched action, one JSON file each, for download.
     ExportFetched,
     /// Select the deduction rows `filter` lets through, for the deduction table (answered by
@@ -73,12 +75,12 @@ pub enum Request {
 /// named, its value is one of the values given for that dimension.
 pub type CostFilters = Vec<(String, String)>;
 
-/// One billing API action to pull, and the Files-table entry (allocated by the page) it becomes.
+/// One billing API action over one month (or days of it), and the Files-table entry (allocated
+/// by the page) it becomes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FetchAction {
     pub id: FileId,
-    /// The API action, e.g. `DescribeBillDetail`.
-    pub action: String,
+    pub entry: Entry,
 }
 
 /// Why pulling an action from the API gave no data.

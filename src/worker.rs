@@ -24,7 +24,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::api_fetch::{fetch_action, pages_file, Proxy};
+use crate::api_fetch::{fetch_entry, pages_file, Proxy};
 use crate::file_read::read_range;
 use crate::protocol::{
     BreakFinding, CostFilters, DeductionRowView, FetchAction, FileId, FromWorker, PartSummary, Request, ToWorker,
@@ -186,8 +186,8 @@ pub fn run() {
 
 fn answer(request: Request) {
     match request {
-        Request::Fetch { proxy_url, token, month, actions } => {
-            wasm_bindgen_futures::spawn_local(fetch(Proxy { url: proxy_url, token }, month, actions))
+        Request::Fetch { proxy_url, token, actions } => {
+            wasm_bindgen_futures::spawn_local(fetch(Proxy { url: proxy_url, token }, actions))
         }
         Request::ExportFetched => LOADED.with_borrow(|loaded| {
             for file in &loaded.fetched {
@@ -345,10 +345,10 @@ fn deduction_row_view(analysis: &DeductionAnalysis, index: usize) -> DeductionRo
     DeductionRowView { cells, breaks, expected_actual_dosage }
 }
 
-/// Pulls each action in turn (the proxy paces them to Tencent's rate limits) and parses its pages
-/// as one JSON file named `{Action}-{month}.json`.
-async fn fetch(proxy: Proxy, month: String, actions: Vec<FetchAction>) {
-    for FetchAction { id, action } in actions {
+/// Pulls each entry in turn (the proxy paces them to Tencent's rate limits) and parses its pages
+/// as one JSON file with the entry's name.
+async fn fetch(proxy: Proxy, actions: Vec<FetchAction>) {
+    for FetchAction { id, entry } in actions {
         let on_page = |bytes, rows_read| {
             if CANCELLED.with_borrow_mut(|cancelled| cancelled.remove(&id)) {
                 post(FromWorker::Cancelled { id });
@@ -357,9 +357,9 @@ async fn fetch(proxy: Proxy, month: String, actions: Vec<FetchAction>) {
             post(FromWorker::Fetching { id, bytes, rows_read });
             true
         };
-        match fetch_action(&proxy, &action, &month, &on_page).await {
+        match fetch_entry(&proxy, &entry, &on_page).await {
             Ok(Some(pages)) => {
-                let name = format!("{action}-{month}.json");
+                let name = entry.name;
                 let content = pages_file(&pages);
                 let files = tcbill_core::parse_file(&name, content.as_bytes());
                 post(FromWorker::Parsed { id, parts: files.iter().map(PartSummary::from).collect() });

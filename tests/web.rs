@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Uint8Array};
+use tcbill_web::fetch_plan::{Day, Entry};
 use tcbill_web::file_read::read_range;
 use tcbill_web::file_table::{format_count, format_size};
 use tcbill_web::i18n::Lang;
@@ -110,8 +111,16 @@ fn fetch_requests_cross_to_the_worker_and_pages_grow_the_entry() {
     let fetch = Request::Fetch {
         proxy_url: "http://127.0.0.1:8787".into(),
         token: Some("secret-token-0123456789".into()),
-        month: "2025-06".into(),
-        actions: vec![FetchAction { id: 3, action: "DescribeBillDetail".into() }],
+        actions: vec![FetchAction {
+            id: 3,
+            entry: Entry {
+                name: "DescribeDosageDetailByDate-100967-2025-06-01_2025-06-10.json".into(),
+                action: "DescribeDosageDetailByDate".into(),
+                from: Day::parse("2025-06-01").unwrap(),
+                to: Day::parse("2025-06-10").unwrap(),
+                params: vec![("ProductCode".into(), "100967".into()), ("Domain".into(), String::new())],
+            },
+        }],
     };
     match ToWorker::from_js(&ToWorker::Request(fetch.clone()).to_js()) {
         Some(ToWorker::Request(request)) => assert_eq!(request, fetch),
