@@ -111,7 +111,8 @@ impl CsvTable {
     }
 }
 
-fn csv_field(field: &str) -> String {
+/// One RFC 4180 field: quoted only when it has to be.
+pub(crate) fn csv_field(field: &str) -> String {
     if field.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {

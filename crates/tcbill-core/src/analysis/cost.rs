@@ -430,14 +430,20 @@ mod tests {
     use super::*;
     use crate::parse_file;
 
-    #[test]
-    fn a_group_drills_down_to_its_rows() {
+    /// Three bill rows: two products, two regions.
+    fn june_bill() -> Dataset {
         let bill = "产品名称,组件名称,地域,优惠后总价,现金账户支出(元)\n\
                     云服务器,CPU,广州,1.50,1.50\n\
                     负载均衡,实例费,广州,0.20,0.20\n\
                     云服务器,内存,上海,0.50,0.50\n";
         let mut dataset = Dataset::new();
         dataset.add(parse_file("june.csv", bill.as_bytes()));
+        dataset
+    }
+
+    #[test]
+    fn a_group_drills_down_to_its_rows() {
+        let dataset = june_bill();
         let cvm = [Filter {
             dimension: Dimension::Product,
             values: vec!["云服务器".into()],
@@ -468,12 +474,7 @@ mod tests {
 
     #[test]
     fn a_dimension_lists_its_values_within_filters() {
-        let bill = "产品名称,组件名称,地域,优惠后总价,现金账户支出(元)\n\
-                    云服务器,CPU,广州,1.50,1.50\n\
-                    负载均衡,实例费,广州,0.20,0.20\n\
-                    云服务器,内存,上海,0.50,0.50\n";
-        let mut dataset = Dataset::new();
-        dataset.add(parse_file("june.csv", bill.as_bytes()));
+        let dataset = june_bill();
         assert_eq!(
             dimension_values(&dataset, &Dimension::Region, &[]),
             ["上海", "广州"]

@@ -11,6 +11,7 @@ use crate::analysis::cost::cost_source;
 use crate::analysis::deductions::analyze_deductions;
 use crate::analysis::packages::package_usage;
 use crate::dataset::Dataset;
+use crate::report::csv_field;
 use crate::table::{ColumnRole, Table};
 use crate::time::{BeijingTime, BEIJING_UTC_OFFSET_SECS};
 
@@ -97,14 +98,6 @@ impl FocusExport {
             out.push('\n');
         }
         out.into_bytes()
-    }
-}
-
-fn csv_field(field: &str) -> String {
-    if field.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_owned()
     }
 }
 
