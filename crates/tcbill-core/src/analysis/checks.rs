@@ -5,14 +5,14 @@
 //! Amounts agree when they are equal at the bill's own decimals, or once both are rounded to 分
 //! (bills keep up to 8 decimals but charge to the 分). Usage quantities must agree exactly.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::cost::{summarize, Dimension, Filter, Measure};
 use super::deductions::DeductionRow;
-use super::units::{conversion, product_bases};
+use super::units::{conversion, product_bases, ProductBases};
 use super::{named_tables, round_half_up, RowRef};
 use crate::dataset::Dataset;
 use crate::table::{Table, TableKind};
@@ -128,12 +128,15 @@ pub fn run_checks(dataset: &Dataset, deductions: &[DeductionRow]) -> Vec<Check> 
     let mut usage = CheckBuilder::new("usage_after_deduction", "组件用量 = 原始用量 − 抵扣用量");
     for kind in [TableKind::BillDetails, TableKind::CostDetails] {
         for (file, table) in named_tables(dataset, kind) {
+            // Per table, not per row: the file name is copied into a finding only when one is made.
+            let mut row_ref = RowRef {
+                file: file.to_owned(),
+                row: 0,
+            };
+            let mut bases = HashMap::new();
             for row in 0..table.row_count() {
-                let row_ref = RowRef {
-                    file: file.to_owned(),
-                    row: row + 1,
-                };
-                check_list_price(table, row, &row_ref, &mut list_price.check);
+                row_ref.row = row + 1;
+                check_list_price(table, row, &row_ref, &mut bases, &mut list_price.check);
                 check_discount(table, row, &row_ref, &mut discount.check);
                 check_payments(table, row, &row_ref, &mut payments.check);
                 check_usage(table, row, &row_ref, &mut usage.check);
@@ -162,7 +165,14 @@ fn subject(table: &Table, row: usize) -> String {
     .join(" / ")
 }
 
-fn check_list_price(table: &Table, row: usize, row_ref: &RowRef, check: &mut Check) {
+/// `bases` remembers each product's [`product_bases`], which reads its name word by word.
+fn check_list_price<'a>(
+    table: &'a Table,
+    row: usize,
+    row_ref: &RowRef,
+    bases: &mut HashMap<&'a str, ProductBases>,
+    check: &mut Check,
+) {
     let (Some(cost), Some(price), Some(used)) = (
         table.decimal("Cost", row),
         table.decimal("SinglePrice", row),
@@ -173,7 +183,10 @@ fn check_list_price(table: &Table, row: usize, row_ref: &RowRef, check: &mut Che
     // `元/GB/小时`: the price is per usage unit and per duration unit.
     let price_unit = table.text("PriceUnit", row).unwrap_or_default();
     let mut price_parts = price_unit.split('/').skip(1);
-    let bases = product_bases(table.text("BusinessCodeName", row).unwrap_or_default());
+    let product = table.text("BusinessCodeName", row).unwrap_or_default();
+    let bases = *bases
+        .entry(product)
+        .or_insert_with(|| product_bases(product));
     let convert = |from: Option<&str>, to: Option<&str>, value: Decimal| match (from, to) {
         (Some(from), Some(to)) => conversion(from, to, bases).map(|factor| factor.apply(value)),
         _ => Ok(value),

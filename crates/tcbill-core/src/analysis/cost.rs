@@ -6,7 +6,7 @@
 //! API's names whatever the source called them (L3's `Cost`/`RealCost` are `TotalCost`/
 //! `RealTotalCost` here); a measure no source column provides is `null`, never zero.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use rust_decimal::Decimal;
@@ -15,7 +15,8 @@ use serde::{Serialize, Serializer};
 use super::named_tables;
 use super::share::percent_shares;
 use crate::dataset::Dataset;
-use crate::table::{Table, TableKind};
+use crate::table::{ColumnValues, Symbol, Table, TableKind};
+use crate::time::BeijingTime;
 
 /// What cost rows can be grouped or filtered by.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -67,36 +68,122 @@ impl Dimension {
 
     /// The value of this dimension in one row; `-` when the row has none, as bills print it.
     fn value(&self, table: &Table, row: usize) -> String {
-        let text = |name: &str| table.text(name, row).map(str::to_owned);
-        let value = match self {
-            Dimension::Product => text("BusinessCodeName"),
-            Dimension::SubProduct => text("ProductCodeName"),
-            Dimension::ComponentType => text("ComponentCodeName"),
-            Dimension::Component => text("ItemCodeName"),
-            Dimension::Region => text("RegionName"),
-            Dimension::Zone => text("ZoneName"),
-            Dimension::Project => text("ProjectName"),
-            Dimension::PayMode => text("PayModeName"),
-            Dimension::TransactionType => text("ActionTypeName"),
-            Dimension::OwnerUin => text("OwnerUin"),
-            Dimension::ResourceId => text("ResourceId"),
-            Dimension::Tag(key) => text(&format!("Tag:{key}")),
-            Dimension::Day => ["BillDay", "FeeBeginTime", "PayTime"]
-                .iter()
-                .find_map(|name| table.time(name, row))
-                .map(|time| {
-                    let (year, month, day, ..) = time.beijing_fields();
-                    format!("{year:04}-{month:02}-{day:02}")
-                }),
-            Dimension::Month => ["BillMonth", "ConsumptionMonth", "FeeBeginTime", "PayTime"]
-                .iter()
-                .find_map(|name| table.time(name, row))
-                .map(|time| {
-                    let (year, month, ..) = time.beijing_fields();
-                    format!("{year:04}-{month:02}")
-                }),
+        DimensionReader::new(self, table).key(row).text(table)
+    }
+}
+
+/// A row's value of one dimension, cheap to hash and compare: an interned string of its table,
+/// a date, or nothing. Summaries group by these and spell each group once, not each row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum KeyPart {
+    Absent,
+    Text(Symbol),
+    /// Year, month and day; day 0 for a whole month.
+    Date(i64, u32, u32),
+}
+
+impl KeyPart {
+    fn text(self, table: &Table) -> String {
+        match self {
+            KeyPart::Absent => "-".to_owned(),
+            KeyPart::Text(symbol) => table.resolve(symbol).to_owned(),
+            KeyPart::Date(year, month, 0) => format!("{year:04}-{month:02}"),
+            KeyPart::Date(year, month, day) => format!("{year:04}-{month:02}-{day:02}"),
+        }
+    }
+}
+
+/// A dimension's column(s) in one table, found once: reading a row then costs no lookup by name.
+enum DimensionReader<'a> {
+    Text(Option<&'a [Option<Symbol>]>),
+    /// The first of these columns with a time gives the row's day (or month).
+    Date {
+        columns: Vec<&'a [Option<BeijingTime>]>,
+        whole_month: bool,
+    },
+}
+
+impl<'a> DimensionReader<'a> {
+    fn new(dimension: &Dimension, table: &'a Table) -> Self {
+        let text = |name: &str| match table.column(name).map(|column| &column.values) {
+            Some(ColumnValues::Text(values)) => Some(values.as_slice()),
+            _ => None,
         };
-        value.unwrap_or_else(|| "-".to_owned())
+        let dates = |names: &[&str], whole_month| DimensionReader::Date {
+            columns: names
+                .iter()
+                .filter_map(
+                    |name| match table.column(name).map(|column| &column.values) {
+                        Some(ColumnValues::Time(values)) => Some(values.as_slice()),
+                        _ => None,
+                    },
+                )
+                .collect(),
+            whole_month,
+        };
+        match dimension {
+            Dimension::Product => DimensionReader::Text(text("BusinessCodeName")),
+            Dimension::SubProduct => DimensionReader::Text(text("ProductCodeName")),
+            Dimension::ComponentType => DimensionReader::Text(text("ComponentCodeName")),
+            Dimension::Component => DimensionReader::Text(text("ItemCodeName")),
+            Dimension::Region => DimensionReader::Text(text("RegionName")),
+            Dimension::Zone => DimensionReader::Text(text("ZoneName")),
+            Dimension::Project => DimensionReader::Text(text("ProjectName")),
+            Dimension::PayMode => DimensionReader::Text(text("PayModeName")),
+            Dimension::TransactionType => DimensionReader::Text(text("ActionTypeName")),
+            Dimension::OwnerUin => DimensionReader::Text(text("OwnerUin")),
+            Dimension::ResourceId => DimensionReader::Text(text("ResourceId")),
+            Dimension::Tag(key) => DimensionReader::Text(text(&format!("Tag:{key}"))),
+            Dimension::Day => dates(&["BillDay", "FeeBeginTime", "PayTime"], false),
+            Dimension::Month => dates(
+                &["BillMonth", "ConsumptionMonth", "FeeBeginTime", "PayTime"],
+                true,
+            ),
+        }
+    }
+
+    fn key(&self, row: usize) -> KeyPart {
+        match self {
+            DimensionReader::Text(values) => values
+                .and_then(|values| values.get(row).copied().flatten())
+                .map_or(KeyPart::Absent, KeyPart::Text),
+            DimensionReader::Date {
+                columns,
+                whole_month,
+            } => columns
+                .iter()
+                .find_map(|values| values.get(row).copied().flatten())
+                .map_or(KeyPart::Absent, |time| {
+                    let (year, month, day, ..) = time.beijing_fields();
+                    KeyPart::Date(year, month, if *whole_month { 0 } else { day })
+                }),
+        }
+    }
+}
+
+/// A [`Filter`] over one table: each distinct value is checked against the filter's values once.
+struct RowFilter<'a> {
+    reader: DimensionReader<'a>,
+    values: &'a [String],
+    passes: HashMap<KeyPart, bool>,
+}
+
+impl<'a> RowFilter<'a> {
+    fn new(filter: &'a Filter, table: &'a Table) -> Self {
+        RowFilter {
+            reader: DimensionReader::new(&filter.dimension, table),
+            values: &filter.values,
+            passes: HashMap::new(),
+        }
+    }
+
+    fn passes(&mut self, table: &Table, row: usize) -> bool {
+        let key = self.reader.key(row);
+        let values = self.values;
+        *self
+            .passes
+            .entry(key)
+            .or_insert_with(|| values.contains(&key.text(table)))
     }
 }
 
@@ -224,11 +311,22 @@ impl Amounts {
     }
 
     /// Adds one row; an absent cell in a present column counts as zero.
-    fn add_row(&mut self, columns: &[(Measure, &str)], table: &Table, row: usize) {
-        for &(measure, column) in columns {
-            let value = table.decimal(column, row).unwrap_or_default();
+    fn add_row(&mut self, columns: &[(Measure, &[Option<Decimal>])], row: usize) {
+        for &(measure, values) in columns {
             let slot = self.slot(measure);
-            *slot = Some(slot.unwrap_or_default() + value);
+            *slot = Some(
+                slot.unwrap_or_default() + values.get(row).copied().flatten().unwrap_or_default(),
+            );
+        }
+    }
+
+    /// Adds another sum of rows.
+    fn merge(&mut self, other: &Amounts) {
+        for measure in Measure::ALL {
+            if let Some(value) = other.get(measure) {
+                let slot = self.slot(measure);
+                *slot = Some(slot.unwrap_or_default() + value);
+            }
         }
     }
 }
@@ -283,30 +381,42 @@ pub fn summarize(dataset: &Dataset, group_by: &[Dimension], filters: &[Filter]) 
         .into_iter()
         .flat_map(|kind| named_tables(dataset, kind))
     {
-        let columns: Vec<(Measure, &str)> = MEASURE_COLUMNS
+        // Columns are found once per table and rows grouped by interned keys; a group's text is
+        // spelled once, when the table's groups join the others.
+        let columns = measure_columns(table);
+        let readers: Vec<DimensionReader> = group_by
             .iter()
-            .filter_map(|&(measure, names)| {
-                let name = names.iter().find(|name| table.column(name).is_some())?;
-                Some((measure, *name))
-            })
+            .map(|dimension| DimensionReader::new(dimension, table))
             .collect();
+        let mut row_filters: Vec<RowFilter> = filters
+            .iter()
+            .map(|filter| RowFilter::new(filter, table))
+            .collect();
+        let mut table_groups: HashMap<Vec<KeyPart>, (usize, Amounts)> = HashMap::new();
+        let mut key = Vec::with_capacity(readers.len());
         for row in 0..table.row_count() {
-            let passes = filters.iter().all(|filter| {
-                let value = filter.dimension.value(table, row);
-                filter.values.contains(&value)
-            });
-            if !passes {
+            if !row_filters
+                .iter_mut()
+                .all(|filter| filter.passes(table, row))
+            {
                 continue;
             }
-            let key: Vec<String> = group_by
-                .iter()
-                .map(|dimension| dimension.value(table, row))
-                .collect();
-            let (group_rows, amounts) = groups.entry(key).or_default();
+            key.clear();
+            key.extend(readers.iter().map(|reader| reader.key(row)));
+            let (group_rows, amounts) = match table_groups.get_mut(key.as_slice()) {
+                Some(group) => group,
+                None => table_groups.entry(key.clone()).or_default(),
+            };
             *group_rows += 1;
-            amounts.add_row(&columns, table, row);
-            total.add_row(&columns, table, row);
-            row_count += 1;
+            amounts.add_row(&columns, row);
+        }
+        for (key, (rows, amounts)) in table_groups {
+            let key = key.iter().map(|part| part.text(table)).collect();
+            let (group_rows, group_amounts) = groups.entry(key).or_default();
+            *group_rows += rows;
+            group_amounts.merge(&amounts);
+            total.merge(&amounts);
+            row_count += rows;
         }
     }
     let mut groups: Vec<Group> = groups
@@ -345,6 +455,21 @@ pub fn summarize(dataset: &Dataset, group_by: &[Dimension], filters: &[Filter]) 
     }
 }
 
+/// The measures `table` has, each from the first of its source columns present.
+fn measure_columns(table: &Table) -> Vec<(Measure, &[Option<Decimal>])> {
+    MEASURE_COLUMNS
+        .iter()
+        .filter_map(|&(measure, names)| {
+            names.iter().find_map(
+                |name| match table.column(name).map(|column| &column.values) {
+                    Some(ColumnValues::Decimal(values)) => Some((measure, values.as_slice())),
+                    _ => None,
+                },
+            )
+        })
+        .collect()
+}
+
 /// A cost row behind a summary: the file (its index in the [`Dataset`]) and the row in its table.
 pub type CostRowRef = (usize, usize);
 
@@ -375,12 +500,16 @@ pub fn filtered_rows(dataset: &Dataset, filters: &[Filter]) -> Vec<CostRowRef> {
         if table.kind() != source {
             continue;
         }
+        let mut row_filters: Vec<RowFilter> = filters
+            .iter()
+            .map(|filter| RowFilter::new(filter, table))
+            .collect();
         rows.extend(
             (0..table.row_count())
                 .filter(|&row| {
-                    filters
-                        .iter()
-                        .all(|f| f.values.contains(&f.dimension.value(table, row)))
+                    row_filters
+                        .iter_mut()
+                        .all(|filter| filter.passes(table, row))
                 })
                 .map(|row| (index, row)),
         );
