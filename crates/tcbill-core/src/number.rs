@@ -25,7 +25,23 @@ impl std::fmt::Display for NotANumber {
 
 /// Whether a cell means "no value": empty, or the `-` placeholder bills and APIs use.
 pub fn is_absent(text: &str) -> bool {
-    matches!(text.trim(), "" | "-" | "--" | "—")
+    matches!(trim_cell(text), "" | "-" | "--" | "—")
+}
+
+/// `text.trim()`, returning at once when the ends are not white space, as in almost every cell:
+/// `str::trim` scans for Unicode white space, and cells are trimmed on several paths.
+pub(crate) fn trim_cell(text: &str) -> &str {
+    let printable_ascii = |byte: Option<&u8>| byte.is_some_and(|&b| b > b' ' && b < 0x7f);
+    let bytes = text.as_bytes();
+    if printable_ascii(bytes.first()) && printable_ascii(bytes.last()) {
+        return text;
+    }
+    let solid = |end: Option<char>| end.is_some_and(|c| !c.is_whitespace());
+    if solid(text.chars().next()) && solid(text.chars().next_back()) {
+        text
+    } else {
+        text.trim()
+    }
 }
 
 /// Parses a plain number (`-80.43264806`, `1,458.00`, `1e-5`); `Ok(None)` when absent.
@@ -47,7 +63,7 @@ pub fn parse_decimal(text: &str) -> Result<Option<Decimal>, NotANumber> {
 /// Text without a leading number, badly grouped thousands, or a "unit" that starts like a number
 /// (`12.3.4`).
 pub fn parse_quantity(text: &str) -> Result<Option<Quantity<'_>>, NotANumber> {
-    let trimmed = text.trim();
+    let trimmed = trim_cell(text);
     if is_absent(trimmed) {
         return Ok(None);
     }

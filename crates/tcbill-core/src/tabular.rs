@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::detect::InputKind;
 use crate::diagnostic::{Diagnostic, DiagnosticLog};
-use crate::number::{self, is_absent};
+use crate::number::{self, is_absent, trim_cell};
 use crate::schema::{self, ColumnTarget, FieldKind, FieldSpec, HeaderPlan};
 use crate::table::{Cell, ColumnRole, ColumnType, Table, TableKind};
 use crate::time::BeijingTime;
@@ -28,7 +28,7 @@ pub(crate) struct Converted<'a> {
 
 /// Converts a cell's text as `field` says; the error is the message for the user.
 pub(crate) fn convert_field<'a>(field: &FieldSpec, raw: &'a str) -> Result<Converted<'a>, String> {
-    let raw = raw.trim();
+    let raw = trim_cell(raw);
     let Some(_) = field.second else {
         let (first, unit) = convert_single(field.kind, raw)?;
         return Ok(Converted {
@@ -51,7 +51,7 @@ pub(crate) fn convert_field<'a>(field: &FieldSpec, raw: &'a str) -> Result<Conve
 }
 
 fn convert_single(kind: FieldKind, raw: &str) -> Result<(Option<Cell<'_>>, Option<&str>), String> {
-    let raw = raw.trim();
+    let raw = trim_cell(raw);
     match kind {
         FieldKind::Text => Ok(((!is_absent(raw)).then_some(Cell::Text(raw)), None)),
         FieldKind::Decimal => {
@@ -194,7 +194,7 @@ pub(crate) fn reconcile_units<'a>(
 /// The tags of a FOCUS `Tags` cell, a JSON object (`{"env":"prod"}`): values that are not strings
 /// keep their JSON text; key-only tags (null or empty values) are left out, like `-` tag cells.
 fn parse_tag_map(raw: &str) -> Result<Vec<(String, String)>, String> {
-    let raw = raw.trim();
+    let raw = trim_cell(raw);
     if is_absent(raw) {
         return Ok(Vec::new());
     }
@@ -411,7 +411,7 @@ impl RecordImporter {
                 }),
                 ColumnTarget::Tag(_) | ColumnTarget::PassThrough => {
                     if !is_absent(raw) {
-                        cells.push((*column, Cell::Text(raw.trim())));
+                        cells.push((*column, Cell::Text(trim_cell(raw))));
                     }
                     Ok(())
                 }

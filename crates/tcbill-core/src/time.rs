@@ -83,7 +83,7 @@ impl BeijingTime {
     /// # Errors
     /// Any other text, or an impossible date.
     pub fn parse(text: &str) -> Result<Option<Self>, NotATime> {
-        let trimmed = text.trim();
+        let trimmed = crate::number::trim_cell(text);
         if crate::number::is_absent(trimmed) {
             return Ok(None);
         }
