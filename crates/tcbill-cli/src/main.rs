@@ -21,6 +21,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 mod export;
+mod parquet_input;
 
 use tcbill_core::analysis::cost::Dimension;
 use tcbill_core::analysis::deductions::CoefficientCheck;
@@ -30,7 +31,8 @@ const USAGE: &str = "usage: tcbill [parse] FILE...
        tcbill analyze FILE... [--json | --json=OUT] [--csv DIR] [--by DIM[,DIM]]... [--bandwidth]
        tcbill export --focus FILE... --out DIR [--parquet]
 
-parse: reads Tencent Cloud billing exports (CSV/TSV, XLSX, ZIP bill packs, API JSON) and prints,
+parse: reads Tencent Cloud billing exports (CSV/TSV, XLSX, ZIP bill packs, API JSON, FOCUS CSV or
+Parquet) and prints,
 per file, the detected kind, rows read/accepted/rejected and the diagnostics.
 analyze (or report): runs every analysis and prints a summary; --json writes the report as JSON
 to standard output instead (--json=OUT into the file OUT, after the summary), --csv writes one
@@ -92,6 +94,10 @@ fn main() -> ExitCode {
 }
 
 fn parse_path(path: &str, name: &str) -> io::Result<Vec<ParsedFile>> {
+    if parquet_input::is_parquet(path)? {
+        let csv = parquet_input::to_csv(path).map_err(io::Error::other)?;
+        return Ok(tcbill_core::parse_file(name, &csv));
+    }
     let mut file = File::open(path)?;
     let mut parser = Parser::new(name);
     let mut chunk = vec![0; CHUNK_LEN];

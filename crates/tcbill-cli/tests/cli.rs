@@ -105,3 +105,80 @@ fn report_prints_the_findings_and_writes_the_same_json_as_the_core() {
     );
     std::fs::remove_dir_all(&out_dir).unwrap();
 }
+
+/// The report's `cost` section of `tcbill analyze FILE --json`, as text.
+fn cost_section(file: &str) -> String {
+    let (stdout, stderr, code) = run(&["analyze", file, "--json"]);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)), "{file}");
+    let start = stdout.find("\n  \"cost\": ").expect("a cost section");
+    let end = stdout
+        .find("\n  \"deductions\": ")
+        .expect("a deductions section");
+    stdout[start..end].to_owned()
+}
+
+#[test]
+fn a_focus_parquet_export_reads_back_with_the_csv_exports_totals() {
+    let out = std::env::temp_dir().join(format!("tcbill-cli-parquet-{}", std::process::id()));
+    for bill in ["l3-intl-en.csv", "l3-package-purchase.csv"] {
+        for format in ["--parquet", "--csv"] {
+            let dir = out.join(format.trim_start_matches('-')).join(bill);
+            let mut args = vec!["export", "--focus", bill, "--out", dir.to_str().unwrap()];
+            if format == "--parquet" {
+                args.push(format);
+            }
+            let (_, _, code) = run(&args);
+            assert_eq!(code, Some(0), "{bill} {format}");
+        }
+        let month = std::fs::read_dir(out.join("parquet").join(bill))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .file_name();
+        let parquet = out
+            .join("parquet")
+            .join(bill)
+            .join(&month)
+            .join("focus.parquet");
+        let csv = out.join("csv").join(bill).join(&month).join("focus.csv");
+        let (stdout, _, _) = run(&["parse", parquet.to_str().unwrap()]);
+        assert!(
+            stdout.contains("\tFOCUS 1.0 (cost and usage)\t"),
+            "{stdout}"
+        );
+        // Every digit survives Parquet's DECIMAL columns: the same summaries as the CSV export,
+        // up to trailing zeros (a Parquet column has one scale: `95.5000` where CSV says `95.5`).
+        assert_eq!(
+            normalized(&cost_section(parquet.to_str().unwrap())),
+            normalized(&cost_section(csv.to_str().unwrap())),
+            "{bill}"
+        );
+        // The original bill's RealTotalCost, to the last digit, from its Parquet export.
+        let real_total_cost = format!("\"RealTotalCost\": {}", real_total_cost(bill));
+        assert!(
+            normalized(&cost_section(parquet.to_str().unwrap()))
+                .contains(&normalized(&real_total_cost)),
+            "{bill}: {real_total_cost}"
+        );
+    }
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+/// `"RealTotalCost": "…"` of the bill's own report total, as JSON text.
+fn real_total_cost(bill: &str) -> String {
+    let section = cost_section(bill);
+    let start = section.find("\"RealTotalCost\": ").unwrap() + "\"RealTotalCost\": ".len();
+    section[start..].split(',').next().unwrap().to_owned()
+}
+
+/// `text` with every quoted decimal (`"95.5000"`) written without trailing zeros (`"95.5"`).
+fn normalized(text: &str) -> String {
+    text.split('"')
+        .map(|part| match rust_decimal::Decimal::from_str_exact(part) {
+            Ok(value) => value.normalize().to_string(),
+            Err(_) => part.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\"")
+}

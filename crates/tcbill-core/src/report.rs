@@ -112,7 +112,7 @@ impl CsvTable {
 }
 
 /// One RFC 4180 field: quoted only when it has to be.
-pub(crate) fn csv_field(field: &str) -> String {
+pub fn csv_field(field: &str) -> String {
     if field.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {

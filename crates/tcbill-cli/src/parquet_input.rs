@@ -1,0 +1,100 @@
+//! Parquet files as input: Tencent's FOCUS 1.0 export as COS delivers it, or tcbill's own
+//! `export --focus --parquet`. Each file becomes FOCUS CSV text that core's parser then detects
+//! and reads like any CSV, so a Parquet row is checked and counted exactly like a CSV row.
+//!
+//! Only the CLI reads Parquet: a reader in core would grow the web app's worker by hundreds of
+//! KiB for files that, at the sizes Parquet is used for, belong on the command line anyway.
+
+use std::fs::File;
+use std::io::Read;
+
+use parquet::data_type::Decimal as ParquetDecimal;
+use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::record::Field;
+use rust_decimal::Decimal;
+use tcbill_core::focus::export::utc_text;
+use tcbill_core::report::csv_field;
+use tcbill_core::BeijingTime;
+
+/// Parquet files start (and end) with these bytes.
+const MAGIC: &[u8; 4] = b"PAR1";
+
+/// Whether the file at `path` is Parquet, from its first bytes.
+pub fn is_parquet(path: &str) -> std::io::Result<bool> {
+    let mut head = [0; 4];
+    let read = File::open(path)?.read(&mut head)?;
+    Ok(read == 4 && &head == MAGIC)
+}
+
+/// The file's rows as CSV text with a header row: decimals with all their digits, timestamps as
+/// UTC `YYYY-MM-DDTHH:mm:ssZ` (as FOCUS CSV writes them), nulls empty.
+pub fn to_csv(path: &str) -> Result<Vec<u8>, String> {
+    let reader = SerializedFileReader::new(File::open(path).map_err(|error| error.to_string())?)
+        .map_err(|error| error.to_string())?;
+    let schema = reader.metadata().file_metadata().schema_descr();
+    let header: Vec<String> = schema
+        .columns()
+        .iter()
+        .map(|column| column.name().to_owned())
+        .collect();
+    let mut out = String::new();
+    push_record(&mut out, header.iter().map(String::as_str));
+    for (index, row) in reader
+        .get_row_iter(None)
+        .map_err(|error| error.to_string())?
+        .enumerate()
+    {
+        let row = row.map_err(|error| format!("row {}: {error}", index + 1))?;
+        let cells = row
+            .get_column_iter()
+            .map(|(name, field)| {
+                cell_text(field)
+                    .map_err(|error| format!("row {} column {name}: {error}", index + 1))
+            })
+            .collect::<Result<Vec<String>, String>>()?;
+        push_record(&mut out, cells.iter().map(String::as_str));
+    }
+    Ok(out.into_bytes())
+}
+
+fn push_record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
+    let fields: Vec<String> = fields.map(csv_field).collect();
+    out.push_str(&fields.join(","));
+    out.push('\n');
+}
+
+fn cell_text(field: &Field) -> Result<String, String> {
+    Ok(match field {
+        Field::Null => String::new(),
+        Field::Str(text) => text.clone(),
+        Field::Bool(flag) => flag.to_string(),
+        Field::Int(value) => value.to_string(),
+        Field::Long(value) => value.to_string(),
+        Field::Decimal(value) => exact_decimal(value)?.to_string(),
+        Field::TimestampMicros(micros) => utc_time(micros.div_euclid(1_000_000)),
+        Field::TimestampMillis(millis) => utc_time(millis.div_euclid(1_000)),
+        // Money as a float would lose digits without saying so: refuse it.
+        Field::Float(_) | Field::Double(_) | Field::Float16(_) => {
+            return Err("a floating-point number; tcbill reads money only as decimals".to_owned())
+        }
+        other => return Err(format!("unsupported Parquet value {other}")),
+    })
+}
+
+/// A Parquet decimal (big-endian two's complement unscaled value) as an exact decimal.
+fn exact_decimal(value: &ParquetDecimal) -> Result<Decimal, String> {
+    let bytes = value.data();
+    if bytes.is_empty() || bytes.len() > 16 {
+        return Err(format!("a decimal of {} bytes", bytes.len()));
+    }
+    let fill = if bytes[0] & 0x80 != 0 { 0xff } else { 0 };
+    let mut wide = [fill; 16];
+    wide[16 - bytes.len()..].copy_from_slice(bytes);
+    let unscaled = i128::from_be_bytes(wide);
+    let scale = u32::try_from(value.scale()).map_err(|_| "a negative decimal scale".to_owned())?;
+    Decimal::try_from_i128_with_scale(unscaled, scale).map_err(|error| error.to_string())
+}
+
+fn utc_time(epoch_secs: i64) -> String {
+    utc_text(BeijingTime::from_utc_epoch_secs(epoch_secs))
+}
