@@ -5,7 +5,8 @@
 //! fields present, since responses do not name it. Rows go into the same canonical tables as the
 //! console exports: a `DescribeBillDetail` component is an L3 row, a `DescribeMeasure*` bill is a
 //! deduction row. CynosDB's `ExportResourcePackageDeductDetails` returns headerless CSV in
-//! `FileContent`; its lines become objects first ([`expand_file_content`]).
+//! `FileContent`; its lines become objects first ([`expand_file_content`]). A file holding only
+//! the rows (`jq '.Response.DetailSet'`) gets its response key back ([`wrap_bare_rows`]).
 
 use serde_json::{Map, Value};
 
@@ -116,6 +117,7 @@ pub(crate) fn identify_action(inner: &Object) -> ApiAction {
 pub(crate) fn detect_action(head: &[u8]) -> Option<ApiAction> {
     let head = strip_utf8_bom(head);
     if let Ok(document) = serde_json::from_slice::<Value>(head) {
+        let document = wrap_bare_rows(document);
         return pages(&document)
             .into_iter()
             .find_map(|page| page.as_object().map(|page| identify_action(inner(page))));
@@ -147,6 +149,60 @@ pub(crate) fn detect_action(head: &[u8]) -> Option<ApiAction> {
         .find(|(marker, _)| text.contains(marker))
         .map(|&(_, action)| action)
         .or(Some(ApiAction::Other))
+}
+
+/// The keys responses hold their rows under, for [`wrap_bare_rows`].
+const ROW_ARRAY_KEYS: [&str; 6] = [
+    "DetailSet",
+    "DetailSets",
+    "SummaryOverview",
+    "ResourceSummarySet",
+    "Record",
+    "ModelRouterResourcePackageDeductionSet",
+];
+
+/// Fewer of a row's fields known to an action's schema than this is no evidence for the action.
+const MIN_KNOWN_FIELDS: usize = 3;
+
+/// An array of bare rows (not responses) becomes the response it was cut from: the rows go
+/// under the key of [`ROW_ARRAY_KEYS`] whose action's schema knows most of the first row's
+/// fields. Anything else is returned as it is.
+fn wrap_bare_rows(document: Value) -> Value {
+    let Some(first) = document
+        .as_array()
+        .and_then(|items| items.first())
+        .and_then(Value::as_object)
+    else {
+        return document;
+    };
+    if first.contains_key("Response") || identify_action(first) != ApiAction::Other {
+        return document;
+    }
+    let mut fields = Vec::new();
+    flatten(first, "", &mut fields);
+    let known_fields = |key: &str| {
+        let sample: Object = [(
+            key.to_owned(),
+            Value::Array(vec![Value::Object(first.clone())]),
+        )]
+        .into_iter()
+        .collect();
+        let schema = schema_for(identify_action(&sample));
+        fields
+            .iter()
+            .filter(|(name, _)| schema.field_for_header(name).is_some())
+            .count()
+    };
+    let best = ROW_ARRAY_KEYS
+        .iter()
+        .map(|key| (known_fields(key), *key))
+        .max_by_key(|&(known, _)| known);
+    match best {
+        Some((known, key)) if known >= MIN_KNOWN_FIELDS => {
+            Value::Object([(key.to_owned(), document)].into_iter().collect())
+        }
+        _ => document,
+    }
 }
 
 /// Where CynosDB's export puts its CSV.
@@ -562,7 +618,7 @@ pub(crate) fn parse_json(file: &str, bytes: &[u8]) -> ParsedFile {
             return ParsedFile::empty(file, InputKind::Unknown, log.into_vec(file));
         }
     };
-    let document = expand_file_content(document);
+    let document = wrap_bare_rows(expand_file_content(document));
     let all_pages = pages(&document);
     let is_paged = document.is_array();
     let mut file_action = None;

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{assert_text, summary};
+use common::{assert_text, row, summary};
 use rust_decimal::Decimal;
 use tcbill_core::{detect_kind, parse_file, ApiAction, InputKind, ParsedFile, TableKind};
 
@@ -197,6 +197,48 @@ fn cynosdb_csv_inside_json_becomes_deduction_rows() {
         "cynos-pages.json [0].FileContent[0] column ActualDosage: \"abc\" is not a number"
     );
     assert_eq!(parsed.table.text("Column6", 0), Some("extra"));
+}
+
+#[test]
+fn a_file_of_bare_rows_reads_like_the_response_it_was_cut_from() {
+    for (fixture_name, key, action) in [
+        (
+            "DescribeBillDetail.example1.json",
+            "DetailSet",
+            ApiAction::DescribeBillDetail,
+        ),
+        (
+            "DescribeBillSummaryByProduct.example1.json",
+            "SummaryOverview",
+            ApiAction::DescribeBillSummaryByProduct,
+        ),
+        (
+            "DescribeDosageDetailList.example1.json",
+            "Record",
+            ApiAction::DescribeDosageDetailList,
+        ),
+    ] {
+        let response: serde_json::Value = serde_json::from_slice(&fixture(fixture_name)).unwrap();
+        let bare = serde_json::to_vec(&response["Response"][key]).unwrap();
+        let mut parsed = parse_file("rows.json", &bare);
+        let parsed = parsed.remove(0);
+        assert_eq!(
+            parsed.kind,
+            InputKind::ApiResponse(action),
+            "{fixture_name}"
+        );
+        assert_eq!(detect_kind(&bare), parsed.kind, "{fixture_name}");
+        let whole = parse_fixture(fixture_name);
+        assert_eq!(
+            summary(&parsed).replace("rows.json", "FILE"),
+            summary(&whole).replace(fixture_name, "FILE"),
+            "{fixture_name}"
+        );
+        assert_eq!(row(&parsed, 0), row(&whole, 0), "{fixture_name}");
+    }
+    // Objects that no action's schema knows stay what they are.
+    let unknown = parse_file("misc.json", br#"[{"a": 1, "b": "x"}, {"a": 2, "b": "y"}]"#);
+    assert_eq!(unknown[0].kind, InputKind::ApiResponse(ApiAction::Other));
 }
 
 #[test]
