@@ -176,12 +176,14 @@ impl CsvStream {
     }
 
     fn deliver_record(&mut self) {
-        let bytes = &self.field_bytes[..self.field_bytes_used];
+        // The fields are decoded text less ASCII quotes and delimiters, so together they are valid
+        // UTF-8 and each ends on a character boundary: validate once per record, not per field.
+        let text = String::from_utf8_lossy(&self.field_bytes[..self.field_bytes_used]);
         let mut start = 0;
         let fields: Vec<&str> = self.field_ends[..self.field_ends_used]
             .iter()
             .map(|&end| {
-                let field = std::str::from_utf8(&bytes[start..end]).unwrap_or("\u{FFFD}");
+                let field = text.get(start..end).unwrap_or("\u{FFFD}");
                 start = end;
                 field
             })
