@@ -245,6 +245,32 @@ test('usage shows the peak, the 95th percentile and the average daily peak per s
   ]);
 });
 
+test('traffic also as bandwidth: the derived series equal the CLI\'s --bandwidth report', async () => {
+  await page.getByRole('tab', { name: 'Usage' }).click();
+  await page.getByLabel('Also as bandwidth (Mbps), from traffic').check();
+  await page.waitForFunction(() => document.querySelectorAll('.usage-table tbody tr').length === 3);
+  const fromCli = execFileSync(
+    'cargo',
+    ['run', '--quiet', '-p', 'tcbill-cli', '--', 'analyze', ...SAMPLE_FILES.map((name) => join(ROOT, 'sample', name)), '--bandwidth', '--json'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  const derived = JSON.parse(fromCli).usage[2];
+  assert.equal(derived.derived_from, '流量(GB) per 300 s, 1 GB = 8000 Mb');
+  // 5.0365 GB in 300 s = 5.0365 × 8000 Mb / 300 s = 134.306667 Mbps; the export measured 134.307.
+  assert.deepEqual((await cells(page.locator('.usage-table tbody tr')))[2].slice(1), [
+    'static.example.com', '带宽(Mbps)←流量(GB)', '2016', '84486.389336', '134.306667', '2025-06-05 20:00:00', '75.7680', '85.630857',
+  ]);
+  assert.deepEqual(
+    [derived.total, derived.peak, derived.percentile_95, derived.daily_peak_average],
+    ['84486.389336', '134.306667', '75.7680', '85.630857'],
+  );
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download report (JSON)' }).click(),
+  ]);
+  assert.equal(await readFile(await download.path(), 'utf8'), fromCli);
+});
+
 test('the view lives in the URL and comes back after a reload and the same drop', async () => {
   await page.getByRole('tab', { name: 'Costs' }).click();
   await page.selectOption('select[name="group-by-0"]', 'project');

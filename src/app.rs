@@ -38,6 +38,8 @@ pub fn App() -> Html {
     let drill_down = use_reducer(DrillDownState::default);
     let deduction_table = use_reducer(DeductionTable::default);
     let usage_points = use_state(|| None::<UsagePoints>);
+    // Whether the worker derives bandwidth from traffic (it rebuilds the report when this changes).
+    let bandwidth = use_state(|| false);
     // The label of the group whose rows were asked for, until the worker answers.
     let drill_group = use_mut_ref(String::new);
     let ids = use_memo((), |_| IdSource::default());
@@ -224,6 +226,13 @@ pub fn App() -> Html {
         let send = send.clone();
         Callback::from(move |series| send(ToWorker::Request(Request::UsagePoints { series })))
     };
+    let on_bandwidth = {
+        let (send, bandwidth) = (send.clone(), bandwidth.clone());
+        Callback::from(move |enabled| {
+            bandwidth.set(enabled);
+            send(ToWorker::Request(Request::BandwidthFromTraffic { enabled }));
+        })
+    };
     let update_view = |change: Rc<dyn Fn(&mut ViewState)>| {
         let view = view.clone();
         move || {
@@ -310,7 +319,13 @@ pub fn App() -> Html {
                 on_filter={on_deduction_filter} on_rows={on_deduction_rows} />
         },
         (Tab::Usage, Some(report)) => html! {
-            <Usage series={report.usage.clone()} points={(*usage_points).clone()} on_series={on_usage_series} />
+            <Usage
+                series={report.usage.clone()}
+                points={(*usage_points).clone()}
+                on_series={on_usage_series}
+                bandwidth={*bandwidth}
+                {on_bandwidth}
+            />
         },
     };
 

@@ -206,6 +206,7 @@ pub struct Strings {
     /// A 抵扣系数 mismatch: the 实际抵扣量 the exported coefficient gives.
     pub finding_mismatch: fn(&str) -> String,
     pub usage_series: &'static str,
+    pub usage_bandwidth: &'static str,
     /// Points drawn of the series' points.
     pub usage_drawn: fn(usize, u64) -> String,
 }
@@ -365,6 +366,7 @@ pub static EN: Strings = Strings {
     finding_row: |expected, difference| format!("抵扣前 − 实际 = {expected}, not 抵扣后 (difference {difference})"),
     finding_mismatch: |expected| format!("抵扣系数 mismatch: 原始用量 × 抵扣系数 = {expected}"),
     usage_series: "Series",
+    usage_bandwidth: "Also as bandwidth (Mbps), from traffic",
     usage_drawn: |drawn, total| format!("{drawn} of {total} points drawn: where there are more than fit, each stretch keeps its lowest and highest point, so the peak is always drawn."),
 };
 
@@ -525,6 +527,7 @@ pub static ZH: Strings = Strings {
     finding_row: |expected, difference| format!("抵扣前 − 实际 = {expected}，与抵扣后不符（差额 {difference}）"),
     finding_mismatch: |expected| format!("抵扣系数不符：原始用量 × 抵扣系数 = {expected}"),
     usage_series: "序列",
+    usage_bandwidth: "同时将流量换算为带宽 (Mbps)",
     usage_drawn: |drawn, total| {
         format!("绘制 {total} 个点中的 {drawn} 个：点数超出图宽时，每一段保留其最低点和最高点，峰值总会画出。")
     },

@@ -63,6 +63,10 @@ pub enum Request {
     /// The points of the `series`-th usage series of the report, thinned for a chart (answered by
     /// [`FromWorker::UsagePoints`]).
     UsagePoints { series: u64 },
+    /// Add (or stop adding) a bandwidth series in Mbps for every traffic series of the usage
+    /// exports, as `tcbill analyze --bandwidth` does; the report is rebuilt (answered by
+    /// [`FromWorker::Report`]).
+    BandwidthFromTraffic { enabled: bool },
     /// The values `dimension` takes in the rows that pass `filters`, for a filter to pick from
     /// (answered by [`FromWorker::FilterValues`]).
     FilterValues { dimension: String, filters: CostFilters },

@@ -58,6 +58,8 @@ struct Loaded {
     /// several dataset files).
     owners: Vec<(FileId, usize)>,
     report: Option<Report>,
+    /// What the report computes beyond the defaults (the page's "traffic as bandwidth").
+    options: ReportOptions,
     /// The rows of the last drill-down; windows of them are sent on request.
     drill_down: Vec<CostRowRef>,
     /// The last deduction selection, as indices into the report's deduction rows.
@@ -92,7 +94,7 @@ impl Loaded {
         // Row references point into the old dataset; the page drops its row table on a new report.
         self.drill_down.clear();
         self.deductions.clear();
-        let report = Report::build(&self.dataset, &ReportOptions::default());
+        let report = Report::build(&self.dataset, &self.options);
         post(FromWorker::Report { digest: digest(&report, self.tag_keys()) });
         self.report = Some(report);
     }
@@ -274,8 +276,13 @@ fn answer(request: Request) {
             });
             post(FromWorker::DeductionRows { start, rows });
         }
+        Request::BandwidthFromTraffic { enabled } => LOADED.with_borrow_mut(|loaded| {
+            loaded.options.usage.bandwidth_from_traffic = enabled;
+            loaded.rebuild();
+        }),
         Request::UsagePoints { series } => {
-            let points = LOADED.with_borrow(|loaded| usage_points(&loaded.dataset, series as usize));
+            let points =
+                LOADED.with_borrow(|loaded| usage_points(&loaded.dataset, loaded.options.usage, series as usize));
             let points = downsample(&points.unwrap_or_default(), CHART_POINTS)
                 .into_iter()
                 .map(|(time, value)| (time.to_string(), value.to_string()))

@@ -43,6 +43,9 @@ pub struct UsageProps {
     pub points: Option<UsagePoints>,
     /// Ask for the points of the series at this position.
     pub on_series: Callback<u64>,
+    /// Whether a bandwidth series is derived from every traffic series.
+    pub bandwidth: bool,
+    pub on_bandwidth: Callback<bool>,
 }
 
 #[component]
@@ -57,6 +60,13 @@ pub fn Usage(props: &UsageProps) -> Html {
     if props.series.is_empty() {
         return html! { <p class="muted">{ text.no_usage }</p> };
     }
+    let on_bandwidth = {
+        let on_bandwidth = props.on_bandwidth.clone();
+        Callback::from(move |event: Event| {
+            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+            on_bandwidth.emit(input.checked());
+        })
+    };
     let dash = |value: &Option<String>| value.clone().unwrap_or_else(|| "—".to_owned());
     let on_select = {
         let selected = selected.clone();
@@ -83,6 +93,10 @@ pub fn Usage(props: &UsageProps) -> Html {
                             </option>
                         }) }
                     </select>
+                </label>
+                <label>
+                    <input type="checkbox" name="bandwidth-from-traffic" checked={props.bandwidth} onchange={on_bandwidth} />
+                    { " " }{ text.usage_bandwidth }
                 </label>
             </div>
             { chart.unwrap_or_default() }

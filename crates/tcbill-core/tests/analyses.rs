@@ -341,12 +341,12 @@ fn sample_burn_down_is_the_balance_after_each_deduction() {
 #[test]
 fn usage_points_of_a_series_in_time_order_and_downsampled_with_the_peak() {
     let dataset = dataset_of(&[common::data_path("usage-cdn-3days.csv")]);
-    let points = usage_points(&dataset, 0).unwrap();
+    let points = usage_points(&dataset, UsageOptions::default(), 0).unwrap();
     assert_eq!(points.len(), 864);
     assert_eq!(points[0].0.to_string(), "2025-06-01 00:00:00");
     assert_eq!(points[1].1, dec("2"));
     assert!(points.windows(2).all(|pair| pair[0].0 < pair[1].0));
-    assert_eq!(usage_points(&dataset, 1), None);
+    assert_eq!(usage_points(&dataset, UsageOptions::default(), 1), None);
     // 864 points into 100: 50 buckets of 17 or 18, each keeping its low and high. Day 1 rises
     // 1..288 (16 buckets, 2 points each), day 2 is 0 and day 3 is 0.5 (16 flat buckets each, 1
     // point), and the two buckets that straddle a day keep 2: 32 + 16 + 16 + 2 + 2.
@@ -644,6 +644,15 @@ fn traffic_becomes_bandwidth_where_asked_with_the_products_bases() {
         Some("流量(GB) per 300 s, 1 GB = 8000 Mb")
     );
     assert_eq!(derived.unit.as_deref(), Some("Mbps"));
+    // The chart's points of the derived series are the ones its statistics were taken from.
+    let points = usage_points(&cdn, asked, 2).unwrap();
+    assert_eq!(
+        points
+            .iter()
+            .map(|(_, mbps)| mbps.to_string())
+            .collect::<Vec<_>>(),
+        ["12.346667", "10.000"]
+    );
     // 0.463 GB in 300 s = 0.463 × 8000 Mb / 300 s = 12.3466… Mbps (the export measured 12.345).
     assert_eq!(derived.peak, dec("12.346667"));
     assert_eq!(derived.total, dec("22.346667"));

@@ -72,44 +72,83 @@ const BANDWIDTH_DECIMALS: u32 = 6;
 /// Statistics of every usage series in the dataset, sorted by product, instance and metric; a
 /// derived bandwidth series follows its traffic series.
 pub fn usage_statistics(dataset: &Dataset, options: UsageOptions) -> Vec<UsageSeries> {
-    let mut all_series = Vec::new();
+    all_series(dataset, options)
+        .into_iter()
+        .map(|series| {
+            let mut statistics = series_statistics(
+                series.product,
+                series.instance,
+                series.metric,
+                series.unit,
+                series.points,
+            );
+            statistics.derived_from = series.derived_from;
+            statistics.bandwidth_not_derived = series.bandwidth_not_derived;
+            statistics
+        })
+        .collect()
+}
+
+/// The points of the `index`-th series of [`usage_statistics`] with the same options, in time
+/// order, for a chart; `None` past the last series.
+pub fn usage_points(dataset: &Dataset, options: UsageOptions, index: usize) -> Option<Vec<Point>> {
+    all_series(dataset, options)
+        .into_iter()
+        .nth(index)
+        .map(|series| series.points)
+}
+
+/// One series' points, in time order, and how a derived one was made.
+struct SeriesPoints {
+    product: String,
+    instance: String,
+    metric: String,
+    unit: Option<String>,
+    points: Vec<Point>,
+    derived_from: Option<String>,
+    bandwidth_not_derived: Option<String>,
+}
+
+/// The series of the files, each followed by its bandwidth series where asked and possible.
+fn all_series(dataset: &Dataset, options: UsageOptions) -> Vec<SeriesPoints> {
+    let mut all = Vec::new();
     for ((product, instance, metric, unit), mut points) in series_points(dataset) {
         points.sort_by_key(|&(time, _)| time);
         let bandwidth = options
             .bandwidth_from_traffic
             .then(|| bandwidth_points(&product, &metric, unit.as_deref(), &points))
             .flatten();
-        let mut series = series_statistics(product.clone(), instance.clone(), metric, unit, points);
+        let mut series = SeriesPoints {
+            product,
+            instance,
+            metric,
+            unit,
+            points,
+            derived_from: None,
+            bandwidth_not_derived: None,
+        };
         match bandwidth {
             Some(Ok((how, bandwidth_points))) => {
-                let metric = format!("带宽(Mbps)←{}", series.metric);
-                all_series.push(series);
-                let mut derived = series_statistics(
-                    product,
-                    instance,
-                    metric,
-                    Some("Mbps".into()),
-                    bandwidth_points,
-                );
-                derived.derived_from = Some(how);
-                all_series.push(derived);
+                let derived = SeriesPoints {
+                    product: series.product.clone(),
+                    instance: series.instance.clone(),
+                    metric: format!("带宽(Mbps)←{}", series.metric),
+                    unit: Some("Mbps".into()),
+                    points: bandwidth_points,
+                    derived_from: Some(how),
+                    bandwidth_not_derived: None,
+                };
+                all.push(series);
+                all.push(derived);
             }
             Some(Err(reason)) => {
                 series.bandwidth_not_derived = Some(reason);
-                all_series.push(series);
+                all.push(series);
             }
-            None => all_series.push(series),
+            None => all.push(series),
         }
     }
-    all_series
-}
-
-/// The points of the `index`-th series of [`usage_statistics`] (with the default options: no
-/// derived series), in time order, for a chart; `None` past the last series.
-pub fn usage_points(dataset: &Dataset, index: usize) -> Option<Vec<Point>> {
-    let mut points = series_points(dataset).into_values().nth(index)?;
-    points.sort_by_key(|&(time, _)| time);
-    Some(points)
+    all
 }
 
 /// Product, instance, metric and unit: what tells one series from another.
