@@ -7,6 +7,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use tcbill_core::BeijingTime;
 
+use super::chart::draw_svg;
+
 /// Width and height of a time chart's SVG, in CSS pixels.
 const SIZE: (u32, u32) = (720, 260);
 /// The series' colour (TDesign blue, as the bar chart).
@@ -58,64 +60,54 @@ pub fn time_chart_svg(chart: &TimeChart) -> String {
     let ys = chart.points.iter().map(|p| p.1).chain(chart.guides.iter().flat_map(|g| [g.from.1, g.to.1]));
     let y_max = ys.fold(0.0_f64, f64::max).max(f64::MIN_POSITIVE) * 1.12;
     let span_days = (x_max - x_min) / SECS_PER_DAY;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
-            root.fill(&WHITE)?;
-            let mut plot = ChartBuilder::on(&root)
-                .caption(chart.caption, ("sans-serif", 16))
-                .margin(12)
-                .x_label_area_size(28)
-                .y_label_area_size(72)
-                .build_cartesian_2d(x_min..x_max, 0.0..y_max)?;
-            plot.configure_mesh()
-                .x_labels(8)
-                .y_labels(6)
-                .x_label_formatter(&|x| axis_time(*x, span_days))
-                .label_style(("sans-serif", 12))
-                .draw()?;
-            plot.draw_series(std::iter::once(PathElement::new(chart.points.to_vec(), SERIES.stroke_width(2))))?;
-            if chart.dots {
-                plot.draw_series(chart.points.iter().map(|&point| Circle::new(point, 3, SERIES.filled())))?;
-            }
-            for guide in chart.guides {
-                // Clip to the plotted time range: a projection may end decades later.
-                let clip = |(x, y): (f64, f64), (other_x, other_y): (f64, f64)| {
-                    if x <= x_max || (x - other_x).abs() < f64::EPSILON {
-                        (x, y)
-                    } else {
-                        (x_max, other_y + (y - other_y) * (x_max - other_x) / (x - other_x))
-                    }
-                };
-                let (from, to) = (clip(guide.from, guide.to), clip(guide.to, guide.from));
-                let style = guide.color.stroke_width(2);
-                if guide.dashed {
-                    plot.draw_series(std::iter::once(DashedPathElement::new(vec![from, to], 6, 4, style)))?;
-                } else {
-                    plot.draw_series(std::iter::once(PathElement::new(vec![from, to], style)))?;
-                }
-                // A vertical line (an expiry) sits at the right edge: its label goes to its left.
-                let vertical = from.0 == to.0;
-                let anchor = if vertical { HPos::Right } else { HPos::Left };
-                let font = ("sans-serif", 12).into_font().color(&guide.color).pos(Pos::new(anchor, VPos::Top));
-                plot.draw_series(std::iter::once(
-                    EmptyElement::at(from)
-                        + Text::new(
-                            guide.label.clone(),
-                            (if vertical { -4 } else { 4 }, if guide.label_below { 6 } else { -16 }),
-                            font,
-                        ),
-                ))?;
-            }
-            root.present()?;
-            Ok(())
-        })();
-        if let Err(err) = drawn {
-            web_sys::console::error_1(&format!("tcbill: chart: {err}").into());
+    draw_svg(SIZE, |root| {
+        let mut plot = ChartBuilder::on(root)
+            .caption(chart.caption, ("sans-serif", 16))
+            .margin(12)
+            .x_label_area_size(28)
+            .y_label_area_size(72)
+            .build_cartesian_2d(x_min..x_max, 0.0..y_max)?;
+        plot.configure_mesh()
+            .x_labels(8)
+            .y_labels(6)
+            .x_label_formatter(&|x| axis_time(*x, span_days))
+            .label_style(("sans-serif", 12))
+            .draw()?;
+        plot.draw_series(std::iter::once(PathElement::new(chart.points.to_vec(), SERIES.stroke_width(2))))?;
+        if chart.dots {
+            plot.draw_series(chart.points.iter().map(|&point| Circle::new(point, 3, SERIES.filled())))?;
         }
-    }
-    svg
+        for guide in chart.guides {
+            // Clip to the plotted time range: a projection may end decades later.
+            let clip = |(x, y): (f64, f64), (other_x, other_y): (f64, f64)| {
+                if x <= x_max || (x - other_x).abs() < f64::EPSILON {
+                    (x, y)
+                } else {
+                    (x_max, other_y + (y - other_y) * (x_max - other_x) / (x - other_x))
+                }
+            };
+            let (from, to) = (clip(guide.from, guide.to), clip(guide.to, guide.from));
+            let style = guide.color.stroke_width(2);
+            if guide.dashed {
+                plot.draw_series(std::iter::once(DashedPathElement::new(vec![from, to], 6, 4, style)))?;
+            } else {
+                plot.draw_series(std::iter::once(PathElement::new(vec![from, to], style)))?;
+            }
+            // A vertical line (an expiry) sits at the right edge: its label goes to its left.
+            let vertical = from.0 == to.0;
+            let anchor = if vertical { HPos::Right } else { HPos::Left };
+            let font = ("sans-serif", 12).into_font().color(&guide.color).pos(Pos::new(anchor, VPos::Top));
+            plot.draw_series(std::iter::once(
+                EmptyElement::at(from)
+                    + Text::new(
+                        guide.label.clone(),
+                        (if vertical { -4 } else { 4 }, if guide.label_below { 6 } else { -16 }),
+                        font,
+                    ),
+            ))?;
+        }
+        Ok(())
+    })
 }
 
 /// An axis label: the day for spans of days, the time within a day otherwise.
