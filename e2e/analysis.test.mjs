@@ -2,21 +2,11 @@
 // page, the planted deduction faults, group-by and sorting, downloads, and the URL-held view.
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { serveDist, launchBrowser, fileRows, dataTransferOf, ROOT, OUTPUT } from './harness.mjs';
-
-/** The files "Load sample data" loads. */
-const SAMPLE_FILES = [
-  '2025-06-明细账单-L3.csv',
-  '2025-06-资源包抵扣明细.csv',
-  '2025-06-资源包总览.csv',
-  '2025-06-用量明细-CDN-5分钟.csv',
-  'DescribeBillSummaryByProduct-2025-06.json',
-];
+import { serveDist, launchBrowser, fileRows, dataTransferOf, tcbill, SAMPLE_PATHS, OUTPUT } from './harness.mjs';
 
 let server;
 let browser;
@@ -170,11 +160,7 @@ test('the downloaded report is byte-identical to the CLI report of the same file
   ]);
   assert.equal(download.suggestedFilename(), 'tcbill-report.json');
   const fromPage = await readFile(await download.path(), 'utf8');
-  const fromCli = execFileSync(
-    'cargo',
-    ['run', '--quiet', '-p', 'tcbill-cli', '--', 'analyze', ...SAMPLE_FILES.map((name) => join(ROOT, 'sample', name)), '--json'],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
+  const fromCli = tcbill('analyze', ...SAMPLE_PATHS, '--json');
   assert.equal(fromPage, fromCli);
   assert.equal(JSON.parse(fromPage).cost.total.RealTotalCost, '559.6363523');
 });
@@ -187,11 +173,7 @@ test('the report tables download as one ZIP holding the CLI\'s CSV files byte fo
   assert.equal(download.suggestedFilename(), 'tcbill-report-csv.zip');
   const members = unzip(await readFile(await download.path()));
   const csvDir = await mkdtemp(join(tmpdir(), 'tcbill-csv-'));
-  execFileSync(
-    'cargo',
-    ['run', '--quiet', '-p', 'tcbill-cli', '--', 'analyze', ...SAMPLE_FILES.map((name) => join(ROOT, 'sample', name)), '--csv', csvDir],
-    { cwd: ROOT },
-  );
+  tcbill('analyze', ...SAMPLE_PATHS, '--csv', csvDir);
   const fromCli = (await readdir(csvDir)).sort();
   assert.deepEqual([...members.keys()].sort(), fromCli);
   for (const name of fromCli) {
@@ -208,11 +190,7 @@ test('the FOCUS 1.0 download equals the CLI export of the same files', async () 
   assert.equal(download.suggestedFilename(), 'tcbill-focus-1.0.csv');
   const fromPage = await readFile(await download.path(), 'utf8');
   const outDir = await mkdtemp(join(tmpdir(), 'tcbill-focus-'));
-  execFileSync(
-    'cargo',
-    ['run', '--quiet', '-p', 'tcbill-cli', '--', 'export', '--focus', ...SAMPLE_FILES.map((name) => join(ROOT, 'sample', name)), '--out', outDir],
-    { cwd: ROOT, stdio: 'ignore' },
-  );
+  tcbill('export', '--focus', ...SAMPLE_PATHS, '--out', outDir);
   assert.equal(fromPage, await readFile(join(outDir, 'billing_month=2025-06', 'focus.csv'), 'utf8'));
   const [header, ...rows] = fromPage.trimEnd().split('\n');
   assert.ok(header.startsWith('AvailabilityZone,BilledCost,BillingAccountId,'), header);
@@ -249,11 +227,7 @@ test('traffic also as bandwidth: the derived series equal the CLI\'s --bandwidth
   await page.getByRole('tab', { name: 'Usage' }).click();
   await page.getByLabel('Also as bandwidth (Mbps), from traffic').check();
   await page.waitForFunction(() => document.querySelectorAll('.usage-table tbody tr').length === 3);
-  const fromCli = execFileSync(
-    'cargo',
-    ['run', '--quiet', '-p', 'tcbill-cli', '--', 'analyze', ...SAMPLE_FILES.map((name) => join(ROOT, 'sample', name)), '--bandwidth', '--json'],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
+  const fromCli = tcbill('analyze', ...SAMPLE_PATHS, '--bandwidth', '--json');
   const derived = JSON.parse(fromCli).usage[2];
   assert.equal(derived.derived_from, '流量(GB) per 300 s, 1 GB = 8000 Mb');
   // 5.0365 GB in 300 s = 5.0365 × 8000 Mb / 300 s = 134.306667 Mbps; the export measured 134.307.

@@ -1,5 +1,6 @@
 // Shared set-up of the end-to-end tests: serve the release build (dist/) on loopback under a
 // sub-path, as a static host would, and drive Debian's Chromium with Playwright.
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, dirname } from 'node:path';
@@ -9,6 +10,21 @@ import { chromium } from 'playwright-core';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = join(ROOT, 'dist');
 export const OUTPUT = join(ROOT, 'test-output');
+/** The files "Load sample data" loads, in its order (src/sample.rs): the CLI must read them in the same. */
+export const SAMPLE_FILES = [
+  '2025-06-明细账单-L3.csv',
+  '2025-06-资源包抵扣明细.csv',
+  '2025-06-资源包总览.csv',
+  '2025-06-用量明细-CDN-5分钟.csv',
+  'DescribeBillSummaryByProduct-2025-06.json',
+];
+/** Paths of the sample files, for the CLI. */
+export const SAMPLE_PATHS = SAMPLE_FILES.map((name) => join(ROOT, 'sample', name));
+
+/** Runs the workspace's CLI, `tcbill ARGS...`, and returns what it printed. */
+export function tcbill(...args) {
+  return execFileSync('cargo', ['run', '--quiet', '-p', 'tcbill-cli', '--', ...args], { cwd: ROOT, encoding: 'utf8' });
+}
 /** The app is served below a sub-path to prove that dist/ works from anywhere. */
 export const SUB_PATH = '/some/sub/path/';
 

@@ -4,18 +4,10 @@
 // from the CLI's report of the same files (the core's numbers), never from the page itself.
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, fileRows, ROOT, OUTPUT } from './harness.mjs';
+import { serveDist, launchBrowser, fileRows, tcbill, SAMPLE_PATHS, ROOT, OUTPUT } from './harness.mjs';
 
-const SAMPLE = [
-  '2025-06-明细账单-L3.csv',
-  '2025-06-资源包抵扣明细.csv',
-  '2025-06-资源包总览.csv',
-  '2025-06-用量明细-CDN-5分钟.csv',
-  'DescribeBillSummaryByProduct-2025-06.json',
-];
 const DEDUCTIONS = '2025-06-资源包抵扣明细.csv';
 
 let server;
@@ -27,13 +19,7 @@ let report;
 before(async () => {
   server = await serveDist();
   browser = await launchBrowser();
-  report = JSON.parse(
-    execFileSync(
-      'cargo',
-      ['run', '--quiet', '-p', 'tcbill-cli', '--', 'report', ...SAMPLE.map((name) => join(ROOT, 'sample', name)), '--json', '-'],
-      { cwd: ROOT, encoding: 'utf8' },
-    ),
-  );
+  report = JSON.parse(tcbill('analyze', ...SAMPLE_PATHS, '--json'));
 });
 after(async () => {
   await browser?.close();
