@@ -6,7 +6,7 @@
 //! API's names whatever the source called them (L3's `Cost`/`RealCost` are `TotalCost`/
 //! `RealTotalCost` here); a measure no source column provides is `null`, never zero.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use rust_decimal::Decimal;
@@ -65,11 +65,6 @@ impl Dimension {
             .into_iter()
             .find(|dimension| dimension.to_string() == text)
     }
-
-    /// The value of this dimension in one row; `-` when the row has none, as bills print it.
-    fn value(&self, table: &Table, row: usize) -> String {
-        DimensionReader::new(self, table).key(row).text(table)
-    }
 }
 
 /// A row's value of one dimension, cheap to hash and compare: an interned string of its table,
@@ -83,6 +78,7 @@ enum KeyPart {
 }
 
 impl KeyPart {
+    /// The value as the page and the report show it; `-` when the row has none, as bills print it.
     fn text(self, table: &Table) -> String {
         match self {
             KeyPart::Absent => "-".to_owned(),
@@ -525,8 +521,25 @@ pub fn dimension_values(
     filters: &[Filter],
 ) -> Vec<String> {
     let mut values = std::collections::BTreeSet::new();
-    for (index, row) in filtered_rows(dataset, filters) {
-        values.insert(dimension.value(&dataset.files()[index].table, row));
+    for (_, table) in cost_source(dataset)
+        .into_iter()
+        .flat_map(|kind| named_tables(dataset, kind))
+    {
+        let reader = DimensionReader::new(dimension, table);
+        let mut row_filters: Vec<RowFilter> = filters
+            .iter()
+            .map(|filter| RowFilter::new(filter, table))
+            .collect();
+        // Each distinct value is spelled once per table, not once per row.
+        let keys: HashSet<KeyPart> = (0..table.row_count())
+            .filter(|&row| {
+                row_filters
+                    .iter_mut()
+                    .all(|filter| filter.passes(table, row))
+            })
+            .map(|row| reader.key(row))
+            .collect();
+        values.extend(keys.into_iter().map(|key| key.text(table)));
     }
     values.into_iter().collect()
 }
