@@ -235,8 +235,7 @@ fn answer(request: Request) {
         }
         Request::Rows { start, len } => {
             let rows = LOADED.with_borrow(|loaded| {
-                let end = (start + len).min(loaded.drill_down.len() as u64);
-                (start.min(end)..end).map(|i| row_cells(&loaded.dataset, loaded.drill_down[i as usize])).collect()
+                window(&loaded.drill_down, start, len).iter().map(|&row| row_cells(&loaded.dataset, row)).collect()
             });
             post(FromWorker::Rows { start, rows });
         }
@@ -252,11 +251,7 @@ fn answer(request: Request) {
         }
         Request::ExportFocusCsv => {
             let csv = LOADED.with_borrow(|loaded| tcbill_core::focus::export(&loaded.dataset).to_csv(None));
-            post(FromWorker::Download {
-                file_name: "tcbill-focus-1.0.csv".to_owned(),
-                mime: "text/csv;charset=utf-8".to_owned(),
-                content: String::from_utf8(csv).expect("CSV from strings is UTF-8"),
-            });
+            post_csv("tcbill-focus-1.0.csv".to_owned(), csv);
         }
         Request::Deductions { filter } => {
             let count = LOADED.with_borrow_mut(|loaded| {
@@ -269,9 +264,9 @@ fn answer(request: Request) {
         Request::DeductionRows { start, len } => {
             let rows = LOADED.with_borrow(|loaded| {
                 let Some(report) = &loaded.report else { return Vec::new() };
-                let end = (start + len).min(loaded.deductions.len() as u64);
-                (start.min(end)..end)
-                    .map(|i| deduction_row_view(&report.deductions.analysis, loaded.deductions[i as usize]))
+                window(&loaded.deductions, start, len)
+                    .iter()
+                    .map(|&index| deduction_row_view(&report.deductions.analysis, index))
                     .collect()
             });
             post(FromWorker::DeductionRows { start, rows });
@@ -291,11 +286,7 @@ fn answer(request: Request) {
         }
         Request::ExportSummaryCsv { group_by, filters } => {
             let table = breakdown_table(&LOADED.with_borrow(|loaded| loaded.summary(&group_by, &filters)));
-            post(FromWorker::Download {
-                file_name: format!("tcbill-{}.csv", table.name),
-                mime: "text/csv;charset=utf-8".to_owned(),
-                content: String::from_utf8(table.to_csv()).expect("CSV from strings is UTF-8"),
-            });
+            post_csv(format!("tcbill-{}.csv", table.name), table.to_csv());
         }
         Request::FilterValues { dimension, filters } => {
             // The other filters narrow the choice; those on this dimension would hide its alternatives.
@@ -316,6 +307,21 @@ fn answer(request: Request) {
             post(FromWorker::Trend { json: summary_json(&summary) });
         }
     }
+}
+
+/// Entries `start..start + len` of a selection, cut to what it has: a row table's window.
+fn window<T>(selection: &[T], start: u64, len: u64) -> &[T] {
+    let end = start.saturating_add(len).min(selection.len() as u64) as usize;
+    &selection[(start as usize).min(end)..end]
+}
+
+/// Offers a CSV file that core wrote to the user.
+fn post_csv(file_name: String, csv: Vec<u8>) {
+    post(FromWorker::Download {
+        file_name,
+        mime: "text/csv;charset=utf-8".to_owned(),
+        content: String::from_utf8(csv).expect("core writes CSV from strings, as UTF-8"),
+    });
 }
 
 /// A deduction row as the deduction table shows it, with the findings at it.
