@@ -154,10 +154,12 @@ pub fn App() -> Html {
             send(ToWorker::Request(Request::Fetch { proxy_url, token, actions }));
         })
     };
-    let on_download_fetched = {
+    // A button that asks the worker for one thing (a download).
+    let on_click_request = |request: Request| {
         let send = send.clone();
-        Callback::from(move |_: MouseEvent| send(ToWorker::Request(Request::ExportFetched)))
+        Callback::from(move |_: MouseEvent| send(ToWorker::Request(request.clone())))
     };
+    let on_download_fetched = on_click_request(Request::ExportFetched);
     // The download offers what the worker holds: actions pulled and parsed, not since removed.
     let has_fetched = files
         .files
@@ -176,18 +178,9 @@ pub fn App() -> Html {
             remove.emit(id);
         })
     };
-    let on_download_report = {
-        let send = send.clone();
-        Callback::from(move |_: MouseEvent| send(ToWorker::Request(Request::ExportReport)))
-    };
-    let on_download_csv_zip = {
-        let send = send.clone();
-        Callback::from(move |_: MouseEvent| send(ToWorker::Request(Request::ExportReportCsvZip)))
-    };
-    let on_download_focus = {
-        let send = send.clone();
-        Callback::from(move |_: MouseEvent| send(ToWorker::Request(Request::ExportFocusCsv)))
-    };
+    let on_download_report = on_click_request(Request::ExportReport);
+    let on_download_csv_zip = on_click_request(Request::ExportReportCsvZip);
+    let on_download_focus = on_click_request(Request::ExportFocusCsv);
     let on_export_csv = {
         let (send, group_by, filters) = (send.clone(), view.group_by.clone(), view.filters.clone());
         Callback::from(move |()| {
