@@ -44,6 +44,12 @@ export: writes the FOCUS 1.0 dataset of the files (bill or cost details, deducti
 EffectiveCost) as DIR/billing_month=YYYY-MM/focus.csv, or focus.parquet with --parquet.
 Exits 1 if a file cannot be opened or written.";
 
+/// Prints how to call `tcbill`, for arguments it cannot make sense of.
+fn usage() -> ExitCode {
+    eprintln!("{USAGE}");
+    ExitCode::from(2)
+}
+
 /// The size of the slices fed to the parser, like the web worker's `Blob` slices.
 const CHUNK_LEN: usize = 1 << 20;
 
@@ -55,26 +61,13 @@ fn main() -> ExitCode {
         args.remove(0);
     }
     if args.is_empty() || args.iter().any(|arg| arg == "-h" || arg == "--help") {
-        eprintln!("{USAGE}");
-        return ExitCode::from(2);
+        return usage();
     }
     if is_export {
-        return match ExportArgs::parse(args) {
-            Some(export_args) => run_export(&export_args),
-            None => {
-                eprintln!("{USAGE}");
-                ExitCode::from(2)
-            }
-        };
+        return ExportArgs::parse(args).map_or_else(usage, |export_args| run_export(&export_args));
     }
     if is_report {
-        return match ReportArgs::parse(args) {
-            Some(report_args) => run_report(&report_args),
-            None => {
-                eprintln!("{USAGE}");
-                ExitCode::from(2)
-            }
-        };
+        return ReportArgs::parse(args).map_or_else(usage, |report_args| run_report(&report_args));
     }
     let mut failed = false;
     for path in &args {
