@@ -12,7 +12,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { launchBrowser, fileRows, dataTransferOf, ROOT, DIST, OUTPUT } from './harness.mjs';
 
-const FIXTURES = join(ROOT, '..', 'shared', 'fixtures', 'api');
+const FIXTURES = join(ROOT, 'fixtures', 'api');
 const MONTH = '2025-06';
 const EARLIER_MONTH = '2025-05';
 /** Rows of the mock's DescribeBillDetail months: more than two pages of the maximum Limit, 300, for `MONTH`. */

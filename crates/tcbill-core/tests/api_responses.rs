@@ -1,4 +1,4 @@
-//! Every official API example in `shared/fixtures/api/` parses, with the expected action, row
+//! Every official API example in `fixtures/api/` (copied from the official examples) parses, with the expected action, row
 //! counts, diagnostics and exact values; pages and envelopes in the forms users save them.
 
 mod common;
@@ -7,7 +7,7 @@ use common::{assert_text, row, summary};
 use rust_decimal::Decimal;
 use tcbill_core::{detect_kind, parse_file, ApiAction, InputKind, ParsedFile, TableKind};
 
-const API_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/api");
+const API_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/api");
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!("{API_FIXTURES}/{name}"))
@@ -27,7 +27,7 @@ fn dec(text: &str) -> Decimal {
 #[test]
 fn every_official_example_parses_to_the_expected_action_and_counts() {
     let mut names: Vec<String> = std::fs::read_dir(API_FIXTURES)
-        .expect("shared/fixtures/api beside the repository")
+        .expect("fixtures/api/ of the repository")
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())
         .filter(|name| name.ends_with(".json"))
         .collect();

@@ -165,7 +165,7 @@ deduction.xlsx:4 column 实际抵扣量: \"1.2.3\" is not a number
 fn a_zip_holding_json_and_csv_reads_both() {
     let api = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/api/DescribeBillDetail.example1.json"
+        "/../../fixtures/api/DescribeBillDetail.example1.json"
     ))
     .unwrap();
     let pack = zip_of(&[

@@ -162,7 +162,7 @@ mod tests {
 
     const VECTORS_PATH: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/signing/tc3-vectors.json"
+        "/../../fixtures/signing/tc3-vectors.json"
     );
 
     fn text<'a>(value: &'a Value, key: &str) -> &'a str {
@@ -174,7 +174,7 @@ mod tests {
     #[test]
     fn reproduces_every_vector_byte_for_byte() {
         let json =
-            std::fs::read_to_string(VECTORS_PATH).expect("shared/ is cloned beside the repo");
+            std::fs::read_to_string(VECTORS_PATH).expect("fixtures/ of the repository");
         let file: Value = serde_json::from_str(&json).expect("tc3-vectors.json is JSON");
         let vectors = file["vectors"].as_array().expect("vectors array");
         assert!(

@@ -339,9 +339,9 @@ mod tests {
     fn reads_the_error_code_of_the_official_error_example() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/fixtures/api/error.AuthFailure.SignatureFailure.example1.json"
+            "/../../fixtures/api/error.AuthFailure.SignatureFailure.example1.json"
         );
-        let body = std::fs::read(path).expect("shared/ is cloned beside the repo");
+        let body = std::fs::read(path).expect("fixtures/ of the repository");
         assert!(is_envelope(&body));
         assert_eq!(
             error_code(&body).as_deref(),

@@ -72,7 +72,7 @@ pub fn assert_text(actual: &str, expected: &str) {
     }
 }
 
-pub const API_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/api");
+pub const API_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/api");
 pub const SAMPLE_MONTH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../sample");
 
 /// A dataset of files given by path.

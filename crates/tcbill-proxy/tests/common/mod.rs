@@ -30,13 +30,13 @@ pub const BILL_ROWS: usize = 7;
 
 pub fn fixture_path(name: &str) -> String {
     format!(
-        "{}/../../../shared/fixtures/api/{name}",
+        "{}/../../fixtures/api/{name}",
         env!("CARGO_MANIFEST_DIR")
     )
 }
 
 pub fn fixture(name: &str) -> Bytes {
-    Bytes::from(std::fs::read(fixture_path(name)).expect("shared/ is cloned beside the repo"))
+    Bytes::from(std::fs::read(fixture_path(name)).expect("fixtures/ of the repository"))
 }
 
 /// What the mock does instead of answering normally, for the next call.
