@@ -3,6 +3,10 @@
 //! Money and usage must add up to the cent, so every number becomes a [`Decimal`], never a float.
 //! The console glues units to quantities and groups thousands (`20,000.000000000分钟`), and bills
 //! write `-` for "not applicable", so parsing splits a unit off and keeps "absent" apart from zero.
+//!
+//! A number is accepted only below [`MAX_MAGNITUDE`] (far above any bill's amount or usage): then a
+//! column of up to ten billion rows sums without overflow, so the analyses' sums need no checks, and
+//! a hostile `5e28` is one rejected cell instead of a panic halfway through a report.
 
 use rust_decimal::Decimal;
 
@@ -13,13 +17,35 @@ pub struct Quantity<'a> {
     pub unit: &'a str,
 }
 
-/// The cell held text that is not a number; the message names the text as the user sees it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NotANumber(pub String);
+/// Numbers are accepted strictly below 10^16 in magnitude (ten quadrillion: a bill in 分 of a
+/// trillion yuan, or ten petabytes in bytes, still fits). With at most 28 significant digits in a
+/// [`Decimal`], 10^10 such values add up without overflow.
+pub const MAX_MAGNITUDE: Decimal = Decimal::from_parts(0x6FC1_0000, 0x0023_86F2, 0, false, 0);
 
-impl std::fmt::Display for NotANumber {
+/// Why a cell is not an exact number; the message names the text as the user sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NumberError {
+    /// Not a number at all (`12.3.4`, `abc`).
+    NotANumber(String),
+    /// A number, but at or beyond [`MAX_MAGNITUDE`] (`5e28`).
+    TooLarge(String),
+    /// More significant digits than an exact decimal holds (28).
+    TooPrecise(String),
+}
+
+impl std::fmt::Display for NumberError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "\"{}\" is not a number", self.0)
+        match self {
+            NumberError::NotANumber(text) => write!(f, "\"{text}\" is not a number"),
+            NumberError::TooLarge(text) => write!(
+                f,
+                "\"{text}\" is too large to compute with exactly (tcbill accepts numbers below 10^16)"
+            ),
+            NumberError::TooPrecise(text) => write!(
+                f,
+                "\"{text}\" has more digits than tcbill can keep exactly (28 significant digits)"
+            ),
+        }
     }
 }
 
@@ -48,10 +74,10 @@ pub(crate) fn trim_cell(text: &str) -> &str {
 ///
 /// # Errors
 /// Anything else, including a number followed by a unit.
-pub fn parse_decimal(text: &str) -> Result<Option<Decimal>, NotANumber> {
+pub fn parse_decimal(text: &str) -> Result<Option<Decimal>, NumberError> {
     match parse_quantity(text)? {
         Some(quantity) if quantity.unit.is_empty() => Ok(Some(quantity.value)),
-        Some(_) => Err(NotANumber(text.trim().to_owned())),
+        Some(_) => Err(NumberError::NotANumber(text.trim().to_owned())),
         None => Ok(None),
     }
 }
@@ -61,13 +87,13 @@ pub fn parse_decimal(text: &str) -> Result<Option<Decimal>, NotANumber> {
 ///
 /// # Errors
 /// Text without a leading number, badly grouped thousands, or a "unit" that starts like a number
-/// (`12.3.4`).
-pub fn parse_quantity(text: &str) -> Result<Option<Quantity<'_>>, NotANumber> {
+/// (`12.3.4`); a number at or beyond [`MAX_MAGNITUDE`], or with more than 28 significant digits.
+pub fn parse_quantity(text: &str) -> Result<Option<Quantity<'_>>, NumberError> {
     let trimmed = trim_cell(text);
     if is_absent(trimmed) {
         return Ok(None);
     }
-    let not_a_number = || NotANumber(trimmed.to_owned());
+    let not_a_number = || NumberError::NotANumber(trimmed.to_owned());
     let number_len = numeric_prefix_len(trimmed).ok_or_else(not_a_number)?;
     let (number, rest) = trimmed.split_at(number_len);
     let unit = rest.trim_start();
@@ -84,12 +110,28 @@ pub fn parse_quantity(text: &str) -> Result<Option<Quantity<'_>>, NotANumber> {
         number
     };
     let value = if digits.contains(['e', 'E']) {
-        Decimal::from_scientific(digits)
+        scientific_exact(digits)
     } else {
-        Decimal::from_str_exact(digits)
+        Decimal::from_str_exact(digits).map_err(|error| match error {
+            rust_decimal::Error::Underflow => NumberError::TooPrecise(trimmed.to_owned()),
+            _ => NumberError::TooLarge(trimmed.to_owned()),
+        })
+    }?;
+    if value.abs() >= MAX_MAGNITUDE {
+        return Err(NumberError::TooLarge(trimmed.to_owned()));
     }
-    .map_err(|_| not_a_number())?;
     Ok(Some(Quantity { value, unit }))
+}
+
+/// `1.5e-3` exactly; an exponent beyond what a decimal holds is too large or too precise.
+fn scientific_exact(digits: &str) -> Result<Decimal, NumberError> {
+    Decimal::from_scientific(digits).map_err(|_| {
+        if digits.contains("e-") || digits.contains("E-") {
+            NumberError::TooPrecise(digits.to_owned())
+        } else {
+            NumberError::TooLarge(digits.to_owned())
+        }
+    })
 }
 
 /// Length of the leading `[-+]?d{1,3}(,ddd)*|d+ (.d+)? (e[-+]?d+)?`, or `None` when the text does
@@ -188,6 +230,44 @@ mod tests {
         assert_eq!(
             parse_decimal("20分钟").unwrap_err().to_string(),
             "\"20分钟\" is not a number"
+        );
+    }
+
+    #[test]
+    fn the_bound_is_ten_to_the_sixteenth() {
+        assert_eq!(MAX_MAGNITUDE, dec("10000000000000000"));
+        assert_eq!(
+            parse_decimal("9999999999999999.99"),
+            Ok(Some(dec("9999999999999999.99")))
+        );
+        assert_eq!(
+            parse_decimal("-9,999,999,999,999,999"),
+            Ok(Some(dec("-9999999999999999")))
+        );
+    }
+
+    #[test]
+    fn rejects_numbers_no_exact_sum_can_hold() {
+        let too_large = "is too large to compute with exactly (tcbill accepts numbers below 10^16)";
+        for text in [
+            "5e28",
+            "1e16",
+            "-10000000000000000",
+            "1e29",
+            "1e999999999",
+            "123456789012345678901234567890",
+        ] {
+            let error = parse_decimal(text).unwrap_err();
+            assert_eq!(error.to_string(), format!("\"{text}\" {too_large}"));
+        }
+        let too_precise = "has more digits than tcbill can keep exactly (28 significant digits)";
+        for text in ["0.12345678901234567890123456789", "1e-29", "1e-999999999"] {
+            let error = parse_decimal(text).unwrap_err();
+            assert_eq!(error.to_string(), format!("\"{text}\" {too_precise}"));
+        }
+        assert_eq!(
+            parse_decimal("1e-28"),
+            Ok(Some(dec("0.0000000000000000000000000001")))
         );
     }
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::cost::{summarize, Dimension, Filter, Measure};
 use super::deductions::DeductionRow;
 use super::units::{conversion, product_bases, ProductBases};
-use super::{named_tables, round_half_up, RowRef};
+use super::{named_tables, round_half_up, RowRef, NOT_EXACT};
 use crate::dataset::Dataset;
 use crate::table::{Table, TableKind};
 
@@ -67,7 +67,8 @@ impl Finding {
             detail: detail.to_owned(),
             expected: Some(expected),
             found: Some(found),
-            difference: Some(found - expected),
+            // `None` only past a decimal's range, which hostile values can reach.
+            difference: found.checked_sub(expected),
         }
     }
 }
@@ -188,7 +189,10 @@ fn check_list_price<'a>(
         .entry(product)
         .or_insert_with(|| product_bases(product));
     let convert = |from: Option<&str>, to: Option<&str>, value: Decimal| match (from, to) {
-        (Some(from), Some(to)) => conversion(from, to, bases).map(|factor| factor.apply(value)),
+        (Some(from), Some(to)) => match conversion(from, to, bases) {
+            Ok(factor) => factor.apply(value).ok_or_else(|| NOT_EXACT.to_owned()),
+            Err(error) => Err(error.to_string()),
+        },
         _ => Ok(value),
     };
     let used_in_price_unit = convert(table.text("UsedAmountUnit", row), price_parts.next(), used);
@@ -198,10 +202,16 @@ fn check_list_price<'a>(
         price_parts.next(),
         time_span,
     );
-    match (used_in_price_unit, span_in_price_unit) {
-        (Ok(used), Ok(span)) => {
+    let expected = match (used_in_price_unit, span_in_price_unit) {
+        (Ok(used), Ok(span)) => price
+            .checked_mul(used)
+            .and_then(|value| value.checked_mul(span))
+            .ok_or_else(|| NOT_EXACT.to_owned()),
+        (Err(error), _) | (_, Err(error)) => Err(error),
+    };
+    match expected {
+        Ok(expected) => {
             check.rows_checked += 1;
-            let expected = price * used * span;
             if !amounts_agree(expected, cost) {
                 check.mismatches.push(Finding::mismatch(
                     Some(row_ref.clone()),
@@ -212,10 +222,10 @@ fn check_list_price<'a>(
                 ));
             }
         }
-        (Err(error), _) | (_, Err(error)) => check.not_checked.push(Finding {
+        Err(detail) => check.not_checked.push(Finding {
             row: Some(row_ref.clone()),
             subject: subject(table, row),
-            detail: error.to_string(),
+            detail,
             expected: None,
             found: Some(cost),
             difference: None,
@@ -231,10 +241,23 @@ fn check_discount(table: &Table, row: usize, row_ref: &RowRef, check: &mut Check
     ) else {
         return;
     };
-    check.rows_checked += 1;
     let ri_cost = table.decimal("OriginalCostWithRI", row).unwrap_or_default();
     let sp_deduction = table.decimal("SPDeduction", row).unwrap_or_default();
-    let expected = (cost - ri_cost) * discount - sp_deduction;
+    let expected = (cost - ri_cost)
+        .checked_mul(discount)
+        .and_then(|value| value.checked_sub(sp_deduction));
+    let Some(expected) = expected else {
+        check.not_checked.push(Finding {
+            row: Some(row_ref.clone()),
+            subject: subject(table, row),
+            detail: NOT_EXACT.to_owned(),
+            expected: None,
+            found: Some(real_cost),
+            difference: None,
+        });
+        return;
+    };
+    check.rows_checked += 1;
     if !amounts_agree(expected, real_cost) {
         check.mismatches.push(Finding::mismatch(
             Some(row_ref.clone()),
@@ -459,7 +482,18 @@ fn deductions_vs_bill(dataset: &Dataset, deductions: &[DeductionRow]) -> Check {
                 break;
             };
             match conversion(unit, bill_unit, product_bases(&product)) {
-                Ok(factor) => export_total += factor.apply(dosage),
+                Ok(factor) => {
+                    match factor
+                        .apply(dosage)
+                        .and_then(|converted| export_total.checked_add(converted))
+                    {
+                        Some(total) => export_total = total,
+                        None => {
+                            problem = Some(NOT_EXACT.to_owned());
+                            break;
+                        }
+                    }
+                }
                 Err(error) => {
                     problem = Some(error.to_string());
                     break;

@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::units::{conversion, product_bases, ProductBases};
-use super::{named_tables, round_half_up, RowRef};
+use super::{named_tables, round_half_up, RowRef, NOT_EXACT};
 use crate::dataset::Dataset;
 use crate::table::{Table, TableKind};
 use crate::time::BeijingTime;
@@ -261,13 +261,25 @@ fn check_coefficient(row: &DeductionRow) -> (Option<Decimal>, CoefficientCheck) 
         Ok(factor) => factor,
         Err(error) => return not_checked(error.to_string()),
     };
-    let converted = factor.apply(dosage);
+    let Some(converted) = factor.apply(dosage) else {
+        return not_checked(NOT_EXACT.into());
+    };
     if converted.is_zero() {
-        return not_checked("被抵扣资源原始用量 is 0".into());
+        let reason = if dosage.is_zero() {
+            "被抵扣资源原始用量 is 0"
+        } else {
+            NOT_EXACT
+        };
+        return not_checked(reason.into());
     }
-    let recomputed = (actual * factor.denominator / (dosage * factor.numerator))
-        .round_dp(COEFFICIENT_DECIMALS)
-        .normalize();
+    let recomputed = actual
+        .checked_mul(factor.denominator)
+        .zip(dosage.checked_mul(factor.numerator))
+        .and_then(|(numerator, denominator)| numerator.checked_div(denominator));
+    let Some(recomputed) = recomputed else {
+        return not_checked(NOT_EXACT.into());
+    };
+    let recomputed = recomputed.round_dp(COEFFICIENT_DECIMALS).normalize();
     let Some(exported) = row.exported_coefficient else {
         return (
             Some(recomputed),
@@ -276,7 +288,15 @@ fn check_coefficient(row: &DeductionRow) -> (Option<Decimal>, CoefficientCheck) 
             },
         );
     };
-    let expected_actual = round_half_up(converted * exported, actual.scale());
+    let Some(expected_actual) = converted.checked_mul(exported) else {
+        return (
+            Some(recomputed),
+            CoefficientCheck::NotChecked {
+                reason: NOT_EXACT.into(),
+            },
+        );
+    };
+    let expected_actual = round_half_up(expected_actual, actual.scale());
     let coefficient_agrees = round_half_up(recomputed, exported.scale()) == exported;
     let check = if coefficient_agrees && expected_actual == actual {
         CoefficientCheck::Ok

@@ -35,6 +35,12 @@ fn named_tables(dataset: &Dataset, kind: TableKind) -> impl Iterator<Item = (&st
         .map(|file| (file.name.as_str(), &file.table))
 }
 
+/// Why a value is missing from an analysis although its row has every input: cells are bounded
+/// when parsed (`number::MAX_MAGNITUDE`), so sums cannot overflow, but a product or quotient of
+/// hostile values can leave a decimal's 28 digits; such a row is named in a finding instead of
+/// stopping the report or being rounded to nothing.
+const NOT_EXACT: &str = "the values are too large or too small to compute with exactly";
+
 /// Rounds half away from zero, the way bills round to 分.
 fn round_half_up(value: Decimal, decimals: u32) -> Decimal {
     value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero)

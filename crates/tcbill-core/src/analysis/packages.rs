@@ -127,10 +127,14 @@ fn one_package(
     let used: Decimal = rows.iter().filter_map(|row| row.actual_dosage).sum();
     let utilisation_percent = match (total, remaining) {
         (Some(total), Some(remaining)) if !total.is_zero() => {
-            let mut percent = round_half_up((total - remaining) * Decimal::ONE_HUNDRED / total, 2);
-            // Always two decimals, as documented: `100.00`, not `100`.
-            percent.rescale(2);
-            Some(percent)
+            // `None` only for hostile values (a capacity of 1e-28); the check lists stay whole.
+            let percent = ((total - remaining) * Decimal::ONE_HUNDRED).checked_div(total);
+            percent.map(|percent| {
+                let mut percent = round_half_up(percent, 2);
+                // Always two decimals, as documented: `100.00`, not `100`.
+                percent.rescale(2);
+                percent
+            })
         }
         _ => None,
     };

@@ -118,9 +118,12 @@ pub struct Conversion {
 }
 
 impl Conversion {
-    /// `value` in the target unit (rounded only where the decimal result has more than 28 digits).
-    pub fn apply(self, value: Decimal) -> Decimal {
-        value * self.numerator / self.denominator
+    /// `value` in the target unit (rounded only where the decimal result has more than 28 digits);
+    /// `None` when it is too large for a decimal (petabytes in bits, say, of a hostile quantity).
+    pub fn apply(self, value: Decimal) -> Option<Decimal> {
+        value
+            .checked_mul(self.numerator)?
+            .checked_div(self.denominator)
     }
 }
 
@@ -272,6 +275,7 @@ mod tests {
         match conversion(from, to, product_bases(product)) {
             Ok(factor) => factor
                 .apply(Decimal::from_str_exact(value).unwrap())
+                .unwrap()
                 .normalize()
                 .to_string(),
             Err(error) => error.to_string(),

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use super::series::Point;
 use super::units::{conversion, is_data_amount, product_bases};
-use super::{named_tables, round_half_up};
+use super::{named_tables, round_half_up, NOT_EXACT};
 use crate::dataset::Dataset;
 use crate::table::{ColumnRole, ColumnValues, Table, TableKind};
 use crate::time::BeijingTime;
@@ -227,17 +227,23 @@ fn bandwidth_points(
             "{metric} has no two points at different times, so no interval"
         )));
     };
-    let megabits_per_unit = to_megabits.apply(Decimal::ONE);
+    let Some(megabits_per_unit) = to_megabits.apply(Decimal::ONE) else {
+        return Some(Err(NOT_EXACT.to_owned()));
+    };
     let how = format!("{metric} per {interval} s, 1 {unit} = {megabits_per_unit} Mb");
     let divisor = Decimal::from(interval);
     let converted = points
         .iter()
         .map(|&(time, value)| {
-            let mbps = to_megabits.apply(value) / divisor;
-            (time, round_half_up(mbps, BANDWIDTH_DECIMALS))
+            let mbps = to_megabits.apply(value)? / divisor;
+            Some((time, round_half_up(mbps, BANDWIDTH_DECIMALS)))
         })
-        .collect();
-    Some(Ok((how, converted)))
+        .collect::<Option<_>>();
+    Some(
+        converted
+            .map(|converted| (how, converted))
+            .ok_or_else(|| NOT_EXACT.to_owned()),
+    )
 }
 
 /// The product a usage export's title line names: `内容分发网络 CDN 5分钟明细` → `内容分发网络 CDN`.

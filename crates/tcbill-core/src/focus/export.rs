@@ -145,15 +145,20 @@ pub fn export(dataset: &Dataset) -> FocusExport {
     let mut priced: HashMap<&str, PricedPackage> = HashMap::new();
     for (id, (name, total)) in &capacities {
         match (purchases.get(id), total) {
-            (Some(price), Some(total)) if !total.is_zero() => {
-                priced.insert(
-                    id,
-                    PricedPackage {
-                        name: name.clone(),
-                        rate: price / total,
-                    },
-                );
-            }
+            (Some(price), Some(total)) if !total.is_zero() => match price.checked_div(*total) {
+                Some(rate) => {
+                    priced.insert(
+                        id,
+                        PricedPackage {
+                            name: name.clone(),
+                            rate,
+                        },
+                    );
+                }
+                None => notes.push(format!(
+                    "package {id}: price per unit too large to compute exactly, not amortised"
+                )),
+            },
             (Some(_), _) => notes.push(format!(
                 "package {id}: capacity unknown, its purchase is not amortised"
             )),
@@ -169,11 +174,19 @@ pub fn export(dataset: &Dataset) -> FocusExport {
     // product and billing item, usage start inside the row's fee period.
     let mut coverage: HashMap<(usize, usize), Coverage> = HashMap::new();
     let mut unattributed = 0usize;
+    let mut too_large = 0usize;
     for deduction in &deductions.rows {
         let Some(package) = priced.get(deduction.package_id.as_str()) else {
             continue;
         };
-        let amount = deduction.actual_dosage.unwrap_or_default() * package.rate;
+        let Some(amount) = deduction
+            .actual_dosage
+            .unwrap_or_default()
+            .checked_mul(package.rate)
+        else {
+            too_large += 1;
+            continue;
+        };
         let matches: Vec<(usize, usize, Decimal)> = tables
             .iter()
             .enumerate()
@@ -199,16 +212,26 @@ pub fn export(dataset: &Dataset) -> FocusExport {
         let count = Decimal::from(matches.len());
         for (index, row, weight) in matches {
             let share = if weight_total.is_zero() {
-                amount / count
+                amount.checked_div(count)
             } else {
-                amount * weight / weight_total
+                amount
+                    .checked_mul(weight)
+                    .and_then(|product| product.checked_div(weight_total))
             };
             let entry = coverage.entry((index, row)).or_default();
-            entry.amortised += share;
+            match share.and_then(|share| entry.amortised.checked_add(share)) {
+                Some(amortised) => entry.amortised = amortised,
+                None => too_large += 1,
+            }
             if !entry.packages.contains(&deduction.package_id) {
                 entry.packages.push(deduction.package_id.clone());
             }
         }
+    }
+    if too_large > 0 {
+        notes.push(format!(
+            "{too_large} deduction shares are too large to compute exactly and are not amortised"
+        ));
     }
     if unattributed > 0 {
         notes.push(format!(
@@ -483,7 +506,8 @@ impl RowContext<'_> {
         };
 
         let quantity = match (self.decimal("UsedAmount"), self.decimal("TimeSpan")) {
-            (Some(amount), Some(span)) => Some(amount * span),
+            // Past a decimal's range only for hostile values: then no quantity rather than a panic.
+            (Some(amount), Some(span)) => amount.checked_mul(span),
             (amount, _) => amount,
         };
         let used_unit = self.text("UsedAmountUnit").map(unit_name);

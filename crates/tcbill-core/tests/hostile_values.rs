@@ -1,0 +1,116 @@
+//! Numbers no bill holds, from hostile or corrupted files: each is one rejected cell or one named
+//! "too large" finding, and the report is still built with every other row's exact totals.
+
+use tcbill_core::analysis::checks::run_checks;
+use tcbill_core::analysis::deductions::analyze_deductions;
+use tcbill_core::{parse_file, Dataset, Report, ReportOptions};
+
+const BILL_HEADER: &str = "产品名称,组件名称,资源ID,组件刊例价,组件价格单位,组件用量,组件用量单位,使用时长,时长单位,组件原价,折扣率,节省计划抵扣金额,优惠后总价,代金券支出(元),赠送账户支出(元),现金账户支出(元),原始用量,抵扣用量\n";
+const DEDUCTION_HEADER: &str = "资源包归属 UIN,资源包名称,资源包ID,产品名称,子产品名称,资源包类型 ①,抵扣时间,抵扣前包剩余量 ①,实际抵扣量 ①,抵扣后包剩余量 ①,资源包单位,被抵扣资源归属 UIN,被抵扣资源产品,被抵扣资源子产品,被抵扣资源计费项,被抵扣资源原始用量,被抵扣资源原始用量单位,抵扣系数,用量开始时间,用量结束时间\n";
+
+fn dataset(files: &[(&str, String)]) -> Dataset {
+    let mut dataset = Dataset::new();
+    for (name, text) in files {
+        dataset.add(parse_file(name, text.as_bytes()));
+    }
+    dataset
+}
+
+fn diagnostics(dataset: &Dataset) -> Vec<String> {
+    dataset
+        .files()
+        .iter()
+        .flat_map(|file| file.diagnostics.iter().map(ToString::to_string))
+        .collect()
+}
+
+#[test]
+fn a_cell_beyond_the_bound_is_one_rejected_row_and_the_totals_hold() {
+    let bill = format!(
+        "{BILL_HEADER}\
+         云服务器,CPU,ins-1,0.12,元/核/小时,2,核,720,小时,172.8,1,0,172.8,0,0,172.8,2,0\n\
+         云服务器,CPU,ins-2,0.12,元/核/小时,2,核,720,小时,172.8,1,0,5e28,0,0,172.8,2,0\n\
+         云服务器,内存,ins-1,0.05,元/GB/小时,4,GB,720,小时,144,1,0,144,0,0,144,4,0\n"
+    );
+    let dataset = dataset(&[("bill.csv", bill)]);
+    assert_eq!(
+        diagnostics(&dataset),
+        ["bill.csv:3 column 优惠后总价: \"5e28\" is too large to compute with exactly (tcbill accepts numbers below 10^16)"]
+    );
+    let file = &dataset.files()[0];
+    assert_eq!(
+        (file.rows_read(), file.rows_accepted(), file.rows_rejected),
+        (3, 2, 1)
+    );
+    let report = Report::build(&dataset, &ReportOptions::default());
+    assert_eq!(
+        report.cost.total.real_total_cost.unwrap().to_string(),
+        "316.8"
+    );
+}
+
+#[test]
+fn products_past_a_decimal_are_named_not_computed() {
+    // Each cell is below the bound; 刊例价 × 用量 × 时长 is not.
+    let bill = format!(
+        "{BILL_HEADER}\
+         云服务器,CPU,ins-1,9999999999999999,元/核/小时,9999999999999999,核,9999999999999999,小时,9999999999999999,9999999999999999,0,1,0,0,1,9999999999999999,0\n"
+    );
+    let dataset = dataset(&[("bill.csv", bill)]);
+    let deductions = analyze_deductions(&dataset);
+    let checks = run_checks(&dataset, &deductions.rows);
+    let not_checked: Vec<String> = checks
+        .iter()
+        .flat_map(|check| {
+            check.not_checked.iter().map(move |finding| {
+                format!(
+                    "{} row {}: {}",
+                    check.id,
+                    finding.row.as_ref().unwrap().row,
+                    finding.detail
+                )
+            })
+        })
+        .collect();
+    assert_eq!(
+        not_checked,
+        [
+            "list_price row 1: the values are too large or too small to compute with exactly",
+            "discount row 1: the values are too large or too small to compute with exactly",
+        ]
+    );
+    Report::build(&dataset, &ReportOptions::default());
+}
+
+#[test]
+fn deduction_coefficients_and_tiny_usage_never_stop_the_report() {
+    let deductions = format!(
+        "{DEDUCTION_HEADER}\
+         1001,TRTC 包,pkg-1,实时音视频,TRTC,总量递减,2025-06-03 04:10:46,20000,9999999999999999,10000,分钟,1001,实时音视频,TRTC,时长,1e-28,秒,1,2025-06-03 03:00:00,2025-06-03 04:00:00\n\
+         1001,TRTC 包,pkg-1,实时音视频,TRTC,总量递减,2025-06-03 05:10:46,10000,1,9999,分钟,1001,实时音视频,TRTC,时长,60,秒,1e28,2025-06-03 04:00:00,2025-06-03 05:00:00\n\
+         1001,TRTC 包,pkg-1,实时音视频,TRTC,总量递减,2025-06-03 06:10:46,9999,1,9998,分钟,1001,实时音视频,TRTC,时长,60,秒,1,2025-06-03 05:00:00,2025-06-03 06:00:00\n"
+    );
+    let dataset = dataset(&[("deductions.csv", deductions)]);
+    assert_eq!(
+        diagnostics(&dataset),
+        [
+            "deductions.csv:2: 抵扣前包剩余量 20000 − 实际抵扣量 9999999999999999 = -9999999999979999, but 抵扣后包剩余量 is 10000",
+            "deductions.csv:3 column 抵扣系数: \"1e28\" is too large to compute with exactly (tcbill accepts numbers below 10^16)",
+        ]
+    );
+    let analysis = analyze_deductions(&dataset);
+    let findings: Vec<String> = analysis
+        .rows
+        .iter()
+        .map(|row| format!("row {}: {:?}", row.source.row, row.coefficient_check))
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            "row 1: NotChecked { reason: \"the values are too large or too small to compute with exactly\" }",
+            "row 2: Ok",
+        ]
+    );
+    let report = Report::build(&dataset, &ReportOptions::default());
+    assert_eq!(report.packages.len(), 1);
+}
