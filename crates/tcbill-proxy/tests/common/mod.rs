@@ -6,6 +6,9 @@
 //! the official fixture responses, synthetic `DescribeBillDetail` pages, or scripted error envelopes,
 //! always as HTTP 200 like Tencent does. It lives only as long as the test's runtime.
 
+// Each test binary uses a different part of this module.
+#![allow(dead_code)]
+
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -340,7 +343,7 @@ impl Proxy {
     }
 }
 
-/// Starts the proxy with `args` (plus `--endpoint <mock>`), then lets `adjust` change the config.
+/// Starts the proxy with `args` (plus `--insecure-test-endpoint <mock>`), then lets `adjust` change the config.
 pub async fn start_proxy(
     mock: &MockBilling,
     args: &[&str],
@@ -348,7 +351,7 @@ pub async fn start_proxy(
     adjust: impl FnOnce(&mut Config),
 ) -> Proxy {
     let endpoint = mock.url();
-    let argv = ["tcbill-proxy", "--endpoint", endpoint.as_str()]
+    let argv = ["tcbill-proxy", "--insecure-test-endpoint", endpoint.as_str()]
         .into_iter()
         .chain(args.iter().copied());
     let cli = <Cli as clap::Parser>::try_parse_from(argv).expect("valid flags");
