@@ -253,7 +253,10 @@ mod tests {
         assert!(parse(&["--listen", "0.0.0.0:8787", "--token", "short"]).is_err());
         let blank = parse(&["--listen", "0.0.0.0:8787", "--token", &" ".repeat(20)]).unwrap_err();
         assert_eq!(blank, "--token must have at least 16 non-blank characters");
-        assert!(parse(&["--token", "0123456789 abcd \t"]).is_err(), "14 non-blank");
+        assert!(
+            parse(&["--token", "0123456789 abcd \t"]).is_err(),
+            "14 non-blank"
+        );
         let config = parse(&[
             "--listen",
             "0.0.0.0:8787",
@@ -270,7 +273,10 @@ mod tests {
             ["listening on 0.0.0.0:8787 over plain HTTP: the access token and your bills cross the network unencrypted; put a TLS-terminating reverse proxy in front or listen on 127.0.0.1"]
         );
         let padded = parse(&["--token", " 0123456789abcdef\n"]).unwrap();
-        assert_eq!(padded.access_token.as_ref().unwrap().expose(), "0123456789abcdef");
+        assert_eq!(
+            padded.access_token.as_ref().unwrap().expose(),
+            "0123456789abcdef"
+        );
         assert!(padded.warnings().is_empty());
     }
 

@@ -150,10 +150,17 @@ mod tests {
             waiter.abort();
         }
         for waiter in abandoned {
-            assert!(waiter.await.unwrap_err().is_cancelled(), "still waiting when abandoned");
+            assert!(
+                waiter.await.unwrap_err().is_cancelled(),
+                "still waiting when abandoned"
+            );
         }
         limiter.acquire(action).await.unwrap();
-        assert_eq!(start.elapsed(), WINDOW, "the next request waits one window, not five");
+        assert_eq!(
+            start.elapsed(),
+            WINDOW,
+            "the next request waits one window, not five"
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -51,9 +51,7 @@ impl DistDir {
         let mut path = self.root.clone();
         if !relative.is_empty() {
             for segment in relative.split('/') {
-                if segment.is_empty()
-                    || segment.starts_with('.')
-                    || segment.contains(['\\', '\0'])
+                if segment.is_empty() || segment.starts_with('.') || segment.contains(['\\', '\0'])
                 {
                     return Resolved::Refused;
                 }

@@ -377,8 +377,15 @@ mod tests {
         ] {
             assert!(Endpoint::tencent(refused).is_err(), "{refused}");
         }
-        for refused in ["ftp://127.0.0.1", "http://10.0.0.1:9000", "http://127.0.0.1/v1"] {
-            assert!(Endpoint::loopback_test_server(refused).is_err(), "{refused}");
+        for refused in [
+            "ftp://127.0.0.1",
+            "http://10.0.0.1:9000",
+            "http://127.0.0.1/v1",
+        ] {
+            assert!(
+                Endpoint::loopback_test_server(refused).is_err(),
+                "{refused}"
+            );
         }
     }
 

@@ -20,7 +20,11 @@ fn address(proxy: &Proxy) -> String {
 
 /// Sends `request` on a fresh connection and reads until the server closes it or `deadline` passes.
 /// Returns what was read and when the connection was closed (`None`: still open at the deadline).
-async fn raw_exchange(proxy: &Proxy, request: &[u8], deadline: Duration) -> (String, Option<Duration>) {
+async fn raw_exchange(
+    proxy: &Proxy,
+    request: &[u8],
+    deadline: Duration,
+) -> (String, Option<Duration>) {
     let started = Instant::now();
     let mut stream = TcpStream::connect(address(proxy)).await.expect("connect");
     stream.write_all(request).await.expect("write");
@@ -34,7 +38,10 @@ async fn raw_exchange(proxy: &Proxy, request: &[u8], deadline: Duration) -> (Str
             Err(_) => break None,
         }
     };
-    (String::from_utf8_lossy(&received).into_owned(), closed_after)
+    (
+        String::from_utf8_lossy(&received).into_owned(),
+        closed_after,
+    )
 }
 
 /// The JSON body of a raw HTTP/1.1 response.
@@ -88,8 +95,14 @@ async fn over_the_connection_cap_clients_wait_for_a_free_slot() {
     .await;
     let health = format!("{}/api/health", proxy.base_url);
     let started = Instant::now();
-    assert_eq!(proxy.http.get(&health).send().await.unwrap().status(), StatusCode::OK);
-    assert!(started.elapsed() < Duration::from_millis(500), "under the cap: at once");
+    assert_eq!(
+        proxy.http.get(&health).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "under the cap: at once"
+    );
 
     let idle: Vec<TcpStream> = futures_all(2, || TcpStream::connect(address(&proxy))).await;
     let fresh_client = reqwest::Client::builder().no_proxy().build().unwrap();
@@ -128,7 +141,10 @@ async fn a_body_that_does_not_arrive_in_time_gets_a_408_envelope() {
         Duration::from_secs(5),
     )
     .await;
-    assert!(received.starts_with("HTTP/1.1 408 Request Timeout\r\n"), "{received}");
+    assert!(
+        received.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+        "{received}"
+    );
     assert_eq!(
         error_code(&body_of(&received)),
         Some("TcbillProxy.BodyTimeout")
@@ -140,7 +156,13 @@ async fn a_body_that_does_not_arrive_in_time_gets_a_408_envelope() {
 #[tokio::test]
 async fn requests_abandoned_while_waiting_for_the_rate_limit_free_their_slots() {
     let mock = MockBilling::start().await;
-    let proxy = start_proxy(&mock, &["--max-retries", "0"], credentials(SECRET_KEY, None), |_| {}).await;
+    let proxy = start_proxy(
+        &mock,
+        &["--max-retries", "0"],
+        credentials(SECRET_KEY, None),
+        |_| {},
+    )
+    .await;
     let started = Instant::now();
     for _ in 0..5 {
         let page = json_of(proxy.post("/api/DescribeBillDetail", DETAIL_BODY).await).await;
@@ -168,14 +190,24 @@ async fn requests_abandoned_while_waiting_for_the_rate_limit_free_their_slots() 
         elapsed >= Duration::from_millis(1_000) && elapsed < Duration::from_millis(1_900),
         "one window: {elapsed:?}"
     );
-    assert_eq!(mock.calls().len(), 6, "abandoned requests never reach the upstream");
+    assert_eq!(
+        mock.calls().len(),
+        6,
+        "abandoned requests never reach the upstream"
+    );
     assert_eq!(mock.rate_violations(), 0);
 }
 
 #[tokio::test]
 async fn a_full_rate_limit_queue_answers_429_in_the_envelope() {
     let mock = MockBilling::start().await;
-    let proxy = start_proxy(&mock, &["--max-queued", "1"], credentials(SECRET_KEY, None), |_| {}).await;
+    let proxy = start_proxy(
+        &mock,
+        &["--max-queued", "1"],
+        credentials(SECRET_KEY, None),
+        |_| {},
+    )
+    .await;
     for _ in 0..5 {
         let page = json_of(proxy.post("/api/DescribeBillDetail", DETAIL_BODY).await).await;
         assert_eq!(error_code(&page), None, "{page}");
@@ -185,7 +217,10 @@ async fn a_full_rate_limit_queue_answers_429_in_the_envelope() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     let started = Instant::now();
     let refused = proxy.post("/api/DescribeBillDetail", DETAIL_BODY).await;
-    assert!(started.elapsed() < Duration::from_millis(300), "refused at once");
+    assert!(
+        started.elapsed() < Duration::from_millis(300),
+        "refused at once"
+    );
     assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
     let body = json_of(refused).await;
     assert_eq!(error_code(&body), Some("TcbillProxy.TooManyRequests"));
@@ -201,7 +236,10 @@ async fn a_full_rate_limit_queue_answers_429_in_the_envelope() {
 fn assert_security_headers(response: &reqwest::Response) {
     let headers = response.headers();
     let url = response.url();
-    assert_eq!(headers["content-security-policy"], CONTENT_SECURITY_POLICY, "{url}");
+    assert_eq!(
+        headers["content-security-policy"], CONTENT_SECURITY_POLICY,
+        "{url}"
+    );
     assert!(CONTENT_SECURITY_POLICY.ends_with("; frame-ancestors 'none'"));
     assert_eq!(headers["x-content-type-options"], "nosniff", "{url}");
     assert_eq!(headers["x-frame-options"], "DENY", "{url}");
@@ -213,7 +251,11 @@ fn hostile_dist(name: &str) -> (std::path::PathBuf, String) {
     let base = std::env::temp_dir().join(format!("tcbill-proxy-{name}-{}", std::process::id()));
     let dist = base.join("dist");
     std::fs::create_dir_all(dist.join("sub")).unwrap();
-    std::fs::write(dist.join("index.html"), "<!doctype html><title>tcbill</title>").unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>tcbill</title>",
+    )
+    .unwrap();
     std::fs::write(dist.join("app.js"), "console.log('tcbill')").unwrap();
     std::fs::write(dist.join(".env"), "TENCENTCLOUD_SECRET_KEY=leaked").unwrap();
     std::fs::write(base.join("outside.txt"), "outside the jail").unwrap();
@@ -227,7 +269,13 @@ fn hostile_dist(name: &str) -> (std::path::PathBuf, String) {
 async fn static_files_are_jailed_and_never_redirected() {
     let (base, dist_arg) = hostile_dist("jail");
     let mock = MockBilling::start().await;
-    let proxy = start_proxy(&mock, &["--serve-dist", &dist_arg], credentials(SECRET_KEY, None), |_| {}).await;
+    let proxy = start_proxy(
+        &mock,
+        &["--serve-dist", &dist_arg],
+        credentials(SECRET_KEY, None),
+        |_| {},
+    )
+    .await;
     let client = reqwest::Client::builder()
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
@@ -240,10 +288,24 @@ async fn static_files_are_jailed_and_never_redirected() {
     assert_security_headers(&script);
     assert_eq!(script.text().await.unwrap(), "console.log('tcbill')");
     let route = get("/costs").await.unwrap();
-    assert_eq!(route.status(), StatusCode::OK, "the app's own routes get index.html");
-    assert!(route.text().await.unwrap().contains("<title>tcbill</title>"));
+    assert_eq!(
+        route.status(),
+        StatusCode::OK,
+        "the app's own routes get index.html"
+    );
+    assert!(route
+        .text()
+        .await
+        .unwrap()
+        .contains("<title>tcbill</title>"));
 
-    let mut refused = vec!["//sub", "//evil.example/", "/.env", "/%2eenv", "/sub/..%2f.env"];
+    let mut refused = vec![
+        "//sub",
+        "//evil.example/",
+        "/.env",
+        "/%2eenv",
+        "/sub/..%2f.env",
+    ];
     if cfg!(unix) {
         refused.push("/link.txt");
     }
@@ -253,7 +315,10 @@ async fn static_files_are_jailed_and_never_redirected() {
         assert!(response.headers().get("location").is_none(), "{path}");
         assert_security_headers(&response);
         let text = response.text().await.unwrap();
-        assert!(!text.contains("leaked") && !text.contains("outside"), "{path}: {text}");
+        assert!(
+            !text.contains("leaked") && !text.contains("outside"),
+            "{path}: {text}"
+        );
         let body: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(error_code(&body), Some("TcbillProxy.NotFound"), "{path}");
     }
@@ -275,12 +340,20 @@ async fn every_response_carries_the_security_headers_and_every_error_the_envelop
     )
     .await;
     let base = &proxy.base_url;
-    let health = proxy.http.get(format!("{base}/api/health")).send().await.unwrap();
+    let health = proxy
+        .http
+        .get(format!("{base}/api/health"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(health.status(), StatusCode::OK);
     assert_security_headers(&health);
     let preflight = proxy
         .http
-        .request(reqwest::Method::OPTIONS, format!("{base}/api/DescribeBillDetail"))
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{base}/api/DescribeBillDetail"),
+        )
         .header("Origin", "http://localhost:8080")
         .header("Access-Control-Request-Method", "POST")
         .send()
@@ -290,9 +363,10 @@ async fn every_response_carries_the_security_headers_and_every_error_the_envelop
     assert_security_headers(&preflight);
 
     let long_uri = format!("{base}/api/health?{}", "a".repeat(9 * 1024));
-    let many_headers = (0..70).fold(proxy.http.get(format!("{base}/api/health")), |request, index| {
-        request.header(format!("x-filler-{index}"), "1")
-    });
+    let many_headers = (0..70).fold(
+        proxy.http.get(format!("{base}/api/health")),
+        |request, index| request.header(format!("x-filler-{index}"), "1"),
+    );
     let huge_header = proxy
         .http
         .get(format!("{base}/api/health"))
@@ -308,7 +382,11 @@ async fn every_response_carries_the_security_headers_and_every_error_the_envelop
             StatusCode::METHOD_NOT_ALLOWED,
             "TcbillProxy.MethodNotAllowed",
         ),
-        (proxy.http.get(long_uri), StatusCode::URI_TOO_LONG, "TcbillProxy.UriTooLong"),
+        (
+            proxy.http.get(long_uri),
+            StatusCode::URI_TOO_LONG,
+            "TcbillProxy.UriTooLong",
+        ),
         (
             many_headers,
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
@@ -331,14 +409,23 @@ async fn every_response_carries_the_security_headers_and_every_error_the_envelop
     for (request, status, code) in cases {
         let response = request.send().await.unwrap();
         assert_eq!(response.status(), status, "{code}");
-        assert_eq!(response.headers()["content-type"], "application/json", "{code}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/json",
+            "{code}"
+        );
         assert_security_headers(&response);
         let body = json_of(response).await;
         assert_eq!(error_code(&body), Some(code), "{body}");
         assert!(body["Response"]["RequestId"].is_string());
     }
     let wrong_method = json_of(
-        proxy.http.get(format!("{base}/api/DescribeBillDetail")).send().await.unwrap(),
+        proxy
+            .http
+            .get(format!("{base}/api/DescribeBillDetail"))
+            .send()
+            .await
+            .unwrap(),
     )
     .await;
     assert_eq!(
@@ -351,7 +438,13 @@ async fn every_response_carries_the_security_headers_and_every_error_the_envelop
 #[tokio::test]
 async fn an_upstream_reply_over_the_cap_is_refused_not_buffered() {
     let mock = MockBilling::start().await;
-    let proxy = start_proxy(&mock, &["--max-reply-bytes", "100"], credentials(SECRET_KEY, None), |_| {}).await;
+    let proxy = start_proxy(
+        &mock,
+        &["--max-reply-bytes", "100"],
+        credentials(SECRET_KEY, None),
+        |_| {},
+    )
+    .await;
     let response = proxy
         .post(
             "/api/DescribeBillSummaryByProduct",

@@ -32,10 +32,7 @@ pub const SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
 pub const BILL_ROWS: usize = 7;
 
 pub fn fixture_path(name: &str) -> String {
-    format!(
-        "{}/../../fixtures/api/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    format!("{}/../../fixtures/api/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 pub fn fixture(name: &str) -> Bytes {
@@ -351,9 +348,13 @@ pub async fn start_proxy(
     adjust: impl FnOnce(&mut Config),
 ) -> Proxy {
     let endpoint = mock.url();
-    let argv = ["tcbill-proxy", "--insecure-test-endpoint", endpoint.as_str()]
-        .into_iter()
-        .chain(args.iter().copied());
+    let argv = [
+        "tcbill-proxy",
+        "--insecure-test-endpoint",
+        endpoint.as_str(),
+    ]
+    .into_iter()
+    .chain(args.iter().copied());
     let cli = <Cli as clap::Parser>::try_parse_from(argv).expect("valid flags");
     let mut config = Config::from_cli(cli).expect("valid config");
     config.retry.base_delay = Duration::from_millis(50);
