@@ -433,7 +433,7 @@ async function startProxy(endpoint) {
   const { TCBILL_PROXY_TOKEN, TCBILL_PROXY_ALLOW_ORIGINS, ...environment } = process.env;
   const child = spawn(
     join(ROOT, 'target', 'debug', 'tcbill-proxy'),
-    ['--endpoint', endpoint, '--serve-dist', DIST, '--listen', `127.0.0.1:${port}`],
+    ['--insecure-test-endpoint', endpoint, '--serve-dist', DIST, '--listen', `127.0.0.1:${port}`],
     {
       env: { ...environment, TENCENTCLOUD_SECRET_ID: 'AKIDmockmockmockmock', TENCENTCLOUD_SECRET_KEY: 'mock-secret-key' },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,8 +1,9 @@
 //! Command line and environment, validated into a [`Config`] the server can trust.
 //!
 //! Validation enforces the safety rules up front: a non-loopback listen address needs an access
-//! token, origins must be plain `scheme://host[:port]`, the upstream must be HTTPS unless it is a
-//! loopback test server.
+//! token of at least 16 non-blank characters, origins must be plain `scheme://host[:port]`, the
+//! upstream is an HTTPS `*.tencentcloudapi.com` host (the session token and signed requests go there)
+//! unless `--insecure-test-endpoint` names a loopback test server.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -13,7 +14,7 @@ use clap::Parser;
 use crate::credentials::Secret;
 use crate::upstream::{Endpoint, RetryPolicy};
 
-/// Shortest access token accepted: a token guards a key that can read every bill of the account.
+/// Fewest non-blank characters of an access token: it guards a key that can read every bill of the account.
 const MIN_TOKEN_CHARS: usize = 16;
 
 /// tcbill-proxy: holds your Tencent Cloud API key, signs billing API calls (TC3-HMAC-SHA256) for the
@@ -28,14 +29,19 @@ pub struct Cli {
     #[arg(long, env = "TCBILL_PROXY_LISTEN", default_value = "127.0.0.1:8787")]
     pub listen: SocketAddr,
 
-    /// Billing API endpoint: billing.tencentcloudapi.com, billing.intl.tencentcloudapi.com, or
-    /// http://127.0.0.1:PORT for a local test server.
+    /// Billing API endpoint, an HTTPS *.tencentcloudapi.com host: billing.tencentcloudapi.com or
+    /// billing.intl.tencentcloudapi.com.
     #[arg(
         long,
         env = "TCBILL_PROXY_ENDPOINT",
         default_value = "billing.tencentcloudapi.com"
     )]
     pub endpoint: String,
+
+    /// A loopback billing API stand-in for tests, e.g. http://127.0.0.1:9000, used instead of --endpoint.
+    /// Only loopback hosts are accepted: the signed requests and the session token go there.
+    #[arg(long, value_name = "URL", conflicts_with = "endpoint")]
+    pub insecure_test_endpoint: Option<String>,
 
     /// X-TC-Region to send (optional for the billing API).
     #[arg(long, env = "TENCENTCLOUD_REGION")]
@@ -75,6 +81,26 @@ pub struct Cli {
     /// Retries on RequestLimitExceeded, InternalError and transport failures.
     #[arg(long, default_value_t = 3)]
     pub max_retries: u32,
+
+    /// Largest upstream reply passed on, in bytes; a larger one is refused (502) rather than buffered.
+    #[arg(long, default_value_t = 32 * 1024 * 1024)]
+    pub max_reply_bytes: usize,
+
+    /// Connections served at once; more wait to be accepted. Keep it well below `ulimit -n`.
+    #[arg(long, default_value_t = 256)]
+    pub max_connections: usize,
+
+    /// Time a client has to send a request's headers (also how long an idle connection stays open), in seconds.
+    #[arg(long, default_value_t = 10)]
+    pub header_timeout_secs: u64,
+
+    /// Time a client has to send a request's body, in seconds.
+    #[arg(long, default_value_t = 30)]
+    pub body_timeout_secs: u64,
+
+    /// Requests per action that may wait for a rate-limit slot; more are refused with 429.
+    #[arg(long, default_value_t = 32)]
+    pub max_queued: usize,
 }
 
 /// Everything the server needs, checked.
@@ -89,17 +115,30 @@ pub struct Config {
     pub serve_dist: Option<PathBuf>,
     pub max_body_bytes: usize,
     pub retry: RetryPolicy,
+    pub max_reply_bytes: usize,
+    pub max_connections: usize,
+    pub header_timeout: Duration,
+    pub body_timeout: Duration,
+    pub max_queued: usize,
 }
 
 impl Config {
     /// # Errors
     /// A message for the user when a flag is invalid or the combination is unsafe.
     pub fn from_cli(cli: Cli) -> Result<Self, String> {
-        let access_token = cli.token.filter(|token| !token.is_empty()).map(Secret::new);
+        let access_token = cli.token.filter(|token| !token.is_empty()).map(|token| {
+            // HTTP strips a header value's outer whitespace, so the app could never send it.
+            Secret::new(token.trim())
+        });
         if let Some(token) = &access_token {
-            if token.expose().chars().count() < MIN_TOKEN_CHARS {
+            let non_blank = token
+                .expose()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .count();
+            if non_blank < MIN_TOKEN_CHARS {
                 return Err(format!(
-                    "--token must be at least {MIN_TOKEN_CHARS} characters"
+                    "--token must have at least {MIN_TOKEN_CHARS} non-blank characters"
                 ));
             }
         }
@@ -114,28 +153,57 @@ impl Config {
             .iter()
             .map(|origin| normalise_origin(origin))
             .collect::<Result<_, _>>()?;
-        if let Some(dir) = &cli.serve_dist {
-            if !dir.join("index.html").is_file() {
+        let serve_dist = match &cli.serve_dist {
+            Some(dir) if dir.join("index.html").is_file() => Some(
+                dir.canonicalize()
+                    .map_err(|error| format!("--serve-dist {}: {error}", dir.display()))?,
+            ),
+            Some(dir) => {
                 return Err(format!(
                     "--serve-dist {}: no index.html there (build the app first)",
                     dir.display()
-                ));
+                ))
             }
+            None => None,
+        };
+        let endpoint = match &cli.insecure_test_endpoint {
+            Some(url) => Endpoint::loopback_test_server(url)?,
+            None => Endpoint::tencent(&cli.endpoint)?,
+        };
+        if cli.max_connections == 0 || cli.max_queued == 0 {
+            return Err("--max-connections and --max-queued must be at least 1".into());
         }
         Ok(Self {
             listen: cli.listen,
-            endpoint: Endpoint::parse(&cli.endpoint)?,
+            endpoint,
             region: cli.region.filter(|region| !region.is_empty()),
             access_token,
             allowed_origins,
-            serve_dist: cli.serve_dist,
+            serve_dist,
             max_body_bytes: cli.max_body_bytes,
             retry: RetryPolicy {
                 max_retries: cli.max_retries,
                 base_delay: Duration::from_millis(500),
                 attempt_timeout: Duration::from_secs(cli.timeout_secs.max(1)),
             },
+            max_reply_bytes: cli.max_reply_bytes,
+            max_connections: cli.max_connections,
+            header_timeout: Duration::from_secs(cli.header_timeout_secs.max(1)),
+            body_timeout: Duration::from_secs(cli.body_timeout_secs.max(1)),
+            max_queued: cli.max_queued,
         })
+    }
+
+    /// Safe but risky choices the user should hear about at start-up.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if !self.listen.ip().is_loopback() {
+            warnings.push(format!(
+                "listening on {} over plain HTTP: the access token and your bills cross the network unencrypted; put a TLS-terminating reverse proxy in front or listen on 127.0.0.1",
+                self.listen
+            ));
+        }
+        warnings
     }
 }
 
@@ -183,6 +251,12 @@ mod tests {
         let refused = parse(&["--listen", "0.0.0.0:8787"]).unwrap_err();
         assert!(refused.contains("requires --token"), "{refused}");
         assert!(parse(&["--listen", "0.0.0.0:8787", "--token", "short"]).is_err());
+        let blank = parse(&["--listen", "0.0.0.0:8787", "--token", &" ".repeat(20)]).unwrap_err();
+        assert_eq!(blank, "--token must have at least 16 non-blank characters");
+        assert!(
+            parse(&["--token", "0123456789 abcd \t"]).is_err(),
+            "14 non-blank"
+        );
         let config = parse(&[
             "--listen",
             "0.0.0.0:8787",
@@ -191,9 +265,19 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(
-            config.access_token.unwrap().expose(),
+            config.access_token.as_ref().unwrap().expose(),
             "0123456789abcdef0123"
         );
+        assert_eq!(
+            config.warnings(),
+            ["listening on 0.0.0.0:8787 over plain HTTP: the access token and your bills cross the network unencrypted; put a TLS-terminating reverse proxy in front or listen on 127.0.0.1"]
+        );
+        let padded = parse(&["--token", " 0123456789abcdef\n"]).unwrap();
+        assert_eq!(
+            padded.access_token.as_ref().unwrap().expose(),
+            "0123456789abcdef"
+        );
+        assert!(padded.warnings().is_empty());
     }
 
     #[test]
@@ -220,13 +304,32 @@ mod tests {
     }
 
     #[test]
-    fn the_international_endpoint_and_a_local_test_server_are_accepted() {
+    fn the_endpoint_is_a_tencent_api_host_or_an_explicit_loopback_test_server() {
         let intl = parse(&["--endpoint", "billing.intl.tencentcloudapi.com"]).unwrap();
         assert_eq!(
             intl.endpoint.url().as_str(),
             "https://billing.intl.tencentcloudapi.com/"
         );
-        assert!(parse(&["--endpoint", "http://127.0.0.1:9000"]).is_ok());
-        assert!(parse(&["--endpoint", "http://billing.tencentcloudapi.com"]).is_err());
+        for refused in [
+            "http://billing.tencentcloudapi.com",
+            "https://billing.tencentcloudapi.com.evil.example",
+            "https://eviltencentcloudapi.com",
+            "https://127.0.0.1:9000",
+            "http://127.0.0.1:9000",
+        ] {
+            let error = parse(&["--endpoint", refused]).unwrap_err();
+            assert!(error.contains("tencentcloudapi.com"), "{refused}: {error}");
+        }
+        let test = parse(&["--insecure-test-endpoint", "http://127.0.0.1:9000"]).unwrap();
+        assert_eq!(test.endpoint.url().as_str(), "http://127.0.0.1:9000/");
+        let remote = parse(&["--insecure-test-endpoint", "https://example.com"]).unwrap_err();
+        assert!(remote.contains("loopback"), "{remote}");
+        assert!(parse(&[
+            "--endpoint",
+            "billing.tencentcloudapi.com",
+            "--insecure-test-endpoint",
+            "http://127.0.0.1:9000"
+        ])
+        .is_err());
     }
 }

@@ -27,9 +27,30 @@ pub enum ProxyError {
         limit_bytes: usize,
     },
     InvalidBody(String),
+    /// The client did not send the request body within the body timeout.
+    BodyTimeout,
+    /// The request line's target is longer than the server reads.
+    UriTooLong {
+        limit_bytes: usize,
+    },
+    /// Too many or too large request headers.
+    HeadersTooLarge {
+        limit_bytes: usize,
+        limit_count: usize,
+    },
     NotFound,
+    /// An error status made by the HTTP framework (a wrong method, say), re-dressed in the envelope.
+    Http(StatusCode),
+    /// Too many requests of one action are already waiting for a rate-limit slot.
+    QueueFull {
+        action: &'static str,
+    },
     UpstreamUnreachable(String),
     UpstreamTimeout,
+    /// The upstream's reply is larger than the proxy buffers.
+    UpstreamReplyTooLarge {
+        limit_bytes: usize,
+    },
     /// The upstream answered with something that is not an API 3.0 envelope.
     UpstreamInvalidResponse {
         status: reqwest::StatusCode,
@@ -70,9 +91,18 @@ impl ProxyError {
             Self::HostNotAllowed(_) => "TcbillProxy.HostNotAllowed",
             Self::BodyTooLarge { .. } => "TcbillProxy.BodyTooLarge",
             Self::InvalidBody(_) => "TcbillProxy.InvalidBody",
+            Self::BodyTimeout => "TcbillProxy.BodyTimeout",
+            Self::UriTooLong { .. } => "TcbillProxy.UriTooLong",
+            Self::HeadersTooLarge { .. } => "TcbillProxy.HeadersTooLarge",
             Self::NotFound => "TcbillProxy.NotFound",
+            Self::Http(status) if *status == StatusCode::METHOD_NOT_ALLOWED => {
+                "TcbillProxy.MethodNotAllowed"
+            }
+            Self::Http(_) => "TcbillProxy.HttpError",
+            Self::QueueFull { .. } => "TcbillProxy.TooManyRequests",
             Self::UpstreamUnreachable(_) => "TcbillProxy.UpstreamUnreachable",
             Self::UpstreamTimeout => "TcbillProxy.UpstreamTimeout",
+            Self::UpstreamReplyTooLarge { .. } => "TcbillProxy.UpstreamReplyTooLarge",
             Self::UpstreamInvalidResponse { .. } => "TcbillProxy.UpstreamInvalidResponse",
         }
     }
@@ -85,10 +115,15 @@ impl ProxyError {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::InvalidBody(_) => StatusCode::BAD_REQUEST,
+            Self::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
+            Self::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
+            Self::HeadersTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::UpstreamUnreachable(_) | Self::UpstreamInvalidResponse { .. } => {
-                StatusCode::BAD_GATEWAY
-            }
+            Self::Http(status) => *status,
+            Self::QueueFull { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::UpstreamUnreachable(_)
+            | Self::UpstreamReplyTooLarge { .. }
+            | Self::UpstreamInvalidResponse { .. } => StatusCode::BAD_GATEWAY,
             Self::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
         }
     }
@@ -109,9 +144,28 @@ impl ProxyError {
             ),
             Self::BodyTooLarge { limit_bytes } => format!("request body larger than {limit_bytes} bytes"),
             Self::InvalidBody(reason) => format!("request body must be a JSON object: {reason}"),
+            Self::BodyTimeout => "request body not received in time".into(),
+            Self::UriTooLong { limit_bytes } => format!("request target longer than {limit_bytes} bytes"),
+            Self::HeadersTooLarge { limit_bytes, limit_count } => {
+                format!("request headers over {limit_bytes} bytes or {limit_count} fields")
+            }
             Self::NotFound => "not found: the API is POST /api/{Action}".into(),
+            Self::Http(status) => format!(
+                "HTTP {status}{}",
+                if *status == StatusCode::METHOD_NOT_ALLOWED {
+                    ": the API is POST /api/{Action} and GET /api/health"
+                } else {
+                    ""
+                }
+            ),
+            Self::QueueFull { action } => format!(
+                "too many {action} requests are already waiting for Tencent's rate limit; retry in a few seconds"
+            ),
             Self::UpstreamUnreachable(reason) => format!("billing API unreachable: {reason}"),
             Self::UpstreamTimeout => "billing API did not answer in time".into(),
+            Self::UpstreamReplyTooLarge { limit_bytes } => format!(
+                "billing API reply larger than {limit_bytes} bytes (--max-reply-bytes); ask for smaller pages"
+            ),
             Self::UpstreamInvalidResponse { status } => {
                 format!("billing API answered HTTP {status} without a JSON Response envelope")
             }

@@ -6,11 +6,13 @@
 
 pub mod allowlist;
 pub mod config;
+pub mod connections;
 pub mod credentials;
 pub mod error;
 pub mod ratelimit;
 pub mod server;
 pub mod sign;
+pub mod static_files;
 pub mod upstream;
 
 use std::future::Future;
@@ -18,6 +20,7 @@ use std::future::Future;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
+use crate::connections::ConnectionLimits;
 use crate::credentials::Credentials;
 
 /// Serves the proxy on `listener` until `shutdown` completes.
@@ -30,8 +33,10 @@ pub async fn serve(
     credentials: Credentials,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let limits = ConnectionLimits {
+        max_connections: config.max_connections,
+        header_timeout: config.header_timeout,
+    };
     let app = server::router(config, credentials).map_err(std::io::Error::other)?;
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    connections::serve(listener, app, limits, shutdown).await
 }

@@ -38,6 +38,9 @@ async fn main() -> ExitCode {
             None => String::new(),
         },
     );
+    for warning in config.warnings() {
+        eprintln!("tcbill-proxy: warning: {warning}");
+    }
     let shutdown = async {
         tokio::signal::ctrl_c().await.ok();
     };

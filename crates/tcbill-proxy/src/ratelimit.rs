@@ -1,10 +1,14 @@
 //! Per-action pacing so the proxy never exceeds Tencent's published request rates.
 //!
 //! Requests wait rather than fail: each action keeps the send times of its last `per_second`
-//! requests, and a new request is scheduled no earlier than one window after the oldest of them.
-//! Reservations are made under a lock and slept outside it, so waiters are served in order.
+//! requests, and a new request is sent no earlier than one window after the oldest of them.
+//! Waiters queue on a fair (FIFO) lock and sleep *holding* it, recording their send only when they
+//! wake: a request abandoned while it waits (the client hung up) drops out of the queue and leaves no
+//! reservation behind for later requests to wait out. The queue is bounded per action, so a flood is
+//! refused at once instead of piling up minutes of waiting.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use tokio::sync::Mutex;
@@ -16,44 +20,65 @@ use crate::allowlist::Action;
 /// between this machine and Tencent's gateway.
 const WINDOW: Duration = Duration::from_millis(1_050);
 
+/// `max_queued` requests of this action are already waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueFull;
+
+#[derive(Debug, Default)]
+struct Lane {
+    /// Send times of the last `per_second` requests that were actually sent.
+    recent_sends: Mutex<VecDeque<Instant>>,
+    /// Requests inside `acquire` (waiting for the lock or for the window).
+    waiting: AtomicUsize,
+}
+
 #[derive(Debug)]
 pub struct RateLimiter {
-    recent_sends: HashMap<&'static str, Mutex<VecDeque<Instant>>>,
+    lanes: HashMap<&'static str, Lane>,
+    max_queued: usize,
+}
+
+/// Counts a request as waiting for as long as it lives (dropped with an abandoned request, too).
+struct QueuePlace<'a>(&'a AtomicUsize);
+
+impl Drop for QueuePlace<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl RateLimiter {
-    pub fn new(actions: &[Action]) -> Self {
-        let recent_sends = actions
+    pub fn new(actions: &[Action], max_queued: usize) -> Self {
+        let lanes = actions
             .iter()
-            .map(|action| {
-                (
-                    action.name,
-                    Mutex::new(VecDeque::with_capacity(action.per_second as usize)),
-                )
-            })
+            .map(|action| (action.name, Lane::default()))
             .collect();
-        Self { recent_sends }
+        Self { lanes, max_queued }
     }
 
     /// Waits until `action` may be sent without exceeding its limit, and records the send.
-    pub async fn acquire(&self, action: Action) {
-        let Some(recent) = self.recent_sends.get(action.name) else {
-            return;
+    ///
+    /// # Errors
+    /// `max_queued` requests of this action are already waiting.
+    pub async fn acquire(&self, action: Action) -> Result<(), QueueFull> {
+        let Some(lane) = self.lanes.get(action.name) else {
+            return Ok(());
         };
-        let send_at = {
-            let mut recent = recent.lock().await;
-            let now = Instant::now();
-            let capacity = action.per_second.max(1) as usize;
-            let send_at = if recent.len() < capacity {
-                now
-            } else {
-                let oldest = recent.pop_front().unwrap_or(now);
-                (oldest + WINDOW).max(now)
-            };
-            recent.push_back(send_at);
-            send_at
-        };
-        tokio::time::sleep_until(send_at).await;
+        if lane.waiting.fetch_add(1, Ordering::AcqRel) >= self.max_queued {
+            lane.waiting.fetch_sub(1, Ordering::AcqRel);
+            return Err(QueueFull);
+        }
+        let _place = QueuePlace(&lane.waiting);
+        let mut recent = lane.recent_sends.lock().await;
+        let capacity = action.per_second.max(1) as usize;
+        if recent.len() >= capacity {
+            if let Some(&oldest) = recent.front() {
+                tokio::time::sleep_until(oldest + WINDOW).await;
+            }
+            recent.pop_front();
+        }
+        recent.push_back(Instant::now());
+        Ok(())
     }
 }
 
@@ -67,16 +92,16 @@ mod tests {
             name: "DescribeBillDetail",
             per_second: 5,
         };
-        let limiter = RateLimiter::new(&[action]);
+        let limiter = RateLimiter::new(&[action], 100);
         let start = Instant::now();
         for _ in 0..5 {
-            limiter.acquire(action).await;
+            limiter.acquire(action).await.unwrap();
         }
         assert_eq!(start.elapsed(), Duration::ZERO);
-        limiter.acquire(action).await;
+        limiter.acquire(action).await.unwrap();
         assert_eq!(start.elapsed(), WINDOW);
         for _ in 0..5 {
-            limiter.acquire(action).await;
+            limiter.acquire(action).await.unwrap();
         }
         assert_eq!(start.elapsed(), WINDOW * 2);
     }
@@ -91,14 +116,72 @@ mod tests {
             name: "DescribeBillSummary",
             per_second: 20,
         };
-        let limiter = RateLimiter::new(&[slow, fast]);
+        let limiter = RateLimiter::new(&[slow, fast], 100);
         let start = Instant::now();
         for _ in 0..5 {
-            limiter.acquire(slow).await;
+            limiter.acquire(slow).await.unwrap();
         }
         for _ in 0..20 {
-            limiter.acquire(fast).await;
+            limiter.acquire(fast).await.unwrap();
         }
         assert_eq!(start.elapsed(), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_abandoned_waiter_leaves_no_reservation_behind() {
+        let action = Action {
+            name: "DescribeBillDetail",
+            per_second: 5,
+        };
+        let limiter = std::sync::Arc::new(RateLimiter::new(&[action], 100));
+        let start = Instant::now();
+        for _ in 0..5 {
+            limiter.acquire(action).await.unwrap();
+        }
+        // Twenty requests start waiting, then their clients hang up before the window opens.
+        let abandoned: Vec<_> = (0..20)
+            .map(|_| {
+                let limiter = limiter.clone();
+                tokio::spawn(async move { limiter.acquire(action).await })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        for waiter in &abandoned {
+            waiter.abort();
+        }
+        for waiter in abandoned {
+            assert!(
+                waiter.await.unwrap_err().is_cancelled(),
+                "still waiting when abandoned"
+            );
+        }
+        limiter.acquire(action).await.unwrap();
+        assert_eq!(
+            start.elapsed(),
+            WINDOW,
+            "the next request waits one window, not five"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_full_queue_refuses_at_once_and_frees_places_as_waiters_leave() {
+        let action = Action {
+            name: "DescribeBillDetail",
+            per_second: 1,
+        };
+        let limiter = std::sync::Arc::new(RateLimiter::new(&[action], 2));
+        limiter.acquire(action).await.unwrap();
+        let waiters: Vec<_> = (0..2)
+            .map(|_| {
+                let limiter = limiter.clone();
+                tokio::spawn(async move { limiter.acquire(action).await })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        assert_eq!(limiter.acquire(action).await, Err(QueueFull));
+        for waiter in waiters {
+            assert_eq!(waiter.await.unwrap(), Ok(()));
+        }
+        assert_eq!(limiter.acquire(action).await, Ok(()));
     }
 }

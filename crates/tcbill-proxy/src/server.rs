@@ -1,12 +1,16 @@
 //! The HTTP API the app calls, and the guards in front of it.
 //!
 //! Routes: `POST /api/{Action}` (forward one allowed billing action), `GET /api/health` (what this
-//! proxy forwards; also checks the token), and optionally the built app at `/`.
+//! proxy forwards; also checks the token), and optionally the built app at `/` ([`static_files`]).
 //!
-//! Guards, outermost first: CORS answers preflights for `--allow-origin` origins only; the browser
-//! guard refuses pages from any other origin (except this server's own) and, when no access token is
-//! set, any `Host` that is not a loopback name, which defeats DNS rebinding; the token guard protects
-//! `/api/*` when a token is configured.
+//! Guards, outermost first: every response leaves with the security headers, and any error status
+//! the framework made (a wrong method, say) is re-dressed in the JSON error envelope; request heads
+//! over the size limits are refused; CORS answers preflights for `--allow-origin` origins only; the
+//! browser guard refuses pages from any other origin (except this server's own) and, when no access
+//! token is set, any `Host` that is not a loopback name, which defeats DNS rebinding; the token guard
+//! protects `/api/*` when a token is configured.
+//!
+//! [`static_files`]: crate::static_files
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -19,15 +23,35 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::services::{ServeDir, ServeFile};
 
 use crate::allowlist::{self, ACTIONS};
 use crate::config::Config;
 use crate::credentials::Credentials;
 use crate::error::{local_request_id, ProxyError};
 use crate::ratelimit::RateLimiter;
+use crate::static_files::{self, DistDir};
 use crate::upstream::{error_code, is_loopback_host, UpstreamClient};
+
+/// The app's Content-Security-Policy (the `<meta>` in `index.html`) plus `frame-ancestors 'none'`,
+/// which only a header can set. A test keeps the two in step.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' http://127.0.0.1:* http://localhost:*; worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'; frame-ancestors 'none'";
+
+/// Sent with every response, API and static files alike.
+const SECURITY_HEADERS: [(HeaderName, &str); 4] = [
+    (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (header::REFERRER_POLICY, "no-referrer"),
+];
+
+/// Longest request target read (hyper's own limit, answered without the envelope, is 64 KiB).
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// Request header limits, below hyper's (100 fields, about 400 KiB) so ours answer first.
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+pub const MAX_HEADER_COUNT: usize = 64;
 
 /// The header the app may use instead of `Authorization: Bearer`.
 pub const TOKEN_HEADER: &str = "x-tcbill-token";
@@ -46,8 +70,9 @@ pub fn router(config: Config, credentials: Credentials) -> Result<Router, reqwes
         config.endpoint.clone(),
         config.region.clone(),
         credentials,
-        RateLimiter::new(ACTIONS),
+        RateLimiter::new(ACTIONS, config.max_queued),
         config.retry,
+        config.max_reply_bytes,
     )?;
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(
@@ -73,16 +98,70 @@ pub fn router(config: Config, credentials: Credentials) -> Result<Router, reqwes
         .fallback(|| async { ProxyError::NotFound });
     let api = Router::new().nest("/api", api);
     let app = match serve_dist {
-        Some(dir) => {
-            let index = ServeFile::new(dir.join("index.html"));
-            api.fallback_service(ServeDir::new(dir).fallback(index))
-        }
+        Some(dir) => api.fallback_service(
+            Router::new()
+                .fallback(static_files::serve)
+                .with_state(DistDir::new(dir)),
+        ),
         None => api.fallback(|| async { ProxyError::NotFound }),
     };
     Ok(app
         .layer(middleware::from_fn_with_state(state.clone(), guard_browser))
         .layer(cors)
+        .layer(middleware::from_fn(limit_request_head))
+        .layer(middleware::map_response(finish_response))
         .with_state(state))
+}
+
+/// Security headers on everything; framework-made error statuses re-dressed as JSON envelopes.
+async fn finish_response(response: Response) -> Response {
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
+    let status = response.status();
+    let mut response = if (status.is_client_error() || status.is_server_error()) && !is_json {
+        let (mut parts, _) = response.into_parts();
+        let envelope = ProxyError::Http(status).into_response();
+        parts.headers.remove(header::CONTENT_LENGTH);
+        parts.headers.extend(envelope.headers().clone());
+        Response::from_parts(parts, envelope.into_body())
+    } else {
+        response
+    };
+    for (name, value) in SECURITY_HEADERS {
+        response
+            .headers_mut()
+            .insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// Refuses oversized request heads with the envelope, before hyper's own (bare) limits apply.
+async fn limit_request_head(request: Request, next: Next) -> Response {
+    let uri_bytes = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |target| target.as_str().len());
+    if uri_bytes > MAX_URI_BYTES {
+        return ProxyError::UriTooLong {
+            limit_bytes: MAX_URI_BYTES,
+        }
+        .into_response();
+    }
+    let headers = request.headers();
+    let header_bytes: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    if headers.len() > MAX_HEADER_COUNT || header_bytes > MAX_HEADER_BYTES {
+        return ProxyError::HeadersTooLarge {
+            limit_bytes: MAX_HEADER_BYTES,
+            limit_count: MAX_HEADER_COUNT,
+        }
+        .into_response();
+    }
+    next.run(request).await
 }
 
 /// `POST /api/{Action}`: the body is the action's JSON parameters, forwarded unchanged.
@@ -101,9 +180,13 @@ async fn forward(
     if declared_length.is_some_and(|length| length > limit_bytes) {
         return Err(ProxyError::BodyTooLarge { limit_bytes });
     }
-    let mut payload = axum::body::to_bytes(body, limit_bytes)
-        .await
-        .map_err(|_| ProxyError::BodyTooLarge { limit_bytes })?;
+    let mut payload = tokio::time::timeout(
+        state.config.body_timeout,
+        axum::body::to_bytes(body, limit_bytes),
+    )
+    .await
+    .map_err(|_| ProxyError::BodyTimeout)?
+    .map_err(|_| ProxyError::BodyTooLarge { limit_bytes })?;
     if payload.iter().all(u8::is_ascii_whitespace) {
         payload = axum::body::Bytes::from_static(b"{}");
     }
@@ -155,9 +238,7 @@ async fn require_token(
 ) -> Response {
     if let Some(expected) = &state.config.access_token {
         let presented = presented_token(request.headers());
-        if !presented
-            .is_some_and(|token| constant_time_eq(token.as_bytes(), expected.expose().as_bytes()))
-        {
+        if !presented.is_some_and(|token| tokens_match(token, expected.expose())) {
             return ProxyError::Unauthorized.into_response();
         }
     }
@@ -176,14 +257,12 @@ fn presented_token(headers: &HeaderMap) -> Option<&str> {
     })
 }
 
-/// Compares without an early exit, so response times do not reveal a token prefix.
-fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
-    left.len() == right.len()
-        && left
-            .iter()
-            .zip(right)
-            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
-            == 0
+/// Compares SHA-256 digests in constant time: neither a matching prefix nor the expected length
+/// changes how long the comparison takes.
+fn tokens_match(presented: &str, expected: &str) -> bool {
+    let presented = Sha256::digest(presented.as_bytes());
+    let expected = Sha256::digest(expected.as_bytes());
+    presented.ct_eq(&expected).into()
 }
 
 async fn guard_browser(
@@ -234,8 +313,25 @@ mod tests {
 
     #[test]
     fn tokens_compare_by_full_content() {
-        assert!(constant_time_eq(b"0123456789abcdef", b"0123456789abcdef"));
-        assert!(!constant_time_eq(b"0123456789abcdef", b"0123456789abcdeg"));
-        assert!(!constant_time_eq(b"0123456789abcdef", b"0123456789abcde"));
+        assert!(tokens_match("0123456789abcdef", "0123456789abcdef"));
+        assert!(!tokens_match("0123456789abcdef", "0123456789abcdeg"));
+        assert!(!tokens_match("0123456789abcde", "0123456789abcdef"));
+        assert!(!tokens_match("0123456789abcdef0", "0123456789abcdef"));
+        assert!(!tokens_match("", "0123456789abcdef"));
+    }
+
+    #[test]
+    fn the_policy_is_the_apps_plus_frame_ancestors() {
+        let index = include_str!("../../../index.html");
+        let meta = index
+            .split("http-equiv=\"Content-Security-Policy\"")
+            .nth(1)
+            .and_then(|rest| rest.split("content=\"").nth(1))
+            .and_then(|rest| rest.split('"').next())
+            .expect("index.html has a CSP meta tag");
+        assert_eq!(
+            CONTENT_SECURITY_POLICY,
+            format!("{meta}; frame-ancestors 'none'")
+        );
     }
 }

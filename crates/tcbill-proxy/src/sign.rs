@@ -173,8 +173,7 @@ mod tests {
 
     #[test]
     fn reproduces_every_vector_byte_for_byte() {
-        let json =
-            std::fs::read_to_string(VECTORS_PATH).expect("fixtures/ of the repository");
+        let json = std::fs::read_to_string(VECTORS_PATH).expect("fixtures/ of the repository");
         let file: Value = serde_json::from_str(&json).expect("tc3-vectors.json is JSON");
         let vectors = file["vectors"].as_array().expect("vectors array");
         assert!(

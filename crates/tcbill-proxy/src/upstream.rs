@@ -26,8 +26,8 @@ pub const SERVICE: &str = "billing";
 /// The exact `Content-Type` that is signed and sent.
 const CONTENT_TYPE: &str = "application/json";
 
-/// Where signed requests go: `https://billing.tencentcloudapi.com/`, the international site, or a
-/// loopback test server.
+/// Where signed requests go: an HTTPS `*.tencentcloudapi.com` host (the Chinese or international site),
+/// or a loopback test server named explicitly.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
     url: Url,
@@ -35,13 +35,44 @@ pub struct Endpoint {
     host: String,
 }
 
+/// The only domain a real endpoint may be in: the session token and every signed request go there.
+const TENCENT_API_DOMAIN: &str = "tencentcloudapi.com";
+
 impl Endpoint {
-    /// Accepts `billing.intl.tencentcloudapi.com`, `https://billing.tencentcloudapi.com` or
-    /// `http://127.0.0.1:PORT`. Plain HTTP is allowed only to loopback addresses.
+    /// Accepts `billing.intl.tencentcloudapi.com` or `https://billing.tencentcloudapi.com[:port]`.
     ///
     /// # Errors
-    /// A string that is not such an origin (paths, queries, credentials) or plain HTTP to a remote host.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    /// Not HTTPS, not in `tencentcloudapi.com`, or not just `scheme://host[:port]`.
+    pub fn tencent(text: &str) -> Result<Self, String> {
+        let endpoint = Self::parse(text)?;
+        let host = endpoint.url.host_str().unwrap_or("");
+        let in_domain = host == TENCENT_API_DOMAIN
+            || host
+                .strip_suffix(TENCENT_API_DOMAIN)
+                .is_some_and(|sub| sub.ends_with('.'));
+        if endpoint.url.scheme() != "https" || !in_domain {
+            return Err(format!(
+                "endpoint {text:?}: expected an https://*.{TENCENT_API_DOMAIN} host (for a local test server use --insecure-test-endpoint)"
+            ));
+        }
+        Ok(endpoint)
+    }
+
+    /// Accepts `http://127.0.0.1:PORT` (or `localhost`, `[::1]`, HTTP or HTTPS): a stand-in for tests.
+    ///
+    /// # Errors
+    /// A host that is not loopback, or not just `scheme://host[:port]`.
+    pub fn loopback_test_server(text: &str) -> Result<Self, String> {
+        let endpoint = Self::parse(text)?;
+        if !endpoint.is_loopback() {
+            return Err(format!(
+                "test endpoint {text:?}: only a loopback host (127.0.0.1, localhost, [::1]) is accepted"
+            ));
+        }
+        Ok(endpoint)
+    }
+
+    fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
         let with_scheme = if text.contains("://") {
             text.to_owned()
@@ -53,6 +84,12 @@ impl Endpoint {
         let host_name = url
             .host_str()
             .ok_or_else(|| format!("endpoint {text:?} has no host"))?;
+        if !matches!(url.scheme(), "https" | "http") {
+            return Err(format!(
+                "endpoint {text:?}: unsupported scheme {}",
+                url.scheme()
+            ));
+        }
         if url.path() != "/"
             || url.query().is_some()
             || url.fragment().is_some()
@@ -61,16 +98,6 @@ impl Endpoint {
             return Err(format!(
                 "endpoint {text:?} must be just scheme://host[:port]"
             ));
-        }
-        match url.scheme() {
-            "https" => {}
-            "http" if is_loopback_host(host_name) => {}
-            "http" => {
-                return Err(format!(
-                    "endpoint {text:?}: plain http is only allowed to a loopback test server"
-                ))
-            }
-            other => return Err(format!("endpoint {text:?}: unsupported scheme {other}")),
         }
         let host = match url.port() {
             Some(port) => format!("{host_name}:{port}"),
@@ -124,6 +151,8 @@ pub struct UpstreamClient {
     credentials: Credentials,
     limiter: RateLimiter,
     retry: RetryPolicy,
+    /// Largest reply read; the upstream is never trusted to bound what the proxy buffers.
+    max_reply_bytes: usize,
     /// Upstream clock minus local clock, learnt from a `SignatureExpire` answer.
     clock_offset_secs: AtomicI64,
 }
@@ -137,6 +166,7 @@ impl UpstreamClient {
         credentials: Credentials,
         limiter: RateLimiter,
         retry: RetryPolicy,
+        max_reply_bytes: usize,
     ) -> Result<Self, reqwest::Error> {
         let mut builder = reqwest::Client::builder()
             .timeout(retry.attempt_timeout)
@@ -153,6 +183,7 @@ impl UpstreamClient {
             credentials,
             limiter,
             retry,
+            max_reply_bytes,
             clock_offset_secs: AtomicI64::new(0),
         })
     }
@@ -170,7 +201,12 @@ impl UpstreamClient {
         let mut attempt = 0;
         let mut clock_resynced = false;
         loop {
-            self.limiter.acquire(action).await;
+            self.limiter
+                .acquire(action)
+                .await
+                .map_err(|_| ProxyError::QueueFull {
+                    action: action.name,
+                })?;
             let outcome = self.send_once(action, body).await;
             if let Ok(reply) = &outcome {
                 if !clock_resynced && self.resync_clock(reply) {
@@ -236,7 +272,7 @@ impl UpstreamClient {
         if let Some(token) = &self.credentials.session_token {
             request = request.header("X-TC-Token", token.expose());
         }
-        let response = request.send().await.map_err(ProxyError::from_transport)?;
+        let mut response = request.send().await.map_err(ProxyError::from_transport)?;
         let status = response.status();
         let server_time_secs = response
             .headers()
@@ -244,7 +280,7 @@ impl UpstreamClient {
             .and_then(|value| httpdate::parse_http_date(value.to_str().ok()?).ok())
             .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
             .map(|since| since.as_secs() as i64);
-        let body = response.bytes().await.map_err(ProxyError::from_transport)?;
+        let body = self.read_capped(&mut response).await?;
         if !is_envelope(&body) {
             return Err(ProxyError::UpstreamInvalidResponse { status });
         }
@@ -253,6 +289,27 @@ impl UpstreamClient {
             body,
             server_time_secs,
         })
+    }
+
+    /// The reply body, refused as soon as it is known to exceed `max_reply_bytes`.
+    async fn read_capped(&self, response: &mut reqwest::Response) -> Result<Bytes, ProxyError> {
+        let too_large = ProxyError::UpstreamReplyTooLarge {
+            limit_bytes: self.max_reply_bytes,
+        };
+        if response
+            .content_length()
+            .is_some_and(|length| length > self.max_reply_bytes as u64)
+        {
+            return Err(too_large);
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(ProxyError::from_transport)? {
+            if body.len() + chunk.len() > self.max_reply_bytes {
+                return Err(too_large);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Bytes::from(body))
     }
 }
 
@@ -294,25 +351,42 @@ mod tests {
 
     #[test]
     fn endpoints_default_to_https_and_sign_the_host_as_sent() {
-        let intl = Endpoint::parse("billing.intl.tencentcloudapi.com").unwrap();
+        let intl = Endpoint::tencent("billing.intl.tencentcloudapi.com").unwrap();
         assert_eq!(
             intl.url().as_str(),
             "https://billing.intl.tencentcloudapi.com/"
         );
         assert_eq!(intl.host, "billing.intl.tencentcloudapi.com");
-        let default_port = Endpoint::parse("https://billing.tencentcloudapi.com:443/").unwrap();
+        let default_port = Endpoint::tencent("https://billing.tencentcloudapi.com:443/").unwrap();
         assert_eq!(default_port.host, "billing.tencentcloudapi.com");
-        let local = Endpoint::parse("http://127.0.0.1:9000").unwrap();
+        let local = Endpoint::loopback_test_server("http://127.0.0.1:9000").unwrap();
         assert_eq!(local.host, "127.0.0.1:9000");
         assert!(local.is_loopback());
     }
 
     #[test]
-    fn plain_http_to_a_remote_host_and_paths_are_refused() {
-        assert!(Endpoint::parse("http://billing.tencentcloudapi.com").is_err());
-        assert!(Endpoint::parse("https://billing.tencentcloudapi.com/v1").is_err());
-        assert!(Endpoint::parse("https://billing.tencentcloudapi.com/?a=b").is_err());
-        assert!(Endpoint::parse("ftp://127.0.0.1").is_err());
+    fn other_hosts_plain_http_and_paths_are_refused() {
+        for refused in [
+            "http://billing.tencentcloudapi.com",
+            "https://billing.tencentcloudapi.com/v1",
+            "https://billing.tencentcloudapi.com/?a=b",
+            "https://user@billing.tencentcloudapi.com",
+            "https://tencentcloudapi.com.evil.example",
+            "https://xtencentcloudapi.com",
+            "https://127.0.0.1",
+        ] {
+            assert!(Endpoint::tencent(refused).is_err(), "{refused}");
+        }
+        for refused in [
+            "ftp://127.0.0.1",
+            "http://10.0.0.1:9000",
+            "http://127.0.0.1/v1",
+        ] {
+            assert!(
+                Endpoint::loopback_test_server(refused).is_err(),
+                "{refused}"
+            );
+        }
     }
 
     #[test]

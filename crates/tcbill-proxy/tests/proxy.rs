@@ -80,7 +80,7 @@ fn the_binary_refuses_to_start_without_credentials() {
             .args([
                 "--listen",
                 "127.0.0.1:0",
-                "--endpoint",
+                "--insecure-test-endpoint",
                 "http://127.0.0.1:9",
             ])
             .env_clear()
@@ -393,13 +393,14 @@ async fn the_mock_throttles_unpaced_bursts() {
         base_delay: Duration::ZERO,
         attempt_timeout: Duration::from_secs(5),
     };
-    let endpoint = Endpoint::parse(&mock.url()).unwrap();
+    let endpoint = Endpoint::loopback_test_server(&mock.url()).unwrap();
     let client = UpstreamClient::new(
         endpoint,
         None,
         credentials(SECRET_KEY, None),
-        RateLimiter::new(&[]),
+        RateLimiter::new(&[], 1),
         retry,
+        1024 * 1024,
     )
     .unwrap();
     let action = Action {

@@ -6,6 +6,9 @@
 //! the official fixture responses, synthetic `DescribeBillDetail` pages, or scripted error envelopes,
 //! always as HTTP 200 like Tencent does. It lives only as long as the test's runtime.
 
+// Each test binary uses a different part of this module.
+#![allow(dead_code)]
+
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -29,10 +32,7 @@ pub const SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
 pub const BILL_ROWS: usize = 7;
 
 pub fn fixture_path(name: &str) -> String {
-    format!(
-        "{}/../../fixtures/api/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    format!("{}/../../fixtures/api/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 pub fn fixture(name: &str) -> Bytes {
@@ -340,7 +340,7 @@ impl Proxy {
     }
 }
 
-/// Starts the proxy with `args` (plus `--endpoint <mock>`), then lets `adjust` change the config.
+/// Starts the proxy with `args` (plus `--insecure-test-endpoint <mock>`), then lets `adjust` change the config.
 pub async fn start_proxy(
     mock: &MockBilling,
     args: &[&str],
@@ -348,9 +348,13 @@ pub async fn start_proxy(
     adjust: impl FnOnce(&mut Config),
 ) -> Proxy {
     let endpoint = mock.url();
-    let argv = ["tcbill-proxy", "--endpoint", endpoint.as_str()]
-        .into_iter()
-        .chain(args.iter().copied());
+    let argv = [
+        "tcbill-proxy",
+        "--insecure-test-endpoint",
+        endpoint.as_str(),
+    ]
+    .into_iter()
+    .chain(args.iter().copied());
     let cli = <Cli as clap::Parser>::try_parse_from(argv).expect("valid flags");
     let mut config = Config::from_cli(cli).expect("valid config");
     config.retry.base_delay = Duration::from_millis(50);
