@@ -7,6 +7,10 @@ use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
+// With `panic = "abort"` in a build profile every caught panic would end the whole run again.
+#[cfg(panic = "abort")]
+compile_error!("tcbill-cli catches panics per file: build it with panic = \"unwind\"");
+
 thread_local! {
     /// How many [`catch`]es are running on this thread.
     static CATCHING: Cell<u32> = const { Cell::new(0) };
