@@ -358,6 +358,55 @@ fn an_unreadable_parquet_file_is_one_diagnostic_and_the_other_files_are_analysed
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// Writes a Parquet file whose one row has a `BilledCost` stored as a float.
+fn write_float_money_parquet(path: &Path) {
+    use parquet::data_type::{ByteArray, ByteArrayType, DoubleType};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    let schema = parquet::schema::parser::parse_message_type(
+        "message focus { REQUIRED BYTE_ARRAY BillingAccountId (STRING); REQUIRED DOUBLE BilledCost; }",
+    )
+    .unwrap();
+    let file = std::fs::File::create(path).unwrap();
+    let properties = std::sync::Arc::new(WriterProperties::builder().build());
+    let mut writer = SerializedFileWriter::new(file, schema.into(), properties).unwrap();
+    let mut row_group = writer.next_row_group().unwrap();
+    let mut column = row_group.next_column().unwrap().unwrap();
+    column
+        .typed::<ByteArrayType>()
+        .write_batch(&[ByteArray::from("100000000001")], None, None)
+        .unwrap();
+    column.close().unwrap();
+    let mut column = row_group.next_column().unwrap().unwrap();
+    column
+        .typed::<DoubleType>()
+        .write_batch(&[0.1], None, None)
+        .unwrap();
+    column.close().unwrap();
+    row_group.close().unwrap();
+    writer.close().unwrap();
+}
+
+#[test]
+fn a_float_money_column_is_refused_as_one_diagnostic() {
+    let dir = temp_dir("float-parquet");
+    let float = dir.join("float.parquet");
+    write_float_money_parquet(&float);
+    let (stdout, stderr, code) = run(&["analyze", float.to_str().unwrap(), "l2-cn.csv"]);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
+    assert_eq!(
+        stdout,
+        format!(
+            "inputs
+  float.parquet\tunknown\trows read 0, accepted 0, rejected 0
+    float.parquet: not a readable Parquet file: row 1 column BilledCost: a floating-point number; \
+             tcbill reads money only as decimals
+{L2_CN_INPUT}{L2_CN_SUMMARY}"
+        )
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// A FOCUS Parquet export with one byte of its footer changed, so that a column chunk starts at a
 /// negative offset: the parquet crate (60.1) panics on it instead of returning an error.
 const PANICKING_PARQUET: &str = concat!(
