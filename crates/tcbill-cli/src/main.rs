@@ -1,4 +1,4 @@
-//! `tcbill`: the command-line front end of tcbill-core.
+//! `tcbill`: the command-line front end of tcbill-core (the grammar is in [`args`]).
 //!
 //! `tcbill parse FILE...` (or just `tcbill FILE...`) reads each billing export the way the web
 //! app does, streaming it through the core parser, and prints per file its detected kind, the
@@ -8,102 +8,72 @@
 //! (alias `report`) builds the same report as the web app's "Download report": it prints a
 //! summary, or the JSON on standard output, writes the JSON to a file and one CSV per table.
 //! Files are named by their file name, as in the browser, so the JSON is byte-identical to the
-//! web app's for the same files. Each `--by` adds a cost breakdown after the default ones
-//! (`--by day`, `--by tag:env`, `--by product,region`), for scripts that compare other tools'
-//! summaries with tcbill's.
+//! web app's for the same files.
 //!
 //! `tcbill export --focus FILE... --out DIR [--parquet]` writes the files' FOCUS 1.0 dataset,
 //! one CSV (or Parquet) file per billing month (see [`export`]).
+//!
+//! One file never costs the others ([`input`]); a panic while building or writing the report is
+//! caught too, so the user reads what failed instead of a Rust backtrace.
 
-use std::fs::File;
-use std::io::{self, Read, Write};
-use std::path::Path;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::Parser as _;
+
+mod args;
 mod export;
+mod input;
+mod panics;
 mod parquet_input;
 
-use tcbill_core::analysis::cost::Dimension;
+use args::{AnalyzeArgs, Cli, Command, ExportArgs};
 use tcbill_core::analysis::deductions::CoefficientCheck;
-use tcbill_core::{Dataset, ParsedFile, Parser, Report, ReportOptions};
+use tcbill_core::{Dataset, ParsedFile, Report, ReportOptions};
 
-const USAGE: &str = "usage: tcbill [parse] FILE...
-       tcbill analyze FILE... [--json | --json=OUT] [--csv DIR] [--by DIM[,DIM]]... [--bandwidth]
-       tcbill export --focus FILE... --out DIR [--parquet]
+/// A file could not be opened or read, or an output could not be written.
+const IO_FAILED: u8 = 1;
+/// tcbill panicked on a file or on the report; what could be done was done and printed.
+const TCBILL_FAILED: u8 = 3;
 
-parse: reads Tencent Cloud billing exports (CSV/TSV, XLSX, ZIP bill packs, API JSON, FOCUS CSV or
-Parquet) and prints,
-per file, the detected kind, rows read/accepted/rejected and the diagnostics.
-analyze (or report): runs every analysis and prints a summary; --json writes the report as JSON
-to standard output instead (--json=OUT into the file OUT, after the summary), --csv writes one
-CSV per table into DIR; each --by adds a cost breakdown by product, subproduct, component_type,
-component, region, zone, project, pay_mode, transaction_type, owner_uin, resource_id, day, month
-or tag:KEY (two: product,region); --bandwidth adds a bandwidth (Mbps) series for every traffic
-series.
-export: writes the FOCUS 1.0 dataset of the files (bill or cost details, deductions for
-EffectiveCost) as DIR/billing_month=YYYY-MM/focus.csv, or focus.parquet with --parquet.
-Exits 1 if a file cannot be opened or written.";
-
-/// Prints how to call `tcbill`, for arguments it cannot make sense of.
-fn usage() -> ExitCode {
-    eprintln!("{USAGE}");
-    ExitCode::from(2)
-}
-
-/// The size of the slices fed to the parser, like the web worker's `Blob` slices.
-const CHUNK_LEN: usize = 1 << 20;
+/// How many of a file's diagnostics the analyze summary shows (the JSON report has all of them).
+const SUMMARY_DIAGNOSTICS: usize = 3;
 
 fn main() -> ExitCode {
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let is_report = matches!(args.first().map(String::as_str), Some("report" | "analyze"));
-    let is_export = args.first().map(String::as_str) == Some("export");
-    if is_report || is_export || args.first().map(String::as_str) == Some("parse") {
-        args.remove(0);
+    let cli = Cli::parse_from(args::normalized(std::env::args_os()));
+    match cli.command {
+        Some(Command::Analyze(args)) => run_report(&args),
+        Some(Command::Export(args)) => run_export(&args),
+        Some(Command::Parse { files }) => run_parse(&files),
+        None => run_parse(&cli.files),
     }
-    if args.is_empty() || args.iter().any(|arg| arg == "-h" || arg == "--help") {
-        return usage();
-    }
-    if is_export {
-        return ExportArgs::parse(args).map_or_else(usage, |export_args| run_export(&export_args));
-    }
-    if is_report {
-        return ReportArgs::parse(args).map_or_else(usage, |report_args| run_report(&report_args));
-    }
-    let mut failed = false;
-    for path in &args {
-        match parse_path(path, path) {
-            Ok(parsed_files) => parsed_files.iter().for_each(print_report),
+}
+
+fn run_parse(paths: &[PathBuf]) -> ExitCode {
+    let (mut io_failed, mut tcbill_failed) = (false, false);
+    for path in paths {
+        match input::read(path, &path.to_string_lossy()) {
+            Ok(outcome) => {
+                tcbill_failed |= outcome.tcbill_failed;
+                outcome.parsed.iter().for_each(print_parsed);
+            }
             Err(error) => {
-                eprintln!("{path}: {error}");
-                failed = true;
+                eprintln!("{}: {error}", path.display());
+                io_failed = true;
             }
         }
     }
-    if failed {
-        ExitCode::FAILURE
+    if tcbill_failed {
+        ExitCode::from(TCBILL_FAILED)
+    } else if io_failed {
+        ExitCode::from(IO_FAILED)
     } else {
         ExitCode::SUCCESS
     }
 }
 
-fn parse_path(path: &str, name: &str) -> io::Result<Vec<ParsedFile>> {
-    if parquet_input::is_parquet(path)? {
-        let csv = parquet_input::to_csv(path).map_err(io::Error::other)?;
-        return Ok(tcbill_core::parse_file(name, &csv));
-    }
-    let mut file = File::open(path)?;
-    let mut parser = Parser::new(name);
-    let mut chunk = vec![0; CHUNK_LEN];
-    loop {
-        let read = file.read(&mut chunk)?;
-        if read == 0 {
-            return Ok(parser.finish());
-        }
-        parser.feed(&chunk[..read]);
-    }
-}
-
-fn print_report(parsed: &ParsedFile) {
+fn print_parsed(parsed: &ParsedFile) {
     println!(
         "{}\t{}\trows read {}, accepted {}, rejected {}",
         parsed.name,
@@ -117,149 +87,131 @@ fn print_report(parsed: &ParsedFile) {
     }
 }
 
-struct ReportArgs {
-    files: Vec<String>,
-    json_out: Option<String>,
-    csv_dir: Option<String>,
-    options: ReportOptions,
+/// The files taken together, each named by its file name as in the browser.
+struct Loaded {
+    dataset: Dataset,
+    /// tcbill panicked on at least one file (its diagnostic says so, also on standard error).
+    tcbill_failed: bool,
 }
 
-impl ReportArgs {
-    fn parse(args: Vec<String>) -> Option<ReportArgs> {
-        let mut report_args = ReportArgs {
-            files: Vec::new(),
-            json_out: None,
-            csv_dir: None,
-            options: ReportOptions::default(),
-        };
-        let mut args = args.into_iter().peekable();
-        while let Some(arg) = args.next() {
-            if let Some(path) = arg.strip_prefix("--json=") {
-                report_args.json_out = Some(path.to_owned());
-                continue;
-            }
-            match arg.as_str() {
-                // A bare `--json` (or `--json -`) is standard output; a following file name is an
-                // input, since bills can be JSON too.
-                "--json" => {
-                    args.next_if_eq("-");
-                    report_args.json_out = Some("-".to_owned());
-                }
-                "--csv" => report_args.csv_dir = Some(args.next()?),
-                "--bandwidth" => report_args.options.usage.bandwidth_from_traffic = true,
-                "--by" => report_args.options.breakdowns.push(
-                    args.next()?
-                        .split(',')
-                        .map(Dimension::parse)
-                        .collect::<Option<_>>()?,
-                ),
-                _ => report_args.files.push(arg),
-            }
-        }
-        (!report_args.files.is_empty()).then_some(report_args)
-    }
-}
-
-/// Parses every file into one dataset, each named by its file name as in the browser.
-fn load_dataset(files: &[String]) -> Result<Dataset, String> {
-    let mut dataset = Dataset::new();
-    for path in files {
-        let name = Path::new(path)
+/// Reads every file; an error is the first file that could not be opened or read.
+fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
+    let mut loaded = Loaded {
+        dataset: Dataset::new(),
+        tcbill_failed: false,
+    };
+    for path in paths {
+        let name = path
             .file_name()
-            .map_or_else(|| path.clone(), |name| name.to_string_lossy().into_owned());
-        let parsed_files = parse_path(path, &name).map_err(|error| format!("{path}: {error}"))?;
-        dataset.add(parsed_files);
-    }
-    Ok(dataset)
-}
-
-struct ExportArgs {
-    files: Vec<String>,
-    out: String,
-    parquet: bool,
-}
-
-impl ExportArgs {
-    fn parse(args: Vec<String>) -> Option<ExportArgs> {
-        let (mut files, mut out, mut parquet, mut focus) = (Vec::new(), None, false, false);
-        let mut args = args.into_iter();
-        while let Some(arg) = args.next() {
-            match arg.as_str() {
-                "--focus" => focus = true,
-                "--out" => out = Some(args.next()?),
-                "--parquet" => parquet = true,
-                _ => files.push(arg),
+            .unwrap_or(path.as_os_str())
+            .to_string_lossy();
+        let outcome =
+            input::read(path, &name).map_err(|error| format!("{}: {error}", path.display()))?;
+        if outcome.tcbill_failed {
+            loaded.tcbill_failed = true;
+            for diagnostic in outcome.parsed.iter().flat_map(|file| &file.diagnostics) {
+                eprintln!("{diagnostic}");
             }
         }
-        (focus && !files.is_empty()).then_some(ExportArgs {
-            files,
-            out: out?,
-            parquet,
-        })
+        loaded.dataset.add(outcome.parsed);
+    }
+    Ok(loaded)
+}
+
+/// Runs `work` (building and writing the report or the export) and turns what went wrong into
+/// the exit code: a panic is caught and said plainly, naming `what` failed.
+fn finish(what: &str, tcbill_failed: bool, work: impl FnOnce() -> Result<(), String>) -> ExitCode {
+    match panics::catch(|| {
+        panic_if_a_test_asks();
+        work()
+    }) {
+        Ok(Ok(())) if tcbill_failed => ExitCode::from(TCBILL_FAILED),
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(error)) => {
+            eprintln!("{error}");
+            ExitCode::from(IO_FAILED)
+        }
+        Err(panic) => {
+            eprintln!(
+                "tcbill failed while {what}: {panic}; every file was read, but the output is missing or incomplete"
+            );
+            ExitCode::from(TCBILL_FAILED)
+        }
+    }
+}
+
+/// The tests' way into [`finish`]'s catch, since no known input makes building a report panic
+/// (and any that did would be fixed); only in debug builds, which the tests run.
+fn panic_if_a_test_asks() {
+    if cfg!(debug_assertions) && std::env::var_os("TCBILL_TEST_PANIC_IN_REPORT").is_some() {
+        panic!("TCBILL_TEST_PANIC_IN_REPORT is set");
     }
 }
 
 fn run_export(args: &ExportArgs) -> ExitCode {
-    let dataset = match load_dataset(&args.files) {
-        Ok(dataset) => dataset,
+    let loaded = match load(&args.files) {
+        Ok(loaded) => loaded,
         Err(error) => {
             eprintln!("{error}");
-            return ExitCode::FAILURE;
+            return ExitCode::from(IO_FAILED);
         }
     };
-    let focus = tcbill_core::focus::export(&dataset);
-    for note in &focus.notes {
-        eprintln!("note: {note}");
-    }
-    match export::write_partitions(&focus, Path::new(&args.out), args.parquet) {
-        Ok(paths) => {
-            println!("{} FOCUS rows in {} files", focus.rows.len(), paths.len());
-            for path in paths {
-                println!("  {path}");
+    finish("writing the FOCUS export", loaded.tcbill_failed, || {
+        let focus = tcbill_core::focus::export(&loaded.dataset);
+        for note in &focus.notes {
+            eprintln!("note: {note}");
+        }
+        let paths = export::write_partitions(&focus, &args.out, args.parquet)?;
+        println!("{} FOCUS rows in {} files", focus.rows.len(), paths.len());
+        for path in paths {
+            println!("  {path}");
+        }
+        Ok(())
+    })
+}
+
+fn run_report(args: &AnalyzeArgs) -> ExitCode {
+    let loaded = match load(&args.files) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(IO_FAILED);
+        }
+    };
+    let mut options = ReportOptions::default();
+    options.usage.bandwidth_from_traffic = args.bandwidth;
+    options
+        .breakdowns
+        .extend(args.breakdowns.iter().map(|breakdown| breakdown.0.clone()));
+    finish(
+        "building or writing the report",
+        loaded.tcbill_failed,
+        || {
+            let report = Report::build(&loaded.dataset, &options);
+            write_outputs(&report, args)?;
+            if args.json.as_deref() != Some(Path::new(args::STDOUT)) {
+                io::stdout()
+                    .write_all(summary_text(&report).as_bytes())
+                    .map_err(|error| format!("standard output: {error}"))?;
             }
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("{error}");
-            ExitCode::FAILURE
-        }
-    }
+            Ok(())
+        },
+    )
 }
 
-fn run_report(args: &ReportArgs) -> ExitCode {
-    let dataset = match load_dataset(&args.files) {
-        Ok(dataset) => dataset,
-        Err(error) => {
-            eprintln!("{error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let report = Report::build(&dataset, &args.options);
-    let written = write_outputs(&report, args);
-    if let Err(error) = written {
-        eprintln!("{error}");
-        return ExitCode::FAILURE;
-    }
-    if args.json_out.as_deref() != Some("-") {
-        print!("{}", summary_text(&report));
-    }
-    ExitCode::SUCCESS
-}
-
-fn write_outputs(report: &Report, args: &ReportArgs) -> Result<(), String> {
-    match args.json_out.as_deref() {
-        Some("-") => io::stdout()
+fn write_outputs(report: &Report, args: &AnalyzeArgs) -> Result<(), String> {
+    match &args.json {
+        Some(path) if path == Path::new(args::STDOUT) => io::stdout()
             .write_all(report.to_json().as_bytes())
             .map_err(|error| format!("standard output: {error}"))?,
-        Some(path) => {
-            std::fs::write(path, report.to_json()).map_err(|error| format!("{path}: {error}"))?
-        }
+        Some(path) => std::fs::write(path, report.to_json())
+            .map_err(|error| format!("{}: {error}", path.display()))?,
         None => {}
     }
-    if let Some(dir) = &args.csv_dir {
-        std::fs::create_dir_all(dir).map_err(|error| format!("{dir}: {error}"))?;
+    if let Some(dir) = &args.csv {
+        std::fs::create_dir_all(dir).map_err(|error| format!("{}: {error}", dir.display()))?;
         for table in report.csv_tables() {
-            let path = Path::new(dir).join(format!("{}.csv", table.name));
+            let path = dir.join(format!("{}.csv", table.name));
             std::fs::write(&path, table.to_csv())
                 .map_err(|error| format!("{}: {error}", path.display()))?;
         }
@@ -267,7 +219,6 @@ fn write_outputs(report: &Report, args: &ReportArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// The report in a few lines per section, for a terminal.
 fn summary_text(report: &Report) -> String {
     let mut out = String::new();
     let mut line = |text: String| {
@@ -280,6 +231,13 @@ fn summary_text(report: &Report) -> String {
             "  {}\t{}\trows read {}, accepted {}, rejected {}",
             input.name, input.kind, input.rows_read, input.rows_accepted, input.rows_rejected
         ));
+        for diagnostic in input.diagnostics.iter().take(SUMMARY_DIAGNOSTICS) {
+            line(format!("    {diagnostic}"));
+        }
+        if input.diagnostics.len() > SUMMARY_DIAGNOSTICS {
+            let more = input.diagnostics.len() - SUMMARY_DIAGNOSTICS;
+            line(format!("    … and {more} more in the JSON report (--json)"));
+        }
     }
     let cost = &report.cost;
     let show = |value: Option<rust_decimal::Decimal>| {
@@ -367,31 +325,4 @@ fn summary_text(report: &Report) -> String {
         line(format!("  {}\t{}", check.id, status));
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn args(text: &str) -> Vec<String> {
-        text.split_whitespace().map(str::to_owned).collect()
-    }
-
-    #[test]
-    fn by_adds_breakdowns_and_refuses_unknown_dimensions() {
-        let parsed = ReportArgs::parse(args("a.csv --by day --by tag:env --by product,region"))
-            .expect("valid arguments");
-        assert_eq!(parsed.files, ["a.csv"]);
-        let defaults = ReportOptions::default().breakdowns.len();
-        assert_eq!(
-            parsed.options.breakdowns[defaults..],
-            [
-                vec![Dimension::Day],
-                vec![Dimension::Tag("env".into())],
-                vec![Dimension::Product, Dimension::Region]
-            ]
-        );
-        assert!(ReportArgs::parse(args("a.csv --by weekday")).is_none());
-        assert!(ReportArgs::parse(args("a.csv --by")).is_none());
-    }
 }

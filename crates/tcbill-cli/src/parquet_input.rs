@@ -7,6 +7,7 @@
 
 use std::fs::File;
 use std::io::Read;
+use std::path::Path;
 
 use parquet::data_type::Decimal as ParquetDecimal;
 use parquet::file::reader::{FileReader, SerializedFileReader};
@@ -20,7 +21,7 @@ use tcbill_core::BeijingTime;
 const MAGIC: &[u8; 4] = b"PAR1";
 
 /// Whether the file at `path` is Parquet, from its first bytes.
-pub fn is_parquet(path: &str) -> std::io::Result<bool> {
+pub fn is_parquet(path: &Path) -> std::io::Result<bool> {
     let mut head = [0; 4];
     let read = File::open(path)?.read(&mut head)?;
     Ok(read == 4 && &head == MAGIC)
@@ -28,7 +29,7 @@ pub fn is_parquet(path: &str) -> std::io::Result<bool> {
 
 /// The file's rows as CSV text with a header row: decimals with all their digits, timestamps as
 /// UTC `YYYY-MM-DDTHH:mm:ssZ` (as FOCUS CSV writes them), nulls empty.
-pub fn to_csv(path: &str) -> Result<Vec<u8>, String> {
+pub fn to_csv(path: &Path) -> Result<Vec<u8>, String> {
     let reader = SerializedFileReader::new(File::open(path).map_err(|error| error.to_string())?)
         .map_err(|error| error.to_string())?;
     let schema = reader.metadata().file_metadata().schema_descr();

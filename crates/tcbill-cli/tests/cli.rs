@@ -1,15 +1,25 @@
 //! Runs the `tcbill` binary on the core crate's fixtures and checks its report verbatim.
 
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tcbill-core/tests/data");
 
+fn tcbill() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tcbill"));
+    command.current_dir(DATA).env_remove("RUST_BACKTRACE");
+    command
+}
+
 fn run(args: &[&str]) -> (String, String, Option<i32>) {
-    let output = Command::new(env!("CARGO_BIN_EXE_tcbill"))
-        .current_dir(DATA)
-        .args(args)
-        .output()
-        .unwrap();
+    run_os(args.iter().map(OsStr::new))
+}
+
+/// Runs `tcbill` in the core's test data directory, without `RUST_BACKTRACE` (which would add
+/// Rust's panic report to standard error).
+fn run_os<'a>(args: impl IntoIterator<Item = &'a OsStr>) -> (String, String, Option<i32>) {
+    let output = tcbill().args(args).output().unwrap();
     (
         String::from_utf8(output.stdout).unwrap(),
         String::from_utf8(output.stderr).unwrap(),
@@ -48,9 +58,12 @@ fn the_parse_word_is_optional_and_missing_files_fail() {
     );
     assert!(stderr.starts_with("no-such-file.csv: "), "{stderr}");
     assert_eq!(code, Some(1));
-    let (_, stderr, code) = run(&[]);
-    assert!(stderr.starts_with("usage: tcbill [parse] FILE..."));
-    assert_eq!(code, Some(2));
+    let (stdout, stderr, code) = run(&[]);
+    assert!(
+        stderr.contains("\nUsage: tcbill [FILE]...\n       tcbill <COMMAND>\n"),
+        "{stderr}"
+    );
+    assert_eq!((stdout.as_str(), code), ("", Some(2)));
 }
 
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../sample");
@@ -181,4 +194,295 @@ fn normalized(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\"")
+}
+
+#[test]
+fn help_is_not_an_error() {
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["analyze", "--help"],
+        &["help", "export"],
+    ] {
+        let (stdout, stderr, code) = run(args);
+        assert_eq!((stderr.as_str(), code), ("", Some(0)), "{args:?}");
+        assert!(stdout.contains("Usage: tcbill"), "{args:?}: {stdout}");
+        assert!(stdout.contains("Exit status: 0 done"), "{args:?}: {stdout}");
+    }
+    let (stdout, _, _) = run(&["analyze", "--help"]);
+    assert!(
+        stdout.contains("Usage: tcbill analyze [OPTIONS] <FILE>...\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn an_unknown_flag_is_refused_with_the_usage_not_read_as_a_file() {
+    let (stdout, stderr, code) = run(&["analyze", "l2-cn.csv", "--bogus"]);
+    assert_eq!(
+        (stdout.as_str(), stderr.as_str(), code),
+        (
+            "",
+            "error: unexpected argument '--bogus' found
+
+  tip: to pass '--bogus' as a value, use '-- --bogus'
+
+Usage: tcbill analyze <FILE>...
+
+For more information, try '--help'.
+",
+            Some(2)
+        )
+    );
+    // `--json` belongs to analyze: after plain file names it is refused too.
+    let (stdout, stderr, code) = run(&["l2-cn.csv", "--json"]);
+    assert!(
+        stderr.starts_with("error: unexpected argument '--json' found\n"),
+        "{stderr}"
+    );
+    assert_eq!((stdout.as_str(), code), ("", Some(2)));
+    let (_, stderr, code) = run(&["analyze", "l2-cn.csv", "--by", "weekday"]);
+    assert!(
+        stderr.starts_with(
+            "error: invalid value 'weekday' for '--by <DIM[,DIM]>': `weekday` is not a dimension; \
+             use one of product, subproduct, component_type,"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(code, Some(2));
+    let (_, stderr, code) = run(&["export", "l2-cn.csv", "--out", "dir"]);
+    assert!(
+        stderr
+            .starts_with("error: the following required arguments were not provided:\n  --focus\n"),
+        "{stderr}"
+    );
+    assert_eq!(code, Some(2));
+}
+
+/// A fresh directory under the system's temporary directory.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tcbill-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[cfg(unix)]
+#[test]
+fn file_names_need_not_be_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = temp_dir("non-utf8");
+    // `费用` in GB18030, as a Chinese Windows names a file: not UTF-8.
+    let bill = dir.join(OsStr::from_bytes(b"\xb7\xd1\xd3\xc3-l2.csv"));
+    std::fs::copy(Path::new(DATA).join("l2-cn.csv"), &bill).unwrap();
+    let out = dir.join(OsStr::from_bytes(b"\xb1\xa8\xb8\xe6.json"));
+    let (stdout, stderr, code) = run_os([OsStr::new("parse"), bill.as_os_str()]);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
+    assert!(
+        stdout.ends_with(
+            "/\u{fffd}\u{fffd}\u{fffd}\u{fffd}-l2.csv\tL2 资源账单 (resource bill)\trows read 1, accepted 1, rejected 0\n"
+        ),
+        "{stdout}"
+    );
+    let mut json_arg = std::ffi::OsString::from("--json=");
+    json_arg.push(&out);
+    let (stdout, stderr, code) = run_os([OsStr::new("analyze"), bill.as_os_str(), &json_arg]);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
+    assert!(
+        stdout.starts_with(
+            "inputs\n  \u{fffd}\u{fffd}\u{fffd}\u{fffd}-l2.csv\tL2 资源账单 (resource bill)\trows read 1, accepted 1, rejected 0\n\
+             cost (1 rows of BillResources): RealTotalCost 4.84660512,"
+        ),
+        "{stdout}"
+    );
+    let json = std::fs::read_to_string(&out).unwrap();
+    assert!(json.contains("\"RealTotalCost\": \"4.84660512\""), "{json}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The summary of `tcbill analyze l2-cn.csv` after its `inputs` lines.
+const L2_CN_SUMMARY: &str = "\
+cost (1 rows of BillResources): RealTotalCost 4.84660512, TotalCost 4.84660512, CashPayAmount 4.84660512
+  内容分发网络 CDN\t4.84660512\t100.00%
+deductions: 0 rows, 0 coefficient mismatches, 0 balance breaks, 0 period refreshes
+packages: 0
+usage series: 0
+checks
+  list_price\tskipped: no rows with 原价, 刊例价 and 用量
+  discount\tskipped: no rows with 原价, 折扣率 and 优惠后总价
+  payments\tskipped: no rows with 优惠后总价 and payment columns
+  usage_after_deduction\tskipped: no rows with 组件用量, 原始用量 and 抵扣用量
+  summary_vs_details\tskipped: no DescribeBillSummaryBy* response loaded
+  deductions_vs_bill\tskipped: no deduction rows loaded
+";
+
+const L2_CN_INPUT: &str =
+    "  l2-cn.csv\tL2 资源账单 (resource bill)\trows read 1, accepted 1, rejected 0\n";
+
+#[test]
+fn an_unreadable_parquet_file_is_one_diagnostic_and_the_other_files_are_analysed() {
+    let dir = temp_dir("bad-parquet");
+    let export_dir = dir.join("export");
+    let (_, _, code) = run(&[
+        "export",
+        "--focus",
+        "l3-intl-en.csv",
+        "--out",
+        export_dir.to_str().unwrap(),
+        "--parquet",
+    ]);
+    assert_eq!(code, Some(0));
+    let parquet = std::fs::read(export_dir.join("billing_month=2021-08/focus.parquet")).unwrap();
+    let truncated = dir.join("truncated.parquet");
+    std::fs::write(&truncated, &parquet[..parquet.len() / 2]).unwrap();
+    let garbage = dir.join("garbage.parquet");
+    std::fs::write(&garbage, b"PAR1 and then no Parquet at all").unwrap();
+    let (stdout, stderr, code) = run(&[
+        "analyze",
+        truncated.to_str().unwrap(),
+        garbage.to_str().unwrap(),
+        "l2-cn.csv",
+    ]);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
+    assert_eq!(
+        stdout,
+        format!(
+            "inputs
+  truncated.parquet\tunknown\trows read 0, accepted 0, rejected 0
+    truncated.parquet: not a readable Parquet file: Parquet error: Invalid Parquet file. Corrupt footer
+  garbage.parquet\tunknown\trows read 0, accepted 0, rejected 0
+    garbage.parquet: not a readable Parquet file: Parquet error: Invalid Parquet file. Corrupt footer
+{L2_CN_INPUT}{L2_CN_SUMMARY}"
+        )
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Writes a Parquet file whose one row has a `BilledCost` stored as a float.
+fn write_float_money_parquet(path: &Path) {
+    use parquet::data_type::{ByteArray, ByteArrayType, DoubleType};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    let schema = parquet::schema::parser::parse_message_type(
+        "message focus { REQUIRED BYTE_ARRAY BillingAccountId (STRING); REQUIRED DOUBLE BilledCost; }",
+    )
+    .unwrap();
+    let file = std::fs::File::create(path).unwrap();
+    let properties = std::sync::Arc::new(WriterProperties::builder().build());
+    let mut writer = SerializedFileWriter::new(file, schema.into(), properties).unwrap();
+    let mut row_group = writer.next_row_group().unwrap();
+    let mut column = row_group.next_column().unwrap().unwrap();
+    column
+        .typed::<ByteArrayType>()
+        .write_batch(&[ByteArray::from("100000000001")], None, None)
+        .unwrap();
+    column.close().unwrap();
+    let mut column = row_group.next_column().unwrap().unwrap();
+    column
+        .typed::<DoubleType>()
+        .write_batch(&[0.1], None, None)
+        .unwrap();
+    column.close().unwrap();
+    row_group.close().unwrap();
+    writer.close().unwrap();
+}
+
+#[test]
+fn a_float_money_column_is_refused_as_one_diagnostic() {
+    let dir = temp_dir("float-parquet");
+    let float = dir.join("float.parquet");
+    write_float_money_parquet(&float);
+    let (stdout, stderr, code) = run(&["analyze", float.to_str().unwrap(), "l2-cn.csv"]);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
+    assert_eq!(
+        stdout,
+        format!(
+            "inputs
+  float.parquet\tunknown\trows read 0, accepted 0, rejected 0
+    float.parquet: not a readable Parquet file: row 1 column BilledCost: a floating-point number; \
+             tcbill reads money only as decimals
+{L2_CN_INPUT}{L2_CN_SUMMARY}"
+        )
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A FOCUS Parquet export with one byte of its footer changed, so that a column chunk starts at a
+/// negative offset: the parquet crate (60.1) panics on it instead of returning an error.
+const PANICKING_PARQUET: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/data/focus-negative-column-start.parquet"
+);
+
+#[test]
+fn a_panic_on_one_file_is_a_diagnostic_on_it_and_exit_3() {
+    let (stdout, stderr, code) = run(&["analyze", PANICKING_PARQUET, "l2-cn.csv"]);
+    let failure = "focus-negative-column-start.parquet: tcbill failed on this file: column start \
+                   and length should not be negative; the other files were analysed";
+    assert_eq!((stderr, code), (format!("{failure}\n"), Some(3)));
+    assert_eq!(
+        stdout,
+        format!(
+            "inputs
+  focus-negative-column-start.parquet\tunknown\trows read 0, accepted 0, rejected 0
+    {failure}
+{L2_CN_INPUT}{L2_CN_SUMMARY}"
+        )
+    );
+    let (stdout, stderr, code) = run(&["parse", "l2-cn.csv", PANICKING_PARQUET]);
+    assert_eq!((stderr.as_str(), code), ("", Some(3)));
+    assert_eq!(
+        stdout,
+        format!(
+            "l2-cn.csv\tL2 资源账单 (resource bill)\trows read 1, accepted 1, rejected 0
+{PANICKING_PARQUET}\tunknown\trows read 0, accepted 0, rejected 0
+  {PANICKING_PARQUET}: tcbill failed on this file: column start and length should not be negative; \
+             the other files were analysed
+"
+        )
+    );
+}
+
+#[cfg(debug_assertions)]
+#[test]
+fn a_panic_while_building_the_report_is_said_plainly_and_exit_3() {
+    let output = tcbill()
+        .args(["analyze", "l2-cn.csv"])
+        .env("TCBILL_TEST_PANIC_IN_REPORT", "1")
+        .output()
+        .unwrap();
+    assert_eq!(
+        (
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+            output.status.code()
+        ),
+        (
+            String::new(),
+            "tcbill failed while building or writing the report: TCBILL_TEST_PANIC_IN_REPORT is \
+             set; every file was read, but the output is missing or incomplete\n"
+                .to_owned(),
+            Some(3)
+        )
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_an_output_error_not_a_panic() {
+    let output = tcbill()
+        .args(["analyze", "l2-cn.csv"])
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(
+        (
+            String::from_utf8(output.stderr).unwrap(),
+            output.status.code()
+        ),
+        (
+            "standard output: No space left on device (os error 28)\n".to_owned(),
+            Some(1)
+        )
+    );
 }

@@ -1,0 +1,74 @@
+//! Reading the files named on the command line, one at a time, so that nothing one file does
+//! costs the others: a Parquet file that cannot be read, or a panic anywhere in reading a file (a
+//! bug in tcbill or in a library it uses), becomes one error diagnostic on that file, shown with
+//! the other files' diagnostics, and the run goes on.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use tcbill_core::{Diagnostic, InputKind, ParsedFile, Parser, Table, TableKind};
+
+use crate::{panics, parquet_input};
+
+/// The size of the slices fed to the parser, like the web worker's `Blob` slices.
+const CHUNK_LEN: usize = 1 << 20;
+
+/// What became of one file that could be opened.
+pub struct FileOutcome {
+    /// Its parsed files (one per ZIP member); when tcbill failed, one with the diagnostic saying so.
+    pub parsed: Vec<ParsedFile>,
+    /// tcbill panicked on the file.
+    pub tcbill_failed: bool,
+}
+
+/// Reads the file at `path`, naming it `name` in everything it reports.
+pub fn read(path: &Path, name: &str) -> io::Result<FileOutcome> {
+    match panics::catch(|| parse_path(path, name)) {
+        Ok(parsed) => Ok(FileOutcome {
+            parsed: parsed?,
+            tcbill_failed: false,
+        }),
+        Err(panic) => Ok(FileOutcome {
+            parsed: vec![unread_file(
+                name,
+                format!("tcbill failed on this file: {panic}; the other files were analysed"),
+            )],
+            tcbill_failed: true,
+        }),
+    }
+}
+
+fn parse_path(path: &Path, name: &str) -> io::Result<Vec<ParsedFile>> {
+    if parquet_input::is_parquet(path)? {
+        return Ok(match parquet_input::to_csv(path) {
+            Ok(csv) => tcbill_core::parse_file(name, &csv),
+            Err(reason) => vec![unread_file(
+                name,
+                format!("not a readable Parquet file: {reason}"),
+            )],
+        });
+    }
+    let mut file = File::open(path)?;
+    let mut parser = Parser::new(name);
+    let mut chunk = vec![0; CHUNK_LEN];
+    loop {
+        let read = file.read(&mut chunk)?;
+        if read == 0 {
+            return Ok(parser.finish());
+        }
+        parser.feed(&chunk[..read]);
+    }
+}
+
+/// A file of which nothing could be read, for the one reason given.
+fn unread_file(name: &str, reason: String) -> ParsedFile {
+    ParsedFile {
+        name: name.to_owned(),
+        kind: InputKind::Unknown,
+        encoding: None,
+        table: Table::new(TableKind::Other),
+        rows_rejected: 0,
+        diagnostics: vec![Diagnostic::error(name, reason)],
+    }
+}
