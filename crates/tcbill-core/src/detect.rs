@@ -173,16 +173,69 @@ pub(crate) fn sniff_container(head: &[u8]) -> Container {
     }
 }
 
-/// Whether a ZIP's first bytes name the parts of an Excel workbook.
-pub(crate) fn zip_head_is_xlsx(head: &[u8]) -> bool {
-    let contains = |needle: &[u8]| head.windows(needle.len()).any(|window| window == needle);
-    contains(b"xl/workbook.xml") || (contains(b"[Content_Types].xml") && contains(b"xl/"))
+/// Whether ZIP members with these names make an Excel workbook: both of its required parts, by
+/// exact name (a bill pack holding `old-xl/workbook.xml.bak`, or a CSV that mentions
+/// `xl/workbook.xml`, stays a pack).
+pub(crate) fn names_make_xlsx<'a>(names: impl IntoIterator<Item = &'a [u8]>) -> bool {
+    let (mut content_types, mut workbook) = (false, false);
+    for name in names {
+        content_types |= name == b"[Content_Types].xml";
+        workbook |= name == b"xl/workbook.xml";
+    }
+    content_types && workbook
+}
+
+/// The member names of a ZIP's local file headers, walked from the start of `bytes` (which may be
+/// just the file's head, or a file whose central directory is lost). A member whose sizes follow
+/// its data (flag bit 3) is skipped by searching for the next header.
+pub(crate) fn local_member_names(bytes: &[u8]) -> Vec<&[u8]> {
+    const SIGNATURE: &[u8] = b"PK\x03\x04";
+    let u16_at = |at: usize| {
+        bytes
+            .get(at..at + 2)
+            .map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    };
+    let mut names = Vec::new();
+    let mut at = 0;
+    while bytes.get(at..at + 4) == Some(SIGNATURE) {
+        let (Some(flags), Some(compressed), Some(name_len), Some(extra_len)) = (
+            u16_at(at + 6),
+            u32_at(at + 18),
+            u16_at(at + 26),
+            u16_at(at + 28),
+        ) else {
+            break;
+        };
+        let name_start = at + 30;
+        let Some(name) = bytes.get(name_start..name_start + name_len) else {
+            break;
+        };
+        names.push(name);
+        let data_start = name_start + name_len + extra_len;
+        at = if flags & 0x08 == 0 {
+            data_start.saturating_add(compressed)
+        } else {
+            match bytes.get(data_start..).and_then(|rest| {
+                rest.windows(SIGNATURE.len())
+                    .position(|window| window == SIGNATURE)
+            }) {
+                Some(offset) => data_start + offset,
+                None => break,
+            }
+        };
+    }
+    names
 }
 
 /// Detects the kind of a file from its first [`SNIFF_LEN`] bytes (or fewer, for short files).
 pub fn detect_kind(head: &[u8]) -> InputKind {
     match sniff_container(head) {
-        Container::Zip if zip_head_is_xlsx(head) => InputKind::Xlsx,
+        Container::Zip if names_make_xlsx(local_member_names(head)) => InputKind::Xlsx,
         Container::Zip => InputKind::ZipPack,
         Container::Json => {
             json::detect_action(head).map_or(InputKind::Unknown, InputKind::ApiResponse)
@@ -196,13 +249,52 @@ pub fn detect_kind(head: &[u8]) -> InputKind {
 mod tests {
     use super::*;
 
+    /// Stored ZIP members: a local header (sizes in it, or after the data with flag bit 3) and data.
+    fn local_members(members: &[(&str, &[u8], bool)]) -> Vec<u8> {
+        let mut zip = Vec::new();
+        for (name, data, sizes_after) in members {
+            let flags: u16 = if *sizes_after { 0x08 } else { 0 };
+            let size = if *sizes_after { 0 } else { data.len() as u32 };
+            zip.extend_from_slice(b"PK\x03\x04\x14\x00");
+            zip.extend_from_slice(&flags.to_le_bytes());
+            zip.extend_from_slice(&[0; 10]); // method, time, date, CRC
+            zip.extend_from_slice(&size.to_le_bytes());
+            zip.extend_from_slice(&size.to_le_bytes());
+            zip.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            zip.extend_from_slice(&0u16.to_le_bytes());
+            zip.extend_from_slice(name.as_bytes());
+            zip.extend_from_slice(data);
+        }
+        zip
+    }
+
+    #[test]
+    fn a_workbook_is_told_by_its_parts_names_not_by_bytes_anywhere() {
+        let workbook = local_members(&[
+            ("[Content_Types].xml", b"<Types/>", false),
+            ("_rels/.rels", b"<Relationships/>", true),
+            ("xl/workbook.xml", b"<workbook/>", false),
+        ]);
+        assert_eq!(detect_kind(&workbook), InputKind::Xlsx);
+        let pack = local_members(&[
+            ("[Content_Types].xml", b"notes", false),
+            ("old-xl/workbook.xml.bak", b"<workbook/>", false),
+            ("bill.csv", b"mentions xl/workbook.xml", false),
+        ]);
+        assert_eq!(detect_kind(&pack), InputKind::ZipPack);
+        assert_eq!(
+            local_member_names(&pack),
+            [
+                &b"[Content_Types].xml"[..],
+                b"old-xl/workbook.xml.bak",
+                b"bill.csv"
+            ]
+        );
+    }
+
     #[test]
     fn detects_kinds_from_content() {
         assert_eq!(detect_kind(b"PK\x03\x04rest"), InputKind::ZipPack);
-        assert_eq!(
-            detect_kind(b"PK\x03\x04..[Content_Types].xml..xl/workbook.xml"),
-            InputKind::Xlsx
-        );
         assert_eq!(
             detect_kind("\u{feff}  {\"Response\":{\"Error\":{\"Code\":\"X\"}}}".as_bytes()),
             InputKind::ApiResponse(ApiAction::Error)

@@ -4,8 +4,8 @@
 //! imported as it arrives, while ZIP, XLSX and JSON (whose structure needs the whole file) are
 //! buffered. Parsing never fails: problems are diagnostics on the [`ParsedFile`].
 
-use crate::container;
-use crate::detect::{sniff_container, zip_head_is_xlsx, Container, InputKind, SNIFF_LEN};
+use crate::container::{self, Unpacking};
+use crate::detect::{sniff_container, Container, InputKind, SNIFF_LEN};
 use crate::diagnostic::Diagnostic;
 use crate::json;
 use crate::table::{Table, TableKind};
@@ -73,11 +73,21 @@ pub struct Progress {
     pub rows_read: u64,
 }
 
+/// The most a ZIP, XLSX or JSON file (which must be read whole) may hold: 1 GiB in the browser,
+/// where wasm32 has 4 GiB for the file, its parsed rows and everything else; 16 GiB natively.
+pub const MAX_WHOLE_FILE: u64 = if cfg!(target_pointer_width = "32") {
+    1 << 30
+} else {
+    16 << 30
+};
+
 enum State {
     /// Collecting the first [`SNIFF_LEN`] bytes to decide the container and encoding.
     Sniffing(Vec<u8>),
     /// A container that needs the whole file.
     Buffering(Vec<u8>),
+    /// A container larger than [`MAX_WHOLE_FILE`]: nothing more is kept.
+    TooLarge,
     Streaming(Box<CsvStream>),
     /// Binary data: nothing to keep.
     Discarding,
@@ -118,9 +128,15 @@ impl Parser {
                     };
                 }
             }
-            State::Buffering(bytes) => bytes.extend_from_slice(chunk),
+            State::Buffering(bytes) => {
+                if (bytes.len() + chunk.len()) as u64 > MAX_WHOLE_FILE {
+                    self.state = State::TooLarge;
+                } else {
+                    bytes.extend_from_slice(chunk);
+                }
+            }
             State::Streaming(stream) => stream.feed(chunk),
-            State::Discarding => {}
+            State::Discarding | State::TooLarge => {}
         }
         self.progress()
     }
@@ -138,10 +154,30 @@ impl Parser {
 
     /// Ends the file. A ZIP yields one parsed file per member; anything else yields one.
     pub fn finish(self) -> Vec<ParsedFile> {
+        self.finish_nested(&mut Unpacking::new())
+    }
+
+    /// Ends a file that may itself be a member of a ZIP, within what unpacking may still cost.
+    pub(crate) fn finish_nested(self, unpacking: &mut Unpacking) -> Vec<ParsedFile> {
         match self.state {
-            State::Sniffing(bytes) | State::Buffering(bytes) => parse_whole(&self.name, &bytes),
+            State::Sniffing(bytes) | State::Buffering(bytes) => {
+                parse_whole(&self.name, &bytes, unpacking)
+            }
             State::Streaming(stream) => vec![finish_stream(&self.name, *stream)],
             State::Discarding => vec![binary_file(&self.name)],
+            State::TooLarge => {
+                let message = format!(
+                    "a ZIP, XLSX or JSON file is read whole, and this one is larger than the {} MiB \
+                     tcbill can hold here; split it (or unpack the ZIP) and drop the parts",
+                    MAX_WHOLE_FILE >> 20
+                );
+                let diagnostic = Diagnostic::error(&self.name, message);
+                vec![ParsedFile::empty(
+                    &self.name,
+                    InputKind::Unknown,
+                    vec![diagnostic],
+                )]
+            }
         }
     }
 }
@@ -165,7 +201,7 @@ fn binary_file(name: &str) -> ParsedFile {
 }
 
 /// Parses a complete file.
-pub(crate) fn parse_whole(name: &str, bytes: &[u8]) -> Vec<ParsedFile> {
+fn parse_whole(name: &str, bytes: &[u8], unpacking: &mut Unpacking) -> Vec<ParsedFile> {
     match sniff_container(bytes) {
         Container::Empty if bytes.is_empty() => {
             vec![ParsedFile::empty(
@@ -181,10 +217,8 @@ pub(crate) fn parse_whole(name: &str, bytes: &[u8]) -> Vec<ParsedFile> {
                 vec![Diagnostic::error(name, "the file holds only blank space")],
             )]
         }
-        Container::Zip if zip_head_is_xlsx(bytes) || container::zip_is_xlsx(bytes) => {
-            vec![container::parse_xlsx(name, bytes)]
-        }
-        Container::Zip => container::parse_zip(name, bytes),
+        Container::Zip if container::zip_is_xlsx(bytes) => vec![container::parse_xlsx(name, bytes)],
+        Container::Zip => container::parse_zip(name, bytes, unpacking),
         Container::Json => vec![json::parse_json(name, bytes)],
         Container::Text => vec![finish_stream(name, CsvStream::new(name, bytes, true))],
         Container::Binary => vec![binary_file(name)],

@@ -84,11 +84,56 @@ fn a_broken_member_is_reported_and_the_others_still_read() {
     );
 }
 
+/// Each parsed file as `name | kind | rows accepted`, then its diagnostics.
+fn outline(parsed: &[tcbill_core::ParsedFile]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for file in parsed {
+        lines.push(format!(
+            "{} | {} | {}",
+            file.name,
+            file.kind,
+            file.rows_accepted()
+        ));
+        lines.extend(file.diagnostics.iter().map(|d| format!("  {d}")));
+    }
+    lines
+}
+
 #[test]
-fn a_truncated_zip_is_one_diagnostic() {
+fn a_truncated_zip_yields_the_members_its_local_headers_still_hold() {
+    let pack = zip_of(&[
+        ("a.csv", &read_data("l2-cn.csv")),
+        ("b.csv", &read_data("l3-cn-2022.csv")),
+    ]);
+    let second = pack
+        .windows(5)
+        .position(|window| window == b"b.csv")
+        .unwrap();
+    let parsed = parse_file("cut.zip", &pack[..second + 60]);
+    let lines = outline(&parsed);
+    assert_eq!(lines.len(), 5, "{lines:#?}");
+    assert_eq!(lines[0], "cut.zip | ZIP bill pack | 0");
+    assert!(
+        lines[1].starts_with("  cut.zip: the ZIP's directory is missing or damaged (")
+            && lines[1].ends_with(
+                "); the file may be truncated: 1 members were read from their own headers, \
+                 anything after them is lost"
+            ),
+        "{lines:#?}"
+    );
+    assert_eq!(lines[2], "cut.zip/a.csv | L2 资源账单 (resource bill) | 1");
+    assert_eq!(lines[3], "cut.zip/b.csv | unknown | 0");
+    assert_eq!(
+        lines[4],
+        "  cut.zip/b.csv: this ZIP member cannot be unpacked (incomplete deflate stream)"
+    );
+}
+
+#[test]
+fn a_zip_cut_inside_its_only_member_says_it_may_be_truncated() {
     let pack = zip_of(&[("a.csv", &read_data("l2-cn.csv"))]);
     let parsed = parse_file("cut.zip", &pack[..pack.len() / 2]);
-    assert_eq!(parsed.len(), 1);
+    assert_eq!(parsed.len(), 2);
     assert_eq!(parsed[0].kind, InputKind::ZipPack);
     let message = parsed[0].diagnostics[0].to_string();
     assert!(
@@ -98,6 +143,99 @@ fn a_truncated_zip_is_one_diagnostic() {
     assert!(
         message.ends_with("); the file may be truncated"),
         "{message}"
+    );
+    assert_eq!(parsed[1].name, "cut.zip/a.csv");
+    assert_eq!(parsed[1].rows_read(), 0);
+}
+
+#[test]
+fn zips_nested_past_the_limit_are_not_unpacked() {
+    let mut nested = zip_of(&[("bill.csv", &read_data("l2-cn.csv"))]);
+    for level in 0..50 {
+        nested = zip_of(&[(&format!("level-{level}.zip"), &nested)]);
+    }
+    let parsed = parse_file("deep.zip", &nested);
+    assert_eq!(
+        outline(&parsed),
+        [
+            "deep.zip/level-49.zip/level-48.zip/level-47.zip/level-46.zip | ZIP bill pack | 0",
+            "  deep.zip/level-49.zip/level-48.zip/level-47.zip/level-46.zip: a ZIP nested more \
+             than 4 levels deep in other ZIPs is not unpacked",
+        ]
+    );
+    // Within the limit, the bill inside is read.
+    let mut shallow = zip_of(&[("bill.csv", &read_data("l2-cn.csv"))]);
+    for level in 0..3 {
+        shallow = zip_of(&[(&format!("level-{level}.zip"), &shallow)]);
+    }
+    let parsed = parse_file("shallow.zip", &shallow);
+    assert_eq!(
+        outline(&parsed),
+        ["shallow.zip/level-2.zip/level-1.zip/level-0.zip/bill.csv | L2 资源账单 (resource bill) | 1"]
+    );
+}
+
+#[test]
+fn a_zip_bomb_member_is_refused_and_the_other_members_read() {
+    let zeros = vec![b'0'; 80 << 20];
+    let pack = zip_of(&[("bomb.csv", &zeros), ("a.csv", &read_data("l2-cn.csv"))]);
+    assert!(pack.len() < 1 << 20, "{}", pack.len());
+    let lines = outline(&parse_file("bomb.zip", &pack));
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    assert_eq!(lines[0], "bomb.zip/bomb.csv | unknown | 0");
+    assert!(
+        lines[1].starts_with("  bomb.zip/bomb.csv: this ZIP member inflates more than 200 times its compressed size (")
+            && lines[1].ends_with(" bytes), as ZIP bombs do; it is not read"),
+        "{lines:#?}"
+    );
+    assert_eq!(lines[2], "bomb.zip/a.csv | L2 资源账单 (resource bill) | 1");
+}
+
+#[test]
+fn a_pack_naming_workbook_parts_in_other_places_stays_a_pack() {
+    let pack = zip_of(&[
+        ("old-xl/workbook.xml.bak", b"<workbook/>"),
+        (
+            "notes.txt",
+            b"the old export had xl/workbook.xml and [Content_Types].xml",
+        ),
+        ("a.csv", &read_data("l2-cn.csv")),
+    ]);
+    assert_eq!(detect_kind(&pack), InputKind::ZipPack);
+    let parsed = parse_file("pack.zip", &pack);
+    let csv = parsed
+        .iter()
+        .find(|file| file.name == "pack.zip/a.csv")
+        .unwrap();
+    assert_eq!(csv.rows_accepted(), 1);
+}
+
+#[test]
+fn a_cell_at_the_sheets_far_corner_costs_a_warning_not_the_machine() {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let header = [
+        "产品名称",
+        "组件名称",
+        "资源ID",
+        "优惠后总价",
+        "现金账户支出(元)",
+    ];
+    let row = ["云服务器", "CPU", "ins-1", "172.8", "172.8"];
+    for (column, (title, value)) in header.iter().zip(row).enumerate() {
+        sheet.write_string(0, column as u16, *title).unwrap();
+        sheet.write_string(1, column as u16, value).unwrap();
+    }
+    sheet.write_string(1_048_575, 16_383, "far").unwrap();
+    let bytes = workbook.save_to_buffer().unwrap();
+    let parsed = parse_file("corner.xlsx", &bytes);
+    assert_eq!(
+        outline(&parsed),
+        [
+            "corner.xlsx | L3 明细账单 (bill details) | 1",
+            "  corner.xlsx:1048576: 1 cells beyond column 4096 of sheet Sheet1 are not read, the \
+             first at column 16384",
+        ]
     );
 }
 
