@@ -93,7 +93,7 @@ fn parse_members(
                     let name = format!("{file}/{member_name}");
                     match parse_member(&name, &mut member, compressed, unpacking) {
                         Ok(files) => parsed.extend(files),
-                        Err(failure) => parsed.push(failure),
+                        Err(message) => parsed.push(failed(&name, InputKind::Unknown, message)),
                     }
                 }
             }
@@ -133,7 +133,7 @@ fn recover_members(
                 recovered += 1;
                 parsed.extend(files);
             }
-            Err(failure) => parsed.push(failure),
+            Err(message) => parsed.push(failed(&name, InputKind::Unknown, message)),
         }
     }
     let message = if recovered == 0 {
@@ -149,13 +149,13 @@ fn recover_members(
 }
 
 /// Streams one member into a parser of its own, a slice at a time, within the bomb limits; a
-/// member that cannot be unpacked is one failed file.
+/// member that cannot be unpacked is one message.
 fn parse_member(
     name: &str,
     member: &mut impl Read,
     compressed: u64,
     unpacking: &mut Unpacking,
-) -> Result<Vec<ParsedFile>, ParsedFile> {
+) -> Result<Vec<ParsedFile>, String> {
     let mut parser = Parser::new(name);
     let mut slice = vec![0; 1 << 20];
     let mut inflated = 0u64;
@@ -165,7 +165,7 @@ fn parse_member(
             Ok(read) => read,
             Err(error) => {
                 let message = format!("this ZIP member cannot be unpacked ({error})");
-                return Err(failed(name, InputKind::Unknown, message));
+                return Err(message);
             }
         };
         inflated += read as u64;
@@ -176,14 +176,14 @@ fn parse_member(
                 "this ZIP member inflates more than {MAX_INFLATION_RATIO} times its compressed \
                  size ({compressed} bytes), as ZIP bombs do; it is not read"
             );
-            return Err(failed(name, InputKind::Unknown, message));
+            return Err(message);
         }
         if inflated > unpacking.inflated_left {
             let message = format!(
                 "unpacking stopped: the members of this file inflate past {} GiB in all",
                 MAX_INFLATED_TOTAL >> 30
             );
-            return Err(failed(name, InputKind::Unknown, message));
+            return Err(message);
         }
         parser.feed(&slice[..read]);
     }
