@@ -5,34 +5,54 @@
 //! fields present, since responses do not name it. Rows go into the same canonical tables as the
 //! console exports: a `DescribeBillDetail` component is an L3 row, a `DescribeMeasure*` bill is a
 //! deduction row. CynosDB's `ExportResourcePackageDeductDetails` returns headerless CSV in
-//! `FileContent`; its lines become objects first ([`expand_file_content`]). A file holding only
-//! the rows (`jq '.Response.DetailSet'`) gets its response key back ([`wrap_bare_rows`]).
+//! `FileContent`; its lines become rows too ([`FILE_CONTENT_COLUMNS`]). A file holding only the
+//! rows (`jq '.Response.DetailSet'`) gets its response key back ([`bare_rows_key`]).
+//!
+//! A month of bill details is hundreds of megabytes of JSON, so the file is never turned into a
+//! tree: each page is read down to its row arrays ([`lazy`]), and rows are then read one at a
+//! time and written into the table while their text is borrowed from the file. How each key maps
+//! to a column is worked out once per file ([`Targets`]), not once per cell.
 
-use serde_json::{Map, Value};
+mod lazy;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+use serde_json::value::RawValue;
 
 use crate::detect::{ApiAction, InputKind};
 use crate::diagnostic::{Diagnostic, DiagnosticLog};
+use crate::number::is_absent;
 use crate::parser::ParsedFile;
-use crate::schema::{self, Schema};
+use crate::schema::{self, FieldSpec, Schema};
 use crate::table::{Cell, ColumnRole, ColumnType, Table};
-use crate::tabular::{check_row, convert_field, reconcile_units, FieldColumns};
+use crate::tabular::{check_row, convert_field, reconcile_units, FieldColumns, GluedUnit};
 use crate::text::strip_utf8_bom;
-use crate::time::BeijingTime;
-
-type Object = Map<String, Value>;
+use lazy::{for_each_item, Json, Object};
 
 /// Recognises the action of one response (the object inside `Response`, or the bare object).
-pub(crate) fn identify_action(inner: &Object) -> ApiAction {
-    let first_item =
-        |key: &str| -> Option<&Object> { inner.get(key)?.as_array()?.first()?.as_object() };
-    let has_any = |object: Option<&Object>, keys: &[&str]| {
-        object.is_some_and(|o| keys.iter().any(|k| o.contains_key(*k)))
+pub(crate) fn identify_action(inner: &Object<'_>) -> ApiAction {
+    // The first item of a row array, when it is an object.
+    let first_item = |key: &str| -> Option<Json<'_>> {
+        inner
+            .get(key)?
+            .first_item()
+            .filter(|item| item.as_object().is_some())
+    };
+    let has_any = |object: Option<&Json<'_>>, keys: &[&str]| {
+        object
+            .and_then(Json::as_object)
+            .is_some_and(|o| keys.iter().any(|k| o.contains_key(k)))
     };
     if inner.contains_key("Error") {
         return ApiAction::Error;
     }
     if inner.contains_key("DetailSets") {
-        let is_cos = has_any(first_item("DetailSets"), &["BucketName", "DosageValue"]);
+        let is_cos = has_any(
+            first_item("DetailSets").as_ref(),
+            &["BucketName", "DosageValue"],
+        );
         return if is_cos {
             ApiAction::DescribeDosageCosDetailByDate
         } else {
@@ -47,11 +67,12 @@ pub(crate) fn identify_action(inner: &Object) -> ApiAction {
     }
     if inner.contains_key("DetailSet") {
         let detail = first_item("DetailSet");
-        let component =
-            detail.and_then(|d| d.get("ComponentSet")?.as_array()?.first()?.as_object());
+        let component = detail
+            .as_ref()
+            .and_then(|detail| detail.as_object()?.get("ComponentSet")?.first_item());
         let is_bill = inner.contains_key("Context")
             || has_any(
-                detail,
+                detail.as_ref(),
                 &[
                     "Id",
                     "BillDay",
@@ -63,7 +84,7 @@ pub(crate) fn identify_action(inner: &Object) -> ApiAction {
                 ],
             )
             || has_any(
-                component,
+                component.as_ref(),
                 &[
                     "ContractPrice",
                     "RealTotalMeasure",
@@ -79,6 +100,7 @@ pub(crate) fn identify_action(inner: &Object) -> ApiAction {
     }
     if inner.contains_key("SummaryOverview") {
         let item = first_item("SummaryOverview");
+        let item = item.as_ref();
         return if has_any(item, &["TagValue"]) {
             ApiAction::DescribeBillSummaryByTag
         } else if has_any(item, &["PayMode", "PayModeName"]) {
@@ -95,6 +117,7 @@ pub(crate) fn identify_action(inner: &Object) -> ApiAction {
         if data.is_array() {
             return ApiAction::DescribeCostSummaryByProduct;
         }
+        let data = data.shallow();
         if let Some(data) = data.as_object().filter(|data| data.contains_key("Bills")) {
             return if data.contains_key("PageToken") {
                 ApiAction::DescribeMeasureDeductionDetailFlow
@@ -116,11 +139,11 @@ pub(crate) fn identify_action(inner: &Object) -> ApiAction {
 /// field names it contains.
 pub(crate) fn detect_action(head: &[u8]) -> Option<ApiAction> {
     let head = strip_utf8_bom(head);
-    if let Ok(document) = serde_json::from_slice::<Value>(head) {
-        let document = wrap_bare_rows(document);
-        return pages(&document)
-            .into_iter()
-            .find_map(|page| page.as_object().map(|page| identify_action(inner(page))));
+    if let Ok(document) = Document::read(head) {
+        return (0..document.len()).find_map(|index| {
+            let page = document.page(index);
+            page.as_object().map(|page| identify_action(inner(page)))
+        });
     }
     let text = String::from_utf8_lossy(head);
     let markers: [(&str, ApiAction); 10] = [
@@ -161,48 +184,96 @@ const ROW_ARRAY_KEYS: [&str; 6] = [
     "ModelRouterResourcePackageDeductionSet",
 ];
 
+/// A file's pages, each read when it is needed.
+enum Document<'a> {
+    /// A JSON array: pages of one action, unread.
+    Pages(Vec<&'a RawValue>),
+    /// One response (or whatever else the file holds), read down to its row arrays.
+    Single(Json<'a>),
+}
+
+impl<'a> Document<'a> {
+    /// Reads the file's structure, checking all of it is JSON; a file of bare rows is read as
+    /// the response it was cut from.
+    fn read(bytes: &'a [u8]) -> serde_json::Result<Document<'a>> {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            // Not UTF-8, so not JSON: serde_json's own reading says where.
+            return Err(serde_json::from_slice::<serde_json::Value>(bytes)
+                .err()
+                .unwrap_or_else(|| serde::de::Error::custom("the file is not UTF-8")));
+        };
+        if !text
+            .trim_start_matches([' ', '\t', '\n', '\r'])
+            .starts_with('[')
+        {
+            return Ok(Document::Single(Json::parse_page(text)?));
+        }
+        let pages: Vec<&RawValue> = serde_json::from_str(text)?;
+        let first = pages
+            .first()
+            .map(|page| Json::parse(page.get()))
+            .transpose()?;
+        if let Some(key) = first
+            .as_ref()
+            .and_then(Json::as_object)
+            .and_then(bare_rows_key)
+        {
+            let rows = Json::Raw(serde_json::from_str(text)?);
+            let response = Object::new(vec![(Cow::Borrowed(key), rows)]);
+            return Ok(Document::Single(Json::Object(response)));
+        }
+        Ok(Document::Pages(pages))
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Document::Pages(pages) => pages.len(),
+            Document::Single(_) => 1,
+        }
+    }
+
+    fn is_paged(&self) -> bool {
+        matches!(self, Document::Pages(_))
+    }
+
+    /// Page `index`; its text was checked by [`Document::read`].
+    fn page(&self, index: usize) -> Cow<'_, Json<'a>> {
+        match self {
+            Document::Pages(pages) => {
+                Cow::Owned(Json::parse_page(pages[index].get()).unwrap_or(Json::Null))
+            }
+            Document::Single(page) => Cow::Borrowed(page),
+        }
+    }
+}
+
 /// Fewer of a row's fields known to an action's schema than this is no evidence for the action.
 const MIN_KNOWN_FIELDS: usize = 3;
 
-/// An array of bare rows (not responses) becomes the response it was cut from: the rows go
-/// under the key of [`ROW_ARRAY_KEYS`] whose action's schema knows most of the first row's
-/// fields. Anything else is returned as it is.
-fn wrap_bare_rows(document: Value) -> Value {
-    let Some(first) = document
-        .as_array()
-        .and_then(|items| items.first())
-        .and_then(Value::as_object)
-    else {
-        return document;
-    };
+/// When the first item of an array is a bare row (not a response), the key of
+/// [`ROW_ARRAY_KEYS`] its response held it under: the one whose action's schema knows most of
+/// its fields.
+fn bare_rows_key(first: &Object<'_>) -> Option<&'static str> {
     if first.contains_key("Response") || identify_action(first) != ApiAction::Other {
-        return document;
+        return None;
     }
     let mut fields = Vec::new();
     flatten(first, "", &mut fields);
-    let known_fields = |key: &str| {
-        let sample: Object = [(
-            key.to_owned(),
-            Value::Array(vec![Value::Object(first.clone())]),
-        )]
-        .into_iter()
-        .collect();
+    let known_fields = |key: &'static str| {
+        let row = Json::Object(first.clone());
+        let sample = Object::new(vec![(Cow::Borrowed(key), Json::Array(vec![row]))]);
         let schema = schema_for(identify_action(&sample));
         fields
             .iter()
             .filter(|(name, _)| schema.field_for_header(name).is_some())
             .count()
     };
-    let best = ROW_ARRAY_KEYS
+    ROW_ARRAY_KEYS
         .iter()
-        .map(|key| (known_fields(key), *key))
-        .max_by_key(|&(known, _)| known);
-    match best {
-        Some((known, key)) if known >= MIN_KNOWN_FIELDS => {
-            Value::Object([(key.to_owned(), document)].into_iter().collect())
-        }
-        _ => document,
-    }
+        .map(|&key| (known_fields(key), key))
+        .max_by_key(|&(known, _)| known)
+        .filter(|&(known, _)| known >= MIN_KNOWN_FIELDS)
+        .map(|(_, key)| key)
 }
 
 /// Where CynosDB's export puts its CSV.
@@ -220,63 +291,6 @@ const FILE_CONTENT_COLUMNS: [&str; 5] = [
     "PackageTotalUsedSpec",
     "ClusterId",
 ];
-
-/// Replaces each page's `FileContent` CSV text by an array with one object per line, keyed by
-/// [`FILE_CONTENT_COLUMNS`] (a line with more fields keeps them as `Column6`, …), so its rows are
-/// read like any other response's and a bad line is reported as `FileContent[n]`.
-fn expand_file_content(mut document: Value) -> Value {
-    let page_objects: Vec<&mut Object> = match &mut document {
-        Value::Array(pages) => pages.iter_mut().filter_map(Value::as_object_mut).collect(),
-        Value::Object(page) => vec![page],
-        _ => vec![],
-    };
-    for page in page_objects {
-        let inner = if page.contains_key("Response") {
-            page.get_mut("Response").and_then(Value::as_object_mut)
-        } else {
-            Some(page)
-        };
-        let Some(inner) = inner else {
-            continue;
-        };
-        let Some(Value::String(csv)) = inner.get(FILE_CONTENT) else {
-            continue;
-        };
-        let rows: Vec<Value> = csv
-            .lines()
-            .filter(|line| !line.trim().is_empty())
-            .map(|line| {
-                let object: Object = line
-                    .split(',')
-                    .enumerate()
-                    .map(|(index, field)| {
-                        let key = FILE_CONTENT_COLUMNS.get(index).map_or_else(
-                            || format!("Column{}", index + 1),
-                            |key| (*key).to_owned(),
-                        );
-                        (key, Value::String(field.trim().to_owned()))
-                    })
-                    .collect();
-                Value::Object(object)
-            })
-            .collect();
-        inner.insert(FILE_CONTENT.to_owned(), Value::Array(rows));
-    }
-    document
-}
-
-fn pages(document: &Value) -> Vec<&Value> {
-    match document {
-        Value::Array(pages) => pages.iter().collect(),
-        page => vec![page],
-    }
-}
-
-fn inner(page: &Object) -> &Object {
-    page.get("Response")
-        .and_then(Value::as_object)
-        .unwrap_or(page)
-}
 
 fn schema_for(action: ApiAction) -> &'static Schema {
     match action {
@@ -300,153 +314,207 @@ fn schema_for(action: ApiAction) -> &'static Schema {
     }
 }
 
-/// One row of a response: objects whose fields all go into the row (a bill detail and one of its
-/// components), the keys that are not fields (the nested row arrays), and values from the
-/// envelope (the `Unit` of `DescribeDosageDetailByDate`).
-struct JsonRow<'a> {
-    path: String,
-    objects: Vec<&'a Object>,
-    envelope: Vec<(&'static str, &'a Value)>,
+fn inner<'p, 'a>(page: &'p Object<'a>) -> &'p Object<'a> {
+    page.get("Response")
+        .and_then(Json::as_object)
+        .unwrap_or(page)
+}
+
+/// Where a row is in the file, for diagnostics: `[2].DetailSet[0].ComponentSet[1]`.
+#[derive(Clone, Copy)]
+struct RowPath<'p> {
+    page: &'p str,
+    key: &'p str,
+    index: usize,
+    child: Option<(&'p str, usize)>,
+}
+
+impl fmt::Display for RowPath<'_> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{}{}[{}]", self.page, self.key, self.index)?;
+        match self.child {
+            Some((key, index)) => write!(formatter, ".{key}[{index}]"),
+            None => Ok(()),
+        }
+    }
 }
 
 const NESTED_ROW_KEYS: [&str; 2] = ["ComponentSet", "DetailPoints"];
 
-fn rows_of<'a>(action: ApiAction, inner: &'a Object, page_prefix: &str) -> Vec<JsonRow<'a>> {
-    let array = |object: &'a Object, key: &str| -> Vec<&'a Object> {
-        object
-            .get(key)
-            .and_then(Value::as_array)
-            .map_or_else(Vec::new, |items| {
-                items.iter().filter_map(Value::as_object).collect()
-            })
-    };
-    let simple = |key: &str, items: Vec<&'a Object>| -> Vec<JsonRow<'a>> {
-        items
-            .into_iter()
-            .enumerate()
-            .map(|(index, item)| JsonRow {
-                path: format!("{page_prefix}{key}[{index}]"),
-                objects: vec![item],
-                envelope: vec![],
-            })
-            .collect()
-    };
-    let nested = |outer_key: &str,
-                  inner_key: &str,
-                  envelope: Vec<(&'static str, &'a Value)>|
-     -> Vec<JsonRow<'a>> {
-        let mut rows = Vec::new();
-        for (outer_index, outer) in array(inner, outer_key).into_iter().enumerate() {
-            let path = format!("{page_prefix}{outer_key}[{outer_index}]");
-            let children = array(outer, inner_key);
-            for (inner_index, child) in children.iter().enumerate() {
-                let path = format!("{path}.{inner_key}[{inner_index}]");
-                rows.push(JsonRow {
-                    path,
-                    objects: vec![outer, child],
-                    envelope: envelope.clone(),
-                });
+/// Writes the rows of one page. A row is the fields of one object, or of an object and one of
+/// its nested rows (a bill detail and one of its components), plus values from the envelope
+/// (the `Unit` of `DescribeDosageDetailByDate`).
+fn write_rows(
+    action: ApiAction,
+    inner: &Object<'_>,
+    page_prefix: &str,
+    file_content_is_csv: bool,
+    writer: &mut RowWriter<'_>,
+    log: &mut DiagnosticLog,
+) -> serde_json::Result<()> {
+    let mut simple = |key: &str, items: Option<&Json<'_>>| {
+        let mut index = 0;
+        let path = |index| RowPath {
+            page: page_prefix,
+            key,
+            index,
+            child: None,
+        };
+        let Some(items) = items else {
+            return Ok(());
+        };
+        for_each_item(items, |item| {
+            if let Some(object) = item.as_object() {
+                writer.write(&[object], None, path(index), log);
+                index += 1;
             }
-            if children.is_empty() {
-                rows.push(JsonRow {
-                    path,
-                    objects: vec![outer],
-                    envelope: envelope.clone(),
-                });
-            }
-        }
-        rows
+        })
     };
     match action {
-        ApiAction::DescribeBillDetail | ApiAction::DescribeCostDetail => {
-            nested("DetailSet", "ComponentSet", vec![])
-        }
+        ApiAction::DescribeBillDetail | ApiAction::DescribeCostDetail => write_nested(
+            inner,
+            "DetailSet",
+            "ComponentSet",
+            None,
+            page_prefix,
+            writer,
+            log,
+        ),
         ApiAction::DescribeDosageDetailByDate => {
-            let envelope = inner
-                .get("Unit")
-                .map(|unit| vec![("Unit", unit)])
-                .unwrap_or_default();
-            nested("DetailSets", "DetailPoints", envelope)
+            let unit = inner.get("Unit").map(Json::full);
+            let unit = unit.as_deref();
+            write_nested(
+                inner,
+                "DetailSets",
+                "DetailPoints",
+                unit,
+                page_prefix,
+                writer,
+                log,
+            )
         }
-        ApiAction::DescribeDosageCosDetailByDate => {
-            simple("DetailSets", array(inner, "DetailSets"))
-        }
-        ApiAction::DescribeDosageDetailList => simple("Record", array(inner, "Record")),
+        ApiAction::DescribeDosageCosDetailByDate => simple("DetailSets", inner.get("DetailSets")),
+        ApiAction::DescribeDosageDetailList => simple("Record", inner.get("Record")),
         ApiAction::DescribeBillResourceSummary => {
-            simple("ResourceSummarySet", array(inner, "ResourceSummarySet"))
+            simple("ResourceSummarySet", inner.get("ResourceSummarySet"))
         }
         ApiAction::DescribeBillSummaryByProduct
         | ApiAction::DescribeBillSummaryByPayMode
         | ApiAction::DescribeBillSummaryByRegion
         | ApiAction::DescribeBillSummaryByProject
         | ApiAction::DescribeBillSummaryByTag => {
-            simple("SummaryOverview", array(inner, "SummaryOverview"))
+            simple("SummaryOverview", inner.get("SummaryOverview"))
         }
-        ApiAction::DescribeCostSummaryByProduct => simple("Data", array(inner, "Data")),
+        ApiAction::DescribeCostSummaryByProduct => simple("Data", inner.get("Data")),
         ApiAction::DescribeMeasureDeductionDetails
         | ApiAction::DescribeMeasureDeductionDetailFlow => {
-            let bills = inner
-                .get("Data")
-                .and_then(Value::as_object)
-                .map_or_else(Vec::new, |data| array(data, "Bills"));
-            simple("Data.Bills", bills)
+            let data = inner.get("Data").map(Json::shallow);
+            let bills = data.as_deref().and_then(Json::as_object);
+            simple("Data.Bills", bills.and_then(|data| data.get("Bills")))
         }
         ApiAction::DescribeModelRouterResourcePackageDeduction => {
             let key = "ModelRouterResourcePackageDeductionSet";
-            simple(key, array(inner, key))
+            simple(key, inner.get(key))
         }
         ApiAction::ExportResourcePackageDeductDetails => {
-            simple(FILE_CONTENT, array(inner, FILE_CONTENT))
+            let content = inner.get(FILE_CONTENT).map(Json::full);
+            match content.as_deref() {
+                Some(Json::Str(csv)) if file_content_is_csv => {
+                    let rows = Json::Array(file_content_rows(csv));
+                    simple(FILE_CONTENT, Some(&rows))
+                }
+                content => simple(FILE_CONTENT, content),
+            }
         }
-        ApiAction::Error => vec![],
+        ApiAction::Error => Ok(()),
         ApiAction::Other => {
-            let first_row_array = inner.iter().find(|(_, value)| {
-                value
-                    .as_array()
-                    .is_some_and(|items| items.iter().any(Value::is_object))
+            let first_row_array = inner.iter().find_map(|(key, value)| {
+                let value = value.full();
+                let is_rows =
+                    matches!(&*value, Json::Array(items) if items.iter().any(|item| item.as_object().is_some()));
+                is_rows.then(|| (key, value.into_owned()))
             });
-            first_row_array.map_or_else(Vec::new, |(key, _)| simple(key, array(inner, key)))
+            match first_row_array {
+                Some((key, rows)) => simple(key, Some(&rows)),
+                None => Ok(()),
+            }
         }
     }
 }
 
-/// A cell value that owns its text (JSON numbers and flattened arrays have no text to borrow).
-enum OwnedCell {
-    Text(String),
-    Decimal(rust_decimal::Decimal),
-    Time(BeijingTime),
+/// Rows of `outer_key`'s objects each with one of its `inner_key` objects; an outer object with
+/// none is a row alone.
+fn write_nested(
+    inner: &Object<'_>,
+    outer_key: &str,
+    inner_key: &str,
+    unit: Option<&Json<'_>>,
+    page_prefix: &str,
+    writer: &mut RowWriter<'_>,
+    log: &mut DiagnosticLog,
+) -> serde_json::Result<()> {
+    let Some(outer_items) = inner.get(outer_key) else {
+        return Ok(());
+    };
+    let mut outer_index = 0;
+    for_each_item(outer_items, |outer| {
+        let Some(outer) = outer.as_object() else {
+            return;
+        };
+        let mut path = RowPath {
+            page: page_prefix,
+            key: outer_key,
+            index: outer_index,
+            child: None,
+        };
+        outer_index += 1;
+        let children = match outer.get(inner_key) {
+            Some(Json::Array(items)) => items.as_slice(),
+            _ => &[],
+        };
+        let mut inner_index = 0;
+        for child in children.iter().filter_map(Json::as_object) {
+            path.child = Some((inner_key, inner_index));
+            inner_index += 1;
+            writer.write(&[outer, child], unit, path, log);
+        }
+        if inner_index == 0 {
+            writer.write(&[outer], unit, path, log);
+        }
+    })
 }
 
-impl OwnedCell {
-    fn from_cell(cell: Cell<'_>) -> Self {
-        match cell {
-            Cell::Text(text) => OwnedCell::Text(text.to_owned()),
-            Cell::Decimal(value) => OwnedCell::Decimal(value),
-            Cell::Time(value) => OwnedCell::Time(value),
-        }
-    }
-
-    fn as_cell(&self) -> Cell<'_> {
-        match self {
-            OwnedCell::Text(text) => Cell::Text(text),
-            OwnedCell::Decimal(value) => Cell::Decimal(*value),
-            OwnedCell::Time(value) => Cell::Time(*value),
-        }
-    }
+/// The lines of CynosDB's `FileContent` CSV as rows keyed by [`FILE_CONTENT_COLUMNS`] (a line
+/// with more fields keeps them as `Column6`, …), so a bad line is reported as `FileContent[n]`.
+fn file_content_rows<'a>(csv: &'a str) -> Vec<Json<'a>> {
+    csv.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let fields = line.split(',').enumerate().map(|(index, field)| {
+                let key = FILE_CONTENT_COLUMNS.get(index).map_or_else(
+                    || Cow::Owned(format!("Column{}", index + 1)),
+                    |key| Cow::Borrowed(*key),
+                );
+                (key, Json::Str(Cow::Borrowed(field.trim())))
+            });
+            Json::Object(Object::new(fields.collect()))
+        })
+        .collect()
 }
 
-/// The text of a scalar JSON value; `None` for null. Numbers keep their exact digits.
-fn scalar_text(value: &Value) -> Option<String> {
+/// The text of a scalar JSON value; `None` for null. Numbers keep their exact digits; an array
+/// becomes its items joined by `; ` (`Name: Value` for name/value pairs).
+fn scalar_text<'r>(value: &'r Json<'_>) -> Option<Cow<'r, str>> {
     match value {
-        Value::Null => None,
-        Value::String(text) => Some(text.clone()),
-        Value::Number(number) => Some(number.to_string()),
-        Value::Bool(flag) => Some(flag.to_string()),
-        Value::Array(items) => {
+        Json::Null => None,
+        Json::Str(text) => Some(Cow::Borrowed(text)),
+        Json::Number(digits) => Some(Cow::Borrowed(digits)),
+        Json::Bool(flag) => Some(Cow::Borrowed(if *flag { "true" } else { "false" })),
+        Json::Array(items) => {
             let parts: Vec<String> = items
                 .iter()
                 .map(|item| match item {
-                    Value::Object(pair) => {
+                    Json::Object(pair) => {
                         let name = pair
                             .get("Name")
                             .or_else(|| pair.get("Key"))
@@ -454,83 +522,171 @@ fn scalar_text(value: &Value) -> Option<String> {
                         let value = pair.get("Value").and_then(scalar_text);
                         match (name, value) {
                             (Some(name), Some(value)) => format!("{name}: {value}"),
-                            _ => item.to_string(),
+                            _ => item.to_value().to_string(),
                         }
                     }
-                    other => scalar_text(other).unwrap_or_default(),
+                    other => scalar_text(other).unwrap_or_default().into_owned(),
                 })
                 .collect();
-            (!parts.is_empty()).then(|| parts.join("; "))
+            (!parts.is_empty()).then(|| Cow::Owned(parts.join("; ")))
         }
-        Value::Object(_) => Some(value.to_string()),
+        Json::Object(_) => Some(Cow::Owned(value.to_value().to_string())),
+        Json::Raw(_) => scalar_text(&value.full()).map(|text| Cow::Owned(text.into_owned())),
     }
 }
 
-/// Builds rows of one action into `table`.
-struct RowWriter<'t> {
-    file: &'t str,
-    schema: &'static Schema,
-    table: &'t mut Table,
-    log: &'t mut DiagnosticLog,
-    rows_rejected: u64,
+/// Fields of an object, nested objects as `Outer.Inner`; the nested row arrays are left out.
+fn flatten<'r, 'a>(
+    object: &'r Object<'a>,
+    prefix: &str,
+    out: &mut Vec<(Cow<'r, str>, &'r Json<'a>)>,
+) {
+    for (key, value) in object.iter() {
+        if NESTED_ROW_KEYS.contains(&key) {
+            continue;
+        }
+        let name = if prefix.is_empty() {
+            Cow::Borrowed(key)
+        } else {
+            Cow::Owned(format!("{prefix}{key}"))
+        };
+        match value {
+            Json::Object(nested) => flatten(nested, &format!("{name}."), out),
+            _ => out.push((name, value)),
+        }
+    }
 }
 
-impl RowWriter<'_> {
-    fn write(&mut self, row: &JsonRow<'_>) {
-        let mut fields: Vec<(String, &Value)> = Vec::new();
-        for object in &row.objects {
+/// Where a field's text goes.
+#[derive(Clone, Copy)]
+enum Target {
+    /// A schema field, converted by its kind.
+    Field(&'static FieldSpec, FieldColumns),
+    /// A text column taken as it is: a field tcbill does not know, or a tag.
+    Text(usize),
+}
+
+/// The [`Target`] of each key, worked out (and its columns created) the first time the key has
+/// a value. Rows of one response have the same keys in the same order, so a key is first looked
+/// for at its position in the previous row; the map is the fallback.
+#[derive(Default)]
+struct Targets {
+    by_position: Vec<Option<(Box<str>, Target)>>,
+    by_key: HashMap<Box<str>, Target>,
+}
+
+impl Targets {
+    fn get(&mut self, position: usize, key: &str, schema: &Schema, table: &mut Table) -> Target {
+        if let Some(Some((cached, target))) = self.by_position.get(position) {
+            if **cached == *key {
+                return *target;
+            }
+        }
+        let target = match self.by_key.get(key) {
+            Some(&target) => target,
+            None => {
+                let target = match schema.field_for_header(key) {
+                    Some(field) => Target::Field(field, FieldColumns::ensure(table, field, key)),
+                    None => Target::Text(table.ensure_column(
+                        key,
+                        key,
+                        ColumnRole::PassThrough,
+                        ColumnType::Text,
+                    )),
+                };
+                self.by_key.insert(key.into(), target);
+                target
+            }
+        };
+        if self.by_position.len() <= position {
+            self.by_position.resize(position + 1, None);
+        }
+        self.by_position[position] = Some((key.into(), target));
+        target
+    }
+}
+
+/// A field's text on its way into a row.
+struct PendingCell<'r> {
+    target: Target,
+    key: &'r str,
+    text: Cow<'r, str>,
+}
+
+/// Builds the rows of one file's action into its table.
+struct RowWriter<'f> {
+    file: &'f str,
+    schema: &'static Schema,
+    table: Table,
+    rows_rejected: u64,
+    targets: Targets,
+    /// The column of each tag key.
+    tag_columns: HashMap<String, usize>,
+}
+
+impl<'f> RowWriter<'f> {
+    fn new(file: &'f str, schema: &'static Schema) -> Self {
+        RowWriter {
+            file,
+            schema,
+            table: Table::new(schema.table_kind),
+            rows_rejected: 0,
+            targets: Targets::default(),
+            tag_columns: HashMap::new(),
+        }
+    }
+
+    /// Writes the row made of `objects` (and the envelope's `Unit`), or rejects it whole.
+    fn write(
+        &mut self,
+        objects: &[&Object<'_>],
+        unit: Option<&Json<'_>>,
+        path: RowPath<'_>,
+        log: &mut DiagnosticLog,
+    ) {
+        let mut fields = Vec::with_capacity(64);
+        for object in objects {
             flatten(object, "", &mut fields);
         }
-        fields.extend(
-            row.envelope
-                .iter()
-                .map(|&(key, value)| (key.to_owned(), value)),
-        );
-        let mut owned: Vec<(usize, OwnedCell)> = Vec::new();
-        let mut units: Vec<(usize, String, String)> = Vec::new();
-        let mut row_ok = true;
-        for (key, value) in &fields {
+        fields.extend(unit.map(|unit| (Cow::Borrowed("Unit"), unit)));
+        // Columns are created in field order the first time a field has a value, as they were.
+        let mut pending = Vec::with_capacity(fields.len());
+        for (position, (key, value)) in fields.iter().enumerate() {
             if key == "Tags" {
-                self.write_tags(value, &mut owned);
+                self.tag_cells(value, &mut pending);
                 continue;
             }
             let Some(text) = scalar_text(value) else {
                 continue;
             };
-            let Some(field) = self.schema.field_for_header(key) else {
-                let column =
-                    self.table
-                        .ensure_column(key, key, ColumnRole::PassThrough, ColumnType::Text);
-                owned.push((column, OwnedCell::Text(text)));
-                continue;
+            let target = self
+                .targets
+                .get(position, key, self.schema, &mut self.table);
+            pending.push(PendingCell { target, key, text });
+        }
+        let mut cells = Vec::with_capacity(pending.len() + 4);
+        let mut units = Vec::new();
+        let mut row_ok = true;
+        for cell in &pending {
+            let (field, columns) = match cell.target {
+                Target::Text(column) => {
+                    cells.push((column, Cell::Text(&cell.text)));
+                    continue;
+                }
+                Target::Field(field, columns) => (field, columns),
             };
             let text = if field.name == "DosageUnit" {
-                text.trim_start_matches('(')
-                    .trim_end_matches(')')
-                    .to_owned()
+                cell.text.trim_start_matches('(').trim_end_matches(')')
             } else {
-                text
+                &cell.text
             };
-            let columns = FieldColumns::ensure(self.table, field, key);
-            match convert_field(field, &text) {
-                Ok(converted) => {
-                    if let (Some(unit_column), Some(unit)) = (columns.unit, converted.unit) {
-                        units.push((unit_column, unit.to_owned(), key.clone()));
-                    }
-                    owned.extend(
-                        converted
-                            .first
-                            .map(|cell| (columns.first, OwnedCell::from_cell(cell))),
-                    );
-                    if let (Some(column), Some(cell)) = (columns.second, converted.second) {
-                        owned.push((column, OwnedCell::from_cell(cell)));
-                    }
-                }
+            match convert_field(field, text) {
+                Ok(converted) => columns.push(converted, cell.key, &mut cells, &mut units),
                 Err(message) => {
-                    self.log.push(
+                    log.push(
                         Diagnostic::error(self.file, message)
-                            .at_record(row.path.as_str())
-                            .in_column(key.as_str()),
+                            .at_record(path.to_string())
+                            .in_column(cell.key),
                     );
                     row_ok = false;
                 }
@@ -540,65 +696,64 @@ impl RowWriter<'_> {
             self.rows_rejected += 1;
             return;
         }
-        let mut cells: Vec<(usize, Cell<'_>)> = owned
-            .iter()
-            .map(|(column, cell)| (*column, cell.as_cell()))
-            .collect();
-        let glued: Vec<_> = units
-            .iter()
-            .map(|(column, unit, key)| crate::tabular::GluedUnit::new(*column, unit, key))
-            .collect();
-        for (key, message) in reconcile_units(self.table, &glued, &mut cells) {
-            self.log.push(
+        self.push_row(cells, &units, path, log);
+    }
+
+    fn push_row<'c>(
+        &mut self,
+        mut cells: Vec<(usize, Cell<'c>)>,
+        units: &[GluedUnit<'c>],
+        path: RowPath<'_>,
+        log: &mut DiagnosticLog,
+    ) {
+        for (key, message) in reconcile_units(&self.table, units, &mut cells) {
+            log.push(
                 Diagnostic::warning(self.file, message)
-                    .at_record(row.path.as_str())
+                    .at_record(path.to_string())
                     .in_column(key),
             );
         }
         self.table.push_row(&cells);
-        if let Some(message) = check_row(self.table, self.table.row_count() - 1) {
-            self.log
-                .push(Diagnostic::warning(self.file, message).at_record(row.path.as_str()));
+        if let Some(message) = check_row(&self.table, self.table.row_count() - 1) {
+            log.push(Diagnostic::warning(self.file, message).at_record(path.to_string()));
         }
     }
 
-    fn write_tags(&mut self, tags: &Value, owned: &mut Vec<(usize, OwnedCell)>) {
-        for tag in tags
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_object)
-        {
+    /// A `Tag:<key>` column per tag key; key-only tags (absent values) add no cell.
+    fn tag_cells<'r>(&mut self, tags: &'r Json<'_>, pending: &mut Vec<PendingCell<'r>>) {
+        let Json::Array(tags) = tags else {
+            return;
+        };
+        for tag in tags.iter().filter_map(Json::as_object) {
             let Some(key) = tag.get("TagKey").and_then(scalar_text) else {
                 continue;
             };
-            let column = self.table.ensure_column(
-                &format!("Tag:{key}"),
-                "Tags",
-                ColumnRole::Tag { key: key.clone() },
-                ColumnType::Text,
-            );
-            if let Some(value) = tag
+            let column = match self.tag_columns.get(key.as_ref()) {
+                Some(&column) => column,
+                None => {
+                    let column = self.table.ensure_column(
+                        &format!("Tag:{key}"),
+                        "Tags",
+                        ColumnRole::Tag {
+                            key: key.clone().into_owned(),
+                        },
+                        ColumnType::Text,
+                    );
+                    self.tag_columns.insert(key.clone().into_owned(), column);
+                    column
+                }
+            };
+            if let Some(text) = tag
                 .get("TagValue")
                 .and_then(scalar_text)
-                .filter(|value| !crate::number::is_absent(value))
+                .filter(|value| !is_absent(value))
             {
-                owned.push((column, OwnedCell::Text(value)));
+                pending.push(PendingCell {
+                    target: Target::Text(column),
+                    key: "Tags",
+                    text,
+                });
             }
-        }
-    }
-}
-
-/// Fields of an object, nested objects as `Outer.Inner`; the nested row arrays are left out.
-fn flatten<'a>(object: &'a Object, prefix: &str, out: &mut Vec<(String, &'a Value)>) {
-    for (key, value) in object {
-        if NESTED_ROW_KEYS.contains(&key.as_str()) {
-            continue;
-        }
-        let name = format!("{prefix}{key}");
-        match value {
-            Value::Object(nested) => flatten(nested, &format!("{name}."), out),
-            _ => out.push((name, value)),
         }
     }
 }
@@ -606,7 +761,7 @@ fn flatten<'a>(object: &'a Object, prefix: &str, out: &mut Vec<(String, &'a Valu
 /// Parses a whole JSON file.
 pub(crate) fn parse_json(file: &str, bytes: &[u8]) -> ParsedFile {
     let mut log = DiagnosticLog::default();
-    let document: Value = match serde_json::from_slice(strip_utf8_bom(bytes)) {
+    let document = match Document::read(strip_utf8_bom(bytes)) {
         Ok(document) => document,
         Err(error) => {
             let message = if error.is_eof() {
@@ -618,18 +773,15 @@ pub(crate) fn parse_json(file: &str, bytes: &[u8]) -> ParsedFile {
             return ParsedFile::empty(file, InputKind::Unknown, log.into_vec(file));
         }
     };
-    let document = wrap_bare_rows(expand_file_content(document));
-    let all_pages = pages(&document);
-    let is_paged = document.is_array();
     let mut file_action = None;
-    let mut table = Table::new(schema::OTHER_ROWS.table_kind);
-    let mut rows_rejected = 0;
-    for (page_index, page) in all_pages.iter().enumerate() {
-        let page_prefix = if is_paged {
+    let mut writer: Option<RowWriter> = None;
+    for page_index in 0..document.len() {
+        let page_prefix = if document.is_paged() {
             format!("[{page_index}].")
         } else {
             String::new()
         };
+        let page = document.page(page_index);
         let Some(page) = page.as_object() else {
             log.push(
                 Diagnostic::error(file, "not an API response object; skipped")
@@ -653,22 +805,27 @@ pub(crate) fn parse_json(file: &str, bytes: &[u8]) -> ParsedFile {
             log.push(Diagnostic::error(file, message).at_record(format!("[{page_index}]")));
             continue;
         }
-        let schema = schema_for(action);
-        if table.row_count() == 0 && table.columns().is_empty() {
-            table = Table::new(schema.table_kind);
+        let writer = writer.get_or_insert_with(|| RowWriter::new(file, schema_for(action)));
+        // CynosDB's CSV is read as rows unless `Response` is there but not an object.
+        let file_content_is_csv = page
+            .get("Response")
+            .is_none_or(|response| response.as_object().is_some());
+        let written = write_rows(
+            action,
+            inner,
+            &page_prefix,
+            file_content_is_csv,
+            writer,
+            &mut log,
+        );
+        if let Err(error) = written {
+            log.push(Diagnostic::error(file, format!("not valid JSON: {error}")));
         }
-        let mut writer = RowWriter {
-            file,
-            schema,
-            table: &mut table,
-            log: &mut log,
-            rows_rejected: 0,
-        };
-        for row in rows_of(action, inner, &page_prefix) {
-            writer.write(&row);
-        }
-        rows_rejected += writer.rows_rejected;
     }
+    let (table, rows_rejected) = match writer {
+        Some(writer) => (writer.table, writer.rows_rejected),
+        None => (Table::new(schema::OTHER_ROWS.table_kind), 0),
+    };
     let action = file_action.unwrap_or(ApiAction::Error);
     if action != ApiAction::Error && table.row_count() == 0 && rows_rejected == 0 {
         log.push(Diagnostic::warning(file, "the response holds no rows"));
@@ -683,8 +840,9 @@ pub(crate) fn parse_json(file: &str, bytes: &[u8]) -> ParsedFile {
     )
 }
 
-fn api_error(file: &str, inner: &Object, page_prefix: &str) -> Diagnostic {
-    let error = inner.get("Error").and_then(Value::as_object);
+fn api_error(file: &str, inner: &Object<'_>, page_prefix: &str) -> Diagnostic {
+    let error = inner.get("Error").map(Json::full);
+    let error = error.as_deref().and_then(Json::as_object);
     let field = |key: &str| {
         error
             .and_then(|error| error.get(key))

@@ -153,16 +153,6 @@ pub(crate) struct GluedUnit<'a> {
     source_header: &'a str,
 }
 
-impl<'a> GluedUnit<'a> {
-    pub(crate) fn new(unit_column: usize, unit: &'a str, source_header: &'a str) -> Self {
-        GluedUnit {
-            unit_column,
-            unit,
-            source_header,
-        }
-    }
-}
-
 /// Fills the unit column from glued units, or warns when the row's unit column says otherwise.
 pub(crate) fn reconcile_units<'a>(
     table: &Table,

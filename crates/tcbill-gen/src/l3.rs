@@ -4,8 +4,8 @@
 use std::io::{self, Write};
 
 use crate::catalog::{
-    Product, Usage, DISCOUNTS, OWNER_UINS, PAYER_UIN, PRODUCTS, PROJECTS, REGIONS, TAG_ENV,
-    TAG_TEAM,
+    Component, Product, Usage, DISCOUNTS, OWNER_UINS, PAYER_UIN, PRODUCTS, PROJECTS, REGIONS,
+    TAG_ENV, TAG_TEAM,
 };
 use crate::{push_decimal, push_field, push_time, round_drop, Counting, Generated, Rng};
 
@@ -20,25 +20,30 @@ pub const HEADER: &str = "账单月份,支付者UIN,使用者UIN,操作者UIN,�
 const HOURS: u64 = 30 * 24;
 
 /// One billed resource; every row of it repeats these.
-struct Resource {
-    product: &'static Product,
-    sub_product: &'static str,
-    region: (&'static str, &'static str, &'static str),
-    zone: (&'static str, &'static str),
-    project: &'static str,
-    owner: &'static str,
-    id: String,
-    name: String,
+pub(crate) struct Resource {
+    pub(crate) product: &'static Product,
+    pub(crate) sub_product: &'static str,
+    /// Name, code and 国内国际.
+    pub(crate) region: (&'static str, &'static str, &'static str),
+    pub(crate) zone: (&'static str, &'static str),
+    pub(crate) project: &'static str,
+    pub(crate) owner: &'static str,
+    pub(crate) id: String,
+    pub(crate) name: String,
     /// Scaled by 100.
-    discount: i64,
+    pub(crate) discount: i64,
     /// Covered by a savings plan: 30 % of its discounted cost is deducted.
-    savings_plan: bool,
-    config: &'static str,
-    tags: [String; 3],
+    pub(crate) savings_plan: bool,
+    pub(crate) config: &'static str,
+    /// env, team and cost-center; `-` for none.
+    pub(crate) tags: [String; 3],
 }
 
+/// The tag keys of [`Resource::tags`].
+pub(crate) const TAG_KEYS: [&str; 3] = ["env", "team", "cost-center"];
+
 impl Resource {
-    fn new(index: u64, rng: &mut Rng) -> Resource {
+    pub(crate) fn new(index: u64, rng: &mut Rng) -> Resource {
         let total_weight: u64 = PRODUCTS.iter().map(|p| p.weight).sum();
         let mut pick = rng.below(total_weight);
         let product = PRODUCTS
@@ -108,6 +113,12 @@ impl Resource {
     }
 }
 
+/// The resources a bill of `rows` rows is spread over.
+pub(crate) fn resource_pool(rows: u64, rng: &mut Rng) -> Vec<Resource> {
+    let pool = (rows / 200).clamp(20, 20_000);
+    (0..pool).map(|index| Resource::new(index, rng)).collect()
+}
+
 /// Writes an L3 bill of `rows` component rows (UTF-8 with a BOM, as the console exports it).
 ///
 /// # Errors
@@ -115,10 +126,8 @@ impl Resource {
 pub fn write_l3(rows: u64, seed: u64, out: impl Write) -> io::Result<Generated> {
     let mut out = Counting::new(out);
     let mut rng = Rng::new(seed);
-    let pool = (rows / 200).clamp(20, 20_000);
-    let resources: Vec<Resource> = (0..pool)
-        .map(|index| Resource::new(index, &mut rng))
-        .collect();
+    let resources = resource_pool(rows, &mut rng);
+    let pool = resources.len() as u64;
     out.write_all("\u{feff}".as_bytes())?;
     out.write_all(HEADER.as_bytes())?;
     out.write_all(b"\n")?;
@@ -146,39 +155,86 @@ pub fn write_l3(rows: u64, seed: u64, out: impl Write) -> io::Result<Generated> 
     })
 }
 
+/// One component of a resource billed for one hour, with amounts (in 1/10^8 元) whose arithmetic
+/// holds: 原价 = 刊例价 × 用量 × 时长, 优惠后总价 = 原价 × 折扣率 − 节省计划抵扣金额, and the
+/// voucher, incentive and cash payments add up to 优惠后总价.
+pub(crate) struct Charge {
+    pub(crate) component: &'static Component,
+    /// Scaled by 10^4.
+    pub(crate) used: i64,
+    pub(crate) span: i64,
+    pub(crate) contract_price: i128,
+    pub(crate) cost: i128,
+    pub(crate) savings_plan: i128,
+    pub(crate) real_cost: i128,
+    pub(crate) voucher: i128,
+    pub(crate) incentive: i128,
+    pub(crate) cash: i128,
+}
+
+impl Charge {
+    pub(crate) fn new(resource: &Resource, rng: &mut Rng) -> Charge {
+        let component = rng.pick(resource.product.components);
+        let used: i64 = match component.usage {
+            Usage::OneOf(amounts) => *rng.pick(amounts),
+            Usage::UpTo(max) => 1 + rng.below(max as u64) as i64,
+        };
+        let span: i64 = 1;
+        // 原价 = 刊例价 (10^-8) × 用量 (10^-4) × 时长, kept at 8 decimals.
+        let cost = round_drop(
+            i128::from(component.list_price) * i128::from(used) * i128::from(span),
+            4,
+        );
+        let discounted = round_drop(cost * i128::from(resource.discount), 2);
+        let savings_plan = if resource.savings_plan {
+            round_drop(discounted * 30, 2)
+        } else {
+            0
+        };
+        let real_cost = discounted - savings_plan;
+        let voucher = if rng.percent(3) {
+            real_cost.min(500_000_000)
+        } else {
+            0
+        };
+        let incentive = if rng.percent(5) {
+            (real_cost - voucher) / 2
+        } else {
+            0
+        };
+        Charge {
+            component,
+            used,
+            span,
+            contract_price: round_drop(
+                i128::from(component.list_price) * i128::from(resource.discount),
+                2,
+            ),
+            cost,
+            savings_plan,
+            real_cost,
+            voucher,
+            incentive,
+            cash: real_cost - voucher - incentive,
+        }
+    }
+}
+
 /// Appends one row and returns its 优惠后总价 in 1/10^8 元.
 fn push_row(line: &mut Vec<u8>, row: u64, hour: u64, resource: &Resource, rng: &mut Rng) -> i128 {
     let product = resource.product;
-    let component = rng.pick(product.components);
-    let used: i64 = match component.usage {
-        Usage::OneOf(amounts) => *rng.pick(amounts),
-        Usage::UpTo(max) => 1 + rng.below(max as u64) as i64,
-    };
-    let span: i64 = 1;
-    // 原价 = 刊例价 (10^-8) × 用量 (10^-4) × 时长, kept at 8 decimals.
-    let cost = round_drop(
-        i128::from(component.list_price) * i128::from(used) * i128::from(span),
-        4,
-    );
-    let discounted = round_drop(cost * i128::from(resource.discount), 2);
-    let savings_plan = if resource.savings_plan {
-        round_drop(discounted * 30, 2)
-    } else {
-        0
-    };
-    let real_cost = discounted - savings_plan;
-    let voucher = if rng.percent(3) {
-        real_cost.min(500_000_000)
-    } else {
-        0
-    };
-    let incentive = if rng.percent(5) {
-        (real_cost - voucher) / 2
-    } else {
-        0
-    };
-    let cash = real_cost - voucher - incentive;
-
+    let Charge {
+        component,
+        used,
+        span,
+        contract_price,
+        cost,
+        savings_plan,
+        real_cost,
+        voucher,
+        incentive,
+        cash,
+    } = Charge::new(resource, rng);
     let text = |line: &mut Vec<u8>, value: &str| {
         push_field(line, value.as_bytes());
         line.push(b',');
@@ -232,10 +288,6 @@ fn push_row(line: &mut Vec<u8>, row: u64, hour: u64, resource: &Resource, rng: &
         line.push(b'"');
     }
     line.push(b',');
-    let contract_price = round_drop(
-        i128::from(component.list_price) * i128::from(resource.discount),
-        2,
-    );
     push_decimal(line, contract_price, 8, true, false);
     line.push(b',');
     text(line, component.price_unit);

@@ -4,7 +4,8 @@
 //! which nobody can commit or share, so benchmarks and scale tests generate them. The files look
 //! like the console's: the post-2024-11 Chinese L3 header set with `标签键:` tag columns, quoted
 //! fields holding commas, `-` placeholders and amounts with 8 decimals; deduction details with
-//! console quantities (`"20,000.000000000分钟"`); CDN usage points. Their arithmetic holds
+//! console quantities (`"20,000.000000000分钟"`); CDN usage points; the same kind of L3 rows as
+//! `DescribeBillDetail` JSON pages. Their arithmetic holds
 //! (原价 = 刊例价 × 用量 × 时长, 优惠后总价 = 原价 × 折扣率 − 节省计划抵扣金额, payments add up,
 //! package balances chain), so tcbill's self-checks stay quiet and its totals can be compared
 //! with [`Generated::real_total_cost`], computed here in exact integers.
@@ -14,11 +15,13 @@
 
 use std::io::{self, Write};
 
+mod bill_json;
 mod catalog;
 mod deductions;
 mod l3;
 mod usage;
 
+pub use bill_json::write_bill_json;
 pub use deductions::write_deductions;
 pub use l3::write_l3;
 pub use usage::write_usage;

@@ -1,15 +1,15 @@
 //! `tcbill-gen KIND --rows N [--seed S] --out FILE`: writes a generated export and prints what
-//! it wrote as one JSON line (rows, bytes and, for L3 bills, the exact 优惠后总价 total), so
-//! scripts can check tcbill's figures against it.
+//! it wrote as one JSON line (rows, bytes and, for L3 bills and `bill-json` DescribeBillDetail
+//! pages, the exact 优惠后总价 total), so scripts can check tcbill's figures against it.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
-use tcbill_gen::{write_deductions, write_l3, write_usage};
+use tcbill_gen::{write_bill_json, write_deductions, write_l3, write_usage};
 
 const USAGE: &str =
-    "usage: tcbill-gen (l3 | deductions | usage) --rows N [--seed S] --out FILE (- for stdout)";
+    "usage: tcbill-gen (l3 | bill-json | deductions | usage) --rows N [--seed S] --out FILE (- for stdout)";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -51,6 +51,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
     let writer = BufWriter::with_capacity(1 << 20, writer);
     let generated = match kind.as_str() {
         "l3" => write_l3(rows, seed, writer),
+        "bill-json" => write_bill_json(rows, seed, writer),
         "deductions" => write_deductions(rows, seed, writer),
         "usage" => write_usage(rows, seed, writer),
         other => return Err(format!("unknown kind {other}")),

@@ -3,7 +3,7 @@
 
 use tcbill_core::analysis::checks::CheckStatus;
 use tcbill_core::{parse_file, Dataset, InputKind, Report, ReportOptions, TableKind};
-use tcbill_gen::{write_deductions, write_l3, write_usage, Generated};
+use tcbill_gen::{write_bill_json, write_deductions, write_l3, write_usage, Generated};
 
 fn generate(
     write: fn(u64, u64, &mut Vec<u8>) -> std::io::Result<Generated>,
@@ -18,6 +18,10 @@ fn generate(
 
 fn l3(rows: u64, seed: u64, out: &mut Vec<u8>) -> std::io::Result<Generated> {
     write_l3(rows, seed, out)
+}
+
+fn bill_json(rows: u64, seed: u64, out: &mut Vec<u8>) -> std::io::Result<Generated> {
+    write_bill_json(rows, seed, out)
 }
 
 fn deductions(rows: u64, seed: u64, out: &mut Vec<u8>) -> std::io::Result<Generated> {
@@ -37,7 +41,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 #[test]
 fn the_same_seed_gives_the_same_bytes() {
-    for write in [l3, deductions, usage] {
+    for write in [l3, bill_json, deductions, usage] {
         let (first, _) = generate(write, 3_000, 7);
         let (again, _) = generate(write, 3_000, 7);
         let (other, _) = generate(write, 3_000, 8);
@@ -51,13 +55,15 @@ fn the_same_seed_gives_the_same_bytes() {
 fn the_bytes_of_seed_7_do_not_drift() {
     // Benchmarks from different commits compare only if the files are the same: change these
     // fingerprints only with a note in BENCHMARKS.md.
-    let fingerprints = [l3, deductions, usage].map(|write| fnv1a(&generate(write, 1_000, 7).0));
+    let fingerprints =
+        [l3, deductions, usage, bill_json].map(|write| fnv1a(&generate(write, 1_000, 7).0));
     assert_eq!(
         fingerprints,
         [
             623_069_084_431_146_272,
             10_052_740_067_189_723_079,
-            8_237_436_611_303_191_927
+            8_237_436_611_303_191_927,
+            3_554_581_208_106_229_823
         ]
     );
 }
@@ -109,6 +115,48 @@ fn an_l3_bill_parses_without_rejects_and_its_checks_pass() {
             check.id,
             &check.mismatches[..check.mismatches.len().min(3)]
         );
+        assert_eq!(check.rows_checked, rows as usize, "{}", check.id);
+    }
+}
+
+#[test]
+fn bill_detail_pages_parse_without_rejects_and_add_up_like_the_l3_bill() {
+    let rows = 5_000;
+    let (bytes, generated) = generate(bill_json, rows, 7);
+    let text = String::from_utf8(bytes.clone()).expect("UTF-8");
+    assert!(text.starts_with("[{\"Response\":{\"Context\":\"ctx-7-0\",\"DetailSet\":[{"));
+    assert!(text.contains("\"ProjectId\":100"), "a number field");
+    assert!(
+        text.contains("\"ComponentConfig\":[{\"Name\":"),
+        "name/value pairs"
+    );
+
+    let files = parse_file("bill.json", &bytes);
+    let file = &files[0];
+    assert_eq!(
+        file.kind,
+        InputKind::ApiResponse(tcbill_core::ApiAction::DescribeBillDetail)
+    );
+    assert_eq!((file.rows_accepted(), file.rows_rejected), (rows, 0));
+    assert!(
+        file.diagnostics.is_empty(),
+        "{:?}",
+        &file.diagnostics[..file.diagnostics.len().min(5)]
+    );
+    let mut tag_keys: Vec<&str> = file.table.tag_keys().collect();
+    tag_keys.sort_unstable();
+    assert_eq!(tag_keys, ["cost-center", "env", "team"]);
+
+    let mut dataset = Dataset::new();
+    dataset.add(files);
+    let report = Report::build(&dataset, &ReportOptions::default());
+    let total = report.cost.total.real_total_cost.expect("a total");
+    assert_eq!(
+        Some(total.normalize().to_string()),
+        generated.real_total_cost
+    );
+    for check in &report.checks[..3] {
+        assert_eq!(check.status, CheckStatus::Ok, "{}", check.id);
         assert_eq!(check.rows_checked, rows as usize, "{}", check.id);
     }
 }
