@@ -73,6 +73,21 @@ impl TextDecoder {
         }
     }
 
+    /// What a cell holding [`MALFORMED`] had, in words.
+    pub(crate) fn malformed_message(&self) -> String {
+        match &self.mode {
+            Mode::PerLine(encoding) => format!(
+                "the cell holds bytes that are valid neither in {} nor in {}",
+                encoding.name(),
+                other_encoding(encoding).name()
+            ),
+            Mode::Streaming(decoder) => format!(
+                "the cell holds bytes that are not valid {}",
+                decoder.encoding().name()
+            ),
+        }
+    }
+
     /// Decodes `bytes` onto `out`; `last` ends the file. A UTF-8 BOM must already be removed.
     pub(crate) fn decode(&mut self, mut bytes: &[u8], last: bool, out: &mut String) {
         if let Mode::Streaming(decoder) = &mut self.mode {

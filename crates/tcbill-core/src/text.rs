@@ -273,14 +273,16 @@ impl CsvStream {
             pos += read;
             self.field_bytes_used += written;
             self.field_ends_used += ends_written;
-            let consumed = &input[call_start..pos];
-            let completed = matches!(result, csv_core::ReadRecordResult::Record);
+            if self.record_start_pos.is_none() {
+                self.record_raw.extend_from_slice(&input[call_start..pos]);
+            }
             let broken = match result {
                 csv_core::ReadRecordResult::End => break,
+                // A complete record is delivered unless it breaks a limit or a quote.
                 csv_core::ReadRecordResult::Record => {
                     match self
                         .limit_breach()
-                        .or_else(|| self.broken_quote(input, pos, call_start, last))
+                        .or_else(|| self.broken_quote(input, pos, last))
                     {
                         Some(broken) => broken,
                         None => {
@@ -289,13 +291,10 @@ impl CsvStream {
                         }
                     }
                 }
-                incomplete => {
-                    if self.record_start_pos.is_none() {
-                        self.record_raw.extend_from_slice(consumed);
-                    }
-                    if let Some(broken) = self.limit_breach() {
-                        broken
-                    } else {
+                // A record still being read is given up as soon as it passes a limit.
+                incomplete => match self.limit_breach() {
+                    Some(broken) => broken,
+                    None => {
                         match incomplete {
                             csv_core::ReadRecordResult::InputEmpty if !last => break,
                             csv_core::ReadRecordResult::OutputFull => {
@@ -308,11 +307,8 @@ impl CsvStream {
                         }
                         continue;
                     }
-                }
+                },
             };
-            if self.record_start_pos.is_none() && completed {
-                self.record_raw.extend_from_slice(consumed);
-            }
             self.start_resync(broken, &mut decoded, &mut pos);
         }
         if let Some(start) = self.record_start_pos.take() {
@@ -351,30 +347,19 @@ impl CsvStream {
 
     /// For a record that spans lines or ends the file: a quote that does not close properly, or
     /// one that leaves the row with the wrong number of fields.
-    fn broken_quote(
-        &mut self,
-        input: &[u8],
-        pos: usize,
-        call_start: usize,
-        last: bool,
-    ) -> Option<Broken> {
+    fn broken_quote(&self, input: &[u8], pos: usize, last: bool) -> Option<Broken> {
         let start_line = self.record_start_line.unwrap_or_default();
-        let in_input = &input[self.record_start_pos.unwrap_or(call_start)..pos];
-        let last_byte = in_input.last().or(self.record_raw.last()).copied();
+        let raw = match self.record_start_pos {
+            Some(start) => &input[start..pos],
+            None => &self.record_raw[..],
+        };
+        let last_byte = raw.last().copied();
         let end_line = self.line_offset + self.reader.line() - u64::from(last_byte == Some(b'\n'));
         let ends_the_file = last && !matches!(last_byte, Some(b'\n' | b'\r'));
         if end_line == start_line && !ends_the_file {
             return None;
         }
-        let scan = if self.record_start_pos.is_some() {
-            scan_record(in_input, self.delimiter)
-        } else {
-            self.record_raw.extend_from_slice(in_input);
-            let scan = scan_record(&self.record_raw, self.delimiter);
-            self.record_raw
-                .truncate(self.record_raw.len() - in_input.len());
-            scan
-        };
+        let scan = scan_record(raw, self.delimiter);
         let absolute = |at: QuoteAt| QuoteAt {
             field: at.field,
             line: start_line + at.line,
@@ -555,9 +540,7 @@ impl CsvStream {
         let line = self.record_start_line.take().unwrap_or_default();
         // NUL and MALFORMED (whose UTF-8 starts with 0xEF) are rare: look closer only if seen.
         let suspect = bytes.iter().any(|&b| b == 0 || b == 0xEF);
-        let bad_cell = suspect
-            .then(|| bad_cell(&fields, self.decoder.encoding()))
-            .flatten();
+        let bad_cell = suspect.then(|| bad_cell(&fields, &self.decoder)).flatten();
         match bad_cell {
             Some((field, message)) if self.importer.has_header() => {
                 self.importer.reject_rows(line, 1, Some(field), message);
@@ -570,21 +553,12 @@ impl CsvStream {
 }
 
 /// The first cell holding a NUL byte or bytes that could not be decoded, and what is wrong.
-fn bad_cell(fields: &[&str], encoding: &'static Encoding) -> Option<(usize, String)> {
+fn bad_cell(fields: &[&str], decoder: &TextDecoder) -> Option<(usize, String)> {
     fields.iter().enumerate().find_map(|(index, field)| {
         if field.contains('\0') {
             Some((index, "the cell holds a NUL byte (0x00)".to_owned()))
         } else if field.contains(MALFORMED) {
-            let message = format!(
-                "the cell holds bytes that are valid neither in {} nor in {}",
-                encoding.name(),
-                if encoding == UTF_8 {
-                    "gb18030"
-                } else {
-                    "UTF-8"
-                }
-            );
-            Some((index, message))
+            Some((index, decoder.malformed_message()))
         } else {
             None
         }

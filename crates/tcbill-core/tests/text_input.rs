@@ -261,14 +261,22 @@ fn utf16_is_split_anywhere_and_a_broken_quote_still_resynchronises() {
     let tail_start = bytes.len();
     let tail = "云服务器,\"𠀀 CPU,tx1,1\n云硬盘,存储,tx2,1\n";
     bytes.extend(tail.encode_utf16().flat_map(u16::to_le_bytes));
+    // A lone low surrogate is not UTF-16.
+    let bad_row = "云硬盘,\u{FFFF},tx3,1\n".encode_utf16();
+    bytes.extend(
+        bad_row
+            .map(|unit| if unit == 0xFFFF { 0xDC00 } else { unit })
+            .flat_map(u16::to_le_bytes),
+    );
     let parsed = parse_every_way("u16.csv", &bytes, tail_start - 3);
     assert_text(
         &summary(&parsed),
         "
 u16.csv | L3 明细账单 (bill details)
 encoding UTF-16LE
-rows read 3002, accepted 3001, rejected 1
+rows read 3003, accepted 3001, rejected 2
 u16.csv:3002 column 组件名称: the quote opened in this column never closes
+u16.csv:3004 column 组件名称: the cell holds bytes that are not valid UTF-16LE
 ",
     );
     assert_eq!(parsed.table.text("ItemCodeName", 3000), Some("存储"));
