@@ -44,6 +44,8 @@ pub(crate) struct TextDecoder {
     /// Lines read in the other encoding than the file's, and the first of them.
     other_encoding_lines: u64,
     first_other_encoding_line: Option<u64>,
+    /// Whether [`MALFORMED`] was ever written, so cells need to be searched for it.
+    wrote_malformed: bool,
 }
 
 impl TextDecoder {
@@ -62,6 +64,7 @@ impl TextDecoder {
             switched_at: None,
             other_encoding_lines: 0,
             first_other_encoding_line: None,
+            wrote_malformed: false,
         }
     }
 
@@ -71,6 +74,11 @@ impl TextDecoder {
             Mode::PerLine(encoding) => encoding,
             Mode::Streaming(decoder) => decoder.encoding(),
         }
+    }
+
+    /// Whether some bytes so far were valid in no encoding tried (marked [`MALFORMED`]).
+    pub(crate) fn wrote_malformed(&self) -> bool {
+        self.wrote_malformed
     }
 
     /// What a cell holding [`MALFORMED`] had, in words.
@@ -91,11 +99,11 @@ impl TextDecoder {
     /// Decodes `bytes` onto `out`; `last` ends the file. A UTF-8 BOM must already be removed.
     pub(crate) fn decode(&mut self, mut bytes: &[u8], last: bool, out: &mut String) {
         if let Mode::Streaming(decoder) = &mut self.mode {
-            decode_marking_malformed(decoder, bytes, last, out);
+            self.wrote_malformed |= decode_marking_malformed(decoder, bytes, last, out);
             return;
         }
         if !self.line.is_empty() || self.long_line.is_some() {
-            match bytes.iter().position(|&b| b == b'\n') {
+            match memchr::memchr(b'\n', bytes) {
                 Some(newline) => {
                     self.extend_line(&bytes[..=newline], out);
                     self.end_line(out);
@@ -107,7 +115,7 @@ impl TextDecoder {
                 }
             }
         }
-        if let Some(last_newline) = bytes.iter().rposition(|&b| b == b'\n') {
+        if let Some(last_newline) = memchr::memrchr(b'\n', bytes) {
             self.decode_lines(&bytes[..=last_newline], out);
             bytes = &bytes[last_newline + 1..];
         }
@@ -142,13 +150,13 @@ impl TextDecoder {
 
     fn extend_line(&mut self, bytes: &[u8], out: &mut String) {
         if let Some(decoder) = &mut self.long_line {
-            decode_marking_malformed(decoder, bytes, false, out);
+            self.wrote_malformed |= decode_marking_malformed(decoder, bytes, false, out);
             return;
         }
         self.line.extend_from_slice(bytes);
         if self.line.len() > MAX_BUFFERED_LINE {
             let mut decoder = self.encoding().new_decoder_without_bom_handling();
-            decode_marking_malformed(&mut decoder, &self.line, false, out);
+            self.wrote_malformed |= decode_marking_malformed(&mut decoder, &self.line, false, out);
             self.line.clear();
             self.long_line = Some(decoder);
         }
@@ -157,7 +165,7 @@ impl TextDecoder {
     /// Decodes the buffered line (ended by `\n` or by the end of the file).
     fn end_line(&mut self, out: &mut String) {
         if let Some(mut decoder) = self.long_line.take() {
-            decode_marking_malformed(&mut decoder, &[], true, out);
+            self.wrote_malformed |= decode_marking_malformed(&mut decoder, &[], true, out);
             self.ascii_so_far = false;
             self.line_number += 1;
             return;
@@ -204,7 +212,7 @@ impl TextDecoder {
                     .get_or_insert(self.line_number);
             } else {
                 let mut decoder = encoding.new_decoder_without_bom_handling();
-                decode_marking_malformed(&mut decoder, line, true, out);
+                self.wrote_malformed |= decode_marking_malformed(&mut decoder, line, true, out);
             }
         }
         self.ascii_so_far &= line.is_ascii();
@@ -221,7 +229,7 @@ fn other_encoding(encoding: &'static Encoding) -> &'static Encoding {
 }
 
 fn count_newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+    memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
 /// Appends `bytes` decoded if they are wholly valid in `encoding`; otherwise appends nothing.
@@ -241,8 +249,15 @@ fn decode_strictly(encoding: &'static Encoding, bytes: &[u8], out: &mut String) 
     }
 }
 
-/// Streams `bytes` through `decoder`, writing [`MALFORMED`] for each malformed sequence.
-fn decode_marking_malformed(decoder: &mut Decoder, mut bytes: &[u8], last: bool, out: &mut String) {
+/// Streams `bytes` through `decoder`, writing [`MALFORMED`] for each malformed sequence; true if
+/// it wrote one.
+fn decode_marking_malformed(
+    decoder: &mut Decoder,
+    mut bytes: &[u8],
+    last: bool,
+    out: &mut String,
+) -> bool {
+    let mut malformed = false;
     loop {
         let needed = decoder
             .max_utf8_buffer_length_without_replacement(bytes.len())
@@ -251,9 +266,12 @@ fn decode_marking_malformed(decoder: &mut Decoder, mut bytes: &[u8], last: bool,
         let (result, read) = decoder.decode_to_string_without_replacement(bytes, out, last);
         bytes = &bytes[read..];
         match result {
-            DecoderResult::InputEmpty => return,
+            DecoderResult::InputEmpty => return malformed,
             DecoderResult::OutputFull => {}
-            DecoderResult::Malformed(_, _) => out.push(MALFORMED),
+            DecoderResult::Malformed(_, _) => {
+                out.push(MALFORMED);
+                malformed = true;
+            }
         }
     }
 }

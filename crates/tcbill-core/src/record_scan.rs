@@ -43,7 +43,8 @@ impl RecordScan {
     }
 }
 
-/// Scans one record's text, up to its first line end outside quotes.
+/// Scans one record's text, up to its first line end outside quotes. It jumps from one special
+/// byte to the next with memchr: multi-line records are common (配置描述), so this runs often.
 pub(crate) fn scan_record(text: &[u8], delimiter: u8) -> RecordScan {
     let mut scan = RecordScan {
         fields: 1,
@@ -52,58 +53,64 @@ pub(crate) fn scan_record(text: &[u8], delimiter: u8) -> RecordScan {
         multiline_quote: None,
         terminated_at: None,
     };
+    let filled = |span: &[u8]| span.iter().any(|b| !b.is_ascii_whitespace());
     let mut field = 0;
     let mut line = 0;
-    let mut at_field_start = true;
-    let mut open_quote: Option<QuoteAt> = None;
     let mut index = 0;
-    while let Some(&byte) = text.get(index) {
-        index += 1;
-        if let Some(quote) = open_quote {
-            match byte {
-                b'"' if text.get(index) == Some(&b'"') => {
-                    index += 1;
+    'fields: loop {
+        if text.get(index) == Some(&b'"') {
+            let quote = QuoteAt { field, line };
+            index += 1;
+            // Inside the quotes: only quotes and line ends matter.
+            loop {
+                let Some(offset) = memchr::memchr2(b'"', b'\n', &text[index..]) else {
+                    if filled(&text[index..]) {
+                        scan.last_filled_field = Some(field);
+                    }
+                    scan.broken_quote
+                        .get_or_insert((quote, QuoteFault::NeverCloses));
+                    break 'fields;
+                };
+                if filled(&text[index..index + offset]) {
                     scan.last_filled_field = Some(field);
                 }
-                b'"' => {
-                    open_quote = None;
-                    let closes_properly = match text.get(index) {
-                        None => true,
-                        Some(&next) => next == delimiter || next == b'\r' || next == b'\n',
-                    };
+                index += offset + 1;
+                if text[index - 1] == b'\n' {
+                    line += 1;
+                    scan.multiline_quote.get_or_insert(quote);
+                } else if text.get(index) == Some(&b'"') {
+                    index += 1;
+                    scan.last_filled_field = Some(field);
+                } else {
+                    let closes_properly = text
+                        .get(index)
+                        .is_none_or(|&next| matches!(next, b'\r' | b'\n') || next == delimiter);
                     if !closes_properly {
                         scan.broken_quote
                             .get_or_insert((quote, QuoteFault::TextAfterClose));
                     }
+                    break;
                 }
-                b'\n' => {
-                    line += 1;
-                    scan.multiline_quote.get_or_insert(quote);
-                }
-                byte if byte.is_ascii_whitespace() => {}
-                _ => scan.last_filled_field = Some(field),
             }
-            continue;
         }
-        match byte {
-            byte if byte == delimiter => {
+        // Unquoted (or after a closing quote): up to the next delimiter or line end.
+        let rest = &text[index..];
+        let end = memchr::memchr3(delimiter, b'\r', b'\n', rest).unwrap_or(rest.len());
+        if filled(&rest[..end]) {
+            scan.last_filled_field = Some(field);
+        }
+        index += end;
+        match text.get(index) {
+            Some(&byte) if byte == delimiter => {
+                index += 1;
                 field += 1;
-                at_field_start = true;
-                continue;
             }
-            b'\r' | b'\n' => {
-                scan.terminated_at = Some(index - 1);
+            Some(_) => {
+                scan.terminated_at = Some(index);
                 break;
             }
-            b'"' if at_field_start => open_quote = Some(QuoteAt { field, line }),
-            byte if byte.is_ascii_whitespace() => {}
-            _ => scan.last_filled_field = Some(field),
+            None => break,
         }
-        at_field_start = false;
-    }
-    if let Some(quote) = open_quote {
-        scan.broken_quote
-            .get_or_insert((quote, QuoteFault::NeverCloses));
     }
     scan.fields = field + 1;
     scan

@@ -398,7 +398,7 @@ impl CsvStream {
                 }
                 None => true,
             },
-            None => match self.record_raw.iter().position(|&b| b == b'\n') {
+            None => match memchr::memchr(b'\n', &self.record_raw) {
                 Some(newline) => {
                     // The lines after the first are read again: put them back before the rest.
                     let mut text = self.record_raw.split_off(newline + 1);
@@ -431,7 +431,7 @@ impl CsvStream {
             return true;
         };
         let available = &decoded.as_bytes()[*pos..];
-        let newline = available.iter().position(|&b| b == b'\n');
+        let newline = memchr::memchr(b'\n', available);
         if resync.skipping_line {
             // The rest of a line already rejected.
             match newline {
@@ -538,8 +538,9 @@ impl CsvStream {
             })
             .collect();
         let line = self.record_start_line.take().unwrap_or_default();
-        // NUL and MALFORMED (whose UTF-8 starts with 0xEF) are rare: look closer only if seen.
-        let suspect = bytes.iter().any(|&b| b == 0 || b == 0xEF);
+        // NUL and MALFORMED are rare: look at each cell only if the record may hold one.
+        let suspect = memchr::memchr(0, bytes).is_some()
+            || (self.decoder.wrote_malformed() && memchr::memchr(0xEF, bytes).is_some());
         let bad_cell = suspect.then(|| bad_cell(&fields, &self.decoder)).flatten();
         match bad_cell {
             Some((field, message)) if self.importer.has_header() => {
