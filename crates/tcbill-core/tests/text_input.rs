@@ -352,3 +352,41 @@ fn a_wide_file_without_a_known_header_is_refused_quickly() {
     assert!(elapsed.as_secs() < 30, "took {elapsed:?}");
     eprintln!("20 rows × 20,000 columns: {elapsed:?}");
 }
+
+#[test]
+fn a_huge_cell_streams_through_without_being_kept() {
+    // The issue's "header then a 1.5 GiB field", scaled to 256 MiB fed in the worker's 4 MiB slices.
+    let mut parser = Parser::new("huge.csv");
+    parser.feed(format!("{HEADER}CVM,").as_bytes());
+    let slice = vec![b'x'; 4 << 20];
+    for _ in 0..64 {
+        parser.feed(&slice);
+    }
+    parser.feed(format!(",tx1,1\n{}", rows(2, 1)).as_bytes());
+    assert_text(
+        &summary(&parser.finish().remove(0)),
+        "
+huge.csv | L3 明细账单 (bill details)
+encoding UTF-8
+rows read 2, accepted 1, rejected 1
+huge.csv:2 column Component Name: the cell is longer than 1 MiB, the limit
+",
+    );
+}
+
+#[test]
+fn a_broken_quote_before_the_header_is_reported_not_counted() {
+    let mut text = String::from("\"Bill of June\n");
+    text.push_str(HEADER);
+    text.push_str(&rows(1, 2));
+    let parsed = parse_every_way("title.csv", text.as_bytes(), 0);
+    assert_text(
+        &summary(&parsed),
+        "
+title.csv | L3 明细账单 (bill details)
+encoding UTF-8
+rows read 2, accepted 2, rejected 0
+title.csv:1 column 1: the quote opened in this column never closes; skipped while looking for the header row
+",
+    );
+}
