@@ -148,7 +148,10 @@ pub(crate) enum Container {
 
 pub(crate) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// The container of a file from its first [`SNIFF_LEN`] bytes (any more are not looked at, so
+/// the verdict does not depend on how the file was chunked).
 pub(crate) fn sniff_container(head: &[u8]) -> Container {
+    let head = &head[..head.len().min(SNIFF_LEN)];
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
         return Container::Zip;
     }
@@ -160,11 +163,13 @@ pub(crate) fn sniff_container(head: &[u8]) -> Container {
         None => Container::Empty,
         Some(b'{' | b'[') => Container::Json,
         Some(_) => {
+            // Proportion, not presence: a stray NUL in a text file is a bad cell, reported with
+            // its line, while real binary data (or UTF-16 without a BOM) is full of them.
             let control_bytes = head
                 .iter()
                 .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
                 .count();
-            if head.contains(&0) || control_bytes * 20 > head.len() {
+            if control_bytes * 20 > head.len() {
                 Container::Binary
             } else {
                 Container::Text

@@ -15,12 +15,14 @@
 pub mod analysis;
 mod container;
 pub mod dataset;
+mod decode;
 pub mod detect;
 pub mod diagnostic;
 pub mod focus;
 mod json;
 pub mod number;
 pub mod parser;
+mod record_scan;
 pub mod report;
 pub mod schema;
 pub mod table;

@@ -6,6 +6,9 @@
 //! billing API's English field name, so the rest of tcbill reads one vocabulary. The tables here
 //! are data: adding a spelling is adding a string.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use crate::detect::{BillLevel, InputKind};
 use crate::table::TableKind;
 
@@ -94,6 +97,9 @@ pub struct Schema {
     pub metric_columns: bool,
     /// A column holding all tags as one JSON object (FOCUS `Tags`), split into `Tag:<key>` columns.
     pub tag_map_column: Option<&'static str>,
+    /// Every field's spellings, normalised, built on first use: header rows can have tens of
+    /// thousands of cells, and normalising every alias per cell made a wide file take seconds.
+    spellings: OnceLock<HashMap<String, usize>>,
 }
 
 impl Schema {
@@ -103,21 +109,30 @@ impl Schema {
 
     /// The field a header or JSON key means, by canonical name or any alias.
     pub fn field_for_header(&self, header: &str) -> Option<&'static FieldSpec> {
-        let normalized = normalize_header(header);
-        let find = |wanted: &str| {
-            self.fields.iter().find(|field| {
-                normalize_header(field.name) == wanted
-                    || field
-                        .aliases
-                        .iter()
-                        .any(|alias| normalize_header(alias) == wanted)
-            })
-        };
-        find(&normalized).or_else(|| {
+        self.field_for_normalized(&normalize_header(header))
+    }
+
+    /// [`Schema::field_for_header`] for a header already passed through [`normalize_header`].
+    fn field_for_normalized(&self, normalized: &str) -> Option<&'static FieldSpec> {
+        let find = |wanted: &str| Some(&self.fields[*self.spellings().get(wanted)?]);
+        find(normalized).or_else(|| {
             let without_currency = normalized
                 .strip_suffix("(元)")
                 .or_else(|| normalized.strip_suffix("(usd)"))?;
             find(without_currency)
+        })
+    }
+
+    /// Normalised spelling → index of the first field that has it (as a search in field order).
+    fn spellings(&self) -> &HashMap<String, usize> {
+        self.spellings.get_or_init(|| {
+            let mut spellings = HashMap::new();
+            for (index, field) in self.fields.iter().enumerate() {
+                for spelling in std::iter::once(field.name).chain(field.aliases.iter().copied()) {
+                    spellings.entry(normalize_header(spelling)).or_insert(index);
+                }
+            }
+            spellings
         })
     }
 }
@@ -158,7 +173,10 @@ pub fn tag_key(header: &str) -> Option<&str> {
 
 /// Whether an unknown header names a numeric metric: it ends with a unit in parentheses.
 pub fn is_metric_header(header: &str) -> bool {
-    let normalized = normalize_header(header);
+    is_metric_normalized(&normalize_header(header))
+}
+
+fn is_metric_normalized(normalized: &str) -> bool {
     normalized.ends_with(')') && normalized.contains('(') && !normalized.ends_with("()")
 }
 
@@ -452,6 +470,7 @@ pub static BILL_DETAILS: Schema = Schema {
     ],
     metric_columns: false,
     tag_map_column: None,
+    spellings: OnceLock::new(),
 };
 
 /// L2 资源账单 and `DescribeBillResourceSummary` rows, one per resource.
@@ -526,6 +545,7 @@ pub static BILL_RESOURCES: Schema = Schema {
     ],
     metric_columns: false,
     tag_map_column: None,
+    spellings: OnceLock::new(),
 };
 
 /// 消耗明细 (L2-消耗明细, Chinese or English headers) and `DescribeCostDetail` rows.
@@ -598,6 +618,7 @@ pub static COST_DETAILS: Schema = Schema {
     ],
     metric_columns: false,
     tag_map_column: None,
+    spellings: OnceLock::new(),
 };
 
 /// 资源包抵扣明细 export and the `DescribeMeasure*DeductionDetails` / CLB deduction APIs.
@@ -637,6 +658,7 @@ pub static DEDUCTION_DETAILS: Schema = Schema {
     ],
     metric_columns: false,
     tag_map_column: None,
+    spellings: OnceLock::new(),
 };
 
 /// 资源包总览 export (Chinese or English headers); several columns pack two values (`剩余/总量`).
@@ -711,6 +733,7 @@ pub static PACKAGE_OVERVIEW: Schema = Schema {
     ],
     metric_columns: true,
     tag_map_column: None,
+    spellings: OnceLock::new(),
 };
 
 /// 用量明细 reports (a time column and value columns) and the `DescribeDosage*` APIs.
@@ -765,6 +788,7 @@ pub static USAGE_DETAILS: Schema = Schema {
     required: &[&["DosageBeginTime", "Date"], &["DosageValue"]],
     metric_columns: true,
     tag_map_column: None,
+    spellings: OnceLock::new(),
 };
 
 /// Totals from `DescribeBillSummaryBy*` and `DescribeCostSummaryByProduct`.
@@ -794,6 +818,7 @@ pub static BILL_SUMMARY: Schema = Schema {
     required: &[],
     metric_columns: false,
     tag_map_column: None,
+    spellings: OnceLock::new(),
 };
 
 /// Rows of API responses without a schema: every field passes through.
@@ -804,6 +829,7 @@ pub static OTHER_ROWS: Schema = Schema {
     required: &[],
     metric_columns: false,
     tag_map_column: None,
+    spellings: OnceLock::new(),
 };
 
 /// FOCUS 1.0 datasets (Tencent's preview export to COS, or `tcbill export --focus`). Each FOCUS row
@@ -858,6 +884,7 @@ pub static FOCUS: Schema = Schema {
     ],
     metric_columns: false,
     tag_map_column: Some("Tags"),
+    spellings: OnceLock::new(),
 };
 
 /// The file kinds recognised from a header row, most specific first: a consumption file also
@@ -896,32 +923,44 @@ pub struct HeaderPlan {
 
 /// Why a header row is not of some kind, for the "unknown kind" diagnostic.
 pub fn plan_header(schema: &'static Schema, headers: &[&str]) -> Result<HeaderPlan, String> {
+    let normalized: Vec<String> = headers
+        .iter()
+        .map(|header| normalize_header(header))
+        .collect();
+    plan_normalized_header(schema, headers, &normalized)
+}
+
+/// [`plan_header`] with each header already passed through [`normalize_header`], so a row is
+/// normalised once for all the kinds it is tried as.
+fn plan_normalized_header(
+    schema: &'static Schema,
+    headers: &[&str],
+    normalized_headers: &[String],
+) -> Result<HeaderPlan, String> {
     let mut matched: Vec<&'static str> = Vec::new();
     let mut has_metric = false;
+    let tag_map_column = schema.tag_map_column.map(normalize_header);
     let targets = headers
         .iter()
-        .map(|header| {
+        .zip(normalized_headers)
+        .map(|(header, normalized)| {
             if header.trim().is_empty() {
                 return ColumnTarget::Ignored;
             }
-            let normalized = normalize_header(header);
-            if schema
-                .tag_map_column
-                .is_some_and(|name| normalize_header(name) == normalized)
-            {
+            if tag_map_column.as_deref() == Some(normalized.as_str()) {
                 return ColumnTarget::TagMap;
             }
             if let Some(key) = tag_key(header) {
                 return ColumnTarget::Tag(key.to_owned());
             }
-            match schema.field_for_header(header) {
+            match schema.field_for_normalized(normalized) {
                 Some(field) if matched.contains(&field.name) => ColumnTarget::Ignored,
                 Some(field) => {
                     matched.push(field.name);
                     matched.extend(field.second);
                     ColumnTarget::Field(field)
                 }
-                None if schema.metric_columns && is_metric_header(header) => {
+                None if schema.metric_columns && is_metric_normalized(normalized) => {
                     has_metric = true;
                     ColumnTarget::Metric
                 }
@@ -955,9 +994,13 @@ pub fn plan_header(schema: &'static Schema, headers: &[&str]) -> Result<HeaderPl
 
 /// The first kind whose requirements a header row meets, or why none did.
 pub fn recognise_header(headers: &[&str]) -> Result<HeaderPlan, Vec<String>> {
+    let normalized: Vec<String> = headers
+        .iter()
+        .map(|header| normalize_header(header))
+        .collect();
     let mut reasons = Vec::new();
     for schema in HEADER_KINDS {
-        match plan_header(schema, headers) {
+        match plan_normalized_header(schema, headers, &normalized) {
             Ok(plan) => return Ok(plan),
             Err(reason) => reasons.push(reason),
         }

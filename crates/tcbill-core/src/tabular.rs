@@ -274,6 +274,50 @@ impl RecordImporter {
         matches!(self.stage, Stage::ReadingRows(_))
     }
 
+    /// The number of columns of the header row, once it is found.
+    pub(crate) fn header_len(&self) -> Option<usize> {
+        match &self.stage {
+            Stage::ReadingRows(reading) => Some(reading.headers.len()),
+            Stage::SeekingHeader { .. } => None,
+        }
+    }
+
+    /// How a diagnostic names a column: by its header, or by its 1-based number where it has none.
+    fn column_label(&self, index: usize) -> String {
+        match &self.stage {
+            Stage::ReadingRows(reading) => reading
+                .headers
+                .get(index)
+                .filter(|header| !header.is_empty())
+                .cloned()
+                .unwrap_or_else(|| (index + 1).to_string()),
+            Stage::SeekingHeader { .. } => (index + 1).to_string(),
+        }
+    }
+
+    /// Rejects `rows` rows from `line` on for a reason found before their cells could be read
+    /// (a broken quote, a cell too long, bytes that are not text). Before the header row they are
+    /// not data rows: they are only reported.
+    pub(crate) fn reject_rows(
+        &mut self,
+        line: u64,
+        rows: u64,
+        column: Option<usize>,
+        message: String,
+    ) {
+        let mut diagnostic = if self.has_header() {
+            self.rows_rejected += rows;
+            Diagnostic::error(&self.file, message)
+        } else {
+            let message = format!("{message}; skipped while looking for the header row");
+            Diagnostic::warning(&self.file, message)
+        };
+        if let Some(column) = column {
+            diagnostic = diagnostic.in_column(self.column_label(column));
+        }
+        self.log.push(diagnostic.at_line(line));
+    }
+
     pub(crate) fn push_record(&mut self, fields: &[&str], line: u64) {
         if fields.iter().all(|field| field.trim().is_empty()) {
             return;
@@ -371,17 +415,32 @@ impl RecordImporter {
             return;
         };
         let header_len = reading.headers.len();
-        let extra_filled = fields
-            .get(header_len..)
-            .is_some_and(|extra| extra.iter().any(|f| !f.trim().is_empty()));
-        if fields.len() < header_len || extra_filled {
+        let first_extra_filled = fields
+            .iter()
+            .enumerate()
+            .skip(header_len)
+            .find(|(_, field)| !field.trim().is_empty())
+            .map(|(index, _)| index);
+        let misfit = if fields.len() < header_len {
+            Some((
+                fields.len() - 1,
+                "the row ends after this column".to_owned(),
+            ))
+        } else {
+            first_extra_filled.map(|index| {
+                let last = &reading.headers[header_len - 1];
+                (
+                    index,
+                    format!("this field is beyond the header's last column {last}"),
+                )
+            })
+        };
+        if let Some((column, reason)) = misfit {
             let message = format!(
-                "row has {} fields but the header has {header_len}; row skipped",
+                "expected {header_len} fields, found {}: {reason}",
                 fields.len()
             );
-            self.log
-                .push(Diagnostic::error(&self.file, message).at_line(line));
-            self.rows_rejected += 1;
+            self.reject_rows(line, 1, Some(column), message);
             return;
         }
         let mut tag_cells: Vec<(usize, String)> = Vec::new();

@@ -1,15 +1,29 @@
-//! Streaming delimited text: encoding, CSV/TSV records and physical line numbers.
+//! Streaming delimited text: CSV/TSV records and physical line numbers, losing no line silently.
 //!
-//! The web worker hands over a file a slice at a time, so text is decoded and split into records
-//! incrementally. The encoding is decided once from the first bytes: a BOM wins; otherwise UTF-8
-//! if those bytes are valid UTF-8, else GB18030 (what Excel on a Chinese Windows writes). Line
-//! numbers count physical lines, as an editor shows them, even when quoted fields span lines.
+//! The web worker hands over a file a slice at a time, so text is decoded ([`crate::decode`]) and
+//! split into records incrementally. Line numbers count physical lines, as an editor shows them,
+//! even when quoted fields span lines.
+//!
+//! A broken quote must not swallow the rest of the file: a record that spans lines is checked
+//! again ([`crate::record_scan`]), and if its quote never closes properly, or its cells exceed
+//! the limits, its lines are rejected and reading resumes at the next line that reads as a whole
+//! row of the header's width. Every physical line is a row read (accepted or rejected), and
+//! every outcome is the same whatever the chunk sizes.
 
-use encoding_rs::{Decoder, Encoding, GB18030, UTF_8};
+use encoding_rs::{Encoding, GB18030, UTF_8};
 
+use crate::decode::{TextDecoder, MALFORMED};
 use crate::detect::{InputKind, SNIFF_LEN, UTF8_BOM};
-use crate::diagnostic::Diagnostic;
+use crate::record_scan::{scan_record, QuoteAt, QuoteFault};
 use crate::tabular::{ImportOutcome, RecordImporter};
+
+/// The longest cell read, in bytes of UTF-8: far beyond any real export. A longer one is rejected
+/// as soon as it is seen, never buffered whole.
+pub const MAX_FIELD_BYTES: usize = 1 << 20;
+/// The longest row read, all its cells together, in bytes of UTF-8.
+pub const MAX_RECORD_BYTES: usize = 16 << 20;
+/// Input is decoded and split this many bytes at a time, so a whole file is never decoded whole.
+const DECODE_PIECE: usize = 1 << 20;
 
 /// The encoding of a text file, from its first bytes. `complete` says whether `head` is the whole
 /// file (so a multi-byte sequence cut at the end is an error, not a chunk boundary).
@@ -41,21 +55,107 @@ fn sniff_delimiter(text: &str) -> u8 {
     }
 }
 
+/// Why the lines of a record are rejected instead of read.
+#[derive(Clone, Copy, Debug)]
+enum Broken {
+    /// `line` is absolute.
+    Quote {
+        at: QuoteAt,
+        fault: QuoteFault,
+    },
+    /// A quote spanning lines that leaves the row with the wrong number of fields.
+    QuoteSpan {
+        at: QuoteAt,
+        fields: usize,
+    },
+    LongField {
+        field: usize,
+    },
+    LongRecord {
+        field: usize,
+    },
+}
+
+impl Broken {
+    fn field(self) -> usize {
+        match self {
+            Broken::Quote { at, .. } | Broken::QuoteSpan { at, .. } => at.field,
+            Broken::LongField { field } | Broken::LongRecord { field } => field,
+        }
+    }
+
+    /// Why, for a diagnostic at `first_line` that names the column.
+    fn reason(self, first_line: u64, header_len: Option<usize>) -> String {
+        let opened = |at: QuoteAt| {
+            if at.line == first_line {
+                "the quote opened in this column".to_owned()
+            } else {
+                format!("the quote opened in this column at line {}", at.line)
+            }
+        };
+        match self {
+            Broken::Quote {
+                at,
+                fault: QuoteFault::NeverCloses,
+            } => format!("{} never closes", opened(at)),
+            Broken::Quote {
+                at,
+                fault: QuoteFault::TextAfterClose,
+            } => format!(
+                "{} closes with text after it, before the next delimiter",
+                opened(at)
+            ),
+            Broken::QuoteSpan { at, fields } => format!(
+                "{} runs across lines and leaves {fields} fields where the header has {}",
+                opened(at),
+                header_len.unwrap_or_default()
+            ),
+            Broken::LongField { .. } => format!(
+                "the cell is longer than {} MiB, the limit",
+                MAX_FIELD_BYTES >> 20
+            ),
+            Broken::LongRecord { .. } => format!(
+                "the row passes {} MiB, the limit, in this column",
+                MAX_RECORD_BYTES >> 20
+            ),
+        }
+    }
+}
+
+/// Skipping the lines of a broken record until one reads as a row again.
+struct Resync {
+    broken: Broken,
+    first_line: u64,
+    last_rejected_line: u64,
+    /// Non-blank lines rejected: each was meant to be a row.
+    rows: u64,
+    /// The physical line of the text at the read position.
+    line_at_pos: u64,
+    /// The text at the read position belongs to a line already rejected.
+    skipping_line: bool,
+}
+
 /// Decodes and splits a text file fed in chunks, passing records to a [`RecordImporter`].
 pub(crate) struct CsvStream {
-    encoding: &'static Encoding,
-    decoder: Decoder,
+    decoder: TextDecoder,
     decoded: String,
     decoder_finished: bool,
-    had_replacements: bool,
+    delimiter: u8,
     reader: csv_core::Reader,
     field_bytes: Vec<u8>,
     field_ends: Vec<usize>,
     field_bytes_used: usize,
     field_ends_used: usize,
-    /// Newlines consumed between records, which the CSV reader never sees.
-    skipped_newlines: u64,
+    /// The raw text of the current record read by earlier calls of the CSV reader.
+    record_raw: Vec<u8>,
+    /// Physical line = `line_offset` + the CSV reader's line (which counts only the newlines it
+    /// sees: not those between records, nor those before a resynchronisation).
+    line_offset: u64,
     record_start_line: Option<u64>,
+    /// Where the current record starts in the text being split, if it started there (else its
+    /// beginning is in `record_raw`).
+    record_start_pos: Option<usize>,
+    resync: Option<Resync>,
     importer: RecordImporter,
 }
 
@@ -63,31 +163,46 @@ impl CsvStream {
     /// Starts with the file's first bytes (at least [`SNIFF_LEN`] of them unless the file is
     /// shorter, in which case `head_is_whole_file`).
     pub(crate) fn new(file: &str, head: &[u8], head_is_whole_file: bool) -> Self {
-        let encoding = choose_encoding(head, head_is_whole_file);
+        // Only the first SNIFF_LEN bytes decide, however many came in the first chunk.
+        let sniffed = &head[..head.len().min(SNIFF_LEN)];
+        let encoding = choose_encoding(sniffed, head_is_whole_file && sniffed.len() == head.len());
+        let head = if encoding == UTF_8 {
+            strip_utf8_bom(head)
+        } else {
+            head
+        };
         let mut stream = CsvStream {
-            encoding,
-            decoder: encoding.new_decoder_with_bom_removal(),
+            decoder: TextDecoder::new(encoding),
             decoded: String::new(),
             decoder_finished: false,
-            had_replacements: false,
+            delimiter: b',',
             reader: csv_core::Reader::new(),
             field_bytes: vec![0; 4096],
             field_ends: vec![0; 64],
             field_bytes_used: 0,
             field_ends_used: 0,
-            skipped_newlines: 0,
+            record_raw: Vec::new(),
+            line_offset: 0,
             record_start_line: None,
+            record_start_pos: None,
+            resync: None,
             importer: RecordImporter::new(file),
         };
-        stream.decode(head, head_is_whole_file);
-        let delimiter = sniff_delimiter(&stream.decoded);
-        stream.reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
-        stream.split_records(head_is_whole_file);
+        let (first, rest) = head.split_at(head.len().min(DECODE_PIECE));
+        stream.decode(first, head_is_whole_file && rest.is_empty());
+        stream.delimiter = sniff_delimiter(&stream.decoded);
+        stream.reader = csv_core::ReaderBuilder::new()
+            .delimiter(stream.delimiter)
+            .build();
+        stream.split_records(head_is_whole_file && rest.is_empty());
+        if !rest.is_empty() {
+            stream.feed_pieces(rest, head_is_whole_file);
+        }
         stream
     }
 
     pub(crate) fn encoding_name(&self) -> &'static str {
-        self.encoding.name()
+        self.decoder.encoding().name()
     }
 
     pub(crate) fn rows_read(&self) -> u64 {
@@ -95,23 +210,23 @@ impl CsvStream {
     }
 
     pub(crate) fn feed(&mut self, chunk: &[u8]) {
-        self.decode(chunk, false);
-        self.split_records(false);
+        self.feed_pieces(chunk, false);
+    }
+
+    fn feed_pieces(&mut self, bytes: &[u8], last: bool) {
+        let mut pieces = bytes.chunks(DECODE_PIECE).peekable();
+        while let Some(piece) = pieces.next() {
+            let last = last && pieces.peek().is_none();
+            self.decode(piece, last);
+            self.split_records(last);
+        }
     }
 
     pub(crate) fn finish(mut self, file: &str) -> ImportOutcome {
         self.decode(&[], true);
         self.split_records(true);
-        let replaced = self.had_replacements;
-        let encoding = self.encoding;
         let mut outcome = self.importer.finish();
-        if replaced {
-            let message = format!(
-                "some bytes are not valid {} and were replaced by \u{FFFD}; check the file's encoding",
-                encoding.name()
-            );
-            outcome.diagnostics.push(Diagnostic::warning(file, message));
-        }
+        outcome.diagnostics.extend(self.decoder.diagnostics(file));
         outcome
     }
 
@@ -120,36 +235,36 @@ impl CsvStream {
             return;
         }
         self.decoder_finished = last;
-        let needed = self
-            .decoder
-            .max_utf8_buffer_length(bytes.len())
-            .unwrap_or(bytes.len() * 3 + 16);
-        self.decoded.reserve(needed);
-        let (_result, _read, had_replacements) =
-            self.decoder
-                .decode_to_string(bytes, &mut self.decoded, last);
-        self.had_replacements |= had_replacements;
+        self.decoder.decode(bytes, last, &mut self.decoded);
     }
 
     fn split_records(&mut self, last: bool) {
-        let decoded = std::mem::take(&mut self.decoded);
-        let input = decoded.as_bytes();
+        let mut decoded = std::mem::take(&mut self.decoded);
         let mut pos = 0;
         loop {
+            if self.resync.is_some() {
+                if self.resync_step(&decoded, &mut pos, last) {
+                    continue;
+                }
+                break;
+            }
+            let input = decoded.as_bytes();
             if self.record_start_line.is_none() {
                 while let Some(&byte @ (b'\n' | b'\r')) = input.get(pos) {
-                    self.skipped_newlines += u64::from(byte == b'\n');
+                    self.line_offset += u64::from(byte == b'\n');
                     pos += 1;
                 }
                 if pos == input.len() && !last {
                     break;
                 }
-                self.record_start_line = Some(self.reader.line() + self.skipped_newlines);
+                self.record_start_line = Some(self.reader.line() + self.line_offset);
+                self.record_start_pos = Some(pos);
             }
             // An empty input tells the CSV reader the file has ended, so never pass one early.
             if pos == input.len() && !last {
                 break;
             }
+            let call_start = pos;
             let (result, read, written, ends_written) = self.reader.read_record(
                 &input[pos..],
                 &mut self.field_bytes[self.field_bytes_used..],
@@ -158,27 +273,261 @@ impl CsvStream {
             pos += read;
             self.field_bytes_used += written;
             self.field_ends_used += ends_written;
-            match result {
-                csv_core::ReadRecordResult::InputEmpty if !last => break,
-                csv_core::ReadRecordResult::InputEmpty => {}
-                csv_core::ReadRecordResult::OutputFull => {
-                    self.field_bytes.resize(self.field_bytes.len() * 2, 0);
-                }
-                csv_core::ReadRecordResult::OutputEndsFull => {
-                    self.field_ends.resize(self.field_ends.len() * 2, 0);
-                }
-                csv_core::ReadRecordResult::Record => self.deliver_record(),
-                csv_core::ReadRecordResult::End => break,
+            if self.record_start_pos.is_none() {
+                self.record_raw.extend_from_slice(&input[call_start..pos]);
             }
+            let broken = match result {
+                csv_core::ReadRecordResult::End => break,
+                // A complete record is delivered unless it breaks a limit or a quote.
+                csv_core::ReadRecordResult::Record => {
+                    match self
+                        .limit_breach()
+                        .or_else(|| self.broken_quote(input, pos, last))
+                    {
+                        Some(broken) => broken,
+                        None => {
+                            self.deliver_record();
+                            continue;
+                        }
+                    }
+                }
+                // A record still being read is given up as soon as it passes a limit.
+                incomplete => match self.limit_breach() {
+                    Some(broken) => broken,
+                    None => {
+                        match incomplete {
+                            csv_core::ReadRecordResult::InputEmpty if !last => break,
+                            csv_core::ReadRecordResult::OutputFull => {
+                                self.field_bytes.resize(self.field_bytes.len() * 2, 0);
+                            }
+                            csv_core::ReadRecordResult::OutputEndsFull => {
+                                self.field_ends.resize(self.field_ends.len() * 2, 0);
+                            }
+                            _ => {}
+                        }
+                        continue;
+                    }
+                },
+            };
+            self.start_resync(broken, &mut decoded, &mut pos);
+        }
+        if let Some(start) = self.record_start_pos.take() {
+            // The record goes on in the next input: keep what the reader has taken of it.
+            self.record_raw
+                .extend_from_slice(&decoded.as_bytes()[start..pos]);
         }
         self.decoded = decoded;
         self.decoded.drain(..pos);
     }
 
+    /// The first cell over [`MAX_FIELD_BYTES`] or the cell where the row passes
+    /// [`MAX_RECORD_BYTES`], whichever comes first in the text (so the verdict does not depend
+    /// on how far the reader had got when it was asked).
+    fn limit_breach(&self) -> Option<Broken> {
+        if self.field_bytes_used <= MAX_FIELD_BYTES {
+            return None;
+        }
+        let mut start = 0;
+        let ends = self.field_ends[..self.field_ends_used].iter().copied();
+        for (field, end) in ends.chain([self.field_bytes_used]).enumerate() {
+            let field_limit_at = (end - start > MAX_FIELD_BYTES).then_some(start + MAX_FIELD_BYTES);
+            let record_limit_at = (end > MAX_RECORD_BYTES).then_some(MAX_RECORD_BYTES);
+            match (field_limit_at, record_limit_at) {
+                (Some(at_field), Some(at_record)) if at_record < at_field => {
+                    return Some(Broken::LongRecord { field })
+                }
+                (Some(_), _) => return Some(Broken::LongField { field }),
+                (None, Some(_)) => return Some(Broken::LongRecord { field }),
+                (None, None) => {}
+            }
+            start = end;
+        }
+        None
+    }
+
+    /// For a record that spans lines or ends the file: a quote that does not close properly, or
+    /// one that leaves the row with the wrong number of fields.
+    fn broken_quote(&self, input: &[u8], pos: usize, last: bool) -> Option<Broken> {
+        let start_line = self.record_start_line.unwrap_or_default();
+        let raw = match self.record_start_pos {
+            Some(start) => &input[start..pos],
+            None => &self.record_raw[..],
+        };
+        let last_byte = raw.last().copied();
+        let end_line = self.line_offset + self.reader.line() - u64::from(last_byte == Some(b'\n'));
+        let ends_the_file = last && !matches!(last_byte, Some(b'\n' | b'\r'));
+        if end_line == start_line && !ends_the_file {
+            return None;
+        }
+        let scan = scan_record(raw, self.delimiter);
+        let absolute = |at: QuoteAt| QuoteAt {
+            field: at.field,
+            line: start_line + at.line,
+        };
+        if let Some((at, fault)) = scan.broken_quote {
+            return Some(Broken::Quote {
+                at: absolute(at),
+                fault,
+            });
+        }
+        let header_len = self.importer.header_len()?;
+        match scan.multiline_quote {
+            Some(at) if !scan.fits(header_len) => Some(Broken::QuoteSpan {
+                at: absolute(at),
+                fields: scan.fields,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Rejects the current record and goes on line by line from the line after its first, whose
+    /// text is in `decoded` from the record's start (or in `record_raw`, if it began earlier).
+    fn start_resync(&mut self, broken: Broken, decoded: &mut String, pos: &mut usize) {
+        let first_line = self.record_start_line.take().unwrap_or_default();
+        self.reader.reset();
+        self.field_bytes_used = 0;
+        self.field_ends_used = 0;
+        let skipping_line = match self.record_start_pos.take() {
+            Some(start) => match decoded.as_bytes()[start..*pos]
+                .iter()
+                .position(|&b| b == b'\n')
+            {
+                Some(newline) => {
+                    *pos = start + newline + 1;
+                    false
+                }
+                None => true,
+            },
+            None => match memchr::memchr(b'\n', &self.record_raw) {
+                Some(newline) => {
+                    // The lines after the first are read again: put them back before the rest.
+                    let mut text = self.record_raw.split_off(newline + 1);
+                    text.extend_from_slice(&decoded.as_bytes()[*pos..]);
+                    *decoded = String::from_utf8_lossy(&text).into_owned();
+                    *pos = 0;
+                    false
+                }
+                None => true,
+            },
+        };
+        self.record_raw.clear();
+        self.resync = Some(Resync {
+            broken,
+            first_line,
+            last_rejected_line: first_line,
+            rows: 1,
+            line_at_pos: first_line + u64::from(!skipping_line),
+            skipping_line,
+        });
+    }
+
+    /// Takes the next line while resynchronising; false when more input is needed. A line where
+    /// a whole row starts (one that fits the header, its quotes closing properly, even if they
+    /// span lines) ends the resynchronisation; any other line is rejected.
+    fn resync_step(&mut self, decoded: &str, pos: &mut usize, last: bool) -> bool {
+        let header_len = self.importer.header_len();
+        let delimiter = self.delimiter;
+        let Some(resync) = self.resync.as_mut() else {
+            return true;
+        };
+        let available = &decoded.as_bytes()[*pos..];
+        let newline = memchr::memchr(b'\n', available);
+        if resync.skipping_line {
+            // The rest of a line already rejected.
+            match newline {
+                Some(newline) => {
+                    resync.skipping_line = false;
+                    resync.line_at_pos += 1;
+                    *pos += newline + 1;
+                    return true;
+                }
+                None => *pos += available.len(),
+            }
+            if last {
+                self.end_resync();
+            }
+            return false;
+        }
+        if available.is_empty() {
+            if last {
+                self.end_resync();
+            }
+            return false;
+        }
+        let line_len = newline.map_or(available.len(), |newline| newline + 1);
+        if available[..line_len].iter().all(u8::is_ascii_whitespace) {
+            if newline.is_none() && !last {
+                return false;
+            }
+            *pos += line_len;
+            resync.line_at_pos += 1;
+            return true;
+        }
+        let window = &available[..available.len().min(MAX_RECORD_BYTES)];
+        let scan = scan_record(window, delimiter);
+        let complete = scan.terminated_at.is_some() || last;
+        if !complete && window.len() < MAX_RECORD_BYTES {
+            return false;
+        }
+        let starts_a_row = complete
+            && scan.broken_quote.is_none()
+            && header_len.is_none_or(|header_len| scan.fits(header_len));
+        if starts_a_row {
+            let line_number = resync.line_at_pos;
+            self.end_resync();
+            self.line_offset = line_number - self.reader.line();
+            return true;
+        }
+        resync.rows += 1;
+        resync.last_rejected_line = resync.line_at_pos;
+        match newline {
+            Some(_) => {
+                *pos += line_len;
+                resync.line_at_pos += 1;
+            }
+            None if last => {
+                *pos += line_len;
+                self.end_resync();
+                return false;
+            }
+            None => {
+                resync.skipping_line = true;
+                *pos += line_len;
+            }
+        }
+        true
+    }
+
+    fn end_resync(&mut self) {
+        let Some(resync) = self.resync.take() else {
+            return;
+        };
+        let reason = resync
+            .broken
+            .reason(resync.first_line, self.importer.header_len());
+        let message = if resync.last_rejected_line == resync.first_line {
+            reason
+        } else {
+            format!(
+                "lines {}–{} rejected ({} rows): {reason}",
+                resync.first_line, resync.last_rejected_line, resync.rows
+            )
+        };
+        self.importer.reject_rows(
+            resync.first_line,
+            resync.rows,
+            Some(resync.broken.field()),
+            message,
+        );
+    }
+
     fn deliver_record(&mut self) {
+        self.record_raw.clear();
+        self.record_start_pos = None;
         // The fields are decoded text less ASCII quotes and delimiters, so together they are valid
         // UTF-8 and each ends on a character boundary: validate once per record, not per field.
-        let text = String::from_utf8_lossy(&self.field_bytes[..self.field_bytes_used]);
+        let bytes = &self.field_bytes[..self.field_bytes_used];
+        let text = String::from_utf8_lossy(bytes);
         let mut start = 0;
         let fields: Vec<&str> = self.field_ends[..self.field_ends_used]
             .iter()
@@ -189,10 +538,37 @@ impl CsvStream {
             })
             .collect();
         let line = self.record_start_line.take().unwrap_or_default();
-        self.importer.push_record(&fields, line);
+        // NUL and MALFORMED are rare: look at each cell only if the record may hold one.
+        let suspect = memchr::memchr(0, bytes).is_some()
+            || (self.decoder.wrote_malformed() && memchr::memchr(0xEF, bytes).is_some());
+        let bad_cell = suspect.then(|| bad_cell(&fields, &self.decoder)).flatten();
+        match bad_cell {
+            Some((field, message)) if self.importer.has_header() => {
+                self.importer.reject_rows(line, 1, Some(field), message);
+            }
+            _ => self.importer.push_record(&fields, line),
+        }
         self.field_bytes_used = 0;
         self.field_ends_used = 0;
     }
+}
+
+/// The first cell holding a NUL byte or bytes that could not be decoded, and what is wrong.
+fn bad_cell(fields: &[&str], decoder: &TextDecoder) -> Option<(usize, String)> {
+    fields.iter().enumerate().find_map(|(index, field)| {
+        if field.contains('\0') {
+            Some((index, "the cell holds a NUL byte (0x00)".to_owned()))
+        } else if field.contains(MALFORMED) {
+            Some((index, decoder.malformed_message()))
+        } else {
+            None
+        }
+    })
+}
+
+/// The bytes without a leading UTF-8 BOM.
+pub(crate) fn strip_utf8_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes)
 }
 
 /// The kind of a text file from its first bytes: the kind of its header row, if one is there.
@@ -207,11 +583,6 @@ pub(crate) fn detect_text_kind(head: &[u8]) -> InputKind {
     } else {
         InputKind::Unknown
     }
-}
-
-/// The bytes without a leading UTF-8 BOM.
-pub(crate) fn strip_utf8_bom(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes)
 }
 
 #[cfg(test)]

@@ -306,7 +306,7 @@ encoding UTF-8
 rows read 3, accepted 1, rejected 2
 l3-cn-bad-number.csv:3 column 结束使用时间: \"2025-13-01 01:59:59\" is not a date or time
 l3-cn-bad-number.csv:3 column 现金账户支出(元): \"12.3.4\" is not a number
-l3-cn-bad-number.csv:4: row has 16 fields but the header has 34; row skipped
+l3-cn-bad-number.csv:4 column 扣费时间: expected 34 fields, found 16: the row ends after this column
 ",
     );
     assert_eq!(parsed.table.text("BillId", 0), Some("t1"));
