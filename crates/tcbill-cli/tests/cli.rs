@@ -40,7 +40,7 @@ fn parse_prints_kind_counts_and_diagnostics_per_file() {
         "l3-cn-bad-number.csv\tL3 明细账单 (bill details)\trows read 3, accepted 1, rejected 2
   l3-cn-bad-number.csv:3 column 结束使用时间: \"2025-13-01 01:59:59\" is not a date or time
   l3-cn-bad-number.csv:3 column 现金账户支出(元): \"12.3.4\" is not a number
-  l3-cn-bad-number.csv:4: row has 16 fields but the header has 34; row skipped
+  l3-cn-bad-number.csv:4 column 扣费时间: expected 34 fields, found 16: the row ends after this column
 deduction-console.tsv\t资源包抵扣明细 (deduction details)\trows read 3, accepted 3, rejected 0
 empty.csv\tunknown\trows read 0, accepted 0, rejected 0
   empty.csv: the file is empty
