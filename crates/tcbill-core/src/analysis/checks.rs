@@ -347,8 +347,7 @@ fn summary_vs_details(dataset: &Dataset) -> Check {
                 check.rows_checked += 1;
                 let key = summary_key(table, row, &dimension);
                 let group = details
-                    .groups
-                    .iter()
+                    .groups()
                     .find(|group| group.key == [key.clone()]);
                 let row_ref = RowRef {
                     file: file.to_owned(),
