@@ -77,8 +77,9 @@ fn report_prints_the_findings_and_writes_the_same_json_as_the_core() {
     let (stdout, stderr, code) = run(&args);
     assert_eq!((stderr.as_str(), code), ("", Some(0)));
     for expected in [
-        "cost (6 rows of BillDetails): RealTotalCost 559.6363523, TotalCost 592.675238, CashPayAmount 514.4363523\n",
-        "  云服务器\t460.8\t82.34%\n",
+        "  2025-06-明细账单-L3.csv\tL3 明细账单 (bill details)\trows read 6, accepted 6, duplicates 0, rejected 0\n",
+        "cost (6 rows of BillDetails), per currency:\n  CNY 2025-06 (6 rows): RealTotalCost 559.6363523, TotalCost 592.675238, CashPayAmount 514.4363523\n",
+        "    云服务器\t460.8\t82.34%\n",
         "deductions: 7 rows, 1 coefficient mismatches, 1 balance breaks, 0 period refreshes\n",
         "  coefficient 2025-06-资源包抵扣明细.csv:7 pkg-trtc-0002: exported 1, recomputed 0.96; deducted 16.000000000 where 16.666666667 was expected\n",
         "  balance 2025-06-资源包抵扣明细.csv:4 pkg-cdn-0001: expected 437.250000000 found 437.000000000 (difference -0.250000000)\n",
@@ -95,8 +96,8 @@ fn report_prints_the_findings_and_writes_the_same_json_as_the_core() {
         tcbill_core::Report::build(&dataset, &tcbill_core::ReportOptions::default()).to_json();
     assert_eq!(std::fs::read_to_string(&json_path).unwrap(), core_json);
     let by_product = std::fs::read(csv_dir.join("cost-product.csv")).unwrap();
-    assert!(by_product.starts_with("\u{feff}product,TotalCost".as_bytes()));
-    assert_eq!(std::fs::read_dir(&csv_dir).unwrap().count(), 13);
+    assert!(by_product.starts_with("\u{feff}currency,product,TotalCost".as_bytes()));
+    assert_eq!(std::fs::read_dir(&csv_dir).unwrap().count(), 14);
     let (stdout, _, code) = run(&["analyze", &paths[0], "--json"]);
     assert_eq!(code, Some(0));
     assert!(
@@ -181,4 +182,32 @@ fn normalized(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\"")
+}
+
+/// Issue #13's drop: a CNY bill, a USD bill and a ZIP pack holding the CNY bill again.
+#[test]
+fn analyze_prints_each_currency_apart_and_names_the_duplicate_files() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../../e2e/fixtures");
+    let files = [
+        "2024-11-明细账单-L3.csv",
+        "2021-08-intl-bill-details.csv",
+        "100012345678-202411-明细账单.zip",
+    ]
+    .map(|name| format!("{fixtures}/{name}"));
+    let mut args = vec!["analyze"];
+    args.extend(files.iter().map(String::as_str));
+    let (stdout, stderr, code) = run(&args);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
+    let pack = "100012345678-202411-明细账单.zip/100012345678-202411-按扣费周期-明细账单.csv";
+    let expected = format!(
+        "  {pack}\tL3 明细账单 (bill details)\trows read 2, accepted 0, duplicates 2, rejected 0\n\
+         duplicates: 2 rows of {pack} are already loaded from 2024-11-明细账单-L3.csv: not counted\n\
+         cost (3 rows of BillDetails), per currency:\n  \
+         CNY 2024-11 (2 rows): RealTotalCost 0.28000000, TotalCost 0.47000000, CashPayAmount 0.26000000\n    \
+         云服务器CVM\t0.26000000\t92.86%\n    \
+         负载均衡CLB\t0.02000000\t7.14%\n  \
+         USD 2021-08 (1 rows): RealTotalCost 0.03523359, TotalCost 0.03523359, CashPayAmount 0.03875695\n    \
+         Cloud Object Storage\t0.03523359\t100.00%\n"
+    );
+    assert!(stdout.contains(&expected), "missing\n{expected}\nin\n{stdout}");
 }
