@@ -290,9 +290,11 @@ pub fn Costs(props: &CostsProps) -> Html {
     } else {
         Html::default()
     };
-    let period = (!section.currency.is_empty())
-        .then(|| html! { <p class="period">{ (text.currency_periods)(&section.currency, &section.periods.join(", ")) }</p> })
-        .unwrap_or_default();
+    let period = if section.currency.is_empty() {
+        Html::default()
+    } else {
+        html! { <p class="period">{ (text.currency_periods)(&section.currency, &section.periods.join(", ")) }</p> }
+    };
     let trend = props
         .trend
         .as_ref()
@@ -406,7 +408,12 @@ pub fn Costs(props: &CostsProps) -> Html {
 }
 
 /// RealTotalCost of the largest groups (the worker sends them largest first), as bars.
-fn groups_chart(group_by: &[String], section: &CurrencySummaryView, caption: &str, download_label: &'static str) -> Html {
+fn groups_chart(
+    group_by: &[String],
+    section: &CurrencySummaryView,
+    caption: &str,
+    download_label: &'static str,
+) -> Html {
     const BARS: usize = 12;
     let groups: Vec<&GroupView> = section.groups.iter().take(BARS).collect();
     if groups.is_empty() {

@@ -298,7 +298,10 @@ fn summary_text(report: &Report) -> String {
     };
     match &cost.source {
         None => line("cost: no bill rows loaded".into()),
-        Some(source) => line(format!("cost ({} rows of {source}), per currency:", cost.row_count)),
+        Some(source) => line(format!(
+            "cost ({} rows of {source}), per currency:",
+            cost.row_count
+        )),
     }
     // Amounts in different currencies are never added: one block per currency.
     for currency in &cost.currencies {

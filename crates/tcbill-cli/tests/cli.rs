@@ -209,5 +209,8 @@ fn analyze_prints_each_currency_apart_and_names_the_duplicate_files() {
          USD 2021-08 (1 rows): RealTotalCost 0.03523359, TotalCost 0.03523359, CashPayAmount 0.03875695\n    \
          Cloud Object Storage\t0.03523359\t100.00%\n"
     );
-    assert!(stdout.contains(&expected), "missing\n{expected}\nin\n{stdout}");
+    assert!(
+        stdout.contains(&expected),
+        "missing\n{expected}\nin\n{stdout}"
+    );
 }

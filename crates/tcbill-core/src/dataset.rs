@@ -304,7 +304,10 @@ mod tests {
     #[test]
     fn a_row_an_earlier_file_holds_is_skipped_and_counts_again_once_that_file_goes() {
         let mut dataset = Dataset::new();
-        dataset.add(parse_file("a.csv", format!("{HEADER}{ROW_1}{ROW_2}").as_bytes()));
+        dataset.add(parse_file(
+            "a.csv",
+            format!("{HEADER}{ROW_1}{ROW_2}").as_bytes(),
+        ));
         dataset.add(parse_file(
             "b.csv",
             format!("{HEADER}{ROW_2}{ROW_3}{ROW_1}").as_bytes(),
@@ -323,7 +326,10 @@ mod tests {
     #[test]
     fn rows_repeated_inside_one_file_all_count() {
         let mut dataset = Dataset::new();
-        dataset.add(parse_file("a.csv", format!("{HEADER}{ROW_1}{ROW_1}").as_bytes()));
+        dataset.add(parse_file(
+            "a.csv",
+            format!("{HEADER}{ROW_1}{ROW_1}").as_bytes(),
+        ));
         dataset.add(parse_file("b.csv", format!("{HEADER}{ROW_1}").as_bytes()));
         assert_eq!(dataset.duplicates(0).count(), 0);
         assert_eq!(dataset.duplicates(1).first_seen_in, [(0, 1)]);

@@ -178,9 +178,9 @@ impl Report {
                 })
                 .collect();
             let diagnostics = file.diagnostics.iter().map(ToString::to_string).chain(
-                notices.iter().map(|notice| {
-                    Diagnostic::warning(&file.name, notice.message()).to_string()
-                }),
+                notices
+                    .iter()
+                    .map(|notice| Diagnostic::warning(&file.name, notice.message()).to_string()),
             );
             inputs.push(InputSummary {
                 name: file.name.clone(),

@@ -11,12 +11,12 @@ use rust_decimal::Decimal;
 use rust_decimal::RoundingStrategy::MidpointAwayFromZero;
 use tcbill_core::analysis::checks::{run_checks, Check};
 use tcbill_core::analysis::cost::{summarize, Dimension, Filter, Summary};
+use tcbill_core::analysis::currency::Currency;
 use tcbill_core::analysis::deductions::{
     analyze_deductions, CoefficientCheck, DeductionAnalysis, DeductionFilter, FindingFilter,
 };
 use tcbill_core::analysis::packages::{burn_down, package_usage};
 use tcbill_core::analysis::series::downsample;
-use tcbill_core::analysis::currency::Currency;
 use tcbill_core::analysis::share::percent_shares;
 use tcbill_core::analysis::usage::{usage_points, usage_statistics, UsageOptions};
 use tcbill_core::TableKind;

@@ -82,8 +82,10 @@ fn yuan_and_dollars_are_totalled_apart_and_the_packed_month_counts_once() {
     );
     assert_eq!(
         member["diagnostics"],
-        json!(["pack-202411.zip/100012345678-202411-明细账单.csv: 2 rows are already loaded from \
-                l3-cn-2024-11.csv: skipped as duplicates, not counted"])
+        json!([
+            "pack-202411.zip/100012345678-202411-明细账单.csv: 2 rows are already loaded from \
+                l3-cn-2024-11.csv: skipped as duplicates, not counted"
+        ])
     );
 }
 
@@ -152,7 +154,13 @@ fn a_chinese_and_an_english_name_of_one_product_are_one_group() {
     let summary = summarize(&dataset, &[Dimension::Product], &[]);
     let groups: Vec<String> = summary
         .groups()
-        .map(|group| format!("{} {}", group.key[0], group.amounts.real_total_cost.unwrap()))
+        .map(|group| {
+            format!(
+                "{} {}",
+                group.key[0],
+                group.amounts.real_total_cost.unwrap()
+            )
+        })
         .collect();
     assert_eq!(
         groups,

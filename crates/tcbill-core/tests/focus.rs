@@ -116,8 +116,14 @@ fn round_trip_keeps_pay_splits_and_tax_where_the_bill_has_them() {
         &dataset_of(&[data_path("l3-intl-en.csv")]),
         &ReportOptions::default(),
     );
-    assert!(original.cost.currencies[0].total.tax.is_some_and(|tax| !tax.is_zero()));
-    assert_eq!(intl.cost.currencies[0].total.tax, original.cost.currencies[0].total.tax);
+    assert!(original.cost.currencies[0]
+        .total
+        .tax
+        .is_some_and(|tax| !tax.is_zero()));
+    assert_eq!(
+        intl.cost.currencies[0].total.tax,
+        original.cost.currencies[0].total.tax
+    );
     let package = Report::build(&round_trip(&package_month()), &ReportOptions::default());
     let total = &package.cost.currencies[0].total;
     assert_eq!(total.real_total_cost, Some(dec("169.4375")));
@@ -191,8 +197,14 @@ Tag:team=web",
     dataset.add([parsed]);
     let report = Report::build(&dataset, &all_breakdowns());
     assert_eq!(report.cost.source.as_deref(), Some("BillDetails"));
-    assert_eq!(report.cost.currencies[0].total.real_total_cost, Some(dec("103.045")));
-    assert_eq!(report.cost.currencies[0].total.total_cost, Some(dec("103.36")));
+    assert_eq!(
+        report.cost.currencies[0].total.real_total_cost,
+        Some(dec("103.045"))
+    );
+    assert_eq!(
+        report.cost.currencies[0].total.total_cost,
+        Some(dec("103.36"))
+    );
     assert_eq!(report.cost.currencies[0].total.cash_pay_amount, None);
     let groups = |dimension: Dimension| {
         let summary = report

@@ -221,12 +221,10 @@ impl<'a> DimensionReader<'a> {
         };
         match self {
             DimensionReader::Text(values) => symbol(values).map_or(KeyPart::Absent, KeyPart::Text),
-            DimensionReader::Product { codes, names } => {
-                match (symbol(codes), symbol(names)) {
-                    (None, None) => KeyPart::Absent,
-                    (code, name) => KeyPart::Product(code, name),
-                }
-            }
+            DimensionReader::Product { codes, names } => match (symbol(codes), symbol(names)) {
+                (None, None) => KeyPart::Absent,
+                (code, name) => KeyPart::Product(code, name),
+            },
             DimensionReader::Currency(reader) => KeyPart::Currency(reader.currency(row)),
             DimensionReader::Date {
                 columns,
@@ -482,9 +480,7 @@ pub struct CurrencySummary {
 impl Summary {
     /// Every currency's groups, one currency after the other.
     pub fn groups(&self) -> impl Iterator<Item = &Group> {
-        self.currencies
-            .iter()
-            .flat_map(|currency| &currency.groups)
+        self.currencies.iter().flat_map(|currency| &currency.groups)
     }
 
     /// The section of one currency.
@@ -534,8 +530,7 @@ pub fn summarize(dataset: &Dataset, group_by: &[Dimension], filters: &[Filter]) 
             .map(|dimension| DimensionReader::new(dimension, table))
             .collect();
         let mut row_filters = row_filters(filters, table, &products);
-        let mut table_groups: HashMap<(Currency, Vec<KeyPart>), (usize, Amounts)> =
-            HashMap::new();
+        let mut table_groups: HashMap<(Currency, Vec<KeyPart>), (usize, Amounts)> = HashMap::new();
         let mut months: HashSet<(Currency, Month)> = HashSet::new();
         let mut key = (Currency::CNY, Vec::with_capacity(readers.len()));
         for row in dataset.counted_rows(index) {
@@ -562,10 +557,7 @@ pub fn summarize(dataset: &Dataset, group_by: &[Dimension], filters: &[Filter]) 
             sums.entry(currency).or_default().periods.insert(month);
         }
         for ((currency, key), (rows, amounts)) in table_groups {
-            let key = key
-                .iter()
-                .map(|part| part.text(table, &products))
-                .collect();
+            let key = key.iter().map(|part| part.text(table, &products)).collect();
             let currency = sums.entry(currency).or_default();
             let (group_rows, group_amounts) = currency.groups.entry(key).or_default();
             *group_rows += rows;

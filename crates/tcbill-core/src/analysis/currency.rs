@@ -175,7 +175,10 @@ mod tests {
             ["USD", "CNY", "USD", "EUR"]
         );
         assert_eq!(
-            currencies("cn.csv", "产品名称,组件名称,币种\n云服务器CVM,CPU,\n云服务器CVM,CPU,美元\n"),
+            currencies(
+                "cn.csv",
+                "产品名称,组件名称,币种\n云服务器CVM,CPU,\n云服务器CVM,CPU,美元\n"
+            ),
             ["CNY", "USD"]
         );
     }

@@ -11,17 +11,65 @@
 /// Business code and the names bills print for it, Chinese then English. Names are compared
 /// without case, spaces and parentheses (`内容分发网络 CDN` = `内容分发网络CDN`).
 pub const PRODUCTS: &[(&str, &[&str])] = &[
-    ("p_cvm", &["云服务器CVM", "云服务器", "Cloud Virtual Machine(CVM)", "Cloud Virtual Machine"]),
-    ("p_cdn", &["内容分发网络CDN", "Content Delivery Network(CDN)", "Content Delivery Network"]),
-    ("p_cos", &["COS 对象存储", "对象存储", "Cloud Object Storage(COS)", "Cloud Object Storage"]),
-    ("p_cbs", &["云硬盘CBS", "云硬盘", "Cloud Block Storage(CBS)", "Cloud Block Storage"]),
-    ("p_clb", &["负载均衡CLB", "负载均衡", "Cloud Load Balancer(CLB)", "Cloud Load Balancer"]),
+    (
+        "p_cvm",
+        &[
+            "云服务器CVM",
+            "云服务器",
+            "Cloud Virtual Machine(CVM)",
+            "Cloud Virtual Machine",
+        ],
+    ),
+    (
+        "p_cdn",
+        &[
+            "内容分发网络CDN",
+            "Content Delivery Network(CDN)",
+            "Content Delivery Network",
+        ],
+    ),
+    (
+        "p_cos",
+        &[
+            "COS 对象存储",
+            "对象存储",
+            "Cloud Object Storage(COS)",
+            "Cloud Object Storage",
+        ],
+    ),
+    (
+        "p_cbs",
+        &[
+            "云硬盘CBS",
+            "云硬盘",
+            "Cloud Block Storage(CBS)",
+            "Cloud Block Storage",
+        ],
+    ),
+    (
+        "p_clb",
+        &[
+            "负载均衡CLB",
+            "负载均衡",
+            "Cloud Load Balancer(CLB)",
+            "Cloud Load Balancer",
+        ],
+    ),
     ("p_cdb", &["云数据库MySQL", "TencentDB for MySQL"]),
     ("p_redis", &["云数据库Redis", "TencentDB for Redis"]),
-    ("p_mongodb", &["云数据库TencentDB for MongoDB", "TencentDB for MongoDB"]),
-    ("p_eip", &["公网 IP", "弹性公网IP", "Cloud Public IP", "Elastic IP"]),
+    (
+        "p_mongodb",
+        &["云数据库TencentDB for MongoDB", "TencentDB for MongoDB"],
+    ),
+    (
+        "p_eip",
+        &["公网 IP", "弹性公网IP", "Cloud Public IP", "Elastic IP"],
+    ),
     ("p_nat", &["NAT网关", "NAT Gateway"]),
-    ("p_cls", &["日志服务CLS", "Cloud Log Service(CLS)", "Cloud Log Service"]),
+    (
+        "p_cls",
+        &["日志服务CLS", "Cloud Log Service(CLS)", "Cloud Log Service"],
+    ),
     ("p_cdh", &["专用宿主机CDH", "CVM Dedicated Host(CDH)"]),
     ("p_svp", &["节省计划", "Saving Plan", "Savings Plan"]),
     ("p_ssl", &["SSL证书", "SSL Certificate"]),
@@ -87,7 +135,10 @@ mod tests {
     fn a_row_code_wins_over_its_name() {
         assert_eq!(product_identity(Some("p_cvm"), Some("whatever")), "p_cvm");
         assert_eq!(product_identity(None, Some("云服务器 CVM")), "p_cvm");
-        assert_eq!(product_identity(None, Some("Unknown product")), "Unknown product");
+        assert_eq!(
+            product_identity(None, Some("Unknown product")),
+            "Unknown product"
+        );
         assert_eq!(product_identity(None, None), "-");
     }
 }
