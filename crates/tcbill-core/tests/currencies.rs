@@ -179,3 +179,24 @@ fn a_chinese_and_an_english_name_of_one_product_are_one_group() {
     );
     assert_eq!(cvm.row_count, 2);
 }
+
+#[test]
+fn the_focus_export_holds_each_row_once_in_its_own_currency() {
+    let export = tcbill_core::focus::export(&mixed_drop());
+    let currency = tcbill_core::focus::COLUMNS
+        .iter()
+        .position(|column| column.name == "BillingCurrency")
+        .unwrap();
+    let rows: Vec<String> = export
+        .rows
+        .iter()
+        .map(|row| {
+            format!(
+                "{} {}",
+                row.billing_month,
+                row.values[currency].to_focus_text()
+            )
+        })
+        .collect();
+    assert_eq!(rows, ["2024-11 CNY", "2024-11 CNY", "2021-08 USD"]);
+}
