@@ -115,7 +115,7 @@ test('costs group by any two dimensions, sort, and download as CSV', async () =>
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
   assert.equal(download.suggestedFilename(), 'tcbill-cost-region-tag_env.csv');
   const csv = await readFile(await download.path(), 'utf8');
-  assert.ok(csv.startsWith('\ufeffregion,tag:env,TotalCost,RealTotalCost,'), csv.slice(0, 80));
+  assert.ok(csv.startsWith('\ufeffcurrency,region,tag:env,TotalCost,RealTotalCost,'), csv.slice(0, 80));
   assert.equal(csv.split('\r\n').filter(Boolean).length, 5);
 });
 
