@@ -109,13 +109,13 @@ test('costs group by any two dimensions, sort, and download as CSV', async () =>
   const groupsChart = page.locator('figure[data-chart="groups"]');
   assert.equal(await groupsChart.locator('svg rect[fill="#0052D9"]').count(), 4);
   const [svgDownload] = await Promise.all([page.waitForEvent('download'), groupsChart.getByRole('button', { name: 'Save chart as SVG' }).click()]);
-  assert.equal(svgDownload.suggestedFilename(), 'tcbill-cost-region-tag_env.svg');
+  assert.equal(svgDownload.suggestedFilename(), 'tcbill-cost-CNY-region-tag_env.svg');
   assert.match(await readFile(await svgDownload.path(), 'utf8'), /^<svg [^>]*width="720" height="280"/);
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
   assert.equal(download.suggestedFilename(), 'tcbill-cost-region-tag_env.csv');
   const csv = await readFile(await download.path(), 'utf8');
-  assert.ok(csv.startsWith('\ufeffregion,tag:env,TotalCost,RealTotalCost,'), csv.slice(0, 80));
+  assert.ok(csv.startsWith('\ufeffcurrency,region,tag:env,TotalCost,RealTotalCost,'), csv.slice(0, 80));
   assert.equal(csv.split('\r\n').filter(Boolean).length, 5);
 });
 
@@ -162,7 +162,7 @@ test('the downloaded report is byte-identical to the CLI report of the same file
   const fromPage = await readFile(await download.path(), 'utf8');
   const fromCli = tcbill('analyze', ...SAMPLE_PATHS, '--json');
   assert.equal(fromPage, fromCli);
-  assert.equal(JSON.parse(fromPage).cost.total.RealTotalCost, '559.6363523');
+  assert.equal(JSON.parse(fromPage).cost.currencies[0].total.RealTotalCost, '559.6363523');
 });
 
 test('the report tables download as one ZIP holding the CLI\'s CSV files byte for byte', async () => {
@@ -179,7 +179,7 @@ test('the report tables download as one ZIP holding the CLI\'s CSV files byte fo
   for (const name of fromCli) {
     assert.ok(members.get(name).equals(await readFile(join(csvDir, name))), name);
   }
-  assert.match(members.get('cost-product.csv').toString('utf8'), /^\uFEFFproduct,TotalCost,.*\r\n云服务器,489\.6,460\.8,/);
+  assert.match(members.get('cost-product.csv').toString('utf8'), /^\uFEFFcurrency,product,TotalCost,.*\r\nCNY,云服务器,489\.6,460\.8,/);
 });
 
 test('the FOCUS 1.0 download equals the CLI export of the same files', async () => {

@@ -220,7 +220,7 @@ test('a chart saves as PNG and copies to the clipboard as PNG', async () => {
   await trend.locator('svg').waitFor();
 
   const [download] = await Promise.all([page.waitForEvent('download'), trend.getByRole('button', { name: 'Save as PNG' }).click()]);
-  assert.equal(download.suggestedFilename(), 'tcbill-trend-day.png');
+  assert.equal(download.suggestedFilename(), 'tcbill-trend-CNY-day.png');
   const png = await readFile(await download.path());
   assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   // IHDR: twice the chart's 720 × 280 CSS pixels.
@@ -247,7 +247,7 @@ test('without clipboard permission, Copy as PNG saves the PNG instead', async ()
     navigator.clipboard.write = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
   });
   const [download] = await Promise.all([page.waitForEvent('download'), groups.getByRole('button', { name: 'Copy as PNG' }).click()]);
-  assert.equal(download.suggestedFilename(), 'tcbill-cost-product.png');
+  assert.equal(download.suggestedFilename(), 'tcbill-cost-CNY-product.png');
   const png = await readFile(await download.path());
   assert.equal(png.subarray(1, 4).toString(), 'PNG');
   await groups.getByText('The clipboard is not available here; saved as a PNG file instead.').waitFor();

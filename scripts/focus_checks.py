@@ -152,12 +152,14 @@ def compare_amounts(context, report_amounts, row, failures):
 
 
 def compare_groups(context, summary, rows, key_columns, failures):
-    expected_keys = [tuple(group["key"]) for group in summary["groups"]]
+    # Each checked dataset is in one currency, so its one section is the whole summary.
+    groups = [group for section in summary["currencies"] for group in section["groups"]]
+    expected_keys = [tuple(group["key"]) for group in groups]
     actual_keys = [tuple(row[column] for column in key_columns) for row in rows]
     if expected_keys != actual_keys:
         failures.append(f"{context}: groups tcbill {expected_keys} DuckDB {actual_keys}")
         return
-    for group, row in zip(summary["groups"], rows):
+    for group, row in zip(groups, rows):
         if group["row_count"] != row["row_count"]:
             failures.append(f"{context} {group['key']}: row_count {group['row_count']} vs {row['row_count']}")
         compare_amounts(f"{context} {group['key']}", group, row, failures)
@@ -174,7 +176,9 @@ def check_duckdb(name, files, export_dir):
     total = results["total"][0]
     if cost["row_count"] != total["row_count"]:
         failures.append(f"{name}: row_count {cost['row_count']} vs {total['row_count']}")
-    compare_amounts(f"{name} total", cost["total"], total, failures)
+    if len(cost["currencies"]) != 1:
+        failures.append(f"{name}: currencies {[c['currency'] for c in cost['currencies']]}, expected one")
+    compare_amounts(f"{name} total", cost["currencies"][0]["total"], total, failures)
     compared = ["total"]
     for summary in cost["breakdowns"]:
         group_by = ",".join(summary["group_by"])

@@ -33,6 +33,8 @@ pub fn App() -> Html {
     let report = use_state(|| None::<Rc<ReportView>>);
     let summary = use_state(|| None::<SummaryView>);
     let trend = use_state(|| None::<SummaryView>);
+    // The currency the Costs tab shows when the rows have several.
+    let currency = use_state(|| None::<String>);
     // The values a new cost filter can pick from: its dimension and the values present.
     let filter_values = use_state(|| None::<(String, Vec<String>)>);
     let drill_down = use_reducer(DrillDownState::default);
@@ -252,6 +254,10 @@ pub fn App() -> Html {
             view.set(next);
         })
     };
+    let on_currency = {
+        let currency = currency.clone();
+        Callback::from(move |code: String| currency.set(Some(code)))
+    };
     let on_trend_by = {
         let view = view.clone();
         Callback::from(move |by: String| {
@@ -305,7 +311,8 @@ pub fn App() -> Html {
                 summary={(*summary).clone()} drill_down={drill_down.0.clone()} {on_group_by} {on_export_csv}
                 {on_drill_down} {on_rows} {on_close_drill_down}
                 filters={view.filters.clone()} filter_values={(*filter_values).clone()} trend={(*trend).clone()}
-                trend_by={view.trend.clone()} {on_filters} {on_filter_dimension} {on_trend_by} />
+                trend_by={view.trend.clone()} {on_filters} {on_filter_dimension} {on_trend_by}
+                currency={(*currency).clone()} {on_currency} />
         },
         (Tab::Packages, Some(report)) => html! {
             <Packages report={(**report).clone()} table={Rc::new((*deduction_table).clone())}

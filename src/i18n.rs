@@ -96,6 +96,13 @@ pub struct Strings {
     pub check_failed: fn(usize, u64) -> String,
     pub check_skipped: &'static str,
     pub all_checks_ok: &'static str,
+    /// Shown instead of totals and "passed" when no file had rows to analyse.
+    pub nothing_analysable: &'static str,
+    /// A currency and the billing months its amounts cover.
+    pub currency_periods: fn(&str, &str) -> String,
+    pub currency: &'static str,
+    /// `rows`, the later file, the earlier file.
+    pub duplicate_notice: fn(u64, &str, &str) -> String,
     pub packages_running_out: &'static str,
     pub projected_exhaustion: &'static str,
     pub group_by: &'static str,
@@ -262,6 +269,12 @@ pub static EN: Strings = Strings {
     check_failed: |bad, rows| format!("{bad} mismatches in {rows} rows"),
     check_skipped: "skipped",
     all_checks_ok: "Every check that could run passed.",
+    nothing_analysable: "Nothing analysable loaded: no file had bill, deduction, package or usage rows.",
+    currency_periods: |currency, periods| format!("{currency}, billing period {periods}"),
+    currency: "Currency",
+    duplicate_notice: |rows, file, first| {
+        format!("{rows} rows of {file} are already loaded from {first}: counted once (skipped as duplicates).")
+    },
     packages_running_out: "Packages that run out before they expire",
     projected_exhaustion: "Projected exhaustion",
     group_by: "Group by",
@@ -423,6 +436,10 @@ pub static ZH: Strings = Strings {
     check_failed: |bad, rows| format!("{rows} 行中 {bad} 处不符"),
     check_skipped: "未核对",
     all_checks_ok: "所有可执行的核对均已通过。",
+    nothing_analysable: "没有可分析的数据：已加载的文件中没有账单、抵扣、资源包或用量行。",
+    currency_periods: |currency, periods| format!("{currency}，账单月份 {periods}"),
+    currency: "币种",
+    duplicate_notice: |rows, file, first| format!("{file} 中的 {rows} 行已从 {first} 加载：只计一次（作为重复行跳过）。"),
     packages_running_out: "将在到期前用尽的资源包",
     projected_exhaustion: "预计用尽",
     group_by: "分组",

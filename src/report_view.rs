@@ -8,6 +8,8 @@ use crate::views::usage::UsageSeriesView;
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct ReportView {
+    /// Files whose rows an earlier file already holds (those rows are not counted).
+    pub duplicates: Vec<DuplicateView>,
     pub cost: CostView,
     pub deductions: DeductionsView,
     pub packages: Vec<PackageView>,
@@ -26,6 +28,18 @@ impl ReportView {
     pub fn by_product(&self) -> Option<&SummaryView> {
         self.cost.breakdowns.iter().find(|b| b.group_by == ["product"])
     }
+
+    /// Whether anything loaded can be analysed: bill, deduction, package or usage rows.
+    pub fn is_empty(&self) -> bool {
+        self.cost.row_count == 0 && self.deductions.row_count == 0 && self.packages.is_empty() && self.usage.is_empty()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct DuplicateView {
+    pub file: String,
+    pub first_loaded_from: String,
+    pub rows: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -33,8 +47,18 @@ pub struct CostView {
     /// Which rows were summed (`BillDetails`, `BillResources`, `CostDetails`); `None` without bills.
     pub source: Option<String>,
     pub row_count: u64,
-    pub total: Amounts,
+    /// One grand total per currency: amounts in different currencies are never added.
+    pub currencies: Vec<CurrencyTotalView>,
     pub breakdowns: Vec<SummaryView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct CurrencyTotalView {
+    pub currency: String,
+    /// Billing months, `2024-11`.
+    pub periods: Vec<String>,
+    pub row_count: u64,
+    pub total: Amounts,
 }
 
 /// The billing API's measures; `None` where no loaded column carries one.
@@ -53,6 +77,28 @@ pub struct Amounts {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct SummaryView {
     pub group_by: Vec<String>,
+    pub row_count: u64,
+    /// One section per currency, by currency code.
+    pub currencies: Vec<CurrencySummaryView>,
+}
+
+impl SummaryView {
+    /// The section of `currency`, else the first; an empty one when no row passed the filters.
+    pub fn section(&self, currency: Option<&str>) -> CurrencySummaryView {
+        let chosen = currency.and_then(|code| self.currencies.iter().find(|section| section.currency == code));
+        chosen.or(self.currencies.first()).cloned().unwrap_or_default()
+    }
+
+    pub fn currency_codes(&self) -> Vec<String> {
+        self.currencies.iter().map(|section| section.currency.clone()).collect()
+    }
+}
+
+/// The rows of one currency: amounts that may be added, shares of this currency's total.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct CurrencySummaryView {
+    pub currency: String,
+    pub periods: Vec<String>,
     pub row_count: u64,
     pub total: Amounts,
     pub groups: Vec<GroupView>,

@@ -128,12 +128,20 @@ fn cost_filters(pairs: &CostFilters) -> Vec<Filter> {
     filters
 }
 
-/// A summary as JSON for the page, its groups capped at [`LIST_LIMIT`] (`group_count` has them all).
+/// A summary as JSON for the page, each currency's groups capped at [`LIST_LIMIT`] (its
+/// `group_count` has them all).
 fn summary_json(summary: &Summary) -> String {
     let mut value = serde_json::to_value(summary).expect("a summary always serialises");
-    value["group_count"] = summary.groups.len().into();
-    cap_list(&mut value["groups"]);
+    cap_groups(&mut value);
     value.to_string()
+}
+
+/// Caps every currency section's groups of a serialised summary, noting how many there were.
+fn cap_groups(summary: &mut Value) {
+    for section in summary["currencies"].as_array_mut().into_iter().flatten() {
+        section["group_count"] = section["groups"].as_array().map_or(0, Vec::len).into();
+        cap_list(&mut section["groups"]);
+    }
 }
 
 /// The report as the page renders it: per-row lists dropped or capped at [`LIST_LIMIT`], plus
@@ -156,7 +164,7 @@ fn digest(report: &Report, tag_keys: Vec<String>) -> String {
     cap_list(&mut value["deductions"]["balance_breaks"]);
     cap_list(&mut value["deductions"]["coefficient_mismatches"]);
     if let Some(breakdowns) = value["cost"]["breakdowns"].as_array_mut() {
-        breakdowns.iter_mut().for_each(|summary| cap_list(&mut summary["groups"]));
+        breakdowns.iter_mut().for_each(cap_groups);
     }
     value.to_string()
 }

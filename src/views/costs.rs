@@ -11,7 +11,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-use crate::report_view::{Amounts, GroupView, SummaryView};
+use crate::report_view::{Amounts, CurrencySummaryView, GroupView, SummaryView};
 use crate::views::amount;
 use crate::views::chart::{bar_chart_svg, line_chart_svg, pie_chart_svg, Chart, Line};
 use crate::views::row_table::{RowTable, RowWindow};
@@ -91,6 +91,9 @@ pub struct CostsProps {
     pub tag_keys: Vec<String>,
     pub group_by: Vec<String>,
     pub summary: Option<SummaryView>,
+    /// The currency shown when the rows have several (amounts are never added across them).
+    pub currency: Option<String>,
+    pub on_currency: Callback<String>,
     pub drill_down: Option<DrillDown>,
     pub on_group_by: Callback<Vec<String>>,
     pub on_export_csv: Callback<()>,
@@ -102,7 +105,7 @@ pub struct CostsProps {
     pub filters: Vec<(String, String)>,
     /// The values a new filter can pick, for the dimension named.
     pub filter_values: Option<(String, Vec<String>)>,
-    /// RealTotalCost by day or month of the filtered rows.
+    /// RealTotalCost by day or month of the filtered rows, per currency.
     pub trend: Option<SummaryView>,
     /// `day` or `month`.
     pub trend_by: String,
@@ -267,8 +270,40 @@ pub fn Costs(props: &CostsProps) -> Html {
     let Some(summary) = &props.summary else {
         return html! { <p class="muted">{ text.no_bill_rows }</p> };
     };
-    let trend = props.trend.as_ref().map(|trend| trend_chart(trend, *show_total_cost, text)).unwrap_or_default();
-    let mut groups: Vec<&GroupView> = summary.groups.iter().collect();
+    // One currency at a time: its table, its charts and its trend; the switch picks which.
+    let codes = summary.currency_codes();
+    let section = summary.section(props.currency.as_deref());
+    let currency_switch = if codes.len() > 1 {
+        let on_currency = props.on_currency.clone();
+        let onchange = Callback::from(move |event: Event| {
+            on_currency.emit(event.target_unchecked_into::<HtmlSelectElement>().value());
+        });
+        html! {
+            <label class="currency-switch">{ text.currency }{ " " }
+                <select name="currency" {onchange}>
+                    { for codes.iter().map(|code| html! {
+                        <option value={code.clone()} selected={*code == section.currency}>{ code }</option>
+                    }) }
+                </select>
+            </label>
+        }
+    } else {
+        Html::default()
+    };
+    let period = if section.currency.is_empty() {
+        Html::default()
+    } else {
+        html! { <p class="period">{ (text.currency_periods)(&section.currency, &section.periods.join(", ")) }</p> }
+    };
+    let trend = props
+        .trend
+        .as_ref()
+        .map(|trend| {
+            let by = trend.group_by.first().map_or("day", String::as_str);
+            trend_chart(&trend.section(Some(&section.currency)), by, *show_total_cost, text)
+        })
+        .unwrap_or_default();
+    let mut groups: Vec<&GroupView> = section.groups.iter().collect();
     let (column, descending) = *sort;
     groups.sort_by(|a, b| {
         let order = compare(column, a, b);
@@ -303,18 +338,20 @@ pub fn Costs(props: &CostsProps) -> Html {
                 { select(0) }
                 { select(1) }
                 <button type="button" class="button secondary" onclick={export}>{ text.download_csv }</button>
+                { currency_switch }
             </div>
             { filter_panel }
+            { period }
             <div class="charts">
-                { groups_chart(summary, text.chart_caption, text.download_svg) }
-                { share_chart(summary, text) }
+                { groups_chart(&summary.group_by, &section, text.chart_caption, text.download_svg) }
+                { share_chart(&summary.group_by, &section, text) }
             </div>
             { trend_controls }
             { trend }
             <div class="scroll">
             <table class="data cost-table">
                 <caption>
-                    { (text.groups_of_rows)(summary.group_count.unwrap_or(summary.groups.len() as u64), summary.row_count) }
+                    { (text.groups_of_rows)(section.group_count.unwrap_or(section.groups.len() as u64), section.row_count) }
                 </caption>
                 <thead>
                     <tr>
@@ -327,7 +364,9 @@ pub fn Costs(props: &CostsProps) -> Html {
                 <tbody>
                     { for groups.iter().map(|group| {
                         let label = group.key.join(" / ");
-                        let filters: Vec<(String, String)> = summary.group_by.iter().cloned().zip(group.key.iter().cloned()).collect();
+                        let filters: Vec<(String, String)> = summary.group_by.iter().cloned().zip(group.key.iter().cloned())
+                            .chain(std::iter::once(("currency".to_owned(), section.currency.clone())))
+                            .collect();
                         let drill = {
                             let (label, on_drill_down) = (label.clone(), props.on_drill_down.clone());
                             Callback::from(move |_: MouseEvent| on_drill_down.emit((filters.clone(), label.clone())))
@@ -348,8 +387,8 @@ pub fn Costs(props: &CostsProps) -> Html {
                 <tfoot>
                     <tr>
                         <th scope="row" colspan={key_labels.len().to_string()}>{ text.total }</th>
-                        { for MEASURES.iter().map(|(_, get)| html! { <td class="num">{ amount(get(&summary.total)) }</td> }) }
-                        <td class="num">{ if summary.groups.is_empty() { "" } else { "100.00%" } }</td>
+                        { for MEASURES.iter().map(|(_, get)| html! { <td class="num">{ amount(get(&section.total)) }</td> }) }
+                        <td class="num">{ if section.groups.is_empty() { "" } else { "100.00%" } }</td>
                         <td />
                     </tr>
                 </tfoot>
@@ -369,9 +408,14 @@ pub fn Costs(props: &CostsProps) -> Html {
 }
 
 /// RealTotalCost of the largest groups (the worker sends them largest first), as bars.
-fn groups_chart(summary: &SummaryView, caption: &str, download_label: &'static str) -> Html {
+fn groups_chart(
+    group_by: &[String],
+    section: &CurrencySummaryView,
+    caption: &str,
+    download_label: &'static str,
+) -> Html {
     const BARS: usize = 12;
-    let groups: Vec<&GroupView> = summary.groups.iter().take(BARS).collect();
+    let groups: Vec<&GroupView> = section.groups.iter().take(BARS).collect();
     if groups.is_empty() {
         return Html::default();
     }
@@ -381,7 +425,7 @@ fn groups_chart(summary: &SummaryView, caption: &str, download_label: &'static s
         .iter()
         .map(|g| g.amounts.real_total_cost.as_deref().and_then(|v| v.parse().ok()).unwrap_or(0.0_f64).max(0.0))
         .collect();
-    let name = format!("tcbill-cost-{}", summary.group_by.join("-").replace(':', "_"));
+    let name = format!("tcbill-cost-{}-{}", section.currency, group_by.join("-").replace(':', "_"));
     html! {
         <Chart svg={bar_chart_svg(&labels, &values, caption)} {name} download_label={download_label} kind="groups" />
     }
@@ -390,16 +434,16 @@ fn groups_chart(summary: &SummaryView, caption: &str, download_label: &'static s
 /// The groups' shares of RealTotalCost, exactly as the table prints them: the largest
 /// [`SLICES`]` - 1` and, if more, the others together (100.00 less the shares shown, so the
 /// legend adds up to 100.00 like the table).
-fn share_chart(summary: &SummaryView, text: &crate::i18n::Strings) -> Html {
+fn share_chart(group_by: &[String], section: &CurrencySummaryView, text: &crate::i18n::Strings) -> Html {
     const SLICES: usize = 10;
     let share = |group: &GroupView| group.ratio.as_deref().and_then(|r| Decimal::from_str(r).ok());
     let mut groups: Vec<(&GroupView, Decimal)> =
-        summary.groups.iter().filter_map(|group| Some((group, share(group)?))).collect();
+        section.groups.iter().filter_map(|group| Some((group, share(group)?))).collect();
     if groups.is_empty() {
         return Html::default();
     }
     groups.sort_by_key(|(_, share)| std::cmp::Reverse(*share));
-    let total_groups = summary.group_count.unwrap_or(summary.groups.len() as u64) as usize;
+    let total_groups = section.group_count.unwrap_or(section.groups.len() as u64) as usize;
     let shown = if total_groups <= SLICES { groups.len() } else { SLICES - 1 };
     let mut slices: Vec<(String, Decimal)> =
         groups[..shown].iter().map(|(group, share)| (group.key.join(" / "), *share)).collect();
@@ -410,7 +454,7 @@ fn share_chart(summary: &SummaryView, text: &crate::i18n::Strings) -> Html {
     let labels: Vec<String> = slices.iter().map(|(label, _)| label.clone()).collect();
     let shares: Vec<String> = slices.iter().map(|(_, share)| format!("{share:.2}")).collect();
     let sizes: Vec<f64> = shares.iter().map(|share| share.parse().unwrap_or(0.0)).collect();
-    let name = format!("tcbill-share-{}", summary.group_by.join("-").replace(':', "_"));
+    let name = format!("tcbill-share-{}-{}", section.currency, group_by.join("-").replace(':', "_"));
     html! {
         <Chart svg={pie_chart_svg(&labels, &shares, &sizes, text.share_caption)} {name}
             download_label={text.download_svg} kind="shares" />
@@ -419,7 +463,7 @@ fn share_chart(summary: &SummaryView, text: &crate::i18n::Strings) -> Html {
 
 /// RealTotalCost (and TotalCost if asked) per day or month, oldest first; rows without a date
 /// (`-`) are left out of the chart.
-fn trend_chart(trend: &SummaryView, show_total_cost: bool, text: &crate::i18n::Strings) -> Html {
+fn trend_chart(trend: &CurrencySummaryView, by: &str, show_total_cost: bool, text: &crate::i18n::Strings) -> Html {
     let periods: Vec<&GroupView> =
         trend.groups.iter().filter(|group| group.key.first().is_some_and(|k| k != "-")).collect();
     if periods.is_empty() {
@@ -433,10 +477,9 @@ fn trend_chart(trend: &SummaryView, show_total_cost: bool, text: &crate::i18n::S
     if show_total_cost {
         lines.push(Line { name: "TotalCost", values: values(|a| &a.total_cost) });
     }
-    let by = trend.group_by.first().map_or("day", String::as_str);
     let caption = if by == "month" { text.trend_caption_month } else { text.trend_caption_day };
     html! {
-        <Chart svg={line_chart_svg(&labels, &lines, caption)} name={format!("tcbill-trend-{by}")}
+        <Chart svg={line_chart_svg(&labels, &lines, caption)} name={format!("tcbill-trend-{}-{by}", trend.currency)}
             download_label={text.download_svg} kind="trend" />
     }
 }

@@ -1,10 +1,12 @@
-//! Overview: the period's totals and payment split, the top products, every check that failed,
-//! and packages that run out before they expire.
+//! Overview: per currency, the billing period's totals and payment split and the top products
+//! (yuan and dollars are never added); files whose rows were loaded twice; every check that
+//! failed, and packages that run out before they expire. With nothing analysable loaded it says
+//! so rather than "passed".
 
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-use crate::report_view::{CheckView, ReportView};
+use crate::report_view::{CheckView, CurrencyTotalView, ReportView};
 use crate::views::amount;
 
 #[derive(Properties, PartialEq)]
@@ -16,51 +18,74 @@ pub struct OverviewProps {
 pub fn Overview(props: &OverviewProps) -> Html {
     let text = use_context::<Lang>().unwrap_or(Lang::En).strings();
     let report = &props.report;
-    let total = &report.cost.total;
-    let cards = [
-        ("RealTotalCost", text.real_total_cost, &total.real_total_cost),
-        ("TotalCost", text.total_cost, &total.total_cost),
-        ("CashPayAmount", text.cash, &total.cash_pay_amount),
-        ("VoucherPayAmount", text.voucher, &total.voucher_pay_amount),
-        ("IncentivePayAmount", text.incentive, &total.incentive_pay_amount),
-        ("TransferPayAmount", text.transfer, &total.transfer_pay_amount),
-    ];
+    if report.is_empty() {
+        return html! {
+            <section class="overview" aria-labelledby="overview-title">
+                <h2 id="overview-title" class="visually-hidden">{ text.tab_overview }</h2>
+                <p class="nothing-analysable" role="status">{ text.nothing_analysable }</p>
+            </section>
+        };
+    }
     let deduction_findings = report.deductions.balance_breaks.len() + report.deductions.coefficient_mismatches.len();
     let failed: Vec<&CheckView> = report.checks.iter().filter(|c| c.status == "mismatches").collect();
     let running_out: Vec<_> = report.packages.iter().filter(|p| p.exhausts_before_expiry == Some(true)).collect();
+    let currency_section = |currency: &CurrencyTotalView| {
+        let total = &currency.total;
+        let cards = [
+            ("RealTotalCost", text.real_total_cost, &total.real_total_cost),
+            ("TotalCost", text.total_cost, &total.total_cost),
+            ("CashPayAmount", text.cash, &total.cash_pay_amount),
+            ("VoucherPayAmount", text.voucher, &total.voucher_pay_amount),
+            ("IncentivePayAmount", text.incentive, &total.incentive_pay_amount),
+            ("TransferPayAmount", text.transfer, &total.transfer_pay_amount),
+        ];
+        let by_product = report.by_product().map(|summary| summary.section(Some(&currency.currency)));
+        html! {
+            <section class="currency" data-currency={currency.currency.clone()}>
+                <h3 class="period">{ (text.currency_periods)(&currency.currency, &currency.periods.join(", ")) }</h3>
+                <dl class="cards">
+                    { for cards.iter().map(|(id, label, value)| html! {
+                        <div class="card" data-measure={*id}>
+                            <dt>{ *label }<span class="api-name">{ format!("{id} · {}", currency.currency) }</span></dt>
+                            <dd class="num">{ amount(value) }</dd>
+                        </div>
+                    }) }
+                </dl>
+                <p class="source">{ (text.cost_rows)(currency.row_count, report.cost.source.as_deref().unwrap_or("—")) }</p>
+                if let Some(by_product) = by_product.filter(|section| !section.groups.is_empty()) {
+                    <h4>{ text.top_products }</h4>
+                    <table class="data top-products">
+                        <thead><tr>
+                            <th scope="col">{ text.dim_product }</th>
+                            <th scope="col" class="num">{ format!("RealTotalCost ({})", currency.currency) }</th>
+                            <th scope="col" class="num">{ text.share }</th>
+                        </tr></thead>
+                        <tbody>
+                            { for by_product.groups.iter().take(5).map(|group| html! {
+                                <tr>
+                                    <td>{ group.key.join(" / ") }</td>
+                                    <td class="num">{ amount(&group.amounts.real_total_cost) }</td>
+                                    <td class="num">{ group.ratio.as_deref().map(|r| format!("{r}%")).unwrap_or_default() }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                }
+            </section>
+        }
+    };
 
     html! {
         <section class="overview" aria-labelledby="overview-title">
             <h2 id="overview-title" class="visually-hidden">{ text.tab_overview }</h2>
-            <dl class="cards">
-                { for cards.iter().map(|(id, label, value)| html! {
-                    <div class="card" data-measure={*id}>
-                        <dt>{ *label }<span class="api-name">{ *id }</span></dt>
-                        <dd class="num">{ amount(value) }</dd>
-                    </div>
-                }) }
-            </dl>
-            <p class="source">{ (text.cost_rows)(report.cost.row_count, report.cost.source.as_deref().unwrap_or("—")) }</p>
-
-            if let Some(by_product) = report.by_product() {
-                <h3>{ text.top_products }</h3>
-                <table class="data top-products">
-                    <thead><tr>
-                        <th scope="col">{ text.dim_product }</th>
-                        <th scope="col" class="num">{ "RealTotalCost" }</th>
-                        <th scope="col" class="num">{ text.share }</th>
-                    </tr></thead>
-                    <tbody>
-                        { for by_product.groups.iter().take(5).map(|group| html! {
-                            <tr>
-                                <td>{ group.key.join(" / ") }</td>
-                                <td class="num">{ amount(&group.amounts.real_total_cost) }</td>
-                                <td class="num">{ group.ratio.as_deref().map(|r| format!("{r}%")).unwrap_or_default() }</td>
-                            </tr>
-                        }) }
-                    </tbody>
-                </table>
+            if !report.duplicates.is_empty() {
+                <ul class="duplicates" role="status">
+                    { for report.duplicates.iter().map(|d| html! {
+                        <li class="warning">{ (text.duplicate_notice)(d.rows, &d.file, &d.first_loaded_from) }</li>
+                    }) }
+                </ul>
             }
+            { for report.cost.currencies.iter().map(currency_section) }
 
             <h3>{ text.checks }</h3>
             <ul class="checks">

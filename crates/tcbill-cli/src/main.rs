@@ -228,8 +228,13 @@ fn summary_text(report: &Report) -> String {
     line("inputs".into());
     for input in &report.inputs {
         line(format!(
-            "  {}\t{}\trows read {}, accepted {}, rejected {}",
-            input.name, input.kind, input.rows_read, input.rows_accepted, input.rows_rejected
+            "  {}\t{}\trows read {}, accepted {}, duplicates {}, rejected {}",
+            input.name,
+            input.kind,
+            input.rows_read,
+            input.rows_accepted,
+            input.rows_duplicate,
+            input.rows_rejected
         ));
         for diagnostic in input.diagnostics.iter().take(SUMMARY_DIAGNOSTICS) {
             line(format!("    {diagnostic}"));
@@ -243,18 +248,32 @@ fn summary_text(report: &Report) -> String {
     let show = |value: Option<rust_decimal::Decimal>| {
         value.map_or_else(|| "-".to_owned(), |v| v.to_string())
     };
-    line(format!(
-        "cost ({} rows of {}): RealTotalCost {}, TotalCost {}, CashPayAmount {}",
-        cost.row_count,
-        cost.source.as_deref().unwrap_or("nothing"),
-        show(cost.total.real_total_cost),
-        show(cost.total.total_cost),
-        show(cost.total.cash_pay_amount),
-    ));
-    if let Some(by_first) = cost.breakdowns.first() {
-        for group in &by_first.groups {
+    match &cost.source {
+        None => line("cost: no bill rows loaded".into()),
+        Some(source) => line(format!(
+            "cost ({} rows of {source}), per currency:",
+            cost.row_count
+        )),
+    }
+    // Amounts in different currencies are never added: one block per currency.
+    for currency in &cost.currencies {
+        let periods: Vec<String> = currency.periods.iter().map(ToString::to_string).collect();
+        line(format!(
+            "  {} {} ({} rows): RealTotalCost {}, TotalCost {}, CashPayAmount {}",
+            currency.currency,
+            periods.join(", "),
+            currency.row_count,
+            show(currency.total.real_total_cost),
+            show(currency.total.total_cost),
+            show(currency.total.cash_pay_amount),
+        ));
+        let by_first = cost
+            .breakdowns
+            .first()
+            .and_then(|summary| summary.currency(currency.currency));
+        for group in by_first.into_iter().flat_map(|section| &section.groups) {
             line(format!(
-                "  {}\t{}\t{}%",
+                "    {}\t{}\t{}%",
                 group.key.join(" / "),
                 show(group.amounts.real_total_cost),
                 show(group.real_total_cost_ratio)

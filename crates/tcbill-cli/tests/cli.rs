@@ -90,8 +90,9 @@ fn report_prints_the_findings_and_writes_the_same_json_as_the_core() {
     let (stdout, stderr, code) = run(&args);
     assert_eq!((stderr.as_str(), code), ("", Some(0)));
     for expected in [
-        "cost (6 rows of BillDetails): RealTotalCost 559.6363523, TotalCost 592.675238, CashPayAmount 514.4363523\n",
-        "  云服务器\t460.8\t82.34%\n",
+        "  2025-06-明细账单-L3.csv\tL3 明细账单 (bill details)\trows read 6, accepted 6, duplicates 0, rejected 0\n",
+        "cost (6 rows of BillDetails), per currency:\n  CNY 2025-06 (6 rows): RealTotalCost 559.6363523, TotalCost 592.675238, CashPayAmount 514.4363523\n",
+        "    云服务器\t460.8\t82.34%\n",
         "deductions: 7 rows, 1 coefficient mismatches, 1 balance breaks, 0 period refreshes\n",
         "  coefficient 2025-06-资源包抵扣明细.csv:7 pkg-trtc-0002: exported 1, recomputed 0.96; deducted 16.000000000 where 16.666666667 was expected\n",
         "  balance 2025-06-资源包抵扣明细.csv:4 pkg-cdn-0001: expected 437.250000000 found 437.000000000 (difference -0.250000000)\n",
@@ -108,8 +109,8 @@ fn report_prints_the_findings_and_writes_the_same_json_as_the_core() {
         tcbill_core::Report::build(&dataset, &tcbill_core::ReportOptions::default()).to_json();
     assert_eq!(std::fs::read_to_string(&json_path).unwrap(), core_json);
     let by_product = std::fs::read(csv_dir.join("cost-product.csv")).unwrap();
-    assert!(by_product.starts_with("\u{feff}product,TotalCost".as_bytes()));
-    assert_eq!(std::fs::read_dir(&csv_dir).unwrap().count(), 13);
+    assert!(by_product.starts_with("\u{feff}currency,product,TotalCost".as_bytes()));
+    assert_eq!(std::fs::read_dir(&csv_dir).unwrap().count(), 14);
     let (stdout, _, code) = run(&["analyze", &paths[0], "--json"]);
     assert_eq!(code, Some(0));
     assert!(
@@ -290,8 +291,9 @@ fn file_names_need_not_be_utf8() {
     assert_eq!((stderr.as_str(), code), ("", Some(0)));
     assert!(
         stdout.starts_with(
-            "inputs\n  \u{fffd}\u{fffd}\u{fffd}\u{fffd}-l2.csv\tL2 资源账单 (resource bill)\trows read 1, accepted 1, rejected 0\n\
-             cost (1 rows of BillResources): RealTotalCost 4.84660512,"
+            "inputs\n  \u{fffd}\u{fffd}\u{fffd}\u{fffd}-l2.csv\tL2 资源账单 (resource bill)\trows read 1, accepted 1, duplicates 0, rejected 0\n\
+             cost (1 rows of BillResources), per currency:\n  \
+             CNY 2020-09 (1 rows): RealTotalCost 4.84660512,"
         ),
         "{stdout}"
     );
@@ -302,8 +304,9 @@ fn file_names_need_not_be_utf8() {
 
 /// The summary of `tcbill analyze l2-cn.csv` after its `inputs` lines.
 const L2_CN_SUMMARY: &str = "\
-cost (1 rows of BillResources): RealTotalCost 4.84660512, TotalCost 4.84660512, CashPayAmount 4.84660512
-  内容分发网络 CDN\t4.84660512\t100.00%
+cost (1 rows of BillResources), per currency:
+  CNY 2020-09 (1 rows): RealTotalCost 4.84660512, TotalCost 4.84660512, CashPayAmount 4.84660512
+    内容分发网络 CDN\t4.84660512\t100.00%
 deductions: 0 rows, 0 coefficient mismatches, 0 balance breaks, 0 period refreshes
 packages: 0
 usage series: 0
@@ -317,7 +320,7 @@ checks
 ";
 
 const L2_CN_INPUT: &str =
-    "  l2-cn.csv\tL2 资源账单 (resource bill)\trows read 1, accepted 1, rejected 0\n";
+    "  l2-cn.csv\tL2 资源账单 (resource bill)\trows read 1, accepted 1, duplicates 0, rejected 0\n";
 
 #[test]
 fn an_unreadable_parquet_file_is_one_diagnostic_and_the_other_files_are_analysed() {
@@ -348,9 +351,9 @@ fn an_unreadable_parquet_file_is_one_diagnostic_and_the_other_files_are_analysed
         stdout,
         format!(
             "inputs
-  truncated.parquet\tunknown\trows read 0, accepted 0, rejected 0
+  truncated.parquet\tunknown\trows read 0, accepted 0, duplicates 0, rejected 0
     truncated.parquet: not a readable Parquet file: Parquet error: Invalid Parquet file. Corrupt footer
-  garbage.parquet\tunknown\trows read 0, accepted 0, rejected 0
+  garbage.parquet\tunknown\trows read 0, accepted 0, duplicates 0, rejected 0
     garbage.parquet: not a readable Parquet file: Parquet error: Invalid Parquet file. Corrupt footer
 {L2_CN_INPUT}{L2_CN_SUMMARY}"
         )
@@ -398,7 +401,7 @@ fn a_float_money_column_is_refused_as_one_diagnostic() {
         stdout,
         format!(
             "inputs
-  float.parquet\tunknown\trows read 0, accepted 0, rejected 0
+  float.parquet\tunknown\trows read 0, accepted 0, duplicates 0, rejected 0
     float.parquet: not a readable Parquet file: row 1 column BilledCost: a floating-point number; \
              tcbill reads money only as decimals
 {L2_CN_INPUT}{L2_CN_SUMMARY}"
@@ -424,7 +427,7 @@ fn a_panic_on_one_file_is_a_diagnostic_on_it_and_exit_3() {
         stdout,
         format!(
             "inputs
-  focus-negative-column-start.parquet\tunknown\trows read 0, accepted 0, rejected 0
+  focus-negative-column-start.parquet\tunknown\trows read 0, accepted 0, duplicates 0, rejected 0
     {failure}
 {L2_CN_INPUT}{L2_CN_SUMMARY}"
         )
@@ -484,5 +487,36 @@ fn a_full_disk_is_an_output_error_not_a_panic() {
             "standard output: No space left on device (os error 28)\n".to_owned(),
             Some(1)
         )
+    );
+}
+
+/// Issue #13's drop: a CNY bill, a USD bill and a ZIP pack holding the CNY bill again.
+#[test]
+fn analyze_prints_each_currency_apart_and_names_the_duplicate_files() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../../e2e/fixtures");
+    let files = [
+        "2024-11-明细账单-L3.csv",
+        "2021-08-intl-bill-details.csv",
+        "100012345678-202411-明细账单.zip",
+    ]
+    .map(|name| format!("{fixtures}/{name}"));
+    let mut args = vec!["analyze"];
+    args.extend(files.iter().map(String::as_str));
+    let (stdout, stderr, code) = run(&args);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
+    let pack = "100012345678-202411-明细账单.zip/100012345678-202411-按扣费周期-明细账单.csv";
+    let expected = format!(
+        "  {pack}\tL3 明细账单 (bill details)\trows read 2, accepted 0, duplicates 2, rejected 0\n    \
+         {pack}: 2 rows are already loaded from 2024-11-明细账单-L3.csv: skipped as duplicates, not counted\n\
+         cost (3 rows of BillDetails), per currency:\n  \
+         CNY 2024-11 (2 rows): RealTotalCost 0.28000000, TotalCost 0.47000000, CashPayAmount 0.26000000\n    \
+         云服务器CVM\t0.26000000\t92.86%\n    \
+         负载均衡CLB\t0.02000000\t7.14%\n  \
+         USD 2021-08 (1 rows): RealTotalCost 0.03523359, TotalCost 0.03523359, CashPayAmount 0.03875695\n    \
+         Cloud Object Storage\t0.03523359\t100.00%\n"
+    );
+    assert!(
+        stdout.contains(&expected),
+        "missing\n{expected}\nin\n{stdout}"
     );
 }

@@ -1,14 +1,78 @@
 //! Several parsed files taken together: a month split over ZIP members, a year of L3 files,
 //! a deduction export beside the package overview. The analyses read tables of one kind across
 //! all files.
+//!
+//! The same bill rows often arrive twice: a ZIP pack and the member a user also unpacked, the
+//! same file dropped again, two API pulls that overlap. Summing them would double a month
+//! without a trace, so every cost row (L3, L2, 消耗明细) is identified by its transaction
+//! ([`IDENTITY_COLUMNS`]) and a row whose identity an earlier file already holds is *skipped as a
+//! duplicate*: the analyses do not count it, and [`Dataset::duplicates`] names both files and how
+//! many rows. Rows repeated inside one file are the file's own business and all count.
+
+use std::hash::{Hash, Hasher};
+
+use hashbrown::HashTable;
 
 use crate::parser::ParsedFile;
-use crate::table::{Table, TableKind};
+use crate::table::{ColumnValues, FxHasher, Symbol, Table, TableKind};
+use crate::time::BeijingTime;
+
+/// The table kinds whose rows are money: only these are checked for duplicates.
+const COST_KINDS: [TableKind; 3] = [
+    TableKind::BillDetails,
+    TableKind::BillResources,
+    TableKind::CostDetails,
+];
+
+/// What makes a cost row one transaction: 交易ID, 资源ID, the component and the times, of one
+/// owner. The Chinese export, the international one and the API rows all carry these, and no
+/// two rows of one real export agree on all of them (an hourly 交易ID covers one resource-hour,
+/// one row per component; month-aggregated rows, whose 交易ID and 扣费时间 are `-`, differ in
+/// resource, component, transaction type or usage period). Amounts are not part of it: a
+/// re-export with a corrected amount is still the same transaction.
+pub const IDENTITY_COLUMNS: [&str; 11] = [
+    "OwnerUin",
+    "BillId",
+    "OrderId",
+    "ResourceId",
+    "BusinessCodeName",
+    "ProductCodeName",
+    "ActionTypeName",
+    "ComponentCodeName",
+    "ItemCodeName",
+    "FeeBeginTime",
+    "FeeEndTime",
+];
+
+/// Also part of the identity; times, kept apart so [`IDENTITY_COLUMNS`] reads as one list.
+const PAY_TIME: &str = "PayTime";
+
+/// Rows of one file that an earlier file already holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DuplicateRows {
+    /// `skipped[row]` for every row of the file, or empty when no row is a duplicate.
+    skipped: Vec<bool>,
+    /// Each earlier file (its index) holding some of the copies, and how many.
+    pub first_seen_in: Vec<(usize, u64)>,
+}
+
+impl DuplicateRows {
+    /// How many rows of the file are not counted.
+    pub fn count(&self) -> u64 {
+        self.first_seen_in.iter().map(|(_, rows)| rows).sum()
+    }
+
+    pub fn is_skipped(&self, row: usize) -> bool {
+        self.skipped.get(row).copied().unwrap_or(false)
+    }
+}
 
 /// The files loaded so far, in the order they were added.
 #[derive(Debug, Default)]
 pub struct Dataset {
     files: Vec<ParsedFile>,
+    /// One entry per file, parallel to `files`.
+    duplicates: Vec<DuplicateRows>,
 }
 
 impl Dataset {
@@ -18,6 +82,7 @@ impl Dataset {
 
     pub fn add(&mut self, files: impl IntoIterator<Item = ParsedFile>) {
         self.files.extend(files);
+        self.find_duplicates();
     }
 
     pub fn files(&self) -> &[ParsedFile] {
@@ -25,9 +90,21 @@ impl Dataset {
     }
 
     /// Removes the files at `range` (in the order they were added), e.g. all members of one ZIP
-    /// the user took away again.
+    /// the user took away again. A row that was a duplicate of a removed file counts again.
     pub fn remove(&mut self, range: std::ops::Range<usize>) {
         self.files.drain(range);
+        self.find_duplicates();
+    }
+
+    /// The rows of file `index` skipped as duplicates of earlier files.
+    pub fn duplicates(&self, index: usize) -> &DuplicateRows {
+        &self.duplicates[index]
+    }
+
+    /// The rows of file `index` the analyses count: all but the duplicates of earlier files.
+    pub fn counted_rows(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
+        let duplicates = &self.duplicates[index];
+        (0..self.files[index].table.row_count()).filter(move |&row| !duplicates.is_skipped(row))
     }
 
     /// The tables of one kind, in file order.
@@ -38,9 +115,156 @@ impl Dataset {
             .filter(move |table| table.kind() == kind)
     }
 
-    /// Rows of one kind across all files.
+    /// Rows of one kind across all files, duplicates not counted.
     pub fn row_count(&self, kind: TableKind) -> usize {
-        self.tables(kind).map(Table::row_count).sum()
+        self.files
+            .iter()
+            .zip(&self.duplicates)
+            .filter(|(file, _)| file.table.kind() == kind)
+            .map(|(file, duplicates)| file.table.row_count() - duplicates.count() as usize)
+            .sum()
+    }
+
+    /// Recomputes every file's duplicates, in file order (the first copy counts). Files are few and
+    /// added rarely; a kind with a single file costs nothing.
+    fn find_duplicates(&mut self) {
+        self.duplicates = vec![DuplicateRows::default(); self.files.len()];
+        for kind in COST_KINDS {
+            let indices: Vec<usize> = (0..self.files.len())
+                .filter(|&index| {
+                    let table = &self.files[index].table;
+                    table.kind() == kind && table.row_count() > 0 && has_identity(table)
+                })
+                .collect();
+            if indices.len() < 2 {
+                continue;
+            }
+            let identities: Vec<Identity> = indices
+                .iter()
+                .map(|&index| Identity::new(&self.files[index].table))
+                .collect();
+            // (position in `indices`, row) of the first copy of every identity seen so far.
+            let mut seen: HashTable<(u32, u32)> = HashTable::new();
+            for (position, identity) in identities.iter().enumerate() {
+                let mut found = DuplicateRows::default();
+                for row in 0..identity.row_count {
+                    let hash = identity.hash(row);
+                    let earlier = seen.find(hash, |&(other, other_row)| {
+                        identities[other as usize].same(other_row as usize, identity, row)
+                    });
+                    match earlier {
+                        Some(&(other, _)) if other as usize != position => {
+                            if found.skipped.is_empty() {
+                                found.skipped = vec![false; identity.row_count];
+                            }
+                            found.skipped[row] = true;
+                            let first = indices[other as usize];
+                            match found.first_seen_in.iter_mut().find(|(f, _)| *f == first) {
+                                Some((_, rows)) => *rows += 1,
+                                None => found.first_seen_in.push((first, 1)),
+                            }
+                        }
+                        Some(_) => {}
+                        None => {
+                            let entry = (position as u32, row as u32);
+                            seen.insert_unique(hash, entry, |&(file, row)| {
+                                identities[file as usize].hash(row as usize)
+                            });
+                        }
+                    }
+                }
+                found.first_seen_in.sort_unstable();
+                self.duplicates[indices[position]] = found;
+            }
+        }
+    }
+}
+
+/// Whether a table's rows can be told apart across files: it names a transaction or a
+/// resource, and when.
+fn has_identity(table: &Table) -> bool {
+    let named = ["BillId", "ResourceId"]
+        .iter()
+        .any(|name| table.column(name).is_some());
+    let timed = ["PayTime", "FeeBeginTime", "FeeEndTime"]
+        .iter()
+        .any(|name| table.column(name).is_some());
+    named && timed
+}
+
+/// One cell of the identity: a missing column is an absent cell.
+enum IdentityCell<'a> {
+    Text(&'a [Option<Symbol>]),
+    Time(&'a [Option<BeijingTime>]),
+    Missing,
+}
+
+/// A table's identity columns, found once.
+struct Identity<'a> {
+    table: &'a Table,
+    cells: Vec<IdentityCell<'a>>,
+    row_count: usize,
+}
+
+impl<'a> Identity<'a> {
+    fn new(table: &'a Table) -> Self {
+        let cells = IDENTITY_COLUMNS
+            .iter()
+            .chain(std::iter::once(&PAY_TIME))
+            .map(
+                |name| match table.column(name).map(|column| &column.values) {
+                    Some(ColumnValues::Text(values)) => IdentityCell::Text(values),
+                    Some(ColumnValues::Time(values)) => IdentityCell::Time(values),
+                    _ => IdentityCell::Missing,
+                },
+            )
+            .collect();
+        Identity {
+            table,
+            cells,
+            row_count: table.row_count(),
+        }
+    }
+
+    fn text(&self, values: &[Option<Symbol>], row: usize) -> Option<&'a str> {
+        values
+            .get(row)
+            .copied()
+            .flatten()
+            .map(|symbol| self.table.resolve(symbol))
+    }
+
+    /// Texts are hashed by their spelling (symbols differ between tables).
+    fn hash(&self, row: usize) -> u64 {
+        let mut hasher = FxHasher::default();
+        for cell in &self.cells {
+            match cell {
+                IdentityCell::Text(values) => self.text(values, row).hash(&mut hasher),
+                IdentityCell::Time(values) => values.get(row).copied().flatten().hash(&mut hasher),
+                IdentityCell::Missing => None::<&str>.hash(&mut hasher),
+            }
+        }
+        hasher.finish()
+    }
+
+    fn same(&self, row: usize, other: &Identity, other_row: usize) -> bool {
+        self.cells.iter().zip(&other.cells).all(|pair| match pair {
+            (IdentityCell::Text(a), IdentityCell::Text(b)) => {
+                self.text(a, row) == other.text(b, other_row)
+            }
+            (IdentityCell::Time(a), IdentityCell::Time(b)) => {
+                a.get(row).copied().flatten() == b.get(other_row).copied().flatten()
+            }
+            (a, b) => self.is_absent(a, row) && other.is_absent(b, other_row),
+        })
+    }
+
+    fn is_absent(&self, cell: &IdentityCell, row: usize) -> bool {
+        match cell {
+            IdentityCell::Text(values) => self.text(values, row).is_none(),
+            IdentityCell::Time(values) => values.get(row).copied().flatten().is_none(),
+            IdentityCell::Missing => true,
+        }
     }
 }
 
@@ -58,13 +282,57 @@ mod tests {
         dataset.add(parse_file("july.csv", l3.as_bytes()));
         dataset.add(parse_file("deduction.tsv", deduction.as_bytes()));
         assert_eq!(dataset.files().len(), 3);
-        assert_eq!(dataset.row_count(TableKind::BillDetails), 4);
+        assert_eq!(
+            dataset.row_count(TableKind::BillDetails),
+            4,
+            "rows without a transaction or a time cannot be told apart, so none is a duplicate"
+        );
         assert_eq!(dataset.row_count(TableKind::DeductionDetails), 1);
         assert_eq!(dataset.tables(TableKind::UsageDetails).count(), 0);
 
         dataset.remove(0..1);
         let names: Vec<&str> = dataset.files().iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["july.csv", "deduction.tsv"]);
+        assert_eq!(dataset.row_count(TableKind::BillDetails), 2);
+    }
+
+    const HEADER: &str = "产品名称,交易ID,资源ID,组件名称,开始使用时间,优惠后总价\n";
+    const ROW_1: &str = "云服务器CVM,t1,ins-1,CPU,2025-06-01 00:00:00,1.5\n";
+    const ROW_2: &str = "云服务器CVM,t1,ins-1,内存,2025-06-01 00:00:00,0.5\n";
+    const ROW_3: &str = "云服务器CVM,t2,ins-1,CPU,2025-06-01 01:00:00,1.5\n";
+
+    #[test]
+    fn a_row_an_earlier_file_holds_is_skipped_and_counts_again_once_that_file_goes() {
+        let mut dataset = Dataset::new();
+        dataset.add(parse_file(
+            "a.csv",
+            format!("{HEADER}{ROW_1}{ROW_2}").as_bytes(),
+        ));
+        dataset.add(parse_file(
+            "b.csv",
+            format!("{HEADER}{ROW_2}{ROW_3}{ROW_1}").as_bytes(),
+        ));
+        assert_eq!(dataset.duplicates(0).count(), 0);
+        let b = dataset.duplicates(1);
+        assert_eq!(b.first_seen_in, [(0, 2)]);
+        assert_eq!(dataset.counted_rows(1).collect::<Vec<_>>(), [1]);
+        assert_eq!(dataset.row_count(TableKind::BillDetails), 3);
+
+        dataset.remove(0..1);
+        assert_eq!(dataset.duplicates(0).count(), 0);
+        assert_eq!(dataset.row_count(TableKind::BillDetails), 3);
+    }
+
+    #[test]
+    fn rows_repeated_inside_one_file_all_count() {
+        let mut dataset = Dataset::new();
+        dataset.add(parse_file(
+            "a.csv",
+            format!("{HEADER}{ROW_1}{ROW_1}").as_bytes(),
+        ));
+        dataset.add(parse_file("b.csv", format!("{HEADER}{ROW_1}").as_bytes()));
+        assert_eq!(dataset.duplicates(0).count(), 0);
+        assert_eq!(dataset.duplicates(1).first_seen_in, [(0, 1)]);
         assert_eq!(dataset.row_count(TableKind::BillDetails), 2);
     }
 }

@@ -7,20 +7,26 @@
 //! text) through [`Report::csv_tables`]. The JSON's shape is documented as a JSON Schema in
 //! `report.schema.json` beside this crate's Cargo.toml; `tests/report_schema.rs` keeps the two in
 //! step (bump [`REPORT_VERSION`] and the schema's `version` together).
+//!
+//! Money is reported per currency (`cost.currencies`, and each breakdown's `currencies`), each
+//! with the billing months it covers; nothing adds yuan to dollars. Rows loaded twice are
+//! counted once: `duplicates` and each input's `rows_duplicate` say which and from where.
 
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::analysis::checks::{run_checks, Check};
 use crate::analysis::cost::{summarize, Amounts, Dimension, Measure, Summary};
+use crate::analysis::currency::{Currency, Month};
 use crate::analysis::deductions::{analyze_deductions, DeductionAnalysis, DeductionRow};
 use crate::analysis::packages::{package_usage, PackageUsage};
 use crate::analysis::usage::{usage_statistics, UsageOptions, UsageSeries};
 use crate::dataset::Dataset;
+use crate::diagnostic::Diagnostic;
 
 /// Identifies the JSON document; bumped with every incompatible change of its shape.
 pub const REPORT_FORMAT: &str = "tcbill-report";
-pub const REPORT_VERSION: u32 = 1;
+pub const REPORT_VERSION: u32 = 2;
 
 /// What the report's cost section breaks the total down by.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,19 +58,51 @@ pub struct InputSummary {
     pub name: String,
     pub kind: String,
     pub encoding: Option<String>,
+    /// Always `rows_accepted + rows_duplicate + rows_rejected`.
     pub rows_read: u64,
+    /// Rows imported and counted.
     pub rows_accepted: u64,
+    /// Rows imported but not counted: an earlier file holds the same transactions.
+    pub rows_duplicate: u64,
     pub rows_rejected: u64,
     pub diagnostics: Vec<String>,
+}
+
+/// Rows of `file` not counted because `first_loaded_from` holds them too.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DuplicateNotice {
+    pub file: String,
+    pub first_loaded_from: String,
+    pub rows: u64,
+}
+
+impl DuplicateNotice {
+    fn message(&self) -> String {
+        format!(
+            "{} rows are already loaded from {}: skipped as duplicates, not counted",
+            self.rows, self.first_loaded_from
+        )
+    }
+}
+
+/// The grand total of one currency's cost rows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CurrencyTotal {
+    pub currency: Currency,
+    /// The billing months of its rows.
+    pub periods: Vec<Month>,
+    pub row_count: usize,
+    pub total: Amounts,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CostReport {
     /// Which rows were summed (see [`Summary::source`]).
     pub source: Option<String>,
+    /// Rows summed, all currencies together.
     pub row_count: usize,
-    /// Grand totals of all cost rows.
-    pub total: Amounts,
+    /// Grand totals, one per currency: amounts in different currencies are never added.
+    pub currencies: Vec<CurrencyTotal>,
     pub breakdowns: Vec<Summary>,
 }
 
@@ -82,6 +120,8 @@ pub struct Report {
     pub format: &'static str,
     pub version: u32,
     pub inputs: Vec<InputSummary>,
+    /// Files whose rows an earlier file already holds; those rows are not counted.
+    pub duplicates: Vec<DuplicateNotice>,
     pub cost: CostReport,
     pub deductions: DeductionReport,
     pub packages: Vec<PackageUsage>,
@@ -123,24 +163,51 @@ pub fn csv_field(field: &str) -> String {
 impl Report {
     /// Runs every analysis on `dataset`.
     pub fn build(dataset: &Dataset, options: &ReportOptions) -> Report {
-        let inputs = dataset
-            .files()
-            .iter()
-            .map(|file| InputSummary {
+        let files = dataset.files();
+        let mut duplicates = Vec::new();
+        let mut inputs = Vec::with_capacity(files.len());
+        for (index, file) in files.iter().enumerate() {
+            let skipped = dataset.duplicates(index);
+            let notices: Vec<DuplicateNotice> = skipped
+                .first_seen_in
+                .iter()
+                .map(|&(first, rows)| DuplicateNotice {
+                    file: file.name.clone(),
+                    first_loaded_from: files[first].name.clone(),
+                    rows,
+                })
+                .collect();
+            let diagnostics = file.diagnostics.iter().map(ToString::to_string).chain(
+                notices
+                    .iter()
+                    .map(|notice| Diagnostic::warning(&file.name, notice.message()).to_string()),
+            );
+            inputs.push(InputSummary {
                 name: file.name.clone(),
                 kind: file.kind.to_string(),
                 encoding: file.encoding.map(str::to_owned),
                 rows_read: file.rows_read(),
-                rows_accepted: file.rows_accepted(),
+                rows_accepted: file.rows_accepted() - skipped.count(),
+                rows_duplicate: skipped.count(),
                 rows_rejected: file.rows_rejected,
-                diagnostics: file.diagnostics.iter().map(ToString::to_string).collect(),
-            })
-            .collect();
+                diagnostics: diagnostics.collect(),
+            });
+            duplicates.extend(notices);
+        }
         let overall = summarize(dataset, &[], &[]);
         let cost = CostReport {
             source: overall.source,
             row_count: overall.row_count,
-            total: overall.total,
+            currencies: overall
+                .currencies
+                .into_iter()
+                .map(|currency| CurrencyTotal {
+                    currency: currency.currency,
+                    periods: currency.periods,
+                    row_count: currency.row_count,
+                    total: currency.total,
+                })
+                .collect(),
             breakdowns: options
                 .breakdowns
                 .iter()
@@ -155,6 +222,7 @@ impl Report {
             format: REPORT_FORMAT,
             version: REPORT_VERSION,
             inputs,
+            duplicates,
             cost,
             deductions: DeductionReport {
                 analysis,
@@ -175,7 +243,10 @@ impl Report {
 
     /// Every table of the report, ready for [`CsvTable::to_csv`].
     pub fn csv_tables(&self) -> Vec<CsvTable> {
-        let mut tables = vec![records_table("inputs", &self.inputs)];
+        let mut tables = vec![
+            records_table("inputs", &self.inputs),
+            records_table("duplicates", &self.duplicates),
+        ];
         tables.extend(self.cost.breakdowns.iter().map(breakdown_table));
         tables.push(records_table("deductions", &self.deductions.analysis.rows));
         tables.push(records_table(
@@ -216,10 +287,12 @@ impl Report {
     }
 }
 
-/// A cost breakdown: one column per dimension, then the measures and the ratio.
+/// A cost breakdown: the currency, one column per dimension, then the measures and the ratio (a
+/// share of the currency's total).
 pub fn breakdown_table(summary: &Summary) -> CsvTable {
     let dimension_names: Vec<String> = summary.group_by.iter().map(ToString::to_string).collect();
-    let mut header = dimension_names.clone();
+    let mut header = vec!["currency".to_owned()];
+    header.extend(dimension_names.iter().cloned());
     header.extend(
         Measure::ALL
             .iter()
@@ -230,10 +303,12 @@ pub fn breakdown_table(summary: &Summary) -> CsvTable {
     let decimal =
         |value: Option<rust_decimal::Decimal>| value.map_or_else(String::new, |v| v.to_string());
     let rows = summary
-        .groups
+        .currencies
         .iter()
-        .map(|group| {
-            let mut row = group.key.clone();
+        .flat_map(|section| section.groups.iter().map(|group| (section.currency, group)))
+        .map(|(currency, group)| {
+            let mut row = vec![currency.to_string()];
+            row.extend(group.key.iter().cloned());
             row.extend(
                 Measure::ALL
                     .iter()

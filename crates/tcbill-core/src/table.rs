@@ -36,7 +36,7 @@ pub enum TableKind {
 /// the analyses look columns up by name per row, so std's SipHash was ~9 % of parsing (see
 /// BENCHMARKS.md). HashDoS resistance buys nothing here: the keys come from the user's own files.
 #[derive(Clone, Copy, Default)]
-struct FxHasher {
+pub(crate) struct FxHasher {
     hash: u64,
 }
 

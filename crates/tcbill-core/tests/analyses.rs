@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use rust_decimal::RoundingStrategy::MidpointAwayFromZero;
 use tcbill_core::analysis::checks::{run_checks, Check};
 use tcbill_core::analysis::cost::{summarize, Dimension, Filter, Summary};
+use tcbill_core::analysis::currency::Currency;
 use tcbill_core::analysis::deductions::{
     analyze_deductions, CoefficientCheck, DeductionAnalysis, DeductionFilter, FindingFilter,
 };
@@ -23,8 +24,7 @@ use tcbill_core::TableKind;
 /// `key | RealTotalCost | ratio` per group.
 fn groups(summary: &Summary) -> Vec<String> {
     summary
-        .groups
-        .iter()
+        .groups()
         .map(|group| {
             format!(
                 "{} | {} | {}",
@@ -105,7 +105,7 @@ fn sample_bill_by_product_matches_the_summary_response() {
             "负载均衡 | 14.4 | 2.57",
         ]
     );
-    let total = &summary.total;
+    let total = &summary.currency(Currency::CNY).unwrap().total;
     assert_eq!(total.real_total_cost, Some(dec("559.6363523")));
     assert_eq!(total.total_cost, Some(dec("592.675238")));
     assert_eq!(total.cash_pay_amount, Some(dec("514.4363523")));
@@ -189,13 +189,14 @@ proptest! {
         dataset.add(tcbill_core::parse_file("random.csv", csv.as_bytes()));
         let summary = summarize(&dataset, &[Dimension::Product, Dimension::Region], &[]);
         let expected: Decimal = rows.iter().map(|(_, _, cost)| Decimal::new(*cost, 4)).sum();
-        prop_assert_eq!(summary.total.real_total_cost, Some(expected));
-        let grouped: Decimal = summary.groups.iter().map(|g| g.amounts.real_total_cost.unwrap()).sum();
+        prop_assert_eq!(summary.currencies.len(), 1);
+        prop_assert_eq!(summary.currencies[0].total.real_total_cost, Some(expected));
+        let grouped: Decimal = summary.groups().map(|g| g.amounts.real_total_cost.unwrap()).sum();
         prop_assert_eq!(grouped, expected);
-        let cash: Decimal = summary.groups.iter().map(|g| g.amounts.cash_pay_amount.unwrap()).sum();
+        let cash: Decimal = summary.groups().map(|g| g.amounts.cash_pay_amount.unwrap()).sum();
         prop_assert_eq!(cash, expected);
         if !expected.is_zero() {
-            let shares: Decimal = summary.groups.iter().map(|g| g.real_total_cost_ratio.unwrap()).sum();
+            let shares: Decimal = summary.groups().map(|g| g.real_total_cost_ratio.unwrap()).sum();
             prop_assert_eq!(shares, Decimal::new(10_000, 2));
         }
     }

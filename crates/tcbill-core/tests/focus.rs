@@ -58,13 +58,16 @@ fn assert_same_cost_report(name: &str, original: &Dataset) {
     let after = Report::build(&round_trip(original), &options).cost;
     assert!(before.row_count > 0, "{name}: no cost rows");
     assert_eq!(after.row_count, before.row_count, "{name}");
-    assert_same_amounts(name, &before.total, &after.total);
+    assert_eq!(after.currencies.len(), before.currencies.len(), "{name}");
+    for (b, a) in before.currencies.iter().zip(&after.currencies) {
+        assert_eq!((a.currency, &a.periods), (b.currency, &b.periods), "{name}");
+        assert_same_amounts(name, &b.total, &a.total);
+    }
     for (before, after) in before.breakdowns.iter().zip(&after.breakdowns) {
         let context = format!("{name} by {:?}", before.group_by);
         let keys = |summary: &tcbill_core::analysis::cost::Summary| {
             summary
-                .groups
-                .iter()
+                .groups()
                 .map(|group| {
                     (
                         group.key.clone(),
@@ -75,7 +78,7 @@ fn assert_same_cost_report(name: &str, original: &Dataset) {
                 .collect::<Vec<_>>()
         };
         assert_eq!(keys(after), keys(before), "{context}");
-        for (b, a) in before.groups.iter().zip(&after.groups) {
+        for (b, a) in before.groups().zip(after.groups()) {
             assert_same_amounts(&format!("{context} {:?}", b.key), &b.amounts, &a.amounts);
         }
     }
@@ -113,10 +116,16 @@ fn round_trip_keeps_pay_splits_and_tax_where_the_bill_has_them() {
         &dataset_of(&[data_path("l3-intl-en.csv")]),
         &ReportOptions::default(),
     );
-    assert!(original.cost.total.tax.is_some_and(|tax| !tax.is_zero()));
-    assert_eq!(intl.cost.total.tax, original.cost.total.tax);
+    assert!(original.cost.currencies[0]
+        .total
+        .tax
+        .is_some_and(|tax| !tax.is_zero()));
+    assert_eq!(
+        intl.cost.currencies[0].total.tax,
+        original.cost.currencies[0].total.tax
+    );
     let package = Report::build(&round_trip(&package_month()), &ReportOptions::default());
-    let total = &package.cost.total;
+    let total = &package.cost.currencies[0].total;
     assert_eq!(total.real_total_cost, Some(dec("169.4375")));
     assert_eq!(total.total_cost, Some(dec("171.9375")));
     assert_eq!(total.cash_pay_amount, Some(dec("145.9375")));
@@ -188,9 +197,15 @@ Tag:team=web",
     dataset.add([parsed]);
     let report = Report::build(&dataset, &all_breakdowns());
     assert_eq!(report.cost.source.as_deref(), Some("BillDetails"));
-    assert_eq!(report.cost.total.real_total_cost, Some(dec("103.045")));
-    assert_eq!(report.cost.total.total_cost, Some(dec("103.36")));
-    assert_eq!(report.cost.total.cash_pay_amount, None);
+    assert_eq!(
+        report.cost.currencies[0].total.real_total_cost,
+        Some(dec("103.045"))
+    );
+    assert_eq!(
+        report.cost.currencies[0].total.total_cost,
+        Some(dec("103.36"))
+    );
+    assert_eq!(report.cost.currencies[0].total.cash_pay_amount, None);
     let groups = |dimension: Dimension| {
         let summary = report
             .cost
@@ -199,8 +214,7 @@ Tag:team=web",
             .find(|summary| summary.group_by == [dimension.clone()])
             .unwrap();
         summary
-            .groups
-            .iter()
+            .groups()
             .map(|group| {
                 format!(
                     "{} {}",

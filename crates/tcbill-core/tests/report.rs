@@ -23,6 +23,7 @@ fn sample_report_json_has_every_section_with_exact_decimal_strings() {
             "checks",
             "cost",
             "deductions",
+            "duplicates",
             "format",
             "inputs",
             "packages",
@@ -31,12 +32,18 @@ fn sample_report_json_has_every_section_with_exact_decimal_strings() {
         ]
     );
     assert_eq!(value["format"], "tcbill-report");
-    assert_eq!(value["version"], 1);
+    assert_eq!(value["version"], 2);
     assert_eq!(value["inputs"].as_array().unwrap().len(), 3);
     assert_eq!(value["inputs"][0]["rows_accepted"], 6);
-    assert_eq!(value["cost"]["total"]["RealTotalCost"], "559.6363523");
-    let by_product = &value["cost"]["breakdowns"][0];
-    assert_eq!(by_product["group_by"][0], "product");
+    assert_eq!(value["inputs"][0]["rows_duplicate"], 0);
+    assert_eq!(value["duplicates"], serde_json::json!([]));
+    let cny = &value["cost"]["currencies"][0];
+    assert_eq!(cny["currency"], "CNY");
+    assert_eq!(cny["periods"], serde_json::json!(["2025-06"]));
+    assert_eq!(cny["total"]["RealTotalCost"], "559.6363523");
+    assert_eq!(value["cost"]["currencies"].as_array().unwrap().len(), 1);
+    let by_product = &value["cost"]["breakdowns"][0]["currencies"][0];
+    assert_eq!(value["cost"]["breakdowns"][0]["group_by"][0], "product");
     let ratios: Vec<&str> = by_product["groups"]
         .as_array()
         .unwrap()
@@ -113,6 +120,7 @@ fn every_table_exports_as_csv_with_a_bom() {
         names,
         [
             "inputs",
+            "duplicates",
             "cost-product",
             "cost-product-component",
             "cost-region",
@@ -127,16 +135,16 @@ fn every_table_exports_as_csv_with_a_bom() {
             "checks",
         ]
     );
-    let csv = String::from_utf8(tables[1].to_csv()).unwrap();
+    let csv = String::from_utf8(tables[2].to_csv()).unwrap();
     assert_eq!(
         csv,
-        "\u{feff}product,TotalCost,RealTotalCost,CashPayAmount,VoucherPayAmount,IncentivePayAmount,TransferPayAmount,Tax,RealTotalCostRatio,row_count\r\n\
-         云服务器,489.6,460.8,425.6,15.20,20.00,,,82.34,3\r\n\
-         对象存储,60.416,60.416,50.416,10.00,0,,,10.80,1\r\n\
-         内容分发网络 CDN,28.259238,24.0203523,24.0203523,0,0,,,4.29,1\r\n\
-         负载均衡,14.4,14.4,14.4,0,0,,,2.57,1\r\n"
+        "\u{feff}currency,product,TotalCost,RealTotalCost,CashPayAmount,VoucherPayAmount,IncentivePayAmount,TransferPayAmount,Tax,RealTotalCostRatio,row_count\r\n\
+         CNY,云服务器,489.6,460.8,425.6,15.20,20.00,,,82.34,3\r\n\
+         CNY,对象存储,60.416,60.416,50.416,10.00,0,,,10.80,1\r\n\
+         CNY,内容分发网络 CDN,28.259238,24.0203523,24.0203523,0,0,,,4.29,1\r\n\
+         CNY,负载均衡,14.4,14.4,14.4,0,0,,,2.57,1\r\n"
     );
-    let breaks = String::from_utf8(tables[8].to_csv()).unwrap();
+    let breaks = String::from_utf8(tables[9].to_csv()).unwrap();
     assert!(breaks.starts_with('\u{feff}'));
     assert!(breaks.contains("pkg-cdn-0001"), "{breaks}");
     assert_eq!(breaks.lines().count(), 2, "{breaks}");

@@ -70,14 +70,17 @@ fn the_report_of_every_official_api_example_validates() {
 #[test]
 fn the_schema_rejects_a_decimal_written_as_a_number_and_unknown_keys() {
     let mut report = report_json(&sample_month());
-    report["cost"]["total"]["RealTotalCost"] = serde_json::json!(559.6363523);
+    report["cost"]["currencies"][0]["total"]["RealTotalCost"] = serde_json::json!(559.6363523);
     report["packages"][0]["surprise"] = serde_json::json!(true);
-    report["cost"]["breakdowns"][0]["groups"][0]["RealTotalCostRatio"] = serde_json::json!("82.3");
+    report["cost"]["breakdowns"][0]["currencies"][0]["groups"][0]["RealTotalCostRatio"] =
+        serde_json::json!("82.3");
+    report["cost"]["currencies"][0]["currency"] = serde_json::json!("yuan");
     assert_eq!(
         errors(&report),
         [
-            r#"/cost/breakdowns/0/groups/0/RealTotalCostRatio: "82.3" is not valid under any of the schemas listed in the 'oneOf' keyword"#,
-            r#"/cost/total/RealTotalCost: 559.6363523 is not valid under any of the schemas listed in the 'oneOf' keyword"#,
+            r#"/cost/breakdowns/0/currencies/0/groups/0/RealTotalCostRatio: "82.3" is not valid under any of the schemas listed in the 'oneOf' keyword"#,
+            r#"/cost/currencies/0/currency: "yuan" does not match "^[A-Z]{3}$""#,
+            r#"/cost/currencies/0/total/RealTotalCost: 559.6363523 is not valid under any of the schemas listed in the 'oneOf' keyword"#,
             r#"/packages/0: Additional properties are not allowed ('surprise' was unexpected)"#,
         ]
     );

@@ -102,7 +102,11 @@ fn an_l3_bill_parses_without_rejects_and_its_checks_pass() {
     let mut dataset = Dataset::new();
     dataset.add(files);
     let report = Report::build(&dataset, &ReportOptions::default());
-    let total = report.cost.total.real_total_cost.expect("a total");
+    assert_eq!(report.cost.currencies.len(), 1, "a Chinese bill is all CNY");
+    let total = report.cost.currencies[0]
+        .total
+        .real_total_cost
+        .expect("a total");
     assert_eq!(
         Some(total.normalize().to_string()),
         generated.real_total_cost

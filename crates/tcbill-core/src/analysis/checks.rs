@@ -369,10 +369,7 @@ fn summary_vs_details(dataset: &Dataset) -> Check {
             for row in rows {
                 check.rows_checked += 1;
                 let key = summary_key(table, row, &dimension);
-                let group = details
-                    .groups
-                    .iter()
-                    .find(|group| group.key == [key.clone()]);
+                let group = details.groups().find(|group| group.key == [key.clone()]);
                 let row_ref = RowRef {
                     file: file.to_owned(),
                     row: row + 1,

@@ -5,6 +5,11 @@
 //! never from two levels at once, which would count every yuan twice. Measures carry the billing
 //! API's names whatever the source called them (L3's `Cost`/`RealCost` are `TotalCost`/
 //! `RealTotalCost` here); a measure no source column provides is `null`, never zero.
+//!
+//! Amounts in different currencies are never added: a summary has one section per currency
+//! (see [`super::currency`]), each with its own total, shares and billing months. Rows a
+//! [`Dataset`] marks as duplicates of an earlier file are not counted. Products are grouped by
+//! their identity across languages (see [`super::products`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -12,7 +17,8 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
-use super::named_tables;
+use super::currency::{CostRowReader, Currency, Month};
+use super::products::product_identity;
 use super::share::percent_shares;
 use crate::dataset::Dataset;
 use crate::table::{ColumnValues, Symbol, Table, TableKind};
@@ -36,11 +42,13 @@ pub enum Dimension {
     Tag(String),
     Day,
     Month,
+    /// The row's currency (see [`super::currency`]): what the page's currency switch filters by.
+    Currency,
 }
 
 impl Dimension {
     /// Every fixed dimension (tags come from the data).
-    pub const FIXED: [Dimension; 13] = [
+    pub const FIXED: [Dimension; 14] = [
         Dimension::Product,
         Dimension::SubProduct,
         Dimension::ComponentType,
@@ -54,6 +62,7 @@ impl Dimension {
         Dimension::ResourceId,
         Dimension::Day,
         Dimension::Month,
+        Dimension::Currency,
     ];
 
     /// Parses the names [`Display`](fmt::Display) prints (`product`, `tag:env`, `month`).
@@ -75,16 +84,75 @@ enum KeyPart {
     Text(Symbol),
     /// Year, month and day; day 0 for a whole month.
     Date(i64, u32, u32),
+    Currency(Currency),
+    /// A product: its `BusinessCode` and its name, as interned in the table.
+    Product(Option<Symbol>, Option<Symbol>),
 }
 
 impl KeyPart {
     /// The value as the page and the report show it; `-` when the row has none, as bills print it.
-    fn text(self, table: &Table) -> String {
+    fn text(self, table: &Table, products: &ProductLabels) -> String {
         match self {
             KeyPart::Absent => "-".to_owned(),
             KeyPart::Text(symbol) => table.resolve(symbol).to_owned(),
             KeyPart::Date(year, month, 0) => format!("{year:04}-{month:02}"),
             KeyPart::Date(year, month, day) => format!("{year:04}-{month:02}-{day:02}"),
+            KeyPart::Currency(currency) => currency.to_string(),
+            KeyPart::Product(code, name) => {
+                let resolve = |symbol: Option<Symbol>| symbol.map(|s| table.resolve(s));
+                products.label(resolve(code), resolve(name))
+            }
+        }
+    }
+}
+
+/// Every product's label: the spellings the loaded cost rows use for it, sorted and joined
+/// (`Cloud Virtual Machine(CVM) / 云服务器CVM`), so that one product in two languages is one group
+/// and a bill in one language reads as it always did.
+#[derive(Default)]
+struct ProductLabels {
+    by_identity: HashMap<String, String>,
+}
+
+impl ProductLabels {
+    /// Built only when a summary groups or filters by product: it reads every cost row once.
+    fn of(dataset: &Dataset, dimensions: &[&Dimension]) -> Self {
+        if !dimensions.contains(&&Dimension::Product) {
+            return ProductLabels::default();
+        }
+        let mut names: HashMap<String, std::collections::BTreeSet<String>> = HashMap::new();
+        for (index, table) in cost_tables(dataset) {
+            let reader = DimensionReader::new(&Dimension::Product, table);
+            let pairs: HashSet<KeyPart> = dataset
+                .counted_rows(index)
+                .map(|row| reader.key(row))
+                .collect();
+            for pair in pairs {
+                let KeyPart::Product(code, name) = pair else {
+                    continue;
+                };
+                let code = code.map(|s| table.resolve(s));
+                let name = name.map(|s| table.resolve(s));
+                let spellings = names.entry(product_identity(code, name)).or_default();
+                spellings.extend(name.map(str::to_owned));
+            }
+        }
+        let by_identity = names
+            .into_iter()
+            .filter(|(_, spellings)| !spellings.is_empty())
+            .map(|(identity, spellings)| {
+                let label: Vec<String> = spellings.into_iter().collect();
+                (identity, label.join(" / "))
+            })
+            .collect();
+        ProductLabels { by_identity }
+    }
+
+    fn label(&self, code: Option<&str>, name: Option<&str>) -> String {
+        let identity = product_identity(code, name);
+        match self.by_identity.get(&identity) {
+            Some(label) => label.clone(),
+            None => name.unwrap_or(&identity).to_owned(),
         }
     }
 }
@@ -92,6 +160,11 @@ impl KeyPart {
 /// A dimension's column(s) in one table, found once: reading a row then costs no lookup by name.
 enum DimensionReader<'a> {
     Text(Option<&'a [Option<Symbol>]>),
+    Product {
+        codes: Option<&'a [Option<Symbol>]>,
+        names: Option<&'a [Option<Symbol>]>,
+    },
+    Currency(CostRowReader<'a>),
     /// The first of these columns with a time gives the row's day (or month).
     Date {
         columns: Vec<&'a [Option<BeijingTime>]>,
@@ -118,7 +191,10 @@ impl<'a> DimensionReader<'a> {
             whole_month,
         };
         match dimension {
-            Dimension::Product => DimensionReader::Text(text("BusinessCodeName")),
+            Dimension::Product => DimensionReader::Product {
+                codes: text("BusinessCode"),
+                names: text("BusinessCodeName"),
+            },
             Dimension::SubProduct => DimensionReader::Text(text("ProductCodeName")),
             Dimension::ComponentType => DimensionReader::Text(text("ComponentCodeName")),
             Dimension::Component => DimensionReader::Text(text("ItemCodeName")),
@@ -135,14 +211,21 @@ impl<'a> DimensionReader<'a> {
                 &["BillMonth", "ConsumptionMonth", "FeeBeginTime", "PayTime"],
                 true,
             ),
+            Dimension::Currency => DimensionReader::Currency(CostRowReader::new(table)),
         }
     }
 
     fn key(&self, row: usize) -> KeyPart {
+        let symbol = |values: &Option<&[Option<Symbol>]>| {
+            values.and_then(|values| values.get(row).copied().flatten())
+        };
         match self {
-            DimensionReader::Text(values) => values
-                .and_then(|values| values.get(row).copied().flatten())
-                .map_or(KeyPart::Absent, KeyPart::Text),
+            DimensionReader::Text(values) => symbol(values).map_or(KeyPart::Absent, KeyPart::Text),
+            DimensionReader::Product { codes, names } => match (symbol(codes), symbol(names)) {
+                (None, None) => KeyPart::Absent,
+                (code, name) => KeyPart::Product(code, name),
+            },
+            DimensionReader::Currency(reader) => KeyPart::Currency(reader.currency(row)),
             DimensionReader::Date {
                 columns,
                 whole_month,
@@ -161,26 +244,51 @@ impl<'a> DimensionReader<'a> {
 struct RowFilter<'a> {
     reader: DimensionReader<'a>,
     values: &'a [String],
+    products: &'a ProductLabels,
     passes: HashMap<KeyPart, bool>,
 }
 
 impl<'a> RowFilter<'a> {
-    fn new(filter: &'a Filter, table: &'a Table) -> Self {
+    fn new(filter: &'a Filter, table: &'a Table, products: &'a ProductLabels) -> Self {
         RowFilter {
             reader: DimensionReader::new(&filter.dimension, table),
             values: &filter.values,
+            products,
             passes: HashMap::new(),
         }
     }
 
     fn passes(&mut self, table: &Table, row: usize) -> bool {
         let key = self.reader.key(row);
-        let values = self.values;
+        let (values, products) = (self.values, self.products);
         *self
             .passes
             .entry(key)
-            .or_insert_with(|| values.contains(&key.text(table)))
+            .or_insert_with(|| values.contains(&key.text(table, products)))
     }
+}
+
+/// Filters for one table.
+fn row_filters<'a>(
+    filters: &'a [Filter],
+    table: &'a Table,
+    products: &'a ProductLabels,
+) -> Vec<RowFilter<'a>> {
+    filters
+        .iter()
+        .map(|filter| RowFilter::new(filter, table, products))
+        .collect()
+}
+
+/// The tables of the cost source with their file indices.
+fn cost_tables(dataset: &Dataset) -> impl Iterator<Item = (usize, &Table)> {
+    let source = cost_source(dataset);
+    dataset
+        .files()
+        .iter()
+        .enumerate()
+        .filter(move |(_, file)| Some(file.table.kind()) == source)
+        .map(|(index, file)| (index, &file.table))
 }
 
 impl fmt::Display for Dimension {
@@ -200,6 +308,7 @@ impl fmt::Display for Dimension {
             Dimension::Tag(key) => return write!(f, "tag:{key}"),
             Dimension::Day => "day",
             Dimension::Month => "month",
+            Dimension::Currency => "currency",
         };
         f.write_str(name)
     }
@@ -341,7 +450,7 @@ pub struct Group {
     pub real_total_cost_ratio: Option<Decimal>,
 }
 
-/// Cost rows grouped by up to two dimensions.
+/// Cost rows grouped by up to two dimensions, one section per currency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Summary {
     /// Which rows were summed: `BillDetails` (L3), `BillResources` (L2) or `CostDetails`;
@@ -349,10 +458,37 @@ pub struct Summary {
     pub source: Option<String>,
     pub group_by: Vec<Dimension>,
     pub filters: Vec<Filter>,
+    /// Rows summed, all currencies together (a count, not money).
+    pub row_count: usize,
+    /// By currency code; empty without cost rows.
+    pub currencies: Vec<CurrencySummary>,
+}
+
+/// The rows of one currency in a [`Summary`]: amounts that may be added.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CurrencySummary {
+    pub currency: Currency,
+    /// The billing months of the rows, in order.
+    pub periods: Vec<Month>,
     pub row_count: usize,
     pub total: Amounts,
-    /// By `RealTotalCost`, largest first; by key when grouping by day or month first.
+    /// By `RealTotalCost`, largest first; by key when grouping by day or month first. The
+    /// ratios are shares of this currency's total.
     pub groups: Vec<Group>,
+}
+
+impl Summary {
+    /// Every currency's groups, one currency after the other.
+    pub fn groups(&self) -> impl Iterator<Item = &Group> {
+        self.currencies.iter().flat_map(|currency| &currency.groups)
+    }
+
+    /// The section of one currency.
+    pub fn currency(&self, currency: Currency) -> Option<&CurrencySummary> {
+        self.currencies
+            .iter()
+            .find(|section| section.currency == currency)
+    }
 }
 
 /// The table kind cost summaries read: the most detailed bill present.
@@ -366,55 +502,96 @@ pub fn cost_source(dataset: &Dataset) -> Option<TableKind> {
     .find(|&kind| dataset.row_count(kind) > 0)
 }
 
+/// One currency's rows while summing: groups by their spelled key, and the months seen.
+#[derive(Default)]
+struct CurrencySums {
+    row_count: usize,
+    total: Amounts,
+    periods: std::collections::BTreeSet<Month>,
+    groups: BTreeMap<Vec<String>, (usize, Amounts)>,
+}
+
 /// Groups the cost rows by `group_by` (zero, one or two dimensions; more work too) after
-/// keeping only rows that pass every filter.
+/// keeping only rows that pass every filter, per currency.
 pub fn summarize(dataset: &Dataset, group_by: &[Dimension], filters: &[Filter]) -> Summary {
-    let source = cost_source(dataset);
-    let mut total = Amounts::default();
-    let mut row_count = 0;
-    let mut groups: BTreeMap<Vec<String>, (usize, Amounts)> = BTreeMap::new();
-    for (_, table) in source
-        .into_iter()
-        .flat_map(|kind| named_tables(dataset, kind))
-    {
+    let dimensions: Vec<&Dimension> = group_by
+        .iter()
+        .chain(filters.iter().map(|filter| &filter.dimension))
+        .collect();
+    let products = ProductLabels::of(dataset, &dimensions);
+    let mut sums: BTreeMap<Currency, CurrencySums> = BTreeMap::new();
+    for (index, table) in cost_tables(dataset) {
         // Columns are found once per table and rows grouped by interned keys; a group's text is
         // spelled once, when the table's groups join the others.
         let columns = measure_columns(table);
+        let rows = CostRowReader::new(table);
         let readers: Vec<DimensionReader> = group_by
             .iter()
             .map(|dimension| DimensionReader::new(dimension, table))
             .collect();
-        let mut row_filters: Vec<RowFilter> = filters
-            .iter()
-            .map(|filter| RowFilter::new(filter, table))
-            .collect();
-        let mut table_groups: HashMap<Vec<KeyPart>, (usize, Amounts)> = HashMap::new();
-        let mut key = Vec::with_capacity(readers.len());
-        for row in 0..table.row_count() {
+        let mut row_filters = row_filters(filters, table, &products);
+        let mut table_groups: HashMap<(Currency, Vec<KeyPart>), (usize, Amounts)> = HashMap::new();
+        let mut months: HashSet<(Currency, Month)> = HashSet::new();
+        let mut key = (Currency::CNY, Vec::with_capacity(readers.len()));
+        for row in dataset.counted_rows(index) {
             if !row_filters
                 .iter_mut()
                 .all(|filter| filter.passes(table, row))
             {
                 continue;
             }
-            key.clear();
-            key.extend(readers.iter().map(|reader| reader.key(row)));
-            let (group_rows, amounts) = match table_groups.get_mut(key.as_slice()) {
+            key.0 = rows.currency(row);
+            key.1.clear();
+            key.1.extend(readers.iter().map(|reader| reader.key(row)));
+            if let Some(month) = rows.month(row) {
+                months.insert((key.0, month));
+            }
+            let (group_rows, amounts) = match table_groups.get_mut(&key) {
                 Some(group) => group,
                 None => table_groups.entry(key.clone()).or_default(),
             };
             *group_rows += 1;
             amounts.add_row(&columns, row);
         }
-        for (key, (rows, amounts)) in table_groups {
-            let key = key.iter().map(|part| part.text(table)).collect();
-            let (group_rows, group_amounts) = groups.entry(key).or_default();
+        for (currency, month) in months {
+            sums.entry(currency).or_default().periods.insert(month);
+        }
+        for ((currency, key), (rows, amounts)) in table_groups {
+            let key = key.iter().map(|part| part.text(table, &products)).collect();
+            let currency = sums.entry(currency).or_default();
+            let (group_rows, group_amounts) = currency.groups.entry(key).or_default();
             *group_rows += rows;
             group_amounts.merge(&amounts);
-            total.merge(&amounts);
-            row_count += rows;
+            currency.total.merge(&amounts);
+            currency.row_count += rows;
         }
     }
+    let by_key = matches!(group_by.first(), Some(Dimension::Day | Dimension::Month));
+    let currencies: Vec<CurrencySummary> = sums
+        .into_iter()
+        .map(|(currency, sums)| CurrencySummary {
+            currency,
+            periods: sums.periods.into_iter().collect(),
+            row_count: sums.row_count,
+            groups: ranked_groups(sums.groups, by_key, sums.total.real_total_cost.is_some()),
+            total: sums.total,
+        })
+        .collect();
+    Summary {
+        source: cost_source(dataset).map(|kind| format!("{kind:?}")),
+        group_by: group_by.to_vec(),
+        filters: filters.to_vec(),
+        row_count: currencies.iter().map(|currency| currency.row_count).sum(),
+        currencies,
+    }
+}
+
+/// One currency's groups in their order, with their shares of its `RealTotalCost`.
+fn ranked_groups(
+    groups: BTreeMap<Vec<String>, (usize, Amounts)>,
+    by_key: bool,
+    has_real_total_cost: bool,
+) -> Vec<Group> {
     let mut groups: Vec<Group> = groups
         .into_iter()
         .map(|(key, (row_count, amounts))| Group {
@@ -424,7 +601,7 @@ pub fn summarize(dataset: &Dataset, group_by: &[Dimension], filters: &[Filter]) 
             real_total_cost_ratio: None,
         })
         .collect();
-    if !matches!(group_by.first(), Some(Dimension::Day | Dimension::Month)) {
+    if !by_key {
         groups.sort_by(|a, b| {
             let real = |group: &Group| group.amounts.real_total_cost.unwrap_or_default();
             real(b).cmp(&real(a)).then_with(|| a.key.cmp(&b.key))
@@ -434,21 +611,14 @@ pub fn summarize(dataset: &Dataset, group_by: &[Dimension], filters: &[Filter]) 
         .iter()
         .map(|group| group.amounts.real_total_cost.unwrap_or_default())
         .collect();
-    if total.real_total_cost.is_some() {
+    if has_real_total_cost {
         if let Some(shares) = percent_shares(&real_costs) {
             for (group, share) in groups.iter_mut().zip(shares) {
                 group.real_total_cost_ratio = Some(share);
             }
         }
     }
-    Summary {
-        source: source.map(|kind| format!("{kind:?}")),
-        group_by: group_by.to_vec(),
-        filters: filters.to_vec(),
-        row_count,
-        total,
-        groups,
-    }
+    groups
 }
 
 /// The measures `table` has, each from the first of its source columns present.
@@ -487,21 +657,14 @@ pub const ROW_COLUMNS: [(&str, &[&str]); 11] = [
 
 /// The cost rows [`summarize`] would sum under `filters`, in file order: what a group is made of.
 pub fn filtered_rows(dataset: &Dataset, filters: &[Filter]) -> Vec<CostRowRef> {
-    let Some(source) = cost_source(dataset) else {
-        return Vec::new();
-    };
+    let dimensions: Vec<&Dimension> = filters.iter().map(|filter| &filter.dimension).collect();
+    let products = ProductLabels::of(dataset, &dimensions);
     let mut rows = Vec::new();
-    for (index, file) in dataset.files().iter().enumerate() {
-        let table = &file.table;
-        if table.kind() != source {
-            continue;
-        }
-        let mut row_filters: Vec<RowFilter> = filters
-            .iter()
-            .map(|filter| RowFilter::new(filter, table))
-            .collect();
+    for (index, table) in cost_tables(dataset) {
+        let mut row_filters = row_filters(filters, table, &products);
         rows.extend(
-            (0..table.row_count())
+            dataset
+                .counted_rows(index)
                 .filter(|&row| {
                     row_filters
                         .iter_mut()
@@ -520,18 +683,17 @@ pub fn dimension_values(
     dimension: &Dimension,
     filters: &[Filter],
 ) -> Vec<String> {
+    let dimensions: Vec<&Dimension> = std::iter::once(dimension)
+        .chain(filters.iter().map(|filter| &filter.dimension))
+        .collect();
+    let products = ProductLabels::of(dataset, &dimensions);
     let mut values = std::collections::BTreeSet::new();
-    for (_, table) in cost_source(dataset)
-        .into_iter()
-        .flat_map(|kind| named_tables(dataset, kind))
-    {
+    for (index, table) in cost_tables(dataset) {
         let reader = DimensionReader::new(dimension, table);
-        let mut row_filters: Vec<RowFilter> = filters
-            .iter()
-            .map(|filter| RowFilter::new(filter, table))
-            .collect();
+        let mut row_filters = row_filters(filters, table, &products);
         // Each distinct value is spelled once per table, not once per row.
-        let keys: HashSet<KeyPart> = (0..table.row_count())
+        let keys: HashSet<KeyPart> = dataset
+            .counted_rows(index)
             .filter(|&row| {
                 row_filters
                     .iter_mut()
@@ -539,7 +701,7 @@ pub fn dimension_values(
             })
             .map(|row| reader.key(row))
             .collect();
-        values.extend(keys.into_iter().map(|key| key.text(table)));
+        values.extend(keys.into_iter().map(|key| key.text(table, &products)));
     }
     values.into_iter().collect()
 }

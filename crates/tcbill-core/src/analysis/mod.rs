@@ -6,8 +6,10 @@
 
 pub mod checks;
 pub mod cost;
+pub mod currency;
 pub mod deductions;
 pub mod packages;
+pub mod products;
 pub mod series;
 pub mod share;
 pub mod units;

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 
 use super::COLUMNS;
 use crate::analysis::cost::cost_source;
+use crate::analysis::currency::{CostRowReader, Currency};
 use crate::analysis::deductions::analyze_deductions;
 use crate::analysis::packages::package_usage;
 use crate::dataset::Dataset;
@@ -121,7 +122,14 @@ pub fn export(dataset: &Dataset) -> FocusExport {
     let Some(source) = cost_source(dataset) else {
         return FocusExport::default();
     };
-    let tables: Vec<&Table> = dataset.tables(source).collect();
+    // Each table with its file's index in the dataset: rows loaded twice are exported once.
+    let tables: Vec<(usize, &Table)> = dataset
+        .files()
+        .iter()
+        .enumerate()
+        .filter(|(_, file)| file.table.kind() == source)
+        .map(|(index, file)| (index, &file.table))
+        .collect();
     let mut notes = Vec::new();
 
     // Resource packages: bill rows whose resource ID is a package the deductions name are its
@@ -133,8 +141,8 @@ pub fn export(dataset: &Dataset) -> FocusExport {
             .map(|package| (package.package_id, (package.package_name, package.total)))
             .collect();
     let mut purchases: BTreeMap<String, Decimal> = BTreeMap::new();
-    for table in &tables {
-        for row in 0..table.row_count() {
+    for &(file, table) in &tables {
+        for row in dataset.counted_rows(file) {
             if let Some(id) = table.text("ResourceId", row) {
                 if capacities.contains_key(id) {
                     *purchases.entry(id.to_owned()).or_default() += real_cost(table, row);
@@ -190,8 +198,8 @@ pub fn export(dataset: &Dataset) -> FocusExport {
         let matches: Vec<(usize, usize, Decimal)> = tables
             .iter()
             .enumerate()
-            .flat_map(|(index, table)| {
-                (0..table.row_count()).filter_map(move |row| {
+            .flat_map(|(index, &(file, table))| {
+                dataset.counted_rows(file).filter_map(move |row| {
                     let covers = table.text("ResourceId", row) != Some(&deduction.package_id)
                         && deduction.deducted_product.as_deref()
                             == table.text("BusinessCodeName", row)
@@ -241,7 +249,8 @@ pub fn export(dataset: &Dataset) -> FocusExport {
     }
 
     let mut rows = Vec::new();
-    for (index, table) in tables.iter().enumerate() {
+    for (index, &(file, table)) in tables.iter().enumerate() {
+        let currencies = CostRowReader::new(table);
         let tag_keys: Vec<(String, String)> = table
             .columns()
             .iter()
@@ -250,10 +259,11 @@ pub fn export(dataset: &Dataset) -> FocusExport {
                 _ => None,
             })
             .collect();
-        for row in 0..table.row_count() {
+        for row in dataset.counted_rows(file) {
             let context = RowContext {
                 table,
                 row,
+                currency: currencies.currency(row),
                 tag_keys: &tag_keys,
                 coverage: coverage.get(&(index, row)),
                 package: table
@@ -427,6 +437,8 @@ fn unit_name(unit: &str) -> String {
 struct RowContext<'a> {
     table: &'a Table,
     row: usize,
+    /// The row's currency as the report reads it (see [`crate::analysis::currency`]).
+    currency: Currency,
     tag_keys: &'a [(String, String)],
     coverage: Option<&'a Coverage>,
     /// The package this row purchases, and its price if known.
@@ -576,7 +588,7 @@ impl RowContext<'_> {
             FocusValue::Decimal(billed),                                // BilledCost
             text("PayerUin"),                                           // BillingAccountId
             FocusValue::Null,                                           // BillingAccountName
-            fixed(self.text("Currency").unwrap_or("CNY")),              // BillingCurrency
+            fixed(self.currency.as_str()),                              // BillingCurrency
             period.map_or(FocusValue::Null, |p| FocusValue::Time(p.1)), // BillingPeriodEnd
             period.map_or(FocusValue::Null, |p| FocusValue::Time(p.0)), // BillingPeriodStart
             fixed(category),                                            // ChargeCategory

@@ -1,0 +1,213 @@
+//! Which currency a cost row is in and which billing month it belongs to.
+//!
+//! Chinese-site bills are in 人民币 (CNY) and international-site bills in US dollars, and a user
+//! may load both: amounts are only ever added within one currency. A row's currency is, first
+//! present wins: its `Currency`/`币种` cell (the international L3, FOCUS's BillingCurrency); the
+//! currency its 组件价格单位 names (`元/GB/天` is CNY, `USD/GB/Day` USD); else the file's
+//! language: English headers are the international site (USD), Chinese headers and API
+//! responses the Chinese site (CNY).
+//!
+//! A row's billing month is its 账单月份 (`BillMonth`), else 消耗月份, else the month of its
+//! 扣费时间, else of its 开始使用时间 (month-aggregated rows print 扣费时间 as `-`).
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+use crate::table::{ColumnValues, Symbol, Table};
+use crate::time::BeijingTime;
+
+/// An ISO 4217 code such as `CNY`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    pub const CNY: Currency = Currency(*b"CNY");
+    pub const USD: Currency = Currency(*b"USD");
+
+    /// A currency cell or unit prefix as bills spell it (`USD`, `cny`, `元`, `人民币`, `美元`).
+    pub fn parse(text: &str) -> Option<Currency> {
+        let text = text.trim();
+        match text {
+            "元" | "人民币" | "RMB" | "¥" | "￥" => return Some(Currency::CNY),
+            "美元" | "$" | "US$" => return Some(Currency::USD),
+            _ => {}
+        }
+        let bytes: [u8; 3] = text.as_bytes().try_into().ok()?;
+        bytes
+            .iter()
+            .all(u8::is_ascii_alphabetic)
+            .then(|| Currency(bytes.map(|byte| byte.to_ascii_uppercase())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("built from ASCII letters")
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Currency {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// A billing month: year and month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month(pub i64, pub u32);
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.0, self.1)
+    }
+}
+
+impl Serialize for Month {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Where the month of a row is read from, first present wins.
+const MONTH_COLUMNS: [&str; 4] = ["BillMonth", "ConsumptionMonth", "PayTime", "FeeBeginTime"];
+
+/// A table's currency and month columns, found once.
+pub struct CostRowReader<'a> {
+    table: &'a Table,
+    currency: Option<&'a [Option<Symbol>]>,
+    price_unit: Option<&'a [Option<Symbol>]>,
+    file_currency: Currency,
+    months: Vec<&'a [Option<BeijingTime>]>,
+}
+
+impl<'a> CostRowReader<'a> {
+    pub fn new(table: &'a Table) -> Self {
+        let text = |name: &str| match table.column(name).map(|column| &column.values) {
+            Some(ColumnValues::Text(values)) => Some(values.as_slice()),
+            _ => None,
+        };
+        let months = MONTH_COLUMNS
+            .iter()
+            .filter_map(
+                |name| match table.column(name).map(|column| &column.values) {
+                    Some(ColumnValues::Time(values)) => Some(values.as_slice()),
+                    _ => None,
+                },
+            )
+            .collect();
+        CostRowReader {
+            table,
+            currency: text("Currency"),
+            price_unit: text("PriceUnit"),
+            file_currency: file_currency(table),
+            months,
+        }
+    }
+
+    pub fn currency(&self, row: usize) -> Currency {
+        let cell = |values: Option<&[Option<Symbol>]>| {
+            values
+                .and_then(|values| values.get(row).copied().flatten())
+                .map(|symbol| self.table.resolve(symbol))
+        };
+        cell(self.currency)
+            .and_then(Currency::parse)
+            .or_else(|| {
+                cell(self.price_unit)
+                    .and_then(|unit| unit.split('/').next())
+                    .and_then(Currency::parse)
+            })
+            .unwrap_or(self.file_currency)
+    }
+
+    pub fn month(&self, row: usize) -> Option<Month> {
+        self.months
+            .iter()
+            .find_map(|values| values.get(row).copied().flatten())
+            .map(|time| {
+                let (year, month, ..) = time.beijing_fields();
+                Month(year, month)
+            })
+    }
+}
+
+/// The currency of a file's rows that say nothing themselves: English headers (`Product Name`)
+/// are the international site's, anything else (Chinese headers, API field names) the Chinese
+/// site's.
+fn file_currency(table: &Table) -> Currency {
+    let english = table.column("BusinessCodeName").is_some_and(|column| {
+        column.source_header.is_ascii() && column.source_header != column.name
+    });
+    if english {
+        Currency::USD
+    } else {
+        Currency::CNY
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse_file;
+
+    fn currencies(name: &str, csv: &str) -> Vec<String> {
+        let files = parse_file(name, csv.as_bytes());
+        let table = &files[0].table;
+        let reader = CostRowReader::new(table);
+        (0..table.row_count())
+            .map(|row| reader.currency(row).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_row_says_its_currency_else_its_price_unit_else_the_file_language() {
+        assert_eq!(
+            currencies(
+                "intl.csv",
+                "Product Name,Component Name,Currency,Component Price Measurement Unit\n\
+                 COS,storage,usd,USD/GB/Day\nCOS,storage,,元/GB/天\nCOS,storage,,\nCOS,storage,EUR,USD/GB/Day\n"
+            ),
+            ["USD", "CNY", "USD", "EUR"]
+        );
+        assert_eq!(
+            currencies(
+                "cn.csv",
+                "产品名称,组件名称,币种\n云服务器CVM,CPU,\n云服务器CVM,CPU,美元\n"
+            ),
+            ["CNY", "USD"]
+        );
+    }
+
+    #[test]
+    fn spellings_of_currencies() {
+        assert_eq!(Currency::parse(" 人民币 "), Some(Currency::CNY));
+        assert_eq!(Currency::parse("USD"), Some(Currency::USD));
+        assert_eq!(Currency::parse("US"), None);
+        assert_eq!(Currency::parse("GB"), None);
+        assert_eq!(Currency::parse("U1D"), None);
+    }
+
+    #[test]
+    fn the_month_is_the_bill_month_else_the_charge_time_else_the_usage_start() {
+        let files = parse_file(
+            "m.csv",
+            "产品名称,组件名称,账单月份,扣费时间,开始使用时间\n\
+             a,b,2024-11,2024-12-01 01:00:00,2024-10-31 23:00:00\n\
+             a,b,,2024-12-01 01:00:00,2024-11-30 23:00:00\n\
+             a,b,,-,2024-11-30 23:00:00\n\
+             a,b,,-,-\n"
+                .as_bytes(),
+        );
+        let table = &files[0].table;
+        let reader = CostRowReader::new(table);
+        let months: Vec<String> = (0..4)
+            .map(|row| reader.month(row).map_or("-".into(), |m| m.to_string()))
+            .collect();
+        assert_eq!(months, ["2024-11", "2024-12", "2024-11", "-"]);
+    }
+}

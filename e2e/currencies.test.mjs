@@ -1,0 +1,111 @@
+// End-to-end test of issue #13's "wrong by construction" drop: a Chinese L3 bill (CNY), an
+// international bill (USD) and a ZIP pack holding the Chinese bill again. The Overview shows each
+// currency apart with its billing period, counts the packed copy once and says so; with nothing
+// analysable loaded it says that instead of "passed".
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serveDist, launchBrowser, fileRows, dataTransferOf, ROOT, OUTPUT } from './harness.mjs';
+
+const CNY_BILL = '2024-11-明细账单-L3.csv';
+const USD_BILL = '2021-08-intl-bill-details.csv';
+const PACK = '100012345678-202411-明细账单.zip';
+
+let server;
+let browser;
+let pages = [];
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+afterEach(async () => {
+  const closing = pages;
+  pages = [];
+  for (const { page } of closing) await page.context().close();
+  assert.deepEqual(closing.flatMap(({ errors }) => errors), [], 'the page threw');
+});
+
+async function openApp() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  pages.push({ page, errors });
+  await page.goto(server.url);
+  return page;
+}
+
+/** Drops one file and waits until the Files table lists `count` parsed files. */
+async function drop(page, name, bytes, count) {
+  await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer: await dataTransferOf(page, [{ name, bytes }]) });
+  await fileRows(page, count);
+}
+
+const fixture = (name) => readFile(join(ROOT, 'e2e', 'fixtures', name));
+
+test('yuan and dollars are shown apart with their periods, and a month loaded twice counts once', async () => {
+  const page = await openApp();
+  // One at a time, as a user adds files: the first copy of a month is the one counted.
+  await drop(page, CNY_BILL, await fixture(CNY_BILL), 1);
+  await drop(page, USD_BILL, await fixture(USD_BILL), 2);
+  await drop(page, PACK, await fixture(PACK), 3);
+  await page.waitForFunction(() => document.querySelector('.file-table tbody.parsing') === null);
+  await page.getByRole('tab', { name: 'Overview' }).click();
+  await page.locator('.overview .duplicates').waitFor();
+
+  const periods = await page.locator('.overview .currency h3.period').allTextContents();
+  assert.deepEqual(periods, ['CNY, billing period 2024-11', 'USD, billing period 2021-08']);
+  const card = (currency, measure) =>
+    page.locator(`.currency[data-currency="${currency}"] .card[data-measure="${measure}"] dd`).textContent();
+  assert.equal(await card('CNY', 'RealTotalCost'), '0.28000000');
+  assert.equal(await card('CNY', 'TotalCost'), '0.47000000');
+  assert.equal(await card('USD', 'RealTotalCost'), '0.03523359');
+  assert.equal(await card('USD', 'TotalCost'), '0.03523359');
+  const topProducts = await page
+    .locator('.currency[data-currency="CNY"] .top-products tbody tr')
+    .evaluateAll((rows) => rows.map((row) => [...row.cells].map((c) => c.textContent)));
+  assert.deepEqual(topProducts, [
+    ['云服务器CVM', '0.26000000', '92.86%'],
+    ['负载均衡CLB', '0.02000000', '7.14%'],
+  ]);
+  assert.deepEqual(await page.locator('.overview .duplicates li').allTextContents(), [
+    `2 rows of ${PACK}/100012345678-202411-按扣费周期-明细账单.csv are already loaded from ${CNY_BILL}: ` +
+      'counted once (skipped as duplicates).',
+  ]);
+  await mkdir(OUTPUT, { recursive: true });
+  await page.screenshot({ path: join(OUTPUT, 'overview-currencies-and-duplicates.png'), fullPage: true });
+
+  // The Costs tab shows one currency at a time.
+  await page.getByRole('tab', { name: 'Costs' }).click();
+  await page.locator('select[name="currency"]').waitFor();
+  const footer = () =>
+    page.locator('.cost-table tfoot tr').evaluate((row) => [...row.cells].map((c) => c.textContent));
+  await page.waitForFunction(() => document.querySelector('.costs .period')?.textContent === 'CNY, billing period 2024-11');
+  assert.equal((await footer())[1], '0.28000000');
+  await page.selectOption('select[name="currency"]', 'USD');
+  await page.waitForFunction(() => document.querySelector('.costs .period')?.textContent === 'USD, billing period 2021-08');
+  assert.equal((await footer())[1], '0.03523359');
+  await page.screenshot({ path: join(OUTPUT, 'costs-usd.png'), fullPage: true });
+});
+
+test('with only unusable files loaded the Overview says nothing is analysable, never "passed"', async () => {
+  const page = await openApp();
+  await drop(page, 'notes.csv', 'hello,world\n1,2\n', 1);
+  await page.getByRole('tab', { name: 'Overview' }).click();
+  await page.locator('.nothing-analysable').waitFor();
+  assert.equal(
+    await page.textContent('.nothing-analysable'),
+    'Nothing analysable loaded: no file had bill, deduction, package or usage rows.',
+  );
+  assert.equal(await page.getByText('Every check that could run passed.').count(), 0);
+  await page.screenshot({ path: join(OUTPUT, 'overview-nothing-analysable.png') });
+});
