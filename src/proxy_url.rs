@@ -170,7 +170,10 @@ mod tests {
         let not_local = Err(ProxyRefusal::NotLocal("tcbill.example.com".to_owned()));
         assert_eq!(allowed("http://tcbill.example.com"), not_local, "another scheme is another origin");
         assert_eq!(allowed("https://tcbill.example.com:8443"), not_local, "another port is another origin");
-        assert_eq!(allowed("https://tcbill.example.com.evil.test"), Err(ProxyRefusal::NotLocal("tcbill.example.com.evil.test".to_owned())));
+        assert_eq!(
+            allowed("https://tcbill.example.com.evil.test"),
+            Err(ProxyRefusal::NotLocal("tcbill.example.com.evil.test".to_owned()))
+        );
         // A page with an opaque origin (`null`) allows loopback only.
         assert!(allowed_proxy("https://tcbill.example.com", "null").is_err());
         assert!(allowed_proxy("http://127.0.0.1:8787", "null").is_ok());
@@ -205,6 +208,9 @@ mod tests {
             command("http://[::1]:8787", "http://127.0.0.1:8080"),
             format!("{run} --allow-origin http://127.0.0.1:8080 --listen [::1]:8787")
         );
-        assert_eq!(command("https://tcbill.example.com/", "https://tcbill.example.com"), format!("{run} --serve-dist dist"));
+        assert_eq!(
+            command("https://tcbill.example.com/", "https://tcbill.example.com"),
+            format!("{run} --serve-dist dist")
+        );
     }
 }
