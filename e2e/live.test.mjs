@@ -325,6 +325,7 @@ test('usage over 10 days is asked for in 2 windows of at most 7 days and reads l
   );
 
   await page.getByRole('tab', { name: 'Files' }).click();
+  await page.locator('summary', { hasText: 'Fetch from API' }).click();
   const saved = await downloadFetched(1);
   assert.deepEqual(saved[name], mock.served.DescribeDosageDetailByDate);
   const dropped = await droppedPage(saved);
