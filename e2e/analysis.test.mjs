@@ -6,7 +6,7 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { serveDist, launchBrowser, fileRows, dataTransferOf, tcbill, SAMPLE_PATHS, OUTPUT } from './harness.mjs';
+import { serveDist, launchBrowser, fileRows, dataTransferOf, tcbill, SAMPLE_PATHS, OUTPUT, assertPlainWords } from './harness.mjs';
 
 let server;
 let browser;
@@ -29,6 +29,7 @@ beforeEach(async () => {
   await loadSample(page);
 });
 afterEach(async () => {
+  await assertPlainWords(page);
   await page.close();
   assert.deepEqual(pageErrors, [], 'the page threw');
 });

@@ -3,7 +3,7 @@ import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, fileRows, dataTransferOf, ROOT, OUTPUT } from './harness.mjs';
+import { serveDist, launchBrowser, fileRows, dataTransferOf, ROOT, OUTPUT, assertPlainWords } from './harness.mjs';
 
 const SAMPLE = join(ROOT, 'sample');
 const L3 = '2025-06-明细账单-L3.csv';
@@ -48,6 +48,7 @@ beforeEach(async () => {
   await page.getByRole('button', { name: 'Load sample data' }).waitFor();
 });
 afterEach(async () => {
+  await assertPlainWords(page);
   await page.close();
   assert.deepEqual(pageErrors, [], 'the page threw');
 });
@@ -191,4 +192,53 @@ test('the page loads from a sub-path and requests nothing from other origins', a
     'tcbill-worker_bg.wasm',
     'tcbill-worker_loader.js',
   ]);
+});
+
+test('a file that makes tcbill panic costs only itself: the worker restarts with the other files', async () => {
+  // Two cost cells of 5e28 yuan overflow the exact sum of a cost summary (rust_decimal's 96 bits): a panic in
+  // the analyses, which aborts the worker's wasm in the release build.
+  const [header, ...rows] = (await readFile(join(SAMPLE, L3), 'utf8')).replace(/^\uFEFF/, '').trimEnd().split('\n');
+  const columns = header.split(',');
+  const overflowing = rows.slice(0, 2).map((row) => {
+    const cells = row.split(',');
+    for (const name of ['组件原价', '优惠后总价', '现金账户支出(元)']) cells[columns.indexOf(name)] = '5e28';
+    return cells.join(',');
+  });
+  const BAD = 'overflow-L3.csv';
+  const files = [
+    await sampleFile(DEDUCTIONS),
+    { name: BAD, bytes: [header, ...overflowing].join('\n') + '\n' },
+    await sampleFile(SUMMARY),
+  ];
+  await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer: await dataTransferOf(page, files) });
+  await page.locator('.file-table td.error').waitFor();
+  const rowsShown = await fileRows(page, 3);
+  assert.deepEqual(rowsShown[0], SAMPLE_ROWS[1]);
+  assert.deepEqual(rowsShown[2], SAMPLE_ROWS[4]);
+  assert.equal(rowsShown[1][0], BAD);
+  assert.equal(
+    await page.locator('.file-table td.error').textContent(),
+    'tcbill stopped on this file: Addition overflowed; the other files are kept',
+  );
+  // The fresh worker holds exactly the other two: its report equals theirs on a page of their own.
+  const totals = async (target) => {
+    await target.getByRole('tab', { name: 'Overview' }).click();
+    await target.locator('.card[data-measure]').first().waitFor();
+    return target.locator('.card[data-measure]').evaluateAll((cards) =>
+      Object.fromEntries(cards.map((card) => [card.dataset.measure, card.querySelector('dd').textContent])),
+    );
+  };
+  const survived = await totals(page);
+  const alone = await browser.newPage({ locale: 'en-US' });
+  await alone.goto(server.url);
+  const good = [files[0], files[2]];
+  await alone.dispatchEvent('.drop-zone', 'drop', { dataTransfer: await dataTransferOf(alone, good) });
+  await fileRows(alone, 2);
+  assert.deepEqual(survived, await totals(alone));
+  await alone.close();
+  // The worker keeps working: another file is parsed by the fresh worker.
+  await page.getByRole('tab', { name: 'Files' }).click();
+  await page.setInputFiles('#file-input', [join(SAMPLE, L3)]);
+  assert.deepEqual((await fileRows(page, 4))[3], SAMPLE_ROWS[0]);
+  await page.screenshot({ path: join(OUTPUT, 'worker-restarted.png'), fullPage: true });
 });

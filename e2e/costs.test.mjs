@@ -5,7 +5,7 @@ import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, fileRows, dataTransferOf, ROOT, OUTPUT } from './harness.mjs';
+import { serveDist, launchBrowser, fileRows, dataTransferOf, ROOT, OUTPUT, assertPlainWords } from './harness.mjs';
 
 const THREE_DAYS = '2025-06-three-days-L3.csv';
 
@@ -24,7 +24,10 @@ after(async () => {
 afterEach(async () => {
   const closing = pages;
   pages = [];
-  for (const { page } of closing) await page.context().close();
+  for (const { page } of closing) {
+    await assertPlainWords(page);
+    await page.context().close();
+  }
   assert.deepEqual(closing.flatMap(({ errors }) => errors), [], 'the page threw');
 });
 

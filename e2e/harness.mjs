@@ -62,7 +62,8 @@ export async function serveDist() {
   return { url: `http://127.0.0.1:${port}${SUB_PATH}`, close: () => server.close() };
 }
 
-export async function launchBrowser() {
+/** Headless Chromium; `extraArgs` adds command-line switches. */
+export async function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -72,6 +73,7 @@ export async function launchBrowser() {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }
@@ -103,4 +105,17 @@ export async function dataTransferOf(page, files) {
     }
     return transfer;
   }, plain);
+}
+
+/**
+ * Fails if the page shows a wasm stack trace or a Rust debug value anywhere (text or attributes):
+ * users get plain words. Every test file calls it after each test, before closing its page.
+ */
+export async function assertPlainWords(page) {
+  if (page.isClosed()) return;
+  const html = await page.evaluate(() => document.documentElement.outerHTML);
+  for (const leak of ['wasm-function', 'JsValue(']) {
+    const at = html.indexOf(leak);
+    if (at >= 0) throw new Error(`the page shows "${leak}": …${html.slice(Math.max(0, at - 200), at + 200)}…`);
+  }
 }

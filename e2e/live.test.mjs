@@ -10,7 +10,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { launchBrowser, fileRows, dataTransferOf, ROOT, DIST, OUTPUT } from './harness.mjs';
+import { launchBrowser, fileRows, dataTransferOf, ROOT, DIST, OUTPUT, assertPlainWords } from './harness.mjs';
 
 const FIXTURES = join(ROOT, 'fixtures', 'api');
 const MONTH = '2025-06';
@@ -22,6 +22,7 @@ const LIMITS = { DescribeBillDetail: 300, DescribeCostDetail: 100 };
 
 let mock;
 let proxy;
+let trap;
 let browser;
 let page;
 let pageErrors;
@@ -29,12 +30,15 @@ let pageErrors;
 before(async () => {
   mock = await startMockBilling();
   proxy = await startProxy(mock.url);
-  browser = await launchBrowser();
+  trap = await startTrap();
+  // `evil.test` stands for any host off this machine; it resolves to the trap, so nothing leaves loopback.
+  browser = await launchBrowser([`--host-resolver-rules=MAP evil.test 127.0.0.1`]);
 });
 after(async () => {
   await browser?.close();
   proxy?.stop();
   mock?.close();
+  trap?.close();
 });
 beforeEach(async () => {
   mock.reset();
@@ -45,9 +49,13 @@ beforeEach(async () => {
     if (message.type() === 'error') pageErrors.push(message.text());
   });
   await page.goto(proxy.url);
+  // The form is folded under the drop zone until opened.
+  assert.equal(await page.getByRole('button', { name: 'Fetch', exact: true }).isVisible(), false);
+  await page.locator('summary', { hasText: 'Fetch from API' }).click();
   await page.getByRole('button', { name: 'Fetch', exact: true }).waitFor();
 });
 afterEach(async () => {
+  await assertPlainWords(page);
   await page.close();
   assert.deepEqual(pageErrors, [], 'the page threw');
   assert.deepEqual(mock.refusals, [], 'the mock refused a request');
@@ -157,11 +165,14 @@ test('a fetched month pages through every row once and totals the same as its pa
 
 test('Ready: 0 shows "data not ready"; an error envelope shows its Code and RequestId', async () => {
   await fetchMonth(['DescribeBillSummaryByRegion', 'DescribeBillSummaryByPayMode']);
-  await fileRows(page, 2);
-  // The form keeps what was typed while the table re-renders.
+  const failures = page.locator('.fetch-panel .pulls .error');
+  await page.waitForFunction(() => document.querySelectorAll('.fetch-panel .pulls .error').length === 2);
+  // The form keeps what was typed while the panel re-renders.
   assert.equal(await page.getByLabel('From', { exact: true }).inputValue(), MONTH);
   assert.equal(await page.locator('input[name="action"]:checked').count(), 2);
-  const messages = await page.locator('.file-table tbody td.error').allTextContents();
+  // Failed pulls stay in the fetch panel: the Files table lists loaded data only.
+  assert.equal(await page.locator('.file-table').count(), 0);
+  const messages = await failures.allTextContents();
   assert.equal(messages.length, 2);
   assert.match(messages[0], /^data not ready/);
   assert.match(messages[1], /AuthFailure\.UnauthorizedOperation/);
@@ -169,6 +180,60 @@ test('Ready: 0 shows "data not ready"; an error envelope shows its Code and Requ
   assert.equal(await page.getByRole('button', { name: 'Download fetched data (JSON)' }).count(), 0);
   await mkdir(OUTPUT, { recursive: true });
   await page.screenshot({ path: join(OUTPUT, 'fetch-from-api.png'), fullPage: true });
+  // A retry replaces the failures rather than adding to them.
+  await page.getByRole('button', { name: 'Fetch', exact: true }).click();
+  await page.waitForFunction(() => document.querySelectorAll('.fetch-panel .pulls .error').length === 2);
+  assert.equal(await page.locator('.fetch-panel .pulls li').count(), 2);
+});
+
+test('a proxy URL off this machine is refused in the worker: the listener there receives nothing', async () => {
+  // The mapping works: a page outside the app reaches the trap as evil.test.
+  const probe = await browser.newPage();
+  await probe.goto(`http://evil.test:${trap.port}/probe`);
+  await probe.close();
+  assert.deepEqual(trap.requests.map(({ host, url }) => [host, url]), [[`evil.test:${trap.port}`, '/probe']]);
+  trap.requests.length = 0;
+
+  const refusals = {
+    [`http://evil.test:${trap.port}`]: `evil.test is not this machine (127.0.0.1, [::1], localhost) nor this page's own address`,
+    [`http://127.0.0.1@evil.test:${trap.port}`]: 'it has a user name or password before the host',
+  };
+  await page.getByLabel('Access token (if the proxy requires one)').fill('secret-token-0123456789');
+  for (const [url, why] of Object.entries(refusals)) {
+    await page.getByLabel('Proxy URL').fill(url);
+    await page.getByRole('button', { name: 'Fetch', exact: true }).click();
+    const alert = page.locator('.fetch-panel [role="alert"]');
+    await alert.filter({ hasText: why }).waitFor();
+    assert.equal(
+      await alert.textContent(),
+      `Refused to send the access token and requests to this proxy URL: ${why}. Nothing was sent.`,
+    );
+  }
+  // Give a request that slipped through time to arrive.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.deepEqual(trap.requests, [], 'the listener off loopback received a request');
+  assert.equal(await page.locator('.fetch-panel .pulls li').count(), 0);
+  assert.equal(await page.locator('.file-table').count(), 0);
+  assert.deepEqual(mock.calls, []);
+});
+
+test('with no proxy running the pull stops with one plain message and the command that starts one', async () => {
+  const port = await freePort();
+  const origin = new URL(proxy.url).origin;
+  await page.getByLabel('Proxy URL').fill(`http://127.0.0.1:${port}`);
+  for (let click = 0; click < 2; click++) {
+    await page.getByRole('button', { name: 'Fetch', exact: true }).click();
+    const alert = page.locator('.fetch-panel [role="alert"]');
+    await alert.waitFor();
+    assert.equal(
+      await alert.textContent(),
+      `No tcbill-proxy answered at http://127.0.0.1:${port}; start it with ` +
+        `\`cargo run --release -p tcbill-proxy -- --allow-origin ${origin} --listen 127.0.0.1:${port}\``,
+    );
+    assert.equal(await page.locator('.fetch-panel .pulls li').count(), 0, 'no entry is left fetching or failed');
+    assert.equal(await page.locator('.file-table').count(), 0, 'no failed pull in the Files table');
+  }
+  await page.screenshot({ path: join(OUTPUT, 'fetch-no-proxy.png'), fullPage: true });
 });
 
 test('a two-month range is one entry per month and action, each asked for its month, and totals the same as its pages dropped', async () => {
@@ -260,6 +325,7 @@ test('usage over 10 days is asked for in 2 windows of at most 7 days and reads l
   );
 
   await page.getByRole('tab', { name: 'Files' }).click();
+  await page.locator('summary', { hasText: 'Fetch from API' }).click();
   const saved = await downloadFetched(1);
   assert.deepEqual(saved[name], mock.served.DescribeDosageDetailByDate);
   const dropped = await droppedPage(saved);
@@ -448,6 +514,17 @@ async function startProxy(endpoint) {
     child.on('exit', (code) => reject(new Error(`tcbill-proxy exited with ${code}: ${log}`)));
   });
   return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill() };
+}
+
+/** A listener that must never be called: it records every request that reaches it. */
+async function startTrap() {
+  const requests = [];
+  const server = createServer((req, res) => {
+    requests.push({ host: req.headers.host, url: req.url, authorization: req.headers.authorization });
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('trap');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: server.address().port, requests, close: () => server.close() };
 }
 
 async function freePort() {

@@ -6,7 +6,7 @@ import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, fileRows, tcbill, SAMPLE_PATHS, ROOT, OUTPUT } from './harness.mjs';
+import { serveDist, launchBrowser, fileRows, tcbill, SAMPLE_PATHS, ROOT, OUTPUT, assertPlainWords } from './harness.mjs';
 
 const DEDUCTIONS = '2025-06-资源包抵扣明细.csv';
 
@@ -35,6 +35,7 @@ beforeEach(async () => {
   await page.getByRole('button', { name: 'Download report (JSON)' }).waitFor();
 });
 afterEach(async () => {
+  await assertPlainWords(page);
   await page.close();
   assert.deepEqual(pageErrors, [], 'the page threw');
 });

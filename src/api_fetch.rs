@@ -3,20 +3,35 @@
 //! An action's pages are kept exactly as the API returned them and joined into one JSON array of
 //! pages, which core parses like a dropped file: the analyses cannot tell a pull from an export,
 //! and the same bytes can be saved and re-opened offline. Which requests an entry takes is
-//! [`crate::fetch_plan`]'s decision.
+//! [`crate::fetch_plan`]'s decision; which proxy they go to, [`crate::proxy_url`]'s.
 
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, RequestInit, Response, WorkerGlobalScope};
+use web_sys::{
+    Headers, ReferrerPolicy, RequestCache, RequestCredentials, RequestInit, RequestMode, RequestRedirect, Response,
+    WorkerGlobalScope,
+};
 
 use crate::fetch_plan::{paging, request_bodies, Entry, Paging};
 use crate::protocol::FetchFailure;
+use crate::proxy_url::{allowed_proxy, AllowedProxy};
 
-/// Where the signing proxy listens, and the access token it may require.
+/// A signing proxy the worker may call, and the access token it may require.
 pub struct Proxy {
-    pub url: String,
-    pub token: Option<String>,
+    allowed: AllowedProxy,
+    page_origin: String,
+    token: Option<String>,
+}
+
+impl Proxy {
+    /// The proxy at `url` if it is loopback or this page's own origin; else why not, before any request.
+    pub fn new(url: &str, token: Option<String>) -> Result<Proxy, FetchFailure> {
+        let scope: WorkerGlobalScope = js_sys::global().unchecked_into();
+        let page_origin = scope.location().origin();
+        let allowed = allowed_proxy(url, &page_origin).map_err(FetchFailure::Refused)?;
+        Ok(Proxy { allowed, page_origin, token })
+    }
 }
 
 /// Every page of `entry` (each of its usage windows is one page), as JSON text. `on_page(bytes,
@@ -27,7 +42,7 @@ pub async fn fetch_entry(
     on_page: &dyn Fn(u64, u64) -> bool,
 ) -> Result<Option<Vec<String>>, FetchFailure> {
     let (Some(paging), Some(bodies)) = (paging(&entry.action), request_bodies(entry)) else {
-        return Err(FetchFailure::Network(format!("{} is not an action tcbill pulls", entry.action)));
+        return Err(FetchFailure::NotProxy(format!("{} is not an action tcbill pulls", entry.action)));
     };
     let (mut pages, mut bytes, mut rows) = (Vec::new(), 0, 0);
     for base in bodies {
@@ -79,12 +94,9 @@ pub fn pages_file(pages: &[String]) -> String {
 impl Proxy {
     /// One call: the response text and the object inside `Response`, or why it gave no data.
     async fn call(&self, action: &str, body: &Value) -> Result<(String, Value), FetchFailure> {
-        let text = self
-            .post(action, &body.to_string())
-            .await
-            .map_err(|err| FetchFailure::Network(err.as_string().unwrap_or_else(|| format!("{err:?}"))))?;
+        let text = self.post(action, &body.to_string()).await?;
         let document: Value = serde_json::from_str(&text)
-            .map_err(|_| FetchFailure::Network(format!("{action}: the proxy did not answer with JSON")))?;
+            .map_err(|_| FetchFailure::NotProxy(format!("{action}: the answer is not JSON")))?;
         let inner = document.get("Response").cloned().unwrap_or(document);
         if let Some(error) = inner.get("Error") {
             let field = |value: Option<&Value>| value.and_then(Value::as_str).unwrap_or_default().to_owned();
@@ -100,7 +112,28 @@ impl Proxy {
         Ok((text, inner))
     }
 
-    async fn post(&self, action: &str, body: &str) -> Result<String, JsValue> {
+    /// Posts `body` to the action's endpoint with the token and nothing else the browser could add
+    /// (no cookies, no referrer, no redirect followed off the checked URL).
+    async fn post(&self, action: &str, body: &str) -> Result<String, FetchFailure> {
+        let request = self.request(body).map_err(|_| FetchFailure::NotProxy(format!("{action}: no request")))?;
+        let scope: WorkerGlobalScope = js_sys::global().unchecked_into();
+        let url = self.allowed.endpoint(action);
+        // fetch rejects only when no HTTP answer arrived (nothing listening, CORS refused, a redirect).
+        let response: Response = match JsFuture::from(scope.fetch_with_str_and_init(&url, &request)).await {
+            Ok(response) => response.unchecked_into(),
+            Err(_) => {
+                let (url, command) = (self.allowed.display(), self.allowed.start_command(&self.page_origin));
+                return Err(FetchFailure::NoProxy { url, command });
+            }
+        };
+        let text = match response.text() {
+            Ok(promise) => JsFuture::from(promise).await.ok().and_then(|text| text.as_string()),
+            Err(_) => None,
+        };
+        text.ok_or_else(|| FetchFailure::NotProxy(format!("{action}: the answer broke off")))
+    }
+
+    fn request(&self, body: &str) -> Result<RequestInit, JsValue> {
         let headers = Headers::new()?;
         headers.set("Content-Type", "application/json")?;
         if let Some(token) = &self.token {
@@ -110,10 +143,11 @@ impl Proxy {
         init.set_method("POST");
         init.set_headers(&headers);
         init.set_body(&body.into());
-        let url = format!("{}/api/{action}", self.url.trim_end_matches('/'));
-        let scope: WorkerGlobalScope = js_sys::global().unchecked_into();
-        let response: Response = JsFuture::from(scope.fetch_with_str_and_init(&url, &init)).await?.unchecked_into();
-        let text = JsFuture::from(response.text()?).await?;
-        Ok(text.as_string().unwrap_or_default())
+        init.set_mode(RequestMode::Cors);
+        init.set_credentials(RequestCredentials::Omit);
+        init.set_redirect(RequestRedirect::Error);
+        init.set_referrer_policy(ReferrerPolicy::NoReferrer);
+        init.set_cache(RequestCache::NoStore);
+        Ok(init)
     }
 }

@@ -45,8 +45,6 @@ pub fn App() -> Html {
     // The label of the group whose rows were asked for, until the worker answers.
     let drill_group = use_mut_ref(String::new);
     let ids = use_memo((), |_| IdSource::default());
-    // Files-table entries that are pulls from the API rather than dropped files.
-    let fetched_ids = use_mut_ref(Vec::<FileId>::new);
     let worker = {
         let (files, report, summary) = (files.dispatcher(), report.setter(), summary.setter());
         let (trend, filter_values) = (trend.setter(), filter_values.setter());
@@ -138,17 +136,15 @@ pub fn App() -> Html {
         })
     };
     let on_fetch = {
-        let (dispatcher, ids, send, fetched_ids) = (files.dispatcher(), ids.clone(), send.clone(), fetched_ids.clone());
+        let (dispatcher, ids, send) = (files.dispatcher(), ids.clone(), send.clone());
         Callback::from(move |form: FetchForm| {
+            dispatcher.dispatch(FilesAction::PullStarted);
             let actions = form
                 .entries
                 .into_iter()
                 .map(|entry| {
                     let id = ids.next();
-                    fetched_ids.borrow_mut().push(id);
-                    dispatcher.dispatch(FilesAction::Added { id, name: entry.name.clone(), size: 0 });
-                    let fetching = FromWorker::Fetching { id, bytes: 0, rows_read: 0 };
-                    dispatcher.dispatch(FilesAction::Worker(fetching));
+                    dispatcher.dispatch(FilesAction::Pulling { id, name: entry.name.clone() });
                     FetchAction { id, entry }
                 })
                 .collect();
@@ -163,10 +159,8 @@ pub fn App() -> Html {
     };
     let on_download_fetched = on_click_request(Request::ExportFetched);
     // The download offers what the worker holds: actions pulled and parsed, not since removed.
-    let has_fetched = files
-        .files
-        .iter()
-        .any(|file| matches!(file.status, FileStatus::Parsed(_)) && fetched_ids.borrow().contains(&file.id));
+    let has_fetched = files.files.iter().any(|file| file.pulled && matches!(file.status, FileStatus::Parsed(_)));
+    let pulls: Vec<_> = files.files.iter().filter(|file| !file.in_file_table()).cloned().collect();
     let on_load_sample = on_files.reform(|_: MouseEvent| SAMPLE_FILES.iter().map(|s| s.to_file()).collect());
     let request = |make: fn(FileId) -> Request| {
         let send = send.clone();
@@ -300,8 +294,9 @@ pub fn App() -> Html {
                 <div class="actions">
                     <button type="button" class="button" onclick={on_load_sample}>{ text.load_sample }</button>
                 </div>
-                <FetchPanel {on_fetch} on_download={on_download_fetched} {has_fetched} />
-                <FileTable files={files.files.clone()} {on_cancel} {on_remove} />
+                <FileTable files={files.files.clone()} on_cancel={on_cancel.clone()} {on_remove} />
+                <FetchPanel {on_fetch} on_download={on_download_fetched} {has_fetched} {pulls}
+                    stopped={files.pull_stopped.clone()} {on_cancel} />
             </>
         },
         (_, None) => html! { <p class="muted">{ text.load_files_first }</p> },

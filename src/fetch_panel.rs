@@ -1,12 +1,16 @@
 //! The "Fetch from API" form: where the signing proxy is, which months or days, which data. The
-//! pull itself runs in the worker; each action and month then shows in the Files table like a
-//! dropped file ([`crate::fetch_plan`] decides the entries).
+//! pull itself runs in the worker; each action and month shows here while it is fetched, or with
+//! why it failed, and once parsed in the Files table like a dropped file ([`crate::fetch_plan`]
+//! decides the entries). Folded until opened: most users drop files.
 
 use web_sys::{FormData, HtmlFormElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::fetch_plan::{plan, Choice, Day, Entry};
+use crate::file_table::format_count;
 use crate::i18n::{Lang, Strings};
+use crate::loaded_files::{FileStatus, LoadedFile};
+use crate::protocol::{FetchFailure, FileId};
 
 /// What the user asked to pull.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,6 +62,11 @@ pub struct FetchPanelProps {
     pub on_download: Callback<MouseEvent>,
     /// Whether anything was pulled, so there is something to download.
     pub has_fetched: bool,
+    /// The entries of the last pull still being fetched or failed.
+    pub pulls: Vec<LoadedFile>,
+    /// Why the last pull stopped early, if it did.
+    pub stopped: Option<FetchFailure>,
+    pub on_cancel: Callback<FileId>,
 }
 
 #[component]
@@ -140,8 +149,9 @@ pub fn FetchPanel(props: &FetchPanelProps) -> Html {
         _ => html! {},
     };
     html! {
-        <form class="fetch-panel" aria-labelledby="fetch-title" onsubmit={on_submit}>
-            <h2 id="fetch-title">{ text.fetch_title }</h2>
+        <details class="fetch-panel">
+        <summary id="fetch-title">{ text.fetch_title }</summary>
+        <form aria-labelledby="fetch-title" onsubmit={on_submit}>
             <p class="muted">{ text.fetch_hint }</p>
             <p>
                 <label>{ text.proxy_url }{ " " }<input type="url" name="proxy_url" required=true value={(*proxy_url).clone()} oninput={keep(&proxy_url)} /></label>
@@ -183,6 +193,44 @@ pub fn FetchPanel(props: &FetchPanelProps) -> Html {
                 }
             </div>
         </form>
+        if let Some(failure) = &props.stopped {
+            <p class="error" role="alert">{ failure_text(failure, text) }</p>
+        }
+        if !props.pulls.is_empty() {
+            <ul class="pulls">
+                { for props.pulls.iter().map(|pull| pull_item(pull, &props.on_cancel, text)) }
+            </ul>
+        }
+        </details>
+    }
+}
+
+/// One entry of the pull: its progress with a cancel button, or why it failed.
+fn pull_item(pull: &LoadedFile, on_cancel: &Callback<FileId>, text: &Strings) -> Html {
+    let id = pull.id;
+    let status = match &pull.status {
+        FileStatus::Fetching { rows_read } => html! {
+            <>
+                <progress aria-label={format!("{} {}", text.fetching, pull.name)} />
+                <span class="pending">{ format!(" {} {} ", format_count(*rows_read), text.rows) }</span>
+                <button type="button" class="link-button" onclick={on_cancel.reform(move |_: MouseEvent| id)}
+                    aria-label={format!("{} {}", text.cancel, pull.name)}>{ text.cancel }</button>
+            </>
+        },
+        FileStatus::FetchFailed(failure) => html! { <span class="error">{ failure_text(failure, text) }</span> },
+        _ => Html::default(),
+    };
+    html! { <li key={id}><span class="file-name">{ &pull.name }</span>{ ": " }{ status }</li> }
+}
+
+/// Why a pull or one of its entries gave no data, in the page's language.
+fn failure_text(failure: &FetchFailure, text: &Strings) -> String {
+    match failure {
+        FetchFailure::NotReady => text.not_ready.to_owned(),
+        FetchFailure::Api { code, message, request_id } => (text.api_error)(code, message, request_id),
+        FetchFailure::Refused(refusal) => (text.proxy_refused)(refusal),
+        FetchFailure::NoProxy { url, command } => (text.no_proxy)(url, command),
+        FetchFailure::NotProxy(detail) => format!("{}: {detail}", text.not_proxy),
     }
 }
 

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use crate::i18n::{Lang, Strings};
 use crate::loaded_files::{FileStatus, LoadedFile};
-use crate::protocol::{FetchFailure, FileId, PartSummary};
+use crate::protocol::{FileId, PartSummary};
 
 #[derive(Properties, PartialEq)]
 pub struct FileTableProps {
@@ -17,12 +17,13 @@ pub struct FileTableProps {
 #[component]
 pub fn FileTable(props: &FileTableProps) -> Html {
     let text = use_context::<Lang>().unwrap_or(Lang::En).strings();
-    if props.files.is_empty() {
+    let files: Vec<&LoadedFile> = props.files.iter().filter(|file| file.in_file_table()).collect();
+    if files.is_empty() {
         return html! { <p class="empty">{ text.no_files }</p> };
     }
     html! {
         <table class="file-table">
-            <caption>{ (text.files_loaded)(props.files.len()) }</caption>
+            <caption>{ (text.files_loaded)(files.len()) }</caption>
             <thead>
                 <tr>
                     <th scope="col">{ text.col_file }</th>
@@ -34,7 +35,7 @@ pub fn FileTable(props: &FileTableProps) -> Html {
                     <th scope="col"><span class="visually-hidden">{ text.col_actions }</span></th>
                 </tr>
             </thead>
-            { for props.files.iter().map(|file| file_rows(file, props, text)) }
+            { for files.into_iter().map(|file| file_rows(file, props, text)) }
         </table>
     }
 }
@@ -72,34 +73,12 @@ fn file_rows(file: &LoadedFile, props: &FileTableProps, text: &Strings) -> Html 
                 </tbody>
             }
         }
-        FileStatus::Fetching { rows_read } => {
-            let cancel = props.on_cancel.reform(move |_: MouseEvent| id);
-            html! {
-                <tbody key={id} class="parsing">
-                    <tr>
-                        { name }{ size }
-                        <td colspan="4">
-                            <progress aria-label={format!("{} {}", text.fetching, file.name)} />
-                            <span class="pending">{ format!(" {} {}", format_count(*rows_read), text.rows) }</span>
-                        </td>
-                        <td>
-                            <button type="button" class="link-button" onclick={cancel}
-                                aria-label={format!("{} {}", text.cancel, file.name)}>{ text.cancel }</button>
-                        </td>
-                    </tr>
-                </tbody>
-            }
-        }
-        FileStatus::Cancelled | FileStatus::Unreadable(_) | FileStatus::FetchFailed(_) => {
+        // A pull shows in the fetch panel until it is parsed.
+        FileStatus::Fetching { .. } | FileStatus::FetchFailed(_) => Html::default(),
+        FileStatus::Cancelled | FileStatus::Unreadable(_) | FileStatus::Crashed(_) => {
             let why = match &file.status {
                 FileStatus::Unreadable(message) => format!("{}: {message}", text.cannot_read),
-                FileStatus::FetchFailed(FetchFailure::NotReady) => text.not_ready.to_owned(),
-                FileStatus::FetchFailed(FetchFailure::Api { code, message, request_id }) => {
-                    (text.api_error)(code, message, request_id)
-                }
-                FileStatus::FetchFailed(FetchFailure::Network(message)) => {
-                    format!("{}: {message}", text.proxy_unreachable)
-                }
+                FileStatus::Crashed(message) => (text.crashed)(message),
                 _ => text.cancelled.to_owned(),
             };
             html! {

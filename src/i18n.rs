@@ -4,6 +4,8 @@
 //! Billing terms stay as the console shows them (资源包, 抵扣系数, ...) in both languages: users
 //! match them against the console.
 
+use crate::proxy_url::ProxyRefusal;
+
 /// A UI language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -192,7 +194,14 @@ pub struct Strings {
     pub not_ready: &'static str,
     /// An API error envelope: code, message, RequestId.
     pub api_error: fn(&str, &str, &str) -> String,
-    pub proxy_unreachable: &'static str,
+    /// Nothing answered at the proxy URL; the command that starts one there.
+    pub no_proxy: fn(&str, &str) -> String,
+    /// The proxy URL is neither loopback nor the page's origin: why.
+    pub proxy_refused: fn(&ProxyRefusal) -> String,
+    /// Something answered at the proxy URL, but not as tcbill-proxy would.
+    pub not_proxy: &'static str,
+    /// The worker stopped on a file: the panic message.
+    pub crashed: fn(&str) -> String,
     pub burn_down: &'static str,
     /// Package ID and its unit (with a leading space, or empty).
     pub burn_down_caption: fn(&str, &str) -> String,
@@ -362,7 +371,18 @@ pub static EN: Strings = Strings {
     fetching: "Fetching",
     not_ready: "data not ready: Tencent Cloud is still preparing this bill; try again in about 10 minutes",
     api_error: |code, message, request_id| format!("API error {code}: {message} (RequestId {request_id})"),
-    proxy_unreachable: "cannot reach the proxy",
+    no_proxy: |url, command| format!("No tcbill-proxy answered at {url}; start it with `{command}`"),
+    proxy_refused: |refusal| {
+        let why = match refusal {
+            ProxyRefusal::NotAUrl => "it is not a URL (write it as http://127.0.0.1:8787)".to_owned(),
+            ProxyRefusal::Scheme(scheme) => format!("it is a {scheme}: URL, not http: or https:"),
+            ProxyRefusal::UserInfo => "it has a user name or password before the host".to_owned(),
+            ProxyRefusal::NotLocal(host) => format!("{host} is not this machine (127.0.0.1, [::1], localhost) nor this page's own address"),
+        };
+        format!("Refused to send the access token and requests to this proxy URL: {why}. Nothing was sent.")
+    },
+    not_proxy: "the proxy's answer is not tcbill-proxy's",
+    crashed: |message| format!("tcbill stopped on this file: {message}; the other files are kept"),
     burn_down: "Remaining balance over time",
     burn_down_caption: |package, unit| format!("{package}: 抵扣后包剩余量{unit}"),
     capacity: "Capacity",
@@ -527,7 +547,18 @@ pub static ZH: Strings = Strings {
     fetching: "正在获取",
     not_ready: "数据尚未就绪：腾讯云正在出账，请约 10 分钟后重试",
     api_error: |code, message, request_id| format!("API 错误 {code}：{message}（RequestId {request_id}）"),
-    proxy_unreachable: "无法连接代理",
+    no_proxy: |url, command| format!("{url} 没有 tcbill-proxy 应答；请用 `{command}` 启动"),
+    proxy_refused: |refusal| {
+        let why = match refusal {
+            ProxyRefusal::NotAUrl => "这不是网址（应写作 http://127.0.0.1:8787）".to_owned(),
+            ProxyRefusal::Scheme(scheme) => format!("协议是 {scheme}:，不是 http: 或 https:"),
+            ProxyRefusal::UserInfo => "主机名前带有用户名或密码".to_owned(),
+            ProxyRefusal::NotLocal(host) => format!("{host} 既不是本机（127.0.0.1、[::1]、localhost）也不是本页面的地址"),
+        };
+        format!("拒绝向此代理地址发送访问令牌和请求：{why}。未发送任何内容。")
+    },
+    not_proxy: "代理的应答不是 tcbill-proxy 的应答",
+    crashed: |message| format!("tcbill 处理此文件时中止：{message}；其他文件已保留"),
     burn_down: "余量走势",
     burn_down_caption: |package, unit| format!("{package}：抵扣后包剩余量{unit}"),
     capacity: "总量",

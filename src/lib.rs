@@ -17,6 +17,7 @@ pub mod loaded_files;
 mod parsing;
 mod png;
 pub mod protocol;
+pub mod proxy_url;
 pub mod report_view;
 mod sample;
 pub mod view_state;

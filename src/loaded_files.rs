@@ -2,7 +2,8 @@
 //!
 //! A file is added as soon as it is dropped; the parsing worker then reports progress and,
 //! finally, what it found. Each of those reports is a [`FilesAction`]. Data pulled from the API
-//! takes the same path, one entry per action, its pages arriving instead of its slices.
+//! takes the same path, one entry per action, its pages arriving instead of its slices; until it is
+//! parsed, a pulled entry belongs to the fetch panel, and a failed one never reaches the Files table.
 
 use std::rc::Rc;
 
@@ -17,6 +18,15 @@ pub struct LoadedFile {
     pub name: String,
     pub size: u64,
     pub status: FileStatus,
+    /// Pulled from the API rather than given as a file.
+    pub pulled: bool,
+}
+
+impl LoadedFile {
+    /// Whether the Files table lists it: every given file, and pulled entries once parsed.
+    pub fn in_file_table(&self) -> bool {
+        !self.pulled || matches!(self.status, FileStatus::Parsed(_) | FileStatus::Crashed(_))
+    }
 }
 
 /// How far tcbill has got with one file.
@@ -36,18 +46,26 @@ pub enum FileStatus {
         rows_read: u64,
     },
     FetchFailed(FetchFailure),
+    /// tcbill stopped on this file (a panic in the worker, which was restarted without it).
+    Crashed(String),
 }
 
 /// All loaded files, in the order they were added.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoadedFiles {
     pub files: Vec<LoadedFile>,
+    /// Why the last pull stopped before fetching anything more (refused URL, no proxy).
+    pub pull_stopped: Option<FetchFailure>,
 }
 
 /// What can happen to the list of loaded files.
 pub enum FilesAction {
     /// A file arrived (its id is chosen by the caller, so it can refer to it later).
     Added { id: FileId, name: String, size: u64 },
+    /// A new pull: the last one's failures make way for its entries.
+    PullStarted,
+    /// An entry of the current pull, fetched next or later.
+    Pulling { id: FileId, name: String },
     /// The parsing worker reported on a file.
     Worker(FromWorker),
     /// The user removed a file.
@@ -65,7 +83,26 @@ impl Reducible for LoadedFiles {
                 name,
                 size,
                 status: FileStatus::Parsing { bytes_read: 0, rows_read: 0 },
+                pulled: false,
             }),
+            FilesAction::PullStarted => {
+                next.pull_stopped = None;
+                next.files.retain(|file| !(file.pulled && matches!(file.status, FileStatus::FetchFailed(_))));
+            }
+            FilesAction::Pulling { id, name } => next.files.push(LoadedFile {
+                id,
+                name,
+                size: 0,
+                status: FileStatus::Fetching { rows_read: 0 },
+                pulled: true,
+            }),
+            FilesAction::Worker(FromWorker::FetchStopped { failure }) => {
+                next.pull_stopped = Some(failure);
+                next.files.retain(|file| !(file.pulled && matches!(file.status, FileStatus::Fetching { .. })));
+            }
+            FilesAction::Worker(FromWorker::Cancelled { id }) if self.is_pull(id) => {
+                next.files.retain(|file| file.id != id)
+            }
             FilesAction::Worker(report) => {
                 let (id, status) = match report {
                     // Not about one file: the app routes these elsewhere.
@@ -80,7 +117,10 @@ impl Reducible for LoadedFiles {
                     | FromWorker::DeductionRows { .. }
                     | FromWorker::UsagePoints { .. }
                     | FromWorker::FilterValues { .. }
-                    | FromWorker::Trend { .. } => return self,
+                    | FromWorker::Trend { .. }
+                    | FromWorker::FetchStopped { .. } => return self,
+                    FromWorker::Crashed { id: None, .. } => return self,
+                    FromWorker::Crashed { id: Some(id), message } => (id, FileStatus::Crashed(message)),
                     FromWorker::Progress { id, bytes_read, rows_read } => {
                         (id, FileStatus::Parsing { bytes_read, rows_read })
                     }
@@ -104,5 +144,11 @@ impl Reducible for LoadedFiles {
             FilesAction::Removed(id) => next.files.retain(|f| f.id != id),
         }
         Rc::new(next)
+    }
+}
+
+impl LoadedFiles {
+    fn is_pull(&self, id: FileId) -> bool {
+        self.files.iter().any(|file| file.id == id && file.pulled)
     }
 }

@@ -12,6 +12,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::File;
 
 use crate::fetch_plan::Entry;
+use crate::proxy_url::ProxyRefusal;
 
 /// Identifies one loaded file for the lifetime of the page.
 pub type FileId = u32;
@@ -49,8 +50,9 @@ pub enum Request {
     /// Rows `start..start + len` of the last drill-down (answered by [`FromWorker::Rows`]).
     Rows { start: u64, len: u64 },
     /// Pull billing data through the signing proxy at `proxy_url`, each action × month as one
-    /// entry of the Files table (answered per entry by [`FromWorker::Fetching`], then
-    /// [`FromWorker::Parsed`] or [`FromWorker::FetchFailed`]).
+    /// entry (answered per entry by [`FromWorker::Fetching`], then [`FromWorker::Parsed`] or
+    /// [`FromWorker::FetchFailed`]; or once by [`FromWorker::FetchStopped`]). The worker checks
+    /// `proxy_url` itself ([`crate::proxy_url`]): the token goes nowhere else.
     Fetch { proxy_url: String, token: Option<String>, actions: Vec<FetchAction> },
     /// The raw pages of every fetched action, one JSON file each, for download.
     ExportFetched,
@@ -94,8 +96,12 @@ pub enum FetchFailure {
     NotReady,
     /// An error envelope, from Tencent or from the proxy.
     Api { code: String, message: String, request_id: String },
-    /// The proxy could not be reached or did not answer with JSON.
-    Network(String),
+    /// The proxy URL is neither loopback nor the page's own origin; nothing was sent.
+    Refused(ProxyRefusal),
+    /// Nothing answered at `url` (or the browser refused the answer); `command` starts a proxy there.
+    NoProxy { url: String, command: String },
+    /// Something answered, but not as tcbill-proxy does.
+    NotProxy(String),
 }
 
 impl ToWorker {
@@ -144,6 +150,18 @@ pub enum FromWorker {
     FetchFailed {
         id: FileId,
         failure: FetchFailure,
+    },
+    /// The pull stopped before its first request to the proxy went through (refused URL, no
+    /// proxy): the entries not yet fetched never will be.
+    FetchStopped {
+        failure: FetchFailure,
+    },
+    /// The worker stopped on a panic while working on file `id` (if it knew which): it is gone,
+    /// and the page starts another. Sent by the worker's panic hook, or made up by the page from
+    /// the worker's `error` event.
+    Crashed {
+        id: Option<FileId>,
+        message: String,
     },
     /// Sent after every chunk.
     Progress {

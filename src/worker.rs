@@ -5,7 +5,7 @@
 //! analyses run. Between slices it awaits the browser, so a cancel message gets through.
 //! The page only ever receives summaries: the report digest, cost summaries, downloads.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 
 use base64::prelude::{Engine, BASE64_STANDARD};
@@ -22,12 +22,13 @@ use tcbill_core::report::breakdown_table;
 use tcbill_core::{Dataset, ParsedFile, Parser, Report, ReportOptions};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
+use web_sys::{Blob, DedicatedWorkerGlobalScope, File, MessageEvent};
 
 use crate::api_fetch::{fetch_entry, pages_file, Proxy};
 use crate::file_read::read_range;
 use crate::protocol::{
-    BreakFinding, CostFilters, DeductionRowView, FetchAction, FileId, FromWorker, PartSummary, Request, ToWorker,
+    BreakFinding, CostFilters, DeductionRowView, FetchAction, FetchFailure, FileId, FromWorker, PartSummary, Request,
+    ToWorker,
 };
 
 /// Bytes read from a file per step: large enough that per-slice overhead vanishes, small enough
@@ -48,6 +49,31 @@ thread_local! {
     static LOADED: RefCell<Loaded> = RefCell::default();
     /// Files the page asked to stop parsing.
     static CANCELLED: RefCell<HashSet<FileId>> = RefCell::default();
+    /// The file being parsed or added to the report right now, which a panic is blamed on.
+    static WORKING_ON: Cell<Option<FileId>> = const { Cell::new(None) };
+}
+
+/// Runs `work` on file `id`: a panic inside names that file to the page.
+fn working_on<T>(id: FileId, work: impl FnOnce() -> T) -> T {
+    WORKING_ON.set(Some(id));
+    let result = work();
+    WORKING_ON.set(None);
+    result
+}
+
+/// A panic aborts the worker's wasm (release builds use `panic = "abort"`), with every parsed table
+/// in it. Before that, tell the page which file it was on and why, so it can start a fresh worker
+/// with the other files ([`crate::parsing`]).
+fn report_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|text| text.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "an internal error".to_owned());
+        post(FromWorker::Crashed { id: WORKING_ON.get(), message });
+    }));
 }
 
 /// Everything parsed so far and the report over it.
@@ -177,12 +203,13 @@ fn cap_list(list: &mut Value) {
 
 /// Starts answering the page's messages. Called once by the worker binary.
 pub fn run() {
+    report_panics();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let on_message =
         Closure::<dyn Fn(MessageEvent)>::new(|event: MessageEvent| match ToWorker::from_js(&event.data()) {
             Some(ToWorker::Parse { id, file }) => wasm_bindgen_futures::spawn_local(async move {
                 if let Some(files) = parse_blob(id, &file, &file.name(), CHUNK_LEN, &post).await {
-                    LOADED.with_borrow_mut(|loaded| loaded.add(id, files));
+                    working_on(id, || LOADED.with_borrow_mut(|loaded| loaded.add(id, files)));
                 }
             }),
             Some(ToWorker::Request(request)) => answer(request),
@@ -196,9 +223,10 @@ pub fn run() {
 
 fn answer(request: Request) {
     match request {
-        Request::Fetch { proxy_url, token, actions } => {
-            wasm_bindgen_futures::spawn_local(fetch(Proxy { url: proxy_url, token }, actions))
-        }
+        Request::Fetch { proxy_url, token, actions } => match Proxy::new(&proxy_url, token) {
+            Ok(proxy) => wasm_bindgen_futures::spawn_local(fetch(proxy, actions)),
+            Err(failure) => post(FromWorker::FetchStopped { failure }),
+        },
         Request::ExportFetched => LOADED.with_borrow(|loaded| {
             for file in &loaded.fetched {
                 post(FromWorker::Download {
@@ -367,7 +395,7 @@ fn deduction_row_view(analysis: &DeductionAnalysis, index: usize) -> DeductionRo
 }
 
 /// Pulls each entry in turn (the proxy paces them to Tencent's rate limits) and parses its pages
-/// as one JSON file with the entry's name.
+/// as one JSON file with the entry's name. With no proxy answering, the pull stops at once.
 async fn fetch(proxy: Proxy, actions: Vec<FetchAction>) {
     for FetchAction { id, entry } in actions {
         let on_page = |bytes, rows_read| {
@@ -382,16 +410,31 @@ async fn fetch(proxy: Proxy, actions: Vec<FetchAction>) {
             Ok(Some(pages)) => {
                 let name = entry.name;
                 let content = pages_file(&pages);
-                let files = tcbill_core::parse_file(&name, content.as_bytes());
+                post_pulled_file(id, &name, &content);
+                let files = working_on(id, || tcbill_core::parse_file(&name, content.as_bytes()));
                 post(FromWorker::Parsed { id, parts: files.iter().map(PartSummary::from).collect() });
-                LOADED.with_borrow_mut(|loaded| {
-                    loaded.fetched.push(FetchedFile { id, name, content });
-                    loaded.add(id, files);
+                working_on(id, || {
+                    LOADED.with_borrow_mut(|loaded| {
+                        loaded.fetched.push(FetchedFile { id, name, content });
+                        loaded.add(id, files);
+                    })
                 });
             }
             Ok(None) => {}
+            Err(failure @ FetchFailure::NoProxy { .. }) => return post(FromWorker::FetchStopped { failure }),
             Err(failure) => post(FromWorker::FetchFailed { id, failure }),
         }
+    }
+}
+
+/// Hands the page a pulled entry as a `File`, which it keeps like a dropped one: a fresh worker
+/// after a crash is fed it again without another pull.
+fn post_pulled_file(id: FileId, name: &str, content: &str) {
+    let parts = js_sys::Array::of1(&content.into());
+    let Ok(file) = File::new_with_str_sequence(&parts, name) else { return };
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    if let Err(err) = scope.post_message(&ToWorker::Parse { id, file }.to_js()) {
+        web_sys::console::error_1(&err);
     }
 }
 
@@ -426,11 +469,11 @@ pub async fn parse_blob(
             report(FromWorker::Cancelled { id });
             return None;
         }
-        let progress = parser.feed(&chunk);
+        let progress = working_on(id, || parser.feed(&chunk));
         offset = end;
         report(FromWorker::Progress { id, bytes_read: offset, rows_read: progress.rows_read });
     }
-    let files = parser.finish();
+    let files = working_on(id, || parser.finish());
     let parts = files.iter().map(PartSummary::from).collect();
     report(FromWorker::Parsed { id, parts });
     Some(files)
