@@ -3,7 +3,7 @@
 //! An action's pages are kept exactly as the API returned them and joined into one JSON array of
 //! pages, which core parses like a dropped file: the analyses cannot tell a pull from an export,
 //! and the same bytes can be saved and re-opened offline. Which requests an entry takes is
-//! [`crate::fetch_plan`]'s decision; which proxy they go to, [`crate::proxy_url`]'s.
+//! [`tcbill_core::api::plan`]'s decision; which proxy they go to, [`crate::proxy_url`]'s.
 
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
@@ -13,9 +13,10 @@ use web_sys::{
     WorkerGlobalScope,
 };
 
-use crate::fetch_plan::{paging, request_bodies, Entry, Paging};
 use crate::protocol::FetchFailure;
 use crate::proxy_url::{allowed_proxy, AllowedProxy};
+use tcbill_core::api::plan::{request_bodies, Entry};
+use tcbill_core::api::{paging, Paging};
 
 /// A signing proxy the worker may call, and the access token it may require.
 pub struct Proxy {

@@ -1,16 +1,19 @@
 //! The "Fetch from API" form: where the signing proxy is, which months or days, which data. The
 //! pull itself runs in the worker; each action and month shows here while it is fetched, or with
-//! why it failed, and once parsed in the Files table like a dropped file ([`crate::fetch_plan`]
+//! why it failed, and once parsed in the Files table like a dropped file ([`tcbill_core::api::plan`]
 //! decides the entries). Folded until opened: most users drop files.
 
 use web_sys::{FormData, HtmlFormElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::fetch_plan::{plan, Choice, Day, Entry};
 use crate::file_table::format_count;
 use crate::i18n::{Lang, Strings};
 use crate::loaded_files::{FileStatus, LoadedFile};
 use crate::protocol::{FetchFailure, FileId};
+use tcbill_core::api::{
+    self,
+    plan::{plan, Choice, Day, Entry},
+};
 
 /// What the user asked to pull.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,25 +23,30 @@ pub struct FetchForm {
     pub entries: Vec<Entry>,
 }
 
-/// Picks an action's label from the UI strings.
-type Label = fn(&Strings) -> &'static str;
-
 const BY_TAG: &str = "DescribeBillSummaryByTag";
 const USAGE: &str = "DescribeDosageDetailByDate";
 
-/// The actions offered, each with its label and whether it starts ticked. Cost details are off
-/// by default: they exist only once the consumption bill is enabled for the account. The tag
-/// summary and usage need a tag key or a product first.
-const ACTIONS: [(&str, Label, bool); 8] = [
-    ("DescribeBillSummaryByProduct", |t| t.summary_by_product, true),
-    ("DescribeBillSummaryByRegion", |t| t.summary_by_region, true),
-    ("DescribeBillSummaryByPayMode", |t| t.summary_by_pay_mode, true),
-    ("DescribeBillSummaryByProject", |t| t.summary_by_project, true),
-    (BY_TAG, |t| t.summary_by_tag, false),
-    ("DescribeBillDetail", |t| t.bill_details, true),
-    ("DescribeCostDetail", |t| t.cost_details, false),
-    (USAGE, |t| t.usage_by_date, false),
-];
+/// An action's label in the form; an action without one is shown by its API name.
+fn label(text: &Strings, action: &'static str) -> &'static str {
+    match action {
+        "DescribeBillSummaryByProduct" => text.summary_by_product,
+        "DescribeBillSummaryByRegion" => text.summary_by_region,
+        "DescribeBillSummaryByPayMode" => text.summary_by_pay_mode,
+        "DescribeBillSummaryByProject" => text.summary_by_project,
+        BY_TAG => text.summary_by_tag,
+        "DescribeBillDetail" => text.bill_details,
+        "DescribeCostDetail" => text.cost_details,
+        USAGE => text.usage_by_date,
+        other => other,
+    }
+}
+
+/// Whether an offered action starts ticked. Cost details are off by default: they exist only once
+/// the consumption bill is enabled for the account. The tag summary and usage need a tag key or a
+/// product first.
+fn ticked_at_first(action: &str) -> bool {
+    !matches!(action, BY_TAG | "DescribeCostDetail" | USAGE)
+}
 
 /// `DescribeDosageDetailByDate`'s product codes, the only ones it accepts (reference §6.2).
 const PRODUCTS: [(&str, &str, &str); 12] = [
@@ -89,7 +97,7 @@ pub fn FetchPanel(props: &FetchPanelProps) -> Html {
     let from = use_state(previous_month);
     let to = use_state(previous_month);
     let ticked =
-        use_state(|| ACTIONS.iter().filter(|(_, _, on)| *on).map(|(action, _, _)| *action).collect::<Vec<_>>());
+        use_state(|| api::pulled().map(|action| action.name).filter(|name| ticked_at_first(name)).collect::<Vec<_>>());
     let toggle = |action: &'static str| {
         let ticked = ticked.clone();
         Callback::from(move |event: Event| {
@@ -172,12 +180,12 @@ pub fn FetchPanel(props: &FetchPanelProps) -> Html {
             </p>
             <fieldset>
                 <legend>{ text.data_to_fetch }</legend>
-                { for ACTIONS.iter().map(|(action, label, _)| html! {
+                { for api::pulled().map(|action| action.name).map(|action| html! {
                     <>
                         <label>
-                            <input type="checkbox" name="action" value={*action} checked={ticked.contains(action)}
+                            <input type="checkbox" name="action" value={action} checked={ticked.contains(&action)}
                                 onchange={toggle(action)} />
-                            { label(text) }{ " " }
+                            { label(text, action) }{ " " }
                         </label>
                         { extra(action) }
                     </>

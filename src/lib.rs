@@ -9,7 +9,6 @@ mod app;
 mod download;
 mod drop_zone;
 mod fetch_panel;
-pub mod fetch_plan;
 pub mod file_read;
 pub mod file_table;
 pub mod i18n;

@@ -11,8 +11,8 @@ use tcbill_core::analysis::deductions::DeductionFilter;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::File;
 
-use crate::fetch_plan::Entry;
 use crate::proxy_url::ProxyRefusal;
+use tcbill_core::api::plan::Entry;
 
 /// Identifies one loaded file for the lifetime of the page.
 pub type FileId = u32;

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Uint8Array};
-use tcbill_web::fetch_plan::{Day, Entry};
+use tcbill_core::api::plan::{Day, Entry};
 use tcbill_web::file_read::read_range;
 use tcbill_web::file_table::{format_count, format_size};
 use tcbill_web::i18n::Lang;

@@ -13,6 +13,7 @@
 //! CLI show and export.
 
 pub mod analysis;
+pub mod api;
 mod container;
 pub mod dataset;
 mod decode;

@@ -1,8 +1,11 @@
 //! The billing actions the proxy forwards, with Tencent's published per-action rate limits.
 //!
-//! Only read-only `Describe*` actions that tcbill reads are listed; everything else (writes, other
-//! services, even other read actions) is refused before any signing happens. Limits are from the
-//! reference, section 4.2 (cloud.tencent.com/document/api/555/19170 and the per-action pages).
+//! Only read-only `Describe*` billing actions are forwarded; everything else (writes, other
+//! services, even other read actions) is refused before any signing happens. Which actions those
+//! are, and their limits (reference §4.2), is core's table [`tcbill_core::api::ACTIONS`], the one
+//! the app's fetch plan and core's detection read too.
+
+use tcbill_core::api;
 
 /// One forwardable action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,33 +15,23 @@ pub struct Action {
     pub per_second: u32,
 }
 
-const fn action(name: &'static str, per_second: u32) -> Action {
-    Action { name, per_second }
+/// Every forwarded action, sorted by name.
+pub fn actions() -> Vec<Action> {
+    let mut actions: Vec<Action> = api::forwarded().filter_map(forwardable).collect();
+    actions.sort_unstable_by_key(|action| action.name);
+    actions
 }
 
-/// Every allowed action, sorted by name.
-pub const ACTIONS: &[Action] = &[
-    action("DescribeBillDetail", 5),
-    action("DescribeBillResourceSummary", 5),
-    action("DescribeBillSummary", 20),
-    action("DescribeBillSummaryByPayMode", 20),
-    action("DescribeBillSummaryByProduct", 20),
-    action("DescribeBillSummaryByProject", 20),
-    action("DescribeBillSummaryByRegion", 20),
-    action("DescribeBillSummaryByTag", 20),
-    action("DescribeCostDetail", 5),
-    action("DescribeCostSummaryByProduct", 20),
-    action("DescribeDosageCosDetailByDate", 5),
-    action("DescribeDosageDetailByDate", 20),
-    action("DescribeDosageDetailList", 20),
-];
-
-/// The allowed action named exactly `name` (case-sensitive, as Tencent's `X-TC-Action` is).
+/// The forwarded action named exactly `name` (case-sensitive, as Tencent's `X-TC-Action` is).
 pub fn lookup(name: &str) -> Option<Action> {
-    ACTIONS
-        .iter()
-        .copied()
-        .find(|candidate| candidate.name == name)
+    api::action_named(name).and_then(forwardable)
+}
+
+fn forwardable(action: &api::Action) -> Option<Action> {
+    Some(Action {
+        name: action.name,
+        per_second: action.per_second?,
+    })
 }
 
 #[cfg(test)]
@@ -47,7 +40,8 @@ mod tests {
 
     #[test]
     fn the_slow_actions_are_limited_to_five_per_second() {
-        let five: Vec<&str> = ACTIONS
+        let actions = actions();
+        let five: Vec<&str> = actions
             .iter()
             .filter(|a| a.per_second == 5)
             .map(|a| a.name)
@@ -61,11 +55,12 @@ mod tests {
                 "DescribeDosageCosDetailByDate"
             ]
         );
-        assert!(ACTIONS
+        assert!(actions
             .iter()
             .all(|a| a.per_second == 5 || a.per_second == 20));
+        assert_eq!(actions.len(), 13);
         assert!(
-            ACTIONS.windows(2).all(|pair| pair[0].name < pair[1].name),
+            actions.windows(2).all(|pair| pair[0].name < pair[1].name),
             "sorted, no duplicates"
         );
     }
@@ -76,6 +71,7 @@ mod tests {
         for refused in [
             "PayDeals",
             "DescribeBillDownloadUrl",
+            "DescribeMeasureDeductionDetails",
             "describebilldetail",
             "",
             "DescribeBillDetail ",

@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::allowlist::{self, ACTIONS};
+use crate::allowlist;
 use crate::config::Config;
 use crate::credentials::Credentials;
 use crate::error::{local_request_id, ProxyError};
@@ -70,7 +70,7 @@ pub fn router(config: Config, credentials: Credentials) -> Result<Router, reqwes
         config.endpoint.clone(),
         config.region.clone(),
         credentials,
-        RateLimiter::new(ACTIONS, config.max_queued),
+        RateLimiter::new(&allowlist::actions(), config.max_queued),
         config.retry,
         config.max_reply_bytes,
     )?;
@@ -218,7 +218,7 @@ async fn forward(
 
 /// `GET /api/health`: the upstream and the forwarded actions with their rate limits.
 async fn health(State(state): State<Arc<AppState>>) -> Json<Value> {
-    let actions: Vec<Value> = ACTIONS
+    let actions: Vec<Value> = allowlist::actions()
         .iter()
         .map(|action| json!({ "Action": action.name, "PerSecond": action.per_second }))
         .collect();

@@ -602,7 +602,7 @@ async fn serves_the_built_app_and_the_api_on_one_origin() {
     )
     .await;
     let actions = health["Response"]["Actions"].as_array().unwrap();
-    assert_eq!(actions.len(), tcbill_proxy::allowlist::ACTIONS.len());
+    assert_eq!(actions.len(), tcbill_proxy::allowlist::actions().len());
     let unknown = proxy
         .http
         .get(format!("{}/api/nothing/here", proxy.base_url))

@@ -1,4 +1,4 @@
-//! Which requests a date range takes, decided without the browser so it is tested natively.
+//! Which requests a date range takes: the app pulls them, core decides them, so they are tested natively.
 //!
 //! Every billing action answers for a bounded period (reference §4.3): bill summaries, bill details
 //! and cost details for one calendar month, `DescribeDosageDetailByDate` for at most 7 days. A
@@ -11,38 +11,11 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// How an action is asked for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Paging {
-    /// One response for the month: `BeginTime` = `EndTime` = `yyyy-mm`.
-    MonthSummary,
-    /// `Month` with `Offset`/`Limit`, `limit` being the action's maximum. A page shorter than
-    /// `limit` is the last (`Total` is cached for 24 hours and may be short, so it is not trusted).
-    Offset { limit: u64 },
-    /// One response per window of at most [`USAGE_WINDOW_DAYS`]: `StartDate`/`EndDate`.
-    DayWindows,
-}
-
-/// The actions the app can pull, with how each is asked for.
-const ACTIONS: &[(&str, Paging)] = &[
-    ("DescribeBillSummaryByProduct", Paging::MonthSummary),
-    ("DescribeBillSummaryByRegion", Paging::MonthSummary),
-    ("DescribeBillSummaryByPayMode", Paging::MonthSummary),
-    ("DescribeBillSummaryByProject", Paging::MonthSummary),
-    ("DescribeBillSummaryByTag", Paging::MonthSummary),
-    ("DescribeBillDetail", Paging::Offset { limit: 300 }),
-    ("DescribeCostDetail", Paging::Offset { limit: 100 }),
-    ("DescribeDosageDetailByDate", Paging::DayWindows),
-];
+use super::{paging, Paging};
 
 /// The most days one `DescribeDosageDetailByDate` request covers, both ends counted
 /// ("时间跨度不超过7天"; counting both ends is the reading that can never exceed it).
 pub const USAGE_WINDOW_DAYS: u32 = 7;
-
-/// How `action` is asked for; `None` for an action tcbill does not pull.
-pub fn paging(action: &str) -> Option<Paging> {
-    ACTIONS.iter().find(|(name, _)| *name == action).map(|&(_, paging)| paging)
-}
 
 /// A calendar day (Beijing time, as all billing dates are).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -58,18 +31,27 @@ impl Day {
         let (month, day) = text.rsplit_once('-')?;
         let first = Day::month_start(month)?;
         let day = number(day, 2)?;
-        (1..=days_in_month(first.year, first.month)).contains(&day).then_some(Day { day, ..first })
+        (1..=days_in_month(first.year, first.month))
+            .contains(&day)
+            .then_some(Day { day, ..first })
     }
 
     /// The first day of `yyyy-mm`.
     pub fn month_start(text: &str) -> Option<Day> {
         let (year, month) = text.split_once('-')?;
         let month = number(month, 2)?;
-        (1..=12).contains(&month).then_some(Day { year: number(year, 4)? as i32, month, day: 1 })
+        (1..=12).contains(&month).then_some(Day {
+            year: number(year, 4)? as i32,
+            month,
+            day: 1,
+        })
     }
 
     pub fn month_end(self) -> Day {
-        Day { day: days_in_month(self.year, self.month), ..self }
+        Day {
+            day: days_in_month(self.year, self.month),
+            ..self
+        }
     }
 
     /// `yyyy-mm`.
@@ -78,10 +60,24 @@ impl Day {
     }
 
     fn next(self) -> Day {
-        match (self.day < days_in_month(self.year, self.month), self.month < 12) {
-            (true, _) => Day { day: self.day + 1, ..self },
-            (false, true) => Day { month: self.month + 1, day: 1, ..self },
-            (false, false) => Day { year: self.year + 1, month: 1, day: 1 },
+        match (
+            self.day < days_in_month(self.year, self.month),
+            self.month < 12,
+        ) {
+            (true, _) => Day {
+                day: self.day + 1,
+                ..self
+            },
+            (false, true) => Day {
+                month: self.month + 1,
+                day: 1,
+                ..self
+            },
+            (false, false) => Day {
+                year: self.year + 1,
+                month: 1,
+                day: 1,
+            },
         }
     }
 }
@@ -94,7 +90,9 @@ impl fmt::Display for Day {
 
 /// Exactly `len` ASCII digits.
 fn number(text: &str, len: usize) -> Option<u32> {
-    (text.len() == len && text.bytes().all(|b| b.is_ascii_digit())).then(|| text.parse().ok()).flatten()
+    (text.len() == len && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
 }
 
 fn days_in_month(year: i32, month: u32) -> u32 {
@@ -162,14 +160,30 @@ pub fn plan(choices: &[Choice], from: Day, to: Day) -> Vec<Entry> {
         for Choice { action, params } in choices {
             let by_days = paging(action) == Some(Paging::DayWindows);
             let whole_month = start.day == 1 && end == end.month_end();
-            let period = if by_days && !whole_month { format!("{start}_{end}") } else { start.month_text() };
-            let subject = params.iter().find(|(key, _)| key == "ProductCode" || key == "TagKey");
+            let period = if by_days && !whole_month {
+                format!("{start}_{end}")
+            } else {
+                start.month_text()
+            };
+            let subject = params
+                .iter()
+                .find(|(key, _)| key == "ProductCode" || key == "TagKey");
             let name = match subject {
                 Some((_, value)) => format!("{action}-{value}-{period}.json"),
                 None => format!("{action}-{period}.json"),
             };
-            let (from, to) = if by_days { (start, end) } else { (Day { day: 1, ..start }, start.month_end()) };
-            entries.push(Entry { name, action: action.clone(), from, to, params: params.clone() });
+            let (from, to) = if by_days {
+                (start, end)
+            } else {
+                (Day { day: 1, ..start }, start.month_end())
+            };
+            entries.push(Entry {
+                name,
+                action: action.clone(),
+                from,
+                to,
+                params: params.clone(),
+            });
         }
     }
     entries
@@ -186,14 +200,26 @@ pub fn request_bodies(entry: &Entry) -> Option<Vec<Map<String, Value>>> {
         Paging::Offset { .. } => vec![vec![("Month", entry.from.month_text())]],
         Paging::DayWindows => usage_windows(entry.from, entry.to)
             .into_iter()
-            .map(|(start, end)| vec![("StartDate", start.to_string()), ("EndDate", end.to_string())])
+            .map(|(start, end)| {
+                vec![
+                    ("StartDate", start.to_string()),
+                    ("EndDate", end.to_string()),
+                ]
+            })
             .collect(),
     };
     let bodies = dates
         .into_iter()
         .map(|dates| {
-            let params = entry.params.iter().map(|(key, value)| (key.as_str(), value.clone()));
-            dates.into_iter().chain(params).map(|(key, value)| (key.to_owned(), Value::String(value))).collect()
+            let params = entry
+                .params
+                .iter()
+                .map(|(key, value)| (key.as_str(), value.clone()));
+            dates
+                .into_iter()
+                .chain(params)
+                .map(|(key, value)| (key.to_owned(), Value::String(value)))
+                .collect()
         })
         .collect();
     Some(bodies)
@@ -202,7 +228,6 @@ pub fn request_bodies(entry: &Entry) -> Option<Vec<Map<String, Value>>> {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
-    use wasm_bindgen_test::wasm_bindgen_test;
 
     use super::*;
 
@@ -211,35 +236,67 @@ mod tests {
     }
 
     fn texts(spans: Vec<(Day, Day)>) -> Vec<String> {
-        spans.into_iter().map(|(start, end)| format!("{start}..{end}")).collect()
+        spans
+            .into_iter()
+            .map(|(start, end)| format!("{start}..{end}"))
+            .collect()
     }
 
-    #[wasm_bindgen_test(unsupported = test)]
+    #[test]
     fn days_parse_only_when_real() {
-        assert_eq!(day("2024-02-29"), Day { year: 2024, month: 2, day: 29 });
-        for bad in ["2025-02-29", "2100-02-29", "2025-04-31", "2025-13-01", "2025-6-01", "2025-06", "2025-06-1x"] {
+        assert_eq!(
+            day("2024-02-29"),
+            Day {
+                year: 2024,
+                month: 2,
+                day: 29
+            }
+        );
+        for bad in [
+            "2025-02-29",
+            "2100-02-29",
+            "2025-04-31",
+            "2025-13-01",
+            "2025-6-01",
+            "2025-06",
+            "2025-06-1x",
+        ] {
             assert_eq!(Day::parse(bad), None, "{bad}");
         }
         assert_eq!(day("2000-02-29").month_end(), day("2000-02-29"));
-        assert_eq!(Day::month_start("2025-12").unwrap().month_end(), day("2025-12-31"));
+        assert_eq!(
+            Day::month_start("2025-12").unwrap().month_end(),
+            day("2025-12-31")
+        );
     }
 
-    #[wasm_bindgen_test(unsupported = test)]
+    #[test]
     fn a_range_is_cut_at_month_ends() {
         assert_eq!(
             texts(month_spans(day("2024-12-20"), day("2025-03-02"))),
-            ["2024-12-20..2024-12-31", "2025-01-01..2025-01-31", "2025-02-01..2025-02-28", "2025-03-01..2025-03-02"]
+            [
+                "2024-12-20..2024-12-31",
+                "2025-01-01..2025-01-31",
+                "2025-02-01..2025-02-28",
+                "2025-03-01..2025-03-02"
+            ]
         );
         // Leap February.
         assert_eq!(
             texts(month_spans(day("2024-02-10"), day("2024-03-01"))),
             ["2024-02-10..2024-02-29", "2024-03-01..2024-03-01"]
         );
-        assert_eq!(texts(month_spans(day("2025-06-03"), day("2025-06-12"))), ["2025-06-03..2025-06-12"]);
-        assert_eq!(texts(month_spans(day("2025-06-03"), day("2025-06-02"))), Vec::<String>::new());
+        assert_eq!(
+            texts(month_spans(day("2025-06-03"), day("2025-06-12"))),
+            ["2025-06-03..2025-06-12"]
+        );
+        assert_eq!(
+            texts(month_spans(day("2025-06-03"), day("2025-06-02"))),
+            Vec::<String>::new()
+        );
     }
 
-    #[wasm_bindgen_test(unsupported = test)]
+    #[test]
     fn usage_windows_span_at_most_seven_days() {
         assert_eq!(
             texts(usage_windows(day("2025-07-01"), day("2025-07-31"))),
@@ -265,53 +322,121 @@ mod tests {
             texts(usage_windows(day("2025-06-01"), day("2025-06-10"))),
             ["2025-06-01..2025-06-07", "2025-06-08..2025-06-10"]
         );
-        assert_eq!(texts(usage_windows(day("2025-06-05"), day("2025-06-11"))), ["2025-06-05..2025-06-11"]);
-        assert_eq!(texts(usage_windows(day("2025-06-05"), day("2025-06-05"))), ["2025-06-05..2025-06-05"]);
+        assert_eq!(
+            texts(usage_windows(day("2025-06-05"), day("2025-06-11"))),
+            ["2025-06-05..2025-06-11"]
+        );
+        assert_eq!(
+            texts(usage_windows(day("2025-06-05"), day("2025-06-05"))),
+            ["2025-06-05..2025-06-05"]
+        );
     }
 
     fn choice(action: &str, params: &[(&str, &str)]) -> Choice {
-        let params = params.iter().map(|&(key, value)| (key.to_owned(), value.to_owned())).collect();
-        Choice { action: action.to_owned(), params }
+        let params = params
+            .iter()
+            .map(|&(key, value)| (key.to_owned(), value.to_owned()))
+            .collect();
+        Choice {
+            action: action.to_owned(),
+            params,
+        }
     }
 
-    #[wasm_bindgen_test(unsupported = test)]
+    #[test]
     fn a_range_plans_one_entry_per_month_and_action() {
         let choices = [
             choice("DescribeBillDetail", &[]),
             choice("DescribeBillSummaryByTag", &[("TagKey", "env")]),
-            choice("DescribeDosageDetailByDate", &[("ProductCode", "102383"), ("Domain", "a.example.com")]),
+            choice(
+                "DescribeDosageDetailByDate",
+                &[("ProductCode", "102383"), ("Domain", "a.example.com")],
+            ),
         ];
         let entries = plan(&choices, day("2025-05-20"), day("2025-07-31"));
-        let summary: Vec<_> = entries.iter().map(|e| (e.name.as_str(), e.from.to_string(), e.to.to_string())).collect();
+        let summary: Vec<_> = entries
+            .iter()
+            .map(|e| (e.name.as_str(), e.from.to_string(), e.to.to_string()))
+            .collect();
         let expected = [
-            ("DescribeBillDetail-2025-05.json", "2025-05-01", "2025-05-31"),
-            ("DescribeBillSummaryByTag-env-2025-05.json", "2025-05-01", "2025-05-31"),
-            ("DescribeDosageDetailByDate-102383-2025-05-20_2025-05-31.json", "2025-05-20", "2025-05-31"),
-            ("DescribeBillDetail-2025-06.json", "2025-06-01", "2025-06-30"),
-            ("DescribeBillSummaryByTag-env-2025-06.json", "2025-06-01", "2025-06-30"),
-            ("DescribeDosageDetailByDate-102383-2025-06.json", "2025-06-01", "2025-06-30"),
-            ("DescribeBillDetail-2025-07.json", "2025-07-01", "2025-07-31"),
-            ("DescribeBillSummaryByTag-env-2025-07.json", "2025-07-01", "2025-07-31"),
-            ("DescribeDosageDetailByDate-102383-2025-07.json", "2025-07-01", "2025-07-31"),
+            (
+                "DescribeBillDetail-2025-05.json",
+                "2025-05-01",
+                "2025-05-31",
+            ),
+            (
+                "DescribeBillSummaryByTag-env-2025-05.json",
+                "2025-05-01",
+                "2025-05-31",
+            ),
+            (
+                "DescribeDosageDetailByDate-102383-2025-05-20_2025-05-31.json",
+                "2025-05-20",
+                "2025-05-31",
+            ),
+            (
+                "DescribeBillDetail-2025-06.json",
+                "2025-06-01",
+                "2025-06-30",
+            ),
+            (
+                "DescribeBillSummaryByTag-env-2025-06.json",
+                "2025-06-01",
+                "2025-06-30",
+            ),
+            (
+                "DescribeDosageDetailByDate-102383-2025-06.json",
+                "2025-06-01",
+                "2025-06-30",
+            ),
+            (
+                "DescribeBillDetail-2025-07.json",
+                "2025-07-01",
+                "2025-07-31",
+            ),
+            (
+                "DescribeBillSummaryByTag-env-2025-07.json",
+                "2025-07-01",
+                "2025-07-31",
+            ),
+            (
+                "DescribeDosageDetailByDate-102383-2025-07.json",
+                "2025-07-01",
+                "2025-07-31",
+            ),
         ];
-        let expected: Vec<_> = expected.iter().map(|&(n, f, t)| (n, f.to_owned(), t.to_owned())).collect();
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|&(n, f, t)| (n, f.to_owned(), t.to_owned()))
+            .collect();
         assert_eq!(summary, expected);
     }
 
-    #[wasm_bindgen_test(unsupported = test)]
+    #[test]
     fn each_action_is_asked_for_its_own_period() {
         let entries = plan(
             &[
                 choice("DescribeBillSummaryByTag", &[("TagKey", "env")]),
                 choice("DescribeCostDetail", &[]),
-                choice("DescribeDosageDetailByDate", &[("ProductCode", "100967"), ("Domain", "")]),
+                choice(
+                    "DescribeDosageDetailByDate",
+                    &[("ProductCode", "100967"), ("Domain", "")],
+                ),
             ],
             day("2025-06-01"),
             day("2025-06-10"),
         );
         let bodies: Vec<Value> = entries
             .iter()
-            .map(|entry| Value::Array(request_bodies(entry).unwrap().into_iter().map(Value::Object).collect()))
+            .map(|entry| {
+                Value::Array(
+                    request_bodies(entry)
+                        .unwrap()
+                        .into_iter()
+                        .map(Value::Object)
+                        .collect(),
+                )
+            })
             .collect();
         assert_eq!(
             bodies,
@@ -324,7 +449,10 @@ mod tests {
                 ]),
             ]
         );
-        let unknown = Entry { action: "DescribeBillDownloadUrl".into(), ..entries[0].clone() };
+        let unknown = Entry {
+            action: "DescribeBillDownloadUrl".into(),
+            ..entries[0].clone()
+        };
         assert_eq!(request_bodies(&unknown), None);
     }
 }
