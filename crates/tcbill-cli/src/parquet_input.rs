@@ -14,7 +14,7 @@ use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;
 use rust_decimal::Decimal;
 use tcbill_core::focus::export::utc_text;
-use tcbill_core::report::csv_field;
+use tcbill_core::report::{csv_writer, LineEnd};
 use tcbill_core::BeijingTime;
 
 /// Parquet files start (and end) with these bytes.
@@ -38,8 +38,8 @@ pub fn to_csv(path: &Path) -> Result<Vec<u8>, String> {
         .iter()
         .map(|column| column.name().to_owned())
         .collect();
-    let mut out = String::new();
-    push_record(&mut out, header.iter().map(String::as_str));
+    let mut csv = csv_writer(Vec::new(), LineEnd::Lf);
+    csv.write_record(&header).expect("writing to memory");
     for (index, row) in reader
         .get_row_iter(None)
         .map_err(|error| error.to_string())?
@@ -53,15 +53,9 @@ pub fn to_csv(path: &Path) -> Result<Vec<u8>, String> {
                     .map_err(|error| format!("row {} column {name}: {error}", index + 1))
             })
             .collect::<Result<Vec<String>, String>>()?;
-        push_record(&mut out, cells.iter().map(String::as_str));
+        csv.write_record(&cells).expect("writing to memory");
     }
-    Ok(out.into_bytes())
-}
-
-fn push_record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
-    let fields: Vec<String> = fields.map(csv_field).collect();
-    out.push_str(&fields.join(","));
-    out.push('\n');
+    Ok(csv.into_inner().expect("writing to memory"))
 }
 
 fn cell_text(field: &Field) -> Result<String, String> {

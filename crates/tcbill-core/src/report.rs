@@ -141,23 +141,35 @@ pub struct CsvTable {
 impl CsvTable {
     /// RFC 4180 CSV with CRLF line ends, UTF-8 with a BOM.
     pub fn to_csv(&self) -> Vec<u8> {
-        let mut out = String::from("\u{feff}");
+        let mut csv = csv_writer("\u{feff}".into(), LineEnd::CrLf);
         for record in std::iter::once(&self.header).chain(&self.rows) {
-            let fields: Vec<String> = record.iter().map(|field| csv_field(field)).collect();
-            out.push_str(&fields.join(","));
-            out.push_str("\r\n");
+            csv.write_record(record).expect("writing to memory");
         }
-        out.into_bytes()
+        csv.into_inner().expect("writing to memory")
     }
 }
 
-/// One RFC 4180 field: quoted only when it has to be.
-pub fn csv_field(field: &str) -> String {
-    if field.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_owned()
-    }
+/// How a CSV file ends its records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineEnd {
+    /// `\n`: FOCUS files, read by data tools.
+    Lf,
+    /// `\r\n`: report tables, opened in spreadsheets.
+    CrLf,
+}
+
+/// A CSV writer into `out` (after whatever it already holds): RFC 4180 fields, quoted only when
+/// they have to be, each record ended by `line_end`, records of any width. Every CSV tcbill
+/// writes goes through it, so they all quote alike.
+pub fn csv_writer(out: Vec<u8>, line_end: LineEnd) -> csv::Writer<Vec<u8>> {
+    let terminator = match line_end {
+        LineEnd::Lf => csv::Terminator::Any(b'\n'),
+        LineEnd::CrLf => csv::Terminator::CRLF,
+    };
+    csv::WriterBuilder::new()
+        .terminator(terminator)
+        .flexible(true)
+        .from_writer(out)
 }
 
 impl Report {
@@ -455,5 +467,27 @@ fn flatten(prefix: &str, value: &Value, cells: &mut Vec<(String, String)>) {
         Value::String(text) => cells.push((prefix.to_owned(), text.clone())),
         Value::Array(_) => cells.push((prefix.to_owned(), value.to_string())),
         other => cells.push((prefix.to_owned(), other.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_they_have_to_be() {
+        let table = CsvTable {
+            name: "t".into(),
+            header: vec!["plain".into(), "empty".into(), "comma, quote".into()],
+            rows: vec![vec![
+                "say \"hi\"".into(),
+                String::new(),
+                "two\nlines\r".into(),
+            ]],
+        };
+        assert_eq!(
+            String::from_utf8(table.to_csv()).unwrap(),
+            "\u{feff}plain,empty,\"comma, quote\"\r\n\"say \"\"hi\"\"\",,\"two\nlines\r\"\r\n"
+        );
     }
 }

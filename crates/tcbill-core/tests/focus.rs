@@ -337,3 +337,44 @@ fn effective_cost_amortises_a_package_purchase_over_the_usage_it_covered() {
     );
     assert_eq!(export.months(), ["2025-07"]);
 }
+
+/// The exported CSV read by its header, as a reader of the file would: a value under the wrong
+/// column name (two columns' values swapped) fails here, whatever the positions.
+#[test]
+fn the_csv_puts_each_value_under_its_own_column_name() {
+    let csv = focus::export(&sample_month()).to_csv(None);
+    let mut reader = csv::Reader::from_reader(csv.as_slice());
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    // The second line of the sample bill: CVM bandwidth listed at 0.05 元, contracted at 0.04.
+    let row = rows
+        .iter()
+        .find(|row| {
+            row.get(header.iter().position(|h| h == "x_BillId").unwrap())
+                == Some("20250701000100002")
+        })
+        .expect("the bill's second row");
+    let named = |name: &str| {
+        row.get(header.iter().position(|h| h == name).expect(name))
+            .unwrap()
+    };
+    let expected = [
+        ("ListUnitPrice", "0.05"),
+        ("ContractedUnitPrice", "0.04"),
+        ("ListCost", "144.0"),
+        ("BilledCost", "115.2"),
+        ("ContractedCost", "115.2"),
+        ("EffectiveCost", "115.2"),
+        ("x_CashPayAmount", "100.0"),
+        ("ResourceId", "ins-8c2k1x0a"),
+        ("RegionId", "ap-guangzhou"),
+        ("AvailabilityZone", "广州三区"),
+        ("BillingCurrency", "CNY"),
+        ("ProviderName", "Tencent Cloud"),
+    ];
+    let actual: Vec<(&str, &str)> = expected
+        .iter()
+        .map(|&(name, _)| (name, named(name)))
+        .collect();
+    assert_eq!(actual, expected);
+}

@@ -6,13 +6,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 
-use super::COLUMNS;
+use super::{FocusFields, COLUMNS};
 use crate::analysis::cost::cost_source;
 use crate::analysis::currency::{CostRowReader, Currency};
 use crate::analysis::deductions::analyze_deductions;
 use crate::analysis::packages::package_usage;
 use crate::dataset::Dataset;
-use crate::report::csv_field;
+use crate::report::{csv_writer, LineEnd};
 use crate::table::{ColumnRole, Table};
 use crate::time::{BeijingTime, BEIJING_UTC_OFFSET_SECS};
 
@@ -82,23 +82,17 @@ impl FocusExport {
 
     /// RFC 4180 CSV (UTF-8 without BOM, LF) of the rows of one billing month, or of all rows.
     pub fn to_csv(&self, month: Option<&str>) -> Vec<u8> {
-        let mut out = String::new();
-        let header: Vec<&str> = COLUMNS.iter().map(|column| column.name).collect();
-        out.push_str(&header.join(","));
-        out.push('\n');
+        let mut csv = csv_writer(Vec::new(), LineEnd::Lf);
+        let header = COLUMNS.iter().map(|column| column.name);
+        csv.write_record(header).expect("writing to memory");
         for row in &self.rows {
             if month.is_some_and(|month| month != row.billing_month) {
                 continue;
             }
-            let fields: Vec<String> = row
-                .values
-                .iter()
-                .map(|value| csv_field(&value.to_focus_text()))
-                .collect();
-            out.push_str(&fields.join(","));
-            out.push('\n');
+            let fields = row.values.iter().map(FocusValue::to_focus_text);
+            csv.write_record(fields).expect("writing to memory");
         }
-        out.into_bytes()
+        csv.into_inner().expect("writing to memory")
     }
 }
 
@@ -583,88 +577,88 @@ impl RowContext<'_> {
             .collect();
 
         let opt_text = |value: Option<&str>| value.map_or(FocusValue::Null, fixed);
-        let values = vec![
-            text("ZoneName"),                                           // AvailabilityZone
-            FocusValue::Decimal(billed),                                // BilledCost
-            text("PayerUin"),                                           // BillingAccountId
-            FocusValue::Null,                                           // BillingAccountName
-            fixed(self.currency.as_str()),                              // BillingCurrency
-            period.map_or(FocusValue::Null, |p| FocusValue::Time(p.1)), // BillingPeriodEnd
-            period.map_or(FocusValue::Null, |p| FocusValue::Time(p.0)), // BillingPeriodStart
-            fixed(category),                                            // ChargeCategory
-            opt_text(class),                                            // ChargeClass
-            if description.is_empty() {
+        let fields = FocusFields {
+            AvailabilityZone: text("ZoneName"),
+            BilledCost: FocusValue::Decimal(billed),
+            BillingAccountId: text("PayerUin"),
+            BillingAccountName: FocusValue::Null,
+            BillingCurrency: fixed(self.currency.as_str()),
+            BillingPeriodEnd: period.map_or(FocusValue::Null, |p| FocusValue::Time(p.1)),
+            BillingPeriodStart: period.map_or(FocusValue::Null, |p| FocusValue::Time(p.0)),
+            ChargeCategory: fixed(category),
+            ChargeClass: opt_text(class),
+            ChargeDescription: if description.is_empty() {
                 FocusValue::Null
             } else {
                 FocusValue::Text(description)
             },
-            fixed(frequency), // ChargeFrequency
-            charge_end.map_or(FocusValue::Null, FocusValue::Time),
-            charge_start.map_or(FocusValue::Null, FocusValue::Time),
-            opt_text(has_commitment.then_some("Usage")), // CommitmentDiscountCategory
-            commitment_id.map_or(FocusValue::Null, FocusValue::Text),
-            commitment_name.map_or(FocusValue::Null, FocusValue::Text),
-            opt_text(commitment_status), // CommitmentDiscountStatus
-            opt_text(has_commitment.then_some("Resource Package")), // CommitmentDiscountType
-            if is_usage {
+            ChargeFrequency: fixed(frequency),
+            ChargePeriodEnd: charge_end.map_or(FocusValue::Null, FocusValue::Time),
+            ChargePeriodStart: charge_start.map_or(FocusValue::Null, FocusValue::Time),
+            CommitmentDiscountCategory: opt_text(has_commitment.then_some("Usage")),
+            CommitmentDiscountId: commitment_id.map_or(FocusValue::Null, FocusValue::Text),
+            CommitmentDiscountName: commitment_name.map_or(FocusValue::Null, FocusValue::Text),
+            CommitmentDiscountStatus: opt_text(commitment_status),
+            CommitmentDiscountType: opt_text(has_commitment.then_some("Resource Package")),
+            ConsumedQuantity: if is_usage {
                 decimal(self.decimal("UsedAmount"))
             } else {
                 FocusValue::Null
             },
-            if is_usage {
+            ConsumedUnit: if is_usage {
                 used_unit.clone().map_or(FocusValue::Null, FocusValue::Text)
             } else {
                 FocusValue::Null
             },
-            FocusValue::Decimal(billed),            // ContractedCost
-            decimal(self.decimal("ContractPrice")), // ContractedUnitPrice
-            FocusValue::Decimal(effective),         // EffectiveCost
-            fixed("Tencent Cloud"),                 // InvoiceIssuerName
-            FocusValue::Decimal(list),              // ListCost
-            decimal(self.decimal("SinglePrice")),   // ListUnitPrice
-            opt_text(pricing_category),             // PricingCategory
-            decimal(quantity),                      // PricingQuantity
-            pricing_unit.map_or(FocusValue::Null, FocusValue::Text),
-            fixed("Tencent Cloud"), // ProviderName
-            fixed("Tencent Cloud"), // PublisherName
-            text("RegionCode"),     // RegionId
-            text("RegionName"),     // RegionName
-            text("ResourceId"),     // ResourceId
-            text("ResourceName"),   // ResourceName
-            text("InstanceType"),   // ResourceType
-            fixed(service_category(product.unwrap_or_default())),
-            product.map_or(FocusValue::Null, fixed), // ServiceName
-            text("ItemCode"),                        // SkuId
-            FocusValue::Null,                        // SkuPriceId
-            text("OwnerUin"),                        // SubAccountId
-            FocusValue::Null,                        // SubAccountName
-            if tags.is_empty() {
+            ContractedCost: FocusValue::Decimal(billed),
+            ContractedUnitPrice: decimal(self.decimal("ContractPrice")),
+            EffectiveCost: FocusValue::Decimal(effective),
+            InvoiceIssuerName: fixed("Tencent Cloud"),
+            ListCost: FocusValue::Decimal(list),
+            ListUnitPrice: decimal(self.decimal("SinglePrice")),
+            PricingCategory: opt_text(pricing_category),
+            PricingQuantity: decimal(quantity),
+            PricingUnit: pricing_unit.map_or(FocusValue::Null, FocusValue::Text),
+            ProviderName: fixed("Tencent Cloud"),
+            PublisherName: fixed("Tencent Cloud"),
+            RegionId: text("RegionCode"),
+            RegionName: text("RegionName"),
+            ResourceId: text("ResourceId"),
+            ResourceName: text("ResourceName"),
+            ResourceType: text("InstanceType"),
+            ServiceCategory: fixed(service_category(product.unwrap_or_default())),
+            ServiceName: product.map_or(FocusValue::Null, fixed),
+            SkuId: text("ItemCode"),
+            SkuPriceId: FocusValue::Null,
+            SubAccountId: text("OwnerUin"),
+            SubAccountName: FocusValue::Null,
+            Tags: if tags.is_empty() {
                 FocusValue::Null
             } else {
                 FocusValue::Text(serde_json::Value::Object(tags).to_string())
             },
-            text("ItemCodeName"),      // x_ComponentName
-            text("ComponentCodeName"), // x_ComponentType
-            text("ProductCodeName"),   // x_SubproductName
-            text("OwnerUin"),          // x_OwnerAccountID
-            text("ProjectName"),       // x_ProjectName
-            text("PayModeName"),       // x_PayModeName
-            text("ActionTypeName"),    // x_TransactionType
-            text("BillId"),            // x_BillId
-            decimal(self.decimal("CashPayAmount")),
-            decimal(self.decimal("VoucherPayAmount")),
-            decimal(self.decimal("IncentivePayAmount")),
-            decimal(self.decimal("TransferPayAmount")),
-            decimal(self.decimal("Tax")),
-            decimal(amortised), // x_AmortizedPackageCost
-        ];
+            x_ComponentName: text("ItemCodeName"),
+            x_ComponentType: text("ComponentCodeName"),
+            x_SubproductName: text("ProductCodeName"),
+            x_OwnerAccountID: text("OwnerUin"),
+            x_ProjectName: text("ProjectName"),
+            x_PayModeName: text("PayModeName"),
+            x_TransactionType: text("ActionTypeName"),
+            x_BillId: text("BillId"),
+            x_CashPayAmount: decimal(self.decimal("CashPayAmount")),
+            x_VoucherPayAmount: decimal(self.decimal("VoucherPayAmount")),
+            x_IncentivePayAmount: decimal(self.decimal("IncentivePayAmount")),
+            x_TransferPayAmount: decimal(self.decimal("TransferPayAmount")),
+            x_Tax: decimal(self.decimal("Tax")),
+            x_AmortizedPackageCost: decimal(amortised),
+        };
         let billing_month = month.map_or_else(
             || "unknown".to_owned(),
             |(year, month)| format!("{year:04}-{month:02}"),
         );
         FocusRow {
             billing_month,
-            values,
+            values: fields.into_values(),
         }
     }
 }

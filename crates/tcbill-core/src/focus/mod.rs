@@ -39,67 +39,89 @@ const fn column(name: &'static str, focus_type: FocusType) -> FocusColumn {
 
 use FocusType::{DateTime, Decimal, Json, String as Text};
 
-/// The 43 FOCUS 1.0 columns (in the specification's alphabetical order), then tcbill's `x_`
-/// columns. [`FocusRow::values`] follow this order.
-pub const COLUMNS: [FocusColumn; 57] = [
-    column("AvailabilityZone", Text),
-    column("BilledCost", Decimal),
-    column("BillingAccountId", Text),
-    column("BillingAccountName", Text),
-    column("BillingCurrency", Text),
-    column("BillingPeriodEnd", DateTime),
-    column("BillingPeriodStart", DateTime),
-    column("ChargeCategory", Text),
-    column("ChargeClass", Text),
-    column("ChargeDescription", Text),
-    column("ChargeFrequency", Text),
-    column("ChargePeriodEnd", DateTime),
-    column("ChargePeriodStart", DateTime),
-    column("CommitmentDiscountCategory", Text),
-    column("CommitmentDiscountId", Text),
-    column("CommitmentDiscountName", Text),
-    column("CommitmentDiscountStatus", Text),
-    column("CommitmentDiscountType", Text),
-    column("ConsumedQuantity", Decimal),
-    column("ConsumedUnit", Text),
-    column("ContractedCost", Decimal),
-    column("ContractedUnitPrice", Decimal),
-    column("EffectiveCost", Decimal),
-    column("InvoiceIssuerName", Text),
-    column("ListCost", Decimal),
-    column("ListUnitPrice", Decimal),
-    column("PricingCategory", Text),
-    column("PricingQuantity", Decimal),
-    column("PricingUnit", Text),
-    column("ProviderName", Text),
-    column("PublisherName", Text),
-    column("RegionId", Text),
-    column("RegionName", Text),
-    column("ResourceId", Text),
-    column("ResourceName", Text),
-    column("ResourceType", Text),
-    column("ServiceCategory", Text),
-    column("ServiceName", Text),
-    column("SkuId", Text),
-    column("SkuPriceId", Text),
-    column("SubAccountId", Text),
-    column("SubAccountName", Text),
-    column("Tags", Json),
-    column("x_ComponentName", Text),
-    column("x_ComponentType", Text),
-    column("x_SubproductName", Text),
-    column("x_OwnerAccountID", Text),
-    column("x_ProjectName", Text),
-    column("x_PayModeName", Text),
-    column("x_TransactionType", Text),
-    column("x_BillId", Text),
-    column("x_CashPayAmount", Decimal),
-    column("x_VoucherPayAmount", Decimal),
-    column("x_IncentivePayAmount", Decimal),
-    column("x_TransferPayAmount", Decimal),
-    column("x_Tax", Decimal),
-    column("x_AmortizedPackageCost", Decimal),
-];
+/// Declares the columns once: their order in [`COLUMNS`] and a field of [`FocusFields`] for each,
+/// so a row is built by column name and cannot put a value under another column's header.
+macro_rules! focus_columns {
+    ($($name:ident: $focus_type:ident,)*) => {
+        /// The 43 FOCUS 1.0 columns (in the specification's alphabetical order), then tcbill's `x_`
+        /// columns. [`FocusRow::values`] follow this order.
+        pub const COLUMNS: [FocusColumn; [$(stringify!($name)),*].len()] =
+            [$(column(stringify!($name), $focus_type)),*];
+
+        /// One row's values, one field per column, named as the column is.
+        #[allow(non_snake_case)]
+        pub(crate) struct FocusFields {
+            $(pub $name: FocusValue,)*
+        }
+
+        impl FocusFields {
+            /// The values in the order of [`COLUMNS`].
+            pub(crate) fn into_values(self) -> Vec<FocusValue> {
+                vec![$(self.$name),*]
+            }
+        }
+    };
+}
+
+focus_columns! {
+    AvailabilityZone: Text,
+    BilledCost: Decimal,
+    BillingAccountId: Text,
+    BillingAccountName: Text,
+    BillingCurrency: Text,
+    BillingPeriodEnd: DateTime,
+    BillingPeriodStart: DateTime,
+    ChargeCategory: Text,
+    ChargeClass: Text,
+    ChargeDescription: Text,
+    ChargeFrequency: Text,
+    ChargePeriodEnd: DateTime,
+    ChargePeriodStart: DateTime,
+    CommitmentDiscountCategory: Text,
+    CommitmentDiscountId: Text,
+    CommitmentDiscountName: Text,
+    CommitmentDiscountStatus: Text,
+    CommitmentDiscountType: Text,
+    ConsumedQuantity: Decimal,
+    ConsumedUnit: Text,
+    ContractedCost: Decimal,
+    ContractedUnitPrice: Decimal,
+    EffectiveCost: Decimal,
+    InvoiceIssuerName: Text,
+    ListCost: Decimal,
+    ListUnitPrice: Decimal,
+    PricingCategory: Text,
+    PricingQuantity: Decimal,
+    PricingUnit: Text,
+    ProviderName: Text,
+    PublisherName: Text,
+    RegionId: Text,
+    RegionName: Text,
+    ResourceId: Text,
+    ResourceName: Text,
+    ResourceType: Text,
+    ServiceCategory: Text,
+    ServiceName: Text,
+    SkuId: Text,
+    SkuPriceId: Text,
+    SubAccountId: Text,
+    SubAccountName: Text,
+    Tags: Json,
+    x_ComponentName: Text,
+    x_ComponentType: Text,
+    x_SubproductName: Text,
+    x_OwnerAccountID: Text,
+    x_ProjectName: Text,
+    x_PayModeName: Text,
+    x_TransactionType: Text,
+    x_BillId: Text,
+    x_CashPayAmount: Decimal,
+    x_VoucherPayAmount: Decimal,
+    x_IncentivePayAmount: Decimal,
+    x_TransferPayAmount: Decimal,
+    x_Tax: Decimal,
+    x_AmortizedPackageCost: Decimal,
+}
 
 /// How many of [`COLUMNS`] are FOCUS 1.0's own.
 pub const FOCUS_COLUMN_COUNT: usize = 43;
