@@ -1,13 +1,16 @@
 //! A mock Tencent billing endpoint on an ephemeral loopback port, and a proxy pointed at it.
 //!
-//! The mock checks what the real one checks before answering: the TC3 signature (recomputed with the
-//! crate's signer from the received headers and body), the timestamp window, `X-TC-Version`, the
-//! session token, the published per-action rate limits and the paging `Limit` maxima. It answers with
-//! the official fixture responses, synthetic `DescribeBillDetail` pages, or scripted error envelopes,
-//! always as HTTP 200 like Tencent does. It lives only as long as the test's runtime.
+//! The mock checks what the real one checks before answering: the TC3 signature (recomputed from
+//! the received headers and body by [`tc3`], an implementation independent of the proxy's
+//! signer), the timestamp window, `X-TC-Version`, the session token, the published per-action
+//! rate limits and the paging `Limit` maxima. It answers with the official fixture responses,
+//! synthetic `DescribeBillDetail` pages, or scripted error envelopes, always as HTTP 200 like
+//! Tencent does. It lives only as long as the test's runtime.
 
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
+
+pub mod tc3;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -23,7 +26,6 @@ use axum::Router;
 use serde_json::{json, Value};
 use tcbill_proxy::config::{Cli, Config};
 use tcbill_proxy::credentials::{Credentials, Secret};
-use tcbill_proxy::sign::{self, CanonicalInput};
 use tokio::net::TcpListener;
 
 pub const SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
@@ -289,26 +291,20 @@ fn verify_signature(headers: &HeaderMap, body: &[u8], now: SystemTime) -> Result
     if (now - timestamp).abs() > 300 {
         return Err("AuthFailure.SignatureExpire");
     }
-    if scope != format!("{}/billing/tc3_request", sign::utc_date(timestamp)) {
+    if scope != format!("{}/billing/tc3_request", tc3::utc_date(timestamp)) {
         return Err("AuthFailure.SignatureFailure");
     }
     let signed: Vec<(&str, &str)> = names
         .iter()
         .map(|name| Ok((*name, header(name).ok_or("AuthFailure.SignatureFailure")?)))
         .collect::<Result<_, &'static str>>()?;
-    let expected = sign::sign(
-        &CanonicalInput {
-            method: "POST",
-            canonical_query: "",
-            signed_headers: &signed,
-            payload: body,
-        },
-        SECRET_ID,
-        SECRET_KEY,
-        "billing",
-        timestamp,
-    );
-    if expected.signature == signature {
+    let request = tc3::Request {
+        method: "POST",
+        query: "",
+        signed_headers: &signed,
+        body,
+    };
+    if tc3::signature(&request, SECRET_KEY, "billing", timestamp) == signature {
         Ok(())
     } else {
         Err("AuthFailure.SignatureFailure")
