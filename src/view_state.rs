@@ -3,6 +3,8 @@
 //! bookmarked or shared. The fragment never holds amounts (a filter names a value, such as a project):
 //! reopening the link shows the same view once the same files are dropped again.
 
+use tcbill_core::analysis::cost::Dimension;
+
 use crate::i18n::Lang;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -74,8 +76,13 @@ impl ViewState {
                         state.tab = tab;
                     }
                 }
-                "by" if !value.is_empty() => {
-                    state.group_by = value.split(',').take(2).map(str::to_owned).collect();
+                "by" => {
+                    // Only names core reads as a [`Dimension`]; none left keeps the default.
+                    let names = value.split(',').filter(|name| name.parse::<Dimension>().is_ok());
+                    let group_by: Vec<String> = names.take(2).map(str::to_owned).collect();
+                    if !group_by.is_empty() {
+                        state.group_by = group_by;
+                    }
                 }
                 "lang" => state.lang = Lang::from_tag(&value),
                 "trend" if value == "month" => state.trend = value,

@@ -135,7 +135,7 @@ impl Loaded {
     }
 
     fn summary(&self, group_by: &[String], filters: &CostFilters) -> Summary {
-        let dimensions: Vec<Dimension> = group_by.iter().filter_map(|d| Dimension::parse(d)).collect();
+        let dimensions: Vec<Dimension> = group_by.iter().filter_map(|d| d.parse().ok()).collect();
         summarize(&self.dataset, &dimensions, &cost_filters(filters))
     }
 }
@@ -145,7 +145,7 @@ impl Loaded {
 fn cost_filters(pairs: &CostFilters) -> Vec<Filter> {
     let mut filters: Vec<Filter> = Vec::new();
     for (name, value) in pairs {
-        let Some(dimension) = Dimension::parse(name) else { continue };
+        let Ok(dimension) = name.parse() else { continue };
         match filters.iter_mut().find(|filter| filter.dimension == dimension) {
             Some(filter) => filter.values.push(value.clone()),
             None => filters.push(Filter { dimension, values: vec![value.clone()] }),
@@ -256,7 +256,7 @@ fn answer(request: Request) {
         }
         Request::DrillDown { filters, within } => {
             let group = filters.into_iter().filter_map(|(dimension, value)| {
-                Some(Filter { dimension: Dimension::parse(&dimension)?, values: vec![value] })
+                Some(Filter { dimension: dimension.parse().ok()?, values: vec![value] })
             });
             let filters: Vec<Filter> = cost_filters(&within).into_iter().chain(group).collect();
             let count = LOADED.with_borrow_mut(|loaded| {
@@ -327,13 +327,13 @@ fn answer(request: Request) {
         Request::FilterValues { dimension, filters } => {
             // The other filters narrow the choice; those on this dimension would hide its alternatives.
             let others: CostFilters = filters.into_iter().filter(|(name, _)| *name != dimension).collect();
-            let values = match Dimension::parse(&dimension) {
-                Some(parsed) => LOADED.with_borrow(|loaded| {
+            let values = match dimension.parse::<Dimension>() {
+                Ok(parsed) => LOADED.with_borrow(|loaded| {
                     let mut values = dimension_values(&loaded.dataset, &parsed, &cost_filters(&others));
                     values.truncate(LIST_LIMIT);
                     values
                 }),
-                None => Vec::new(),
+                Err(_) => Vec::new(),
             };
             post(FromWorker::FilterValues { dimension, values });
         }

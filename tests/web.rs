@@ -172,6 +172,9 @@ fn the_view_round_trips_through_the_url_fragment() {
     assert_eq!(ViewState::from_fragment(""), ViewState::default());
     let odd = ViewState::from_fragment("#tab=nonsense&by=region,zone,project&x=1");
     assert_eq!((odd.tab, odd.group_by, odd.lang), (Tab::Files, vec!["region".to_owned(), "zone".to_owned()], None));
+    let unknown = ViewState::from_fragment("#tab=costs&by=weekday,zone");
+    assert_eq!(unknown.group_by, ["zone"]);
+    assert_eq!(ViewState::from_fragment("#by=weekday").group_by, ["product"]);
 }
 
 #[wasm_bindgen_test]

@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
+use tcbill_core::analysis::cost::Dimension;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -16,22 +17,26 @@ use crate::views::amount;
 use crate::views::chart::{bar_chart_svg, line_chart_svg, pie_chart_svg, Chart, Line};
 use crate::views::row_table::{RowTable, RowWindow};
 
-/// Dimensions the worker understands, labelled with the console's column names.
-const DIMENSIONS: &[(&str, &str)] = &[
-    ("product", "产品名称"),
-    ("subproduct", "子产品名称"),
-    ("component_type", "组件类型"),
-    ("component", "组件名称"),
-    ("region", "地域"),
-    ("zone", "可用区"),
-    ("project", "项目名称"),
-    ("pay_mode", "计费模式"),
-    ("transaction_type", "交易类型"),
-    ("owner_uin", "使用者UIN"),
-    ("resource_id", "资源ID"),
-    ("day", "日期"),
-    ("month", "账单月份"),
-];
+/// A dimension's label: the console's column name. Tags are labelled by their key; the currency
+/// is not offered here, the page's currency switch picks it.
+fn console_label(dimension: &Dimension) -> Option<&'static str> {
+    Some(match dimension {
+        Dimension::Product => "产品名称",
+        Dimension::SubProduct => "子产品名称",
+        Dimension::ComponentType => "组件类型",
+        Dimension::Component => "组件名称",
+        Dimension::Region => "地域",
+        Dimension::Zone => "可用区",
+        Dimension::Project => "项目名称",
+        Dimension::PayMode => "计费模式",
+        Dimension::TransactionType => "交易类型",
+        Dimension::OwnerUin => "使用者UIN",
+        Dimension::ResourceId => "资源ID",
+        Dimension::Day => "日期",
+        Dimension::Month => "账单月份",
+        Dimension::Tag(_) | Dimension::Currency => return None,
+    })
+}
 
 /// Reads one measure of [`Amounts`].
 type Measure = fn(&Amounts) -> &Option<String>;
@@ -124,9 +129,9 @@ pub fn Costs(props: &CostsProps) -> Html {
     let new_filter = use_state(|| (String::new(), String::new()));
     let show_total_cost = use_state(|| false);
 
-    let options: Vec<(String, String)> = DIMENSIONS
+    let options: Vec<(String, String)> = Dimension::FIXED
         .iter()
-        .map(|(id, label)| (id.to_string(), label.to_string()))
+        .filter_map(|dimension| Some((dimension.to_string(), console_label(dimension)?.to_owned())))
         .chain(props.tag_keys.iter().map(|key| (format!("tag:{key}"), format!("标签键:{key}"))))
         .collect();
     let select = |position: usize| {

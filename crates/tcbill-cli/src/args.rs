@@ -6,7 +6,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use tcbill_core::analysis::cost::Dimension;
+use tcbill_core::analysis::cost::{Dimension, UnknownDimension};
 
 const ABOUT: &str =
     "Reads Tencent Cloud billing exports and reports what they say: costs, resource \
@@ -90,18 +90,9 @@ pub const STDOUT: &str = "-";
 #[derive(Clone, Debug, PartialEq)]
 pub struct Breakdown(pub Vec<Dimension>);
 
-fn parse_breakdown(text: &str) -> Result<Breakdown, String> {
+fn parse_breakdown(text: &str) -> Result<Breakdown, UnknownDimension> {
     text.split(',')
-        .map(|name| {
-            Dimension::parse(name).ok_or_else(|| {
-                let known: Vec<String> =
-                    Dimension::FIXED.iter().map(Dimension::to_string).collect();
-                format!(
-                    "`{name}` is not a dimension; use one of {} or tag:KEY",
-                    known.join(", ")
-                )
-            })
-        })
+        .map(str::parse)
         .collect::<Result<_, _>>()
         .map(Breakdown)
 }

@@ -13,6 +13,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
@@ -64,15 +65,39 @@ impl Dimension {
         Dimension::Month,
         Dimension::Currency,
     ];
+}
 
-    /// Parses the names [`Display`](fmt::Display) prints (`product`, `tag:env`, `month`).
-    pub fn parse(text: &str) -> Option<Dimension> {
-        if let Some(key) = text.strip_prefix("tag:") {
-            return (!key.is_empty()).then(|| Dimension::Tag(key.to_owned()));
-        }
-        Dimension::FIXED
-            .into_iter()
-            .find(|dimension| dimension.to_string() == text)
+/// A name that is no [`Dimension`]; its message lists the names that are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownDimension(pub String);
+
+impl fmt::Display for UnknownDimension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let known: Vec<String> = Dimension::FIXED.iter().map(Dimension::to_string).collect();
+        write!(
+            f,
+            "`{}` is not a dimension; use one of {} or tag:KEY",
+            self.0,
+            known.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownDimension {}
+
+/// The names [`Display`](fmt::Display) prints (`product`, `tag:env`, `month`): the CLI's `--by`,
+/// the page's URL and its requests to the worker all use them.
+impl FromStr for Dimension {
+    type Err = UnknownDimension;
+
+    fn from_str(text: &str) -> Result<Dimension, UnknownDimension> {
+        let dimension = match text.strip_prefix("tag:") {
+            Some(key) => (!key.is_empty()).then(|| Dimension::Tag(key.to_owned())),
+            None => Dimension::FIXED
+                .into_iter()
+                .find(|dimension| dimension.to_string() == text),
+        };
+        dimension.ok_or_else(|| UnknownDimension(text.to_owned()))
     }
 }
 
@@ -797,13 +822,15 @@ mod tests {
     #[test]
     fn dimension_names_round_trip() {
         for dimension in Dimension::FIXED {
-            assert_eq!(Dimension::parse(&dimension.to_string()), Some(dimension));
+            assert_eq!(dimension.to_string().parse(), Ok(dimension));
         }
+        assert_eq!("tag:env".parse(), Ok(Dimension::Tag("env".into())));
+        assert!("tag:".parse::<Dimension>().is_err());
         assert_eq!(
-            Dimension::parse("tag:env"),
-            Some(Dimension::Tag("env".into()))
+            "colour".parse::<Dimension>().unwrap_err().to_string(),
+            "`colour` is not a dimension; use one of product, subproduct, component_type, component, \
+             region, zone, project, pay_mode, transaction_type, owner_uin, resource_id, day, month, \
+             currency or tag:KEY"
         );
-        assert_eq!(Dimension::parse("tag:"), None);
-        assert_eq!(Dimension::parse("colour"), None);
     }
 }
