@@ -12,9 +12,10 @@
 use std::hash::{Hash, Hasher};
 
 use hashbrown::HashTable;
+use rustc_hash::FxHasher;
 
 use crate::parser::ParsedFile;
-use crate::table::{ColumnValues, FxHasher, Symbol, Table, TableKind};
+use crate::table::{ColumnValues, Symbol, Table, TableKind};
 use crate::time::BeijingTime;
 
 /// The table kinds whose rows are money: only these are checked for duplicates.

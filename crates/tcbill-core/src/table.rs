@@ -6,12 +6,17 @@
 //! API's English field names (`RealCost`, `CashPayAmount`, …) whatever language the file used, so
 //! the analyses read one vocabulary.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::num::NonZeroU32;
 
 use hashbrown::HashTable;
+// FxHash (rustc-hash), the multiply-rotate hash rustc uses: interning hashes every text cell of
+// every row, and the analyses look columns up by name per row, so std's SipHash was ~9 % of
+// parsing (see BENCHMARKS.md). HashDoS resistance buys nothing here: the keys come from the
+// user's own files. rustc-hash 2 rotates the final hash so hashbrown's low-bit buckets see the
+// keys' last bytes (sequential transaction IDs), without which interning turned quadratic.
 use rust_decimal::Decimal;
+use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::time::BeijingTime;
 
@@ -31,52 +36,6 @@ pub enum TableKind {
     /// Rows of an API response tcbill has no schema for; every column is passed through.
     Other,
 }
-
-/// FxHash, the multiply-rotate hash rustc uses: interning hashes every text cell of every row, and
-/// the analyses look columns up by name per row, so std's SipHash was ~9 % of parsing (see
-/// BENCHMARKS.md). HashDoS resistance buys nothing here: the keys come from the user's own files.
-#[derive(Clone, Copy, Default)]
-pub(crate) struct FxHasher {
-    hash: u64,
-}
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for word in &mut words {
-            self.add(u64::from_le_bytes(word.try_into().expect("8 bytes")));
-        }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            let mut word = [0; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-
-    fn write_usize(&mut self, value: usize) {
-        self.add(value as u64);
-    }
-
-    /// The last multiply leaves the well-mixed bits at the top, but hashbrown picks buckets from
-    /// the low bits (the low 32 on wasm32): rotate them down, as rustc-hash 2 does, or keys that
-    /// differ only in their last bytes (transaction IDs) collide and interning turns quadratic.
-    fn finish(&self) -> u64 {
-        self.hash.rotate_left(26)
-    }
-}
-
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// An interned string; resolve it with [`Table::resolve`]. It holds the string's index + 1, so
 /// that `Option<Symbol>`, one per text cell, takes 4 bytes rather than 8.
@@ -196,7 +155,7 @@ pub struct Table {
     kind: TableKind,
     strings: Interner,
     columns: Vec<Column>,
-    column_index: FastMap<String, usize>,
+    column_index: FxHashMap<String, usize>,
     row_count: usize,
     /// The line above the header, where an export has one (`内容分发网络 CDN 5分钟明细`).
     title: Option<String>,
@@ -208,7 +167,7 @@ impl Table {
             kind,
             strings: Interner::default(),
             columns: Vec::new(),
-            column_index: FastMap::default(),
+            column_index: FxHashMap::default(),
             row_count: 0,
             title: None,
         }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{paging, Paging};
+use crate::time::days_in_month;
 
 /// The most days one `DescribeDosageDetailByDate` request covers, both ends counted
 /// ("时间跨度不超过7天"; counting both ends is the reading that can never exceed it).
@@ -31,7 +32,7 @@ impl Day {
         let (month, day) = text.rsplit_once('-')?;
         let first = Day::month_start(month)?;
         let day = number(day, 2)?;
-        (1..=days_in_month(first.year, first.month))
+        (1..=days_in_month(first.year.into(), first.month))
             .contains(&day)
             .then_some(Day { day, ..first })
     }
@@ -49,7 +50,7 @@ impl Day {
 
     pub fn month_end(self) -> Day {
         Day {
-            day: days_in_month(self.year, self.month),
+            day: days_in_month(self.year.into(), self.month),
             ..self
         }
     }
@@ -61,7 +62,7 @@ impl Day {
 
     fn next(self) -> Day {
         match (
-            self.day < days_in_month(self.year, self.month),
+            self.day < days_in_month(self.year.into(), self.month),
             self.month < 12,
         ) {
             (true, _) => Day {
@@ -93,15 +94,6 @@ fn number(text: &str, len: usize) -> Option<u32> {
     (text.len() == len && text.bytes().all(|b| b.is_ascii_digit()))
         .then(|| text.parse().ok())
         .flatten()
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 /// `from..=to` cut at the ends of months: each part lies in one month.
