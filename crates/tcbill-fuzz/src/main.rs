@@ -1,0 +1,195 @@
+//! `tcbill-fuzz`: seed corpora, the stable mutation harness and crash reproduction.
+//!
+//! ```text
+//! tcbill-fuzz corpus [DIR]                              every target's seeds into DIR/<target>/ (default fuzz/seeds)
+//! tcbill-fuzz run [--seconds N] [--seed S] [TARGET...]  mutate each target's seeds for N seconds (default 15)
+//! tcbill-fuzz repro TARGET FILE...                      run files through a target, as the fuzzer did
+//! ```
+//!
+//! `run` runs each target in a child process, which writes every input to
+//! `fuzz/artifacts/<target>/last-input` before running it: a stack overflow or an abort (a ZIP
+//! bomb's allocation) kills the child and cannot be caught, but the input that did it is on disk,
+//! and the parent keeps it as `crash-<hash>`. It uses seeds from the repository's test data plus
+//! whatever cargo-fuzz has grown in `fuzz/corpus/<target>/`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use tcbill_fuzz::mutate::Mutator;
+use tcbill_fuzz::pipeline::fnv1a;
+use tcbill_fuzz::{corpus, Target};
+
+const USAGE: &str = "usage: tcbill-fuzz corpus [DIR]
+       tcbill-fuzz run [--seconds N] [--seed S] [TARGET...]
+       tcbill-fuzz repro TARGET FILE...
+targets: csv deduction usage json zip xlsx parquet";
+
+/// How long past its budget a target may take before its last input counts as a hang.
+const HANG_GRACE: Duration = Duration::from_secs(60);
+
+fn repo() -> PathBuf {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    repo.canonicalize().unwrap_or(repo)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["corpus"] => write_corpus(&repo().join("fuzz/seeds")),
+        ["corpus", dir] => write_corpus(Path::new(dir)),
+        ["run", rest @ ..] => RunArgs::parse(rest).map_or_else(usage, |run_args| run_all(&run_args)),
+        ["repro", target, files @ ..] if !files.is_empty() => {
+            let Some(target) = Target::from_name(target) else { return usage() };
+            for file in files {
+                eprintln!("{}: {file}", target.name());
+                target.run(&std::fs::read(file).unwrap_or_else(|error| panic!("{file}: {error}")));
+            }
+            eprintln!("no crash");
+            ExitCode::SUCCESS
+        }
+        ["run-one", target, seconds, seed] => run_one(
+            Target::from_name(target).expect("a target"),
+            Duration::from_secs(seconds.parse().expect("seconds")),
+            seed.parse().expect("a seed"),
+        ),
+        _ => usage(),
+    }
+}
+
+fn usage() -> ExitCode {
+    eprintln!("{USAGE}");
+    ExitCode::from(2)
+}
+
+fn write_corpus(dir: &Path) -> ExitCode {
+    match corpus::write_all(&repo(), dir) {
+        Ok(count) => {
+            println!("{count} seeds in {}", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("{}: {error}", dir.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+struct RunArgs {
+    seconds: u64,
+    seed: u64,
+    targets: Vec<Target>,
+}
+
+impl RunArgs {
+    fn parse(args: &[&str]) -> Option<RunArgs> {
+        let mut run_args = RunArgs { seconds: 15, seed: 0, targets: Vec::new() };
+        let mut args = args.iter();
+        while let Some(&arg) = args.next() {
+            match arg {
+                "--seconds" => run_args.seconds = args.next()?.parse().ok()?,
+                "--seed" => run_args.seed = args.next()?.parse().ok()?,
+                name => run_args.targets.push(Target::from_name(name)?),
+            }
+        }
+        if run_args.targets.is_empty() {
+            run_args.targets = Target::ALL.to_vec();
+        }
+        Some(run_args)
+    }
+}
+
+fn artifacts(target: Target) -> PathBuf {
+    repo().join("fuzz/artifacts").join(target.name())
+}
+
+/// Runs each target in a child process; keeps the input of any that crashed or hung.
+fn run_all(args: &RunArgs) -> ExitCode {
+    let this = std::env::current_exe().expect("the path of this program");
+    let mut failed = Vec::new();
+    for &target in &args.targets {
+        let budget = Duration::from_secs(args.seconds);
+        let mut child = Command::new(&this)
+            .args(["run-one", target.name(), &args.seconds.to_string(), &args.seed.to_string()])
+            .spawn()
+            .expect("starting a child of tcbill-fuzz");
+        let started = Instant::now();
+        let outcome = loop {
+            if let Some(status) = child.try_wait().expect("waiting for a child") {
+                break (!status.success()).then(|| format!("crashed ({status})"));
+            }
+            if started.elapsed() > budget + HANG_GRACE {
+                let _ = child.kill();
+                let _ = child.wait();
+                break Some(format!("hung (still running {} s past its budget)", HANG_GRACE.as_secs()));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        if let Some(what) = outcome {
+            let last = artifacts(target).join("last-input");
+            let input = std::fs::read(&last).unwrap_or_default();
+            let kept = artifacts(target).join(format!("crash-{:016x}", fnv1a(&input)));
+            let _ = std::fs::rename(&last, &kept);
+            eprintln!(
+                "{}: {what}; input kept; reproduce with\n  cargo run -p tcbill-fuzz -- repro {} {}",
+                target.name(),
+                target.name(),
+                kept.display()
+            );
+            failed.push(target.name());
+        }
+    }
+    if failed.is_empty() {
+        println!("fuzz: no crash in {} targets", args.targets.len());
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("fuzz: crashes in {}", failed.join(", "));
+        ExitCode::FAILURE
+    }
+}
+
+/// The child: mutates `target`'s corpus until `budget` is spent; a crash ends the process.
+fn run_one(target: Target, budget: Duration, seed: u64) -> ExitCode {
+    let corpus = load_corpus(target);
+    let dir = artifacts(target);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|error| panic!("{}: {error}", dir.display()));
+    let last = dir.join("last-input");
+    let mut mutator = Mutator::new(seed ^ fnv1a(target.name().as_bytes()));
+    let started = Instant::now();
+    let (mut execs, mut slowest) = (0u64, Duration::ZERO);
+    while started.elapsed() < budget {
+        // The seeds first, as they are, then mutants.
+        let input = corpus.get(execs as usize).cloned().unwrap_or_else(|| mutator.mutant(&corpus));
+        std::fs::write(&last, &input).unwrap_or_else(|error| panic!("{}: {error}", last.display()));
+        let exec_started = Instant::now();
+        target.run(&input);
+        if exec_started.elapsed() > slowest {
+            slowest = exec_started.elapsed();
+            // Kept for a look at what is slow, like libFuzzer's slow-unit files.
+            let _ = std::fs::rename(&last, dir.join("slowest-input"));
+        }
+        execs += 1;
+    }
+    let _ = std::fs::remove_file(&last);
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "{}: {execs} execs in {seconds:.0} s ({:.0}/s) from {} inputs, slowest {} ms, seed {seed}: no crash",
+        target.name(),
+        execs as f64 / seconds,
+        corpus.len(),
+        slowest.as_millis()
+    );
+    ExitCode::SUCCESS
+}
+
+/// The target's seeds, plus what cargo-fuzz has added in `fuzz/corpus/<target>/`.
+fn load_corpus(target: Target) -> Vec<Vec<u8>> {
+    let mut inputs: Vec<Vec<u8>> = corpus::seeds(&repo(), target).into_iter().map(|(_, bytes)| bytes).collect();
+    if let Ok(entries) = std::fs::read_dir(repo().join("fuzz/corpus").join(target.name())) {
+        let mut paths: Vec<PathBuf> = entries.filter_map(|entry| entry.ok().map(|entry| entry.path())).collect();
+        paths.sort();
+        inputs.extend(paths.iter().filter_map(|path| std::fs::read(path).ok()));
+    }
+    inputs
+}
