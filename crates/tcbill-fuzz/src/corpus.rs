@@ -18,8 +18,18 @@ const MAX_TEXT_SEED: usize = 16 * 1024;
 const CORE_DATA: &str = "crates/tcbill-core/tests/data";
 
 fn sources(repo: &Path, target: Target) -> Vec<PathBuf> {
-    let data = |names: &[&str]| names.iter().map(|name| Path::new(CORE_DATA).join(name)).collect::<Vec<_>>();
-    let sample = |names: &[&str]| names.iter().map(|name| Path::new("sample").join(name)).collect::<Vec<_>>();
+    let data = |names: &[&str]| {
+        names
+            .iter()
+            .map(|name| Path::new(CORE_DATA).join(name))
+            .collect::<Vec<_>>()
+    };
+    let sample = |names: &[&str]| {
+        names
+            .iter()
+            .map(|name| Path::new("sample").join(name))
+            .collect::<Vec<_>>()
+    };
     match target {
         Target::Csv => [
             data(&[
@@ -52,9 +62,11 @@ fn sources(repo: &Path, target: Target) -> Vec<PathBuf> {
             sample(&["2025-06-资源包总览.csv", "2025-06-资源包抵扣明细.csv"]),
         ]
         .concat(),
-        Target::Usage => {
-            [data(&["usage-cdn-5min.csv", "usage-cdn-3days.csv"]), sample(&["2025-06-用量明细-CDN-5分钟.csv"])].concat()
-        }
+        Target::Usage => [
+            data(&["usage-cdn-5min.csv", "usage-cdn-3days.csv"]),
+            sample(&["2025-06-用量明细-CDN-5分钟.csv"]),
+        ]
+        .concat(),
         Target::Json => [json_files(repo, "fixtures/api"), json_files(repo, "sample")].concat(),
         Target::Zip | Target::Xlsx | Target::Parquet => Vec::new(),
     }
@@ -65,7 +77,10 @@ fn json_files(repo: &Path, dir: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(repo.join(dir))
         .unwrap_or_else(|error| panic!("{dir}: {error}"))
         .map(|entry| Path::new(dir).join(entry.expect("a directory entry").file_name()))
-        .filter(|path| path.extension().is_some_and(|extension| extension == "json"))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "json")
+        })
         .collect();
     files.sort();
     files
@@ -74,13 +89,21 @@ fn json_files(repo: &Path, dir: &str) -> Vec<PathBuf> {
 /// The seeds of `target` as (file name, bytes), built from the repository at `repo`.
 pub fn seeds(repo: &Path, target: Target) -> Vec<(String, Vec<u8>)> {
     let read = |path: &Path| {
-        let bytes = std::fs::read(repo.join(path)).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-        (path.file_name().expect("a file name").to_string_lossy().into_owned(), cut(bytes))
+        let bytes = std::fs::read(repo.join(path))
+            .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+        (
+            path.file_name()
+                .expect("a file name")
+                .to_string_lossy()
+                .into_owned(),
+            cut(bytes),
+        )
     };
     match target {
-        Target::Csv | Target::Deduction | Target::Usage | Target::Json => {
-            sources(repo, target).iter().map(|path| read(path)).collect()
-        }
+        Target::Csv | Target::Deduction | Target::Usage | Target::Json => sources(repo, target)
+            .iter()
+            .map(|path| read(path))
+            .collect(),
         Target::Zip => zip_seeds(&read),
         Target::Xlsx => xlsx_seeds(&read),
         Target::Parquet => parquet_seeds(&read),
@@ -90,7 +113,10 @@ pub fn seeds(repo: &Path, target: Target) -> Vec<(String, Vec<u8>)> {
 /// `bytes` cut to [`MAX_TEXT_SEED`] at a line end.
 fn cut(mut bytes: Vec<u8>) -> Vec<u8> {
     if bytes.len() > MAX_TEXT_SEED {
-        let end = bytes[..MAX_TEXT_SEED].iter().rposition(|&byte| byte == b'\n').map_or(MAX_TEXT_SEED, |at| at + 1);
+        let end = bytes[..MAX_TEXT_SEED]
+            .iter()
+            .rposition(|&byte| byte == b'\n')
+            .map_or(MAX_TEXT_SEED, |at| at + 1);
         bytes.truncate(end);
     }
     bytes
@@ -109,13 +135,25 @@ fn zip_seeds(read: ReadSeed) -> Vec<(String, Vec<u8>)> {
         sample("2025-06-用量明细-CDN-5分钟.csv"),
         sample("DescribeBillSummaryByProduct-2025-06.json"),
     ];
-    let bill_and_deductions = vec![data("l3-package-purchase.csv"), data("deduction-package-purchase.csv")];
-    let mixed = vec![data("l2-cn-gb18030.csv"), read(Path::new("fixtures/api/DescribeBillDetail.example1.json"))];
-    let nested = vec![("inner.zip".to_owned(), zip_of(&bill_and_deductions)), data("l3-selfcheck.csv")];
+    let bill_and_deductions = vec![
+        data("l3-package-purchase.csv"),
+        data("deduction-package-purchase.csv"),
+    ];
+    let mixed = vec![
+        data("l2-cn-gb18030.csv"),
+        read(Path::new("fixtures/api/DescribeBillDetail.example1.json")),
+    ];
+    let nested = vec![
+        ("inner.zip".to_owned(), zip_of(&bill_and_deductions)),
+        data("l3-selfcheck.csv"),
+    ];
     vec![
         ("2025-06.zip".to_owned(), zip_of(&month)),
         ("nested.zip".to_owned(), zip_of(&nested)),
-        ("bill-and-deductions.list".to_owned(), members::list(&bill_and_deductions)),
+        (
+            "bill-and-deductions.list".to_owned(),
+            members::list(&bill_and_deductions),
+        ),
         ("json-and-gb18030.list".to_owned(), members::list(&mixed)),
     ]
 }
@@ -128,7 +166,12 @@ fn zip_of(members: &[(String, Vec<u8>)]) -> Vec<u8> {
 /// member list of its parts (so mutations reach the worksheet XML).
 fn xlsx_seeds(read: ReadSeed) -> Vec<(String, Vec<u8>)> {
     let mut seeds = Vec::new();
-    for name in ["l3-cn-2024-11.csv", "deduction-export.csv", "usage-cdn-5min.csv", "package-overview.csv"] {
+    for name in [
+        "l3-cn-2024-11.csv",
+        "deduction-export.csv",
+        "usage-cdn-5min.csv",
+        "package-overview.csv",
+    ] {
         let (name, csv) = read(&Path::new(CORE_DATA).join(name));
         let parsed = tcbill_core::parse_file(&name, &csv);
         let xlsx = workbook_of(&parsed[0]);
@@ -144,16 +187,25 @@ fn workbook_of(file: &ParsedFile) -> Vec<u8> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     let table = &file.table;
-    let columns = table.columns().iter().filter(|column| !column.source_header.is_empty());
+    let columns = table
+        .columns()
+        .iter()
+        .filter(|column| !column.source_header.is_empty());
     for (col, column) in (0u16..).zip(columns) {
-        sheet.write_string(0, col, &column.source_header).expect("a header cell");
+        sheet
+            .write_string(0, col, &column.source_header)
+            .expect("a header cell");
         for (row, line) in (1u32..).zip(0..table.row_count()) {
             let text = match &column.values {
-                ColumnValues::Text(values) => values[line].map(|symbol| table.resolve(symbol).to_owned()),
+                ColumnValues::Text(values) => {
+                    values[line].map(|symbol| table.resolve(symbol).to_owned())
+                }
                 ColumnValues::Decimal(values) => values[line].map(|value| value.to_string()),
                 ColumnValues::Time(values) => values[line].map(|value| value.to_string()),
             };
-            sheet.write_string(row, col, text.as_deref().unwrap_or("")).expect("a cell");
+            sheet
+                .write_string(row, col, text.as_deref().unwrap_or(""))
+                .expect("a cell");
         }
     }
     workbook.save_to_buffer().expect("an XLSX in memory")
@@ -190,7 +242,10 @@ fn parquet_seeds(read: ReadSeed) -> Vec<(String, Vec<u8>)> {
         let focus = tcbill_core::focus::export(&dataset);
         let _ = std::fs::remove_dir_all(&out);
         for path in export::write_partitions(&focus, &out, true).expect("writing Parquet seeds") {
-            let month = Path::new(&path).parent().and_then(Path::file_name).expect("a partition directory");
+            let month = Path::new(&path)
+                .parent()
+                .and_then(Path::file_name)
+                .expect("a partition directory");
             let stem = names[0].trim_end_matches(".csv");
             let bytes = std::fs::read(&path).expect("a Parquet file just written");
             seeds.push((format!("{stem}-{}.parquet", month.to_string_lossy()), bytes));

@@ -4,6 +4,7 @@
 //! tcbill-fuzz corpus [DIR]                              every target's seeds into DIR/<target>/ (default fuzz/seeds)
 //! tcbill-fuzz run [--seconds N] [--seed S] [TARGET...]  mutate each target's seeds for N seconds (default 15)
 //! tcbill-fuzz repro TARGET FILE...                      run files through a target, as the fuzzer did
+//! tcbill-fuzz minimize TARGET FILE                      the smallest part of FILE that still panics alike, as FILE.min
 //! ```
 //!
 //! `run` runs each target in a child process, which writes every input to
@@ -12,8 +13,10 @@
 //! and the parent keeps it as `crash-<hash>`. It uses seeds from the repository's test data plus
 //! whatever cargo-fuzz has grown in `fuzz/corpus/<target>/`.
 
+use std::panic::catch_unwind;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use tcbill_fuzz::mutate::Mutator;
@@ -23,6 +26,7 @@ use tcbill_fuzz::{corpus, Target};
 const USAGE: &str = "usage: tcbill-fuzz corpus [DIR]
        tcbill-fuzz run [--seconds N] [--seed S] [TARGET...]
        tcbill-fuzz repro TARGET FILE...
+       tcbill-fuzz minimize TARGET FILE
 targets: csv deduction usage json zip xlsx parquet";
 
 /// How long past its budget a target may take before its last input counts as a hang.
@@ -39,14 +43,32 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["corpus"] => write_corpus(&repo().join("fuzz/seeds")),
         ["corpus", dir] => write_corpus(Path::new(dir)),
-        ["run", rest @ ..] => RunArgs::parse(rest).map_or_else(usage, |run_args| run_all(&run_args)),
+        ["run", rest @ ..] => {
+            RunArgs::parse(rest).map_or_else(usage, |run_args| run_all(&run_args))
+        }
         ["repro", target, files @ ..] if !files.is_empty() => {
-            let Some(target) = Target::from_name(target) else { return usage() };
+            let Some(target) = Target::from_name(target) else {
+                return usage();
+            };
             for file in files {
                 eprintln!("{}: {file}", target.name());
                 target.run(&std::fs::read(file).unwrap_or_else(|error| panic!("{file}: {error}")));
             }
             eprintln!("no crash");
+            ExitCode::SUCCESS
+        }
+        ["minimize", target, file] => {
+            let Some(target) = Target::from_name(target) else {
+                return usage();
+            };
+            let bytes = std::fs::read(file).unwrap_or_else(|error| panic!("{file}: {error}"));
+            let Some((minimal, panic)) = minimize(target, bytes) else {
+                eprintln!("{file}: no panic in {}", target.name());
+                return ExitCode::FAILURE;
+            };
+            let out = format!("{file}.min");
+            std::fs::write(&out, &minimal).unwrap_or_else(|error| panic!("{out}: {error}"));
+            println!("{out}: {} bytes, {panic}", minimal.len());
             ExitCode::SUCCESS
         }
         ["run-one", target, seconds, seed] => run_one(
@@ -84,7 +106,11 @@ struct RunArgs {
 
 impl RunArgs {
     fn parse(args: &[&str]) -> Option<RunArgs> {
-        let mut run_args = RunArgs { seconds: 15, seed: 0, targets: Vec::new() };
+        let mut run_args = RunArgs {
+            seconds: 15,
+            seed: 0,
+            targets: Vec::new(),
+        };
         let mut args = args.iter();
         while let Some(&arg) = args.next() {
             match arg {
@@ -111,7 +137,12 @@ fn run_all(args: &RunArgs) -> ExitCode {
     for &target in &args.targets {
         let budget = Duration::from_secs(args.seconds);
         let mut child = Command::new(&this)
-            .args(["run-one", target.name(), &args.seconds.to_string(), &args.seed.to_string()])
+            .args([
+                "run-one",
+                target.name(),
+                &args.seconds.to_string(),
+                &args.seed.to_string(),
+            ])
             .spawn()
             .expect("starting a child of tcbill-fuzz");
         let started = Instant::now();
@@ -122,7 +153,10 @@ fn run_all(args: &RunArgs) -> ExitCode {
             if started.elapsed() > budget + HANG_GRACE {
                 let _ = child.kill();
                 let _ = child.wait();
-                break Some(format!("hung (still running {} s past its budget)", HANG_GRACE.as_secs()));
+                break Some(format!(
+                    "hung (still running {} s past its budget)",
+                    HANG_GRACE.as_secs()
+                ));
             }
             std::thread::sleep(Duration::from_millis(50));
         };
@@ -160,7 +194,10 @@ fn run_one(target: Target, budget: Duration, seed: u64) -> ExitCode {
     let (mut execs, mut slowest) = (0u64, Duration::ZERO);
     while started.elapsed() < budget {
         // The seeds first, as they are, then mutants.
-        let input = corpus.get(execs as usize).cloned().unwrap_or_else(|| mutator.mutant(&corpus));
+        let input = corpus
+            .get(execs as usize)
+            .cloned()
+            .unwrap_or_else(|| mutator.mutant(&corpus));
         std::fs::write(&last, &input).unwrap_or_else(|error| panic!("{}: {error}", last.display()));
         let exec_started = Instant::now();
         target.run(&input);
@@ -183,11 +220,57 @@ fn run_one(target: Target, budget: Duration, seed: u64) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Removes ever smaller chunks of `bytes` while the target still panics at the same place with
+/// the same message; `None` if it does not panic at all. (Panics only: a stack overflow or an
+/// abort ends this process too; `cargo fuzz tmin` minimises those.)
+fn minimize(target: Target, mut bytes: Vec<u8>) -> Option<(Vec<u8>, String)> {
+    static LAST_PANIC: Mutex<String> = Mutex::new(String::new());
+    std::panic::set_hook(Box::new(|info| {
+        let location = info.location().map(ToString::to_string).unwrap_or_default();
+        let message = info.payload_as_str().unwrap_or_default();
+        *LAST_PANIC.lock().unwrap_or_else(PoisonError::into_inner) =
+            format!("{location}: {message}");
+    }));
+    let panic_of = |input: &[u8]| {
+        catch_unwind(|| target.run(input)).err().map(|_| {
+            LAST_PANIC
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone()
+        })
+    };
+    let panic = panic_of(&bytes)?;
+    let mut chunk = bytes.len().div_ceil(2);
+    while chunk > 0 {
+        let mut at = 0;
+        let mut removed_any = false;
+        while at < bytes.len() {
+            let mut candidate = bytes.clone();
+            candidate.drain(at..(at + chunk).min(bytes.len()));
+            if panic_of(&candidate).as_ref() == Some(&panic) {
+                bytes = candidate;
+                removed_any = true;
+            } else {
+                at += chunk;
+            }
+        }
+        if !removed_any {
+            chunk /= 2;
+        }
+    }
+    Some((bytes, panic))
+}
+
 /// The target's seeds, plus what cargo-fuzz has added in `fuzz/corpus/<target>/`.
 fn load_corpus(target: Target) -> Vec<Vec<u8>> {
-    let mut inputs: Vec<Vec<u8>> = corpus::seeds(&repo(), target).into_iter().map(|(_, bytes)| bytes).collect();
+    let mut inputs: Vec<Vec<u8>> = corpus::seeds(&repo(), target)
+        .into_iter()
+        .map(|(_, bytes)| bytes)
+        .collect();
     if let Ok(entries) = std::fs::read_dir(repo().join("fuzz/corpus").join(target.name())) {
-        let mut paths: Vec<PathBuf> = entries.filter_map(|entry| entry.ok().map(|entry| entry.path())).collect();
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .collect();
         paths.sort();
         inputs.extend(paths.iter().filter_map(|path| std::fs::read(path).ok()));
     }

@@ -45,15 +45,19 @@ pub fn list(members: &[(String, Vec<u8>)]) -> Vec<u8> {
 
 /// The members of a member list; bytes before the first marker line are ignored.
 fn parse_list(input: &[u8]) -> Vec<(String, &[u8])> {
-    let mut starts: Vec<usize> =
-        (0..input.len()).filter(|&at| (at == 0 || input[at - 1] == b'\n') && input[at..].starts_with(MARKER)).collect();
+    let mut starts: Vec<usize> = (0..input.len())
+        .filter(|&at| (at == 0 || input[at - 1] == b'\n') && input[at..].starts_with(MARKER))
+        .collect();
     starts.push(input.len());
     starts
         .windows(2)
         .filter_map(|pair| {
             let block = &input[pair[0] + MARKER.len()..pair[1]];
             let name_end = block.iter().position(|&byte| byte == b'\n')?;
-            Some((String::from_utf8_lossy(&block[..name_end]).into_owned(), &block[name_end + 1..]))
+            Some((
+                String::from_utf8_lossy(&block[..name_end]).into_owned(),
+                &block[name_end + 1..],
+            ))
         })
         .collect()
 }
@@ -67,7 +71,10 @@ fn pack(members: &[(String, &[u8])]) -> Vec<u8> {
             writer.write_all(content).expect("writing to memory");
         }
     }
-    writer.finish().expect("finishing a ZIP in memory").into_inner()
+    writer
+        .finish()
+        .expect("finishing a ZIP in memory")
+        .into_inner()
 }
 
 #[cfg(test)]
@@ -76,16 +83,23 @@ mod tests {
 
     #[test]
     fn a_member_list_round_trips_through_a_zip() {
-        let members = vec![("a.csv".to_owned(), b"x,y\n1,2\n".to_vec()), ("dir/b.json".to_owned(), b"{}".to_vec())];
+        let members = vec![
+            ("a.csv".to_owned(), b"x,y\n1,2\n".to_vec()),
+            ("dir/b.json".to_owned(), b"{}".to_vec()),
+        ];
         let listed = list(&members);
         assert_eq!(listed, b"--- a.csv\nx,y\n1,2\n--- dir/b.json\n{}\n");
         let zip = container_bytes(&listed).into_owned();
         let mut archive = zip::ZipArchive::new(Cursor::new(zip)).expect("a valid ZIP");
-        let mut names: Vec<&str> = archive.file_names().collect();
+        let mut names: Vec<String> = archive
+            .file_names()
+            .map(|name| name.expect("a name").into_owned())
+            .collect();
         names.sort_unstable();
         assert_eq!(names, ["a.csv", "dir/b.json"]);
         let mut content = String::new();
-        std::io::Read::read_to_string(&mut archive.by_name("dir/b.json").unwrap(), &mut content).unwrap();
+        std::io::Read::read_to_string(&mut archive.by_name("dir/b.json").unwrap(), &mut content)
+            .unwrap();
         assert_eq!(content, "{}\n");
     }
 

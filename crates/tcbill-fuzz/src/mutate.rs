@@ -90,7 +90,9 @@ pub struct Mutator {
 
 impl Mutator {
     pub fn new(seed: u64) -> Self {
-        Mutator { rng: Rng::new(seed) }
+        Mutator {
+            rng: Rng::new(seed),
+        }
     }
 
     /// A mutant of a random entry of `corpus` (not empty): one to four stacked mutations.
@@ -113,7 +115,9 @@ impl Mutator {
             0 => bytes[at] ^= 1 << rng.below(8),
             1 => bytes[at] = rng.next_u64() as u8,
             2 => {
-                let random: Vec<u8> = (0..1 + rng.below(8)).map(|_| rng.next_u64() as u8).collect();
+                let random: Vec<u8> = (0..1 + rng.below(8))
+                    .map(|_| rng.next_u64() as u8)
+                    .collect();
                 bytes.splice(at..at, random);
             }
             3 => {
@@ -151,13 +155,24 @@ impl Mutator {
 /// Replaces the first run of digits (with its sign, dots and exponent) at or after `at` with
 /// `number`; inserts it at `at` when there is none.
 fn replace_number(bytes: &mut Vec<u8>, at: usize, number: &[u8]) {
-    let is_part = |byte: u8| byte.is_ascii_digit() || matches!(byte, b'.' | b'-' | b'+' | b'e' | b'E');
-    let Some(start) = bytes[at..].iter().position(u8::is_ascii_digit).map(|offset| at + offset) else {
+    let is_part =
+        |byte: u8| byte.is_ascii_digit() || matches!(byte, b'.' | b'-' | b'+' | b'e' | b'E');
+    let Some(start) = bytes[at..]
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|offset| at + offset)
+    else {
         bytes.splice(at..at, number.iter().copied());
         return;
     };
-    let start = (0..start).rev().take_while(|&i| is_part(bytes[i])).last().unwrap_or(start);
-    let end = (start..bytes.len()).find(|&i| !is_part(bytes[i])).unwrap_or(bytes.len());
+    let start = (0..start)
+        .rev()
+        .take_while(|&i| is_part(bytes[i]))
+        .last()
+        .unwrap_or(start);
+    let end = (start..bytes.len())
+        .find(|&i| !is_part(bytes[i]))
+        .unwrap_or(bytes.len());
     bytes.splice(start..end, number.iter().copied());
 }
 

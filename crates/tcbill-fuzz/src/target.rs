@@ -27,8 +27,15 @@ pub enum Target {
 }
 
 impl Target {
-    pub const ALL: [Target; 7] =
-        [Target::Csv, Target::Deduction, Target::Usage, Target::Json, Target::Zip, Target::Xlsx, Target::Parquet];
+    pub const ALL: [Target; 7] = [
+        Target::Csv,
+        Target::Deduction,
+        Target::Usage,
+        Target::Json,
+        Target::Zip,
+        Target::Xlsx,
+        Target::Parquet,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {

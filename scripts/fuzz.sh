@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Fuzzes every input path (CSV/TSV bills, deduction and usage exports, API JSON, ZIP, XLSX, Parquet).
+#
+#   scripts/fuzz.sh [SECONDS]           all targets for SECONDS in total (default 3600), shared equally:
+#                                       cargo-fuzz (libFuzzer, coverage-guided) where nightly is installed,
+#                                       else the stable mutation harness
+#   scripts/fuzz.sh --stable [SECONDS]  the stable harness only (CI's layer: scripts/test.sh)
+#
+# Seeds are rebuilt from the test data into fuzz/seeds/; libFuzzer grows fuzz/corpus/TARGET/; a crash's
+# input lands in fuzz/artifacts/TARGET/. FUZZ_SEED picks the stable harness's mutations (default 0, so a
+# run repeats). Exits 1 if any target crashed. README's "Fuzzing" says how to reproduce a crash.
+set -uo pipefail
+
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+stable=false
+if [ "${1:-}" = --stable ]; then
+    stable=true
+    shift
+fi
+seconds=${1:-3600}
+targets=(csv deduction usage json zip xlsx parquet)
+per_target=$(( seconds / ${#targets[@]} ))
+[ "$per_target" -ge 1 ] || per_target=1
+# A ZIP bomb or a corrupt length must fail the run, not take the shared machine's memory.
+memory_mb=4096
+
+say() { printf '[fuzz] %s\n' "$*"; }
+
+if ! $stable && scripts/setup.sh fuzz; then
+    say "cargo-fuzz: ${#targets[@]} targets, ${per_target} s each"
+    cargo +nightly fuzz build || exit 1
+    cargo build --profile fuzz -p tcbill-fuzz --bin tcbill-fuzz || exit 1
+    target/fuzz/tcbill-fuzz corpus fuzz/seeds || exit 1
+    crashed=()
+    for target in "${targets[@]}"; do
+        mkdir -p "fuzz/corpus/$target" "fuzz/artifacts/$target"
+        say "$target"
+        cargo +nightly fuzz run "$target" "fuzz/corpus/$target" "fuzz/seeds/$target" -- \
+            -max_total_time="$per_target" -rss_limit_mb="$memory_mb" -malloc_limit_mb="$memory_mb" \
+            -timeout=10 -print_final_stats=1 -close_fd_mask=1 \
+            -artifact_prefix="fuzz/artifacts/$target/" 2>&1 \
+            | tee "fuzz/artifacts/$target/libfuzzer.log" \
+            | grep -E -A2 '^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+== ERROR|thread .* panicked|SUMMARY|Test unit written)'
+        [ "${PIPESTATUS[0]}" = 0 ] || crashed+=("$target")
+    done
+    if [ ${#crashed[@]} -gt 0 ]; then
+        say "crashes in: ${crashed[*]} (inputs in fuzz/artifacts/)"
+        exit 1
+    fi
+    say "no crash"
+    exit 0
+fi
+
+say "stable harness: ${#targets[@]} targets, ${per_target} s each"
+cargo build --profile fuzz -p tcbill-fuzz --bin tcbill-fuzz || exit 1
+(ulimit -v $(( memory_mb * 1024 )) && target/fuzz/tcbill-fuzz run --seconds "$per_target" --seed "${FUZZ_SEED:-0}" "${targets[@]}")
