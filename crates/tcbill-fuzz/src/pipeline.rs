@@ -27,7 +27,7 @@ pub fn check_file(name: &str, bytes: &[u8]) {
         "{name}: parse_file returned no parsed file"
     );
     parsed.iter().for_each(check_parsed);
-    if fnv1a(bytes) % CHUNK_CHECK_EVERY == 0 {
+    if fnv1a(bytes).is_multiple_of(CHUNK_CHECK_EVERY) {
         check_chunked_equals_whole(name, bytes);
     }
     check_report(parsed);
