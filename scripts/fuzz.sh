@@ -7,7 +7,7 @@
 #   scripts/fuzz.sh --stable [SECONDS]  the stable harness only (CI's layer: scripts/test.sh)
 #
 # Seeds are rebuilt from the test data into fuzz/seeds/; libFuzzer grows fuzz/corpus/TARGET/; a crash's
-# input lands in fuzz/artifacts/TARGET/. FUZZ_SEED picks the stable harness's mutations (default 0, so a
+# input lands in fuzz/artifacts/TARGET/ (libFuzzer's log beside it). FUZZ_SEED picks the stable harness's mutations (default 0, so a
 # run repeats). Exits 1 if any target crashed. README's "Fuzzing" says how to reproduce a crash.
 set -uo pipefail
 
@@ -40,14 +40,17 @@ if ! $stable && scripts/setup.sh fuzz; then
     crashed=()
     for target in "${targets[@]}"; do
         mkdir -p "fuzz/corpus/$target" "fuzz/artifacts/$target"
+        before=$(ls "fuzz/artifacts/$target" | grep -cE '^(crash|oom|timeout)-')
         say "$target"
+        # Fork mode goes on after a crash, so one known crash does not end the hour; each is kept.
         cargo +nightly fuzz run "${cargo_fuzz_flags[@]}" "$target" "fuzz/corpus/$target" "fuzz/seeds/$target" -- \
-            -max_total_time="$per_target" -rss_limit_mb="$memory_mb" \
-            -timeout=10 -print_final_stats=1 -close_fd_mask=1 \
-            -artifact_prefix="fuzz/artifacts/$target/" 2>&1 \
-            | tee "fuzz/artifacts/$target/libfuzzer.log" \
-            | grep -E -A2 '^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+== ERROR|thread .* panicked|SUMMARY|Test unit written)'
-        [ "${PIPESTATUS[0]}" = 0 ] || crashed+=("$target")
+            -max_total_time="$per_target" -rss_limit_mb="$memory_mb" -timeout=10 \
+            -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 -close_fd_mask=1 \
+            -artifact_prefix="fuzz/artifacts/$target/" > "fuzz/artifacts/$target/libfuzzer.log" 2>&1 \
+            || crashed+=("$target")
+        grep -E '^#[0-9]+: ' "fuzz/artifacts/$target/libfuzzer.log" | tail -1
+        after=$(ls "fuzz/artifacts/$target" | grep -cE '^(crash|oom|timeout)-')
+        [ "$after" = "$before" ] || { say "$target: $(( after - before )) new crash inputs"; crashed+=("$target"); }
     done
     if [ ${#crashed[@]} -gt 0 ]; then
         say "crashes in: ${crashed[*]} (inputs in fuzz/artifacts/)"
