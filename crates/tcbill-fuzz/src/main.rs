@@ -11,8 +11,9 @@
 //! `fuzz/artifacts/<target>/crash-<hash>` (once per distinct panic) and the run goes on, so one
 //! known crash does not hide the others. The child writes every input to `last-input` before
 //! running it: a stack overflow or an abort (a ZIP bomb's allocation) kills the child and cannot
-//! be caught, but the input that did it is on disk, and the parent keeps it as `crash-<hash>`. It uses seeds from the repository's test data plus
-//! whatever cargo-fuzz has grown in `fuzz/corpus/<target>/`.
+//! be caught, but the input that did it is on disk, and the parent keeps it as `crash-<hash>`.
+//! It mutates the seeds from the repository's test data plus whatever cargo-fuzz has grown in
+//! `fuzz/corpus/<target>/`.
 
 use std::backtrace::Backtrace;
 use std::panic::catch_unwind;
