@@ -69,23 +69,31 @@ impl Target {
 
 /// What `tcbill analyze file.parquet` does: the CLI's reader turns the file into FOCUS CSV, which
 /// core then parses. The reader takes a path, so the input goes through a scratch file (one per
-/// process: libFuzzer and the stable harness run one input at a time).
+/// thread: libFuzzer and the stable harness run one input at a time).
 fn run_parquet(input: &[u8]) {
     let path = scratch_path();
     std::fs::write(&path, input).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-    let path = path.to_str().expect("a UTF-8 temporary directory");
-    match parquet_input::is_parquet(path) {
-        // A file the reader refuses is an error message for the user, as in the CLI.
-        Ok(true) => {
-            if let Ok(csv) = parquet_input::to_csv(path) {
-                check_file("fuzz.parquet", &csv);
-            }
-        }
+    let path_text = path.to_str().expect("a UTF-8 temporary directory");
+    let is_parquet = parquet_input::is_parquet(path_text).unwrap_or(false);
+    // A file the reader refuses is an error message for the user, as in the CLI.
+    let csv = is_parquet
+        .then(|| parquet_input::to_csv(path_text).ok())
+        .flatten();
+    let _ = std::fs::remove_file(&path);
+    match csv {
+        Some(csv) => check_file("fuzz.parquet", &csv),
         // Without Parquet's magic bytes the CLI parses the file like any other.
-        _ => check_file("fuzz.parquet", input),
+        None if !is_parquet => check_file("fuzz.parquet", input),
+        None => {}
     }
 }
 
+/// One scratch file per thread: the regression tests run targets on parallel threads.
 fn scratch_path() -> PathBuf {
-    std::env::temp_dir().join(format!("tcbill-fuzz-{}.parquet", std::process::id()))
+    let thread = format!("{:?}", std::thread::current().id());
+    let thread: String = thread.chars().filter(char::is_ascii_digit).collect();
+    std::env::temp_dir().join(format!(
+        "tcbill-fuzz-{}-{thread}.parquet",
+        std::process::id()
+    ))
 }
