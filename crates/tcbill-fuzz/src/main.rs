@@ -3,6 +3,7 @@
 //! ```text
 //! tcbill-fuzz corpus [DIR]                              every target's seeds into DIR/<target>/ (default fuzz/seeds)
 //! tcbill-fuzz run [--seconds N] [--seed S] [TARGET...]  mutate each target's seeds for N seconds (default 15)
+//! tcbill-fuzz dict                                     the mutator's numbers and tokens as a libFuzzer dictionary
 //! tcbill-fuzz repro TARGET FILE...                      run files through a target, as the fuzzer did
 //! tcbill-fuzz minimize TARGET FILE                      the smallest part of FILE that still panics alike, as FILE.min
 //! ```
@@ -28,6 +29,7 @@ use tcbill_fuzz::{corpus, Target};
 
 const USAGE: &str = "usage: tcbill-fuzz corpus [DIR]
        tcbill-fuzz run [--seconds N] [--seed S] [TARGET...]
+       tcbill-fuzz dict
        tcbill-fuzz repro TARGET FILE...
        tcbill-fuzz minimize TARGET FILE
 targets: csv deduction usage json zip xlsx parquet";
@@ -45,6 +47,10 @@ fn main() -> ExitCode {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         ["corpus"] => write_corpus(&repo().join("fuzz/seeds")),
+        ["dict"] => {
+            print!("{}", tcbill_fuzz::mutate::libfuzzer_dictionary());
+            ExitCode::SUCCESS
+        }
         ["corpus", dir] => write_corpus(Path::new(dir)),
         ["run", rest @ ..] => {
             RunArgs::parse(rest).map_or_else(usage, |run_args| run_all(&run_args))

@@ -83,6 +83,28 @@ const TOKENS: &[&str] = &[
     "--- x.csv\n",
 ];
 
+/// The numbers and tokens above as a libFuzzer dictionary (`-dict=`), one quoted entry a line,
+/// so the coverage-guided fuzzer tries them too.
+pub fn libfuzzer_dictionary() -> String {
+    let mut out = String::new();
+    for entry in NUMBERS
+        .iter()
+        .chain(TOKENS)
+        .filter(|entry| !entry.is_empty())
+    {
+        out.push('"');
+        for &byte in entry.as_bytes() {
+            match byte {
+                b'"' | b'\\' => out.push_str(&format!("\\{}", byte as char)),
+                0x20..=0x7e => out.push(byte as char),
+                _ => out.push_str(&format!("\\x{byte:02X}")),
+            }
+        }
+        out.push_str("\"\n");
+    }
+    out
+}
+
 /// Makes mutated copies of corpus entries.
 pub struct Mutator {
     rng: Rng,
@@ -189,6 +211,20 @@ mod tests {
         };
         assert_eq!(run(7), run(7));
         assert_ne!(run(7), run(8));
+    }
+
+    #[test]
+    fn the_dictionary_escapes_quotes_and_non_ascii() {
+        let dictionary = libfuzzer_dictionary();
+        assert!(dictionary.starts_with("\"0\"\n\"-0\"\n"));
+        assert!(
+            dictionary.contains("\n\"\\\"\\\"\"\n"),
+            "the token \"\" as \"\\\"\\\"\""
+        );
+        assert!(
+            dictionary.contains("\n\"\\xE5\\x90\\x88\\xE8\\xAE\\xA1\"\n"),
+            "合计 as UTF-8 bytes"
+        );
     }
 
     #[test]
