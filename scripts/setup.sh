@@ -3,6 +3,8 @@
 #
 #   scripts/setup.sh app    Rust wasm target, trunk, wasm-bindgen-cli, npm dev dependencies (wasm-opt)
 #   scripts/setup.sh test   all of the above, plus Chromium, ChromeDriver, a CJK font and the Python .venv
+#   scripts/setup.sh fuzz   cargo-fuzz, if a nightly toolchain is there; exits 1 without nightly (scripts/fuzz.sh
+#                           then uses its stable harness, which needs nothing beyond cargo)
 #
 # Both README commands call this, so a fresh machine needs nothing installed by hand.
 set -euo pipefail
@@ -17,6 +19,17 @@ say() { printf '[setup] %s\n' "$*"; }
 die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 
 command -v cargo >/dev/null || die "cargo is missing: install Rust from rustup.rs (stable 1.95 or newer) and run again"
+
+if [ "$what" = fuzz ]; then
+    rustup toolchain list 2>/dev/null | grep -q '^nightly' || { say "no nightly toolchain: no cargo-fuzz"; exit 1; }
+    if cargo fuzz --version >/dev/null 2>&1; then
+        say "cargo-fuzz: present"
+    else
+        say "installing cargo-fuzz (about 2 minutes)"
+        cargo install cargo-fuzz --locked || die "cargo install cargo-fuzz failed"
+    fi
+    exit 0
+fi
 
 apt_install() {
     local sudo=""

@@ -17,8 +17,10 @@ layer() {
     "$@" || failed+=("$name")
 }
 
-# 1. Native tests of every crate except the web app (core, CLI, proxy).
+# 1. Native tests of every crate except the web app (core, CLI, proxy, fuzz regressions).
 layer native cargo test --workspace --exclude tcbill-web
+# Fuzzing on stable: every input path's target mutated for 15 s (crashes kept in fuzz/artifacts/).
+layer fuzz scripts/fuzz.sh --stable 105
 layer python scripts/python-tests.sh   # FOCUS export: focus-validator and DuckDB vs the report
 
 # 2. The web app's wasm-only code, in headless Chromium (runner set in .cargo/config.toml).
