@@ -6,5 +6,7 @@
 
 #[path = "../../tcbill-cli/src/export.rs"]
 pub(crate) mod export;
+#[path = "../../tcbill-cli/src/panics.rs"]
+pub(crate) mod panics;
 #[path = "../../tcbill-cli/src/parquet_input.rs"]
 pub(crate) mod parquet_input;

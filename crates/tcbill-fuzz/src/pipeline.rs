@@ -88,7 +88,7 @@ fn check_report(parsed: Vec<ParsedFile>) {
     for dims in ["day", "month", "tag:env", "product,region", "resource_id"] {
         options.breakdowns.push(
             dims.split(',')
-                .map(|dim| Dimension::parse(dim).expect("a known dimension"))
+                .map(|dim| dim.parse::<Dimension>().expect("a known dimension"))
                 .collect(),
         );
     }

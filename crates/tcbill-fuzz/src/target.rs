@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::cli::parquet_input;
+use crate::cli::{panics, parquet_input};
 use crate::members;
 use crate::pipeline::check_file;
 
@@ -73,11 +73,11 @@ impl Target {
 fn run_parquet(input: &[u8]) {
     let path = scratch_path();
     std::fs::write(&path, input).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-    let path_text = path.to_str().expect("a UTF-8 temporary directory");
-    let is_parquet = parquet_input::is_parquet(path_text).unwrap_or(false);
-    // A file the reader refuses is an error message for the user, as in the CLI.
+    let is_parquet = parquet_input::is_parquet(&path).unwrap_or(false);
+    // A file the reader refuses, or one the parquet crate panics on (caught per file, as the CLI
+    // does), is an error message for the user.
     let csv = is_parquet
-        .then(|| parquet_input::to_csv(path_text).ok())
+        .then(|| panics::catch(|| parquet_input::to_csv(&path)).ok()?.ok())
         .flatten();
     let _ = std::fs::remove_file(&path);
     match csv {
