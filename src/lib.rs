@@ -15,6 +15,7 @@ pub mod file_table;
 pub mod i18n;
 pub mod loaded_files;
 mod parsing;
+pub mod money;
 mod png;
 pub mod protocol;
 pub mod proxy_url;
