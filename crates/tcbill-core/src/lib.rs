@@ -14,6 +14,7 @@
 
 pub mod analysis;
 mod container;
+pub mod costs_csv;
 pub mod dataset;
 mod decode;
 pub mod detect;
