@@ -225,7 +225,7 @@ test('a file that makes tcbill panic costs only itself: the worker restarts with
     await target.getByRole('tab', { name: 'Overview' }).click();
     await target.locator('.card[data-measure]').first().waitFor();
     return target.locator('.card[data-measure]').evaluateAll((cards) =>
-      Object.fromEntries(cards.map((card) => [card.dataset.measure, card.querySelector('dd').textContent])),
+      Object.fromEntries(cards.map((card) => [card.dataset.measure, card.querySelector('dd data')?.value ?? card.querySelector('dd').textContent])),
     );
   };
   const survived = await totals(page);

@@ -41,7 +41,8 @@ mod tests {
         assert_eq!(fit_label("云服务器CVM", 200.0, 12.0), "云服务器CVM");
         assert_eq!(fit_label("云服务器CVM / 华东地区（上海）", 100.0, 12.0), "云服务器CVM /…");
         let svg = "<text x=\"1\">云服务器CV…\n</text><text>a &amp; b\n</text>".to_owned();
-        let labels = [("云服务器CV…".to_owned(), "云服务器CVM / 上海".to_owned()), ("a & b".to_owned(), "a & b".to_owned())];
+        let labels =
+            [("云服务器CV…".to_owned(), "云服务器CVM / 上海".to_owned()), ("a & b".to_owned(), "a & b".to_owned())];
         assert_eq!(
             with_titles(svg, &labels),
             "<text x=\"1\">云服务器CV…<title>云服务器CVM / 上海</title></text><text>a &amp; b\n</text>"
@@ -267,13 +268,12 @@ pub fn pie_chart_svg(labels: &[String], shares: &[String], sizes: &[f64], captio
         .collect();
     let svg = draw_svg((width, height), |root| {
         let area = root.titled(caption, ("sans-serif", CAPTION))?;
-        let (pie_area, legend_area) = if stacked {
-            area.split_vertically(pie_side)
-        } else {
-            area.split_horizontally(pie_side)
-        };
+        let (pie_area, legend_area) =
+            if stacked { area.split_vertically(pie_side) } else { area.split_horizontally(pie_side) };
         let (area_width, area_height) = pie_area.dim_in_pixel();
-        let center = (area_width as i32 / 2, area_height as i32 / 2);
+        // Plotters draws a pie at the canvas's coordinates, not its area's: add where the area starts.
+        let (left, top) = pie_area.get_base_pixel();
+        let center = (left + area_width as i32 / 2, top + area_height as i32 / 2);
         let radius = f64::from(area_width.min(area_height)) / 2.0 - 12.0;
         if sizes.iter().sum::<f64>() > 0.0 {
             let no_labels = vec![""; sizes.len()];
@@ -302,10 +302,8 @@ pub fn bar_chart_svg(labels: &[String], values: &[f64], caption: &str, unit: &st
     let width = chart_width();
     let height = 44 + 56 + count as u32 * ROW;
     let font_px = TEXT / 1.24;
-    let shown: Vec<(String, String)> = labels
-        .iter()
-        .map(|label| (fit_label(label, f64::from(width) - 40.0, font_px), label.clone()))
-        .collect();
+    let shown: Vec<(String, String)> =
+        labels.iter().map(|label| (fit_label(label, f64::from(width) - 40.0, font_px), label.clone())).collect();
     let svg = draw_svg((width, height), |root| {
         let mut chart = ChartBuilder::on(root)
             .caption(caption, ("sans-serif", CAPTION))

@@ -11,8 +11,8 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-use crate::report_view::{Amounts, CurrencySummaryView, GroupView, SummaryView};
 use crate::money::Money;
+use crate::report_view::{Amounts, CurrencySummaryView, GroupView, SummaryView};
 use crate::views::chart::{bar_chart_svg, line_chart_svg, pie_chart_svg, Chart, Line};
 use crate::views::row_table::{RowTable, RowWindow};
 
@@ -421,8 +421,10 @@ fn groups_chart(
     }
     let labels: Vec<String> = groups.iter().map(|g| g.key.join(" / ")).collect();
     // Refunds (negative groups) keep their label and get no bar: a bar chart has no room below zero.
-    let values: Vec<f64> =
-        groups.iter().map(|g| g.amounts.real_total_cost.as_deref().and_then(|v| v.parse().ok()).unwrap_or(0.0)).collect();
+    let values: Vec<f64> = groups
+        .iter()
+        .map(|g| g.amounts.real_total_cost.as_deref().and_then(|v| v.parse().ok()).unwrap_or(0.0))
+        .collect();
     let unit = format!("RealTotalCost ({})", section.currency);
     let name = format!("tcbill-cost-{}-{}", section.currency, group_by.join("-").replace(':', "_"));
     html! {

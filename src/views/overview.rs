@@ -6,8 +6,8 @@
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-use crate::report_view::{CheckView, CurrencyTotalView, ReportView};
 use crate::money::Money;
+use crate::report_view::{CheckView, CurrencyTotalView, ReportView};
 
 #[derive(Properties, PartialEq)]
 pub struct OverviewProps {

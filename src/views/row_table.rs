@@ -93,7 +93,9 @@ pub fn RowTable(props: &RowTableProps) -> Html {
     };
     let window = &props.window;
     let widths: Vec<usize> = (props.columns.iter().enumerate())
-        .map(|(i, header)| column_width(header, window.rows.iter().filter_map(|row| row.get(i)).map(|c| display_width(c))))
+        .map(|(i, header)| {
+            column_width(header, window.rows.iter().filter_map(|row| row.get(i)).map(|c| display_width(c)))
+        })
         .collect();
     let colgroup = html! {
         <colgroup>{ for widths.iter().map(|width| html! { <col style={format!("width: {width}ch")} /> }) }</colgroup>

@@ -30,13 +30,28 @@ pub struct CsvDownload {
 
 /// The Costs table of `currency` (else the summary's first currency, as the page shows it).
 pub fn costs_csv(summary: &Summary, currency: Option<&str>) -> CsvDownload {
-    let chosen = currency.and_then(|code| summary.currencies.iter().find(|s| s.currency.to_string() == code));
+    let chosen = currency.and_then(|code| {
+        summary
+            .currencies
+            .iter()
+            .find(|s| s.currency.to_string() == code)
+    });
     let section = chosen.or(summary.currencies.first());
-    let code = section.map_or_else(|| currency.unwrap_or_default().to_owned(), |s| s.currency.to_string());
+    let code = section.map_or_else(
+        || currency.unwrap_or_default().to_owned(),
+        |s| s.currency.to_string(),
+    );
     let dimensions: Vec<String> = summary.group_by.iter().map(ToString::to_string).collect();
 
     let mut file_name = format!("tcbill-costs-by-{}", dimensions.join("-").replace(':', "_"));
-    for part in [code.as_str(), if summary.filters.is_empty() { "" } else { "filtered" }] {
+    for part in [
+        code.as_str(),
+        if summary.filters.is_empty() {
+            ""
+        } else {
+            "filtered"
+        },
+    ] {
         if !part.is_empty() {
             file_name.push('-');
             file_name.push_str(part);
@@ -44,7 +59,8 @@ pub fn costs_csv(summary: &Summary, currency: Option<&str>) -> CsvDownload {
     }
     file_name.push_str(".csv");
 
-    let mut records: Vec<Vec<String>> = vec![vec![description(&code, &dimensions, &summary.filters)]];
+    let mut records: Vec<Vec<String>> =
+        vec![vec![description(&code, &dimensions, &summary.filters)]];
     let mut header = vec!["currency".to_owned()];
     header.extend(dimensions.iter().cloned());
     header.extend(MEASURES.iter().map(|(name, _)| (*name).to_owned()));
@@ -52,7 +68,13 @@ pub fn costs_csv(summary: &Summary, currency: Option<&str>) -> CsvDownload {
     records.push(header);
     if let Some(section) = section {
         records.extend(section.groups.iter().map(|group| {
-            row(&code, group.key.iter().cloned(), &group.amounts, group.real_total_cost_ratio, group.row_count)
+            row(
+                &code,
+                group.key.iter().cloned(),
+                &group.amounts,
+                group.real_total_cost_ratio,
+                group.row_count,
+            )
         }));
         records.push(total_row(&code, dimensions.len(), section));
     }
@@ -63,7 +85,10 @@ pub fn costs_csv(summary: &Summary, currency: Option<&str>) -> CsvDownload {
         text.push_str(&fields.join(","));
         text.push_str("\r\n");
     }
-    CsvDownload { file_name, bytes: text.into_bytes() }
+    CsvDownload {
+        file_name,
+        bytes: text.into_bytes(),
+    }
 }
 
 /// The first line: `# tcbill costs; currency: CNY; grouped by: product / region; filters: region = 广州 or 上海`.
@@ -71,12 +96,21 @@ fn description(currency: &str, dimensions: &[String], filters: &[Filter]) -> Str
     let filters = if filters.is_empty() {
         "none".to_owned()
     } else {
-        let each: Vec<String> =
-            filters.iter().map(|filter| format!("{} = {}", filter.dimension, filter.values.join(" or "))).collect();
+        let each: Vec<String> = filters
+            .iter()
+            .map(|filter| format!("{} = {}", filter.dimension, filter.values.join(" or ")))
+            .collect();
         each.join(" and ")
     };
-    let currency = if currency.is_empty() { "none" } else { currency };
-    format!("# tcbill costs; currency: {currency}; grouped by: {}; filters: {filters}", dimensions.join(" / "))
+    let currency = if currency.is_empty() {
+        "none"
+    } else {
+        currency
+    };
+    format!(
+        "# tcbill costs; currency: {currency}; grouped by: {}; filters: {filters}",
+        dimensions.join(" / ")
+    )
 }
 
 fn row(
@@ -97,8 +131,17 @@ fn row(
 
 /// `Total` under the first dimension, the currency's totals and `100.00` when the groups have shares.
 fn total_row(currency: &str, dimension_count: usize, section: &CurrencySummary) -> Vec<String> {
-    let key = (0..dimension_count).map(|i| if i == 0 { "Total".to_owned() } else { String::new() });
-    let shares = section.groups.iter().any(|group| group.real_total_cost_ratio.is_some());
+    let key = (0..dimension_count).map(|i| {
+        if i == 0 {
+            "Total".to_owned()
+        } else {
+            String::new()
+        }
+    });
+    let shares = section
+        .groups
+        .iter()
+        .any(|group| group.real_total_cost_ratio.is_some());
     let ratio = shares.then(|| Decimal::new(10000, 2));
     row(currency, key, &section.total, ratio, section.row_count)
 }

@@ -11,7 +11,10 @@ use tcbill_core::{parse_file, Dataset};
 /// A Chinese bill (CNY) and an international one (USD), as a user drops them.
 fn two_currencies() -> Dataset {
     let mut dataset = Dataset::new();
-    dataset.add(parse_file("l3-cn-2024-11.csv", &read_data("l3-cn-2024-11.csv")));
+    dataset.add(parse_file(
+        "l3-cn-2024-11.csv",
+        &read_data("l3-cn-2024-11.csv"),
+    ));
     dataset.add(parse_file("l3-intl-en.csv", &read_data("l3-intl-en.csv")));
     dataset
 }
@@ -22,7 +25,10 @@ fn text(bytes: &[u8]) -> &str {
 
 #[test]
 fn one_currency_in_the_tables_order_with_a_total_row() {
-    let dims = [Dimension::parse("product").unwrap(), Dimension::parse("region").unwrap()];
+    let dims = [
+        Dimension::parse("product").unwrap(),
+        Dimension::parse("region").unwrap(),
+    ];
     let csv = costs_csv(&summarize(&two_currencies(), &dims, &[]), Some("CNY"));
     assert_eq!(csv.file_name, "tcbill-costs-by-product-region-CNY.csv");
     assert_eq!(
@@ -42,9 +48,20 @@ fn the_other_currency_is_its_own_file() {
     let csv = costs_csv(&summarize(&two_currencies(), &dims, &[]), Some("USD"));
     assert_eq!(csv.file_name, "tcbill-costs-by-product-USD.csv");
     let lines: Vec<&str> = text(&csv.bytes).split("\r\n").collect();
-    assert_eq!(lines[0], "\u{feff}# tcbill costs; currency: USD; grouped by: product; filters: none");
-    assert_eq!(lines.len(), 5, "first line, header, one group, total, and the end: {lines:?}");
-    assert!(lines[2].starts_with("USD,Cloud Object Storage,"), "{}", lines[2]);
+    assert_eq!(
+        lines[0],
+        "\u{feff}# tcbill costs; currency: USD; grouped by: product; filters: none"
+    );
+    assert_eq!(
+        lines.len(),
+        5,
+        "first line, header, one group, total, and the end: {lines:?}"
+    );
+    assert!(
+        lines[2].starts_with("USD,Cloud Object Storage,"),
+        "{}",
+        lines[2]
+    );
     assert!(lines[3].starts_with("USD,Total,"), "{}", lines[3]);
     assert!(lines[3].ends_with(",100.00,1"), "{}", lines[3]);
 }
@@ -53,7 +70,10 @@ fn the_other_currency_is_its_own_file() {
 fn filters_are_named_in_the_file_name_and_the_first_line() {
     let dims = [Dimension::parse("tag:env").unwrap()];
     let region = Dimension::parse("region").unwrap();
-    let filters = [Filter { dimension: region, values: vec!["ap-shanghai".into(), "华东地区（上海）".into()] }];
+    let filters = [Filter {
+        dimension: region,
+        values: vec!["ap-shanghai".into(), "华东地区（上海）".into()],
+    }];
     let csv = costs_csv(&summarize(&two_currencies(), &dims, &filters), None);
     assert_eq!(csv.file_name, "tcbill-costs-by-tag_env-CNY-filtered.csv");
     assert_eq!(
