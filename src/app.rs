@@ -342,7 +342,7 @@ pub fn App() -> Html {
                 <h1>{ "tcbill" }</h1>
                 <p class="tagline">{ text.tagline }</p>
                 <label class="precision">{ text.precision_label }{ " " }
-                    <select name="precision" onchange={on_precision}>
+                    <select id="precision" name="precision" onchange={on_precision}>
                         { for Precision::ALL.into_iter().map(|precision| html! {
                             <option value={precision.id()} selected={precision == view.precision}>
                                 { if precision == Precision::Exact { text.precision_exact } else { precision.id() } }

@@ -100,15 +100,17 @@ pub fn time_chart_svg(chart: &TimeChart) -> String {
             }
             // A vertical line (an expiry) sits at the right edge: its label goes to its left.
             let vertical = from.0 == to.0;
+            // Below the lines that start at the top (a capacity's label, a projection's), so that on a
+            // narrow chart it does not run into them.
+            let label_y = match (vertical, guide.label_below) {
+                (true, _) => 26,
+                (false, true) => 6,
+                (false, false) => -16,
+            };
             let anchor = if vertical { HPos::Right } else { HPos::Left };
             let font = ("sans-serif", TEXT).into_font().color(&guide.color).pos(Pos::new(anchor, VPos::Top));
             plot.draw_series(std::iter::once(
-                EmptyElement::at(from)
-                    + Text::new(
-                        guide.label.clone(),
-                        (if vertical { -4 } else { 4 }, if guide.label_below { 6 } else { -16 }),
-                        font,
-                    ),
+                EmptyElement::at(from) + Text::new(guide.label.clone(), (if vertical { -4 } else { 4 }, label_y), font),
             ))?;
         }
         Ok(())

@@ -11,8 +11,11 @@ use rust_decimal::Decimal;
 use crate::analysis::cost::{Amounts, CurrencySummary, Filter, Summary};
 use crate::report::csv_field;
 
+/// Reads one measure of [`Amounts`].
+type Measure = fn(&Amounts) -> Option<Decimal>;
+
 /// The measures as the Costs table shows them, left to right.
-const MEASURES: [(&str, fn(&Amounts) -> Option<Decimal>); 6] = [
+const MEASURES: [(&str, Measure); 6] = [
     ("RealTotalCost", |a| a.real_total_cost),
     ("TotalCost", |a| a.total_cost),
     ("CashPayAmount", |a| a.cash_pay_amount),
