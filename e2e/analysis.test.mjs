@@ -40,11 +40,13 @@ async function loadSample(page) {
   await page.getByRole('button', { name: 'Download report (JSON)' }).waitFor();
 }
 
-const cells = (locator) => locator.evaluateAll((rows) => rows.map((row) => [...row.cells].map((c) => c.textContent)));
+// Amounts by their exact value (what they show, rounded, is tested in money.test.mjs).
+const cells = (locator) => locator.evaluateAll((rows) => rows.map((row) => [...row.cells].map((c) => c.querySelector('data')?.value ?? c.textContent)));
 
 test('overview shows the exact totals, the top products and the planted deduction faults', async () => {
   await page.getByRole('tab', { name: 'Overview' }).click();
-  const card = (measure) => page.locator(`.card[data-measure="${measure}"] dd`).textContent();
+  const card = (measure) =>
+    page.locator(`.card[data-measure="${measure}"] dd`).evaluate((dd) => dd.querySelector('data')?.value ?? dd.textContent);
   assert.equal(await card('RealTotalCost'), '559.6363523');
   assert.equal(await card('TotalCost'), '592.675238');
   assert.equal(await card('CashPayAmount'), '514.4363523');
@@ -111,13 +113,17 @@ test('costs group by any two dimensions, sort, and download as CSV', async () =>
   assert.equal(await groupsChart.locator('svg rect[fill="#0052D9"]').count(), 4);
   const [svgDownload] = await Promise.all([page.waitForEvent('download'), groupsChart.getByRole('button', { name: 'Save chart as SVG' }).click()]);
   assert.equal(svgDownload.suggestedFilename(), 'tcbill-cost-CNY-region-tag_env.svg');
-  assert.match(await readFile(await svgDownload.path(), 'utf8'), /^<svg [^>]*width="720" height="280"/);
+  assert.match(await readFile(await svgDownload.path(), 'utf8'), /^<svg [^>]*width="720" height="260"/);
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
-  assert.equal(download.suggestedFilename(), 'tcbill-cost-region-tag_env.csv');
+  assert.equal(download.suggestedFilename(), 'tcbill-costs-by-region-tag_env-CNY.csv');
   const csv = await readFile(await download.path(), 'utf8');
-  assert.ok(csv.startsWith('\ufeffcurrency,region,tag:env,TotalCost,RealTotalCost,'), csv.slice(0, 80));
-  assert.equal(csv.split('\r\n').filter(Boolean).length, 5);
+  assert.ok(
+    csv.startsWith('\ufeff# tcbill costs; currency: CNY; grouped by: region / tag:env; filters: none\r\ncurrency,region,tag:env,RealTotalCost,TotalCost,'),
+    csv.slice(0, 160),
+  );
+  // The first line, the header, four groups and the total.
+  assert.equal(csv.split('\r\n').filter(Boolean).length, 7);
 });
 
 test('a group drills down to its bill rows', async () => {

@@ -124,12 +124,12 @@ test('the file picker adds files to those already loaded; remove takes one away'
 
 test('the tabs, the file picker and the sample button are reachable by keyboard', async () => {
   const focused = [];
-  for (let i = 0; i < 8; i++) {
+  for (let i = 0; i < 9; i++) {
     await page.keyboard.press('Tab');
     focused.push(await page.evaluate(() => document.activeElement.id || document.activeElement.textContent));
   }
   assert.deepEqual(focused, [
-    '中文', 'tab-files', 'tab-overview', 'tab-costs', 'tab-packages', 'tab-usage', 'file-input', 'Load sample data',
+    'precision', '中文', 'tab-files', 'tab-overview', 'tab-costs', 'tab-packages', 'tab-usage', 'file-input', 'Load sample data',
   ]);
   await page.keyboard.press('Enter');
   assert.equal((await fileRows(page, 5)).length, 5);
@@ -219,7 +219,7 @@ test('a file that makes tcbill panic costs only itself: the worker restarts with
     await target.getByRole('tab', { name: 'Overview' }).click();
     await target.locator('.card[data-measure]').first().waitFor();
     return target.locator('.card[data-measure]').evaluateAll((cards) =>
-      Object.fromEntries(cards.map((card) => [card.dataset.measure, card.querySelector('dd').textContent])),
+      Object.fromEntries(cards.map((card) => [card.dataset.measure, card.querySelector('dd data')?.value ?? card.querySelector('dd').textContent])),
     );
   };
   const survived = await totals(page);

@@ -68,7 +68,8 @@ async function addFilter(page, dimension, value) {
   await page.waitForFunction((before) => document.querySelector('.cost-table caption')?.textContent !== before, caption);
 }
 
-const cells = (locator) => locator.evaluateAll((rows) => rows.map((row) => [...row.cells].map((c) => c.textContent)));
+// Amounts by their exact value (what they show, rounded, is tested in money.test.mjs).
+const cells = (locator) => locator.evaluateAll((rows) => rows.map((row) => [...row.cells].map((c) => c.querySelector('data')?.value ?? c.textContent)));
 const footer = async (page) => (await cells(page.locator('.cost-table tfoot tr')))[0];
 
 /** Sums decimal strings of at most `scale` decimals exactly (in units of the last decimal). */

@@ -66,16 +66,21 @@ test('yuan and dollars are shown apart with their periods, and a month loaded tw
   assert.deepEqual(periods, ['CNY, billing period 2024-11', 'USD, billing period 2021-08']);
   const card = (currency, measure) =>
     page.locator(`.currency[data-currency="${currency}"] .card[data-measure="${measure}"] dd`).textContent();
-  assert.equal(await card('CNY', 'RealTotalCost'), '0.28000000');
-  assert.equal(await card('CNY', 'TotalCost'), '0.47000000');
-  assert.equal(await card('USD', 'RealTotalCost'), '0.03523359');
-  assert.equal(await card('USD', 'TotalCost'), '0.03523359');
+  // Each amount shows its own currency's symbol, with the exact value in its title.
+  const exact = (currency, measure) =>
+    page.locator(`.currency[data-currency="${currency}"] .card[data-measure="${measure}"] dd data`).getAttribute('title');
+  assert.equal(await card('CNY', 'RealTotalCost'), '¥0.28');
+  assert.equal(await exact('CNY', 'RealTotalCost'), '0.28000000');
+  assert.equal(await card('CNY', 'TotalCost'), '¥0.47');
+  assert.equal(await card('USD', 'RealTotalCost'), 'US$0.04');
+  assert.equal(await exact('USD', 'RealTotalCost'), '0.03523359');
+  assert.equal(await card('USD', 'TotalCost'), 'US$0.04');
   const topProducts = await page
     .locator('.currency[data-currency="CNY"] .top-products tbody tr')
     .evaluateAll((rows) => rows.map((row) => [...row.cells].map((c) => c.textContent)));
   assert.deepEqual(topProducts, [
-    ['云服务器CVM', '0.26000000', '92.86%'],
-    ['负载均衡CLB', '0.02000000', '7.14%'],
+    ['云服务器CVM', '¥0.26', '92.86%'],
+    ['负载均衡CLB', '¥0.02', '7.14%'],
   ]);
   assert.deepEqual(await page.locator('.overview .duplicates li').allTextContents(), [
     `2 rows of ${PACK}/100012345678-202411-按扣费周期-明细账单.csv are already loaded from ${CNY_BILL}: ` +
@@ -90,10 +95,10 @@ test('yuan and dollars are shown apart with their periods, and a month loaded tw
   const footer = () =>
     page.locator('.cost-table tfoot tr').evaluate((row) => [...row.cells].map((c) => c.textContent));
   await page.waitForFunction(() => document.querySelector('.costs .period')?.textContent === 'CNY, billing period 2024-11');
-  assert.equal((await footer())[1], '0.28000000');
+  assert.equal((await footer())[1], '¥0.28');
   await page.selectOption('select[name="currency"]', 'USD');
   await page.waitForFunction(() => document.querySelector('.costs .period')?.textContent === 'USD, billing period 2021-08');
-  assert.equal((await footer())[1], '0.03523359');
+  assert.equal((await footer())[1], 'US$0.04');
   await page.screenshot({ path: join(OUTPUT, 'costs-usd.png'), fullPage: true });
 });
 

@@ -105,12 +105,12 @@ async function droppedPage(files) {
   return dropped;
 }
 
-/** The Overview's measure cards, as `{ measure: text }`. */
+/** The Overview's measure cards, as `{ measure: exact value }` (what an amount shows is money.test.mjs's). */
 async function overviewCards(target) {
   await target.getByRole('tab', { name: 'Overview' }).click();
   await target.locator('.card[data-measure]').first().waitFor();
   return target.locator('.card[data-measure]').evaluateAll((cards) =>
-    Object.fromEntries(cards.map((card) => [card.dataset.measure, card.querySelector('dd').textContent])),
+    Object.fromEntries(cards.map((card) => [card.dataset.measure, card.querySelector('dd data')?.value ?? card.querySelector('dd').textContent])),
   );
 }
 

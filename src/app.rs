@@ -13,6 +13,7 @@ use crate::fetch_panel::{FetchForm, FetchPanel};
 use crate::file_table::FileTable;
 use crate::i18n::{Lang, Strings};
 use crate::loaded_files::{FileStatus, FilesAction, LoadedFiles};
+use crate::money::Precision;
 use crate::parsing::ParsingWorker;
 use crate::protocol::{FetchAction, FileId, FromWorker, Request, ToWorker};
 use crate::report_view::{ReportView, SummaryView};
@@ -179,9 +180,10 @@ pub fn App() -> Html {
     let on_download_focus = on_click_request(Request::ExportFocusCsv);
     let on_export_csv = {
         let (send, group_by, filters) = (send.clone(), view.group_by.clone(), view.filters.clone());
+        let currency = (*currency).clone();
         Callback::from(move |()| {
-            let (group_by, filters) = (group_by.clone(), filters.clone());
-            send(ToWorker::Request(Request::ExportSummaryCsv { group_by, filters }))
+            let (group_by, filters, currency) = (group_by.clone(), filters.clone(), currency.clone());
+            send(ToWorker::Request(Request::ExportSummaryCsv { group_by, filters, currency }))
         })
     };
     let on_drill_down = {
@@ -266,6 +268,15 @@ pub fn App() -> Html {
             send(ToWorker::Request(Request::FilterValues { dimension, filters: filters.clone() }))
         })
     };
+    let on_precision = {
+        let view = view.clone();
+        Callback::from(move |event: Event| {
+            let id = event.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            let mut next = (*view).clone();
+            next.precision = Precision::from_id(&id).unwrap_or_default();
+            view.set(next);
+        })
+    };
     let on_switch_language = {
         let switch = update_view(Rc::new(move |v: &mut ViewState| {
             v.lang = Some(if lang == Lang::En { Lang::Zh } else { Lang::En });
@@ -326,9 +337,19 @@ pub fn App() -> Html {
 
     html! {
         <ContextProvider<Lang> context={lang}>
+        <ContextProvider<Precision> context={view.precision}>
             <header class="masthead">
                 <h1>{ "tcbill" }</h1>
                 <p class="tagline">{ text.tagline }</p>
+                <label class="precision">{ text.precision_label }{ " " }
+                    <select id="precision" name="precision" onchange={on_precision}>
+                        { for Precision::ALL.into_iter().map(|precision| html! {
+                            <option value={precision.id()} selected={precision == view.precision}>
+                                { if precision == Precision::Exact { text.precision_exact } else { precision.id() } }
+                            </option>
+                        }) }
+                    </select>
+                </label>
                 <button type="button" class="link-button language" onclick={on_switch_language}>
                     { text.other_language }
                 </button>
@@ -352,6 +373,7 @@ pub fn App() -> Html {
                     { panel }
                 </div>
             </main>
+        </ContextProvider<Precision>>
         </ContextProvider<Lang>>
     }
 }

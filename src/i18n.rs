@@ -225,6 +225,9 @@ pub struct Strings {
     pub usage_bandwidth: &'static str,
     /// Points drawn of the series' points.
     pub usage_drawn: fn(usize, u64) -> String,
+    // Money (issue #13): the switch of how many decimals amounts show.
+    pub precision_label: &'static str,
+    pub precision_exact: &'static str,
 }
 
 pub static EN: Strings = Strings {
@@ -401,6 +404,8 @@ pub static EN: Strings = Strings {
     usage_series: "Series",
     usage_bandwidth: "Also as bandwidth (Mbps), from traffic",
     usage_drawn: |drawn, total| format!("{drawn} of {total} points drawn: where there are more than fit, each stretch keeps its lowest and highest point, so the peak is always drawn."),
+    precision_label: "Decimals",
+    precision_exact: "all (exact)",
 };
 
 pub static ZH: Strings = Strings {
@@ -579,4 +584,6 @@ pub static ZH: Strings = Strings {
     usage_drawn: |drawn, total| {
         format!("绘制 {total} 个点中的 {drawn} 个：点数超出图宽时，每一段保留其最低点和最高点，峰值总会画出。")
     },
+    precision_label: "小数位",
+    precision_exact: "全部（精确值）",
 };

@@ -13,6 +13,7 @@ pub mod file_read;
 pub mod file_table;
 pub mod i18n;
 pub mod loaded_files;
+pub mod money;
 mod parsing;
 mod png;
 pub mod protocol;

@@ -38,8 +38,8 @@ pub enum Request {
     Summarize { group_by: Vec<String>, filters: CostFilters },
     /// The whole report as JSON, for download.
     ExportReport,
-    /// A cost summary as CSV, for download.
-    ExportSummaryCsv { group_by: Vec<String>, filters: CostFilters },
+    /// The Costs table as CSV, for download: one currency (the one shown, else the first).
+    ExportSummaryCsv { group_by: Vec<String>, filters: CostFilters, currency: Option<String> },
     /// Every table of the report as CSV, in one ZIP, for download.
     ExportReportCsvZip,
     /// The loaded bills as a FOCUS 1.0 dataset (CSV), for download.

@@ -1,11 +1,12 @@
 //! What the user is looking at, kept in the URL fragment
 //! (`#tab=costs&by=product,tag:env&lang=zh&f=region:%E5%B9%BF%E5%B7%9E&trend=month`) so a view can be
-//! bookmarked or shared. The fragment never holds amounts (a filter names a value, such as a project):
+//! bookmarked or shared. `digits=4` (or `exact`) is how many decimals amounts show. The fragment never holds amounts (a filter names a value, such as a project):
 //! reopening the link shows the same view once the same files are dropped again.
 
 use tcbill_core::analysis::cost::Dimension;
 
 use crate::i18n::Lang;
+use crate::money::Precision;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Tab {
@@ -42,6 +43,8 @@ pub struct ViewState {
     pub filters: Vec<(String, String)>,
     /// The cost trend's period: `day` (the default) or `month`.
     pub trend: String,
+    /// Decimals of the amounts shown (2 by default; downloads always keep every digit).
+    pub precision: Precision,
 }
 
 impl Default for ViewState {
@@ -52,6 +55,7 @@ impl Default for ViewState {
             lang: None,
             filters: Vec::new(),
             trend: "day".to_owned(),
+            precision: Precision::default(),
         }
     }
 }
@@ -86,6 +90,7 @@ impl ViewState {
                 }
                 "lang" => state.lang = Lang::from_tag(&value),
                 "trend" if value == "month" => state.trend = value,
+                "digits" => state.precision = Precision::from_id(&value).unwrap_or_default(),
                 _ => {}
             }
         }
@@ -105,6 +110,10 @@ impl ViewState {
         }
         if self.trend == "month" {
             fragment.push_str("&trend=month");
+        }
+        if self.precision != Precision::default() {
+            fragment.push_str("&digits=");
+            fragment.push_str(self.precision.id());
         }
         fragment
     }

@@ -18,7 +18,7 @@ use tcbill_core::analysis::deductions::{BreakType, CoefficientCheck, DeductionAn
 use tcbill_core::analysis::packages::burn_down;
 use tcbill_core::analysis::series::downsample;
 use tcbill_core::analysis::usage::usage_points;
-use tcbill_core::report::breakdown_table;
+use tcbill_core::costs_csv::costs_csv;
 use tcbill_core::{Dataset, ParsedFile, Parser, Report, ReportOptions};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -320,9 +320,10 @@ fn answer(request: Request) {
                 .collect();
             post(FromWorker::UsagePoints { series, points });
         }
-        Request::ExportSummaryCsv { group_by, filters } => {
-            let table = breakdown_table(&LOADED.with_borrow(|loaded| loaded.summary(&group_by, &filters)));
-            post_csv(format!("tcbill-{}.csv", table.name), table.to_csv());
+        Request::ExportSummaryCsv { group_by, filters, currency } => {
+            let summary = LOADED.with_borrow(|loaded| loaded.summary(&group_by, &filters));
+            let csv = costs_csv(&summary, currency.as_deref());
+            post_csv(csv.file_name, csv.bytes);
         }
         Request::FilterValues { dimension, filters } => {
             // The other filters narrow the choice; those on this dimension would hide its alternatives.

@@ -12,8 +12,8 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
+use crate::money::Money;
 use crate::report_view::{Amounts, CurrencySummaryView, GroupView, SummaryView};
-use crate::views::amount;
 use crate::views::chart::{bar_chart_svg, line_chart_svg, pie_chart_svg, Chart, Line};
 use crate::views::row_table::{RowTable, RowWindow};
 
@@ -379,7 +379,7 @@ pub fn Costs(props: &CostsProps) -> Html {
                         html! {
                             <tr>
                                 { for group.key.iter().map(|k| html! { <td>{ k }</td> }) }
-                                { for MEASURES.iter().map(|(_, get)| html! { <td class="num">{ amount(get(&group.amounts)) }</td> }) }
+                                { for MEASURES.iter().map(|(_, get)| html! { <td class="num"><Money value={get(&group.amounts).clone()} currency={section.currency.clone()} /></td> }) }
                                 <td class="num">{ group.ratio.as_deref().map(|r| format!("{r}%")).unwrap_or_default() }</td>
                                 <td>
                                     <button type="button" class="link-button" onclick={drill}
@@ -392,7 +392,7 @@ pub fn Costs(props: &CostsProps) -> Html {
                 <tfoot>
                     <tr>
                         <th scope="row" colspan={key_labels.len().to_string()}>{ text.total }</th>
-                        { for MEASURES.iter().map(|(_, get)| html! { <td class="num">{ amount(get(&section.total)) }</td> }) }
+                        { for MEASURES.iter().map(|(_, get)| html! { <td class="num"><Money value={get(&section.total).clone()} currency={section.currency.clone()} /></td> }) }
                         <td class="num">{ if section.groups.is_empty() { "" } else { "100.00%" } }</td>
                         <td />
                     </tr>
@@ -425,14 +425,15 @@ fn groups_chart(
         return Html::default();
     }
     let labels: Vec<String> = groups.iter().map(|g| g.key.join(" / ")).collect();
-    // Refunds (negative groups) are drawn as empty bars: a bar chart has no room below zero.
+    // Refunds (negative groups) keep their label and get no bar: a bar chart has no room below zero.
     let values: Vec<f64> = groups
         .iter()
-        .map(|g| g.amounts.real_total_cost.as_deref().and_then(|v| v.parse().ok()).unwrap_or(0.0_f64).max(0.0))
+        .map(|g| g.amounts.real_total_cost.as_deref().and_then(|v| v.parse().ok()).unwrap_or(0.0))
         .collect();
+    let unit = format!("RealTotalCost ({})", section.currency);
     let name = format!("tcbill-cost-{}-{}", section.currency, group_by.join("-").replace(':', "_"));
     html! {
-        <Chart svg={bar_chart_svg(&labels, &values, caption)} {name} download_label={download_label} kind="groups" />
+        <Chart svg={bar_chart_svg(&labels, &values, caption, &unit)} {name} download_label={download_label} kind="groups" />
     }
 }
 
@@ -484,7 +485,7 @@ fn trend_chart(trend: &CurrencySummaryView, by: &str, show_total_cost: bool, tex
     }
     let caption = if by == "month" { text.trend_caption_month } else { text.trend_caption_day };
     html! {
-        <Chart svg={line_chart_svg(&labels, &lines, caption)} name={format!("tcbill-trend-{}-{by}", trend.currency)}
+        <Chart svg={line_chart_svg(&labels, &lines, caption, &trend.currency)} name={format!("tcbill-trend-{}-{by}", trend.currency)}
             download_label={text.download_svg} kind="trend" />
     }
 }

@@ -6,8 +6,8 @@
 use yew::prelude::*;
 
 use crate::i18n::Lang;
+use crate::money::Money;
 use crate::report_view::{CheckView, CurrencyTotalView, ReportView};
-use crate::views::amount;
 
 #[derive(Properties, PartialEq)]
 pub struct OverviewProps {
@@ -47,7 +47,7 @@ pub fn Overview(props: &OverviewProps) -> Html {
                     { for cards.iter().map(|(id, label, value)| html! {
                         <div class="card" data-measure={*id}>
                             <dt>{ *label }<span class="api-name">{ format!("{id} · {}", currency.currency) }</span></dt>
-                            <dd class="num">{ amount(value) }</dd>
+                            <dd class="num"><Money value={(*value).clone()} currency={currency.currency.clone()} /></dd>
                         </div>
                     }) }
                 </dl>
@@ -64,7 +64,7 @@ pub fn Overview(props: &OverviewProps) -> Html {
                             { for by_product.groups.iter().take(5).map(|group| html! {
                                 <tr>
                                     <td>{ group.key.join(" / ") }</td>
-                                    <td class="num">{ amount(&group.amounts.real_total_cost) }</td>
+                                    <td class="num"><Money value={group.amounts.real_total_cost.clone()} currency={currency.currency.clone()} /></td>
                                     <td class="num">{ group.ratio.as_deref().map(|r| format!("{r}%")).unwrap_or_default() }</td>
                                 </tr>
                             }) }

@@ -21,6 +21,19 @@ pub fn visible_range(scroll_top: u64, viewport: u64, row_height: u64, count: u64
     first.saturating_sub(overscan).min(count)..(last + overscan).min(count)
 }
 
+/// The width of a column in `ch`, enough for its header and every cell of the window, so that no
+/// value (an ID, a time, an amount) is cut: rows have a fixed height and cannot wrap. Wide
+/// characters (Chinese) count twice; the padding adds three.
+pub fn column_width(header: &str, cells: impl Iterator<Item = usize>) -> usize {
+    const MAX: usize = 100;
+    (display_width(header).max(cells.max().unwrap_or(0)) + 3).clamp(8, MAX)
+}
+
+/// The width of `text` in `ch`: wide (East Asian) characters take two.
+pub fn display_width(text: &str) -> usize {
+    text.chars().map(|c| if c >= '\u{1100}' && !('\u{ff61}'..='\u{ff9f}').contains(&c) { 2 } else { 1 }).sum()
+}
+
 /// A window of rows: the index of the first and the rows' cells.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RowWindow {
@@ -39,6 +52,21 @@ pub struct RowTableProps {
     /// Classes of the window's rows, by position (a finding to highlight); none by default.
     #[prop_or_default]
     pub row_classes: Vec<Classes>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn columns_fit_their_longest_cell() {
+        assert_eq!(display_width("ins-0a1b2c3d"), 12);
+        assert_eq!(display_width("云服务器"), 8);
+        assert_eq!(column_width("资源ID", [12, 30].into_iter()), 33);
+        assert_eq!(column_width("ID", std::iter::empty()), 8);
+        assert_eq!(column_width("配置描述", [400].into_iter()), 100);
+    }
 }
 
 #[component]
@@ -63,18 +91,24 @@ pub fn RowTable(props: &RowTableProps) -> Html {
             }
         })
     };
-    let colgroup = html! {
-        <colgroup>{ for props.columns.iter().map(|_| html! { <col /> }) }</colgroup>
-    };
     let window = &props.window;
+    let widths: Vec<usize> = (props.columns.iter().enumerate())
+        .map(|(i, header)| {
+            column_width(header, window.rows.iter().filter_map(|row| row.get(i)).map(|c| display_width(c)))
+        })
+        .collect();
+    let colgroup = html! {
+        <colgroup>{ for widths.iter().map(|width| html! { <col style={format!("width: {width}ch")} /> }) }</colgroup>
+    };
+    let min_width = format!("min-width: {}ch", widths.iter().sum::<usize>());
     html! {
         <div class="row-table">
-            <table class="data head">
+            <table class="data head" style={min_width.clone()}>
                 <caption>{ props.caption.clone() }</caption>
                 { colgroup.clone() }
                 <thead><tr>{ for props.columns.iter().map(|c| html! { <th scope="col">{ c }</th> }) }</tr></thead>
             </table>
-            <div class="viewport" style={format!("height: {}px", VIEWPORT.min(props.count * ROW_HEIGHT + 2))}
+            <div class="viewport" style={format!("height: {}px; {min_width}", VIEWPORT.min(props.count * ROW_HEIGHT + 2))}
                 onscroll={on_scroll} tabindex="0" role="region" aria-label={props.caption.clone()}>
                 <div class="spacer" style={format!("height: {}px", props.count * ROW_HEIGHT)}>
                     <table class="data body" style={format!("top: {}px", window.start * ROW_HEIGHT)}>
@@ -83,7 +117,7 @@ pub fn RowTable(props: &RowTableProps) -> Html {
                             { for window.rows.iter().enumerate().map(|(i, row)| html! {
                                 <tr key={(window.start + i as u64).to_string()} data-row={(window.start + i as u64).to_string()}
                                     class={props.row_classes.get(i).cloned()}>
-                                    { for row.iter().map(|cell| html! { <td>{ cell }</td> }) }
+                                    { for row.iter().map(|cell| html! { <td title={cell.clone()}>{ cell }</td> }) }
                                 </tr>
                             }) }
                         </tbody>

@@ -7,10 +7,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use tcbill_core::BeijingTime;
 
-use super::chart::draw_svg;
+use super::chart::{axis_number, chart_width, draw_svg, tick_count, tick_label, CAPTION, TEXT};
 
-/// Width and height of a time chart's SVG, in CSS pixels.
-const SIZE: (u32, u32) = (720, 260);
+/// Height of a time chart's SVG, in CSS pixels (its width is [`chart_width`]).
+const HEIGHT: u32 = 260;
 /// The series' colour (TDesign blue, as the bar chart).
 const SERIES: RGBColor = RGBColor(0, 82, 217);
 const SECS_PER_DAY: f64 = 86_400.0;
@@ -60,18 +60,23 @@ pub fn time_chart_svg(chart: &TimeChart) -> String {
     let ys = chart.points.iter().map(|p| p.1).chain(chart.guides.iter().flat_map(|g| [g.from.1, g.to.1]));
     let y_max = ys.fold(0.0_f64, f64::max).max(f64::MIN_POSITIVE) * 1.12;
     let span_days = (x_max - x_min) / SECS_PER_DAY;
-    draw_svg(SIZE, |root| {
+    let width = chart_width();
+    let whole = chart.points.iter().all(|p| p.1.fract() == 0.0);
+    // A time label takes about 60 px (a day) to 110 px (a day and a time).
+    let x_labels = (width as f64 / if span_days > 3.0 { 70.0 } else { 120.0 }) as usize;
+    draw_svg((width, HEIGHT), |root| {
         let mut plot = ChartBuilder::on(root)
-            .caption(chart.caption, ("sans-serif", 16))
+            .caption(chart.caption, ("sans-serif", CAPTION))
             .margin(12)
-            .x_label_area_size(28)
-            .y_label_area_size(72)
+            .x_label_area_size(30)
+            .y_label_area_size(if width < 500 { 60 } else { 84 })
             .build_cartesian_2d(x_min..x_max, 0.0..y_max)?;
         plot.configure_mesh()
-            .x_labels(8)
-            .y_labels(6)
+            .x_labels(x_labels.clamp(2, 8))
+            .y_labels(tick_count(chart.points.iter().map(|p| p.1), 6))
             .x_label_formatter(&|x| axis_time(*x, span_days))
-            .label_style(("sans-serif", 12))
+            .y_label_formatter(&|y| if whole { tick_label(*y, true) } else { axis_number(*y) })
+            .label_style(("sans-serif", TEXT))
             .draw()?;
         plot.draw_series(std::iter::once(PathElement::new(chart.points.to_vec(), SERIES.stroke_width(2))))?;
         if chart.dots {
@@ -95,15 +100,17 @@ pub fn time_chart_svg(chart: &TimeChart) -> String {
             }
             // A vertical line (an expiry) sits at the right edge: its label goes to its left.
             let vertical = from.0 == to.0;
+            // Below the lines that start at the top (a capacity's label, a projection's), so that on a
+            // narrow chart it does not run into them.
+            let label_y = match (vertical, guide.label_below) {
+                (true, _) => 26,
+                (false, true) => 6,
+                (false, false) => -16,
+            };
             let anchor = if vertical { HPos::Right } else { HPos::Left };
-            let font = ("sans-serif", 12).into_font().color(&guide.color).pos(Pos::new(anchor, VPos::Top));
+            let font = ("sans-serif", TEXT).into_font().color(&guide.color).pos(Pos::new(anchor, VPos::Top));
             plot.draw_series(std::iter::once(
-                EmptyElement::at(from)
-                    + Text::new(
-                        guide.label.clone(),
-                        (if vertical { -4 } else { 4 }, if guide.label_below { 6 } else { -16 }),
-                        font,
-                    ),
+                EmptyElement::at(from) + Text::new(guide.label.clone(), (if vertical { -4 } else { 4 }, label_y), font),
             ))?;
         }
         Ok(())

@@ -15,6 +15,7 @@
 pub mod analysis;
 pub mod api;
 mod container;
+pub mod costs_csv;
 pub mod dataset;
 mod decode;
 pub mod detect;
