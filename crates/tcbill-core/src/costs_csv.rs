@@ -9,7 +9,7 @@
 use rust_decimal::Decimal;
 
 use crate::analysis::cost::{Amounts, CurrencySummary, Filter, Summary};
-use crate::report::csv_field;
+use crate::report::{csv_writer, LineEnd};
 
 /// Reads one measure of [`Amounts`].
 type Measure = fn(&Amounts) -> Option<Decimal>;
@@ -82,15 +82,13 @@ pub fn costs_csv(summary: &Summary, currency: Option<&str>) -> CsvDownload {
         records.push(total_row(&code, dimensions.len(), section));
     }
 
-    let mut text = String::from("\u{feff}");
+    let mut writer = csv_writer("\u{feff}".as_bytes().to_vec(), LineEnd::CrLf);
     for record in &records {
-        let fields: Vec<String> = record.iter().map(|field| csv_field(field)).collect();
-        text.push_str(&fields.join(","));
-        text.push_str("\r\n");
+        writer.write_record(record).expect("writing to memory");
     }
     CsvDownload {
         file_name,
-        bytes: text.into_bytes(),
+        bytes: writer.into_inner().expect("writing to memory"),
     }
 }
 

@@ -26,8 +26,8 @@ fn text(bytes: &[u8]) -> &str {
 #[test]
 fn one_currency_in_the_tables_order_with_a_total_row() {
     let dims = [
-        Dimension::parse("product").unwrap(),
-        Dimension::parse("region").unwrap(),
+        "product".parse::<Dimension>().unwrap(),
+        "region".parse::<Dimension>().unwrap(),
     ];
     let csv = costs_csv(&summarize(&two_currencies(), &dims, &[]), Some("CNY"));
     assert_eq!(csv.file_name, "tcbill-costs-by-product-region-CNY.csv");
@@ -44,7 +44,7 @@ fn one_currency_in_the_tables_order_with_a_total_row() {
 
 #[test]
 fn the_other_currency_is_its_own_file() {
-    let dims = [Dimension::parse("product").unwrap()];
+    let dims = ["product".parse::<Dimension>().unwrap()];
     let csv = costs_csv(&summarize(&two_currencies(), &dims, &[]), Some("USD"));
     assert_eq!(csv.file_name, "tcbill-costs-by-product-USD.csv");
     let lines: Vec<&str> = text(&csv.bytes).split("\r\n").collect();
@@ -68,8 +68,8 @@ fn the_other_currency_is_its_own_file() {
 
 #[test]
 fn filters_are_named_in_the_file_name_and_the_first_line() {
-    let dims = [Dimension::parse("tag:env").unwrap()];
-    let region = Dimension::parse("region").unwrap();
+    let dims = ["tag:env".parse::<Dimension>().unwrap()];
+    let region = "region".parse::<Dimension>().unwrap();
     let filters = [Filter {
         dimension: region,
         values: vec!["ap-shanghai".into(), "华东地区（上海）".into()],

@@ -45,7 +45,10 @@ fn a_cell_beyond_the_bound_is_one_rejected_row_and_the_totals_hold() {
     let report = Report::build(&dataset, &ReportOptions::default());
     let totals = &report.cost.currencies;
     assert_eq!(totals.len(), 1);
-    assert_eq!(totals[0].total.real_total_cost.unwrap().to_string(), "316.8");
+    assert_eq!(
+        totals[0].total.real_total_cost.unwrap().to_string(),
+        "316.8"
+    );
 }
 
 #[test]
