@@ -369,7 +369,7 @@ fn deduction_row_view(analysis: &DeductionAnalysis, index: usize) -> DeductionRo
         _ => text(value),
     };
     let cells = vec![
-        format!("{}:{}", row.source.file, row.source.row),
+        row.source.to_string(),
         row.package_id.clone(),
         row.deduction_time.map_or_else(|| "—".to_owned(), |t| t.to_string()),
         text(&row.before_remain),

@@ -136,7 +136,7 @@ pub fn Packages(props: &PackagesProps) -> Html {
                         { for deductions.balance_breaks.iter().map(|b| html! {
                             <tr class="failed">
                                 <td>{ &b.package_id }</td>
-                                <td>{ format!("{}:{}", b.row.file, b.row.row) }</td>
+                                <td>{ b.row.to_string() }</td>
                                 <td>{ b.deduction_time.as_deref().unwrap_or("—") }</td>
                                 <td class="num">{ amount(&b.expected) }</td>
                                 <td class="num">{ amount(&b.found) }</td>
@@ -165,7 +165,7 @@ pub fn Packages(props: &PackagesProps) -> Html {
                         { for deductions.coefficient_mismatches.iter().map(|m| html! {
                             <tr class="failed">
                                 <td>{ m.package_id.as_deref().unwrap_or("—") }</td>
-                                <td>{ format!("{}:{}", m.source.file, m.source.row) }</td>
+                                <td>{ m.source.to_string() }</td>
                                 <td>{ m.deduction_time.as_deref().unwrap_or("—") }</td>
                                 <td class="num">{ amount(&m.dosage) }{ unit(&m.dosage_unit) }</td>
                                 <td class="num">{ amount(&m.actual_dosage) }{ unit(&m.package_unit) }</td>

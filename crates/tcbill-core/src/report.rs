@@ -21,12 +21,13 @@ use crate::analysis::currency::{Currency, Month};
 use crate::analysis::deductions::{analyze_deductions, DeductionAnalysis, DeductionRow};
 use crate::analysis::packages::{package_usage, PackageUsage};
 use crate::analysis::usage::{usage_statistics, UsageOptions, UsageSeries};
+use crate::analysis::RowRef;
 use crate::dataset::Dataset;
 use crate::diagnostic::Diagnostic;
 
 /// Identifies the JSON document; bumped with every incompatible change of its shape.
 pub const REPORT_FORMAT: &str = "tcbill-report";
-pub const REPORT_VERSION: u32 = 2;
+pub const REPORT_VERSION: u32 = 3;
 
 /// What the report's cost section breaks the total down by.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -369,10 +370,7 @@ fn checks_table(checks: &[Check]) -> CsvTable {
                     .row
                     .as_ref()
                     .map_or_else(String::new, |row| row.file.clone()),
-                finding
-                    .row
-                    .as_ref()
-                    .map_or_else(String::new, |row| row.row.to_string()),
+                finding.row.as_ref().map_or_else(String::new, RowRef::place),
                 finding.subject.clone(),
                 finding.detail.clone(),
                 decimal(finding.expected),

@@ -212,10 +212,7 @@ fn read_row(file: &str, table: &Table, row: usize) -> DeductionRow {
         .or_else(|| text("PackageName"))
         .unwrap_or_else(|| "-".to_owned());
     let mut deduction = DeductionRow {
-        source: RowRef {
-            file: file.to_owned(),
-            row: row + 1,
-        },
+        source: RowRef::of(file, table, row),
         package_id,
         package_name: text("PackageName"),
         product: text("ProductName"),
