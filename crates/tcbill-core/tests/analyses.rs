@@ -711,3 +711,41 @@ fn findings_name_the_line_excel_shows_after_a_title_a_multi_line_cell_and_a_reje
         serde_json::json!({ "file": "titled.csv", "line": 6 })
     );
 }
+
+/// The sample's packages in the figures their sentences say: what is left at expiry, the use the
+/// deduction rows do not show, and an exhausted package's day instead of a projection in the past.
+#[test]
+fn packages_say_what_is_left_at_expiry_and_what_the_rows_do_not_show() {
+    let dataset = dataset_of(&[
+        PathBuf::from(common::SAMPLE_MONTH).join("2025-06-资源包抵扣明细.csv"),
+        PathBuf::from(common::SAMPLE_MONTH).join("2025-06-资源包总览.csv"),
+    ]);
+    let packages = package_usage(&dataset, &analyze_deductions(&dataset));
+    let lines: Vec<String> = packages
+        .iter()
+        .map(|p| {
+            format!(
+                "{}: used {} remaining {:?} burn {:?} expires {:?} unused {:?} outside {:?} exhausted {:?}",
+                p.package_id,
+                p.used,
+                p.remaining,
+                p.daily_burn_rate,
+                p.expires.map(|t| t.to_string()),
+                p.unused_at_expiry,
+                p.used_outside_deduction_rows,
+                p.exhausted_on.map(|t| t.to_string()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            // Runs out about 2025-06-24, before it expires; the overview's 0.25 GB more is the
+            // planted chain break.
+            "pkg-cdn-0001: used 81.500000000 remaining Some(418.250000000) burn Some(20.375000) expires Some(\"2025-06-30 23:59:59\") unused None outside Some(0.250000000) exhausted None",
+            "pkg-trtc-0001: used 0.293333333 remaining Some(19999.706666667) burn Some(0.293333) expires Some(\"2026-05-07 23:59:59\") unused Some(19900) outside None exhausted None",
+            // 9974.4 − 25.6 a day × 362.83 days.
+            "pkg-trtc-0002: used 25.600000000 remaining Some(9974.400000000) burn Some(25.600000) expires Some(\"2026-05-31 23:59:59\") unused Some(686) outside None exhausted None",
+        ]
+    );
+}
