@@ -175,6 +175,14 @@ pub struct MismatchView {
     pub dosage_unit: Option<String>,
     pub exported_coefficient: Option<String>,
     pub recomputed_coefficient: Option<String>,
+    pub coefficient_check: CoefficientCheckView,
+}
+
+/// The 实际抵扣量 the exported 抵扣系数 gives (absent unless the check found a mismatch).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct CoefficientCheckView {
+    #[serde(default)]
+    pub expected_actual_dosage: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -190,8 +198,14 @@ pub struct PackageView {
     pub utilisation_percent: Option<String>,
     pub daily_burn_rate: Option<String>,
     pub projected_exhaustion: Option<String>,
+    /// The last deduction of a package with nothing left.
+    pub exhausted_on: Option<String>,
     pub expires: Option<String>,
     pub exhausts_before_expiry: Option<bool>,
+    /// Left at expiry at the burn rate, whole units.
+    pub unused_at_expiry: Option<String>,
+    /// Use the overview counts that the loaded deduction rows do not show.
+    pub used_outside_deduction_rows: Option<String>,
     /// 抵扣后包剩余量 at each 抵扣时间, thinned by the worker; empty without deduction rows.
     #[serde(default)]
     pub burn_down: Vec<(String, String)>,

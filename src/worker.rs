@@ -27,8 +27,8 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, File, MessageEvent};
 use crate::api_fetch::{fetch_entry, pages_file, Proxy};
 use crate::file_read::read_range;
 use crate::protocol::{
-    BreakFinding, CostFilters, DeductionRowView, FetchAction, FetchFailure, FileId, FromWorker, PartSummary, Request,
-    ToWorker,
+    BreakFinding, CoefficientFinding, CostFilters, DeductionRowView, FetchAction, FetchFailure, FileId, FromWorker,
+    PartSummary, Request, ToWorker,
 };
 
 /// Bytes read from a file per step: large enough that per-slice overhead vanishes, small enough
@@ -189,6 +189,11 @@ fn digest(report: &Report, tag_keys: Vec<String>) -> String {
     }
     cap_list(&mut value["deductions"]["balance_breaks"]);
     cap_list(&mut value["deductions"]["coefficient_mismatches"]);
+    for check in value["checks"].as_array_mut().into_iter().flatten() {
+        check["mismatch_count"] = check["mismatches"].as_array().map_or(0, Vec::len).into();
+        cap_list(&mut check["mismatches"]);
+        cap_list(&mut check["not_checked"]);
+    }
     if let Some(breakdowns) = value["cost"]["breakdowns"].as_array_mut() {
         breakdowns.iter_mut().for_each(cap_groups);
     }
@@ -283,6 +288,12 @@ fn answer(request: Request) {
                     mime: "application/zip".to_owned(),
                     base64: BASE64_STANDARD.encode(bytes),
                 });
+            }
+        }
+        Request::ExportFindingsCsv { check } => {
+            let table = LOADED.with_borrow(|loaded| loaded.report.as_ref().and_then(|r| r.findings_table(&check)));
+            if let Some(table) = table {
+                post_csv(format!("tcbill-{}.csv", table.name), table.to_csv());
             }
         }
         Request::ExportFocusCsv => {
@@ -387,11 +398,17 @@ fn deduction_row_view(analysis: &DeductionAnalysis, index: usize) -> DeductionRo
             difference: found.difference.to_string(),
         })
         .collect();
-    let expected_actual_dosage = match &row.coefficient_check {
-        CoefficientCheck::Mismatch { expected_actual_dosage, .. } => Some(expected_actual_dosage.to_string()),
+    let mismatch = match &row.coefficient_check {
+        CoefficientCheck::Mismatch { converted_dosage, expected_actual_dosage } => Some(CoefficientFinding {
+            excess: text(&row.actual_dosage.map(|found| found - expected_actual_dosage)),
+            converted: converted_dosage.to_string(),
+            coefficient: text(&row.exported_coefficient),
+            expected: expected_actual_dosage.to_string(),
+            unit: row.package_unit.clone().unwrap_or_default(),
+        }),
         _ => None,
     };
-    DeductionRowView { cells, breaks, expected_actual_dosage }
+    DeductionRowView { cells, breaks, mismatch }
 }
 
 /// Pulls each entry in turn (the proxy paces them to Tencent's rate limits) and parses its pages

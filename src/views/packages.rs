@@ -61,7 +61,9 @@ impl Reducible for DeductionTable {
 pub struct PackagesProps {
     pub report: ReportView,
     pub table: Rc<DeductionTable>,
-    /// Select the deduction rows to show.
+    /// Which deduction rows the table shows (the Overview's failed checks link here with one).
+    pub filter: DeductionFilter,
+    /// Show other deduction rows.
     pub on_filter: Callback<DeductionFilter>,
     pub on_rows: Callback<Range<u64>>,
 }
@@ -69,12 +71,6 @@ pub struct PackagesProps {
 #[component]
 pub fn Packages(props: &PackagesProps) -> Html {
     let text = use_context::<Lang>().unwrap_or(Lang::En).strings();
-    let filter = use_state(DeductionFilter::default);
-    {
-        // A new report means a new dataset in the worker: select again.
-        let on_filter = props.on_filter.clone();
-        use_effect_with(((*filter).clone(), props.report.clone()), move |(filter, _)| on_filter.emit(filter.clone()));
-    }
     let report = &props.report;
     let deductions = &report.deductions;
     if report.packages.is_empty() && deductions.row_count == 0 {
@@ -95,6 +91,7 @@ pub fn Packages(props: &PackagesProps) -> Html {
                     <th scope="col" class="num">{ text.daily_burn }</th>
                     <th scope="col">{ text.projected_exhaustion }</th>
                     <th scope="col">{ text.expires }</th>
+                    <th scope="col" class="in-words">{ text.package_in_words }</th>
                 </tr></thead>
                 <tbody>
                     { for report.packages.iter().map(|p| html! {
@@ -109,6 +106,7 @@ pub fn Packages(props: &PackagesProps) -> Html {
                             <td class="num">{ amount(&p.daily_burn_rate) }</td>
                             <td>{ p.projected_exhaustion.as_deref().unwrap_or("—") }</td>
                             <td>{ p.expires.as_deref().unwrap_or("—") }</td>
+                            <td class="in-words">{ package_in_words(p, text) }</td>
                         </tr>
                     }) }
                 </tbody>
@@ -178,9 +176,50 @@ pub fn Packages(props: &PackagesProps) -> Html {
             }
 
             <h3>{ text.deduction_rows }</h3>
-            { deduction_table(report, &filter, &props.table, &props.on_rows, text) }
+            { deduction_table(report, &props.filter, &props.on_filter, &props.table, &props.on_rows, text) }
         </section>
     }
+}
+
+/// The package's state as sentences: when it ran out, or runs out before it expires, or how much
+/// it will leave unused; and use the overview counts that the loaded deduction rows do not show.
+fn package_in_words(package: &PackageView, text: &Strings) -> String {
+    let unit = package.unit.as_deref().unwrap_or_default();
+    let day = |time: &str| time.get(..10).unwrap_or(time).to_owned();
+    let mut sentences = Vec::new();
+    if let Some(on) = &package.exhausted_on {
+        sentences.push((text.package_exhausted)(&day(on)));
+    } else if let (Some(true), Some(at), Some(expires)) =
+        (package.exhausts_before_expiry, &package.projected_exhaustion, &package.expires)
+    {
+        sentences.push((text.package_runs_out)(&day(at), &day(expires)));
+    } else if let (Some(unused), Some(expires)) = (&package.unused_at_expiry, &package.expires) {
+        sentences.push((text.package_expires_unused)(&day(expires), &group_thousands(unused), unit));
+    }
+    if let (Some(gap), Some(total), Some(remaining)) =
+        (&package.used_outside_deduction_rows, &package.total, &package.remaining)
+    {
+        let overview_used = match (total.parse::<rust_decimal::Decimal>(), remaining.parse::<rust_decimal::Decimal>()) {
+            (Ok(total), Ok(remaining)) => (total - remaining).to_string(),
+            _ => "—".to_owned(),
+        };
+        let used = package.used.as_deref().unwrap_or("—");
+        sentences.push((text.package_outside_rows)(&overview_used, used, gap, unit));
+    }
+    sentences.join("; ")
+}
+
+/// `12300` as `12,300`: a whole number the sentence rounds to.
+fn group_thousands(whole: &str) -> String {
+    let (sign, digits) = whole.strip_prefix('-').map_or(("", whole), |rest| ("-", rest));
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("{sign}{grouped}")
 }
 
 /// The package's 抵扣后包剩余量 after each deduction, with its capacity, the projection of the
@@ -250,28 +289,29 @@ fn burn_down_chart(package: &PackageView, text: &Strings) -> Html {
 /// Every deduction row (or the mismatches, or the breaks; of all packages or one), virtualised.
 fn deduction_table(
     report: &ReportView,
-    filter: &UseStateHandle<DeductionFilter>,
+    filter: &DeductionFilter,
+    on_filter: &Callback<DeductionFilter>,
     table: &DeductionTable,
     on_rows: &Callback<Range<u64>>,
     text: &'static Strings,
 ) -> Html {
     let on_findings = {
-        let filter = filter.clone();
+        let (filter, on_filter) = (filter.clone(), on_filter.clone());
         Callback::from(move |event: Event| {
             let findings = match event.target_unchecked_into::<HtmlSelectElement>().value().as_str() {
                 "mismatches" => FindingFilter::CoefficientMismatches,
                 "breaks" => FindingFilter::BalanceBreaks,
                 _ => FindingFilter::All,
             };
-            filter.set(DeductionFilter { findings, ..(*filter).clone() });
+            on_filter.emit(DeductionFilter { findings, ..filter.clone() });
         })
     };
     let on_package = {
-        let filter = filter.clone();
+        let (filter, on_filter) = (filter.clone(), on_filter.clone());
         Callback::from(move |event: Event| {
             let package = event.target_unchecked_into::<HtmlSelectElement>().value();
             let package_id = (!package.is_empty()).then_some(package);
-            filter.set(DeductionFilter { package_id, ..(*filter).clone() });
+            on_filter.emit(DeductionFilter { package_id, ..filter.clone() });
         })
     };
     let findings = [
@@ -302,7 +342,7 @@ fn deduction_table(
                 .breaks
                 .iter()
                 .map(|b| (if b.chain { text.finding_chain } else { text.finding_row })(&b.expected, &b.difference))
-                .chain(row.expected_actual_dosage.as_deref().map(text.finding_mismatch))
+                .chain(row.mismatch.as_ref().map(text.finding_mismatch))
                 .collect();
             row.cells.iter().cloned().chain(std::iter::once(findings.join("; "))).collect()
         })
@@ -311,10 +351,7 @@ fn deduction_table(
         .rows
         .iter()
         .map(|row| {
-            classes!(
-                (!row.breaks.is_empty()).then_some("balance-break"),
-                row.expected_actual_dosage.is_some().then_some("mismatch")
-            )
+            classes!((!row.breaks.is_empty()).then_some("balance-break"), row.mismatch.is_some().then_some("mismatch"))
         })
         .collect();
     html! {

@@ -295,6 +295,7 @@ fn sample_deduction_rows_filter_by_finding_and_package() {
     assert_eq!(select(FindingFilter::All, None), [2, 3, 4, 5, 6, 7, 8]);
     assert_eq!(select(FindingFilter::CoefficientMismatches, None), [8]);
     assert_eq!(select(FindingFilter::BalanceBreaks, None), [5]);
+    assert_eq!(select(FindingFilter::AnyFinding, None), [5, 8]);
     assert_eq!(select(FindingFilter::All, Some("pkg-trtc-0002")), [7, 8]);
     assert_eq!(
         select(FindingFilter::BalanceBreaks, Some("pkg-trtc-0002")),
@@ -748,4 +749,13 @@ fn packages_say_what_is_left_at_expiry_and_what_the_rows_do_not_show() {
             "pkg-trtc-0002: used 25.600000000 remaining Some(9974.400000000) burn Some(25.600000) expires Some(\"2026-05-31 23:59:59\") unused Some(686) outside None exhausted None",
         ]
     );
+}
+
+/// A drill-down row names the line Excel shows for it (the header is line 1).
+#[test]
+fn drill_down_rows_name_the_line_excel_shows() {
+    let dataset = sample_month();
+    let rows = tcbill_core::analysis::cost::filtered_rows(&dataset, &[]);
+    let first = tcbill_core::analysis::cost::row_cells(&dataset, rows[0]);
+    assert_eq!(first[0], "2025-06-明细账单-L3.csv:2");
 }

@@ -132,6 +132,8 @@ pub enum FindingFilter {
     CoefficientMismatches,
     /// Rows with a balance break of either type.
     BalanceBreaks,
+    /// Rows with a mismatch or a break: what the Overview's deduction finding opens.
+    AnyFinding,
 }
 
 impl DeductionAnalysis {
@@ -160,6 +162,10 @@ impl DeductionAnalysis {
                     matches!(row.coefficient_check, CoefficientCheck::Mismatch { .. })
                 }
                 FindingFilter::BalanceBreaks => broken.contains(&row.source),
+                FindingFilter::AnyFinding => {
+                    broken.contains(&row.source)
+                        || matches!(row.coefficient_check, CoefficientCheck::Mismatch { .. })
+                }
             })
             .map(|(index, _)| index)
             .collect()
