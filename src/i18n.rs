@@ -237,6 +237,8 @@ pub struct Strings {
     pub findings_show_rows: &'static str,
     pub findings_download: &'static str,
     pub findings_show_deductions: &'static str,
+    /// The deduction table's choice of rows with a break or a mismatch.
+    pub filter_any_finding: &'static str,
     /// Rows shown of all rows found.
     pub findings_capped: fn(usize, u64) -> String,
     pub package_in_words: &'static str,
@@ -440,6 +442,7 @@ pub static EN: Strings = Strings {
     findings_show_rows: "Show the rows",
     findings_download: "Download these rows (CSV)",
     findings_show_deductions: "Show them in Packages & deductions",
+    filter_any_finding: "Rows with a finding",
     findings_capped: |shown, total| format!("The first {shown} of {total} rows; the CSV has them all."),
     package_in_words: "In words",
     package_exhausted: |day| format!("exhausted on {day}"),
@@ -640,6 +643,7 @@ pub static ZH: Strings = Strings {
     findings_show_rows: "查看这些行",
     findings_download: "下载这些行 (CSV)",
     findings_show_deductions: "在“资源包与抵扣”中查看",
+    filter_any_finding: "有发现的行",
     findings_capped: |shown, total| format!("显示 {total} 行中的前 {shown} 行；CSV 包含全部。"),
     package_in_words: "说明",
     package_exhausted: |day| format!("已于 {day} 用尽"),

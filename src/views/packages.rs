@@ -301,6 +301,7 @@ fn deduction_table(
             let findings = match event.target_unchecked_into::<HtmlSelectElement>().value().as_str() {
                 "mismatches" => FindingFilter::CoefficientMismatches,
                 "breaks" => FindingFilter::BalanceBreaks,
+                "findings" => FindingFilter::AnyFinding,
                 _ => FindingFilter::All,
             };
             on_filter.emit(DeductionFilter { findings, ..filter.clone() });
@@ -318,6 +319,7 @@ fn deduction_table(
         ("all", FindingFilter::All, text.filter_all),
         ("mismatches", FindingFilter::CoefficientMismatches, text.filter_mismatches),
         ("breaks", FindingFilter::BalanceBreaks, text.filter_breaks),
+        ("findings", FindingFilter::AnyFinding, text.filter_any_finding),
     ];
     let columns: Vec<String> = [
         text.row,
