@@ -58,7 +58,7 @@ test('overview shows the exact totals, the top products and the planted deductio
     ['负载均衡', '14.4', '2.57%'],
   ]);
   assert.equal(
-    await page.locator('.checks li').first().textContent(),
+    await page.locator('.checks li').first().locator('summary').textContent(),
     'Resource-package deductions: 1 balance-chain breaks, 1 抵扣系数 mismatches',
   );
   assert.equal(await page.locator('.checks li[data-check="summary_vs_details"] .status').textContent(), 'ok (4 rows)');

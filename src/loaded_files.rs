@@ -181,3 +181,44 @@ impl LoadedFiles {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    fn after(actions: Vec<FilesAction>) -> Rc<LoadedFiles> {
+        actions.into_iter().fold(Rc::new(LoadedFiles::default()), |files, action| files.reduce(action))
+    }
+
+    fn added(id: FileId) -> FilesAction {
+        FilesAction::Added { id, name: format!("{id}.csv"), size: 1 }
+    }
+
+    fn parsed(id: FileId) -> FilesAction {
+        FilesAction::Worker(FromWorker::Parsed { id, parts: Vec::new() })
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn the_answer_is_shown_once_the_last_file_given_is_read() {
+        // Each file's report follows its `Parsed`; the first report comes while the second file is read.
+        let files = after(vec![added(1), added(2), parsed(1), FilesAction::Reported]);
+        assert_eq!((files.answer_due, files.answers), (true, 0));
+        let files = after(vec![added(1), added(2), parsed(1), FilesAction::Reported, parsed(2), FilesAction::Reported]);
+        assert_eq!((files.answer_due, files.answers), (false, 1));
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_tab_picked_meanwhile_keeps_the_page_where_it_is() {
+        let files = after(vec![added(1), FilesAction::TabPicked, parsed(1), FilesAction::Reported]);
+        assert_eq!((files.answer_due, files.answers), (false, 0));
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_cancelled_last_file_shows_the_answer_of_the_others() {
+        let cancelled = FilesAction::Worker(FromWorker::Cancelled { id: 2 });
+        let files = after(vec![added(1), added(2), parsed(1), FilesAction::Reported, cancelled]);
+        assert_eq!((files.answer_due, files.answers), (false, 1));
+    }
+}

@@ -49,7 +49,7 @@ fn finding_rows(
     };
     html! {
         <>
-            <div class="table-scroll">
+            <div class="scroll">
                 <table class="data finding-rows">
                     <thead><tr>
                         <th scope="col">{ text.findings_file }</th>

@@ -91,7 +91,6 @@ pub fn Packages(props: &PackagesProps) -> Html {
                     <th scope="col" class="num">{ text.daily_burn }</th>
                     <th scope="col">{ text.projected_exhaustion }</th>
                     <th scope="col">{ text.expires }</th>
-                    <th scope="col" class="in-words">{ text.package_in_words }</th>
                 </tr></thead>
                 <tbody>
                     { for report.packages.iter().map(|p| html! {
@@ -106,11 +105,17 @@ pub fn Packages(props: &PackagesProps) -> Html {
                             <td class="num">{ amount(&p.daily_burn_rate) }</td>
                             <td>{ p.projected_exhaustion.as_deref().unwrap_or("—") }</td>
                             <td>{ p.expires.as_deref().unwrap_or("—") }</td>
-                            <td class="in-words">{ package_in_words(p, text) }</td>
                         </tr>
                     }) }
                 </tbody>
             </table>
+
+            // Below the table, not in a column of it: sentences need width the figures already take.
+            <ul class="packages-in-words" aria-label={text.package_in_words}>
+                { for report.packages.iter().map(|p| (p, package_in_words(p, text))).filter(|(_, words)| !words.is_empty()).map(|(p, words)| html! {
+                    <li data-package={p.package_id.clone()}><strong>{ &p.package_id }</strong>{ ": " }{ words }</li>
+                }) }
+            </ul>
 
             <h3>{ text.burn_down }</h3>
             <div class="burn-downs">
