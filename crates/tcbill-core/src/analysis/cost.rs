@@ -759,7 +759,7 @@ mod tests {
         assert_eq!(
             row_cells(&dataset, rows[1]),
             [
-                "june.csv:3",
+                "june.csv:4", // data row 3; the header is line 1
                 "云服务器",
                 "-",
                 "内存",
