@@ -205,8 +205,8 @@ test('a file that makes tcbill panic costs only itself: the worker restarts with
     await sampleFile(SUMMARY),
   ];
   await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer: await dataTransferOf(page, files) });
-  await page.locator('.file-table td.error').waitFor();
   const rowsShown = await fileRows(page, 3);
+  await page.locator('.file-table td.error').waitFor();
   assert.deepEqual(rowsShown[0], SAMPLE_ROWS[1]);
   assert.deepEqual(rowsShown[2], SAMPLE_ROWS[4]);
   assert.equal(rowsShown[1][0], BAD);

@@ -83,12 +83,21 @@ export async function launchBrowser(extraArgs = []) {
  * `expectedCount` files are listed and none is still being parsed.
  */
 export async function fileRows(page, expectedCount) {
+  const listedAndRead = (n) =>
+    document.querySelectorAll('.file-table tbody').length === n &&
+    document.querySelectorAll('.file-table tbody.parsing').length === 0;
+  // Once the files given are read the page turns to Overview by itself (unless a tab was picked
+  // since): wait until no answer is due, then come back to the Files tab.
   await page.waitForFunction(
     (n) =>
-      document.querySelectorAll('.file-table tbody').length === n &&
-      document.querySelectorAll('.file-table tbody.parsing').length === 0,
+      !document.querySelector('main[data-answer-due]') &&
+      (document.querySelector('#tab-overview[aria-selected="true"]') !== null ||
+        (document.querySelectorAll('.file-table tbody').length === n &&
+          document.querySelectorAll('.file-table tbody.parsing').length === 0)),
     expectedCount,
   );
+  if ((await page.getAttribute('#tab-files', 'aria-selected')) !== 'true') await page.click('#tab-files');
+  await page.waitForFunction(listedAndRead, expectedCount);
   return page.$$eval('.file-table tbody', (bodies) =>
     bodies.map((body) => [...body.rows[0].cells].slice(0, 6).map((td) => td.textContent)),
   );

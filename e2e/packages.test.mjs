@@ -97,31 +97,31 @@ test('the deduction table highlights the planted chain break and 抵扣系数 mi
   assert.equal(file.length, 7);
   const all = await deductionTable(7);
   assert.equal(await page.textContent('.deduction-table caption'), '7 deduction rows');
-  assert.deepEqual(all.map((row) => row[0]), file.map((_, i) => `${DEDUCTIONS}:${i + 1}`), 'the sample is in package and time order');
+  assert.deepEqual(all.map((row) => row[0]), file.map((_, i) => `${DEDUCTIONS}:${i + 2}`), 'the sample is in package and time order: the line after the header is line 2');
 
-  // Row 4: 抵扣前包剩余量 437.000000000GB after row 3 ended at 437.250000000GB.
+  // Line 5 (data row 4): 抵扣前包剩余量 437.000000000GB after row 3 ended at 437.250000000GB.
   const [breakRef] = report.deductions.balance_breaks;
-  assert.deepEqual([breakRef.row.row, breakRef.expected, breakRef.found, breakRef.difference], [4, '437.250000000', '437.000000000', '-0.250000000']);
+  assert.deepEqual([breakRef.row.line, breakRef.expected, breakRef.found, breakRef.difference], [5, '437.250000000', '437.000000000', '-0.250000000']);
   assert.equal(quantity(file[3]['抵扣前包剩余量']), breakRef.found);
   assert.equal(quantity(file[2]['抵扣后包剩余量']), breakRef.expected);
   const breaks = await cells(page.locator('.deduction-table tbody tr.balance-break'));
   assert.deepEqual(breaks, [
     [
-      `${DEDUCTIONS}:4`, 'pkg-cdn-0001', file[3]['抵扣时间'], quantity(file[3]['抵扣前包剩余量']), quantity(file[3]['实际抵扣量']),
+      `${DEDUCTIONS}:5`, 'pkg-cdn-0001', file[3]['抵扣时间'], quantity(file[3]['抵扣前包剩余量']), quantity(file[3]['实际抵扣量']),
       quantity(file[3]['抵扣后包剩余量']), `${file[3]['被抵扣资源原始用量']} GB`, file[3]['抵扣系数'], '1',
       `chain break: the previous 抵扣后包剩余量 was ${breakRef.expected} (difference ${breakRef.difference})`,
     ],
   ]);
 
-  // Row 7: 1000 秒 = 16.666666667 分钟 deducted as 16 分钟: 0.96, exported 1.
+  // Line 8 (data row 7): 1000 秒 = 16.666666667 分钟 deducted as 16 分钟: 0.96, exported 1.
   const [mismatch] = report.deductions.coefficient_mismatches;
-  assert.equal(mismatch.source.row, 7);
+  assert.equal(mismatch.source.line, 8);
   const mismatches = await cells(page.locator('.deduction-table tbody tr.mismatch'));
   assert.deepEqual(mismatches, [
     [
-      `${DEDUCTIONS}:7`, 'pkg-trtc-0002', file[6]['抵扣时间'], quantity(file[6]['抵扣前包剩余量']), quantity(file[6]['实际抵扣量']),
+      `${DEDUCTIONS}:8`, 'pkg-trtc-0002', file[6]['抵扣时间'], quantity(file[6]['抵扣前包剩余量']), quantity(file[6]['实际抵扣量']),
       quantity(file[6]['抵扣后包剩余量']), `${file[6]['被抵扣资源原始用量']} 秒`, file[6]['抵扣系数'], mismatch.recomputed_coefficient,
-      `抵扣系数 mismatch: 原始用量 × 抵扣系数 = ${mismatch.coefficient_check.expected_actual_dosage}`,
+      `under-deducted by 0.666666667 分钟 (expected ${mismatch.coefficient_check.converted_dosage} × ${mismatch.exported_coefficient} = ${mismatch.coefficient_check.expected_actual_dosage})`,
     ],
   ]);
   assert.deepEqual([mismatch.recomputed_coefficient, mismatch.coefficient_check.expected_actual_dosage], ['0.96', '16.666666667']);
@@ -134,14 +134,14 @@ test('the deduction table highlights the planted chain break and 抵扣系数 mi
   assert.equal(await page.textContent('.deduction-table caption'), '1 deduction row');
 
   await page.selectOption('select[name="deduction-findings"]', 'breaks');
-  await page.waitForFunction(() => document.querySelector('.deduction-table tbody tr')?.cells[0].textContent.endsWith(':4'));
+  await page.waitForFunction(() => document.querySelector('.deduction-table tbody tr')?.cells[0].textContent.endsWith(':5'));
   assert.deepEqual(await deductionTable(1), breaks);
 
   await page.selectOption('select[name="deduction-findings"]', 'all');
   await page.selectOption('select[name="deduction-package"]', 'pkg-trtc-0002');
   const trtc = await deductionTable(2);
-  assert.deepEqual(trtc.map((row) => row[0]), [`${DEDUCTIONS}:6`, `${DEDUCTIONS}:7`]);
-  assert.deepEqual(await page.locator('.deduction-table tbody tr.mismatch td').first().textContent(), `${DEDUCTIONS}:7`);
+  assert.deepEqual(trtc.map((row) => row[0]), [`${DEDUCTIONS}:7`, `${DEDUCTIONS}:8`]);
+  assert.deepEqual(await page.locator('.deduction-table tbody tr.mismatch td').first().textContent(), `${DEDUCTIONS}:8`);
 
   await page.selectOption('select[name="deduction-findings"]', 'breaks');
   await page.waitForFunction(() => document.querySelector('.deduction-table caption')?.textContent === '0 deduction rows');
@@ -155,7 +155,7 @@ test('the usage chart draws the series with its peak and 95th percentile labelle
     await page.waitForSelector(`.usage-chart[data-series="${index}"] svg`);
     const chart = page.locator('.usage-chart svg');
     // The table's exact values, which are the core's.
-    const [peak, p95] = [table[index][5], table[index][7]];
+    const [peak, p95] = [table[index][6], table[index][8]];
     assert.deepEqual([peak, p95], [series.peak, series.percentile_95]);
     const labels = (await chart.locator('text').allTextContents()).map((label) => label.trim());
     assert.ok(labels.includes(`Peak: ${peak} ${series.unit}`), labels.join(' | '));

@@ -24,6 +24,7 @@ use crate::views::overview::Overview;
 use crate::views::packages::{DeductionTable, DeductionTableAction, Packages};
 use crate::views::row_table::RowWindow;
 use crate::views::usage::{Usage, UsagePoints};
+use tcbill_core::analysis::deductions::DeductionFilter;
 
 #[component]
 pub fn App() -> Html {
@@ -40,6 +41,8 @@ pub fn App() -> Html {
     let filter_values = use_state(|| None::<(String, Vec<String>)>);
     let drill_down = use_reducer(DrillDownState::default);
     let deduction_table = use_reducer(DeductionTable::default);
+    // Which deduction rows the Packages tab shows; the Overview's failed checks link with one.
+    let deduction_filter = use_state(DeductionFilter::default);
     let usage_points = use_state(|| None::<UsagePoints>);
     // Whether the worker derives bandwidth from traffic (it rebuilds the report when this changes).
     let bandwidth = use_state(|| false);
@@ -60,6 +63,7 @@ pub fn App() -> Html {
                         deduction_table.dispatch(DeductionTableAction::Cleared);
                         usage_points.set(None);
                         report.set(Some(Rc::new(view)));
+                        files.dispatch(FilesAction::Reported);
                     }
                     Err(err) => web_sys::console::error_1(&format!("tcbill: unreadable report: {err}").into()),
                 },
@@ -104,6 +108,25 @@ pub fn App() -> Html {
             }
         }
     });
+    // Once the files given are read, the page shows the answer, unless the user picked a tab.
+    {
+        let (view, has_report) = (view.clone(), report.is_some());
+        use_effect_with(files.answers, move |answers| {
+            if *answers > 0 && has_report && view.tab != Tab::Overview {
+                view.set(ViewState { tab: Tab::Overview, ..(*view).clone() });
+            }
+        });
+    }
+    // The Packages tab, a new report or another filter asks the worker for the deduction rows.
+    {
+        let send = send.clone();
+        let key = (report.clone(), (*deduction_filter).clone(), view.tab == Tab::Packages);
+        use_effect_with(key, move |(report, filter, shown)| {
+            if report.is_some() && *shown {
+                send(ToWorker::Request(Request::Deductions { filter: filter.clone() }));
+            }
+        });
+    }
     // A new report or a new grouping asks the worker for the cost summary.
     {
         let send = send.clone();
@@ -204,8 +227,19 @@ pub fn App() -> Html {
         Callback::from(move |()| drill_down.dispatch(DrillDownAction::Closed))
     };
     let on_deduction_filter = {
+        let deduction_filter = deduction_filter.clone();
+        Callback::from(move |filter| deduction_filter.set(filter))
+    };
+    let on_download_findings = {
         let send = send.clone();
-        Callback::from(move |filter| send(ToWorker::Request(Request::Deductions { filter })))
+        Callback::from(move |check: String| send(ToWorker::Request(Request::ExportFindingsCsv { check })))
+    };
+    let on_show_deductions = {
+        let (deduction_filter, view) = (deduction_filter.clone(), view.clone());
+        Callback::from(move |filter: DeductionFilter| {
+            deduction_filter.set(filter);
+            view.set(ViewState { tab: Tab::Packages, ..(*view).clone() });
+        })
     };
     let on_deduction_rows = {
         let send = send.clone();
@@ -286,6 +320,11 @@ pub fn App() -> Html {
 
     let tab_button = |tab: Tab| {
         let select = update_view(Rc::new(move |v: &mut ViewState| v.tab = tab));
+        let picked = files.dispatcher();
+        let select = move || {
+            picked.dispatch(FilesAction::TabPicked);
+            select();
+        };
         let selected = view.tab == tab;
         html! {
             <button type="button" role="tab" id={format!("tab-{}", tab.id())} aria-selected={selected.to_string()}
@@ -311,7 +350,9 @@ pub fn App() -> Html {
             </>
         },
         (_, None) => html! { <p class="muted">{ text.load_files_first }</p> },
-        (Tab::Overview, Some(report)) => html! { <Overview report={(**report).clone()} /> },
+        (Tab::Overview, Some(report)) => html! {
+            <Overview report={(**report).clone()} {on_download_findings} {on_show_deductions} />
+        },
         (Tab::Costs, Some(report)) => html! {
             <Costs tag_keys={report.tag_keys.clone()} group_by={view.group_by.clone()}
                 summary={(*summary).clone()} drill_down={drill_down.0.clone()} {on_group_by} {on_export_csv}
@@ -322,7 +363,7 @@ pub fn App() -> Html {
         },
         (Tab::Packages, Some(report)) => html! {
             <Packages report={(**report).clone()} table={Rc::new((*deduction_table).clone())}
-                on_filter={on_deduction_filter} on_rows={on_deduction_rows} />
+                filter={(*deduction_filter).clone()} on_filter={on_deduction_filter} on_rows={on_deduction_rows} />
         },
         (Tab::Usage, Some(report)) => html! {
             <Usage
@@ -354,7 +395,7 @@ pub fn App() -> Html {
                     { text.other_language }
                 </button>
             </header>
-            <main>
+            <main data-answer-due={files.answer_due.then_some("true")}>
                 <nav class="tabs" role="tablist">
                     { for Tab::ALL.into_iter().map(tab_button) }
                     if report.is_some() {

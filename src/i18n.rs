@@ -4,6 +4,7 @@
 //! Billing terms stay as the console shows them (资源包, 抵扣系数, ...) in both languages: users
 //! match them against the console.
 
+use crate::protocol::CoefficientFinding;
 use crate::proxy_url::ProxyRefusal;
 
 /// A UI language.
@@ -219,8 +220,8 @@ pub struct Strings {
     pub finding_chain: fn(&str, &str) -> String,
     /// 抵扣前 − 实际 ≠ 抵扣后: the expected 抵扣后包剩余量 and the difference.
     pub finding_row: fn(&str, &str) -> String,
-    /// A 抵扣系数 mismatch: the 实际抵扣量 the exported coefficient gives.
-    pub finding_mismatch: fn(&str) -> String,
+    /// A 抵扣系数 mismatch, said as what was deducted too much or too little.
+    pub finding_mismatch: fn(&CoefficientFinding) -> String,
     pub usage_series: &'static str,
     pub usage_bandwidth: &'static str,
     /// Points drawn of the series' points.
@@ -228,6 +229,35 @@ pub struct Strings {
     // Money (issue #13): the switch of how many decimals amounts show.
     pub precision_label: &'static str,
     pub precision_exact: &'static str,
+
+    // Failed checks open their rows; packages and usage in words (issue #13, items 3 and 6).
+    pub findings_file: &'static str,
+    /// The row column: the number Excel (or an editor) shows for the line.
+    pub findings_row: &'static str,
+    pub findings_subject: &'static str,
+    pub findings_expected: &'static str,
+    pub findings_found: &'static str,
+    pub findings_show_rows: &'static str,
+    pub findings_download: &'static str,
+    pub findings_show_deductions: &'static str,
+    /// The deduction table's choice of rows with a break or a mismatch.
+    pub filter_any_finding: &'static str,
+    /// Rows shown of all rows found.
+    pub findings_capped: fn(usize, u64) -> String,
+    pub package_in_words: &'static str,
+    /// The day the last deduction emptied the package.
+    pub package_exhausted: fn(&str) -> String,
+    /// Expiry day, the amount left then (≈), the unit.
+    pub package_expires_unused: fn(&str, &str, &str) -> String,
+    /// Projected exhaustion day, expiry day.
+    pub package_runs_out: fn(&str, &str) -> String,
+    /// Used per the overview, used in the loaded rows, the gap, the unit.
+    pub package_outside_rows: fn(&str, &str, &str, &str) -> String,
+    pub usage_unit: &'static str,
+    /// The value billed and its unit (a rate series: the 95th percentile).
+    pub usage_billable: fn(&str, &str) -> String,
+    /// Why a rate series has no sum.
+    pub usage_rate_not_summed: &'static str,
 }
 
 pub static EN: Strings = Strings {
@@ -400,12 +430,35 @@ pub static EN: Strings = Strings {
     finding: "Finding",
     finding_chain: |expected, difference| format!("chain break: the previous 抵扣后包剩余量 was {expected} (difference {difference})"),
     finding_row: |expected, difference| format!("抵扣前 − 实际 = {expected}, not 抵扣后 (difference {difference})"),
-    finding_mismatch: |expected| format!("抵扣系数 mismatch: 原始用量 × 抵扣系数 = {expected}"),
+    finding_mismatch: |m| match m.excess.strip_prefix('-') {
+        Some(short) => format!("under-deducted by {short} {} (expected {} × {} = {})", m.unit, m.converted, m.coefficient, m.expected),
+        None => format!("over-deducted by {} {} (expected {} × {} = {})", m.excess, m.unit, m.converted, m.coefficient, m.expected),
+    },
     usage_series: "Series",
     usage_bandwidth: "Also as bandwidth (Mbps), from traffic",
     usage_drawn: |drawn, total| format!("{drawn} of {total} points drawn: where there are more than fit, each stretch keeps its lowest and highest point, so the peak is always drawn."),
     precision_label: "Decimals",
     precision_exact: "all (exact)",
+    findings_file: "File",
+    findings_row: "Row (as in Excel)",
+    findings_subject: "About",
+    findings_expected: "Expected",
+    findings_found: "Found",
+    findings_show_rows: "Show the rows",
+    findings_download: "Download these rows (CSV)",
+    findings_show_deductions: "Show them in Packages & deductions",
+    filter_any_finding: "Rows with a finding",
+    findings_capped: |shown, total| format!("The first {shown} of {total} rows; the CSV has them all."),
+    package_in_words: "In words",
+    package_exhausted: |day| format!("exhausted on {day}"),
+    package_expires_unused: |day, amount, unit| format!("expires {day} with ≈ {amount} {unit} unused"),
+    package_runs_out: |day, expires| format!("runs out ≈ {day}, before it expires {expires}"),
+    package_outside_rows: |overview, rows, gap, unit| {
+        format!("the overview says {overview} {unit} used, the loaded deduction rows {rows}: {gap} {unit} were deducted in rows not loaded (an earlier month, or not exported)")
+    },
+    usage_unit: "Unit",
+    usage_billable: |value, unit| format!("billable: {value} {unit} (95th percentile; the top 5 % of 5-minute points are free)"),
+    usage_rate_not_summed: "a rate: adding its points means nothing",
 };
 
 pub static ZH: Strings = Strings {
@@ -578,7 +631,10 @@ pub static ZH: Strings = Strings {
     finding: "发现",
     finding_chain: |expected, difference| format!("余量链断裂：上一行抵扣后包剩余量为 {expected}（差额 {difference}）"),
     finding_row: |expected, difference| format!("抵扣前 − 实际 = {expected}，与抵扣后不符（差额 {difference}）"),
-    finding_mismatch: |expected| format!("抵扣系数不符：原始用量 × 抵扣系数 = {expected}"),
+    finding_mismatch: |m| match m.excess.strip_prefix('-') {
+        Some(short) => format!("少抵扣 {short} {}（应为 {} × {} = {}）", m.unit, m.converted, m.coefficient, m.expected),
+        None => format!("多抵扣 {} {}（应为 {} × {} = {}）", m.excess, m.unit, m.converted, m.coefficient, m.expected),
+    },
     usage_series: "序列",
     usage_bandwidth: "同时将流量换算为带宽 (Mbps)",
     usage_drawn: |drawn, total| {
@@ -586,4 +642,24 @@ pub static ZH: Strings = Strings {
     },
     precision_label: "小数位",
     precision_exact: "全部（精确值）",
+    findings_file: "文件",
+    findings_row: "行号（与 Excel 一致）",
+    findings_subject: "对象",
+    findings_expected: "应为",
+    findings_found: "实际",
+    findings_show_rows: "查看这些行",
+    findings_download: "下载这些行 (CSV)",
+    findings_show_deductions: "在“资源包与抵扣”中查看",
+    filter_any_finding: "有发现的行",
+    findings_capped: |shown, total| format!("显示 {total} 行中的前 {shown} 行；CSV 包含全部。"),
+    package_in_words: "说明",
+    package_exhausted: |day| format!("已于 {day} 用尽"),
+    package_expires_unused: |day, amount, unit| format!("{day} 到期，届时约 {amount} {unit} 未用"),
+    package_runs_out: |day, expires| format!("预计 {day} 用尽，早于到期日 {expires}"),
+    package_outside_rows: |overview, rows, gap, unit| {
+        format!("总览显示已用 {overview} {unit}，已加载的抵扣明细为 {rows}：{gap} {unit} 的抵扣不在已加载的行中（更早的月份，或未导出）")
+    },
+    usage_unit: "单位",
+    usage_billable: |value, unit| format!("计费值：{value} {unit}（95 计费；最高 5% 的 5 分钟点不计费）"),
+    usage_rate_not_summed: "速率值，相加没有意义",
 };

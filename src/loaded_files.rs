@@ -56,6 +56,11 @@ pub struct LoadedFiles {
     pub files: Vec<LoadedFile>,
     /// Why the last pull stopped before fetching anything more (refused URL, no proxy).
     pub pull_stopped: Option<FetchFailure>,
+    /// Files were given and the user has not picked a tab since: once they are read, the page
+    /// shows the answer (Overview).
+    pub answer_due: bool,
+    /// Counts the moments the answer became due to show; the page turns to Overview on each.
+    pub answers: u64,
 }
 
 /// What can happen to the list of loaded files.
@@ -70,6 +75,10 @@ pub enum FilesAction {
     Worker(FromWorker),
     /// The user removed a file.
     Removed(FileId),
+    /// The worker sent a new report.
+    Reported,
+    /// The user picked a tab: the page no longer turns to Overview by itself.
+    TabPicked,
 }
 
 impl Reducible for LoadedFiles {
@@ -78,13 +87,19 @@ impl Reducible for LoadedFiles {
     fn reduce(self: Rc<Self>, action: FilesAction) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            FilesAction::Added { id, name, size } => next.files.push(LoadedFile {
-                id,
-                name,
-                size,
-                status: FileStatus::Parsing { bytes_read: 0, rows_read: 0 },
-                pulled: false,
-            }),
+            FilesAction::Added { id, name, size } => {
+                next.answer_due = true;
+                next.files.push(LoadedFile {
+                    id,
+                    name,
+                    size,
+                    status: FileStatus::Parsing { bytes_read: 0, rows_read: 0 },
+                    pulled: false,
+                })
+            }
+            // A report follows each parsed file (after its `Parsed`): the last one is the answer.
+            FilesAction::Reported => next.show_answer_once_read(),
+            FilesAction::TabPicked => next.answer_due = false,
             FilesAction::PullStarted => {
                 next.pull_stopped = None;
                 next.files.retain(|file| !(file.pulled && matches!(file.status, FileStatus::FetchFailed(_))));
@@ -136,9 +151,14 @@ impl Reducible for LoadedFiles {
                     FromWorker::Cancelled { id } => (id, FileStatus::Cancelled),
                     FromWorker::Unreadable { id, message } => (id, FileStatus::Unreadable(message)),
                 };
+                // No report follows a file that was not read: the files before it are the answer.
+                let unread = matches!(status, FileStatus::Cancelled | FileStatus::Unreadable(_));
                 // A report may arrive for a file the user removed meanwhile: ignore it.
                 if let Some(file) = next.files.iter_mut().find(|f| f.id == id) {
                     file.status = status;
+                }
+                if unread {
+                    next.show_answer_once_read();
                 }
             }
             FilesAction::Removed(id) => next.files.retain(|f| f.id != id),
@@ -150,5 +170,55 @@ impl Reducible for LoadedFiles {
 impl LoadedFiles {
     fn is_pull(&self, id: FileId) -> bool {
         self.files.iter().any(|file| file.id == id && file.pulled)
+    }
+
+    /// Counts an answer to show if one is due and no given file is still being read.
+    fn show_answer_once_read(&mut self) {
+        let reading = self.files.iter().any(|file| !file.pulled && matches!(file.status, FileStatus::Parsing { .. }));
+        if self.answer_due && !reading {
+            self.answer_due = false;
+            self.answers += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    fn after(actions: Vec<FilesAction>) -> Rc<LoadedFiles> {
+        actions.into_iter().fold(Rc::new(LoadedFiles::default()), |files, action| files.reduce(action))
+    }
+
+    fn added(id: FileId) -> FilesAction {
+        FilesAction::Added { id, name: format!("{id}.csv"), size: 1 }
+    }
+
+    fn parsed(id: FileId) -> FilesAction {
+        FilesAction::Worker(FromWorker::Parsed { id, parts: Vec::new() })
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn the_answer_is_shown_once_the_last_file_given_is_read() {
+        // Each file's report follows its `Parsed`; the first report comes while the second file is read.
+        let files = after(vec![added(1), added(2), parsed(1), FilesAction::Reported]);
+        assert_eq!((files.answer_due, files.answers), (true, 0));
+        let files = after(vec![added(1), added(2), parsed(1), FilesAction::Reported, parsed(2), FilesAction::Reported]);
+        assert_eq!((files.answer_due, files.answers), (false, 1));
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_tab_picked_meanwhile_keeps_the_page_where_it_is() {
+        let files = after(vec![added(1), FilesAction::TabPicked, parsed(1), FilesAction::Reported]);
+        assert_eq!((files.answer_due, files.answers), (false, 0));
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_cancelled_last_file_shows_the_answer_of_the_others() {
+        let cancelled = FilesAction::Worker(FromWorker::Cancelled { id: 2 });
+        let files = after(vec![added(1), added(2), parsed(1), FilesAction::Reported, cancelled]);
+        assert_eq!((files.answer_due, files.answers), (false, 1));
     }
 }

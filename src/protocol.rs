@@ -44,6 +44,9 @@ pub enum Request {
     ExportReportCsvZip,
     /// The loaded bills as a FOCUS 1.0 dataset (CSV), for download.
     ExportFocusCsv,
+    /// The rows behind one check (`tcbill_core::Report::findings_table`: a check id, or
+    /// `deductions`) as CSV, for download.
+    ExportFindingsCsv { check: String },
     /// Select the cost rows where each `(dimension, value)` holds, among those that pass `within`,
     /// for a row table (answered by [`FromWorker::DrillDown`]).
     DrillDown { filters: Vec<(String, String)>, within: CostFilters },
@@ -283,8 +286,22 @@ pub struct DeductionRowView {
     /// its unit, exported and recomputed 抵扣系数; `—` where absent.
     pub cells: Vec<String>,
     pub breaks: Vec<BreakFinding>,
-    /// For a 抵扣系数 mismatch: 实际抵扣量 as 原始用量 (in the package unit) × the exported 抵扣系数.
-    pub expected_actual_dosage: Option<String>,
+    /// For a 抵扣系数 mismatch: what was deducted against what the exported 抵扣系数 gives.
+    pub mismatch: Option<CoefficientFinding>,
+}
+
+/// A 抵扣系数 mismatch in the figures its sentence says: "over-deducted by 3.575 分钟 (expected
+/// 0.0595 × 1 = 0.0595 分钟)".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CoefficientFinding {
+    /// 实际抵扣量 − expected: positive is deducted too much.
+    pub excess: String,
+    /// 原始用量 in the package unit.
+    pub converted: String,
+    pub coefficient: String,
+    pub expected: String,
+    /// The package unit, empty where unknown.
+    pub unit: String,
 }
 
 /// A balance break at a deduction row.

@@ -124,11 +124,34 @@ pub struct DeductionsView {
     pub coefficient_mismatches: Vec<MismatchView>,
 }
 
-/// A row of an export file (1-based data row).
+/// Where a row is in its file: the line an editor shows (the row number in Excel) for CSV and
+/// XLSX, the record path for JSON (core's `RowRef`).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct SourceRow {
     pub file: String,
-    pub row: u64,
+    pub line: Option<u64>,
+    pub record: Option<String>,
+}
+
+impl SourceRow {
+    /// The line, else the record path: the "row" a table shows next to the file.
+    pub fn place(&self) -> String {
+        match (&self.line, &self.record) {
+            (Some(line), _) => line.to_string(),
+            (None, Some(record)) => record.clone(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+impl std::fmt::Display for SourceRow {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.line, &self.record) {
+            (Some(line), _) => write!(formatter, "{}:{line}", self.file),
+            (None, Some(record)) => write!(formatter, "{} {record}", self.file),
+            (None, None) => formatter.write_str(&self.file),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -152,6 +175,14 @@ pub struct MismatchView {
     pub dosage_unit: Option<String>,
     pub exported_coefficient: Option<String>,
     pub recomputed_coefficient: Option<String>,
+    pub coefficient_check: CoefficientCheckView,
+}
+
+/// The 实际抵扣量 the exported 抵扣系数 gives (absent unless the check found a mismatch).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct CoefficientCheckView {
+    #[serde(default)]
+    pub expected_actual_dosage: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -167,8 +198,14 @@ pub struct PackageView {
     pub utilisation_percent: Option<String>,
     pub daily_burn_rate: Option<String>,
     pub projected_exhaustion: Option<String>,
+    /// The last deduction of a package with nothing left.
+    pub exhausted_on: Option<String>,
     pub expires: Option<String>,
     pub exhausts_before_expiry: Option<bool>,
+    /// Left at expiry at the burn rate, whole units.
+    pub unused_at_expiry: Option<String>,
+    /// Use the overview counts that the loaded deduction rows do not show.
+    pub used_outside_deduction_rows: Option<String>,
     /// 抵扣后包剩余量 at each 抵扣时间, thinned by the worker; empty without deduction rows.
     #[serde(default)]
     pub burn_down: Vec<(String, String)>,
@@ -182,5 +219,22 @@ pub struct CheckView {
     pub status: String,
     pub skipped_reason: Option<String>,
     pub rows_checked: u64,
-    pub mismatches: Vec<serde_json::Value>,
+    pub mismatches: Vec<FindingView>,
+    /// Rows that have the columns but could not be checked.
+    #[serde(default)]
+    pub not_checked: Vec<FindingView>,
+    /// All mismatches, of which at most the worker's list limit are in `mismatches`.
+    #[serde(default)]
+    pub mismatch_count: Option<u64>,
+}
+
+/// One row (or group) that failed a check: where it is and what differs.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct FindingView {
+    pub row: Option<SourceRow>,
+    pub subject: String,
+    pub detail: String,
+    pub expected: Option<String>,
+    pub found: Option<String>,
+    pub difference: Option<String>,
 }

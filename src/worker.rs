@@ -27,8 +27,8 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, File, MessageEvent};
 use crate::api_fetch::{fetch_entry, pages_file, Proxy};
 use crate::file_read::read_range;
 use crate::protocol::{
-    BreakFinding, CostFilters, DeductionRowView, FetchAction, FetchFailure, FileId, FromWorker, PartSummary, Request,
-    ToWorker,
+    BreakFinding, CoefficientFinding, CostFilters, DeductionRowView, FetchAction, FetchFailure, FileId, FromWorker,
+    PartSummary, Request, ToWorker,
 };
 
 /// Bytes read from a file per step: large enough that per-slice overhead vanishes, small enough
@@ -189,6 +189,11 @@ fn digest(report: &Report, tag_keys: Vec<String>) -> String {
     }
     cap_list(&mut value["deductions"]["balance_breaks"]);
     cap_list(&mut value["deductions"]["coefficient_mismatches"]);
+    for check in value["checks"].as_array_mut().into_iter().flatten() {
+        check["mismatch_count"] = check["mismatches"].as_array().map_or(0, Vec::len).into();
+        cap_list(&mut check["mismatches"]);
+        cap_list(&mut check["not_checked"]);
+    }
     if let Some(breakdowns) = value["cost"]["breakdowns"].as_array_mut() {
         breakdowns.iter_mut().for_each(cap_groups);
     }
@@ -285,6 +290,12 @@ fn answer(request: Request) {
                 });
             }
         }
+        Request::ExportFindingsCsv { check } => {
+            let table = LOADED.with_borrow(|loaded| loaded.report.as_ref().and_then(|r| r.findings_table(&check)));
+            if let Some(table) = table {
+                post_csv(format!("tcbill-{}.csv", table.name), table.to_csv());
+            }
+        }
         Request::ExportFocusCsv => {
             let csv = LOADED.with_borrow(|loaded| tcbill_core::focus::export(&loaded.dataset).to_csv(None));
             post_csv("tcbill-focus-1.0.csv".to_owned(), csv);
@@ -370,7 +381,7 @@ fn deduction_row_view(analysis: &DeductionAnalysis, index: usize) -> DeductionRo
         _ => text(value),
     };
     let cells = vec![
-        format!("{}:{}", row.source.file, row.source.row),
+        row.source.to_string(),
         row.package_id.clone(),
         row.deduction_time.map_or_else(|| "—".to_owned(), |t| t.to_string()),
         text(&row.before_remain),
@@ -388,11 +399,17 @@ fn deduction_row_view(analysis: &DeductionAnalysis, index: usize) -> DeductionRo
             difference: found.difference.to_string(),
         })
         .collect();
-    let expected_actual_dosage = match &row.coefficient_check {
-        CoefficientCheck::Mismatch { expected_actual_dosage, .. } => Some(expected_actual_dosage.to_string()),
+    let mismatch = match &row.coefficient_check {
+        CoefficientCheck::Mismatch { converted_dosage, expected_actual_dosage } => Some(CoefficientFinding {
+            excess: text(&row.actual_dosage.map(|found| found - expected_actual_dosage)),
+            converted: converted_dosage.to_string(),
+            coefficient: text(&row.exported_coefficient),
+            expected: expected_actual_dosage.to_string(),
+            unit: row.package_unit.clone().unwrap_or_default(),
+        }),
         _ => None,
     };
-    DeductionRowView { cells, breaks, expected_actual_dosage }
+    DeductionRowView { cells, breaks, mismatch }
 }
 
 /// Pulls each entry in turn (the proxy paces them to Tencent's rate limits) and parses its pages

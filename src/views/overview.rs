@@ -2,16 +2,86 @@
 //! (yuan and dollars are never added); files whose rows were loaded twice; every check that
 //! failed, and packages that run out before they expire. With nothing analysable loaded it says
 //! so rather than "passed".
+//!
+//! A failed check is not a dead end: it opens to its rows (file, the row number Excel shows,
+//! expected, found, difference), downloads them as CSV, and the deduction findings link to the
+//! Packages tab showing just those rows.
 
 use yew::prelude::*;
 
-use crate::i18n::Lang;
+use rust_decimal::Decimal;
+use tcbill_core::analysis::deductions::{DeductionFilter, FindingFilter};
+
+use crate::i18n::{Lang, Strings};
 use crate::money::Money;
-use crate::report_view::{CheckView, CurrencyTotalView, ReportView};
+use crate::report_view::{CheckView, CurrencyTotalView, ReportView, SourceRow};
+use crate::views::amount;
 
 #[derive(Properties, PartialEq)]
 pub struct OverviewProps {
     pub report: ReportView,
+    /// Download the rows behind a check (its id, or `deductions`) as CSV.
+    pub on_download_findings: Callback<String>,
+    /// Show these deduction rows in the Packages tab.
+    pub on_show_deductions: Callback<DeductionFilter>,
+}
+
+/// One row behind a failed check, as the expanded check lists it.
+struct FindingRow<'a> {
+    row: Option<&'a SourceRow>,
+    subject: String,
+    expected: Option<String>,
+    found: Option<String>,
+    difference: Option<String>,
+}
+
+/// The rows of a failed check, the note when the page holds only the first of them, and the
+/// CSV download of all of them.
+fn finding_rows(
+    rows: &[FindingRow<'_>],
+    total: u64,
+    check: &str,
+    on_download: &Callback<String>,
+    text: &Strings,
+) -> Html {
+    let download = {
+        let (on_download, check) = (on_download.clone(), check.to_owned());
+        Callback::from(move |_: MouseEvent| on_download.emit(check.clone()))
+    };
+    html! {
+        <>
+            <div class="scroll">
+                <table class="data finding-rows">
+                    <thead><tr>
+                        <th scope="col">{ text.findings_file }</th>
+                        <th scope="col" class="num">{ text.findings_row }</th>
+                        <th scope="col">{ text.findings_subject }</th>
+                        <th scope="col" class="num">{ text.findings_expected }</th>
+                        <th scope="col" class="num">{ text.findings_found }</th>
+                        <th scope="col" class="num">{ text.difference }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for rows.iter().map(|row| html! {
+                            <tr>
+                                <td>{ row.row.map_or("—".to_owned(), |r| r.file.clone()) }</td>
+                                <td class="num">{ row.row.map_or("—".to_owned(), SourceRow::place) }</td>
+                                <td>{ &row.subject }</td>
+                                <td class="num">{ amount(&row.expected) }</td>
+                                <td class="num">{ amount(&row.found) }</td>
+                                <td class="num">{ amount(&row.difference) }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+            if (rows.len() as u64) < total {
+                <p class="muted">{ (text.findings_capped)(rows.len(), total) }</p>
+            }
+            <button type="button" class="button secondary download-findings" onclick={download}>
+                { text.findings_download }
+            </button>
+        </>
+    }
 }
 
 #[component]
@@ -27,6 +97,41 @@ pub fn Overview(props: &OverviewProps) -> Html {
         };
     }
     let deduction_findings = report.deductions.balance_breaks.len() + report.deductions.coefficient_mismatches.len();
+    let deduction_rows: Vec<FindingRow<'_>> = report
+        .deductions
+        .balance_breaks
+        .iter()
+        .map(|b| FindingRow {
+            row: Some(&b.row),
+            subject: format!("{} · 抵扣前包剩余量", b.package_id),
+            expected: b.expected.clone(),
+            found: b.found.clone(),
+            difference: b.difference.clone(),
+        })
+        .chain(report.deductions.coefficient_mismatches.iter().map(|m| {
+            let expected = m.coefficient_check.expected_actual_dosage.clone();
+            let difference = match (&m.actual_dosage, &expected) {
+                (Some(found), Some(expected)) => match (found.parse::<Decimal>(), expected.parse::<Decimal>()) {
+                    (Ok(found), Ok(expected)) => Some((found - expected).to_string()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            FindingRow {
+                row: Some(&m.source),
+                subject: format!("{} · 实际抵扣量", m.package_id.as_deref().unwrap_or("—")),
+                expected,
+                found: m.actual_dosage.clone(),
+                difference,
+            }
+        }))
+        .collect();
+    let show_deductions = {
+        let on_show = props.on_show_deductions.clone();
+        Callback::from(move |_: MouseEvent| {
+            on_show.emit(DeductionFilter { findings: FindingFilter::AnyFinding, package_id: None })
+        })
+    };
     let failed: Vec<&CheckView> = report.checks.iter().filter(|c| c.status == "mismatches").collect();
     let running_out: Vec<_> = report.packages.iter().filter(|p| p.exhausts_before_expiry == Some(true)).collect();
     let currency_section = |currency: &CurrencyTotalView| {
@@ -89,15 +194,53 @@ pub fn Overview(props: &OverviewProps) -> Html {
 
             <h3>{ text.checks }</h3>
             <ul class="checks">
-                <li class={classes!(if deduction_findings == 0 { "ok" } else { "failed" })}>
-                    { (text.deduction_findings)(report.deductions.balance_breaks.len(), report.deductions.coefficient_mismatches.len()) }
+                <li class={classes!(if deduction_findings == 0 { "ok" } else { "failed" })} data-check="deductions">
+                    if deduction_findings == 0 {
+                        { (text.deduction_findings)(0, 0) }
+                    } else {
+                        <details>
+                            <summary>
+                                { (text.deduction_findings)(report.deductions.balance_breaks.len(), report.deductions.coefficient_mismatches.len()) }
+                            </summary>
+                            { finding_rows(&deduction_rows, deduction_rows.len() as u64, "deductions", &props.on_download_findings, text) }
+                            <button type="button" class="link-button show-findings" onclick={show_deductions}>
+                                { text.findings_show_deductions }
+                            </button>
+                        </details>
+                    }
                 </li>
-                { for report.checks.iter().map(|check| html! {
-                    <li class={classes!(check_class(check))} data-check={check.id.clone()}>
-                        <span class="status">{ check_status(check, text) }</span>
-                        { " " }{ &check.description }
-                        if let Some(reason) = &check.skipped_reason { <span class="muted">{ format!(" ({reason})") }</span> }
-                    </li>
+                { for report.checks.iter().map(|check| {
+                    let heading = html! {
+                        <>
+                            <span class="status">{ check_status(check, text) }</span>
+                            { " " }{ &check.description }
+                            if let Some(reason) = &check.skipped_reason { <span class="muted">{ format!(" ({reason})") }</span> }
+                        </>
+                    };
+                    let rows: Vec<FindingRow<'_>> = check
+                        .mismatches
+                        .iter()
+                        .map(|f| FindingRow {
+                            row: f.row.as_ref(),
+                            subject: format!("{} · {}", f.subject, f.detail),
+                            expected: f.expected.clone(),
+                            found: f.found.clone(),
+                            difference: f.difference.clone(),
+                        })
+                        .collect();
+                    let total = check.mismatch_count.unwrap_or(rows.len() as u64);
+                    html! {
+                        <li class={classes!(check_class(check))} data-check={check.id.clone()}>
+                            if rows.is_empty() {
+                                { heading }
+                            } else {
+                                <details>
+                                    <summary>{ heading }</summary>
+                                    { finding_rows(&rows, total, &check.id, &props.on_download_findings, text) }
+                                </details>
+                            }
+                        </li>
+                    }
                 }) }
             </ul>
             if failed.is_empty() && deduction_findings == 0 {
@@ -124,10 +267,13 @@ fn check_class(check: &CheckView) -> &'static str {
     }
 }
 
-fn check_status(check: &CheckView, text: &crate::i18n::Strings) -> String {
+fn check_status(check: &CheckView, text: &Strings) -> String {
     match check.status.as_str() {
         "ok" => (text.check_ok)(check.rows_checked),
-        "mismatches" => (text.check_failed)(check.mismatches.len(), check.rows_checked),
+        "mismatches" => {
+            let found = check.mismatch_count.unwrap_or(check.mismatches.len() as u64);
+            (text.check_failed)(found as usize, check.rows_checked)
+        }
         _ => text.check_skipped.to_owned(),
     }
 }

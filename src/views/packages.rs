@@ -61,7 +61,9 @@ impl Reducible for DeductionTable {
 pub struct PackagesProps {
     pub report: ReportView,
     pub table: Rc<DeductionTable>,
-    /// Select the deduction rows to show.
+    /// Which deduction rows the table shows (the Overview's failed checks link here with one).
+    pub filter: DeductionFilter,
+    /// Show other deduction rows.
     pub on_filter: Callback<DeductionFilter>,
     pub on_rows: Callback<Range<u64>>,
 }
@@ -69,12 +71,6 @@ pub struct PackagesProps {
 #[component]
 pub fn Packages(props: &PackagesProps) -> Html {
     let text = use_context::<Lang>().unwrap_or(Lang::En).strings();
-    let filter = use_state(DeductionFilter::default);
-    {
-        // A new report means a new dataset in the worker: select again.
-        let on_filter = props.on_filter.clone();
-        use_effect_with(((*filter).clone(), props.report.clone()), move |(filter, _)| on_filter.emit(filter.clone()));
-    }
     let report = &props.report;
     let deductions = &report.deductions;
     if report.packages.is_empty() && deductions.row_count == 0 {
@@ -114,6 +110,13 @@ pub fn Packages(props: &PackagesProps) -> Html {
                 </tbody>
             </table>
 
+            // Below the table, not in a column of it: sentences need width the figures already take.
+            <ul class="packages-in-words" aria-label={text.package_in_words}>
+                { for report.packages.iter().map(|p| (p, package_in_words(p, text))).filter(|(_, words)| !words.is_empty()).map(|(p, words)| html! {
+                    <li data-package={p.package_id.clone()}><strong>{ &p.package_id }</strong>{ ": " }{ words }</li>
+                }) }
+            </ul>
+
             <h3>{ text.burn_down }</h3>
             <div class="burn-downs">
                 { for report.packages.iter().filter(|p| !p.burn_down.is_empty()).map(|p| burn_down_chart(p, text)) }
@@ -136,7 +139,7 @@ pub fn Packages(props: &PackagesProps) -> Html {
                         { for deductions.balance_breaks.iter().map(|b| html! {
                             <tr class="failed">
                                 <td>{ &b.package_id }</td>
-                                <td>{ format!("{}:{}", b.row.file, b.row.row) }</td>
+                                <td>{ b.row.to_string() }</td>
                                 <td>{ b.deduction_time.as_deref().unwrap_or("—") }</td>
                                 <td class="num">{ amount(&b.expected) }</td>
                                 <td class="num">{ amount(&b.found) }</td>
@@ -165,7 +168,7 @@ pub fn Packages(props: &PackagesProps) -> Html {
                         { for deductions.coefficient_mismatches.iter().map(|m| html! {
                             <tr class="failed">
                                 <td>{ m.package_id.as_deref().unwrap_or("—") }</td>
-                                <td>{ format!("{}:{}", m.source.file, m.source.row) }</td>
+                                <td>{ m.source.to_string() }</td>
                                 <td>{ m.deduction_time.as_deref().unwrap_or("—") }</td>
                                 <td class="num">{ amount(&m.dosage) }{ unit(&m.dosage_unit) }</td>
                                 <td class="num">{ amount(&m.actual_dosage) }{ unit(&m.package_unit) }</td>
@@ -178,9 +181,50 @@ pub fn Packages(props: &PackagesProps) -> Html {
             }
 
             <h3>{ text.deduction_rows }</h3>
-            { deduction_table(report, &filter, &props.table, &props.on_rows, text) }
+            { deduction_table(report, &props.filter, &props.on_filter, &props.table, &props.on_rows, text) }
         </section>
     }
+}
+
+/// The package's state as sentences: when it ran out, or runs out before it expires, or how much
+/// it will leave unused; and use the overview counts that the loaded deduction rows do not show.
+fn package_in_words(package: &PackageView, text: &Strings) -> String {
+    let unit = package.unit.as_deref().unwrap_or_default();
+    let day = |time: &str| time.get(..10).unwrap_or(time).to_owned();
+    let mut sentences = Vec::new();
+    if let Some(on) = &package.exhausted_on {
+        sentences.push((text.package_exhausted)(&day(on)));
+    } else if let (Some(true), Some(at), Some(expires)) =
+        (package.exhausts_before_expiry, &package.projected_exhaustion, &package.expires)
+    {
+        sentences.push((text.package_runs_out)(&day(at), &day(expires)));
+    } else if let (Some(unused), Some(expires)) = (&package.unused_at_expiry, &package.expires) {
+        sentences.push((text.package_expires_unused)(&day(expires), &group_thousands(unused), unit));
+    }
+    if let (Some(gap), Some(total), Some(remaining)) =
+        (&package.used_outside_deduction_rows, &package.total, &package.remaining)
+    {
+        let overview_used = match (total.parse::<rust_decimal::Decimal>(), remaining.parse::<rust_decimal::Decimal>()) {
+            (Ok(total), Ok(remaining)) => (total - remaining).to_string(),
+            _ => "—".to_owned(),
+        };
+        let used = package.used.as_deref().unwrap_or("—");
+        sentences.push((text.package_outside_rows)(&overview_used, used, gap, unit));
+    }
+    sentences.join("; ")
+}
+
+/// `12300` as `12,300`: a whole number the sentence rounds to.
+fn group_thousands(whole: &str) -> String {
+    let (sign, digits) = whole.strip_prefix('-').map_or(("", whole), |rest| ("-", rest));
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("{sign}{grouped}")
 }
 
 /// The package's 抵扣后包剩余量 after each deduction, with its capacity, the projection of the
@@ -250,34 +294,37 @@ fn burn_down_chart(package: &PackageView, text: &Strings) -> Html {
 /// Every deduction row (or the mismatches, or the breaks; of all packages or one), virtualised.
 fn deduction_table(
     report: &ReportView,
-    filter: &UseStateHandle<DeductionFilter>,
+    filter: &DeductionFilter,
+    on_filter: &Callback<DeductionFilter>,
     table: &DeductionTable,
     on_rows: &Callback<Range<u64>>,
     text: &'static Strings,
 ) -> Html {
     let on_findings = {
-        let filter = filter.clone();
+        let (filter, on_filter) = (filter.clone(), on_filter.clone());
         Callback::from(move |event: Event| {
             let findings = match event.target_unchecked_into::<HtmlSelectElement>().value().as_str() {
                 "mismatches" => FindingFilter::CoefficientMismatches,
                 "breaks" => FindingFilter::BalanceBreaks,
+                "findings" => FindingFilter::AnyFinding,
                 _ => FindingFilter::All,
             };
-            filter.set(DeductionFilter { findings, ..(*filter).clone() });
+            on_filter.emit(DeductionFilter { findings, ..filter.clone() });
         })
     };
     let on_package = {
-        let filter = filter.clone();
+        let (filter, on_filter) = (filter.clone(), on_filter.clone());
         Callback::from(move |event: Event| {
             let package = event.target_unchecked_into::<HtmlSelectElement>().value();
             let package_id = (!package.is_empty()).then_some(package);
-            filter.set(DeductionFilter { package_id, ..(*filter).clone() });
+            on_filter.emit(DeductionFilter { package_id, ..filter.clone() });
         })
     };
     let findings = [
         ("all", FindingFilter::All, text.filter_all),
         ("mismatches", FindingFilter::CoefficientMismatches, text.filter_mismatches),
         ("breaks", FindingFilter::BalanceBreaks, text.filter_breaks),
+        ("findings", FindingFilter::AnyFinding, text.filter_any_finding),
     ];
     let columns: Vec<String> = [
         text.row,
@@ -302,7 +349,7 @@ fn deduction_table(
                 .breaks
                 .iter()
                 .map(|b| (if b.chain { text.finding_chain } else { text.finding_row })(&b.expected, &b.difference))
-                .chain(row.expected_actual_dosage.as_deref().map(text.finding_mismatch))
+                .chain(row.mismatch.as_ref().map(text.finding_mismatch))
                 .collect();
             row.cells.iter().cloned().chain(std::iter::once(findings.join("; "))).collect()
         })
@@ -311,10 +358,7 @@ fn deduction_table(
         .rows
         .iter()
         .map(|row| {
-            classes!(
-                (!row.breaks.is_empty()).then_some("balance-break"),
-                row.expected_actual_dosage.is_some().then_some("mismatch")
-            )
+            classes!((!row.breaks.is_empty()).then_some("balance-break"), row.mismatch.is_some().then_some("mismatch"))
         })
         .collect();
     html! {

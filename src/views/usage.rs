@@ -28,6 +28,15 @@ pub struct UsageSeriesView {
     pub daily_peak_average: Option<String>,
 }
 
+impl UsageSeriesView {
+    /// Whether the values are a rate (bandwidth, `Mbps`): a rate is billed by its 95th
+    /// percentile, and adding its points gives nothing a bill shows.
+    pub fn is_rate(&self) -> bool {
+        let unit = self.unit.as_deref().unwrap_or(&self.metric);
+        unit.to_ascii_lowercase().ends_with("bps")
+    }
+}
+
 /// The points of one series as the worker sent them: (Beijing time, exact value).
 #[derive(Clone, Debug, PartialEq)]
 pub struct UsagePoints {
@@ -53,9 +62,15 @@ pub fn Usage(props: &UsageProps) -> Html {
     let text = use_context::<Lang>().unwrap_or(Lang::En).strings();
     let selected = use_state(|| 0_u64);
     {
-        // A new report may hold other series: ask again.
+        // Ask for the chosen series' points whenever the page has none for it: a new report (the
+        // bandwidth toggle, another file) drops them even when the list of series is unchanged.
         let on_series = props.on_series.clone();
-        use_effect_with((*selected, props.series.clone()), move |(selected, _)| on_series.emit(*selected));
+        let missing = props.points.as_ref().is_none_or(|points| points.series != *selected);
+        use_effect_with((*selected, props.series.clone(), missing), move |(selected, _, missing)| {
+            if *missing {
+                on_series.emit(*selected);
+            }
+        });
     }
     if props.series.is_empty() {
         return html! { <p class="muted">{ text.no_usage }</p> };
@@ -100,11 +115,15 @@ pub fn Usage(props: &UsageProps) -> Html {
                 </label>
             </div>
             { chart.unwrap_or_default() }
+            if let Some(billable) = props.series.get(*selected as usize).and_then(|s| billable(s, text)) {
+                <p class="billable">{ billable }</p>
+            }
             <table class="data usage-table">
                 <thead><tr>
                     <th scope="col">{ text.usage_source }</th>
                     <th scope="col">{ text.usage_instance }</th>
                     <th scope="col">{ text.usage_metric }</th>
+                    <th scope="col">{ text.usage_unit }</th>
                     <th scope="col" class="num">{ text.usage_points }</th>
                     <th scope="col" class="num">{ text.usage_total }</th>
                     <th scope="col" class="num">{ text.usage_peak }</th>
@@ -118,8 +137,13 @@ pub fn Usage(props: &UsageProps) -> Html {
                             <td>{ &s.product }</td>
                             <td>{ &s.instance }</td>
                             <td>{ &s.metric }</td>
+                            <td>{ dash(&s.unit) }</td>
                             <td class="num">{ s.point_count }</td>
-                            <td class="num">{ &s.total }</td>
+                            if s.is_rate() {
+                                <td class="num" title={text.usage_rate_not_summed}>{ "—" }</td>
+                            } else {
+                                <td class="num">{ &s.total }</td>
+                            }
                             <td class="num">{ &s.peak }</td>
                             <td>{ &s.peak_at }</td>
                             <td class="num">{ dash(&s.percentile_95) }</td>
@@ -131,6 +155,12 @@ pub fn Usage(props: &UsageProps) -> Html {
             <p class="muted">{ text.usage_note }</p>
         </section>
     }
+}
+
+/// What a rate series is billed at, in words; `None` for quantities (their sum is billed).
+fn billable(series: &UsageSeriesView, text: &Strings) -> Option<String> {
+    let p95 = series.percentile_95.as_deref().filter(|_| series.is_rate())?;
+    Some((text.usage_billable)(p95, series.unit.as_deref().unwrap_or_default()))
 }
 
 /// The series over time with its peak and 95th percentile as labelled horizontal lines; the

@@ -295,9 +295,8 @@ fn summary_text(report: &Report) -> String {
         } = &row.coefficient_check
         {
             line(format!(
-                "  coefficient {}:{} {}: exported {}, recomputed {}; deducted {} where {} was expected",
-                row.source.file,
-                row.source.row,
+                "  coefficient {} {}: exported {}, recomputed {}; deducted {} where {} was expected",
+                row.source,
                 row.package_id,
                 show(row.exported_coefficient),
                 show(row.recomputed_coefficient),
@@ -308,13 +307,8 @@ fn summary_text(report: &Report) -> String {
     }
     for found in &deductions.analysis.balance_breaks {
         line(format!(
-            "  balance {}:{} {}: expected {} found {} (difference {})",
-            found.row.file,
-            found.row.row,
-            found.package_id,
-            found.expected,
-            found.found,
-            found.difference
+            "  balance {} {}: expected {} found {} (difference {})",
+            found.row, found.package_id, found.expected, found.found, found.difference
         ));
     }
     line(format!("packages: {}", report.packages.len()));

@@ -94,8 +94,8 @@ fn report_prints_the_findings_and_writes_the_same_json_as_the_core() {
         "cost (6 rows of BillDetails), per currency:\n  CNY 2025-06 (6 rows): RealTotalCost 559.6363523, TotalCost 592.675238, CashPayAmount 514.4363523\n",
         "    云服务器\t460.8\t82.34%\n",
         "deductions: 7 rows, 1 coefficient mismatches, 1 balance breaks, 0 period refreshes\n",
-        "  coefficient 2025-06-资源包抵扣明细.csv:7 pkg-trtc-0002: exported 1, recomputed 0.96; deducted 16.000000000 where 16.666666667 was expected\n",
-        "  balance 2025-06-资源包抵扣明细.csv:4 pkg-cdn-0001: expected 437.250000000 found 437.000000000 (difference -0.250000000)\n",
+        "  coefficient 2025-06-资源包抵扣明细.csv:8 pkg-trtc-0002: exported 1, recomputed 0.96; deducted 16.000000000 where 16.666666667 was expected\n",
+        "  balance 2025-06-资源包抵扣明细.csv:5 pkg-cdn-0001: expected 437.250000000 found 437.000000000 (difference -0.250000000)\n",
         "  summary_vs_details\tok\n",
     ] {
         assert!(stdout.contains(expected), "missing {expected:?} in\n{stdout}");

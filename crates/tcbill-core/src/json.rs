@@ -26,7 +26,7 @@ use crate::diagnostic::{Diagnostic, DiagnosticLog};
 use crate::number::is_absent;
 use crate::parser::ParsedFile;
 use crate::schema::{self, FieldSpec, Schema};
-use crate::table::{Cell, ColumnRole, ColumnType, Table};
+use crate::table::{Cell, ColumnRole, ColumnType, RowSource, Table};
 use crate::tabular::{check_row, convert_field, reconcile_units, FieldColumns, GluedUnit};
 use crate::text::strip_utf8_bom;
 use lazy::{for_each_item, Json, Object};
@@ -713,7 +713,8 @@ impl<'f> RowWriter<'f> {
                     .in_column(key),
             );
         }
-        self.table.push_row(&cells);
+        self.table
+            .push_row(RowSource::Record(&path.to_string()), &cells);
         if let Some(message) = check_row(&self.table, self.table.row_count() - 1) {
             log.push(Diagnostic::warning(self.file, message).at_record(path.to_string()));
         }

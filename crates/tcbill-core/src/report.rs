@@ -12,21 +12,25 @@
 //! with the billing months it covers; nothing adds yuan to dollars. Rows loaded twice are
 //! counted once: `duplicates` and each input's `rows_duplicate` say which and from where.
 
+use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::analysis::checks::{run_checks, Check};
 use crate::analysis::cost::{summarize, Amounts, Dimension, Measure, Summary};
 use crate::analysis::currency::{Currency, Month};
-use crate::analysis::deductions::{analyze_deductions, DeductionAnalysis, DeductionRow};
+use crate::analysis::deductions::{
+    analyze_deductions, BreakType, CoefficientCheck, DeductionAnalysis, DeductionRow,
+};
 use crate::analysis::packages::{package_usage, PackageUsage};
 use crate::analysis::usage::{usage_statistics, UsageOptions, UsageSeries};
+use crate::analysis::RowRef;
 use crate::dataset::Dataset;
 use crate::diagnostic::Diagnostic;
 
 /// Identifies the JSON document; bumped with every incompatible change of its shape.
 pub const REPORT_FORMAT: &str = "tcbill-report";
-pub const REPORT_VERSION: u32 = 2;
+pub const REPORT_VERSION: u32 = 3;
 
 /// What the report's cost section breaks the total down by.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -253,6 +257,19 @@ impl Report {
         json
     }
 
+    /// The rows behind one failed check, `checks-<id>`: a check of [`Report::checks`] by its id,
+    /// or `deductions` for the balance breaks and 抵扣系数 mismatches. `None` for an unknown id.
+    pub fn findings_table(&self, id: &str) -> Option<CsvTable> {
+        if id == "deductions" {
+            return Some(deduction_findings_table(&self.deductions));
+        }
+        let check = self.checks.iter().find(|check| check.id == id)?;
+        Some(checks_table(
+            &format!("checks-{id}"),
+            std::slice::from_ref(check),
+        ))
+    }
+
     /// Every table of the report, ready for [`CsvTable::to_csv`].
     pub fn csv_tables(&self) -> Vec<CsvTable> {
         let mut tables = vec![
@@ -271,7 +288,7 @@ impl Report {
         ));
         tables.push(records_table("packages", &self.packages));
         tables.push(records_table("usage", &self.usage));
-        tables.push(checks_table(&self.checks));
+        tables.push(checks_table("checks", &self.checks));
         tables
     }
 
@@ -338,23 +355,48 @@ pub fn breakdown_table(summary: &Summary) -> CsvTable {
     }
 }
 
-/// Every finding of every check, one row each; a check without findings gets one row.
-fn checks_table(checks: &[Check]) -> CsvTable {
-    let header = [
-        "check",
-        "status",
-        "finding",
-        "file",
-        "row",
-        "subject",
-        "detail",
-        "expected",
-        "found",
-        "difference",
-    ];
+const FINDINGS_HEADER: [&str; 10] = [
+    "check",
+    "status",
+    "finding",
+    "file",
+    "row",
+    "subject",
+    "detail",
+    "expected",
+    "found",
+    "difference",
+];
+
+/// One row of [`FINDINGS_HEADER`]; `row` is the line (or JSON record) a user opens.
+#[allow(clippy::too_many_arguments)]
+fn finding_row(
+    check: &str,
+    status: &str,
+    finding_type: &str,
+    row: Option<&RowRef>,
+    subject: &str,
+    detail: &str,
+    [expected, found, difference]: [Option<Decimal>; 3],
+) -> Vec<String> {
+    let decimal = |value: Option<Decimal>| value.map_or_else(String::new, |v| v.to_string());
+    vec![
+        check.to_owned(),
+        status.to_owned(),
+        finding_type.to_owned(),
+        row.map_or_else(String::new, |row| row.file.clone()),
+        row.map_or_else(String::new, RowRef::place),
+        subject.to_owned(),
+        detail.to_owned(),
+        decimal(expected),
+        decimal(found),
+        decimal(difference),
+    ]
+}
+
+/// The findings of `checks`, one row each; a check without findings gets one row.
+fn checks_table(name: &str, checks: &[Check]) -> CsvTable {
     let mut rows = Vec::new();
-    let decimal =
-        |value: Option<rust_decimal::Decimal>| value.map_or_else(String::new, |v| v.to_string());
     for check in checks {
         let status = serde_json::to_value(check.status)
             .ok()
@@ -373,36 +415,92 @@ fn checks_table(checks: &[Check]) -> CsvTable {
         let mut any = false;
         for (finding_type, finding) in findings {
             any = true;
-            rows.push(vec![
-                check.id.to_owned(),
-                status.clone(),
-                finding_type.to_owned(),
-                finding
-                    .row
-                    .as_ref()
-                    .map_or_else(String::new, |row| row.file.clone()),
-                finding
-                    .row
-                    .as_ref()
-                    .map_or_else(String::new, |row| row.row.to_string()),
-                finding.subject.clone(),
-                finding.detail.clone(),
-                decimal(finding.expected),
-                decimal(finding.found),
-                decimal(finding.difference),
-            ]);
+            rows.push(finding_row(
+                check.id,
+                &status,
+                finding_type,
+                finding.row.as_ref(),
+                &finding.subject,
+                &finding.detail,
+                [finding.expected, finding.found, finding.difference],
+            ));
         }
         if !any {
-            let mut row = vec![check.id.to_owned(), status, String::new()];
-            row.extend(std::iter::repeat_n(String::new(), 3));
-            row.push(check.skipped_reason.clone().unwrap_or_default());
-            row.extend(std::iter::repeat_n(String::new(), 3));
-            rows.push(row);
+            let reason = check.skipped_reason.as_deref().unwrap_or_default();
+            rows.push(finding_row(
+                check.id, &status, "", None, "", reason, [None; 3],
+            ));
         }
     }
     CsvTable {
-        name: "checks".to_owned(),
-        header: header.iter().map(|&name| name.to_owned()).collect(),
+        name: name.to_owned(),
+        header: FINDINGS_HEADER
+            .iter()
+            .map(|&name| name.to_owned())
+            .collect(),
+        rows,
+    }
+}
+
+/// The deduction rows whose balance breaks or whose 抵扣系数 does not match, in the columns of
+/// [`checks_table`]: `deduction_balance` (a `row` or `chain` break) and `deduction_coefficient`.
+fn deduction_findings_table(deductions: &DeductionReport) -> CsvTable {
+    let mut rows: Vec<Vec<String>> = deductions
+        .analysis
+        .balance_breaks
+        .iter()
+        .map(|found| {
+            let (finding_type, detail) = match found.break_type {
+                BreakType::Row => ("row", "抵扣前包剩余量 − 实际抵扣量 ≠ 抵扣后包剩余量"),
+                BreakType::Chain => (
+                    "chain",
+                    "抵扣前包剩余量 ≠ the previous row's 抵扣后包剩余量",
+                ),
+            };
+            finding_row(
+                "deduction_balance",
+                "mismatches",
+                finding_type,
+                Some(&found.row),
+                &found.package_id,
+                detail,
+                [
+                    Some(found.expected),
+                    Some(found.found),
+                    Some(found.difference),
+                ],
+            )
+        })
+        .collect();
+    for row in &deductions.coefficient_mismatches {
+        let CoefficientCheck::Mismatch {
+            expected_actual_dosage,
+            ..
+        } = &row.coefficient_check
+        else {
+            continue;
+        };
+        let found = row.actual_dosage;
+        rows.push(finding_row(
+            "deduction_coefficient",
+            "mismatches",
+            "mismatch",
+            Some(&row.source),
+            &row.package_id,
+            "实际抵扣量 ≠ 原始用量 × 抵扣系数",
+            [
+                Some(*expected_actual_dosage),
+                found,
+                found.map(|found| found - expected_actual_dosage),
+            ],
+        ));
+    }
+    CsvTable {
+        name: "checks-deductions".to_owned(),
+        header: FINDINGS_HEADER
+            .iter()
+            .map(|&name| name.to_owned())
+            .collect(),
         rows,
     }
 }

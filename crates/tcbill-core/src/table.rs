@@ -149,6 +149,25 @@ pub enum Cell<'a> {
     Time(BeijingTime),
 }
 
+/// Where a row is in its file, so a finding names the place a user opens: the physical line an
+/// editor shows for CSV (where a row's first line is, after any title line, header and multi-line
+/// cell above it; the same number a spreadsheet gives the row) and the sheet row for XLSX, or the
+/// record path of a JSON response (`Response.DetailSet[3].ComponentSet[1]`), which has no lines
+/// a user would count. Kept per row, not derived from the row index, because rejected rows and
+/// multi-line cells make the two drift apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowSource<'a> {
+    Line(u64),
+    Record(&'a str),
+}
+
+/// [`RowSource`] as stored: a record path is interned with the table's text.
+#[derive(Clone, Copy, Debug)]
+enum StoredSource {
+    Line(u64),
+    Record(Symbol),
+}
+
 /// Rows of one kind, stored by column.
 #[derive(Debug)]
 pub struct Table {
@@ -157,6 +176,8 @@ pub struct Table {
     columns: Vec<Column>,
     column_index: FxHashMap<String, usize>,
     row_count: usize,
+    /// Each row's [`RowSource`].
+    sources: Vec<StoredSource>,
     /// The line above the header, where an export has one (`内容分发网络 CDN 5分钟明细`).
     title: Option<String>,
 }
@@ -169,6 +190,7 @@ impl Table {
             columns: Vec::new(),
             column_index: FxHashMap::default(),
             row_count: 0,
+            sources: Vec::new(),
             title: None,
         }
     }
@@ -203,6 +225,14 @@ impl Table {
 
     pub fn resolve(&self, symbol: Symbol) -> &str {
         self.strings.resolve(symbol)
+    }
+
+    /// Where row `row` is in its file.
+    pub fn source(&self, row: usize) -> RowSource<'_> {
+        match self.sources[row] {
+            StoredSource::Line(line) => RowSource::Line(line),
+            StoredSource::Record(path) => RowSource::Record(self.resolve(path)),
+        }
     }
 
     /// The text in column `name` at `row`; `None` when absent or not a text column.
@@ -257,9 +287,13 @@ impl Table {
         self.columns.len() - 1
     }
 
-    /// Appends one row; columns not mentioned are absent. A cell whose type does not match its
-    /// column is stored as absent, and a later cell for the same column wins.
-    pub fn push_row(&mut self, cells: &[(usize, Cell<'_>)]) {
+    /// Appends one row found at `source`; columns not mentioned are absent. A cell whose type does
+    /// not match its column is stored as absent, and a later cell for the same column wins.
+    pub fn push_row(&mut self, source: RowSource<'_>, cells: &[(usize, Cell<'_>)]) {
+        self.sources.push(match source {
+            RowSource::Line(line) => StoredSource::Line(line),
+            RowSource::Record(path) => StoredSource::Record(self.strings.intern(path)),
+        });
         for column in &mut self.columns {
             match &mut column.values {
                 ColumnValues::Text(values) => values.push(None),
@@ -309,15 +343,18 @@ mod tests {
             ColumnRole::Field,
             ColumnType::Text,
         );
-        table.push_row(&[(product, Cell::Text("云服务器CVM"))]);
-        table.push_row(&[(product, Cell::Text("云服务器CVM"))]);
+        table.push_row(RowSource::Line(2), &[(product, Cell::Text("云服务器CVM"))]);
+        table.push_row(RowSource::Line(3), &[(product, Cell::Text("云服务器CVM"))]);
         let cash = table.ensure_column(
             "CashPayAmount",
             "现金账户支出(元)",
             ColumnRole::Field,
             ColumnType::Decimal,
         );
-        table.push_row(&[(cash, Cell::Decimal(Decimal::new(-8043, 2)))]);
+        table.push_row(
+            RowSource::Record("DetailSet[2]"),
+            &[(cash, Cell::Decimal(Decimal::new(-8043, 2)))],
+        );
         assert_eq!(table.row_count(), 3);
         assert_eq!(table.text("BusinessCodeName", 1), Some("云服务器CVM"));
         assert_eq!(table.text("BusinessCodeName", 2), None);
@@ -326,7 +363,9 @@ mod tests {
             table.decimal("CashPayAmount", 2),
             Some(Decimal::new(-8043, 2))
         );
-        assert_eq!(table.strings.ends.len(), 1);
+        assert_eq!(table.source(1), RowSource::Line(3));
+        assert_eq!(table.source(2), RowSource::Record("DetailSet[2]"));
+        assert_eq!(table.strings.ends.len(), 2);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::detect::InputKind;
 use crate::diagnostic::{Diagnostic, DiagnosticLog};
 use crate::number::{self, is_absent, trim_cell};
 use crate::schema::{self, ColumnTarget, FieldKind, FieldSpec, HeaderPlan};
-use crate::table::{Cell, ColumnRole, ColumnType, Table, TableKind};
+use crate::table::{Cell, ColumnRole, ColumnType, RowSource, Table, TableKind};
 use crate::time::BeijingTime;
 
 /// How many leading rows may precede the header row.
@@ -504,7 +504,7 @@ impl RecordImporter {
                     .in_column(header),
             );
         }
-        self.table.push_row(&cells);
+        self.table.push_row(RowSource::Line(line), &cells);
         if let Some(message) = check_row(&self.table, self.table.row_count() - 1) {
             self.log
                 .push(Diagnostic::warning(&self.file, message).at_line(line));

@@ -19,6 +19,7 @@ use tcbill_core::analysis::packages::{burn_down, package_usage};
 use tcbill_core::analysis::series::downsample;
 use tcbill_core::analysis::share::percent_shares;
 use tcbill_core::analysis::usage::{usage_points, usage_statistics, UsageOptions};
+use tcbill_core::analysis::RowRef;
 use tcbill_core::TableKind;
 
 /// `key | RealTotalCost | ratio` per group.
@@ -206,7 +207,7 @@ proptest! {
 fn deduction_findings(analysis: &DeductionAnalysis) -> Vec<String> {
     let mut lines = Vec::new();
     for row in &analysis.rows {
-        let where_ = format!("{}:{} {}", row.source.file, row.source.row, row.package_id);
+        let where_ = format!("{} {}", row.source, row.package_id);
         match &row.coefficient_check {
             CoefficientCheck::Ok => {}
             CoefficientCheck::Mismatch {
@@ -228,12 +229,12 @@ fn deduction_findings(analysis: &DeductionAnalysis) -> Vec<String> {
     }
     for found in &analysis.balance_breaks {
         lines.push(format!(
-            "{:?} break {} {}: previous {:?} row {}, expected {} found {} ({})",
+            "{:?} break {} {}: previous {:?} at {}, expected {} found {} ({})",
             found.break_type,
             found.package_id,
             found.deduction_time.unwrap(),
-            found.previous.as_ref().map(|previous| previous.row),
-            found.row.row,
+            found.previous.as_ref().and_then(|previous| previous.line),
+            found.row,
             found.expected,
             found.found,
             found.difference
@@ -241,8 +242,8 @@ fn deduction_findings(analysis: &DeductionAnalysis) -> Vec<String> {
     }
     for refresh in &analysis.period_refreshes {
         lines.push(format!(
-            "refresh {} at row {}: {} unused",
-            refresh.package_id, refresh.row.row, refresh.unused_capacity
+            "refresh {} at {}: {} unused",
+            refresh.package_id, refresh.row, refresh.unused_capacity
         ));
     }
     lines
@@ -255,8 +256,8 @@ fn sample_deductions_have_exactly_the_planted_faults() {
     assert_eq!(
         deduction_findings(&analysis),
         [
-            "coefficient 2025-06-资源包抵扣明细.csv:7 pkg-trtc-0002: 1000.000000000 秒 = 16.666666667 分钟, exported 1 → expected 16.666666667, deducted 16.000000000, recomputed 0.96",
-            "Chain break pkg-cdn-0001 2025-06-04 01:00:10: previous Some(3) row 4, expected 437.250000000 found 437.000000000 (-0.250000000)",
+            "coefficient 2025-06-资源包抵扣明细.csv:8 pkg-trtc-0002: 1000.000000000 秒 = 16.666666667 分钟, exported 1 → expected 16.666666667, deducted 16.000000000, recomputed 0.96",
+            "Chain break pkg-cdn-0001 2025-06-04 01:00:10: previous Some(4) at 2025-06-资源包抵扣明细.csv:5, expected 437.250000000 found 437.000000000 (-0.250000000)",
         ]
     );
     let cdn = &analysis.rows[0];
@@ -283,25 +284,26 @@ fn sample_deduction_rows_filter_by_finding_and_package() {
             findings,
             package_id: package.map(str::to_owned),
         };
-        let rows: Vec<usize> = analysis
+        let rows: Vec<u64> = analysis
             .select(&filter)
             .into_iter()
-            .map(|index| analysis.rows[index].source.row)
+            .map(|index| analysis.rows[index].source.line.unwrap())
             .collect();
         rows
     };
     // Rows are in package order (cdn, trtc-0001, trtc-0002), then 抵扣时间: here file order.
-    assert_eq!(select(FindingFilter::All, None), [1, 2, 3, 4, 5, 6, 7]);
-    assert_eq!(select(FindingFilter::CoefficientMismatches, None), [7]);
-    assert_eq!(select(FindingFilter::BalanceBreaks, None), [4]);
-    assert_eq!(select(FindingFilter::All, Some("pkg-trtc-0002")), [6, 7]);
+    assert_eq!(select(FindingFilter::All, None), [2, 3, 4, 5, 6, 7, 8]);
+    assert_eq!(select(FindingFilter::CoefficientMismatches, None), [8]);
+    assert_eq!(select(FindingFilter::BalanceBreaks, None), [5]);
+    assert_eq!(select(FindingFilter::AnyFinding, None), [5, 8]);
+    assert_eq!(select(FindingFilter::All, Some("pkg-trtc-0002")), [7, 8]);
     assert_eq!(
         select(FindingFilter::BalanceBreaks, Some("pkg-trtc-0002")),
-        [0_usize; 0]
+        [0_u64; 0]
     );
     assert_eq!(
         select(FindingFilter::All, Some("no-such-package")),
-        [0_usize; 0]
+        [0_u64; 0]
     );
 
     let row_4 = &analysis.rows[3].source;
@@ -366,27 +368,27 @@ fn period_refreshes_binary_bases_and_unknown_unit_pairs() {
     let order: Vec<String> = analysis
         .rows
         .iter()
-        .map(|row| format!("{}:{}", row.package_id, row.source.row))
+        .map(|row| format!("{}:{}", row.package_id, row.source.line.unwrap()))
         .collect();
     assert_eq!(
         order,
         [
-            "pkg-ci-01:8",
-            "pkg-cls-day:1",
-            "pkg-cls-day:3",
+            "pkg-ci-01:9",
+            "pkg-cls-day:2",
             "pkg-cls-day:4",
             "pkg-cls-day:5",
             "pkg-cls-day:6",
-            "pkg-eip-01:7",
-            "pkg-eip-01:2",
+            "pkg-cls-day:7",
+            "pkg-eip-01:8",
+            "pkg-eip-01:3",
         ]
     );
     assert_eq!(
         deduction_findings(&analysis),
         [
-            "not checked deduction-periods.csv:8 pkg-ci-01: cannot convert 小时 to 次",
-            "Row break pkg-cls-day 2025-08-02 12:00:00: previous None row 5, expected 7.00 found 7.50 (0.50)",
-            "refresh pkg-cls-day at row 4: 8.00 unused",
+            "not checked deduction-periods.csv:9 pkg-ci-01: cannot convert 小时 to 次",
+            "Row break pkg-cls-day 2025-08-02 12:00:00: previous None at deduction-periods.csv:6, expected 7.00 found 7.50 (0.50)",
+            "refresh pkg-cls-day at deduction-periods.csv:5: 8.00 unused",
         ]
     );
     let eip = &analysis.rows[6];
@@ -428,7 +430,7 @@ fn check_lines(checks: &[Check]) -> Vec<String> {
         for finding in &check.mismatches {
             lines.push(format!(
                 "  mismatch {} {}: {} expected {} found {} ({})",
-                finding.row.as_ref().map_or(0, |row| row.row),
+                finding.row.as_ref().map_or("-".to_owned(), RowRef::place),
                 finding.subject,
                 finding.detail,
                 finding.expected.unwrap(),
@@ -439,7 +441,7 @@ fn check_lines(checks: &[Check]) -> Vec<String> {
         for finding in &check.not_checked {
             lines.push(format!(
                 "  not checked {} {}: {}",
-                finding.row.as_ref().map_or(0, |row| row.row),
+                finding.row.as_ref().map_or("-".to_owned(), RowRef::place),
                 finding.subject,
                 finding.detail
             ));
@@ -478,17 +480,17 @@ fn bill_rows_that_fail_the_self_check() {
         check_lines(&run_checks(&dataset, &deductions.rows)),
         [
             "list_price Mismatches checked=6",
-            "  mismatch 3 云服务器 / 内存 / ins-1: 原价 differs from 刊例价 × 用量 × 时长 expected 144.00 found 150 (6.00)",
-            "  not checked 5 负载均衡 / 实例费 / lb-1: cannot convert 月 to 天",
+            "  mismatch 4 云服务器 / 内存 / ins-1: 原价 differs from 刊例价 × 用量 × 时长 expected 144.00 found 150 (6.00)",
+            "  not checked 6 负载均衡 / 实例费 / lb-1: cannot convert 月 to 天",
             "discount Ok checked=7",
             "payments Mismatches checked=7",
-            "  mismatch 3 云服务器 / 内存 / ins-1: payments do not add up to the amount due expected 120 found 119.99 (-0.01)",
+            "  mismatch 4 云服务器 / 内存 / ins-1: payments do not add up to the amount due expected 120 found 119.99 (-0.01)",
             "usage_after_deduction Mismatches checked=3",
-            "  mismatch 6 云服务器 / CPU / ins-2: 组件用量 differs from 原始用量 − 抵扣用量 expected 3 found 4 (1)",
+            "  mismatch 7 云服务器 / CPU / ins-2: 组件用量 differs from 原始用量 − 抵扣用量 expected 3 found 4 (1)",
             "summary_vs_details Skipped checked=0 (no DescribeBillSummaryBy* response loaded)",
             "deductions_vs_bill Mismatches checked=2",
-            "  mismatch 0 云服务器: the bill's 抵扣用量 differs from the deduction export expected 0 found 2 (2)",
-            "  mismatch 0 内容分发网络 CDN: the bill's 抵扣用量 differs from the deduction export expected 81.500000000 found 20 (-61.500000000)",
+            "  mismatch - 云服务器: the bill's 抵扣用量 differs from the deduction export expected 0 found 2 (2)",
+            "  mismatch - 内容分发网络 CDN: the bill's 抵扣用量 differs from the deduction export expected 81.500000000 found 20 (-61.500000000)",
         ]
     );
 }
@@ -511,8 +513,8 @@ fn a_summary_response_that_disagrees_with_the_details() {
         check_lines(&checks[4..5]),
         [
             "summary_vs_details Mismatches checked=4",
-            "  mismatch 2 内容分发网络 CDN: RealTotalCost differs from the detail rows expected 24.0203523 found 24.03035230 (0.01000000)",
-            "  mismatch 2 内容分发网络 CDN: RealTotalCostRatio differs from the detail rows' share expected 4.29 found 4.30 (0.01)",
+            "  mismatch SummaryOverview[1] 内容分发网络 CDN: RealTotalCost differs from the detail rows expected 24.0203523 found 24.03035230 (0.01000000)",
+            "  mismatch SummaryOverview[1] 内容分发网络 CDN: RealTotalCostRatio differs from the detail rows' share expected 4.29 found 4.30 (0.01)",
         ]
     );
 }
@@ -670,4 +672,90 @@ fn traffic_becomes_bandwidth_where_asked_with_the_products_bases() {
         series[0].bandwidth_not_derived.as_deref(),
         Some("cannot convert GB to Mb (no 1000/1024 base is published for bits of this product)")
     );
+}
+
+/// A finding names the line an editor (and the row Excel) shows, whatever precedes it: a title
+/// line, the header, a cell spanning two lines and a rejected row. The rows below the rejected
+/// one used to be named one too early (a table index), and every row one less than Excel's.
+#[test]
+fn findings_name_the_line_excel_shows_after_a_title_a_multi_line_cell_and_a_rejected_row() {
+    let lines = std::fs::read_to_string(common::data_path("l3-selfcheck.csv")).unwrap();
+    let mut lines = lines.lines();
+    let header = lines.next().unwrap();
+    let bill = format!(
+        "2025年06月 明细账单\n\
+         {header}\n\
+         \"云服务器\n(华北)\",CPU,ins-1,0.12,元/核/小时,2,核,720,小时,172.8,1,0,172.8,0,0,172.8,2,0\n\
+         云服务器,CPU,ins-x,0.12,元/核/小时,2,核,720,小时,12.3.4,1,0,172.8,0,0,172.8,2,0\n\
+         云服务器,内存,ins-1,0.05,元/GB/小时,4,GB,720,小时,150,0.8,0,120,0,0,119.99,-,-\n"
+    );
+    let parsed = tcbill_core::parse_file("titled.csv", bill.as_bytes());
+    assert_eq!(
+        parsed[0]
+            .diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["titled.csv:5 column 组件原价: \"12.3.4\" is not a number"]
+    );
+    let mut dataset = tcbill_core::Dataset::default();
+    dataset.add(parsed);
+    let checks = run_checks(&dataset, &[]);
+    let payments = checks.iter().find(|check| check.id == "payments").unwrap();
+    let row = payments.mismatches[0].row.as_ref().unwrap();
+    assert_eq!(
+        (row.to_string(), row.line, row.record.as_deref()),
+        ("titled.csv:6".to_owned(), Some(6), None)
+    );
+    assert_eq!(
+        serde_json::to_value(row).unwrap(),
+        serde_json::json!({ "file": "titled.csv", "line": 6 })
+    );
+}
+
+/// The sample's packages in the figures their sentences say: what is left at expiry, the use the
+/// deduction rows do not show, and an exhausted package's day instead of a projection in the past.
+#[test]
+fn packages_say_what_is_left_at_expiry_and_what_the_rows_do_not_show() {
+    let dataset = dataset_of(&[
+        PathBuf::from(common::SAMPLE_MONTH).join("2025-06-资源包抵扣明细.csv"),
+        PathBuf::from(common::SAMPLE_MONTH).join("2025-06-资源包总览.csv"),
+    ]);
+    let packages = package_usage(&dataset, &analyze_deductions(&dataset));
+    let lines: Vec<String> = packages
+        .iter()
+        .map(|p| {
+            format!(
+                "{}: used {} remaining {:?} burn {:?} expires {:?} unused {:?} outside {:?} exhausted {:?}",
+                p.package_id,
+                p.used,
+                p.remaining,
+                p.daily_burn_rate,
+                p.expires.map(|t| t.to_string()),
+                p.unused_at_expiry,
+                p.used_outside_deduction_rows,
+                p.exhausted_on.map(|t| t.to_string()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            // Runs out about 2025-06-24, before it expires; the overview's 0.25 GB more is the
+            // planted chain break.
+            "pkg-cdn-0001: used 81.500000000 remaining Some(418.250000000) burn Some(20.375000) expires Some(\"2025-06-30 23:59:59\") unused None outside Some(0.250000000) exhausted None",
+            "pkg-trtc-0001: used 0.293333333 remaining Some(19999.706666667) burn Some(0.293333) expires Some(\"2026-05-07 23:59:59\") unused Some(19900) outside None exhausted None",
+            // 9974.4 − 25.6 a day × 362.83 days.
+            "pkg-trtc-0002: used 25.600000000 remaining Some(9974.400000000) burn Some(25.600000) expires Some(\"2026-05-31 23:59:59\") unused Some(686) outside None exhausted None",
+        ]
+    );
+}
+
+/// A drill-down row names the line Excel shows for it (the header is line 1).
+#[test]
+fn drill_down_rows_name_the_line_excel_shows() {
+    let dataset = sample_month();
+    let rows = tcbill_core::analysis::cost::filtered_rows(&dataset, &[]);
+    let first = tcbill_core::analysis::cost::row_cells(&dataset, rows[0]);
+    assert_eq!(first[0], "2025-06-明细账单-L3.csv:2");
 }

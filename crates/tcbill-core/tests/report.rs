@@ -32,7 +32,7 @@ fn sample_report_json_has_every_section_with_exact_decimal_strings() {
         ]
     );
     assert_eq!(value["format"], "tcbill-report");
-    assert_eq!(value["version"], 2);
+    assert_eq!(value["version"], 3);
     assert_eq!(value["inputs"].as_array().unwrap().len(), 3);
     assert_eq!(value["inputs"][0]["rows_accepted"], 6);
     assert_eq!(value["inputs"][0]["rows_duplicate"], 0);
@@ -168,4 +168,25 @@ fn the_csv_zip_holds_every_table_byte_for_byte() {
         std::io::Read::read_to_end(&mut member, &mut content).unwrap();
         assert_eq!(content, table.to_csv(), "{}", table.name);
     }
+}
+
+/// A failed check downloads as the rows behind it, each named by the line Excel shows.
+#[test]
+fn a_failed_check_downloads_as_its_rows() {
+    let report = Report::build(&sample_month(), &ReportOptions::default());
+    let table = report.findings_table("deductions").unwrap();
+    assert_eq!(table.name, "checks-deductions");
+    assert_eq!(
+        String::from_utf8(table.to_csv()).unwrap(),
+        "\u{feff}check,status,finding,file,row,subject,detail,expected,found,difference\r\n\
+         deduction_balance,mismatches,chain,2025-06-资源包抵扣明细.csv,5,pkg-cdn-0001,抵扣前包剩余量 ≠ the previous row's 抵扣后包剩余量,437.250000000,437.000000000,-0.250000000\r\n\
+         deduction_coefficient,mismatches,mismatch,2025-06-资源包抵扣明细.csv,8,pkg-trtc-0002,实际抵扣量 ≠ 原始用量 × 抵扣系数,16.666666667,16.000000000,-0.666666667\r\n"
+    );
+    let summary = report.findings_table("summary_vs_details").unwrap();
+    assert_eq!(summary.name, "checks-summary_vs_details");
+    assert_eq!(
+        summary.rows,
+        [["summary_vs_details", "ok", "", "", "", "", "", "", "", ""]]
+    );
+    assert!(report.findings_table("no_such_check").is_none());
 }

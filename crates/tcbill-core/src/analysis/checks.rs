@@ -129,18 +129,13 @@ pub fn run_checks(dataset: &Dataset, deductions: &[DeductionRow]) -> Vec<Check> 
     let mut usage = CheckBuilder::new("usage_after_deduction", "组件用量 = 原始用量 − 抵扣用量");
     for kind in [TableKind::BillDetails, TableKind::CostDetails] {
         for (file, table) in named_tables(dataset, kind) {
-            // Per table, not per row: the file name is copied into a finding only when one is made.
-            let mut row_ref = RowRef {
-                file: file.to_owned(),
-                row: 0,
-            };
+            // A finding's RowRef is built only when one is made.
             let mut bases = HashMap::new();
             for row in 0..table.row_count() {
-                row_ref.row = row + 1;
-                check_list_price(table, row, &row_ref, &mut bases, &mut list_price.check);
-                check_discount(table, row, &row_ref, &mut discount.check);
-                check_payments(table, row, &row_ref, &mut payments.check);
-                check_usage(table, row, &row_ref, &mut usage.check);
+                check_list_price(file, table, row, &mut bases, &mut list_price.check);
+                check_discount(file, table, row, &mut discount.check);
+                check_payments(file, table, row, &mut payments.check);
+                check_usage(file, table, row, &mut usage.check);
             }
         }
     }
@@ -168,9 +163,9 @@ fn subject(table: &Table, row: usize) -> String {
 
 /// `bases` remembers each product's [`product_bases`], which reads its name word by word.
 fn check_list_price<'a>(
+    file: &str,
     table: &'a Table,
     row: usize,
-    row_ref: &RowRef,
     bases: &mut HashMap<&'a str, ProductBases>,
     check: &mut Check,
 ) {
@@ -214,7 +209,7 @@ fn check_list_price<'a>(
             check.rows_checked += 1;
             if !amounts_agree(expected, cost) {
                 check.mismatches.push(Finding::mismatch(
-                    Some(row_ref.clone()),
+                    Some(RowRef::of(file, table, row)),
                     subject(table, row),
                     "原价 differs from 刊例价 × 用量 × 时长",
                     round_half_up(expected, cost.scale().max(2)),
@@ -223,7 +218,7 @@ fn check_list_price<'a>(
             }
         }
         Err(detail) => check.not_checked.push(Finding {
-            row: Some(row_ref.clone()),
+            row: Some(RowRef::of(file, table, row)),
             subject: subject(table, row),
             detail,
             expected: None,
@@ -233,7 +228,7 @@ fn check_list_price<'a>(
     }
 }
 
-fn check_discount(table: &Table, row: usize, row_ref: &RowRef, check: &mut Check) {
+fn check_discount(file: &str, table: &Table, row: usize, check: &mut Check) {
     let (Some(cost), Some(discount), Some(real_cost)) = (
         table.decimal("Cost", row),
         table.decimal("Discount", row),
@@ -248,7 +243,7 @@ fn check_discount(table: &Table, row: usize, row_ref: &RowRef, check: &mut Check
         .and_then(|value| value.checked_sub(sp_deduction));
     let Some(expected) = expected else {
         check.not_checked.push(Finding {
-            row: Some(row_ref.clone()),
+            row: Some(RowRef::of(file, table, row)),
             subject: subject(table, row),
             detail: NOT_EXACT.to_owned(),
             expected: None,
@@ -260,7 +255,7 @@ fn check_discount(table: &Table, row: usize, row_ref: &RowRef, check: &mut Check
     check.rows_checked += 1;
     if !amounts_agree(expected, real_cost) {
         check.mismatches.push(Finding::mismatch(
-            Some(row_ref.clone()),
+            Some(RowRef::of(file, table, row)),
             subject(table, row),
             "优惠后总价 differs from 原价 × 折扣率 (less RI/SP deductions)",
             expected,
@@ -269,7 +264,7 @@ fn check_discount(table: &Table, row: usize, row_ref: &RowRef, check: &mut Check
     }
 }
 
-fn check_payments(table: &Table, row: usize, row_ref: &RowRef, check: &mut Check) {
+fn check_payments(file: &str, table: &Table, row: usize, check: &mut Check) {
     let Some(real_cost) = table.decimal("RealCost", row) else {
         return;
     };
@@ -290,7 +285,7 @@ fn check_payments(table: &Table, row: usize, row_ref: &RowRef, check: &mut Check
     let due = real_cost + table.decimal("Tax", row).unwrap_or_default();
     if !amounts_agree(due, paid) {
         check.mismatches.push(Finding::mismatch(
-            Some(row_ref.clone()),
+            Some(RowRef::of(file, table, row)),
             subject(table, row),
             "payments do not add up to the amount due",
             due,
@@ -299,7 +294,7 @@ fn check_payments(table: &Table, row: usize, row_ref: &RowRef, check: &mut Check
     }
 }
 
-fn check_usage(table: &Table, row: usize, row_ref: &RowRef, check: &mut Check) {
+fn check_usage(file: &str, table: &Table, row: usize, check: &mut Check) {
     let (Some(used), Some(raw), Some(deducted)) = (
         table.decimal("UsedAmount", row),
         table.decimal("RealTotalMeasure", row),
@@ -310,7 +305,7 @@ fn check_usage(table: &Table, row: usize, row_ref: &RowRef, check: &mut Check) {
     check.rows_checked += 1;
     if raw - deducted != used {
         check.mismatches.push(Finding::mismatch(
-            Some(row_ref.clone()),
+            Some(RowRef::of(file, table, row)),
             subject(table, row),
             "组件用量 differs from 原始用量 − 抵扣用量",
             raw - deducted,
@@ -370,10 +365,7 @@ fn summary_vs_details(dataset: &Dataset) -> Check {
                 check.rows_checked += 1;
                 let key = summary_key(table, row, &dimension);
                 let group = details.groups().find(|group| group.key == [key.clone()]);
-                let row_ref = RowRef {
-                    file: file.to_owned(),
-                    row: row + 1,
-                };
+                let row_ref = RowRef::of(file, table, row);
                 for measure in Measure::ALL {
                     let Some(summary_value) = table.decimal(measure.api_name(), row) else {
                         continue;

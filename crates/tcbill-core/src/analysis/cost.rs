@@ -21,6 +21,7 @@ use serde::{Serialize, Serializer};
 use super::currency::{CostRowReader, Currency, Month};
 use super::products::product_identity;
 use super::share::percent_shares;
+use super::RowRef;
 use crate::dataset::Dataset;
 use crate::table::{ColumnValues, Symbol, Table, TableKind};
 use crate::time::BeijingTime;
@@ -731,8 +732,8 @@ pub fn dimension_values(
     values.into_iter().collect()
 }
 
-/// The cells of one cost row for [`ROW_COLUMNS`], preceded by `file:row` (1-based data row);
-/// `-` where the file has no such column or the cell is empty.
+/// The cells of one cost row for [`ROW_COLUMNS`], preceded by where it is ([`RowRef`]'s
+/// `file:line`, the row Excel shows); `-` where the file has no such column or the cell is empty.
 pub fn row_cells(dataset: &Dataset, (index, row): CostRowRef) -> Vec<String> {
     let file = &dataset.files()[index];
     let table = &file.table;
@@ -749,7 +750,7 @@ pub fn row_cells(dataset: &Dataset, (index, row): CostRowRef) -> Vec<String> {
             })
             .unwrap_or_else(|| "-".to_owned())
     };
-    std::iter::once(format!("{}:{}", file.name, row + 1))
+    std::iter::once(RowRef::of(&file.name, table, row).to_string())
         .chain(ROW_COLUMNS.iter().map(|(_, names)| cell(names)))
         .collect()
 }
@@ -783,7 +784,7 @@ mod tests {
         assert_eq!(
             row_cells(&dataset, rows[1]),
             [
-                "june.csv:3",
+                "june.csv:4", // data row 3; the header is line 1
                 "云服务器",
                 "-",
                 "内存",

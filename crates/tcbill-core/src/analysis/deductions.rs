@@ -132,6 +132,8 @@ pub enum FindingFilter {
     CoefficientMismatches,
     /// Rows with a balance break of either type.
     BalanceBreaks,
+    /// Rows with a mismatch or a break: what the Overview's deduction finding opens.
+    AnyFinding,
 }
 
 impl DeductionAnalysis {
@@ -160,6 +162,10 @@ impl DeductionAnalysis {
                     matches!(row.coefficient_check, CoefficientCheck::Mismatch { .. })
                 }
                 FindingFilter::BalanceBreaks => broken.contains(&row.source),
+                FindingFilter::AnyFinding => {
+                    broken.contains(&row.source)
+                        || matches!(row.coefficient_check, CoefficientCheck::Mismatch { .. })
+                }
             })
             .map(|(index, _)| index)
             .collect()
@@ -212,10 +218,7 @@ fn read_row(file: &str, table: &Table, row: usize) -> DeductionRow {
         .or_else(|| text("PackageName"))
         .unwrap_or_else(|| "-".to_owned());
     let mut deduction = DeductionRow {
-        source: RowRef {
-            file: file.to_owned(),
-            row: row + 1,
-        },
+        source: RowRef::of(file, table, row),
         package_id,
         package_name: text("PackageName"),
         product: text("ProductName"),

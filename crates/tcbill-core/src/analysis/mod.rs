@@ -15,17 +15,60 @@ pub mod share;
 pub mod units;
 pub mod usage;
 
+use std::fmt;
+
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 use crate::dataset::Dataset;
-use crate::table::{Table, TableKind};
+use crate::table::{RowSource, Table, TableKind};
 
-/// Where a row came from: the file name and the 1-based data row (header not counted).
+/// Where a row came from: its file and its [`RowSource`], the place a user opens. `Display` gives
+/// `bill.csv:118` or `pages.json Response.DetailSet[0]`, as diagnostics do.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct RowRef {
     pub file: String,
-    pub row: usize,
+    /// The 1-based physical line of a CSV file, as an editor shows it, or the row number a
+    /// spreadsheet shows (title and header lines counted); absent for JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// The record path in a JSON response (`Response.DetailSet[3].ComponentSet[1]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+}
+
+impl RowRef {
+    /// Row `row` of `table`, read from `file`.
+    pub fn of(file: &str, table: &Table, row: usize) -> Self {
+        let (line, record) = match table.source(row) {
+            RowSource::Line(line) => (Some(line), None),
+            RowSource::Record(path) => (None, Some(path.to_owned())),
+        };
+        RowRef {
+            file: file.to_owned(),
+            line,
+            record,
+        }
+    }
+
+    /// The line or the record path alone, for a table's "row" column.
+    pub fn place(&self) -> String {
+        match (&self.line, &self.record) {
+            (Some(line), _) => line.to_string(),
+            (None, Some(record)) => record.clone(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+impl fmt::Display for RowRef {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.line, &self.record) {
+            (Some(line), _) => write!(formatter, "{}:{line}", self.file),
+            (None, Some(record)) => write!(formatter, "{} {record}", self.file),
+            (None, None) => formatter.write_str(&self.file),
+        }
+    }
 }
 
 /// The tables of one kind with the names of their files.

@@ -49,11 +49,21 @@ pub struct PackageUsage {
     pub last_deduction: Option<BeijingTime>,
     /// `used` per day, six decimals.
     pub daily_burn_rate: Option<Decimal>,
-    /// When the remaining balance runs out at the burn rate (总量递减 packages only).
+    /// When the remaining balance runs out at the burn rate (总量递减 packages only; `None` once
+    /// it has run out, see `exhausted_on`).
     pub projected_exhaustion: Option<BeijingTime>,
+    /// The last deduction, for a 总量递减 package with nothing left.
+    pub exhausted_on: Option<BeijingTime>,
     pub expires: Option<BeijingTime>,
     /// Whether the projection runs out before expiry (`None` when either is unknown).
     pub exhausts_before_expiry: Option<bool>,
+    /// What is left at expiry at the burn rate, in whole units (an estimate): the package expires
+    /// with this much unused. Only where it does not run out first.
+    pub unused_at_expiry: Option<Decimal>,
+    /// (total − remaining) − used: what the overview says was used that the loaded deduction rows
+    /// do not show (deductions before the rows loaded, or not exported). `None` without both
+    /// figures or when they agree.
+    pub used_outside_deduction_rows: Option<Decimal>,
     /// Period packages: capacity left when earlier periods ended, lost at refresh.
     pub expired_unused: Option<Decimal>,
     /// By amount used, largest first.
@@ -147,8 +157,12 @@ fn one_package(
         }
         _ => None,
     };
+    let exhausted_on =
+        last_deduction.filter(|_| !is_period && remaining.is_some_and(|r| r <= Decimal::ZERO));
     let projected_exhaustion = match (remaining, daily_burn_rate, last_deduction) {
-        (Some(remaining), Some(rate), Some(last)) if !is_period && rate > Decimal::ZERO => {
+        (Some(remaining), Some(rate), Some(last))
+            if !is_period && rate > Decimal::ZERO && exhausted_on.is_none() =>
+        {
             let secs = (remaining * Decimal::from(SECS_PER_DAY) / rate).floor();
             i64::try_from(secs)
                 .ok()
@@ -160,6 +174,23 @@ fn one_package(
     let exhausts_before_expiry = projected_exhaustion
         .zip(expires)
         .map(|(exhaustion, expiry)| exhaustion < expiry);
+    let unused_at_expiry = match (remaining, daily_burn_rate, last_deduction, expires) {
+        (Some(remaining), Some(rate), Some(last), Some(expires))
+            if !is_period && exhausts_before_expiry == Some(false) =>
+        {
+            let days_left = Decimal::from(expires.utc_epoch_secs() - last.utc_epoch_secs())
+                / Decimal::from(SECS_PER_DAY);
+            rate.checked_mul(days_left)
+                .map(|burnt| round_half_up((remaining - burnt).max(Decimal::ZERO), 0))
+        }
+        _ => None,
+    };
+    let used_outside_deduction_rows = match (total, remaining) {
+        (Some(total), Some(remaining)) if overview.is_some() && !is_period => {
+            Some(total - remaining - used).filter(|gap| !gap.is_zero())
+        }
+        _ => None,
+    };
     PackageUsage {
         package_name: overview_text("PackageName")
             .map(str::to_owned)
@@ -180,8 +211,11 @@ fn one_package(
         last_deduction,
         daily_burn_rate,
         projected_exhaustion,
+        exhausted_on,
         expires,
         exhausts_before_expiry,
+        unused_at_expiry,
+        used_outside_deduction_rows,
         expired_unused: is_period.then_some(expired_unused),
         consumers: consumers(rows),
     }
