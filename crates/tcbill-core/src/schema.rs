@@ -900,6 +900,34 @@ pub static HEADER_KINDS: [&Schema; 7] = [
     &FOCUS,
 ];
 
+/// The console's Chinese name of a canonical field (`RealTotalCost` → `优惠后总价`,
+/// `CashPayAmount` → `现金账户支出`): its first Chinese header spelling in any export kind, without
+/// the `(元)` that only says the currency. The page's Chinese column headers come from here, so
+/// they are the words of the exports users hold next to it.
+pub fn console_name(field: &str) -> Option<&'static str> {
+    fn is_chinese(spelling: &&&str) -> bool {
+        spelling
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+    // Bills first: their columns are the ones a page names most, and where kinds spell one
+    // field differently (`ActionTypeName`: 交易类型 in bills, 消耗类型 in cost details) the
+    // bill's word is the one users know.
+    [
+        &BILL_DETAILS,
+        &BILL_RESOURCES,
+        &COST_DETAILS,
+        &DEDUCTION_DETAILS,
+        &PACKAGE_OVERVIEW,
+        &USAGE_DETAILS,
+    ]
+    .into_iter()
+    .filter_map(|schema| schema.field(field))
+    .find_map(|spec| spec.aliases.iter().find(is_chinese))
+    .copied()
+    .map(|spelling| spelling.strip_suffix("(元)").unwrap_or(spelling))
+}
+
 /// What a column of a recognised header becomes.
 #[derive(Clone, Debug)]
 pub enum ColumnTarget {
@@ -1010,6 +1038,34 @@ pub fn recognise_header(headers: &[&str]) -> Result<HeaderPlan, Vec<String>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn console_names_are_the_bill_headers_without_the_currency() {
+        let names: Vec<Option<&str>> = [
+            "RealTotalCost",
+            "CashPayAmount",
+            "TotalCost",
+            "BusinessCodeName",
+            "ActionTypeName",
+            "BillMonth",
+            "NoSuchField",
+        ]
+        .into_iter()
+        .map(super::console_name)
+        .collect();
+        assert_eq!(
+            names,
+            [
+                Some("优惠后总价"),
+                Some("现金账户支出"),
+                Some("原价"),
+                Some("产品名称"),
+                Some("交易类型"),
+                Some("账单月份"),
+                None
+            ]
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -8,11 +8,13 @@
 use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
 
 use super::cost::{summarize, Dimension, Filter, Measure};
 use super::deductions::DeductionRow;
-use super::units::{conversion, product_bases, ProductBases};
+use super::units::{conversion, product_bases, CannotConvert, ProductBases};
 use super::{named_tables, round_half_up, RowRef, NOT_EXACT};
 use crate::dataset::Dataset;
 use crate::table::{Table, TableKind};
@@ -24,8 +26,11 @@ pub struct Check {
     pub id: &'static str,
     pub description: &'static str,
     pub status: CheckStatus,
-    /// Why the check could not run at all.
+    /// Why the check could not run at all (the English of [`Check::skipped`]).
     pub skipped_reason: Option<String>,
+    /// The same reason as a code a page can say in its own language; not in the report JSON.
+    #[serde(skip)]
+    pub skipped: Option<SkipReason>,
     pub rows_checked: usize,
     pub mismatches: Vec<Finding>,
     /// Rows that have the columns but could not be checked (`cannot convert 天 to 月`).
@@ -46,7 +51,11 @@ pub struct Finding {
     pub row: Option<RowRef>,
     /// What the finding is about: the component, product or package.
     pub subject: String,
+    /// The English of [`Finding::code`].
     pub detail: String,
+    /// What the finding says, as a code a page can say in its own language; not in the report JSON.
+    #[serde(skip)]
+    pub code: FindingCode,
     pub expected: Option<Decimal>,
     pub found: Option<Decimal>,
     /// `found − expected`.
@@ -57,19 +66,148 @@ impl Finding {
     fn mismatch(
         row: Option<RowRef>,
         subject: String,
-        detail: &str,
+        code: FindingCode,
         expected: Decimal,
         found: Decimal,
     ) -> Self {
         Finding {
             row,
             subject,
-            detail: detail.to_owned(),
+            detail: code.to_string(),
+            code,
             expected: Some(expected),
             found: Some(found),
             // `None` only past a decimal's range, which hostile values can reach.
             difference: found.checked_sub(expected),
         }
+    }
+
+    /// A row or group that has the columns but could not be checked.
+    fn not_checked(
+        row: Option<RowRef>,
+        subject: String,
+        code: FindingCode,
+        found: Decimal,
+    ) -> Self {
+        Finding {
+            row,
+            subject,
+            detail: code.to_string(),
+            code,
+            expected: None,
+            found: Some(found),
+            difference: None,
+        }
+    }
+}
+
+/// What a [`Finding`] says. `Display` is the English of the report JSON's `detail`; a page
+/// renders the code in its own language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum FindingCode {
+    ListPriceDiffers,
+    DiscountDiffers,
+    PaymentsDoNotAddUp,
+    UsageDiffers,
+    /// A summary response's measure (`RealTotalCost`) for a group the details do not have.
+    SummaryWithoutDetails {
+        measure: String,
+    },
+    SummaryDiffers {
+        measure: String,
+    },
+    RatioDiffers,
+    DeductedUsageDiffers,
+    /// A deduction row of the product has no 被抵扣资源原始用量 or unit.
+    DeductionWithoutDosage,
+    /// Past what exact decimals can compute ([`NOT_EXACT`]).
+    NotExact,
+    CannotConvert {
+        from: String,
+        to: String,
+        /// English only: why, when more can be said than the pair.
+        reason: Option<String>,
+    },
+}
+
+impl fmt::Display for FindingCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FindingCode::ListPriceDiffers => f.write_str("原价 differs from 刊例价 × 用量 × 时长"),
+            FindingCode::DiscountDiffers => {
+                f.write_str("优惠后总价 differs from 原价 × 折扣率 (less RI/SP deductions)")
+            }
+            FindingCode::PaymentsDoNotAddUp => {
+                f.write_str("payments do not add up to the amount due")
+            }
+            FindingCode::UsageDiffers => f.write_str("组件用量 differs from 原始用量 − 抵扣用量"),
+            FindingCode::SummaryWithoutDetails { measure } => {
+                write!(f, "{measure} has no detail rows")
+            }
+            FindingCode::SummaryDiffers { measure } => {
+                write!(f, "{measure} differs from the detail rows")
+            }
+            FindingCode::RatioDiffers => {
+                f.write_str("RealTotalCostRatio differs from the detail rows' share")
+            }
+            FindingCode::DeductedUsageDiffers => {
+                f.write_str("the bill's 抵扣用量 differs from the deduction export")
+            }
+            FindingCode::DeductionWithoutDosage => {
+                f.write_str("a deduction row has no 原始用量 or unit")
+            }
+            FindingCode::NotExact => f.write_str(NOT_EXACT),
+            FindingCode::CannotConvert { from, to, reason } => {
+                let cannot = CannotConvert {
+                    from: from.clone(),
+                    to: to.clone(),
+                    reason: reason.clone(),
+                };
+                write!(f, "{cannot}")
+            }
+        }
+    }
+}
+
+impl From<CannotConvert> for FindingCode {
+    fn from(error: CannotConvert) -> Self {
+        FindingCode::CannotConvert {
+            from: error.from,
+            to: error.to,
+            reason: error.reason,
+        }
+    }
+}
+
+/// Why a [`Check`] was skipped. `Display` is the English of the report JSON's `skipped_reason`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    NoListPriceColumns,
+    NoDiscountColumns,
+    NoPaymentColumns,
+    NoUsageColumns,
+    NoBillDetails,
+    NoSummaryResponse,
+    NoDeductionRows,
+    NoDeductedUsageColumn,
+    NothingToCompare,
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SkipReason::NoListPriceColumns => "no rows with 原价, 刊例价 and 用量",
+            SkipReason::NoDiscountColumns => "no rows with 原价, 折扣率 and 优惠后总价",
+            SkipReason::NoPaymentColumns => "no rows with 优惠后总价 and payment columns",
+            SkipReason::NoUsageColumns => "no rows with 组件用量, 原始用量 and 抵扣用量",
+            SkipReason::NoBillDetails => "no bill detail rows to compare a summary response with",
+            SkipReason::NoSummaryResponse => "no DescribeBillSummaryBy* response loaded",
+            SkipReason::NoDeductionRows => "no deduction rows loaded",
+            SkipReason::NoDeductedUsageColumn => "the bill has no 抵扣用量 column",
+            SkipReason::NothingToCompare => "nothing to compare",
+        })
     }
 }
 
@@ -85,6 +223,7 @@ impl CheckBuilder {
                 description,
                 status: CheckStatus::Ok,
                 skipped_reason: None,
+                skipped: None,
                 rows_checked: 0,
                 mismatches: Vec::new(),
                 not_checked: Vec::new(),
@@ -92,10 +231,11 @@ impl CheckBuilder {
         }
     }
 
-    fn finish(mut self, skipped_reason: &str) -> Check {
+    fn finish(mut self, skipped_reason: SkipReason) -> Check {
         let check = &mut self.check;
         check.status = if check.rows_checked == 0 && check.not_checked.is_empty() {
-            check.skipped_reason = Some(skipped_reason.to_owned());
+            check.skipped_reason = Some(skipped_reason.to_string());
+            check.skipped = Some(skipped_reason);
             CheckStatus::Skipped
         } else if check.mismatches.is_empty() {
             CheckStatus::Ok
@@ -140,10 +280,10 @@ pub fn run_checks(dataset: &Dataset, deductions: &[DeductionRow]) -> Vec<Check> 
         }
     }
     vec![
-        list_price.finish("no rows with 原价, 刊例价 and 用量"),
-        discount.finish("no rows with 原价, 折扣率 and 优惠后总价"),
-        payments.finish("no rows with 优惠后总价 and payment columns"),
-        usage.finish("no rows with 组件用量, 原始用量 and 抵扣用量"),
+        list_price.finish(SkipReason::NoListPriceColumns),
+        discount.finish(SkipReason::NoDiscountColumns),
+        payments.finish(SkipReason::NoPaymentColumns),
+        usage.finish(SkipReason::NoUsageColumns),
         summary_vs_details(dataset),
         deductions_vs_bill(dataset, deductions),
     ]
@@ -185,8 +325,8 @@ fn check_list_price<'a>(
         .or_insert_with(|| product_bases(product));
     let convert = |from: Option<&str>, to: Option<&str>, value: Decimal| match (from, to) {
         (Some(from), Some(to)) => match conversion(from, to, bases) {
-            Ok(factor) => factor.apply(value).ok_or_else(|| NOT_EXACT.to_owned()),
-            Err(error) => Err(error.to_string()),
+            Ok(factor) => factor.apply(value).ok_or(FindingCode::NotExact),
+            Err(error) => Err(FindingCode::from(error)),
         },
         _ => Ok(value),
     };
@@ -201,7 +341,7 @@ fn check_list_price<'a>(
         (Ok(used), Ok(span)) => price
             .checked_mul(used)
             .and_then(|value| value.checked_mul(span))
-            .ok_or_else(|| NOT_EXACT.to_owned()),
+            .ok_or(FindingCode::NotExact),
         (Err(error), _) | (_, Err(error)) => Err(error),
     };
     match expected {
@@ -211,20 +351,18 @@ fn check_list_price<'a>(
                 check.mismatches.push(Finding::mismatch(
                     Some(RowRef::of(file, table, row)),
                     subject(table, row),
-                    "原价 differs from 刊例价 × 用量 × 时长",
+                    FindingCode::ListPriceDiffers,
                     round_half_up(expected, cost.scale().max(2)),
                     cost,
                 ));
             }
         }
-        Err(detail) => check.not_checked.push(Finding {
-            row: Some(RowRef::of(file, table, row)),
-            subject: subject(table, row),
-            detail,
-            expected: None,
-            found: Some(cost),
-            difference: None,
-        }),
+        Err(code) => check.not_checked.push(Finding::not_checked(
+            Some(RowRef::of(file, table, row)),
+            subject(table, row),
+            code,
+            cost,
+        )),
     }
 }
 
@@ -242,14 +380,12 @@ fn check_discount(file: &str, table: &Table, row: usize, check: &mut Check) {
         .checked_mul(discount)
         .and_then(|value| value.checked_sub(sp_deduction));
     let Some(expected) = expected else {
-        check.not_checked.push(Finding {
-            row: Some(RowRef::of(file, table, row)),
-            subject: subject(table, row),
-            detail: NOT_EXACT.to_owned(),
-            expected: None,
-            found: Some(real_cost),
-            difference: None,
-        });
+        check.not_checked.push(Finding::not_checked(
+            Some(RowRef::of(file, table, row)),
+            subject(table, row),
+            FindingCode::NotExact,
+            real_cost,
+        ));
         return;
     };
     check.rows_checked += 1;
@@ -257,7 +393,7 @@ fn check_discount(file: &str, table: &Table, row: usize, check: &mut Check) {
         check.mismatches.push(Finding::mismatch(
             Some(RowRef::of(file, table, row)),
             subject(table, row),
-            "优惠后总价 differs from 原价 × 折扣率 (less RI/SP deductions)",
+            FindingCode::DiscountDiffers,
             expected,
             real_cost,
         ));
@@ -287,7 +423,7 @@ fn check_payments(file: &str, table: &Table, row: usize, check: &mut Check) {
         check.mismatches.push(Finding::mismatch(
             Some(RowRef::of(file, table, row)),
             subject(table, row),
-            "payments do not add up to the amount due",
+            FindingCode::PaymentsDoNotAddUp,
             due,
             paid,
         ));
@@ -307,7 +443,7 @@ fn check_usage(file: &str, table: &Table, row: usize, check: &mut Check) {
         check.mismatches.push(Finding::mismatch(
             Some(RowRef::of(file, table, row)),
             subject(table, row),
-            "组件用量 differs from 原始用量 − 抵扣用量",
+            FindingCode::UsageDiffers,
             raw - deducted,
             used,
         ));
@@ -334,7 +470,7 @@ fn summary_vs_details(dataset: &Dataset) -> Check {
         "DescribeBillSummaryBy* totals and RealTotalCostRatio = the detail rows of the same month",
     );
     if super::cost::cost_source(dataset).is_none() {
-        return builder.finish("no bill detail rows to compare a summary response with");
+        return builder.finish(SkipReason::NoBillDetails);
     }
     let check = &mut builder.check;
     for (file, table) in named_tables(dataset, TableKind::BillSummary) {
@@ -376,7 +512,9 @@ fn summary_vs_details(dataset: &Dataset) -> Check {
                             check.mismatches.push(Finding::mismatch(
                                 Some(row_ref.clone()),
                                 key.clone(),
-                                &format!("{} has no detail rows", measure.api_name()),
+                                FindingCode::SummaryWithoutDetails {
+                                    measure: measure.api_name().to_owned(),
+                                },
                                 Decimal::ZERO,
                                 summary_value,
                             ));
@@ -387,7 +525,9 @@ fn summary_vs_details(dataset: &Dataset) -> Check {
                         check.mismatches.push(Finding::mismatch(
                             Some(row_ref.clone()),
                             key.clone(),
-                            &format!("{} differs from the detail rows", measure.api_name()),
+                            FindingCode::SummaryDiffers {
+                                measure: measure.api_name().to_owned(),
+                            },
                             detail_value,
                             summary_value,
                         ));
@@ -402,7 +542,7 @@ fn summary_vs_details(dataset: &Dataset) -> Check {
                         check.mismatches.push(Finding::mismatch(
                             Some(row_ref.clone()),
                             key.clone(),
-                            "RealTotalCostRatio differs from the detail rows' share",
+                            FindingCode::RatioDiffers,
                             detail_ratio,
                             summary_ratio,
                         ));
@@ -411,7 +551,7 @@ fn summary_vs_details(dataset: &Dataset) -> Check {
             }
         }
     }
-    builder.finish("no DescribeBillSummaryBy* response loaded")
+    builder.finish(SkipReason::NoSummaryResponse)
 }
 
 fn summary_key(table: &Table, row: usize, dimension: &Dimension) -> String {
@@ -432,7 +572,7 @@ fn deductions_vs_bill(dataset: &Dataset, deductions: &[DeductionRow]) -> Check {
         "per product: Σ 被抵扣资源原始用量 (deduction export) = Σ 抵扣用量 (bill)",
     );
     if deductions.is_empty() {
-        return builder.finish("no deduction rows loaded");
+        return builder.finish(SkipReason::NoDeductionRows);
     }
     // Product → (unit, total) from the bill.
     let mut bill_deducted: BTreeMap<String, (Option<String>, Decimal)> = BTreeMap::new();
@@ -454,7 +594,7 @@ fn deductions_vs_bill(dataset: &Dataset, deductions: &[DeductionRow]) -> Check {
         }
     }
     if bill_deducted.is_empty() {
-        return builder.finish("the bill has no 抵扣用量 column");
+        return builder.finish(SkipReason::NoDeductedUsageColumn);
     }
     let check = &mut builder.check;
     for (product, (bill_unit, bill_total)) in bill_deducted {
@@ -467,7 +607,7 @@ fn deductions_vs_bill(dataset: &Dataset, deductions: &[DeductionRow]) -> Check {
             let (Some(dosage), Some(unit), Some(bill_unit)) =
                 (deduction.dosage, &deduction.dosage_unit, &bill_unit)
             else {
-                problem = Some("a deduction row has no 原始用量 or unit".to_owned());
+                problem = Some(FindingCode::DeductionWithoutDosage);
                 break;
             };
             match conversion(unit, bill_unit, product_bases(&product)) {
@@ -478,36 +618,31 @@ fn deductions_vs_bill(dataset: &Dataset, deductions: &[DeductionRow]) -> Check {
                     {
                         Some(total) => export_total = total,
                         None => {
-                            problem = Some(NOT_EXACT.to_owned());
+                            problem = Some(FindingCode::NotExact);
                             break;
                         }
                     }
                 }
                 Err(error) => {
-                    problem = Some(error.to_string());
+                    problem = Some(FindingCode::from(error));
                     break;
                 }
             }
         }
         check.rows_checked += 1;
         match problem {
-            Some(detail) => check.not_checked.push(Finding {
-                row: None,
-                subject: product,
-                detail,
-                expected: None,
-                found: Some(bill_total),
-                difference: None,
-            }),
+            Some(code) => check
+                .not_checked
+                .push(Finding::not_checked(None, product, code, bill_total)),
             None if export_total != bill_total => check.mismatches.push(Finding::mismatch(
                 None,
                 product,
-                "the bill's 抵扣用量 differs from the deduction export",
+                FindingCode::DeductedUsageDiffers,
                 export_total,
                 bill_total,
             )),
             None => {}
         }
     }
-    builder.finish("nothing to compare")
+    builder.finish(SkipReason::NothingToCompare)
 }
