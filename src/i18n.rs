@@ -4,6 +4,9 @@
 //! Billing terms stay as the console shows them (资源包, 抵扣系数, ...) in both languages: users
 //! match them against the console.
 
+use tcbill_core::analysis::checks::{FindingCode, SkipReason};
+use tcbill_core::schema::console_name;
+
 use crate::protocol::CoefficientFinding;
 use crate::proxy_url::ProxyRefusal;
 
@@ -91,13 +94,34 @@ pub struct Strings {
     pub transfer: &'static str,
     pub cost_rows: fn(u64, &str) -> String,
     pub top_products: &'static str,
-    pub dim_product: &'static str,
+    /// Columns of the package and deduction exports (the console's names in Chinese).
+    pub col_package_id: &'static str,
+    pub col_package_name: &'static str,
+    pub col_package_type: &'static str,
+    pub col_deduction_time: &'static str,
+    pub col_remaining_before: &'static str,
+    pub col_deducted: &'static str,
+    pub col_remaining_after: &'static str,
+    pub col_raw_usage: &'static str,
+    /// The Costs tab's grouping by calendar day (no bill column holds it).
+    pub dim_day: &'static str,
+    /// A cost-allocation tag as a dimension, by its key.
+    pub tag_label: fn(&str) -> String,
+    /// The drill-down's first column: the file and the line of each row.
+    pub col_file_line: &'static str,
     pub share: &'static str,
     pub checks: &'static str,
     pub deduction_findings: fn(usize, usize) -> String,
     pub check_ok: fn(u64) -> String,
     pub check_failed: fn(usize, u64) -> String,
     pub check_skipped: &'static str,
+    /// What a check (by core's id) verifies; `None` for an id this page does not know.
+    pub check_description: fn(&str) -> Option<&'static str>,
+    pub check_skip_reason: fn(SkipReason) -> &'static str,
+    pub finding_says: fn(&FindingCode) -> String,
+    /// A column by its canonical (billing API) name: the API name in English, the console's
+    /// Chinese name (from core's schema) in Chinese.
+    pub column: fn(&str) -> &str,
     pub all_checks_ok: &'static str,
     /// Shown instead of totals and "passed" when no file had rows to analyse.
     pub nothing_analysable: &'static str,
@@ -303,13 +327,61 @@ pub static EN: Strings = Strings {
     transfer: "Commission credit",
     cost_rows: |n, source| format!("Summed over {n} rows of {source}."),
     top_products: "Top products",
-    dim_product: "产品名称",
+    col_package_id: "Package ID",
+    col_package_name: "Package name",
+    col_package_type: "Package type",
+    col_deduction_time: "Deducted at",
+    col_remaining_before: "Remaining before",
+    col_deducted: "Deducted",
+    col_remaining_after: "Remaining after",
+    col_raw_usage: "Raw usage covered",
+    dim_day: "Day",
+    tag_label: |key| format!("Tag:{key}"),
+    col_file_line: "File:line",
     share: "Share",
     checks: "Checks",
     deduction_findings: |breaks, mismatches| format!("Resource-package deductions: {breaks} balance-chain breaks, {mismatches} 抵扣系数 mismatches"),
     check_ok: |rows| format!("ok ({rows} rows)"),
     check_failed: |bad, rows| format!("{bad} mismatches in {rows} rows"),
     check_skipped: "skipped",
+    check_description: |id| {
+        Some(match id {
+            "list_price" => "TotalCost = SinglePrice × UsedAmount × TimeSpan (units converted)",
+            "discount" => "RealTotalCost = (TotalCost − OriginalCostWithRI) × Discount − SPDeduction",
+            "payments" => "Cash + Voucher + Incentive + Transfer payments = RealTotalCost (+ Tax where present)",
+            "usage_after_deduction" => "UsedAmount = RealTotalMeasure − DeductedMeasure",
+            "summary_vs_details" => {
+                "DescribeBillSummaryBy* totals and RealTotalCostRatio = the detail rows of the same month"
+            }
+            "deductions_vs_bill" => "per product: Σ raw usage in the deduction export = Σ DeductedMeasure in the bill",
+            _ => return None,
+        })
+    },
+    check_skip_reason: |reason| match reason {
+        SkipReason::NoListPriceColumns => "no rows with TotalCost, SinglePrice and UsedAmount",
+        SkipReason::NoDiscountColumns => "no rows with TotalCost, Discount and RealTotalCost",
+        SkipReason::NoPaymentColumns => "no rows with RealTotalCost and payment columns",
+        SkipReason::NoUsageColumns => "no rows with UsedAmount, RealTotalMeasure and DeductedMeasure",
+        SkipReason::NoBillDetails => "no bill detail rows to compare a summary response with",
+        SkipReason::NoSummaryResponse => "no DescribeBillSummaryBy* response loaded",
+        SkipReason::NoDeductionRows => "no deduction rows loaded",
+        SkipReason::NoDeductedUsageColumn => "the bill has no DeductedMeasure column",
+        SkipReason::NothingToCompare => "nothing to compare",
+    },
+    finding_says: |code| match code {
+        FindingCode::ListPriceDiffers => "TotalCost differs from SinglePrice × UsedAmount × TimeSpan".to_owned(),
+        FindingCode::DiscountDiffers => "RealTotalCost differs from TotalCost × Discount (less RI/SP deductions)".to_owned(),
+        FindingCode::PaymentsDoNotAddUp => "payments do not add up to the amount due".to_owned(),
+        FindingCode::UsageDiffers => "UsedAmount differs from RealTotalMeasure − DeductedMeasure".to_owned(),
+        FindingCode::SummaryWithoutDetails { measure } => format!("{measure} has no detail rows"),
+        FindingCode::SummaryDiffers { measure } => format!("{measure} differs from the detail rows"),
+        FindingCode::RatioDiffers => "RealTotalCostRatio differs from the detail rows' share".to_owned(),
+        FindingCode::DeductedUsageDiffers => "the bill's DeductedMeasure differs from the deduction export".to_owned(),
+        FindingCode::DeductionWithoutDosage => "a deduction row has no raw usage or unit".to_owned(),
+        FindingCode::NotExact => "the values are too large or too small to compute with exactly".to_owned(),
+        FindingCode::CannotConvert { from, to, .. } => format!("cannot convert {from} to {to}"),
+    },
+    column: |name| name,
     all_checks_ok: "Every check that could run passed.",
     nothing_analysable: "Nothing analysable loaded: no file had bill, deduction, package or usage rows.",
     currency_periods: |currency, periods| format!("{currency}, billing period {periods}"),
@@ -504,7 +576,17 @@ pub static ZH: Strings = Strings {
     transfer: "分成金账户支出",
     cost_rows: |n, source| format!("合计自 {source} 的 {n} 行。"),
     top_products: "费用最高的产品",
-    dim_product: "产品名称",
+    col_package_id: "资源包ID",
+    col_package_name: "资源包名称",
+    col_package_type: "资源包类型",
+    col_deduction_time: "抵扣时间",
+    col_remaining_before: "抵扣前包剩余量",
+    col_deducted: "实际抵扣量",
+    col_remaining_after: "抵扣后包剩余量",
+    col_raw_usage: "被抵扣资源原始用量",
+    dim_day: "日期",
+    tag_label: |key| format!("标签键:{key}"),
+    col_file_line: "文件:行",
     share: "占比",
     checks: "核对",
     deduction_findings: |breaks, mismatches| {
@@ -513,6 +595,42 @@ pub static ZH: Strings = Strings {
     check_ok: |rows| format!("通过（{rows} 行）"),
     check_failed: |bad, rows| format!("{rows} 行中 {bad} 处不符"),
     check_skipped: "未核对",
+    check_description: |id| {
+        Some(match id {
+            "list_price" => "原价 = 刊例价 × 用量 × 时长（单位已换算）",
+            "discount" => "优惠后总价 = (原价 − 预留实例抵扣原价) × 折扣率 − 节省计划抵扣金额",
+            "payments" => "现金 + 代金券 + 赠送 + 分成 = 优惠后总价（有税额时加税额）",
+            "usage_after_deduction" => "组件用量 = 原始用量 − 抵扣用量",
+            "summary_vs_details" => "按产品等汇总的账单总额与占比 = 同月明细行",
+            "deductions_vs_bill" => "按产品：Σ 被抵扣资源原始用量（抵扣明细）= Σ 抵扣用量（账单）",
+            _ => return None,
+        })
+    },
+    check_skip_reason: |reason| match reason {
+        SkipReason::NoListPriceColumns => "没有同时含原价、刊例价和用量的行",
+        SkipReason::NoDiscountColumns => "没有同时含原价、折扣率和优惠后总价的行",
+        SkipReason::NoPaymentColumns => "没有同时含优惠后总价和支出列的行",
+        SkipReason::NoUsageColumns => "没有同时含组件用量、原始用量和抵扣用量的行",
+        SkipReason::NoBillDetails => "没有可与汇总数据对照的账单明细行",
+        SkipReason::NoSummaryResponse => "未加载账单汇总数据",
+        SkipReason::NoDeductionRows => "未加载资源包抵扣明细",
+        SkipReason::NoDeductedUsageColumn => "账单没有抵扣用量列",
+        SkipReason::NothingToCompare => "没有可对照的数据",
+    },
+    finding_says: |code| match code {
+        FindingCode::ListPriceDiffers => "原价与 刊例价 × 用量 × 时长 不符".to_owned(),
+        FindingCode::DiscountDiffers => "优惠后总价与 原价 × 折扣率（扣除预留实例/节省计划抵扣）不符".to_owned(),
+        FindingCode::PaymentsDoNotAddUp => "各账户支出之和与应付金额不符".to_owned(),
+        FindingCode::UsageDiffers => "组件用量与 原始用量 − 抵扣用量 不符".to_owned(),
+        FindingCode::SummaryWithoutDetails { measure } => format!("{}没有对应的明细行", zh_column(measure)),
+        FindingCode::SummaryDiffers { measure } => format!("{}与明细行不符", zh_column(measure)),
+        FindingCode::RatioDiffers => "占比与明细行算出的占比不符".to_owned(),
+        FindingCode::DeductedUsageDiffers => "账单的抵扣用量与资源包抵扣明细不符".to_owned(),
+        FindingCode::DeductionWithoutDosage => "有抵扣明细行缺少原始用量或单位".to_owned(),
+        FindingCode::NotExact => "数值过大或过小，无法精确计算".to_owned(),
+        FindingCode::CannotConvert { from, to, .. } => format!("无法将 {from} 换算为 {to}"),
+    },
+    column: zh_column,
     all_checks_ok: "所有可执行的核对均已通过。",
     nothing_analysable: "没有可分析的数据：已加载的文件中没有账单、抵扣、资源包或用量行。",
     currency_periods: |currency, periods| format!("{currency}，账单月份 {periods}"),
@@ -663,3 +781,8 @@ pub static ZH: Strings = Strings {
     usage_billable: |value, unit| format!("计费值：{value} {unit}（95 计费；最高 5% 的 5 分钟点不计费）"),
     usage_rate_not_summed: "速率值，相加没有意义",
 };
+
+/// A canonical column name in Chinese: the console's name where core's schema knows one.
+fn zh_column(name: &str) -> &str {
+    console_name(name).unwrap_or(name)
+}

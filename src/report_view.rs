@@ -3,6 +3,7 @@
 //! decimal strings of the report, so what the page shows is what the download says.
 
 use serde::Deserialize;
+use tcbill_core::analysis::checks::{FindingCode, SkipReason};
 
 use crate::views::usage::UsageSeriesView;
 
@@ -218,6 +219,9 @@ pub struct CheckView {
     /// `ok`, `mismatches` or `skipped`.
     pub status: String,
     pub skipped_reason: Option<String>,
+    /// `skipped_reason` as a code, added by the worker.
+    #[serde(default)]
+    pub skipped: Option<SkipReason>,
     pub rows_checked: u64,
     pub mismatches: Vec<FindingView>,
     /// Rows that have the columns but could not be checked.
@@ -234,6 +238,9 @@ pub struct FindingView {
     pub row: Option<SourceRow>,
     pub subject: String,
     pub detail: String,
+    /// `detail` as a code, added by the worker.
+    #[serde(default)]
+    pub says: Option<FindingCode>,
     pub expected: Option<String>,
     pub found: Option<String>,
     pub difference: Option<String>,

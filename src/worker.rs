@@ -189,7 +189,14 @@ fn digest(report: &Report, tag_keys: Vec<String>) -> String {
     }
     cap_list(&mut value["deductions"]["balance_breaks"]);
     cap_list(&mut value["deductions"]["coefficient_mismatches"]);
-    for check in value["checks"].as_array_mut().into_iter().flatten() {
+    for (check, built) in value["checks"].as_array_mut().into_iter().flatten().zip(&report.checks) {
+        // The codes the page words in its language; the report JSON holds only the English.
+        check["skipped"] = serde_json::to_value(built.skipped).unwrap_or_default();
+        for (list, findings) in [("mismatches", &built.mismatches), ("not_checked", &built.not_checked)] {
+            for (finding, built) in check[list].as_array_mut().into_iter().flatten().zip(findings) {
+                finding["says"] = serde_json::to_value(&built.code).unwrap_or_default();
+            }
+        }
         check["mismatch_count"] = check["mismatches"].as_array().map_or(0, Vec::len).into();
         cap_list(&mut check["mismatches"]);
         cap_list(&mut check["not_checked"]);
@@ -268,10 +275,8 @@ fn answer(request: Request) {
                 loaded.drill_down = filtered_rows(&loaded.dataset, &filters);
                 loaded.drill_down.len() as u64
             });
-            let columns = std::iter::once("文件:行")
-                .chain(ROW_COLUMNS.iter().map(|(label, _)| *label))
-                .map(str::to_owned)
-                .collect();
+            // By canonical name: the page labels them in its language.
+            let columns = ROW_COLUMNS.iter().map(|(_, names)| names[0].to_owned()).collect();
             post(FromWorker::DrillDown { count, columns });
         }
         Request::Rows { start, len } => {

@@ -11,31 +11,33 @@ use tcbill_core::analysis::cost::Dimension;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Strings};
 use crate::money::Money;
 use crate::report_view::{Amounts, CurrencySummaryView, GroupView, SummaryView};
 use crate::views::chart::{bar_chart_svg, line_chart_svg, pie_chart_svg, Chart, Line};
 use crate::views::row_table::{RowTable, RowWindow};
 
-/// A dimension's label: the console's column name. Tags are labelled by their key; the currency
-/// is not offered here, the page's currency switch picks it.
-fn console_label(dimension: &Dimension) -> Option<&'static str> {
-    Some(match dimension {
-        Dimension::Product => "产品名称",
-        Dimension::SubProduct => "子产品名称",
-        Dimension::ComponentType => "组件类型",
-        Dimension::Component => "组件名称",
-        Dimension::Region => "地域",
-        Dimension::Zone => "可用区",
-        Dimension::Project => "项目名称",
-        Dimension::PayMode => "计费模式",
-        Dimension::TransactionType => "交易类型",
-        Dimension::OwnerUin => "使用者UIN",
-        Dimension::ResourceId => "资源ID",
-        Dimension::Day => "日期",
-        Dimension::Month => "账单月份",
+/// A dimension's label: its column's name in the page's language (the console's name in
+/// Chinese). Tags are labelled by their key; the currency is not offered here, the page's
+/// currency switch picks it.
+fn dimension_label(dimension: &Dimension, text: &Strings) -> Option<String> {
+    let column = match dimension {
+        Dimension::Product => "BusinessCodeName",
+        Dimension::SubProduct => "ProductCodeName",
+        Dimension::ComponentType => "ComponentCodeName",
+        Dimension::Component => "ItemCodeName",
+        Dimension::Region => "RegionName",
+        Dimension::Zone => "ZoneName",
+        Dimension::Project => "ProjectName",
+        Dimension::PayMode => "PayModeName",
+        Dimension::TransactionType => "ActionTypeName",
+        Dimension::OwnerUin => "OwnerUin",
+        Dimension::ResourceId => "ResourceId",
+        Dimension::Day => return Some(text.dim_day.to_owned()),
+        Dimension::Month => "BillMonth",
         Dimension::Tag(_) | Dimension::Currency => return None,
-    })
+    };
+    Some((text.column)(column).to_owned())
 }
 
 /// Reads one measure of [`Amounts`].
@@ -131,8 +133,8 @@ pub fn Costs(props: &CostsProps) -> Html {
 
     let options: Vec<(String, String)> = Dimension::FIXED
         .iter()
-        .filter_map(|dimension| Some((dimension.to_string(), console_label(dimension)?.to_owned())))
-        .chain(props.tag_keys.iter().map(|key| (format!("tag:{key}"), format!("标签键:{key}"))))
+        .filter_map(|dimension| Some((dimension.to_string(), dimension_label(dimension, text)?)))
+        .chain(props.tag_keys.iter().map(|key| (format!("tag:{key}"), (text.tag_label)(key))))
         .collect();
     let select = |position: usize| {
         let on_group_by = props.on_group_by.clone();
@@ -361,7 +363,7 @@ pub fn Costs(props: &CostsProps) -> Html {
                 <thead>
                     <tr>
                         { for key_labels.iter().enumerate().map(|(i, label)| header(label.clone(), SortColumn::Key(i), false)) }
-                        { for MEASURES.iter().enumerate().map(|(i, (name, _))| header(name.to_string(), SortColumn::Measure(i), true)) }
+                        { for MEASURES.iter().enumerate().map(|(i, (name, _))| header((text.column)(name).to_owned(), SortColumn::Measure(i), true)) }
                         { header(text.share.to_owned(), SortColumn::Share, true) }
                         <th scope="col"><span class="visually-hidden">{ text.col_actions }</span></th>
                     </tr>
@@ -401,7 +403,7 @@ pub fn Costs(props: &CostsProps) -> Html {
             </div>
             if let Some(drill) = &props.drill_down {
                 <div class="drill-down">
-                    <RowTable caption={(text.rows_of)(&drill.group, drill.count)} columns={drill.columns.clone()}
+                    <RowTable caption={(text.rows_of)(&drill.group, drill.count)} columns={std::iter::once(text.col_file_line.to_owned()).chain(drill.columns.iter().map(|c| (text.column)(c).to_owned())).collect::<Vec<_>>()}
                         count={drill.count} window={drill.window.clone()} on_range={props.on_rows.clone()} />
                     <button type="button" class="link-button" onclick={props.on_close_drill_down.reform(|_: MouseEvent| ())}>
                         { text.close }

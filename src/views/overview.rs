@@ -103,7 +103,7 @@ pub fn Overview(props: &OverviewProps) -> Html {
         .iter()
         .map(|b| FindingRow {
             row: Some(&b.row),
-            subject: format!("{} · 抵扣前包剩余量", b.package_id),
+            subject: format!("{} · {}", b.package_id, text.col_remaining_before),
             expected: b.expected.clone(),
             found: b.found.clone(),
             difference: b.difference.clone(),
@@ -119,7 +119,7 @@ pub fn Overview(props: &OverviewProps) -> Html {
             };
             FindingRow {
                 row: Some(&m.source),
-                subject: format!("{} · 实际抵扣量", m.package_id.as_deref().unwrap_or("—")),
+                subject: format!("{} · {}", m.package_id.as_deref().unwrap_or("—"), text.col_deducted),
                 expected,
                 found: m.actual_dosage.clone(),
                 difference,
@@ -161,8 +161,8 @@ pub fn Overview(props: &OverviewProps) -> Html {
                     <h4>{ text.top_products }</h4>
                     <table class="data top-products">
                         <thead><tr>
-                            <th scope="col">{ text.dim_product }</th>
-                            <th scope="col" class="num">{ format!("RealTotalCost ({})", currency.currency) }</th>
+                            <th scope="col">{ (text.column)("BusinessCodeName") }</th>
+                            <th scope="col" class="num">{ format!("{} ({})", (text.column)("RealTotalCost"), currency.currency) }</th>
                             <th scope="col" class="num">{ text.share }</th>
                         </tr></thead>
                         <tbody>
@@ -213,8 +213,10 @@ pub fn Overview(props: &OverviewProps) -> Html {
                     let heading = html! {
                         <>
                             <span class="status">{ check_status(check, text) }</span>
-                            { " " }{ &check.description }
-                            if let Some(reason) = &check.skipped_reason { <span class="muted">{ format!(" ({reason})") }</span> }
+                            { " " }{ (text.check_description)(&check.id).unwrap_or(&check.description) }
+                            if let Some(reason) = check.skipped.map(text.check_skip_reason).or(check.skipped_reason.as_deref()) {
+                                <span class="muted">{ format!(" ({reason})") }</span>
+                            }
                         </>
                     };
                     let rows: Vec<FindingRow<'_>> = check
@@ -222,7 +224,7 @@ pub fn Overview(props: &OverviewProps) -> Html {
                         .iter()
                         .map(|f| FindingRow {
                             row: f.row.as_ref(),
-                            subject: format!("{} · {}", f.subject, f.detail),
+                            subject: format!("{} · {}", f.subject, f.says.as_ref().map_or_else(|| f.detail.clone(), text.finding_says)),
                             expected: f.expected.clone(),
                             found: f.found.clone(),
                             difference: f.difference.clone(),

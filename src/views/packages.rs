@@ -81,9 +81,9 @@ pub fn Packages(props: &PackagesProps) -> Html {
             <table class="data package-table">
                 <caption>{ (text.packages_caption)(report.packages.len(), deductions.row_count) }</caption>
                 <thead><tr>
-                    <th scope="col">{ "资源包ID" }</th>
-                    <th scope="col">{ "资源包名称" }</th>
-                    <th scope="col">{ "资源包类型" }</th>
+                    <th scope="col">{ text.col_package_id }</th>
+                    <th scope="col">{ text.col_package_name }</th>
+                    <th scope="col">{ text.col_package_type }</th>
                     <th scope="col" class="num">{ text.used }</th>
                     <th scope="col" class="num">{ text.remaining }</th>
                     <th scope="col" class="num">{ text.total }</th>
@@ -128,11 +128,11 @@ pub fn Packages(props: &PackagesProps) -> Html {
             } else {
                 <table class="data breaks">
                     <thead><tr>
-                        <th scope="col">{ "资源包ID" }</th>
+                        <th scope="col">{ text.col_package_id }</th>
                         <th scope="col">{ text.row }</th>
-                        <th scope="col">{ "抵扣时间" }</th>
+                        <th scope="col">{ text.col_deduction_time }</th>
                         <th scope="col" class="num">{ text.expected_before }</th>
-                        <th scope="col" class="num">{ "抵扣前包剩余量" }</th>
+                        <th scope="col" class="num">{ text.col_remaining_before }</th>
                         <th scope="col" class="num">{ text.difference }</th>
                     </tr></thead>
                     <tbody>
@@ -156,11 +156,11 @@ pub fn Packages(props: &PackagesProps) -> Html {
             } else {
                 <table class="data mismatches">
                     <thead><tr>
-                        <th scope="col">{ "资源包ID" }</th>
+                        <th scope="col">{ text.col_package_id }</th>
                         <th scope="col">{ text.row }</th>
-                        <th scope="col">{ "抵扣时间" }</th>
-                        <th scope="col" class="num">{ "被抵扣资源原始用量" }</th>
-                        <th scope="col" class="num">{ "实际抵扣量" }</th>
+                        <th scope="col">{ text.col_deduction_time }</th>
+                        <th scope="col" class="num">{ text.col_raw_usage }</th>
+                        <th scope="col" class="num">{ text.col_deducted }</th>
                         <th scope="col" class="num">{ text.exported_coefficient }</th>
                         <th scope="col" class="num">{ text.recomputed_coefficient }</th>
                     </tr></thead>
@@ -328,12 +328,12 @@ fn deduction_table(
     ];
     let columns: Vec<String> = [
         text.row,
-        "资源包ID",
-        "抵扣时间",
-        "抵扣前包剩余量",
-        "实际抵扣量",
-        "抵扣后包剩余量",
-        "被抵扣资源原始用量",
+        text.col_package_id,
+        text.col_deduction_time,
+        text.col_remaining_before,
+        text.col_deducted,
+        text.col_remaining_after,
+        text.col_raw_usage,
         text.exported_coefficient,
         text.recomputed_coefficient,
         text.finding,

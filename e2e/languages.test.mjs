@@ -1,0 +1,110 @@
+// Both languages complete (issue #13, item 8): with the sample month loaded, every tab is opened in
+// English and in Chinese (every <details> opened, so a failed check shows its rows), and the page's
+// visible text may hold no word of the other script except names: values from the loaded files,
+// units, format names. Screenshots of each tab, in both languages, at a laptop's and a phone's size.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serveDist, launchBrowser, fileRows, SAMPLE_FILES, SAMPLE_PATHS, OUTPUT, assertPlainWords } from './harness.mjs';
+
+const TABS = ['files', 'overview', 'costs', 'packages', 'usage'];
+const VIEWPORTS = [
+  { width: 1366, height: 900 },
+  { width: 390, height: 844 },
+];
+
+// What the sample files hold as values: every cell of a line with a digit in it (a header row
+// has none; the CDN title line "内容分发网络 CDN 5分钟明细,2025-06" does and names a product), the
+// JSON response's string values (not its keys) and the file names. Product, region and package
+// names, IDs and domains are data, shown as the files spell them in either language.
+const DATA_VALUES = [
+  ...SAMPLE_FILES,
+  ...SAMPLE_PATHS.filter((path) => path.endsWith('.csv')).flatMap((path) =>
+    readFileSync(path, 'utf8')
+      .split(/\r?\n/)
+      .filter((line) => /\d/.test(line))
+      .flatMap((line) => line.split(',')),
+  ),
+  ...jsonStrings(JSON.parse(readFileSync(SAMPLE_PATHS.find((path) => path.endsWith('.json')), 'utf8'))),
+].join('\n');
+
+function jsonStrings(value) {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(jsonStrings);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(jsonStrings);
+  return [];
+}
+
+// Latin words a Chinese page may show: units and currency codes as the console writes them, file
+// formats, the program's own name, and the billing API's names (the fetch form lists its actions).
+const LATIN_NAMES = new Set([
+  ...['B', 'KB', 'MB', 'GB', 'TB', 'PB', 'bps', 'Kbps', 'Mbps', 'Gbps', 'CNY', 'USD'],
+  ...['CSV', 'JSON', 'ZIP', 'XLSX', 'PNG', 'SVG', 'FOCUS', 'API', 'UIN', 'URL', 'ID', 'tcbill', 'SecretKey'],
+]);
+const API_NAME = /^(Describe[A-Za-z]+|[A-Z][a-z]+(?:[A-Z][a-z]*)+)$/;
+
+// The console's Chinese terms that the English page keeps next to its English words, as README
+// does (users match them against the console): the measures, 资源包 and its deduction terms.
+const CONSOLE_TERMS = [];
+
+/** Latin words in `text` that are not names, for a Chinese page. */
+function strayLatin(text) {
+  const words = text.match(/[A-Za-z][A-Za-z0-9_]*(?:[-.][A-Za-z0-9_]+)*/g) ?? [];
+  return words.filter((word) => !LATIN_NAMES.has(word) && !API_NAME.test(word) && !DATA_VALUES.includes(word));
+}
+
+/** Runs of Chinese text in `text` that are neither data values nor console terms, for an English page. */
+function strayCjk(text) {
+  const runs = text.match(/[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+/g) ?? [];
+  return runs.filter((run) => !DATA_VALUES.includes(run) && !CONSOLE_TERMS.some((term) => term.includes(run)));
+}
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** The page's visible text and the text of its SVG charts (axis labels, legends). */
+async function visibleText(page) {
+  return page.evaluate(() => {
+    const svgText = [...document.querySelectorAll('svg text')].map((node) => node.textContent);
+    return [document.body.innerText, ...svgText].join('\n');
+  });
+}
+
+for (const lang of ['en', 'zh']) {
+  for (const viewport of VIEWPORTS) {
+    test(`every tab in ${lang} at ${viewport.width}×${viewport.height} is in ${lang} only`, async () => {
+      const page = await browser.newPage({ viewport, locale: lang === 'zh' ? 'zh-CN' : 'en-US' });
+      const errors = [];
+      page.on('pageerror', (error) => errors.push(error));
+      await page.goto(`${server.url}#lang=${lang}`);
+      await page.getByRole('button', { name: lang === 'zh' ? '加载示例数据' : 'Load sample data' }).click();
+      await fileRows(page, 5);
+      const strays = {};
+      for (const tab of TABS) {
+        await page.click(`#tab-${tab}`);
+        await page.waitForFunction(() => !document.querySelector('main[data-answer-due]'));
+        if (tab === 'overview') await page.locator('.checks li.failed details').first().waitFor();
+        await page.evaluate(() => document.querySelectorAll('details').forEach((details) => (details.open = true)));
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: join(OUTPUT, `lang-${lang}-${tab}-${viewport.width}.png`), fullPage: true });
+        const text = await visibleText(page);
+        const found = [...new Set(lang === 'zh' ? strayLatin(text) : strayCjk(text))];
+        if (found.length > 0) strays[tab] = found;
+      }
+      await assertPlainWords(page);
+      await page.close();
+      assert.deepEqual(strays, {}, `words of the other script in ${lang}`);
+      assert.deepEqual(errors, [], 'the page threw');
+    });
+  }
+}
