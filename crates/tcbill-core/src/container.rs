@@ -8,7 +8,7 @@ use std::io::{Cursor, Read};
 use calamine::{DataRef, Reader, Xlsx};
 
 use crate::detect::{local_member_names, names_make_xlsx, InputKind};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, DiagnosticCode, Problem};
 use crate::parser::{ParsedFile, Parser};
 use crate::tabular::RecordImporter;
 
@@ -56,8 +56,10 @@ pub(crate) fn zip_is_xlsx(bytes: &[u8]) -> bool {
     }
 }
 
-fn failed(name: &str, kind: InputKind, message: String) -> ParsedFile {
-    ParsedFile::empty(name, kind, vec![Diagnostic::error(name, message)])
+fn failed(name: &str, kind: InputKind, problem: impl Into<Problem>) -> ParsedFile {
+    let problem = problem.into();
+    let diagnostic = Diagnostic::error(name, problem.message).saying(problem.says);
+    ParsedFile::empty(name, kind, vec![diagnostic])
 }
 
 /// Parses every member of a ZIP; members are named `pack.zip/member.csv`. A ZIP whose central
@@ -67,7 +69,13 @@ pub(crate) fn parse_zip(file: &str, bytes: &[u8], unpacking: &mut Unpacking) -> 
         let message = format!(
             "a ZIP nested more than {MAX_ZIP_DEPTH} levels deep in other ZIPs is not unpacked"
         );
-        return vec![failed(file, InputKind::ZipPack, message)];
+        let problem = Problem {
+            message,
+            says: Some(DiagnosticCode::ZipTooDeep {
+                levels: MAX_ZIP_DEPTH,
+            }),
+        };
+        return vec![failed(file, InputKind::ZipPack, problem)];
     }
     unpacking.depth += 1;
     let parsed = match zip::ZipArchive::new(Cursor::new(bytes)) {
@@ -155,7 +163,7 @@ fn parse_member(
     member: &mut impl Read,
     compressed: u64,
     unpacking: &mut Unpacking,
-) -> Result<Vec<ParsedFile>, String> {
+) -> Result<Vec<ParsedFile>, Problem> {
     let mut parser = Parser::new(name);
     let mut slice = vec![0; 1 << 20];
     let mut inflated = 0u64;
@@ -165,7 +173,7 @@ fn parse_member(
             Ok(read) => read,
             Err(error) => {
                 let message = format!("this ZIP member cannot be unpacked ({error})");
-                return Err(message);
+                return Err(message.into());
             }
         };
         inflated += read as u64;
@@ -176,14 +184,24 @@ fn parse_member(
                 "this ZIP member inflates more than {MAX_INFLATION_RATIO} times its compressed \
                  size ({compressed} bytes), as ZIP bombs do; it is not read"
             );
-            return Err(message);
+            return Err(Problem {
+                message,
+                says: Some(DiagnosticCode::ZipBomb {
+                    ratio: MAX_INFLATION_RATIO,
+                }),
+            });
         }
         if inflated > unpacking.inflated_left {
             let message = format!(
                 "unpacking stopped: the members of this file inflate past {} GiB in all",
                 MAX_INFLATED_TOTAL >> 30
             );
-            return Err(message);
+            return Err(Problem {
+                message,
+                says: Some(DiagnosticCode::ZipTooLarge {
+                    gib: MAX_INFLATED_TOTAL >> 30,
+                }),
+            });
         }
         parser.feed(&slice[..read]);
     }

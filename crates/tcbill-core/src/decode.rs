@@ -11,7 +11,7 @@
 
 use encoding_rs::{Decoder, DecoderResult, Encoding, GB18030, UTF_8};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, DiagnosticCode};
 
 /// Stands for bytes that are not valid in any encoding tried: a Unicode noncharacter, reserved
 /// for internal use, so unlike `U+FFFD` it never comes from a correctly decoded file.
@@ -131,7 +131,11 @@ impl TextDecoder {
         if let Some(line) = self.switched_at {
             let message = "the lines above are ASCII, but this one is not UTF-8: it is GB18030, \
                            so the file is read as GB18030 (the ASCII lines read the same)";
-            diagnostics.push(Diagnostic::warning(file, message).at_line(line));
+            diagnostics.push(
+                Diagnostic::warning(file, message)
+                    .at_line(line)
+                    .saying(DiagnosticCode::MixedEncodings),
+            );
         }
         if let (Some(line), Mode::PerLine(encoding)) = (self.first_other_encoding_line, &self.mode)
         {
@@ -143,7 +147,11 @@ impl TextDecoder {
                 self.other_encoding_lines,
                 other.name()
             );
-            diagnostics.push(Diagnostic::warning(file, message).at_line(line));
+            diagnostics.push(
+                Diagnostic::warning(file, message)
+                    .at_line(line)
+                    .saying(DiagnosticCode::MixedEncodings),
+            );
         }
         diagnostics
     }

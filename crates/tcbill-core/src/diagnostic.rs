@@ -5,8 +5,13 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
+use crate::number::NumberError;
+
 /// Whether the problem cost a row (or the file), or is only worth a look.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// A row or the whole file was not imported.
     Error,
@@ -15,7 +20,7 @@ pub enum Severity {
 }
 
 /// One problem. `Display` gives `bill.csv:118 column 现金账户支出(元): "12.3.4" is not a number`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// The file name as the user dropped it (`pack.zip/member.csv` inside a ZIP).
@@ -26,7 +31,105 @@ pub struct Diagnostic {
     pub record: Option<String>,
     /// The column as its header spells it (or the JSON field name).
     pub column: Option<String>,
+    /// The English sentence.
     pub message: String,
+    /// The common problems as a code, for a page to say in its own language; `None` for the
+    /// rarer ones, which it shows in English.
+    pub says: Option<DiagnosticCode>,
+}
+
+/// What a [`Diagnostic`] says, with what the sentence needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum DiagnosticCode {
+    NotANumber {
+        text: String,
+    },
+    TooLarge {
+        text: String,
+    },
+    TooPrecise {
+        text: String,
+    },
+    /// A row with another number of fields than the header.
+    FieldCount {
+        expected: usize,
+        found: usize,
+    },
+    /// A quote that never closes, closes before text, or runs across lines; `rows` rejected.
+    BrokenQuote {
+        rows: u64,
+    },
+    /// A cell or row past the size limit; `rows` rejected.
+    TooLong {
+        rows: u64,
+    },
+    /// Lines in another encoding than the file's (or than the ASCII lines before them).
+    MixedEncodings,
+    /// Bytes that are not text in the file's encoding.
+    Undecodable,
+    /// A cell holding a NUL byte (0x00).
+    NulByte,
+    EmptyFile,
+    BlankFile,
+    NoRows,
+    NoDataRows,
+    UnknownKind,
+    Binary,
+    /// More problems than [`MAX_DIAGNOSTICS_PER_FILE`]; `count` not listed.
+    MoreProblems {
+        count: u64,
+    },
+    /// A ZIP, XLSX or JSON file past what is read whole.
+    FileTooLarge {
+        mib: u64,
+    },
+    ZipTooDeep {
+        levels: u32,
+    },
+    /// A ZIP member inflating more than `ratio` times its size.
+    ZipBomb {
+        ratio: u64,
+    },
+    /// The members inflate past `gib` in all.
+    ZipTooLarge {
+        gib: u64,
+    },
+}
+
+impl From<&NumberError> for DiagnosticCode {
+    fn from(error: &NumberError) -> Self {
+        match error {
+            NumberError::NotANumber(text) => DiagnosticCode::NotANumber { text: text.clone() },
+            NumberError::TooLarge(text) => DiagnosticCode::TooLarge { text: text.clone() },
+            NumberError::TooPrecise(text) => DiagnosticCode::TooPrecise { text: text.clone() },
+        }
+    }
+}
+
+/// A problem before it has a place: the English sentence and, for the common ones, its code.
+#[derive(Debug)]
+pub(crate) struct Problem {
+    pub(crate) message: String,
+    pub(crate) says: Option<DiagnosticCode>,
+}
+
+impl From<String> for Problem {
+    fn from(message: String) -> Self {
+        Problem {
+            message,
+            says: None,
+        }
+    }
+}
+
+impl From<NumberError> for Problem {
+    fn from(error: NumberError) -> Self {
+        Problem {
+            message: error.to_string(),
+            says: Some(DiagnosticCode::from(&error)),
+        }
+    }
 }
 
 impl Diagnostic {
@@ -38,6 +141,7 @@ impl Diagnostic {
             record: None,
             column: None,
             message: message.into(),
+            says: None,
         }
     }
 
@@ -60,6 +164,11 @@ impl Diagnostic {
 
     pub fn in_column(mut self, column: impl Into<String>) -> Self {
         self.column = Some(column.into());
+        self
+    }
+
+    pub fn saying(mut self, code: impl Into<Option<DiagnosticCode>>) -> Self {
+        self.says = code.into();
         self
     }
 }
@@ -103,7 +212,11 @@ impl DiagnosticLog {
     pub(crate) fn into_vec(mut self, file: &str) -> Vec<Diagnostic> {
         if self.dropped > 0 {
             let message = format!("{} more problems not listed", self.dropped);
-            self.kept.push(Diagnostic::warning(file, message));
+            let code = DiagnosticCode::MoreProblems {
+                count: self.dropped,
+            };
+            self.kept
+                .push(Diagnostic::warning(file, message).saying(code));
         }
         self.kept
     }

@@ -682,9 +682,10 @@ impl<'f> RowWriter<'f> {
             };
             match convert_field(field, text) {
                 Ok(converted) => columns.push(converted, cell.key, &mut cells, &mut units),
-                Err(message) => {
+                Err(problem) => {
                     log.push(
-                        Diagnostic::error(self.file, message)
+                        Diagnostic::error(self.file, problem.message)
+                            .saying(problem.says)
                             .at_record(path.to_string())
                             .in_column(cell.key),
                     );

@@ -6,7 +6,7 @@
 
 use crate::container::{self, Unpacking};
 use crate::detect::{sniff_container, Container, InputKind, SNIFF_LEN};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, DiagnosticCode};
 use crate::json;
 use crate::table::{Table, TableKind};
 use crate::text::CsvStream;
@@ -171,7 +171,10 @@ impl Parser {
                      tcbill can hold here; split it (or unpack the ZIP) and drop the parts",
                     MAX_WHOLE_FILE >> 20
                 );
-                let diagnostic = Diagnostic::error(&self.name, message);
+                let diagnostic =
+                    Diagnostic::error(&self.name, message).saying(DiagnosticCode::FileTooLarge {
+                        mib: MAX_WHOLE_FILE >> 20,
+                    });
                 vec![ParsedFile::empty(
                     &self.name,
                     InputKind::Unknown,
@@ -196,7 +199,8 @@ fn finish_stream(name: &str, stream: CsvStream) -> ParsedFile {
 }
 
 fn binary_file(name: &str) -> ParsedFile {
-    let diagnostic = Diagnostic::error(name, "binary data, not a CSV, JSON, ZIP or XLSX file");
+    let diagnostic = Diagnostic::error(name, "binary data, not a CSV, JSON, ZIP or XLSX file")
+        .saying(DiagnosticCode::Binary);
     ParsedFile::empty(name, InputKind::Unknown, vec![diagnostic])
 }
 
@@ -207,14 +211,15 @@ fn parse_whole(name: &str, bytes: &[u8], unpacking: &mut Unpacking) -> Vec<Parse
             vec![ParsedFile::empty(
                 name,
                 InputKind::Unknown,
-                vec![Diagnostic::error(name, "the file is empty")],
+                vec![Diagnostic::error(name, "the file is empty").saying(DiagnosticCode::EmptyFile)],
             )]
         }
         Container::Empty => {
             vec![ParsedFile::empty(
                 name,
                 InputKind::Unknown,
-                vec![Diagnostic::error(name, "the file holds only blank space")],
+                vec![Diagnostic::error(name, "the file holds only blank space")
+                    .saying(DiagnosticCode::BlankFile)],
             )]
         }
         Container::Zip if container::zip_is_xlsx(bytes) => vec![container::parse_xlsx(name, bytes)],

@@ -7,7 +7,7 @@
 use rust_decimal::Decimal;
 
 use crate::detect::InputKind;
-use crate::diagnostic::{Diagnostic, DiagnosticLog};
+use crate::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLog, Problem};
 use crate::number::{self, is_absent, trim_cell};
 use crate::schema::{self, ColumnTarget, FieldKind, FieldSpec, HeaderPlan};
 use crate::table::{Cell, ColumnRole, ColumnType, RowSource, Table, TableKind};
@@ -27,7 +27,7 @@ pub(crate) struct Converted<'a> {
 }
 
 /// Converts a cell's text as `field` says; the error is the message for the user.
-pub(crate) fn convert_field<'a>(field: &FieldSpec, raw: &'a str) -> Result<Converted<'a>, String> {
+pub(crate) fn convert_field<'a>(field: &FieldSpec, raw: &'a str) -> Result<Converted<'a>, Problem> {
     let raw = trim_cell(raw);
     let Some(_) = field.second else {
         let (first, unit) = convert_single(field.kind, raw)?;
@@ -50,16 +50,16 @@ pub(crate) fn convert_field<'a>(field: &FieldSpec, raw: &'a str) -> Result<Conve
     })
 }
 
-fn convert_single(kind: FieldKind, raw: &str) -> Result<(Option<Cell<'_>>, Option<&str>), String> {
+fn convert_single(kind: FieldKind, raw: &str) -> Result<(Option<Cell<'_>>, Option<&str>), Problem> {
     let raw = trim_cell(raw);
     match kind {
         FieldKind::Text => Ok(((!is_absent(raw)).then_some(Cell::Text(raw)), None)),
         FieldKind::Decimal => {
-            let value = number::parse_decimal(raw).map_err(|error| error.to_string())?;
+            let value = number::parse_decimal(raw)?;
             Ok((value.map(Cell::Decimal), None))
         }
         FieldKind::Quantity => {
-            let quantity = number::parse_quantity(raw).map_err(|error| error.to_string())?;
+            let quantity = number::parse_quantity(raw)?;
             let unit = quantity.map(|q| q.unit).filter(|unit| !unit.is_empty());
             Ok((quantity.map(|q| Cell::Decimal(q.value)), unit))
         }
@@ -304,11 +304,13 @@ impl RecordImporter {
         rows: u64,
         column: Option<usize>,
         message: String,
+        says: DiagnosticCode,
     ) {
         let mut diagnostic = if self.has_header() {
             self.rows_rejected += rows;
-            Diagnostic::error(&self.file, message)
+            Diagnostic::error(&self.file, message).saying(says)
         } else {
+            // Said in English only: the code does not tell that the rows were no data yet.
             let message = format!("{message}; skipped while looking for the header row");
             Diagnostic::warning(&self.file, message)
         };
@@ -440,7 +442,11 @@ impl RecordImporter {
                 "expected {header_len} fields, found {}: {reason}",
                 fields.len()
             );
-            self.reject_rows(line, 1, Some(column), message);
+            let says = DiagnosticCode::FieldCount {
+                expected: header_len,
+                found: fields.len(),
+            };
+            self.reject_rows(line, 1, Some(column), message, says);
             return;
         }
         let mut tag_cells: Vec<(usize, String)> = Vec::new();
@@ -464,24 +470,27 @@ impl RecordImporter {
                     }
                     Ok(())
                 }
-                ColumnTarget::TagMap => parse_tag_map(raw).map(|tags| {
-                    for (key, value) in tags {
-                        let name = format!("Tag:{key}");
-                        let role = ColumnRole::Tag { key };
-                        let column =
-                            self.table
-                                .ensure_column(&name, header, role, ColumnType::Text);
-                        tag_cells.push((column, value));
-                    }
-                }),
+                ColumnTarget::TagMap => parse_tag_map(raw)
+                    .map(|tags| {
+                        for (key, value) in tags {
+                            let name = format!("Tag:{key}");
+                            let role = ColumnRole::Tag { key };
+                            let column =
+                                self.table
+                                    .ensure_column(&name, header, role, ColumnType::Text);
+                            tag_cells.push((column, value));
+                        }
+                    })
+                    .map_err(Problem::from),
                 ColumnTarget::Metric => number::parse_decimal(raw)
                     .map(|value| cells.extend(value.map(|value| (*column, Cell::Decimal(value)))))
-                    .map_err(|error| error.to_string()),
+                    .map_err(Problem::from),
                 ColumnTarget::Ignored => Ok(()),
             };
-            if let Err(message) = result {
+            if let Err(problem) = result {
                 self.log.push(
-                    Diagnostic::error(&self.file, message)
+                    Diagnostic::error(&self.file, problem.message)
+                        .saying(problem.says)
                         .at_line(line)
                         .in_column(header.as_str()),
                 );
@@ -515,16 +524,21 @@ impl RecordImporter {
         let kind = match &self.stage {
             Stage::ReadingRows(reading) => {
                 if self.rows_read() == 0 {
-                    self.log.push(Diagnostic::warning(
-                        &self.file,
-                        "the file has a header row but no data rows",
-                    ));
+                    self.log.push(
+                        Diagnostic::warning(
+                            &self.file,
+                            "the file has a header row but no data rows",
+                        )
+                        .saying(DiagnosticCode::NoDataRows),
+                    );
                 }
                 reading.schema_kind
             }
             Stage::SeekingHeader { rows_seen: 0, .. } => {
-                self.log
-                    .push(Diagnostic::error(&self.file, "the file has no rows"));
+                self.log.push(
+                    Diagnostic::error(&self.file, "the file has no rows")
+                        .saying(DiagnosticCode::NoRows),
+                );
                 InputKind::Unknown
             }
             Stage::SeekingHeader {
@@ -538,7 +552,9 @@ impl RecordImporter {
                      the first row was tried as {tried}",
                     rows_seen.min(&MAX_ROWS_BEFORE_HEADER)
                 );
-                self.log.push(Diagnostic::error(&self.file, message));
+                self.log.push(
+                    Diagnostic::error(&self.file, message).saying(DiagnosticCode::UnknownKind),
+                );
                 InputKind::Unknown
             }
         };

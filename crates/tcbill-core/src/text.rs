@@ -14,6 +14,7 @@ use encoding_rs::{Encoding, GB18030, UTF_8};
 
 use crate::decode::{TextDecoder, MALFORMED};
 use crate::detect::{InputKind, SNIFF_LEN, UTF8_BOM};
+use crate::diagnostic::DiagnosticCode;
 use crate::record_scan::{scan_record, QuoteAt, QuoteFault};
 use crate::tabular::{ImportOutcome, RecordImporter};
 
@@ -513,11 +514,19 @@ impl CsvStream {
                 resync.first_line, resync.last_rejected_line, resync.rows
             )
         };
+        let rows = resync.rows;
+        let says = match resync.broken {
+            Broken::Quote { .. } | Broken::QuoteSpan { .. } => DiagnosticCode::BrokenQuote { rows },
+            Broken::LongField { .. } | Broken::LongRecord { .. } => {
+                DiagnosticCode::TooLong { rows }
+            }
+        };
         self.importer.reject_rows(
             resync.first_line,
             resync.rows,
             Some(resync.broken.field()),
             message,
+            says,
         );
     }
 
@@ -543,8 +552,9 @@ impl CsvStream {
             || (self.decoder.wrote_malformed() && memchr::memchr(0xEF, bytes).is_some());
         let bad_cell = suspect.then(|| bad_cell(&fields, &self.decoder)).flatten();
         match bad_cell {
-            Some((field, message)) if self.importer.has_header() => {
-                self.importer.reject_rows(line, 1, Some(field), message);
+            Some((field, message, says)) if self.importer.has_header() => {
+                self.importer
+                    .reject_rows(line, 1, Some(field), message, says);
             }
             _ => self.importer.push_record(&fields, line),
         }
@@ -554,12 +564,14 @@ impl CsvStream {
 }
 
 /// The first cell holding a NUL byte or bytes that could not be decoded, and what is wrong.
-fn bad_cell(fields: &[&str], decoder: &TextDecoder) -> Option<(usize, String)> {
+fn bad_cell(fields: &[&str], decoder: &TextDecoder) -> Option<(usize, String, DiagnosticCode)> {
     fields.iter().enumerate().find_map(|(index, field)| {
         if field.contains('\0') {
-            Some((index, "the cell holds a NUL byte (0x00)".to_owned()))
+            let message = "the cell holds a NUL byte (0x00)".to_owned();
+            Some((index, message, DiagnosticCode::NulByte))
         } else if field.contains(MALFORMED) {
-            Some((index, decoder.malformed_message()))
+            let message = decoder.malformed_message();
+            Some((index, message, DiagnosticCode::Undecodable))
         } else {
             None
         }
