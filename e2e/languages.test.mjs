@@ -27,7 +27,25 @@ const DATA_VALUES = [
       .flatMap((line) => line.split(',')),
   ),
   ...jsonStrings(JSON.parse(readFileSync(SAMPLE_PATHS.find((path) => path.endsWith('.json')), 'utf8'))),
+  ...headerNames(),
 ].join('\n');
+
+// Names a file chooses in its header row, which the page shows as such: cost-allocation tag keys
+// (`标签键:env`) and usage metrics (`带宽(Mbps)`).
+function headerNames() {
+  const headers = SAMPLE_PATHS.filter((path) => path.endsWith('.csv')).flatMap((path) =>
+    readFileSync(path, 'utf8')
+      .split(/\r?\n/)
+      .filter((line) => line !== '' && !/\d/.test(line))
+      .flatMap((line) => line.split(',')),
+  );
+  const tagKeys = headers.filter((cell) => cell.startsWith('标签键:')).map((cell) => cell.slice('标签键:'.length));
+  const metrics = readFileSync(SAMPLE_PATHS.find((path) => path.includes('用量明细')), 'utf8')
+    .split(/\r?\n/)[1]
+    .split(',')
+    .filter((cell) => cell.includes('('));
+  return [...tagKeys, ...metrics];
+}
 
 function jsonStrings(value) {
   if (typeof value === 'string') return [value];
@@ -40,13 +58,22 @@ function jsonStrings(value) {
 // formats, the program's own name, and the billing API's names (the fetch form lists its actions).
 const LATIN_NAMES = new Set([
   ...['B', 'KB', 'MB', 'GB', 'TB', 'PB', 'bps', 'Kbps', 'Mbps', 'Gbps', 'CNY', 'USD'],
-  ...['CSV', 'JSON', 'ZIP', 'XLSX', 'PNG', 'SVG', 'FOCUS', 'API', 'UIN', 'URL', 'ID', 'tcbill', 'SecretKey'],
+  ...['CSV', 'JSON', 'ZIP', 'XLSX', 'PNG', 'SVG', 'FOCUS', 'API', 'UIN', 'URL', 'ID', 'SecretKey'],
+  // Names of programs and documents the page points to.
+  ...['tcbill', 'tcbill-proxy', 'README', 'Excel'],
+  // Bill levels as the console names its exports (L3 明细账单).
+  'L2', 'L3',
+  // The language switch names the other language in that language.
+  'English',
 ]);
 const API_NAME = /^(Describe[A-Za-z]+|[A-Z][a-z]+(?:[A-Z][a-z]*)+)$/;
 
 // The console's Chinese terms that the English page keeps next to its English words, as README
 // does (users match them against the console): the measures, 资源包 and its deduction terms.
-const CONSOLE_TERMS = [];
+const CONSOLE_TERMS = ['优惠后总价', '原价', '抵扣系数', '抵扣后包剩余量',
+  // The language switch names the other language in that language.
+  '中文',
+];
 
 /** Latin words in `text` that are not names, for a Chinese page. */
 function strayLatin(text) {

@@ -89,7 +89,7 @@ fn file_rows(file: &LoadedFile, props: &FileTableProps, text: &Strings) -> Html 
         }
         FileStatus::Parsed(parts) => {
             let (kind, members) = match parts.as_slice() {
-                [only] if only.name == file.name => (only.kind.clone(), &[][..]),
+                [only] if only.name == file.name => ((text.kind_label)(&only.kind), &[][..]),
                 parts => ((text.zip_pack)(parts.len()), parts),
             };
             html! {
@@ -104,7 +104,7 @@ fn file_rows(file: &LoadedFile, props: &FileTableProps, text: &Strings) -> Html 
                         <tr class="member">
                             <td class="file-name">{ &part.name }</td>
                             <td />
-                            <td class="kind">{ &part.kind }</td>
+                            <td class="kind">{ (text.kind_label)(&part.kind) }</td>
                             { counts(std::iter::once(part)) }
                             <td />
                         </tr>
@@ -130,7 +130,8 @@ fn counts<'a>(parts: impl Iterator<Item = &'a PartSummary>) -> Html {
 }
 
 fn problems(parts: &[PartSummary], text: &Strings) -> Html {
-    let lines: Vec<&String> = parts.iter().flat_map(|part| &part.diagnostics).collect();
+    let lines: Vec<String> =
+        parts.iter().flat_map(|part| &part.diagnostics).map(|diagnostic| (text.diagnostic)(diagnostic)).collect();
     if lines.is_empty() {
         return Html::default();
     }
@@ -141,7 +142,7 @@ fn problems(parts: &[PartSummary], text: &Strings) -> Html {
                 <details>
                     <summary>{ summary }</summary>
                     <ul class="diagnostics">
-                        { for lines.iter().map(|line| html! { <li>{ *line }</li> }) }
+                        { for lines.iter().map(|line| html! { <li>{ line }</li> }) }
                     </ul>
                 </details>
             </td>

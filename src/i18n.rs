@@ -5,6 +5,7 @@
 //! match them against the console.
 
 use tcbill_core::analysis::checks::{FindingCode, SkipReason};
+use tcbill_core::diagnostic::{Diagnostic, DiagnosticCode};
 use tcbill_core::schema::console_name;
 
 use crate::protocol::CoefficientFinding;
@@ -115,6 +116,10 @@ pub struct Strings {
     pub check_ok: fn(u64) -> String,
     pub check_failed: fn(usize, u64) -> String,
     pub check_skipped: &'static str,
+    /// A parse problem with its place (`bill.csv:118 column 现金账户支出(元): …`).
+    pub diagnostic: fn(&Diagnostic) -> String,
+    /// A detected kind, from core's label (`资源包总览 (package overview)`).
+    pub kind_label: fn(&str) -> String,
     /// What a check (by core's id) verifies; `None` for an id this page does not know.
     pub check_description: fn(&str) -> Option<&'static str>,
     pub check_skip_reason: fn(SkipReason) -> &'static str,
@@ -344,6 +349,8 @@ pub static EN: Strings = Strings {
     check_ok: |rows| format!("ok ({rows} rows)"),
     check_failed: |bad, rows| format!("{bad} mismatches in {rows} rows"),
     check_skipped: "skipped",
+    diagnostic: |diagnostic| diagnostic.to_string(),
+    kind_label: str::to_owned,
     check_description: |id| {
         Some(match id {
             "list_price" => "TotalCost = SinglePrice × UsedAmount × TimeSpan (units converted)",
@@ -595,6 +602,8 @@ pub static ZH: Strings = Strings {
     check_ok: |rows| format!("通过（{rows} 行）"),
     check_failed: |bad, rows| format!("{rows} 行中 {bad} 处不符"),
     check_skipped: "未核对",
+    diagnostic: zh_diagnostic,
+    kind_label: zh_kind_label,
     check_description: |id| {
         Some(match id {
             "list_price" => "原价 = 刊例价 × 用量 × 时长（单位已换算）",
@@ -785,4 +794,62 @@ pub static ZH: Strings = Strings {
 /// A canonical column name in Chinese: the console's name where core's schema knows one.
 fn zh_column(name: &str) -> &str {
     console_name(name).unwrap_or(name)
+}
+
+/// A diagnostic in Chinese: the place as in English (`文件:行`), then the sentence from its code;
+/// the rarer problems have no code and keep core's English sentence.
+fn zh_diagnostic(diagnostic: &Diagnostic) -> String {
+    let mut place = diagnostic.file.clone();
+    if let Some(line) = diagnostic.line {
+        place.push_str(&format!(":{line}"));
+    }
+    if let Some(record) = &diagnostic.record {
+        place.push_str(&format!(" {record}"));
+    }
+    if let Some(column) = &diagnostic.column {
+        place.push_str(&format!(" 列 {column}"));
+    }
+    let said = match &diagnostic.says {
+        None => return format!("{place}：{}", diagnostic.message),
+        Some(code) => match code {
+            DiagnosticCode::NotANumber { text } => format!("“{text}”不是数字"),
+            DiagnosticCode::TooLarge { text } => format!("“{text}”过大，无法精确计算（tcbill 只接受小于 10^16 的数）"),
+            DiagnosticCode::TooPrecise { text } => format!("“{text}”的位数超过 tcbill 能精确保存的 28 位有效数字"),
+            DiagnosticCode::FieldCount { expected, found } => {
+                format!("应有 {expected} 个字段，实有 {found} 个；该行未导入")
+            }
+            DiagnosticCode::BrokenQuote { rows } => format!("引号未正确闭合（或跨行错位），自此行起 {rows} 行未导入"),
+            DiagnosticCode::TooLong { rows } => format!("单元格或行超出长度上限，自此行起 {rows} 行未导入"),
+            DiagnosticCode::MixedEncodings => "文件混用了不同编码：自此行起按另一编码读取".to_owned(),
+            DiagnosticCode::Undecodable => "单元格含有无法按文件编码解码的字节；该行未导入".to_owned(),
+            DiagnosticCode::NulByte => "单元格含有 NUL 字节 (0x00)；该行未导入".to_owned(),
+            DiagnosticCode::EmptyFile => "文件为空".to_owned(),
+            DiagnosticCode::BlankFile => "文件只有空白".to_owned(),
+            DiagnosticCode::NoRows => "文件没有任何行".to_owned(),
+            DiagnosticCode::NoDataRows => "文件有表头行，但没有数据行".to_owned(),
+            DiagnosticCode::UnknownKind => "不是可识别的账单导出文件：开头各行都不是已知类型的表头".to_owned(),
+            DiagnosticCode::Binary => "二进制数据，不是 CSV、JSON、ZIP 或 XLSX 文件".to_owned(),
+            DiagnosticCode::MoreProblems { count } => format!("另有 {count} 个问题未列出"),
+            DiagnosticCode::FileTooLarge { mib } => {
+                format!("ZIP、XLSX 和 JSON 文件需整体读取，此文件超过 {mib} MiB 上限；请拆分（或解压 ZIP）后分别拖入")
+            }
+            DiagnosticCode::ZipTooDeep { levels } => format!("ZIP 嵌套超过 {levels} 层，未解压"),
+            DiagnosticCode::ZipBomb { ratio } => format!("此 ZIP 成员解压后超过压缩大小的 {ratio} 倍（ZIP 炸弹的特征），未读取"),
+            DiagnosticCode::ZipTooLarge { gib } => format!("已停止解压：此文件的成员解压后总计超过 {gib} GiB"),
+        },
+    };
+    format!("{place}：{said}")
+}
+
+/// A detected kind in Chinese: core's label less its English gloss (`资源包总览 (package
+/// overview)` → `资源包总览`); the labels with no Chinese part are said here.
+fn zh_kind_label(label: &str) -> String {
+    match label {
+        "ZIP bill pack" => "ZIP 账单包".to_owned(),
+        "XLSX workbook" => "XLSX 工作簿".to_owned(),
+        "unknown" => "未识别".to_owned(),
+        "API error response" => "API 错误应答".to_owned(),
+        "API response (other)" => "API 应答（其他）".to_owned(),
+        _ => label.split_once(" (").map_or(label, |(name, _)| name).to_owned(),
+    }
 }

@@ -261,8 +261,8 @@ pub struct PartSummary {
     pub rows_read: u64,
     pub rows_accepted: u64,
     pub rows_rejected: u64,
-    /// Each problem as one line naming file, line and column.
-    pub diagnostics: Vec<String>,
+    /// Each problem with its place; the page words it (`file_table::diagnostic_line`).
+    pub diagnostics: Vec<tcbill_core::Diagnostic>,
 }
 
 impl From<&tcbill_core::ParsedFile> for PartSummary {
@@ -273,7 +273,7 @@ impl From<&tcbill_core::ParsedFile> for PartSummary {
             rows_read: file.rows_read(),
             rows_accepted: file.rows_accepted(),
             rows_rejected: file.rows_rejected,
-            diagnostics: file.diagnostics.iter().map(ToString::to_string).collect(),
+            diagnostics: file.diagnostics.clone(),
         }
     }
 }

@@ -100,7 +100,7 @@ fn worker_reports_update_only_their_own_file() {
         rows_read: 0,
         rows_accepted: 0,
         rows_rejected: 0,
-        diagnostics: vec!["b.csv: not a billing export".into()],
+        diagnostics: vec![tcbill_core::Diagnostic::error("b.csv", "not a billing export")],
     };
     let files = files.reduce(FilesAction::Worker(FromWorker::Parsed { id: 1, parts: vec![part.clone()] }));
     assert_eq!(files.files[0].status, FileStatus::Parsed(vec![part]));
