@@ -147,11 +147,11 @@ test('filters narrow the totals, the table, the shares and the drill-down; they 
   await page.getByRole('tab', { name: 'Costs' }).click();
   await page.waitForFunction(() => document.querySelector('.cost-table caption')?.textContent === '1 groups of 2 rows');
   assert.deepEqual(await page.locator('.active-filters .filter span').allTextContents(), [
-    '地域 = 华南地区（广州）', '标签键:env = prod',
+    'RegionName = 华南地区（广州）', 'Tag:env = prod',
   ]);
 
   // Removing a filter widens the rows again.
-  await page.getByRole('button', { name: 'Remove filter 地域 = 华南地区（广州）' }).click();
+  await page.getByRole('button', { name: 'Remove filter RegionName = 华南地区（广州）' }).click();
   await page.waitForFunction(() => document.querySelector('.cost-table caption')?.textContent === '3 groups of 4 rows');
   assert.equal((await footer(page))[1], '372.4363523'); // 172.8 + 115.2 + 24.0203523 + 60.416
 });

@@ -55,9 +55,9 @@ function jsonStrings(value) {
 }
 
 // Latin words a Chinese page may show: units and currency codes as the console writes them, file
-// formats, the program's own name, and the billing API's names (the fetch form lists its actions).
+// formats, names of programs and documents.
 const LATIN_NAMES = new Set([
-  ...['B', 'KB', 'MB', 'GB', 'TB', 'PB', 'bps', 'Kbps', 'Mbps', 'Gbps', 'CNY', 'USD'],
+  ...['B', 'KB', 'MB', 'GB', 'TB', 'PB', 'KiB', 'MiB', 'GiB', 'bps', 'Kbps', 'Mbps', 'Gbps', 'CNY', 'USD'],
   ...['CSV', 'JSON', 'ZIP', 'XLSX', 'PNG', 'SVG', 'FOCUS', 'API', 'UIN', 'URL', 'ID', 'SecretKey'],
   // Names of programs and documents the page points to.
   ...['tcbill', 'tcbill-proxy', 'README', 'Excel'],
@@ -66,7 +66,8 @@ const LATIN_NAMES = new Set([
   // The language switch names the other language in that language.
   'English',
 ]);
-const API_NAME = /^(Describe[A-Za-z]+|[A-Z][a-z]+(?:[A-Z][a-z]*)+)$/;
+// The billing API's actions, and the measures the cards and charts name next to the console's word.
+const API_NAME = /^(Describe[A-Za-z]+|(Real)?TotalCost(Ratio)?|(Cash|Voucher|Incentive|Transfer)PayAmount)$/;
 
 // The console's Chinese terms that the English page keeps next to its English words, as README
 // does (users match them against the console): the measures, 资源包 and its deduction terms.

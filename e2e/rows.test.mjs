@@ -72,8 +72,8 @@ test('after the sample loads the page shows the answer: Overview, whose deductio
   // Line 5 of the deduction export begins with 437.000000000 although line 4 ended with 437.250000000;
   // line 8 deducted 16 分钟 for 1000 秒, which the exported 抵扣系数 1 makes 16.666666667 分钟.
   assert.deepEqual(await cells(deductions.locator('.finding-rows tbody tr')), [
-    [DEDUCTIONS, '5', 'pkg-cdn-0001 · 抵扣前包剩余量', '437.250000000', '437.000000000', '-0.250000000'],
-    [DEDUCTIONS, '8', 'pkg-trtc-0002 · 实际抵扣量', '16.666666667', '16.000000000', '-0.666666667'],
+    [DEDUCTIONS, '5', 'pkg-cdn-0001 · Remaining before', '437.250000000', '437.000000000', '-0.250000000'],
+    [DEDUCTIONS, '8', 'pkg-trtc-0002 · Deducted', '16.666666667', '16.000000000', '-0.666666667'],
   ]);
   // The same lines as an editor numbers them (the header is line 1).
   const lines = readFileSync(join(ROOT, 'sample', DEDUCTIONS), 'utf8').split(/\r?\n/);

@@ -330,7 +330,15 @@ pub static EN: Strings = Strings {
     voucher: "Vouchers",
     incentive: "Free credit",
     transfer: "Commission credit",
-    cost_rows: |n, source| format!("Summed over {n} rows of {source}."),
+    cost_rows: |n, source| {
+        let source = match source {
+            "BillDetails" => "the bill details (L3)",
+            "BillResources" => "the resource bill (L2)",
+            "CostDetails" => "the cost details",
+            other => other,
+        };
+        format!("Summed over {n} rows of {source}.")
+    },
     top_products: "Top products",
     col_package_id: "Package ID",
     col_package_name: "Package name",
@@ -581,7 +589,15 @@ pub static ZH: Strings = Strings {
     voucher: "代金券支出",
     incentive: "赠送账户支出",
     transfer: "分成金账户支出",
-    cost_rows: |n, source| format!("合计自 {source} 的 {n} 行。"),
+    cost_rows: |n, source| {
+        let source = match source {
+            "BillDetails" => "L3 明细账单",
+            "BillResources" => "L2 资源账单",
+            "CostDetails" => "消耗明细",
+            other => other,
+        };
+        format!("合计自{source}的 {n} 行。")
+    },
     top_products: "费用最高的产品",
     col_package_id: "资源包ID",
     col_package_name: "资源包名称",
