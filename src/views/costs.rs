@@ -350,7 +350,7 @@ pub fn Costs(props: &CostsProps) -> Html {
             { filter_panel }
             { period }
             <div class="charts">
-                { groups_chart(&summary.group_by, &section, text.chart_caption, text.download_svg) }
+                { groups_chart(&summary.group_by, &section, text) }
                 { share_chart(&summary.group_by, &section, text) }
             </div>
             { trend_controls }
@@ -415,12 +415,8 @@ pub fn Costs(props: &CostsProps) -> Html {
 }
 
 /// RealTotalCost of the largest groups (the worker sends them largest first), as bars.
-fn groups_chart(
-    group_by: &[String],
-    section: &CurrencySummaryView,
-    caption: &str,
-    download_label: &'static str,
-) -> Html {
+fn groups_chart(group_by: &[String], section: &CurrencySummaryView, text: &Strings) -> Html {
+    let (caption, download_label) = (text.chart_caption, text.download_svg);
     const BARS: usize = 12;
     let groups: Vec<&GroupView> = section.groups.iter().take(BARS).collect();
     if groups.is_empty() {
@@ -432,7 +428,7 @@ fn groups_chart(
         .iter()
         .map(|g| g.amounts.real_total_cost.as_deref().and_then(|v| v.parse().ok()).unwrap_or(0.0))
         .collect();
-    let unit = format!("RealTotalCost ({})", section.currency);
+    let unit = format!("{} ({})", (text.column)("RealTotalCost"), section.currency);
     let name = format!("tcbill-cost-{}-{}", section.currency, group_by.join("-").replace(':', "_"));
     html! {
         <Chart svg={bar_chart_svg(&labels, &values, caption, &unit)} {name} download_label={download_label} kind="groups" />
@@ -442,7 +438,7 @@ fn groups_chart(
 /// The groups' shares of RealTotalCost, exactly as the table prints them: the largest
 /// [`SLICES`]` - 1` and, if more, the others together (100.00 less the shares shown, so the
 /// legend adds up to 100.00 like the table).
-fn share_chart(group_by: &[String], section: &CurrencySummaryView, text: &crate::i18n::Strings) -> Html {
+fn share_chart(group_by: &[String], section: &CurrencySummaryView, text: &Strings) -> Html {
     const SLICES: usize = 10;
     let share = |group: &GroupView| group.ratio.as_deref().and_then(|r| Decimal::from_str(r).ok());
     let mut groups: Vec<(&GroupView, Decimal)> =
@@ -471,7 +467,7 @@ fn share_chart(group_by: &[String], section: &CurrencySummaryView, text: &crate:
 
 /// RealTotalCost (and TotalCost if asked) per day or month, oldest first; rows without a date
 /// (`-`) are left out of the chart.
-fn trend_chart(trend: &CurrencySummaryView, by: &str, show_total_cost: bool, text: &crate::i18n::Strings) -> Html {
+fn trend_chart(trend: &CurrencySummaryView, by: &str, show_total_cost: bool, text: &Strings) -> Html {
     let periods: Vec<&GroupView> =
         trend.groups.iter().filter(|group| group.key.first().is_some_and(|k| k != "-")).collect();
     if periods.is_empty() {
@@ -481,9 +477,9 @@ fn trend_chart(trend: &CurrencySummaryView, by: &str, show_total_cost: bool, tex
     let values = |get: Measure| -> Vec<f64> {
         periods.iter().map(|group| get(&group.amounts).as_deref().and_then(|v| v.parse().ok()).unwrap_or(0.0)).collect()
     };
-    let mut lines = vec![Line { name: "RealTotalCost", values: values(|a| &a.real_total_cost) }];
+    let mut lines = vec![Line { name: (text.column)("RealTotalCost"), values: values(|a| &a.real_total_cost) }];
     if show_total_cost {
-        lines.push(Line { name: "TotalCost", values: values(|a| &a.total_cost) });
+        lines.push(Line { name: (text.column)("TotalCost"), values: values(|a| &a.total_cost) });
     }
     let caption = if by == "month" { text.trend_caption_month } else { text.trend_caption_day };
     html! {
