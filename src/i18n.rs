@@ -850,7 +850,9 @@ fn zh_diagnostic(diagnostic: &Diagnostic) -> String {
                 format!("ZIP、XLSX 和 JSON 文件需整体读取，此文件超过 {mib} MiB 上限；请拆分（或解压 ZIP）后分别拖入")
             }
             DiagnosticCode::ZipTooDeep { levels } => format!("ZIP 嵌套超过 {levels} 层，未解压"),
-            DiagnosticCode::ZipBomb { ratio } => format!("此 ZIP 成员解压后超过压缩大小的 {ratio} 倍（ZIP 炸弹的特征），未读取"),
+            DiagnosticCode::ZipBomb { ratio } => {
+                format!("此 ZIP 成员解压后超过压缩大小的 {ratio} 倍（ZIP 炸弹的特征），未读取")
+            }
             DiagnosticCode::ZipTooLarge { gib } => format!("已停止解压：此文件的成员解压后总计超过 {gib} GiB"),
         },
     };

@@ -6,11 +6,11 @@ use tcbill_core::parse_file;
 
 const HEADER: &str = "Product Name,Component Name,Transaction ID,Total Cost (Including Tax)\n";
 
+/// Line, column, English sentence and code of one diagnostic.
+type Said = (Option<u64>, Option<String>, String, Option<DiagnosticCode>);
+
 /// Line, column, English and code of each diagnostic of `name`.
-fn said(
-    name: &str,
-    bytes: &[u8],
-) -> Vec<(Option<u64>, Option<String>, String, Option<DiagnosticCode>)> {
+fn said(name: &str, bytes: &[u8]) -> Vec<Said> {
     parse_file(name, bytes)
         .into_iter()
         .flat_map(|file| file.diagnostics)
