@@ -22,8 +22,7 @@ use super::currency::{CostRowReader, Currency, Month};
 use super::products::product_identity;
 use super::share::percent_shares;
 use crate::dataset::Dataset;
-use crate::table::{ColumnValues, Symbol, Table, TableKind};
-use crate::time::BeijingTime;
+use crate::table::{DecimalColumn, Symbol, Table, TableKind, TextColumn, TimeColumn};
 
 /// What cost rows can be grouped or filtered by.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -184,34 +183,26 @@ impl ProductLabels {
 
 /// A dimension's column(s) in one table, found once: reading a row then costs no lookup by name.
 enum DimensionReader<'a> {
-    Text(Option<&'a [Option<Symbol>]>),
+    Text(Option<&'a TextColumn>),
     Product {
-        codes: Option<&'a [Option<Symbol>]>,
-        names: Option<&'a [Option<Symbol>]>,
+        codes: Option<&'a TextColumn>,
+        names: Option<&'a TextColumn>,
     },
     Currency(CostRowReader<'a>),
     /// The first of these columns with a time gives the row's day (or month).
     Date {
-        columns: Vec<&'a [Option<BeijingTime>]>,
+        columns: Vec<&'a TimeColumn>,
         whole_month: bool,
     },
 }
 
 impl<'a> DimensionReader<'a> {
     fn new(dimension: &Dimension, table: &'a Table) -> Self {
-        let text = |name: &str| match table.column(name).map(|column| &column.values) {
-            Some(ColumnValues::Text(values)) => Some(values.as_slice()),
-            _ => None,
-        };
+        let text = |name: &str| table.text_column(name);
         let dates = |names: &[&str], whole_month| DimensionReader::Date {
             columns: names
                 .iter()
-                .filter_map(
-                    |name| match table.column(name).map(|column| &column.values) {
-                        Some(ColumnValues::Time(values)) => Some(values.as_slice()),
-                        _ => None,
-                    },
-                )
+                .filter_map(|name| table.time_column(name))
                 .collect(),
             whole_month,
         };
@@ -241,9 +232,7 @@ impl<'a> DimensionReader<'a> {
     }
 
     fn key(&self, row: usize) -> KeyPart {
-        let symbol = |values: &Option<&[Option<Symbol>]>| {
-            values.and_then(|values| values.get(row).copied().flatten())
-        };
+        let symbol = |column: &Option<&TextColumn>| column.and_then(|column| column.get(row));
         match self {
             DimensionReader::Text(values) => symbol(values).map_or(KeyPart::Absent, KeyPart::Text),
             DimensionReader::Product { codes, names } => match (symbol(codes), symbol(names)) {
@@ -254,13 +243,15 @@ impl<'a> DimensionReader<'a> {
             DimensionReader::Date {
                 columns,
                 whole_month,
-            } => columns
-                .iter()
-                .find_map(|values| values.get(row).copied().flatten())
-                .map_or(KeyPart::Absent, |time| {
-                    let (year, month, day, ..) = time.beijing_fields();
-                    KeyPart::Date(year, month, if *whole_month { 0 } else { day })
-                }),
+            } => {
+                columns
+                    .iter()
+                    .find_map(|column| column.get(row))
+                    .map_or(KeyPart::Absent, |time| {
+                        let (year, month, day, ..) = time.beijing_fields();
+                        KeyPart::Date(year, month, if *whole_month { 0 } else { day })
+                    })
+            }
         }
     }
 }
@@ -441,12 +432,10 @@ impl Amounts {
     }
 
     /// Adds one row; an absent cell in a present column counts as zero.
-    fn add_row(&mut self, columns: &[(Measure, &[Option<Decimal>])], row: usize) {
-        for &(measure, values) in columns {
+    fn add_row(&mut self, columns: &[(Measure, &DecimalColumn)], row: usize) {
+        for &(measure, column) in columns {
             let slot = self.slot(measure);
-            *slot = Some(
-                slot.unwrap_or_default() + values.get(row).copied().flatten().unwrap_or_default(),
-            );
+            *slot = Some(slot.unwrap_or_default() + column.get(row).unwrap_or_default());
         }
     }
 
@@ -647,16 +636,12 @@ fn ranked_groups(
 }
 
 /// The measures `table` has, each from the first of its source columns present.
-fn measure_columns(table: &Table) -> Vec<(Measure, &[Option<Decimal>])> {
+fn measure_columns(table: &Table) -> Vec<(Measure, &DecimalColumn)> {
     MEASURE_COLUMNS
         .iter()
         .filter_map(|&(measure, names)| {
-            names.iter().find_map(
-                |name| match table.column(name).map(|column| &column.values) {
-                    Some(ColumnValues::Decimal(values)) => Some((measure, values.as_slice())),
-                    _ => None,
-                },
-            )
+            let column = names.iter().find_map(|name| table.decimal_column(name))?;
+            Some((measure, column))
         })
         .collect()
 }

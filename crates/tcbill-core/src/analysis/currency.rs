@@ -14,8 +14,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-use crate::table::{ColumnValues, Symbol, Table};
-use crate::time::BeijingTime;
+use crate::table::{Symbol, Table, TextColumn, TimeColumn};
 
 /// An ISO 4217 code such as `CNY`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -82,23 +81,15 @@ pub struct CostRowReader<'a> {
     currency: Option<&'a [Option<Symbol>]>,
     price_unit: Option<&'a [Option<Symbol>]>,
     file_currency: Currency,
-    months: Vec<&'a [Option<BeijingTime>]>,
+    months: Vec<&'a TimeColumn>,
 }
 
 impl<'a> CostRowReader<'a> {
     pub fn new(table: &'a Table) -> Self {
-        let text = |name: &str| match table.column(name).map(|column| &column.values) {
-            Some(ColumnValues::Text(values)) => Some(values.as_slice()),
-            _ => None,
-        };
+        let text = |name: &str| table.text_column(name).map(TextColumn::as_slice);
         let months = MONTH_COLUMNS
             .iter()
-            .filter_map(
-                |name| match table.column(name).map(|column| &column.values) {
-                    Some(ColumnValues::Time(values)) => Some(values.as_slice()),
-                    _ => None,
-                },
-            )
+            .filter_map(|name| table.time_column(name))
             .collect();
         CostRowReader {
             table,
@@ -128,7 +119,7 @@ impl<'a> CostRowReader<'a> {
     pub fn month(&self, row: usize) -> Option<Month> {
         self.months
             .iter()
-            .find_map(|values| values.get(row).copied().flatten())
+            .find_map(|column| column.get(row))
             .map(|time| {
                 let (year, month, ..) = time.beijing_fields();
                 Month(year, month)

@@ -48,9 +48,11 @@ pub fn summary(parsed: &ParsedFile) -> String {
 /// The cell of `column` at `row` as text (decimals with their own scale), `None` when absent.
 pub fn cell(table: &Table, column: &Column, row: usize) -> Option<String> {
     match &column.values {
-        ColumnValues::Text(values) => values[row].map(|symbol| table.resolve(symbol).to_owned()),
-        ColumnValues::Decimal(values) => values[row].map(|value| value.to_string()),
-        ColumnValues::Time(values) => values[row].map(|value| value.to_string()),
+        ColumnValues::Text(values) => values
+            .get(row)
+            .map(|symbol| table.resolve(symbol).to_owned()),
+        ColumnValues::Decimal(values) => values.get(row).map(|value| value.to_string()),
+        ColumnValues::Time(values) => values.get(row).map(|value| value.to_string()),
     }
 }
 
