@@ -804,6 +804,52 @@ mod tests {
         assert_eq!(dimension_values(&dataset, &Dimension::Zone, &lb), ["-"]);
     }
 
+    /// A bill whose 资源ID and 交易ID are distinct for longer than the table samples, so both are
+    /// stored as unique strings, and whose resources then repeat.
+    #[test]
+    fn rows_of_a_column_stored_unique_group_by_their_text() {
+        let mut bill = String::from("产品名称,组件名称,资源ID,交易ID,优惠后总价\n");
+        for row in 0..6000 {
+            let resource = row % 4500;
+            bill.push_str(&format!("云服务器,CPU,ins-{resource},T{row},0.01\n"));
+        }
+        let mut dataset = Dataset::new();
+        dataset.add(parse_file("big.csv", bill.as_bytes()));
+        let table = &dataset.files()[0].table;
+        assert!(table.text_column("ResourceId").unwrap().is_unique());
+        assert!(!table.text_column("BusinessCodeName").unwrap().is_unique());
+
+        let summary = summarize(&dataset, &[Dimension::ResourceId], &[]);
+        let groups = &summary.currencies[0].groups;
+        assert_eq!(groups.len(), 4500);
+        let ins_7 = groups.iter().find(|group| group.key == ["ins-7"]).unwrap();
+        assert_eq!(ins_7.row_count, 2);
+        assert_eq!(ins_7.amounts.real_total_cost.unwrap().to_string(), "0.02");
+        let ins_4499 = groups
+            .iter()
+            .find(|group| group.key == ["ins-4499"])
+            .unwrap();
+        assert_eq!(ins_4499.row_count, 1);
+        assert_eq!(
+            summary.currencies[0]
+                .total
+                .real_total_cost
+                .unwrap()
+                .to_string(),
+            "60.00"
+        );
+
+        let ins_7 = [Filter {
+            dimension: Dimension::ResourceId,
+            values: vec!["ins-7".into()],
+        }];
+        assert_eq!(filtered_rows(&dataset, &ins_7), [(0, 7), (0, 4507)]);
+        assert_eq!(
+            dimension_values(&dataset, &Dimension::ResourceId, &[]).len(),
+            4500
+        );
+    }
+
     #[test]
     fn dimension_names_round_trip() {
         for dimension in Dimension::FIXED {
