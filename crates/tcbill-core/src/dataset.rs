@@ -15,7 +15,7 @@ use hashbrown::HashTable;
 use rustc_hash::FxHasher;
 
 use crate::parser::ParsedFile;
-use crate::table::{ColumnValues, Symbol, Table, TableKind, TimeColumn};
+use crate::table::{ColumnValues, Table, TableKind, TextColumn, TimeColumn};
 
 /// The table kinds whose rows are money: only these are checked for duplicates.
 const COST_KINDS: [TableKind; 3] = [
@@ -194,7 +194,7 @@ fn has_identity(table: &Table) -> bool {
 
 /// One cell of the identity: a missing column is an absent cell.
 enum IdentityCell<'a> {
-    Text(&'a [Option<Symbol>]),
+    Text(&'a TextColumn),
     Time(&'a TimeColumn),
     Missing,
 }
@@ -213,7 +213,7 @@ impl<'a> Identity<'a> {
             .chain(std::iter::once(&PAY_TIME))
             .map(
                 |name| match table.column(name).map(|column| &column.values) {
-                    Some(ColumnValues::Text(values)) => IdentityCell::Text(values.as_slice()),
+                    Some(ColumnValues::Text(values)) => IdentityCell::Text(values),
                     Some(ColumnValues::Time(values)) => IdentityCell::Time(values),
                     _ => IdentityCell::Missing,
                 },
@@ -226,12 +226,8 @@ impl<'a> Identity<'a> {
         }
     }
 
-    fn text(&self, values: &[Option<Symbol>], row: usize) -> Option<&'a str> {
-        values
-            .get(row)
-            .copied()
-            .flatten()
-            .map(|symbol| self.table.resolve(symbol))
+    fn text(&self, column: &TextColumn, row: usize) -> Option<&'a str> {
+        column.get(row).map(|symbol| self.table.resolve(symbol))
     }
 
     /// Texts are hashed by their spelling (symbols differ between tables).

@@ -7,9 +7,10 @@
 //!   report prints it), the scale kept once per column while it is uniform and per value only
 //!   when it varies; a column widens to [`Decimal`] storage when a value does not fit;
 //! - times as seconds (`i64`); which cells are present, in a bitmap beside the values;
-//! - text as 4-byte [`Symbol`]s. Bills repeat the same product, region and unit names on every
-//!   row, so text is interned once per table; but a column that turns out nearly unique
-//!   (交易ID, 订单ID) is switched to a plain arena of its strings, never hashed again.
+//! - text as [`Symbol`]s, 2 bytes a cell while they fit, else 4. Bills repeat the same product,
+//!   region and unit names on every row, so text is interned once per table; but a column that
+//!   turns out nearly unique (交易ID, 订单ID) is switched to a plain arena of its strings, never
+//!   hashed again.
 //!
 //! Columns carry the billing API's English field names (`RealCost`, `CashPayAmount`, …) whatever
 //! language the file used, so the analyses read one vocabulary. Analyses that loop over rows find
@@ -207,7 +208,7 @@ impl ColumnValues {
 
     fn push_absent(&mut self) {
         match self {
-            ColumnValues::Text(column) => column.symbols.push(None),
+            ColumnValues::Text(column) => column.push_absent(),
             ColumnValues::Decimal(column) => column.push_absent(),
             ColumnValues::Time(column) => column.push_absent(),
         }
@@ -215,7 +216,7 @@ impl ColumnValues {
 
     fn heap_bytes(&self) -> usize {
         match self {
-            ColumnValues::Text(column) => column.symbols.capacity() * size_of::<Option<Symbol>>(),
+            ColumnValues::Text(column) => column.heap_bytes(),
             ColumnValues::Decimal(column) => column.heap_bytes(),
             ColumnValues::Time(column) => {
                 column.present.heap_bytes() + column.secs.capacity() * size_of::<i64>()
@@ -236,8 +237,17 @@ const UNIQUE_PERCENT: u32 = 90;
 /// a wrong answer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TextColumn {
-    symbols: Vec<Option<Symbol>>,
+    codes: Codes,
     storage: TextStorage,
+}
+
+/// The cells' symbols: 2 bytes each while every one is an interned symbol below 2^16 (product,
+/// region and unit names are interned in a table's first rows), else 4.
+#[derive(Clone, Debug, PartialEq)]
+enum Codes {
+    /// A symbol's number, 0 for absent.
+    Narrow(Vec<u16>),
+    Wide(Vec<Option<Symbol>>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -254,7 +264,7 @@ enum TextStorage {
 impl TextColumn {
     fn absent(rows: usize) -> Self {
         TextColumn {
-            symbols: vec![None; rows],
+            codes: Codes::Narrow(vec![0; rows]),
             storage: TextStorage::Sampling {
                 cells: 0,
                 first_seen: 0,
@@ -262,13 +272,25 @@ impl TextColumn {
         }
     }
 
-    /// Every cell's symbol, in row order.
-    pub fn as_slice(&self) -> &[Option<Symbol>] {
-        &self.symbols
+    pub fn get(&self, row: usize) -> Option<Symbol> {
+        match &self.codes {
+            Codes::Narrow(codes) => NonZeroU32::new(u32::from(*codes.get(row)?)).map(Symbol),
+            Codes::Wide(symbols) => symbols.get(row).copied().flatten(),
+        }
     }
 
-    pub fn get(&self, row: usize) -> Option<Symbol> {
-        self.symbols.get(row).copied().flatten()
+    fn push_absent(&mut self) {
+        match &mut self.codes {
+            Codes::Narrow(codes) => codes.push(0),
+            Codes::Wide(symbols) => symbols.push(None),
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        match &self.codes {
+            Codes::Narrow(codes) => codes.capacity() * size_of::<u16>(),
+            Codes::Wide(symbols) => symbols.capacity() * size_of::<Option<Symbol>>(),
+        }
     }
 
     /// Whether the column holds its strings unhashed, a symbol per cell (see [`Symbol`]).
@@ -294,7 +316,23 @@ impl TextColumn {
                 symbol
             }
         };
-        *self.symbols.last_mut().expect("a row was pushed") = Some(symbol);
+        let narrow = u16::try_from(symbol.0.get()).ok();
+        if let (Codes::Narrow(codes), None) = (&self.codes, narrow) {
+            let wide = codes
+                .iter()
+                .map(|&code| NonZeroU32::new(u32::from(code)).map(Symbol))
+                .collect();
+            self.codes = Codes::Wide(wide);
+        }
+        match (&mut self.codes, narrow) {
+            (Codes::Narrow(codes), Some(code)) => {
+                *codes.last_mut().expect("a row was pushed") = code;
+            }
+            (Codes::Wide(symbols), _) => {
+                *symbols.last_mut().expect("a row was pushed") = Some(symbol);
+            }
+            (Codes::Narrow(_), None) => unreachable!("widened above"),
+        }
     }
 }
 
@@ -845,6 +883,33 @@ mod tests {
         assert!(!table.text_column("c").unwrap().is_unique());
         assert_eq!(table.unique_strings.ends.len(), 0);
         assert_eq!(table.text("c", 8191), Some("ins-4095"));
+    }
+
+    #[test]
+    fn text_cells_take_two_bytes_until_a_symbol_passes_two_to_the_sixteen() {
+        let mut table = Table::new(TableKind::BillDetails);
+        let id = table.ensure_column("InstanceId", "", ColumnRole::Field, ColumnType::Text);
+        let region = table.ensure_column("RegionName", "", ColumnRole::Field, ColumnType::Text);
+        let is_wide = |table: &Table, index: usize| match &table.columns()[index].values {
+            ColumnValues::Text(column) => matches!(column.codes, Codes::Wide(_)),
+            other => panic!("{other:?}"),
+        };
+        // Each instance twice: interned (half of the sample is new), 70,000 strings.
+        for row in 0..140_000 {
+            let instance = format!("ins-{}", row / 2);
+            let cells = [(id, Cell::Text(&instance)), (region, Cell::Text("广州"))];
+            table.push_row(if row % 3 == 0 { &cells } else { &cells[..1] });
+        }
+        assert!(!is_wide(&table, region));
+        assert!(is_wide(&table, id));
+        table.push_row(&[(region, Cell::Text("上海"))]);
+        assert!(is_wide(&table, region));
+        let regions: Vec<_> = [0, 1, 3, 140_000]
+            .iter()
+            .map(|&row| table.text("RegionName", row))
+            .collect();
+        assert_eq!(regions, [Some("广州"), None, Some("广州"), Some("上海")]);
+        assert_eq!(table.text("InstanceId", 139_999), Some("ins-69999"));
     }
 
     #[test]
