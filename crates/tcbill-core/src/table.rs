@@ -6,7 +6,8 @@
 //! - decimals as an `i64` mantissa at the value's own printed scale (`25.20` stays `25.20`: the
 //!   report prints it), the scale kept once per column while it is uniform and per value only
 //!   when it varies; a column widens to [`Decimal`] storage when a value does not fit;
-//! - times as seconds (`i64`); which cells are present, in a bitmap beside the values;
+//! - times as seconds, 4 bytes counted from 2020 while they fit, else 8; which cells are
+//!   present, in a bitmap beside the values;
 //! - text as [`Symbol`]s, 2 bytes a cell while they fit, else 4. Bills repeat the same product,
 //!   region and unit names on every row, so text is interned once per table; but a column that
 //!   turns out nearly unique (交易ID, 订单ID) is switched to a plain arena of its strings, never
@@ -218,9 +219,7 @@ impl ColumnValues {
         match self {
             ColumnValues::Text(column) => column.heap_bytes(),
             ColumnValues::Decimal(column) => column.heap_bytes(),
-            ColumnValues::Time(column) => {
-                column.present.heap_bytes() + column.secs.capacity() * size_of::<i64>()
-            }
+            ColumnValues::Time(column) => column.heap_bytes(),
         }
     }
 }
@@ -460,35 +459,80 @@ impl DecimalColumn {
     }
 }
 
-/// Instants as seconds since the epoch (see [`BeijingTime`]).
+/// Instants as seconds (see [`BeijingTime`]): 4 bytes each, counted from 2020, while every
+/// instant of the column falls between 1952 and 2088 (bills do), else 8 from the Unix epoch.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimeColumn {
     present: Presence,
-    secs: Vec<i64>,
+    secs: Seconds,
+}
+
+/// 2020-01-01T00:00:00Z, the origin of [`Seconds::Narrow`].
+const NARROW_EPOCH: i64 = 1_577_836_800;
+
+#[derive(Clone, Debug, PartialEq)]
+enum Seconds {
+    /// Seconds since [`NARROW_EPOCH`]; absent slots hold 0.
+    Narrow(Vec<i32>),
+    /// Seconds since the Unix epoch.
+    Wide(Vec<i64>),
 }
 
 impl TimeColumn {
     fn absent(rows: usize) -> Self {
         TimeColumn {
             present: Presence::absent(rows),
-            secs: vec![0; rows],
+            secs: Seconds::Narrow(vec![0; rows]),
         }
     }
 
     pub fn get(&self, row: usize) -> Option<BeijingTime> {
-        self.present
-            .get(row)
-            .then(|| BeijingTime::from_utc_epoch_secs(self.secs[row]))
+        if !self.present.get(row) {
+            return None;
+        }
+        let secs = match &self.secs {
+            Seconds::Narrow(secs) => NARROW_EPOCH + i64::from(secs[row]),
+            Seconds::Wide(secs) => secs[row],
+        };
+        Some(BeijingTime::from_utc_epoch_secs(secs))
     }
 
     fn push_absent(&mut self) {
         self.present.push_absent();
-        self.secs.push(0);
+        match &mut self.secs {
+            Seconds::Narrow(secs) => secs.push(0),
+            Seconds::Wide(secs) => secs.push(0),
+        }
     }
 
     fn set_last(&mut self, time: BeijingTime) {
         self.present.set_last();
-        *self.secs.last_mut().expect("a row was pushed") = time.utc_epoch_secs();
+        let secs = time.utc_epoch_secs();
+        let narrow = secs
+            .checked_sub(NARROW_EPOCH)
+            .and_then(|secs| i32::try_from(secs).ok());
+        if let (Seconds::Narrow(narrow_secs), None) = (&self.secs, narrow) {
+            let wide = narrow_secs
+                .iter()
+                .map(|&secs| NARROW_EPOCH + i64::from(secs))
+                .collect();
+            self.secs = Seconds::Wide(wide);
+        }
+        match (&mut self.secs, narrow) {
+            (Seconds::Narrow(secs), Some(narrow)) => {
+                *secs.last_mut().expect("a row was pushed") = narrow;
+            }
+            (Seconds::Wide(wide), _) => *wide.last_mut().expect("a row was pushed") = secs,
+            (Seconds::Narrow(_), None) => unreachable!("widened above"),
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.present.heap_bytes()
+            + match &self.secs {
+                Seconds::Narrow(secs) => secs.capacity() * size_of::<i32>(),
+                Seconds::Wide(secs) => secs.capacity() * size_of::<i64>(),
+            }
     }
 }
 
@@ -823,14 +867,23 @@ mod tests {
     }
 
     #[test]
-    fn times_read_back_as_the_same_instants() {
+    fn times_read_back_as_the_same_instants_in_four_bytes_until_far_from_2020() {
         let (mut table, c) = one_column(ColumnType::Time);
-        let time = BeijingTime::from_beijing(2025, 6, 30, 23, 59, 59).unwrap();
-        table.push_row(&[(c, Cell::Time(time))]);
+        let is_wide = |table: &Table| match &table.columns()[c].values {
+            ColumnValues::Time(column) => matches!(column.secs, Seconds::Wide(_)),
+            other => panic!("{other:?}"),
+        };
+        let june = BeijingTime::from_beijing(2025, 6, 30, 23, 59, 59).unwrap();
+        let early = BeijingTime::from_beijing(1952, 1, 1, 0, 0, 0).unwrap();
+        table.push_row(&[(c, Cell::Time(june))]);
         table.push_row(&[]);
-        assert_eq!(table.time("c", 0), Some(time));
-        assert_eq!(table.time("c", 1), None);
-        assert_eq!(table.time("c", 2), None);
+        table.push_row(&[(c, Cell::Time(early))]);
+        assert!(!is_wide(&table));
+        let far = BeijingTime::from_beijing(2100, 1, 1, 8, 0, 0).unwrap();
+        table.push_row(&[(c, Cell::Time(far))]);
+        assert!(is_wide(&table));
+        let read: Vec<_> = (0..5).map(|row| table.time("c", row)).collect();
+        assert_eq!(read, [Some(june), None, Some(early), Some(far), None]);
     }
 
     #[test]
