@@ -54,7 +54,10 @@ fn main() {
     let rows: usize = parsed.iter().map(|file| file.table.row_count()).sum();
     let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
     let share = |bytes: usize| bytes as f64 / file_size as f64;
-    println!("file            {file_size} bytes ({:.1} MiB), {rows} rows", mib(file_size));
+    println!(
+        "file            {file_size} bytes ({:.1} MiB), {rows} rows",
+        mib(file_size)
+    );
     println!(
         "tables held     {held} bytes ({:.1} MiB, {:.1} B/row, {:.2}x the file)",
         mib(held),
