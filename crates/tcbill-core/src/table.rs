@@ -3,9 +3,10 @@
 //! A year of L3 detail can have millions of rows, and the browser holds it in a 4 GiB wasm
 //! address space, so each cell is stored in about as few bytes as its value needs, without
 //! giving up exactness:
-//! - decimals as an `i64` mantissa at the value's own printed scale (`25.20` stays `25.20`: the
-//!   report prints it), the scale kept once per column while it is uniform and per value only
-//!   when it varies; a column widens to [`Decimal`] storage when a value does not fit;
+//! - decimals as a mantissa at the value's own printed scale (`25.20` stays `25.20`: the report
+//!   prints it), the scale kept once per column while it is uniform and per value only when it
+//!   varies; mantissas take 4 bytes while the column's fit, then 8, and the column widens to
+//!   [`Decimal`] storage when one needs more;
 //! - times as seconds, 4 bytes counted from 2020 while they fit, else 8; which cells are
 //!   present, in a bitmap beside the values;
 //! - text as [`Symbol`]s, 2 bytes a cell while they fit, else 4. Bills repeat the same product,
@@ -335,7 +336,7 @@ impl TextColumn {
     }
 }
 
-/// Exact decimals, each at its own scale, in 8 bytes (and a bit) while they fit.
+/// Exact decimals, each at its own scale, in 4 or 8 bytes (and a bit) while they fit.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DecimalColumn {
     present: Presence,
@@ -345,10 +346,67 @@ pub struct DecimalColumn {
 #[derive(Clone, Debug, PartialEq)]
 enum DecimalValues {
     /// Each value is `mantissa / 10^scale`; absent slots hold 0.
-    Mantissas { mantissas: Vec<i64>, scales: Scales },
+    Mantissas {
+        mantissas: Mantissas,
+        scales: Scales,
+    },
     /// Some value's mantissa needs more than 64 bits (or it is a negative zero, which a
     /// mantissa cannot spell); absent slots hold zero.
     Wide(Vec<Decimal>),
+}
+
+/// 4 bytes a mantissa while every one of the column fits (usage, rates, zeros, small amounts),
+/// else 8.
+#[derive(Clone, Debug, PartialEq)]
+enum Mantissas {
+    Narrow(Vec<i32>),
+    Wide(Vec<i64>),
+}
+
+impl Mantissas {
+    fn get(&self, row: usize) -> i64 {
+        match self {
+            Mantissas::Narrow(mantissas) => i64::from(mantissas[row]),
+            Mantissas::Wide(mantissas) => mantissas[row],
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Mantissas::Narrow(mantissas) => mantissas.len(),
+            Mantissas::Wide(mantissas) => mantissas.len(),
+        }
+    }
+
+    fn push_zero(&mut self) {
+        match self {
+            Mantissas::Narrow(mantissas) => mantissas.push(0),
+            Mantissas::Wide(mantissas) => mantissas.push(0),
+        }
+    }
+
+    fn set_last(&mut self, mantissa: i64) {
+        let narrow = i32::try_from(mantissa).ok();
+        if let (Mantissas::Narrow(narrow_mantissas), None) = (&*self, narrow) {
+            *self = Mantissas::Wide(narrow_mantissas.iter().map(|&m| i64::from(m)).collect());
+        }
+        match (self, narrow) {
+            (Mantissas::Narrow(mantissas), Some(narrow)) => {
+                *mantissas.last_mut().expect("a row was pushed") = narrow;
+            }
+            (Mantissas::Wide(mantissas), _) => {
+                *mantissas.last_mut().expect("a row was pushed") = mantissa;
+            }
+            (Mantissas::Narrow(_), None) => unreachable!("widened above"),
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        match self {
+            Mantissas::Narrow(mantissas) => mantissas.capacity() * size_of::<i32>(),
+            Mantissas::Wide(mantissas) => mantissas.capacity() * size_of::<i64>(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -363,7 +421,7 @@ impl DecimalColumn {
         DecimalColumn {
             present: Presence::absent(rows),
             values: DecimalValues::Mantissas {
-                mantissas: vec![0; rows],
+                mantissas: Mantissas::Narrow(vec![0; rows]),
                 scales: Scales::Uniform(None),
             },
         }
@@ -379,7 +437,7 @@ impl DecimalColumn {
                     Scales::Uniform(scale) => scale.unwrap_or_default(),
                     Scales::PerValue(scales) => scales[row],
                 };
-                Decimal::new(mantissas[row], u32::from(scale))
+                Decimal::new(mantissas.get(row), u32::from(scale))
             }
             DecimalValues::Wide(values) => values[row],
         })
@@ -394,7 +452,7 @@ impl DecimalColumn {
         self.present.push_absent();
         match &mut self.values {
             DecimalValues::Mantissas { mantissas, scales } => {
-                mantissas.push(0);
+                mantissas.push_zero();
                 if let Scales::PerValue(scales) = scales {
                     scales.push(0);
                 }
@@ -414,7 +472,7 @@ impl DecimalColumn {
         let scale = u8::try_from(value.scale()).expect("a decimal's scale is at most 28");
         match (&mut self.values, mantissa) {
             (DecimalValues::Mantissas { mantissas, scales }, Some(mantissa)) => {
-                *mantissas.last_mut().expect("a row was pushed") = mantissa;
+                mantissas.set_last(mantissa);
                 match scales {
                     Scales::Uniform(uniform @ None) => *uniform = Some(scale),
                     Scales::Uniform(Some(uniform)) if *uniform == scale => {}
@@ -448,7 +506,7 @@ impl DecimalColumn {
         self.present.heap_bytes()
             + match &self.values {
                 DecimalValues::Mantissas { mantissas, scales } => {
-                    mantissas.capacity() * size_of::<i64>()
+                    mantissas.heap_bytes()
                         + match scales {
                             Scales::Uniform(_) => 0,
                             Scales::PerValue(scales) => scales.capacity(),
@@ -966,26 +1024,32 @@ mod tests {
     }
 
     #[test]
-    fn heap_bytes_counts_eight_bytes_a_decimal_and_sixteen_once_widened() {
+    fn heap_bytes_counts_four_eight_or_sixteen_bytes_a_decimal() {
         let rows = 10_000;
+        // The first value decides the width; the others, 0.00000001 to 0.00009999, fit 4 bytes.
         let filled = |first: Decimal| {
             let (mut table, c) = one_column(ColumnType::Decimal);
             table.push_row(&[(c, Cell::Decimal(first))]);
             for row in 1..rows {
                 table.push_row(&[(c, Cell::Decimal(Decimal::new(row, 8)))]);
             }
+            assert_eq!(table.decimal("c", 0), Some(first));
+            assert_eq!(table.decimal("c", 9_999).unwrap().to_string(), "0.00009999");
             table.heap_bytes()
         };
         let narrow = filled(dec("0.00000001"));
+        let eight = filled(dec("21.47483648")); // mantissa i32::MAX + 1
         let wide = filled(Decimal::MAX);
         // Vec doubling leaves up to twice the length allocated.
         let presence = rows as usize / 8;
-        assert!(narrow >= rows as usize * 8 + presence, "{narrow}");
-        assert!(
-            narrow <= 2 * (rows as usize * 8 + presence) + 1024,
-            "{narrow}"
-        );
-        assert!(wide >= rows as usize * 16, "{wide}");
-        assert!(narrow * 10 <= wide * 6, "{narrow} vs {wide}");
+        let within = |bytes: usize, per_row: usize| {
+            let least = rows as usize * per_row + presence;
+            (least..=2 * least + 1024).contains(&bytes)
+        };
+        assert!(within(narrow, 4), "{narrow}");
+        assert!(within(eight, 8), "{eight}");
+        assert!(within(wide, 16), "{wide}");
+        assert!(narrow * 10 <= eight * 6, "{narrow} vs {eight}");
+        assert!(eight * 10 <= wide * 6, "{eight} vs {wide}");
     }
 }
