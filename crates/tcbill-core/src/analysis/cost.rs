@@ -100,8 +100,9 @@ impl FromStr for Dimension {
     }
 }
 
-/// A row's value of one dimension, cheap to hash and compare: an interned string of its table,
-/// a date, or nothing. Summaries group by these and spell each group once, not each row.
+/// A row's value of one dimension, cheap to hash and compare: a string of its table, a date, or
+/// nothing. Summaries group by these and spell each group once, not each row; a column stored
+/// as unique strings gives each row its own symbol, and its groups merge when spelled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum KeyPart {
     Absent,
