@@ -37,5 +37,8 @@ pub use detect::{detect_kind, ApiAction, BillLevel, InputKind, SNIFF_LEN};
 pub use diagnostic::{Diagnostic, Severity};
 pub use parser::{parse_file, ParsedFile, Parser, Progress};
 pub use report::{CsvTable, Report, ReportOptions};
-pub use table::{Cell, Column, ColumnRole, ColumnType, ColumnValues, Symbol, Table, TableKind};
+pub use table::{
+    Cell, Column, ColumnRole, ColumnType, ColumnValues, DecimalColumn, Symbol, Table, TableKind,
+    TextColumn, TimeColumn,
+};
 pub use time::BeijingTime;
