@@ -208,6 +208,23 @@ impl ColumnValues {
         }
     }
 
+    /// Rows the column holds a slot for: always the table's row count (checked by the fuzz targets).
+    pub fn len(&self) -> usize {
+        match self {
+            ColumnValues::Text(column) => match &column.codes {
+                Codes::Narrow(codes) => codes.len(),
+                Codes::Wide(codes) => codes.len(),
+            },
+            ColumnValues::Decimal(column) => column.present.len,
+            ColumnValues::Time(column) => column.present.len,
+        }
+    }
+
+    /// Whether the column holds no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     fn push_absent(&mut self) {
         match self {
             ColumnValues::Text(column) => column.push_absent(),
