@@ -14,8 +14,8 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-use crate::table::{ColumnValues, Symbol, Table};
-use crate::time::BeijingTime;
+use crate::model::table::{ColumnValues, Symbol, Table};
+use crate::model::time::BeijingTime;
 
 /// An ISO 4217 code such as `CNY`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -153,7 +153,7 @@ fn file_currency(table: &Table) -> Currency {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_file;
+    use crate::input::parse_file;
 
     fn currencies(name: &str, csv: &str) -> Vec<String> {
         let files = parse_file(name, csv.as_bytes());

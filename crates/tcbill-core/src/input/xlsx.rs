@@ -1,195 +1,16 @@
-//! ZIP bill packs and XLSX workbooks.
+//! XLSX workbooks: the first sheet with a recognisable header, read as rows.
 //!
-//! Both need the whole file (their directory is at the end), so the parser buffers them. A ZIP
-//! member that cannot be unpacked is reported on its own and does not stop the other members.
+//! A workbook needs the whole file (its directory is at the end), so the parser buffers it;
+//! whether a ZIP is a workbook at all is [`crate::input::sniff`]'s call.
 
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 use calamine::{DataRef, Reader, Xlsx};
 
-use crate::detect::{local_member_names, names_make_xlsx, InputKind};
-use crate::diagnostic::Diagnostic;
-use crate::parser::{ParsedFile, Parser};
-use crate::tabular::RecordImporter;
-
-/// How deep ZIPs may nest in ZIPs. Real packs nest one level (a month's pack of daily packs);
-/// the limit keeps a hostile archive from recursing without end.
-pub(crate) const MAX_ZIP_DEPTH: u32 = 4;
-
-/// A member may inflate to this many bytes before the ratio below is checked.
-const BOMB_FLOOR: u64 = 64 << 20;
-
-/// Bills compress about 10:1; past [`BOMB_FLOOR`], a member inflating more than this many bytes
-/// per compressed byte is taken for a ZIP bomb and not read further.
-const MAX_INFLATION_RATIO: u64 = 200;
-
-/// Bytes all the members of one dropped file may inflate to, nested archives included. Members
-/// are streamed, never held whole, so this bounds time rather than memory: 4 GiB in the browser
-/// (wasm32's whole address space), 64 GiB natively.
-pub(crate) const MAX_INFLATED_TOTAL: u64 = if cfg!(target_pointer_width = "32") {
-    4 << 30
-} else {
-    64 << 30
-};
-
-/// What unpacking one dropped file may still cost, shared by every archive nested in it.
-pub(crate) struct Unpacking {
-    pub(crate) depth: u32,
-    pub(crate) inflated_left: u64,
-}
-
-impl Unpacking {
-    pub(crate) fn new() -> Self {
-        Unpacking {
-            depth: 0,
-            inflated_left: MAX_INFLATED_TOTAL,
-        }
-    }
-}
-
-/// Whether a complete ZIP file is an Excel workbook rather than a pack of bill files: by its
-/// central directory, or by its local headers when the directory is lost.
-pub(crate) fn zip_is_xlsx(bytes: &[u8]) -> bool {
-    match zip::ZipArchive::new(Cursor::new(bytes)) {
-        Ok(archive) => names_make_xlsx(archive.file_names_raw()),
-        Err(_) => names_make_xlsx(local_member_names(bytes)),
-    }
-}
-
-fn failed(name: &str, kind: InputKind, message: String) -> ParsedFile {
-    ParsedFile::empty(name, kind, vec![Diagnostic::error(name, message)])
-}
-
-/// Parses every member of a ZIP; members are named `pack.zip/member.csv`. A ZIP whose central
-/// directory is lost (a truncated download) still yields the members its local headers hold.
-pub(crate) fn parse_zip(file: &str, bytes: &[u8], unpacking: &mut Unpacking) -> Vec<ParsedFile> {
-    if unpacking.depth >= MAX_ZIP_DEPTH {
-        let message = format!(
-            "a ZIP nested more than {MAX_ZIP_DEPTH} levels deep in other ZIPs is not unpacked"
-        );
-        return vec![failed(file, InputKind::ZipPack, message)];
-    }
-    unpacking.depth += 1;
-    let parsed = match zip::ZipArchive::new(Cursor::new(bytes)) {
-        Ok(archive) => parse_members(file, archive, unpacking),
-        Err(error) => recover_members(file, bytes, &error, unpacking),
-    };
-    unpacking.depth -= 1;
-    parsed
-}
-
-fn parse_members(
-    file: &str,
-    mut archive: zip::ZipArchive<Cursor<&[u8]>>,
-    unpacking: &mut Unpacking,
-) -> Vec<ParsedFile> {
-    let mut parsed = Vec::new();
-    for index in 0..archive.len() {
-        match archive.by_index(index) {
-            Ok(mut member) => {
-                let compressed = member.compressed_size();
-                let member_name = String::from_utf8_lossy(member.name_raw()).into_owned();
-                if !member.is_dir() && !member_name.starts_with("__MACOSX/") {
-                    let name = format!("{file}/{member_name}");
-                    match parse_member(&name, &mut member, compressed, unpacking) {
-                        Ok(files) => parsed.extend(files),
-                        Err(message) => parsed.push(failed(&name, InputKind::Unknown, message)),
-                    }
-                }
-            }
-            Err(error) => {
-                let name = format!("{file}/#{}", index + 1);
-                let message = format!("this ZIP member cannot be read ({error})");
-                parsed.push(failed(&name, InputKind::Unknown, message));
-            }
-        }
-    }
-    if parsed.is_empty() {
-        let message = "the ZIP archive holds no files".to_owned();
-        parsed.push(failed(file, InputKind::ZipPack, message));
-    }
-    parsed
-}
-
-/// Reads the members a truncated ZIP still holds, one local header after another.
-fn recover_members(
-    file: &str,
-    bytes: &[u8],
-    error: &zip::result::ZipError,
-    unpacking: &mut Unpacking,
-) -> Vec<ParsedFile> {
-    let mut reader = Cursor::new(bytes);
-    let mut parsed = Vec::new();
-    let mut recovered = 0;
-    while let Ok(Some(mut member)) = zip::read::read_zipfile_from_stream(&mut reader) {
-        let compressed = member.compressed_size();
-        let member_name = String::from_utf8_lossy(member.name_raw()).into_owned();
-        if member.is_dir() || member_name.starts_with("__MACOSX/") {
-            continue;
-        }
-        let name = format!("{file}/{member_name}");
-        match parse_member(&name, &mut member, compressed, unpacking) {
-            Ok(files) => {
-                recovered += 1;
-                parsed.extend(files);
-            }
-            Err(message) => parsed.push(failed(&name, InputKind::Unknown, message)),
-        }
-    }
-    let message = if recovered == 0 {
-        format!("not a readable ZIP archive ({error}); the file may be truncated")
-    } else {
-        format!(
-            "the ZIP's directory is missing or damaged ({error}); the file may be truncated: \
-             {recovered} members were read from their own headers, anything after them is lost"
-        )
-    };
-    parsed.insert(0, failed(file, InputKind::ZipPack, message));
-    parsed
-}
-
-/// Streams one member into a parser of its own, a slice at a time, within the bomb limits; a
-/// member that cannot be unpacked is one message.
-fn parse_member(
-    name: &str,
-    member: &mut impl Read,
-    compressed: u64,
-    unpacking: &mut Unpacking,
-) -> Result<Vec<ParsedFile>, String> {
-    let mut parser = Parser::new(name);
-    let mut slice = vec![0; 1 << 20];
-    let mut inflated = 0u64;
-    loop {
-        let read = match member.read(&mut slice) {
-            Ok(0) => break,
-            Ok(read) => read,
-            Err(error) => {
-                let message = format!("this ZIP member cannot be unpacked ({error})");
-                return Err(message);
-            }
-        };
-        inflated += read as u64;
-        let ratio_exceeded =
-            compressed > 0 && inflated > compressed.saturating_mul(MAX_INFLATION_RATIO);
-        if inflated > BOMB_FLOOR && ratio_exceeded {
-            let message = format!(
-                "this ZIP member inflates more than {MAX_INFLATION_RATIO} times its compressed \
-                 size ({compressed} bytes), as ZIP bombs do; it is not read"
-            );
-            return Err(message);
-        }
-        if inflated > unpacking.inflated_left {
-            let message = format!(
-                "unpacking stopped: the members of this file inflate past {} GiB in all",
-                MAX_INFLATED_TOTAL >> 30
-            );
-            return Err(message);
-        }
-        parser.feed(&slice[..read]);
-    }
-    unpacking.inflated_left -= inflated;
-    Ok(parser.finish_nested(unpacking))
-}
+use crate::input::rows::RecordImporter;
+use crate::model::diagnostic::Diagnostic;
+use crate::model::kind::InputKind;
+use crate::model::parsed_file::ParsedFile;
 
 /// Reads the first sheet whose rows contain a recognisable header row.
 pub(crate) fn parse_xlsx(file: &str, bytes: &[u8]) -> ParsedFile {
@@ -337,6 +158,6 @@ fn cell_text(cell: &DataRef<'_>) -> String {
 fn excel_serial_to_text(serial: f64) -> String {
     let total_secs = (serial * 86_400.0).round() as i64;
     let unix_local_secs = total_secs - 25_569 * 86_400;
-    let utc_secs = unix_local_secs - crate::time::BEIJING_UTC_OFFSET_SECS;
-    crate::time::BeijingTime::from_utc_epoch_secs(utc_secs).to_string()
+    let utc_secs = unix_local_secs - crate::model::time::BEIJING_UTC_OFFSET_SECS;
+    crate::model::time::BeijingTime::from_utc_epoch_secs(utc_secs).to_string()
 }
