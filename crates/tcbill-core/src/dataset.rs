@@ -14,8 +14,8 @@ use std::hash::{Hash, Hasher};
 use hashbrown::HashTable;
 use rustc_hash::FxHasher;
 
-use crate::parser::ParsedFile;
-use crate::table::{ColumnValues, Table, TableKind, TextColumn, TimeColumn};
+use crate::model::parsed_file::ParsedFile;
+use crate::model::table::{ColumnValues, Table, TableKind, TextColumn, TimeColumn};
 
 /// The table kinds whose rows are money: only these are checked for duplicates.
 const COST_KINDS: [TableKind; 3] = [
@@ -265,7 +265,7 @@ impl<'a> Identity<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_file;
+    use crate::input::parse_file;
 
     #[test]
     fn counts_rows_of_one_kind_across_files() {

@@ -23,7 +23,7 @@ use super::products::product_identity;
 use super::share::percent_shares;
 use super::RowRef;
 use crate::dataset::Dataset;
-use crate::table::{DecimalColumn, Symbol, Table, TableKind, TextColumn, TimeColumn};
+use crate::model::table::{DecimalColumn, Symbol, Table, TableKind, TextColumn, TimeColumn};
 
 /// What cost rows can be grouped or filtered by.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -744,7 +744,7 @@ pub fn row_cells(dataset: &Dataset, (index, row): CostRowRef) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_file;
+    use crate::input::parse_file;
 
     /// Three bill rows: two products, two regions.
     fn june_bill() -> Dataset {

@@ -14,7 +14,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-use crate::table::{Table, TextColumn, TimeColumn};
+use crate::model::table::{Table, TextColumn, TimeColumn};
 
 /// An ISO 4217 code such as `CNY`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -143,7 +143,7 @@ fn file_currency(table: &Table) -> Currency {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_file;
+    use crate::input::parse_file;
 
     fn currencies(name: &str, csv: &str) -> Vec<String> {
         let files = parse_file(name, csv.as_bytes());

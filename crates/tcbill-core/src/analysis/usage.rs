@@ -22,8 +22,8 @@ use super::series::Point;
 use super::units::{conversion, is_data_amount, product_bases};
 use super::{named_tables, round_half_up, NOT_EXACT};
 use crate::dataset::Dataset;
-use crate::table::{ColumnRole, ColumnValues, Table, TableKind, TextColumn};
-use crate::time::BeijingTime;
+use crate::model::table::{ColumnRole, ColumnValues, Table, TableKind, TextColumn};
+use crate::model::time::BeijingTime;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DailyPeak {

@@ -83,8 +83,8 @@ impl BeijingTime {
     /// # Errors
     /// Any other text, or an impossible date.
     pub fn parse(text: &str) -> Result<Option<Self>, NotATime> {
-        let trimmed = crate::number::trim_cell(text);
-        if crate::number::is_absent(trimmed) {
+        let trimmed = crate::model::number::trim_cell(text);
+        if crate::model::number::is_absent(trimmed) {
             return Ok(None);
         }
         parse_fields(trimmed)

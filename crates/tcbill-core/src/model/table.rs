@@ -30,7 +30,7 @@ use hashbrown::HashTable;
 use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHasher};
 
-use crate::time::BeijingTime;
+use crate::model::time::BeijingTime;
 
 /// What the rows of a table describe; decides which canonical columns to expect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

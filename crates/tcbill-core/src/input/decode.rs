@@ -11,7 +11,7 @@
 
 use encoding_rs::{Decoder, DecoderResult, Encoding, GB18030, UTF_8};
 
-use crate::diagnostic::Diagnostic;
+use crate::model::diagnostic::Diagnostic;
 
 /// Stands for bytes that are not valid in any encoding tried: a Unicode noncharacter, reserved
 /// for internal use, so unlike `U+FFFD` it never comes from a correctly decoded file.

@@ -21,14 +21,14 @@ use std::fmt;
 
 use serde_json::value::RawValue;
 
-use crate::detect::{ApiAction, InputKind};
-use crate::diagnostic::{Diagnostic, DiagnosticLog};
-use crate::number::is_absent;
-use crate::parser::ParsedFile;
+use crate::input::csv::strip_utf8_bom;
+use crate::input::rows::{check_row, convert_field, reconcile_units, FieldColumns, GluedUnit};
+use crate::model::diagnostic::{Diagnostic, DiagnosticLog};
+use crate::model::kind::{ApiAction, InputKind};
+use crate::model::number::is_absent;
+use crate::model::parsed_file::ParsedFile;
+use crate::model::table::{Cell, ColumnRole, ColumnType, RowSource, Table};
 use crate::schema::{self, FieldSpec, Schema};
-use crate::table::{Cell, ColumnRole, ColumnType, RowSource, Table};
-use crate::tabular::{check_row, convert_field, reconcile_units, FieldColumns, GluedUnit};
-use crate::text::strip_utf8_bom;
 use lazy::{for_each_item, Json, Object};
 
 /// Recognises the action of one response (the object inside `Response`, or the bare object).

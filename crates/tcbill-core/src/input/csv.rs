@@ -1,21 +1,22 @@
 //! Streaming delimited text: CSV/TSV records and physical line numbers, losing no line silently.
 //!
-//! The web worker hands over a file a slice at a time, so text is decoded ([`crate::decode`]) and
+//! The web worker hands over a file a slice at a time, so text is decoded ([`crate::input::decode`]) and
 //! split into records incrementally. Line numbers count physical lines, as an editor shows them,
 //! even when quoted fields span lines.
 //!
 //! A broken quote must not swallow the rest of the file: a record that spans lines is checked
-//! again ([`crate::record_scan`]), and if its quote never closes properly, or its cells exceed
+//! again ([`crate::input::record_scan`]), and if its quote never closes properly, or its cells exceed
 //! the limits, its lines are rejected and reading resumes at the next line that reads as a whole
 //! row of the header's width. Every physical line is a row read (accepted or rejected), and
 //! every outcome is the same whatever the chunk sizes.
 
 use encoding_rs::{Encoding, GB18030, UTF_8};
 
-use crate::decode::{TextDecoder, MALFORMED};
-use crate::detect::{InputKind, SNIFF_LEN, UTF8_BOM};
-use crate::record_scan::{scan_record, QuoteAt, QuoteFault};
-use crate::tabular::{ImportOutcome, RecordImporter};
+use crate::input::decode::{TextDecoder, MALFORMED};
+use crate::input::record_scan::{scan_record, QuoteAt, QuoteFault};
+use crate::input::rows::{ImportOutcome, RecordImporter};
+use crate::input::SNIFF_LEN;
+use crate::model::kind::InputKind;
 
 /// The longest cell read, in bytes of UTF-8: far beyond any real export. A longer one is rejected
 /// as soon as it is seen, never buffered whole.
@@ -565,6 +566,8 @@ fn bad_cell(fields: &[&str], decoder: &TextDecoder) -> Option<(usize, String)> {
         }
     })
 }
+
+pub(crate) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The bytes without a leading UTF-8 BOM.
 pub(crate) fn strip_utf8_bom(bytes: &[u8]) -> &[u8] {

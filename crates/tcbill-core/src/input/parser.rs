@@ -3,67 +3,19 @@
 //! [`Parser`] lets a web worker feed a file one `Blob` slice at a time: CSV is decoded and
 //! imported as it arrives, while ZIP, XLSX and JSON (whose structure needs the whole file) are
 //! buffered. Parsing never fails: problems are diagnostics on the [`ParsedFile`].
+//!
+//! The parser owns ZIP recursion ([`zip`]): each member of a bill pack is streamed into a parser
+//! of its own.
 
-use crate::container::{self, Unpacking};
-use crate::detect::{sniff_container, Container, InputKind, SNIFF_LEN};
-use crate::diagnostic::Diagnostic;
-use crate::json;
-use crate::table::{Table, TableKind};
-use crate::text::CsvStream;
+mod zip;
 
-/// One parsed file (or one member of a ZIP).
-#[derive(Debug)]
-pub struct ParsedFile {
-    /// The file name (`pack.zip/member.csv` for a ZIP member).
-    pub name: String,
-    pub kind: InputKind,
-    /// The text encoding used (`UTF-8`, `gb18030`, …); `None` for JSON, ZIP and XLSX.
-    pub encoding: Option<&'static str>,
-    /// The imported rows.
-    pub table: Table,
-    pub rows_rejected: u64,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl ParsedFile {
-    pub(crate) fn from_parts(
-        name: &str,
-        kind: InputKind,
-        encoding: Option<&'static str>,
-        table: Table,
-        rows_rejected: u64,
-        diagnostics: Vec<Diagnostic>,
-    ) -> Self {
-        ParsedFile {
-            name: name.to_owned(),
-            kind,
-            encoding,
-            table,
-            rows_rejected,
-            diagnostics,
-        }
-    }
-
-    pub(crate) fn empty(name: &str, kind: InputKind, diagnostics: Vec<Diagnostic>) -> Self {
-        ParsedFile::from_parts(
-            name,
-            kind,
-            None,
-            Table::new(TableKind::Other),
-            0,
-            diagnostics,
-        )
-    }
-
-    pub fn rows_accepted(&self) -> u64 {
-        self.table.row_count() as u64
-    }
-
-    /// Data rows read: always `rows_accepted() + rows_rejected`.
-    pub fn rows_read(&self) -> u64 {
-        self.rows_accepted() + self.rows_rejected
-    }
-}
+use self::zip::{parse_zip, Unpacking};
+use crate::input::csv::CsvStream;
+use crate::input::sniff::{self, sniff_container, Container};
+use crate::input::{json, xlsx, SNIFF_LEN};
+use crate::model::diagnostic::Diagnostic;
+use crate::model::kind::InputKind;
+use crate::model::parsed_file::ParsedFile;
 
 /// How far a [`Parser`] has got.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -217,8 +169,8 @@ fn parse_whole(name: &str, bytes: &[u8], unpacking: &mut Unpacking) -> Vec<Parse
                 vec![Diagnostic::error(name, "the file holds only blank space")],
             )]
         }
-        Container::Zip if container::zip_is_xlsx(bytes) => vec![container::parse_xlsx(name, bytes)],
-        Container::Zip => container::parse_zip(name, bytes, unpacking),
+        Container::Zip if sniff::zip_is_xlsx(bytes) => vec![xlsx::parse_xlsx(name, bytes)],
+        Container::Zip => parse_zip(name, bytes, unpacking),
         Container::Json => vec![json::parse_json(name, bytes)],
         Container::Text => vec![finish_stream(name, CsvStream::new(name, bytes, true))],
         Container::Binary => vec![binary_file(name)],

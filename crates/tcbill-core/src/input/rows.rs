@@ -6,12 +6,12 @@
 
 use rust_decimal::Decimal;
 
-use crate::detect::InputKind;
-use crate::diagnostic::{Diagnostic, DiagnosticLog};
-use crate::number::{self, is_absent, trim_cell};
+use crate::model::diagnostic::{Diagnostic, DiagnosticLog};
+use crate::model::kind::InputKind;
+use crate::model::number::{self, is_absent, trim_cell};
+use crate::model::table::{Cell, ColumnRole, ColumnType, RowSource, Table, TableKind};
+use crate::model::time::BeijingTime;
 use crate::schema::{self, ColumnTarget, FieldKind, FieldSpec, HeaderPlan};
-use crate::table::{Cell, ColumnRole, ColumnType, RowSource, Table, TableKind};
-use crate::time::BeijingTime;
 
 /// How many leading rows may precede the header row.
 pub const MAX_ROWS_BEFORE_HEADER: usize = 20;
