@@ -203,11 +203,11 @@ def check_duckdb(name, files, export_dir):
     effective = results["effective"][0]
     purchases = sum((row["purchase_cost"] for row in packages.values()), Decimal(0))
     amortised = effective["AmortizedPackageCost"] or Decimal(0)
-    expected_effective = Decimal(cost["total"]["RealTotalCost"]) - purchases + amortised
+    expected_effective = Decimal(cost["currencies"][0]["total"]["RealTotalCost"]) - purchases + amortised
     if effective["EffectiveCost"] != expected_effective:
         failures.append(f"{name}: EffectiveCost {effective['EffectiveCost']}, expected {expected_effective}")
     compared.append("packages, EffectiveCost")
-    return failures, compared, cost["total"]["RealTotalCost"]
+    return failures, compared, cost["currencies"][0]["total"]["RealTotalCost"]
 
 
 def main():

@@ -5,7 +5,7 @@
 //! match them against the console.
 
 use tcbill_core::analysis::checks::{FindingCode, SkipReason};
-use tcbill_core::diagnostic::{Diagnostic, DiagnosticCode};
+use tcbill_core::model::diagnostic::{Diagnostic, DiagnosticCode};
 use tcbill_core::schema::console_name;
 
 use crate::protocol::CoefficientFinding;

@@ -18,7 +18,7 @@ use tcbill_core::analysis::deductions::{BreakType, CoefficientCheck, DeductionAn
 use tcbill_core::analysis::packages::burn_down;
 use tcbill_core::analysis::series::downsample;
 use tcbill_core::analysis::usage::usage_points;
-use tcbill_core::costs_csv::costs_csv;
+use tcbill_core::report::costs_csv;
 use tcbill_core::{Dataset, ParsedFile, Parser, Report, ReportOptions};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

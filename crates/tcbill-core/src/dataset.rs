@@ -14,9 +14,8 @@ use std::hash::{Hash, Hasher};
 use hashbrown::HashTable;
 use rustc_hash::FxHasher;
 
-use crate::parser::ParsedFile;
-use crate::table::{ColumnValues, Symbol, Table, TableKind};
-use crate::time::BeijingTime;
+use crate::model::parsed_file::ParsedFile;
+use crate::model::table::{ColumnValues, Table, TableKind, TextColumn, TimeColumn};
 
 /// The table kinds whose rows are money: only these are checked for duplicates.
 const COST_KINDS: [TableKind; 3] = [
@@ -195,8 +194,8 @@ fn has_identity(table: &Table) -> bool {
 
 /// One cell of the identity: a missing column is an absent cell.
 enum IdentityCell<'a> {
-    Text(&'a [Option<Symbol>]),
-    Time(&'a [Option<BeijingTime>]),
+    Text(&'a TextColumn),
+    Time(&'a TimeColumn),
     Missing,
 }
 
@@ -227,12 +226,8 @@ impl<'a> Identity<'a> {
         }
     }
 
-    fn text(&self, values: &[Option<Symbol>], row: usize) -> Option<&'a str> {
-        values
-            .get(row)
-            .copied()
-            .flatten()
-            .map(|symbol| self.table.resolve(symbol))
+    fn text(&self, column: &TextColumn, row: usize) -> Option<&'a str> {
+        column.get(row).map(|symbol| self.table.resolve(symbol))
     }
 
     /// Texts are hashed by their spelling (symbols differ between tables).
@@ -241,7 +236,7 @@ impl<'a> Identity<'a> {
         for cell in &self.cells {
             match cell {
                 IdentityCell::Text(values) => self.text(values, row).hash(&mut hasher),
-                IdentityCell::Time(values) => values.get(row).copied().flatten().hash(&mut hasher),
+                IdentityCell::Time(values) => values.get(row).hash(&mut hasher),
                 IdentityCell::Missing => None::<&str>.hash(&mut hasher),
             }
         }
@@ -253,9 +248,7 @@ impl<'a> Identity<'a> {
             (IdentityCell::Text(a), IdentityCell::Text(b)) => {
                 self.text(a, row) == other.text(b, other_row)
             }
-            (IdentityCell::Time(a), IdentityCell::Time(b)) => {
-                a.get(row).copied().flatten() == b.get(other_row).copied().flatten()
-            }
+            (IdentityCell::Time(a), IdentityCell::Time(b)) => a.get(row) == b.get(other_row),
             (a, b) => self.is_absent(a, row) && other.is_absent(b, other_row),
         })
     }
@@ -263,7 +256,7 @@ impl<'a> Identity<'a> {
     fn is_absent(&self, cell: &IdentityCell, row: usize) -> bool {
         match cell {
             IdentityCell::Text(values) => self.text(values, row).is_none(),
-            IdentityCell::Time(values) => values.get(row).copied().flatten().is_none(),
+            IdentityCell::Time(values) => values.get(row).is_none(),
             IdentityCell::Missing => true,
         }
     }
@@ -272,7 +265,7 @@ impl<'a> Identity<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_file;
+    use crate::input::parse_file;
 
     #[test]
     fn counts_rows_of_one_kind_across_files() {

@@ -14,28 +14,21 @@
 
 pub mod analysis;
 pub mod api;
-mod container;
-pub mod costs_csv;
 pub mod dataset;
-mod decode;
-pub mod detect;
-pub mod diagnostic;
 pub mod focus;
-mod json;
-pub mod number;
-pub mod parser;
-mod record_scan;
+pub mod input;
+pub mod model;
 pub mod report;
 pub mod schema;
-pub mod table;
-mod tabular;
-mod text;
-pub mod time;
 
 pub use dataset::Dataset;
-pub use detect::{detect_kind, ApiAction, BillLevel, InputKind, SNIFF_LEN};
-pub use diagnostic::{Diagnostic, Severity};
-pub use parser::{parse_file, ParsedFile, Parser, Progress};
+pub use input::{detect_kind, parse_file, Parser, Progress, SNIFF_LEN};
+pub use model::diagnostic::{Diagnostic, Severity};
+pub use model::kind::{ApiAction, BillLevel, InputKind};
+pub use model::parsed_file::ParsedFile;
+pub use model::table::{
+    Cell, Column, ColumnRole, ColumnType, ColumnValues, DecimalColumn, Symbol, Table, TableKind,
+    TextColumn, TimeColumn,
+};
+pub use model::time::BeijingTime;
 pub use report::{CsvTable, Report, ReportOptions};
-pub use table::{Cell, Column, ColumnRole, ColumnType, ColumnValues, Symbol, Table, TableKind};
-pub use time::BeijingTime;

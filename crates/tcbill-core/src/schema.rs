@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::detect::{BillLevel, InputKind};
-use crate::table::TableKind;
+use crate::model::kind::{BillLevel, InputKind};
+use crate::model::table::TableKind;
 
 /// How a cell's text becomes a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

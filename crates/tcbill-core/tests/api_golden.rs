@@ -11,11 +11,10 @@
 
 mod common;
 
-use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use common::{summary, API_FIXTURES, SAMPLE_MONTH};
-use tcbill_core::{parse_file, ColumnValues, Dataset, ParsedFile, Report, ReportOptions};
+use common::{check_golden, table_dump, API_FIXTURES, SAMPLE_MONTH};
+use tcbill_core::{parse_file, Dataset, ParsedFile, Report, ReportOptions};
 
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/api-golden");
 const EDGE_CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/json-edge");
@@ -32,64 +31,10 @@ fn json_inputs() -> Vec<PathBuf> {
     paths
 }
 
-/// Every column with its source header and role, then every row, then the summary.
-fn table_dump(files: &[ParsedFile]) -> String {
-    let mut out = String::new();
-    for parsed in files {
-        out.push_str(&summary(parsed));
-        let table = &parsed.table;
-        writeln!(out, "kind {:?}, title {:?}", table.kind(), table.title()).unwrap();
-        for column in table.columns() {
-            writeln!(
-                out,
-                "column {} | {} | {:?} | {:?}",
-                column.name,
-                column.source_header,
-                column.role,
-                column.column_type()
-            )
-            .unwrap();
-        }
-        for row in 0..table.row_count() {
-            writeln!(out, "row {row}").unwrap();
-            for column in table.columns() {
-                let value = match &column.values {
-                    ColumnValues::Text(values) => {
-                        values[row].map(|s| format!("{:?}", table.resolve(s)))
-                    }
-                    ColumnValues::Decimal(values) => values[row].map(|value| value.to_string()),
-                    ColumnValues::Time(values) => values[row].map(|value| value.to_string()),
-                };
-                if let Some(value) = value {
-                    writeln!(out, "  {}={value}", column.name).unwrap();
-                }
-            }
-        }
-    }
-    out
-}
-
 fn report_json(files: Vec<ParsedFile>) -> String {
     let mut dataset = Dataset::new();
     dataset.add(files);
     Report::build(&dataset, &ReportOptions::default()).to_json()
-}
-
-/// Compares `actual` with the golden file `name`, or writes it under `TCBILL_BLESS=1`.
-fn check(name: &str, actual: &str, failures: &mut Vec<String>) {
-    let path = Path::new(GOLDEN).join(name);
-    if std::env::var_os("TCBILL_BLESS").is_some() {
-        std::fs::create_dir_all(GOLDEN).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected =
-        std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path:?}: {error}"));
-    if expected != actual {
-        failures.push(format!(
-            "{name} differs:\n--- expected\n{expected}\n--- actual\n{actual}"
-        ));
-    }
 }
 
 #[test]
@@ -105,14 +50,18 @@ fn every_json_input_reads_and_reports_as_its_golden_files_say() {
         }
         for (name, bytes) in inputs {
             let files = parse_file(&name, &bytes);
-            check(
+            let table = table_dump(&files);
+            check_golden(
+                GOLDEN,
                 &format!("{name}.table.txt"),
-                &table_dump(&files),
+                table.as_bytes(),
                 &mut failures,
             );
-            check(
+            let report = report_json(files);
+            check_golden(
+                GOLDEN,
                 &format!("{name}.report.json"),
-                &report_json(files),
+                report.as_bytes(),
                 &mut failures,
             );
         }

@@ -5,7 +5,7 @@ mod common;
 
 use common::read_data;
 use tcbill_core::analysis::cost::{summarize, Dimension, Filter};
-use tcbill_core::costs_csv::costs_csv;
+use tcbill_core::report::costs_csv;
 use tcbill_core::{parse_file, Dataset};
 
 /// A Chinese bill (CNY) and an international one (USD), as a user drops them.

@@ -1,7 +1,7 @@
 //! The common diagnostics carry a code with what a page needs to say them in its own language,
 //! next to the English sentence and the place (line, column) they always had.
 
-use tcbill_core::diagnostic::DiagnosticCode;
+use tcbill_core::model::diagnostic::DiagnosticCode;
 use tcbill_core::parse_file;
 
 const HEADER: &str = "Product Name,Component Name,Transaction ID,Total Cost (Including Tax)\n";

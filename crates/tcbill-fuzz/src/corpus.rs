@@ -197,11 +197,11 @@ fn workbook_of(file: &ParsedFile) -> Vec<u8> {
             .expect("a header cell");
         for (row, line) in (1u32..).zip(0..table.row_count()) {
             let text = match &column.values {
-                ColumnValues::Text(values) => {
-                    values[line].map(|symbol| table.resolve(symbol).to_owned())
-                }
-                ColumnValues::Decimal(values) => values[line].map(|value| value.to_string()),
-                ColumnValues::Time(values) => values[line].map(|value| value.to_string()),
+                ColumnValues::Text(values) => values
+                    .get(line)
+                    .map(|symbol| table.resolve(symbol).to_owned()),
+                ColumnValues::Decimal(values) => values.get(line).map(|value| value.to_string()),
+                ColumnValues::Time(values) => values.get(line).map(|value| value.to_string()),
             };
             sheet
                 .write_string(row, col, text.as_deref().unwrap_or(""))

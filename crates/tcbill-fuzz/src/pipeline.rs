@@ -36,11 +36,7 @@ pub fn check_file(name: &str, bytes: &[u8]) {
 fn check_parsed(file: &ParsedFile) {
     let table = &file.table;
     for column in table.columns() {
-        let values = match &column.values {
-            ColumnValues::Text(values) => values.len(),
-            ColumnValues::Decimal(values) => values.len(),
-            ColumnValues::Time(values) => values.len(),
-        };
+        let values = column.values.len();
         assert_eq!(
             values,
             table.row_count(),
@@ -212,17 +208,16 @@ fn fingerprint(files: &[ParsedFile]) -> String {
                 "column {} {:?} {:?}",
                 column.name, column.source_header, column.role
             ));
+            let rows = 0..table.row_count();
             match &column.values {
                 ColumnValues::Text(values) => lines.extend(
-                    values
-                        .iter()
-                        .map(|value| format!("{:?}", value.map(|s| table.resolve(s)))),
+                    rows.map(|row| format!("{:?}", values.get(row).map(|s| table.resolve(s)))),
                 ),
                 ColumnValues::Decimal(values) => {
-                    lines.extend(values.iter().map(|value| format!("{value:?}")))
+                    lines.extend(rows.map(|row| format!("{:?}", values.get(row))))
                 }
                 ColumnValues::Time(values) => {
-                    lines.extend(values.iter().map(|value| format!("{value:?}")))
+                    lines.extend(rows.map(|row| format!("{:?}", values.get(row))))
                 }
             }
         }

@@ -17,7 +17,7 @@ use super::deductions::DeductionRow;
 use super::units::{conversion, product_bases, CannotConvert, ProductBases};
 use super::{named_tables, round_half_up, RowRef, NOT_EXACT};
 use crate::dataset::Dataset;
-use crate::table::{Table, TableKind};
+use crate::model::table::{Table, TableKind};
 
 /// One check and what it found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -23,8 +23,7 @@ use super::products::product_identity;
 use super::share::percent_shares;
 use super::RowRef;
 use crate::dataset::Dataset;
-use crate::table::{ColumnValues, Symbol, Table, TableKind};
-use crate::time::BeijingTime;
+use crate::model::table::{DecimalColumn, Symbol, Table, TableKind, TextColumn, TimeColumn};
 
 /// What cost rows can be grouped or filtered by.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -102,8 +101,9 @@ impl FromStr for Dimension {
     }
 }
 
-/// A row's value of one dimension, cheap to hash and compare: an interned string of its table,
-/// a date, or nothing. Summaries group by these and spell each group once, not each row.
+/// A row's value of one dimension, cheap to hash and compare: a string of its table, a date, or
+/// nothing. Summaries group by these and spell each group once, not each row; a column stored
+/// as unique strings gives each row its own symbol, and its groups merge when spelled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum KeyPart {
     Absent,
@@ -185,34 +185,26 @@ impl ProductLabels {
 
 /// A dimension's column(s) in one table, found once: reading a row then costs no lookup by name.
 enum DimensionReader<'a> {
-    Text(Option<&'a [Option<Symbol>]>),
+    Text(Option<&'a TextColumn>),
     Product {
-        codes: Option<&'a [Option<Symbol>]>,
-        names: Option<&'a [Option<Symbol>]>,
+        codes: Option<&'a TextColumn>,
+        names: Option<&'a TextColumn>,
     },
     Currency(CostRowReader<'a>),
     /// The first of these columns with a time gives the row's day (or month).
     Date {
-        columns: Vec<&'a [Option<BeijingTime>]>,
+        columns: Vec<&'a TimeColumn>,
         whole_month: bool,
     },
 }
 
 impl<'a> DimensionReader<'a> {
     fn new(dimension: &Dimension, table: &'a Table) -> Self {
-        let text = |name: &str| match table.column(name).map(|column| &column.values) {
-            Some(ColumnValues::Text(values)) => Some(values.as_slice()),
-            _ => None,
-        };
+        let text = |name: &str| table.text_column(name);
         let dates = |names: &[&str], whole_month| DimensionReader::Date {
             columns: names
                 .iter()
-                .filter_map(
-                    |name| match table.column(name).map(|column| &column.values) {
-                        Some(ColumnValues::Time(values)) => Some(values.as_slice()),
-                        _ => None,
-                    },
-                )
+                .filter_map(|name| table.time_column(name))
                 .collect(),
             whole_month,
         };
@@ -242,9 +234,7 @@ impl<'a> DimensionReader<'a> {
     }
 
     fn key(&self, row: usize) -> KeyPart {
-        let symbol = |values: &Option<&[Option<Symbol>]>| {
-            values.and_then(|values| values.get(row).copied().flatten())
-        };
+        let symbol = |column: &Option<&TextColumn>| column.and_then(|column| column.get(row));
         match self {
             DimensionReader::Text(values) => symbol(values).map_or(KeyPart::Absent, KeyPart::Text),
             DimensionReader::Product { codes, names } => match (symbol(codes), symbol(names)) {
@@ -255,13 +245,15 @@ impl<'a> DimensionReader<'a> {
             DimensionReader::Date {
                 columns,
                 whole_month,
-            } => columns
-                .iter()
-                .find_map(|values| values.get(row).copied().flatten())
-                .map_or(KeyPart::Absent, |time| {
-                    let (year, month, day, ..) = time.beijing_fields();
-                    KeyPart::Date(year, month, if *whole_month { 0 } else { day })
-                }),
+            } => {
+                columns
+                    .iter()
+                    .find_map(|column| column.get(row))
+                    .map_or(KeyPart::Absent, |time| {
+                        let (year, month, day, ..) = time.beijing_fields();
+                        KeyPart::Date(year, month, if *whole_month { 0 } else { day })
+                    })
+            }
         }
     }
 }
@@ -442,12 +434,10 @@ impl Amounts {
     }
 
     /// Adds one row; an absent cell in a present column counts as zero.
-    fn add_row(&mut self, columns: &[(Measure, &[Option<Decimal>])], row: usize) {
-        for &(measure, values) in columns {
+    fn add_row(&mut self, columns: &[(Measure, &DecimalColumn)], row: usize) {
+        for &(measure, column) in columns {
             let slot = self.slot(measure);
-            *slot = Some(
-                slot.unwrap_or_default() + values.get(row).copied().flatten().unwrap_or_default(),
-            );
+            *slot = Some(slot.unwrap_or_default() + column.get(row).unwrap_or_default());
         }
     }
 
@@ -648,16 +638,12 @@ fn ranked_groups(
 }
 
 /// The measures `table` has, each from the first of its source columns present.
-fn measure_columns(table: &Table) -> Vec<(Measure, &[Option<Decimal>])> {
+fn measure_columns(table: &Table) -> Vec<(Measure, &DecimalColumn)> {
     MEASURE_COLUMNS
         .iter()
         .filter_map(|&(measure, names)| {
-            names.iter().find_map(
-                |name| match table.column(name).map(|column| &column.values) {
-                    Some(ColumnValues::Decimal(values)) => Some((measure, values.as_slice())),
-                    _ => None,
-                },
-            )
+            let column = names.iter().find_map(|name| table.decimal_column(name))?;
+            Some((measure, column))
         })
         .collect()
 }
@@ -758,7 +744,7 @@ pub fn row_cells(dataset: &Dataset, (index, row): CostRowRef) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_file;
+    use crate::input::parse_file;
 
     /// Three bill rows: two products, two regions.
     fn june_bill() -> Dataset {
@@ -818,6 +804,52 @@ mod tests {
             ["广州"]
         );
         assert_eq!(dimension_values(&dataset, &Dimension::Zone, &lb), ["-"]);
+    }
+
+    /// A bill whose 资源ID and 交易ID are distinct for longer than the table samples, so both are
+    /// stored as unique strings, and whose resources then repeat.
+    #[test]
+    fn rows_of_a_column_stored_unique_group_by_their_text() {
+        let mut bill = String::from("产品名称,组件名称,资源ID,交易ID,优惠后总价\n");
+        for row in 0..6000 {
+            let resource = row % 4500;
+            bill.push_str(&format!("云服务器,CPU,ins-{resource},T{row},0.01\n"));
+        }
+        let mut dataset = Dataset::new();
+        dataset.add(parse_file("big.csv", bill.as_bytes()));
+        let table = &dataset.files()[0].table;
+        assert!(table.text_column("ResourceId").unwrap().is_unique());
+        assert!(!table.text_column("BusinessCodeName").unwrap().is_unique());
+
+        let summary = summarize(&dataset, &[Dimension::ResourceId], &[]);
+        let groups = &summary.currencies[0].groups;
+        assert_eq!(groups.len(), 4500);
+        let ins_7 = groups.iter().find(|group| group.key == ["ins-7"]).unwrap();
+        assert_eq!(ins_7.row_count, 2);
+        assert_eq!(ins_7.amounts.real_total_cost.unwrap().to_string(), "0.02");
+        let ins_4499 = groups
+            .iter()
+            .find(|group| group.key == ["ins-4499"])
+            .unwrap();
+        assert_eq!(ins_4499.row_count, 1);
+        assert_eq!(
+            summary.currencies[0]
+                .total
+                .real_total_cost
+                .unwrap()
+                .to_string(),
+            "60.00"
+        );
+
+        let ins_7 = [Filter {
+            dimension: Dimension::ResourceId,
+            values: vec!["ins-7".into()],
+        }];
+        assert_eq!(filtered_rows(&dataset, &ins_7), [(0, 7), (0, 4507)]);
+        assert_eq!(
+            dimension_values(&dataset, &Dimension::ResourceId, &[]).len(),
+            4500
+        );
     }
 
     #[test]

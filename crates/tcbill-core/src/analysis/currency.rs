@@ -14,8 +14,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-use crate::table::{ColumnValues, Symbol, Table};
-use crate::time::BeijingTime;
+use crate::model::table::{Table, TextColumn, TimeColumn};
 
 /// An ISO 4217 code such as `CNY`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -79,26 +78,18 @@ const MONTH_COLUMNS: [&str; 4] = ["BillMonth", "ConsumptionMonth", "PayTime", "F
 /// A table's currency and month columns, found once.
 pub struct CostRowReader<'a> {
     table: &'a Table,
-    currency: Option<&'a [Option<Symbol>]>,
-    price_unit: Option<&'a [Option<Symbol>]>,
+    currency: Option<&'a TextColumn>,
+    price_unit: Option<&'a TextColumn>,
     file_currency: Currency,
-    months: Vec<&'a [Option<BeijingTime>]>,
+    months: Vec<&'a TimeColumn>,
 }
 
 impl<'a> CostRowReader<'a> {
     pub fn new(table: &'a Table) -> Self {
-        let text = |name: &str| match table.column(name).map(|column| &column.values) {
-            Some(ColumnValues::Text(values)) => Some(values.as_slice()),
-            _ => None,
-        };
+        let text = |name: &str| table.text_column(name);
         let months = MONTH_COLUMNS
             .iter()
-            .filter_map(
-                |name| match table.column(name).map(|column| &column.values) {
-                    Some(ColumnValues::Time(values)) => Some(values.as_slice()),
-                    _ => None,
-                },
-            )
+            .filter_map(|name| table.time_column(name))
             .collect();
         CostRowReader {
             table,
@@ -110,10 +101,9 @@ impl<'a> CostRowReader<'a> {
     }
 
     pub fn currency(&self, row: usize) -> Currency {
-        let cell = |values: Option<&[Option<Symbol>]>| {
-            values
-                .and_then(|values| values.get(row).copied().flatten())
-                .map(|symbol| self.table.resolve(symbol))
+        let cell = |column: Option<&TextColumn>| {
+            let symbol = column?.get(row)?;
+            Some(self.table.resolve(symbol))
         };
         cell(self.currency)
             .and_then(Currency::parse)
@@ -128,7 +118,7 @@ impl<'a> CostRowReader<'a> {
     pub fn month(&self, row: usize) -> Option<Month> {
         self.months
             .iter()
-            .find_map(|values| values.get(row).copied().flatten())
+            .find_map(|column| column.get(row))
             .map(|time| {
                 let (year, month, ..) = time.beijing_fields();
                 Month(year, month)
@@ -153,7 +143,7 @@ fn file_currency(table: &Table) -> Currency {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_file;
+    use crate::input::parse_file;
 
     fn currencies(name: &str, csv: &str) -> Vec<String> {
         let files = parse_file(name, csv.as_bytes());

@@ -20,8 +20,8 @@ use serde::{Deserialize, Serialize};
 use super::units::{conversion, product_bases, ProductBases};
 use super::{named_tables, round_half_up, RowRef, NOT_EXACT};
 use crate::dataset::Dataset;
-use crate::table::{Table, TableKind};
-use crate::time::BeijingTime;
+use crate::model::table::{Table, TableKind};
+use crate::model::time::BeijingTime;
 
 /// Decimals of the recomputed coefficient as reported.
 const COEFFICIENT_DECIMALS: u32 = 6;

@@ -1,6 +1,6 @@
 //! The answers users come for, computed exactly from a [`Dataset`]: one module per analysis.
 //!
-//! Every analysis reads the canonical columns of [`crate::table`] and returns plain values with
+//! Every analysis reads the canonical columns of [`crate::model::table`] and returns plain values with
 //! `Serialize`, sorted deterministically, so the web app, the CLI and the JSON report show the same
 //! thing. Money stays [`rust_decimal::Decimal`] throughout; rows are pointed at by [`RowRef`].
 
@@ -21,7 +21,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 use crate::dataset::Dataset;
-use crate::table::{RowSource, Table, TableKind};
+use crate::model::table::{RowSource, Table, TableKind};
 
 /// Where a row came from: its file and its [`RowSource`], the place a user opens. `Display` gives
 /// `bill.csv:118` or `pages.json Response.DetailSet[0]`, as diagnostics do.

@@ -16,8 +16,8 @@ use super::deductions::{is_period_package, DeductionAnalysis, DeductionRow};
 use super::series::Point;
 use super::{named_tables, round_half_up};
 use crate::dataset::Dataset;
-use crate::table::{Table, TableKind};
-use crate::time::BeijingTime;
+use crate::model::table::{Table, TableKind};
+use crate::model::time::BeijingTime;
 
 const SECS_PER_DAY: i64 = 86_400;
 

@@ -8,7 +8,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::time::BeijingTime;
+use crate::model::time::BeijingTime;
 
 /// One value at one instant.
 pub type Point = (BeijingTime, Decimal);

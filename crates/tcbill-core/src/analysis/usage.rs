@@ -22,8 +22,8 @@ use super::series::Point;
 use super::units::{conversion, is_data_amount, product_bases};
 use super::{named_tables, round_half_up, NOT_EXACT};
 use crate::dataset::Dataset;
-use crate::table::{ColumnRole, ColumnValues, Table, TableKind};
-use crate::time::BeijingTime;
+use crate::model::table::{ColumnRole, ColumnValues, Table, TableKind, TextColumn};
+use crate::model::time::BeijingTime;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DailyPeak {
@@ -158,31 +158,44 @@ type SeriesKey = (String, String, String, Option<String>);
 fn series_points(dataset: &Dataset) -> BTreeMap<SeriesKey, Vec<Point>> {
     let mut points: BTreeMap<SeriesKey, Vec<Point>> = BTreeMap::new();
     for (file, table) in named_tables(dataset, TableKind::UsageDetails) {
-        let metrics = value_columns(table);
+        // Columns are found once per table; rows read them by index.
+        let metrics: Vec<_> = value_columns(table)
+            .into_iter()
+            .filter_map(|(metric, unit)| Some((table.decimal_column(&metric)?, metric, unit)))
+            .collect();
+        let times: Vec<_> = ["DosageBeginTime", "Date"]
+            .iter()
+            .filter_map(|name| table.time_column(name))
+            .collect();
+        let texts = |names: &[&str]| -> Vec<_> {
+            names
+                .iter()
+                .filter_map(|name| table.text_column(name))
+                .collect()
+        };
+        let products = texts(&["ProductCodeName", "SubProductCodeName"]);
+        let instances = texts(&["InstanceId", "Domain", "BucketName"]);
+        let dosage_unit = table.text_column("DosageUnit");
+        let text = |columns: &[&TextColumn], row| {
+            columns
+                .iter()
+                .find_map(|column| column.get(row))
+                .map(|symbol| table.resolve(symbol))
+        };
         let titled_product = table.title().and_then(product_of_title);
         for row in 0..table.row_count() {
-            let Some(time) = table
-                .time("DosageBeginTime", row)
-                .or_else(|| table.time("Date", row))
-            else {
+            let Some(time) = times.iter().find_map(|column| column.get(row)) else {
                 continue;
             };
-            let product = ["ProductCodeName", "SubProductCodeName"]
-                .iter()
-                .find_map(|name| table.text(name, row))
-                .or(titled_product)
-                .unwrap_or(file);
-            let instance = ["InstanceId", "Domain", "BucketName"]
-                .iter()
-                .find_map(|name| table.text(name, row))
-                .unwrap_or("-");
-            for (metric, fixed_unit) in &metrics {
-                let Some(value) = table.decimal(metric, row) else {
+            let product = text(&products, row).or(titled_product).unwrap_or(file);
+            let instance = text(&instances, row).unwrap_or("-");
+            for (values, metric, fixed_unit) in &metrics {
+                let Some(value) = values.get(row) else {
                     continue;
                 };
                 let unit = fixed_unit
                     .clone()
-                    .or_else(|| table.text("DosageUnit", row).map(str::to_owned));
+                    .or_else(|| text(dosage_unit.as_slice(), row).map(str::to_owned));
                 points
                     .entry((
                         product.to_owned(),

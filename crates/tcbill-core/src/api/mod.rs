@@ -9,7 +9,7 @@
 
 pub mod plan;
 
-use crate::detect::ApiAction;
+use crate::model::kind::ApiAction;
 
 /// How an action is asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

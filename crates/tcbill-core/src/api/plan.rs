@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{paging, Paging};
-use crate::time::days_in_month;
+use crate::model::time::days_in_month;
 
 /// The most days one `DescribeDosageDetailByDate` request covers, both ends counted
 /// ("时间跨度不超过7天"; counting both ends is the reading that can never exceed it).

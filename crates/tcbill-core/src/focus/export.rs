@@ -12,9 +12,9 @@ use crate::analysis::currency::{CostRowReader, Currency};
 use crate::analysis::deductions::analyze_deductions;
 use crate::analysis::packages::package_usage;
 use crate::dataset::Dataset;
+use crate::model::table::{ColumnRole, Table};
+use crate::model::time::{BeijingTime, BEIJING_UTC_OFFSET_SECS};
 use crate::report::{csv_writer, LineEnd};
-use crate::table::{ColumnRole, Table};
-use crate::time::{BeijingTime, BEIJING_UTC_OFFSET_SECS};
 
 /// At most this many decimals are kept of a row's amortised package cost (package price ÷
 /// capacity × deducted quantity, shared by ListCost), without trailing zeros.
@@ -682,7 +682,7 @@ fn fits(value: &FocusValue, focus_type: super::FocusType) -> bool {
 mod tests {
     use super::*;
     use crate::focus::FOCUS_COLUMN_COUNT;
-    use crate::parse_file;
+    use crate::input::parse_file;
     use std::str::FromStr;
 
     const L3: &str = include_str!("../../../../sample/2025-06-明细账单-L3.csv");

@@ -7,7 +7,7 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use tcbill_core::{ColumnValues, ParsedFile};
+use tcbill_core::{Column, ColumnType, ColumnValues, ParsedFile, Table};
 
 pub fn data_path(name: &str) -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data")).join(name)
@@ -45,23 +45,81 @@ pub fn summary(parsed: &ParsedFile) -> String {
     out
 }
 
+/// The cell of `column` at `row` as text (decimals with their own scale), `None` when absent.
+pub fn cell(table: &Table, column: &Column, row: usize) -> Option<String> {
+    match &column.values {
+        ColumnValues::Text(values) => values
+            .get(row)
+            .map(|symbol| table.resolve(symbol).to_owned()),
+        ColumnValues::Decimal(values) => values.get(row).map(|value| value.to_string()),
+        ColumnValues::Time(values) => values.get(row).map(|value| value.to_string()),
+    }
+}
+
 /// One row as `Column=value` pairs (absent values left out), in column order.
 pub fn row(parsed: &ParsedFile, row: usize) -> String {
     let table = &parsed.table;
     let mut parts = Vec::new();
     for column in table.columns() {
-        let value = match &column.values {
-            ColumnValues::Text(values) => {
-                values[row].map(|symbol| table.resolve(symbol).to_owned())
-            }
-            ColumnValues::Decimal(values) => values[row].map(|value| value.to_string()),
-            ColumnValues::Time(values) => values[row].map(|value| value.to_string()),
-        };
-        if let Some(value) = value {
+        if let Some(value) = cell(table, column, row) {
             parts.push(format!("{}={value}", column.name));
         }
     }
     parts.join("\n")
+}
+
+/// The summary, then every column with its source header and role, then every row (text
+/// quoted), of each parsed file: what a golden file compares.
+pub fn table_dump(files: &[ParsedFile]) -> String {
+    let mut out = String::new();
+    for parsed in files {
+        out.push_str(&summary(parsed));
+        let table = &parsed.table;
+        writeln!(out, "kind {:?}, title {:?}", table.kind(), table.title()).unwrap();
+        for column in table.columns() {
+            writeln!(
+                out,
+                "column {} | {} | {:?} | {:?}",
+                column.name,
+                column.source_header,
+                column.role,
+                column.column_type()
+            )
+            .unwrap();
+        }
+        for row in 0..table.row_count() {
+            writeln!(out, "row {row}").unwrap();
+            for column in table.columns() {
+                let value = match column.column_type() {
+                    ColumnType::Text => cell(table, column, row).map(|text| format!("{text:?}")),
+                    _ => cell(table, column, row),
+                };
+                if let Some(value) = value {
+                    writeln!(out, "  {}={value}", column.name).unwrap();
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Compares `actual` with the golden file `dir/name` byte for byte, or writes it under
+/// `TCBILL_BLESS=1`; a difference is pushed onto `failures` (as text, lossily).
+pub fn check_golden(dir: &str, name: &str, actual: &[u8], failures: &mut Vec<String>) {
+    let path = std::path::Path::new(dir).join(name);
+    if std::env::var_os("TCBILL_BLESS").is_some() {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read(&path).unwrap_or_else(|error| panic!("{path:?}: {error}"));
+    if expected != actual {
+        failures.push(format!(
+            "{name} differs:\n--- expected\n{}\n--- actual\n{}",
+            String::from_utf8_lossy(&expected),
+            String::from_utf8_lossy(actual)
+        ));
+    }
 }
 
 #[track_caller]

@@ -1,0 +1,72 @@
+//! How much memory a parsed file's table holds, measured by a counting allocator: the bytes
+//! still allocated after the file is fed to core's `Parser` in 4 MiB chunks (as the web worker
+//! does) and finished, and the most allocated at once on the way, counting every reallocation
+//! as a copy (as in wasm's linear memory, where a `Vec` that doubles holds both buffers for a
+//! moment). Natively, so it leaves out wasm's page granularity and fragmentation; BENCHMARKS.md
+//! uses it to compare column storages on one generated bill.
+//!
+//! `cargo run --release -p tcbill-core --example table_memory -- FILE`
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(live, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn main() {
+    use std::io::Read;
+
+    let path = std::env::args().nth(1).expect("usage: table_memory FILE");
+    let mut file = std::fs::File::open(&path).expect("a readable file");
+    let mut chunk = vec![0; 4 << 20];
+    let before = LIVE.load(Ordering::Relaxed);
+    let mut parser = tcbill_core::Parser::new(&path);
+    let mut file_size = 0;
+    loop {
+        let read = file.read(&mut chunk).expect("a readable file");
+        if read == 0 {
+            break;
+        }
+        file_size += read;
+        parser.feed(&chunk[..read]);
+    }
+    let parsed = parser.finish();
+    let held = LIVE.load(Ordering::Relaxed) - before;
+    let peak = PEAK.load(Ordering::Relaxed) - before;
+    let rows: usize = parsed.iter().map(|file| file.table.row_count()).sum();
+    let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
+    let share = |bytes: usize| bytes as f64 / file_size as f64;
+    println!(
+        "file            {file_size} bytes ({:.1} MiB), {rows} rows",
+        mib(file_size)
+    );
+    println!(
+        "tables held     {held} bytes ({:.1} MiB, {:.1} B/row, {:.2}x the file)",
+        mib(held),
+        held as f64 / rows.max(1) as f64,
+        share(held)
+    );
+    println!(
+        "parse peak      {peak} bytes ({:.1} MiB, {:.2}x the file)",
+        mib(peak),
+        share(peak)
+    );
+}

@@ -1,0 +1,620 @@
+//! Streaming delimited text: CSV/TSV records and physical line numbers, losing no line silently.
+//!
+//! The web worker hands over a file a slice at a time, so text is decoded ([`crate::input::decode`]) and
+//! split into records incrementally. Line numbers count physical lines, as an editor shows them,
+//! even when quoted fields span lines.
+//!
+//! A broken quote must not swallow the rest of the file: a record that spans lines is checked
+//! again ([`crate::input::record_scan`]), and if its quote never closes properly, or its cells exceed
+//! the limits, its lines are rejected and reading resumes at the next line that reads as a whole
+//! row of the header's width. Every physical line is a row read (accepted or rejected), and
+//! every outcome is the same whatever the chunk sizes.
+
+use crate::model::diagnostic::DiagnosticCode;
+use encoding_rs::{Encoding, GB18030, UTF_8};
+
+use crate::input::decode::{TextDecoder, MALFORMED};
+use crate::input::record_scan::{scan_record, QuoteAt, QuoteFault};
+use crate::input::rows::{ImportOutcome, RecordImporter};
+use crate::input::SNIFF_LEN;
+use crate::model::kind::InputKind;
+
+/// The longest cell read, in bytes of UTF-8: far beyond any real export. A longer one is rejected
+/// as soon as it is seen, never buffered whole.
+pub const MAX_FIELD_BYTES: usize = 1 << 20;
+/// The longest row read, all its cells together, in bytes of UTF-8.
+pub const MAX_RECORD_BYTES: usize = 16 << 20;
+/// Input is decoded and split this many bytes at a time, so a whole file is never decoded whole.
+const DECODE_PIECE: usize = 1 << 20;
+
+/// The encoding of a text file, from its first bytes. `complete` says whether `head` is the whole
+/// file (so a multi-byte sequence cut at the end is an error, not a chunk boundary).
+pub(crate) fn choose_encoding(head: &[u8], complete: bool) -> &'static Encoding {
+    if let Some((encoding, _bom_len)) = Encoding::for_bom(head) {
+        return encoding;
+    }
+    match std::str::from_utf8(head) {
+        Ok(_) => UTF_8,
+        Err(error) if error.error_len().is_none() && !complete => UTF_8,
+        Err(_) => GB18030,
+    }
+}
+
+/// Comma or tab, whichever the first lines use more (outside nothing fancy: a header row has
+/// no quoted delimiters in practice).
+fn sniff_delimiter(text: &str) -> u8 {
+    let sample = text.lines().take(20);
+    let (tabs, commas) = sample.fold((0, 0), |(tabs, commas), line| {
+        (
+            tabs + line.matches('\t').count(),
+            commas + line.matches(',').count(),
+        )
+    });
+    if tabs > commas {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// Why the lines of a record are rejected instead of read.
+#[derive(Clone, Copy, Debug)]
+enum Broken {
+    /// `line` is absolute.
+    Quote {
+        at: QuoteAt,
+        fault: QuoteFault,
+    },
+    /// A quote spanning lines that leaves the row with the wrong number of fields.
+    QuoteSpan {
+        at: QuoteAt,
+        fields: usize,
+    },
+    LongField {
+        field: usize,
+    },
+    LongRecord {
+        field: usize,
+    },
+}
+
+impl Broken {
+    fn field(self) -> usize {
+        match self {
+            Broken::Quote { at, .. } | Broken::QuoteSpan { at, .. } => at.field,
+            Broken::LongField { field } | Broken::LongRecord { field } => field,
+        }
+    }
+
+    /// Why, for a diagnostic at `first_line` that names the column.
+    fn reason(self, first_line: u64, header_len: Option<usize>) -> String {
+        let opened = |at: QuoteAt| {
+            if at.line == first_line {
+                "the quote opened in this column".to_owned()
+            } else {
+                format!("the quote opened in this column at line {}", at.line)
+            }
+        };
+        match self {
+            Broken::Quote {
+                at,
+                fault: QuoteFault::NeverCloses,
+            } => format!("{} never closes", opened(at)),
+            Broken::Quote {
+                at,
+                fault: QuoteFault::TextAfterClose,
+            } => format!(
+                "{} closes with text after it, before the next delimiter",
+                opened(at)
+            ),
+            Broken::QuoteSpan { at, fields } => format!(
+                "{} runs across lines and leaves {fields} fields where the header has {}",
+                opened(at),
+                header_len.unwrap_or_default()
+            ),
+            Broken::LongField { .. } => format!(
+                "the cell is longer than {} MiB, the limit",
+                MAX_FIELD_BYTES >> 20
+            ),
+            Broken::LongRecord { .. } => format!(
+                "the row passes {} MiB, the limit, in this column",
+                MAX_RECORD_BYTES >> 20
+            ),
+        }
+    }
+}
+
+/// Skipping the lines of a broken record until one reads as a row again.
+struct Resync {
+    broken: Broken,
+    first_line: u64,
+    last_rejected_line: u64,
+    /// Non-blank lines rejected: each was meant to be a row.
+    rows: u64,
+    /// The physical line of the text at the read position.
+    line_at_pos: u64,
+    /// The text at the read position belongs to a line already rejected.
+    skipping_line: bool,
+}
+
+/// Decodes and splits a text file fed in chunks, passing records to a [`RecordImporter`].
+pub(crate) struct CsvStream {
+    decoder: TextDecoder,
+    decoded: String,
+    decoder_finished: bool,
+    delimiter: u8,
+    reader: csv_core::Reader,
+    field_bytes: Vec<u8>,
+    field_ends: Vec<usize>,
+    field_bytes_used: usize,
+    field_ends_used: usize,
+    /// The raw text of the current record read by earlier calls of the CSV reader.
+    record_raw: Vec<u8>,
+    /// Physical line = `line_offset` + the CSV reader's line (which counts only the newlines it
+    /// sees: not those between records, nor those before a resynchronisation).
+    line_offset: u64,
+    record_start_line: Option<u64>,
+    /// Where the current record starts in the text being split, if it started there (else its
+    /// beginning is in `record_raw`).
+    record_start_pos: Option<usize>,
+    resync: Option<Resync>,
+    importer: RecordImporter,
+}
+
+impl CsvStream {
+    /// Starts with the file's first bytes (at least [`SNIFF_LEN`] of them unless the file is
+    /// shorter, in which case `head_is_whole_file`).
+    pub(crate) fn new(file: &str, head: &[u8], head_is_whole_file: bool) -> Self {
+        // Only the first SNIFF_LEN bytes decide, however many came in the first chunk.
+        let sniffed = &head[..head.len().min(SNIFF_LEN)];
+        let encoding = choose_encoding(sniffed, head_is_whole_file && sniffed.len() == head.len());
+        let head = if encoding == UTF_8 {
+            strip_utf8_bom(head)
+        } else {
+            head
+        };
+        let mut stream = CsvStream {
+            decoder: TextDecoder::new(encoding),
+            decoded: String::new(),
+            decoder_finished: false,
+            delimiter: b',',
+            reader: csv_core::Reader::new(),
+            field_bytes: vec![0; 4096],
+            field_ends: vec![0; 64],
+            field_bytes_used: 0,
+            field_ends_used: 0,
+            record_raw: Vec::new(),
+            line_offset: 0,
+            record_start_line: None,
+            record_start_pos: None,
+            resync: None,
+            importer: RecordImporter::new(file),
+        };
+        let (first, rest) = head.split_at(head.len().min(DECODE_PIECE));
+        stream.decode(first, head_is_whole_file && rest.is_empty());
+        stream.delimiter = sniff_delimiter(&stream.decoded);
+        stream.reader = csv_core::ReaderBuilder::new()
+            .delimiter(stream.delimiter)
+            .build();
+        stream.split_records(head_is_whole_file && rest.is_empty());
+        if !rest.is_empty() {
+            stream.feed_pieces(rest, head_is_whole_file);
+        }
+        stream
+    }
+
+    pub(crate) fn encoding_name(&self) -> &'static str {
+        self.decoder.encoding().name()
+    }
+
+    pub(crate) fn rows_read(&self) -> u64 {
+        self.importer.rows_read()
+    }
+
+    pub(crate) fn feed(&mut self, chunk: &[u8]) {
+        self.feed_pieces(chunk, false);
+    }
+
+    fn feed_pieces(&mut self, bytes: &[u8], last: bool) {
+        let mut pieces = bytes.chunks(DECODE_PIECE).peekable();
+        while let Some(piece) = pieces.next() {
+            let last = last && pieces.peek().is_none();
+            self.decode(piece, last);
+            self.split_records(last);
+        }
+    }
+
+    pub(crate) fn finish(mut self, file: &str) -> ImportOutcome {
+        self.decode(&[], true);
+        self.split_records(true);
+        let mut outcome = self.importer.finish();
+        outcome.diagnostics.extend(self.decoder.diagnostics(file));
+        outcome
+    }
+
+    fn decode(&mut self, bytes: &[u8], last: bool) {
+        if self.decoder_finished {
+            return;
+        }
+        self.decoder_finished = last;
+        self.decoder.decode(bytes, last, &mut self.decoded);
+    }
+
+    fn split_records(&mut self, last: bool) {
+        let mut decoded = std::mem::take(&mut self.decoded);
+        let mut pos = 0;
+        loop {
+            if self.resync.is_some() {
+                if self.resync_step(&decoded, &mut pos, last) {
+                    continue;
+                }
+                break;
+            }
+            let input = decoded.as_bytes();
+            if self.record_start_line.is_none() {
+                while let Some(&byte @ (b'\n' | b'\r')) = input.get(pos) {
+                    self.line_offset += u64::from(byte == b'\n');
+                    pos += 1;
+                }
+                if pos == input.len() && !last {
+                    break;
+                }
+                self.record_start_line = Some(self.reader.line() + self.line_offset);
+                self.record_start_pos = Some(pos);
+            }
+            // An empty input tells the CSV reader the file has ended, so never pass one early.
+            if pos == input.len() && !last {
+                break;
+            }
+            let call_start = pos;
+            let (result, read, written, ends_written) = self.reader.read_record(
+                &input[pos..],
+                &mut self.field_bytes[self.field_bytes_used..],
+                &mut self.field_ends[self.field_ends_used..],
+            );
+            pos += read;
+            self.field_bytes_used += written;
+            self.field_ends_used += ends_written;
+            if self.record_start_pos.is_none() {
+                self.record_raw.extend_from_slice(&input[call_start..pos]);
+            }
+            let broken = match result {
+                csv_core::ReadRecordResult::End => break,
+                // A complete record is delivered unless it breaks a limit or a quote.
+                csv_core::ReadRecordResult::Record => {
+                    match self
+                        .limit_breach()
+                        .or_else(|| self.broken_quote(input, pos, last))
+                    {
+                        Some(broken) => broken,
+                        None => {
+                            self.deliver_record();
+                            continue;
+                        }
+                    }
+                }
+                // A record still being read is given up as soon as it passes a limit.
+                incomplete => match self.limit_breach() {
+                    Some(broken) => broken,
+                    None => {
+                        match incomplete {
+                            csv_core::ReadRecordResult::InputEmpty if !last => break,
+                            csv_core::ReadRecordResult::OutputFull => {
+                                self.field_bytes.resize(self.field_bytes.len() * 2, 0);
+                            }
+                            csv_core::ReadRecordResult::OutputEndsFull => {
+                                self.field_ends.resize(self.field_ends.len() * 2, 0);
+                            }
+                            _ => {}
+                        }
+                        continue;
+                    }
+                },
+            };
+            self.start_resync(broken, &mut decoded, &mut pos);
+        }
+        if let Some(start) = self.record_start_pos.take() {
+            // The record goes on in the next input: keep what the reader has taken of it.
+            self.record_raw
+                .extend_from_slice(&decoded.as_bytes()[start..pos]);
+        }
+        self.decoded = decoded;
+        self.decoded.drain(..pos);
+    }
+
+    /// The first cell over [`MAX_FIELD_BYTES`] or the cell where the row passes
+    /// [`MAX_RECORD_BYTES`], whichever comes first in the text (so the verdict does not depend
+    /// on how far the reader had got when it was asked).
+    fn limit_breach(&self) -> Option<Broken> {
+        if self.field_bytes_used <= MAX_FIELD_BYTES {
+            return None;
+        }
+        let mut start = 0;
+        let ends = self.field_ends[..self.field_ends_used].iter().copied();
+        for (field, end) in ends.chain([self.field_bytes_used]).enumerate() {
+            let field_limit_at = (end - start > MAX_FIELD_BYTES).then_some(start + MAX_FIELD_BYTES);
+            let record_limit_at = (end > MAX_RECORD_BYTES).then_some(MAX_RECORD_BYTES);
+            match (field_limit_at, record_limit_at) {
+                (Some(at_field), Some(at_record)) if at_record < at_field => {
+                    return Some(Broken::LongRecord { field })
+                }
+                (Some(_), _) => return Some(Broken::LongField { field }),
+                (None, Some(_)) => return Some(Broken::LongRecord { field }),
+                (None, None) => {}
+            }
+            start = end;
+        }
+        None
+    }
+
+    /// For a record that spans lines or ends the file: a quote that does not close properly, or
+    /// one that leaves the row with the wrong number of fields.
+    fn broken_quote(&self, input: &[u8], pos: usize, last: bool) -> Option<Broken> {
+        let start_line = self.record_start_line.unwrap_or_default();
+        let raw = match self.record_start_pos {
+            Some(start) => &input[start..pos],
+            None => &self.record_raw[..],
+        };
+        let last_byte = raw.last().copied();
+        let end_line = self.line_offset + self.reader.line() - u64::from(last_byte == Some(b'\n'));
+        let ends_the_file = last && !matches!(last_byte, Some(b'\n' | b'\r'));
+        if end_line == start_line && !ends_the_file {
+            return None;
+        }
+        let scan = scan_record(raw, self.delimiter);
+        let absolute = |at: QuoteAt| QuoteAt {
+            field: at.field,
+            line: start_line + at.line,
+        };
+        if let Some((at, fault)) = scan.broken_quote {
+            return Some(Broken::Quote {
+                at: absolute(at),
+                fault,
+            });
+        }
+        let header_len = self.importer.header_len()?;
+        match scan.multiline_quote {
+            Some(at) if !scan.fits(header_len) => Some(Broken::QuoteSpan {
+                at: absolute(at),
+                fields: scan.fields,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Rejects the current record and goes on line by line from the line after its first, whose
+    /// text is in `decoded` from the record's start (or in `record_raw`, if it began earlier).
+    fn start_resync(&mut self, broken: Broken, decoded: &mut String, pos: &mut usize) {
+        let first_line = self.record_start_line.take().unwrap_or_default();
+        self.reader.reset();
+        self.field_bytes_used = 0;
+        self.field_ends_used = 0;
+        let skipping_line = match self.record_start_pos.take() {
+            Some(start) => match decoded.as_bytes()[start..*pos]
+                .iter()
+                .position(|&b| b == b'\n')
+            {
+                Some(newline) => {
+                    *pos = start + newline + 1;
+                    false
+                }
+                None => true,
+            },
+            None => match memchr::memchr(b'\n', &self.record_raw) {
+                Some(newline) => {
+                    // The lines after the first are read again: put them back before the rest.
+                    let mut text = self.record_raw.split_off(newline + 1);
+                    text.extend_from_slice(&decoded.as_bytes()[*pos..]);
+                    *decoded = String::from_utf8_lossy(&text).into_owned();
+                    *pos = 0;
+                    false
+                }
+                None => true,
+            },
+        };
+        self.record_raw.clear();
+        self.resync = Some(Resync {
+            broken,
+            first_line,
+            last_rejected_line: first_line,
+            rows: 1,
+            line_at_pos: first_line + u64::from(!skipping_line),
+            skipping_line,
+        });
+    }
+
+    /// Takes the next line while resynchronising; false when more input is needed. A line where
+    /// a whole row starts (one that fits the header, its quotes closing properly, even if they
+    /// span lines) ends the resynchronisation; any other line is rejected.
+    fn resync_step(&mut self, decoded: &str, pos: &mut usize, last: bool) -> bool {
+        let header_len = self.importer.header_len();
+        let delimiter = self.delimiter;
+        let Some(resync) = self.resync.as_mut() else {
+            return true;
+        };
+        let available = &decoded.as_bytes()[*pos..];
+        let newline = memchr::memchr(b'\n', available);
+        if resync.skipping_line {
+            // The rest of a line already rejected.
+            match newline {
+                Some(newline) => {
+                    resync.skipping_line = false;
+                    resync.line_at_pos += 1;
+                    *pos += newline + 1;
+                    return true;
+                }
+                None => *pos += available.len(),
+            }
+            if last {
+                self.end_resync();
+            }
+            return false;
+        }
+        if available.is_empty() {
+            if last {
+                self.end_resync();
+            }
+            return false;
+        }
+        let line_len = newline.map_or(available.len(), |newline| newline + 1);
+        if available[..line_len].iter().all(u8::is_ascii_whitespace) {
+            if newline.is_none() && !last {
+                return false;
+            }
+            *pos += line_len;
+            resync.line_at_pos += 1;
+            return true;
+        }
+        let window = &available[..available.len().min(MAX_RECORD_BYTES)];
+        let scan = scan_record(window, delimiter);
+        let complete = scan.terminated_at.is_some() || last;
+        if !complete && window.len() < MAX_RECORD_BYTES {
+            return false;
+        }
+        let starts_a_row = complete
+            && scan.broken_quote.is_none()
+            && header_len.is_none_or(|header_len| scan.fits(header_len));
+        if starts_a_row {
+            let line_number = resync.line_at_pos;
+            self.end_resync();
+            self.line_offset = line_number - self.reader.line();
+            return true;
+        }
+        resync.rows += 1;
+        resync.last_rejected_line = resync.line_at_pos;
+        match newline {
+            Some(_) => {
+                *pos += line_len;
+                resync.line_at_pos += 1;
+            }
+            None if last => {
+                *pos += line_len;
+                self.end_resync();
+                return false;
+            }
+            None => {
+                resync.skipping_line = true;
+                *pos += line_len;
+            }
+        }
+        true
+    }
+
+    fn end_resync(&mut self) {
+        let Some(resync) = self.resync.take() else {
+            return;
+        };
+        let reason = resync
+            .broken
+            .reason(resync.first_line, self.importer.header_len());
+        let message = if resync.last_rejected_line == resync.first_line {
+            reason
+        } else {
+            format!(
+                "lines {}–{} rejected ({} rows): {reason}",
+                resync.first_line, resync.last_rejected_line, resync.rows
+            )
+        };
+        let rows = resync.rows;
+        let says = match resync.broken {
+            Broken::Quote { .. } | Broken::QuoteSpan { .. } => DiagnosticCode::BrokenQuote { rows },
+            Broken::LongField { .. } | Broken::LongRecord { .. } => {
+                DiagnosticCode::TooLong { rows }
+            }
+        };
+        self.importer.reject_rows(
+            resync.first_line,
+            resync.rows,
+            Some(resync.broken.field()),
+            message,
+            says,
+        );
+    }
+
+    fn deliver_record(&mut self) {
+        self.record_raw.clear();
+        self.record_start_pos = None;
+        // The fields are decoded text less ASCII quotes and delimiters, so together they are valid
+        // UTF-8 and each ends on a character boundary: validate once per record, not per field.
+        let bytes = &self.field_bytes[..self.field_bytes_used];
+        let text = String::from_utf8_lossy(bytes);
+        let mut start = 0;
+        let fields: Vec<&str> = self.field_ends[..self.field_ends_used]
+            .iter()
+            .map(|&end| {
+                let field = text.get(start..end).unwrap_or("\u{FFFD}");
+                start = end;
+                field
+            })
+            .collect();
+        let line = self.record_start_line.take().unwrap_or_default();
+        // NUL and MALFORMED are rare: look at each cell only if the record may hold one.
+        let suspect = memchr::memchr(0, bytes).is_some()
+            || (self.decoder.wrote_malformed() && memchr::memchr(0xEF, bytes).is_some());
+        let bad_cell = suspect.then(|| bad_cell(&fields, &self.decoder)).flatten();
+        match bad_cell {
+            Some((field, message, says)) if self.importer.has_header() => {
+                self.importer
+                    .reject_rows(line, 1, Some(field), message, says);
+            }
+            _ => self.importer.push_record(&fields, line),
+        }
+        self.field_bytes_used = 0;
+        self.field_ends_used = 0;
+    }
+}
+
+/// The first cell holding a NUL byte or bytes that could not be decoded, and what is wrong.
+fn bad_cell(fields: &[&str], decoder: &TextDecoder) -> Option<(usize, String, DiagnosticCode)> {
+    fields.iter().enumerate().find_map(|(index, field)| {
+        if field.contains('\0') {
+            let message = "the cell holds a NUL byte (0x00)".to_owned();
+            Some((index, message, DiagnosticCode::NulByte))
+        } else if field.contains(MALFORMED) {
+            let message = decoder.malformed_message();
+            Some((index, message, DiagnosticCode::Undecodable))
+        } else {
+            None
+        }
+    })
+}
+
+pub(crate) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The bytes without a leading UTF-8 BOM.
+pub(crate) fn strip_utf8_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes)
+}
+
+/// The kind of a text file from its first bytes: the kind of its header row, if one is there.
+pub(crate) fn detect_text_kind(head: &[u8]) -> InputKind {
+    let is_whole_file = head.len() < SNIFF_LEN;
+    let mut stream = CsvStream::new("", head, is_whole_file);
+    if !is_whole_file {
+        stream.split_records(true);
+    }
+    if stream.importer.has_header() {
+        stream.importer.finish().kind
+    } else {
+        InputKind::Unknown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use encoding_rs::{UTF_16BE, UTF_16LE};
+
+    #[test]
+    fn chooses_encoding_from_content() {
+        assert_eq!(choose_encoding("产品名称".as_bytes(), true), UTF_8);
+        assert_eq!(choose_encoding(b"\xEF\xBB\xBFa", true), UTF_8);
+        assert_eq!(choose_encoding(b"\xFF\xFEa\x00", true), UTF_16LE);
+        assert_eq!(choose_encoding(b"\xFE\xFF\x00a", true), UTF_16BE);
+        let (gbk, _, _) = GB18030.encode("产品名称");
+        assert_eq!(choose_encoding(&gbk, true), GB18030);
+        let cut_utf8 = &"产".as_bytes()[..2];
+        assert_eq!(choose_encoding(cut_utf8, false), UTF_8);
+        assert_eq!(choose_encoding(cut_utf8, true), GB18030);
+    }
+}

@@ -1,0 +1,23 @@
+//! Reading files: bytes in, [`ParsedFile`](crate::model::parsed_file::ParsedFile)s out.
+//!
+//! Each module uses only those listed before it (`tests/layers.rs` checks the order):
+//! `decode` (text encodings) and `record_scan` (a broken quote's extent) know nothing of bills;
+//! `rows` turns records into table rows by a schema, whatever the container; `csv` splits
+//! delimited text into records as it streams in; `json` reads API responses; `sniff` tells a
+//! file's container and kind from its first bytes; `xlsx` reads workbooks; `parser` is the entry
+//! point, buffering what must be read whole and unpacking ZIPs into a parser per member.
+
+mod csv;
+mod decode;
+mod json;
+pub mod parser;
+mod record_scan;
+mod rows;
+pub mod sniff;
+mod xlsx;
+
+pub use parser::{parse_file, Parser, Progress, MAX_WHOLE_FILE};
+pub use sniff::detect_kind;
+
+/// How many leading bytes of a file [`detect_kind`] needs to decide.
+pub const SNIFF_LEN: usize = 64 * 1024;

@@ -1,0 +1,568 @@
+//! Turning rows of cells (from CSV or a spreadsheet) into a typed table.
+//!
+//! Exports may start with a title or notes, so the header row is found by content among the
+//! first rows. After it, every row is either imported whole or rejected whole with a diagnostic
+//! per bad cell: a half-imported row would silently change totals.
+
+use rust_decimal::Decimal;
+
+use crate::model::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLog, Problem};
+use crate::model::kind::InputKind;
+use crate::model::number::{self, is_absent, trim_cell};
+use crate::model::table::{Cell, ColumnRole, ColumnType, RowSource, Table, TableKind};
+use crate::model::time::BeijingTime;
+use crate::schema::{self, ColumnTarget, FieldKind, FieldSpec, HeaderPlan};
+
+/// How many leading rows may precede the header row.
+pub const MAX_ROWS_BEFORE_HEADER: usize = 20;
+
+/// The cells one field's text became.
+#[derive(Debug, Default)]
+pub(crate) struct Converted<'a> {
+    pub first: Option<Cell<'a>>,
+    /// The part after the `/` of a combined column.
+    pub second: Option<Cell<'a>>,
+    /// A unit that was glued to a quantity.
+    pub unit: Option<&'a str>,
+}
+
+/// Converts a cell's text as `field` says; the error is the message for the user.
+pub(crate) fn convert_field<'a>(field: &FieldSpec, raw: &'a str) -> Result<Converted<'a>, Problem> {
+    let raw = trim_cell(raw);
+    let Some(_) = field.second else {
+        let (first, unit) = convert_single(field.kind, raw)?;
+        return Ok(Converted {
+            first,
+            second: None,
+            unit,
+        });
+    };
+    let (first_text, second_text) = split_pair(field.kind, raw);
+    let (first, first_unit) = convert_single(field.kind, first_text)?;
+    let (second, second_unit) = match second_text {
+        Some(text) => convert_single(field.kind, text)?,
+        None => (None, None),
+    };
+    Ok(Converted {
+        first,
+        second,
+        unit: first_unit.or(second_unit),
+    })
+}
+
+fn convert_single(kind: FieldKind, raw: &str) -> Result<(Option<Cell<'_>>, Option<&str>), Problem> {
+    let raw = trim_cell(raw);
+    match kind {
+        FieldKind::Text => Ok(((!is_absent(raw)).then_some(Cell::Text(raw)), None)),
+        FieldKind::Decimal => {
+            let value = number::parse_decimal(raw)?;
+            Ok((value.map(Cell::Decimal), None))
+        }
+        FieldKind::Quantity => {
+            let quantity = number::parse_quantity(raw)?;
+            let unit = quantity.map(|q| q.unit).filter(|unit| !unit.is_empty());
+            Ok((quantity.map(|q| Cell::Decimal(q.value)), unit))
+        }
+        FieldKind::Time => {
+            let time = BeijingTime::parse(raw).map_err(|error| error.to_string())?;
+            Ok((time.map(Cell::Time), None))
+        }
+    }
+}
+
+/// Splits `a/b` (or `a` and `b` on two lines) of a combined column. Times may contain `/`
+/// themselves, so for times the split is the one where both halves are times.
+fn split_pair(kind: FieldKind, raw: &str) -> (&str, Option<&str>) {
+    if let Some((first, second)) = raw.split_once('\n') {
+        return (first, Some(second));
+    }
+    match kind {
+        FieldKind::Time => raw
+            .match_indices(['/', '~'])
+            .map(|(pos, separator)| (&raw[..pos], &raw[pos + separator.len()..]))
+            .find(|(first, second)| {
+                BeijingTime::parse(first).is_ok() && BeijingTime::parse(second).is_ok()
+            })
+            .map_or((raw, None), |(first, second)| (first, Some(second))),
+        FieldKind::Text => raw
+            .rsplit_once('/')
+            .map_or((raw, None), |(first, second)| (first, Some(second))),
+        FieldKind::Decimal | FieldKind::Quantity => raw
+            .split_once('/')
+            .map_or((raw, None), |(first, second)| (first, Some(second))),
+    }
+}
+
+pub(crate) fn column_type(kind: FieldKind) -> ColumnType {
+    match kind {
+        FieldKind::Text => ColumnType::Text,
+        FieldKind::Decimal | FieldKind::Quantity => ColumnType::Decimal,
+        FieldKind::Time => ColumnType::Time,
+    }
+}
+
+/// The table columns one field writes to.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FieldColumns {
+    pub first: usize,
+    pub second: Option<usize>,
+    pub unit: Option<usize>,
+}
+
+impl FieldColumns {
+    pub(crate) fn ensure(table: &mut Table, field: &FieldSpec, source_header: &str) -> Self {
+        let column_type = column_type(field.kind);
+        FieldColumns {
+            first: table.ensure_column(field.name, source_header, ColumnRole::Field, column_type),
+            second: field.second.map(|name| {
+                table.ensure_column(name, source_header, ColumnRole::Field, column_type)
+            }),
+            unit: field
+                .unit_field
+                .map(|name| table.ensure_column(name, "", ColumnRole::Field, ColumnType::Text)),
+        }
+    }
+
+    /// Adds the converted cells; a glued unit is remembered in `units` for [`reconcile_units`].
+    pub(crate) fn push<'a>(
+        self,
+        converted: Converted<'a>,
+        source_header: &'a str,
+        cells: &mut Vec<(usize, Cell<'a>)>,
+        units: &mut Vec<GluedUnit<'a>>,
+    ) {
+        cells.extend(converted.first.map(|cell| (self.first, cell)));
+        if let (Some(column), Some(cell)) = (self.second, converted.second) {
+            cells.push((column, cell));
+        }
+        if let (Some(unit_column), Some(unit)) = (self.unit, converted.unit) {
+            units.push(GluedUnit {
+                unit_column,
+                unit,
+                source_header,
+            });
+        }
+    }
+}
+
+/// A unit that came glued to a quantity, waiting to be checked against the row's unit column.
+#[derive(Debug)]
+pub(crate) struct GluedUnit<'a> {
+    unit_column: usize,
+    unit: &'a str,
+    source_header: &'a str,
+}
+
+/// Fills the unit column from glued units, or warns when the row's unit column says otherwise.
+pub(crate) fn reconcile_units<'a>(
+    table: &Table,
+    units: &[GluedUnit<'a>],
+    cells: &mut Vec<(usize, Cell<'a>)>,
+) -> Vec<(String, String)> {
+    let mut conflicts = Vec::new();
+    for glued in units {
+        let stated = cells.iter().find_map(|&(column, cell)| match cell {
+            Cell::Text(text) if column == glued.unit_column => Some(text),
+            _ => None,
+        });
+        match stated {
+            Some(stated) if stated != glued.unit => {
+                let unit_name = &table.columns()[glued.unit_column].name;
+                let message = format!(
+                    "unit \"{}\" differs from {unit_name} \"{stated}\"",
+                    glued.unit
+                );
+                conflicts.push((glued.source_header.to_owned(), message));
+            }
+            Some(_) => {}
+            None => cells.push((glued.unit_column, Cell::Text(glued.unit))),
+        }
+    }
+    conflicts
+}
+
+/// The tags of a FOCUS `Tags` cell, a JSON object (`{"env":"prod"}`): values that are not strings
+/// keep their JSON text; key-only tags (null or empty values) are left out, like `-` tag cells.
+fn parse_tag_map(raw: &str) -> Result<Vec<(String, String)>, String> {
+    let raw = trim_cell(raw);
+    if is_absent(raw) {
+        return Ok(Vec::new());
+    }
+    match serde_json::from_str(raw) {
+        Ok(serde_json::Value::Object(tags)) => Ok(tags
+            .into_iter()
+            .filter_map(|(key, value)| match value {
+                serde_json::Value::Null => None,
+                serde_json::Value::String(text) if is_absent(&text) => None,
+                serde_json::Value::String(text) => Some((key, text)),
+                other => Some((key, other.to_string())),
+            })
+            .collect()),
+        _ => Err(format!("\"{raw}\" is not a JSON object of tags")),
+    }
+}
+
+/// Checks what must hold within one imported row; returns a warning message if it does not.
+/// Deduction rows: 抵扣前包剩余量 − 实际抵扣量 = 抵扣后包剩余量.
+pub(crate) fn check_row(table: &Table, row: usize) -> Option<String> {
+    if table.kind() != TableKind::DeductionDetails {
+        return None;
+    }
+    let before = table.decimal("BeforeDeductionRemain", row)?;
+    let actual = table.decimal("ActualDosage", row)?;
+    let after = table.decimal("AfterDeductionRemain", row)?;
+    let expected: Decimal = before - actual;
+    (expected != after)
+        .then(|| format!("抵扣前包剩余量 {before} − 实际抵扣量 {actual} = {expected}, but 抵扣后包剩余量 is {after}"))
+}
+
+/// What importing rows produced.
+#[derive(Debug)]
+pub(crate) struct ImportOutcome {
+    pub kind: InputKind,
+    pub table: Table,
+    pub rows_rejected: u64,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+struct ReadingRows {
+    schema_kind: InputKind,
+    headers: Vec<String>,
+    targets: Vec<(ColumnTarget, Option<FieldColumns>, usize)>,
+}
+
+enum Stage {
+    SeekingHeader {
+        rows_seen: usize,
+        first_row_reasons: Option<Vec<String>>,
+        /// The first cell of the first row, kept as the table's title if a header follows.
+        title: Option<String>,
+    },
+    ReadingRows(ReadingRows),
+}
+
+/// Receives rows one at a time (with their 1-based line) and builds the table.
+pub(crate) struct RecordImporter {
+    file: String,
+    stage: Stage,
+    table: Table,
+    rows_rejected: u64,
+    log: DiagnosticLog,
+}
+
+impl RecordImporter {
+    pub(crate) fn new(file: &str) -> Self {
+        RecordImporter {
+            file: file.to_owned(),
+            stage: Stage::SeekingHeader {
+                rows_seen: 0,
+                first_row_reasons: None,
+                title: None,
+            },
+            table: Table::new(TableKind::Other),
+            rows_rejected: 0,
+            log: DiagnosticLog::default(),
+        }
+    }
+
+    /// Data rows read so far (imported or rejected).
+    pub(crate) fn rows_read(&self) -> u64 {
+        self.table.row_count() as u64 + self.rows_rejected
+    }
+
+    pub(crate) fn has_header(&self) -> bool {
+        matches!(self.stage, Stage::ReadingRows(_))
+    }
+
+    /// The number of columns of the header row, once it is found.
+    pub(crate) fn header_len(&self) -> Option<usize> {
+        match &self.stage {
+            Stage::ReadingRows(reading) => Some(reading.headers.len()),
+            Stage::SeekingHeader { .. } => None,
+        }
+    }
+
+    /// How a diagnostic names a column: by its header, or by its 1-based number where it has none.
+    fn column_label(&self, index: usize) -> String {
+        match &self.stage {
+            Stage::ReadingRows(reading) => reading
+                .headers
+                .get(index)
+                .filter(|header| !header.is_empty())
+                .cloned()
+                .unwrap_or_else(|| (index + 1).to_string()),
+            Stage::SeekingHeader { .. } => (index + 1).to_string(),
+        }
+    }
+
+    /// Rejects `rows` rows from `line` on for a reason found before their cells could be read
+    /// (a broken quote, a cell too long, bytes that are not text). Before the header row they are
+    /// not data rows: they are only reported.
+    pub(crate) fn reject_rows(
+        &mut self,
+        line: u64,
+        rows: u64,
+        column: Option<usize>,
+        message: String,
+        says: DiagnosticCode,
+    ) {
+        let mut diagnostic = if self.has_header() {
+            self.rows_rejected += rows;
+            Diagnostic::error(&self.file, message).saying(says)
+        } else {
+            // Said in English only: the code does not tell that the rows were no data yet.
+            let message = format!("{message}; skipped while looking for the header row");
+            Diagnostic::warning(&self.file, message)
+        };
+        if let Some(column) = column {
+            diagnostic = diagnostic.in_column(self.column_label(column));
+        }
+        self.log.push(diagnostic.at_line(line));
+    }
+
+    pub(crate) fn push_record(&mut self, fields: &[&str], line: u64) {
+        if fields.iter().all(|field| field.trim().is_empty()) {
+            return;
+        }
+        match &mut self.stage {
+            Stage::SeekingHeader { rows_seen, .. } if *rows_seen >= MAX_ROWS_BEFORE_HEADER => {}
+            Stage::SeekingHeader {
+                rows_seen,
+                first_row_reasons,
+                title,
+            } => {
+                *rows_seen += 1;
+                match schema::recognise_header(fields) {
+                    Ok(plan) => {
+                        let title = title.take();
+                        self.start_rows(plan, fields);
+                        self.table.set_title(title);
+                    }
+                    Err(reasons) => {
+                        first_row_reasons.get_or_insert(reasons);
+                        if *rows_seen == 1 {
+                            *title =
+                                Some(fields[0].trim().to_owned()).filter(|text| !text.is_empty());
+                        }
+                    }
+                }
+            }
+            Stage::ReadingRows(_) => self.import_row(fields, line),
+        }
+    }
+
+    fn start_rows(&mut self, plan: HeaderPlan, headers: &[&str]) {
+        let HeaderPlan { schema, targets } = plan;
+        self.table = Table::new(schema.table_kind);
+        let table = &mut self.table;
+        let targets = targets
+            .into_iter()
+            .zip(headers)
+            .map(|(target, header)| {
+                let header = header.trim();
+                let (field_columns, column) = match &target {
+                    ColumnTarget::Field(field) => {
+                        let columns = FieldColumns::ensure(table, field, header);
+                        (Some(columns), columns.first)
+                    }
+                    ColumnTarget::Tag(key) => {
+                        let role = ColumnRole::Tag { key: key.clone() };
+                        (
+                            None,
+                            table.ensure_column(
+                                &format!("Tag:{key}"),
+                                header,
+                                role,
+                                ColumnType::Text,
+                            ),
+                        )
+                    }
+                    ColumnTarget::Metric => (
+                        None,
+                        table.ensure_column(
+                            header,
+                            header,
+                            ColumnRole::PassThrough,
+                            ColumnType::Decimal,
+                        ),
+                    ),
+                    ColumnTarget::PassThrough => (
+                        None,
+                        table.ensure_column(
+                            header,
+                            header,
+                            ColumnRole::PassThrough,
+                            ColumnType::Text,
+                        ),
+                    ),
+                    // Tag columns appear as the rows name their keys.
+                    ColumnTarget::TagMap | ColumnTarget::Ignored => (None, usize::MAX),
+                };
+                (target, field_columns, column)
+            })
+            .collect();
+        let headers = headers
+            .iter()
+            .map(|header| header.trim().to_owned())
+            .collect();
+        self.stage = Stage::ReadingRows(ReadingRows {
+            schema_kind: schema.input_kind,
+            headers,
+            targets,
+        });
+    }
+
+    fn import_row(&mut self, fields: &[&str], line: u64) {
+        let Stage::ReadingRows(reading) = &self.stage else {
+            return;
+        };
+        let header_len = reading.headers.len();
+        let first_extra_filled = fields
+            .iter()
+            .enumerate()
+            .skip(header_len)
+            .find(|(_, field)| !field.trim().is_empty())
+            .map(|(index, _)| index);
+        let misfit = if fields.len() < header_len {
+            Some((
+                fields.len() - 1,
+                "the row ends after this column".to_owned(),
+            ))
+        } else {
+            first_extra_filled.map(|index| {
+                let last = &reading.headers[header_len - 1];
+                (
+                    index,
+                    format!("this field is beyond the header's last column {last}"),
+                )
+            })
+        };
+        if let Some((column, reason)) = misfit {
+            let message = format!(
+                "expected {header_len} fields, found {}: {reason}",
+                fields.len()
+            );
+            let says = DiagnosticCode::FieldCount {
+                expected: header_len,
+                found: fields.len(),
+            };
+            self.reject_rows(line, 1, Some(column), message, says);
+            return;
+        }
+        let mut tag_cells: Vec<(usize, String)> = Vec::new();
+        let mut cells: Vec<(usize, Cell<'_>)> = Vec::with_capacity(header_len);
+        let mut units = Vec::new();
+        let mut row_ok = true;
+        for ((target, field_columns, column), (raw, header)) in reading
+            .targets
+            .iter()
+            .zip(fields.iter().zip(&reading.headers))
+        {
+            let result = match target {
+                ColumnTarget::Field(field) => convert_field(field, raw).map(|converted| {
+                    if let Some(field_columns) = field_columns {
+                        field_columns.push(converted, header, &mut cells, &mut units);
+                    }
+                }),
+                ColumnTarget::Tag(_) | ColumnTarget::PassThrough => {
+                    if !is_absent(raw) {
+                        cells.push((*column, Cell::Text(trim_cell(raw))));
+                    }
+                    Ok(())
+                }
+                ColumnTarget::TagMap => parse_tag_map(raw)
+                    .map(|tags| {
+                        for (key, value) in tags {
+                            let name = format!("Tag:{key}");
+                            let role = ColumnRole::Tag { key };
+                            let column =
+                                self.table
+                                    .ensure_column(&name, header, role, ColumnType::Text);
+                            tag_cells.push((column, value));
+                        }
+                    })
+                    .map_err(Problem::from),
+                ColumnTarget::Metric => number::parse_decimal(raw)
+                    .map(|value| cells.extend(value.map(|value| (*column, Cell::Decimal(value)))))
+                    .map_err(Problem::from),
+                ColumnTarget::Ignored => Ok(()),
+            };
+            if let Err(problem) = result {
+                self.log.push(
+                    Diagnostic::error(&self.file, problem.message)
+                        .saying(problem.says)
+                        .at_line(line)
+                        .in_column(header.as_str()),
+                );
+                row_ok = false;
+            }
+        }
+        if !row_ok {
+            self.rows_rejected += 1;
+            return;
+        }
+        cells.extend(
+            tag_cells
+                .iter()
+                .map(|(column, value)| (*column, Cell::Text(value))),
+        );
+        for (header, message) in reconcile_units(&self.table, &units, &mut cells) {
+            self.log.push(
+                Diagnostic::warning(&self.file, message)
+                    .at_line(line)
+                    .in_column(header),
+            );
+        }
+        self.table.push_row(RowSource::Line(line), &cells);
+        if let Some(message) = check_row(&self.table, self.table.row_count() - 1) {
+            self.log
+                .push(Diagnostic::warning(&self.file, message).at_line(line));
+        }
+    }
+
+    pub(crate) fn finish(mut self) -> ImportOutcome {
+        let kind = match &self.stage {
+            Stage::ReadingRows(reading) => {
+                if self.rows_read() == 0 {
+                    self.log.push(
+                        Diagnostic::warning(
+                            &self.file,
+                            "the file has a header row but no data rows",
+                        )
+                        .saying(DiagnosticCode::NoDataRows),
+                    );
+                }
+                reading.schema_kind
+            }
+            Stage::SeekingHeader { rows_seen: 0, .. } => {
+                self.log.push(
+                    Diagnostic::error(&self.file, "the file has no rows")
+                        .saying(DiagnosticCode::NoRows),
+                );
+                InputKind::Unknown
+            }
+            Stage::SeekingHeader {
+                rows_seen,
+                first_row_reasons,
+                ..
+            } => {
+                let tried = first_row_reasons.as_deref().unwrap_or_default().join("; ");
+                let message = format!(
+                    "not a known billing export: none of the first {} rows is a header row of a known kind; \
+                     the first row was tried as {tried}",
+                    rows_seen.min(&MAX_ROWS_BEFORE_HEADER)
+                );
+                self.log.push(
+                    Diagnostic::error(&self.file, message).saying(DiagnosticCode::UnknownKind),
+                );
+                InputKind::Unknown
+            }
+        };
+        ImportOutcome {
+            kind,
+            table: self.table,
+            rows_rejected: self.rows_rejected,
+            diagnostics: self.log.into_vec(&self.file),
+        }
+    }
+}

@@ -1,0 +1,1123 @@
+//! The columnar model every input is normalised into.
+//!
+//! A year of L3 detail can have millions of rows, and the browser holds it in a 4 GiB wasm
+//! address space, so each cell is stored in about as few bytes as its value needs, without
+//! giving up exactness:
+//! - decimals as a mantissa at the value's own printed scale (`25.20` stays `25.20`: the report
+//!   prints it), the scale kept once per column while it is uniform and per value only when it
+//!   varies; mantissas take 4 bytes while the column's fit, then 8, and the column widens to
+//!   [`Decimal`] storage when one needs more;
+//! - times as seconds, 4 bytes counted from 2020 while they fit, else 8; which cells are
+//!   present, in a bitmap beside the values;
+//! - text as [`Symbol`]s, 2 bytes a cell while they fit, else 4. Bills repeat the same product,
+//!   region and unit names on every row, so text is interned once per table; but a column that
+//!   turns out nearly unique (交易ID, 订单ID) is switched to a plain arena of its strings, never
+//!   hashed again.
+//!
+//! Columns carry the billing API's English field names (`RealCost`, `CashPayAmount`, …) whatever
+//! language the file used, so the analyses read one vocabulary. Analyses that loop over rows find
+//! a column once per table ([`Table::decimal_column`], …) and read it per row by index.
+
+use std::hash::{Hash, Hasher};
+use std::num::NonZeroU32;
+
+use hashbrown::HashTable;
+// FxHash (rustc-hash), the multiply-rotate hash rustc uses: interning hashes every text cell of
+// every row, and the analyses look columns up by name per row, so std's SipHash was ~9 % of
+// parsing (see BENCHMARKS.md). HashDoS resistance buys nothing here: the keys come from the
+// user's own files. rustc-hash 2 rotates the final hash so hashbrown's low-bit buckets see the
+// keys' last bytes (sequential transaction IDs), without which interning turned quadratic.
+use rust_decimal::Decimal;
+use rustc_hash::{FxHashMap, FxHasher};
+
+use crate::model::time::BeijingTime;
+
+/// What the rows of a table describe; decides which canonical columns to expect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TableKind {
+    DeductionDetails,
+    PackageOverview,
+    /// L3 明细: one row per billed component.
+    BillDetails,
+    /// L2 资源: one row per resource.
+    BillResources,
+    CostDetails,
+    UsageDetails,
+    /// Totals per product, pay mode, region, project or tag.
+    BillSummary,
+    /// Rows of an API response tcbill has no schema for; every column is passed through.
+    Other,
+}
+
+/// A string of its table; resolve it with [`Table::resolve`]. Equal symbols are equal strings.
+/// In an interned column the converse holds too; in a column stored as unique strings
+/// ([`TextColumn::is_unique`]) each cell has its own symbol, so two cells may spell the same
+/// string under different symbols: compare those by their text.
+///
+/// It holds an interned string's index + 1 (below 2^31), or 2^31 + the index of a unique
+/// string, so that `Option<Symbol>`, one per text cell, takes 4 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Symbol(NonZeroU32);
+
+/// The bit that marks a symbol of a unique string.
+const UNIQUE: u32 = 1 << 31;
+
+impl Symbol {
+    fn interned(index: usize) -> Symbol {
+        let code = u32::try_from(index + 1)
+            .ok()
+            .filter(|&code| code < UNIQUE)
+            .expect("fewer than 2^31 distinct strings in a table");
+        Symbol(NonZeroU32::new(code).expect("index + 1 is not zero"))
+    }
+
+    fn unique(index: usize) -> Symbol {
+        let index = u32::try_from(index)
+            .ok()
+            .filter(|&index| index < UNIQUE)
+            .expect("fewer than 2^31 unique strings in a table");
+        Symbol(NonZeroU32::new(UNIQUE | index).expect("the high bit is set"))
+    }
+}
+
+/// Strings stored end to end, each found by its index: one allocation for all of them, and 4
+/// bytes of bookkeeping per string.
+#[derive(Debug, Default)]
+struct Arena {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Arena {
+    fn push(&mut self, text: &str) -> usize {
+        self.text.push_str(text);
+        self.ends
+            .push(u32::try_from(self.text.len()).expect("a table's text fits in 4 GiB"));
+        self.ends.len() - 1
+    }
+
+    fn get(&self, index: usize) -> &str {
+        let start = index
+            .checked_sub(1)
+            .map_or(0, |previous| self.ends[previous] as usize);
+        &self.text[start..self.ends[index] as usize]
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.ends.capacity() * size_of::<u32>()
+    }
+}
+
+/// Every distinct string of the interned columns, stored once, and a hash table of their
+/// indices that hashes a string's text (no second copy as a map key).
+#[derive(Debug, Default)]
+struct Interner {
+    strings: Arena,
+    index: HashTable<u32>,
+}
+
+impl Interner {
+    /// The symbol of `text`, and whether the table had not seen it before.
+    fn intern(&mut self, text: &str) -> (Symbol, bool) {
+        let hash = fx_hash(text);
+        let Interner { strings, index } = self;
+        if let Some(&found) = index.find(hash, |&found| strings.get(found as usize) == text) {
+            return (Symbol::interned(found as usize), false);
+        }
+        let new = strings.push(text);
+        index.insert_unique(hash, new as u32, |&other| {
+            fx_hash(strings.get(other as usize))
+        });
+        (Symbol::interned(new), true)
+    }
+
+    fn heap_bytes(&self) -> usize {
+        // hashbrown keeps one control byte per bucket beside each slot.
+        self.strings.heap_bytes() + self.index.capacity() * (size_of::<u32>() + 1)
+    }
+}
+
+fn fx_hash(text: &str) -> u64 {
+    let mut hasher = FxHasher::default();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Which cells of a column are present, one bit per row.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Presence {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl Presence {
+    fn absent(len: usize) -> Self {
+        Presence {
+            words: vec![0; len.div_ceil(64)],
+            len,
+        }
+    }
+
+    fn push_absent(&mut self) {
+        if self.len.is_multiple_of(64) {
+            self.words.push(0);
+        }
+        self.len += 1;
+    }
+
+    fn set_last(&mut self) {
+        let last = self.len - 1;
+        self.words[last / 64] |= 1 << (last % 64);
+    }
+
+    fn get(&self, row: usize) -> bool {
+        row < self.len && self.words[row / 64] >> (row % 64) & 1 == 1
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.words.capacity() * size_of::<u64>()
+    }
+}
+
+/// Why a column exists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ColumnRole {
+    /// A field of the table kind's schema; `name` is the canonical (API) name.
+    Field,
+    /// A cost-allocation tag (`标签键:<key>`); `name` is `Tag:<key>`.
+    Tag { key: String },
+    /// A column tcbill does not know, kept as text under its own header.
+    PassThrough,
+}
+
+/// The values of one column, one slot per row; an absent cell (empty or `-`) is `None` when
+/// read, never zero.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ColumnValues {
+    Text(TextColumn),
+    Decimal(DecimalColumn),
+    Time(TimeColumn),
+}
+
+impl ColumnValues {
+    fn absent(column_type: ColumnType, rows: usize) -> Self {
+        match column_type {
+            ColumnType::Text => ColumnValues::Text(TextColumn::absent(rows)),
+            ColumnType::Decimal => ColumnValues::Decimal(DecimalColumn::absent(rows)),
+            ColumnType::Time => ColumnValues::Time(TimeColumn::absent(rows)),
+        }
+    }
+
+    /// Rows the column holds a slot for: always the table's row count (checked by the fuzz targets).
+    pub fn len(&self) -> usize {
+        match self {
+            ColumnValues::Text(column) => match &column.codes {
+                Codes::Narrow(codes) => codes.len(),
+                Codes::Wide(codes) => codes.len(),
+            },
+            ColumnValues::Decimal(column) => column.present.len,
+            ColumnValues::Time(column) => column.present.len,
+        }
+    }
+
+    /// Whether the column holds no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn push_absent(&mut self) {
+        match self {
+            ColumnValues::Text(column) => column.push_absent(),
+            ColumnValues::Decimal(column) => column.push_absent(),
+            ColumnValues::Time(column) => column.push_absent(),
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        match self {
+            ColumnValues::Text(column) => column.heap_bytes(),
+            ColumnValues::Decimal(column) => column.heap_bytes(),
+            ColumnValues::Time(column) => column.heap_bytes(),
+        }
+    }
+}
+
+/// How many present cells a text column interns before [`TextColumn`] decides whether it is
+/// nearly unique, and the share of them seen for the first time that makes it so.
+const UNIQUENESS_SAMPLE: u32 = 4096;
+const UNIQUE_PERCENT: u32 = 90;
+
+/// Text cells as symbols. A column starts interned; after [`UNIQUENESS_SAMPLE`] present cells,
+/// if at least [`UNIQUE_PERCENT`] % of them were strings the table had not seen, its later
+/// cells go to the table's arena of unique strings without being hashed. The decision is
+/// final: a column that starts unique and then repeats costs its strings' bytes per row, never
+/// a wrong answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextColumn {
+    codes: Codes,
+    storage: TextStorage,
+}
+
+/// The cells' symbols: 2 bytes each while every one is an interned symbol below 2^16 (product,
+/// region and unit names are interned in a table's first rows), else 4.
+#[derive(Clone, Debug, PartialEq)]
+enum Codes {
+    /// A symbol's number, 0 for absent.
+    Narrow(Vec<u16>),
+    Wide(Vec<Option<Symbol>>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum TextStorage {
+    /// Still counting: present cells so far, and how many of them the table saw first.
+    Sampling {
+        cells: u32,
+        first_seen: u32,
+    },
+    Interned,
+    Unique,
+}
+
+impl TextColumn {
+    fn absent(rows: usize) -> Self {
+        TextColumn {
+            codes: Codes::Narrow(vec![0; rows]),
+            storage: TextStorage::Sampling {
+                cells: 0,
+                first_seen: 0,
+            },
+        }
+    }
+
+    pub fn get(&self, row: usize) -> Option<Symbol> {
+        match &self.codes {
+            Codes::Narrow(codes) => NonZeroU32::new(u32::from(*codes.get(row)?)).map(Symbol),
+            Codes::Wide(symbols) => symbols.get(row).copied().flatten(),
+        }
+    }
+
+    fn push_absent(&mut self) {
+        match &mut self.codes {
+            Codes::Narrow(codes) => codes.push(0),
+            Codes::Wide(symbols) => symbols.push(None),
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        match &self.codes {
+            Codes::Narrow(codes) => codes.capacity() * size_of::<u16>(),
+            Codes::Wide(symbols) => symbols.capacity() * size_of::<Option<Symbol>>(),
+        }
+    }
+
+    /// Whether the column holds its strings unhashed, a symbol per cell (see [`Symbol`]).
+    pub fn is_unique(&self) -> bool {
+        self.storage == TextStorage::Unique
+    }
+
+    fn set_last(&mut self, text: &str, interner: &mut Interner, unique: &mut Arena) {
+        let symbol = match &mut self.storage {
+            TextStorage::Unique => Symbol::unique(unique.push(text)),
+            TextStorage::Interned => interner.intern(text).0,
+            TextStorage::Sampling { cells, first_seen } => {
+                let (symbol, new) = interner.intern(text);
+                *cells += 1;
+                *first_seen += u32::from(new);
+                if *cells == UNIQUENESS_SAMPLE {
+                    self.storage = if *first_seen * 100 >= *cells * UNIQUE_PERCENT {
+                        TextStorage::Unique
+                    } else {
+                        TextStorage::Interned
+                    };
+                }
+                symbol
+            }
+        };
+        let narrow = u16::try_from(symbol.0.get()).ok();
+        if let (Codes::Narrow(codes), None) = (&self.codes, narrow) {
+            let wide = codes
+                .iter()
+                .map(|&code| NonZeroU32::new(u32::from(code)).map(Symbol))
+                .collect();
+            self.codes = Codes::Wide(wide);
+        }
+        match (&mut self.codes, narrow) {
+            (Codes::Narrow(codes), Some(code)) => {
+                *codes.last_mut().expect("a row was pushed") = code;
+            }
+            (Codes::Wide(symbols), _) => {
+                *symbols.last_mut().expect("a row was pushed") = Some(symbol);
+            }
+            (Codes::Narrow(_), None) => unreachable!("widened above"),
+        }
+    }
+}
+
+/// Exact decimals, each at its own scale, in 4 or 8 bytes (and a bit) while they fit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecimalColumn {
+    present: Presence,
+    values: DecimalValues,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum DecimalValues {
+    /// Each value is `mantissa / 10^scale`; absent slots hold 0.
+    Mantissas {
+        mantissas: Mantissas,
+        scales: Scales,
+    },
+    /// Some value's mantissa needs more than 64 bits (or it is a negative zero, which a
+    /// mantissa cannot spell); absent slots hold zero.
+    Wide(Vec<Decimal>),
+}
+
+/// 4 bytes a mantissa while every one of the column fits (usage, rates, zeros, small amounts),
+/// else 8.
+#[derive(Clone, Debug, PartialEq)]
+enum Mantissas {
+    Narrow(Vec<i32>),
+    Wide(Vec<i64>),
+}
+
+impl Mantissas {
+    fn get(&self, row: usize) -> i64 {
+        match self {
+            Mantissas::Narrow(mantissas) => i64::from(mantissas[row]),
+            Mantissas::Wide(mantissas) => mantissas[row],
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Mantissas::Narrow(mantissas) => mantissas.len(),
+            Mantissas::Wide(mantissas) => mantissas.len(),
+        }
+    }
+
+    fn push_zero(&mut self) {
+        match self {
+            Mantissas::Narrow(mantissas) => mantissas.push(0),
+            Mantissas::Wide(mantissas) => mantissas.push(0),
+        }
+    }
+
+    fn set_last(&mut self, mantissa: i64) {
+        let narrow = i32::try_from(mantissa).ok();
+        if let (Mantissas::Narrow(narrow_mantissas), None) = (&*self, narrow) {
+            *self = Mantissas::Wide(narrow_mantissas.iter().map(|&m| i64::from(m)).collect());
+        }
+        match (self, narrow) {
+            (Mantissas::Narrow(mantissas), Some(narrow)) => {
+                *mantissas.last_mut().expect("a row was pushed") = narrow;
+            }
+            (Mantissas::Wide(mantissas), _) => {
+                *mantissas.last_mut().expect("a row was pushed") = mantissa;
+            }
+            (Mantissas::Narrow(_), None) => unreachable!("widened above"),
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        match self {
+            Mantissas::Narrow(mantissas) => mantissas.capacity() * size_of::<i32>(),
+            Mantissas::Wide(mantissas) => mantissas.capacity() * size_of::<i64>(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Scales {
+    /// Every present value has this scale (`None` before the first).
+    Uniform(Option<u8>),
+    PerValue(Vec<u8>),
+}
+
+impl DecimalColumn {
+    fn absent(rows: usize) -> Self {
+        DecimalColumn {
+            present: Presence::absent(rows),
+            values: DecimalValues::Mantissas {
+                mantissas: Mantissas::Narrow(vec![0; rows]),
+                scales: Scales::Uniform(None),
+            },
+        }
+    }
+
+    pub fn get(&self, row: usize) -> Option<Decimal> {
+        if !self.present.get(row) {
+            return None;
+        }
+        Some(match &self.values {
+            DecimalValues::Mantissas { mantissas, scales } => {
+                let scale = match scales {
+                    Scales::Uniform(scale) => scale.unwrap_or_default(),
+                    Scales::PerValue(scales) => scales[row],
+                };
+                Decimal::new(mantissas.get(row), u32::from(scale))
+            }
+            DecimalValues::Wide(values) => values[row],
+        })
+    }
+
+    /// Whether some value did not fit an `i64` mantissa, so every value takes 16 bytes.
+    pub fn is_wide(&self) -> bool {
+        matches!(self.values, DecimalValues::Wide(_))
+    }
+
+    fn push_absent(&mut self) {
+        self.present.push_absent();
+        match &mut self.values {
+            DecimalValues::Mantissas { mantissas, scales } => {
+                mantissas.push_zero();
+                if let Scales::PerValue(scales) = scales {
+                    scales.push(0);
+                }
+            }
+            DecimalValues::Wide(values) => values.push(Decimal::ZERO),
+        }
+    }
+
+    fn set_last(&mut self, value: Decimal) {
+        self.present.set_last();
+        let mantissa = i64::try_from(value.mantissa())
+            .ok()
+            .filter(|_| !(value.is_zero() && value.is_sign_negative()));
+        if mantissa.is_none() && !self.is_wide() {
+            self.widen();
+        }
+        let scale = u8::try_from(value.scale()).expect("a decimal's scale is at most 28");
+        match (&mut self.values, mantissa) {
+            (DecimalValues::Mantissas { mantissas, scales }, Some(mantissa)) => {
+                mantissas.set_last(mantissa);
+                match scales {
+                    Scales::Uniform(uniform @ None) => *uniform = Some(scale),
+                    Scales::Uniform(Some(uniform)) if *uniform == scale => {}
+                    Scales::Uniform(Some(uniform)) => {
+                        let mut per_value = vec![*uniform; mantissas.len()];
+                        *per_value.last_mut().expect("a row was pushed") = scale;
+                        *scales = Scales::PerValue(per_value);
+                    }
+                    Scales::PerValue(scales) => {
+                        *scales.last_mut().expect("a row was pushed") = scale;
+                    }
+                }
+            }
+            (DecimalValues::Wide(values), _) => {
+                *values.last_mut().expect("a row was pushed") = value;
+            }
+            (DecimalValues::Mantissas { .. }, None) => unreachable!("widened above"),
+        }
+    }
+
+    /// Moves every value to 16-byte [`Decimal`] storage, for good.
+    fn widen(&mut self) {
+        let rows = self.present.len;
+        let wide = (0..rows)
+            .map(|row| self.get(row).unwrap_or(Decimal::ZERO))
+            .collect();
+        self.values = DecimalValues::Wide(wide);
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.present.heap_bytes()
+            + match &self.values {
+                DecimalValues::Mantissas { mantissas, scales } => {
+                    mantissas.heap_bytes()
+                        + match scales {
+                            Scales::Uniform(_) => 0,
+                            Scales::PerValue(scales) => scales.capacity(),
+                        }
+                }
+                DecimalValues::Wide(values) => values.capacity() * size_of::<Decimal>(),
+            }
+    }
+}
+
+/// Instants as seconds (see [`BeijingTime`]): 4 bytes each, counted from 2020, while every
+/// instant of the column falls between 1952 and 2088 (bills do), else 8 from the Unix epoch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimeColumn {
+    present: Presence,
+    secs: Seconds,
+}
+
+/// 2020-01-01T00:00:00Z, the origin of [`Seconds::Narrow`].
+const NARROW_EPOCH: i64 = 1_577_836_800;
+
+#[derive(Clone, Debug, PartialEq)]
+enum Seconds {
+    /// Seconds since [`NARROW_EPOCH`]; absent slots hold 0.
+    Narrow(Vec<i32>),
+    /// Seconds since the Unix epoch.
+    Wide(Vec<i64>),
+}
+
+impl TimeColumn {
+    fn absent(rows: usize) -> Self {
+        TimeColumn {
+            present: Presence::absent(rows),
+            secs: Seconds::Narrow(vec![0; rows]),
+        }
+    }
+
+    pub fn get(&self, row: usize) -> Option<BeijingTime> {
+        if !self.present.get(row) {
+            return None;
+        }
+        let secs = match &self.secs {
+            Seconds::Narrow(secs) => NARROW_EPOCH + i64::from(secs[row]),
+            Seconds::Wide(secs) => secs[row],
+        };
+        Some(BeijingTime::from_utc_epoch_secs(secs))
+    }
+
+    fn push_absent(&mut self) {
+        self.present.push_absent();
+        match &mut self.secs {
+            Seconds::Narrow(secs) => secs.push(0),
+            Seconds::Wide(secs) => secs.push(0),
+        }
+    }
+
+    fn set_last(&mut self, time: BeijingTime) {
+        self.present.set_last();
+        let secs = time.utc_epoch_secs();
+        let narrow = secs
+            .checked_sub(NARROW_EPOCH)
+            .and_then(|secs| i32::try_from(secs).ok());
+        if let (Seconds::Narrow(narrow_secs), None) = (&self.secs, narrow) {
+            let wide = narrow_secs
+                .iter()
+                .map(|&secs| NARROW_EPOCH + i64::from(secs))
+                .collect();
+            self.secs = Seconds::Wide(wide);
+        }
+        match (&mut self.secs, narrow) {
+            (Seconds::Narrow(secs), Some(narrow)) => {
+                *secs.last_mut().expect("a row was pushed") = narrow;
+            }
+            (Seconds::Wide(wide), _) => *wide.last_mut().expect("a row was pushed") = secs,
+            (Seconds::Narrow(_), None) => unreachable!("widened above"),
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.present.heap_bytes()
+            + match &self.secs {
+                Seconds::Narrow(secs) => secs.capacity() * size_of::<i32>(),
+                Seconds::Wide(secs) => secs.capacity() * size_of::<i64>(),
+            }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnType {
+    Text,
+    Decimal,
+    Time,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    /// Canonical name: the billing API's field name, `Tag:<key>`, or the source header.
+    pub name: String,
+    /// The header as it appeared in the source (empty for columns tcbill derived).
+    pub source_header: String,
+    pub role: ColumnRole,
+    pub values: ColumnValues,
+}
+
+impl Column {
+    pub fn column_type(&self) -> ColumnType {
+        match self.values {
+            ColumnValues::Text(_) => ColumnType::Text,
+            ColumnValues::Decimal(_) => ColumnType::Decimal,
+            ColumnValues::Time(_) => ColumnType::Time,
+        }
+    }
+}
+
+/// One value for [`Table::push_row`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Cell<'a> {
+    Text(&'a str),
+    Decimal(Decimal),
+    Time(BeijingTime),
+}
+
+/// Where a row is in its file, so a finding names the place a user opens: the physical line an
+/// editor shows for CSV (where a row's first line is, after any title line, header and multi-line
+/// cell above it; the same number a spreadsheet gives the row) and the sheet row for XLSX, or the
+/// record path of a JSON response (`Response.DetailSet[3].ComponentSet[1]`), which has no lines
+/// a user would count. Kept per row, not derived from the row index, because rejected rows and
+/// multi-line cells make the two drift apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowSource<'a> {
+    Line(u64),
+    Record(&'a str),
+}
+
+/// [`RowSource`] as stored: a record path is interned with the table's text.
+#[derive(Clone, Copy, Debug)]
+enum StoredSource {
+    Line(u64),
+    Record(Symbol),
+}
+
+/// Rows of one kind, stored by column.
+#[derive(Debug)]
+pub struct Table {
+    kind: TableKind,
+    strings: Interner,
+    /// The strings of the columns found nearly unique, one per cell.
+    unique_strings: Arena,
+    columns: Vec<Column>,
+    column_index: FxHashMap<String, usize>,
+    row_count: usize,
+    /// Each row's [`RowSource`].
+    sources: Vec<StoredSource>,
+    /// The line above the header, where an export has one (`内容分发网络 CDN 5分钟明细`).
+    title: Option<String>,
+}
+
+impl Table {
+    pub fn new(kind: TableKind) -> Self {
+        Table {
+            kind,
+            strings: Interner::default(),
+            unique_strings: Arena::default(),
+            columns: Vec::new(),
+            column_index: FxHashMap::default(),
+            row_count: 0,
+            sources: Vec::new(),
+            title: None,
+        }
+    }
+
+    /// The export's title line, if it has one above the header.
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+
+    pub(crate) fn set_title(&mut self, title: Option<String>) {
+        self.title = title;
+    }
+
+    pub fn kind(&self) -> TableKind {
+        self.kind
+    }
+
+    pub fn row_count(&self) -> usize {
+        self.row_count
+    }
+
+    /// Columns in the order they were first seen.
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.column_index
+            .get(name)
+            .map(|&index| &self.columns[index])
+    }
+
+    /// Column `name` if it holds text: find it once, then read it per row.
+    pub fn text_column(&self, name: &str) -> Option<&TextColumn> {
+        match &self.column(name)?.values {
+            ColumnValues::Text(column) => Some(column),
+            _ => None,
+        }
+    }
+
+    /// Column `name` if it holds decimals: find it once, then read it per row.
+    pub fn decimal_column(&self, name: &str) -> Option<&DecimalColumn> {
+        match &self.column(name)?.values {
+            ColumnValues::Decimal(column) => Some(column),
+            _ => None,
+        }
+    }
+
+    /// Column `name` if it holds times: find it once, then read it per row.
+    pub fn time_column(&self, name: &str) -> Option<&TimeColumn> {
+        match &self.column(name)?.values {
+            ColumnValues::Time(column) => Some(column),
+            _ => None,
+        }
+    }
+
+    pub fn resolve(&self, symbol: Symbol) -> &str {
+        let code = symbol.0.get();
+        if code & UNIQUE == 0 {
+            self.strings.strings.get(code as usize - 1)
+        } else {
+            self.unique_strings.get((code & !UNIQUE) as usize)
+        }
+    }
+
+    /// Where row `row` is in its file.
+    pub fn source(&self, row: usize) -> RowSource<'_> {
+        match self.sources[row] {
+            StoredSource::Line(line) => RowSource::Line(line),
+            StoredSource::Record(path) => RowSource::Record(self.resolve(path)),
+        }
+    }
+
+    /// The text in column `name` at `row`; `None` when absent or not a text column.
+    pub fn text(&self, name: &str, row: usize) -> Option<&str> {
+        let symbol = self.text_column(name)?.get(row)?;
+        Some(self.resolve(symbol))
+    }
+
+    pub fn decimal(&self, name: &str, row: usize) -> Option<Decimal> {
+        self.decimal_column(name)?.get(row)
+    }
+
+    pub fn time(&self, name: &str, row: usize) -> Option<BeijingTime> {
+        self.time_column(name)?.get(row)
+    }
+
+    /// The index of column `name`, created (absent in every earlier row) if it is new.
+    pub fn ensure_column(
+        &mut self,
+        name: &str,
+        source_header: &str,
+        role: ColumnRole,
+        column_type: ColumnType,
+    ) -> usize {
+        if let Some(&index) = self.column_index.get(name) {
+            return index;
+        }
+        self.columns.push(Column {
+            name: name.to_owned(),
+            source_header: source_header.to_owned(),
+            role,
+            values: ColumnValues::absent(column_type, self.row_count),
+        });
+        self.column_index
+            .insert(name.to_owned(), self.columns.len() - 1);
+        self.columns.len() - 1
+    }
+
+    /// Appends one row found at `source`; columns not mentioned are absent. A cell whose type does
+    /// not match its column is stored as absent, and a later cell for the same column wins.
+    pub fn push_row(&mut self, source: RowSource<'_>, cells: &[(usize, Cell<'_>)]) {
+        self.sources.push(match source {
+            RowSource::Line(line) => StoredSource::Line(line),
+            RowSource::Record(path) => StoredSource::Record(self.strings.intern(path).0),
+        });
+        for column in &mut self.columns {
+            column.values.push_absent();
+        }
+        for &(index, cell) in cells {
+            let Some(column) = self.columns.get_mut(index) else {
+                continue;
+            };
+            match (&mut column.values, cell) {
+                (ColumnValues::Text(column), Cell::Text(text)) => {
+                    column.set_last(text, &mut self.strings, &mut self.unique_strings);
+                }
+                (ColumnValues::Decimal(column), Cell::Decimal(value)) => column.set_last(value),
+                (ColumnValues::Time(column), Cell::Time(value)) => column.set_last(value),
+                _ => {}
+            }
+        }
+        self.row_count += 1;
+    }
+
+    /// Keys of the tag columns, in first-seen order.
+    pub fn tag_keys(&self) -> impl Iterator<Item = &str> {
+        self.columns.iter().filter_map(|column| match &column.role {
+            ColumnRole::Tag { key } => Some(key.as_str()),
+            _ => None,
+        })
+    }
+
+    /// An estimate of the heap memory the table holds: every column's values and presence
+    /// bits, the text of its strings and the interner's index, by allocated capacity. Names,
+    /// headers and the title are left out (a few bytes per column).
+    pub fn heap_bytes(&self) -> usize {
+        self.strings.heap_bytes()
+            + self.unique_strings.heap_bytes()
+            + self.columns.capacity() * size_of::<Column>()
+            + self
+                .columns
+                .iter()
+                .map(|column| column.values.heap_bytes())
+                .sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(text: &str) -> Decimal {
+        Decimal::from_str_exact(text).unwrap()
+    }
+
+    /// A table of one column of `column_type`, named `c`.
+    fn one_column(column_type: ColumnType) -> (Table, usize) {
+        let mut table = Table::new(TableKind::BillDetails);
+        let index = table.ensure_column("c", "c", ColumnRole::Field, column_type);
+        (table, index)
+    }
+
+    #[test]
+    fn interns_text_and_backfills_late_columns() {
+        let mut table = Table::new(TableKind::BillDetails);
+        let product = table.ensure_column(
+            "BusinessCodeName",
+            "产品名称",
+            ColumnRole::Field,
+            ColumnType::Text,
+        );
+        table.push_row(RowSource::Line(2), &[(product, Cell::Text("云服务器CVM"))]);
+        table.push_row(RowSource::Line(3), &[(product, Cell::Text("云服务器CVM"))]);
+        let cash = table.ensure_column(
+            "CashPayAmount",
+            "现金账户支出(元)",
+            ColumnRole::Field,
+            ColumnType::Decimal,
+        );
+        table.push_row(
+            RowSource::Record("DetailSet[2]"),
+            &[(cash, Cell::Decimal(Decimal::new(-8043, 2)))],
+        );
+        assert_eq!(table.row_count(), 3);
+        assert_eq!(table.text("BusinessCodeName", 1), Some("云服务器CVM"));
+        assert_eq!(table.text("BusinessCodeName", 2), None);
+        assert_eq!(table.decimal("CashPayAmount", 0), None);
+        assert_eq!(
+            table.decimal("CashPayAmount", 2),
+            Some(Decimal::new(-8043, 2))
+        );
+        assert_eq!(table.source(1), RowSource::Line(3));
+        assert_eq!(table.source(2), RowSource::Record("DetailSet[2]"));
+        assert_eq!(table.strings.strings.ends.len(), 2);
+    }
+
+    #[test]
+    fn an_absent_text_cell_costs_no_more_than_a_present_one() {
+        assert_eq!(size_of::<Option<Symbol>>(), 4);
+    }
+
+    #[test]
+    fn decimals_keep_their_own_printed_scale() {
+        let (mut table, c) = one_column(ColumnType::Decimal);
+        let printed = [
+            "460.8",
+            "25.20",
+            "-0.00000001",
+            "20000.000000000",
+            "0",
+            "-5",
+        ];
+        for text in printed {
+            table.push_row(RowSource::Line(1), &[(c, Cell::Decimal(dec(text)))]);
+            table.push_row(RowSource::Line(1), &[]);
+        }
+        for (row, text) in printed.iter().enumerate() {
+            assert_eq!(table.decimal("c", 2 * row).unwrap().to_string(), *text);
+            assert_eq!(table.decimal("c", 2 * row + 1), None);
+        }
+        let ColumnValues::Decimal(column) = &table.columns()[c].values else {
+            panic!("a decimal column");
+        };
+        assert!(!column.is_wide());
+    }
+
+    #[test]
+    fn one_scale_is_kept_per_column_until_a_value_differs() {
+        let (mut table, c) = one_column(ColumnType::Decimal);
+        table.push_row(RowSource::Line(1), &[]);
+        table.push_row(RowSource::Line(1), &[(c, Cell::Decimal(dec("1.50")))]);
+        table.push_row(RowSource::Line(1), &[(c, Cell::Decimal(dec("-2.25")))]);
+        let scales = |table: &Table| match &table.columns()[c].values {
+            ColumnValues::Decimal(DecimalColumn {
+                values: DecimalValues::Mantissas { scales, .. },
+                ..
+            }) => scales.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(scales(&table), Scales::Uniform(Some(2)));
+        table.push_row(RowSource::Line(1), &[(c, Cell::Decimal(dec("3.125")))]);
+        assert_eq!(scales(&table), Scales::PerValue(vec![2, 2, 2, 3]));
+        let read: Vec<_> = (0..4).map(|row| table.decimal("c", row)).collect();
+        assert_eq!(
+            read,
+            [
+                None,
+                Some(dec("1.50")),
+                Some(dec("-2.25")),
+                Some(dec("3.125"))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_value_beyond_an_i64_mantissa_widens_the_column_exactly() {
+        let (mut table, c) = one_column(ColumnType::Decimal);
+        let wide = dec("92233720368547758.08"); // mantissa i64::MAX + 1
+        let negative_zero = -dec("0.00");
+        assert!(negative_zero.is_sign_negative());
+        table.push_row(RowSource::Line(1), &[(c, Cell::Decimal(dec("460.8")))]);
+        table.push_row(RowSource::Line(1), &[]);
+        table.push_row(RowSource::Line(1), &[(c, Cell::Decimal(wide))]);
+        table.push_row(RowSource::Line(1), &[(c, Cell::Decimal(negative_zero))]);
+        let ColumnValues::Decimal(column) = &table.columns()[c].values else {
+            panic!("a decimal column");
+        };
+        assert!(column.is_wide());
+        assert_eq!(table.decimal("c", 0).unwrap().to_string(), "460.8");
+        assert_eq!(table.decimal("c", 1), None);
+        assert_eq!(table.decimal("c", 2), Some(wide));
+        assert!(table.decimal("c", 3).unwrap().is_sign_negative());
+
+        let (mut table, c) = one_column(ColumnType::Decimal);
+        table.push_row(RowSource::Line(1), &[(c, Cell::Decimal(negative_zero))]);
+        assert!(table.decimal("c", 0).unwrap().is_sign_negative());
+    }
+
+    #[test]
+    fn times_read_back_as_the_same_instants_in_four_bytes_until_far_from_2020() {
+        let (mut table, c) = one_column(ColumnType::Time);
+        let is_wide = |table: &Table| match &table.columns()[c].values {
+            ColumnValues::Time(column) => matches!(column.secs, Seconds::Wide(_)),
+            other => panic!("{other:?}"),
+        };
+        let june = BeijingTime::from_beijing(2025, 6, 30, 23, 59, 59).unwrap();
+        let early = BeijingTime::from_beijing(1952, 1, 1, 0, 0, 0).unwrap();
+        table.push_row(RowSource::Line(1), &[(c, Cell::Time(june))]);
+        table.push_row(RowSource::Line(1), &[]);
+        table.push_row(RowSource::Line(1), &[(c, Cell::Time(early))]);
+        assert!(!is_wide(&table));
+        let far = BeijingTime::from_beijing(2100, 1, 1, 8, 0, 0).unwrap();
+        table.push_row(RowSource::Line(1), &[(c, Cell::Time(far))]);
+        assert!(is_wide(&table));
+        let read: Vec<_> = (0..5).map(|row| table.time("c", row)).collect();
+        assert_eq!(read, [Some(june), None, Some(early), Some(far), None]);
+    }
+
+    #[test]
+    fn a_nearly_unique_column_stores_its_strings_unhashed() {
+        let mut table = Table::new(TableKind::BillDetails);
+        let id = table.ensure_column(
+            "TransactionId",
+            "交易ID",
+            ColumnRole::Field,
+            ColumnType::Text,
+        );
+        let region = table.ensure_column("RegionName", "地域", ColumnRole::Field, ColumnType::Text);
+        let rows = UNIQUENESS_SAMPLE as usize + 1000;
+        for row in 0..rows {
+            let transaction = format!("T{row:08}");
+            let regions = ["华南地区（广州）", "华东地区（上海）", "华北地区（北京）"];
+            table.push_row(
+                RowSource::Line(1),
+                &[
+                    (id, Cell::Text(&transaction)),
+                    (region, Cell::Text(regions[row % 3])),
+                ],
+            );
+        }
+        // The same ID again after the switch: a new symbol, the same text.
+        table.push_row(RowSource::Line(1), &[(id, Cell::Text("T00000001"))]);
+        let text = |name| table.text_column(name).unwrap();
+        assert!(text("TransactionId").is_unique());
+        assert!(!text("RegionName").is_unique());
+        assert_eq!(
+            table.strings.strings.ends.len(),
+            UNIQUENESS_SAMPLE as usize + 3
+        );
+        assert_eq!(table.unique_strings.ends.len(), 1001);
+        for row in [0, 4095, 4096, rows - 1] {
+            assert_eq!(
+                table.text("TransactionId", row),
+                Some(&*format!("T{row:08}"))
+            );
+        }
+        assert_eq!(table.text("TransactionId", rows), Some("T00000001"));
+        assert_eq!(table.text("RegionName", rows - 1), Some("华东地区（上海）"));
+        assert_eq!(table.text("RegionName", rows), None);
+    }
+
+    #[test]
+    fn a_column_that_repeats_stays_interned() {
+        let (mut table, c) = one_column(ColumnType::Text);
+        for row in 0..2 * UNIQUENESS_SAMPLE {
+            // Half of the sample is new: below the share that makes a column unique.
+            table.push_row(
+                RowSource::Line(1),
+                &[(c, Cell::Text(&format!("ins-{}", row / 2)))],
+            );
+        }
+        assert!(!table.text_column("c").unwrap().is_unique());
+        assert_eq!(table.unique_strings.ends.len(), 0);
+        assert_eq!(table.text("c", 8191), Some("ins-4095"));
+    }
+
+    #[test]
+    fn text_cells_take_two_bytes_until_a_symbol_passes_two_to_the_sixteen() {
+        let mut table = Table::new(TableKind::BillDetails);
+        let id = table.ensure_column("InstanceId", "", ColumnRole::Field, ColumnType::Text);
+        let region = table.ensure_column("RegionName", "", ColumnRole::Field, ColumnType::Text);
+        let is_wide = |table: &Table, index: usize| match &table.columns()[index].values {
+            ColumnValues::Text(column) => matches!(column.codes, Codes::Wide(_)),
+            other => panic!("{other:?}"),
+        };
+        // Each instance twice: interned (half of the sample is new), 70,000 strings.
+        for row in 0..140_000 {
+            let instance = format!("ins-{}", row / 2);
+            let cells = [(id, Cell::Text(&instance)), (region, Cell::Text("广州"))];
+            table.push_row(
+                RowSource::Line(1),
+                if row % 3 == 0 { &cells } else { &cells[..1] },
+            );
+        }
+        assert!(!is_wide(&table, region));
+        assert!(is_wide(&table, id));
+        table.push_row(RowSource::Line(1), &[(region, Cell::Text("上海"))]);
+        assert!(is_wide(&table, region));
+        let regions: Vec<_> = [0, 1, 3, 140_000]
+            .iter()
+            .map(|&row| table.text("RegionName", row))
+            .collect();
+        assert_eq!(regions, [Some("广州"), None, Some("广州"), Some("上海")]);
+        assert_eq!(table.text("InstanceId", 139_999), Some("ins-69999"));
+    }
+
+    #[test]
+    fn heap_bytes_counts_four_eight_or_sixteen_bytes_a_decimal() {
+        let rows = 10_000;
+        // The first value decides the width; the others, 0.00000001 to 0.00009999, fit 4 bytes.
+        let filled = |first: Decimal| {
+            let (mut table, c) = one_column(ColumnType::Decimal);
+            table.push_row(RowSource::Line(1), &[(c, Cell::Decimal(first))]);
+            for row in 1..rows {
+                table.push_row(
+                    RowSource::Line(1),
+                    &[(c, Cell::Decimal(Decimal::new(row, 8)))],
+                );
+            }
+            assert_eq!(table.decimal("c", 0), Some(first));
+            assert_eq!(table.decimal("c", 9_999).unwrap().to_string(), "0.00009999");
+            table.heap_bytes()
+        };
+        let narrow = filled(dec("0.00000001"));
+        let eight = filled(dec("21.47483648")); // mantissa i32::MAX + 1
+        let wide = filled(Decimal::MAX);
+        // Vec doubling leaves up to twice the length allocated.
+        let presence = rows as usize / 8;
+        let within = |bytes: usize, per_row: usize| {
+            let least = rows as usize * per_row + presence;
+            (least..=2 * least + 1024).contains(&bytes)
+        };
+        assert!(within(narrow, 4), "{narrow}");
+        assert!(within(eight, 8), "{eight}");
+        assert!(within(wide, 16), "{wide}");
+        assert!(narrow * 10 <= eight * 6, "{narrow} vs {eight}");
+        assert!(eight * 10 <= wide * 6, "{eight} vs {wide}");
+    }
+}

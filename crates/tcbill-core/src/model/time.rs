@@ -1,0 +1,274 @@
+//! Billing timestamps with their zone made explicit.
+//!
+//! Tencent Cloud prints every billing time as Beijing wall-clock time (UTC+8) without saying so.
+//! [`BeijingTime`] stores the instant (seconds since the Unix epoch, UTC) so that times from
+//! different sources compare correctly, and prints it back in UTC+8 as the console does.
+
+use std::fmt;
+
+/// The fixed offset of Beijing time (no daylight saving).
+pub const BEIJING_UTC_OFFSET_SECS: i64 = 8 * 3600;
+
+/// An instant, shown as Beijing time. Months (`2024-11`) and days (`2024-11-05`) become the
+/// instant at which they start in Beijing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BeijingTime {
+    utc_epoch_secs: i64,
+}
+
+/// The cell held text that is not a date or time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotATime(pub String);
+
+impl fmt::Display for NotATime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{}\" is not a date or time", self.0)
+    }
+}
+
+impl BeijingTime {
+    /// The instant of a Beijing wall-clock time; `None` for an impossible date or time.
+    pub fn from_beijing(
+        year: i64,
+        month: u32,
+        day: u32,
+        hour: u32,
+        minute: u32,
+        second: u32,
+    ) -> Option<Self> {
+        let valid = (1..=12).contains(&month)
+            && (1..=days_in_month(year, month)).contains(&day)
+            && hour < 24
+            && minute < 60
+            && second < 61;
+        valid.then(|| {
+            let local_secs = days_from_civil(year, month, day) * 86_400
+                + i64::from(hour * 3600 + minute * 60 + second);
+            BeijingTime {
+                utc_epoch_secs: local_secs - BEIJING_UTC_OFFSET_SECS,
+            }
+        })
+    }
+
+    /// The instant `secs` seconds after 1970-01-01T00:00:00Z.
+    pub fn from_utc_epoch_secs(secs: i64) -> Self {
+        BeijingTime {
+            utc_epoch_secs: secs,
+        }
+    }
+
+    pub fn utc_epoch_secs(self) -> i64 {
+        self.utc_epoch_secs
+    }
+
+    /// Beijing wall-clock fields: (year, month, day, hour, minute, second).
+    pub fn beijing_fields(self) -> (i64, u32, u32, u32, u32, u32) {
+        let local = self.utc_epoch_secs + BEIJING_UTC_OFFSET_SECS;
+        let (days, secs_of_day) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+        let (year, month, day) = civil_from_days(days);
+        let secs_of_day = secs_of_day as u32;
+        (
+            year,
+            month,
+            day,
+            secs_of_day / 3600,
+            secs_of_day / 60 % 60,
+            secs_of_day % 60,
+        )
+    }
+
+    /// Parses `yyyy-mm-dd hh:mm:ss` (also unpadded, `/`-separated, or ISO 8601 with `T`, `Z` or
+    /// an offset), `yyyy-mm-dd` and `yyyy-mm`; `Ok(None)` for empty or `-`.
+    ///
+    /// # Errors
+    /// Any other text, or an impossible date.
+    pub fn parse(text: &str) -> Result<Option<Self>, NotATime> {
+        let trimmed = crate::model::number::trim_cell(text);
+        if crate::model::number::is_absent(trimmed) {
+            return Ok(None);
+        }
+        parse_fields(trimmed)
+            .map(Some)
+            .ok_or_else(|| NotATime(trimmed.to_owned()))
+    }
+}
+
+impl fmt::Display for BeijingTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (year, month, day, hour, minute, second) = self.beijing_fields();
+        write!(
+            f,
+            "{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}"
+        )
+    }
+}
+
+/// Times appear in reports as Beijing wall-clock text, like everywhere in Tencent's data.
+impl serde::Serialize for BeijingTime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+fn parse_fields(text: &str) -> Option<BeijingTime> {
+    let (date, time) = match text.split_once([' ', 'T']) {
+        Some((date, time)) => (date, Some(time.trim())),
+        None => (text, None),
+    };
+    let mut date_parts = date.split(['-', '/']);
+    let year: i64 = parse_digits(date_parts.next()?, 4, 4)?.into();
+    let month = parse_digits(date_parts.next()?, 1, 2)?;
+    let day = date_parts
+        .next()
+        .map_or(Some(1), |day| parse_digits(day, 1, 2))?;
+    if date_parts.next().is_some() {
+        return None;
+    }
+    let Some(time) = time else {
+        return BeijingTime::from_beijing(year, month, day, 0, 0, 0);
+    };
+    let (clock, utc_offset_secs) = split_zone(time)?;
+    let clock = clock
+        .split_once('.')
+        .map_or(clock, |(whole, _fraction)| whole);
+    let mut clock_parts = clock.split(':');
+    let hour = parse_digits(clock_parts.next()?, 1, 2)?;
+    let minute = parse_digits(clock_parts.next()?, 1, 2)?;
+    let second = clock_parts
+        .next()
+        .map_or(Some(0), |second| parse_digits(second, 1, 2))?;
+    if clock_parts.next().is_some() {
+        return None;
+    }
+    let beijing = BeijingTime::from_beijing(year, month, day, hour, minute, second)?;
+    let shift = utc_offset_secs.map_or(0, |offset| BEIJING_UTC_OFFSET_SECS - offset);
+    Some(BeijingTime::from_utc_epoch_secs(
+        beijing.utc_epoch_secs + shift,
+    ))
+}
+
+/// Splits a trailing `Z`, `+08:00` or `+0800`; the offset is `None` when the text has no zone
+/// (Beijing time is meant).
+fn split_zone(time: &str) -> Option<(&str, Option<i64>)> {
+    if let Some(clock) = time.strip_suffix(['Z', 'z']) {
+        return Some((clock, Some(0)));
+    }
+    let Some(sign_pos) = time.rfind(['+', '-']) else {
+        return Some((time, None));
+    };
+    let (clock, zone) = time.split_at(sign_pos);
+    let sign = if zone.starts_with('-') { -1 } else { 1 };
+    let digits: String = zone[1..].chars().filter(|&c| c != ':').collect();
+    if digits.len() != 4 {
+        return None;
+    }
+    let hours = i64::from(parse_digits(&digits[..2], 2, 2)?);
+    let minutes = i64::from(parse_digits(&digits[2..], 2, 2)?);
+    Some((clock, Some(sign * (hours * 3600 + minutes * 60))))
+}
+
+fn parse_digits(text: &str, min_len: usize, max_len: usize) -> Option<u32> {
+    let valid =
+        (min_len..=max_len).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit());
+    if valid {
+        text.parse().ok()
+    } else {
+        None
+    }
+}
+
+fn is_leap_year(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+/// The days of `month` (1–12) of `year` in the Gregorian calendar.
+pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month_from_march = i64::from((month + 9) % 12);
+    let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u32;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(text: &str) -> String {
+        BeijingTime::parse(text).unwrap().unwrap().to_string()
+    }
+
+    #[test]
+    fn beijing_time_is_utc_plus_eight() {
+        let time = BeijingTime::parse("2025-11-30 23:59:59").unwrap().unwrap();
+        assert_eq!(
+            time,
+            BeijingTime::parse("2025-11-30T15:59:59Z").unwrap().unwrap()
+        );
+        assert_eq!(time.utc_epoch_secs(), 1_764_518_399);
+        assert_eq!(
+            BeijingTime::parse("1970-01-01 08:00:00")
+                .unwrap()
+                .unwrap()
+                .utc_epoch_secs(),
+            0
+        );
+    }
+
+    #[test]
+    fn accepts_the_spellings_seen_in_tencent_data() {
+        assert_eq!(shown("2021-1-1 11:11:11"), "2021-01-01 11:11:11");
+        assert_eq!(shown("2025/06/03 04:10:46"), "2025-06-03 04:10:46");
+        assert_eq!(shown("2024-11"), "2024-11-01 00:00:00");
+        assert_eq!(shown("2024-02-29"), "2024-02-29 00:00:00");
+        assert_eq!(shown("2025-01-01T00:00:00+08:00"), "2025-01-01 00:00:00");
+        assert_eq!(shown("2025-01-01 10:00"), "2025-01-01 10:00:00");
+    }
+
+    #[test]
+    fn rejects_impossible_or_foreign_text() {
+        assert_eq!(BeijingTime::parse("-"), Ok(None));
+        for text in [
+            "2023-02-29",
+            "2025-13-01",
+            "abc",
+            "2025-06-03 25:00:00",
+            "20250603",
+        ] {
+            assert_eq!(
+                BeijingTime::parse(text).unwrap_err().to_string(),
+                format!("\"{text}\" is not a date or time")
+            );
+        }
+    }
+}

@@ -1,0 +1,389 @@
+//! The report as CSV: each table of [`Report`] (UTF-8 with a BOM, CRLF, for spreadsheets), all of
+//! them in one ZIP, and the one CSV writer every CSV tcbill writes goes through.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{DeductionReport, Report};
+use crate::analysis::checks::Check;
+use crate::analysis::cost::{Measure, Summary};
+use crate::analysis::deductions::{BreakType, CoefficientCheck};
+use crate::analysis::RowRef;
+
+/// One table of the report for CSV export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CsvTable {
+    /// A file-name stem: `cost-product`, `deductions`, `checks`.
+    pub name: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl CsvTable {
+    /// RFC 4180 CSV with CRLF line ends, UTF-8 with a BOM.
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut csv = csv_writer("\u{feff}".into(), LineEnd::CrLf);
+        for record in std::iter::once(&self.header).chain(&self.rows) {
+            csv.write_record(record).expect("writing to memory");
+        }
+        csv.into_inner().expect("writing to memory")
+    }
+}
+
+/// How a CSV file ends its records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineEnd {
+    /// `\n`: FOCUS files, read by data tools.
+    Lf,
+    /// `\r\n`: report tables, opened in spreadsheets.
+    CrLf,
+}
+
+/// A CSV writer into `out` (after whatever it already holds): RFC 4180 fields, quoted only when
+/// they have to be, each record ended by `line_end`, records of any width. Every CSV tcbill
+/// writes goes through it, so they all quote alike.
+pub fn csv_writer(out: Vec<u8>, line_end: LineEnd) -> csv::Writer<Vec<u8>> {
+    let terminator = match line_end {
+        LineEnd::Lf => csv::Terminator::Any(b'\n'),
+        LineEnd::CrLf => csv::Terminator::CRLF,
+    };
+    csv::WriterBuilder::new()
+        .terminator(terminator)
+        .flexible(true)
+        .from_writer(out)
+}
+
+impl Report {
+    /// The rows behind one failed check, `checks-<id>`: a check of [`Report::checks`] by its id,
+    /// or `deductions` for the balance breaks and 抵扣系数 mismatches. `None` for an unknown id.
+    pub fn findings_table(&self, id: &str) -> Option<CsvTable> {
+        if id == "deductions" {
+            return Some(deduction_findings_table(&self.deductions));
+        }
+        let check = self.checks.iter().find(|check| check.id == id)?;
+        Some(checks_table(
+            &format!("checks-{id}"),
+            std::slice::from_ref(check),
+        ))
+    }
+
+    /// Every table of the report, ready for [`CsvTable::to_csv`].
+    pub fn csv_tables(&self) -> Vec<CsvTable> {
+        let mut tables = vec![
+            records_table("inputs", &self.inputs),
+            records_table("duplicates", &self.duplicates),
+        ];
+        tables.extend(self.cost.breakdowns.iter().map(breakdown_table));
+        tables.push(records_table("deductions", &self.deductions.analysis.rows));
+        tables.push(records_table(
+            "balance-breaks",
+            &self.deductions.analysis.balance_breaks,
+        ));
+        tables.push(records_table(
+            "period-refreshes",
+            &self.deductions.analysis.period_refreshes,
+        ));
+        tables.push(records_table("packages", &self.packages));
+        tables.push(records_table("usage", &self.usage));
+        tables.push(checks_table("checks", &self.checks));
+        tables
+    }
+
+    /// Every table of [`Report::csv_tables`] as `NAME.csv` in one ZIP archive: the web app's
+    /// "CSV tables" download (a browser saves one file per click, so the tables travel together).
+    pub fn csv_zip(&self) -> Vec<u8> {
+        use std::io::Write;
+        use zip::write::{SimpleFileOptions, ZipWriter};
+
+        let options = SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            // A fixed time keeps the archive byte-identical for identical inputs.
+            .last_modified_time(zip::DateTime::default());
+        let mut archive = ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for table in self.csv_tables() {
+            let written = archive
+                .start_file(format!("{}.csv", table.name), options)
+                .and_then(|()| Ok(archive.write_all(&table.to_csv())?));
+            written.expect("writing into memory cannot fail");
+        }
+        archive
+            .finish()
+            .expect("writing into memory cannot fail")
+            .into_inner()
+    }
+}
+
+/// A cost breakdown: the currency, one column per dimension, then the measures and the ratio (a
+/// share of the currency's total).
+pub fn breakdown_table(summary: &Summary) -> CsvTable {
+    let dimension_names: Vec<String> = summary.group_by.iter().map(ToString::to_string).collect();
+    let mut header = vec!["currency".to_owned()];
+    header.extend(dimension_names.iter().cloned());
+    header.extend(
+        Measure::ALL
+            .iter()
+            .map(|measure| measure.api_name().to_owned()),
+    );
+    header.push("RealTotalCostRatio".to_owned());
+    header.push("row_count".to_owned());
+    let decimal =
+        |value: Option<rust_decimal::Decimal>| value.map_or_else(String::new, |v| v.to_string());
+    let rows = summary
+        .currencies
+        .iter()
+        .flat_map(|section| section.groups.iter().map(|group| (section.currency, group)))
+        .map(|(currency, group)| {
+            let mut row = vec![currency.to_string()];
+            row.extend(group.key.iter().cloned());
+            row.extend(
+                Measure::ALL
+                    .iter()
+                    .map(|&measure| decimal(group.amounts.get(measure))),
+            );
+            row.push(decimal(group.real_total_cost_ratio));
+            row.push(group.row_count.to_string());
+            row
+        })
+        .collect();
+    CsvTable {
+        name: format!("cost-{}", dimension_names.join("-").replace(':', "_")),
+        header,
+        rows,
+    }
+}
+
+const FINDINGS_HEADER: [&str; 10] = [
+    "check",
+    "status",
+    "finding",
+    "file",
+    "row",
+    "subject",
+    "detail",
+    "expected",
+    "found",
+    "difference",
+];
+
+/// One row of [`FINDINGS_HEADER`]; `row` is the line (or JSON record) a user opens.
+#[allow(clippy::too_many_arguments)]
+fn finding_row(
+    check: &str,
+    status: &str,
+    finding_type: &str,
+    row: Option<&RowRef>,
+    subject: &str,
+    detail: &str,
+    [expected, found, difference]: [Option<Decimal>; 3],
+) -> Vec<String> {
+    let decimal = |value: Option<Decimal>| value.map_or_else(String::new, |v| v.to_string());
+    vec![
+        check.to_owned(),
+        status.to_owned(),
+        finding_type.to_owned(),
+        row.map_or_else(String::new, |row| row.file.clone()),
+        row.map_or_else(String::new, RowRef::place),
+        subject.to_owned(),
+        detail.to_owned(),
+        decimal(expected),
+        decimal(found),
+        decimal(difference),
+    ]
+}
+
+/// The findings of `checks`, one row each; a check without findings gets one row.
+fn checks_table(name: &str, checks: &[Check]) -> CsvTable {
+    let mut rows = Vec::new();
+    for check in checks {
+        let status = serde_json::to_value(check.status)
+            .ok()
+            .and_then(|value| value.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let findings = check
+            .mismatches
+            .iter()
+            .map(|finding| ("mismatch", finding))
+            .chain(
+                check
+                    .not_checked
+                    .iter()
+                    .map(|finding| ("not_checked", finding)),
+            );
+        let mut any = false;
+        for (finding_type, finding) in findings {
+            any = true;
+            rows.push(finding_row(
+                check.id,
+                &status,
+                finding_type,
+                finding.row.as_ref(),
+                &finding.subject,
+                &finding.detail,
+                [finding.expected, finding.found, finding.difference],
+            ));
+        }
+        if !any {
+            let reason = check.skipped_reason.as_deref().unwrap_or_default();
+            rows.push(finding_row(
+                check.id, &status, "", None, "", reason, [None; 3],
+            ));
+        }
+    }
+    CsvTable {
+        name: name.to_owned(),
+        header: FINDINGS_HEADER
+            .iter()
+            .map(|&name| name.to_owned())
+            .collect(),
+        rows,
+    }
+}
+
+/// The deduction rows whose balance breaks or whose 抵扣系数 does not match, in the columns of
+/// [`checks_table`]: `deduction_balance` (a `row` or `chain` break) and `deduction_coefficient`.
+fn deduction_findings_table(deductions: &DeductionReport) -> CsvTable {
+    let mut rows: Vec<Vec<String>> = deductions
+        .analysis
+        .balance_breaks
+        .iter()
+        .map(|found| {
+            let (finding_type, detail) = match found.break_type {
+                BreakType::Row => ("row", "抵扣前包剩余量 − 实际抵扣量 ≠ 抵扣后包剩余量"),
+                BreakType::Chain => (
+                    "chain",
+                    "抵扣前包剩余量 ≠ the previous row's 抵扣后包剩余量",
+                ),
+            };
+            finding_row(
+                "deduction_balance",
+                "mismatches",
+                finding_type,
+                Some(&found.row),
+                &found.package_id,
+                detail,
+                [
+                    Some(found.expected),
+                    Some(found.found),
+                    Some(found.difference),
+                ],
+            )
+        })
+        .collect();
+    for row in &deductions.coefficient_mismatches {
+        let CoefficientCheck::Mismatch {
+            expected_actual_dosage,
+            ..
+        } = &row.coefficient_check
+        else {
+            continue;
+        };
+        let found = row.actual_dosage;
+        rows.push(finding_row(
+            "deduction_coefficient",
+            "mismatches",
+            "mismatch",
+            Some(&row.source),
+            &row.package_id,
+            "实际抵扣量 ≠ 原始用量 × 抵扣系数",
+            [
+                Some(*expected_actual_dosage),
+                found,
+                found.map(|found| found - expected_actual_dosage),
+            ],
+        ));
+    }
+    CsvTable {
+        name: "checks-deductions".to_owned(),
+        header: FINDINGS_HEADER
+            .iter()
+            .map(|&name| name.to_owned())
+            .collect(),
+        rows,
+    }
+}
+
+/// A table from serialisable records: nested objects become `parent.child` columns (in the
+/// order serde_json keeps keys: sorted), lists become JSON text.
+fn records_table<T: Serialize>(name: &str, records: &[T]) -> CsvTable {
+    let flattened: Vec<Vec<(String, String)>> = records
+        .iter()
+        .map(|record| {
+            let mut cells = Vec::new();
+            flatten(
+                "",
+                &serde_json::to_value(record).unwrap_or(Value::Null),
+                &mut cells,
+            );
+            cells
+        })
+        .collect();
+    let mut header: Vec<String> = Vec::new();
+    for cells in &flattened {
+        for (column, _) in cells {
+            if !header.contains(column) {
+                header.push(column.clone());
+            }
+        }
+    }
+    let rows = flattened
+        .into_iter()
+        .map(|cells| {
+            header
+                .iter()
+                .map(|column| {
+                    cells
+                        .iter()
+                        .find(|(name, _)| name == column)
+                        .map_or_else(String::new, |(_, value)| value.clone())
+                })
+                .collect()
+        })
+        .collect();
+    CsvTable {
+        name: name.to_owned(),
+        header,
+        rows,
+    }
+}
+
+fn flatten(prefix: &str, value: &Value, cells: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                let column = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                flatten(&column, inner, cells);
+            }
+        }
+        Value::Null => cells.push((prefix.to_owned(), String::new())),
+        Value::String(text) => cells.push((prefix.to_owned(), text.clone())),
+        Value::Array(_) => cells.push((prefix.to_owned(), value.to_string())),
+        other => cells.push((prefix.to_owned(), other.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_they_have_to_be() {
+        let table = CsvTable {
+            name: "t".into(),
+            header: vec!["plain".into(), "empty".into(), "comma, quote".into()],
+            rows: vec![vec![
+                "say \"hi\"".into(),
+                String::new(),
+                "two\nlines\r".into(),
+            ]],
+        };
+        assert_eq!(
+            String::from_utf8(table.to_csv()).unwrap(),
+            "\u{feff}plain,empty,\"comma, quote\"\r\n\"say \"\"hi\"\"\",,\"two\nlines\r\"\r\n"
+        );
+    }
+}

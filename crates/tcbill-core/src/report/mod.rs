@@ -1,0 +1,217 @@
+//! The one report: every analysis of a [`Dataset`] in a versioned, serialisable value.
+//!
+//! The web app renders it and offers it for download, the CLI prints and writes it; both call
+//! [`Report::build`] and [`Report::to_json`], so identical inputs give byte-identical JSON.
+//! Decimals are JSON strings with their exact digits (`"559.6363523"`), never floats. Every table
+//! of the report also exports as CSV (UTF-8 with a BOM, so spreadsheet programs read the Chinese
+//! text) through [`Report::csv_tables`]. The JSON's shape is documented as a JSON Schema in
+//! `report.schema.json` beside this crate's Cargo.toml; `tests/report_schema.rs` keeps the two in
+//! step (bump [`REPORT_VERSION`] and the schema's `version` together).
+//!
+//! Money is reported per currency (`cost.currencies`, and each breakdown's `currencies`), each
+//! with the billing months it covers; nothing adds yuan to dollars. Rows loaded twice are
+//! counted once: `duplicates` and each input's `rows_duplicate` say which and from where.
+
+mod costs_csv;
+mod csv_tables;
+
+pub use costs_csv::{costs_csv, CsvDownload};
+pub use csv_tables::{breakdown_table, csv_writer, CsvTable, LineEnd};
+
+use serde::Serialize;
+
+use crate::analysis::checks::{run_checks, Check};
+use crate::analysis::cost::{summarize, Amounts, Dimension, Summary};
+use crate::analysis::currency::{Currency, Month};
+use crate::analysis::deductions::{analyze_deductions, DeductionAnalysis, DeductionRow};
+use crate::analysis::packages::{package_usage, PackageUsage};
+use crate::analysis::usage::{usage_statistics, UsageOptions, UsageSeries};
+use crate::dataset::Dataset;
+use crate::model::diagnostic::Diagnostic;
+
+/// Identifies the JSON document; bumped with every incompatible change of its shape.
+pub const REPORT_FORMAT: &str = "tcbill-report";
+pub const REPORT_VERSION: u32 = 3;
+
+/// What the report's cost section breaks the total down by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// Each entry is one breakdown of one or two dimensions.
+    pub breakdowns: Vec<Vec<Dimension>>,
+    pub usage: UsageOptions,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions {
+            breakdowns: vec![
+                vec![Dimension::Product],
+                vec![Dimension::Product, Dimension::Component],
+                vec![Dimension::Region],
+                vec![Dimension::Project],
+                vec![Dimension::PayMode],
+                vec![Dimension::Month],
+            ],
+            usage: UsageOptions::default(),
+        }
+    }
+}
+
+/// One loaded file as the parser saw it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InputSummary {
+    pub name: String,
+    pub kind: String,
+    pub encoding: Option<String>,
+    /// Always `rows_accepted + rows_duplicate + rows_rejected`.
+    pub rows_read: u64,
+    /// Rows imported and counted.
+    pub rows_accepted: u64,
+    /// Rows imported but not counted: an earlier file holds the same transactions.
+    pub rows_duplicate: u64,
+    pub rows_rejected: u64,
+    pub diagnostics: Vec<String>,
+}
+
+/// Rows of `file` not counted because `first_loaded_from` holds them too.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DuplicateNotice {
+    pub file: String,
+    pub first_loaded_from: String,
+    pub rows: u64,
+}
+
+impl DuplicateNotice {
+    fn message(&self) -> String {
+        format!(
+            "{} rows are already loaded from {}: skipped as duplicates, not counted",
+            self.rows, self.first_loaded_from
+        )
+    }
+}
+
+/// The grand total of one currency's cost rows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CurrencyTotal {
+    pub currency: Currency,
+    /// The billing months of its rows.
+    pub periods: Vec<Month>,
+    pub row_count: usize,
+    pub total: Amounts,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CostReport {
+    /// Which rows were summed (see [`Summary::source`]).
+    pub source: Option<String>,
+    /// Rows summed, all currencies together.
+    pub row_count: usize,
+    /// Grand totals, one per currency: amounts in different currencies are never added.
+    pub currencies: Vec<CurrencyTotal>,
+    pub breakdowns: Vec<Summary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeductionReport {
+    #[serde(flatten)]
+    pub analysis: DeductionAnalysis,
+    /// The rows of `rows` whose coefficient check failed.
+    pub coefficient_mismatches: Vec<DeductionRow>,
+}
+
+/// Everything tcbill computes from the loaded files.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub format: &'static str,
+    pub version: u32,
+    pub inputs: Vec<InputSummary>,
+    /// Files whose rows an earlier file already holds; those rows are not counted.
+    pub duplicates: Vec<DuplicateNotice>,
+    pub cost: CostReport,
+    pub deductions: DeductionReport,
+    pub packages: Vec<PackageUsage>,
+    pub usage: Vec<UsageSeries>,
+    pub checks: Vec<Check>,
+}
+
+impl Report {
+    /// Runs every analysis on `dataset`.
+    pub fn build(dataset: &Dataset, options: &ReportOptions) -> Report {
+        let files = dataset.files();
+        let mut duplicates = Vec::new();
+        let mut inputs = Vec::with_capacity(files.len());
+        for (index, file) in files.iter().enumerate() {
+            let skipped = dataset.duplicates(index);
+            let notices: Vec<DuplicateNotice> = skipped
+                .first_seen_in
+                .iter()
+                .map(|&(first, rows)| DuplicateNotice {
+                    file: file.name.clone(),
+                    first_loaded_from: files[first].name.clone(),
+                    rows,
+                })
+                .collect();
+            let diagnostics = file.diagnostics.iter().map(ToString::to_string).chain(
+                notices
+                    .iter()
+                    .map(|notice| Diagnostic::warning(&file.name, notice.message()).to_string()),
+            );
+            inputs.push(InputSummary {
+                name: file.name.clone(),
+                kind: file.kind.to_string(),
+                encoding: file.encoding.map(str::to_owned),
+                rows_read: file.rows_read(),
+                rows_accepted: file.rows_accepted() - skipped.count(),
+                rows_duplicate: skipped.count(),
+                rows_rejected: file.rows_rejected,
+                diagnostics: diagnostics.collect(),
+            });
+            duplicates.extend(notices);
+        }
+        let overall = summarize(dataset, &[], &[]);
+        let cost = CostReport {
+            source: overall.source,
+            row_count: overall.row_count,
+            currencies: overall
+                .currencies
+                .into_iter()
+                .map(|currency| CurrencyTotal {
+                    currency: currency.currency,
+                    periods: currency.periods,
+                    row_count: currency.row_count,
+                    total: currency.total,
+                })
+                .collect(),
+            breakdowns: options
+                .breakdowns
+                .iter()
+                .map(|group_by| summarize(dataset, group_by, &[]))
+                .collect(),
+        };
+        let analysis = analyze_deductions(dataset);
+        let packages = package_usage(dataset, &analysis);
+        let checks = run_checks(dataset, &analysis.rows);
+        let coefficient_mismatches = analysis.coefficient_mismatches().cloned().collect();
+        Report {
+            format: REPORT_FORMAT,
+            version: REPORT_VERSION,
+            inputs,
+            duplicates,
+            cost,
+            deductions: DeductionReport {
+                analysis,
+                coefficient_mismatches,
+            },
+            packages,
+            usage: usage_statistics(dataset, options.usage),
+            checks,
+        }
+    }
+
+    /// Pretty-printed JSON, ending with a newline.
+    pub fn to_json(&self) -> String {
+        let mut json = serde_json::to_string_pretty(self).expect("a report always serialises");
+        json.push('\n');
+        json
+    }
+}

@@ -1,0 +1,241 @@
+//! Core's layers hold: every module uses only its own layer and those before it, so an import
+//! cycle cannot come back (ARCHITECTURE.md, "Layers"). The check reads the source files and
+//! follows every `crate::` path (and `super::` between the modules of an ordered layer); doc
+//! comments are not code and are skipped.
+
+use std::fs;
+use std::path::Path;
+
+/// Core's top-level modules, in order: each may use only itself and those before it.
+const LAYERS: [&str; 8] = [
+    "model", "api", "schema", "input", "dataset", "analysis", "report", "focus",
+];
+
+/// Layers whose own modules are ordered too: the layer, its modules in order, and the items of
+/// its `mod.rs` those modules may use (anything else there is a re-export of a module).
+const ORDERED_LAYERS: [(&str, &[&str], &[&str]); 2] = [
+    (
+        "model",
+        &[
+            "number",
+            "time",
+            "table",
+            "diagnostic",
+            "kind",
+            "parsed_file",
+        ],
+        &[],
+    ),
+    (
+        "input",
+        &[
+            "decode",
+            "record_scan",
+            "rows",
+            "csv",
+            "json",
+            "sniff",
+            "xlsx",
+            "parser",
+        ],
+        &["SNIFF_LEN"],
+    ),
+];
+
+/// Every `use` tree spelled out: `input::{csv, json}` gives `input::csv` and `input::json`.
+fn expand(tree: &str) -> Vec<String> {
+    let tree = tree.trim();
+    if let Some(inner) = tree.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+        let (mut parts, mut depth, mut start) = (Vec::new(), 0, 0);
+        for (at, c) in inner.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    parts.push(&inner[start..at]);
+                    start = at + 1;
+                }
+                _ => {}
+            }
+        }
+        parts.push(&inner[start..]);
+        return parts
+            .into_iter()
+            .filter(|part| !part.trim().is_empty())
+            .flat_map(expand)
+            .collect();
+    }
+    match tree.split_once("::") {
+        None => vec![tree.to_owned()],
+        Some((head, rest)) => expand(rest)
+            .into_iter()
+            .map(|tail| format!("{head}::{tail}"))
+            .collect(),
+    }
+}
+
+/// The paths after each `prefix` (`crate::`, `super::`) in code, braces expanded.
+fn paths_after(code: &str, prefix: &str) -> Vec<String> {
+    let mut paths = Vec::new();
+    for (at, _) in code.match_indices(prefix) {
+        let before = code[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+            continue;
+        }
+        let rest = &code[at + prefix.len()..];
+        let mut depth = 0;
+        let mut end = rest.len();
+        for (offset, c) in rest.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => {
+                    end = offset;
+                    break;
+                }
+                '}' => depth -= 1,
+                c if depth > 0 || c.is_alphanumeric() || matches!(c, '_' | ':' | '*') => {}
+                _ => {
+                    end = offset;
+                    break;
+                }
+            }
+        }
+        paths.extend(expand(rest[..end].trim_end_matches(':')));
+    }
+    paths
+}
+
+/// What `file` (a path under `src/`, such as `input/csv.rs`) uses that its layer may not.
+fn violations(file: &str, source: &str) -> Vec<String> {
+    let code: String = source
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let parts: Vec<&str> = file.trim_end_matches(".rs").split('/').collect();
+    let layer = parts[0];
+    let Some(rank) = LAYERS.iter().position(|&l| l == layer) else {
+        return vec![format!("{file}: `{layer}` is in no layer of LAYERS")];
+    };
+    let ordered = ORDERED_LAYERS.iter().find(|(name, ..)| *name == layer);
+    // A module of an ordered layer (not its mod.rs), and where it stands in the order.
+    let module = match (ordered, parts.get(1)) {
+        (Some((_, modules, _)), Some(&module)) if module != "mod" => {
+            match modules.iter().position(|&m| m == module) {
+                Some(position) => Some((module, position)),
+                None => return vec![format!("{file}: `{module}` is not in {layer}'s order")],
+            }
+        }
+        _ => None,
+    };
+    let mut used = paths_after(&code, "crate::");
+    if module.is_some() && parts.len() == 2 {
+        used.extend(
+            paths_after(&code, "super::")
+                .iter()
+                .map(|p| format!("{layer}::{p}")),
+        );
+    }
+    let mut found = Vec::new();
+    for path in used {
+        let segments: Vec<&str> = path.split("::").collect();
+        let Some(used_rank) = LAYERS.iter().position(|&l| l == segments[0]) else {
+            found.push(format!("{file}: crate::{path} names no layer"));
+            continue;
+        };
+        if used_rank > rank {
+            found.push(format!("{file}: crate::{path} is a later layer"));
+            continue;
+        }
+        let (Some((_, modules, root_items)), Some((own, position)), Some(&target)) =
+            (ordered, module, segments.get(1))
+        else {
+            continue;
+        };
+        if used_rank != rank || target == "*" || target == "self" {
+            continue;
+        }
+        match modules.iter().position(|&m| m == target) {
+            Some(target_position) if target_position > position => found.push(format!(
+                "{file}: crate::{path} is after `{own}` in {layer}'s order"
+            )),
+            Some(_) => {}
+            None if root_items.contains(&target) => {}
+            None => found.push(format!(
+                "{file}: crate::{path} is neither a module of {layer} nor a shared item"
+            )),
+        }
+    }
+    found
+}
+
+fn sources(dir: &Path, under: &str, out: &mut Vec<(String, String)>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let relative = if under.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{under}/{name}")
+        };
+        if path.is_dir() {
+            sources(&path, &relative, out);
+        } else if name.ends_with(".rs") && relative != "lib.rs" {
+            out.push((relative, fs::read_to_string(&path).unwrap()));
+        }
+    }
+}
+
+#[test]
+fn every_module_uses_only_earlier_layers() {
+    let mut files = Vec::new();
+    sources(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        "",
+        &mut files,
+    );
+    files.sort();
+    assert!(files.len() > 30, "read {} files", files.len());
+    let found: Vec<String> = files
+        .iter()
+        .flat_map(|(file, source)| violations(file, source))
+        .collect();
+    assert!(found.is_empty(), "layer violations:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_check_catches_a_later_layer_a_later_module_and_an_unknown_path() {
+    assert_eq!(
+        violations("model/table.rs", "use crate::input::parse_file;\n"),
+        ["model/table.rs: crate::input::parse_file is a later layer"]
+    );
+    assert_eq!(
+        violations(
+            "input/csv.rs",
+            "use super::{parser::Parser, rows};\nuse crate::input::SNIFF_LEN;\n"
+        ),
+        ["input/csv.rs: crate::input::parser::Parser is after `csv` in input's order"]
+    );
+    assert_eq!(
+        violations("input/json.rs", "use crate::input::parse_file;\n"),
+        ["input/json.rs: crate::input::parse_file is neither a module of input nor a shared item"]
+    );
+    assert_eq!(
+        violations(
+            "schema.rs",
+            "use crate::{model::kind::InputKind, dataset::Dataset};\nfn f() { crate::time::now() }\n"
+        ),
+        [
+            "schema.rs: crate::dataset::Dataset is a later layer",
+            "schema.rs: crate::time::now names no layer"
+        ]
+    );
+    assert_eq!(
+        violations("dataset.rs", "//! see [`crate::report`]\n"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        violations("parser.rs", ""),
+        ["parser.rs: `parser` is in no layer of LAYERS"]
+    );
+}
