@@ -759,3 +759,22 @@ fn drill_down_rows_name_the_line_excel_shows() {
     let first = tcbill_core::analysis::cost::row_cells(&dataset, rows[0]);
     assert_eq!(first[0], "2025-06-明细账单-L3.csv:2");
 }
+
+#[test]
+fn a_bill_loaded_twice_is_checked_once() {
+    let month = PathBuf::from(common::SAMPLE_MONTH);
+    let l3 = month.join("2025-06-明细账单-L3.csv");
+    let deductions = month.join("2025-06-资源包抵扣明细.csv");
+    let once = dataset_of(&[l3.clone(), deductions.clone()]);
+    let mut twice = dataset_of(&[l3.clone(), deductions]);
+    twice.add(tcbill_core::parse_file(
+        "copy-of-L3.csv",
+        &std::fs::read(&l3).unwrap(),
+    ));
+    let lines = |dataset: &tcbill_core::Dataset| {
+        check_lines(&run_checks(dataset, &analyze_deductions(dataset).rows))
+    };
+    // Not one row checked twice (the copy's 6 rows are duplicates of the first file's).
+    assert_eq!(lines(&twice), lines(&once));
+    assert_eq!(lines(&once)[0], "list_price Ok checked=6");
+}

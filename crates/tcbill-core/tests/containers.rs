@@ -327,3 +327,46 @@ fn a_zip_holding_json_and_csv_reads_both() {
         ]
     );
 }
+
+#[test]
+fn a_date_cell_outside_excels_calendar_is_a_rejected_time_not_a_wrapped_one() {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
+    let header = [
+        "产品名称",
+        "组件名称",
+        "资源ID",
+        "扣费时间",
+        "优惠后总价",
+        "现金账户支出(元)",
+    ];
+    for (column, title) in header.iter().enumerate() {
+        sheet.write_string(0, column as u16, *title).unwrap();
+    }
+    for (row, serial) in [(1, 45_809.5), (2, -1e300)] {
+        for (column, text) in ["云服务器", "CPU", "ins-1"].iter().enumerate() {
+            sheet.write_string(row, column as u16, *text).unwrap();
+        }
+        sheet
+            .write_number_with_format(row, 3, serial, &date)
+            .unwrap();
+        sheet.write_string(row, 4, "1.5").unwrap();
+        sheet.write_string(row, 5, "1.5").unwrap();
+    }
+    let parsed = parse_file("dates.xlsx", &workbook.save_to_buffer().unwrap());
+    assert_eq!(
+        outline(&parsed),
+        [
+            "dates.xlsx | L3 明细账单 (bill details) | 1",
+            "  dates.xlsx:3 column 扣费时间: \"-1e300\" is not a date or time",
+        ]
+    );
+    assert_eq!(
+        parsed[0]
+            .table
+            .time("PayTime", 0)
+            .map(|time| time.to_string()),
+        Some("2025-06-01 12:00:00".to_owned())
+    );
+}

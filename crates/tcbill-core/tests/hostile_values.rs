@@ -124,3 +124,23 @@ fn deduction_coefficients_and_tiny_usage_never_stop_the_report() {
     let report = Report::build(&dataset, &ReportOptions::default());
     assert_eq!(report.packages.len(), 1);
 }
+
+#[test]
+fn a_burn_rate_of_a_millionth_projects_no_date_past_the_year_9999() {
+    // 106751991.16 × 86400 s ÷ 0.000001 per day fits an i64 of seconds; added to the deduction's
+    // own time it did not (a panic with overflow checks, a date 292 billion years ago without).
+    let deductions = format!(
+        "{DEDUCTION_HEADER}\
+         1001,CDN 包,pkg-1,内容分发网络 CDN,CDN,总量递减,2025-06-03 04:10:46,106751991.160001,0.000001,106751991.16,GB,1001,内容分发网络 CDN,CDN,流量,0.000001,GB,1,2025-06-03 03:00:00,2025-06-03 04:00:00\n"
+    );
+    let dataset = dataset(&[("deductions.csv", deductions)]);
+    assert_eq!(diagnostics(&dataset), Vec::<String>::new());
+    let report = Report::build(&dataset, &ReportOptions::default());
+    assert_eq!(report.packages.len(), 1);
+    let package = &report.packages[0];
+    assert_eq!(
+        package.daily_burn_rate.map(|rate| rate.to_string()),
+        Some("0.000001".into())
+    );
+    assert_eq!(package.projected_exhaustion, None);
+}

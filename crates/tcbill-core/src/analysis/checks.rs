@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::cost::{summarize, Dimension, Filter, Measure};
 use super::deductions::DeductionRow;
 use super::units::{conversion, product_bases, CannotConvert, ProductBases};
-use super::{named_tables, round_half_up, RowRef, NOT_EXACT};
+use super::{counted_tables, named_tables, round_half_up, RowRef, NOT_EXACT};
 use crate::dataset::Dataset;
 use crate::model::table::{Table, TableKind};
 
@@ -268,10 +268,10 @@ pub fn run_checks(dataset: &Dataset, deductions: &[DeductionRow]) -> Vec<Check> 
     );
     let mut usage = CheckBuilder::new("usage_after_deduction", "组件用量 = 原始用量 − 抵扣用量");
     for kind in [TableKind::BillDetails, TableKind::CostDetails] {
-        for (file, table) in named_tables(dataset, kind) {
+        for (index, file, table) in counted_tables(dataset, kind) {
             // A finding's RowRef is built only when one is made.
             let mut bases = HashMap::new();
-            for row in 0..table.row_count() {
+            for row in dataset.counted_rows(index) {
                 check_list_price(file, table, row, &mut bases, &mut list_price.check);
                 check_discount(file, table, row, &mut discount.check);
                 check_payments(file, table, row, &mut payments.check);
@@ -576,8 +576,8 @@ fn deductions_vs_bill(dataset: &Dataset, deductions: &[DeductionRow]) -> Check {
     }
     // Product → (unit, total) from the bill.
     let mut bill_deducted: BTreeMap<String, (Option<String>, Decimal)> = BTreeMap::new();
-    for (_, table) in named_tables(dataset, TableKind::BillDetails) {
-        for row in 0..table.row_count() {
+    for (index, _, table) in counted_tables(dataset, TableKind::BillDetails) {
+        for row in dataset.counted_rows(index) {
             let Some(deducted) = table.decimal("DeductedMeasure", row) else {
                 continue;
             };

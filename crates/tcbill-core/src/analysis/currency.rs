@@ -33,16 +33,39 @@ impl Currency {
             _ => {}
         }
         let bytes: [u8; 3] = text.as_bytes().try_into().ok()?;
-        bytes
-            .iter()
-            .all(u8::is_ascii_alphabetic)
-            .then(|| Currency(bytes.map(|byte| byte.to_ascii_uppercase())))
+        let code = bytes.map(|byte| byte.to_ascii_uppercase());
+        ISO_4217
+            .binary_search(&code)
+            .is_ok()
+            .then_some(Currency(code))
     }
 
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).expect("built from ASCII letters")
     }
 }
+
+/// The active ISO 4217 codes, sorted. Only these are currencies: three letters that happen to
+/// start a price unit (`GiB/月`, `QPS/天`) or fill a currency cell (`nan`) must not become a
+/// "currency" whose rows leave the real one's total.
+const ISO_4217: [[u8; 3]; 155] = [
+    *b"AED", *b"AFN", *b"ALL", *b"AMD", *b"ANG", *b"AOA", *b"ARS", *b"AUD", *b"AWG", *b"AZN",
+    *b"BAM", *b"BBD", *b"BDT", *b"BGN", *b"BHD", *b"BIF", *b"BMD", *b"BND", *b"BOB", *b"BRL",
+    *b"BSD", *b"BTN", *b"BWP", *b"BYN", *b"BZD", *b"CAD", *b"CDF", *b"CHF", *b"CLP", *b"CNY",
+    *b"COP", *b"CRC", *b"CUP", *b"CVE", *b"CZK", *b"DJF", *b"DKK", *b"DOP", *b"DZD", *b"EGP",
+    *b"ERN", *b"ETB", *b"EUR", *b"FJD", *b"FKP", *b"GBP", *b"GEL", *b"GHS", *b"GIP", *b"GMD",
+    *b"GNF", *b"GTQ", *b"GYD", *b"HKD", *b"HNL", *b"HTG", *b"HUF", *b"IDR", *b"ILS", *b"INR",
+    *b"IQD", *b"IRR", *b"ISK", *b"JMD", *b"JOD", *b"JPY", *b"KES", *b"KGS", *b"KHR", *b"KMF",
+    *b"KPW", *b"KRW", *b"KWD", *b"KYD", *b"KZT", *b"LAK", *b"LBP", *b"LKR", *b"LRD", *b"LSL",
+    *b"LYD", *b"MAD", *b"MDL", *b"MGA", *b"MKD", *b"MMK", *b"MNT", *b"MOP", *b"MRU", *b"MUR",
+    *b"MVR", *b"MWK", *b"MXN", *b"MYR", *b"MZN", *b"NAD", *b"NGN", *b"NIO", *b"NOK", *b"NPR",
+    *b"NZD", *b"OMR", *b"PAB", *b"PEN", *b"PGK", *b"PHP", *b"PKR", *b"PLN", *b"PYG", *b"QAR",
+    *b"RON", *b"RSD", *b"RUB", *b"RWF", *b"SAR", *b"SBD", *b"SCR", *b"SDG", *b"SEK", *b"SGD",
+    *b"SHP", *b"SLE", *b"SOS", *b"SRD", *b"SSP", *b"STN", *b"SVC", *b"SYP", *b"SZL", *b"THB",
+    *b"TJS", *b"TMT", *b"TND", *b"TOP", *b"TRY", *b"TTD", *b"TWD", *b"TZS", *b"UAH", *b"UGX",
+    *b"USD", *b"UYU", *b"UZS", *b"VES", *b"VND", *b"VUV", *b"WST", *b"XAF", *b"XCD", *b"XOF",
+    *b"XPF", *b"YER", *b"ZAR", *b"ZMW", *b"ZWG",
+];
 
 impl fmt::Display for Currency {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -180,6 +203,14 @@ mod tests {
         assert_eq!(Currency::parse("US"), None);
         assert_eq!(Currency::parse("GB"), None);
         assert_eq!(Currency::parse("U1D"), None);
+        for not_a_currency in ["GiB", "QPS", "nan", "ABC"] {
+            assert_eq!(Currency::parse(not_a_currency), None, "{not_a_currency}");
+        }
+        assert_eq!(Currency::parse("hkd"), Some(Currency(*b"HKD")));
+        assert!(
+            ISO_4217.windows(2).all(|pair| pair[0] < pair[1]),
+            "sorted for binary search"
+        );
     }
 
     #[test]

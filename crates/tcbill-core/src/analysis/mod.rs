@@ -80,6 +80,20 @@ fn named_tables(dataset: &Dataset, kind: TableKind) -> impl Iterator<Item = (&st
         .map(|file| (file.name.as_str(), &file.table))
 }
 
+/// The tables of one kind with their file's name and index: an analysis that counts rows reads
+/// them through [`Dataset::counted_rows`], so the copies of a file loaded twice count once.
+fn counted_tables(
+    dataset: &Dataset,
+    kind: TableKind,
+) -> impl Iterator<Item = (usize, &str, &Table)> {
+    dataset
+        .files()
+        .iter()
+        .enumerate()
+        .filter(move |(_, file)| file.table.kind() == kind)
+        .map(|(index, file)| (index, file.name.as_str(), &file.table))
+}
+
 /// Why a value is missing from an analysis although its row has every input: cells are bounded
 /// when parsed (`number::MAX_MAGNITUDE`), so sums cannot overflow, but a product or quotient of
 /// hostile values can leave a decimal's 28 digits; such a row is named in a finding instead of

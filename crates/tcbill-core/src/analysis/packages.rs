@@ -164,9 +164,12 @@ fn one_package(
             if !is_period && rate > Decimal::ZERO && exhausted_on.is_none() =>
         {
             let secs = (remaining * Decimal::from(SECS_PER_DAY) / rate).floor();
+            // A projection past 9999-12-31 (a hostile burn rate of 0.000001) is no date at all.
             i64::try_from(secs)
                 .ok()
-                .map(|secs| BeijingTime::from_utc_epoch_secs(last.utc_epoch_secs() + secs))
+                .and_then(|secs| last.utc_epoch_secs().checked_add(secs))
+                .filter(|&at| at <= LAST_PROJECTABLE_SECS)
+                .map(BeijingTime::from_utc_epoch_secs)
         }
         _ => None,
     };
@@ -233,6 +236,9 @@ pub fn burn_down(deductions: &DeductionAnalysis) -> BTreeMap<&str, Vec<Point>> {
     }
     balances
 }
+
+/// 9999-12-31 23:59:59 UTC, the last instant a date column can print.
+const LAST_PROJECTABLE_SECS: i64 = 253_402_300_799;
 
 fn calendar_day(time: BeijingTime) -> i64 {
     (time.utc_epoch_secs() + 8 * 3600).div_euclid(SECS_PER_DAY)

@@ -154,8 +154,17 @@ fn cell_text(cell: &DataRef<'_>) -> String {
     }
 }
 
-/// Excel serial day numbers count from 1899-12-30 in the workbook's wall-clock time.
+/// Excel serial day numbers count from 1899-12-30 in the workbook's wall-clock time. A serial
+/// outside Excel's own range (day 0 to 9999-12-31), or not a number, stays its number text, which
+/// the cell's time column then rejects with its line and column.
 fn excel_serial_to_text(serial: f64) -> String {
+    if !(0.0..2_958_466.0).contains(&serial) {
+        return if serial.abs() < 1e15 {
+            serial.to_string()
+        } else {
+            format!("{serial:e}")
+        };
+    }
     let total_secs = (serial * 86_400.0).round() as i64;
     let unix_local_secs = total_secs - 25_569 * 86_400;
     let utc_secs = unix_local_secs - crate::model::time::BEIJING_UTC_OFFSET_SECS;

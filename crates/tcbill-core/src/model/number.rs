@@ -6,7 +6,8 @@
 //!
 //! A number is accepted only below [`MAX_MAGNITUDE`] (far above any bill's amount or usage): then a
 //! column of up to ten billion rows sums without overflow, so the analyses' sums need no checks, and
-//! a hostile `5e28` is one rejected cell instead of a panic halfway through a report.
+//! a hostile `5e28` is one rejected cell instead of a panic halfway through a report. Products and
+//! quotients of accepted values still can overflow: those are computed with `checked_*`.
 
 use rust_decimal::Decimal;
 
