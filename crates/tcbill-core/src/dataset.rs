@@ -5,9 +5,10 @@
 //! The same bill rows often arrive twice: a ZIP pack and the member a user also unpacked, the
 //! same file dropped again, two API pulls that overlap. Summing them would double a month
 //! without a trace, so every cost row (L3, L2, 消耗明细) is identified by its transaction
-//! ([`IDENTITY_COLUMNS`]) and a row whose identity an earlier file already holds is *skipped as a
-//! duplicate*: the analyses do not count it, and [`Dataset::duplicates`] names both files and how
-//! many rows. Rows repeated inside one file are the file's own business and all count.
+//! ([`IDENTITY_COLUMNS`]), and every resource-package deduction by its package, time and balances
+//! ([`DEDUCTION_IDENTITY_COLUMNS`]); a row whose identity an earlier file already holds is
+//! *skipped as a duplicate*: the analyses do not count it, and [`Dataset::duplicates`] names both
+//! files and how many rows. Rows repeated inside one file are the file's own business and all count.
 
 use std::hash::{Hash, Hasher};
 
@@ -15,13 +16,15 @@ use hashbrown::HashTable;
 use rustc_hash::FxHasher;
 
 use crate::model::parsed_file::ParsedFile;
-use crate::model::table::{ColumnValues, Table, TableKind, TextColumn, TimeColumn};
+use crate::model::table::{ColumnValues, DecimalColumn, Table, TableKind, TextColumn, TimeColumn};
 
-/// The table kinds whose rows are money: only these are checked for duplicates.
-const COST_KINDS: [TableKind; 3] = [
+/// The table kinds checked for duplicates: the rows that are money, and the deductions that
+/// drain packages (a deduction export loaded twice would double every package's use).
+const DEDUPLICATED_KINDS: [TableKind; 4] = [
     TableKind::BillDetails,
     TableKind::BillResources,
     TableKind::CostDetails,
+    TableKind::DeductionDetails,
 ];
 
 /// What makes a cost row one transaction: 交易ID, 资源ID, the component and the times, of one
@@ -46,6 +49,34 @@ pub const IDENTITY_COLUMNS: [&str; 11] = [
 
 /// Also part of the identity; times, kept apart so [`IDENTITY_COLUMNS`] reads as one list.
 const PAY_TIME: &str = "PayTime";
+
+/// What makes a deduction one event: the package, when, the balance before and after and the
+/// amount, and the usage it covered. Two real deductions never agree on all of them (the balance
+/// chain moves with every one).
+pub const DEDUCTION_IDENTITY_COLUMNS: [&str; 10] = [
+    "ResourceId",
+    "PackageName",
+    "DeductionTime",
+    "BeforeDeductionRemain",
+    "ActualDosage",
+    "AfterDeductionRemain",
+    "DeductionProductName",
+    "DeductionSubBillName",
+    "Dosage",
+    "StartTime",
+];
+
+/// The columns that identify a row of `kind`.
+fn identity_columns(kind: TableKind) -> Vec<&'static str> {
+    match kind {
+        TableKind::DeductionDetails => DEDUCTION_IDENTITY_COLUMNS.to_vec(),
+        _ => IDENTITY_COLUMNS
+            .iter()
+            .copied()
+            .chain(std::iter::once(PAY_TIME))
+            .collect(),
+    }
+}
 
 /// Rows of one file that an earlier file already holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -129,7 +160,7 @@ impl Dataset {
     /// added rarely; a kind with a single file costs nothing.
     fn find_duplicates(&mut self) {
         self.duplicates = vec![DuplicateRows::default(); self.files.len()];
-        for kind in COST_KINDS {
+        for kind in DEDUPLICATED_KINDS {
             let indices: Vec<usize> = (0..self.files.len())
                 .filter(|&index| {
                     let table = &self.files[index].table;
@@ -141,7 +172,7 @@ impl Dataset {
             }
             let identities: Vec<Identity> = indices
                 .iter()
-                .map(|&index| Identity::new(&self.files[index].table))
+                .map(|&index| Identity::new(&self.files[index].table, &identity_columns(kind)))
                 .collect();
             // (position in `indices`, row) of the first copy of every identity seen so far.
             let mut seen: HashTable<(u32, u32)> = HashTable::new();
@@ -180,9 +211,15 @@ impl Dataset {
     }
 }
 
-/// Whether a table's rows can be told apart across files: it names a transaction or a
-/// resource, and when.
+/// Whether a table's rows can be told apart across files: it names a transaction, a resource
+/// or a package, and when.
 fn has_identity(table: &Table) -> bool {
+    if table.kind() == TableKind::DeductionDetails {
+        let named = ["ResourceId", "PackageName"]
+            .iter()
+            .any(|name| table.column(name).is_some());
+        return named && table.column("DeductionTime").is_some();
+    }
     let named = ["BillId", "ResourceId"]
         .iter()
         .any(|name| table.column(name).is_some());
@@ -196,6 +233,7 @@ fn has_identity(table: &Table) -> bool {
 enum IdentityCell<'a> {
     Text(&'a TextColumn),
     Time(&'a TimeColumn),
+    Decimal(&'a DecimalColumn),
     Missing,
 }
 
@@ -207,15 +245,15 @@ struct Identity<'a> {
 }
 
 impl<'a> Identity<'a> {
-    fn new(table: &'a Table) -> Self {
-        let cells = IDENTITY_COLUMNS
+    fn new(table: &'a Table, columns: &[&str]) -> Self {
+        let cells = columns
             .iter()
-            .chain(std::iter::once(&PAY_TIME))
             .map(
                 |name| match table.column(name).map(|column| &column.values) {
                     Some(ColumnValues::Text(values)) => IdentityCell::Text(values),
                     Some(ColumnValues::Time(values)) => IdentityCell::Time(values),
-                    _ => IdentityCell::Missing,
+                    Some(ColumnValues::Decimal(values)) => IdentityCell::Decimal(values),
+                    None => IdentityCell::Missing,
                 },
             )
             .collect();
@@ -237,6 +275,11 @@ impl<'a> Identity<'a> {
             match cell {
                 IdentityCell::Text(values) => self.text(values, row).hash(&mut hasher),
                 IdentityCell::Time(values) => values.get(row).hash(&mut hasher),
+                // Normalised, so `20000.0` and `20000.000000000` are one amount.
+                IdentityCell::Decimal(values) => values
+                    .get(row)
+                    .map(|value| value.normalize())
+                    .hash(&mut hasher),
                 IdentityCell::Missing => None::<&str>.hash(&mut hasher),
             }
         }
@@ -249,6 +292,7 @@ impl<'a> Identity<'a> {
                 self.text(a, row) == other.text(b, other_row)
             }
             (IdentityCell::Time(a), IdentityCell::Time(b)) => a.get(row) == b.get(other_row),
+            (IdentityCell::Decimal(a), IdentityCell::Decimal(b)) => a.get(row) == b.get(other_row),
             (a, b) => self.is_absent(a, row) && other.is_absent(b, other_row),
         })
     }
@@ -257,6 +301,7 @@ impl<'a> Identity<'a> {
         match cell {
             IdentityCell::Text(values) => self.text(values, row).is_none(),
             IdentityCell::Time(values) => values.get(row).is_none(),
+            IdentityCell::Decimal(values) => values.get(row).is_none(),
             IdentityCell::Missing => true,
         }
     }

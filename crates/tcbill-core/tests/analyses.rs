@@ -778,3 +778,29 @@ fn a_bill_loaded_twice_is_checked_once() {
     assert_eq!(lines(&twice), lines(&once));
     assert_eq!(lines(&once)[0], "list_price Ok checked=6");
 }
+
+#[test]
+fn a_deduction_export_loaded_twice_drains_its_packages_once() {
+    let month = PathBuf::from(common::SAMPLE_MONTH);
+    let deductions = month.join("2025-06-资源包抵扣明细.csv");
+    let overview = month.join("2025-06-资源包总览.csv");
+    let once = dataset_of(&[deductions.clone(), overview.clone()]);
+    let mut twice = dataset_of(&[deductions.clone(), overview]);
+    twice.add(tcbill_core::parse_file(
+        "copy-of-deductions.csv",
+        &std::fs::read(&deductions).unwrap(),
+    ));
+    let copy = twice.files().len() - 1;
+    assert_eq!(
+        twice.duplicates(copy).count(),
+        7,
+        "the sample's 7 deductions, once each"
+    );
+    let report = |dataset: &tcbill_core::Dataset| {
+        tcbill_core::Report::build(dataset, &tcbill_core::ReportOptions::default())
+    };
+    let (once, twice) = (report(&once), report(&twice));
+    assert_eq!(twice.packages, once.packages);
+    assert_eq!(twice.deductions, once.deductions);
+    assert_eq!(twice.checks, once.checks);
+}

@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::units::{conversion, product_bases, ProductBases};
-use super::{named_tables, round_half_up, RowRef, NOT_EXACT};
+use super::{counted_tables, round_half_up, RowRef, NOT_EXACT};
 use crate::dataset::Dataset;
 use crate::model::table::{Table, TableKind};
 use crate::model::time::BeijingTime;
@@ -192,8 +192,9 @@ pub fn is_period_package(package_type: Option<&str>) -> bool {
 /// Reads every deduction table of the dataset and checks coefficients and balances.
 pub fn analyze_deductions(dataset: &Dataset) -> DeductionAnalysis {
     let mut by_package: BTreeMap<String, Vec<DeductionRow>> = BTreeMap::new();
-    for (file, table) in named_tables(dataset, TableKind::DeductionDetails) {
-        for row in 0..table.row_count() {
+    // A deduction export loaded twice (a ZIP and its member) counts once: see `Dataset`.
+    for (index, file, table) in counted_tables(dataset, TableKind::DeductionDetails) {
+        for row in dataset.counted_rows(index) {
             let deduction = read_row(file, table, row);
             by_package
                 .entry(deduction.package_id.clone())
