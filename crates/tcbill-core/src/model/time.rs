@@ -159,7 +159,8 @@ fn split_zone(time: &str) -> Option<(&str, Option<i64>)> {
     let (clock, zone) = time.split_at(sign_pos);
     let sign = if zone.starts_with('-') { -1 } else { 1 };
     let digits: String = zone[1..].chars().filter(|&c| c != ':').collect();
-    if digits.len() != 4 {
+    // ASCII first: `-3间` is four bytes, and slicing it at byte 2 would cut the 间.
+    if digits.len() != 4 || !digits.is_ascii() {
         return None;
     }
     let hours = i64::from(parse_digits(&digits[..2], 2, 2)?);
@@ -223,6 +224,14 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zone_of_non_ascii_text_is_not_a_time() {
+        // Found by the fuzzer: `-3间` is four bytes, and the zone's digits were sliced by byte.
+        for text in ["2025-06-03 04:10:46-3间", "2025-06-03 04:10:46+间间"] {
+            assert!(BeijingTime::parse(text).is_err(), "{text}");
+        }
+    }
 
     fn shown(text: &str) -> String {
         BeijingTime::parse(text).unwrap().unwrap().to_string()
