@@ -4,7 +4,8 @@ For each set of fixture bills, `tcbill export --focus` writes CSV and Parquet; t
 1. the FinOps Foundation's focus-validator checks every CSV file against FOCUS 1.0 and any failing
    rule outside ALLOWED_FAILURES fails the run (as does an allowed rule that no longer fails
    anywhere: the allow-list must stay true);
-2. DuckDB runs crates/tcbill-cli/queries/focus-duckdb.sql over the Parquet export and every
+2. DuckDB runs crates/tcbill-cli/queries/focus-duckdb.sql, and Spark (pyspark in local mode, the
+   Java runtime from scripts/setup.sh) runs focus-spark.sql, over the Parquet export, and every
    total and group must equal `tcbill analyze --json` to the last digit (Decimal, never float).
 
 Run by scripts/python-tests.sh, which builds the CLI and the virtual environment first.
@@ -21,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TCBILL = Path(os.environ.get("TCBILL_BIN", ROOT / "target" / "debug" / "tcbill"))
-QUERIES = ROOT / "crates" / "tcbill-cli" / "queries" / "focus-duckdb.sql"
+QUERY_DIR = ROOT / "crates" / "tcbill-cli" / "queries"
 DATA = ROOT / "crates" / "tcbill-core" / "tests" / "data"
 SAMPLE = ROOT / "sample"
 
@@ -119,24 +120,81 @@ def validate(csv_files):
     return failing, statuses
 
 
-# --- DuckDB ------------------------------------------------------------------------------------
+# --- the engines ------------------------------------------------------------------------------
 
 
-def run_queries(export_dir):
-    """Every named query of QUERIES over export_dir/focus, as {name: list of row dicts}."""
-    import duckdb
-
-    connection = duckdb.connect()
-    os.chdir(export_dir)
-    results = {}
-    preamble, *named = QUERIES.read_text().split("-- name: ")
-    connection.execute(preamble)  # the `focus` view
+def named_queries(file_name):
+    """The file's preamble (the `focus` view, settings) and its `-- name:` sections, as (name, sql)."""
+    preamble, *named = (QUERY_DIR / file_name).read_text().split("-- name: ")
+    queries = []
     for part in named:
         name, _, sql = part.partition("\n")
-        relation = connection.sql(sql)
-        results[name.strip()] = [dict(zip(relation.columns, row)) for row in relation.fetchall()]
-    os.chdir(ROOT)
-    return results
+        queries.append((name.strip(), sql))
+    return preamble, queries
+
+
+def statements(sql):
+    """The statements of a preamble, without comment lines."""
+    lines = [line for line in sql.splitlines() if not line.lstrip().startswith("--")]
+    return [statement.strip() for statement in "\n".join(lines).split(";") if statement.strip()]
+
+
+class DuckDB:
+    name = "duckdb"
+
+    def run(self, export_dir):
+        """Every named query of focus-duckdb.sql over export_dir/focus, as {name: list of row dicts}."""
+        import duckdb
+
+        connection = duckdb.connect()
+        preamble, queries = named_queries("focus-duckdb.sql")
+        os.chdir(export_dir)  # the view reads the relative path focus/
+        try:
+            connection.execute(preamble)
+            results = {}
+            for name, sql in queries:
+                relation = connection.sql(sql)
+                results[name] = [dict(zip(relation.columns, row)) for row in relation.fetchall()]
+        finally:
+            os.chdir(ROOT)
+        return results
+
+    def stop(self):
+        pass
+
+
+class Spark:
+    """One local Spark session for every set: starting the JVM is most of Spark's time here."""
+
+    name = "spark"
+
+    def __init__(self):
+        from pyspark.sql import SparkSession
+
+        # Loopback only, and quiet: no progress bars, no pandas-on-Spark time zone warning.
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        os.environ.setdefault("PYARROW_IGNORE_TIMEZONE", "1")
+        self.session = (
+            SparkSession.builder.master("local[2]")
+            .appName("tcbill-focus-checks")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .getOrCreate()
+        )
+        self.session.sparkContext.setLogLevel("ERROR")
+
+    def run(self, export_dir):
+        """Every named query of focus-spark.sql over export_dir/focus, as {name: list of row dicts}."""
+        preamble, queries = named_queries("focus-spark.sql")
+        # The JVM's working directory is not Python's: the view gets the export's absolute path.
+        preamble = preamble.replace("OPTIONS (path 'focus')", f"OPTIONS (path '{export_dir / 'focus'}')")
+        for statement in statements(preamble):
+            self.session.sql(statement)
+        return {name: [row.asDict() for row in self.session.sql(sql).collect()] for name, sql in queries}
+
+    def stop(self):
+        self.session.stop()
 
 
 def decimal_or_none(value):
@@ -148,7 +206,7 @@ def compare_amounts(context, report_amounts, row, failures):
         expected = decimal_or_none(report_amounts[measure])
         actual = row[measure]
         if expected != actual:
-            failures.append(f"{context}: {measure} tcbill {expected} DuckDB {actual}")
+            failures.append(f"{context}: {measure} tcbill {expected}, the query {actual}")
 
 
 def compare_groups(context, summary, rows, key_columns, failures):
@@ -157,7 +215,7 @@ def compare_groups(context, summary, rows, key_columns, failures):
     expected_keys = [tuple(group["key"]) for group in groups]
     actual_keys = [tuple(row[column] for column in key_columns) for row in rows]
     if expected_keys != actual_keys:
-        failures.append(f"{context}: groups tcbill {expected_keys} DuckDB {actual_keys}")
+        failures.append(f"{context}: groups tcbill {expected_keys}, the query {actual_keys}")
         return
     for group, row in zip(groups, rows):
         if group["row_count"] != row["row_count"]:
@@ -165,12 +223,16 @@ def compare_groups(context, summary, rows, key_columns, failures):
         compare_amounts(f"{context} {group['key']}", group, row, failures)
 
 
-def check_duckdb(name, files, export_dir):
-    results = run_queries(export_dir)
+def analyze(files, results):
+    """tcbill's report of `files`, broken down by day and by every tag key the queries found."""
     tag_keys = sorted({row["tag_key"] for row in results["tag"]})
     by = ["day", *(f"tag:{key}" for key in tag_keys)]
     args = [arg for dimension in by for arg in ("--by", dimension)]
-    report = json.loads(tcbill("analyze", *files, "--json", *args))
+    return json.loads(tcbill("analyze", *files, "--json", *args))
+
+
+def check_results(name, report, results):
+    """Every total, group and package figure of one engine's results against tcbill's report."""
     cost = report["cost"]
     failures = []
     total = results["total"][0]
@@ -215,6 +277,7 @@ def main():
     failing_rules = {}
     statuses = Counter()
     file_count = 0
+    engines = [DuckDB(), Spark()]
     with tempfile.TemporaryDirectory(prefix="tcbill-focus-") as tmp:
         for index, (name, files) in enumerate(SETS.items()):
             out = Path(tmp) / str(index)
@@ -224,11 +287,17 @@ def main():
             file_count += len(csv_files)
             for rule, paths in set_failing.items():
                 failing_rules.setdefault(rule, []).extend(f"{name}: {p.parent.name}" for p in paths)
-            set_failures, compared, real_total = check_duckdb(name, files, out)
-            failures.extend(set_failures)
-            status = "FAILED" if set_failures else "equal"
-            print(f"duckdb   {name}: {len(csv_files)} month(s), RealTotalCost {real_total}; "
-                  f"{status}: {', '.join(compared)}")
+            report = None
+            for engine in engines:
+                results = engine.run(out)
+                report = report or analyze(files, results)
+                set_failures, compared, real_total = check_results(f"{engine.name} {name}", report, results)
+                failures.extend(set_failures)
+                status = "FAILED" if set_failures else "equal"
+                print(f"{engine.name:8} {name}: {len(csv_files)} month(s), RealTotalCost {real_total}; "
+                      f"{status}: {', '.join(compared)}")
+    for engine in engines:
+        engine.stop()
     unexpected = {rule: where for rule, where in failing_rules.items() if rule not in ALLOWED_FAILURES}
     stale = sorted(set(ALLOWED_FAILURES) - set(failing_rules))
     allowed = sorted(set(ALLOWED_FAILURES) & set(failing_rules))

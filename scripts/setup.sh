@@ -2,7 +2,7 @@
 # Installs what tcbill needs to build and test, skipping whatever is already there.
 #
 #   scripts/setup.sh app    Rust wasm target, trunk, wasm-bindgen-cli, npm dev dependencies (wasm-opt)
-#   scripts/setup.sh test   all of the above, plus Chromium, ChromeDriver, a CJK font and the Python .venv
+#   scripts/setup.sh test   all of the above, plus Chromium, ChromeDriver, a CJK font, Java 17 (Spark) and the Python .venv
 #   scripts/setup.sh fuzz   cargo-fuzz, if a nightly toolchain is there; exits 1 without nightly (scripts/fuzz.sh
 #                           then uses its stable harness, which needs nothing beyond cargo)
 #
@@ -73,6 +73,8 @@ if [ "$what" = test ]; then
     command -v chromedriver >/dev/null || missing+=(chromium-driver)
     # A CJK font, so screenshots show the console's Chinese terms instead of empty boxes.
     [ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing+=(fonts-wqy-zenhei)
+    # Java 17 for Spark (pyspark in local mode), which runs the FOCUS Spark SQL in the python layer.
+    command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
     apt_install "${missing[@]}"

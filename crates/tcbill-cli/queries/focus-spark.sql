@@ -5,8 +5,9 @@
 --   spark-sql -f crates/tcbill-cli/queries/focus-spark.sql     (in the directory that holds focus/)
 --
 -- Spark reads billing_month from the directory names. DECIMAL(38, s) sums stay DECIMAL(38, s), so
--- they are exact; days and months are Beijing's through the session time zone. Not run by tcbill's
--- tests (no Spark in CI): the DuckDB file is the tested one.
+-- they are exact; days and months are Beijing's through the session time zone. scripts/focus_checks.py
+-- runs this file in pyspark (local mode) on every fixture set and checks each answer against
+-- `tcbill analyze --json`, as it does the DuckDB file.
 
 SET spark.sql.session.timeZone = Asia/Shanghai;
 
