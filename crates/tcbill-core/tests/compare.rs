@@ -8,46 +8,35 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 use tcbill_core::analysis::compare::{compare, default_periods, Change, Comparison, Status};
 use tcbill_core::analysis::currency::Currency;
-use tcbill_core::{parse_file, Dataset};
+use tcbill_core::{parse_file, Dataset, Report, ReportOptions};
 
-const HEADER: &str =
-    "账单月份,产品名称,组件名称,资源ID,交易类型,交易ID,币种,组件刊例价,组件用量,使用时长,\
-抵扣用量/时长(含资源包),组件原价,折扣率,节省计划抵扣金额,优惠后总价,扣费时间\n";
+/// `tests/data/l3-two-months.csv`: in September one row per resource; in October usage up on
+/// ins-keep (and a charge without usage), ins-new billed, disk-old gone, the bucket's price up (and
+/// a refund), the CDN package ran out, the savings plan gone, a rounding cent-fraction, and the
+/// dollar load balancer used twice as much.
+const TWO_MONTHS: &str = include_str!("data/l3-two-months.csv");
 
-/// September: one row per resource.
-const SEPTEMBER: &str = "\
-2025-09,云服务器CVM,CPU,ins-keep,按量计费小时结,T1,,0.5,100,1,0,50.00,0.8,0,40.00,2025-09-30 10:00:00
-2025-09,云硬盘CBS,云硬盘,disk-old,包年包月续费,T2,,,,,,12.50,1,0,12.50,2025-09-30 10:00:00
-2025-09,COS 对象存储,标准存储容量,bucket-1,按量计费日结,T3,,0.1,200,1,0,20.00,1,0,20.00,2025-09-30 10:00:00
-2025-09,内容分发网络CDN,流量,cdn-a,按量计费日结,T4,,0.2,100,1,900,20.00,1,0,20.00,2025-09-30 10:00:00
-2025-09,云服务器CVM,内存,ins-sp,按量计费小时结,T5,,1,100,1,0,100.00,1,30.00,70.00,2025-09-30 10:00:00
-2025-09,云服务器CVM,CPU,ins-round,按量计费小时结,T6,,1,10,1,0,10.00,1,0,10.00,2025-09-30 10:00:00
-2025-09,Cloud Load Balancer,instance,lb-usd,Pay-as-you-go hourly,T7,USD,0.02,100,1,0,2.00,1,0,2.00,2025-09-30 10:00:00
-";
+/// The header of [`TWO_MONTHS`].
+fn header() -> &'static str {
+    TWO_MONTHS.split_inclusive('\n').next().unwrap()
+}
 
-/// October: usage up on ins-keep (and a charge without usage), ins-new billed, disk-old gone,
-/// the bucket's price up (and a refund), the CDN package ran out, the savings plan gone, a
-/// rounding cent-fraction, and the dollar load balancer used twice as much.
-const OCTOBER: &str = "\
-2025-10,云服务器CVM,CPU,ins-keep,按量计费小时结,T11,,0.5,150,1,0,75.00,0.8,0,60.00,2025-10-31 10:00:00
-2025-10,云服务器CVM,CPU,ins-keep,线下项目扣费,T12,,,,,,8.00,1,0,8.00,2025-10-31 10:00:00
-2025-10,云服务器CVM,CPU,ins-new,按量计费小时结,T13,,0.5,75,1,0,37.50,0.8,0,30.00,2025-10-31 10:00:00
-2025-10,COS 对象存储,标准存储容量,bucket-1,按量计费日结,T14,,0.12,200,1,0,24.00,1,0,24.00,2025-10-31 10:00:00
-2025-10,COS 对象存储,标准存储容量,bucket-1,包年包月退款,T15,,,,,,-5.00,1,0,-5.00,2025-10-31 10:00:00
-2025-10,内容分发网络CDN,流量,cdn-a,按量计费日结,T16,,0.2,600,1,400,120.00,1,0,120.00,2025-10-31 10:00:00
-2025-10,云服务器CVM,内存,ins-sp,按量计费小时结,T17,,1,100,1,0,100.00,1,0,100.00,2025-10-31 10:00:00
-2025-10,云服务器CVM,CPU,ins-round,按量计费小时结,T18,,1,10,1,0,10.00,1,0,10.00000001,2025-10-31 10:00:00
-2025-10,Cloud Load Balancer,instance,lb-usd,Pay-as-you-go hourly,T19,USD,0.02,200,1,0,4.00,1,0,4.00,2025-10-31 10:00:00
-";
+/// The rows of [`TWO_MONTHS`] of one billing month.
+fn month(month: &str) -> String {
+    TWO_MONTHS
+        .split_inclusive('\n')
+        .filter(|line| line.starts_with(month))
+        .collect()
+}
 
 fn bill(name: &str, rows: &str) -> Vec<tcbill_core::ParsedFile> {
-    parse_file(name, format!("{HEADER}{rows}").as_bytes())
+    parse_file(name, format!("{}{rows}", header()).as_bytes())
 }
 
 fn two_months() -> Dataset {
     let mut dataset = Dataset::new();
-    dataset.add(bill("2025-09.csv", SEPTEMBER));
-    dataset.add(bill("2025-10.csv", OCTOBER));
+    dataset.add(bill("2025-09.csv", &month("2025-09")));
+    dataset.add(bill("2025-10.csv", &month("2025-10")));
     dataset
 }
 
@@ -158,7 +147,7 @@ fn each_change_is_its_own_part_to_the_last_digit() {
 #[test]
 fn a_month_loaded_twice_counts_once() {
     let mut dataset = two_months();
-    dataset.add(bill("2025-10-again.csv", OCTOBER));
+    dataset.add(bill("2025-10-again.csv", &month("2025-10")));
     assert_eq!(dataset.duplicates(2).count(), 9);
     assert_eq!(
         september_to_october(&dataset),
@@ -195,7 +184,7 @@ fn day_periods_take_the_rows_of_their_days() {
 #[test]
 fn one_month_has_no_default_comparison() {
     let mut dataset = Dataset::new();
-    dataset.add(bill("2025-09.csv", SEPTEMBER));
+    dataset.add(bill("2025-09.csv", &month("2025-09")));
     assert_eq!(default_periods(&dataset), None);
 }
 
@@ -250,7 +239,7 @@ proptest! {
     /// to it exactly; A and B equal the months' sums computed here.
     #[test]
     fn the_parts_add_up_to_the_change_on_every_key(rows in prop::collection::vec(row(), 1..60)) {
-        let mut csv = String::from(HEADER);
+        let mut csv = String::from(header());
         let mut sums = [Decimal::ZERO; 2];
         for (index, row) in rows.iter().enumerate() {
             let price = Decimal::new(i64::from(row.price), 4);
@@ -294,4 +283,34 @@ proptest! {
             .sum();
         prop_assert_eq!(driver_sum, total.change);
     }
+}
+
+#[test]
+fn the_report_holds_the_comparison_of_its_last_two_months() {
+    let mut dataset = Dataset::new();
+    dataset.add(parse_file("two-months.csv", TWO_MONTHS.as_bytes()));
+    let report = Report::build(&dataset, &ReportOptions::default());
+    let comparison = report.comparison.as_ref().unwrap();
+    assert_eq!(
+        (comparison.a.to_string(), comparison.b.to_string()),
+        ("2025-09".into(), "2025-10".into())
+    );
+    let cny = comparison.currencies[0].real_total_cost.as_ref().unwrap();
+    assert_eq!(cny.change, dec("174.50000001"));
+    let table = report
+        .csv_tables()
+        .into_iter()
+        .find(|table| table.name == "comparison-drivers")
+        .unwrap();
+    assert_eq!(table.rows.len(), 8);
+    assert_eq!(
+        table.rows[0][..12].join(","),
+        "2025-09,2025-10,CNY,内容分发网络CDN,流量,cdn-a,changed,1,1,20.00,120.00,100.00"
+    );
+
+    let mut one_month = Dataset::new();
+    one_month.add(bill("2025-09.csv", &month("2025-09")));
+    let report = Report::build(&one_month, &ReportOptions::default());
+    assert_eq!(report.comparison, None);
+    assert!(!report.to_json().contains("\"comparison\""));
 }

@@ -288,6 +288,17 @@ pub enum Status {
     Changed,
 }
 
+impl Status {
+    /// The name the report's JSON and CSV give it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Removed => "removed",
+            Status::Changed => "changed",
+        }
+    }
+}
+
 /// One product → component → resource and how its cost changed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Driver {
