@@ -347,6 +347,13 @@ pub struct Comparison {
 }
 
 impl Comparison {
+    /// Pretty-printed JSON ending with a newline, as the report writes it.
+    pub fn to_json(&self) -> String {
+        let mut json = serde_json::to_string_pretty(self).expect("a comparison always serialises");
+        json.push('\n');
+        json
+    }
+
     /// Keeps each currency's `limit` largest drivers (the totals keep every key).
     pub fn truncate_drivers(&mut self, limit: usize) {
         for currency in &mut self.currencies {
