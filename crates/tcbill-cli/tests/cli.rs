@@ -612,3 +612,49 @@ fn compare_needs_two_months_or_periods() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("`2025-13` is not a period"), "{stderr}");
 }
+
+#[test]
+fn compare_finds_each_planted_change_of_a_generated_history() {
+    let history = tcbill_gen::History::new(3, 20, 5);
+    let dir = temp_dir("history");
+    let mut paths = Vec::new();
+    for month in 0..history.months() {
+        let path = dir.join(format!("{}-明细账单-L3.csv", history.month_name(month)));
+        history
+            .write_month(month, std::fs::File::create(&path).unwrap())
+            .unwrap();
+        paths.push(path.to_str().unwrap().to_owned());
+    }
+    let mut args = vec!["compare", "--json"];
+    args.extend(paths.iter().map(String::as_str));
+    let (stdout, stderr, code) = run(&args);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        (json["a"].as_str(), json["b"].as_str()),
+        (Some("2025-02"), Some("2025-03"))
+    );
+    let cny = &json["currencies"][0];
+    let expected = history.expected();
+    let same = |found: &serde_json::Value, expected: &str| {
+        let found: rust_decimal::Decimal = found.as_str().unwrap().parse().unwrap();
+        found == expected.parse::<rust_decimal::Decimal>().unwrap()
+    };
+    assert!(same(&cny["RealTotalCost"]["a"], &expected.a));
+    assert!(same(&cny["RealTotalCost"]["b"], &expected.b));
+    for (part, amount) in &expected.parts {
+        assert!(same(&cny["RealTotalCost"]["parts"][part], amount), "{part}");
+    }
+    for (resource, part, amount) in &expected.planted {
+        let driver = cny["drivers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|driver| driver["resource"] == resource.as_str())
+            .unwrap();
+        let change = &driver["RealTotalCost"];
+        assert!(same(&change["parts"][part], amount), "{resource}");
+        assert!(same(&change["change"], amount), "{resource}: only {part}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
