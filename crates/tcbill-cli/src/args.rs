@@ -6,6 +6,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use tcbill_core::analysis::compare::Period;
 use tcbill_core::analysis::cost::{Dimension, UnknownDimension};
 
 const ABOUT: &str =
@@ -53,6 +54,35 @@ pub enum Command {
     /// billing month: DIR/billing_month=YYYY-MM/focus.csv (or focus.parquet)
     #[command(after_help = AFTER_HELP)]
     Export(ExportArgs),
+    /// Compares two periods: per currency, the change of RealTotalCost (and TotalCost) split into
+    /// new and removed resources, usage, package coverage, price or discount, savings plan,
+    /// reserved instances, refunds and adjustments, rows without usage or price, and rounding,
+    /// which add up exactly to the change; then the resources that changed most
+    #[command(after_help = AFTER_HELP)]
+    Compare(CompareArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Billing exports of both periods (a month loaded twice counts once)
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The earlier period: a month (2025-09), a day (2025-09-01) or FIRST..LAST of one kind;
+    /// without --from and --to, the month before the latest billing month against that month
+    #[arg(long, value_name = "PERIOD", requires = "to")]
+    pub from: Option<Period>,
+    /// The later period, written like --from
+    #[arg(long, value_name = "PERIOD", requires = "from")]
+    pub to: Option<Period>,
+    /// Print the comparison as JSON (the report's `comparison`, with every driver)
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Write the drivers as DIR/comparison-drivers.csv (created if missing)
+    #[arg(long, value_name = "DIR")]
+    pub csv: Option<PathBuf>,
+    /// How many drivers per currency the text lists
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,9 @@
 //! Files are named by their file name, as in the browser, so the JSON is byte-identical to the
 //! web app's for the same files.
 //!
+//! `tcbill compare FILE... [--from PERIOD --to PERIOD] [--json | --csv DIR] [--top N]` splits the
+//! change between two periods into parts that add up exactly (see [`compare`]).
+//!
 //! `tcbill export --focus FILE... --out DIR [--parquet]` writes the files' FOCUS 1.0 dataset,
 //! one CSV (or Parquet) file per billing month (see [`export`]).
 //!
@@ -23,12 +26,13 @@ use std::process::ExitCode;
 use clap::Parser as _;
 
 mod args;
+mod compare;
 mod export;
 mod input;
 mod panics;
 mod parquet_input;
 
-use args::{AnalyzeArgs, Cli, Command, ExportArgs};
+use args::{AnalyzeArgs, Cli, Command, CompareArgs, ExportArgs};
 use tcbill_core::analysis::deductions::CoefficientCheck;
 use tcbill_core::{Dataset, ParsedFile, Report, ReportOptions};
 
@@ -45,6 +49,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Analyze(args)) => run_report(&args),
         Some(Command::Export(args)) => run_export(&args),
+        Some(Command::Compare(args)) => run_compare(&args),
         Some(Command::Parse { files }) => run_parse(&files),
         None => run_parse(&cli.files),
     }
@@ -167,6 +172,19 @@ fn run_export(args: &ExportArgs) -> ExitCode {
             println!("  {path}");
         }
         Ok(())
+    })
+}
+
+fn run_compare(args: &CompareArgs) -> ExitCode {
+    let loaded = match load(&args.files) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(IO_FAILED);
+        }
+    };
+    finish("comparing the periods", loaded.tcbill_failed, || {
+        compare::run(&loaded.dataset, args)
     })
 }
 

@@ -520,3 +520,141 @@ fn analyze_prints_each_currency_apart_and_names_the_duplicate_files() {
         "missing\n{expected}\nin\n{stdout}"
     );
 }
+
+const TWO_MONTHS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../tcbill-core/tests/data/l3-two-months.csv"
+);
+
+#[test]
+fn compare_splits_the_change_into_parts_that_add_up() {
+    let (stdout, stderr, code) = run(&["compare", TWO_MONTHS, "--top", "3"]);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
+    assert_eq!(
+        stdout,
+        "2025-09 → 2025-10
+CNY: RealTotalCost 172.50 → 347.00000001, change +174.50000001 (6 rows → 8 rows)
+  new resources                   +30.00
+  removed resources               -12.50
+  usage                           +20.00
+  package coverage               +100.00
+  price or discount                +4.00
+  savings plan                    +30.00
+  reserved instances                0.00
+  refunds, adjustments             -5.00
+  no usage or price                +8.00
+  rounding                   +0.00000001
+  TotalCost 212.50 → 369.50, change +157.00: new resources +37.50, removed resources -12.50, \
+usage +25.00, package coverage +100.00, price or discount +4.00, refunds, adjustments -5.00, \
+no usage or price +8.00
+  top drivers (3 of 7):
+           +100.00  内容分发网络CDN / 流量 / cdn-a (changed): package coverage +100.00
+            +30.00  云服务器CVM / CPU / ins-new (new): new resources +30.00
+            +30.00  云服务器CVM / 内存 / ins-sp (changed): savings plan +30.00
+USD: RealTotalCost 2.00 → 4.00, change +2.00 (1 rows → 1 rows)
+  new resources                     0.00
+  removed resources                 0.00
+  usage                            +2.00
+  package coverage                  0.00
+  price or discount                 0.00
+  savings plan                      0.00
+  reserved instances                0.00
+  refunds, adjustments              0.00
+  no usage or price                 0.00
+  rounding                          0.00
+  TotalCost 2.00 → 4.00, change +2.00: usage +2.00
+  top drivers (1 of 1):
+             +2.00  Cloud Load Balancer / instance / lb-usd (changed): usage +2.00
+"
+    );
+
+    // --json is the report's comparison (the report keeps at most 100 drivers; here all 8).
+    let (json, _, code) = run(&["compare", TWO_MONTHS, "--json"]);
+    assert_eq!(code, Some(0));
+    let (report, _, _) = run(&["analyze", TWO_MONTHS, "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json, report["comparison"]);
+
+    // Explicit periods, and the CSV of the drivers.
+    let dir = temp_dir("compare-csv");
+    let (stdout, stderr, code) = run(&[
+        "compare",
+        TWO_MONTHS,
+        "--from",
+        "2025-10",
+        "--to",
+        "2025-10",
+        "--csv",
+        dir.to_str().unwrap(),
+        "--top",
+        "0",
+    ]);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
+    assert!(stdout.starts_with("2025-10 → 2025-10\nCNY: RealTotalCost 347.00000001 → 347.00000001, change 0.00 (8 rows → 8 rows)\n"), "{stdout}");
+    let csv = std::fs::read_to_string(dir.join("comparison-drivers.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1, "no driver changed: {csv}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn compare_needs_two_months_or_periods() {
+    let (stdout, stderr, code) = run(&["compare", &format!("{SAMPLE}/2025-06-明细账单-L3.csv")]);
+    assert_eq!(
+        (stdout.as_str(), stderr.as_str(), code),
+        (
+            "",
+            "the cost rows cover fewer than two billing months (2025-06): give --from and --to\n",
+            Some(1)
+        )
+    );
+    let (_, stderr, code) = run(&["compare", TWO_MONTHS, "--from", "2025-13"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("`2025-13` is not a period"), "{stderr}");
+}
+
+#[test]
+fn compare_finds_each_planted_change_of_a_generated_history() {
+    let history = tcbill_gen::History::new(3, 20, 5);
+    let dir = temp_dir("history");
+    let mut paths = Vec::new();
+    for month in 0..history.months() {
+        let path = dir.join(format!("{}-明细账单-L3.csv", history.month_name(month)));
+        history
+            .write_month(month, std::fs::File::create(&path).unwrap())
+            .unwrap();
+        paths.push(path.to_str().unwrap().to_owned());
+    }
+    let mut args = vec!["compare", "--json"];
+    args.extend(paths.iter().map(String::as_str));
+    let (stdout, stderr, code) = run(&args);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        (json["a"].as_str(), json["b"].as_str()),
+        (Some("2025-02"), Some("2025-03"))
+    );
+    let cny = &json["currencies"][0];
+    let expected = history.expected();
+    let same = |found: &serde_json::Value, expected: &str| {
+        let found: rust_decimal::Decimal = found.as_str().unwrap().parse().unwrap();
+        found == expected.parse::<rust_decimal::Decimal>().unwrap()
+    };
+    assert!(same(&cny["RealTotalCost"]["a"], &expected.a));
+    assert!(same(&cny["RealTotalCost"]["b"], &expected.b));
+    for (part, amount) in &expected.parts {
+        assert!(same(&cny["RealTotalCost"]["parts"][part], amount), "{part}");
+    }
+    for (resource, part, amount) in &expected.planted {
+        let driver = cny["drivers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|driver| driver["resource"] == resource.as_str())
+            .unwrap();
+        let change = &driver["RealTotalCost"];
+        assert!(same(&change["parts"][part], amount), "{resource}");
+        assert!(same(&change["change"], amount), "{resource}: only {part}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

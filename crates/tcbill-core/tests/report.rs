@@ -32,7 +32,7 @@ fn sample_report_json_has_every_section_with_exact_decimal_strings() {
         ]
     );
     assert_eq!(value["format"], "tcbill-report");
-    assert_eq!(value["version"], 3);
+    assert_eq!(value["version"], 4);
     assert_eq!(value["inputs"].as_array().unwrap().len(), 3);
     assert_eq!(value["inputs"][0]["rows_accepted"], 6);
     assert_eq!(value["inputs"][0]["rows_duplicate"], 0);

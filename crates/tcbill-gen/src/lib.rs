@@ -18,11 +18,13 @@ use std::io::{self, Write};
 mod bill_json;
 mod catalog;
 mod deductions;
+mod history;
 mod l3;
 mod usage;
 
 pub use bill_json::write_bill_json;
 pub use deductions::write_deductions;
+pub use history::{Expected, History};
 pub use l3::write_l3;
 pub use usage::write_usage;
 

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use tcbill_gen::{write_bill_json, write_deductions, write_l3, write_usage};
 
 const USAGE: &str =
-    "usage: tcbill-gen (l3 | bill-json | deductions | usage) --rows N [--seed S] --out FILE (- for stdout)";
+    "usage: tcbill-gen (l3 | bill-json | deductions | usage) --rows N [--seed S] --out FILE (- for stdout)
+       tcbill-gen history --months N [--resources R] [--seed S] --out DIR";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -24,6 +25,9 @@ fn main() -> ExitCode {
 fn run(args: Vec<String>) -> Result<(), String> {
     let mut args = args.into_iter();
     let kind = args.next().ok_or("which kind of file?")?;
+    if kind == "history" {
+        return history(args.collect());
+    }
     let (mut rows, mut seed, mut out) = (None, 7u64, None);
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
@@ -63,5 +67,63 @@ fn run(args: Vec<String>) -> Result<(), String> {
     } else {
         println!("{summary}");
     }
+    Ok(())
+}
+
+/// `history --months N [--resources R] [--seed S] --out DIR`: one L3 CSV per month,
+/// DIR/YYYY-MM-明细账单-L3.csv, then one JSON line with what `tcbill compare` must find between
+/// the last two months.
+fn history(args: Vec<String>) -> Result<(), String> {
+    let (mut months, mut resources, mut seed, mut out) = (None, 40u64, 7u64, None);
+    let mut args = args.into_iter();
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--months" => months = Some(value()?.parse().map_err(|e| format!("--months: {e}"))?),
+            "--resources" => {
+                resources = value()?.parse().map_err(|e| format!("--resources: {e}"))?
+            }
+            "--seed" => seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--out" => out = Some(std::path::PathBuf::from(value()?)),
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    let months: usize = months.ok_or("--months is required")?;
+    if months < 2 {
+        return Err("--months: a history has at least 2 months".to_owned());
+    }
+    let out = out.ok_or("--out is required")?;
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let history = tcbill_gen::History::new(months, resources, seed);
+    let mut files = Vec::new();
+    for month in 0..months {
+        let path = out.join(format!("{}-明细账单-L3.csv", history.month_name(month)));
+        let file = File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        history
+            .write_month(month, BufWriter::new(file))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        files.push(format!("\"{}\"", path.display()));
+    }
+    let expected = history.expected();
+    let parts: Vec<String> = expected
+        .parts
+        .iter()
+        .map(|(name, amount)| format!("\"{name}\":\"{amount}\""))
+        .collect();
+    let planted: Vec<String> = expected
+        .planted
+        .iter()
+        .map(|(id, part, amount)| {
+            format!("{{\"resource\":\"{id}\",\"part\":\"{part}\",\"amount\":\"{amount}\"}}")
+        })
+        .collect();
+    println!(
+        "{{\"kind\":\"history\",\"seed\":{seed},\"files\":[{}],\"a\":\"{}\",\"b\":\"{}\",\"parts\":{{{}}},\"planted\":[{}]}}",
+        files.join(","),
+        expected.a,
+        expected.b,
+        parts.join(","),
+        planted.join(",")
+    );
     Ok(())
 }

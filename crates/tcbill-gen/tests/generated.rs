@@ -154,7 +154,11 @@ fn bill_detail_pages_parse_without_rejects_and_add_up_like_the_l3_bill() {
     let mut dataset = Dataset::new();
     dataset.add(files);
     let report = Report::build(&dataset, &ReportOptions::default());
-    assert_eq!(report.cost.currencies.len(), 1, "generated pages are in yuan only");
+    assert_eq!(
+        report.cost.currencies.len(),
+        1,
+        "generated pages are in yuan only"
+    );
     let total = report.cost.currencies[0]
         .total
         .real_total_cost

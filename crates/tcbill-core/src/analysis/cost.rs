@@ -298,8 +298,9 @@ fn row_filters<'a>(
         .collect()
 }
 
-/// The tables of the cost source with their file indices.
-fn cost_tables(dataset: &Dataset) -> impl Iterator<Item = (usize, &Table)> {
+/// The tables of the cost source with their file indices; every analysis of cost rows reads
+/// these, through [`Dataset::counted_rows`].
+pub(crate) fn cost_tables(dataset: &Dataset) -> impl Iterator<Item = (usize, &Table)> {
     let source = cost_source(dataset);
     dataset
         .files()
@@ -635,6 +636,14 @@ fn ranked_groups(
         }
     }
     groups
+}
+
+/// The column `table` holds `measure` in, the first of its source columns present.
+pub(crate) fn measure_column(table: &Table, measure: Measure) -> Option<&DecimalColumn> {
+    let (_, names) = MEASURE_COLUMNS
+        .iter()
+        .find(|(candidate, _)| *candidate == measure)?;
+    names.iter().find_map(|name| table.decimal_column(name))
 }
 
 /// The measures `table` has, each from the first of its source columns present.

@@ -5,6 +5,7 @@
 //! thing. Money stays [`rust_decimal::Decimal`] throughout; rows are pointed at by [`RowRef`].
 
 pub mod checks;
+pub mod compare;
 pub mod cost;
 pub mod currency;
 pub mod deductions;

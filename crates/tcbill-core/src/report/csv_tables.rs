@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::{DeductionReport, Report};
 use crate::analysis::checks::Check;
+use crate::analysis::compare::{Change, Comparison, Parts};
 use crate::analysis::cost::{Measure, Summary};
 use crate::analysis::deductions::{BreakType, CoefficientCheck};
 use crate::analysis::RowRef;
@@ -87,6 +88,7 @@ impl Report {
         tables.push(records_table("packages", &self.packages));
         tables.push(records_table("usage", &self.usage));
         tables.push(checks_table("checks", &self.checks));
+        tables.extend(self.comparison.as_ref().map(comparison_table));
         tables
     }
 
@@ -111,6 +113,74 @@ impl Report {
             .finish()
             .expect("writing into memory cannot fail")
             .into_inner()
+    }
+}
+
+/// The comparison's drivers, `comparison-drivers`: periods, currency, key, status, rows of each
+/// period, then for `RealTotalCost` and `TotalCost` A, B, the change and every part.
+pub fn comparison_table(comparison: &Comparison) -> CsvTable {
+    let part_names = Parts::default().named().map(|(name, _)| name);
+    let mut header: Vec<String> = [
+        "period_a",
+        "period_b",
+        "currency",
+        "product",
+        "component",
+        "resource",
+        "status",
+        "rows_a",
+        "rows_b",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    for measure in ["RealTotalCost", "TotalCost"] {
+        header.extend(
+            ["a", "b", "change"]
+                .iter()
+                .chain(&part_names)
+                .map(|name| format!("{measure}.{name}")),
+        );
+    }
+    let change_cells = |change: &Option<Change>| -> Vec<String> {
+        match change {
+            Some(change) => [change.a, change.b, change.change]
+                .into_iter()
+                .chain(change.parts.named().map(|(_, amount)| amount))
+                .map(|amount| amount.to_string())
+                .collect(),
+            None => vec![String::new(); 3 + part_names.len()],
+        }
+    };
+    let rows = comparison
+        .currencies
+        .iter()
+        .flat_map(|section| {
+            section
+                .drivers
+                .iter()
+                .map(|driver| (section.currency, driver))
+        })
+        .map(|(currency, driver)| {
+            let mut row = vec![
+                comparison.a.to_string(),
+                comparison.b.to_string(),
+                currency.to_string(),
+                driver.product.clone(),
+                driver.component.clone(),
+                driver.resource.clone(),
+                driver.status.as_str().to_owned(),
+                driver.rows_a.to_string(),
+                driver.rows_b.to_string(),
+            ];
+            row.extend(change_cells(&driver.real_total_cost));
+            row.extend(change_cells(&driver.total_cost));
+            row
+        })
+        .collect();
+    CsvTable {
+        name: "comparison-drivers".to_owned(),
+        header,
+        rows,
     }
 }
 

@@ -16,11 +16,12 @@ mod costs_csv;
 mod csv_tables;
 
 pub use costs_csv::{costs_csv, CsvDownload};
-pub use csv_tables::{breakdown_table, csv_writer, CsvTable, LineEnd};
+pub use csv_tables::{breakdown_table, comparison_table, csv_writer, CsvTable, LineEnd};
 
 use serde::Serialize;
 
 use crate::analysis::checks::{run_checks, Check};
+use crate::analysis::compare::{compare, default_periods, Comparison};
 use crate::analysis::cost::{summarize, Amounts, Dimension, Summary};
 use crate::analysis::currency::{Currency, Month};
 use crate::analysis::deductions::{analyze_deductions, DeductionAnalysis, DeductionRow};
@@ -31,7 +32,7 @@ use crate::model::diagnostic::Diagnostic;
 
 /// Identifies the JSON document; bumped with every incompatible change of its shape.
 pub const REPORT_FORMAT: &str = "tcbill-report";
-pub const REPORT_VERSION: u32 = 3;
+pub const REPORT_VERSION: u32 = 4;
 
 /// What the report's cost section breaks the total down by.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,7 +133,14 @@ pub struct Report {
     pub packages: Vec<PackageUsage>,
     pub usage: Vec<UsageSeries>,
     pub checks: Vec<Check>,
+    /// The latest billing month against the one before it, when the cost rows cover two months
+    /// or more; each currency keeps its [`REPORT_DRIVERS`] largest drivers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<Comparison>,
 }
+
+/// How many drivers of each currency the report's comparison keeps (`tcbill compare` lists all).
+pub const REPORT_DRIVERS: usize = 100;
 
 impl Report {
     /// Runs every analysis on `dataset`.
@@ -205,6 +213,11 @@ impl Report {
             packages,
             usage: usage_statistics(dataset, options.usage),
             checks,
+            comparison: default_periods(dataset).map(|(a, b)| {
+                let mut comparison = compare(dataset, a, b);
+                comparison.truncate_drivers(REPORT_DRIVERS);
+                comparison
+            }),
         }
     }
 

@@ -1,0 +1,866 @@
+//! What changed between two periods and why, to the last digit.
+//!
+//! A finance question is rarely "what is the total" but "why is this month ¥38,000 more than the
+//! last?". [`compare`] answers it per currency (never across) and per product (one product across
+//! languages, [`super::products`]) → component → resource (资源ID): the change of `RealTotalCost`
+//! (and of `TotalCost`) is split into named [`Parts`] that add up exactly to the change, on every
+//! key and so on every total. The formulas, for a key with rows in both periods A and B, each sum
+//! over the key's counted cost rows of one period:
+//!
+//! - a *priced* row has a usage (组件用量) and a price (组件原价, else 组件刊例价, else 组件单价) and is
+//!   no refund or adjustment; Q = Σ UsedAmount × TimeSpan (TimeSpan absent → 1), D = Σ
+//!   DeductedMeasure × TimeSpan (absent → 0), R = Q + D; list = 原价, else 刊例价 × UsedAmount ×
+//!   TimeSpan (else 组件单价 × UsedAmount × TimeSpan, already discounted); P = Σ list × 折扣率
+//!   (absent → 1) for `RealTotalCost`, Σ list for `TotalCost`;
+//! - e = P_A / Q_A (if Q_A = 0, P_B / Q_B; if both are 0, no usage parts); usage = (R_B − R_A) × e,
+//!   package coverage = −(D_B − D_A) × e, both rounded half away from zero to the bill's 8
+//!   decimals; price/discount = ΔP − usage − package coverage (it takes their rounding);
+//! - savings plan = −Δ Σ 节省计划抵扣金额 (else 节省计划抵扣原价 × 折扣率), reserved instances =
+//!   −Δ Σ 预留实例抵扣原价 × 折扣率 (both `RealTotalCost` only: 原价 is before them);
+//! - refunds and adjustments = Δ of the cost of rows whose 交易类型 is a refund, adjustment,
+//!   reversal or compensation; no usage or price = Δ of the cost of the other rows that are not
+//!   priced (a row with no usage puts all its change here);
+//! - rounding = what remains of ΔC: the bill's own rounding of 优惠后总价 = (原价 − 预留实例 −
+//!   节省计划) × 折扣率, usually a few 0.00000001s.
+//!
+//! A key with rows in B only is a new resource (its whole B cost), in A only a removed one (minus
+//! its whole A cost). A month period holds the rows of those billing months
+//! ([`CostRowReader::month`]); a day period the rows whose day (账单日期, else 开始使用时间, else
+//! 扣费时间) falls in it. The rows are those every cost analysis reads ([`cost_tables`], counted
+//! once through [`Dataset::counted_rows`]).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+
+use super::cost::{cost_tables, measure_column, Measure};
+use super::currency::{CostRowReader, Currency, Month};
+use super::products::product_identity;
+use super::{round_half_up, RowRef};
+use crate::dataset::Dataset;
+use crate::model::table::{DecimalColumn, Symbol, Table, TextColumn, TimeColumn};
+use crate::model::time::BeijingTime;
+
+/// The decimals the bill prints amounts with, to which the parts computed with a unit price
+/// are rounded.
+const BILL_DECIMALS: u32 = 8;
+
+/// How many rows of each period a driver points at: enough to open the bill at them.
+pub const ROW_REFS_PER_PERIOD: usize = 10;
+
+/// A calendar day (Beijing): year, month, day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Day(pub i64, pub u32, pub u32);
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.0, self.1, self.2)
+    }
+}
+
+/// A stretch of time to compare: billing months or days, first to last, both included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    Months(Month, Month),
+    Days(Day, Day),
+}
+
+impl Period {
+    pub fn month(month: Month) -> Period {
+        Period::Months(month, month)
+    }
+}
+
+/// `2025-09`, `2025-09..2025-10`, `2025-09-01..2025-09-15`: what [`Period::from_str`] reads.
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Period::Months(first, last) if first == last => write!(f, "{first}"),
+            Period::Months(first, last) => write!(f, "{first}..{last}"),
+            Period::Days(first, last) if first == last => write!(f, "{first}"),
+            Period::Days(first, last) => write!(f, "{first}..{last}"),
+        }
+    }
+}
+
+impl Serialize for Period {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Text that is no [`Period`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotAPeriod(pub String);
+
+impl fmt::Display for NotAPeriod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` is not a period: use a month (2025-09), a day (2025-09-01) or FIRST..LAST of one \
+             kind (2025-07..2025-09), first not after last",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for NotAPeriod {}
+
+impl FromStr for Period {
+    type Err = NotAPeriod;
+
+    fn from_str(text: &str) -> Result<Period, NotAPeriod> {
+        let (first, last) = text.split_once("..").unwrap_or((text, text));
+        let period = match (bound(first), bound(last)) {
+            (Some(Bound::Month(first)), Some(Bound::Month(last))) if first <= last => {
+                Some(Period::Months(first, last))
+            }
+            (Some(Bound::Day(first)), Some(Bound::Day(last))) if first <= last => {
+                Some(Period::Days(first, last))
+            }
+            _ => None,
+        };
+        period.ok_or_else(|| NotAPeriod(text.to_owned()))
+    }
+}
+
+enum Bound {
+    Month(Month),
+    Day(Day),
+}
+
+/// `yyyy-mm` or `yyyy-mm-dd`, a real date (parsed by [`BeijingTime::parse`]).
+fn bound(text: &str) -> Option<Bound> {
+    let text = text.trim();
+    let fields = text.split('-').count();
+    if !text
+        .bytes()
+        .all(|byte| byte.is_ascii_digit() || byte == b'-')
+    {
+        return None;
+    }
+    let (year, month, day, ..) = BeijingTime::parse(text).ok()??.beijing_fields();
+    match fields {
+        2 => Some(Bound::Month(Month(year, month))),
+        3 => Some(Bound::Day(Day(year, month, day))),
+        _ => None,
+    }
+}
+
+/// The billing months the counted cost rows cover, all currencies together.
+pub fn billing_months(dataset: &Dataset) -> BTreeSet<Month> {
+    let mut months = BTreeSet::new();
+    for (index, table) in cost_tables(dataset) {
+        let reader = CostRowReader::new(table);
+        months.extend(
+            dataset
+                .counted_rows(index)
+                .filter_map(|row| reader.month(row)),
+        );
+    }
+    months
+}
+
+/// The periods compared by default: the month before the latest billing month with cost rows
+/// (the latest loaded one before it), then that latest month. `None` with fewer than two months.
+pub fn default_periods(dataset: &Dataset) -> Option<(Period, Period)> {
+    let months = billing_months(dataset);
+    let mut latest = months.iter().rev();
+    let (b, a) = (*latest.next()?, *latest.next()?);
+    Some((Period::month(a), Period::month(b)))
+}
+
+/// The change of one measure split into parts that add up exactly to `change`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Parts {
+    pub new_resources: Decimal,
+    pub removed_resources: Decimal,
+    pub usage: Decimal,
+    pub package_coverage: Decimal,
+    pub price: Decimal,
+    pub savings_plan: Decimal,
+    pub reserved_instances: Decimal,
+    pub refunds_adjustments: Decimal,
+    pub no_usage_or_price: Decimal,
+    pub rounding: Decimal,
+}
+
+impl Parts {
+    /// Each part with its name, in order: what a chart or a table lists.
+    pub fn named(&self) -> [(&'static str, Decimal); 10] {
+        [
+            ("new_resources", self.new_resources),
+            ("removed_resources", self.removed_resources),
+            ("usage", self.usage),
+            ("package_coverage", self.package_coverage),
+            ("price", self.price),
+            ("savings_plan", self.savings_plan),
+            ("reserved_instances", self.reserved_instances),
+            ("refunds_adjustments", self.refunds_adjustments),
+            ("no_usage_or_price", self.no_usage_or_price),
+            ("rounding", self.rounding),
+        ]
+    }
+
+    /// The sum of every part: the change, exactly.
+    pub fn sum(&self) -> Decimal {
+        self.named().iter().map(|(_, amount)| amount).sum()
+    }
+
+    fn add(&mut self, other: &Parts) {
+        self.new_resources += other.new_resources;
+        self.removed_resources += other.removed_resources;
+        self.usage += other.usage;
+        self.package_coverage += other.package_coverage;
+        self.price += other.price;
+        self.savings_plan += other.savings_plan;
+        self.reserved_instances += other.reserved_instances;
+        self.refunds_adjustments += other.refunds_adjustments;
+        self.no_usage_or_price += other.no_usage_or_price;
+        self.rounding += other.rounding;
+    }
+
+    fn tidy(mut self) -> Parts {
+        for part in [
+            &mut self.new_resources,
+            &mut self.removed_resources,
+            &mut self.usage,
+            &mut self.package_coverage,
+            &mut self.price,
+            &mut self.savings_plan,
+            &mut self.reserved_instances,
+            &mut self.refunds_adjustments,
+            &mut self.no_usage_or_price,
+            &mut self.rounding,
+        ] {
+            *part = tidy(*part);
+        }
+        self
+    }
+}
+
+/// An amount without trailing zeros past the cent (`12.3400000000` → `12.34`, `0` → `0.00`) and
+/// never `-0`: products of 8-decimal amounts and 折扣率 carry more zeros than digits.
+fn tidy(amount: Decimal) -> Decimal {
+    let mut amount = amount.normalize();
+    if amount.scale() < 2 {
+        amount.rescale(2);
+    }
+    amount
+}
+
+/// One measure in period A and B, its change and the change's parts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub a: Decimal,
+    pub b: Decimal,
+    pub change: Decimal,
+    pub parts: Parts,
+}
+
+impl Change {
+    fn add(&mut self, other: &Change) {
+        self.a += other.a;
+        self.b += other.b;
+        self.change += other.change;
+        self.parts.add(&other.parts);
+    }
+
+    fn tidy(self) -> Change {
+        Change {
+            a: tidy(self.a),
+            b: tidy(self.b),
+            change: tidy(self.change),
+            parts: self.parts.tidy(),
+        }
+    }
+}
+
+/// Whether a driver's resource was billed in A, B or both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    New,
+    Removed,
+    Changed,
+}
+
+impl Status {
+    /// The name the report's JSON and CSV give it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Removed => "removed",
+            Status::Changed => "changed",
+        }
+    }
+}
+
+/// One product → component → resource and how its cost changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Driver {
+    /// Every spelling the loaded rows use for the product (`Cloud Virtual Machine(CVM) / 云服务器CVM`).
+    pub product: String,
+    /// 组件名称, else 组件类型; `-` when the rows have neither.
+    pub component: String,
+    /// 资源ID; `-` when the rows have none.
+    pub resource: String,
+    pub status: Status,
+    pub rows_a: usize,
+    pub rows_b: usize,
+    /// The first rows of each period ([`ROW_REFS_PER_PERIOD`]), in file order.
+    pub row_refs_a: Vec<RowRef>,
+    pub row_refs_b: Vec<RowRef>,
+    #[serde(rename = "RealTotalCost", skip_serializing_if = "Option::is_none")]
+    pub real_total_cost: Option<Change>,
+    #[serde(rename = "TotalCost", skip_serializing_if = "Option::is_none")]
+    pub total_cost: Option<Change>,
+}
+
+/// The comparison of one currency's rows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CurrencyComparison {
+    pub currency: Currency,
+    pub rows_a: usize,
+    pub rows_b: usize,
+    /// `None` when no cost table has the measure.
+    #[serde(rename = "RealTotalCost", skip_serializing_if = "Option::is_none")]
+    pub real_total_cost: Option<Change>,
+    #[serde(rename = "TotalCost", skip_serializing_if = "Option::is_none")]
+    pub total_cost: Option<Change>,
+    /// Drivers in all: `drivers` may hold only the largest.
+    pub driver_count: usize,
+    /// By |change of RealTotalCost| (else of TotalCost), largest first, then by key; keys with no
+    /// change and no part are left out.
+    pub drivers: Vec<Driver>,
+}
+
+/// Period `b` against period `a`, per currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Comparison {
+    pub a: Period,
+    pub b: Period,
+    pub currencies: Vec<CurrencyComparison>,
+}
+
+impl Comparison {
+    /// Pretty-printed JSON ending with a newline, as the report writes it.
+    pub fn to_json(&self) -> String {
+        let mut json = serde_json::to_string_pretty(self).expect("a comparison always serialises");
+        json.push('\n');
+        json
+    }
+
+    /// Keeps each currency's `limit` largest drivers (the totals keep every key).
+    pub fn truncate_drivers(&mut self, limit: usize) {
+        for currency in &mut self.currencies {
+            currency.drivers.truncate(limit);
+        }
+    }
+}
+
+/// The sums of one measure over one key's rows of one period.
+#[derive(Clone, Debug, Default)]
+struct MeasureSums {
+    /// C: every row.
+    cost: Decimal,
+    /// P: the priced rows.
+    priced: Decimal,
+    savings_plan: Decimal,
+    reserved_instances: Decimal,
+    /// The cost of refund and adjustment rows.
+    refunds_adjustments: Decimal,
+    /// The cost of the other rows without usage or price.
+    no_usage_or_price: Decimal,
+}
+
+impl MeasureSums {
+    fn add(&mut self, other: &MeasureSums) {
+        self.cost += other.cost;
+        self.priced += other.priced;
+        self.savings_plan += other.savings_plan;
+        self.reserved_instances += other.reserved_instances;
+        self.refunds_adjustments += other.refunds_adjustments;
+        self.no_usage_or_price += other.no_usage_or_price;
+    }
+}
+
+/// One key's rows of one period.
+#[derive(Clone, Debug, Default)]
+struct PeriodSums {
+    rows: usize,
+    row_refs: Vec<RowRef>,
+    /// Q.
+    billed_usage: Decimal,
+    /// D.
+    deducted_usage: Decimal,
+    /// `RealTotalCost`, then `TotalCost`.
+    measures: [MeasureSums; 2],
+}
+
+impl PeriodSums {
+    fn add(&mut self, other: PeriodSums) {
+        self.rows += other.rows;
+        let room = ROW_REFS_PER_PERIOD.saturating_sub(self.row_refs.len());
+        self.row_refs.extend(other.row_refs.into_iter().take(room));
+        self.billed_usage += other.billed_usage;
+        self.deducted_usage += other.deducted_usage;
+        for (sums, other) in self.measures.iter_mut().zip(&other.measures) {
+            sums.add(other);
+        }
+    }
+}
+
+/// The measures compared, in the order of [`PeriodSums::measures`].
+const MEASURES: [Measure; 2] = [Measure::RealTotalCost, Measure::TotalCost];
+
+/// The columns of one table the comparison reads, found once.
+struct Columns<'a> {
+    rows: CostRowReader<'a>,
+    days: Vec<&'a TimeColumn>,
+    codes: Option<&'a TextColumn>,
+    names: Option<&'a TextColumn>,
+    components: [Option<&'a TextColumn>; 2],
+    resources: Option<&'a TextColumn>,
+    action_types: Option<&'a TextColumn>,
+    measures: [Option<&'a DecimalColumn>; 2],
+    used: Option<&'a DecimalColumn>,
+    time_span: Option<&'a DecimalColumn>,
+    deducted: Option<&'a DecimalColumn>,
+    cost: Option<&'a DecimalColumn>,
+    list_price: Option<&'a DecimalColumn>,
+    contract_price: Option<&'a DecimalColumn>,
+    discount: Option<&'a DecimalColumn>,
+    sp_deduction: Option<&'a DecimalColumn>,
+    sp_original: Option<&'a DecimalColumn>,
+    ri_original: Option<&'a DecimalColumn>,
+}
+
+impl<'a> Columns<'a> {
+    fn new(table: &'a Table) -> Self {
+        let text = |name: &str| table.text_column(name);
+        let decimal = |name: &str| table.decimal_column(name);
+        Columns {
+            rows: CostRowReader::new(table),
+            days: ["BillDay", "FeeBeginTime", "PayTime"]
+                .iter()
+                .filter_map(|name| table.time_column(name))
+                .collect(),
+            codes: text("BusinessCode"),
+            names: text("BusinessCodeName"),
+            components: [text("ItemCodeName"), text("ComponentCodeName")],
+            resources: text("ResourceId"),
+            action_types: text("ActionTypeName"),
+            measures: MEASURES.map(|measure| measure_column(table, measure)),
+            used: decimal("UsedAmount"),
+            time_span: decimal("TimeSpan"),
+            deducted: decimal("DeductedMeasure"),
+            cost: decimal("Cost").or_else(|| decimal("TotalCost")),
+            list_price: decimal("SinglePrice"),
+            contract_price: decimal("ContractPrice"),
+            discount: decimal("Discount"),
+            sp_deduction: decimal("SPDeduction"),
+            sp_original: decimal("OriginalCostWithSP"),
+            ri_original: decimal("OriginalCostWithRI"),
+        }
+    }
+
+    fn in_period(&self, period: &Period, row: usize) -> bool {
+        match period {
+            Period::Months(first, last) => self
+                .rows
+                .month(row)
+                .is_some_and(|month| (*first..=*last).contains(&month)),
+            Period::Days(first, last) => self
+                .days
+                .iter()
+                .find_map(|column| column.get(row))
+                .is_some_and(|time| {
+                    let (year, month, day, ..) = time.beijing_fields();
+                    (*first..=*last).contains(&Day(year, month, day))
+                }),
+        }
+    }
+
+    fn key(&self, row: usize) -> LocalKey {
+        let symbol = |column: Option<&TextColumn>| column.and_then(|column| column.get(row));
+        LocalKey {
+            currency: self.rows.currency(row),
+            code: symbol(self.codes),
+            name: symbol(self.names),
+            component: self.components.iter().find_map(|column| symbol(*column)),
+            resource: symbol(self.resources),
+        }
+    }
+
+    fn is_refund_or_adjustment(&self, table: &Table, row: usize) -> bool {
+        self.action_types
+            .and_then(|column| column.get(row))
+            .is_some_and(|symbol| is_refund_or_adjustment(table.resolve(symbol)))
+    }
+
+    /// Adds `row` to `sums`, by the formulas of the module's documentation.
+    fn add_row(&self, table: &Table, row: usize, sums: &mut PeriodSums) {
+        let get = |column: Option<&DecimalColumn>| column.and_then(|column| column.get(row));
+        let costs = self.measures.map(|column| get(column).unwrap_or_default());
+        for (measure, cost) in sums.measures.iter_mut().zip(costs) {
+            measure.cost += cost;
+        }
+        let priced = if self.is_refund_or_adjustment(table, row) {
+            for (measure, cost) in sums.measures.iter_mut().zip(costs) {
+                measure.refunds_adjustments += cost;
+            }
+            return;
+        } else {
+            self.priced(row)
+        };
+        match priced {
+            Some(priced) => {
+                sums.billed_usage += priced.billed_usage;
+                sums.deducted_usage += priced.deducted_usage;
+                let [real, total] = &mut sums.measures;
+                real.priced += priced.real;
+                real.savings_plan += priced.savings_plan;
+                real.reserved_instances += priced.reserved_instances;
+                total.priced += priced.list;
+            }
+            None => {
+                for (measure, cost) in sums.measures.iter_mut().zip(costs) {
+                    measure.no_usage_or_price += cost;
+                }
+            }
+        }
+    }
+
+    /// A row's usage and prices; `None` for a row without usage or price, or whose products
+    /// leave a decimal's 28 digits.
+    fn priced(&self, row: usize) -> Option<PricedRow> {
+        let get = |column: Option<&DecimalColumn>| column.and_then(|column| column.get(row));
+        let span = get(self.time_span).unwrap_or(Decimal::ONE);
+        let billed_usage = get(self.used)?.checked_mul(span)?;
+        let deducted_usage = get(self.deducted).unwrap_or_default().checked_mul(span)?;
+        let (list, discount) = match (get(self.cost), get(self.list_price)) {
+            (Some(cost), _) => (cost, get(self.discount).unwrap_or(Decimal::ONE)),
+            (None, Some(price)) => (
+                price.checked_mul(billed_usage)?,
+                get(self.discount).unwrap_or(Decimal::ONE),
+            ),
+            (None, None) => (
+                get(self.contract_price)?.checked_mul(billed_usage)?,
+                Decimal::ONE,
+            ),
+        };
+        let savings_plan = match (get(self.sp_deduction), get(self.sp_original)) {
+            (Some(deduction), _) => deduction,
+            (None, Some(original)) => original.checked_mul(discount)?,
+            (None, None) => Decimal::ZERO,
+        };
+        let reserved_instances = get(self.ri_original)
+            .unwrap_or_default()
+            .checked_mul(discount)?;
+        Some(PricedRow {
+            billed_usage,
+            deducted_usage,
+            list,
+            real: list.checked_mul(discount)?,
+            savings_plan,
+            reserved_instances,
+        })
+    }
+}
+
+struct PricedRow {
+    billed_usage: Decimal,
+    deducted_usage: Decimal,
+    list: Decimal,
+    real: Decimal,
+    savings_plan: Decimal,
+    reserved_instances: Decimal,
+}
+
+/// A 交易类型 (or 消耗类型) that is a refund, an adjustment, a reversal or a compensation
+/// (`包年包月退款`, `调账扣费`, `按量计费冲正`, `调账补偿`, `Refund`, `Adjustment`).
+fn is_refund_or_adjustment(action: &str) -> bool {
+    const CHINESE: [&str; 5] = ["退款", "退费", "调账", "冲正", "补偿"];
+    const ENGLISH: [&str; 4] = ["refund", "adjust", "reversal", "compensat"];
+    CHINESE.iter().any(|word| action.contains(word)) || {
+        let lower = action.to_lowercase();
+        ENGLISH.iter().any(|word| lower.contains(word))
+    }
+}
+
+/// A key within one table: interned, so a row costs no string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct LocalKey {
+    currency: Currency,
+    code: Option<Symbol>,
+    name: Option<Symbol>,
+    component: Option<Symbol>,
+    resource: Option<Symbol>,
+}
+
+/// A key across tables: currency, product identity, component, resource.
+type Key = (Currency, String, String, String);
+
+/// Compares period `b` with period `a`: see the module's documentation.
+pub fn compare(dataset: &Dataset, a: Period, b: Period) -> Comparison {
+    let periods = [a, b];
+    let mut sums: BTreeMap<Key, [Option<PeriodSums>; 2]> = BTreeMap::new();
+    let mut spellings: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut has_measure: BTreeMap<Currency, [bool; 2]> = BTreeMap::new();
+    for (index, table) in cost_tables(dataset) {
+        let columns = Columns::new(table);
+        let file = &dataset.files()[index].name;
+        let mut local: HashMap<LocalKey, [Option<PeriodSums>; 2]> = HashMap::new();
+        for row in dataset.counted_rows(index) {
+            for (period_index, period) in periods.iter().enumerate() {
+                if !columns.in_period(period, row) {
+                    continue;
+                }
+                let key = columns.key(row);
+                let period_sums = local.entry(key).or_default()[period_index]
+                    .get_or_insert_with(Default::default);
+                period_sums.rows += 1;
+                if period_sums.row_refs.len() < ROW_REFS_PER_PERIOD {
+                    period_sums.row_refs.push(RowRef::of(file, table, row));
+                }
+                columns.add_row(table, row, period_sums);
+            }
+        }
+        let resolve = |symbol: Option<Symbol>| symbol.map(|symbol| table.resolve(symbol));
+        for (key, periods) in local {
+            let (code, name) = (resolve(key.code), resolve(key.name));
+            let identity = product_identity(code, name);
+            spellings
+                .entry(identity.clone())
+                .or_default()
+                .extend(name.map(str::to_owned));
+            let present = has_measure.entry(key.currency).or_default();
+            for (present, column) in present.iter_mut().zip(columns.measures) {
+                *present |= column.is_some();
+            }
+            let text = |symbol: Option<Symbol>| resolve(symbol).unwrap_or("-").to_owned();
+            let entry = sums
+                .entry((
+                    key.currency,
+                    identity,
+                    text(key.component),
+                    text(key.resource),
+                ))
+                .or_default();
+            for (slot, period) in entry.iter_mut().zip(periods) {
+                if let Some(period) = period {
+                    slot.get_or_insert_with(Default::default).add(period);
+                }
+            }
+        }
+    }
+    let label = |identity: &str| match spellings.get(identity) {
+        Some(names) if !names.is_empty() => names.iter().cloned().collect::<Vec<_>>().join(" / "),
+        _ => identity.to_owned(),
+    };
+    let mut currencies: BTreeMap<Currency, CurrencyComparison> = BTreeMap::new();
+    for ((currency, identity, component, resource), [sums_a, sums_b]) in sums {
+        let present = has_measure[&currency];
+        let changes: [Option<Change>; 2] = std::array::from_fn(|measure| {
+            present[measure].then(|| split(sums_a.as_ref(), sums_b.as_ref(), measure))
+        });
+        let section = currencies
+            .entry(currency)
+            .or_insert_with(|| CurrencyComparison {
+                currency,
+                rows_a: 0,
+                rows_b: 0,
+                real_total_cost: present[0].then(Change::default),
+                total_cost: present[1].then(Change::default),
+                driver_count: 0,
+                drivers: Vec::new(),
+            });
+        let rows = |sums: &Option<PeriodSums>| sums.as_ref().map_or(0, |sums| sums.rows);
+        section.rows_a += rows(&sums_a);
+        section.rows_b += rows(&sums_b);
+        let [real, total] = changes;
+        for (sum, change) in [
+            (&mut section.real_total_cost, &real),
+            (&mut section.total_cost, &total),
+        ] {
+            if let (Some(sum), Some(change)) = (sum.as_mut(), change) {
+                sum.add(change);
+            }
+        }
+        let moved = |change: &Option<Change>| {
+            change.as_ref().is_some_and(|change| {
+                !change.change.is_zero()
+                    || change.parts.named().iter().any(|(_, part)| !part.is_zero())
+            })
+        };
+        if !moved(&real) && !moved(&total) {
+            continue;
+        }
+        let status = match (&sums_a, &sums_b) {
+            (None, _) => Status::New,
+            (_, None) => Status::Removed,
+            _ => Status::Changed,
+        };
+        let refs = |sums: Option<PeriodSums>| sums.map(|sums| sums.row_refs).unwrap_or_default();
+        section.drivers.push(Driver {
+            product: label(&identity),
+            component,
+            resource,
+            status,
+            rows_a: rows(&sums_a),
+            rows_b: rows(&sums_b),
+            row_refs_a: refs(sums_a),
+            row_refs_b: refs(sums_b),
+            real_total_cost: real.map(Change::tidy),
+            total_cost: total.map(Change::tidy),
+        });
+    }
+    let currencies = currencies
+        .into_values()
+        .map(|mut section| {
+            let size = |driver: &Driver| {
+                driver
+                    .real_total_cost
+                    .as_ref()
+                    .or(driver.total_cost.as_ref())
+                    .map_or(Decimal::ZERO, |change| change.change.abs())
+            };
+            section.drivers.sort_by(|x, y| {
+                size(y).cmp(&size(x)).then_with(|| {
+                    (&x.product, &x.component, &x.resource).cmp(&(
+                        &y.product,
+                        &y.component,
+                        &y.resource,
+                    ))
+                })
+            });
+            section.driver_count = section.drivers.len();
+            section.real_total_cost = section.real_total_cost.map(Change::tidy);
+            section.total_cost = section.total_cost.map(Change::tidy);
+            section
+        })
+        .collect();
+    Comparison { a, b, currencies }
+}
+
+/// One key's change of measure `measure` (an index into [`MEASURES`]), split into parts.
+fn split(a: Option<&PeriodSums>, b: Option<&PeriodSums>, measure: usize) -> Change {
+    let cost = |sums: Option<&PeriodSums>| sums.map_or(Decimal::ZERO, |s| s.measures[measure].cost);
+    let (cost_a, cost_b) = (cost(a), cost(b));
+    let mut change = Change {
+        a: cost_a,
+        b: cost_b,
+        change: cost_b - cost_a,
+        parts: Parts::default(),
+    };
+    let (a, b) = match (a, b) {
+        (Some(a), Some(b)) => (a, b),
+        (None, _) => {
+            change.parts.new_resources = cost_b;
+            return change;
+        }
+        (_, None) => {
+            change.parts.removed_resources = -cost_a;
+            return change;
+        }
+    };
+    let (sums_a, sums_b) = (&a.measures[measure], &b.measures[measure]);
+    let delta = |part: fn(&MeasureSums) -> Decimal| part(sums_b) - part(sums_a);
+    let priced_change = delta(|sums| sums.priced);
+    let raw_usage = |sums: &PeriodSums| sums.billed_usage + sums.deducted_usage;
+    let unit_price = if !a.billed_usage.is_zero() {
+        Some((sums_a.priced, a.billed_usage))
+    } else if !b.billed_usage.is_zero() {
+        Some((sums_b.priced, b.billed_usage))
+    } else {
+        None
+    };
+    // (ΔR × P) / Q: multiplying first keeps the quotient's 28 digits for the rounding.
+    let at_unit_price = |quantity: Decimal| {
+        unit_price.and_then(|(priced, usage)| {
+            let value = quantity.checked_mul(priced)?.checked_div(usage)?;
+            Some(round_half_up(value, BILL_DECIMALS))
+        })
+    };
+    let parts = &mut change.parts;
+    parts.usage = at_unit_price(raw_usage(b) - raw_usage(a)).unwrap_or_default();
+    parts.package_coverage =
+        at_unit_price(-(b.deducted_usage - a.deducted_usage)).unwrap_or_default();
+    parts.price = priced_change - parts.usage - parts.package_coverage;
+    parts.savings_plan = -delta(|sums| sums.savings_plan);
+    parts.reserved_instances = -delta(|sums| sums.reserved_instances);
+    parts.refunds_adjustments = delta(|sums| sums.refunds_adjustments);
+    parts.no_usage_or_price = delta(|sums| sums.no_usage_or_price);
+    parts.rounding = change.change
+        - priced_change
+        - parts.savings_plan
+        - parts.reserved_instances
+        - parts.refunds_adjustments
+        - parts.no_usage_or_price;
+    change
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_read_and_print_alike() {
+        for text in [
+            "2025-09",
+            "2025-07..2025-09",
+            "2025-09-01",
+            "2025-09-01..2025-09-15",
+        ] {
+            assert_eq!(text.parse::<Period>().unwrap().to_string(), text);
+        }
+        assert_eq!(
+            "2025-09..2025-09".parse::<Period>().unwrap().to_string(),
+            "2025-09"
+        );
+        for wrong in [
+            "2025-10..2025-09",
+            "2025-09..2025-09-01",
+            "2025-13",
+            "2025-02-30",
+            "2025",
+            "2025-09-01 10:00:00",
+            "last month",
+        ] {
+            assert!(wrong.parse::<Period>().is_err(), "{wrong}");
+        }
+        assert_eq!(
+            "2025".parse::<Period>().unwrap_err().to_string(),
+            "`2025` is not a period: use a month (2025-09), a day (2025-09-01) or FIRST..LAST of \
+             one kind (2025-07..2025-09), first not after last"
+        );
+    }
+
+    #[test]
+    fn refunds_and_adjustments_by_transaction_type() {
+        for refund in [
+            "包年包月退款",
+            "调账扣费",
+            "按量计费冲正",
+            "调账补偿",
+            "Refund",
+            "Adjustment",
+        ] {
+            assert!(is_refund_or_adjustment(refund), "{refund}");
+        }
+        for charge in ["按量计费小时结", "包年包月新购", "Pay-as-you-go hourly"] {
+            assert!(!is_refund_or_adjustment(charge), "{charge}");
+        }
+    }
+
+    #[test]
+    fn amounts_are_tidy() {
+        assert_eq!(tidy(Decimal::new(123_400_000_000, 10)).to_string(), "12.34");
+        assert_eq!(tidy(Decimal::new(-0, 8)).to_string(), "0.00");
+        assert_eq!(tidy(Decimal::new(1, 8)).to_string(), "0.00000001");
+    }
+}
