@@ -56,6 +56,7 @@ const ORDERED_LAYERS: [(&str, &[&str], &[&str]); 4] = [
             "usage",
             "checks",
             "compare",
+            "alerts",
         ],
         &[
             "RowRef",
