@@ -1,7 +1,7 @@
 //! The allocation gap: charges that no value of a cost-allocation tag key assigns to anyone.
 //!
 //! For each tag key checked (those asked for, else every `标签键:` column of the cost rows), per
-//! currency: the rows with a cost other than 0 and no value for the key (an empty or `-` cell, or
+//! currency: the rows with a cost above 0 (charges; a refund is none) and no value for the key (an empty or `-` cell, or
 //! a file without the column). The amount is their cost (`RealTotalCost`, else `TotalCost`),
 //! expected 0, the period their billing months; the message counts their resources.
 
@@ -46,7 +46,7 @@ pub(super) fn allocation_gaps(dataset: &Dataset, tag_keys: &[String]) -> Vec<Ale
             let values = table.text_column(&format!("Tag:{key}"));
             for row in dataset.counted_rows(index) {
                 let amount = cost.and_then(|column| column.get(row)).unwrap_or_default();
-                if amount.is_zero() || values.and_then(|column| column.get(row)).is_some() {
+                if amount <= Decimal::ZERO || values.and_then(|column| column.get(row)).is_some() {
                     continue;
                 }
                 let gap = gaps
