@@ -688,3 +688,87 @@ fn fail_on_alerts_exits_4_after_everything_is_printed_and_only_when_one_fires() 
     assert_eq!((stderr.as_str(), code), ("", Some(0)));
     assert!(stdout.contains("\nalerts: none\n"), "{stdout}");
 }
+
+/// Writes a generated alert month into a fresh directory; the paths of its files.
+fn alert_month(name: &str, month: &tcbill_gen::AlertMonth) -> (PathBuf, Vec<String>) {
+    let dir = temp_dir(name);
+    let paths = month
+        .file_names()
+        .iter()
+        .enumerate()
+        .map(|(index, file)| {
+            let path = dir.join(file);
+            month
+                .write_file(index, std::fs::File::create(&path).unwrap())
+                .unwrap();
+            path.to_str().unwrap().to_owned()
+        })
+        .collect();
+    (dir, paths)
+}
+
+#[test]
+fn analyze_raises_each_planted_alert_and_fails_on_them_and_none_on_a_clean_month() {
+    let month = tcbill_gen::AlertMonth::new(30, false);
+    let (dir, paths) = alert_month("alerts", &month);
+    let mut args = vec!["analyze", "--json", "--fail-on", "alerts"];
+    args.extend(paths.iter().map(String::as_str));
+    let (stdout, stderr, code) = run(&args);
+    assert_eq!((stderr.as_str(), code), ("", Some(4)));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let found: Vec<String> = json["alerts"]["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|alert| {
+            format!(
+                "{} {} {} {} {} {} {}",
+                alert["kind"].as_str().unwrap(),
+                alert["subject"].as_str().unwrap(),
+                alert["period"].as_str().unwrap(),
+                alert["amount"].as_str().unwrap(),
+                alert["expected"].as_str().unwrap(),
+                alert["excess"].as_str().unwrap(),
+                alert["row_count"]
+            )
+        })
+        .collect();
+    let expected: Vec<String> = month
+        .expected()
+        .iter()
+        .map(|alert| {
+            format!(
+                "{} {} {} {} {} {} {}",
+                alert.kind,
+                alert.subject,
+                alert.period,
+                alert.amount,
+                alert.expected,
+                alert.excess,
+                alert.row_count
+            )
+        })
+        .collect();
+    assert_eq!(found, expected);
+    // 30 + 41 × 1.5 = 91.50: the 90.00 day no longer spikes.
+    let mut args = vec!["analyze", "--spike-k", "41"];
+    args.extend(paths.iter().map(String::as_str));
+    let (stdout, _, code) = run(&args);
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.contains(
+            "\nalerts: 3 (first_appearance 1, pay_as_you_go_after_package 1, allocation_gap 1)\n"
+        ),
+        "{stdout}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let clean = tcbill_gen::AlertMonth::new(30, true);
+    let (dir, paths) = alert_month("alerts-clean", &clean);
+    let mut args = vec!["analyze", "--fail-on", "alerts"];
+    args.extend(paths.iter().map(String::as_str));
+    let (stdout, stderr, code) = run(&args);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
+    assert!(stdout.contains("\nalerts: none\n"), "{stdout}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
