@@ -17,6 +17,7 @@ use std::io::{self, Write};
 
 use tcbill_core::model::time::BeijingTime;
 
+mod alerts;
 mod bill_json;
 mod catalog;
 mod deductions;
@@ -24,6 +25,7 @@ mod history;
 mod l3;
 mod usage;
 
+pub use alerts::{AlertMonth, ExpectedAlert, MONTH_DAYS as ALERTS_MONTH_DAYS};
 pub use bill_json::write_bill_json;
 pub use deductions::write_deductions;
 pub use history::{Expected, History};
