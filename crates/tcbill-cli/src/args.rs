@@ -111,6 +111,13 @@ pub struct AnalyzeArgs {
     /// Add, for every traffic series of the usage exports, its bandwidth in Mbps
     #[arg(long)]
     pub bandwidth: bool,
+    /// The report's comparison compares this period with --to (as `tcbill compare --from`);
+    /// without them, the latest billing month with the one before it
+    #[arg(long, value_name = "PERIOD", requires = "to")]
+    pub from: Option<Period>,
+    /// The later period of the report's comparison, written like --from
+    #[arg(long, value_name = "PERIOD", requires = "from")]
+    pub to: Option<Period>,
 }
 
 /// `--json`'s destination meaning standard output.

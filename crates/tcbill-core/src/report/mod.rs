@@ -21,7 +21,7 @@ pub use csv_tables::{breakdown_table, comparison_table, csv_writer, CsvTable, Li
 use serde::Serialize;
 
 use crate::analysis::checks::{run_checks, Check};
-use crate::analysis::compare::{compare, default_periods, Comparison};
+use crate::analysis::compare::{compare, default_periods, Comparison, Period};
 use crate::analysis::cost::{summarize, Amounts, Dimension, Summary};
 use crate::analysis::currency::{Currency, Month};
 use crate::analysis::deductions::{analyze_deductions, DeductionAnalysis, DeductionRow};
@@ -40,6 +40,9 @@ pub struct ReportOptions {
     /// Each entry is one breakdown of one or two dimensions.
     pub breakdowns: Vec<Vec<Dimension>>,
     pub usage: UsageOptions,
+    /// The periods the comparison compares, earlier first (`tcbill compare --from A --to B`);
+    /// `None` compares the latest billing month with the one before it.
+    pub comparison: Option<(Period, Period)>,
 }
 
 impl Default for ReportOptions {
@@ -54,6 +57,7 @@ impl Default for ReportOptions {
                 vec![Dimension::Month],
             ],
             usage: UsageOptions::default(),
+            comparison: None,
         }
     }
 }
@@ -213,12 +217,19 @@ impl Report {
             packages,
             usage: usage_statistics(dataset, options.usage),
             checks,
-            comparison: default_periods(dataset).map(|(a, b)| {
-                let mut comparison = compare(dataset, a, b);
-                comparison.truncate_drivers(REPORT_DRIVERS);
-                comparison
-            }),
+            comparison: Report::comparison(dataset, options),
         }
+    }
+
+    /// The report's comparison: the periods `options` names, else the latest billing month
+    /// against the one before it (`None` with fewer than two), each currency's
+    /// [`REPORT_DRIVERS`] largest drivers. The page recomputes only this when another pair is
+    /// picked.
+    pub fn comparison(dataset: &Dataset, options: &ReportOptions) -> Option<Comparison> {
+        let (a, b) = options.comparison.or_else(|| default_periods(dataset))?;
+        let mut comparison = compare(dataset, a, b);
+        comparison.truncate_drivers(REPORT_DRIVERS);
+        Some(comparison)
     }
 
     /// Pretty-printed JSON, ending with a newline.
