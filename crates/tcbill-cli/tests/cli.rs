@@ -603,6 +603,27 @@ USD: RealTotalCost 2.00 → 4.00, change +2.00 (1 rows → 1 rows)
 }
 
 #[test]
+fn analyze_from_to_puts_those_periods_in_the_reports_comparison() {
+    let (json, stderr, code) = run(&[
+        "analyze", TWO_MONTHS, "--json", "--from", "2025-10", "--to", "2025-09",
+    ]);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let (compared, _, _) = run(&[
+        "compare", TWO_MONTHS, "--json", "--from", "2025-10", "--to", "2025-09",
+    ]);
+    let compared: serde_json::Value = serde_json::from_str(&compared).unwrap();
+    assert_eq!(report["comparison"], compared);
+    assert_eq!(
+        report["comparison"]["currencies"][0]["RealTotalCost"]["change"],
+        "-174.50000001"
+    );
+    let (_, stderr, code) = run(&["analyze", TWO_MONTHS, "--from", "2025-10"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("--to"), "{stderr}");
+}
+
+#[test]
 fn compare_needs_two_months_or_periods() {
     let (stdout, stderr, code) = run(&["compare", &format!("{SAMPLE}/2025-06-明细账单-L3.csv")]);
     assert_eq!(

@@ -481,8 +481,7 @@ impl AlertMonth {
         let charged_days = MONTH_DAYS - EXPIRY_DAY;
         let after_expiry = cdn.price * cdn.usage * i128::from(charged_days);
         let wasted = PACKAGE_GB - self.package_used();
-        let at_package_price =
-            cdn.usage * i128::from(charged_days) * PACKAGE_PRICE / PACKAGE_GB;
+        let at_package_price = cdn.usage * i128::from(charged_days) * PACKAGE_PRICE / PACKAGE_GB;
         let untagged: i128 = ["disk-untagged-1", "disk-untagged-2"]
             .iter()
             .map(|id| resource(id))
