@@ -37,6 +37,7 @@ const ORDERED_LAYERS: [(&str, &[&str], &[&str]); 2] = [
             "sniff",
             "xlsx",
             "parser",
+            "parts",
         ],
         &["SNIFF_LEN"],
     ),
