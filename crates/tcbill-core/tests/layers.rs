@@ -1,8 +1,10 @@
 //! Core's layers hold: every module uses only its own layer and those before it, so an import
 //! cycle cannot come back (ARCHITECTURE.md, "Layers"). The check reads the source files and
-//! follows every `crate::` path (and `super::` between the modules of an ordered layer); doc
-//! comments are not code and are skipped.
+//! follows every `crate::` path (and `super::` between the modules of an ordered layer, and the
+//! items a layer's `mod.rs` re-exports back to the module that defines them); doc comments are
+//! not code and are skipped. Run it with `cargo test -p tcbill-core --test layers`.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
 
@@ -13,7 +15,7 @@ const LAYERS: [&str; 8] = [
 
 /// Layers whose own modules are ordered too: the layer, its modules in order, and the items of
 /// its `mod.rs` those modules may use (anything else there is a re-export of a module).
-const ORDERED_LAYERS: [(&str, &[&str], &[&str]); 2] = [
+const ORDERED_LAYERS: [(&str, &[&str], &[&str]); 4] = [
     (
         "model",
         &[
@@ -41,7 +43,55 @@ const ORDERED_LAYERS: [(&str, &[&str], &[&str]); 2] = [
         ],
         &["SNIFF_LEN"],
     ),
+    (
+        "analysis",
+        &[
+            "share",
+            "series",
+            "units",
+            "products",
+            "currency",
+            "cost",
+            "deductions",
+            "packages",
+            "usage",
+            "checks",
+            "compare",
+            "alerts",
+        ],
+        &[
+            "RowRef",
+            "named_tables",
+            "counted_tables",
+            "NOT_EXACT",
+            "round_half_up",
+        ],
+    ),
+    // The report is built in mod.rs; its writers come after it.
+    (
+        "report",
+        &["csv_tables", "costs_csv"],
+        &["Report", "DeductionReport"],
+    ),
 ];
+
+/// What the `mod.rs` of each ordered layer re-exports: `"report::csv_writer"` → `"csv_tables"`,
+/// so a path through the re-export is checked against the module that defines the item.
+type Reexports = HashMap<String, String>;
+
+/// The `pub use module::{items}` lines of `source`, the `mod.rs` of `layer`.
+fn reexports(layer: &str, source: &str) -> Reexports {
+    source
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("pub use "))
+        .flat_map(|tree| expand(tree.trim_end_matches(';')))
+        .filter_map(|path| {
+            let (module, item) = path.split_once("::")?;
+            let item = item.rsplit(" as ").next()?.trim();
+            Some((format!("{layer}::{item}"), module.to_owned()))
+        })
+        .collect()
+}
 
 /// Every `use` tree spelled out: `input::{csv, json}` gives `input::csv` and `input::json`.
 fn expand(tree: &str) -> Vec<String> {
@@ -107,7 +157,7 @@ fn paths_after(code: &str, prefix: &str) -> Vec<String> {
 }
 
 /// What `file` (a path under `src/`, such as `input/csv.rs`) uses that its layer may not.
-fn violations(file: &str, source: &str) -> Vec<String> {
+fn violations(file: &str, source: &str, reexported: &Reexports) -> Vec<String> {
     let code: String = source
         .lines()
         .filter(|line| !line.trim_start().starts_with("//"))
@@ -137,7 +187,10 @@ fn violations(file: &str, source: &str) -> Vec<String> {
                 .map(|p| format!("{layer}::{p}")),
         );
     }
-    let mut found = Vec::new();
+    let mut found = match (ordered, parts.get(1)) {
+        (Some((_, modules, _)), Some(&"mod")) => mod_rs_violations(file, layer, modules, &code),
+        _ => Vec::new(),
+    };
     for path in used {
         let segments: Vec<&str> = path.split("::").collect();
         let Some(used_rank) = LAYERS.iter().position(|&l| l == segments[0]) else {
@@ -156,6 +209,9 @@ fn violations(file: &str, source: &str) -> Vec<String> {
         if used_rank != rank || target == "*" || target == "self" {
             continue;
         }
+        let target = reexported
+            .get(&format!("{layer}::{target}"))
+            .map_or(target, String::as_str);
         match modules.iter().position(|&m| m == target) {
             Some(target_position) if target_position > position => found.push(format!(
                 "{file}: crate::{path} is after `{own}` in {layer}'s order"
@@ -165,6 +221,41 @@ fn violations(file: &str, source: &str) -> Vec<String> {
             None => found.push(format!(
                 "{file}: crate::{path} is neither a module of {layer} nor a shared item"
             )),
+        }
+    }
+    found
+}
+
+/// The `mod.rs` of an ordered layer comes before its modules: besides declaring and re-exporting
+/// them, its code names none (`cost::summarize`, `crate::analysis::cost::Summary`), or a module
+/// using its shared items would close a cycle.
+fn mod_rs_violations(file: &str, layer: &str, modules: &[&str], code: &str) -> Vec<String> {
+    let declaration = |line: &str| {
+        let line = line.trim_start();
+        ["mod ", "pub mod ", "pub use ", "pub(crate) use "]
+            .iter()
+            .any(|start| line.starts_with(start))
+    };
+    let mut found = Vec::new();
+    for line in code.lines().filter(|line| !declaration(line)) {
+        for module in modules {
+            let named = line.match_indices(&format!("{module}::")).any(|(at, _)| {
+                let before = &line[..at];
+                match before.chars().next_back() {
+                    Some(':') => {
+                        before.ends_with(&format!("crate::{layer}::")) || before.ends_with("self::")
+                    }
+                    Some(c) => !(c.is_alphanumeric() || c == '_'),
+                    None => true,
+                }
+            });
+            if named
+                && !found
+                    .iter()
+                    .any(|f: &String| f.ends_with(&format!("`{module}`")))
+            {
+                found.push(format!("{file}: names its own later module `{module}`"));
+            }
         }
     }
     found
@@ -197,15 +288,26 @@ fn every_module_uses_only_earlier_layers() {
     );
     files.sort();
     assert!(files.len() > 30, "read {} files", files.len());
+    let reexported: Reexports = files
+        .iter()
+        .filter_map(|(file, source)| Some(reexports(file.strip_suffix("/mod.rs")?, source)))
+        .flatten()
+        .collect();
+    assert_eq!(
+        reexported.get("report::csv_writer").map(String::as_str),
+        Some("csv_tables")
+    );
     let found: Vec<String> = files
         .iter()
-        .flat_map(|(file, source)| violations(file, source))
+        .flat_map(|(file, source)| violations(file, source, &reexported))
         .collect();
     assert!(found.is_empty(), "layer violations:\n{}", found.join("\n"));
 }
 
 #[test]
 fn the_check_catches_a_later_layer_a_later_module_and_an_unknown_path() {
+    let none = Reexports::new();
+    let violations = |file: &str, source: &str| violations(file, source, &none);
     assert_eq!(
         violations("model/table.rs", "use crate::input::parse_file;\n"),
         ["model/table.rs: crate::input::parse_file is a later layer"]
@@ -238,5 +340,59 @@ fn the_check_catches_a_later_layer_a_later_module_and_an_unknown_path() {
     assert_eq!(
         violations("parser.rs", ""),
         ["parser.rs: `parser` is in no layer of LAYERS"]
+    );
+}
+
+#[test]
+fn a_path_through_a_re_export_is_checked_against_the_module_that_defines_it() {
+    let reexported = reexports(
+        "report",
+        "mod costs_csv;\npub use costs_csv::{costs_csv, CsvDownload};\npub use csv_tables::csv_writer;\n",
+    );
+    assert_eq!(
+        violations(
+            "report/csv_tables.rs",
+            "use crate::report::{costs_csv, Report};\n",
+            &reexported
+        ),
+        ["report/csv_tables.rs: crate::report::costs_csv is after `csv_tables` in report's order"]
+    );
+    assert_eq!(
+        violations(
+            "report/costs_csv.rs",
+            "use crate::report::{csv_writer, DeductionReport};\n",
+            &reexported
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        violations("analysis/cost.rs", "use super::checks::run_checks;\n", &reexported),
+        ["analysis/cost.rs: crate::analysis::checks::run_checks is after `cost` in analysis's order"]
+    );
+}
+
+#[test]
+fn a_layers_mod_rs_may_declare_and_re_export_its_modules_but_not_use_them() {
+    let none = Reexports::new();
+    let source = "pub mod cost;\npub use cost::Summary;\nuse crate::model::table::Table;\n\
+                  fn f() { cost::summarize(); }\nfn g() -> crate::analysis::checks::Check {}\n";
+    assert_eq!(
+        violations("analysis/mod.rs", source, &none),
+        [
+            "analysis/mod.rs: names its own later module `cost`",
+            "analysis/mod.rs: names its own later module `checks`"
+        ]
+    );
+    assert_eq!(
+        violations(
+            "analysis/mod.rs",
+            "fn f(d: &Dataset) -> precost::X {}\n",
+            &none
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        violations("report/mod.rs", "use crate::focus::export;\n", &none),
+        ["report/mod.rs: crate::focus::export is a later layer"]
     );
 }
