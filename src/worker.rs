@@ -182,7 +182,7 @@ impl Loaded {
         self.compare_filters = cost_filters(filters);
         self.compared.clear();
         let Some((a, b)) = self.periods() else { return "null".to_owned() };
-        let mut comparison = compare_filtered(&self.dataset, a, b, &self.compare_filters).rolled_up(level);
+        let mut comparison = compare_filtered(&self.dataset, a, b, &self.compare_filters, level);
         comparison.truncate_drivers(LIST_LIMIT);
         self.compared = comparison
             .currencies
