@@ -471,6 +471,18 @@ fn answer(request: Request) {
                 .collect();
             post(FromWorker::DrillDown { count, columns });
         }
+        Request::AlertRows { alert } => {
+            let count = LOADED.with_borrow_mut(|loaded| {
+                loaded.drill_down_periods = None;
+                let cited = loaded.report.as_ref().and_then(|report| report.alerts.alerts.get(alert)).map(|alert| {
+                    alert.rows.iter().flat_map(|file| file.rows.iter().map(|&row| (file.file_index, row))).collect()
+                });
+                loaded.drill_down = cited.unwrap_or_default();
+                loaded.drill_down.len() as u64
+            });
+            let columns = ROW_COLUMNS.iter().map(|(_, names)| names[0].to_owned()).collect();
+            post(FromWorker::DrillDown { count, columns });
+        }
         Request::MonthlyTrend { by, filters } => {
             let group_by = if by == "month" { vec![by] } else { vec![by, "month".to_owned()] };
             let summary = LOADED.with_borrow(|loaded| loaded.summary(&group_by, &filters));
