@@ -346,3 +346,31 @@ CDN流量包100GB/pkg-gb,内容分发网络CDN,CDN流量,中国大陆/-,已过�
          known in CNY: the purchase rows of the packages covering it are in USD"
     );
 }
+
+/// January's last day and March 1 to 8 loaded, February not: February is no history of zeros.
+/// March 8's history is the 7 covered days before it (10.00 each), so 13.00 is a spike above
+/// 10.00 + 3 × 0.50; March 1 to 7 have fewer than 7 covered days before them and are not judged.
+#[test]
+fn days_without_any_row_are_no_history() {
+    let mut bill = "产品名称,组件名称,开始使用时间,优惠后总价\n".to_owned();
+    bill += "云服务器CVM,CPU,2025-01-31 00:00:00,10.00\n";
+    for day in 1..=7 {
+        bill += &format!("云服务器CVM,CPU,2025-03-0{day} 00:00:00,10.00\n");
+    }
+    bill += "云服务器CVM,CPU,2025-03-08 00:00:00,13.00\n";
+    let dataset = dataset(&[("bill.csv", bill.as_bytes())]);
+    let found = run(&dataset, &AlertOptions::default());
+    let lines: Vec<String> = found
+        .alerts
+        .iter()
+        .map(|alert| format!("{} | {}", line(alert), alert.message))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "daily_spike product=云服务器CVM 2025-03-08 CNY 13.00 10.00 11.50 3.00 rows 1 \
+             bill.csv#0:10 | product 云服务器CVM cost 13.00 CNY on 2025-03-08, above median \
+             10.00 + 3 × MAD 0.50 of the 7 days before (threshold 11.50)"
+        ]
+    );
+}
