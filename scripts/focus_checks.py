@@ -171,9 +171,9 @@ class DuckDB:
         preamble, queries = named_queries(file_name)
         os.chdir(export_dir)  # the view reads the relative path focus/
         try:
-            connection.execute(preamble)
-            for statement in then:
-                connection.execute(statement)
+            # One statement at a time, each result read to the end (the scale guard is a SELECT).
+            for statement in [*statements(preamble), *then]:
+                connection.execute(statement).fetchall()
             results = {}
             for name, sql in queries:
                 relation = connection.sql(sql)
@@ -437,6 +437,34 @@ def check_comparisons(engines, tmp):
     return failures
 
 
+# Two months exported one at a time into one directory: their decimal columns get different scales.
+SEPARATE_MONTHS = [
+    "账单月份,产品名称,资源ID,交易类型,组件用量,组件原价,优惠后总价\n2025-01,云服务器CVM,r-1,按量计费日结,3,1.5,1.5\n",
+    "账单月份,产品名称,资源ID,交易类型,组件用量,组件原价,优惠后总价\n2025-02,云服务器CVM,r-1,按量计费日结,3,1.12345678,1.12345678\n",
+]
+
+
+def check_scale_guard(tmp):
+    """DuckDB would read 1.12345678 as 1.1 after a partition of scale 1: both DuckDB files stop."""
+    out = Path(tmp) / "separate-months"
+    for index, text in enumerate(SEPARATE_MONTHS):
+        bill = out / f"month-{index}.csv"
+        bill.parent.mkdir(parents=True, exist_ok=True)
+        bill.write_text(text)
+        tcbill("export", "--focus", bill, "--out", out / "focus", "--parquet")
+    failures = []
+    for file_name in ["focus-duckdb.sql", "compare-duckdb.sql"]:
+        try:
+            DuckDB().run(file_name, out)
+            failures.append(f"{file_name} read partitions of different decimal scales without stopping")
+        except Exception as error:  # duckdb.InvalidInputException, from error() in the SQL
+            if "different decimal scales" not in str(error):
+                failures.append(f"{file_name} on partitions of different scales: {error}")
+    print(f"duckdb   months exported one at a time: {'FAILED' if failures else 'both files stop'} "
+          "(their decimal scales differ)")
+    return failures
+
+
 def main():
     failures = []
     failing_rules = {}
@@ -462,6 +490,7 @@ def main():
                 print(f"{engine.name:8} {name}: {len(csv_files)} month(s), RealTotalCost {real_total}; "
                       f"{status}: {', '.join(compared)}")
         failures.extend(check_comparisons(engines, tmp))
+        failures.extend(check_scale_guard(tmp))
     for engine in engines:
         engine.stop()
     unexpected = {rule: where for rule, where in failing_rules.items() if rule not in ALLOWED_FAILURES}

@@ -47,8 +47,17 @@
 -- sections, as tcbill compare --json has them. scripts/focus_checks.py runs every one on a
 -- generated 12-month history and checks it against `tcbill compare --json` to the last digit.
 
+-- DuckDB reads every file with the first file's column types: a partition whose decimals have
+-- another scale (a month exported on its own later) would be rounded silently. Stop instead.
+SELECT CASE WHEN count(*) > 0 THEN error('the FOCUS files give ' || string_agg(name, ', ')
+       || ' different decimal scales, and DuckDB would round every file to the scale of the first: '
+       || 'export all months with one tcbill export') END AS scales_agree
+FROM (SELECT name FROM parquet_schema('focus/billing_month=*/*.parquet')
+      WHERE scale IS NOT NULL GROUP BY name HAVING count(DISTINCT scale) > 1);
+
 CREATE OR REPLACE VIEW focus AS
 SELECT * FROM read_parquet('focus/billing_month=*/*.parquet', hive_partitioning = true);
+
 
 -- Period a and b, each billing months first_month..last_month (YYYY-MM, both included).
 CREATE OR REPLACE VIEW periods AS
