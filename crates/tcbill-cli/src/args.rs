@@ -6,6 +6,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use rust_decimal::Decimal;
 use tcbill_core::analysis::compare::Period;
 use tcbill_core::analysis::cost::{Dimension, UnknownDimension};
 
@@ -19,7 +20,8 @@ Parquet. `tcbill FILE...` is `tcbill parse FILE...`.
 
 Exit status: 0 done (problems in the data are reported per file); 1 a file could not be opened or an output \
 could not be written; 2 the command line is wrong; 3 tcbill itself failed on a file or on the report (the \
-message says which; the other files' results were still printed).";
+message says which; the other files' results were still printed); 4 (analyze --fail-on alerts) the report was \
+written and at least one alert fired.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -111,6 +113,32 @@ pub struct AnalyzeArgs {
     /// Add, for every traffic series of the usage exports, its bandwidth in Mbps
     #[arg(long)]
     pub bandwidth: bool,
+    /// A day's cost spikes above median + K × MAD of the 14 days before it
+    #[arg(long, value_name = "K", default_value = "3", value_parser = parse_spike_k)]
+    pub spike_k: Decimal,
+    /// Report the allocation gap (charges with no value) of this tag key; repeat for more;
+    /// without it, of every tag key of the bill
+    #[arg(long = "alert-tag", value_name = "KEY")]
+    pub alert_tags: Vec<String>,
+    /// Exit with status 4 when any alert fires (after printing and writing everything), for a
+    /// scheduled job
+    #[arg(long, value_name = "WHAT", value_enum)]
+    pub fail_on: Option<FailOn>,
+}
+
+/// What `--fail-on` makes the exit status say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Any alert of the report
+    Alerts,
+}
+
+/// `--spike-k`: a decimal of at least 0.
+fn parse_spike_k(text: &str) -> Result<Decimal, String> {
+    match text.trim().parse::<Decimal>() {
+        Ok(k) if k >= Decimal::ZERO => Ok(k),
+        _ => Err(format!("`{text}` is not a number of at least 0")),
+    }
 }
 
 /// `--json`'s destination meaning standard output.
@@ -201,6 +229,27 @@ mod tests {
             "{error}"
         );
         assert!(parse("analyze a.csv --by").is_err());
+    }
+
+    #[test]
+    fn alert_options_have_defaults_and_refuse_nonsense() {
+        let args = analyze("analyze a.csv");
+        assert_eq!(
+            (args.spike_k, args.alert_tags.len(), args.fail_on),
+            (Decimal::from(3), 0, None)
+        );
+        let args = analyze(
+            "analyze a.csv --spike-k 2.5 --alert-tag env --alert-tag team --fail-on alerts",
+        );
+        assert_eq!(args.spike_k, "2.5".parse().unwrap());
+        assert_eq!(args.alert_tags, ["env", "team"]);
+        assert_eq!(args.fail_on, Some(FailOn::Alerts));
+        let error = parse("analyze a.csv --spike-k=-1").unwrap_err().to_string();
+        assert!(
+            error.contains("`-1` is not a number of at least 0"),
+            "{error}"
+        );
+        assert!(parse("analyze a.csv --fail-on warnings").is_err());
     }
 
     #[test]

@@ -4,9 +4,11 @@
 //! app does, streaming it through the core parser, and prints per file its detected kind, the
 //! rows read, accepted and rejected, and every diagnostic.
 //!
-//! `tcbill analyze FILE... [--json | --json=OUT] [--csv DIR] [--by DIMS]... [--bandwidth]`
-//! (alias `report`) builds the same report as the web app's "Download report": it prints a
-//! summary, or the JSON on standard output, writes the JSON to a file and one CSV per table.
+//! `tcbill analyze FILE... [--json | --json=OUT] [--csv DIR] [--by DIMS]... [--bandwidth]
+//! [--spike-k K] [--alert-tag KEY]... [--fail-on alerts]` (alias `report`) builds the same report
+//! as the web app's "Download report": it prints a summary (with the alerts), or the JSON on
+//! standard output, writes the JSON to a file and one CSV per table; `--fail-on alerts` exits 4
+//! when an alert fired.
 //! Files are named by their file name, as in the browser, so the JSON is byte-identical to the
 //! web app's for the same files.
 //!
@@ -40,9 +42,14 @@ use tcbill_core::{Dataset, ParsedFile, Report, ReportOptions};
 const IO_FAILED: u8 = 1;
 /// tcbill panicked on a file or on the report; what could be done was done and printed.
 const TCBILL_FAILED: u8 = 3;
+/// `analyze --fail-on alerts`: everything was printed and written, and an alert fired.
+const ALERTS_FIRED: u8 = 4;
 
 /// How many of a file's diagnostics the analyze summary shows (the JSON report has all of them).
 const SUMMARY_DIAGNOSTICS: usize = 3;
+
+/// How many rows of an alert the analyze summary cites (the JSON report cites 100).
+const SUMMARY_ALERT_ROWS: usize = 5;
 
 fn main() -> ExitCode {
     let cli = Cli::parse_from(args::normalized(std::env::args_os()));
@@ -201,11 +208,17 @@ fn run_report(args: &AnalyzeArgs) -> ExitCode {
     options
         .breakdowns
         .extend(args.breakdowns.iter().map(|breakdown| breakdown.0.clone()));
-    finish(
+    options.alerts.spike_k = args.spike_k;
+    if !args.alert_tags.is_empty() {
+        options.alerts.tag_keys = Some(args.alert_tags.clone());
+    }
+    let mut fired = false;
+    let status = finish(
         "building or writing the report",
         loaded.tcbill_failed,
         || {
             let report = Report::build(&loaded.dataset, &options);
+            fired = !report.alerts.alerts.is_empty();
             write_outputs(&report, args)?;
             if args.json.as_deref() != Some(Path::new(args::STDOUT)) {
                 io::stdout()
@@ -214,7 +227,13 @@ fn run_report(args: &AnalyzeArgs) -> ExitCode {
             }
             Ok(())
         },
-    )
+    );
+    // A failure says more than an alert: only a run that did everything exits with 4.
+    if status == ExitCode::SUCCESS && fired && args.fail_on == Some(args::FailOn::Alerts) {
+        ExitCode::from(ALERTS_FIRED)
+    } else {
+        status
+    }
 }
 
 fn write_outputs(report: &Report, args: &AnalyzeArgs) -> Result<(), String> {
@@ -341,6 +360,7 @@ fn summary_text(report: &Report) -> String {
         ));
     }
     line(format!("usage series: {}", report.usage.len()));
+    alerts_text(&report.alerts, &mut line);
     line("checks".into());
     for check in &report.checks {
         let status = match check.status {
@@ -356,4 +376,45 @@ fn summary_text(report: &Report) -> String {
         line(format!("  {}\t{}", check.id, status));
     }
     out
+}
+
+/// How many alerts of each kind fired, then each alert: what, when, how much and its first rows.
+fn alerts_text(alerts: &tcbill_core::analysis::alerts::Alerts, line: &mut impl FnMut(String)) {
+    let counts: Vec<String> = alerts
+        .counts
+        .iter()
+        .filter(|count| count.count > 0)
+        .map(|count| format!("{} {}", count.kind.as_str(), count.count))
+        .collect();
+    if counts.is_empty() {
+        line("alerts: none".into());
+        return;
+    }
+    line(format!(
+        "alerts: {} ({})",
+        alerts.alerts.len(),
+        counts.join(", ")
+    ));
+    for alert in &alerts.alerts {
+        let places: Vec<String> = alert
+            .rows
+            .iter()
+            .flat_map(|rows| {
+                rows.places
+                    .iter()
+                    .map(move |place| format!("{}:{place}", rows.file))
+            })
+            .take(SUMMARY_ALERT_ROWS)
+            .collect();
+        let more = alert.row_count.saturating_sub(places.len());
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        line(format!("  {}\t{}", alert.kind.as_str(), alert.message));
+        if !places.is_empty() {
+            line(format!("    rows {}{more}", places.join(" ")));
+        }
+    }
 }

@@ -97,6 +97,8 @@ fn report_prints_the_findings_and_writes_the_same_json_as_the_core() {
         "  coefficient 2025-06-资源包抵扣明细.csv:8 pkg-trtc-0002: exported 1, recomputed 0.96; deducted 16.000000000 where 16.666666667 was expected\n",
         "  balance 2025-06-资源包抵扣明细.csv:5 pkg-cdn-0001: expected 437.250000000 found 437.000000000 (difference -0.250000000)\n",
         "  summary_vs_details\tok\n",
+        "alerts: 3 (allocation_gap 1, deduction_check 2)\n",
+        "  allocation_gap\t187.20 CNY in 2 rows of 2 resources has no value for tag team\n    rows 2025-06-明细账单-L3.csv:4 2025-06-明细账单-L3.csv:7\n",
     ] {
         assert!(stdout.contains(expected), "missing {expected:?} in\n{stdout}");
     }
@@ -110,7 +112,7 @@ fn report_prints_the_findings_and_writes_the_same_json_as_the_core() {
     assert_eq!(std::fs::read_to_string(&json_path).unwrap(), core_json);
     let by_product = std::fs::read(csv_dir.join("cost-product.csv")).unwrap();
     assert!(by_product.starts_with("\u{feff}currency,product,TotalCost".as_bytes()));
-    assert_eq!(std::fs::read_dir(&csv_dir).unwrap().count(), 14);
+    assert_eq!(std::fs::read_dir(&csv_dir).unwrap().count(), 15);
     let (stdout, _, code) = run(&["analyze", &paths[0], "--json"]);
     assert_eq!(code, Some(0));
     assert!(
@@ -310,6 +312,9 @@ cost (1 rows of BillResources), per currency:
 deductions: 0 rows, 0 coefficient mismatches, 0 balance breaks, 0 period refreshes
 packages: 0
 usage series: 0
+alerts: 1 (allocation_gap 1)
+  allocation_gap\t4.84660512 CNY in 1 rows of 1 resources has no value for tag env
+    rows l2-cn.csv:2
 checks
   list_price\tskipped: no rows with 原价, 刊例价 and 用量
   discount\tskipped: no rows with 原价, 折扣率 and 优惠后总价
@@ -656,5 +661,114 @@ fn compare_finds_each_planted_change_of_a_generated_history() {
         assert!(same(&change["parts"][part], amount), "{resource}");
         assert!(same(&change["change"], amount), "{resource}: only {part}");
     }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn fail_on_alerts_exits_4_after_everything_is_printed_and_only_when_one_fires() {
+    let untagged = format!("{DATA}/l2-cn.csv");
+    let (stdout, stderr, code) = run(&["analyze", &untagged, "--fail-on", "alerts"]);
+    assert_eq!((stderr.as_str(), code), ("", Some(4)));
+    assert!(stdout.ends_with(L2_CN_SUMMARY), "{stdout}");
+    let (stdout, _, code) = run(&["analyze", &untagged, "--json", "--fail-on", "alerts"]);
+    assert_eq!(code, Some(4));
+    assert!(stdout.contains("\"kind\": \"allocation_gap\""), "{stdout}");
+    // Without --fail-on, alerts are findings like any other: exit 0.
+    assert_eq!(run(&["analyze", &untagged]).2, Some(0));
+    // A tag key asked for instead of the bill's: the same row has no `team` either.
+    let (stdout, _, _) = run(&["analyze", &untagged, "--alert-tag", "team"]);
+    assert!(
+        stdout.contains(
+            "  allocation_gap\t4.84660512 CNY in 1 rows of 1 resources has no value for tag team\n"
+        ),
+        "{stdout}"
+    );
+    let quiet = format!("{DATA}/l3-intl-en.csv");
+    let (stdout, stderr, code) = run(&["analyze", &quiet, "--fail-on", "alerts"]);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
+    assert!(stdout.contains("\nalerts: none\n"), "{stdout}");
+}
+
+/// Writes a generated alert month into a fresh directory; the paths of its files.
+fn alert_month(name: &str, month: &tcbill_gen::AlertMonth) -> (PathBuf, Vec<String>) {
+    let dir = temp_dir(name);
+    let paths = month
+        .file_names()
+        .iter()
+        .enumerate()
+        .map(|(index, file)| {
+            let path = dir.join(file);
+            month
+                .write_file(index, std::fs::File::create(&path).unwrap())
+                .unwrap();
+            path.to_str().unwrap().to_owned()
+        })
+        .collect();
+    (dir, paths)
+}
+
+#[test]
+fn analyze_raises_each_planted_alert_and_fails_on_them_and_none_on_a_clean_month() {
+    let month = tcbill_gen::AlertMonth::new(30, false);
+    let (dir, paths) = alert_month("alerts", &month);
+    let mut args = vec!["analyze", "--json", "--fail-on", "alerts"];
+    args.extend(paths.iter().map(String::as_str));
+    let (stdout, stderr, code) = run(&args);
+    assert_eq!((stderr.as_str(), code), ("", Some(4)));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let found: Vec<String> = json["alerts"]["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|alert| {
+            format!(
+                "{} {} {} {} {} {} {}",
+                alert["kind"].as_str().unwrap(),
+                alert["subject"].as_str().unwrap(),
+                alert["period"].as_str().unwrap(),
+                alert["amount"].as_str().unwrap(),
+                alert["expected"].as_str().unwrap(),
+                alert["excess"].as_str().unwrap(),
+                alert["row_count"]
+            )
+        })
+        .collect();
+    let expected: Vec<String> = month
+        .expected()
+        .iter()
+        .map(|alert| {
+            format!(
+                "{} {} {} {} {} {} {}",
+                alert.kind,
+                alert.subject,
+                alert.period,
+                alert.amount,
+                alert.expected,
+                alert.excess,
+                alert.row_count
+            )
+        })
+        .collect();
+    assert_eq!(found, expected);
+    // 30 + 41 × 1.5 = 91.50: the 90.00 day no longer spikes.
+    let mut args = vec!["analyze", "--spike-k", "41"];
+    args.extend(paths.iter().map(String::as_str));
+    let (stdout, _, code) = run(&args);
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.contains(
+            "\nalerts: 3 (first_appearance 1, pay_as_you_go_after_package 1, allocation_gap 1)\n"
+        ),
+        "{stdout}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let clean = tcbill_gen::AlertMonth::new(30, true);
+    let (dir, paths) = alert_month("alerts-clean", &clean);
+    let mut args = vec!["analyze", "--fail-on", "alerts"];
+    args.extend(paths.iter().map(String::as_str));
+    let (stdout, stderr, code) = run(&args);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
+    assert!(stdout.contains("\nalerts: none\n"), "{stdout}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,8 +1,10 @@
 //! Core's layers hold: every module uses only its own layer and those before it, so an import
 //! cycle cannot come back (ARCHITECTURE.md, "Layers"). The check reads the source files and
-//! follows every `crate::` path (and `super::` between the modules of an ordered layer); doc
-//! comments are not code and are skipped.
+//! follows every `crate::` path (and `super::` between the modules of an ordered layer, and the
+//! items a layer's `mod.rs` re-exports back to the module that defines them); doc comments are
+//! not code and are skipped. Run it with `cargo test -p tcbill-core --test layers`.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
 
@@ -13,7 +15,7 @@ const LAYERS: [&str; 8] = [
 
 /// Layers whose own modules are ordered too: the layer, its modules in order, and the items of
 /// its `mod.rs` those modules may use (anything else there is a re-export of a module).
-const ORDERED_LAYERS: [(&str, &[&str], &[&str]); 2] = [
+const ORDERED_LAYERS: [(&str, &[&str], &[&str]); 4] = [
     (
         "model",
         &[
@@ -40,7 +42,55 @@ const ORDERED_LAYERS: [(&str, &[&str], &[&str]); 2] = [
         ],
         &["SNIFF_LEN"],
     ),
+    (
+        "analysis",
+        &[
+            "share",
+            "series",
+            "units",
+            "products",
+            "currency",
+            "cost",
+            "deductions",
+            "packages",
+            "usage",
+            "checks",
+            "compare",
+            "alerts",
+        ],
+        &[
+            "RowRef",
+            "named_tables",
+            "counted_tables",
+            "NOT_EXACT",
+            "round_half_up",
+        ],
+    ),
+    // The report is built in mod.rs; its writers come after it.
+    (
+        "report",
+        &["csv_tables", "costs_csv"],
+        &["Report", "DeductionReport"],
+    ),
 ];
+
+/// What the `mod.rs` of each ordered layer re-exports: `"report::csv_writer"` → `"csv_tables"`,
+/// so a path through the re-export is checked against the module that defines the item.
+type Reexports = HashMap<String, String>;
+
+/// The `pub use module::{items}` lines of `source`, the `mod.rs` of `layer`.
+fn reexports(layer: &str, source: &str) -> Reexports {
+    source
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("pub use "))
+        .flat_map(|tree| expand(tree.trim_end_matches(';')))
+        .filter_map(|path| {
+            let (module, item) = path.split_once("::")?;
+            let item = item.rsplit(" as ").next()?.trim();
+            Some((format!("{layer}::{item}"), module.to_owned()))
+        })
+        .collect()
+}
 
 /// Every `use` tree spelled out: `input::{csv, json}` gives `input::csv` and `input::json`.
 fn expand(tree: &str) -> Vec<String> {
@@ -106,7 +156,7 @@ fn paths_after(code: &str, prefix: &str) -> Vec<String> {
 }
 
 /// What `file` (a path under `src/`, such as `input/csv.rs`) uses that its layer may not.
-fn violations(file: &str, source: &str) -> Vec<String> {
+fn violations(file: &str, source: &str, reexported: &Reexports) -> Vec<String> {
     let code: String = source
         .lines()
         .filter(|line| !line.trim_start().starts_with("//"))
@@ -155,6 +205,9 @@ fn violations(file: &str, source: &str) -> Vec<String> {
         if used_rank != rank || target == "*" || target == "self" {
             continue;
         }
+        let target = reexported
+            .get(&format!("{layer}::{target}"))
+            .map_or(target, String::as_str);
         match modules.iter().position(|&m| m == target) {
             Some(target_position) if target_position > position => found.push(format!(
                 "{file}: crate::{path} is after `{own}` in {layer}'s order"
@@ -196,15 +249,26 @@ fn every_module_uses_only_earlier_layers() {
     );
     files.sort();
     assert!(files.len() > 30, "read {} files", files.len());
+    let reexported: Reexports = files
+        .iter()
+        .filter_map(|(file, source)| Some(reexports(file.strip_suffix("/mod.rs")?, source)))
+        .flatten()
+        .collect();
+    assert_eq!(
+        reexported.get("report::csv_writer").map(String::as_str),
+        Some("csv_tables")
+    );
     let found: Vec<String> = files
         .iter()
-        .flat_map(|(file, source)| violations(file, source))
+        .flat_map(|(file, source)| violations(file, source, &reexported))
         .collect();
     assert!(found.is_empty(), "layer violations:\n{}", found.join("\n"));
 }
 
 #[test]
 fn the_check_catches_a_later_layer_a_later_module_and_an_unknown_path() {
+    let none = Reexports::new();
+    let violations = |file: &str, source: &str| violations(file, source, &none);
     assert_eq!(
         violations("model/table.rs", "use crate::input::parse_file;\n"),
         ["model/table.rs: crate::input::parse_file is a later layer"]
@@ -237,5 +301,33 @@ fn the_check_catches_a_later_layer_a_later_module_and_an_unknown_path() {
     assert_eq!(
         violations("parser.rs", ""),
         ["parser.rs: `parser` is in no layer of LAYERS"]
+    );
+}
+
+#[test]
+fn a_path_through_a_re_export_is_checked_against_the_module_that_defines_it() {
+    let reexported = reexports(
+        "report",
+        "mod costs_csv;\npub use costs_csv::{costs_csv, CsvDownload};\npub use csv_tables::csv_writer;\n",
+    );
+    assert_eq!(
+        violations(
+            "report/csv_tables.rs",
+            "use crate::report::{costs_csv, Report};\n",
+            &reexported
+        ),
+        ["report/csv_tables.rs: crate::report::costs_csv is after `csv_tables` in report's order"]
+    );
+    assert_eq!(
+        violations(
+            "report/costs_csv.rs",
+            "use crate::report::{csv_writer, DeductionReport};\n",
+            &reexported
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        violations("analysis/cost.rs", "use super::checks::run_checks;\n", &reexported),
+        ["analysis/cost.rs: crate::analysis::checks::run_checks is after `cost` in analysis's order"]
     );
 }

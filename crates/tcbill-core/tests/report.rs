@@ -20,6 +20,7 @@ fn sample_report_json_has_every_section_with_exact_decimal_strings() {
     assert_eq!(
         keys,
         [
+            "alerts",
             "checks",
             "cost",
             "deductions",
@@ -32,7 +33,7 @@ fn sample_report_json_has_every_section_with_exact_decimal_strings() {
         ]
     );
     assert_eq!(value["format"], "tcbill-report");
-    assert_eq!(value["version"], 4);
+    assert_eq!(value["version"], 5);
     assert_eq!(value["inputs"].as_array().unwrap().len(), 3);
     assert_eq!(value["inputs"][0]["rows_accepted"], 6);
     assert_eq!(value["inputs"][0]["rows_duplicate"], 0);
@@ -133,7 +134,16 @@ fn every_table_exports_as_csv_with_a_bom() {
             "packages",
             "usage",
             "checks",
+            "alerts",
         ]
+    );
+    let alerts = String::from_utf8(tables[14].to_csv()).unwrap();
+    assert_eq!(
+        alerts.lines().nth(1),
+        Some(
+            "allocation_gap,tag,team,2025-06,CNY,187.20,0.00,,187.20,2,187.20 CNY in 2 rows of 2 \
+             resources has no value for tag team,2025-06-明细账单-L3.csv:4 2025-06-明细账单-L3.csv:7"
+        )
     );
     let csv = String::from_utf8(tables[2].to_csv()).unwrap();
     assert_eq!(

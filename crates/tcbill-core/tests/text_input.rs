@@ -28,6 +28,11 @@ fn head_rows() -> String {
 /// Parses `bytes` whole, then in chunks of several sizes and split in two at every offset from
 /// `splits_from`, and checks that every way gives the same counts, diagnostics and table.
 fn parse_every_way(name: &str, bytes: &[u8], splits_from: usize) -> ParsedFile {
+    parse_split_at(name, bytes, splits_from..bytes.len())
+}
+
+/// [`parse_every_way`], split in two at each of `splits`.
+fn parse_split_at(name: &str, bytes: &[u8], splits: impl IntoIterator<Item = usize>) -> ParsedFile {
     let whole = parse_file(name, bytes).remove(0);
     let expected = summary(&whole);
     let check = |chunks: &mut dyn Iterator<Item = &[u8]>, how: &str| {
@@ -42,7 +47,7 @@ fn parse_every_way(name: &str, bytes: &[u8], splits_from: usize) -> ParsedFile {
     for size in [1, 2, 3, 5, 7, 13, 4096] {
         check(&mut bytes.chunks(size), &format!("chunks of {size}"));
     }
-    for split in splits_from..bytes.len() {
+    for split in splits {
         let (first, second) = bytes.split_at(split);
         check(
             &mut [first, second].into_iter(),
@@ -280,6 +285,55 @@ u16.csv:3004 column 组件名称: the cell holds bytes that are not valid UTF-16
 ",
     );
     assert_eq!(parsed.table.text("ItemCodeName", 3000), Some("存储"));
+}
+
+/// The same text in UTF-8, GB18030 and UTF-16 (LE and BE, each with its BOM), longer than the head
+/// the parser sniffs, with characters of 2 to 4 bytes throughout, so chunk boundaries fall inside
+/// characters and inside the BOM: every encoding, whole or in chunks of 1 to 13 bytes (a boundary at
+/// every offset), or split in two anywhere around the end of the sniffed head and anywhere in the
+/// last rows, gives the UTF-8 file's table.
+#[test]
+fn gb18030_and_utf16_split_at_every_offset_give_the_utf8_table() {
+    let mut text = String::from("产品名称,组件名称,交易ID,现金账户支出(元)\n");
+    // 𠀀 is four bytes in UTF-8 and GB18030 and a surrogate pair in UTF-16; 云 three, two, one unit.
+    for i in 0..2200 {
+        text.push_str(&format!(
+            "云服务器,CPU 𠀀{},tx{i:06},1.{:02}\n",
+            i % 7,
+            i % 100
+        ));
+    }
+    let utf16 = |unit_bytes: fn(u16) -> [u8; 2]| -> Vec<u8> {
+        "\u{feff}"
+            .chars()
+            .chain(text.chars())
+            .collect::<String>()
+            .encode_utf16()
+            .flat_map(unit_bytes)
+            .collect()
+    };
+    let utf8 = parse_file("bill.csv", text.as_bytes()).remove(0);
+    assert_eq!(utf8.rows_accepted(), 2200);
+    assert_eq!(utf8.table.text("ItemCodeName", 2199), Some("CPU 𠀀1"));
+    assert!(summary(&utf8).contains("encoding UTF-8\n"));
+    let encodings: [(&str, Vec<u8>); 3] = [
+        ("gb18030", gb18030(&text)),
+        ("UTF-16LE", utf16(u16::to_le_bytes)),
+        ("UTF-16BE", utf16(u16::to_be_bytes)),
+    ];
+    for (encoding, bytes) in encodings {
+        assert!(bytes.len() > SNIFF_LEN + 1000, "{encoding}");
+        // The BOM, four characters either side of the head's end, the last three rows.
+        let splits = (0..8)
+            .chain(SNIFF_LEN - 16..SNIFF_LEN + 16)
+            .chain(bytes.len() - 150..bytes.len());
+        let parsed = parse_split_at("bill.csv", &bytes, splits);
+        assert_eq!(
+            summary(&parsed),
+            summary(&utf8).replace("encoding UTF-8", &format!("encoding {encoding}")),
+        );
+        assert_eq!(parsed.table.columns(), utf8.table.columns(), "{encoding}");
+    }
 }
 
 #[test]

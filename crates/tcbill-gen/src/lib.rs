@@ -15,6 +15,9 @@
 
 use std::io::{self, Write};
 
+use tcbill_core::model::time::BeijingTime;
+
+mod alerts;
 mod bill_json;
 mod catalog;
 mod deductions;
@@ -22,6 +25,7 @@ mod history;
 mod l3;
 mod usage;
 
+pub use alerts::{AlertMonth, ExpectedAlert, MONTH_DAYS as ALERTS_MONTH_DAYS};
 pub use bill_json::write_bill_json;
 pub use deductions::write_deductions;
 pub use history::{Expected, History};
@@ -170,28 +174,13 @@ pub(crate) fn push_field(out: &mut Vec<u8>, text: &[u8]) {
 
 /// A calendar timestamp `yyyy-MM-dd HH:mm:ss` for `minutes` after `2025-06-01 00:00`, plus `seconds`.
 pub(crate) fn push_time(out: &mut Vec<u8>, minutes: u64, seconds: u64) {
-    const MONTH_DAYS: [u64; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    let (mut year, mut month, mut day) = (2025u64, 6u64, minutes / 1440);
-    loop {
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-        let length = MONTH_DAYS[month as usize - 1] + u64::from(month == 2 && leap);
-        if day < length {
-            break;
-        }
-        day -= length;
-        month += 1;
-        if month == 13 {
-            month = 1;
-            year += 1;
-        }
-    }
-    let minute_of_day = minutes % 1440;
+    let start = BeijingTime::from_beijing(2025, 6, 1, 0, 0, 0).expect("a real date");
+    let minutes = i64::try_from(minutes).expect("minutes of a generated month");
+    let time = BeijingTime::from_utc_epoch_secs(start.utc_epoch_secs() + minutes * 60);
+    let (year, month, day, hour, minute, _) = time.beijing_fields();
     write!(
         out,
-        "{year:04}-{month:02}-{:02} {:02}:{:02}:{seconds:02}",
-        day + 1,
-        minute_of_day / 60,
-        minute_of_day % 60
+        "{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{seconds:02}"
     )
     .expect("writing to a Vec");
 }

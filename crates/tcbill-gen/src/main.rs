@@ -10,7 +10,8 @@ use tcbill_gen::{write_bill_json, write_deductions, write_l3, write_usage};
 
 const USAGE: &str =
     "usage: tcbill-gen (l3 | bill-json | deductions | usage) --rows N [--seed S] --out FILE (- for stdout)
-       tcbill-gen history --months N [--resources R] [--seed S] --out DIR";
+       tcbill-gen history --months N [--resources R] [--seed S] --out DIR
+       tcbill-gen alerts [--clean] [--days N] --out DIR";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -27,6 +28,9 @@ fn run(args: Vec<String>) -> Result<(), String> {
     let kind = args.next().ok_or("which kind of file?")?;
     if kind == "history" {
         return history(args.collect());
+    }
+    if kind == "alerts" {
+        return alerts(args.collect());
     }
     let (mut rows, mut seed, mut out) = (None, 7u64, None);
     while let Some(flag) = args.next() {
@@ -124,6 +128,58 @@ fn history(args: Vec<String>) -> Result<(), String> {
         expected.b,
         parts.join(","),
         planted.join(",")
+    );
+    Ok(())
+}
+
+/// `alerts [--clean] [--days N] --out DIR`: a month of bills with one planted case of each alert
+/// (none with `--clean`), days 1 to N of April 2025 (default 30), then one JSON line with the
+/// files, the exact 优惠后总价 and the alerts the full planted month must raise.
+fn alerts(args: Vec<String>) -> Result<(), String> {
+    let (mut clean, mut days, mut out) = (false, tcbill_gen::ALERTS_MONTH_DAYS, None);
+    let mut args = args.into_iter();
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--clean" => clean = true,
+            "--days" => days = value()?.parse().map_err(|e| format!("--days: {e}"))?,
+            "--out" => out = Some(std::path::PathBuf::from(value()?)),
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    if !(1..=tcbill_gen::ALERTS_MONTH_DAYS).contains(&days) {
+        return Err(format!(
+            "--days: April has days 1 to {}",
+            tcbill_gen::ALERTS_MONTH_DAYS
+        ));
+    }
+    let out = out.ok_or("--out is required")?;
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let month = tcbill_gen::AlertMonth::new(days, clean);
+    let mut files = Vec::new();
+    for (index, name) in month.file_names().iter().enumerate() {
+        let path = out.join(name);
+        let file = File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        month
+            .write_file(index, BufWriter::new(file))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        files.push(format!("\"{}\"", path.display()));
+    }
+    let expected: Vec<String> = month
+        .expected()
+        .iter()
+        .map(|alert| {
+            format!(
+                "{{\"kind\":\"{}\",\"subject\":\"{}\",\"period\":\"{}\",\"amount\":\"{}\",\"expected\":\"{}\",\"excess\":\"{}\",\"row_count\":{}}}",
+                alert.kind, alert.subject, alert.period, alert.amount, alert.expected, alert.excess, alert.row_count
+            )
+        })
+        .collect();
+    println!(
+        "{{\"kind\":\"alerts\",\"clean\":{clean},\"days\":{days},\"files\":[{}],\"real_total_cost\":\"{}\",\"alerts\":[{}]}}",
+        files.join(","),
+        month.real_total_cost(),
+        expected.join(",")
     );
     Ok(())
 }

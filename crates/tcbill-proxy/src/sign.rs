@@ -1,11 +1,13 @@
 //! TC3-HMAC-SHA256 request signing (Tencent Cloud API 3.0, "签名方法 v3"), as a pure function.
 //!
 //! No clock, no IO, no credentials store: the caller passes the timestamp, the key and the exact
-//! payload bytes it will send, so the official test vectors can be reproduced byte for byte and the
-//! mock upstream in the tests can verify signatures with the very same code.
+//! payload bytes it will send, so the official test vectors can be reproduced byte for byte. The
+//! mock upstream in the tests checks signatures with an implementation of its own
+//! (`tests/common/tc3.rs`), so a mistake here cannot also be in the check.
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
+use tcbill_core::model::time::BeijingTime;
 
 /// The only algorithm Tencent Cloud API 3.0 accepts in `Authorization`.
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
@@ -106,7 +108,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// The `yyyy-mm-dd` UTC date of a Unix timestamp (never the local date: 1551113065 is 2019-02-25).
 pub fn utc_date(timestamp_secs: i64) -> String {
-    let (year, month, day) = civil_from_days(timestamp_secs.div_euclid(86_400));
+    let (year, month, day, ..) = BeijingTime::from_utc_epoch_secs(timestamp_secs).utc_fields();
     format!("{year:04}-{month:02}-{day:02}")
 }
 
@@ -134,25 +136,6 @@ fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(message);
     mac.finalize().into_bytes().into()
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day) (H. Hinnant's `civil_from_days`).
-fn civil_from_days(days_since_epoch: i64) -> (i64, u32, u32) {
-    let shifted = days_since_epoch + 719_468;
-    let era = shifted.div_euclid(146_097);
-    let day_of_era = shifted.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    } as u32;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

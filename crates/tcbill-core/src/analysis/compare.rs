@@ -244,7 +244,7 @@ impl Parts {
 
 /// An amount without trailing zeros past the cent (`12.3400000000` → `12.34`, `0` → `0.00`) and
 /// never `-0`: products of 8-decimal amounts and 折扣率 carry more zeros than digits.
-fn tidy(amount: Decimal) -> Decimal {
+pub(super) fn tidy(amount: Decimal) -> Decimal {
     let mut amount = amount.normalize();
     if amount.scale() < 2 {
         amount.rescale(2);

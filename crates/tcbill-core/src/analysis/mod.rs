@@ -4,6 +4,7 @@
 //! `Serialize`, sorted deterministically, so the web app, the CLI and the JSON report show the same
 //! thing. Money stays [`rust_decimal::Decimal`] throughout; rows are pointed at by [`RowRef`].
 
+pub mod alerts;
 pub mod checks;
 pub mod compare;
 pub mod cost;

@@ -15,7 +15,7 @@ use crate::analysis::packages::package_usage;
 use crate::analysis::products::business_code;
 use crate::dataset::Dataset;
 use crate::model::table::{ColumnRole, Table};
-use crate::model::time::{BeijingTime, BEIJING_UTC_OFFSET_SECS};
+use crate::model::time::BeijingTime;
 use crate::report::{csv_writer, LineEnd};
 
 /// At most this many decimals are kept of a row's amortised package cost (package price ÷
@@ -49,8 +49,7 @@ impl FocusValue {
 
 /// `2025-05-31T16:00:00Z` for Beijing 2025-06-01 00:00:00.
 pub fn utc_text(time: BeijingTime) -> String {
-    let shifted = BeijingTime::from_utc_epoch_secs(time.utc_epoch_secs() - BEIJING_UTC_OFFSET_SECS);
-    let (year, month, day, hour, minute, second) = shifted.beijing_fields();
+    let (year, month, day, hour, minute, second) = time.utc_fields();
     format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
 }
 
@@ -472,18 +471,7 @@ impl RowContext<'_> {
         let fixed = |text: &str| FocusValue::Text(text.to_owned());
 
         let month = self.month.map(|Month(year, month)| (year, month));
-        let period = month.and_then(|(year, month)| {
-            let start = BeijingTime::from_beijing(year, month, 1, 0, 0, 0)?;
-            let (next_year, next_month) = if month == 12 {
-                (year + 1, 1)
-            } else {
-                (year, month + 1)
-            };
-            Some((
-                start,
-                BeijingTime::from_beijing(next_year, next_month, 1, 0, 0, 0)?,
-            ))
-        });
+        let period = month.and_then(|(year, month)| BeijingTime::month_bounds(year, month));
         let charge_start = self.time("FeeBeginTime").or(period.map(|p| p.0));
         let charge_end = self
             .time("FeeEndTime")

@@ -63,18 +63,26 @@ impl BeijingTime {
 
     /// Beijing wall-clock fields: (year, month, day, hour, minute, second).
     pub fn beijing_fields(self) -> (i64, u32, u32, u32, u32, u32) {
-        let local = self.utc_epoch_secs + BEIJING_UTC_OFFSET_SECS;
-        let (days, secs_of_day) = (local.div_euclid(86_400), local.rem_euclid(86_400));
-        let (year, month, day) = civil_from_days(days);
-        let secs_of_day = secs_of_day as u32;
-        (
-            year,
-            month,
-            day,
-            secs_of_day / 3600,
-            secs_of_day / 60 % 60,
-            secs_of_day % 60,
-        )
+        wall_clock_fields(self.utc_epoch_secs + BEIJING_UTC_OFFSET_SECS)
+    }
+
+    /// UTC wall-clock fields, as FOCUS times and the API signature's date are written.
+    pub fn utc_fields(self) -> (i64, u32, u32, u32, u32, u32) {
+        wall_clock_fields(self.utc_epoch_secs)
+    }
+
+    /// The instants at which the Beijing calendar month `year-month` starts and the next one
+    /// starts; `None` for no such month.
+    pub fn month_bounds(year: i64, month: u32) -> Option<(Self, Self)> {
+        let (next_year, next_month) = if month == 12 {
+            (year + 1, 1)
+        } else {
+            (year, month + 1)
+        };
+        Some((
+            BeijingTime::from_beijing(year, month, 1, 0, 0, 0)?,
+            BeijingTime::from_beijing(next_year, next_month, 1, 0, 0, 0)?,
+        ))
     }
 
     /// Parses `yyyy-mm-dd hh:mm:ss` (also unpadded, `/`-separated, or ISO 8601 with `T`, `Z` or
@@ -178,6 +186,22 @@ fn parse_digits(text: &str, min_len: usize, max_len: usize) -> Option<u32> {
     }
 }
 
+/// (year, month, day, hour, minute, second) of `secs` counted from 1970-01-01T00:00:00 on the
+/// wall clock in question.
+fn wall_clock_fields(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
+    let (days, secs_of_day) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    let secs_of_day = secs_of_day as u32;
+    (
+        year,
+        month,
+        day,
+        secs_of_day / 3600,
+        secs_of_day / 60 % 60,
+        secs_of_day % 60,
+    )
+}
+
 fn is_leap_year(year: i64) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
@@ -279,5 +303,26 @@ mod tests {
                 format!("\"{text}\" is not a date or time")
             );
         }
+    }
+
+    #[test]
+    fn utc_fields_are_eight_hours_behind_and_a_month_ends_where_the_next_begins() {
+        let new_year = BeijingTime::parse("2025-01-01 07:59:59").unwrap().unwrap();
+        assert_eq!(new_year.utc_fields(), (2024, 12, 31, 23, 59, 59));
+        let (start, end) = BeijingTime::month_bounds(2024, 12).unwrap();
+        assert_eq!(
+            (start.to_string(), end.to_string()),
+            ("2024-12-01 00:00:00".into(), "2025-01-01 00:00:00".into())
+        );
+        let (_, leap_end) = BeijingTime::month_bounds(2024, 2).unwrap();
+        assert_eq!(
+            leap_end.utc_epoch_secs()
+                - BeijingTime::month_bounds(2024, 2)
+                    .unwrap()
+                    .0
+                    .utc_epoch_secs(),
+            29 * 86_400
+        );
+        assert_eq!(BeijingTime::month_bounds(2025, 13), None);
     }
 }

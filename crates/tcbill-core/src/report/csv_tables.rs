@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{DeductionReport, Report};
+use crate::analysis::alerts::Alerts;
 use crate::analysis::checks::Check;
 use crate::analysis::compare::{Change, Comparison, Parts};
 use crate::analysis::cost::{Measure, Summary};
@@ -88,6 +89,7 @@ impl Report {
         tables.push(records_table("packages", &self.packages));
         tables.push(records_table("usage", &self.usage));
         tables.push(checks_table("checks", &self.checks));
+        tables.push(alerts_table(&self.alerts));
         tables.extend(self.comparison.as_ref().map(comparison_table));
         tables
     }
@@ -113,6 +115,63 @@ impl Report {
             .finish()
             .expect("writing into memory cannot fail")
             .into_inner()
+    }
+}
+
+/// The alerts, `alerts`: one per line in the report's order, money columns empty for checks,
+/// and the rows cited as `file:place` joined by spaces.
+fn alerts_table(alerts: &Alerts) -> CsvTable {
+    let header = [
+        "kind",
+        "dimension",
+        "subject",
+        "period",
+        "currency",
+        "amount",
+        "expected",
+        "threshold",
+        "excess",
+        "row_count",
+        "message",
+        "rows",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let text = |value: Option<String>| value.unwrap_or_default();
+    let decimal = |value: Option<Decimal>| text(value.map(|value| value.to_string()));
+    let rows = alerts
+        .alerts
+        .iter()
+        .map(|alert| {
+            let cited: Vec<String> = alert
+                .rows
+                .iter()
+                .flat_map(|rows| {
+                    rows.places
+                        .iter()
+                        .map(|place| format!("{}:{place}", rows.file))
+                })
+                .collect();
+            vec![
+                alert.kind.as_str().to_owned(),
+                alert.dimension.as_str().to_owned(),
+                alert.subject.clone(),
+                text(alert.period.map(|period| period.to_string())),
+                text(alert.currency.map(|currency| currency.to_string())),
+                decimal(alert.amount),
+                decimal(alert.expected),
+                decimal(alert.threshold),
+                decimal(alert.excess),
+                alert.row_count.to_string(),
+                alert.message.clone(),
+                cited.join(" "),
+            ]
+        })
+        .collect();
+    CsvTable {
+        name: "alerts".to_owned(),
+        header,
+        rows,
     }
 }
 

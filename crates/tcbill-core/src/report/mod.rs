@@ -20,6 +20,7 @@ pub use csv_tables::{breakdown_table, comparison_table, csv_writer, CsvTable, Li
 
 use serde::Serialize;
 
+use crate::analysis::alerts::{alerts, AlertOptions, Alerts};
 use crate::analysis::checks::{run_checks, Check};
 use crate::analysis::compare::{compare, default_periods, Comparison};
 use crate::analysis::cost::{summarize, Amounts, Dimension, Summary};
@@ -32,7 +33,7 @@ use crate::model::diagnostic::Diagnostic;
 
 /// Identifies the JSON document; bumped with every incompatible change of its shape.
 pub const REPORT_FORMAT: &str = "tcbill-report";
-pub const REPORT_VERSION: u32 = 4;
+pub const REPORT_VERSION: u32 = 5;
 
 /// What the report's cost section breaks the total down by.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,6 +41,8 @@ pub struct ReportOptions {
     /// Each entry is one breakdown of one or two dimensions.
     pub breakdowns: Vec<Vec<Dimension>>,
     pub usage: UsageOptions,
+    /// The alert rules' thresholds and tag keys.
+    pub alerts: AlertOptions,
 }
 
 impl Default for ReportOptions {
@@ -54,6 +57,7 @@ impl Default for ReportOptions {
                 vec![Dimension::Month],
             ],
             usage: UsageOptions::default(),
+            alerts: AlertOptions::default(),
         }
     }
 }
@@ -133,6 +137,8 @@ pub struct Report {
     pub packages: Vec<PackageUsage>,
     pub usage: Vec<UsageSeries>,
     pub checks: Vec<Check>,
+    /// Every alert rule's findings, each with its rows (README's *Alerts*).
+    pub alerts: Alerts,
     /// The latest billing month against the one before it, when the cost rows cover two months
     /// or more; each currency keeps its [`REPORT_DRIVERS`] largest drivers.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -200,6 +206,7 @@ impl Report {
         let packages = package_usage(dataset, &analysis);
         let checks = run_checks(dataset, &analysis.rows);
         let coefficient_mismatches = analysis.coefficient_mismatches().cloned().collect();
+        let alerts = alerts(dataset, &analysis, &packages, &checks, &options.alerts);
         Report {
             format: REPORT_FORMAT,
             version: REPORT_VERSION,
@@ -213,6 +220,7 @@ impl Report {
             packages,
             usage: usage_statistics(dataset, options.usage),
             checks,
+            alerts,
             comparison: default_periods(dataset).map(|(a, b)| {
                 let mut comparison = compare(dataset, a, b);
                 comparison.truncate_drivers(REPORT_DRIVERS);

@@ -1,0 +1,206 @@
+//! Pay-as-you-go charges for usage a loaded resource package covered, after it expired or ran
+//! out.
+//!
+//! A package covers the kinds of usage its deduction rows deducted (被抵扣资源产品 and
+//! 被抵扣资源计费项, matched with the bill's 产品名称 and 组件名称, as the FOCUS export matches
+//! them). A package has ended when it ran out (a 总量递减 package whose balance is 0; it ended at
+//! the start of the last usage it deducted, whose rest was already charged) or when its 到期时间
+//! (from the overview export) has passed; a package without either is active. A kind of usage
+//! alerts only when every loaded package covering it has ended; then the charges are its bill
+//! rows that are pay-as-you-go (计费模式 按量计费, or no 计费模式), cost more than 0 and whose usage
+//! started (开始使用时间, else 账单日期, else 扣费时间) at or after the run-out, or after the expiry,
+//! of the package that ended last. One alert per kind and currency: the amount is their cost
+//! (`RealTotalCost`, else `TotalCost`), expected 0, the period their first to last day.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::daily::{day_number, days};
+use super::{cite, Alert, AlertKind, Dimension};
+use crate::analysis::compare::tidy;
+use crate::analysis::cost::{cost_tables, measure_column, Measure};
+use crate::analysis::currency::{CostRowReader, Currency};
+use crate::analysis::deductions::DeductionAnalysis;
+use crate::analysis::packages::PackageUsage;
+use crate::dataset::Dataset;
+use crate::model::time::BeijingTime;
+
+/// When a package stopped covering usage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Ended {
+    /// Usage starting at or after this instant is not covered.
+    RanOut(BeijingTime),
+    /// Usage starting after this instant is not covered.
+    Expired(BeijingTime),
+}
+
+impl Ended {
+    fn instant(self) -> BeijingTime {
+        match self {
+            Ended::RanOut(at) | Ended::Expired(at) => at,
+        }
+    }
+
+    fn excludes(self, usage_start: BeijingTime) -> bool {
+        match self {
+            Ended::RanOut(at) => usage_start >= at,
+            Ended::Expired(at) => usage_start > at,
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Ended::RanOut(at) => format!("ran out with the usage of {at}"),
+            Ended::Expired(at) => format!("expired at {at}"),
+        }
+    }
+}
+
+/// The package that ended last among those covering one kind of usage.
+struct Coverage {
+    package: String,
+    ended: Option<Ended>,
+}
+
+pub(super) fn after_package(
+    dataset: &Dataset,
+    deductions: &DeductionAnalysis,
+    packages: &[PackageUsage],
+) -> Vec<Alert> {
+    let ends: BTreeMap<&str, Option<Ended>> = packages
+        .iter()
+        .map(|package| (package.package_id.as_str(), ended(package, deductions)))
+        .collect();
+    // Kind (product, item) → the package ending last; `ended: None` once any is active.
+    let mut kinds: BTreeMap<(&str, &str), Coverage> = BTreeMap::new();
+    for row in &deductions.rows {
+        let (Some(product), Some(item)) = (&row.deducted_product, &row.deducted_item) else {
+            continue;
+        };
+        let ended = ends.get(row.package_id.as_str()).copied().flatten();
+        let coverage = kinds
+            .entry((product.as_str(), item.as_str()))
+            .or_insert_with(|| Coverage {
+                package: row.package_id.clone(),
+                ended,
+            });
+        let later = match (coverage.ended, ended) {
+            (Some(current), Some(new)) => new.instant() > current.instant(),
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if later {
+            *coverage = Coverage {
+                package: row.package_id.clone(),
+                ended,
+            };
+        }
+    }
+    kinds.retain(|_, coverage| coverage.ended.is_some());
+    if kinds.is_empty() {
+        return Vec::new();
+    }
+    // (kind, currency) → rows, cost, first and last day.
+    let mut charges: BTreeMap<((&str, &str), Currency), Charges> = BTreeMap::new();
+    for (index, table) in cost_tables(dataset) {
+        let currency = CostRowReader::new(table);
+        let cost = measure_column(table, Measure::RealTotalCost)
+            .or_else(|| measure_column(table, Measure::TotalCost));
+        let starts: Vec<_> = ["FeeBeginTime", "BillDay", "PayTime"]
+            .iter()
+            .filter_map(|name| table.time_column(name))
+            .collect();
+        for row in dataset.counted_rows(index) {
+            let (Some(product), Some(item)) = (
+                table.text("BusinessCodeName", row),
+                table.text("ItemCodeName", row),
+            ) else {
+                continue;
+            };
+            let Some((&kind, coverage)) = kinds.get_key_value(&(product, item)) else {
+                continue;
+            };
+            let amount = cost.and_then(|column| column.get(row)).unwrap_or_default();
+            let pay_as_you_go = table.text("PayModeName", row).is_none_or(is_pay_as_you_go);
+            let start = starts.iter().find_map(|column| column.get(row));
+            let (Some(ended), Some(start)) = (coverage.ended, start) else {
+                continue;
+            };
+            if amount <= Decimal::ZERO || !pay_as_you_go || !ended.excludes(start) {
+                continue;
+            }
+            let day = day_number(start);
+            let found = charges
+                .entry((kind, currency.currency(row)))
+                .or_insert_with(|| Charges {
+                    rows: Vec::new(),
+                    cost: Decimal::ZERO,
+                    first: day,
+                    last: day,
+                });
+            found.rows.push((index, row));
+            found.cost += amount;
+            found.first = found.first.min(day);
+            found.last = found.last.max(day);
+        }
+    }
+    charges
+        .into_iter()
+        .map(|(((product, item), currency), charges)| {
+            let coverage = &kinds[&(product, item)];
+            let ended = coverage.ended.expect("only ended kinds are kept");
+            Alert {
+                kind: AlertKind::PayAsYouGoAfterPackage,
+                dimension: Dimension::Package,
+                subject: coverage.package.clone(),
+                period: Some(days(charges.first, charges.last)),
+                currency: Some(currency),
+                amount: Some(tidy(charges.cost)),
+                expected: Some(tidy(Decimal::ZERO)),
+                threshold: None,
+                excess: Some(tidy(charges.cost)),
+                message: format!(
+                    "package {} {}; then {product} {item} was charged pay-as-you-go {} {currency} \
+                     in {} rows",
+                    coverage.package,
+                    ended.describe(),
+                    tidy(charges.cost),
+                    charges.rows.len()
+                ),
+                row_count: charges.rows.len(),
+                rows: cite(dataset, &charges.rows),
+            }
+        })
+        .collect()
+}
+
+struct Charges {
+    rows: Vec<(usize, usize)>,
+    cost: Decimal,
+    first: i64,
+    last: i64,
+}
+
+/// When `package` ended, if it did: run out first, else expired before the last usage loaded.
+fn ended(package: &PackageUsage, deductions: &DeductionAnalysis) -> Option<Ended> {
+    if package.exhausted_on.is_some() {
+        let last_usage = deductions
+            .rows
+            .iter()
+            .filter(|row| row.package_id == package.package_id)
+            .filter_map(|row| row.usage_start.or(row.deduction_time))
+            .max();
+        return last_usage.or(package.exhausted_on).map(Ended::RanOut);
+    }
+    package.expires.map(Ended::Expired)
+}
+
+/// 计费模式 of usage billed as it is used (`按量计费`, `Pay-As-You-Go`, `postpaid`).
+fn is_pay_as_you_go(pay_mode: &str) -> bool {
+    let lower = pay_mode.to_lowercase();
+    pay_mode.contains("按量")
+        || ["pay-as-you-go", "pay as you go", "postpaid"]
+            .iter()
+            .any(|word| lower.contains(word))
+}

@@ -1,0 +1,92 @@
+//! The allocation gap: charges that no value of a cost-allocation tag key assigns to anyone.
+//!
+//! For each tag key checked (those asked for, else every `标签键:` column of the cost rows), per
+//! currency: the rows with a cost above 0 (charges; a refund is none) and no value for the key (an empty or `-` cell, or
+//! a file without the column). The amount is their cost (`RealTotalCost`, else `TotalCost`),
+//! expected 0, the period their billing months; the message counts their resources.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rust_decimal::Decimal;
+
+use super::{cite, Alert, AlertKind, AlertOptions, Dimension};
+use crate::analysis::compare::{tidy, Period};
+use crate::analysis::cost::{cost_tables, measure_column, Measure};
+use crate::analysis::currency::{CostRowReader, Currency, Month};
+use crate::dataset::Dataset;
+
+/// The tag keys to check: the options', else every tag key of the cost tables, sorted.
+pub(super) fn tag_keys(dataset: &Dataset, options: &AlertOptions) -> Vec<String> {
+    let mut keys: BTreeSet<String> = match &options.tag_keys {
+        Some(keys) => keys.iter().cloned().collect(),
+        None => cost_tables(dataset)
+            .flat_map(|(_, table)| table.tag_keys().map(str::to_owned))
+            .collect(),
+    };
+    keys.retain(|key| !key.is_empty());
+    keys.into_iter().collect()
+}
+
+#[derive(Default)]
+struct Gap<'a> {
+    rows: Vec<(usize, usize)>,
+    cost: Decimal,
+    resources: BTreeSet<&'a str>,
+    months: BTreeSet<Month>,
+}
+
+pub(super) fn allocation_gaps(dataset: &Dataset, tag_keys: &[String]) -> Vec<Alert> {
+    let mut gaps: BTreeMap<(&str, Currency), Gap> = BTreeMap::new();
+    for (index, table) in cost_tables(dataset) {
+        let reader = CostRowReader::new(table);
+        let cost = measure_column(table, Measure::RealTotalCost)
+            .or_else(|| measure_column(table, Measure::TotalCost));
+        let resources = table.text_column("ResourceId");
+        for key in tag_keys {
+            let values = table.text_column(&format!("Tag:{key}"));
+            for row in dataset.counted_rows(index) {
+                let amount = cost.and_then(|column| column.get(row)).unwrap_or_default();
+                if amount <= Decimal::ZERO || values.and_then(|column| column.get(row)).is_some() {
+                    continue;
+                }
+                let gap = gaps
+                    .entry((key.as_str(), reader.currency(row)))
+                    .or_default();
+                gap.rows.push((index, row));
+                gap.cost += amount;
+                if let Some(resource) = resources.and_then(|column| column.get(row)) {
+                    gap.resources.insert(table.resolve(resource));
+                }
+                gap.months.extend(reader.month(row));
+            }
+        }
+    }
+    gaps.into_iter()
+        .map(|((key, currency), gap)| {
+            let period = gap
+                .months
+                .first()
+                .zip(gap.months.last())
+                .map(|(&first, &last)| Period::Months(first, last));
+            Alert {
+                kind: AlertKind::AllocationGap,
+                dimension: Dimension::Tag,
+                subject: key.to_owned(),
+                period,
+                currency: Some(currency),
+                amount: Some(tidy(gap.cost)),
+                expected: Some(tidy(Decimal::ZERO)),
+                threshold: None,
+                excess: Some(tidy(gap.cost)),
+                message: format!(
+                    "{} {currency} in {} rows of {} resources has no value for tag {key}",
+                    tidy(gap.cost),
+                    gap.rows.len(),
+                    gap.resources.len()
+                ),
+                row_count: gap.rows.len(),
+                rows: cite(dataset, &gap.rows),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,277 @@
+//! Each day's cost of every product, resource, region and instance type, per currency: what the
+//! spike and first-appearance rules read, in one pass over the cost rows.
+//!
+//! A row's day is its 账单日期, else 开始使用时间, else 扣费时间 (as the comparison's day
+//! periods); its cost is `RealTotalCost` (优惠后总价), else `TotalCost` where a bill has no
+//! discounted column. Rows without a day are in no series. Once the rules have found their days,
+//! [`with_rows`] finds the rows behind each in a second pass, so no row list is kept for the days
+//! that raise nothing.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rust_decimal::Decimal;
+
+use super::{cite, Alert, AlertKind, Dimension};
+use crate::analysis::compare::{tidy, Day, Period};
+use crate::analysis::cost::{cost_tables, measure_column, Measure};
+use crate::analysis::currency::{CostRowReader, Currency};
+use crate::analysis::products::product_identity;
+use crate::dataset::Dataset;
+use crate::model::table::{DecimalColumn, Symbol, Table, TextColumn, TimeColumn};
+use crate::model::time::BeijingTime;
+
+/// The dimensions a series is kept for.
+pub(super) const DIMENSIONS: [Dimension; 4] = [
+    Dimension::Product,
+    Dimension::Resource,
+    Dimension::Region,
+    Dimension::InstanceType,
+];
+
+/// A calendar day in Beijing as a count of days since 1970-01-01.
+pub(super) type DayNumber = i64;
+
+const SECS_PER_DAY: i64 = 86_400;
+const BEIJING_OFFSET_SECS: i64 = 8 * 3600;
+
+pub(super) fn day_number(time: BeijingTime) -> DayNumber {
+    (time.utc_epoch_secs() + BEIJING_OFFSET_SECS).div_euclid(SECS_PER_DAY)
+}
+
+pub(super) fn day_of(number: DayNumber) -> Day {
+    let time = BeijingTime::from_utc_epoch_secs(number * SECS_PER_DAY - BEIJING_OFFSET_SECS);
+    let (year, month, day, ..) = time.beijing_fields();
+    Day(year, month, day)
+}
+
+/// The days `first..=last` as a period.
+pub(super) fn days(first: DayNumber, last: DayNumber) -> Period {
+    Period::Days(day_of(first), day_of(last))
+}
+
+/// One series: a currency, a dimension and its value (a product by its identity).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(super) struct SeriesKey {
+    pub currency: Currency,
+    pub dimension: Dimension,
+    pub key: String,
+}
+
+/// Every series' cost per day, and the days each currency's rows cover.
+#[derive(Default)]
+pub(super) struct DailyCosts {
+    pub series: BTreeMap<SeriesKey, BTreeMap<DayNumber, Decimal>>,
+    /// The first and last day of each currency's rows.
+    pub coverage: BTreeMap<Currency, (DayNumber, DayNumber)>,
+    /// Each product identity's spellings, for its label.
+    product_names: HashMap<String, BTreeSet<String>>,
+}
+
+/// A row's value of one dimension within its table, cheap to hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Part {
+    Absent,
+    Text(Symbol),
+    Product(Option<Symbol>, Option<Symbol>),
+}
+
+/// The columns of one cost table the series read, found once.
+struct Reader<'a> {
+    table: &'a Table,
+    currency: CostRowReader<'a>,
+    days: Vec<&'a TimeColumn>,
+    cost: Option<&'a DecimalColumn>,
+    codes: Option<&'a TextColumn>,
+    names: Option<&'a TextColumn>,
+    /// Resource, region, instance type, in [`DIMENSIONS`]' order after the product.
+    texts: [Option<&'a TextColumn>; 3],
+}
+
+impl<'a> Reader<'a> {
+    fn new(table: &'a Table) -> Self {
+        Reader {
+            table,
+            currency: CostRowReader::new(table),
+            days: ["BillDay", "FeeBeginTime", "PayTime"]
+                .iter()
+                .filter_map(|name| table.time_column(name))
+                .collect(),
+            cost: measure_column(table, Measure::RealTotalCost)
+                .or_else(|| measure_column(table, Measure::TotalCost)),
+            codes: table.text_column("BusinessCode"),
+            names: table.text_column("BusinessCodeName"),
+            texts: [
+                table.text_column("ResourceId"),
+                table.text_column("RegionName"),
+                table.text_column("InstanceType"),
+            ],
+        }
+    }
+
+    fn day(&self, row: usize) -> Option<DayNumber> {
+        self.days
+            .iter()
+            .find_map(|column| column.get(row))
+            .map(day_number)
+    }
+
+    fn cost(&self, row: usize) -> Decimal {
+        self.cost
+            .and_then(|column| column.get(row))
+            .unwrap_or_default()
+    }
+
+    fn part(&self, dimension: usize, row: usize) -> Part {
+        let symbol = |column: Option<&TextColumn>| column.and_then(|column| column.get(row));
+        match dimension {
+            0 => match (symbol(self.codes), symbol(self.names)) {
+                (None, None) => Part::Absent,
+                (code, name) => Part::Product(code, name),
+            },
+            _ => symbol(self.texts[dimension - 1]).map_or(Part::Absent, Part::Text),
+        }
+    }
+
+    /// The series key of a part; `None` for a row without the value.
+    fn spell(&self, part: Part) -> Option<String> {
+        let resolve = |symbol: Option<Symbol>| symbol.map(|symbol| self.table.resolve(symbol));
+        match part {
+            Part::Absent => None,
+            Part::Text(symbol) => Some(self.table.resolve(symbol).to_owned()),
+            Part::Product(code, name) => Some(product_identity(resolve(code), resolve(name))),
+        }
+    }
+}
+
+impl DailyCosts {
+    pub fn read(dataset: &Dataset) -> DailyCosts {
+        let mut daily = DailyCosts::default();
+        for (index, table) in cost_tables(dataset) {
+            let reader = Reader::new(table);
+            let mut sums: HashMap<(Currency, usize, Part, DayNumber), Decimal> = HashMap::new();
+            for row in dataset.counted_rows(index) {
+                let Some(day) = reader.day(row) else {
+                    continue;
+                };
+                let currency = reader.currency.currency(row);
+                let covered = daily.coverage.entry(currency).or_insert((day, day));
+                *covered = (covered.0.min(day), covered.1.max(day));
+                let cost = reader.cost(row);
+                for dimension in 0..DIMENSIONS.len() {
+                    let part = reader.part(dimension, row);
+                    *sums.entry((currency, dimension, part, day)).or_default() += cost;
+                }
+            }
+            let mut spelled: HashMap<(usize, Part), Option<String>> = HashMap::new();
+            for ((currency, dimension, part, day), cost) in sums {
+                let key = spelled
+                    .entry((dimension, part))
+                    .or_insert_with(|| reader.spell(part));
+                let Some(key) = key else {
+                    continue;
+                };
+                if let Part::Product(_, Some(name)) = part {
+                    let names = daily.product_names.entry(key.clone()).or_default();
+                    names.insert(table.resolve(name).to_owned());
+                }
+                let series = SeriesKey {
+                    currency,
+                    dimension: DIMENSIONS[dimension],
+                    key: key.clone(),
+                };
+                *daily
+                    .series
+                    .entry(series)
+                    .or_default()
+                    .entry(day)
+                    .or_default() += cost;
+            }
+        }
+        daily
+    }
+
+    /// What a series is called: a product by every spelling of it the rows use.
+    pub fn label(&self, series: &SeriesKey) -> String {
+        match self.product_names.get(&series.key) {
+            Some(names) if series.dimension == Dimension::Product && !names.is_empty() => {
+                names.iter().cloned().collect::<Vec<_>>().join(" / ")
+            }
+            _ => series.key.clone(),
+        }
+    }
+}
+
+/// An alert on one day of one series, before its rows are found.
+pub(super) struct Found {
+    pub kind: AlertKind,
+    pub series: SeriesKey,
+    pub subject: String,
+    pub day: DayNumber,
+    pub amount: Decimal,
+    pub expected: Decimal,
+    pub threshold: Option<Decimal>,
+    pub message: String,
+}
+
+/// The alerts of `found` with the rows of their series on their day.
+pub(super) fn with_rows(dataset: &Dataset, found: Vec<Found>) -> Vec<Alert> {
+    // Wanted (currency, dimension, day) → key → the alerts on it.
+    let mut wanted: HashMap<(Currency, usize, DayNumber), HashMap<&str, Vec<usize>>> =
+        HashMap::new();
+    for (index, alert) in found.iter().enumerate() {
+        let dimension = DIMENSIONS
+            .iter()
+            .position(|&dimension| dimension == alert.series.dimension)
+            .expect("a series of a listed dimension");
+        wanted
+            .entry((alert.series.currency, dimension, alert.day))
+            .or_default()
+            .entry(&alert.series.key)
+            .or_default()
+            .push(index);
+    }
+    let mut rows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); found.len()];
+    if !wanted.is_empty() {
+        for (index, table) in cost_tables(dataset) {
+            let reader = Reader::new(table);
+            let mut spelled: HashMap<(usize, Part), Option<String>> = HashMap::new();
+            for row in dataset.counted_rows(index) {
+                let Some(day) = reader.day(row) else {
+                    continue;
+                };
+                let currency = reader.currency.currency(row);
+                for dimension in 0..DIMENSIONS.len() {
+                    let Some(keys) = wanted.get(&(currency, dimension, day)) else {
+                        continue;
+                    };
+                    let part = reader.part(dimension, row);
+                    let key = spelled
+                        .entry((dimension, part))
+                        .or_insert_with(|| reader.spell(part));
+                    let alerts = key.as_deref().and_then(|key| keys.get(key));
+                    for &alert in alerts.into_iter().flatten() {
+                        rows[alert].push((index, row));
+                    }
+                }
+            }
+        }
+    }
+    found
+        .into_iter()
+        .zip(rows)
+        .map(|(found, rows)| Alert {
+            kind: found.kind,
+            dimension: found.series.dimension,
+            subject: found.subject,
+            period: Some(days(found.day, found.day)),
+            currency: Some(found.series.currency),
+            amount: Some(tidy(found.amount)),
+            expected: Some(tidy(found.expected)),
+            threshold: found.threshold.map(tidy),
+            excess: Some(tidy(found.amount - found.expected)),
+            message: found.message,
+            row_count: rows.len(),
+            rows: cite(dataset, &rows),
+        })
+        .collect()
+}

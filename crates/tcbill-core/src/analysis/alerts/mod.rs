@@ -1,0 +1,298 @@
+//! Alerts a person can check: rules over the loaded rows, each alert naming what, when, how
+//! much above what was expected, and the rows behind it.
+//!
+//! Tencent's console detects anomalies with a model it does not show, over about 60 days of its
+//! own history. These rules need only the exported files, and each is a formula a user can redo
+//! by hand from the rows an alert cites (README's *Alerts*). One module per rule:
+//! - [`spike`]: a day's cost of a product or a resource far above its previous days;
+//! - [`first_seen`]: the first day a product, a region or an instance type has spend;
+//! - [`after_package`]: pay-as-you-go charges for usage a loaded package covered, after the
+//!   package expired or ran out;
+//! - [`allocation`]: charges on rows without a value for a cost-allocation tag key;
+//! - [`self_checks`]: the bill's self-checks and the deduction checks that failed.
+//!
+//! Money is per currency (an alert has one), exact, and read from the rows every cost analysis
+//! reads ([`cost_tables`](super::cost::cost_tables), counted once). The list is sorted (kind, then
+//! currency, then the largest excess, then subject and period), so the report stays byte-stable.
+
+mod after_package;
+mod allocation;
+mod daily;
+mod first_seen;
+mod self_checks;
+mod spike;
+
+use std::collections::{BTreeMap, HashMap};
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::checks::Check;
+use super::compare::Period;
+use super::currency::Currency;
+use super::deductions::DeductionAnalysis;
+use super::packages::PackageUsage;
+use super::RowRef;
+use crate::dataset::Dataset;
+use crate::model::table::RowSource;
+
+/// How many rows an alert cites; `row_count` says how many there are in all.
+pub const ROWS_PER_ALERT: usize = 100;
+
+/// The thresholds of the rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlertOptions {
+    /// A day spikes when its cost exceeds median + `spike_k` × MAD of the previous days.
+    pub spike_k: Decimal,
+    /// How many calendar days before a day its history holds.
+    pub window_days: u32,
+    /// A day with fewer days of history (days the loaded rows cover) is not judged.
+    pub min_history_days: u32,
+    /// The tag keys whose allocation gap is reported; `None`: every tag key of the bill.
+    pub tag_keys: Option<Vec<String>>,
+}
+
+impl Default for AlertOptions {
+    fn default() -> Self {
+        AlertOptions {
+            spike_k: Decimal::from(3),
+            window_days: 14,
+            min_history_days: 7,
+            tag_keys: None,
+        }
+    }
+}
+
+/// What an alert is about; the order is the list's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    DailySpike,
+    FirstAppearance,
+    PayAsYouGoAfterPackage,
+    AllocationGap,
+    SelfCheck,
+    DeductionCheck,
+}
+
+impl AlertKind {
+    pub const ALL: [AlertKind; 6] = [
+        AlertKind::DailySpike,
+        AlertKind::FirstAppearance,
+        AlertKind::PayAsYouGoAfterPackage,
+        AlertKind::AllocationGap,
+        AlertKind::SelfCheck,
+        AlertKind::DeductionCheck,
+    ];
+
+    /// The name the report's JSON and CSV give it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertKind::DailySpike => "daily_spike",
+            AlertKind::FirstAppearance => "first_appearance",
+            AlertKind::PayAsYouGoAfterPackage => "pay_as_you_go_after_package",
+            AlertKind::AllocationGap => "allocation_gap",
+            AlertKind::SelfCheck => "self_check",
+            AlertKind::DeductionCheck => "deduction_check",
+        }
+    }
+}
+
+/// What an alert's `subject` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dimension {
+    Product,
+    /// 资源ID.
+    Resource,
+    Region,
+    /// 实例类型.
+    InstanceType,
+    /// 资源包ID.
+    Package,
+    /// A cost-allocation tag key.
+    Tag,
+    /// A check's id (`list_price`, `coefficient`, `balance`).
+    Check,
+}
+
+impl Dimension {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dimension::Product => "product",
+            Dimension::Resource => "resource",
+            Dimension::Region => "region",
+            Dimension::InstanceType => "instance_type",
+            Dimension::Package => "package",
+            Dimension::Tag => "tag",
+            Dimension::Check => "check",
+        }
+    }
+}
+
+/// One file's rows behind an alert.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AlertRows {
+    /// The file's index among the loaded files (the report's `inputs`).
+    pub file_index: usize,
+    pub file: String,
+    /// 0-based rows of the file's table, for a drill-down (`cost::row_cells`).
+    pub rows: Vec<usize>,
+    /// Where each of `rows` is, as a user opens it: the CSV line or sheet row, or the JSON
+    /// record path ([`RowRef::place`]).
+    pub places: Vec<String>,
+}
+
+/// One alert: what, when, how much, against what, and the rows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Alert {
+    pub kind: AlertKind,
+    pub dimension: Dimension,
+    /// The product, resource, region, instance type, package, tag key or check.
+    pub subject: String,
+    /// The day (spike, first appearance), the days (charges after a package) or the billing
+    /// months (allocation gap); `None` for checks.
+    pub period: Option<Period>,
+    /// `None` for checks, which are not money.
+    pub currency: Option<Currency>,
+    /// What was charged.
+    pub amount: Option<Decimal>,
+    /// What was expected instead (the median of the previous days; 0 for charges that should
+    /// not be there).
+    pub expected: Option<Decimal>,
+    /// Above what the rule fires (spikes: median + k × MAD).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<Decimal>,
+    /// `amount − expected`.
+    pub excess: Option<Decimal>,
+    /// The alert in one English sentence.
+    pub message: String,
+    /// Rows behind the alert; `rows` cites the first [`ROWS_PER_ALERT`].
+    pub row_count: usize,
+    pub rows: Vec<AlertRows>,
+}
+
+/// How many alerts of one kind fired.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct KindCount {
+    pub kind: AlertKind,
+    pub count: usize,
+}
+
+/// The thresholds the alerts were raised with, as the report states them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AppliedOptions {
+    pub spike_k: Decimal,
+    pub window_days: u32,
+    pub min_history_days: u32,
+    /// The tag keys checked for an allocation gap.
+    pub tag_keys: Vec<String>,
+}
+
+/// Every alert of the loaded files.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Alerts {
+    pub options: AppliedOptions,
+    /// Every kind, with zero where none fired.
+    pub counts: Vec<KindCount>,
+    pub alerts: Vec<Alert>,
+}
+
+/// Runs every rule. `deductions`, `packages` and `checks` are the report's own analyses.
+pub fn alerts(
+    dataset: &Dataset,
+    deductions: &DeductionAnalysis,
+    packages: &[PackageUsage],
+    checks: &[Check],
+    options: &AlertOptions,
+) -> Alerts {
+    let daily = daily::DailyCosts::read(dataset);
+    let mut found = spike::spikes(&daily, options);
+    found.extend(first_seen::first_appearances(&daily));
+    let mut list = daily::with_rows(dataset, found);
+    list.extend(after_package::after_package(dataset, deductions, packages));
+    let tag_keys = allocation::tag_keys(dataset, options);
+    list.extend(allocation::allocation_gaps(dataset, &tag_keys));
+    list.extend(self_checks::failures(dataset, deductions, checks));
+    list.sort_by(|a, b| {
+        (a.kind, a.currency)
+            .cmp(&(b.kind, b.currency))
+            .then_with(|| b.excess.cmp(&a.excess))
+            .then_with(|| (a.dimension, &a.subject).cmp(&(b.dimension, &b.subject)))
+            .then_with(|| a.period.map(sort_key).cmp(&b.period.map(sort_key)))
+    });
+    let mut counts: BTreeMap<AlertKind, usize> =
+        AlertKind::ALL.iter().map(|&kind| (kind, 0)).collect();
+    for alert in &list {
+        *counts.entry(alert.kind).or_default() += 1;
+    }
+    Alerts {
+        options: AppliedOptions {
+            spike_k: options.spike_k,
+            window_days: options.window_days,
+            min_history_days: options.min_history_days,
+            tag_keys,
+        },
+        counts: counts
+            .into_iter()
+            .map(|(kind, count)| KindCount { kind, count })
+            .collect(),
+        alerts: list,
+    }
+}
+
+/// A period's text sorts as its dates do (`2025-03-02` < `2025-03-10`).
+fn sort_key(period: Period) -> String {
+    period.to_string()
+}
+
+/// The first [`ROWS_PER_ALERT`] of `rows` (file index, table row), grouped by file in order.
+fn cite(dataset: &Dataset, rows: &[(usize, usize)]) -> Vec<AlertRows> {
+    let mut cited: Vec<AlertRows> = Vec::new();
+    for &(file_index, row) in rows.iter().take(ROWS_PER_ALERT) {
+        let file = &dataset.files()[file_index];
+        let place = RowRef::of(&file.name, &file.table, row).place();
+        match cited.last_mut() {
+            Some(last) if last.file_index == file_index => {
+                last.rows.push(row);
+                last.places.push(place);
+            }
+            _ => cited.push(AlertRows {
+                file_index,
+                file: file.name.clone(),
+                rows: vec![row],
+                places: vec![place],
+            }),
+        }
+    }
+    cited
+}
+
+/// The (file index, table row) of each [`RowRef`] a check names, in order; a reference no loaded
+/// file has is left out.
+fn locate(dataset: &Dataset, refs: &[&RowRef]) -> Vec<(usize, usize)> {
+    type Places = HashMap<(Option<u64>, Option<String>), (usize, usize)>;
+    let mut by_file: BTreeMap<&str, Places> = BTreeMap::new();
+    let mut located = Vec::new();
+    for reference in refs.iter().take(ROWS_PER_ALERT) {
+        let places = by_file.entry(&reference.file).or_insert_with(|| {
+            // Where every row of the files of that name is: built once per file, and only when
+            // a check failed.
+            let mut places = Places::new();
+            let files = dataset.files().iter().enumerate();
+            for (index, file) in files.filter(|(_, file)| file.name == reference.file) {
+                for row in 0..file.table.row_count() {
+                    let place = match file.table.source(row) {
+                        RowSource::Line(line) => (Some(line), None),
+                        RowSource::Record(path) => (None, Some(path.to_owned())),
+                    };
+                    places.entry(place).or_insert((index, row));
+                }
+            }
+            places
+        });
+        let place = (reference.line, reference.record.clone());
+        located.extend(places.get(&place).copied());
+    }
+    located
+}

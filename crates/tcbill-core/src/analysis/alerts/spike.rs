@@ -1,0 +1,171 @@
+//! A day whose cost is far above the days before it, per product and per resource.
+//!
+//! For a day D of a series with cost C_D, its history is the cost of each of the
+//! `window_days` (14) calendar days before D that its currency's rows cover (a covered day
+//! without a row of the series costs 0). With m = the median of the history and MAD = the median
+//! of |x − m| over it, D spikes when C_D > m + k × MAD (k = `spike_k`, 3). Exact decimals; the
+//! median of an even count is the mean of the two middle values.
+//!
+//! - Fewer than `min_history_days` (7) covered days before D: D is not judged (too little
+//!   history; the start of the data never alerts).
+//! - MAD = 0 (a flat history, typical of monthly-priced resources billed daily): the spread is
+//!   taken as m / 20, so with k = 3 a day more than 15 % above a flat history fires.
+//! - m = 0 and MAD = 0 (no spend before): not a spike; a series with spend for the first time is
+//!   the first-appearance rule's.
+//!
+//! The alert's expected amount is m, its threshold m + k × spread, its excess C_D − m.
+
+use rust_decimal::Decimal;
+
+use super::daily::{day_of, DailyCosts, Found};
+use super::{AlertKind, AlertOptions, Dimension};
+use crate::analysis::compare::tidy;
+
+/// The dimensions spikes are looked for in.
+const SPIKE_DIMENSIONS: [Dimension; 2] = [Dimension::Product, Dimension::Resource];
+
+/// The spread of a flat history is its median divided by this.
+const FLAT_SPREAD_DIVISOR: u32 = 20;
+
+pub(super) fn spikes(daily: &DailyCosts, options: &AlertOptions) -> Vec<Found> {
+    let mut found = Vec::new();
+    let window = i64::from(options.window_days);
+    for (series, costs) in &daily.series {
+        if !SPIKE_DIMENSIONS.contains(&series.dimension) {
+            continue;
+        }
+        let Some(&(first_covered, _)) = daily.coverage.get(&series.currency) else {
+            continue;
+        };
+        for (&day, &cost) in costs {
+            let history: Vec<Decimal> = ((day - window).max(first_covered)..day)
+                .map(|before| costs.get(&before).copied().unwrap_or_default())
+                .collect();
+            if history.len() < options.min_history_days as usize {
+                continue;
+            }
+            let Some(judged) = judge(cost, &history, options.spike_k) else {
+                continue;
+            };
+            let label = daily.label(series);
+            found.push(Found {
+                kind: AlertKind::DailySpike,
+                message: format!(
+                    "{} {label} cost {} {} on {}, above median {} + {} × MAD {} of the {} days \
+                     before (threshold {})",
+                    series.dimension.as_str(),
+                    tidy(cost),
+                    series.currency,
+                    day_of(day),
+                    tidy(judged.median),
+                    options.spike_k,
+                    tidy(judged.spread),
+                    history.len(),
+                    tidy(judged.threshold),
+                ),
+                series: series.clone(),
+                subject: label,
+                day,
+                amount: cost,
+                expected: judged.median,
+                threshold: Some(judged.threshold),
+            });
+        }
+    }
+    found
+}
+
+/// A spiking day's figures.
+#[derive(Debug, PartialEq, Eq)]
+struct Judged {
+    median: Decimal,
+    /// MAD, or m / 20 when MAD is 0.
+    spread: Decimal,
+    threshold: Decimal,
+}
+
+/// Whether `cost` spikes above `history` (the module's formula); `None` when it does not, or
+/// when the numbers leave a decimal's range.
+fn judge(cost: Decimal, history: &[Decimal], k: Decimal) -> Option<Judged> {
+    let median = median_of(history.to_vec())?;
+    let deviations = history.iter().map(|value| (value - median).abs()).collect();
+    let mad = median_of(deviations)?;
+    let spread = if mad.is_zero() {
+        if median.is_zero() {
+            return None;
+        }
+        median / Decimal::from(FLAT_SPREAD_DIVISOR)
+    } else {
+        mad
+    };
+    let threshold = median.checked_add(k.checked_mul(spread)?)?;
+    (cost > threshold).then_some(Judged {
+        median,
+        spread,
+        threshold,
+    })
+}
+
+/// The median; of an even count, the mean of the middle two.
+fn median_of(mut values: Vec<Decimal>) -> Option<Decimal> {
+    values.sort();
+    let middle = values.len() / 2;
+    match values.len() {
+        0 => None,
+        len if len % 2 == 1 => Some(values[middle]),
+        _ => values[middle - 1]
+            .checked_add(values[middle])
+            .map(|sum| sum / Decimal::TWO),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> Decimal {
+        text.parse().unwrap()
+    }
+
+    fn history(values: &[&str]) -> Vec<Decimal> {
+        values.iter().map(|value| d(value)).collect()
+    }
+
+    #[test]
+    fn a_day_above_median_plus_k_mad_spikes() {
+        // Sorted: 9 10 10 11 12 12 13 → median 11; deviations 2 1 1 0 1 1 2 → MAD 1.
+        let days = history(&["10", "12", "11", "9", "13", "10", "12"]);
+        let k = d("3");
+        assert_eq!(judge(d("14"), &days, k), None, "14 is the threshold itself");
+        assert_eq!(
+            judge(d("14.01"), &days, k),
+            Some(Judged {
+                median: d("11"),
+                spread: d("1"),
+                threshold: d("14"),
+            })
+        );
+        assert_eq!(judge(d("14.01"), &days, d("4")), None, "k = 4: 15");
+    }
+
+    #[test]
+    fn an_even_history_takes_the_mean_of_the_middle_two() {
+        // Sorted 1 2 3 10 → median 2.5; deviations 1.5 0.5 0.5 7.5 → MAD 1.
+        let judged = judge(d("100"), &history(&["1", "2", "3", "10"]), d("3")).unwrap();
+        assert_eq!((judged.median, judged.spread), (d("2.5"), d("1")));
+        assert_eq!(judged.threshold, d("5.5"));
+    }
+
+    #[test]
+    fn a_flat_history_spreads_by_a_twentieth_of_its_median() {
+        let flat = history(&["40", "40", "40", "40", "40", "40", "40"]);
+        // 40 + 3 × 2 = 46.
+        assert_eq!(judge(d("46"), &flat, d("3")), None);
+        assert_eq!(
+            judge(d("46.00000001"), &flat, d("3")).unwrap().threshold,
+            d("46")
+        );
+        let nothing = history(&["0", "0", "0", "0", "0", "0", "0"]);
+        assert_eq!(judge(d("1000"), &nothing, d("3")), None);
+    }
+}

@@ -1,0 +1,225 @@
+//! The alert rules on small bills made by hand: each alert with its exact amounts and the rows
+//! it cites (README's *Alerts* has the formulas).
+
+mod common;
+
+use common::data_path;
+use rust_decimal::Decimal;
+use tcbill_core::analysis::alerts::{alerts, Alert, AlertOptions, Alerts};
+use tcbill_core::analysis::checks::run_checks;
+use tcbill_core::analysis::deductions::analyze_deductions;
+use tcbill_core::analysis::packages::package_usage;
+use tcbill_core::{parse_file, Dataset};
+
+/// Ten days of a CVM instance (10 12 11 9 13 10 12 11 10, then 30 on an upgraded instance type on
+/// day 10), a disk in a new region on day 9 without a `team` tag, and CDN traffic a 100 GB
+/// package covered until it ran out with the usage of day 3.
+const BILL: &str =
+    "产品名称,计费模式,地域,资源ID,实例类型,组件名称,开始使用时间,优惠后总价,标签键:team
+云服务器CVM,按量计费,华南地区（广州）,ins-a,S5.MEDIUM4,CPU,2025-03-01 00:00:00,10.00,web
+云服务器CVM,按量计费,华南地区（广州）,ins-a,S5.MEDIUM4,CPU,2025-03-02 00:00:00,12.00,web
+云服务器CVM,按量计费,华南地区（广州）,ins-a,S5.MEDIUM4,CPU,2025-03-03 00:00:00,11.00,web
+云服务器CVM,按量计费,华南地区（广州）,ins-a,S5.MEDIUM4,CPU,2025-03-04 00:00:00,9.00,web
+云服务器CVM,按量计费,华南地区（广州）,ins-a,S5.MEDIUM4,CPU,2025-03-05 00:00:00,13.00,web
+云服务器CVM,按量计费,华南地区（广州）,ins-a,S5.MEDIUM4,CPU,2025-03-06 00:00:00,10.00,web
+云服务器CVM,按量计费,华南地区（广州）,ins-a,S5.MEDIUM4,CPU,2025-03-07 00:00:00,12.00,web
+云服务器CVM,按量计费,华南地区（广州）,ins-a,S5.MEDIUM4,CPU,2025-03-08 00:00:00,11.00,web
+云服务器CVM,按量计费,华南地区（广州）,ins-a,S5.MEDIUM4,CPU,2025-03-09 00:00:00,10.00,web
+云服务器CVM,按量计费,华南地区（广州）,ins-a,S5.LARGE16,CPU,2025-03-10 00:00:00,30.00,web
+云硬盘CBS,按量计费,华东地区（上海）,disk-b,-,云硬盘,2025-03-09 00:00:00,5.00,-
+内容分发网络CDN,按量计费,华南地区（广州）,cdn-web,-,境内流量,2025-03-01 00:00:00,0.00,web
+内容分发网络CDN,按量计费,华南地区（广州）,cdn-web,-,境内流量,2025-03-02 00:00:00,0.00,web
+内容分发网络CDN,按量计费,华南地区（广州）,cdn-web,-,境内流量,2025-03-03 00:00:00,0.42,web
+内容分发网络CDN,按量计费,华南地区（广州）,cdn-web,-,境内流量,2025-03-04 00:00:00,2.10,web
+内容分发网络CDN,包年包月,华南地区（广州）,cdn-web,-,境内流量,2025-03-04 00:00:00,9.00,web
+内容分发网络CDN,按量计费,华南地区（广州）,cdn-web,-,境内流量,2025-03-05 00:00:00,1.05,web
+";
+
+const DEDUCTIONS: &str = "资源包名称,资源包ID,产品名称,资源包类型,抵扣时间,抵扣前包剩余量,实际抵扣量,抵扣后包剩余量,资源包单位,被抵扣资源产品,被抵扣资源计费项,被抵扣资源原始用量,被抵扣资源原始用量单位,抵扣系数,用量开始时间,用量结束时间
+CDN流量包100GB,pkg-1,内容分发网络CDN,总量递减,2025-03-02 01:00:00,100,40,60,GB,内容分发网络CDN,境内流量,40,GB,1,2025-03-01 00:00:00,2025-03-01 23:59:59
+CDN流量包100GB,pkg-1,内容分发网络CDN,总量递减,2025-03-03 01:00:00,60,40,20,GB,内容分发网络CDN,境内流量,40,GB,1,2025-03-02 00:00:00,2025-03-02 23:59:59
+CDN流量包100GB,pkg-1,内容分发网络CDN,总量递减,2025-03-04 01:00:00,20,20,0,GB,内容分发网络CDN,境内流量,20,GB,1,2025-03-03 00:00:00,2025-03-03 23:59:59
+";
+
+fn dataset(files: &[(&str, &[u8])]) -> Dataset {
+    let mut dataset = Dataset::new();
+    for (name, bytes) in files {
+        dataset.add(parse_file(name, bytes));
+    }
+    dataset
+}
+
+fn run(dataset: &Dataset, options: &AlertOptions) -> Alerts {
+    let deductions = analyze_deductions(dataset);
+    let packages = package_usage(dataset, &deductions);
+    let checks = run_checks(dataset, &deductions.rows);
+    alerts(dataset, &deductions, &packages, &checks, options)
+}
+
+/// One alert in a line: kind, subject, period, currency, amount, expected, threshold, excess,
+/// then each cited file's places.
+fn line(alert: &Alert) -> String {
+    let show = |value: Option<Decimal>| value.map_or("-".to_owned(), |v| v.to_string());
+    let rows: Vec<String> = alert
+        .rows
+        .iter()
+        .map(|rows| {
+            format!(
+                "{}#{}:{}",
+                rows.file,
+                rows.file_index,
+                rows.places.join(",")
+            )
+        })
+        .collect();
+    format!(
+        "{} {}={} {} {} {} {} {} {} rows {} {}",
+        alert.kind.as_str(),
+        alert.dimension.as_str(),
+        alert.subject,
+        alert.period.map_or("-".to_owned(), |p| p.to_string()),
+        alert.currency.map_or("-".to_owned(), |c| c.to_string()),
+        show(alert.amount),
+        show(alert.expected),
+        show(alert.threshold),
+        show(alert.excess),
+        alert.row_count,
+        rows.join(" ")
+    )
+}
+
+#[test]
+fn each_rule_fires_with_its_exact_amounts_and_rows() {
+    let dataset = dataset(&[
+        ("bill.csv", BILL.as_bytes()),
+        ("deductions.csv", DEDUCTIONS.as_bytes()),
+    ]);
+    let found = run(&dataset, &AlertOptions::default());
+    let lines: Vec<String> = found.alerts.iter().map(line).collect();
+    assert_eq!(
+        lines,
+        [
+            // Day 10 against days 1–9: median 11, MAD 1, 11 + 3 × 1 = 14.
+            "daily_spike product=云服务器CVM 2025-03-10 CNY 30.00 11.00 14.00 19.00 rows 1 bill.csv#0:11",
+            "daily_spike resource=ins-a 2025-03-10 CNY 30.00 11.00 14.00 19.00 rows 1 bill.csv#0:11",
+            "first_appearance instance_type=S5.LARGE16 2025-03-10 CNY 30.00 0.00 - 30.00 rows 1 bill.csv#0:11",
+            "first_appearance product=云硬盘CBS 2025-03-09 CNY 5.00 0.00 - 5.00 rows 1 bill.csv#0:12",
+            "first_appearance region=华东地区（上海） 2025-03-09 CNY 5.00 0.00 - 5.00 rows 1 bill.csv#0:12",
+            // Days 1 and 2 were covered (cost 0): CDN's spend starts on day 3.
+            "first_appearance product=内容分发网络CDN 2025-03-03 CNY 0.42 0.00 - 0.42 rows 1 bill.csv#0:15",
+            // Day 3's rest, days 4 and 5; the 包年包月 row is no pay-as-you-go charge.
+            "pay_as_you_go_after_package package=pkg-1 2025-03-03..2025-03-05 CNY 3.57 0.00 - 3.57 rows 3 bill.csv#0:15,16,18",
+            "allocation_gap tag=team 2025-03 CNY 5.00 0.00 - 5.00 rows 1 bill.csv#0:12",
+        ]
+    );
+    assert_eq!(
+        found.alerts[0].message,
+        "product 云服务器CVM cost 30.00 CNY on 2025-03-10, above median 11.00 + 3 × MAD 1.00 of the 9 \
+         days before (threshold 14.00)"
+    );
+    assert_eq!(
+        found.alerts[6].message,
+        "package pkg-1 ran out with the usage of 2025-03-03 00:00:00; then 内容分发网络CDN 境内流量 \
+         was charged pay-as-you-go 3.57 CNY in 3 rows"
+    );
+    assert_eq!(
+        found.alerts[0].rows[0].rows,
+        [9],
+        "the table's row, for a drill-down"
+    );
+    let counts: Vec<String> = found
+        .counts
+        .iter()
+        .map(|count| format!("{} {}", count.kind.as_str(), count.count))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            "daily_spike 2",
+            "first_appearance 4",
+            "pay_as_you_go_after_package 1",
+            "allocation_gap 1",
+            "self_check 0",
+            "deduction_check 0"
+        ]
+    );
+    assert_eq!(found.options.tag_keys, ["team"]);
+}
+
+#[test]
+fn the_thresholds_are_options() {
+    let dataset = dataset(&[("bill.csv", BILL.as_bytes())]);
+    // k = 19: 11 + 19 × 1 = 30 is not exceeded.
+    let options = AlertOptions {
+        spike_k: Decimal::from(19),
+        tag_keys: Some(vec!["owner".into()]),
+        ..AlertOptions::default()
+    };
+    let found = run(&dataset, &options);
+    let kinds: Vec<String> = found
+        .alerts
+        .iter()
+        .map(|alert| format!("{} {}", alert.kind.as_str(), alert.subject))
+        .collect();
+    assert!(
+        !kinds.iter().any(|kind| kind.starts_with("daily_spike")),
+        "{kinds:?}"
+    );
+    // No row has an `owner` tag: every row with a cost is in the gap.
+    let gap = found
+        .alerts
+        .iter()
+        .find(|alert| alert.subject == "owner")
+        .expect("an allocation gap for owner");
+    assert_eq!(gap.amount, Some("145.57".parse().unwrap()));
+    assert_eq!(gap.row_count, 15);
+    // Ten days, but only 9 before day 10 and 7 needed; with 10 needed nothing is judged.
+    let options = AlertOptions {
+        min_history_days: 10,
+        ..AlertOptions::default()
+    };
+    let found = run(&dataset, &options);
+    assert_eq!(found.counts[0].count, 0);
+}
+
+#[test]
+fn failed_checks_are_alerts_citing_their_rows() {
+    let bill = std::fs::read(data_path("l3-selfcheck.csv")).unwrap();
+    let deductions = std::fs::read(data_path("deduction-export.csv")).unwrap();
+    let dataset = dataset(&[
+        ("l3-selfcheck.csv", &bill),
+        ("deduction-export.csv", &deductions),
+    ]);
+    let analysis = analyze_deductions(&dataset);
+    let checks = run_checks(&dataset, &analysis.rows);
+    let found = run(&dataset, &AlertOptions::default());
+    let check_alerts: Vec<String> = found
+        .alerts
+        .iter()
+        .filter(|alert| alert.currency.is_none())
+        .map(line)
+        .collect();
+    // Sorted by kind, then subject; a finding without a row (deductions_vs_bill's) cites none.
+    let mut expected: Vec<String> = checks
+        .iter()
+        .filter(|check| !check.mismatches.is_empty())
+        .map(|check| format!("self_check check={}", check.id))
+        .collect();
+    expected.sort();
+    assert_eq!(analysis.balance_breaks.len(), 1);
+    assert_eq!(analysis.coefficient_mismatches().count(), 0);
+    expected.push("deduction_check check=balance".into());
+    let subjects: Vec<String> = check_alerts
+        .iter()
+        .map(|line| line.split(' ').take(2).collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(subjects, expected, "{check_alerts:#?}");
+    assert_eq!(
+        check_alerts[1],
+        "self_check check=list_price - - - - - - rows 1 l3-selfcheck.csv#0:4"
+    );
+    assert_eq!(
+        check_alerts[4],
+        "deduction_check check=balance - - - - - - rows 1 deduction-export.csv#1:4"
+    );
+}
