@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveDist, launchBrowser, fileRows, dataTransferOf, SAMPLE_FILES, SAMPLE_PATHS, OUTPUT, assertPlainWords } from './harness.mjs';
 
-const TABS = ['files', 'overview', 'costs', 'packages', 'usage'];
+const TABS = ['files', 'overview', 'costs', 'compare', 'packages', 'usage'];
 const VIEWPORTS = [
   { width: 1366, height: 900 },
   { width: 390, height: 844 },

@@ -172,17 +172,18 @@ test('Ready: 0 shows "data not ready"; an error envelope shows its Code and Requ
   assert.equal(await page.locator('input[name="action"]:checked').count(), 2);
   // Failed pulls stay in the fetch panel: the Files table lists loaded data only.
   assert.equal(await page.locator('.file-table').count(), 0);
+  assert.equal(await page.locator('.fetch-panel .pulls li').count(), 2, 'only the two failed pulls');
   const messages = await failures.allTextContents();
-  assert.equal(messages.length, 2);
   assert.match(messages[0], /^data not ready/);
   assert.match(messages[1], /AuthFailure\.UnauthorizedOperation/);
   assert.match(messages[1], /RequestId mock-error-1/);
   assert.equal(await page.getByRole('button', { name: 'Download fetched data (JSON)' }).count(), 0);
   await mkdir(OUTPUT, { recursive: true });
   await page.screenshot({ path: join(OUTPUT, 'fetch-from-api.png'), fullPage: true });
-  // A retry replaces the failures rather than adding to them.
+  // A retry replaces the failures rather than adding to them: once the retry's own failure shows (the
+  // mock numbers its error replies), the panel still lists two pulls, not the old two and the new two.
   await page.getByRole('button', { name: 'Fetch', exact: true }).click();
-  await page.waitForFunction(() => document.querySelectorAll('.fetch-panel .pulls .error').length === 2);
+  await failures.filter({ hasText: 'RequestId mock-error-2' }).waitFor();
   assert.equal(await page.locator('.fetch-panel .pulls li').count(), 2);
 });
 
@@ -408,7 +409,11 @@ async function startMockBilling() {
       case 'DescribeBillSummaryByRegion':
         return { Response: { Ready: 0, SummaryOverview: [], RequestId: 'mock-not-ready' } };
       case 'DescribeBillSummaryByPayMode':
-        return error('AuthFailure.UnauthorizedOperation', 'you are not authorized to read bills', 'mock-error-1');
+        return error(
+          'AuthFailure.UnauthorizedOperation',
+          'you are not authorized to read bills',
+          `mock-error-${calls.filter((call) => call.action === action).length + 1}`,
+        );
       case 'DescribeCostDetail':
         return costDetail;
       case 'DescribeBillDetail': {

@@ -16,14 +16,16 @@ use crate::loaded_files::{FileStatus, FilesAction, LoadedFiles};
 use crate::money::Precision;
 use crate::parsing::ParsingWorker;
 use crate::protocol::{FetchAction, FileId, FromWorker, Request, ToWorker};
-use crate::report_view::{ReportView, SummaryView};
+use crate::report_view::{ComparisonView, ReportView, SummaryView};
 use crate::sample::SAMPLE_FILES;
 use crate::view_state::{Tab, ViewState};
+use crate::views::compare::Compare;
 use crate::views::costs::{Costs, DrillDown, DrillDownAction, DrillDownState};
 use crate::views::overview::Overview;
 use crate::views::packages::{DeductionTable, DeductionTableAction, Packages};
 use crate::views::row_table::RowWindow;
 use crate::views::usage::{Usage, UsagePoints};
+use tcbill_core::analysis::compare::Level;
 use tcbill_core::analysis::deductions::DeductionFilter;
 
 #[component]
@@ -40,6 +42,13 @@ pub fn App() -> Html {
     // The values a new cost filter can pick from: its dimension and the values present.
     let filter_values = use_state(|| None::<(String, Vec<String>)>);
     let drill_down = use_reducer(DrillDownState::default);
+    // The Compare tab's comparison (under the filters, drivers at the level chosen), its monthly
+    // trend, and the rows of the driver opened.
+    let comparison = use_state(|| None::<(Level, ComparisonView)>);
+    let monthly = use_state(|| None::<SummaryView>);
+    let driver_rows = use_reducer(DrillDownState::default);
+    // Which tab asked for the rows the worker sends next.
+    let rows_for = use_mut_ref(|| Tab::Costs);
     let deduction_table = use_reducer(DeductionTable::default);
     // Which deduction rows the Packages tab shows; the Overview's failed checks link with one.
     let deduction_filter = use_state(DeductionFilter::default);
@@ -54,12 +63,20 @@ pub fn App() -> Html {
         let (trend, filter_values) = (trend.setter(), filter_values.setter());
         let (drill_down, drill_group) = (drill_down.dispatcher(), drill_group.clone());
         let (deduction_table, usage_points) = (deduction_table.dispatcher(), usage_points.setter());
+        let (comparison, monthly, driver_rows, rows_for) =
+            (comparison.setter(), monthly.setter(), driver_rows.dispatcher(), rows_for.clone());
         use_memo((), move |_| {
+            // The rows go to the tab that asked for them.
+            let rows_dispatcher = {
+                let (costs, compare) = (drill_down.clone(), driver_rows.clone());
+                move || if *rows_for.borrow() == Tab::Compare { compare.clone() } else { costs.clone() }
+            };
             ParsingWorker::start(Callback::from(move |message| match message {
                 FromWorker::Report { digest } => match ReportView::from_json(&digest) {
                     Ok(view) => {
                         // The worker forgot the old rows with the old dataset.
                         drill_down.dispatch(DrillDownAction::Closed);
+                        driver_rows.dispatch(DrillDownAction::Closed);
                         deduction_table.dispatch(DeductionTableAction::Cleared);
                         usage_points.set(None);
                         report.set(Some(Rc::new(view)));
@@ -67,15 +84,21 @@ pub fn App() -> Html {
                     }
                     Err(err) => web_sys::console::error_1(&format!("tcbill: unreadable report: {err}").into()),
                 },
-                FromWorker::DrillDown { count, columns } => drill_down.dispatch(DrillDownAction::Selected(DrillDown {
-                    group: drill_group.borrow().clone(),
-                    count,
-                    columns,
-                    window: RowWindow::default(),
-                })),
-                FromWorker::Rows { start, rows } => {
-                    drill_down.dispatch(DrillDownAction::Window(RowWindow { start, rows }))
+                FromWorker::DrillDown { count, columns } => {
+                    rows_dispatcher().dispatch(DrillDownAction::Selected(DrillDown {
+                        group: drill_group.borrow().clone(),
+                        count,
+                        columns,
+                        window: RowWindow::default(),
+                    }))
                 }
+                FromWorker::Rows { start, rows } => {
+                    rows_dispatcher().dispatch(DrillDownAction::Window(RowWindow { start, rows }))
+                }
+                FromWorker::Comparison { level, json } => comparison.set(
+                    serde_json::from_str::<Option<ComparisonView>>(&json).ok().flatten().map(|view| (level, view)),
+                ),
+                FromWorker::MonthlyTrend { json } => monthly.set(serde_json::from_str(&json).ok()),
                 FromWorker::Summary { json } => summary.set(serde_json::from_str(&json).ok()),
                 FromWorker::Download { file_name, mime, content } => save(&file_name, &mime, &content),
                 FromWorker::BinaryDownload { file_name, mime, base64 } => save_base64(&file_name, &mime, &base64),
@@ -149,6 +172,18 @@ pub fn App() -> Html {
         });
     }
 
+    // ... and, when the Compare tab shows, for the comparison and the monthly trend.
+    {
+        let send = send.clone();
+        let key = (report.clone(), view.level, view.filters.clone(), view.months_by.clone(), view.tab == Tab::Compare);
+        use_effect_with(key, move |(report, level, filters, months_by, shown)| {
+            if report.is_some() && *shown {
+                send(ToWorker::Request(Request::Compare { level: *level, filters: filters.clone() }));
+                send(ToWorker::Request(Request::MonthlyTrend { by: months_by.clone(), filters: filters.clone() }));
+            }
+        });
+    }
+
     let on_files = {
         let (dispatcher, ids, send) = (files.dispatcher(), ids.clone(), send.clone());
         Callback::from(move |picked: Vec<File>| {
@@ -211,8 +246,10 @@ pub fn App() -> Html {
     };
     let on_drill_down = {
         let (send, drill_group, within) = (send.clone(), drill_group.clone(), view.filters.clone());
+        let rows_for = rows_for.clone();
         Callback::from(move |(filters, group): (Vec<(String, String)>, String)| {
             *drill_group.borrow_mut() = group;
+            *rows_for.borrow_mut() = Tab::Costs;
             send(ToWorker::Request(Request::DrillDown { filters, within: within.clone() }));
         })
     };
@@ -221,6 +258,41 @@ pub fn App() -> Html {
         Callback::from(move |range: std::ops::Range<u64>| {
             send(ToWorker::Request(Request::Rows { start: range.start, len: range.end - range.start }))
         })
+    };
+    let on_driver_rows = {
+        let (send, drill_group, rows_for) = (send.clone(), drill_group.clone(), rows_for.clone());
+        Callback::from(move |(currency, driver, caption): (String, usize, String)| {
+            *drill_group.borrow_mut() = caption;
+            *rows_for.borrow_mut() = Tab::Compare;
+            send(ToWorker::Request(Request::DriverRows { currency, driver }));
+        })
+    };
+    let on_close_driver_rows = {
+        let driver_rows = driver_rows.dispatcher();
+        Callback::from(move |()| driver_rows.dispatch(DrillDownAction::Closed))
+    };
+    let on_periods = {
+        let (send, driver_rows) = (send.clone(), driver_rows.dispatcher());
+        Callback::from(move |(a, b): (String, String)| {
+            driver_rows.dispatch(DrillDownAction::Closed);
+            send(ToWorker::Request(Request::ComparePeriods { a, b }));
+        })
+    };
+    let on_level = {
+        let (view, driver_rows) = (view.clone(), driver_rows.dispatcher());
+        Callback::from(move |level| {
+            // The rows shown belong to a driver of the old level.
+            driver_rows.dispatch(DrillDownAction::Closed);
+            view.set(ViewState { level, ..(*view).clone() });
+        })
+    };
+    let on_months_by = {
+        let view = view.clone();
+        Callback::from(move |months_by: String| view.set(ViewState { months_by, ..(*view).clone() }))
+    };
+    let on_open_compare = {
+        let view = view.clone();
+        Callback::from(move |()| view.set(ViewState { tab: Tab::Compare, ..(*view).clone() }))
     };
     let on_close_drill_down = {
         let drill_down = drill_down.dispatcher();
@@ -275,10 +347,11 @@ pub fn App() -> Html {
         })
     };
     let on_filters = {
-        let (view, drill_down) = (view.clone(), drill_down.dispatcher());
+        let (view, drill_down, driver_rows) = (view.clone(), drill_down.dispatcher(), driver_rows.dispatcher());
         Callback::from(move |filters: Vec<(String, String)>| {
             // The rows shown were selected under the old filters.
             drill_down.dispatch(DrillDownAction::Closed);
+            driver_rows.dispatch(DrillDownAction::Closed);
             let mut next = (*view).clone();
             next.filters = filters;
             view.set(next);
@@ -351,15 +424,24 @@ pub fn App() -> Html {
         },
         (_, None) => html! { <p class="muted">{ text.load_files_first }</p> },
         (Tab::Overview, Some(report)) => html! {
-            <Overview report={(**report).clone()} {on_download_findings} {on_show_deductions} />
+            <Overview report={(**report).clone()} {on_download_findings} {on_show_deductions} {on_open_compare} />
         },
         (Tab::Costs, Some(report)) => html! {
             <Costs tag_keys={report.tag_keys.clone()} group_by={view.group_by.clone()}
                 summary={(*summary).clone()} drill_down={drill_down.0.clone()} {on_group_by} {on_export_csv}
                 {on_drill_down} {on_rows} {on_close_drill_down}
                 filters={view.filters.clone()} filter_values={(*filter_values).clone()} trend={(*trend).clone()}
-                trend_by={view.trend.clone()} {on_filters} {on_filter_dimension} {on_trend_by}
-                currency={(*currency).clone()} {on_currency} />
+                trend_by={view.trend.clone()} on_filters={on_filters.clone()}
+                on_filter_dimension={on_filter_dimension.clone()} {on_trend_by}
+                currency={(*currency).clone()} on_currency={on_currency.clone()} />
+        },
+        (Tab::Compare, Some(report)) => html! {
+            <Compare months={report.billing_months()} comparison={(*comparison).clone()} {on_periods}
+                level={view.level} {on_level} tag_keys={report.tag_keys.clone()} filters={view.filters.clone()}
+                filter_values={(*filter_values).clone()} {on_filters} {on_filter_dimension}
+                currency={(*currency).clone()} {on_currency} drill_down={driver_rows.0.clone()} {on_driver_rows}
+                {on_rows} on_close_drill_down={on_close_driver_rows} monthly={(*monthly).clone()}
+                months_by={view.months_by.clone()} {on_months_by} />
         },
         (Tab::Packages, Some(report)) => html! {
             <Packages report={(**report).clone()} table={Rc::new((*deduction_table).clone())}
@@ -424,6 +506,7 @@ fn tab_label(tab: Tab, text: &Strings) -> &'static str {
         Tab::Files => text.tab_files,
         Tab::Overview => text.tab_overview,
         Tab::Costs => text.tab_costs,
+        Tab::Compare => text.tab_compare,
         Tab::Packages => text.tab_packages,
         Tab::Usage => text.tab_usage,
     }

@@ -287,6 +287,48 @@ pub struct Strings {
     pub usage_billable: fn(&str, &str) -> String,
     /// Why a rate series has no sum.
     pub usage_rate_not_summed: &'static str,
+    pub tab_compare: &'static str,
+    pub compare_title: &'static str,
+    /// The labels of the two period pickers.
+    pub compare_earlier: &'static str,
+    pub compare_later: &'static str,
+    /// Fewer than two billing months: the months loaded.
+    pub compare_needs_two_months: fn(&str) -> String,
+    /// A part of a change by its name in the report (`new_resources`, ...).
+    pub part_label: fn(&str) -> &'static str,
+    /// One part in a sentence: the amount, the part's label.
+    pub compare_part: fn(&str, &str) -> String,
+    /// Between the parts of a sentence.
+    pub list_separator: &'static str,
+    /// The change, the earlier period, the parts said.
+    pub compare_summary: fn(&str, &str, &str) -> String,
+    /// No change against the earlier period.
+    pub compare_no_change: fn(&str) -> String,
+    /// The Overview's link to the Compare tab.
+    pub compare_open: &'static str,
+    /// The earlier total, the later total, rows of each: under the periods.
+    pub compare_totals: fn(&str, &str, &str, &str, u64, u64) -> String,
+    pub waterfall_title: &'static str,
+    pub col_part: &'static str,
+    pub col_amount: &'static str,
+    pub drivers_title: &'static str,
+    pub drivers_by: &'static str,
+    /// Drivers shown, drivers in all.
+    pub drivers_count: fn(usize, u64) -> String,
+    pub col_status: &'static str,
+    pub col_change: &'static str,
+    pub col_parts: &'static str,
+    /// `new`, `removed`, `changed`.
+    pub driver_status: fn(&str) -> &'static str,
+    /// Rows in the earlier and the later period: the drill-down button.
+    pub driver_rows_button: fn(u64, u64) -> String,
+    /// The driver, the earlier period and its rows, the later and its rows.
+    pub driver_rows_caption: fn(&str, &str, u64, &str, u64) -> String,
+    pub col_period: &'static str,
+    pub monthly_title: &'static str,
+    pub monthly_by: &'static str,
+    /// Groups shown, groups in all.
+    pub monthly_capped: fn(usize, usize) -> String,
 }
 
 pub static EN: Strings = Strings {
@@ -546,6 +588,58 @@ pub static EN: Strings = Strings {
     usage_unit: "Unit",
     usage_billable: |value, unit| format!("billable: {value} {unit} (95th percentile; the top 5 % of 5-minute points are free)"),
     usage_rate_not_summed: "a rate: adding its points means nothing",
+    tab_compare: "Compare",
+    compare_title: "What changed between two months",
+    compare_earlier: "Earlier month",
+    compare_later: "Later month",
+    compare_needs_two_months: |months| {
+        format!("Comparing needs bills of two billing months or more; the loaded bills cover: {months}.")
+    },
+    part_label: |part| match part {
+        "new_resources" => "new resources",
+        "removed_resources" => "removed resources",
+        "usage" => "usage change",
+        "package_coverage" => "package coverage change",
+        "price" => "price or discount change",
+        "savings_plan" => "savings plan",
+        "reserved_instances" => "reserved instances",
+        "refunds_adjustments" => "refunds and adjustments",
+        "no_usage_or_price" => "other charges (no usage or price)",
+        "rounding" => "rounding",
+        _ => "other",
+    },
+    compare_part: |amount, label| format!("{amount} {label}"),
+    list_separator: ", ",
+    compare_summary: |change, a, parts| format!("{change} vs {a}: {parts}"),
+    compare_no_change: |a| format!("no change vs {a}"),
+    compare_open: "See what changed",
+    compare_totals: |a, total_a, b, total_b, rows_a, rows_b| {
+        format!("{a}: {total_a} ({rows_a} rows) → {b}: {total_b} ({rows_b} rows)")
+    },
+    waterfall_title: "RealTotalCost (优惠后总价): from the earlier month's total to the later's, part by part",
+    col_part: "Part",
+    col_amount: "Amount",
+    drivers_title: "Largest changes",
+    drivers_by: "Changes by",
+    drivers_count: |shown, total| {
+        if shown as u64 == total { format!("{total} changes") } else { format!("The {shown} largest of {total} changes") }
+    },
+    col_status: "Status",
+    col_change: "Change",
+    col_parts: "Parts",
+    driver_status: |status| match status {
+        "new" => "new",
+        "removed" => "removed",
+        _ => "changed",
+    },
+    driver_rows_button: |a, b| format!("{a} + {b} rows"),
+    driver_rows_caption: |driver, a, rows_a, b, rows_b| {
+        format!("{driver}: {rows_a} bill rows in {a}, {rows_b} in {b}")
+    },
+    col_period: "Month",
+    monthly_title: "Monthly trend",
+    monthly_by: "By",
+    monthly_capped: |shown, total| format!("The {shown} largest of {total}; filter to see others."),
 };
 
 pub static ZH: Strings = Strings {
@@ -805,6 +899,56 @@ pub static ZH: Strings = Strings {
     usage_unit: "单位",
     usage_billable: |value, unit| format!("计费值：{value} {unit}（95 计费；最高 5% 的 5 分钟点不计费）"),
     usage_rate_not_summed: "速率值，相加没有意义",
+    tab_compare: "对比",
+    compare_title: "两个月之间的变化",
+    compare_earlier: "较早月份",
+    compare_later: "较晚月份",
+    compare_needs_two_months: |months| format!("对比需要至少两个账单月份的账单；已加载的账单月份：{months}。"),
+    part_label: |part| match part {
+        "new_resources" => "新增资源",
+        "removed_resources" => "移除资源",
+        "usage" => "用量变化",
+        "package_coverage" => "资源包抵扣变化",
+        "price" => "单价或折扣变化",
+        "savings_plan" => "节省计划",
+        "reserved_instances" => "预留实例",
+        "refunds_adjustments" => "退款与调账",
+        "no_usage_or_price" => "其他费用（无用量或单价）",
+        "rounding" => "舍入",
+        _ => "其他",
+    },
+    compare_part: |amount, label| format!("{label} {amount}"),
+    list_separator: "，",
+    compare_summary: |change, a, parts| format!("较 {a} {change}：{parts}"),
+    compare_no_change: |a| format!("与 {a} 相比没有变化"),
+    compare_open: "查看变化明细",
+    compare_totals: |a, total_a, b, total_b, rows_a, rows_b| {
+        format!("{a}：{total_a}（{rows_a} 行）→ {b}：{total_b}（{rows_b} 行）")
+    },
+    waterfall_title: "优惠后总价 (RealTotalCost)：从较早月份到较晚月份的变化构成",
+    col_part: "构成",
+    col_amount: "金额",
+    drivers_title: "变化最大的项目",
+    drivers_by: "变化按",
+    drivers_count: |shown, total| {
+        if shown as u64 == total { format!("共 {total} 项变化") } else { format!("{total} 项变化中最大的 {shown} 项") }
+    },
+    col_status: "状态",
+    col_change: "变化",
+    col_parts: "构成",
+    driver_status: |status| match status {
+        "new" => "新增",
+        "removed" => "移除",
+        _ => "变化",
+    },
+    driver_rows_button: |a, b| format!("{a} + {b} 行"),
+    driver_rows_caption: |driver, a, rows_a, b, rows_b| {
+        format!("{driver}：{a} {rows_a} 行账单明细，{b} {rows_b} 行")
+    },
+    col_period: "月份",
+    monthly_title: "月度趋势",
+    monthly_by: "按",
+    monthly_capped: |shown, total| format!("{total} 项中最大的 {shown} 项；可用筛选查看其他项。"),
 };
 
 /// A canonical column name in Chinese: the console's name where core's schema knows one.

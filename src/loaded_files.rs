@@ -133,6 +133,8 @@ impl Reducible for LoadedFiles {
                     | FromWorker::UsagePoints { .. }
                     | FromWorker::FilterValues { .. }
                     | FromWorker::Trend { .. }
+                    | FromWorker::Comparison { .. }
+                    | FromWorker::MonthlyTrend { .. }
                     | FromWorker::FetchStopped { .. } => return self,
                     FromWorker::Crashed { id: None, .. } => return self,
                     FromWorker::Crashed { id: Some(id), message } => (id, FileStatus::Crashed(message)),

@@ -87,6 +87,18 @@ pub fn format_money(value: &str, currency: &str, precision: Precision) -> String
     out
 }
 
+/// A change: [`format_money`] with a `+` before an increase (`+¥38,214.07`), so that a part or
+/// a total change reads as one; a decrease keeps its `-`, nothing that shows as zero gets a sign.
+pub fn format_change(value: &str, currency: &str, precision: Precision) -> String {
+    let shown = format_money(value, currency, precision);
+    let increase = Decimal::from_str(value.trim()).is_ok_and(|exact| exact.is_sign_positive() && !exact.is_zero());
+    if increase && shown.bytes().any(|b| matches!(b, b'1'..=b'9')) {
+        format!("+{shown}")
+    } else {
+        shown
+    }
+}
+
 /// `1234567` as `1,234,567`.
 pub fn group_thousands(whole: &str) -> String {
     let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
@@ -105,6 +117,9 @@ pub struct MoneyProps {
     pub value: Option<String>,
     /// ISO code (`CNY`, `USD`); empty where the currency is unknown.
     pub currency: AttrValue,
+    /// A change: an increase is written with `+` ([`format_change`]).
+    #[prop_or_default]
+    pub signed: bool,
 }
 
 /// An amount as people read it, with the exact value in `value` and `title` and focusable, so it
@@ -115,7 +130,7 @@ pub fn Money(props: &MoneyProps) -> Html {
     match &props.value {
         Some(exact) => html! {
             <data class="money" value={exact.clone()} title={exact.clone()} tabindex="0">
-                { format_money(exact, &props.currency, precision) }
+                { if props.signed { format_change(exact, &props.currency, precision) } else { format_money(exact, &props.currency, precision) } }
             </data>
         },
         None => html! { <>{ "—" }</> },
@@ -164,6 +179,16 @@ mod tests {
         assert_eq!(format_money("1000", "EUR", Precision::Two), "EUR 1,000.00");
         assert_eq!(format_money("1000", "", Precision::Two), "1,000.00");
         assert_eq!(format_money("n/a", "CNY", Precision::Two), "n/a");
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_change_says_its_direction() {
+        assert_eq!(format_change("38214.07", "CNY", Precision::Two), "+¥38,214.07");
+        assert_eq!(format_change("-12.50", "CNY", Precision::Two), "-¥12.50");
+        assert_eq!(format_change("0.00", "CNY", Precision::Two), "¥0.00");
+        // An increase too small to show at two decimals shows as zero, unsigned; exactly, it is one.
+        assert_eq!(format_change("0.00000001", "CNY", Precision::Two), "¥0.00");
+        assert_eq!(format_change("0.00000001", "CNY", Precision::Exact), "+¥0.00000001");
     }
 
     #[wasm_bindgen_test(unsupported = test)]

@@ -7,6 +7,7 @@
 
 use js_sys::{Object, Reflect};
 use serde::{Deserialize, Serialize};
+use tcbill_core::analysis::compare::Level;
 use tcbill_core::analysis::deductions::DeductionFilter;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::File;
@@ -78,6 +79,19 @@ pub enum Request {
     /// RealTotalCost and TotalCost per `day` or `month` of the rows that pass `filters`
     /// (answered by [`FromWorker::Trend`]).
     Trend { by: String, filters: CostFilters },
+    /// Compare these two periods (`2025-09`, as `tcbill analyze --from A --to B`) from now on;
+    /// the report is rebuilt (answered by [`FromWorker::Report`]).
+    ComparePeriods { a: String, b: String },
+    /// The report's two periods compared over the rows that pass `filters`, the drivers rolled up
+    /// to `level` (answered by [`FromWorker::Comparison`]).
+    Compare { level: Level, filters: CostFilters },
+    /// Select the rows behind driver `driver` (its index in the last [`FromWorker::Comparison`]'s
+    /// section of `currency`), in both periods, for the row table (answered by
+    /// [`FromWorker::DrillDown`], whose rows then start with their period).
+    DriverRows { currency: String, driver: usize },
+    /// RealTotalCost and TotalCost per value of `by` and billing month of the rows that pass
+    /// `filters` (answered by [`FromWorker::MonthlyTrend`]).
+    MonthlyTrend { by: String, filters: CostFilters },
 }
 
 /// The Costs tab's filters as `(dimension, value)` pairs: a row passes when, for every dimension
@@ -238,6 +252,18 @@ pub enum FromWorker {
     },
     /// The answer to [`Request::Trend`]: JSON of a cost summary by day or month, oldest first.
     Trend {
+        json: String,
+    },
+    /// The answer to [`Request::Compare`]: JSON of core's `Comparison`, each currency's drivers
+    /// capped at [`crate::worker::LIST_LIMIT`] (`driver_count` has them all); `null` when fewer
+    /// than two billing months are loaded.
+    Comparison {
+        /// The level the drivers are rolled up to.
+        level: Level,
+        json: String,
+    },
+    /// The answer to [`Request::MonthlyTrend`]: JSON of a cost summary by the dimension and month.
+    MonthlyTrend {
         json: String,
     },
 }

@@ -3,6 +3,7 @@
 //! bookmarked or shared. `digits=4` (or `exact`) is how many decimals amounts show. The fragment never holds amounts (a filter names a value, such as a project):
 //! reopening the link shows the same view once the same files are dropped again.
 
+use tcbill_core::analysis::compare::Level;
 use tcbill_core::analysis::cost::Dimension;
 
 use crate::i18n::Lang;
@@ -14,23 +15,29 @@ pub enum Tab {
     Files,
     Overview,
     Costs,
+    Compare,
     Packages,
     Usage,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [Tab::Files, Tab::Overview, Tab::Costs, Tab::Packages, Tab::Usage];
+    pub const ALL: [Tab; 6] = [Tab::Files, Tab::Overview, Tab::Costs, Tab::Compare, Tab::Packages, Tab::Usage];
 
     pub fn id(self) -> &'static str {
         match self {
             Tab::Files => "files",
             Tab::Overview => "overview",
             Tab::Costs => "costs",
+            Tab::Compare => "compare",
             Tab::Packages => "packages",
             Tab::Usage => "usage",
         }
     }
 }
+
+/// The Compare tab's driver levels by their name in the fragment, finest last.
+pub const LEVELS: [(Level, &str); 3] =
+    [(Level::Product, "product"), (Level::Component, "component"), (Level::Resource, "resource")];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ViewState {
@@ -45,6 +52,10 @@ pub struct ViewState {
     pub trend: String,
     /// Decimals of the amounts shown (2 by default; downloads always keep every digit).
     pub precision: Precision,
+    /// How finely the Compare tab lists drivers (`level=product`; resources by default).
+    pub level: Level,
+    /// The dimension of the Compare tab's monthly trend (`months_by=region`; product by default).
+    pub months_by: String,
 }
 
 impl Default for ViewState {
@@ -56,6 +67,8 @@ impl Default for ViewState {
             filters: Vec::new(),
             trend: "day".to_owned(),
             precision: Precision::default(),
+            level: Level::default(),
+            months_by: "product".to_owned(),
         }
     }
 }
@@ -91,6 +104,11 @@ impl ViewState {
                 "lang" => state.lang = Lang::from_tag(&value),
                 "trend" if value == "month" => state.trend = value,
                 "digits" => state.precision = Precision::from_id(&value).unwrap_or_default(),
+                "level" => {
+                    state.level =
+                        LEVELS.into_iter().find(|(_, id)| *id == value).map(|(level, _)| level).unwrap_or_default()
+                }
+                "months_by" if value.parse::<Dimension>().is_ok() => state.months_by = value,
                 _ => {}
             }
         }
@@ -110,6 +128,14 @@ impl ViewState {
         }
         if self.trend == "month" {
             fragment.push_str("&trend=month");
+        }
+        if let Some((_, id)) = LEVELS.iter().find(|(level, _)| *level == self.level && *level != Level::default()) {
+            fragment.push_str("&level=");
+            fragment.push_str(id);
+        }
+        if self.months_by != "product" {
+            fragment.push_str("&months_by=");
+            fragment.push_str(&String::from(js_sys::encode_uri_component(&self.months_by)));
         }
         if self.precision != Precision::default() {
             fragment.push_str("&digits=");

@@ -11,6 +11,9 @@ use std::collections::HashSet;
 use base64::prelude::{Engine, BASE64_STANDARD};
 use rust_decimal::Decimal;
 use serde_json::Value;
+use tcbill_core::analysis::compare::{
+    billing_months, compare_filtered, default_periods, driver_rows, DriverKey, Level, Period,
+};
 use tcbill_core::analysis::cost::{
     dimension_values, filtered_rows, row_cells, summarize, CostRowRef, Dimension, Filter, Summary, ROW_COLUMNS,
 };
@@ -88,10 +91,33 @@ struct Loaded {
     options: ReportOptions,
     /// The rows of the last drill-down; windows of them are sent on request.
     drill_down: Vec<CostRowRef>,
+    /// For a driver's drill-down: its rows of the earlier period come first, then the later's.
+    drill_down_periods: Option<DriverPeriods>,
+    /// The drivers of the last comparison sent, per currency, and the filters it was made under:
+    /// what [`Request::DriverRows`] points into.
+    compared: Vec<(String, Vec<DriverKey>)>,
+    compare_filters: Vec<Filter>,
     /// The last deduction selection, as indices into the report's deduction rows.
     deductions: Vec<usize>,
     /// What was pulled from the API, as the JSON files it was parsed from, for download.
     fetched: Vec<FetchedFile>,
+}
+
+/// How a driver's rows split between the periods: the first `rows_a` are of `a`.
+struct DriverPeriods {
+    rows_a: usize,
+    a: String,
+    b: String,
+}
+
+impl DriverPeriods {
+    fn label(&self, index: usize) -> &str {
+        if index < self.rows_a {
+            &self.a
+        } else {
+            &self.b
+        }
+    }
 }
 
 struct FetchedFile {
@@ -120,9 +146,66 @@ impl Loaded {
         // Row references point into the old dataset; the page drops its row table on a new report.
         self.drill_down.clear();
         self.deductions.clear();
+        // Periods picked among months since removed give way to the default pair.
+        if let Some(periods) = self.options.comparison {
+            let months = billing_months(&self.dataset);
+            let loaded = |period: Period| match period {
+                Period::Months(first, last) => months.contains(&first) && months.contains(&last),
+                Period::Days(..) => true,
+            };
+            if !(loaded(periods.0) && loaded(periods.1)) {
+                self.options.comparison = None;
+            }
+        }
         let report = Report::build(&self.dataset, &self.options);
         post(FromWorker::Report { digest: digest(&report, self.tag_keys()) });
         self.report = Some(report);
+    }
+
+    /// Compares `periods` from now on: only the report's comparison is recomputed.
+    fn compare_periods(&mut self, periods: (Period, Period)) {
+        self.options.comparison = Some(periods);
+        let tag_keys = self.tag_keys();
+        let Some(report) = &mut self.report else { return };
+        self.drill_down.clear();
+        report.comparison = Report::comparison(&self.dataset, &self.options);
+        post(FromWorker::Report { digest: digest(report, tag_keys) });
+    }
+
+    /// The periods compared: those picked, else the latest month and the one before.
+    fn periods(&self) -> Option<(Period, Period)> {
+        self.options.comparison.or_else(|| default_periods(&self.dataset))
+    }
+
+    /// The comparison the Compare tab shows, as JSON; remembers its drivers for drill-downs.
+    fn compare(&mut self, level: Level, filters: &CostFilters) -> String {
+        self.compare_filters = cost_filters(filters);
+        self.compared.clear();
+        let Some((a, b)) = self.periods() else { return "null".to_owned() };
+        let mut comparison = compare_filtered(&self.dataset, a, b, &self.compare_filters).rolled_up(level);
+        comparison.truncate_drivers(LIST_LIMIT);
+        self.compared = comparison
+            .currencies
+            .iter()
+            .map(|section| {
+                let keys = section.drivers.iter().map(|driver| driver.key.clone()).collect();
+                (section.currency.to_string(), keys)
+            })
+            .collect();
+        serde_json::to_string(&comparison).expect("a comparison always serialises")
+    }
+
+    /// Selects the rows of driver `driver` of `currency`'s section, the earlier period's first.
+    fn driver_rows(&mut self, currency: &str, driver: usize) -> u64 {
+        self.drill_down.clear();
+        self.drill_down_periods = None;
+        let key = self.compared.iter().find(|(code, _)| code == currency).and_then(|(_, keys)| keys.get(driver));
+        let (Some(key), Some((a, b))) = (key, self.periods()) else { return 0 };
+        let rows_a = driver_rows(&self.dataset, a, &self.compare_filters, key);
+        let rows_b = driver_rows(&self.dataset, b, &self.compare_filters, key);
+        self.drill_down_periods = Some(DriverPeriods { rows_a: rows_a.len(), a: a.to_string(), b: b.to_string() });
+        self.drill_down = rows_a.into_iter().chain(rows_b).collect();
+        self.drill_down.len() as u64
     }
 
     /// Every cost-allocation tag key of the loaded files, for the group-by menu.
@@ -272,6 +355,7 @@ fn answer(request: Request) {
             });
             let filters: Vec<Filter> = cost_filters(&within).into_iter().chain(group).collect();
             let count = LOADED.with_borrow_mut(|loaded| {
+                loaded.drill_down_periods = None;
                 loaded.drill_down = filtered_rows(&loaded.dataset, &filters);
                 loaded.drill_down.len() as u64
             });
@@ -281,7 +365,18 @@ fn answer(request: Request) {
         }
         Request::Rows { start, len } => {
             let rows = LOADED.with_borrow(|loaded| {
-                window(&loaded.drill_down, start, len).iter().map(|&row| row_cells(&loaded.dataset, row)).collect()
+                let rows = window(&loaded.drill_down, start, len).iter().map(|&row| row_cells(&loaded.dataset, row));
+                match &loaded.drill_down_periods {
+                    // A driver's rows start with their period.
+                    Some(periods) => rows
+                        .enumerate()
+                        .map(|(i, cells)| {
+                            let period = periods.label(start as usize + i).to_owned();
+                            std::iter::once(period).chain(cells).collect()
+                        })
+                        .collect(),
+                    None => rows.collect(),
+                }
             });
             post(FromWorker::Rows { start, rows });
         }
@@ -359,8 +454,33 @@ fn answer(request: Request) {
             let summary = LOADED.with_borrow(|loaded| loaded.summary(&[by.to_owned()], &filters));
             post(FromWorker::Trend { json: summary_json(&summary) });
         }
+        Request::ComparePeriods { a, b } => {
+            if let (Ok(a), Ok(b)) = (a.parse(), b.parse()) {
+                LOADED.with_borrow_mut(|loaded| loaded.compare_periods((a, b)));
+            }
+        }
+        Request::Compare { level, filters } => {
+            let json = LOADED.with_borrow_mut(|loaded| loaded.compare(level, &filters));
+            post(FromWorker::Comparison { level, json });
+        }
+        Request::DriverRows { currency, driver } => {
+            let count = LOADED.with_borrow_mut(|loaded| loaded.driver_rows(&currency, driver));
+            let columns = std::iter::once(DRIVER_PERIOD_COLUMN)
+                .chain(ROW_COLUMNS.iter().map(|(_, names)| names[0]))
+                .map(str::to_owned)
+                .collect();
+            post(FromWorker::DrillDown { count, columns });
+        }
+        Request::MonthlyTrend { by, filters } => {
+            let group_by = if by == "month" { vec![by] } else { vec![by, "month".to_owned()] };
+            let summary = LOADED.with_borrow(|loaded| loaded.summary(&group_by, &filters));
+            post(FromWorker::MonthlyTrend { json: summary_json(&summary) });
+        }
     }
 }
+
+/// The first column of a driver's rows: which period each is of (the page words it).
+pub const DRIVER_PERIOD_COLUMN: &str = "period";
 
 /// Entries `start..start + len` of a selection, cut to what it has: a row table's window.
 fn window<T>(selection: &[T], start: u64, len: u64) -> &[T] {

@@ -7,7 +7,6 @@ use std::cmp::Ordering;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
-use tcbill_core::analysis::cost::Dimension;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -15,30 +14,8 @@ use crate::i18n::{Lang, Strings};
 use crate::money::Money;
 use crate::report_view::{Amounts, CurrencySummaryView, GroupView, SummaryView};
 use crate::views::chart::{bar_chart_svg, line_chart_svg, pie_chart_svg, Chart, Line};
+use crate::views::filters::{dimension_options, option_label, FilterPanel};
 use crate::views::row_table::{RowTable, RowWindow};
-
-/// A dimension's label: its column's name in the page's language (the console's name in
-/// Chinese). Tags are labelled by their key; the currency is not offered here, the page's
-/// currency switch picks it.
-fn dimension_label(dimension: &Dimension, text: &Strings) -> Option<String> {
-    let column = match dimension {
-        Dimension::Product => "BusinessCodeName",
-        Dimension::SubProduct => "ProductCodeName",
-        Dimension::ComponentType => "ComponentCodeName",
-        Dimension::Component => "ItemCodeName",
-        Dimension::Region => "RegionName",
-        Dimension::Zone => "ZoneName",
-        Dimension::Project => "ProjectName",
-        Dimension::PayMode => "PayModeName",
-        Dimension::TransactionType => "ActionTypeName",
-        Dimension::OwnerUin => "OwnerUin",
-        Dimension::ResourceId => "ResourceId",
-        Dimension::Day => return Some(text.dim_day.to_owned()),
-        Dimension::Month => "BillMonth",
-        Dimension::Tag(_) | Dimension::Currency => return None,
-    };
-    Some((text.column)(column).to_owned())
-}
 
 /// Reads one measure of [`Amounts`].
 type Measure = fn(&Amounts) -> &Option<String>;
@@ -127,15 +104,9 @@ pub fn Costs(props: &CostsProps) -> Html {
     let text = use_context::<Lang>().unwrap_or(Lang::En).strings();
     // Largest RealTotalCost first, as the worker sends it.
     let sort = use_state(|| (SortColumn::Measure(0), true));
-    // The new filter being composed: its dimension and value.
-    let new_filter = use_state(|| (String::new(), String::new()));
     let show_total_cost = use_state(|| false);
 
-    let options: Vec<(String, String)> = Dimension::FIXED
-        .iter()
-        .filter_map(|dimension| Some((dimension.to_string(), dimension_label(dimension, text)?)))
-        .chain(props.tag_keys.iter().map(|key| (format!("tag:{key}"), (text.tag_label)(key))))
-        .collect();
+    let options = dimension_options(&props.tag_keys, text);
     let select = |position: usize| {
         let on_group_by = props.on_group_by.clone();
         let current = props.group_by.clone();
@@ -163,92 +134,8 @@ pub fn Costs(props: &CostsProps) -> Html {
         }
     };
     let export = props.on_export_csv.reform(|_: MouseEvent| ());
-    let label_of = |id: &str| options.iter().find(|(o, _)| o == id).map_or(id.to_owned(), |(_, label)| label.clone());
+    let label_of = |id: &str| option_label(&options, id);
 
-    let filter_panel = {
-        let (dimension, value) = (*new_filter).clone();
-        let on_dimension = {
-            let (new_filter, on_filter_dimension) = (new_filter.clone(), props.on_filter_dimension.clone());
-            Callback::from(move |event: Event| {
-                let dimension = event.target_unchecked_into::<HtmlSelectElement>().value();
-                new_filter.set((dimension.clone(), String::new()));
-                if !dimension.is_empty() {
-                    on_filter_dimension.emit(dimension);
-                }
-            })
-        };
-        let values: &[String] = match &props.filter_values {
-            Some((of, values)) if *of == dimension => values,
-            _ => &[],
-        };
-        let on_value = {
-            let new_filter = new_filter.clone();
-            Callback::from(move |event: Event| {
-                let value = event.target_unchecked_into::<HtmlSelectElement>().value();
-                new_filter.set((new_filter.0.clone(), value));
-            })
-        };
-        // Without a choice, the value shown first (the select's default) is the one added.
-        let chosen = if value.is_empty() { values.first().cloned() } else { Some(value.clone()) };
-        let add = {
-            let (filters, on_filters, new_filter) =
-                (props.filters.clone(), props.on_filters.clone(), new_filter.clone());
-            let pair = chosen.clone().map(|value| (dimension.clone(), value));
-            Callback::from(move |_: MouseEvent| {
-                if let Some(pair) = pair.clone() {
-                    let mut next = filters.clone();
-                    if !next.contains(&pair) {
-                        next.push(pair);
-                    }
-                    on_filters.emit(next);
-                    new_filter.set((String::new(), String::new()));
-                }
-            })
-        };
-        html! {
-            <fieldset class="filters">
-                <legend>{ text.filters }</legend>
-                if !props.filters.is_empty() {
-                    <ul class="active-filters">
-                        { for props.filters.iter().enumerate().map(|(i, (dimension, value))| {
-                            let (filters, on_filters) = (props.filters.clone(), props.on_filters.clone());
-                            let remove = Callback::from(move |_: MouseEvent| {
-                                let mut next = filters.clone();
-                                next.remove(i);
-                                on_filters.emit(next);
-                            });
-                            let label = format!("{} = {value}", label_of(dimension));
-                            html! {
-                                <li class="filter" data-dimension={dimension.clone()}>
-                                    <span>{ &label }</span>
-                                    <button type="button" class="remove-filter" onclick={remove}
-                                        aria-label={format!("{} {label}", text.remove_filter)}>{ "×" }</button>
-                                </li>
-                            }
-                        }) }
-                    </ul>
-                }
-                <div class="controls">
-                    <label>
-                        { text.filter_by }{ " " }
-                        <select name="filter-dimension" onchange={on_dimension}>
-                            <option value="" selected={dimension.is_empty()}>{ text.choose }</option>
-                            { for options.iter().map(|(id, label)| html! {
-                                <option value={id.clone()} selected={*id == dimension}>{ label }</option>
-                            }) }
-                        </select>
-                    </label>
-                    <label>
-                        { text.filter_value }{ " " }
-                        <select name="filter-value" onchange={on_value} disabled={values.is_empty()}>
-                            { for values.iter().map(|v| html! { <option value={v.clone()} selected={Some(v) == chosen.as_ref()}>{ v }</option> }) }
-                        </select>
-                    </label>
-                    <button type="button" class="button secondary" onclick={add} disabled={chosen.is_none()}>{ text.add_filter }</button>
-                </div>
-            </fieldset>
-        }
-    };
     let trend_controls = {
         let on_trend_by = props.on_trend_by.clone();
         let on_by = Callback::from(move |event: Event| {
@@ -347,7 +234,9 @@ pub fn Costs(props: &CostsProps) -> Html {
                 <button type="button" class="button secondary" onclick={export}>{ text.download_csv }</button>
                 { currency_switch }
             </div>
-            { filter_panel }
+            <FilterPanel tag_keys={props.tag_keys.clone()} filters={props.filters.clone()}
+                filter_values={props.filter_values.clone()} on_filters={props.on_filters.clone()}
+                on_filter_dimension={props.on_filter_dimension.clone()} />
             { period }
             <div class="charts">
                 { groups_chart(&summary.group_by, &section, text) }

@@ -1,7 +1,9 @@
 //! The analysis views: one module per tab. Each renders part of the report the worker sent.
 
 pub mod chart;
+pub mod compare;
 pub mod costs;
+pub mod filters;
 pub mod overview;
 pub mod packages;
 pub mod row_table;

@@ -13,9 +13,10 @@ use rust_decimal::Decimal;
 use tcbill_core::analysis::deductions::{DeductionFilter, FindingFilter};
 
 use crate::i18n::{Lang, Strings};
-use crate::money::Money;
+use crate::money::{Money, Precision};
 use crate::report_view::{CheckView, CurrencyTotalView, ReportView, SourceRow};
 use crate::views::amount;
+use crate::views::compare::summary_sentence;
 
 #[derive(Properties, PartialEq)]
 pub struct OverviewProps {
@@ -24,6 +25,8 @@ pub struct OverviewProps {
     pub on_download_findings: Callback<String>,
     /// Show these deduction rows in the Packages tab.
     pub on_show_deductions: Callback<DeductionFilter>,
+    /// Show the Compare tab.
+    pub on_open_compare: Callback<()>,
 }
 
 /// One row behind a failed check, as the expanded check lists it.
@@ -87,6 +90,7 @@ fn finding_rows(
 #[component]
 pub fn Overview(props: &OverviewProps) -> Html {
     let text = use_context::<Lang>().unwrap_or(Lang::En).strings();
+    let precision = use_context::<Precision>().unwrap_or_default();
     let report = &props.report;
     if report.is_empty() {
         return html! {
@@ -145,9 +149,23 @@ pub fn Overview(props: &OverviewProps) -> Html {
             ("TransferPayAmount", text.transfer, &total.transfer_pay_amount),
         ];
         let by_product = report.by_product().map(|summary| summary.section(Some(&currency.currency)));
+        // One line on what changed since the month before, linking to the Compare tab.
+        let compared = report.comparison.as_ref().and_then(|comparison| {
+            let section = comparison.currencies.iter().find(|section| section.currency == currency.currency)?;
+            let change = section.real_total_cost.as_ref().or(section.total_cost.as_ref())?;
+            let sentence = summary_sentence(&comparison.a, change, &currency.currency, precision, text);
+            let open = props.on_open_compare.reform(|_: MouseEvent| ());
+            Some(html! {
+                <p class="compare-line">
+                    <span class="compare-summary">{ sentence }</span>{ " " }
+                    <button type="button" class="link-button open-compare" onclick={open}>{ text.compare_open }</button>
+                </p>
+            })
+        });
         html! {
             <section class="currency" data-currency={currency.currency.clone()}>
                 <h3 class="period">{ (text.currency_periods)(&currency.currency, &currency.periods.join(", ")) }</h3>
+                { compared.unwrap_or_default() }
                 <dl class="cards">
                     { for cards.iter().map(|(id, label, value)| html! {
                         <div class="card" data-measure={*id}>

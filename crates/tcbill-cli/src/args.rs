@@ -124,6 +124,13 @@ pub struct AnalyzeArgs {
     /// scheduled job
     #[arg(long, value_name = "WHAT", value_enum)]
     pub fail_on: Option<FailOn>,
+    /// The report's comparison compares this period with --to (as `tcbill compare --from`);
+    /// without them, the latest billing month with the one before it
+    #[arg(long, value_name = "PERIOD", requires = "to")]
+    pub from: Option<Period>,
+    /// The later period of the report's comparison, written like --from
+    #[arg(long, value_name = "PERIOD", requires = "from")]
+    pub to: Option<Period>,
 }
 
 /// What `--fail-on` makes the exit status say.

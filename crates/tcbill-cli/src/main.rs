@@ -205,6 +205,7 @@ fn run_report(args: &AnalyzeArgs) -> ExitCode {
     };
     let mut options = ReportOptions::default();
     options.usage.bandwidth_from_traffic = args.bandwidth;
+    options.comparison = args.from.zip(args.to);
     options
         .breakdowns
         .extend(args.breakdowns.iter().map(|breakdown| breakdown.0.clone()));

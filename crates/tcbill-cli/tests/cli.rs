@@ -97,7 +97,7 @@ fn report_prints_the_findings_and_writes_the_same_json_as_the_core() {
         "  coefficient 2025-06-资源包抵扣明细.csv:8 pkg-trtc-0002: exported 1, recomputed 0.96; deducted 16.000000000 where 16.666666667 was expected\n",
         "  balance 2025-06-资源包抵扣明细.csv:5 pkg-cdn-0001: expected 437.250000000 found 437.000000000 (difference -0.250000000)\n",
         "  summary_vs_details\tok\n",
-        "alerts: 3 (allocation_gap 1, deduction_check 2)\n",
+        "alerts: 4 (allocation_gap 1, deduction_check 2, package_worth_buying 1)\n",
         "  allocation_gap\t187.20 CNY in 2 rows of 2 resources has no value for tag team\n    rows 2025-06-明细账单-L3.csv:4 2025-06-明细账单-L3.csv:7\n",
     ] {
         assert!(stdout.contains(expected), "missing {expected:?} in\n{stdout}");
@@ -603,6 +603,27 @@ USD: RealTotalCost 2.00 → 4.00, change +2.00 (1 rows → 1 rows)
 }
 
 #[test]
+fn analyze_from_to_puts_those_periods_in_the_reports_comparison() {
+    let (json, stderr, code) = run(&[
+        "analyze", TWO_MONTHS, "--json", "--from", "2025-10", "--to", "2025-09",
+    ]);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let (compared, _, _) = run(&[
+        "compare", TWO_MONTHS, "--json", "--from", "2025-10", "--to", "2025-09",
+    ]);
+    let compared: serde_json::Value = serde_json::from_str(&compared).unwrap();
+    assert_eq!(report["comparison"], compared);
+    assert_eq!(
+        report["comparison"]["currencies"][0]["RealTotalCost"]["change"],
+        "-174.50000001"
+    );
+    let (_, stderr, code) = run(&["analyze", TWO_MONTHS, "--from", "2025-10"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("--to"), "{stderr}");
+}
+
+#[test]
 fn compare_needs_two_months_or_periods() {
     let (stdout, stderr, code) = run(&["compare", &format!("{SAMPLE}/2025-06-明细账单-L3.csv")]);
     assert_eq!(
@@ -757,7 +778,7 @@ fn analyze_raises_each_planted_alert_and_fails_on_them_and_none_on_a_clean_month
     assert_eq!(code, Some(0));
     assert!(
         stdout.contains(
-            "\nalerts: 3 (first_appearance 1, pay_as_you_go_after_package 1, allocation_gap 1)\n"
+            "\nalerts: 5 (first_appearance 1, pay_as_you_go_after_package 1, allocation_gap 1, package_waste 1, package_worth_buying 1)\n"
         ),
         "{stdout}"
     );

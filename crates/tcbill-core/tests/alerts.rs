@@ -110,6 +110,8 @@ fn each_rule_fires_with_its_exact_amounts_and_rows() {
             // Day 3's rest, days 4 and 5; the 包年包月 row is no pay-as-you-go charge.
             "pay_as_you_go_after_package package=pkg-1 2025-03-03..2025-03-05 CNY 3.57 0.00 - 3.57 rows 3 bill.csv#0:15,16,18",
             "allocation_gap tag=team 2025-03 CNY 5.00 0.00 - 5.00 rows 1 bill.csv#0:12",
+            // The same charges as advice; no purchase row, so no price and no saving.
+            "package_worth_buying product=内容分发网络CDN 境内流量 2025-03-03..2025-03-05 CNY 3.57 - - - rows 3 bill.csv#0:15,16,18",
         ]
     );
     assert_eq!(
@@ -140,7 +142,10 @@ fn each_rule_fires_with_its_exact_amounts_and_rows() {
             "pay_as_you_go_after_package 1",
             "allocation_gap 1",
             "self_check 0",
-            "deduction_check 0"
+            "deduction_check 0",
+            "package_waste 0",
+            "package_runs_out_early 0",
+            "package_worth_buying 1",
         ]
     );
     assert_eq!(found.options.tag_keys, ["team"]);
@@ -221,5 +226,52 @@ fn failed_checks_are_alerts_citing_their_rows() {
     assert_eq!(
         check_alerts[4],
         "deduction_check check=balance - - - - - - rows 1 deduction-export.csv#1:4"
+    );
+}
+
+/// The sample month's packages: two TRTC packages whose burn rate leaves most of them at expiry
+/// (no purchase row, so no price), a CDN package running out six days before it expires, and
+/// CDN traffic charged pay-as-you-go that a package covers (no price known either).
+#[test]
+fn package_advice_on_the_sample_month() {
+    let sample = std::path::PathBuf::from(common::SAMPLE_MONTH);
+    let dataset = common::dataset_of(&[
+        sample.join("2025-06-明细账单-L3.csv"),
+        sample.join("2025-06-资源包抵扣明细.csv"),
+        sample.join("2025-06-资源包总览.csv"),
+    ]);
+    let found = run(&dataset, &AlertOptions::default());
+    let advice: Vec<String> = found
+        .alerts
+        .iter()
+        .filter(|alert| alert.kind.as_str().starts_with("package"))
+        .map(|alert| format!("{} | {}", line(alert), alert.message))
+        .collect();
+    assert_eq!(
+        advice,
+        [
+            "package_waste package=pkg-trtc-0001 2026-05-07 - - - - - rows 0  | package \
+             pkg-trtc-0001: 19900 分钟 of 20000 projected to be left unused at expiry at its burn \
+             rate (an estimate), no price known: no purchase row of it is loaded",
+            "package_waste package=pkg-trtc-0002 2026-05-31 - - - - - rows 0  | package \
+             pkg-trtc-0002: 686 分钟 of 10000 projected to be left unused at expiry at its burn \
+             rate (an estimate), no price known: no purchase row of it is loaded",
+            "package_runs_out_early package=pkg-cdn-0001 2025-06-24 - - - - - rows 0  | package \
+             pkg-cdn-0001: at its burn rate of 20.375 GB a day, its 418.25 GB left run out on \
+             2025-06-24 13:39:55, before it expires on 2025-06-30 23:59:59",
+            "package_worth_buying product=内容分发网络 CDN 境内流量 2025-06-01 CNY 24.0203523 - - - \
+             rows 1 2025-06-明细账单-L3.csv#0:5 | 内容分发网络 CDN 境内流量: 134.5678 GB charged \
+             pay-as-you-go, 24.0203523 CNY in 1 rows; no price known: no purchase row of a package \
+             covering it is loaded",
+        ]
+    );
+    let waste = &found
+        .alerts
+        .iter()
+        .find(|a| a.subject == "pkg-trtc-0002")
+        .unwrap();
+    assert_eq!(
+        (waste.quantity, waste.unit.as_deref()),
+        (Some("686".parse().unwrap()), Some("分钟"))
     );
 }

@@ -6,8 +6,12 @@ mod common;
 use common::dec;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-use tcbill_core::analysis::compare::{compare, default_periods, Change, Comparison, Status};
+use tcbill_core::analysis::compare::{
+    compare, compare_filtered, default_periods, driver_rows, Change, Comparison, Level, Status,
+};
+use tcbill_core::analysis::cost::{Dimension, Filter};
 use tcbill_core::analysis::currency::Currency;
+use tcbill_core::analysis::RowRef;
 use tcbill_core::{parse_file, Dataset, Report, ReportOptions};
 
 /// `tests/data/l3-two-months.csv`: in September one row per resource; in October usage up on
@@ -360,4 +364,135 @@ fn the_report_holds_the_comparison_of_its_last_two_months() {
     let report = Report::build(&one_month, &ReportOptions::default());
     assert_eq!(report.comparison, None);
     assert!(!report.to_json().contains("\"comparison\""));
+}
+
+#[test]
+fn drivers_roll_up_to_components_and_products_part_by_part() {
+    let dataset = two_months();
+    let by_product = september_to_october(&dataset).rolled_up(Level::Product);
+    let cny = &by_product.currencies[0];
+    let products: Vec<String> = cny
+        .drivers
+        .iter()
+        .map(|driver| {
+            describe(
+                &driver.product,
+                driver.status,
+                driver.real_total_cost.as_ref().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        products,
+        [
+            "内容分发网络CDN: Changed 20.00 → 120.00 = package_coverage 100.00",
+            "云服务器CVM: Changed 120.00 → 208.00000001 = new_resources 30.00, usage 20.00, \
+             savings_plan 30.00, no_usage_or_price 8.00, rounding 0.00000001",
+            "云硬盘CBS: Removed 12.50 → 0.00 = removed_resources -12.50",
+            "COS 对象存储: Changed 20.00 → 19.00 = price 4.00, refunds_adjustments -5.00",
+        ]
+    );
+    assert_eq!(cny.driver_count, 4);
+    let cvm = &cny.drivers[1];
+    assert_eq!((cvm.rows_a, cvm.rows_b), (3, 5));
+    // The totals are those of every resource, whatever the level.
+    let resources = september_to_october(&dataset);
+    assert_eq!(cny.real_total_cost, resources.currencies[0].real_total_cost);
+    let sum: Decimal = cny
+        .drivers
+        .iter()
+        .map(|driver| driver.real_total_cost.as_ref().unwrap().change)
+        .sum();
+    assert_eq!(sum, dec("174.50000001"));
+}
+
+#[test]
+fn a_drivers_rows_are_the_rows_it_counted_in_each_period() {
+    let dataset = two_months();
+    let (september, october) = ("2025-09".parse().unwrap(), "2025-10".parse().unwrap());
+    for level in [Level::Resource, Level::Component, Level::Product] {
+        let comparison = september_to_october(&dataset).rolled_up(level);
+        for section in &comparison.currencies {
+            for driver in &section.drivers {
+                let rows_a = driver_rows(&dataset, september, &[], &driver.key);
+                let rows_b = driver_rows(&dataset, october, &[], &driver.key);
+                assert_eq!(
+                    (rows_a.len(), rows_b.len()),
+                    (driver.rows_a, driver.rows_b),
+                    "{level:?} {}",
+                    driver.product
+                );
+            }
+        }
+    }
+    let cvm = september_to_october(&dataset)
+        .rolled_up(Level::Product)
+        .currencies[0]
+        .drivers[1]
+        .clone();
+    let refs: Vec<String> = driver_rows(&dataset, october, &[], &cvm.key)
+        .iter()
+        .map(|&(file, row)| {
+            let file = &dataset.files()[file];
+            RowRef::of(&file.name, &file.table, row).to_string()
+        })
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            "2025-10.csv:2",
+            "2025-10.csv:3",
+            "2025-10.csv:4",
+            "2025-10.csv:8",
+            "2025-10.csv:9"
+        ]
+    );
+}
+
+#[test]
+fn a_filtered_comparison_compares_only_the_rows_that_pass() {
+    let dataset = two_months();
+    let filters = [Filter {
+        dimension: Dimension::Product,
+        values: vec!["云服务器CVM".to_owned()],
+    }];
+    let comparison = compare_filtered(
+        &dataset,
+        "2025-09".parse().unwrap(),
+        "2025-10".parse().unwrap(),
+        &filters,
+    );
+    let [cny] = &comparison.currencies[..] else {
+        panic!("the dollar load balancer is filtered out: {comparison:?}")
+    };
+    assert_eq!((cny.rows_a, cny.rows_b), (3, 5));
+    let total = cny.real_total_cost.as_ref().unwrap();
+    assert_eq!(
+        describe("CNY", Status::Changed, total),
+        "CNY: Changed 120.00 → 208.00000001 = new_resources 30.00, usage 20.00, \
+         savings_plan 30.00, no_usage_or_price 8.00, rounding 0.00000001"
+    );
+    let cvm = &cny.drivers[0].key;
+    assert_eq!(
+        driver_rows(&dataset, "2025-10".parse().unwrap(), &filters, cvm).len(),
+        cny.drivers[0].rows_b
+    );
+}
+
+#[test]
+fn the_report_compares_the_periods_its_options_name() {
+    let mut dataset = Dataset::new();
+    dataset.add(parse_file("two-months.csv", TWO_MONTHS.as_bytes()));
+    let options = ReportOptions {
+        comparison: Some(("2025-10".parse().unwrap(), "2025-09".parse().unwrap())),
+        ..ReportOptions::default()
+    };
+    let comparison = Report::build(&dataset, &options).comparison.unwrap();
+    assert_eq!(
+        (comparison.a.to_string(), comparison.b.to_string()),
+        ("2025-10".into(), "2025-09".into())
+    );
+    let cny = comparison.currencies[0].real_total_cost.as_ref().unwrap();
+    assert_eq!(cny.change, dec("-174.50000001"));
+    assert_eq!(Report::comparison(&dataset, &options), Some(comparison));
 }

@@ -186,7 +186,10 @@ fn violations(file: &str, source: &str, reexported: &Reexports) -> Vec<String> {
                 .map(|p| format!("{layer}::{p}")),
         );
     }
-    let mut found = Vec::new();
+    let mut found = match (ordered, parts.get(1)) {
+        (Some((_, modules, _)), Some(&"mod")) => mod_rs_violations(file, layer, modules, &code),
+        _ => Vec::new(),
+    };
     for path in used {
         let segments: Vec<&str> = path.split("::").collect();
         let Some(used_rank) = LAYERS.iter().position(|&l| l == segments[0]) else {
@@ -217,6 +220,41 @@ fn violations(file: &str, source: &str, reexported: &Reexports) -> Vec<String> {
             None => found.push(format!(
                 "{file}: crate::{path} is neither a module of {layer} nor a shared item"
             )),
+        }
+    }
+    found
+}
+
+/// The `mod.rs` of an ordered layer comes before its modules: besides declaring and re-exporting
+/// them, its code names none (`cost::summarize`, `crate::analysis::cost::Summary`), or a module
+/// using its shared items would close a cycle.
+fn mod_rs_violations(file: &str, layer: &str, modules: &[&str], code: &str) -> Vec<String> {
+    let declaration = |line: &str| {
+        let line = line.trim_start();
+        ["mod ", "pub mod ", "pub use ", "pub(crate) use "]
+            .iter()
+            .any(|start| line.starts_with(start))
+    };
+    let mut found = Vec::new();
+    for line in code.lines().filter(|line| !declaration(line)) {
+        for module in modules {
+            let named = line.match_indices(&format!("{module}::")).any(|(at, _)| {
+                let before = &line[..at];
+                match before.chars().next_back() {
+                    Some(':') => {
+                        before.ends_with(&format!("crate::{layer}::")) || before.ends_with("self::")
+                    }
+                    Some(c) => !(c.is_alphanumeric() || c == '_'),
+                    None => true,
+                }
+            });
+            if named
+                && !found
+                    .iter()
+                    .any(|f: &String| f.ends_with(&format!("`{module}`")))
+            {
+                found.push(format!("{file}: names its own later module `{module}`"));
+            }
         }
     }
     found
@@ -329,5 +367,31 @@ fn a_path_through_a_re_export_is_checked_against_the_module_that_defines_it() {
     assert_eq!(
         violations("analysis/cost.rs", "use super::checks::run_checks;\n", &reexported),
         ["analysis/cost.rs: crate::analysis::checks::run_checks is after `cost` in analysis's order"]
+    );
+}
+
+#[test]
+fn a_layers_mod_rs_may_declare_and_re_export_its_modules_but_not_use_them() {
+    let none = Reexports::new();
+    let source = "pub mod cost;\npub use cost::Summary;\nuse crate::model::table::Table;\n\
+                  fn f() { cost::summarize(); }\nfn g() -> crate::analysis::checks::Check {}\n";
+    assert_eq!(
+        violations("analysis/mod.rs", source, &none),
+        [
+            "analysis/mod.rs: names its own later module `cost`",
+            "analysis/mod.rs: names its own later module `checks`"
+        ]
+    );
+    assert_eq!(
+        violations(
+            "analysis/mod.rs",
+            "fn f(d: &Dataset) -> precost::X {}\n",
+            &none
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        violations("report/mod.rs", "use crate::focus::export;\n", &none),
+        ["report/mod.rs: crate::focus::export is a later layer"]
     );
 }

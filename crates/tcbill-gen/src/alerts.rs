@@ -480,6 +480,8 @@ impl AlertMonth {
         let cdn = resource("cdn-planted");
         let charged_days = MONTH_DAYS - EXPIRY_DAY;
         let after_expiry = cdn.price * cdn.usage * i128::from(charged_days);
+        let wasted = PACKAGE_GB - self.package_used();
+        let at_package_price = cdn.usage * i128::from(charged_days) * PACKAGE_PRICE / PACKAGE_GB;
         let untagged: i128 = ["disk-untagged-1", "disk-untagged-2"]
             .iter()
             .map(|id| resource(id))
@@ -514,6 +516,27 @@ impl AlertMonth {
                 expected: "0.00".into(),
                 excess: cents(untagged),
                 row_count: 2 * MONTH_DAYS as usize,
+            },
+            // What the package left at expiry, at its price per GB; citing its purchase row.
+            ExpectedAlert {
+                kind: "package_waste",
+                subject: PACKAGE_ID.to_owned(),
+                period: format!("{MONTH}-{EXPIRY_DAY}"),
+                amount: cents(wasted * PACKAGE_PRICE / PACKAGE_GB),
+                expected: "0.00".into(),
+                excess: cents(wasted * PACKAGE_PRICE / PACKAGE_GB),
+                row_count: 1,
+            },
+            // The usage charged after expiry at the package's price per GB: the purchase row
+            // and the charged rows.
+            ExpectedAlert {
+                kind: "package_worth_buying",
+                subject: format!("{CDN} 境内流量"),
+                period: format!("{MONTH}-{:02}..{MONTH}-{MONTH_DAYS}", EXPIRY_DAY + 1),
+                amount: cents(after_expiry),
+                expected: cents(at_package_price),
+                excess: cents(after_expiry - at_package_price),
+                row_count: 1 + charged_days as usize,
             },
         ]
     }
@@ -630,6 +653,8 @@ mod tests {
                 "first_appearance 华东地区（上海） 2025-04-12 10.00 0.00 10.00 1",
                 "pay_as_you_go_after_package pkg-cdn-planted 2025-04-16..2025-04-30 63.00 0.00 63.00 15",
                 "allocation_gap team 2025-04 735.00 0.00 735.00 60",
+                "package_waste pkg-cdn-planted 2025-04-15 20.00 0.00 20.00 1",
+                "package_worth_buying 内容分发网络CDN 境内流量 2025-04-16..2025-04-30 63.00 30.00 33.00 16",
             ]
         );
         assert!(AlertMonth::new(30, true).expected().is_empty());

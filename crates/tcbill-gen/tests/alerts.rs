@@ -60,7 +60,7 @@ fn each_plant_raises_its_alert_with_the_generators_amounts() {
             )
         })
         .collect();
-    assert_eq!(expected.len(), 5);
+    assert_eq!(expected.len(), 7);
     assert_eq!(alerts(&report), expected);
     let total = &report.cost.currencies[0].total;
     assert_eq!(

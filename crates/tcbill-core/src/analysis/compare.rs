@@ -36,7 +36,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
-use super::cost::{cost_tables, measure_column, Measure};
+use super::cost::{cost_tables, measure_column, CostRowRef, Filter, Measure, RowSelection};
 use super::currency::{CostRowReader, Currency, Month};
 use super::products::product_identity;
 use super::{round_half_up, RowRef};
@@ -299,9 +299,46 @@ impl Status {
     }
 }
 
+/// The rows a driver is made of: one currency's rows of a product (its identity, [`super::products`])
+/// and, below the product level, of a component and a resource (`-` for rows without one).
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DriverKey {
+    pub currency: Option<Currency>,
+    pub product: String,
+    pub component: Option<String>,
+    pub resource: Option<String>,
+}
+
+impl DriverKey {
+    /// The key of the drivers this one is rolled up into at `level`.
+    fn at(&self, level: Level) -> DriverKey {
+        let keep = |field: &Option<String>, kept: bool| if kept { field.clone() } else { None };
+        DriverKey {
+            currency: self.currency,
+            product: self.product.clone(),
+            component: keep(&self.component, level != Level::Product),
+            resource: keep(&self.resource, level == Level::Resource),
+        }
+    }
+}
+
+/// How finely drivers are keyed: by product, product → component, or product → component →
+/// resource (what [`compare`] gives).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Product,
+    Component,
+    #[default]
+    Resource,
+}
+
 /// One product → component → resource and how its cost changed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Driver {
+    /// Which rows it is made of; not in the report (the labels below say it for people).
+    #[serde(skip)]
+    pub key: DriverKey,
     /// Every spelling the loaded rows use for the product (`Cloud Virtual Machine(CVM) / 云服务器CVM`).
     pub product: String,
     /// 组件名称, else 组件类型; `-` when the rows have neither.
@@ -607,7 +644,13 @@ type Key = (Currency, String, String, String);
 
 /// Compares period `b` with period `a`: see the module's documentation.
 pub fn compare(dataset: &Dataset, a: Period, b: Period) -> Comparison {
+    compare_filtered(dataset, a, b, &[])
+}
+
+/// [`compare`] of the cost rows that pass `filters` only (the page's filtered view).
+pub fn compare_filtered(dataset: &Dataset, a: Period, b: Period, filters: &[Filter]) -> Comparison {
     let periods = [a, b];
+    let selection = RowSelection::new(dataset, filters);
     let mut sums: BTreeMap<Key, [Option<PeriodSums>; 2]> = BTreeMap::new();
     let mut spellings: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut has_measure: BTreeMap<Currency, [bool; 2]> = BTreeMap::new();
@@ -615,7 +658,11 @@ pub fn compare(dataset: &Dataset, a: Period, b: Period) -> Comparison {
         let columns = Columns::new(table);
         let file = &dataset.files()[index].name;
         let mut local: HashMap<LocalKey, [Option<PeriodSums>; 2]> = HashMap::new();
+        let mut selected = selection.of_table(table);
         for row in dataset.counted_rows(index) {
+            if !selected.passes(table, row) {
+                continue;
+            }
             for (period_index, period) in periods.iter().enumerate() {
                 if !columns.in_period(period, row) {
                     continue;
@@ -706,7 +753,14 @@ pub fn compare(dataset: &Dataset, a: Period, b: Period) -> Comparison {
             _ => Status::Changed,
         };
         let refs = |sums: Option<PeriodSums>| sums.map(|sums| sums.row_refs).unwrap_or_default();
+        let key = DriverKey {
+            currency: Some(currency),
+            product: identity.clone(),
+            component: Some(component.clone()),
+            resource: Some(resource.clone()),
+        };
         section.drivers.push(Driver {
+            key,
             product: label(&identity),
             component,
             resource,
@@ -722,22 +776,7 @@ pub fn compare(dataset: &Dataset, a: Period, b: Period) -> Comparison {
     let currencies = currencies
         .into_values()
         .map(|mut section| {
-            let size = |driver: &Driver| {
-                driver
-                    .real_total_cost
-                    .as_ref()
-                    .or(driver.total_cost.as_ref())
-                    .map_or(Decimal::ZERO, |change| change.change.abs())
-            };
-            section.drivers.sort_by(|x, y| {
-                size(y).cmp(&size(x)).then_with(|| {
-                    (&x.product, &x.component, &x.resource).cmp(&(
-                        &y.product,
-                        &y.component,
-                        &y.resource,
-                    ))
-                })
-            });
+            rank(&mut section.drivers);
             section.driver_count = section.drivers.len();
             section.real_total_cost = section.real_total_cost.map(Change::tidy);
             section.total_cost = section.total_cost.map(Change::tidy);
@@ -745,6 +784,135 @@ pub fn compare(dataset: &Dataset, a: Period, b: Period) -> Comparison {
         })
         .collect();
     Comparison { a, b, currencies }
+}
+
+/// Orders drivers by |change of RealTotalCost| (else of TotalCost), largest first, then by key.
+fn rank(drivers: &mut [Driver]) {
+    let size = |driver: &Driver| {
+        driver
+            .real_total_cost
+            .as_ref()
+            .or(driver.total_cost.as_ref())
+            .map_or(Decimal::ZERO, |change| change.change.abs())
+    };
+    drivers.sort_by(|x, y| {
+        size(y).cmp(&size(x)).then_with(|| {
+            (&x.product, &x.component, &x.resource).cmp(&(&y.product, &y.component, &y.resource))
+        })
+    });
+}
+
+impl Comparison {
+    /// The drivers summed up to `level` (each currency's totals stay): a product's change is the
+    /// sum of its resources' changes, part by part. Roll up a comparison with every driver
+    /// ([`compare`]'s), not one cut by [`Comparison::truncate_drivers`].
+    pub fn rolled_up(mut self, level: Level) -> Comparison {
+        if level == Level::Resource {
+            return self;
+        }
+        for section in &mut self.currencies {
+            let mut groups: BTreeMap<DriverKey, Driver> = BTreeMap::new();
+            for driver in section.drivers.drain(..) {
+                let key = driver.key.at(level);
+                match groups.entry(key.clone()) {
+                    std::collections::btree_map::Entry::Vacant(slot) => {
+                        slot.insert(Driver {
+                            key,
+                            component: if level == Level::Product {
+                                "*".to_owned()
+                            } else {
+                                driver.component.clone()
+                            },
+                            resource: "*".to_owned(),
+                            ..driver
+                        });
+                    }
+                    std::collections::btree_map::Entry::Occupied(mut slot) => {
+                        slot.get_mut().merge(driver);
+                    }
+                }
+            }
+            section.drivers = groups
+                .into_values()
+                .map(|mut driver| {
+                    driver.real_total_cost = driver.real_total_cost.map(Change::tidy);
+                    driver.total_cost = driver.total_cost.map(Change::tidy);
+                    driver
+                })
+                .collect();
+            rank(&mut section.drivers);
+            section.driver_count = section.drivers.len();
+        }
+        self
+    }
+}
+
+impl Driver {
+    /// Adds another driver of the same rolled-up key: rows, the first row references, changes.
+    fn merge(&mut self, other: Driver) {
+        self.status = if self.status == other.status {
+            self.status
+        } else {
+            Status::Changed
+        };
+        self.rows_a += other.rows_a;
+        self.rows_b += other.rows_b;
+        for (refs, more) in [
+            (&mut self.row_refs_a, other.row_refs_a),
+            (&mut self.row_refs_b, other.row_refs_b),
+        ] {
+            let room = ROW_REFS_PER_PERIOD.saturating_sub(refs.len());
+            refs.extend(more.into_iter().take(room));
+        }
+        for (sum, change) in [
+            (&mut self.real_total_cost, other.real_total_cost),
+            (&mut self.total_cost, other.total_cost),
+        ] {
+            if let (Some(sum), Some(change)) = (sum.as_mut(), change) {
+                sum.add(&change);
+            }
+        }
+    }
+}
+
+/// The cost rows of `period` that pass `filters` and belong to the driver `key` (at any
+/// [`Level`]), in file order: the rows [`compare_filtered`] counted for it.
+pub fn driver_rows(
+    dataset: &Dataset,
+    period: Period,
+    filters: &[Filter],
+    key: &DriverKey,
+) -> Vec<CostRowRef> {
+    let selection = RowSelection::new(dataset, filters);
+    let mut rows = Vec::new();
+    for (index, table) in cost_tables(dataset) {
+        let columns = Columns::new(table);
+        let mut selected = selection.of_table(table);
+        // Whether a row's key is the driver's, decided once per distinct key of the table.
+        let mut matches: HashMap<LocalKey, bool> = HashMap::new();
+        let resolve = |symbol: Option<Symbol>| symbol.map(|symbol| table.resolve(symbol));
+        for row in dataset.counted_rows(index) {
+            if !columns.in_period(&period, row) || !selected.passes(table, row) {
+                continue;
+            }
+            let local = columns.key(row);
+            let matched = *matches.entry(local).or_insert_with(|| {
+                let text = |symbol: Option<Symbol>| resolve(symbol).unwrap_or("-");
+                let same = |wanted: &Option<String>, found: Option<Symbol>| {
+                    wanted.as_deref().is_none_or(|wanted| wanted == text(found))
+                };
+                key.currency
+                    .is_none_or(|currency| currency == local.currency)
+                    && product_identity(resolve(local.code), resolve(local.name)) == key.product
+                    && same(&key.component, local.component)
+                    && same(&key.resource, local.resource)
+            });
+            if matched {
+                rows.push((index, row));
+            }
+        }
+    }
+    rows
 }
 
 /// One key's change of measure `measure` (an index into [`MEASURES`]), split into parts.

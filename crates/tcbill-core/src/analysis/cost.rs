@@ -298,6 +298,37 @@ fn row_filters<'a>(
         .collect()
 }
 
+/// The rows that pass some [`Filter`]s, as any analysis of cost rows asks (the comparison of a
+/// filtered view): the product labels are read once, the filters per table.
+pub(crate) struct RowSelection<'a> {
+    filters: &'a [Filter],
+    products: ProductLabels,
+}
+
+impl<'a> RowSelection<'a> {
+    pub(crate) fn new(dataset: &Dataset, filters: &'a [Filter]) -> Self {
+        let dimensions: Vec<&Dimension> = filters.iter().map(|filter| &filter.dimension).collect();
+        RowSelection {
+            filters,
+            products: ProductLabels::of(dataset, &dimensions),
+        }
+    }
+
+    /// The filters of one table: `passes(table, row)` for each of its rows.
+    pub(crate) fn of_table<'t>(&'t self, table: &'t Table) -> TableSelection<'t> {
+        TableSelection(row_filters(self.filters, table, &self.products))
+    }
+}
+
+/// [`RowSelection`] over one table.
+pub(crate) struct TableSelection<'a>(Vec<RowFilter<'a>>);
+
+impl TableSelection<'_> {
+    pub(crate) fn passes(&mut self, table: &Table, row: usize) -> bool {
+        self.0.iter_mut().all(|filter| filter.passes(table, row))
+    }
+}
+
 /// The tables of the cost source with their file indices; every analysis of cost rows reads
 /// these, through [`Dataset::counted_rows`].
 pub(crate) fn cost_tables(dataset: &Dataset) -> impl Iterator<Item = (usize, &Table)> {

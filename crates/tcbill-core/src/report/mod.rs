@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::analysis::alerts::{alerts, AlertOptions, Alerts};
 use crate::analysis::checks::{run_checks, Check};
-use crate::analysis::compare::{compare, default_periods, Comparison};
+use crate::analysis::compare::{compare, default_periods, Comparison, Period};
 use crate::analysis::cost::{summarize, Amounts, Dimension, Summary};
 use crate::analysis::currency::{Currency, Month};
 use crate::analysis::deductions::{analyze_deductions, DeductionAnalysis, DeductionRow};
@@ -43,6 +43,9 @@ pub struct ReportOptions {
     pub usage: UsageOptions,
     /// The alert rules' thresholds and tag keys.
     pub alerts: AlertOptions,
+    /// The periods the comparison compares, earlier first (`tcbill compare --from A --to B`);
+    /// `None` compares the latest billing month with the one before it.
+    pub comparison: Option<(Period, Period)>,
 }
 
 impl Default for ReportOptions {
@@ -58,6 +61,7 @@ impl Default for ReportOptions {
             ],
             usage: UsageOptions::default(),
             alerts: AlertOptions::default(),
+            comparison: None,
         }
     }
 }
@@ -221,12 +225,19 @@ impl Report {
             usage: usage_statistics(dataset, options.usage),
             checks,
             alerts,
-            comparison: default_periods(dataset).map(|(a, b)| {
-                let mut comparison = compare(dataset, a, b);
-                comparison.truncate_drivers(REPORT_DRIVERS);
-                comparison
-            }),
+            comparison: Report::comparison(dataset, options),
         }
+    }
+
+    /// The report's comparison: the periods `options` names, else the latest billing month
+    /// against the one before it (`None` with fewer than two), each currency's
+    /// [`REPORT_DRIVERS`] largest drivers. The page recomputes only this when another pair is
+    /// picked.
+    pub fn comparison(dataset: &Dataset, options: &ReportOptions) -> Option<Comparison> {
+        let (a, b) = options.comparison.or_else(|| default_periods(dataset))?;
+        let mut comparison = compare(dataset, a, b);
+        comparison.truncate_drivers(REPORT_DRIVERS);
+        Some(comparison)
     }
 
     /// Pretty-printed JSON, ending with a newline.

@@ -159,6 +159,8 @@ pub(super) fn after_package(
                 amount: Some(tidy(charges.cost)),
                 expected: Some(tidy(Decimal::ZERO)),
                 threshold: None,
+                quantity: None,
+                unit: None,
                 excess: Some(tidy(charges.cost)),
                 message: format!(
                     "package {} {}; then {product} {item} was charged pay-as-you-go {} {currency} \
@@ -197,7 +199,7 @@ fn ended(package: &PackageUsage, deductions: &DeductionAnalysis) -> Option<Ended
 }
 
 /// 计费模式 of usage billed as it is used (`按量计费`, `Pay-As-You-Go`, `postpaid`).
-fn is_pay_as_you_go(pay_mode: &str) -> bool {
+pub(super) fn is_pay_as_you_go(pay_mode: &str) -> bool {
     let lower = pay_mode.to_lowercase();
     pay_mode.contains("按量")
         || ["pay-as-you-go", "pay as you go", "postpaid"]

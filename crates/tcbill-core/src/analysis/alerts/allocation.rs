@@ -77,6 +77,8 @@ pub(super) fn allocation_gaps(dataset: &Dataset, tag_keys: &[String]) -> Vec<Ale
                 amount: Some(tidy(gap.cost)),
                 expected: Some(tidy(Decimal::ZERO)),
                 threshold: None,
+                quantity: None,
+                unit: None,
                 excess: Some(tidy(gap.cost)),
                 message: format!(
                     "{} {currency} in {} rows of {} resources has no value for tag {key}",

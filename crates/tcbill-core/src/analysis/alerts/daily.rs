@@ -268,6 +268,8 @@ pub(super) fn with_rows(dataset: &Dataset, found: Vec<Found>) -> Vec<Alert> {
             amount: Some(tidy(found.amount)),
             expected: Some(tidy(found.expected)),
             threshold: found.threshold.map(tidy),
+            quantity: None,
+            unit: None,
             excess: Some(tidy(found.amount - found.expected)),
             message: found.message,
             row_count: rows.len(),

@@ -9,7 +9,9 @@
 //! - [`after_package`]: pay-as-you-go charges for usage a loaded package covered, after the
 //!   package expired or ran out;
 //! - [`allocation`]: charges on rows without a value for a cost-allocation tag key;
-//! - [`self_checks`]: the bill's self-checks and the deduction checks that failed.
+//! - [`self_checks`]: the bill's self-checks and the deduction checks that failed;
+//! - [`package_advice`]: packages that waste capacity at expiry or run out early, and usage a
+//!   package would have billed for less.
 //!
 //! Money is per currency (an alert has one), exact, and read from the rows every cost analysis
 //! reads ([`cost_tables`](super::cost::cost_tables), counted once). The list is sorted (kind, then
@@ -19,6 +21,7 @@ mod after_package;
 mod allocation;
 mod daily;
 mod first_seen;
+mod package_advice;
 mod self_checks;
 mod spike;
 
@@ -73,16 +76,22 @@ pub enum AlertKind {
     AllocationGap,
     SelfCheck,
     DeductionCheck,
+    PackageWaste,
+    PackageRunsOutEarly,
+    PackageWorthBuying,
 }
 
 impl AlertKind {
-    pub const ALL: [AlertKind; 6] = [
+    pub const ALL: [AlertKind; 9] = [
         AlertKind::DailySpike,
         AlertKind::FirstAppearance,
         AlertKind::PayAsYouGoAfterPackage,
         AlertKind::AllocationGap,
         AlertKind::SelfCheck,
         AlertKind::DeductionCheck,
+        AlertKind::PackageWaste,
+        AlertKind::PackageRunsOutEarly,
+        AlertKind::PackageWorthBuying,
     ];
 
     /// The name the report's JSON and CSV give it.
@@ -94,6 +103,9 @@ impl AlertKind {
             AlertKind::AllocationGap => "allocation_gap",
             AlertKind::SelfCheck => "self_check",
             AlertKind::DeductionCheck => "deduction_check",
+            AlertKind::PackageWaste => "package_waste",
+            AlertKind::PackageRunsOutEarly => "package_runs_out_early",
+            AlertKind::PackageWorthBuying => "package_worth_buying",
         }
     }
 }
@@ -158,13 +170,18 @@ pub struct Alert {
     /// What was charged.
     pub amount: Option<Decimal>,
     /// What was expected instead (the median of the previous days; 0 for charges that should
-    /// not be there).
+    /// not be there; the cost at a package's price).
     pub expected: Option<Decimal>,
     /// Above what the rule fires (spikes: median + k × MAD).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<Decimal>,
     /// `amount − expected`.
     pub excess: Option<Decimal>,
+    /// A quantity in `unit` (package advice: the capacity wasted or left, the usage charged).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<Decimal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
     /// The alert in one English sentence.
     pub message: String,
     /// Rows behind the alert; `rows` cites the first [`ROWS_PER_ALERT`].
@@ -214,6 +231,9 @@ pub fn alerts(
     let tag_keys = allocation::tag_keys(dataset, options);
     list.extend(allocation::allocation_gaps(dataset, &tag_keys));
     list.extend(self_checks::failures(dataset, deductions, checks));
+    list.extend(package_advice::package_advice(
+        dataset, deductions, packages,
+    ));
     list.sort_by(|a, b| {
         (a.kind, a.currency)
             .cmp(&(b.kind, b.currency))

@@ -25,6 +25,8 @@ pub(super) fn failures(
             amount: None,
             expected: None,
             threshold: None,
+            quantity: None,
+            unit: None,
             excess: None,
             message,
             row_count: count,
