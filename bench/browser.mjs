@@ -1,13 +1,15 @@
-// The browser benchmark (issue #7): in one page load of the release build, in headless Chromium,
-// times (a) tcbill's full path on a generated bill (File dropped -> worker -> parse -> analyses ->
-// report shown), then (b) Papa Parse and (c) uDSV streaming the same File with typed values plus a
-// JavaScript group-by of 优惠后总价 (RealTotalCost) by 产品名称. Prints figures only; nothing is
-// asserted on time, since these machines are shared and noisy.
+// The browser benchmark (issues #7 and #12): in one page load of the release build, in headless
+// Chromium, times (a) tcbill's full path on a generated bill (File dropped -> worker -> parse ->
+// analyses -> report shown), then (b) Papa Parse and (c) uDSV streaming the same File with typed
+// values plus a JavaScript group-by of 优惠后总价 (RealTotalCost) by 产品名称, and (d) DuckDB-WASM
+// (eh build) running read_csv and the same group-by with exact DECIMALs on the same File. Prints
+// figures only; nothing is asserted on time, since these machines are shared and noisy.
 //
 //   node bench/browser.mjs FILE [GENERATOR_SUMMARY_JSON]     (scripts/bench.sh does all of it)
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { DIST, ROOT, serveDist, launchBrowser } from '../e2e/harness.mjs';
 
 const MiB = 1024 * 1024;
@@ -50,7 +52,19 @@ function longestBlock(longTasks, from, to) {
   return longTasks.filter(([start]) => start >= from && start <= to).reduce((max, [, d]) => Math.max(max, d), 0);
 }
 
-const server = await serveDist();
+// DuckDB's browser module imports apache-arrow by bare name: bundle it into one script (in memory);
+// its eh worker and wasm are served from node_modules by the same loopback server as the app.
+const DUCKDB_DIST = join(ROOT, 'node_modules/@duckdb/duckdb-wasm/dist');
+const duckdbVersion = JSON.parse(await readFile(join(DUCKDB_DIST, '../package.json'), 'utf8')).version;
+const duckdbBundle = await build({
+  entryPoints: [join(ROOT, 'bench/duckdb-page.mjs')],
+  bundle: true,
+  format: 'iife',
+  write: false,
+  logLevel: 'warning',
+});
+
+const server = await serveDist({ '__bench/duckdb/': DUCKDB_DIST });
 const browser = await launchBrowser();
 try {
   // uDSV compiles its row parser with `new Function`, which the app's Content-Security-Policy forbids
@@ -175,6 +189,12 @@ try {
     const end = performance.now();
     return { seconds: (end - start) / 1000, rows, totals: [...totals], start, end };
   });
+  // (d) DuckDB-WASM: engine started first (not counted), then read_csv + the DECIMAL group-by.
+  await page.addScriptTag({ content: duckdbBundle.outputFiles[0].text });
+  const duck = await page.evaluate(
+    (base) => window.tcbillBenchDuckdb(document.getElementById('bench-input').files[0], base),
+    `${server.url}__bench/duckdb/`,
+  );
   const longTasks = await page.evaluate(() => window.__bench.longTasks);
 
   // Initial load: what a first visit downloads, gzipped.
@@ -205,8 +225,12 @@ try {
   line('    main thread longest block', `${longestBlock(longTasks, papa.start, papa.end).toFixed(0)} ms`);
   line('(c) uDSV 0.7.3 stream + group-by', `${udsv.seconds.toFixed(2)} s = ${mibs(udsv.seconds).toFixed(1)} MiB/s, ${udsv.rows} rows, total ${sum(udsv.totals).toFixed(2)}`);
   line('    main thread longest block', `${longestBlock(longTasks, udsv.start, udsv.end).toFixed(0)} ms`);
+  line(`(d) DuckDB-WASM ${duckdbVersion} eh read_csv + DECIMAL group-by`, `${duck.seconds.toFixed(2)} s = ${mibs(duck.seconds).toFixed(1)} MiB/s, ${duck.rows} rows, ${duck.groups} groups, total ${duck.total}`);
+  line('    engine start (not counted)', `${duck.engineSeconds.toFixed(2)} s (DuckDB ${duck.version})`);
+  line('    main thread longest block', `${longestBlock(longTasks, duck.start, duck.end).toFixed(0)} ms`);
   line('ratio tcbill/Papa (throughput)', `${(papa.seconds / tcbill.seconds).toFixed(2)}x`);
   line('ratio tcbill/uDSV (throughput)', `${(udsv.seconds / tcbill.seconds).toFixed(2)}x`);
+  line('ratio tcbill/DuckDB-WASM (throughput)', `${(duck.seconds / tcbill.seconds).toFixed(2)}x`);
   line('initial load, gzipped (dist/*.wasm, *.js, *.css)', `${(gzipped / 1024).toFixed(1)} KiB = ${gzipped} bytes`);
   line('    per file', perAsset.join('; '));
   if (errors.length) line('page errors', errors.join(' | '));

@@ -36,8 +36,11 @@ const TYPES = {
   '.json': 'application/json',
 };
 
-/** Starts a static file server for dist/ on 127.0.0.1 with an ephemeral port. */
-export async function serveDist() {
+/**
+ * Starts a static file server for dist/ on 127.0.0.1 with an ephemeral port. `mounts` serves more
+ * directories beside it (`{ '__bench/': dir }`: `SUB_PATH/__bench/x` is `dir/x`), for the benchmark.
+ */
+export async function serveDist(mounts = {}) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     if (!path.startsWith(SUB_PATH)) {
@@ -49,8 +52,10 @@ export async function serveDist() {
       res.writeHead(403).end();
       return;
     }
+    const mount = Object.keys(mounts).find((prefix) => relative.startsWith(prefix));
+    const file = mount ? join(mounts[mount], relative.slice(mount.length)) : join(DIST, relative);
     try {
-      const body = await readFile(join(DIST, relative));
+      const body = await readFile(file);
       res.writeHead(200, { 'content-type': TYPES[extname(relative)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# The benchmark of issue #7, one command: builds the release app, generates an L3 bill
-# (1,000,000 rows by default, ~450 MiB, under /tmp), serves dist/ on loopback and, in one page
-# load of headless Chromium, times tcbill's full path against Papa Parse and uDSV on that file.
+# The benchmark of issues #7 and #12, one command: generates an L3 bill (1,000,000 rows by
+# default, ~450 MiB, under /tmp), then
+# - browser: builds the release app, serves dist/ on loopback and, in one page load of headless
+#   Chromium, times tcbill's full path against Papa Parse, uDSV and DuckDB-WASM on that file
+#   (bench/browser.mjs);
+# - native: `tcbill analyze --json` (release build) against DuckDB and pandas (bench/native.py,
+#   in the .venv of scripts/python-tests.sh).
 # Prints figures only (see BENCHMARKS.md); the native criterion bench is
 # `cargo bench -p tcbill-gen --bench core`.
 #
-#   bash scripts/bench.sh [--rows N] [--seed S]
+#   bash scripts/bench.sh [--rows N] [--seed S] [--only browser|native]
 #
 # Generated files go to $TCBILL_BENCH_DATA (default /tmp/tcbill-bench) and are reused.
 set -euo pipefail
@@ -15,25 +19,37 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 rows=1000000
 seed=7
+parts="browser native"
+usage="usage: bash scripts/bench.sh [--rows N] [--seed S] [--only browser|native]"
 while [ $# -gt 0 ]; do
     case $1 in
         --rows) rows=${2:?--rows needs a value}; shift 2 ;;
         --seed) seed=${2:?--seed needs a value}; shift 2 ;;
-        *) echo "usage: bash scripts/bench.sh [--rows N] [--seed S]" >&2; exit 2 ;;
+        --only)
+            case ${2:-} in browser | native) parts=$2 ;; *) echo "$usage" >&2; exit 2 ;; esac
+            shift 2 ;;
+        *) echo "$usage" >&2; exit 2 ;;
     esac
 done
 
 say() { printf '[bench] %s\n' "$*"; }
+runs() { case " $parts " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 scripts/setup.sh test
-say "building the release app (trunk build --offline --release)"
-# Trunk builds in the repository's own target/ (a CARGO_TARGET_DIR elsewhere confuses its wasm-opt step).
-# Another build writing dist/ at the same moment (a test run) makes Trunk's staging fail: try again.
-for attempt in 1 2 3; do
-    env -u CARGO_TARGET_DIR trunk build --offline --release && break
-    [ "$attempt" = 3 ] && { say "trunk build failed 3 times"; exit 1; }
-    say "trunk build failed (attempt $attempt); retrying"
-done
+if runs browser; then
+    say "building the release app (trunk build --offline --release)"
+    # Trunk builds in the repository's own target/ (a CARGO_TARGET_DIR elsewhere confuses its wasm-opt step).
+    # Another build writing dist/ at the same moment (a test run) makes Trunk's staging fail: try again.
+    for attempt in 1 2 3; do
+        env -u CARGO_TARGET_DIR trunk build --offline --release && break
+        [ "$attempt" = 3 ] && { say "trunk build failed 3 times"; exit 1; }
+        say "trunk build failed (attempt $attempt); retrying"
+    done
+fi
+if runs native; then
+    say "building the release CLI (cargo build --release -p tcbill-cli)"
+    cargo build --quiet --release -p tcbill-cli
+fi
 
 data=${TCBILL_BENCH_DATA:-/tmp/tcbill-bench}
 mkdir -p "$data"
@@ -45,4 +61,11 @@ else
     cargo run --quiet --release -p tcbill-gen -- l3 --rows "$rows" --seed "$seed" --out "$file" > "$file.json"
 fi
 say "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/^Mem:/ {print $2}') GiB memory"
-node bench/browser.mjs "$file" "$(cat "$file.json")"
+say "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min); $(date -u '+%Y-%m-%d %H:%M UTC')"
+if runs browser; then
+    node bench/browser.mjs "$file" "$(cat "$file.json")"
+fi
+if runs native; then
+    .venv/bin/python bench/native.py "$file" "${CARGO_TARGET_DIR:-$PWD/target}/release/tcbill" "$(cat "$file.json")"
+fi
+say "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

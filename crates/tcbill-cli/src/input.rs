@@ -1,7 +1,8 @@
 //! Reading the files named on the command line, one at a time, so that nothing one file does
 //! costs the others: a Parquet file that cannot be read, or a panic anywhere in reading a file (a
 //! bug in tcbill or in a library it uses), becomes one error diagnostic on that file, shown with
-//! the other files' diagnostics, and the run goes on.
+//! the other files' diagnostics, and the run goes on. A big CSV file is read on all cores
+//! (`parallel`), as many as `TCBILL_THREADS` says if set.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -9,10 +10,10 @@ use std::path::Path;
 
 use tcbill_core::{Diagnostic, InputKind, ParsedFile, Parser, Table, TableKind};
 
-use crate::{panics, parquet_input};
+use crate::{panics, parallel, parquet_input};
 
 /// The size of the slices fed to the parser, like the web worker's `Blob` slices.
-const CHUNK_LEN: usize = 1 << 20;
+pub const CHUNK_LEN: usize = 1 << 20;
 
 /// What became of one file that could be opened.
 pub struct FileOutcome {
@@ -50,6 +51,9 @@ fn parse_path(path: &Path, name: &str) -> io::Result<Vec<ParsedFile>> {
         });
     }
     let mut file = File::open(path)?;
+    if let Some(parsed) = parallel::read(&file, name, threads())? {
+        return Ok(vec![parsed]);
+    }
     let mut parser = Parser::new(name);
     let mut chunk = vec![0; CHUNK_LEN];
     loop {
@@ -71,4 +75,12 @@ fn unread_file(name: &str, reason: String) -> ParsedFile {
         rows_rejected: 0,
         diagnostics: vec![Diagnostic::error(name, reason)],
     }
+}
+
+/// The cores to read a file on: `TCBILL_THREADS` if it is a number, else all.
+fn threads() -> usize {
+    std::env::var("TCBILL_THREADS")
+        .ok()
+        .and_then(|threads| threads.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
 }

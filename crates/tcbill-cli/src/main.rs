@@ -32,6 +32,7 @@ mod compare;
 mod export;
 mod input;
 mod panics;
+mod parallel;
 mod parquet_input;
 
 use args::{AnalyzeArgs, Cli, Command, CompareArgs, ExportArgs};

@@ -793,3 +793,34 @@ fn analyze_raises_each_planted_alert_and_fails_on_them_and_none_on_a_clean_month
     assert!(stdout.contains("\nalerts: none\n"), "{stdout}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_big_bill_read_on_several_cores_gives_the_report_read_on_one() {
+    // 40,000 generated rows (about 19 MB): past the 16 MiB from which a CSV file is read in parts.
+    let dir = temp_dir("parts");
+    let bill = dir.join("l3-40k.csv");
+    let generated = tcbill_gen::write_l3(40_000, 7, std::fs::File::create(&bill).unwrap()).unwrap();
+    assert!(std::fs::metadata(&bill).unwrap().len() > 16 << 20);
+    let report = |threads: &str| {
+        let output = tcbill()
+            .env("TCBILL_THREADS", threads)
+            .args(["analyze", "--json"])
+            .arg(&bill)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{threads} threads");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let whole = report("1");
+    let total = generated.real_total_cost.unwrap();
+    assert!(
+        whole.contains(&format!("\"{total}\"")),
+        "the generated total {total}"
+    );
+    for threads in ["2", "3"] {
+        assert!(
+            report(threads) == whole,
+            "{threads} threads: the report differs"
+        );
+    }
+}

@@ -39,6 +39,7 @@ const ORDERED_LAYERS: [(&str, &[&str], &[&str]); 4] = [
             "sniff",
             "xlsx",
             "parser",
+            "parts",
         ],
         &["SNIFF_LEN"],
     ),
@@ -80,10 +81,15 @@ type Reexports = HashMap<String, String>;
 
 /// The `pub use module::{items}` lines of `source`, the `mod.rs` of `layer`.
 fn reexports(layer: &str, source: &str) -> Reexports {
-    source
+    // Statement by statement, so a `pub use` that rustfmt wrapped over lines reads whole.
+    let code: String = source
         .lines()
-        .filter_map(|line| line.trim().strip_prefix("pub use "))
-        .flat_map(|tree| expand(tree.trim_end_matches(';')))
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    code.split(';')
+        .filter_map(|statement| statement.trim().strip_prefix("pub use "))
+        .flat_map(expand)
         .filter_map(|path| {
             let (module, item) = path.split_once("::")?;
             let item = item.rsplit(" as ").next()?.trim();
@@ -346,7 +352,7 @@ fn the_check_catches_a_later_layer_a_later_module_and_an_unknown_path() {
 fn a_path_through_a_re_export_is_checked_against_the_module_that_defines_it() {
     let reexported = reexports(
         "report",
-        "mod costs_csv;\npub use costs_csv::{costs_csv, CsvDownload};\npub use csv_tables::csv_writer;\n",
+        "mod costs_csv;\npub use costs_csv::{costs_csv, CsvDownload};\npub use csv_tables::{\n    csv_writer,\n};\n",
     );
     assert_eq!(
         violations(

@@ -453,7 +453,7 @@ impl AlertMonth {
     }
 
     /// The alerts tcbill must raise on the full planted month, from the plants' figures:
-    /// none for a clean month or one cut before the plants.
+    /// none for a clean month, and not listed for a month cut short.
     pub fn expected(&self) -> Vec<ExpectedAlert> {
         if self.clean || self.days < MONTH_DAYS {
             return Vec::new();

@@ -85,11 +85,16 @@ fn a_clean_month_raises_none() {
 }
 
 #[test]
-fn a_month_cut_before_the_plants_raises_none_of_them() {
-    // Day 10: before the new region (12), the expiry (15) and the spike (20).
+fn a_month_cut_before_the_plants_raises_only_the_projected_waste() {
+    // Day 10: before the new region (12), the expiry (15) and the spike (20). The package has
+    // 300 GB left at 20 GB a day, 5.5 days before it expires after the last deduction (day 10,
+    // noon): 190 GB projected unused, at 50.00 / 500 GB.
     let mut options = ReportOptions::default();
     options.alerts.tag_keys = Some(Vec::new());
     let month = AlertMonth::new(10, false);
     let report = Report::build(&month_dataset(&month), &options);
-    assert_eq!(alerts(&report), Vec::<String>::new());
+    assert_eq!(
+        alerts(&report),
+        ["package_waste pkg-cdn-planted 2025-04-15 19.00 0.00 19.00 1"]
+    );
 }

@@ -173,23 +173,7 @@ impl CsvStream {
         } else {
             head
         };
-        let mut stream = CsvStream {
-            decoder: TextDecoder::new(encoding),
-            decoded: String::new(),
-            decoder_finished: false,
-            delimiter: b',',
-            reader: csv_core::Reader::new(),
-            field_bytes: vec![0; 4096],
-            field_ends: vec![0; 64],
-            field_bytes_used: 0,
-            field_ends_used: 0,
-            record_raw: Vec::new(),
-            line_offset: 0,
-            record_start_line: None,
-            record_start_pos: None,
-            resync: None,
-            importer: RecordImporter::new(file),
-        };
+        let mut stream = CsvStream::starting(encoding, b',', 1, RecordImporter::new(file));
         let (first, rest) = head.split_at(head.len().min(DECODE_PIECE));
         stream.decode(first, head_is_whole_file && rest.is_empty());
         stream.delimiter = sniff_delimiter(&stream.decoded);
@@ -201,6 +185,74 @@ impl CsvStream {
             stream.feed_pieces(rest, head_is_whole_file);
         }
         stream
+    }
+
+    /// A stream at the start of a line (`first_line`), before any record.
+    fn starting(
+        encoding: &'static Encoding,
+        delimiter: u8,
+        first_line: u64,
+        importer: RecordImporter,
+    ) -> Self {
+        CsvStream {
+            decoder: TextDecoder::new(encoding),
+            decoded: String::new(),
+            decoder_finished: false,
+            delimiter,
+            reader: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            field_bytes: vec![0; 4096],
+            field_ends: vec![0; 64],
+            field_bytes_used: 0,
+            field_ends_used: 0,
+            record_raw: Vec::new(),
+            // The CSV reader counts from line 1.
+            line_offset: first_line - 1,
+            record_start_line: None,
+            record_start_pos: None,
+            resync: None,
+            importer,
+        }
+    }
+
+    /// A stream for a later stretch of a UTF-8 file, which starts where a record starts, at line
+    /// `first_line`, below the header row `header` (as [`CsvStream::header`] gave it).
+    pub(crate) fn for_stretch(
+        file: &str,
+        delimiter: u8,
+        header: &[String],
+        first_line: u64,
+    ) -> Option<Self> {
+        let importer = RecordImporter::with_header(file, header)?;
+        Some(CsvStream::starting(UTF_8, delimiter, first_line, importer))
+    }
+
+    pub(crate) fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// The header row's cells as read, once the header row is found.
+    pub(crate) fn header(&self) -> Option<&[String]> {
+        self.importer.header()
+    }
+
+    /// Ends a stretch of a file read apart: the last one as the end of the file, any other
+    /// where its last record ended. What it imported, and the line the next stretch starts at;
+    /// `None` unless the stretch was UTF-8 throughout and it ends between records (not inside a
+    /// quoted cell, nor while skipping a broken quote's lines), where the next may take over.
+    pub(crate) fn end_stretch(mut self, ends_file: bool) -> Option<(RecordImporter, u64)> {
+        if ends_file {
+            self.decode(&[], true);
+            self.split_records(true);
+        }
+        // At the end of the file every record has been taken, whatever the reader's state.
+        let between_records = ends_file
+            || (self.resync.is_none()
+                && self.record_start_line.is_none()
+                && self.decoded.is_empty()
+                && self.record_raw.is_empty());
+        let next_line = self.line_offset + self.reader.line();
+        (between_records && self.decoder.read_whole_utf8_lines())
+            .then_some((self.importer, next_line))
     }
 
     pub(crate) fn encoding_name(&self) -> &'static str {

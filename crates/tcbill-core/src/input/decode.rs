@@ -81,6 +81,17 @@ impl TextDecoder {
         self.wrote_malformed
     }
 
+    /// Whether every line so far was valid UTF-8 read as UTF-8, and the last one has ended: then
+    /// the text read does not depend on the lines before it (see [`crate::input::parts`]).
+    pub(crate) fn read_whole_utf8_lines(&self) -> bool {
+        matches!(self.mode, Mode::PerLine(encoding) if encoding == UTF_8)
+            && !self.wrote_malformed
+            && self.switched_at.is_none()
+            && self.other_encoding_lines == 0
+            && self.line.is_empty()
+            && self.long_line.is_none()
+    }
+
     /// What a cell holding [`MALFORMED`] had, in words.
     pub(crate) fn malformed_message(&self) -> String {
         match &self.mode {

@@ -5,12 +5,14 @@
 //! `rows` turns records into table rows by a schema, whatever the container; `csv` splits
 //! delimited text into records as it streams in; `json` reads API responses; `sniff` tells a
 //! file's container and kind from its first bytes; `xlsx` reads workbooks; `parser` is the entry
-//! point, buffering what must be read whole and unpacking ZIPs into a parser per member.
+//! point, buffering what must be read whole and unpacking ZIPs into a parser per member; `parts`
+//! reads one big CSV file in parts on several cores, with the result of reading it whole.
 
 mod csv;
 mod decode;
 mod json;
 pub mod parser;
+pub mod parts;
 mod record_scan;
 mod rows;
 pub mod sniff;

@@ -227,6 +227,8 @@ pub(crate) struct ImportOutcome {
 
 struct ReadingRows {
     schema_kind: InputKind,
+    /// The header row's cells as read, to start the importer of a later stretch of the file.
+    raw_headers: Vec<String>,
     headers: Vec<String>,
     targets: Vec<(ColumnTarget, Option<FieldColumns>, usize)>,
 }
@@ -280,6 +282,31 @@ impl RecordImporter {
             Stage::ReadingRows(reading) => Some(reading.headers.len()),
             Stage::SeekingHeader { .. } => None,
         }
+    }
+
+    /// An importer for a later stretch of a file whose header row, as read, is `header`; `None`
+    /// if it is no header row.
+    pub(crate) fn with_header(file: &str, header: &[String]) -> Option<Self> {
+        let mut importer = RecordImporter::new(file);
+        let fields: Vec<&str> = header.iter().map(String::as_str).collect();
+        importer.push_record(&fields, 0);
+        importer.has_header().then_some(importer)
+    }
+
+    /// The header row's cells as read, once it is found.
+    pub(crate) fn header(&self) -> Option<&[String]> {
+        match &self.stage {
+            Stage::ReadingRows(reading) => Some(&reading.raw_headers),
+            Stage::SeekingHeader { .. } => None,
+        }
+    }
+
+    /// Takes the rows, rejections and diagnostics of `later`, the importer of the next stretch of
+    /// the same file, after these: what one importer reading both stretches would hold.
+    pub(crate) fn append(&mut self, later: RecordImporter) {
+        self.table.append(&later.table);
+        self.rows_rejected += later.rows_rejected;
+        self.log.append(later.log);
     }
 
     /// How a diagnostic names a column: by its header, or by its 1-based number where it has none.
@@ -352,6 +379,7 @@ impl RecordImporter {
     }
 
     fn start_rows(&mut self, plan: HeaderPlan, headers: &[&str]) {
+        let headers_as_read = headers;
         let HeaderPlan { schema, targets } = plan;
         self.table = Table::new(schema.table_kind);
         let table = &mut self.table;
@@ -407,6 +435,10 @@ impl RecordImporter {
             .collect();
         self.stage = Stage::ReadingRows(ReadingRows {
             schema_kind: schema.input_kind,
+            raw_headers: headers_as_read
+                .iter()
+                .map(|&header| header.to_owned())
+                .collect(),
             headers,
             targets,
         });

@@ -209,6 +209,15 @@ impl DiagnosticLog {
         }
     }
 
+    /// Takes `later`'s diagnostics after these, as if each had been pushed here in its order:
+    /// `later` kept the first of its own, so the first kept overall are among them.
+    pub(crate) fn append(&mut self, later: DiagnosticLog) {
+        for diagnostic in later.kept {
+            self.push(diagnostic);
+        }
+        self.dropped += later.dropped;
+    }
+
     pub(crate) fn into_vec(mut self, file: &str) -> Vec<Diagnostic> {
         if self.dropped > 0 {
             let message = format!("{} more problems not listed", self.dropped);

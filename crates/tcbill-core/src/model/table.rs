@@ -211,10 +211,7 @@ impl ColumnValues {
     /// Rows the column holds a slot for: always the table's row count (checked by the fuzz targets).
     pub fn len(&self) -> usize {
         match self {
-            ColumnValues::Text(column) => match &column.codes {
-                Codes::Narrow(codes) => codes.len(),
-                Codes::Wide(codes) => codes.len(),
-            },
+            ColumnValues::Text(column) => column.len(),
             ColumnValues::Decimal(column) => column.present.len,
             ColumnValues::Time(column) => column.present.len,
         }
@@ -333,6 +330,46 @@ impl TextColumn {
                 symbol
             }
         };
+        self.store_last(symbol);
+    }
+
+    /// Copies the cells of `from`, a column of `other`, onto the end of this column of the table
+    /// whose strings are `interner` and `unique`. `interned` remembers, per string of `other`'s
+    /// interner, its symbol here: an interned column then costs a lookup per cell, not a hash.
+    fn append(
+        &mut self,
+        from: &TextColumn,
+        other: &Table,
+        interner: &mut Interner,
+        unique: &mut Arena,
+        interned: &mut [Option<Symbol>],
+    ) {
+        for row in 0..from.len() {
+            self.push_absent();
+            let Some(symbol) = from.get(row) else {
+                continue;
+            };
+            let code = symbol.0.get();
+            match (self.storage, interned.get_mut(code as usize - 1)) {
+                (TextStorage::Interned, Some(slot)) if code & UNIQUE == 0 => {
+                    let mapped =
+                        *slot.get_or_insert_with(|| interner.intern(other.resolve(symbol)).0);
+                    self.store_last(mapped);
+                }
+                _ => self.set_last(other.resolve(symbol), interner, unique),
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        match &self.codes {
+            Codes::Narrow(codes) => codes.len(),
+            Codes::Wide(codes) => codes.len(),
+        }
+    }
+
+    /// Sets the last cell to `symbol`, widening the codes if it needs more than 2 bytes.
+    fn store_last(&mut self, symbol: Symbol) {
         let narrow = u16::try_from(symbol.0.get()).ok();
         if let (Codes::Narrow(codes), None) = (&self.codes, narrow) {
             let wide = codes
@@ -826,6 +863,72 @@ impl Table {
         self.row_count += 1;
     }
 
+    /// Appends every row of `other`, a later stretch of the same file read apart (the CLI reads
+    /// a big file's stretches on all cores). Columns are matched by name; those only `other` has
+    /// come after this table's, in `other`'s order, as they would have been created reading the
+    /// file whole. Each cell keeps its value (text its spelling, a decimal its scale, an instant
+    /// its second) and its row source; symbols are this table's own, since they are only
+    /// identities. A column's storage (interned or unique, code and mantissa widths) follows
+    /// from the cells, as when they are pushed one row at a time.
+    pub fn append(&mut self, other: &Table) {
+        let rows = other.row_count;
+        self.sources.reserve(rows);
+        for &source in &other.sources {
+            self.sources.push(match source {
+                StoredSource::Line(line) => StoredSource::Line(line),
+                StoredSource::Record(path) => {
+                    StoredSource::Record(self.strings.intern(other.resolve(path)).0)
+                }
+            });
+        }
+        let mut filled = vec![false; self.columns.len()];
+        let mut interned = vec![None; other.strings.strings.ends.len()];
+        for column in &other.columns {
+            let target = self.ensure_column(
+                &column.name,
+                &column.source_header,
+                column.role.clone(),
+                column.column_type(),
+            );
+            filled.resize(self.columns.len(), false);
+            filled[target] = true;
+            let into = &mut self.columns[target].values;
+            match (into, &column.values) {
+                (ColumnValues::Text(into), ColumnValues::Text(from)) => into.append(
+                    from,
+                    other,
+                    &mut self.strings,
+                    &mut self.unique_strings,
+                    &mut interned,
+                ),
+                (ColumnValues::Decimal(into), ColumnValues::Decimal(from)) => {
+                    for row in 0..rows {
+                        into.push_absent();
+                        if let Some(value) = from.get(row) {
+                            into.set_last(value);
+                        }
+                    }
+                }
+                (ColumnValues::Time(into), ColumnValues::Time(from)) => {
+                    for row in 0..rows {
+                        into.push_absent();
+                        if let Some(value) = from.get(row) {
+                            into.set_last(value);
+                        }
+                    }
+                }
+                // Cells whose type does not match their column are absent, as in `push_row`.
+                (into, _) => (0..rows).for_each(|_| into.push_absent()),
+            }
+        }
+        for (column, filled) in self.columns.iter_mut().zip(filled) {
+            if !filled {
+                (0..rows).for_each(|_| column.values.push_absent());
+            }
+        }
+        self.row_count += rows;
+    }
+
     /// Keys of the tag columns, in first-seen order.
     pub fn tag_keys(&self) -> impl Iterator<Item = &str> {
         self.columns.iter().filter_map(|column| match &column.role {
@@ -862,6 +965,93 @@ mod tests {
         let mut table = Table::new(TableKind::BillDetails);
         let index = table.ensure_column("c", "c", ColumnRole::Field, column_type);
         (table, index)
+    }
+
+    /// Every cell spelled out, and every row's source.
+    fn cells(table: &Table) -> Vec<String> {
+        let mut cells = Vec::new();
+        for row in 0..table.row_count() {
+            cells.push(format!("{:?}", table.source(row)));
+            for column in table.columns() {
+                let cell = match &column.values {
+                    ColumnValues::Text(values) => {
+                        values.get(row).map(|s| table.resolve(s).to_owned())
+                    }
+                    ColumnValues::Decimal(values) => values.get(row).map(|v| v.to_string()),
+                    ColumnValues::Time(values) => values.get(row).map(|v| v.to_string()),
+                };
+                cells.push(format!("{}={cell:?}", column.name));
+            }
+        }
+        cells
+    }
+
+    #[test]
+    fn a_table_appended_holds_what_pushing_every_row_into_one_holds() {
+        // Row i of a bill: a unique ID, a repeated product, an amount whose scale and width
+        // change late (a mantissa past 64 bits at row 7000), times, a tag only from row 5000.
+        let push = |table: &mut Table, i: usize| {
+            let id = table.ensure_column("BillId", "交易ID", ColumnRole::Field, ColumnType::Text);
+            let product =
+                table.ensure_column("Product", "产品名称", ColumnRole::Field, ColumnType::Text);
+            let cost =
+                table.ensure_column("Cost", "优惠后总价", ColumnRole::Field, ColumnType::Decimal);
+            let time = table.ensure_column("Time", "扣费时间", ColumnRole::Field, ColumnType::Time);
+            let id_text = format!("tx{i:08}");
+            let amount = match i {
+                7000 => dec("123456789012345678901234.5"),
+                _ if i.is_multiple_of(3) => Decimal::new(i as i64, 2),
+                _ => Decimal::new(i as i64 * 1_000_000_007, 8),
+            };
+            let at = BeijingTime::parse(&format!("2025-06-{:02} 01:00:00", 1 + i % 28))
+                .unwrap()
+                .unwrap();
+            let mut cells = vec![
+                (id, Cell::Text(&id_text)),
+                (product, Cell::Text(["CVM", "CDN", "COS"][i % 3])),
+            ];
+            if !i.is_multiple_of(5) {
+                cells.push((cost, Cell::Decimal(amount)));
+                cells.push((time, Cell::Time(at)));
+            }
+            if i >= 5000 && i.is_multiple_of(2) {
+                let tag = table.ensure_column(
+                    "Tag:env",
+                    "标签键:env",
+                    ColumnRole::Tag { key: "env".into() },
+                    ColumnType::Text,
+                );
+                cells.push((tag, Cell::Text(["prod", "dev"][i % 4 / 2])));
+            }
+            table.push_row(RowSource::Line(i as u64 + 2), &cells);
+        };
+        let rows = 10_000;
+        let mut whole = Table::new(TableKind::BillDetails);
+        (0..rows).for_each(|i| push(&mut whole, i));
+        for cuts in [
+            vec![1],
+            vec![2000],
+            vec![6000],
+            vec![3000, 7000],
+            vec![4095, 4096, 9999],
+        ] {
+            let mut bounds = cuts.clone();
+            bounds.insert(0, 0);
+            bounds.push(rows);
+            let mut parts = bounds.windows(2).map(|range| {
+                let mut part = Table::new(TableKind::BillDetails);
+                (range[0]..range[1]).for_each(|i| push(&mut part, i));
+                part
+            });
+            let mut joined = parts.next().unwrap();
+            for part in parts {
+                joined.append(&part);
+            }
+            assert_eq!(joined.row_count(), rows, "cut at {cuts:?}");
+            assert_eq!(cells(&joined), cells(&whole), "cut at {cuts:?}");
+            let unique = |table: &Table| table.text_column("BillId").unwrap().is_unique();
+            assert_eq!(unique(&joined), unique(&whole), "cut at {cuts:?}");
+        }
     }
 
     #[test]

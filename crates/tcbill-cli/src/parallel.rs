@@ -1,0 +1,149 @@
+//! A big CSV file read on all cores (issue #12, item 3): cut where records start, each part
+//! parsed by a thread of its own, the parts joined in file order (`tcbill_core::input::parts`,
+//! which checks every cut and says when the file must be read whole instead). Each thread reads
+//! its own byte range in [`CHUNK_LEN`] slices, so memory holds the parsed tables, never the file.
+
+use std::fs::File;
+use std::io;
+use std::os::unix::fs::FileExt;
+use std::thread;
+
+use tcbill_core::input::parts::{first_record_start, join_parts, QuoteCount, TextParts};
+use tcbill_core::ParsedFile;
+
+use crate::input::CHUNK_LEN;
+
+/// Smaller files are read whole: starting threads would cost more than it saves.
+const MIN_PARALLEL_LEN: u64 = 16 << 20;
+/// The file's first bytes that must hold its header row.
+const HEAD_LEN: usize = 1 << 20;
+
+/// The file read in parts on `threads` cores; `None` when it must be read whole (too small, not
+/// UTF-8 CSV with its header in the first MiB, or a cut that did not fall between records).
+pub fn read(file: &File, name: &str, threads: usize) -> io::Result<Option<ParsedFile>> {
+    let len = file.metadata()?.len();
+    if threads < 2 || len < MIN_PARALLEL_LEN {
+        return Ok(None);
+    }
+    let head = read_range(file, 0, HEAD_LEN as u64)?;
+    let Some(plan) = TextParts::plan(name, &head) else {
+        return Ok(None);
+    };
+    let starts = part_starts(file, len, threads)?;
+    let parts = thread::scope(|scope| {
+        let readers: Vec<_> = starts
+            .iter()
+            .enumerate()
+            .map(|(index, &(start, first_line))| {
+                let end = starts.get(index + 1).map_or(len, |&(next, _)| next);
+                let ends_file = index + 1 == starts.len();
+                let plan = &plan;
+                scope.spawn(move || -> io::Result<_> {
+                    let mut reader = plan.part(first_line);
+                    for_each_chunk(file, start, end, |chunk| reader.feed(chunk))?;
+                    Ok(reader.finish(ends_file))
+                })
+            })
+            .collect();
+        readers
+            .into_iter()
+            .map(|reader| {
+                reader
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect::<io::Result<Vec<_>>>()
+    })?;
+    Ok(join_parts(name, parts))
+}
+
+/// Where each part starts (its byte offset and line number): the file cut into `parts` equal
+/// stretches, each moved on to the first record starting in it. The stretches' quotes and line
+/// ends are counted in parallel first, giving the quote parity and line number at each cut.
+fn part_starts(file: &File, len: u64, parts: usize) -> io::Result<Vec<(u64, u64)>> {
+    let cuts: Vec<u64> = (0..parts as u64)
+        .map(|part| len * part / parts as u64)
+        .collect();
+    let counts = thread::scope(|scope| {
+        let counters: Vec<_> = cuts
+            .iter()
+            .enumerate()
+            .map(|(index, &start)| {
+                let end = cuts.get(index + 1).copied().unwrap_or(len);
+                scope.spawn(move || {
+                    let mut count = QuoteCount::default();
+                    for_each_chunk(file, start, end, |chunk| {
+                        count = count.then(QuoteCount::of(chunk));
+                    })
+                    .map(|()| count)
+                })
+            })
+            .collect();
+        counters
+            .into_iter()
+            .map(|counter| {
+                counter
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect::<io::Result<Vec<_>>>()
+    })?;
+    let mut starts = vec![(0, 1)];
+    // The quotes and line ends before a cut: those of the stretches before it.
+    let mut before = QuoteCount::default();
+    for (index, &cut) in cuts.iter().enumerate().skip(1) {
+        before = before.then(counts[index - 1]);
+        let &(previous, _) = starts.last().expect("part 0 starts the file");
+        if previous > cut {
+            // The part before starts past this cut (a quoted cell longer than a stretch).
+            continue;
+        }
+        let (mut at, mut scanned) = (cut, before);
+        loop {
+            let window = read_range(file, at, CHUNK_LEN as u64)?;
+            if window.is_empty() {
+                break;
+            }
+            if let Some((offset, line_ends)) = first_record_start(&window, scanned.odd_quotes) {
+                let start = at + offset as u64;
+                if start < len {
+                    starts.push((start, 1 + scanned.line_ends + line_ends));
+                }
+                break;
+            }
+            scanned = scanned.then(QuoteCount::of(&window));
+            at += window.len() as u64;
+        }
+    }
+    Ok(starts)
+}
+
+/// Calls `take` with the bytes of `start..end` in [`CHUNK_LEN`] slices.
+fn for_each_chunk(
+    file: &File,
+    start: u64,
+    end: u64,
+    mut take: impl FnMut(&[u8]),
+) -> io::Result<()> {
+    let mut chunk = vec![0; CHUNK_LEN];
+    let mut at = start;
+    while at < end {
+        let want = usize::try_from(end - at).map_or(CHUNK_LEN, |left| left.min(CHUNK_LEN));
+        let read = file.read_at(&mut chunk[..want], at)?;
+        if read == 0 {
+            break;
+        }
+        take(&chunk[..read]);
+        at += read as u64;
+    }
+    Ok(())
+}
+
+/// Up to `len` bytes from `start` (fewer at the end of the file).
+fn read_range(file: &File, start: u64, len: u64) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    for_each_chunk(file, start, start + len, |chunk| {
+        bytes.extend_from_slice(chunk)
+    })?;
+    Ok(bytes)
+}

@@ -1,0 +1,191 @@
+//! One big CSV file read in parts, each on a core of its own, with exactly the result of reading
+//! it whole (issue #12, item 3).
+//!
+//! The caller (the CLI; it owns the threads and the file) cuts the file where records start:
+//! [`QuoteCount`]s of equal stretches, taken in parallel, give the quote parity at each stretch's
+//! start, so [`first_record_start`] finds the first line end outside quotes after it, and the line
+//! number there. Each part is read by a [`PartReader`]: the first as any file is, the others
+//! below the header row the first part found ([`TextParts`]). [`join_parts`] appends the parts'
+//! tables and diagnostics in file order.
+//!
+//! A cut is checked, never trusted: a part must end between records (its reader not inside a
+//! quoted cell, nor skipping a broken quote's lines), at the line where the next part starts,
+//! and every part must be UTF-8 read without a fault (a later line of another encoding changes
+//! how the lines after it are read). Part 0 starts where the file does, and each part that ends
+//! where a record ends hands the next one exactly the state reading the file whole would have
+//! there, so the parts' rows and diagnostics are the whole file's. Otherwise [`join_parts`] says
+//! `None` and the caller reads the file whole: a quote-parity guess that was wrong (a quote
+//! inside an unquoted cell, which the CSV reader keeps as text) costs time, never an answer.
+
+use encoding_rs::UTF_8;
+
+use crate::input::csv::{choose_encoding, CsvStream};
+use crate::input::rows::RecordImporter;
+use crate::input::sniff::{sniff_container, Container};
+use crate::input::SNIFF_LEN;
+use crate::model::parsed_file::ParsedFile;
+
+/// Quotes and line ends in a stretch of bytes, to find where records start without parsing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct QuoteCount {
+    /// An odd number of `"`: text after the stretch starts inside a quoted cell (in a file whose
+    /// quotes open cells and double inside them, as every export writes them).
+    pub odd_quotes: bool,
+    /// How many `\n` bytes (in UTF-8, a `\n` byte is always a line end).
+    pub line_ends: u64,
+}
+
+impl QuoteCount {
+    pub fn of(bytes: &[u8]) -> Self {
+        let quotes = memchr::memchr_iter(b'"', bytes).count();
+        QuoteCount {
+            odd_quotes: quotes % 2 == 1,
+            line_ends: memchr::memchr_iter(b'\n', bytes).count() as u64,
+        }
+    }
+
+    /// The count of this stretch followed by `later`.
+    #[must_use]
+    pub fn then(self, later: QuoteCount) -> Self {
+        QuoteCount {
+            odd_quotes: self.odd_quotes != later.odd_quotes,
+            line_ends: self.line_ends + later.line_ends,
+        }
+    }
+}
+
+/// Where the first record starts in `bytes`, which follow text ending inside quotes if
+/// `odd_quotes`: just after the first `\n` outside quotes. The offset, and the line ends in
+/// `bytes` before it (that `\n` included); `None` if there is none.
+pub fn first_record_start(bytes: &[u8], mut odd_quotes: bool) -> Option<(usize, u64)> {
+    let mut line_ends = 0;
+    for at in memchr::memchr2_iter(b'"', b'\n', bytes) {
+        if bytes[at] == b'"' {
+            odd_quotes = !odd_quotes;
+            continue;
+        }
+        line_ends += 1;
+        if !odd_quotes {
+            return Some((at + 1, line_ends));
+        }
+    }
+    None
+}
+
+/// What every part needs from the file's first bytes: its delimiter and header row.
+#[derive(Clone, Debug)]
+pub struct TextParts {
+    name: String,
+    delimiter: u8,
+    header: Vec<String>,
+}
+
+impl TextParts {
+    /// From the file's first bytes, at least [`SNIFF_LEN`] of them (more when a title and notes
+    /// come before the header row): `None` unless the file is UTF-8 delimited text whose header
+    /// row is among them, the only files read in parts.
+    pub fn plan(name: &str, head: &[u8]) -> Option<TextParts> {
+        if head.len() < SNIFF_LEN
+            || sniff_container(head) != Container::Text
+            || choose_encoding(&head[..SNIFF_LEN], false) != UTF_8
+        {
+            return None;
+        }
+        let stream = CsvStream::new(name, head, false);
+        Some(TextParts {
+            name: name.to_owned(),
+            delimiter: stream.delimiter(),
+            header: stream.header()?.to_vec(),
+        })
+    }
+
+    /// The reader of the part starting at line `first_line` (1 for the file's start, which it
+    /// reads as any file is read).
+    pub fn part(&self, first_line: u64) -> PartReader {
+        let state = if first_line == 1 {
+            PartState::Head(Vec::new())
+        } else {
+            match CsvStream::for_stretch(&self.name, self.delimiter, &self.header, first_line) {
+                Some(stream) => PartState::Reading(Box::new(stream)),
+                None => PartState::Unreadable,
+            }
+        };
+        PartReader {
+            name: self.name.clone(),
+            first_line,
+            state,
+        }
+    }
+}
+
+enum PartState {
+    /// The file's first part, until [`SNIFF_LEN`] bytes have come (as [`crate::Parser`] does).
+    Head(Vec<u8>),
+    Reading(Box<CsvStream>),
+    Unreadable,
+}
+
+/// Reads one part of a file, fed in chunks.
+pub struct PartReader {
+    name: String,
+    first_line: u64,
+    state: PartState,
+}
+
+impl PartReader {
+    pub fn feed(&mut self, chunk: &[u8]) {
+        match &mut self.state {
+            PartState::Head(head) => {
+                head.extend_from_slice(chunk);
+                if head.len() >= SNIFF_LEN {
+                    let stream = CsvStream::new(&self.name, head, false);
+                    self.state = PartState::Reading(Box::new(stream));
+                }
+            }
+            PartState::Reading(stream) => stream.feed(chunk),
+            PartState::Unreadable => {}
+        }
+    }
+
+    /// Ends the part; `ends_file` for the file's last part.
+    pub fn finish(self, ends_file: bool) -> PartRead {
+        let stream = match self.state {
+            PartState::Head(head) => Some(CsvStream::new(&self.name, &head, ends_file)),
+            PartState::Reading(stream) => Some(*stream),
+            PartState::Unreadable => None,
+        };
+        PartRead {
+            first_line: self.first_line,
+            read: stream.and_then(|stream| stream.end_stretch(ends_file)),
+        }
+    }
+}
+
+/// One part read: its rows and diagnostics, and the line the next part must start at.
+pub struct PartRead {
+    first_line: u64,
+    read: Option<(RecordImporter, u64)>,
+}
+
+/// The file `name` from its parts read in order, exactly as reading it whole would give it;
+/// `None` where a part could not take over from the one before (see the module's documentation),
+/// so the file must be read whole.
+pub fn join_parts(name: &str, parts: Vec<PartRead>) -> Option<ParsedFile> {
+    let mut parts = parts.into_iter();
+    let first = parts.next()?;
+    let (mut importer, mut next_line) = first.read.filter(|_| first.first_line == 1)?;
+    for part in parts {
+        let (later, later_next_line) = part.read.filter(|_| part.first_line == next_line)?;
+        importer.append(later);
+        next_line = later_next_line;
+    }
+    let outcome = importer.finish();
+    Some(ParsedFile::from_parts(
+        name,
+        outcome.kind,
+        Some(UTF_8.name()),
+        outcome.table,
+        outcome.rows_rejected,
+        outcome.diagnostics,
+    ))
+}

@@ -1,0 +1,160 @@
+//! A CSV file read in parts (the CLI cuts a big one and reads the parts on all cores) gives
+//! exactly what reading it whole gives, wherever it is cut: cuts found by quote parity are all
+//! taken, and a cut inside a quoted cell that spans lines is refused (the caller then reads the
+//! file whole), never read into a different table.
+
+mod common;
+
+use common::{summary, table_dump};
+use tcbill_core::input::parts::{first_record_start, join_parts, QuoteCount, TextParts};
+use tcbill_core::{parse_file, ParsedFile, SNIFF_LEN};
+
+const HEADER: &str = "Product Name,Component Name,Transaction ID,Total Cost (Including Tax)\n";
+
+/// The header, then rows with cells quoted across lines (with doubled quotes, a delimiter and a
+/// line end that is `\r\n`), a blank line, a row with a bad number and one of the wrong width,
+/// then plain rows until the file is past [`SNIFF_LEN`] (a file is read in parts only then).
+/// The rows of interest are in the first 2 KiB; the returned range is theirs.
+fn bill() -> (String, std::ops::Range<usize>) {
+    let mut text = String::from(HEADER);
+    let start = text.len();
+    for i in 0..30 {
+        match i % 6 {
+            0 => text.push_str(&format!("CVM,\"CPU\nline {i}\",tx{i:06},1.50\n")),
+            1 => text.push_str(&format!(
+                "CDN,\"say \"\"hi\"\",\r\nthen \"\"bye\"\"\",tx{i:06},2.25\r\n"
+            )),
+            2 => text.push_str(&format!("COS,Storage,tx{i:06},0.0{i}\n")),
+            3 => text.push_str(&format!("\nCVM,\"a\n\nb\n\",tx{i:06},3\n")),
+            4 => text.push_str(&format!("CVM,CPU,tx{i:06},1.2.3\n")),
+            _ => text.push_str(&format!("CVM,CPU,tx{i:06}\n")),
+        }
+    }
+    let end = text.len();
+    let mut i = 100;
+    while text.len() <= SNIFF_LEN + 4096 {
+        text.push_str(&format!("CVM,CPU,tx{i:06},1.50\n"));
+        i += 1;
+    }
+    (text, start..end)
+}
+
+/// The file read in parts starting at `starts` (byte offset, first line), or `None` if a part
+/// could not take over from the one before.
+fn read_in_parts(bytes: &[u8], starts: &[(usize, u64)]) -> Option<ParsedFile> {
+    let plan = TextParts::plan("bill.csv", bytes).expect("a UTF-8 CSV with its header");
+    let parts = starts
+        .iter()
+        .enumerate()
+        .map(|(index, &(start, first_line))| {
+            let end = starts.get(index + 1).map_or(bytes.len(), |&(next, _)| next);
+            let mut reader = plan.part(first_line);
+            // Chunks of an odd size, so chunk ends fall anywhere in a part.
+            for chunk in bytes[start..end].chunks(1000) {
+                reader.feed(chunk);
+            }
+            reader.finish(end == bytes.len())
+        })
+        .collect();
+    join_parts("bill.csv", parts)
+}
+
+/// Everything a parsed file says: counts, diagnostics, columns, every cell and every row's line.
+fn everything(parsed: &ParsedFile) -> String {
+    let sources: Vec<String> = (0..parsed.table.row_count())
+        .map(|row| format!("{:?}", parsed.table.source(row)))
+        .collect();
+    format!(
+        "{}{}\n{}",
+        summary(parsed),
+        table_dump(std::slice::from_ref(parsed)),
+        sources.join(" ")
+    )
+}
+
+/// Where the cut at `cut` moves on to: the first record start after it by quote parity.
+fn record_start_after(bytes: &[u8], cut: usize) -> Option<(usize, u64)> {
+    let before = QuoteCount::of(&bytes[..cut]);
+    let (offset, line_ends) = first_record_start(&bytes[cut..], before.odd_quotes)?;
+    Some((cut + offset, 1 + before.line_ends + line_ends))
+}
+
+#[test]
+fn every_cut_by_quote_parity_gives_the_whole_files_table() {
+    let (text, interesting) = bill();
+    let bytes = text.as_bytes();
+    let whole = everything(&parse_file("bill.csv", bytes).remove(0));
+    // The whole file's reading has diagnostics at lines past cells quoted across lines.
+    assert!(
+        whole.contains("bill.csv:12 column") && whole.contains("expected 4 fields"),
+        "{whole}"
+    );
+    let mut starts: Vec<(usize, u64)> = interesting
+        .clone()
+        .filter_map(|cut| record_start_after(bytes, cut))
+        .collect();
+    starts.dedup();
+    assert!(starts.len() >= 30, "{} record starts", starts.len());
+    for &start in &starts {
+        let parsed = read_in_parts(bytes, &[(0, 1), start])
+            .unwrap_or_else(|| panic!("the cut at {start:?} was refused"));
+        assert_eq!(everything(&parsed), whole, "cut at {start:?}");
+    }
+    // Three parts, the second starting in the rows of interest and the third in the plain rows.
+    let third = record_start_after(bytes, SNIFF_LEN).unwrap();
+    for &start in starts.iter().step_by(7) {
+        let parsed = read_in_parts(bytes, &[(0, 1), start, third]).unwrap();
+        assert_eq!(
+            everything(&parsed),
+            whole,
+            "cuts at {start:?} and {third:?}"
+        );
+    }
+}
+
+#[test]
+fn a_cut_at_any_line_start_is_the_whole_files_table_or_refused() {
+    let (text, interesting) = bill();
+    let bytes = text.as_bytes();
+    let whole = everything(&parse_file("bill.csv", bytes).remove(0));
+    let (mut taken, mut refused) = (0, 0);
+    for at in interesting.filter(|&at| bytes[at - 1] == b'\n') {
+        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+        match read_in_parts(bytes, &[(0, 1), (at, line)]) {
+            Some(parsed) => {
+                assert_eq!(everything(&parsed), whole, "cut at line {line}");
+                taken += 1;
+            }
+            None => refused += 1,
+        }
+    }
+    // The lines that start inside a quoted cell (in rows 0, 1 and 3 of every six) are refused.
+    assert!(
+        taken >= 20 && refused >= 15,
+        "{taken} cuts taken, {refused} refused"
+    );
+}
+
+#[test]
+fn a_cut_inside_a_quoted_cell_is_refused() {
+    let (text, _) = bill();
+    let bytes = text.as_bytes();
+    let inside = text.find("line 0").unwrap();
+    assert_eq!(bytes[inside - 1], b'\n');
+    assert!(read_in_parts(bytes, &[(0, 1), (inside, 3)]).is_none());
+    // A cut with the wrong line number is refused too: every row must keep its line.
+    let (start, line) = record_start_after(bytes, inside).unwrap();
+    assert!(read_in_parts(bytes, &[(0, 1), (start, line)]).is_some());
+    assert!(read_in_parts(bytes, &[(0, 1), (start, line + 1)]).is_none());
+}
+
+#[test]
+fn a_file_of_another_encoding_or_without_a_header_in_its_head_is_not_read_in_parts() {
+    let (text, _) = bill();
+    let chinese = text.replace("CPU", "处理器");
+    let (gb18030, _, _) = encoding_rs::GB18030.encode(&chinese);
+    assert!(TextParts::plan("bill.csv", &gb18030).is_none());
+    assert!(TextParts::plan("bill.csv", &text.as_bytes()[..SNIFF_LEN - 1]).is_none());
+    let no_header = text.replace(HEADER, "");
+    assert!(TextParts::plan("bill.csv", no_header.as_bytes()).is_none());
+}
