@@ -149,6 +149,19 @@ fn each_rule_fires_with_its_exact_amounts_and_rows() {
         ]
     );
     assert_eq!(found.options.tag_keys, ["team"]);
+
+    // The report lists the largest of each kind and currency, and counts them all.
+    let mut listed = found.clone();
+    listed.truncate(1);
+    let first = listed
+        .alerts
+        .iter()
+        .filter(|alert| alert.kind.as_str() == "first_appearance")
+        .map(line)
+        .collect::<Vec<_>>();
+    assert_eq!(first, [lines[2].clone()], "the largest excess, 30.00");
+    let count = &listed.counts[1];
+    assert_eq!((count.count, count.listed), (4, 1));
 }
 
 #[test]
