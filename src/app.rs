@@ -47,6 +47,8 @@ pub fn App() -> Html {
     let comparison = use_state(|| None::<(Level, ComparisonView)>);
     let monthly = use_state(|| None::<SummaryView>);
     let driver_rows = use_reducer(DrillDownState::default);
+    // The rows of the alert opened on Overview.
+    let alert_rows = use_reducer(DrillDownState::default);
     // Which tab asked for the rows the worker sends next.
     let rows_for = use_mut_ref(|| Tab::Costs);
     let deduction_table = use_reducer(DeductionTable::default);
@@ -65,11 +67,16 @@ pub fn App() -> Html {
         let (deduction_table, usage_points) = (deduction_table.dispatcher(), usage_points.setter());
         let (comparison, monthly, driver_rows, rows_for) =
             (comparison.setter(), monthly.setter(), driver_rows.dispatcher(), rows_for.clone());
+        let alert_rows = alert_rows.dispatcher();
         use_memo((), move |_| {
             // The rows go to the tab that asked for them.
             let rows_dispatcher = {
-                let (costs, compare) = (drill_down.clone(), driver_rows.clone());
-                move || if *rows_for.borrow() == Tab::Compare { compare.clone() } else { costs.clone() }
+                let (costs, compare, overview) = (drill_down.clone(), driver_rows.clone(), alert_rows.clone());
+                move || match *rows_for.borrow() {
+                    Tab::Compare => compare.clone(),
+                    Tab::Overview => overview.clone(),
+                    _ => costs.clone(),
+                }
             };
             ParsingWorker::start(Callback::from(move |message| match message {
                 FromWorker::Report { digest } => match ReportView::from_json(&digest) {
@@ -77,6 +84,7 @@ pub fn App() -> Html {
                         // The worker forgot the old rows with the old dataset.
                         drill_down.dispatch(DrillDownAction::Closed);
                         driver_rows.dispatch(DrillDownAction::Closed);
+                        alert_rows.dispatch(DrillDownAction::Closed);
                         deduction_table.dispatch(DeductionTableAction::Cleared);
                         usage_points.set(None);
                         report.set(Some(Rc::new(view)));
@@ -267,6 +275,18 @@ pub fn App() -> Html {
             send(ToWorker::Request(Request::DriverRows { currency, driver }));
         })
     };
+    let on_alert_rows = {
+        let (send, drill_group, rows_for) = (send.clone(), drill_group.clone(), rows_for.clone());
+        Callback::from(move |(alert, caption): (usize, String)| {
+            *drill_group.borrow_mut() = caption;
+            *rows_for.borrow_mut() = Tab::Overview;
+            send(ToWorker::Request(Request::AlertRows { alert }));
+        })
+    };
+    let on_close_alert_rows = {
+        let alert_rows = alert_rows.dispatcher();
+        Callback::from(move |()| alert_rows.dispatch(DrillDownAction::Closed))
+    };
     let on_close_driver_rows = {
         let driver_rows = driver_rows.dispatcher();
         Callback::from(move |()| driver_rows.dispatch(DrillDownAction::Closed))
@@ -424,7 +444,8 @@ pub fn App() -> Html {
         },
         (_, None) => html! { <p class="muted">{ text.load_files_first }</p> },
         (Tab::Overview, Some(report)) => html! {
-            <Overview report={(**report).clone()} {on_download_findings} {on_show_deductions} {on_open_compare} />
+            <Overview report={(**report).clone()} {on_download_findings} {on_show_deductions} {on_open_compare}
+                alert_rows={alert_rows.0.clone()} {on_alert_rows} {on_rows} {on_close_alert_rows} />
         },
         (Tab::Costs, Some(report)) => html! {
             <Costs tag_keys={report.tag_keys.clone()} group_by={view.group_by.clone()}

@@ -329,6 +329,21 @@ pub struct Strings {
     pub monthly_by: &'static str,
     /// Groups shown, groups in all.
     pub monthly_capped: fn(usize, usize) -> String,
+    pub alerts_title: &'static str,
+    pub alerts_count: fn(u64) -> String,
+    pub no_alerts: &'static str,
+    /// An alert's kind by its name in the report (`daily_spike`, ...).
+    pub alert_kind: fn(&str) -> &'static str,
+    /// What an alert's subject is (`product`, `tag`, ...).
+    pub alert_dimension: fn(&str) -> &'static str,
+    /// A deduction check an alert names (`balance`, `coefficient`).
+    pub alert_deduction_check: fn(&str) -> Option<&'static str>,
+    pub col_alert_kind: &'static str,
+    pub col_when: &'static str,
+    pub col_excess: &'static str,
+    pub col_quantity: &'static str,
+    /// The alert, rows shown, rows in all.
+    pub alert_rows_caption: fn(&str, u64, u64) -> String,
 }
 
 pub static EN: Strings = Strings {
@@ -640,6 +655,46 @@ pub static EN: Strings = Strings {
     monthly_title: "Monthly trend",
     monthly_by: "By",
     monthly_capped: |shown, total| format!("The {shown} largest of {total}; filter to see others."),
+    alerts_title: "Alerts",
+    alerts_count: |n| if n == 1 { "1 alert".to_owned() } else { format!("{n} alerts") },
+    no_alerts: "No alert fired.",
+    alert_kind: |kind| match kind {
+        "daily_spike" => "Daily spike",
+        "first_appearance" => "First appearance",
+        "pay_as_you_go_after_package" => "Pay-as-you-go after a package ended",
+        "allocation_gap" => "Allocation gap",
+        "self_check" => "Bill self-check failed",
+        "deduction_check" => "Deduction check failed",
+        "package_waste" => "Package capacity left unused",
+        "package_runs_out_early" => "Package runs out early",
+        "package_worth_buying" => "Package worth buying",
+        _ => "Other",
+    },
+    alert_dimension: |dimension| match dimension {
+        "product" => "product",
+        "resource" => "resource",
+        "region" => "region",
+        "instance_type" => "instance type",
+        "package" => "package",
+        "tag" => "tag",
+        _ => "check",
+    },
+    alert_deduction_check: |id| match id {
+        "balance" => Some("package balances chain (抵扣后包剩余量)"),
+        "coefficient" => Some("抵扣系数 = deducted / raw usage"),
+        _ => None,
+    },
+    col_alert_kind: "Kind",
+    col_when: "When",
+    col_excess: "Above expected",
+    col_quantity: "Quantity",
+    alert_rows_caption: |what, shown, total| {
+        match (shown == total, total) {
+            (true, 1) => format!("{what}: 1 row"),
+            (true, _) => format!("{what}: {total} rows"),
+            _ => format!("{what}: the first {shown} of {total} rows"),
+        }
+    },
 };
 
 pub static ZH: Strings = Strings {
@@ -949,6 +1004,42 @@ pub static ZH: Strings = Strings {
     monthly_title: "月度趋势",
     monthly_by: "按",
     monthly_capped: |shown, total| format!("{total} 项中最大的 {shown} 项；可用筛选查看其他项。"),
+    alerts_title: "告警",
+    alerts_count: |n| format!("{n} 条告警"),
+    no_alerts: "没有告警。",
+    alert_kind: |kind| match kind {
+        "daily_spike" => "单日费用突增",
+        "first_appearance" => "首次出现",
+        "pay_as_you_go_after_package" => "资源包结束后的按量计费",
+        "allocation_gap" => "分摊缺口",
+        "self_check" => "账单自检未通过",
+        "deduction_check" => "抵扣检查未通过",
+        "package_waste" => "资源包容量将闲置",
+        "package_runs_out_early" => "资源包提前用尽",
+        "package_worth_buying" => "值得购买资源包",
+        _ => "其他",
+    },
+    alert_dimension: |dimension| match dimension {
+        "product" => "产品",
+        "resource" => "资源",
+        "region" => "地域",
+        "instance_type" => "实例类型",
+        "package" => "资源包",
+        "tag" => "标签",
+        _ => "检查",
+    },
+    alert_deduction_check: |id| match id {
+        "balance" => Some("资源包余额衔接（抵扣后包剩余量）"),
+        "coefficient" => Some("抵扣系数 = 实际抵扣量 / 原始用量"),
+        _ => None,
+    },
+    col_alert_kind: "类型",
+    col_when: "时间",
+    col_excess: "超出预期",
+    col_quantity: "数量",
+    alert_rows_caption: |what, shown, total| {
+        if shown == total { format!("{what}：{total} 行") } else { format!("{what}：{total} 行中的前 {shown} 行") }
+    },
 };
 
 /// A canonical column name in Chinese: the console's name where core's schema knows one.

@@ -89,6 +89,9 @@ pub enum Request {
     /// section of `currency`), in both periods, for the row table (answered by
     /// [`FromWorker::DrillDown`], whose rows then start with their period).
     DriverRows { currency: String, driver: usize },
+    /// Select the rows the report's alert `alert` (its index in the report's list) cites, for the
+    /// row table (answered by [`FromWorker::DrillDown`]).
+    AlertRows { alert: usize },
     /// RealTotalCost and TotalCost per value of `by` and billing month of the rows that pass
     /// `filters` (answered by [`FromWorker::MonthlyTrend`]).
     MonthlyTrend { by: String, filters: CostFilters },

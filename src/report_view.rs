@@ -21,6 +21,8 @@ pub struct ReportView {
     /// The two periods compared, when the bills cover two billing months or more.
     #[serde(default)]
     pub comparison: Option<ComparisonView>,
+    #[serde(default)]
+    pub alerts: Option<AlertsView>,
 }
 
 impl ReportView {
@@ -355,4 +357,54 @@ impl DriverView {
     pub fn change(&self) -> Option<&ChangeView> {
         self.real_total_cost.as_ref().or(self.total_cost.as_ref())
     }
+}
+
+/// Core's `Alerts`: how many of each kind fired, and each alert.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct AlertsView {
+    /// Every kind, with zero where none fired, in the list's order.
+    pub counts: Vec<KindCountView>,
+    pub alerts: Vec<AlertView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct KindCountView {
+    pub kind: String,
+    pub count: u64,
+}
+
+/// One alert; the page words it from its fields (`message` is English, for the JSON and the CLI).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct AlertView {
+    /// `daily_spike`, `allocation_gap`, ...
+    pub kind: String,
+    /// What `subject` names: `product`, `resource`, `region`, `instance_type`, `package`, `tag`,
+    /// `check`.
+    pub dimension: String,
+    pub subject: String,
+    pub period: Option<String>,
+    pub currency: Option<String>,
+    pub amount: Option<String>,
+    pub expected: Option<String>,
+    pub excess: Option<String>,
+    #[serde(default)]
+    pub quantity: Option<String>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Rows behind it in all; `rows` cites the first of them.
+    pub row_count: u64,
+    pub rows: Vec<AlertRowsView>,
+}
+
+impl AlertView {
+    /// How many rows it cites (and the page can show).
+    pub fn cited(&self) -> u64 {
+        self.rows.iter().map(|rows| rows.rows.len() as u64).sum()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct AlertRowsView {
+    pub file_index: usize,
+    pub rows: Vec<usize>,
 }

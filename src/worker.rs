@@ -182,7 +182,7 @@ impl Loaded {
         self.compare_filters = cost_filters(filters);
         self.compared.clear();
         let Some((a, b)) = self.periods() else { return "null".to_owned() };
-        let mut comparison = compare_filtered(&self.dataset, a, b, &self.compare_filters).rolled_up(level);
+        let mut comparison = compare_filtered(&self.dataset, a, b, &self.compare_filters, level);
         comparison.truncate_drivers(LIST_LIMIT);
         self.compared = comparison
             .currencies
@@ -469,6 +469,18 @@ fn answer(request: Request) {
                 .chain(ROW_COLUMNS.iter().map(|(_, names)| names[0]))
                 .map(str::to_owned)
                 .collect();
+            post(FromWorker::DrillDown { count, columns });
+        }
+        Request::AlertRows { alert } => {
+            let count = LOADED.with_borrow_mut(|loaded| {
+                loaded.drill_down_periods = None;
+                let cited = loaded.report.as_ref().and_then(|report| report.alerts.alerts.get(alert)).map(|alert| {
+                    alert.rows.iter().flat_map(|file| file.rows.iter().map(|&row| (file.file_index, row))).collect()
+                });
+                loaded.drill_down = cited.unwrap_or_default();
+                loaded.drill_down.len() as u64
+            });
+            let columns = ROW_COLUMNS.iter().map(|(_, names)| names[0].to_owned()).collect();
             post(FromWorker::DrillDown { count, columns });
         }
         Request::MonthlyTrend { by, filters } => {

@@ -14,9 +14,11 @@ use tcbill_core::analysis::deductions::{DeductionFilter, FindingFilter};
 
 use crate::i18n::{Lang, Strings};
 use crate::money::{Money, Precision};
-use crate::report_view::{CheckView, CurrencyTotalView, ReportView, SourceRow};
+use crate::report_view::{AlertView, AlertsView, CheckView, CurrencyTotalView, ReportView, SourceRow};
 use crate::views::amount;
 use crate::views::compare::summary_sentence;
+use crate::views::costs::DrillDown;
+use crate::views::row_table::RowTable;
 
 #[derive(Properties, PartialEq)]
 pub struct OverviewProps {
@@ -27,6 +29,12 @@ pub struct OverviewProps {
     pub on_show_deductions: Callback<DeductionFilter>,
     /// Show the Compare tab.
     pub on_open_compare: Callback<()>,
+    /// The rows of the alert opened, if any.
+    pub alert_rows: Option<DrillDown>,
+    /// Open an alert's rows: its index in the report's list, the row table's caption.
+    pub on_alert_rows: Callback<(usize, String)>,
+    pub on_rows: Callback<std::ops::Range<u64>>,
+    pub on_close_alert_rows: Callback<()>,
 }
 
 /// One row behind a failed check, as the expanded check lists it.
@@ -201,6 +209,9 @@ pub fn Overview(props: &OverviewProps) -> Html {
     html! {
         <section class="overview" aria-labelledby="overview-title">
             <h2 id="overview-title" class="visually-hidden">{ text.tab_overview }</h2>
+            if let Some(alerts) = &report.alerts {
+                { alerts_section(alerts, props, text) }
+            }
             if !report.duplicates.is_empty() {
                 <ul class="duplicates" role="status">
                     { for report.duplicates.iter().map(|d| html! {
@@ -274,6 +285,101 @@ pub fn Overview(props: &OverviewProps) -> Html {
                         <li>{ format!("{} — {} {}", p.package_id, text.projected_exhaustion, p.projected_exhaustion.as_deref().unwrap_or("—")) }</li>
                     }) }
                 </ul>
+            }
+        </section>
+    }
+}
+
+/// The alerts, first on the page: how many of each kind, then one row each (what, when, how much
+/// against what was expected), each opening to the rows it cites.
+fn alerts_section(alerts: &AlertsView, props: &OverviewProps, text: &Strings) -> Html {
+    let fired: Vec<_> = alerts.counts.iter().filter(|count| count.count > 0).collect();
+    let total: u64 = fired.iter().map(|count| count.count).sum();
+    let about = |alert: &AlertView| {
+        let subject = match alert.kind.as_str() {
+            "self_check" => (text.check_description)(&alert.subject),
+            "deduction_check" => (text.alert_deduction_check)(&alert.subject),
+            _ => None,
+        };
+        format!("{} {}", (text.alert_dimension)(&alert.dimension), subject.unwrap_or(&alert.subject))
+    };
+    let money = |alert: &AlertView, value: &Option<String>| match &alert.currency {
+        Some(currency) if value.is_some() => html! { <Money value={value.clone()} currency={currency.clone()} /> },
+        _ => html! { { "—" } },
+    };
+    html! {
+        <section class="alerts" aria-labelledby="alerts-title">
+            <h3 id="alerts-title">{ text.alerts_title }</h3>
+            if fired.is_empty() {
+                <p class="ok">{ text.no_alerts }</p>
+            } else {
+                <p class="alert-counts">
+                    <strong>{ (text.alerts_count)(total) }</strong>{ ": " }
+                    { for fired.iter().enumerate().map(|(i, count)| html! {
+                        <span class="alert-count" data-kind={count.kind.clone()}>
+                            if i > 0 { { " · " } }
+                            { format!("{} {}", (text.alert_kind)(&count.kind), count.count) }
+                        </span>
+                    }) }
+                </p>
+                <div class="scroll">
+                    <table class="data alert-list">
+                        <thead><tr>
+                            <th scope="col">{ text.col_alert_kind }</th>
+                            <th scope="col">{ text.findings_subject }</th>
+                            <th scope="col">{ text.col_when }</th>
+                            <th scope="col" class="num">{ text.col_amount }</th>
+                            <th scope="col" class="num">{ text.findings_expected }</th>
+                            <th scope="col" class="num">{ text.col_excess }</th>
+                            <th scope="col" class="num">{ text.col_quantity }</th>
+                            <th scope="col"><span class="visually-hidden">{ text.col_actions }</span></th>
+                        </tr></thead>
+                        <tbody>
+                            { for alerts.alerts.iter().enumerate().map(|(index, alert)| {
+                                let label = format!("{} · {}", (text.alert_kind)(&alert.kind), about(alert));
+                                let caption = (text.alert_rows_caption)(&label, alert.cited(), alert.row_count);
+                                let open = {
+                                    let on_alert_rows = props.on_alert_rows.clone();
+                                    Callback::from(move |_: MouseEvent| on_alert_rows.emit((index, caption.clone())))
+                                };
+                                let quantity = match (&alert.quantity, &alert.unit) {
+                                    (Some(quantity), Some(unit)) => format!("{quantity} {unit}"),
+                                    (Some(quantity), None) => quantity.clone(),
+                                    _ => "—".to_owned(),
+                                };
+                                html! {
+                                    <tr data-kind={alert.kind.clone()}>
+                                        <td>{ (text.alert_kind)(&alert.kind) }</td>
+                                        <td>{ about(alert) }</td>
+                                        <td class="when">{ alert.period.as_deref().unwrap_or("—") }</td>
+                                        <td class="num">{ money(alert, &alert.amount) }</td>
+                                        <td class="num">{ money(alert, &alert.expected) }</td>
+                                        <td class="num">{ money(alert, &alert.excess) }</td>
+                                        <td class="num">{ quantity }</td>
+                                        <td>
+                                            if alert.cited() > 0 {
+                                                <button type="button" class="link-button alert-rows-button" onclick={open}
+                                                    aria-label={format!("{} {label}", text.show_rows)}>
+                                                    { (text.rows_count)(alert.row_count) }
+                                                </button>
+                                            }
+                                        </td>
+                                    </tr>
+                                }
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+                if let Some(drill) = &props.alert_rows {
+                    <div class="drill-down alert-rows">
+                        <RowTable caption={drill.group.clone()}
+                            columns={std::iter::once(text.col_file_line.to_owned()).chain(drill.columns.iter().map(|c| (text.column)(c).to_owned())).collect::<Vec<_>>()}
+                            count={drill.count} window={drill.window.clone()} on_range={props.on_rows.clone()} />
+                        <button type="button" class="link-button" onclick={props.on_close_alert_rows.reform(|_: MouseEvent| ())}>
+                            { text.close }
+                        </button>
+                    </div>
+                }
             }
         </section>
     }

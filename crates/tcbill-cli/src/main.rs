@@ -363,6 +363,19 @@ fn summary_text(report: &Report) -> String {
     }
     line(format!("usage series: {}", report.usage.len()));
     alerts_text(&report.alerts, &mut line);
+    for forecast in &report.forecast {
+        line(format!(
+            "forecast {} {}: {} (range {} to {}), by day {} of {}: {}",
+            forecast.currency,
+            forecast.month,
+            forecast.forecast,
+            forecast.low,
+            forecast.high,
+            forecast.last_day,
+            forecast.days_in_month,
+            forecast.method
+        ));
+    }
     line("checks".into());
     for check in &report.checks {
         let status = match check.status {

@@ -52,6 +52,17 @@ fn september_to_october(dataset: &Dataset) -> Comparison {
     )
 }
 
+/// [`september_to_october`] with its drivers rolled up to `level`.
+fn september_to_october_by(dataset: &Dataset, level: Level) -> Comparison {
+    compare_filtered(
+        dataset,
+        "2025-09".parse().unwrap(),
+        "2025-10".parse().unwrap(),
+        &[],
+        level,
+    )
+}
+
 /// `resource: status change = part part …` with only the parts that are not zero.
 fn describe(resource: &str, status: Status, change: &Change) -> String {
     let parts: Vec<String> = change
@@ -146,6 +157,53 @@ fn each_change_is_its_own_part_to_the_last_digit() {
         .map(ToString::to_string)
         .collect();
     assert_eq!(refs, ["2025-09.csv:2", "2025-10.csv:2", "2025-10.csv:3"]);
+}
+
+/// `tests/data/l3-rounding-ties.csv`: resources whose usage or package part ends in exactly half a
+/// unit of the 8th decimal (A bills 2 units for an odd number of 0.00000001s), of every size and
+/// both signs. Each is rounded half away from zero, computed here by hand; the SQL files in
+/// crates/tcbill-cli/queries/ are checked against these same figures by scripts/focus_checks.py.
+#[test]
+fn usage_and_package_parts_round_half_away_from_zero() {
+    let mut dataset = Dataset::new();
+    dataset.add(parse_file(
+        "ties.csv",
+        include_bytes!("data/l3-rounding-ties.csv"),
+    ));
+    let comparison = september_to_october(&dataset);
+    let mut parts: Vec<String> = comparison.currencies[0]
+        .drivers
+        .iter()
+        .map(|driver| {
+            let change = driver.real_total_cost.as_ref().unwrap();
+            let parts = &change.parts;
+            assert_eq!(parts.sum(), change.change, "{}", driver.resource);
+            format!(
+                "{} {} {}",
+                driver.resource, parts.usage, parts.package_coverage
+            )
+        })
+        .collect();
+    parts.sort();
+    assert_eq!(
+        parts,
+        [
+            "tie-big-down -49382716.05493828 0.00", // −98765432.10987655 / 2
+            "tie-big-up 49382716.05493828 0.00",
+            "tie-mid-down -6172.83945062 0.00", // −12345.67890123 / 2
+            "tie-mid-up 18518.51835185 0.00",   // 3 × 12345.67890123 / 2
+            "tie-odd-down -3888.88888889 0.00", // −7777.77777777 / 2
+            "tie-odd-up 0.30864193 0.00",       // 5 × 0.12345677 / 2
+            "tie-one-down -0.50000001 0.00",
+            "tie-one-up 0.50000001 0.00",
+            // Usage 2 + 1 deducted, then 2 + 4: ΔR = 3, ΔD = 3, × 5555.55555555 / 2.
+            "tie-package-grew 8333.33333333 -8333.33333333",
+            // Usage 2 + 3 deducted, then 3 + 0: ΔR = −2, −ΔD = 3, × 0.33333333 / 2.
+            "tie-package-ran-out -0.33333333 0.50",
+            "tie-tiny-down -0.00000002 0.00",
+            "tie-tiny-up 0.00000002 0.00",
+        ]
+    );
 }
 
 #[test]
@@ -322,7 +380,7 @@ fn the_report_holds_the_comparison_of_its_last_two_months() {
 #[test]
 fn drivers_roll_up_to_components_and_products_part_by_part() {
     let dataset = two_months();
-    let by_product = september_to_october(&dataset).rolled_up(Level::Product);
+    let by_product = september_to_october_by(&dataset, Level::Product);
     let cny = &by_product.currencies[0];
     let products: Vec<String> = cny
         .drivers
@@ -360,11 +418,64 @@ fn drivers_roll_up_to_components_and_products_part_by_part() {
 }
 
 #[test]
+fn a_product_rolls_up_its_unchanged_resources_too() {
+    // db-x costs 100.00 in both months, db-y is new in October: the product went 100 → 130.
+    let rows = "2025-09,云数据库MySQL,实例,db-x,包年包月续费,T1,,,,,,100.00,1,0,100.00,2025-09-30 10:00:00\n\
+                2025-10,云数据库MySQL,实例,db-x,包年包月续费,T2,,,,,,100.00,1,0,100.00,2025-10-31 10:00:00\n\
+                2025-10,云数据库MySQL,实例,db-y,包年包月新购,T3,,,,,,30.00,1,0,30.00,2025-10-31 10:00:00\n";
+    let mut dataset = Dataset::new();
+    dataset.add(bill("mysql.csv", rows));
+    let (september, october) = ("2025-09".parse().unwrap(), "2025-10".parse().unwrap());
+    let describe_all = |comparison: &Comparison| -> Vec<String> {
+        comparison.currencies[0]
+            .drivers
+            .iter()
+            .map(|driver| {
+                let change = driver.real_total_cost.as_ref().unwrap();
+                let label = format!(
+                    "{} {} {}",
+                    driver.product, driver.component, driver.resource
+                );
+                let rows = format!(" ({} + {} rows)", driver.rows_a, driver.rows_b);
+                describe(&label, driver.status, change) + &rows
+            })
+            .collect()
+    };
+    for (level, expected) in [
+        (
+            Level::Product,
+            "云数据库MySQL * *: Changed 100.00 → 130.00 = new_resources 30.00 (1 + 2 rows)",
+        ),
+        (
+            Level::Component,
+            "云数据库MySQL 实例 *: Changed 100.00 → 130.00 = new_resources 30.00 (1 + 2 rows)",
+        ),
+        (
+            Level::Resource,
+            "云数据库MySQL 实例 db-y: New 0.00 → 30.00 = new_resources 30.00 (0 + 1 rows)",
+        ),
+    ] {
+        let comparison = compare_filtered(&dataset, september, october, &[], level);
+        assert_eq!(describe_all(&comparison), [expected], "{level:?}");
+        assert_eq!(comparison.currencies[0].driver_count, 1);
+        let driver = &comparison.currencies[0].drivers[0];
+        assert_eq!(
+            (
+                driver_rows(&dataset, september, &[], &driver.key).len(),
+                driver_rows(&dataset, october, &[], &driver.key).len()
+            ),
+            (driver.rows_a, driver.rows_b),
+            "{level:?}"
+        );
+    }
+}
+
+#[test]
 fn a_drivers_rows_are_the_rows_it_counted_in_each_period() {
     let dataset = two_months();
     let (september, october) = ("2025-09".parse().unwrap(), "2025-10".parse().unwrap());
     for level in [Level::Resource, Level::Component, Level::Product] {
-        let comparison = september_to_october(&dataset).rolled_up(level);
+        let comparison = september_to_october_by(&dataset, level);
         for section in &comparison.currencies {
             for driver in &section.drivers {
                 let rows_a = driver_rows(&dataset, september, &[], &driver.key);
@@ -378,11 +489,7 @@ fn a_drivers_rows_are_the_rows_it_counted_in_each_period() {
             }
         }
     }
-    let cvm = september_to_october(&dataset)
-        .rolled_up(Level::Product)
-        .currencies[0]
-        .drivers[1]
-        .clone();
+    let cvm = september_to_october_by(&dataset, Level::Product).currencies[0].drivers[1].clone();
     let refs: Vec<String> = driver_rows(&dataset, october, &[], &cvm.key)
         .iter()
         .map(|&(file, row)| {
@@ -414,6 +521,7 @@ fn a_filtered_comparison_compares_only_the_rows_that_pass() {
         "2025-09".parse().unwrap(),
         "2025-10".parse().unwrap(),
         &filters,
+        Level::Resource,
     );
     let [cny] = &comparison.currencies[..] else {
         panic!("the dollar load balancer is filtered out: {comparison:?}")

@@ -25,6 +25,7 @@ fn sample_report_json_has_every_section_with_exact_decimal_strings() {
             "cost",
             "deductions",
             "duplicates",
+            "forecast",
             "format",
             "inputs",
             "packages",

@@ -495,7 +495,7 @@ impl<'a> Columns<'a> {
             used: decimal("UsedAmount"),
             time_span: decimal("TimeSpan"),
             deducted: decimal("DeductedMeasure"),
-            cost: decimal("Cost").or_else(|| decimal("TotalCost")),
+            cost: measure_column(table, Measure::TotalCost),
             list_price: decimal("SinglePrice"),
             contract_price: decimal("ContractPrice"),
             discount: decimal("Discount"),
@@ -620,7 +620,7 @@ struct PricedRow {
 
 /// A 交易类型 (or 消耗类型) that is a refund, an adjustment, a reversal or a compensation
 /// (`包年包月退款`, `调账扣费`, `按量计费冲正`, `调账补偿`, `Refund`, `Adjustment`).
-fn is_refund_or_adjustment(action: &str) -> bool {
+pub(crate) fn is_refund_or_adjustment(action: &str) -> bool {
     const CHINESE: [&str; 5] = ["退款", "退费", "调账", "冲正", "补偿"];
     const ENGLISH: [&str; 4] = ["refund", "adjust", "reversal", "compensat"];
     CHINESE.iter().any(|word| action.contains(word)) || {
@@ -644,11 +644,19 @@ type Key = (Currency, String, String, String);
 
 /// Compares period `b` with period `a`: see the module's documentation.
 pub fn compare(dataset: &Dataset, a: Period, b: Period) -> Comparison {
-    compare_filtered(dataset, a, b, &[])
+    compare_filtered(dataset, a, b, &[], Level::Resource)
 }
 
-/// [`compare`] of the cost rows that pass `filters` only (the page's filtered view).
-pub fn compare_filtered(dataset: &Dataset, a: Period, b: Period, filters: &[Filter]) -> Comparison {
+/// [`compare`] of the cost rows that pass `filters` only (the page's filtered view), its drivers
+/// summed up to `level`: a product's change is the sum of its resources' changes, part by part,
+/// those that did not move included (a product with an unchanged and a new resource changed).
+pub fn compare_filtered(
+    dataset: &Dataset,
+    a: Period,
+    b: Period,
+    filters: &[Filter],
+    level: Level,
+) -> Comparison {
     let periods = [a, b];
     let selection = RowSelection::new(dataset, filters);
     let mut sums: BTreeMap<Key, [Option<PeriodSums>; 2]> = BTreeMap::new();
@@ -738,15 +746,6 @@ pub fn compare_filtered(dataset: &Dataset, a: Period, b: Period, filters: &[Filt
                 sum.add(change);
             }
         }
-        let moved = |change: &Option<Change>| {
-            change.as_ref().is_some_and(|change| {
-                !change.change.is_zero()
-                    || change.parts.named().iter().any(|(_, part)| !part.is_zero())
-            })
-        };
-        if !moved(&real) && !moved(&total) {
-            continue;
-        }
         let status = match (&sums_a, &sums_b) {
             (None, _) => Status::New,
             (_, None) => Status::Removed,
@@ -776,6 +775,10 @@ pub fn compare_filtered(dataset: &Dataset, a: Period, b: Period, filters: &[Filt
     let currencies = currencies
         .into_values()
         .map(|mut section| {
+            if level != Level::Resource {
+                section.drivers = rolled_up(std::mem::take(&mut section.drivers), level);
+            }
+            section.drivers.retain(Driver::moved);
             rank(&mut section.drivers);
             section.driver_count = section.drivers.len();
             section.real_total_cost = section.real_total_cost.map(Change::tidy);
@@ -802,52 +805,52 @@ fn rank(drivers: &mut [Driver]) {
     });
 }
 
-impl Comparison {
-    /// The drivers summed up to `level` (each currency's totals stay): a product's change is the
-    /// sum of its resources' changes, part by part. Roll up a comparison with every driver
-    /// ([`compare`]'s), not one cut by [`Comparison::truncate_drivers`].
-    pub fn rolled_up(mut self, level: Level) -> Comparison {
-        if level == Level::Resource {
-            return self;
-        }
-        for section in &mut self.currencies {
-            let mut groups: BTreeMap<DriverKey, Driver> = BTreeMap::new();
-            for driver in section.drivers.drain(..) {
-                let key = driver.key.at(level);
-                match groups.entry(key.clone()) {
-                    std::collections::btree_map::Entry::Vacant(slot) => {
-                        slot.insert(Driver {
-                            key,
-                            component: if level == Level::Product {
-                                "*".to_owned()
-                            } else {
-                                driver.component.clone()
-                            },
-                            resource: "*".to_owned(),
-                            ..driver
-                        });
-                    }
-                    std::collections::btree_map::Entry::Occupied(mut slot) => {
-                        slot.get_mut().merge(driver);
-                    }
-                }
+/// The drivers summed up to `level`, every driver of a resource, moved or not, in its group.
+fn rolled_up(drivers: Vec<Driver>, level: Level) -> Vec<Driver> {
+    let mut groups: BTreeMap<DriverKey, Driver> = BTreeMap::new();
+    for driver in drivers {
+        let key = driver.key.at(level);
+        match groups.entry(key.clone()) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(Driver {
+                    key,
+                    component: if level == Level::Product {
+                        "*".to_owned()
+                    } else {
+                        driver.component.clone()
+                    },
+                    resource: "*".to_owned(),
+                    ..driver
+                });
             }
-            section.drivers = groups
-                .into_values()
-                .map(|mut driver| {
-                    driver.real_total_cost = driver.real_total_cost.map(Change::tidy);
-                    driver.total_cost = driver.total_cost.map(Change::tidy);
-                    driver
-                })
-                .collect();
-            rank(&mut section.drivers);
-            section.driver_count = section.drivers.len();
+            std::collections::btree_map::Entry::Occupied(mut slot) => {
+                slot.get_mut().merge(driver);
+            }
         }
-        self
     }
+    groups
+        .into_values()
+        .map(|mut driver| {
+            driver.real_total_cost = driver.real_total_cost.map(Change::tidy);
+            driver.total_cost = driver.total_cost.map(Change::tidy);
+            driver
+        })
+        .collect()
 }
 
 impl Driver {
+    /// Whether its cost moved: a change, or parts that are not all zero (a usage rise that a
+    /// price cut cancels).
+    fn moved(&self) -> bool {
+        [&self.real_total_cost, &self.total_cost]
+            .into_iter()
+            .flatten()
+            .any(|change| {
+                !change.change.is_zero()
+                    || change.parts.named().iter().any(|(_, part)| !part.is_zero())
+            })
+    }
+
     /// Adds another driver of the same rolled-up key: rows, the first row references, changes.
     fn merge(&mut self, other: Driver) {
         self.status = if self.status == other.status {

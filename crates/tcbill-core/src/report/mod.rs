@@ -26,6 +26,7 @@ use crate::analysis::compare::{compare, default_periods, Comparison, Period};
 use crate::analysis::cost::{summarize, Amounts, Dimension, Summary};
 use crate::analysis::currency::{Currency, Month};
 use crate::analysis::deductions::{analyze_deductions, DeductionAnalysis, DeductionRow};
+use crate::analysis::forecast::{forecasts, Forecast};
 use crate::analysis::packages::{package_usage, PackageUsage};
 use crate::analysis::usage::{usage_statistics, UsageOptions, UsageSeries};
 use crate::dataset::Dataset;
@@ -143,6 +144,9 @@ pub struct Report {
     pub checks: Vec<Check>,
     /// Every alert rule's findings, each with its rows (README's *Alerts*).
     pub alerts: Alerts,
+    /// Where each currency's latest billing month will end, when its rows stop before the month
+    /// does (README's *Alerts*, "Month-end forecast").
+    pub forecast: Vec<Forecast>,
     /// The latest billing month against the one before it, when the cost rows cover two months
     /// or more; each currency keeps its [`REPORT_DRIVERS`] largest drivers.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -225,6 +229,7 @@ impl Report {
             usage: usage_statistics(dataset, options.usage),
             checks,
             alerts,
+            forecast: forecasts(dataset),
             comparison: Report::comparison(dataset, options),
         }
     }

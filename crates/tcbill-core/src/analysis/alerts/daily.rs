@@ -61,8 +61,9 @@ pub(super) struct SeriesKey {
 #[derive(Default)]
 pub(super) struct DailyCosts {
     pub series: BTreeMap<SeriesKey, BTreeMap<DayNumber, Decimal>>,
-    /// The first and last day of each currency's rows.
-    pub coverage: BTreeMap<Currency, (DayNumber, DayNumber)>,
+    /// The days each currency's rows cover: a day without a row of any currency's product is
+    /// not known to have cost nothing (a month not loaded), so it is no history.
+    pub coverage: BTreeMap<Currency, BTreeSet<DayNumber>>,
     /// Each product identity's spellings, for its label.
     product_names: HashMap<String, BTreeSet<String>>,
 }
@@ -154,8 +155,7 @@ impl DailyCosts {
                     continue;
                 };
                 let currency = reader.currency.currency(row);
-                let covered = daily.coverage.entry(currency).or_insert((day, day));
-                *covered = (covered.0.min(day), covered.1.max(day));
+                daily.coverage.entry(currency).or_default().insert(day);
                 let cost = reader.cost(row);
                 for dimension in 0..DIMENSIONS.len() {
                     let part = reader.part(dimension, row);
