@@ -405,11 +405,14 @@ fn alerts_text(alerts: &tcbill_core::analysis::alerts::Alerts, line: &mut impl F
         line("alerts: none".into());
         return;
     }
-    line(format!(
-        "alerts: {} ({})",
-        alerts.alerts.len(),
-        counts.join(", ")
-    ));
+    let fired: usize = alerts.counts.iter().map(|count| count.count).sum();
+    line(format!("alerts: {fired} ({})", counts.join(", ")));
+    if alerts.alerts.len() < fired {
+        line(format!(
+            "  the {} with the largest excess of each kind and currency:",
+            alerts.alerts.len()
+        ));
+    }
     for alert in &alerts.alerts {
         let places: Vec<String> = alert
             .rows

@@ -142,7 +142,8 @@ pub struct Report {
     pub packages: Vec<PackageUsage>,
     pub usage: Vec<UsageSeries>,
     pub checks: Vec<Check>,
-    /// Every alert rule's findings, each with its rows (README's *Alerts*).
+    /// Every alert rule's findings, each with its rows (README's *Alerts*); each kind and currency
+    /// lists its [`REPORT_ALERTS`] largest.
     pub alerts: Alerts,
     /// Where each currency's latest billing month will end, when its rows stop before the month
     /// does (README's *Alerts*, "Month-end forecast").
@@ -152,6 +153,10 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comparison: Option<Comparison>,
 }
+
+/// How many alerts of each kind and currency the report lists (the largest excess first); its
+/// `counts` count them all.
+pub const REPORT_ALERTS: usize = 100;
 
 /// How many drivers of each currency the report's comparison keeps (`tcbill compare` lists all).
 pub const REPORT_DRIVERS: usize = 100;
@@ -214,7 +219,8 @@ impl Report {
         let packages = package_usage(dataset, &analysis);
         let checks = run_checks(dataset, &analysis.rows);
         let coefficient_mismatches = analysis.coefficient_mismatches().cloned().collect();
-        let alerts = alerts(dataset, &analysis, &packages, &checks, &options.alerts);
+        let mut alerts = alerts(dataset, &analysis, &packages, &checks, &options.alerts);
+        alerts.truncate(REPORT_ALERTS);
         Report {
             format: REPORT_FORMAT,
             version: REPORT_VERSION,
