@@ -387,3 +387,36 @@ fn days_without_any_row_are_no_history() {
         ]
     );
 }
+
+/// The `alerts` CSV table carries each alert's quantity and unit: a package's waste is a quantity
+/// before it is money (the sample month's pkg-trtc-0002 has no price, only 686 分钟).
+#[test]
+fn the_alerts_table_has_quantity_and_unit() {
+    let sample = std::path::PathBuf::from(common::SAMPLE_MONTH);
+    let dataset = common::dataset_of(&[
+        sample.join("2025-06-明细账单-L3.csv"),
+        sample.join("2025-06-资源包抵扣明细.csv"),
+        sample.join("2025-06-资源包总览.csv"),
+    ]);
+    let report = tcbill_core::Report::build(&dataset, &tcbill_core::ReportOptions::default());
+    let table = report
+        .csv_tables()
+        .into_iter()
+        .find(|table| table.name == "alerts")
+        .unwrap();
+    let column = |name: &str| table.header.iter().position(|h| h == name).unwrap();
+    let waste = table
+        .rows
+        .iter()
+        .find(|row| row[column("subject")] == "pkg-trtc-0002")
+        .unwrap();
+    assert_eq!(
+        (
+            waste[column("kind")].as_str(),
+            waste[column("amount")].as_str(),
+            waste[column("quantity")].as_str(),
+            waste[column("unit")].as_str()
+        ),
+        ("package_waste", "", "686", "分钟")
+    );
+}
