@@ -7,6 +7,10 @@ For each set of fixture bills, `tcbill export --focus` writes CSV and Parquet; t
 2. DuckDB runs crates/tcbill-cli/queries/focus-duckdb.sql, and Spark (pyspark in local mode, the
    Java runtime from scripts/setup.sh) runs focus-spark.sql, over the Parquet export, and every
    total and group must equal `tcbill analyze --json` to the last digit (Decimal, never float).
+3. On a 12-month history from `tcbill-gen history` (and on the two-month fixture that has every
+   part), DuckDB runs compare-duckdb.sql and Spark compare-spark.sql over the Parquet export, for
+   the default periods and for two others, and every period, total, driver and part must equal
+   `tcbill compare --json` to the last digit.
 
 Run by scripts/python-tests.sh, which builds the CLI and the virtual environment first.
 """
@@ -22,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TCBILL = Path(os.environ.get("TCBILL_BIN", ROOT / "target" / "debug" / "tcbill"))
+TCBILL_GEN = Path(os.environ.get("TCBILL_GEN_BIN", TCBILL.parent / "tcbill-gen"))
 QUERY_DIR = ROOT / "crates" / "tcbill-cli" / "queries"
 DATA = ROOT / "crates" / "tcbill-core" / "tests" / "data"
 SAMPLE = ROOT / "sample"
@@ -80,8 +85,8 @@ EXPECTED_PACKAGES = {
 }
 
 
-def tcbill(*args):
-    return subprocess.run([str(TCBILL), *map(str, args)], check=True, capture_output=True, text=True).stdout
+def tcbill(*args, binary=TCBILL):
+    return subprocess.run([str(binary), *map(str, args)], check=True, capture_output=True, text=True).stdout
 
 
 def export(files, out):
@@ -139,18 +144,36 @@ def statements(sql):
     return [statement.strip() for statement in "\n".join(lines).split(";") if statement.strip()]
 
 
+def periods_values(periods):
+    """The (period, first_month, last_month) rows of `periods` = ("2025-01..2025-06", "2025-07")."""
+    rows = []
+    for name, text in zip("ab", periods):
+        first, _, last = text.partition("..")
+        rows.append(f"('{name}', '{first}', '{last or first}')")
+    return ", ".join(rows)
+
+
 class DuckDB:
     name = "duckdb"
 
-    def run(self, export_dir):
-        """Every named query of focus-duckdb.sql over export_dir/focus, as {name: list of row dicts}."""
+    @staticmethod
+    def periods_view(periods):
+        """The statement compare-duckdb.sql's header gives for comparing other periods."""
+        return (f"CREATE OR REPLACE VIEW periods AS SELECT * FROM (VALUES {periods_values(periods)}) "
+                "AS p(period, first_month, last_month)")
+
+    def run(self, file_name, export_dir, then=()):
+        """Every named query of `file_name` over export_dir/focus, after its preamble and the
+        statements `then`, as {name: list of row dicts}."""
         import duckdb
 
         connection = duckdb.connect()
-        preamble, queries = named_queries("focus-duckdb.sql")
+        preamble, queries = named_queries(file_name)
         os.chdir(export_dir)  # the view reads the relative path focus/
         try:
-            connection.execute(preamble)
+            # One statement at a time, each result read to the end (the scale guard is a SELECT).
+            for statement in [*statements(preamble), *then]:
+                connection.execute(statement).fetchall()
             results = {}
             for name, sql in queries:
                 relation = connection.sql(sql)
@@ -164,7 +187,8 @@ class DuckDB:
 
 
 class Spark:
-    """One local Spark session for every set: starting the JVM is most of Spark's time here."""
+    """One local Spark for every set (starting the JVM is most of Spark's time here), a new
+    session per file, so that one file's settings and views never reach another."""
 
     name = "spark"
 
@@ -184,14 +208,22 @@ class Spark:
         )
         self.session.sparkContext.setLogLevel("ERROR")
 
-    def run(self, export_dir):
-        """Every named query of focus-spark.sql over export_dir/focus, as {name: list of row dicts}."""
-        preamble, queries = named_queries("focus-spark.sql")
+    @staticmethod
+    def periods_view(periods):
+        """The statement compare-spark.sql's header gives for comparing other periods."""
+        return (f"CREATE OR REPLACE TEMPORARY VIEW periods AS SELECT * FROM VALUES {periods_values(periods)} "
+                "AS p(period, first_month, last_month)")
+
+    def run(self, file_name, export_dir, then=()):
+        """Every named query of `file_name` over export_dir/focus, after its preamble and the
+        statements `then`, as {name: list of row dicts}."""
+        session = self.session.newSession()
+        preamble, queries = named_queries(file_name)
         # The JVM's working directory is not Python's: the view gets the export's absolute path.
         preamble = preamble.replace("OPTIONS (path 'focus')", f"OPTIONS (path '{export_dir / 'focus'}')")
-        for statement in statements(preamble):
-            self.session.sql(statement)
-        return {name: [row.asDict() for row in self.session.sql(sql).collect()] for name, sql in queries}
+        for statement in [*statements(preamble), *then]:
+            session.sql(statement)
+        return {name: [row.asDict() for row in session.sql(sql).collect()] for name, sql in queries}
 
     def stop(self):
         self.session.stop()
@@ -272,6 +304,167 @@ def check_results(name, report, results):
     return failures, compared, cost["currencies"][0]["total"]["RealTotalCost"]
 
 
+# --- the comparison -------------------------------------------------------------------------
+
+HISTORY_MONTHS = 12
+# Each comparison set: its files (None: the generated history) and the periods compared, None for
+# tcbill's default (the latest month against the one before it).
+COMPARE_SETS = {
+    f"{HISTORY_MONTHS}-month history": (None, [None, ("2025-01..2025-06", "2025-07..2025-12"), ("2025-03", "2025-12")]),
+    "two months, every part": ([DATA / "l3-two-months.csv"], [None]),
+    # Usage and package parts that end in exactly half a unit of the 8th decimal, where DOUBLE
+    # arithmetic rounds either way: the exact last-digit step of the SQL must decide them.
+    "rounding ties": ([DATA / "l3-rounding-ties.csv"], [None]),
+}
+COMPARED_MEASURES = ["RealTotalCost", "TotalCost"]
+PARTS = [
+    "new_resources",
+    "removed_resources",
+    "usage",
+    "package_coverage",
+    "price",
+    "savings_plan",
+    "reserved_instances",
+    "refunds_adjustments",
+    "no_usage_or_price",
+    "rounding",
+]
+# Past this many differences per run, the rest are only counted.
+SHOWN_DIFFERENCES = 20
+
+
+def history(out):
+    """The bills of a generated history with planted changes (tcbill-gen history)."""
+    summary = json.loads(tcbill("history", "--months", HISTORY_MONTHS, "--out", out, binary=TCBILL_GEN))
+    return [Path(file) for file in summary["files"]]
+
+
+def compare_change(context, expected, row, failures):
+    """One measure's a, b, change and parts in tcbill's JSON against one SQL row."""
+    figures = [(field, expected[field]) for field in ("a", "b", "change")]
+    figures += [(part, expected["parts"][part]) for part in PARTS]
+    for field, value in figures:
+        if Decimal(value) != row[field]:
+            actual = row[field] if row[field] is None else f"{row[field]:f}"
+            failures.append(f"{context} {field}: tcbill {value}, the query {actual}")
+
+
+def expected_drivers(comparison):
+    """tcbill's drivers, one (key, measure) row per measure it has, in tcbill's order."""
+    rows = []
+    for section in comparison["currencies"]:
+        for driver in section["drivers"]:
+            for measure in COMPARED_MEASURES:
+                if measure in driver:
+                    key = (section["currency"], driver["product"], driver["component"], driver["resource"])
+                    rows.append((key, measure, driver))
+    return rows
+
+
+def check_comparison(context, comparison, results):
+    """The SQL's periods, totals and drivers against `tcbill compare --json`; the differences."""
+    failures = []
+    periods = [row["months"] for row in results["periods"]]
+    if periods != [comparison["a"], comparison["b"]]:
+        failures.append(f"{context}: periods tcbill {comparison['a']} vs {comparison['b']}, the query {periods}")
+    totals = {(row["currency"], row["measure"]): row for row in results["totals"]}
+    currencies = {section["currency"] for section in comparison["currencies"]}
+    if currencies != {currency for currency, _ in totals}:
+        failures.append(f"{context}: currencies tcbill {sorted(currencies)}, the query "
+                        f"{sorted({currency for currency, _ in totals})}")
+    for section in comparison["currencies"]:
+        for measure in COMPARED_MEASURES:
+            row = totals.get((section["currency"], measure))
+            if measure not in section or row is None:
+                continue
+            where = f"{context} total {section['currency']} {measure}"
+            for field in ("rows_a", "rows_b"):
+                if section[field] != row[field]:
+                    failures.append(f"{where} {field}: tcbill {section[field]}, the query {row[field]}")
+            compare_change(where, section[measure], row, failures)
+
+    # Measures tcbill has no column for (TotalCost without 原价) are left out on both sides.
+    expected = expected_drivers(comparison)
+    measures = {(key[0], measure) for key, measure, _ in expected}
+    actual = [row for row in results["drivers"] if (row["currency"], row["measure"]) in measures]
+    expected_keys = [(key, measure) for key, measure, _ in expected]
+    actual_keys = [((r["currency"], r["product"], r["component"], r["resource"]), r["measure"]) for r in actual]
+    if expected_keys != actual_keys:
+        missing = [key for key in expected_keys if key not in set(actual_keys)]
+        extra = [key for key in actual_keys if key not in set(expected_keys)]
+        first = next(i for i, pair in enumerate(zip(expected_keys + [None], actual_keys + [None])) if pair[0] != pair[1])
+        failures.append(f"{context} drivers: tcbill has {len(expected_keys)} rows, the query {len(actual_keys)}; "
+                        f"first difference at row {first + 1}: tcbill "
+                        f"{expected_keys[first] if first < len(expected_keys) else 'nothing'}, the query "
+                        f"{actual_keys[first] if first < len(actual_keys) else 'nothing'}; "
+                        f"missing {missing[:5]}, extra {extra[:5]}")
+    by_key = {key: row for key, row in zip(actual_keys, actual)}
+    for (key, measure, driver) in expected:
+        row = by_key.get((key, measure))
+        if row is None:
+            continue
+        where = f"{context} driver {' / '.join(key)} {measure}"
+        for field in ("status", "rows_a", "rows_b"):
+            if driver[field] != row[field]:
+                failures.append(f"{where} {field}: tcbill {driver[field]}, the query {row[field]}")
+        compare_change(where, driver[measure], row, failures)
+    return failures, len(expected)
+
+
+def check_comparisons(engines, tmp):
+    """Both engines' comparison SQL against `tcbill compare --json` on every COMPARE_SETS entry."""
+    failures = []
+    for index, (name, (files, period_choices)) in enumerate(COMPARE_SETS.items()):
+        out = Path(tmp) / f"compare-{index}"
+        files = files or history(out / "bills")
+        tcbill("export", "--focus", *files, "--out", out / "focus", "--parquet")
+        for periods in period_choices:
+            args = ["--from", periods[0], "--to", periods[1]] if periods else []
+            comparison = json.loads(tcbill("compare", *files, "--json", *args))
+            for engine in engines:
+                file_name = f"compare-{engine.name}.sql"
+                results = engine.run(file_name, out, [engine.periods_view(periods)] if periods else [])
+                context = f"{file_name} on {name}, {comparison['a']} vs {comparison['b']}"
+                found, driver_rows = check_comparison(context, comparison, results)
+                failures.extend(found)
+                totals = ", ".join(
+                    f"{section['currency']} {section['RealTotalCost']['change']}"
+                    for section in comparison["currencies"] if "RealTotalCost" in section
+                )
+                status = f"FAILED ({len(found)} differences)" if found else "equal"
+                print(f"{engine.name:8} {name}, {comparison['a']} vs {comparison['b']}: change of RealTotalCost "
+                      f"{totals}; totals, periods and {driver_rows} driver rows × 10 parts {status}")
+    return failures
+
+
+# Two months exported one at a time into one directory: their decimal columns get different scales.
+SEPARATE_MONTHS = [
+    "账单月份,产品名称,资源ID,交易类型,组件用量,组件原价,优惠后总价\n2025-01,云服务器CVM,r-1,按量计费日结,3,1.5,1.5\n",
+    "账单月份,产品名称,资源ID,交易类型,组件用量,组件原价,优惠后总价\n2025-02,云服务器CVM,r-1,按量计费日结,3,1.12345678,1.12345678\n",
+]
+
+
+def check_scale_guard(tmp):
+    """DuckDB would read 1.12345678 as 1.1 after a partition of scale 1: both DuckDB files stop."""
+    out = Path(tmp) / "separate-months"
+    for index, text in enumerate(SEPARATE_MONTHS):
+        bill = out / f"month-{index}.csv"
+        bill.parent.mkdir(parents=True, exist_ok=True)
+        bill.write_text(text)
+        tcbill("export", "--focus", bill, "--out", out / "focus", "--parquet")
+    failures = []
+    for file_name in ["focus-duckdb.sql", "compare-duckdb.sql"]:
+        try:
+            DuckDB().run(file_name, out)
+            failures.append(f"{file_name} read partitions of different decimal scales without stopping")
+        except Exception as error:  # duckdb.InvalidInputException, from error() in the SQL
+            if "different decimal scales" not in str(error):
+                failures.append(f"{file_name} on partitions of different scales: {error}")
+    print(f"duckdb   months exported one at a time: {'FAILED' if failures else 'both files stop'} "
+          "(their decimal scales differ)")
+    return failures
+
+
 def main():
     failures = []
     failing_rules = {}
@@ -289,13 +482,15 @@ def main():
                 failing_rules.setdefault(rule, []).extend(f"{name}: {p.parent.name}" for p in paths)
             report = None
             for engine in engines:
-                results = engine.run(out)
+                results = engine.run(f"focus-{engine.name}.sql", out)
                 report = report or analyze(files, results)
                 set_failures, compared, real_total = check_results(f"{engine.name} {name}", report, results)
                 failures.extend(set_failures)
                 status = "FAILED" if set_failures else "equal"
                 print(f"{engine.name:8} {name}: {len(csv_files)} month(s), RealTotalCost {real_total}; "
                       f"{status}: {', '.join(compared)}")
+        failures.extend(check_comparisons(engines, tmp))
+        failures.extend(check_scale_guard(tmp))
     for engine in engines:
         engine.stop()
     unexpected = {rule: where for rule, where in failing_rules.items() if rule not in ALLOWED_FAILURES}
@@ -308,8 +503,10 @@ def main():
         failures.append(f"focus-validator rule {rule} failed ({'; '.join(where)})")
     for rule in stale:
         failures.append(f"focus-validator rule {rule} is allow-listed but passes everywhere: remove it")
-    for failure in failures:
+    for failure in failures[:SHOWN_DIFFERENCES]:
         print(f"FAIL {failure}")
+    if len(failures) > SHOWN_DIFFERENCES:
+        print(f"FAIL ... and {len(failures) - SHOWN_DIFFERENCES} more")
     if failures:
         sys.exit(1)
     print("FOCUS checks passed")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The FOCUS export checked by Python tools: focus-validator on the CSV export of the fixture bills,
-# DuckDB's query set on the Parquet export against `tcbill analyze --json` (scripts/focus_checks.py).
+# DuckDB's and Spark's query sets on the Parquet export against `tcbill analyze --json`, and their
+# comparison SQL on a generated 12-month history against `tcbill compare --json` (scripts/focus_checks.py).
 #
 #   scripts/python-tests.sh             installs what is missing, builds the CLI, runs the checks
 #   scripts/python-tests.sh --install   only the project-local .venv from requirements-focus.txt
@@ -39,5 +40,6 @@ else
 fi
 [ "${1:-}" = --install ] && exit 0
 
-cargo build --quiet -p tcbill-cli || die "cargo build -p tcbill-cli failed"
-TCBILL_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/tcbill" .venv/bin/python scripts/focus_checks.py
+cargo build --quiet -p tcbill-cli -p tcbill-gen || die "cargo build -p tcbill-cli -p tcbill-gen failed"
+bin="${CARGO_TARGET_DIR:-$PWD/target}/debug"
+TCBILL_BIN="$bin/tcbill" TCBILL_GEN_BIN="$bin/tcbill-gen" .venv/bin/python scripts/focus_checks.py

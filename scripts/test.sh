@@ -22,7 +22,7 @@ layer native cargo test --workspace --exclude tcbill-web
 # Fuzzing on stable: every input path's target mutated for 10 s, a deterministic sequence from seed 0 that
 # longer runs have gone past (crashes kept in fuzz/artifacts/; scripts/fuzz.sh runs longer).
 layer fuzz scripts/fuzz.sh --stable 70
-layer python scripts/python-tests.sh   # FOCUS export: focus-validator and DuckDB vs the report
+layer python scripts/python-tests.sh   # FOCUS export: focus-validator; DuckDB and Spark SQL vs the report and compare
 
 # 2. The web app's wasm-only code, in headless Chromium (runner set in .cargo/config.toml).
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-120}

@@ -13,8 +13,17 @@
 -- coefficient checks, package quantities and projected exhaustion, usage percentiles).
 -- scripts/focus/duckdb_check.py runs every `-- name:` query and compares it with tcbill's report.
 
+-- DuckDB reads every file with the first file's column types: a partition whose decimals have
+-- another scale (a month exported on its own later) would be rounded silently. Stop instead.
+SELECT CASE WHEN count(*) > 0 THEN error('the FOCUS files give ' || string_agg(name, ', ')
+       || ' different decimal scales, and DuckDB would round every file to the scale of the first: '
+       || 'export all months with one tcbill export') END AS scales_agree
+FROM (SELECT name FROM parquet_schema('focus/billing_month=*/*.parquet')
+      WHERE scale IS NOT NULL GROUP BY name HAVING count(DISTINCT scale) > 1);
+
 CREATE OR REPLACE VIEW focus AS
 SELECT * FROM read_parquet('focus/billing_month=*/*.parquet', hive_partitioning = true);
+
 
 -- name: total
 SELECT count(*) AS row_count,

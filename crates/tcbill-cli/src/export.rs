@@ -5,7 +5,7 @@
 //! The rows come from core ([`tcbill_core::focus::export`]); CSV is core's, Parquet is written
 //! here because core must build for wasm32 and the web app never writes Parquet. Parquet uses
 //! the low-level column writer (no arrow): strings are `BYTE_ARRAY (STRING)`, times
-//! `INT64 TIMESTAMP(MICROS, UTC)`, money and quantities `DECIMAL(38, s)` with one scale `s` per
+//! `INT64 TIMESTAMP(MICROS, UTC)`, flags `BOOLEAN`, money and quantities `DECIMAL(38, s)` with one scale `s` per
 //! column, the largest any value of that column needs, so every digit survives and DuckDB sums
 //! them exactly.
 
@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use parquet::basic::Compression;
 use parquet::data_type::{
-    ByteArray, ByteArrayType, FixedLenByteArray, FixedLenByteArrayType, Int64Type,
+    BoolType, ByteArray, ByteArrayType, FixedLenByteArray, FixedLenByteArrayType, Int64Type,
 };
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
@@ -81,6 +81,7 @@ fn schema_text(scales: &[u32]) -> String {
             FocusType::DateTime => {
                 format!("OPTIONAL INT64 {} (TIMESTAMP(MICROS,true));", column.name)
             }
+            FocusType::Boolean => format!("OPTIONAL BOOLEAN {};", column.name),
             FocusType::Decimal => {
                 format!(
                     "OPTIONAL FIXED_LEN_BYTE_ARRAY (16) {} (DECIMAL(38,{scale}));",
@@ -123,6 +124,17 @@ fn write_parquet(path: &Path, rows: &[&FocusRow], scales: &[u32]) -> parquet::er
                         .collect();
                     column
                         .typed::<ByteArrayType>()
+                        .write_batch(&data, Some(&levels), None)?;
+                }
+                FocusType::Boolean => {
+                    let data: Vec<bool> = values
+                        .filter_map(|value| match value {
+                            FocusValue::Bool(flag) => Some(*flag),
+                            _ => None,
+                        })
+                        .collect();
+                    column
+                        .typed::<BoolType>()
                         .write_batch(&data, Some(&levels), None)?;
                 }
                 FocusType::DateTime => {

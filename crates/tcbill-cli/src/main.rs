@@ -363,6 +363,19 @@ fn summary_text(report: &Report) -> String {
     }
     line(format!("usage series: {}", report.usage.len()));
     alerts_text(&report.alerts, &mut line);
+    for forecast in &report.forecast {
+        line(format!(
+            "forecast {} {}: {} (range {} to {}), by day {} of {}: {}",
+            forecast.currency,
+            forecast.month,
+            forecast.forecast,
+            forecast.low,
+            forecast.high,
+            forecast.last_day,
+            forecast.days_in_month,
+            forecast.method
+        ));
+    }
     line("checks".into());
     for check in &report.checks {
         let status = match check.status {
@@ -392,11 +405,14 @@ fn alerts_text(alerts: &tcbill_core::analysis::alerts::Alerts, line: &mut impl F
         line("alerts: none".into());
         return;
     }
-    line(format!(
-        "alerts: {} ({})",
-        alerts.alerts.len(),
-        counts.join(", ")
-    ));
+    let fired: usize = alerts.counts.iter().map(|count| count.count).sum();
+    line(format!("alerts: {fired} ({})", counts.join(", ")));
+    if alerts.alerts.len() < fired {
+        line(format!(
+            "  the {} with the largest excess of each kind and currency:",
+            alerts.alerts.len()
+        ));
+    }
     for alert in &alerts.alerts {
         let places: Vec<String> = alert
             .rows

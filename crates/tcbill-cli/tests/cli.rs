@@ -315,6 +315,7 @@ usage series: 0
 alerts: 1 (allocation_gap 1)
   allocation_gap\t4.84660512 CNY in 1 rows of 1 resources has no value for tag env
     rows l2-cn.csv:2
+forecast CNY 2020-09: 10.39 (range 4.84660512 to 43.61944608), by day 22 of 30: 4.84660512 so far (0.00 of it recurring or prepaid, counted once) + 8 remaining days × the mean daily usage cost of days 16–22 (4.84660512 / 7); range: those days' least (0.00) and most (4.84660512) daily cost
 checks
   list_price\tskipped: no rows with 原价, 刊例价 and 用量
   discount\tskipped: no rows with 原价, 折扣率 and 优惠后总价

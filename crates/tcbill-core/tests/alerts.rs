@@ -149,6 +149,19 @@ fn each_rule_fires_with_its_exact_amounts_and_rows() {
         ]
     );
     assert_eq!(found.options.tag_keys, ["team"]);
+
+    // The report lists the largest of each kind and currency, and counts them all.
+    let mut listed = found.clone();
+    listed.truncate(1);
+    let first = listed
+        .alerts
+        .iter()
+        .filter(|alert| alert.kind.as_str() == "first_appearance")
+        .map(line)
+        .collect::<Vec<_>>();
+    assert_eq!(first, [lines[2].clone()], "the largest excess, 30.00");
+    let count = &listed.counts[1];
+    assert_eq!((count.count, count.listed), (4, 1));
 }
 
 #[test]
@@ -273,5 +286,137 @@ fn package_advice_on_the_sample_month() {
     assert_eq!(
         (waste.quantity, waste.unit.as_deref()),
         (Some("686".parse().unwrap()), Some("分钟"))
+    );
+}
+
+/// Three packages cover CDN traffic: 100 GB bought for 20.00 CNY (and, oddly, 3.00 USD), 1 TB
+/// for 150.00 CNY and 1 TB for 0.10 USD. Each currency's usage is priced by the cheapest package
+/// in its own currency, compared per common unit: 150 CNY/TB is 0.15 CNY/GB, below 0.20 CNY/GB,
+/// however the bare numbers compare (0.10 USD/TB is no yuan price at all).
+#[test]
+fn usage_is_priced_by_the_cheapest_package_of_its_currency_per_common_unit() {
+    let bill =
+        "产品名称,计费模式,资源ID,组件名称,币种,组件用量,组件用量单位,开始使用时间,优惠后总价
+内容分发网络CDN,包年包月,pkg-gb,流量包,CNY,,,2025-03-01 00:00:00,20.00
+内容分发网络CDN,包年包月,pkg-gb,流量包,USD,,,2025-03-01 00:00:00,3.00
+内容分发网络CDN,包年包月,pkg-tb,流量包,CNY,,,2025-03-01 00:00:00,150.00
+内容分发网络CDN,包年包月,pkg-usd,流量包,USD,,,2025-03-01 00:00:00,0.10
+内容分发网络CDN,按量计费,cdn-a,境内流量,CNY,50,GB,2025-03-05 00:00:00,15.00
+内容分发网络CDN,按量计费,cdn-b,境内流量,USD,20,GB,2025-03-05 00:00:00,1.00
+";
+    let deductions = "资源包名称,资源包ID,产品名称,资源包类型,抵扣时间,抵扣前包剩余量,实际抵扣量,抵扣后包剩余量,资源包单位,被抵扣资源产品,被抵扣资源计费项,被抵扣资源原始用量,被抵扣资源原始用量单位,抵扣系数,用量开始时间,用量结束时间
+CDN流量包100GB,pkg-gb,内容分发网络CDN,总量递减,2025-03-02 01:00:00,100,10,90,GB,内容分发网络CDN,境内流量,10,GB,1,2025-03-01 00:00:00,2025-03-01 23:59:59
+CDN流量包1TB,pkg-tb,内容分发网络CDN,总量递减,2025-03-02 01:00:00,1,0.01,0.99,TB,内容分发网络CDN,境内流量,10,GB,1,2025-03-01 00:00:00,2025-03-01 23:59:59
+CDN流量包1TB,pkg-usd,内容分发网络CDN,总量递减,2025-03-02 01:00:00,1,0.01,0.99,TB,内容分发网络CDN,境内流量,10,GB,1,2025-03-01 00:00:00,2025-03-01 23:59:59
+";
+    // pkg-gb expired on day 3 with 90 GB left, bought in two currencies: no one price.
+    let overview = "资源包名称/资源包ID,产品名称,子产品名称,地域/可用区,状态/资源类型,容量单位,单周期剩余量/总量,单周期开始/结束时间,周期剩余数量/总数,总剩余量/总量,生效/到期时间,续费方式
+CDN流量包100GB/pkg-gb,内容分发网络CDN,CDN流量,中国大陆/-,已过期/总量递减,GB,-,-,-,90/100,2025-03-01 00:00:00/2025-03-03 23:59:59,不续费
+";
+    let dataset = dataset(&[
+        ("bill.csv", bill.as_bytes()),
+        ("deductions.csv", deductions.as_bytes()),
+        ("overview.csv", overview.as_bytes()),
+    ]);
+    let found = run(&dataset, &AlertOptions::default());
+    let advice: Vec<String> = found
+        .alerts
+        .iter()
+        .filter(|alert| alert.kind.as_str().starts_with("package"))
+        .map(|alert| format!("{} | {}", line(alert), alert.message))
+        .collect();
+    assert_eq!(
+        advice,
+        [
+            "package_waste package=pkg-gb 2025-03-03 - - - - - rows 0  | package pkg-gb: 90 GB \
+             of 100 left unused when it expired, no price known: its purchase rows are in CNY and \
+             USD, so it has no one price",
+            "package_worth_buying product=内容分发网络CDN 境内流量 2025-03-05 CNY 15.00 7.50 - 7.50 \
+             rows 2 bill.csv#0:4,6 | 内容分发网络CDN 境内流量: 0.05 TB charged pay-as-you-go, \
+             15.00 CNY in 1 rows; at package pkg-tb's 150 CNY/TB (150.00 paid in bill.csv:4) it \
+             would have cost 7.50, saving 7.50",
+            "package_worth_buying product=内容分发网络CDN 境内流量 2025-03-05 USD 1.00 0.00 - 1.00 \
+             rows 2 bill.csv#0:5,7 | 内容分发网络CDN 境内流量: 0.02 TB charged pay-as-you-go, \
+             1.00 USD in 1 rows; at package pkg-usd's 0.1 USD/TB (0.10 paid in bill.csv:5) it \
+             would have cost 0.00, saving 1.00",
+        ]
+    );
+
+    // Without the yuan purchase rows, the yuan usage has no price: not for want of a purchase row.
+    let dollars_only: String = bill
+        .lines()
+        .filter(|line| !line.starts_with("内容分发网络CDN,包年包月") || line.contains(",USD,"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let dataset = self::dataset(&[
+        ("bill.csv", dollars_only.as_bytes()),
+        ("deductions.csv", deductions.as_bytes()),
+    ]);
+    let found = run(&dataset, &AlertOptions::default());
+    assert_eq!(
+        found.alerts[0].message,
+        "内容分发网络CDN 境内流量: 50 GB charged pay-as-you-go, 15.00 CNY in 1 rows; no price \
+         known in CNY: the purchase rows of the packages covering it are in USD"
+    );
+}
+
+/// January's last day and March 1 to 8 loaded, February not: February is no history of zeros.
+/// March 8's history is the 7 covered days before it (10.00 each), so 13.00 is a spike above
+/// 10.00 + 3 × 0.50; March 1 to 7 have fewer than 7 covered days before them and are not judged.
+#[test]
+fn days_without_any_row_are_no_history() {
+    let mut bill = "产品名称,组件名称,开始使用时间,优惠后总价\n".to_owned();
+    bill += "云服务器CVM,CPU,2025-01-31 00:00:00,10.00\n";
+    for day in 1..=7 {
+        bill += &format!("云服务器CVM,CPU,2025-03-0{day} 00:00:00,10.00\n");
+    }
+    bill += "云服务器CVM,CPU,2025-03-08 00:00:00,13.00\n";
+    let dataset = dataset(&[("bill.csv", bill.as_bytes())]);
+    let found = run(&dataset, &AlertOptions::default());
+    let lines: Vec<String> = found
+        .alerts
+        .iter()
+        .map(|alert| format!("{} | {}", line(alert), alert.message))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "daily_spike product=云服务器CVM 2025-03-08 CNY 13.00 10.00 11.50 3.00 rows 1 \
+             bill.csv#0:10 | product 云服务器CVM cost 13.00 CNY on 2025-03-08, above median \
+             10.00 + 3 × MAD 0.50 of the 7 days before (threshold 11.50)"
+        ]
+    );
+}
+
+/// The `alerts` CSV table carries each alert's quantity and unit: a package's waste is a quantity
+/// before it is money (the sample month's pkg-trtc-0002 has no price, only 686 分钟).
+#[test]
+fn the_alerts_table_has_quantity_and_unit() {
+    let sample = std::path::PathBuf::from(common::SAMPLE_MONTH);
+    let dataset = common::dataset_of(&[
+        sample.join("2025-06-明细账单-L3.csv"),
+        sample.join("2025-06-资源包抵扣明细.csv"),
+        sample.join("2025-06-资源包总览.csv"),
+    ]);
+    let report = tcbill_core::Report::build(&dataset, &tcbill_core::ReportOptions::default());
+    let table = report
+        .csv_tables()
+        .into_iter()
+        .find(|table| table.name == "alerts")
+        .unwrap();
+    let column = |name: &str| table.header.iter().position(|h| h == name).unwrap();
+    let waste = table
+        .rows
+        .iter()
+        .find(|row| row[column("subject")] == "pkg-trtc-0002")
+        .unwrap();
+    assert_eq!(
+        (
+            waste[column("kind")].as_str(),
+            waste[column("amount")].as_str(),
+            waste[column("quantity")].as_str(),
+            waste[column("unit")].as_str()
+        ),
+        ("package_waste", "", "686", "分钟")
     );
 }

@@ -159,6 +159,53 @@ fn each_change_is_its_own_part_to_the_last_digit() {
     assert_eq!(refs, ["2025-09.csv:2", "2025-10.csv:2", "2025-10.csv:3"]);
 }
 
+/// `tests/data/l3-rounding-ties.csv`: resources whose usage or package part ends in exactly half a
+/// unit of the 8th decimal (A bills 2 units for an odd number of 0.00000001s), of every size and
+/// both signs. Each is rounded half away from zero, computed here by hand; the SQL files in
+/// crates/tcbill-cli/queries/ are checked against these same figures by scripts/focus_checks.py.
+#[test]
+fn usage_and_package_parts_round_half_away_from_zero() {
+    let mut dataset = Dataset::new();
+    dataset.add(parse_file(
+        "ties.csv",
+        include_bytes!("data/l3-rounding-ties.csv"),
+    ));
+    let comparison = september_to_october(&dataset);
+    let mut parts: Vec<String> = comparison.currencies[0]
+        .drivers
+        .iter()
+        .map(|driver| {
+            let change = driver.real_total_cost.as_ref().unwrap();
+            let parts = &change.parts;
+            assert_eq!(parts.sum(), change.change, "{}", driver.resource);
+            format!(
+                "{} {} {}",
+                driver.resource, parts.usage, parts.package_coverage
+            )
+        })
+        .collect();
+    parts.sort();
+    assert_eq!(
+        parts,
+        [
+            "tie-big-down -49382716.05493828 0.00", // −98765432.10987655 / 2
+            "tie-big-up 49382716.05493828 0.00",
+            "tie-mid-down -6172.83945062 0.00", // −12345.67890123 / 2
+            "tie-mid-up 18518.51835185 0.00",   // 3 × 12345.67890123 / 2
+            "tie-odd-down -3888.88888889 0.00", // −7777.77777777 / 2
+            "tie-odd-up 0.30864193 0.00",       // 5 × 0.12345677 / 2
+            "tie-one-down -0.50000001 0.00",
+            "tie-one-up 0.50000001 0.00",
+            // Usage 2 + 1 deducted, then 2 + 4: ΔR = 3, ΔD = 3, × 5555.55555555 / 2.
+            "tie-package-grew 8333.33333333 -8333.33333333",
+            // Usage 2 + 3 deducted, then 3 + 0: ΔR = −2, −ΔD = 3, × 0.33333333 / 2.
+            "tie-package-ran-out -0.33333333 0.50",
+            "tie-tiny-down -0.00000002 0.00",
+            "tie-tiny-up 0.00000002 0.00",
+        ]
+    );
+}
+
 #[test]
 fn a_month_loaded_twice_counts_once() {
     let mut dataset = two_months();

@@ -378,3 +378,57 @@ fn the_csv_puts_each_value_under_its_own_column_name() {
         .collect();
     assert_eq!(actual, expected);
 }
+
+/// What the comparison reads and FOCUS has no column for travels as `x_` columns, so that
+/// queries/compare-*.sql get `tcbill compare`'s parts from the export alone: the product's code
+/// (also for an English name), 原价, 折扣率, the package-deducted usage, the savings plan and
+/// whether the row is a refund or adjustment. A row without 原价 keeps x_OriginalCost empty
+/// while ListCost falls back to BilledCost.
+#[test]
+fn the_comparisons_inputs_travel_as_x_columns() {
+    let export = focus::export(&dataset_of(&[data_path("l3-two-months.csv")]));
+    let columns = [
+        "ResourceId",
+        "x_ProductCode",
+        "PricingQuantity",
+        "x_OriginalCost",
+        "ListCost",
+        "x_DiscountRate",
+        "x_DeductedQuantity",
+        "x_SavingsPlanDeduction",
+        "x_RefundOrAdjustment",
+    ];
+    assert_text(
+        &cells(&export, &columns).join("\n"),
+        "\
+ins-keep | p_cvm | 100.0 | 50.00 | 50.00 | 0.8 | 0.0 | 0.0 | false
+disk-old | p_cbs |  | 12.50 | 12.50 | 1.0 |  | 0.0 | false
+bucket-1 | p_cos | 200.0 | 20.00 | 20.00 | 1.0 | 0.0 | 0.0 | false
+cdn-a | p_cdn | 100.0 | 20.00 | 20.00 | 1.0 | 900.0 | 0.0 | false
+ins-sp | p_cvm | 100.0 | 100.00 | 100.00 | 1.0 | 0.0 | 30.00 | false
+ins-round | p_cvm | 10.0 | 10.00 | 10.00 | 1.0 | 0.0 | 0.0 | false
+lb-usd | p_clb | 100.0 | 2.00 | 2.00 | 1.0 | 0.0 | 0.0 | false
+ins-keep | p_cvm | 150.0 | 75.00 | 75.00 | 0.8 | 0.0 | 0.0 | false
+ins-keep | p_cvm |  | 8.00 | 8.00 | 1.0 |  | 0.0 | false
+ins-new | p_cvm | 75.0 | 37.50 | 37.50 | 0.8 | 0.0 | 0.0 | false
+bucket-1 | p_cos | 200.0 | 24.00 | 24.00 | 1.0 | 0.0 | 0.0 | false
+bucket-1 | p_cos |  | -5.00 | -5.00 | 1.0 |  | 0.0 | true
+cdn-a | p_cdn | 600.0 | 120.00 | 120.00 | 1.0 | 400.0 | 0.0 | false
+ins-sp | p_cvm | 100.0 | 100.00 | 100.00 | 1.0 | 0.0 | 0.0 | false
+ins-round | p_cvm | 10.0 | 10.00 | 10.00 | 1.0 | 0.0 | 0.0 | false
+lb-usd | p_clb | 200.0 | 4.00 | 4.00 | 1.0 | 0.0 | 0.0 | false",
+    );
+
+    // A bill without 原价: ListCost is BilledCost, x_OriginalCost stays empty.
+    let bill = "账单月份,产品名称,资源ID,交易类型,组件用量,优惠后总价\n2025-10,Unknown product,r-1,按量计费日结,3,1.50\n";
+    let mut dataset = Dataset::new();
+    dataset.add(parse_file("no-original-cost.csv", bill.as_bytes()));
+    let export = focus::export(&dataset);
+    assert_eq!(
+        cells(
+            &export,
+            &["x_ProductCode", "x_OriginalCost", "ListCost", "BilledCost"]
+        ),
+        [" |  | 1.50 | 1.50"]
+    );
+}

@@ -58,6 +58,7 @@ const ORDERED_LAYERS: [(&str, &[&str], &[&str]); 4] = [
             "checks",
             "compare",
             "alerts",
+            "forecast",
         ],
         &[
             "RowRef",

@@ -495,7 +495,7 @@ impl<'a> Columns<'a> {
             used: decimal("UsedAmount"),
             time_span: decimal("TimeSpan"),
             deducted: decimal("DeductedMeasure"),
-            cost: decimal("Cost").or_else(|| decimal("TotalCost")),
+            cost: measure_column(table, Measure::TotalCost),
             list_price: decimal("SinglePrice"),
             contract_price: decimal("ContractPrice"),
             discount: decimal("Discount"),
@@ -620,7 +620,7 @@ struct PricedRow {
 
 /// A 交易类型 (or 消耗类型) that is a refund, an adjustment, a reversal or a compensation
 /// (`包年包月退款`, `调账扣费`, `按量计费冲正`, `调账补偿`, `Refund`, `Adjustment`).
-fn is_refund_or_adjustment(action: &str) -> bool {
+pub(crate) fn is_refund_or_adjustment(action: &str) -> bool {
     const CHINESE: [&str; 5] = ["退款", "退费", "调账", "冲正", "补偿"];
     const ENGLISH: [&str; 4] = ["refund", "adjust", "reversal", "compensat"];
     CHINESE.iter().any(|word| action.contains(word)) || {

@@ -92,13 +92,14 @@ pub fn product_code(name: &str) -> Option<&'static str> {
         .map(|(code, _)| *code)
 }
 
-/// What rows of one product share: the code, else the name itself.
+/// A row's business code: its own, else the one [`PRODUCTS`] gives its name.
+pub fn business_code<'a>(code: Option<&'a str>, name: Option<&str>) -> Option<&'a str> {
+    code.or_else(|| name.and_then(product_code))
+}
+
+/// What rows of one product share: the code ([`business_code`]), else the name itself.
 pub fn product_identity(code: Option<&str>, name: Option<&str>) -> String {
-    match (code, name) {
-        (Some(code), _) => code.to_owned(),
-        (None, Some(name)) => product_code(name).map_or_else(|| name.to_owned(), str::to_owned),
-        (None, None) => "-".to_owned(),
-    }
+    business_code(code, name).or(name).unwrap_or("-").to_owned()
 }
 
 #[cfg(test)]

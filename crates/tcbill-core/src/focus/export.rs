@@ -7,10 +7,12 @@ use std::collections::{BTreeMap, HashMap};
 use rust_decimal::Decimal;
 
 use super::{FocusFields, COLUMNS};
-use crate::analysis::cost::cost_source;
-use crate::analysis::currency::{CostRowReader, Currency};
+use crate::analysis::compare::is_refund_or_adjustment;
+use crate::analysis::cost::{cost_source, measure_column, Measure};
+use crate::analysis::currency::{CostRowReader, Currency, Month};
 use crate::analysis::deductions::analyze_deductions;
 use crate::analysis::packages::package_usage;
+use crate::analysis::products::business_code;
 use crate::dataset::Dataset;
 use crate::model::table::{ColumnRole, Table};
 use crate::model::time::BeijingTime;
@@ -27,6 +29,7 @@ pub enum FocusValue {
     Text(String),
     Decimal(Decimal),
     Time(BeijingTime),
+    Bool(bool),
 }
 
 impl FocusValue {
@@ -39,6 +42,7 @@ impl FocusValue {
             FocusValue::Decimal(value) if value.scale() == 0 => format!("{value}.0"),
             FocusValue::Decimal(value) => value.to_string(),
             FocusValue::Time(time) => utc_text(*time),
+            FocusValue::Bool(flag) => flag.to_string(),
         }
     }
 }
@@ -243,7 +247,7 @@ pub fn export(dataset: &Dataset) -> FocusExport {
 
     let mut rows = Vec::new();
     for (index, &(file, table)) in tables.iter().enumerate() {
-        let currencies = CostRowReader::new(table);
+        let reader = CostRowReader::new(table);
         let tag_keys: Vec<(String, String)> = table
             .columns()
             .iter()
@@ -256,7 +260,8 @@ pub fn export(dataset: &Dataset) -> FocusExport {
             let context = RowContext {
                 table,
                 row,
-                currency: currencies.currency(row),
+                currency: reader.currency(row),
+                month: reader.month(row),
                 tag_keys: &tag_keys,
                 coverage: coverage.get(&(index, row)),
                 package: table
@@ -271,18 +276,22 @@ pub fn export(dataset: &Dataset) -> FocusExport {
     FocusExport { rows, notes }
 }
 
+/// 优惠后总价, 0 when the row has none: the `RealTotalCost` measure the cost summaries sum.
 fn real_cost(table: &Table, row: usize) -> Decimal {
-    ["RealTotalCost", "RealCost"]
-        .iter()
-        .find_map(|name| table.decimal(name, row))
+    measure_column(table, Measure::RealTotalCost)
+        .and_then(|column| column.get(row))
         .unwrap_or_default()
 }
 
+/// 原价 as the row prints it: the column of the `TotalCost` measure, the one the cost summaries
+/// and the comparison read.
+fn original_cost(table: &Table, row: usize) -> Option<Decimal> {
+    measure_column(table, Measure::TotalCost).and_then(|column| column.get(row))
+}
+
+/// FOCUS ListCost: 原价, else BilledCost.
 fn list_cost(table: &Table, row: usize) -> Decimal {
-    ["TotalCost", "Cost"]
-        .iter()
-        .find_map(|name| table.decimal(name, row))
-        .unwrap_or_else(|| real_cost(table, row))
+    original_cost(table, row).unwrap_or_else(|| real_cost(table, row))
 }
 
 /// FOCUS ChargeCategory, ChargeClass and ChargeFrequency from 交易类型 and 计费模式.
@@ -430,8 +439,10 @@ fn unit_name(unit: &str) -> String {
 struct RowContext<'a> {
     table: &'a Table,
     row: usize,
-    /// The row's currency as the report reads it (see [`crate::analysis::currency`]).
+    /// The row's currency and billing month as the report reads them (see
+    /// [`crate::analysis::currency`]).
     currency: Currency,
+    month: Option<Month>,
     tag_keys: &'a [(String, String)],
     coverage: Option<&'a Coverage>,
     /// The package this row purchases, and its price if known.
@@ -451,17 +462,6 @@ impl RowContext<'_> {
         self.table.time(name, self.row)
     }
 
-    /// The Beijing billing month of the row, as its first instant.
-    fn billing_month(&self) -> Option<(i64, u32)> {
-        ["BillMonth", "ConsumptionMonth", "FeeBeginTime", "PayTime"]
-            .iter()
-            .find_map(|name| self.time(name))
-            .map(|time| {
-                let (year, month, ..) = time.beijing_fields();
-                (year, month)
-            })
-    }
-
     fn focus_row(&self) -> FocusRow {
         let text = |name: &str| {
             self.text(name)
@@ -470,7 +470,7 @@ impl RowContext<'_> {
         let decimal = |value: Option<Decimal>| value.map_or(FocusValue::Null, FocusValue::Decimal);
         let fixed = |text: &str| FocusValue::Text(text.to_owned());
 
-        let month = self.billing_month();
+        let month = self.month.map(|Month(year, month)| (year, month));
         let period = month.and_then(|(year, month)| BeijingTime::month_bounds(year, month));
         let charge_start = self.time("FeeBeginTime").or(period.map(|p| p.0));
         let charge_end = self
@@ -499,11 +499,13 @@ impl RowContext<'_> {
             _ => billed + amortised.unwrap_or_default(),
         };
 
-        let quantity = match (self.decimal("UsedAmount"), self.decimal("TimeSpan")) {
-            // Past a decimal's range only for hostile values: then no quantity rather than a panic.
+        // Usage and the part of it resource packages covered, each × 使用时长 when the bill has one.
+        // Past a decimal's range only for hostile values: then no quantity rather than a panic.
+        let times_span = |amount: Option<Decimal>| match (amount, self.decimal("TimeSpan")) {
             (Some(amount), Some(span)) => amount.checked_mul(span),
             (amount, _) => amount,
         };
+        let quantity = times_span(self.decimal("UsedAmount"));
         let used_unit = self.text("UsedAmountUnit").map(unit_name);
         let pricing_unit = match (
             &used_unit,
@@ -639,6 +641,17 @@ impl RowContext<'_> {
             x_TransferPayAmount: decimal(self.decimal("TransferPayAmount")),
             x_Tax: decimal(self.decimal("Tax")),
             x_AmortizedPackageCost: decimal(amortised),
+            x_ProductCode: opt_text(business_code(self.text("BusinessCode"), product)),
+            x_OriginalCost: decimal(original_cost(self.table, self.row)),
+            x_DiscountRate: decimal(self.decimal("Discount")),
+            x_DeductedQuantity: decimal(times_span(self.decimal("DeductedMeasure"))),
+            x_SavingsPlanDeduction: decimal(self.decimal("SPDeduction")),
+            x_SavingsPlanOriginalCost: decimal(self.decimal("OriginalCostWithSP")),
+            x_ReservedInstanceOriginalCost: decimal(self.decimal("OriginalCostWithRI")),
+            x_RefundOrAdjustment: FocusValue::Bool(
+                self.text("ActionTypeName")
+                    .is_some_and(is_refund_or_adjustment),
+            ),
         };
         let billing_month = month.map_or_else(
             || "unknown".to_owned(),
@@ -659,6 +672,7 @@ fn fits(value: &FocusValue, focus_type: super::FocusType) -> bool {
         (FocusValue::Null, _)
             | (FocusValue::Decimal(_), super::FocusType::Decimal)
             | (FocusValue::Time(_), super::FocusType::DateTime)
+            | (FocusValue::Bool(_), super::FocusType::Boolean)
             | (
                 FocusValue::Text(_),
                 super::FocusType::String | super::FocusType::Json

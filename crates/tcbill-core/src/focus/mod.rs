@@ -24,6 +24,8 @@ pub enum FocusType {
     DateTime,
     /// A JSON object as text (`Tags`).
     Json,
+    /// `true` or `false`.
+    Boolean,
 }
 
 /// One column of the export.
@@ -37,7 +39,7 @@ const fn column(name: &'static str, focus_type: FocusType) -> FocusColumn {
     FocusColumn { name, focus_type }
 }
 
-use FocusType::{DateTime, Decimal, Json, String as Text};
+use FocusType::{Boolean, DateTime, Decimal, Json, String as Text};
 
 /// Declares the columns once: their order in [`COLUMNS`] and a field of [`FocusFields`] for each,
 /// so a row is built by column name and cannot put a value under another column's header.
@@ -121,6 +123,14 @@ focus_columns! {
     x_TransferPayAmount: Decimal,
     x_Tax: Decimal,
     x_AmortizedPackageCost: Decimal,
+    x_ProductCode: Text,
+    x_OriginalCost: Decimal,
+    x_DiscountRate: Decimal,
+    x_DeductedQuantity: Decimal,
+    x_SavingsPlanDeduction: Decimal,
+    x_SavingsPlanOriginalCost: Decimal,
+    x_ReservedInstanceOriginalCost: Decimal,
+    x_RefundOrAdjustment: Boolean,
 }
 
 /// How many of [`COLUMNS`] are FOCUS 1.0's own.

@@ -119,7 +119,7 @@ impl Report {
 }
 
 /// The alerts, `alerts`: one per line in the report's order, money columns empty for checks,
-/// and the rows cited as `file:place` joined by spaces.
+/// a package's quantity and unit where it has them, and the rows cited as `file:place` joined by spaces.
 fn alerts_table(alerts: &Alerts) -> CsvTable {
     let header = [
         "kind",
@@ -131,6 +131,8 @@ fn alerts_table(alerts: &Alerts) -> CsvTable {
         "expected",
         "threshold",
         "excess",
+        "quantity",
+        "unit",
         "row_count",
         "message",
         "rows",
@@ -162,6 +164,8 @@ fn alerts_table(alerts: &Alerts) -> CsvTable {
                 decimal(alert.expected),
                 decimal(alert.threshold),
                 decimal(alert.excess),
+                decimal(alert.quantity),
+                text(alert.unit.clone()),
                 alert.row_count.to_string(),
                 alert.message.clone(),
                 cited.join(" "),

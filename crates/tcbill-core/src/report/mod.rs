@@ -26,6 +26,7 @@ use crate::analysis::compare::{compare, default_periods, Comparison, Period};
 use crate::analysis::cost::{summarize, Amounts, Dimension, Summary};
 use crate::analysis::currency::{Currency, Month};
 use crate::analysis::deductions::{analyze_deductions, DeductionAnalysis, DeductionRow};
+use crate::analysis::forecast::{forecasts, Forecast};
 use crate::analysis::packages::{package_usage, PackageUsage};
 use crate::analysis::usage::{usage_statistics, UsageOptions, UsageSeries};
 use crate::dataset::Dataset;
@@ -141,13 +142,21 @@ pub struct Report {
     pub packages: Vec<PackageUsage>,
     pub usage: Vec<UsageSeries>,
     pub checks: Vec<Check>,
-    /// Every alert rule's findings, each with its rows (README's *Alerts*).
+    /// Every alert rule's findings, each with its rows (README's *Alerts*); each kind and currency
+    /// lists its [`REPORT_ALERTS`] largest.
     pub alerts: Alerts,
+    /// Where each currency's latest billing month will end, when its rows stop before the month
+    /// does (README's *Alerts*, "Month-end forecast").
+    pub forecast: Vec<Forecast>,
     /// The latest billing month against the one before it, when the cost rows cover two months
     /// or more; each currency keeps its [`REPORT_DRIVERS`] largest drivers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comparison: Option<Comparison>,
 }
+
+/// How many alerts of each kind and currency the report lists (the largest excess first); its
+/// `counts` count them all.
+pub const REPORT_ALERTS: usize = 100;
 
 /// How many drivers of each currency the report's comparison keeps (`tcbill compare` lists all).
 pub const REPORT_DRIVERS: usize = 100;
@@ -210,7 +219,8 @@ impl Report {
         let packages = package_usage(dataset, &analysis);
         let checks = run_checks(dataset, &analysis.rows);
         let coefficient_mismatches = analysis.coefficient_mismatches().cloned().collect();
-        let alerts = alerts(dataset, &analysis, &packages, &checks, &options.alerts);
+        let mut alerts = alerts(dataset, &analysis, &packages, &checks, &options.alerts);
+        alerts.truncate(REPORT_ALERTS);
         Report {
             format: REPORT_FORMAT,
             version: REPORT_VERSION,
@@ -225,6 +235,7 @@ impl Report {
             usage: usage_statistics(dataset, options.usage),
             checks,
             alerts,
+            forecast: forecasts(dataset),
             comparison: Report::comparison(dataset, options),
         }
     }

@@ -4,6 +4,8 @@
 //! currency's rows cover: what was there from the start of the loaded files is not new. The
 //! amount is that day's cost, expected 0.
 
+use std::collections::BTreeSet;
+
 use rust_decimal::Decimal;
 
 use super::daily::{day_of, DailyCosts, Found};
@@ -22,7 +24,11 @@ pub(super) fn first_appearances(daily: &DailyCosts) -> Vec<Found> {
         if !FIRST_SEEN_DIMENSIONS.contains(&series.dimension) {
             continue;
         }
-        let Some(&(first_covered, _)) = daily.coverage.get(&series.currency) else {
+        let Some(&first_covered) = daily
+            .coverage
+            .get(&series.currency)
+            .and_then(BTreeSet::first)
+        else {
             continue;
         };
         let first_spend = costs.iter().find(|(_, cost)| **cost > Decimal::ZERO);

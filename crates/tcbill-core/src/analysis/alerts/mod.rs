@@ -189,11 +189,12 @@ pub struct Alert {
     pub rows: Vec<AlertRows>,
 }
 
-/// How many alerts of one kind fired.
+/// How many alerts of one kind fired, and how many of them `alerts` lists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct KindCount {
     pub kind: AlertKind,
     pub count: usize,
+    pub listed: usize,
 }
 
 /// The thresholds the alerts were raised with, as the report states them.
@@ -246,6 +247,14 @@ pub fn alerts(
     for alert in &list {
         *counts.entry(alert.kind).or_default() += 1;
     }
+    let counts = counts
+        .into_iter()
+        .map(|(kind, count)| KindCount {
+            kind,
+            count,
+            listed: count,
+        })
+        .collect();
     Alerts {
         options: AppliedOptions {
             spike_k: options.spike_k,
@@ -253,11 +262,28 @@ pub fn alerts(
             min_history_days: options.min_history_days,
             tag_keys,
         },
-        counts: counts
-            .into_iter()
-            .map(|(kind, count)| KindCount { kind, count })
-            .collect(),
+        counts,
         alerts: list,
+    }
+}
+
+impl Alerts {
+    /// Keeps the `limit` first alerts (the largest excess first) of each kind and currency;
+    /// `counts` still counts them all, and says how many are `listed`.
+    pub fn truncate(&mut self, limit: usize) {
+        let mut kept: BTreeMap<(AlertKind, Option<Currency>), usize> = BTreeMap::new();
+        self.alerts.retain(|alert| {
+            let kept = kept.entry((alert.kind, alert.currency)).or_default();
+            *kept += 1;
+            *kept <= limit
+        });
+        for count in &mut self.counts {
+            count.listed = self
+                .alerts
+                .iter()
+                .filter(|alert| alert.kind == count.kind)
+                .count();
+        }
     }
 }
 

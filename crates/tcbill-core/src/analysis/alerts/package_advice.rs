@@ -18,8 +18,9 @@
 //!   saving. Without a purchase row the alert says no price is known and has no saving.
 //!
 //! A package's *purchase rows* are the cost rows whose 资源ID is its 资源包ID (as the FOCUS
-//! export amortises them); its effective unit price is their cost ÷ its total capacity. Of two
-//! priced packages covering a kind, the cheaper unit price is used.
+//! export amortises them); its effective unit price in a currency is the cost of its purchase rows
+//! in that currency ÷ its total capacity. Usage is priced only by packages priced in its own
+//! currency; of two, the one whose price is lower in a common unit (units.rs) is used.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -35,7 +36,7 @@ use crate::analysis::packages::PackageUsage;
 use crate::analysis::units::{conversion, product_bases};
 use crate::analysis::{round_half_up, RowRef};
 use crate::dataset::Dataset;
-use crate::model::table::{DecimalColumn, Table};
+use crate::model::table::{DecimalColumn, Table, TextColumn};
 use crate::model::time::BeijingTime;
 
 /// A package's price from its purchase rows.
@@ -60,22 +61,23 @@ pub(super) fn package_advice(
     let loaded_until = loaded_until(dataset, deductions);
     let mut alerts = Vec::new();
     for package in packages {
-        let price = prices.get(package.package_id.as_str());
-        alerts.extend(waste(dataset, package, price, loaded_until));
+        let package_prices = prices.get(package.package_id.as_str());
+        alerts.extend(waste(dataset, package, package_prices, loaded_until));
         alerts.extend(runs_out_early(package));
     }
     alerts.extend(worth_buying(dataset, deductions, packages, &prices));
     alerts
 }
 
-/// The purchase rows of every package, priced where its capacity is known.
-fn prices<'a>(dataset: &Dataset, packages: &'a [PackageUsage]) -> BTreeMap<&'a str, Price> {
+/// Per package, the prices of its purchase rows, one per currency (in currency order), where its
+/// capacity is known.
+fn prices<'a>(dataset: &Dataset, packages: &'a [PackageUsage]) -> BTreeMap<&'a str, Vec<Price>> {
     let ids: BTreeMap<&str, &PackageUsage> = packages
         .iter()
         .map(|package| (package.package_id.as_str(), package))
         .collect();
-    // Package → the currency, cost and rows of its purchase.
-    type Purchases<'a> = BTreeMap<&'a str, (Currency, Decimal, Vec<(usize, usize)>)>;
+    // Package and currency → the cost and rows of its purchase in that currency.
+    type Purchases<'a> = BTreeMap<(&'a str, Currency), (Decimal, Vec<(usize, usize)>)>;
     let mut found = Purchases::new();
     for (index, table) in cost_tables(dataset) {
         let Some(resources) = table.text_column("ResourceId") else {
@@ -91,33 +93,31 @@ fn prices<'a>(dataset: &Dataset, packages: &'a [PackageUsage]) -> BTreeMap<&'a s
                 continue;
             };
             let amount = cost.and_then(|column| column.get(row)).unwrap_or_default();
-            let entry = found
-                .entry(id)
-                .or_insert_with(|| (reader.currency(row), Decimal::ZERO, Vec::new()));
-            entry.1 += amount;
-            entry.2.push((index, row));
+            let entry = found.entry((id, reader.currency(row))).or_default();
+            entry.0 += amount;
+            entry.1.push((index, row));
         }
     }
-    found
-        .into_iter()
-        .filter_map(|(id, (currency, paid, rows))| {
-            let total = ids[id].total.filter(|total| *total > Decimal::ZERO)?;
-            let unit_price = paid.checked_div(total)?;
-            let (file, row) = rows[0];
-            let file = &dataset.files()[file];
-            let first_place = RowRef::of(&file.name, &file.table, row).to_string();
-            Some((
-                id,
-                Price {
-                    currency,
-                    paid,
-                    unit_price,
-                    rows,
-                    first_place,
-                },
-            ))
-        })
-        .collect()
+    let mut prices: BTreeMap<&str, Vec<Price>> = BTreeMap::new();
+    for ((id, currency), (paid, rows)) in found {
+        let Some(total) = ids[id].total.filter(|total| *total > Decimal::ZERO) else {
+            continue;
+        };
+        let Some(unit_price) = paid.checked_div(total) else {
+            continue;
+        };
+        let (file, row) = rows[0];
+        let file = &dataset.files()[file];
+        let first_place = RowRef::of(&file.name, &file.table, row).to_string();
+        prices.entry(id).or_default().push(Price {
+            currency,
+            paid,
+            unit_price,
+            rows,
+            first_place,
+        });
+    }
+    prices
 }
 
 fn cost_column(table: &Table) -> Option<&DecimalColumn> {
@@ -158,9 +158,14 @@ fn unit_text(package: &PackageUsage) -> String {
 fn waste(
     dataset: &Dataset,
     package: &PackageUsage,
-    price: Option<&Price>,
+    prices: Option<&Vec<Price>>,
     loaded_until: Option<BeijingTime>,
 ) -> Option<Alert> {
+    // Waste is worth one amount in one currency: a package bought in two has no one price.
+    let price = match prices.map(Vec::as_slice) {
+        Some([price]) => Some(price),
+        _ => None,
+    };
     let is_period = is_period_package(package.package_type.as_deref());
     let expired = package
         .expires
@@ -196,7 +201,13 @@ fn waste(
             tidy(price.paid),
             price.first_place
         ),
-        _ => ", no price known: no purchase row of it is loaded".to_owned(),
+        _ => match prices.map(Vec::as_slice) {
+            Some(several @ [_, _, ..]) => format!(
+                ", no price known: its purchase rows are in {}, so it has no one price",
+                currency_list(several)
+            ),
+            _ => ", no price known: no purchase row of it is loaded".to_owned(),
+        },
     };
     let expiry_day = package.expires.map(day_number);
     Some(Alert {
@@ -222,6 +233,15 @@ fn waste(
         row_count: price.map_or(0, |price| price.rows.len()),
         rows: price.map_or_else(Vec::new, |price| cite(dataset, &price.rows)),
     })
+}
+
+/// `CNY and USD`: the currencies of some prices.
+fn currency_list<'a>(prices: impl IntoIterator<Item = &'a Price>) -> String {
+    let names: BTreeSet<String> = prices
+        .into_iter()
+        .map(|price| price.currency.to_string())
+        .collect();
+    names.into_iter().collect::<Vec<_>>().join(" and ")
 }
 
 /// `CNY/GB`.
@@ -278,7 +298,7 @@ fn worth_buying(
     dataset: &Dataset,
     deductions: &DeductionAnalysis,
     packages: &[PackageUsage],
-    prices: &BTreeMap<&str, Price>,
+    prices: &BTreeMap<&str, Vec<Price>>,
 ) -> Vec<Alert> {
     let units: BTreeMap<&str, Option<&str>> = packages
         .iter()
@@ -297,27 +317,42 @@ fn worth_buying(
     if kinds.is_empty() {
         return Vec::new();
     }
-    // Kind → the cheapest priced package covering it, and the package unit usage converts to.
-    let mut cheapest: BTreeMap<(&str, &str), (&str, &Price)> = BTreeMap::new();
-    let mut package_unit: BTreeMap<(&str, &str), &str> = BTreeMap::new();
+    // Kind → the unit of a package covering it; kind and currency → the cheapest package covering
+    // it priced in that currency (its id, price and unit), compared in a common unit: a price
+    // per TB is converted to one per GB before it is compared with one per GB.
+    let mut kind_unit: BTreeMap<(&str, &str), &str> = BTreeMap::new();
+    type Cheapest<'a> = BTreeMap<((&'a str, &'a str), Currency), (&'a str, &'a Price, &'a str)>;
+    let mut cheapest = Cheapest::new();
     for (&kind, ids) in &kinds {
         for &id in ids {
-            if let Some(Some(unit)) = units.get(id) {
-                package_unit.entry(kind).or_insert(unit);
-            }
-            if let Some(price) = prices.get(id) {
-                let cheaper = cheapest
-                    .get(&kind)
-                    .is_none_or(|(_, best)| price.unit_price < best.unit_price);
-                if cheaper {
-                    cheapest.insert(kind, (id, price));
-                    if let Some(Some(unit)) = units.get(id) {
-                        package_unit.insert(kind, unit);
-                    }
+            let Some(Some(unit)) = units.get(id) else {
+                continue;
+            };
+            kind_unit.entry(kind).or_insert(unit);
+            for price in prices.get(id).into_iter().flatten() {
+                let best = cheapest.entry((kind, price.currency));
+                let std::collections::btree_map::Entry::Occupied(mut best) = best else {
+                    best.or_insert((id, price, unit));
+                    continue;
+                };
+                let (_, best_price, best_unit) = *best.get();
+                // The price of one of the best's units at this package's price.
+                let comparable = conversion(best_unit, unit, product_bases(kind.0))
+                    .ok()
+                    .and_then(|factor| factor.apply(price.unit_price));
+                if comparable.is_some_and(|comparable| comparable < best_price.unit_price) {
+                    best.insert((id, price, unit));
                 }
             }
         }
     }
+    // The unit one currency's usage of a kind is summed in: its cheapest package's.
+    let package_unit = |kind: (&str, &str), currency: Currency| {
+        cheapest
+            .get(&(kind, currency))
+            .map(|(_, _, unit)| *unit)
+            .or_else(|| kind_unit.get(&kind).copied())
+    };
     let mut usage: BTreeMap<((&str, &str), Currency), Usage> = BTreeMap::new();
     for (index, table) in cost_tables(dataset) {
         let reader = CostRowReader::new(table);
@@ -326,11 +361,17 @@ fn worth_buying(
             .iter()
             .filter_map(|name| table.time_column(name))
             .collect();
+        let (products, items) = (
+            table.text_column("BusinessCodeName"),
+            table.text_column("ItemCodeName"),
+        );
         for row in dataset.counted_rows(index) {
-            let (Some(product), Some(item)) = (
-                table.text("BusinessCodeName", row),
-                table.text("ItemCodeName", row),
-            ) else {
+            let cell = |column: Option<&TextColumn>| {
+                column
+                    .and_then(|column| column.get(row))
+                    .map(|symbol| table.resolve(symbol))
+            };
+            let (Some(product), Some(item)) = (cell(products), cell(items)) else {
                 continue;
             };
             let Some((&kind, _)) = kinds.get_key_value(&(product, item)) else {
@@ -343,12 +384,11 @@ fn worth_buying(
             if amount <= Decimal::ZERO || !pay_as_you_go {
                 continue;
             }
-            let found = usage
-                .entry((kind, reader.currency(row)))
-                .or_insert_with(|| Usage {
-                    usage: Some(Decimal::ZERO),
-                    ..Usage::default()
-                });
+            let currency = reader.currency(row);
+            let found = usage.entry((kind, currency)).or_insert_with(|| Usage {
+                usage: Some(Decimal::ZERO),
+                ..Usage::default()
+            });
             found.rows.push((index, row));
             found.cost += amount;
             if let Some(day) = starts
@@ -362,7 +402,7 @@ fn worth_buying(
             let converted = match (
                 table.decimal("UsedAmount", row),
                 table.text("UsedAmountUnit", row),
-                package_unit.get(&kind),
+                package_unit(kind, currency),
             ) {
                 (Some(used), Some(from), Some(to)) => {
                     match conversion(from, to, product_bases(product)) {
@@ -387,10 +427,8 @@ fn worth_buying(
         .into_iter()
         .map(|(((product, item), currency), found)| {
             let kind = (product, item);
-            let unit = package_unit.get(&kind).copied().unwrap_or("");
-            let priced = cheapest
-                .get(&kind)
-                .filter(|(_, price)| price.currency == currency);
+            let unit = package_unit(kind, currency).unwrap_or("");
+            let priced = cheapest.get(&(kind, currency)).map(|&(id, price, _)| (id, price));
             let at_package_price = match (priced, found.usage) {
                 (Some((_, price)), Some(usage)) => price
                     .unit_price
@@ -415,8 +453,10 @@ fn worth_buying(
                     "; no saving computed: {}",
                     found.problem.clone().unwrap_or_else(|| "the usage is unknown".to_owned())
                 ),
-                (None, _) => "; no price known: no purchase row of a package covering it is loaded"
-                    .to_owned(),
+                (None, _) => no_price_in(
+                    currency,
+                    kinds[&kind].iter().filter_map(|id| prices.get(id)).flatten(),
+                ),
             };
             let mut rows: Vec<(usize, usize)> = priced.map_or_else(Vec::new, |(_, price)| price.rows.clone());
             rows.extend(&found.rows);
@@ -444,4 +484,20 @@ fn worth_buying(
         })
         .filter(|alert| alert.excess.is_none_or(|saving| saving > Decimal::ZERO))
         .collect()
+}
+
+/// Why usage in `currency` has no package price: no purchase row of a covering package is loaded,
+/// or those loaded are in other currencies (`covering`: the prices of the packages covering it).
+fn no_price_in<'a>(currency: Currency, covering: impl Iterator<Item = &'a Price>) -> String {
+    let others: Vec<&Price> = covering
+        .filter(|price| price.currency != currency)
+        .collect();
+    if others.is_empty() {
+        "; no price known: no purchase row of a package covering it is loaded".to_owned()
+    } else {
+        format!(
+            "; no price known in {currency}: the purchase rows of the packages covering it are in {}",
+            currency_list(others)
+        )
+    }
 }

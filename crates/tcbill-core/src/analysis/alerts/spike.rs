@@ -2,7 +2,8 @@
 //!
 //! For a day D of a series with cost C_D, its history is the cost of each of the
 //! `window_days` (14) calendar days before D that its currency's rows cover (a covered day
-//! without a row of the series costs 0). With m = the median of the history and MAD = the median
+//! without a row of the series costs 0; a day without any row of the currency, such as a month
+//! not loaded, is no history). With m = the median of the history and MAD = the median
 //! of |x − m| over it, D spikes when C_D > m + k × MAD (k = `spike_k`, 3). Exact decimals; the
 //! median of an even count is the mean of the two middle values.
 //!
@@ -34,12 +35,13 @@ pub(super) fn spikes(daily: &DailyCosts, options: &AlertOptions) -> Vec<Found> {
         if !SPIKE_DIMENSIONS.contains(&series.dimension) {
             continue;
         }
-        let Some(&(first_covered, _)) = daily.coverage.get(&series.currency) else {
+        let Some(covered) = daily.coverage.get(&series.currency) else {
             continue;
         };
         for (&day, &cost) in costs {
-            let history: Vec<Decimal> = ((day - window).max(first_covered)..day)
-                .map(|before| costs.get(&before).copied().unwrap_or_default())
+            let history: Vec<Decimal> = covered
+                .range(day - window..day)
+                .map(|before| costs.get(before).copied().unwrap_or_default())
                 .collect();
             if history.len() < options.min_history_days as usize {
                 continue;

@@ -1,0 +1,279 @@
+//! Month-end forecast for an incomplete month: where the latest billing month will end, with a
+//! range, by a method a person can redo from the rows.
+//!
+//! Per currency, for its latest billing month M ([`CostRowReader::month`]), when the last day its
+//! cost rows reach (账单日期, else 开始使用时间, else 扣费时间; or 结束使用时间) n is before M's last
+//! day N:
+//! - *recurring and prepaid* rows (计费模式 包年包月 / prepaid / monthly subscription, or a 交易类型 of
+//!   a purchase, renewal, upgrade, refund or adjustment), rows without a day and rows whose usage
+//!   ends (结束使用时间) after the day it starts (a month-aggregated row) are counted once, as they
+//!   are: they do not recur daily; the month's rows reach day n, the latest day a row starts, or a
+//!   row that is not recurring or prepaid ends;
+//! - the other rows are *daily usage*; their cost on each of the last T = min(7, n) days of M up to
+//!   n (a day without a row costs 0) is the trailing window, x_1 … x_T;
+//! - forecast = A + (N − n) × (Σ x) / T, rounded half away from zero to the cent, where A is every
+//!   row of M so far; low = A + (N − n) × min x, high = A + (N − n) × max x: the month ends in the
+//!   range when each remaining day costs between the cheapest and the dearest trailing day.
+//!
+//! Seven days keep a weekly pattern whole. A step after the cut (a new resource, a spike, a package
+//! running out) is no pattern and leaves the range; such days are the alerts' business. Costs are
+//! `RealTotalCost`, else `TotalCost`, exact, per currency; rows loaded twice count once.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use super::compare::tidy;
+use super::cost::{cost_tables, measure_column, Measure};
+use super::currency::{CostRowReader, Currency, Month};
+use super::round_half_up;
+use crate::dataset::Dataset;
+use crate::model::table::{Symbol, TextColumn};
+use crate::model::time::days_in_month;
+
+/// Days in the trailing window.
+pub const TRAILING_DAYS: u32 = 7;
+
+/// The forecast of one currency's incomplete month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Forecast {
+    pub currency: Currency,
+    pub month: Month,
+    /// N: the days of the month.
+    pub days_in_month: u32,
+    /// n: the last day with cost rows.
+    pub last_day: u32,
+    /// A: every row of the month so far.
+    pub actual: Decimal,
+    /// Of `actual`, the recurring and prepaid rows and rows without a day, counted once.
+    pub recurring: Decimal,
+    /// T, and the daily usage cost of each of those days, oldest first.
+    pub trailing_days: u32,
+    pub trailing: Vec<Decimal>,
+    pub forecast: Decimal,
+    pub low: Decimal,
+    pub high: Decimal,
+    /// The method in one sentence, with this forecast's figures.
+    pub method: String,
+}
+
+/// Sums of one currency's latest month.
+#[derive(Default)]
+struct MonthSums {
+    actual: Decimal,
+    recurring: Decimal,
+    /// Daily usage cost by day of the month.
+    usage: BTreeMap<u32, Decimal>,
+    last_day: u32,
+}
+
+/// The forecast of every currency whose latest billing month is incomplete, by currency.
+pub fn forecasts(dataset: &Dataset) -> Vec<Forecast> {
+    // The latest month of each currency, then its sums.
+    let mut latest: BTreeMap<Currency, Month> = BTreeMap::new();
+    for (index, table) in cost_tables(dataset) {
+        let reader = CostRowReader::new(table);
+        for row in dataset.counted_rows(index) {
+            if let Some(month) = reader.month(row) {
+                let entry = latest.entry(reader.currency(row)).or_insert(month);
+                *entry = (*entry).max(month);
+            }
+        }
+    }
+    let mut sums: BTreeMap<Currency, MonthSums> = BTreeMap::new();
+    for (index, table) in cost_tables(dataset) {
+        let reader = CostRowReader::new(table);
+        let cost = measure_column(table, Measure::RealTotalCost)
+            .or_else(|| measure_column(table, Measure::TotalCost));
+        let days: Vec<_> = ["BillDay", "FeeBeginTime", "PayTime"]
+            .iter()
+            .filter_map(|name| table.time_column(name))
+            .collect();
+        let pay_modes = table.text_column("PayModeName");
+        let actions = table.text_column("ActionTypeName");
+        let ends = table.time_column("FeeEndTime");
+        let mut recurring_cells: FxHashMap<(Option<Symbol>, Option<Symbol>), bool> =
+            FxHashMap::default();
+        for row in dataset.counted_rows(index) {
+            let currency = reader.currency(row);
+            let Some(month) = reader
+                .month(row)
+                .filter(|month| latest.get(&currency) == Some(month))
+            else {
+                continue;
+            };
+            let amount = cost.and_then(|column| column.get(row)).unwrap_or_default();
+            let sums = sums.entry(currency).or_default();
+            sums.actual += amount;
+            let text = |column: Option<&TextColumn>| {
+                column
+                    .and_then(|column| column.get(row))
+                    .map(|symbol| table.resolve(symbol))
+            };
+            let day_in_month = |time: crate::model::time::BeijingTime| {
+                let (year, month_of_day, day, ..) = time.beijing_fields();
+                match Month(year, month_of_day).cmp(&month) {
+                    std::cmp::Ordering::Equal => Some(day),
+                    std::cmp::Ordering::Greater => Some(days_in_month(month.0, month.1)),
+                    std::cmp::Ordering::Less => None,
+                }
+            };
+            let day = days
+                .iter()
+                .find_map(|column| column.get(row))
+                .and_then(day_in_month);
+            let end = ends
+                .and_then(|column| column.get(row))
+                .and_then(day_in_month);
+            // Decided once per table for each pair of cells: `is_recurring` lowercases them.
+            let cells = (
+                pay_modes.and_then(|column| column.get(row)),
+                actions.and_then(|column| column.get(row)),
+            );
+            let recurring = *recurring_cells
+                .entry(cells)
+                .or_insert_with(|| is_recurring(text(pay_modes), text(actions)));
+            // A prepaid row's end is when its period ends, not how far the rows reach.
+            let reach = if recurring { day } else { day.max(end) };
+            sums.last_day = sums.last_day.max(reach.unwrap_or(0));
+            match day {
+                // A row whose usage spans more than its day (a month-aggregated row) is no daily
+                // usage.
+                Some(day) if !recurring && end.is_none_or(|end| end == day) => {
+                    *sums.usage.entry(day).or_default() += amount;
+                }
+                _ => sums.recurring += amount,
+            }
+        }
+    }
+    sums.into_iter()
+        .filter_map(|(currency, sums)| forecast(currency, latest[&currency], sums))
+        .collect()
+}
+
+fn forecast(currency: Currency, month: Month, sums: MonthSums) -> Option<Forecast> {
+    let Month(year, month_number) = month;
+    let days_in_month = days_in_month(year, month_number);
+    let last_day = sums.last_day;
+    if last_day == 0 || last_day >= days_in_month {
+        return None;
+    }
+    let trailing_days = TRAILING_DAYS.min(last_day);
+    let trailing: Vec<Decimal> = (last_day + 1 - trailing_days..=last_day)
+        .map(|day| sums.usage.get(&day).copied().unwrap_or_default())
+        .collect();
+    let remaining = Decimal::from(days_in_month - last_day);
+    let sum: Decimal = trailing.iter().sum();
+    let min = trailing.iter().min().copied().unwrap_or_default();
+    let max = trailing.iter().max().copied().unwrap_or_default();
+    let extrapolated = remaining.checked_mul(sum)? / Decimal::from(trailing_days);
+    let point = round_half_up(sums.actual.checked_add(extrapolated)?, 2);
+    let low = sums.actual.checked_add(remaining.checked_mul(min)?)?;
+    let high = sums.actual.checked_add(remaining.checked_mul(max)?)?;
+    let method = format!(
+        "{} so far ({} of it recurring or prepaid, counted once) + {} remaining days × the mean \
+         daily usage cost of days {}–{} ({} / {}); range: those days' least ({}) and most ({}) \
+         daily cost",
+        tidy(sums.actual),
+        tidy(sums.recurring),
+        days_in_month - last_day,
+        last_day + 1 - trailing_days,
+        last_day,
+        tidy(sum),
+        trailing_days,
+        tidy(min),
+        tidy(max),
+    );
+    Some(Forecast {
+        currency,
+        month,
+        days_in_month,
+        last_day,
+        actual: tidy(sums.actual),
+        recurring: tidy(sums.recurring),
+        trailing_days,
+        trailing: trailing.into_iter().map(tidy).collect(),
+        forecast: tidy(point),
+        low: tidy(low),
+        high: tidy(high),
+        method,
+    })
+}
+
+/// A row that does not recur daily: prepaid or monthly (计费模式), or a purchase, renewal,
+/// upgrade, refund or adjustment (交易类型).
+fn is_recurring(pay_mode: Option<&str>, action: Option<&str>) -> bool {
+    const PREPAID: [&str; 3] = ["包年包月", "预付费", "prepaid"];
+    const ACTIONS: [&str; 9] = [
+        "新购", "续费", "升级", "降配", "退", "调账", "purchase", "renew", "refund",
+    ];
+    let has = |text: Option<&str>, words: &[&str]| {
+        text.is_some_and(|text| {
+            let lower = text.to_lowercase();
+            words.iter().any(|word| lower.contains(word))
+        })
+    };
+    has(pay_mode, &PREPAID)
+        || has(pay_mode, &["monthly subscription", "subscription"])
+        || has(action, &ACTIONS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::parse_file;
+
+    #[test]
+    fn a_month_cut_at_day_9_extrapolates_its_last_week() {
+        // Days 1–9 of June: usage 10 a day, 13 on day 6 and 7 (a weekend); a 30.00 monthly fee on
+        // day 1, counted once.
+        let mut bill =
+            String::from("产品名称,组件名称,计费模式,交易类型,开始使用时间,优惠后总价\n");
+        bill.push_str("云服务器CVM,CPU,包年包月,包年包月新购,2025-06-01 00:00:00,30.00\n");
+        for day in 1..=9 {
+            let cost = if day == 6 || day == 7 {
+                "13.00"
+            } else {
+                "10.00"
+            };
+            bill.push_str(&format!(
+                "COS 对象存储,存储,按量计费,按量计费日结,2025-06-{day:02} 00:00:00,{cost}\n"
+            ));
+        }
+        let mut dataset = Dataset::new();
+        dataset.add(parse_file("june.csv", bill.as_bytes()));
+        let [found] = &forecasts(&dataset)[..] else {
+            panic!("one currency")
+        };
+        // A = 30 + 7 × 10 + 2 × 13 = 126; days 3–9: 10 10 10 13 13 10 10 = 76; 21 days left.
+        assert_eq!(found.actual, "126.00".parse().unwrap());
+        assert_eq!(found.recurring, "30.00".parse().unwrap());
+        assert_eq!(
+            (found.last_day, found.days_in_month, found.trailing_days),
+            (9, 30, 7)
+        );
+        // 126 + 21 × 76 / 7 = 126 + 228 = 354.
+        assert_eq!(found.forecast, "354.00".parse().unwrap());
+        assert_eq!(
+            (found.low, found.high),
+            ("336.00".parse().unwrap(), "399.00".parse().unwrap())
+        );
+        assert_eq!(
+            found.method,
+            "126.00 so far (30.00 of it recurring or prepaid, counted once) + 21 remaining days × \
+             the mean daily usage cost of days 3–9 (76.00 / 7); range: those days' least (10.00) \
+             and most (13.00) daily cost"
+        );
+    }
+
+    #[test]
+    fn a_complete_month_has_no_forecast() {
+        let bill =
+            "产品名称,计费模式,开始使用时间,优惠后总价\nCOS,按量计费,2025-02-28 00:00:00,1.00\n";
+        let mut dataset = Dataset::new();
+        dataset.add(parse_file("feb.csv", bill.as_bytes()));
+        assert!(forecasts(&dataset).is_empty());
+    }
+}
