@@ -9,17 +9,18 @@ use std::os::unix::fs::FileExt;
 use std::thread;
 
 use tcbill_core::input::parts::{first_record_start, join_parts, QuoteCount, TextParts};
-use tcbill_core::ParsedFile;
+use tcbill_core::{ParsedFile, SNIFF_LEN};
 
 use crate::input::CHUNK_LEN;
 
 /// Smaller files are read whole: starting threads would cost more than it saves.
 const MIN_PARALLEL_LEN: u64 = 16 << 20;
-/// The file's first bytes that must hold its header row.
-const HEAD_LEN: usize = 1 << 20;
+/// The file's first bytes, which must hold its header row: the least `TextParts::plan` takes, as
+/// it parses them all (a whole MiB cost the main thread as much again as the join).
+const HEAD_LEN: usize = SNIFF_LEN;
 
 /// The file read in parts on `threads` cores; `None` when it must be read whole (too small, not
-/// UTF-8 CSV with its header in the first MiB, or a cut that did not fall between records).
+/// UTF-8 CSV with its header in the first 64 KiB, or a cut that did not fall between records).
 pub fn read(file: &File, name: &str, threads: usize) -> io::Result<Option<ParsedFile>> {
     let len = file.metadata()?.len();
     if threads < 2 || len < MIN_PARALLEL_LEN {

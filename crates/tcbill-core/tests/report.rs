@@ -142,7 +142,7 @@ fn every_table_exports_as_csv_with_a_bom() {
     assert_eq!(
         alerts.lines().nth(1),
         Some(
-            "allocation_gap,tag,team,2025-06,CNY,187.20,0.00,,187.20,2,187.20 CNY in 2 rows of 2 \
+            "allocation_gap,tag,team,2025-06,CNY,187.20,0.00,,187.20,,,2,187.20 CNY in 2 rows of 2 \
              resources has no value for tag team,2025-06-明细账单-L3.csv:4 2025-06-明细账单-L3.csv:7"
         )
     );

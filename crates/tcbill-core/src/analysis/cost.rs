@@ -11,11 +11,14 @@
 //! [`Dataset`] marks as duplicates of an earlier file are not counted. Products are grouped by
 //! their identity across languages (see [`super::products`]).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
+// FxHash, as the table's interner: these maps are probed once per row with small keys of symbols
+// and dates, where std's SipHash was most of the summaries' cost (BENCHMARKS.md, Engine v2).
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Serialize, Serializer};
 
 use super::currency::{CostRowReader, Currency, Month};
@@ -137,7 +140,7 @@ impl KeyPart {
 /// and a bill in one language reads as it always did.
 #[derive(Default)]
 struct ProductLabels {
-    by_identity: HashMap<String, String>,
+    by_identity: FxHashMap<String, String>,
 }
 
 impl ProductLabels {
@@ -146,10 +149,10 @@ impl ProductLabels {
         if !dimensions.contains(&&Dimension::Product) {
             return ProductLabels::default();
         }
-        let mut names: HashMap<String, std::collections::BTreeSet<String>> = HashMap::new();
+        let mut names: FxHashMap<String, std::collections::BTreeSet<String>> = FxHashMap::default();
         for (index, table) in cost_tables(dataset) {
             let reader = DimensionReader::new(&Dimension::Product, table);
-            let pairs: HashSet<KeyPart> = dataset
+            let pairs: FxHashSet<KeyPart> = dataset
                 .counted_rows(index)
                 .map(|row| reader.key(row))
                 .collect();
@@ -263,7 +266,7 @@ struct RowFilter<'a> {
     reader: DimensionReader<'a>,
     values: &'a [String],
     products: &'a ProductLabels,
-    passes: HashMap<KeyPart, bool>,
+    passes: FxHashMap<KeyPart, bool>,
 }
 
 impl<'a> RowFilter<'a> {
@@ -272,7 +275,7 @@ impl<'a> RowFilter<'a> {
             reader: DimensionReader::new(&filter.dimension, table),
             values: &filter.values,
             products,
-            passes: HashMap::new(),
+            passes: FxHashMap::default(),
         }
     }
 
@@ -578,8 +581,9 @@ pub fn summarize(dataset: &Dataset, group_by: &[Dimension], filters: &[Filter]) 
             .map(|dimension| DimensionReader::new(dimension, table))
             .collect();
         let mut row_filters = row_filters(filters, table, &products);
-        let mut table_groups: HashMap<(Currency, Vec<KeyPart>), (usize, Amounts)> = HashMap::new();
-        let mut months: HashSet<(Currency, Month)> = HashSet::new();
+        let mut table_groups: FxHashMap<(Currency, Vec<KeyPart>), (usize, Amounts)> =
+            FxHashMap::default();
+        let mut months: FxHashSet<(Currency, Month)> = FxHashSet::default();
         let mut key = (Currency::CNY, Vec::with_capacity(readers.len()));
         for row in dataset.counted_rows(index) {
             if !row_filters
@@ -744,7 +748,7 @@ pub fn dimension_values(
         let reader = DimensionReader::new(dimension, table);
         let mut row_filters = row_filters(filters, table, &products);
         // Each distinct value is spelled once per table, not once per row.
-        let keys: HashSet<KeyPart> = dataset
+        let keys: FxHashSet<KeyPart> = dataset
             .counted_rows(index)
             .filter(|&row| {
                 row_filters

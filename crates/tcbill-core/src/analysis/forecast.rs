@@ -22,6 +22,7 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::compare::tidy;
@@ -29,6 +30,7 @@ use super::cost::{cost_tables, measure_column, Measure};
 use super::currency::{CostRowReader, Currency, Month};
 use super::round_half_up;
 use crate::dataset::Dataset;
+use crate::model::table::{Symbol, TextColumn};
 use crate::model::time::days_in_month;
 
 /// Days in the trailing window.
@@ -92,6 +94,8 @@ pub fn forecasts(dataset: &Dataset) -> Vec<Forecast> {
         let pay_modes = table.text_column("PayModeName");
         let actions = table.text_column("ActionTypeName");
         let ends = table.time_column("FeeEndTime");
+        let mut recurring_cells: FxHashMap<(Option<Symbol>, Option<Symbol>), bool> =
+            FxHashMap::default();
         for row in dataset.counted_rows(index) {
             let currency = reader.currency(row);
             let Some(month) = reader
@@ -103,7 +107,7 @@ pub fn forecasts(dataset: &Dataset) -> Vec<Forecast> {
             let amount = cost.and_then(|column| column.get(row)).unwrap_or_default();
             let sums = sums.entry(currency).or_default();
             sums.actual += amount;
-            let text = |column: Option<&crate::model::table::TextColumn>| {
+            let text = |column: Option<&TextColumn>| {
                 column
                     .and_then(|column| column.get(row))
                     .map(|symbol| table.resolve(symbol))
@@ -123,7 +127,14 @@ pub fn forecasts(dataset: &Dataset) -> Vec<Forecast> {
             let end = ends
                 .and_then(|column| column.get(row))
                 .and_then(day_in_month);
-            let recurring = is_recurring(text(pay_modes), text(actions));
+            // Decided once per table for each pair of cells: `is_recurring` lowercases them.
+            let cells = (
+                pay_modes.and_then(|column| column.get(row)),
+                actions.and_then(|column| column.get(row)),
+            );
+            let recurring = *recurring_cells
+                .entry(cells)
+                .or_insert_with(|| is_recurring(text(pay_modes), text(actions)));
             // A prepaid row's end is when its period ends, not how far the rows reach.
             let reach = if recurring { day } else { day.max(end) };
             sums.last_day = sums.last_day.max(reach.unwrap_or(0));

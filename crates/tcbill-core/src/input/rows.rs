@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::model::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLog, Problem};
 use crate::model::kind::InputKind;
-use crate::model::number::{self, is_absent, trim_cell};
+use crate::model::number::{self, is_absent, is_absent_trimmed, trim_cell};
 use crate::model::table::{Cell, ColumnRole, ColumnType, RowSource, Table, TableKind};
 use crate::model::time::BeijingTime;
 use crate::schema::{self, ColumnTarget, FieldKind, FieldSpec, HeaderPlan};
@@ -28,8 +28,8 @@ pub(crate) struct Converted<'a> {
 
 /// Converts a cell's text as `field` says; the error is the message for the user.
 pub(crate) fn convert_field<'a>(field: &FieldSpec, raw: &'a str) -> Result<Converted<'a>, Problem> {
-    let raw = trim_cell(raw);
     let Some(_) = field.second else {
+        // `convert_single` trims: each cell is trimmed once.
         let (first, unit) = convert_single(field.kind, raw)?;
         return Ok(Converted {
             first,
@@ -37,7 +37,7 @@ pub(crate) fn convert_field<'a>(field: &FieldSpec, raw: &'a str) -> Result<Conve
             unit,
         });
     };
-    let (first_text, second_text) = split_pair(field.kind, raw);
+    let (first_text, second_text) = split_pair(field.kind, trim_cell(raw));
     let (first, first_unit) = convert_single(field.kind, first_text)?;
     let (second, second_unit) = match second_text {
         Some(text) => convert_single(field.kind, text)?,
@@ -53,7 +53,7 @@ pub(crate) fn convert_field<'a>(field: &FieldSpec, raw: &'a str) -> Result<Conve
 fn convert_single(kind: FieldKind, raw: &str) -> Result<(Option<Cell<'_>>, Option<&str>), Problem> {
     let raw = trim_cell(raw);
     match kind {
-        FieldKind::Text => Ok(((!is_absent(raw)).then_some(Cell::Text(raw)), None)),
+        FieldKind::Text => Ok(((!is_absent_trimmed(raw)).then_some(Cell::Text(raw)), None)),
         FieldKind::Decimal => {
             let value = number::parse_decimal(raw)?;
             Ok((value.map(Cell::Decimal), None))
@@ -497,8 +497,9 @@ impl RecordImporter {
                     }
                 }),
                 ColumnTarget::Tag(_) | ColumnTarget::PassThrough => {
-                    if !is_absent(raw) {
-                        cells.push((*column, Cell::Text(trim_cell(raw))));
+                    let text = trim_cell(raw);
+                    if !is_absent_trimmed(text) {
+                        cells.push((*column, Cell::Text(text)));
                     }
                     Ok(())
                 }

@@ -52,7 +52,12 @@ impl std::fmt::Display for NumberError {
 
 /// Whether a cell means "no value": empty, or the `-` placeholder bills and APIs use.
 pub fn is_absent(text: &str) -> bool {
-    matches!(trim_cell(text), "" | "-" | "--" | "—")
+    is_absent_trimmed(trim_cell(text))
+}
+
+/// [`is_absent`] of a cell already trimmed ([`trim_cell`]): the per-cell paths trim once.
+pub(crate) fn is_absent_trimmed(trimmed: &str) -> bool {
+    matches!(trimmed, "" | "-" | "--" | "—")
 }
 
 /// `text.trim()`, returning at once when the ends are not white space, as in almost every cell:
@@ -91,8 +96,11 @@ pub fn parse_decimal(text: &str) -> Result<Option<Decimal>, NumberError> {
 /// (`12.3.4`); a number at or beyond [`MAX_MAGNITUDE`], or with more than 28 significant digits.
 pub fn parse_quantity(text: &str) -> Result<Option<Quantity<'_>>, NumberError> {
     let trimmed = trim_cell(text);
-    if is_absent(trimmed) {
+    if is_absent_trimmed(trimmed) {
         return Ok(None);
+    }
+    if let Some(value) = plain_decimal(trimmed).filter(|value| value.abs() < MAX_MAGNITUDE) {
+        return Ok(Some(Quantity { value, unit: "" }));
     }
     let not_a_number = || NumberError::NotANumber(trimmed.to_owned());
     let number_len = numeric_prefix_len(trimmed).ok_or_else(not_a_number)?;
@@ -122,6 +130,39 @@ pub fn parse_quantity(text: &str) -> Result<Option<Quantity<'_>>, NumberError> {
         return Err(NumberError::TooLarge(trimmed.to_owned()));
     }
     Ok(Some(Quantity { value, unit }))
+}
+
+/// The value of a plain ASCII decimal (`1234`, `-0.06400000`: an optional `-`, digits, and an
+/// optional `.` with digits after it; at most 18 digits, so the mantissa fits an `i64`) at its
+/// printed scale, exactly as [`Decimal::from_str_exact`] reads it; `None` for anything else
+/// (grouped, `+`, scientific, a unit, a negative zero), which the general path reads. Nearly every
+/// amount, price, rate and usage cell of a bill is such a number.
+fn plain_decimal(text: &str) -> Option<Decimal> {
+    let bytes = text.as_bytes();
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    let (mut mantissa, mut count, mut scale, mut point) = (0_i64, 0_u32, 0_u32, false);
+    for &byte in digits {
+        match byte {
+            b'0'..=b'9' if count < 18 => {
+                mantissa = mantissa * 10 + i64::from(byte - b'0');
+                count += 1;
+                scale += u32::from(point);
+            }
+            b'.' if !point && count > 0 => point = true,
+            _ => return None,
+        }
+    }
+    // A point needs digits after it (`1.` is no number), and `-0` is a negative zero.
+    if count == 0 || (point && scale == 0) || (negative && mantissa == 0) {
+        return None;
+    }
+    Some(Decimal::new(
+        if negative { -mantissa } else { mantissa },
+        scale,
+    ))
 }
 
 /// `1.5e-3` exactly; an exponent beyond what a decimal holds is too large or too precise.
@@ -204,6 +245,62 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(parse_decimal(text), Ok(Some(dec(expected))), "{text}");
         }
+    }
+
+    #[test]
+    fn the_plain_path_reads_what_the_general_one_reads() {
+        for text in [
+            "0",
+            "-0.06400000",
+            "1.50000000",
+            "007",
+            "123456789012345678",
+            "9999999999999999.99",
+            "-9999999999999999",
+            "0.000000000000000001",
+            "10000000000000000",
+            "1234567890123456789",
+        ] {
+            let general = Decimal::from_str_exact(text).unwrap();
+            match plain_decimal(text) {
+                Some(plain) => {
+                    assert_eq!(plain, general, "{text}");
+                    assert_eq!(
+                        (plain.mantissa(), plain.scale()),
+                        (general.mantissa(), general.scale()),
+                        "{text}"
+                    );
+                }
+                None => assert!(
+                    text.bytes().filter(u8::is_ascii_digit).count() > 18,
+                    "{text}"
+                ),
+            }
+            assert_eq!(
+                parse_decimal(text).ok().flatten().map(|v| v.to_string()),
+                general
+                    .abs()
+                    .lt(&MAX_MAGNITUDE)
+                    .then(|| general.to_string()),
+                "{text}"
+            );
+        }
+        for text in [
+            "-0", "-0.00", "1.", ".5", "+1", "1,000", "1e3", "1-2", "--1", "1.2.3", "", "-",
+        ] {
+            assert_eq!(plain_decimal(text), None, "{text}");
+        }
+        // `-0.00` goes the general way, whatever sign and scale it gives a zero.
+        let general = Decimal::from_str_exact("-0.00").unwrap();
+        let read = parse_decimal("-0.00").unwrap().unwrap();
+        assert_eq!(
+            (read.is_sign_negative(), read.scale(), read.mantissa()),
+            (
+                general.is_sign_negative(),
+                general.scale(),
+                general.mantissa()
+            )
+        );
     }
 
     #[test]

@@ -92,10 +92,11 @@ impl BeijingTime {
     /// Any other text, or an impossible date.
     pub fn parse(text: &str) -> Result<Option<Self>, NotATime> {
         let trimmed = crate::model::number::trim_cell(text);
-        if crate::model::number::is_absent(trimmed) {
+        if crate::model::number::is_absent_trimmed(trimmed) {
             return Ok(None);
         }
-        parse_fields(trimmed)
+        plain_beijing_time(trimmed)
+            .or_else(|| parse_fields(trimmed))
             .map(Some)
             .ok_or_else(|| NotATime(trimmed.to_owned()))
     }
@@ -116,6 +117,33 @@ impl serde::Serialize for BeijingTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }
+}
+
+/// `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DD` in ASCII digits, as every bill writes its times, read
+/// without splitting: what [`parse_fields`] gives them (no zone, so Beijing time); `None` for any
+/// other shape, which it reads.
+fn plain_beijing_time(text: &str) -> Option<BeijingTime> {
+    let bytes = text.as_bytes();
+    let number = |range: std::ops::Range<usize>| {
+        bytes[range].iter().try_fold(0_u32, |value, &byte| {
+            byte.is_ascii_digit()
+                .then(|| value * 10 + u32::from(byte - b'0'))
+        })
+    };
+    let clock = match bytes.len() {
+        10 => Some((0, 0, 0)),
+        19 if bytes[10] == b' ' && bytes[13] == b':' && bytes[16] == b':' => None,
+        _ => return None,
+    };
+    if bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let (hour, minute, second) = match clock {
+        Some(midnight) => midnight,
+        None => (number(11..13)?, number(14..16)?, number(17..19)?),
+    };
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    BeijingTime::from_beijing(year.into(), month, day, hour, minute, second)
 }
 
 fn parse_fields(text: &str) -> Option<BeijingTime> {

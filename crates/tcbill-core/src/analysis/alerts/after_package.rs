@@ -24,6 +24,7 @@ use crate::analysis::currency::{CostRowReader, Currency};
 use crate::analysis::deductions::DeductionAnalysis;
 use crate::analysis::packages::PackageUsage;
 use crate::dataset::Dataset;
+use crate::model::table::TextColumn;
 use crate::model::time::BeijingTime;
 
 /// When a package stopped covering usage.
@@ -111,11 +112,17 @@ pub(super) fn after_package(
             .iter()
             .filter_map(|name| table.time_column(name))
             .collect();
+        let (products, items) = (
+            table.text_column("BusinessCodeName"),
+            table.text_column("ItemCodeName"),
+        );
         for row in dataset.counted_rows(index) {
-            let (Some(product), Some(item)) = (
-                table.text("BusinessCodeName", row),
-                table.text("ItemCodeName", row),
-            ) else {
+            let cell = |column: Option<&TextColumn>| {
+                column
+                    .and_then(|column| column.get(row))
+                    .map(|symbol| table.resolve(symbol))
+            };
+            let (Some(product), Some(item)) = (cell(products), cell(items)) else {
                 continue;
             };
             let Some((&kind, coverage)) = kinds.get_key_value(&(product, item)) else {

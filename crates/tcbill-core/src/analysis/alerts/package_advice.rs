@@ -36,7 +36,7 @@ use crate::analysis::packages::PackageUsage;
 use crate::analysis::units::{conversion, product_bases};
 use crate::analysis::{round_half_up, RowRef};
 use crate::dataset::Dataset;
-use crate::model::table::{DecimalColumn, Table};
+use crate::model::table::{DecimalColumn, Table, TextColumn};
 use crate::model::time::BeijingTime;
 
 /// A package's price from its purchase rows.
@@ -361,11 +361,17 @@ fn worth_buying(
             .iter()
             .filter_map(|name| table.time_column(name))
             .collect();
+        let (products, items) = (
+            table.text_column("BusinessCodeName"),
+            table.text_column("ItemCodeName"),
+        );
         for row in dataset.counted_rows(index) {
-            let (Some(product), Some(item)) = (
-                table.text("BusinessCodeName", row),
-                table.text("ItemCodeName", row),
-            ) else {
+            let cell = |column: Option<&TextColumn>| {
+                column
+                    .and_then(|column| column.get(row))
+                    .map(|symbol| table.resolve(symbol))
+            };
+            let (Some(product), Some(item)) = (cell(products), cell(items)) else {
                 continue;
             };
             let Some((&kind, _)) = kinds.get_key_value(&(product, item)) else {
