@@ -124,12 +124,13 @@ test('the file picker adds files to those already loaded; remove takes one away'
 
 test('the tabs, the file picker and the sample button are reachable by keyboard', async () => {
   const focused = [];
-  for (let i = 0; i < 9; i++) {
+  for (let i = 0; i < 10; i++) {
     await page.keyboard.press('Tab');
     focused.push(await page.evaluate(() => document.activeElement.id || document.activeElement.textContent));
   }
   assert.deepEqual(focused, [
-    'precision', '中文', 'tab-files', 'tab-overview', 'tab-costs', 'tab-packages', 'tab-usage', 'file-input', 'Load sample data',
+    'precision', '中文', 'tab-files', 'tab-overview', 'tab-costs', 'tab-compare', 'tab-packages', 'tab-usage', 'file-input',
+    'Load sample data',
   ]);
   await page.keyboard.press('Enter');
   assert.deepEqual(await fileRows(page, 5), SAMPLE_ROWS);

@@ -19,9 +19,10 @@
 //! running out) is no pattern and leaves the range; such days are the alerts' business. Costs are
 //! `RealTotalCost`, else `TotalCost`, exact, per currency; rows loaded twice count once.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::compare::tidy;
@@ -93,7 +94,8 @@ pub fn forecasts(dataset: &Dataset) -> Vec<Forecast> {
         let pay_modes = table.text_column("PayModeName");
         let actions = table.text_column("ActionTypeName");
         let ends = table.time_column("FeeEndTime");
-        let mut recurring_cells: HashMap<(Option<Symbol>, Option<Symbol>), bool> = HashMap::new();
+        let mut recurring_cells: FxHashMap<(Option<Symbol>, Option<Symbol>), bool> =
+            FxHashMap::default();
         for row in dataset.counted_rows(index) {
             let currency = reader.currency(row);
             let Some(month) = reader
