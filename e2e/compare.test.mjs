@@ -248,3 +248,44 @@ test('the report download of the two months is the CLI\'s byte for byte', async 
   assert.equal(fromPage, tcbill('analyze', TWO_MONTHS, '--json'));
   assert.equal(JSON.parse(fromPage).comparison.currencies[0].RealTotalCost.change, '174.50000001');
 });
+
+test('the Costs and Compare row tables each keep their own rows across tab switches', async () => {
+  // 30 CVM instances billed in both months (60 rows: more than a row table's first window) and a
+  // COS bucket whose price rose.
+  const header = (await readFile(TWO_MONTHS, 'utf8')).split('\n')[0];
+  const lines = [header];
+  for (const [month, day] of [['2025-09', '30'], ['2025-10', '31']]) {
+    for (let i = 1; i <= 30; i++) {
+      lines.push(`${month},云服务器CVM,CPU,ins-${i},按量计费小时结,T${month}-${i},,0.5,10,1,0,5.00,1,0,5.00,${month}-${day} 10:00:00`);
+    }
+  }
+  lines.push('2025-09,COS 对象存储,标准存储容量,bucket-1,按量计费日结,T-cos-9,,0.1,200,1,0,20.00,1,0,20.00,2025-09-30 10:00:00');
+  lines.push('2025-10,COS 对象存储,标准存储容量,bucket-1,按量计费日结,T-cos-10,,0.12,200,1,0,24.00,1,0,24.00,2025-10-31 10:00:00');
+  const files = [{ name: 'many-rows.csv', bytes: Buffer.from(lines.join('\n') + '\n') }];
+  await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer: await dataTransferOf(page, files) });
+  await fileRows(page, 1);
+  await page.getByRole('button', { name: 'Download report (JSON)' }).waitFor();
+  const place = (table, row) => page.locator(`${table} tbody tr[data-row="${row}"] td`).nth(table === '.driver-rows' ? 1 : 0);
+
+  // Costs: the CVM's 60 rows.
+  await page.getByRole('tab', { name: 'Costs' }).click();
+  await page.getByRole('button', { name: 'Show the rows of 云服务器CVM' }).click();
+  assert.equal(await place('.costs .drill-down', 0).textContent(), 'many-rows.csv:2');
+  // Compare: the bucket's two rows, selected after the Costs rows.
+  await openCompare();
+  await page.selectOption('select[name="driver-level"]', 'product');
+  await page.waitForFunction(() => document.querySelector('.drivers caption')?.textContent === '1 changes');
+  await page.getByRole('button', { name: 'Show the rows of COS 对象存储' }).click();
+  assert.equal(await place('.driver-rows', 1).textContent(), 'many-rows.csv:63');
+  // Back on Costs, scrolled to the end: the last of the CVM's rows, asked for after the bucket's
+  // were selected, still come from the Costs selection.
+  await page.getByRole('tab', { name: 'Costs' }).click();
+  await page.locator('.costs .drill-down .viewport').evaluate((viewport) => { viewport.scrollTop = viewport.scrollHeight; });
+  assert.equal(await place('.costs .drill-down', 59).textContent(), 'many-rows.csv:61');
+  assert.equal(await page.textContent('.costs .drill-down caption'), '云服务器CVM: 60 bill rows');
+  // And Compare still shows the bucket's two rows, each with its month.
+  await openCompare();
+  const rows = await page.locator('.driver-rows tbody tr').evaluateAll((rows) =>
+    rows.map((row) => [...row.cells].slice(0, 2).map((c) => c.textContent).join(' ')));
+  assert.deepEqual(rows, ['2025-09 many-rows.csv:62', '2025-10 many-rows.csv:63']);
+});

@@ -1,6 +1,7 @@
 //! The page: header, tabs, and the wiring between the views and the parsing worker.
 
 use std::cell::Cell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Array, Uint8Array};
@@ -15,7 +16,7 @@ use crate::i18n::{Lang, Strings};
 use crate::loaded_files::{FileStatus, FilesAction, LoadedFiles};
 use crate::money::Precision;
 use crate::parsing::ParsingWorker;
-use crate::protocol::{FetchAction, FileId, FromWorker, Request, ToWorker};
+use crate::protocol::{FetchAction, FileId, FromWorker, Request, RowsFor, ToWorker};
 use crate::report_view::{ComparisonView, ReportView, SummaryView};
 use crate::sample::SAMPLE_FILES;
 use crate::view_state::{Tab, ViewState};
@@ -49,33 +50,30 @@ pub fn App() -> Html {
     let driver_rows = use_reducer(DrillDownState::default);
     // The rows of the alert opened on Overview.
     let alert_rows = use_reducer(DrillDownState::default);
-    // Which tab asked for the rows the worker sends next.
-    let rows_for = use_mut_ref(|| Tab::Costs);
     let deduction_table = use_reducer(DeductionTable::default);
     // Which deduction rows the Packages tab shows; the Overview's failed checks link with one.
     let deduction_filter = use_state(DeductionFilter::default);
     let usage_points = use_state(|| None::<UsagePoints>);
     // Whether the worker derives bandwidth from traffic (it rebuilds the report when this changes).
     let bandwidth = use_state(|| false);
-    // The label of the group whose rows were asked for, until the worker answers.
-    let drill_group = use_mut_ref(String::new);
+    // Per row table, the label of the group whose rows were asked for, until the worker answers.
+    let drill_group = use_mut_ref(HashMap::<RowsFor, String>::new);
     let ids = use_memo((), |_| IdSource::default());
     let worker = {
         let (files, report, summary) = (files.dispatcher(), report.setter(), summary.setter());
         let (trend, filter_values) = (trend.setter(), filter_values.setter());
         let (drill_down, drill_group) = (drill_down.dispatcher(), drill_group.clone());
         let (deduction_table, usage_points) = (deduction_table.dispatcher(), usage_points.setter());
-        let (comparison, monthly, driver_rows, rows_for) =
-            (comparison.setter(), monthly.setter(), driver_rows.dispatcher(), rows_for.clone());
+        let (comparison, monthly, driver_rows) = (comparison.setter(), monthly.setter(), driver_rows.dispatcher());
         let alert_rows = alert_rows.dispatcher();
         use_memo((), move |_| {
-            // The rows go to the tab that asked for them.
+            // The rows go to the table they were selected for.
             let rows_dispatcher = {
-                let (costs, compare, overview) = (drill_down.clone(), driver_rows.clone(), alert_rows.clone());
-                move || match *rows_for.borrow() {
-                    Tab::Compare => compare.clone(),
-                    Tab::Overview => overview.clone(),
-                    _ => costs.clone(),
+                let (costs, compare, alerts) = (drill_down.clone(), driver_rows.clone(), alert_rows.clone());
+                move |table: RowsFor| match table {
+                    RowsFor::Costs => costs.clone(),
+                    RowsFor::Compare => compare.clone(),
+                    RowsFor::Alerts => alerts.clone(),
                 }
             };
             ParsingWorker::start(Callback::from(move |message| match message {
@@ -92,16 +90,16 @@ pub fn App() -> Html {
                     }
                     Err(err) => web_sys::console::error_1(&format!("tcbill: unreadable report: {err}").into()),
                 },
-                FromWorker::DrillDown { count, columns } => {
-                    rows_dispatcher().dispatch(DrillDownAction::Selected(DrillDown {
-                        group: drill_group.borrow().clone(),
+                FromWorker::DrillDown { table, count, columns } => {
+                    rows_dispatcher(table).dispatch(DrillDownAction::Selected(DrillDown {
+                        group: drill_group.borrow().get(&table).cloned().unwrap_or_default(),
                         count,
                         columns,
                         window: RowWindow::default(),
                     }))
                 }
-                FromWorker::Rows { start, rows } => {
-                    rows_dispatcher().dispatch(DrillDownAction::Window(RowWindow { start, rows }))
+                FromWorker::Rows { table, start, rows } => {
+                    rows_dispatcher(table).dispatch(DrillDownAction::Window(RowWindow { start, rows }))
                 }
                 FromWorker::Comparison { level, json } => comparison.set(
                     serde_json::from_str::<Option<ComparisonView>>(&json).ok().flatten().map(|view| (level, view)),
@@ -254,32 +252,29 @@ pub fn App() -> Html {
     };
     let on_drill_down = {
         let (send, drill_group, within) = (send.clone(), drill_group.clone(), view.filters.clone());
-        let rows_for = rows_for.clone();
         Callback::from(move |(filters, group): (Vec<(String, String)>, String)| {
-            *drill_group.borrow_mut() = group;
-            *rows_for.borrow_mut() = Tab::Costs;
+            drill_group.borrow_mut().insert(RowsFor::Costs, group);
             send(ToWorker::Request(Request::DrillDown { filters, within: within.clone() }));
         })
     };
-    let on_rows = {
+    // Asks for a window of one row table's rows.
+    let on_rows = |table: RowsFor| {
         let send = send.clone();
         Callback::from(move |range: std::ops::Range<u64>| {
-            send(ToWorker::Request(Request::Rows { start: range.start, len: range.end - range.start }))
+            send(ToWorker::Request(Request::Rows { table, start: range.start, len: range.end - range.start }))
         })
     };
     let on_driver_rows = {
-        let (send, drill_group, rows_for) = (send.clone(), drill_group.clone(), rows_for.clone());
+        let (send, drill_group) = (send.clone(), drill_group.clone());
         Callback::from(move |(currency, driver, caption): (String, usize, String)| {
-            *drill_group.borrow_mut() = caption;
-            *rows_for.borrow_mut() = Tab::Compare;
+            drill_group.borrow_mut().insert(RowsFor::Compare, caption);
             send(ToWorker::Request(Request::DriverRows { currency, driver }));
         })
     };
     let on_alert_rows = {
-        let (send, drill_group, rows_for) = (send.clone(), drill_group.clone(), rows_for.clone());
+        let (send, drill_group) = (send.clone(), drill_group.clone());
         Callback::from(move |(alert, caption): (usize, String)| {
-            *drill_group.borrow_mut() = caption;
-            *rows_for.borrow_mut() = Tab::Overview;
+            drill_group.borrow_mut().insert(RowsFor::Alerts, caption);
             send(ToWorker::Request(Request::AlertRows { alert }));
         })
     };
@@ -445,12 +440,12 @@ pub fn App() -> Html {
         (_, None) => html! { <p class="muted">{ text.load_files_first }</p> },
         (Tab::Overview, Some(report)) => html! {
             <Overview report={(**report).clone()} {on_download_findings} {on_show_deductions} {on_open_compare}
-                alert_rows={alert_rows.0.clone()} {on_alert_rows} {on_rows} {on_close_alert_rows} />
+                alert_rows={alert_rows.0.clone()} {on_alert_rows} on_rows={on_rows(RowsFor::Alerts)} {on_close_alert_rows} />
         },
         (Tab::Costs, Some(report)) => html! {
             <Costs tag_keys={report.tag_keys.clone()} group_by={view.group_by.clone()}
                 summary={(*summary).clone()} drill_down={drill_down.0.clone()} {on_group_by} {on_export_csv}
-                {on_drill_down} {on_rows} {on_close_drill_down}
+                {on_drill_down} on_rows={on_rows(RowsFor::Costs)} {on_close_drill_down}
                 filters={view.filters.clone()} filter_values={(*filter_values).clone()} trend={(*trend).clone()}
                 trend_by={view.trend.clone()} on_filters={on_filters.clone()}
                 on_filter_dimension={on_filter_dimension.clone()} {on_trend_by}
@@ -461,7 +456,7 @@ pub fn App() -> Html {
                 level={view.level} {on_level} tag_keys={report.tag_keys.clone()} filters={view.filters.clone()}
                 filter_values={(*filter_values).clone()} {on_filters} {on_filter_dimension}
                 currency={(*currency).clone()} {on_currency} drill_down={driver_rows.0.clone()} {on_driver_rows}
-                {on_rows} on_close_drill_down={on_close_driver_rows} monthly={(*monthly).clone()}
+                on_rows={on_rows(RowsFor::Compare)} on_close_drill_down={on_close_driver_rows} monthly={(*monthly).clone()}
                 months_by={view.months_by.clone()} {on_months_by} />
         },
         (Tab::Packages, Some(report)) => html! {

@@ -28,6 +28,19 @@ pub enum ToWorker {
 }
 
 /// The page's requests that are plain data.
+/// Which row table a selection of cost rows is for. The worker keeps one selection per table, and
+/// every request and answer about rows names its table, so a table that is shown again (its tab
+/// picked) gets its own rows back, not those another tab selected since.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RowsFor {
+    /// The Costs tab's drill-down ([`Request::DrillDown`]).
+    Costs,
+    /// A Compare driver's rows ([`Request::DriverRows`]).
+    Compare,
+    /// An alert's rows on Overview ([`Request::AlertRows`]).
+    Alerts,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Request {
     /// Stop parsing this file (answered by [`FromWorker::Cancelled`]).
@@ -51,8 +64,8 @@ pub enum Request {
     /// Select the cost rows where each `(dimension, value)` holds, among those that pass `within`,
     /// for a row table (answered by [`FromWorker::DrillDown`]).
     DrillDown { filters: Vec<(String, String)>, within: CostFilters },
-    /// Rows `start..start + len` of the last drill-down (answered by [`FromWorker::Rows`]).
-    Rows { start: u64, len: u64 },
+    /// Rows `start..start + len` of `table`'s last selection (answered by [`FromWorker::Rows`]).
+    Rows { table: RowsFor, start: u64, len: u64 },
     /// Pull billing data through the signing proxy at `proxy_url`, each action × month as one
     /// entry (answered per entry by [`FromWorker::Fetching`], then [`FromWorker::Parsed`] or
     /// [`FromWorker::FetchFailed`]; or once by [`FromWorker::FetchStopped`]). The worker checks
@@ -223,13 +236,15 @@ pub enum FromWorker {
         mime: String,
         base64: String,
     },
-    /// The rows of a drill-down are selected: how many, and the table's column labels.
+    /// The rows of a drill-down are selected for `table`: how many, and the table's column labels.
     DrillDown {
+        table: RowsFor,
         count: u64,
         columns: Vec<String>,
     },
-    /// A window of drill-down rows, each as display cells.
+    /// A window of `table`'s selected rows, each as display cells.
     Rows {
+        table: RowsFor,
         start: u64,
         rows: Vec<Vec<String>>,
     },

@@ -6,7 +6,7 @@
 //! The page only ever receives summaries: the report digest, cost summaries, downloads.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use base64::prelude::{Engine, BASE64_STANDARD};
 use rust_decimal::Decimal;
@@ -31,7 +31,7 @@ use crate::api_fetch::{fetch_entry, pages_file, Proxy};
 use crate::file_read::read_range;
 use crate::protocol::{
     BreakFinding, CoefficientFinding, CostFilters, DeductionRowView, FetchAction, FetchFailure, FileId, FromWorker,
-    PartSummary, Request, ToWorker,
+    PartSummary, Request, RowsFor, ToWorker,
 };
 
 /// Bytes read from a file per step: large enough that per-slice overhead vanishes, small enough
@@ -89,10 +89,8 @@ struct Loaded {
     report: Option<Report>,
     /// What the report computes beyond the defaults (the page's "traffic as bandwidth").
     options: ReportOptions,
-    /// The rows of the last drill-down; windows of them are sent on request.
-    drill_down: Vec<CostRowRef>,
-    /// For a driver's drill-down: its rows of the earlier period come first, then the later's.
-    drill_down_periods: Option<DriverPeriods>,
+    /// Each row table's last selection; windows of it are sent on request.
+    selections: HashMap<RowsFor, Selection>,
     /// The drivers of the last comparison sent, per currency, and the filters it was made under:
     /// what [`Request::DriverRows`] points into.
     compared: Vec<(String, Vec<DriverKey>)>,
@@ -101,6 +99,20 @@ struct Loaded {
     deductions: Vec<usize>,
     /// What was pulled from the API, as the JSON files it was parsed from, for download.
     fetched: Vec<FetchedFile>,
+}
+
+/// The rows selected for one row table.
+#[derive(Default)]
+struct Selection {
+    rows: Vec<CostRowRef>,
+    /// For a driver's drill-down: its rows of the earlier period come first, then the later's.
+    periods: Option<DriverPeriods>,
+}
+
+impl Selection {
+    fn of(rows: Vec<CostRowRef>) -> Selection {
+        Selection { rows, periods: None }
+    }
 }
 
 /// How a driver's rows split between the periods: the first `rows_a` are of `a`.
@@ -143,8 +155,8 @@ impl Loaded {
     }
 
     fn rebuild(&mut self) {
-        // Row references point into the old dataset; the page drops its row table on a new report.
-        self.drill_down.clear();
+        // Row references point into the old dataset; the page drops its row tables on a new report.
+        self.selections.clear();
         self.deductions.clear();
         // Periods picked among months since removed give way to the default pair.
         if let Some(periods) = self.options.comparison {
@@ -167,7 +179,7 @@ impl Loaded {
         self.options.comparison = Some(periods);
         let tag_keys = self.tag_keys();
         let Some(report) = &mut self.report else { return };
-        self.drill_down.clear();
+        self.selections.remove(&RowsFor::Compare);
         report.comparison = Report::comparison(&self.dataset, &self.options);
         post(FromWorker::Report { digest: digest(report, tag_keys) });
     }
@@ -197,15 +209,16 @@ impl Loaded {
 
     /// Selects the rows of driver `driver` of `currency`'s section, the earlier period's first.
     fn driver_rows(&mut self, currency: &str, driver: usize) -> u64 {
-        self.drill_down.clear();
-        self.drill_down_periods = None;
+        self.selections.remove(&RowsFor::Compare);
         let key = self.compared.iter().find(|(code, _)| code == currency).and_then(|(_, keys)| keys.get(driver));
         let (Some(key), Some((a, b))) = (key, self.periods()) else { return 0 };
         let rows_a = driver_rows(&self.dataset, a, &self.compare_filters, key);
         let rows_b = driver_rows(&self.dataset, b, &self.compare_filters, key);
-        self.drill_down_periods = Some(DriverPeriods { rows_a: rows_a.len(), a: a.to_string(), b: b.to_string() });
-        self.drill_down = rows_a.into_iter().chain(rows_b).collect();
-        self.drill_down.len() as u64
+        let periods = Some(DriverPeriods { rows_a: rows_a.len(), a: a.to_string(), b: b.to_string() });
+        let rows: Vec<CostRowRef> = rows_a.into_iter().chain(rows_b).collect();
+        let count = rows.len() as u64;
+        self.selections.insert(RowsFor::Compare, Selection { rows, periods });
+        count
     }
 
     /// Every cost-allocation tag key of the loaded files, for the group-by menu.
@@ -355,18 +368,20 @@ fn answer(request: Request) {
             });
             let filters: Vec<Filter> = cost_filters(&within).into_iter().chain(group).collect();
             let count = LOADED.with_borrow_mut(|loaded| {
-                loaded.drill_down_periods = None;
-                loaded.drill_down = filtered_rows(&loaded.dataset, &filters);
-                loaded.drill_down.len() as u64
+                let rows = filtered_rows(&loaded.dataset, &filters);
+                let count = rows.len() as u64;
+                loaded.selections.insert(RowsFor::Costs, Selection::of(rows));
+                count
             });
             // By canonical name: the page labels them in its language.
             let columns = ROW_COLUMNS.iter().map(|(_, names)| names[0].to_owned()).collect();
-            post(FromWorker::DrillDown { count, columns });
+            post(FromWorker::DrillDown { table: RowsFor::Costs, count, columns });
         }
-        Request::Rows { start, len } => {
+        Request::Rows { table, start, len } => {
             let rows = LOADED.with_borrow(|loaded| {
-                let rows = window(&loaded.drill_down, start, len).iter().map(|&row| row_cells(&loaded.dataset, row));
-                match &loaded.drill_down_periods {
+                let Some(selection) = loaded.selections.get(&table) else { return Vec::new() };
+                let rows = window(&selection.rows, start, len).iter().map(|&row| row_cells(&loaded.dataset, row));
+                match &selection.periods {
                     // A driver's rows start with their period.
                     Some(periods) => rows
                         .enumerate()
@@ -378,7 +393,7 @@ fn answer(request: Request) {
                     None => rows.collect(),
                 }
             });
-            post(FromWorker::Rows { start, rows });
+            post(FromWorker::Rows { table, start, rows });
         }
         Request::ExportReportCsvZip => {
             let zip = LOADED.with_borrow(|loaded| loaded.report.as_ref().map(Report::csv_zip));
@@ -469,19 +484,20 @@ fn answer(request: Request) {
                 .chain(ROW_COLUMNS.iter().map(|(_, names)| names[0]))
                 .map(str::to_owned)
                 .collect();
-            post(FromWorker::DrillDown { count, columns });
+            post(FromWorker::DrillDown { table: RowsFor::Compare, count, columns });
         }
         Request::AlertRows { alert } => {
             let count = LOADED.with_borrow_mut(|loaded| {
-                loaded.drill_down_periods = None;
                 let cited = loaded.report.as_ref().and_then(|report| report.alerts.alerts.get(alert)).map(|alert| {
                     alert.rows.iter().flat_map(|file| file.rows.iter().map(|&row| (file.file_index, row))).collect()
                 });
-                loaded.drill_down = cited.unwrap_or_default();
-                loaded.drill_down.len() as u64
+                let rows: Vec<CostRowRef> = cited.unwrap_or_default();
+                let count = rows.len() as u64;
+                loaded.selections.insert(RowsFor::Alerts, Selection::of(rows));
+                count
             });
             let columns = ROW_COLUMNS.iter().map(|(_, names)| names[0].to_owned()).collect();
-            post(FromWorker::DrillDown { count, columns });
+            post(FromWorker::DrillDown { table: RowsFor::Alerts, count, columns });
         }
         Request::MonthlyTrend { by, filters } => {
             let group_by = if by == "month" { vec![by] } else { vec![by, "month".to_owned()] };
