@@ -5,7 +5,7 @@
 //! (`parallel`), as many as `TCBILL_THREADS` says if set.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek};
 use std::path::Path;
 
 use tcbill_core::{Diagnostic, InputKind, ParsedFile, Parser, Table, TableKind};
@@ -54,6 +54,7 @@ fn parse_path(path: &Path, name: &str) -> io::Result<Vec<ParsedFile>> {
     if let Some(parsed) = parallel::read(&file, name, threads())? {
         return Ok(vec![parsed]);
     }
+    file.rewind()?;
     let mut parser = Parser::new(name);
     let mut chunk = vec![0; CHUNK_LEN];
     loop {

@@ -5,7 +5,6 @@
 
 use std::fs::File;
 use std::io;
-use std::os::unix::fs::FileExt;
 use std::thread;
 
 use tcbill_core::input::parts::{first_record_start, join_parts, QuoteCount, TextParts};
@@ -130,7 +129,7 @@ fn for_each_chunk(
     let mut at = start;
     while at < end {
         let want = usize::try_from(end - at).map_or(CHUNK_LEN, |left| left.min(CHUNK_LEN));
-        let read = file.read_at(&mut chunk[..want], at)?;
+        let read = read_at(file, &mut chunk[..want], at)?;
         if read == 0 {
             break;
         }
@@ -147,4 +146,16 @@ fn read_range(file: &File, start: u64, len: u64) -> io::Result<Vec<u8>> {
         bytes.extend_from_slice(chunk)
     })?;
     Ok(bytes)
+}
+
+/// Reads at `offset` without moving the file's cursor, so threads share one handle.
+#[cfg(unix)]
+fn read_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buffer, offset)
+}
+
+/// Reads at `offset`; on Windows this moves the handle's cursor too (the whole-file read rewinds).
+#[cfg(windows)]
+fn read_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buffer, offset)
 }
