@@ -35,10 +35,6 @@ impl Tab {
     }
 }
 
-/// The Compare tab's driver levels by their name in the fragment, finest last.
-pub const LEVELS: [(Level, &str); 3] =
-    [(Level::Product, "product"), (Level::Component, "component"), (Level::Resource, "resource")];
-
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ViewState {
     pub tab: Tab,
@@ -105,8 +101,7 @@ impl ViewState {
                 "trend" if value == "month" => state.trend = value,
                 "digits" => state.precision = Precision::from_id(&value).unwrap_or_default(),
                 "level" => {
-                    state.level =
-                        LEVELS.into_iter().find(|(_, id)| *id == value).map(|(level, _)| level).unwrap_or_default()
+                    state.level = value.parse().unwrap_or_default()
                 }
                 "months_by" if value.parse::<Dimension>().is_ok() => state.months_by = value,
                 _ => {}
@@ -129,9 +124,9 @@ impl ViewState {
         if self.trend == "month" {
             fragment.push_str("&trend=month");
         }
-        if let Some((_, id)) = LEVELS.iter().find(|(level, _)| *level == self.level && *level != Level::default()) {
+        if self.level != Level::default() {
             fragment.push_str("&level=");
-            fragment.push_str(id);
+            fragment.push_str(self.level.as_str());
         }
         if self.months_by != "product" {
             fragment.push_str("&months_by=");

@@ -17,7 +17,6 @@ use yew::prelude::*;
 use crate::i18n::{Lang, Strings};
 use crate::money::{format_change, Money, Precision};
 use crate::report_view::{ChangeView, ComparisonView, CurrencyComparisonView, DriverView, SummaryView};
-use crate::view_state::LEVELS;
 use crate::views::chart::{line_chart_svg, Chart, Line};
 use crate::views::costs::{compare_decimals, DrillDown};
 use crate::views::filters::{dimension_options, option_label, FilterPanel};
@@ -319,15 +318,15 @@ fn drivers_table(
         let on_level = props.on_level.clone();
         let onchange = Callback::from(move |event: Event| {
             let id = event.target_unchecked_into::<HtmlSelectElement>().value();
-            if let Some((level, _)) = LEVELS.into_iter().find(|(_, name)| *name == id) {
+            if let Ok(level) = id.parse::<Level>() {
                 on_level.emit(level);
             }
         });
         html! {
             <label>{ text.drivers_by }{ " " }
                 <select name="driver-level" {onchange}>
-                    { for LEVELS.into_iter().map(|(level, id)| html! {
-                        <option value={id} selected={level == props.level}>{ level_label(level, text) }</option>
+                    { for Level::ALL.into_iter().map(|level| html! {
+                        <option value={level.as_str()} selected={level == props.level}>{ level_label(level, text) }</option>
                     }) }
                 </select>
             </label>

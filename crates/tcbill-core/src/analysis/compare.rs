@@ -326,14 +326,52 @@ impl DriverKey {
 }
 
 /// How finely drivers are keyed: by product, product → component, or product → component →
-/// resource (what [`compare`] gives).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// resource (what [`compare`] gives). Named by [`Level::as_str`] wherever it is written (JSON, the
+/// page's URL).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Level {
     Product,
     Component,
     #[default]
     Resource,
+}
+
+impl Level {
+    /// Every level, coarsest first.
+    pub const ALL: [Level; 3] = [Level::Product, Level::Component, Level::Resource];
+
+    /// `product`, `component`, `resource`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Product => "product",
+            Level::Component => "component",
+            Level::Resource => "resource",
+        }
+    }
+}
+
+impl FromStr for Level {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Level, String> {
+        Level::ALL
+            .into_iter()
+            .find(|level| level.as_str() == name)
+            .ok_or_else(|| format!("`{name}` is no level: product, component or resource"))
+    }
+}
+
+impl Serialize for Level {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Level {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Level, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        name.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 /// One product → component → resource and how its cost changed.
@@ -1026,6 +1064,21 @@ mod tests {
         for charge in ["按量计费小时结", "包年包月新购", "Pay-as-you-go hourly"] {
             assert!(!is_refund_or_adjustment(charge), "{charge}");
         }
+    }
+
+    #[test]
+    fn a_level_is_written_and_read_by_its_one_name() {
+        for level in Level::ALL {
+            let json = serde_json::to_string(&level).unwrap();
+            assert_eq!(json, format!("\"{}\"", level.as_str()));
+            assert_eq!(serde_json::from_str::<Level>(&json).unwrap(), level);
+            assert_eq!(level.as_str().parse::<Level>(), Ok(level));
+        }
+        assert_eq!(
+            Level::ALL.map(Level::as_str),
+            ["product", "component", "resource"]
+        );
+        assert!(serde_json::from_str::<Level>("\"Product\"").is_err());
     }
 
     #[test]
