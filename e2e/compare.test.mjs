@@ -289,3 +289,22 @@ test('the Costs and Compare row tables each keep their own rows across tab switc
     rows.map((row) => [...row.cells].slice(0, 2).map((c) => c.textContent).join(' ')));
   assert.deepEqual(rows, ['2025-09 many-rows.csv:62', '2025-10 many-rows.csv:63']);
 });
+
+test('the monthly trend of a bill without 优惠后总价 shows its 原价', async () => {
+  const bill = [
+    '账单月份,产品名称,组件名称,资源ID,交易ID,组件原价,扣费时间',
+    '2025-09,云服务器CVM,CPU,ins-1,T1,10.00,2025-09-30 10:00:00',
+    '2025-10,云服务器CVM,CPU,ins-1,T2,15.50,2025-10-31 10:00:00',
+    '2025-10,云硬盘CBS,云硬盘,disk-1,T3,2.25,2025-10-31 10:00:00',
+  ].join('\n') + '\n';
+  const files = [{ name: 'list-prices.csv', bytes: Buffer.from(bill) }];
+  await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer: await dataTransferOf(page, files) });
+  await fileRows(page, 1);
+  await page.getByRole('button', { name: 'Download report (JSON)' }).waitFor();
+  await page.click('#tab-compare');
+  await page.locator('.monthly tbody tr').nth(1).waitFor();
+  assert.deepEqual(await cells(page.locator('.monthly tbody tr')), [
+    ['云服务器CVM', '10.00', '15.50', '25.50'],
+    ['云硬盘CBS', '—', '2.25', '2.25'],
+  ]);
+});

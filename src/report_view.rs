@@ -87,6 +87,14 @@ pub struct Amounts {
     pub tax: Option<String>,
 }
 
+impl Amounts {
+    /// The cost a bill is judged by, as the report's comparison, alerts and forecast take it:
+    /// `RealTotalCost` (优惠后总价), else `TotalCost` where the rows have no discounted column.
+    pub fn cost(&self) -> Option<&str> {
+        self.real_total_cost.as_deref().or(self.total_cost.as_deref())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct SummaryView {
     pub group_by: Vec<String>,

@@ -497,7 +497,7 @@ fn monthly_trend(props: &CompareProps, text: &Strings) -> Html {
         let mut cells: HashMap<(String, String), String> = HashMap::new();
         let mut totals: HashMap<String, Decimal> = HashMap::new();
         for group in &section.groups {
-            let value = group.amounts.real_total_cost.clone().unwrap_or_default();
+            let value = group.amounts.cost().unwrap_or_default().to_owned();
             *totals.entry(row_of(&group.key)).or_default() += Decimal::from_str(&value).unwrap_or_default();
             cells.insert((row_of(&group.key), month_of(&group.key)), value);
         }
