@@ -289,3 +289,20 @@ test('the Costs and Compare row tables each keep their own rows across tab switc
     rows.map((row) => [...row.cells].slice(0, 2).map((c) => c.textContent).join(' ')));
   assert.deepEqual(rows, ['2025-09 many-rows.csv:62', '2025-10 many-rows.csv:63']);
 });
+
+test('on a phone the Compare tab fits the screen: wide tables scroll inside their box', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await drop([TWO_MONTHS], 1);
+  await openCompare();
+  await page.getByRole('button', { name: 'Show the rows of 云服务器CVM / CPU / ins-keep' }).click();
+  await page.locator('.driver-rows tbody tr').nth(2).waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.equal(overflow, 0, 'the page does not scroll sideways');
+  const hidden = await page.locator('.drivers').evaluate((table) => table.parentElement.scrollWidth - table.parentElement.clientWidth);
+  assert.ok(hidden > 0, 'the drivers table scrolls in its box');
+  // Every waterfall amount is in view, right of its label.
+  const cut = await page.locator('.waterfall td.num').evaluateAll((cells) =>
+    cells.filter((cell) => cell.getBoundingClientRect().right > window.innerWidth).length);
+  assert.equal(cut, 0, 'no waterfall amount is cut off');
+  await page.screenshot({ path: join(OUTPUT, 'compare-390.png'), fullPage: true });
+});
