@@ -27,7 +27,6 @@ pub enum ToWorker {
     Request(Request),
 }
 
-/// The page's requests that are plain data.
 /// Which row table a selection of cost rows is for. The worker keeps one selection per table, and
 /// every request and answer about rows names its table, so a table that is shown again (its tab
 /// picked) gets its own rows back, not those another tab selected since.
@@ -41,6 +40,7 @@ pub enum RowsFor {
     Alerts,
 }
 
+/// The page's requests that are plain data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Request {
     /// Stop parsing this file (answered by [`FromWorker::Cancelled`]).

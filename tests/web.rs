@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Uint8Array};
+use tcbill_core::analysis::compare::Level;
 use tcbill_core::api::plan::{Day, Entry};
 use tcbill_web::file_read::read_range;
 use tcbill_web::file_table::{format_count, format_size};
@@ -175,6 +176,19 @@ fn the_view_round_trips_through_the_url_fragment() {
     let unknown = ViewState::from_fragment("#tab=costs&by=weekday,zone");
     assert_eq!(unknown.group_by, ["zone"]);
     assert_eq!(ViewState::from_fragment("#by=weekday").group_by, ["product"]);
+
+    // The Compare tab's level and trend column; unknown ones give way to the defaults.
+    let compare = ViewState {
+        tab: Tab::Compare,
+        level: Level::Product,
+        months_by: "tag:成本中心".into(),
+        ..ViewState::default()
+    };
+    let fragment = compare.to_fragment();
+    assert_eq!(fragment, "#tab=compare&by=product&level=product&months_by=tag%3A%E6%88%90%E6%9C%AC%E4%B8%AD%E5%BF%83");
+    assert_eq!(ViewState::from_fragment(&fragment), compare);
+    let odd = ViewState::from_fragment("#tab=compare&level=galaxy&months_by=weekday");
+    assert_eq!((odd.tab, odd.level, odd.months_by.as_str()), (Tab::Compare, Level::Resource, "product"));
 }
 
 #[wasm_bindgen_test]
