@@ -36,7 +36,10 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
-use super::cost::{cost_tables, measure_column, CostRowRef, Filter, Measure, RowSelection};
+use super::cost::{
+    cost_tables, measure_column, time_columns, CostRowRef, Filter, Measure, RowSelection,
+    DAY_COLUMNS,
+};
 use super::currency::{CostRowReader, Currency, Month};
 use super::products::product_identity;
 use super::{round_half_up, RowRef};
@@ -482,10 +485,7 @@ impl<'a> Columns<'a> {
         let decimal = |name: &str| table.decimal_column(name);
         Columns {
             rows: CostRowReader::new(table),
-            days: ["BillDay", "FeeBeginTime", "PayTime"]
-                .iter()
-                .filter_map(|name| table.time_column(name))
-                .collect(),
+            days: time_columns(table, &DAY_COLUMNS),
             codes: text("BusinessCode"),
             names: text("BusinessCodeName"),
             components: [text("ItemCodeName"), text("ComponentCodeName")],

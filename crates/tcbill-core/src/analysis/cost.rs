@@ -205,10 +205,7 @@ impl<'a> DimensionReader<'a> {
     fn new(dimension: &Dimension, table: &'a Table) -> Self {
         let text = |name: &str| table.text_column(name);
         let dates = |names: &[&str], whole_month| DimensionReader::Date {
-            columns: names
-                .iter()
-                .filter_map(|name| table.time_column(name))
-                .collect(),
+            columns: time_columns(table, names),
             whole_month,
         };
         match dimension {
@@ -227,7 +224,7 @@ impl<'a> DimensionReader<'a> {
             Dimension::OwnerUin => DimensionReader::Text(text("OwnerUin")),
             Dimension::ResourceId => DimensionReader::Text(text("ResourceId")),
             Dimension::Tag(key) => DimensionReader::Text(text(&format!("Tag:{key}"))),
-            Dimension::Day => dates(&["BillDay", "FeeBeginTime", "PayTime"], false),
+            Dimension::Day => dates(&DAY_COLUMNS, false),
             Dimension::Month => dates(
                 &["BillMonth", "ConsumptionMonth", "FeeBeginTime", "PayTime"],
                 true,
@@ -679,6 +676,29 @@ pub(crate) fn measure_column(table: &Table, measure: Measure) -> Option<&Decimal
         .iter()
         .find(|(candidate, _)| *candidate == measure)?;
     names.iter().find_map(|name| table.decimal_column(name))
+}
+
+/// The cost the comparison's drivers rank by and the alerts and forecast sum: `RealTotalCost`
+/// (优惠后总价), else `TotalCost` (原价) where a bill has no discounted column.
+pub(crate) fn cost_column(table: &Table) -> Option<&DecimalColumn> {
+    measure_column(table, Measure::RealTotalCost)
+        .or_else(|| measure_column(table, Measure::TotalCost))
+}
+
+/// What gives a cost row its day, the first present: 账单归属日, else 开始使用时间, else 扣费时间.
+pub const DAY_COLUMNS: [&str; 3] = ["BillDay", "FeeBeginTime", "PayTime"];
+
+/// When a cost row's usage began, the first present: 开始使用时间, else the columns of its day
+/// ([`DAY_COLUMNS`]). What is compared with an instant (a package running out or expiring), where
+/// a day's midnight would misplace usage of the same day.
+pub const USAGE_START_COLUMNS: [&str; 3] = ["FeeBeginTime", "BillDay", "PayTime"];
+
+/// The columns of `names` that `table` has, in that order: a row's value is the first present.
+pub(crate) fn time_columns<'a>(table: &'a Table, names: &[&str]) -> Vec<&'a TimeColumn> {
+    names
+        .iter()
+        .filter_map(|name| table.time_column(name))
+        .collect()
 }
 
 /// The measures `table` has, each from the first of its source columns present.

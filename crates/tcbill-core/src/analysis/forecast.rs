@@ -26,7 +26,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::compare::tidy;
-use super::cost::{cost_tables, measure_column, Measure};
+use super::cost::{cost_column, cost_tables, time_columns, DAY_COLUMNS};
 use super::currency::{CostRowReader, Currency, Month};
 use super::round_half_up;
 use crate::dataset::Dataset;
@@ -85,12 +85,8 @@ pub fn forecasts(dataset: &Dataset) -> Vec<Forecast> {
     let mut sums: BTreeMap<Currency, MonthSums> = BTreeMap::new();
     for (index, table) in cost_tables(dataset) {
         let reader = CostRowReader::new(table);
-        let cost = measure_column(table, Measure::RealTotalCost)
-            .or_else(|| measure_column(table, Measure::TotalCost));
-        let days: Vec<_> = ["BillDay", "FeeBeginTime", "PayTime"]
-            .iter()
-            .filter_map(|name| table.time_column(name))
-            .collect();
+        let cost = cost_column(table);
+        let days = time_columns(table, &DAY_COLUMNS);
         let pay_modes = table.text_column("PayModeName");
         let actions = table.text_column("ActionTypeName");
         let ends = table.time_column("FeeEndTime");

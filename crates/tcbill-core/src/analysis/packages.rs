@@ -17,9 +17,7 @@ use super::series::Point;
 use super::{named_tables, round_half_up};
 use crate::dataset::Dataset;
 use crate::model::table::{Table, TableKind};
-use crate::model::time::BeijingTime;
-
-const SECS_PER_DAY: i64 = 86_400;
+use crate::model::time::{BeijingTime, SECS_PER_DAY};
 
 /// What consumed part of a package.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -152,7 +150,7 @@ fn one_package(
     let last_deduction = rows.iter().filter_map(|row| row.deduction_time).max();
     let daily_burn_rate = match (first_deduction, last_deduction) {
         (Some(first), Some(last)) => {
-            let days = calendar_day(last) - calendar_day(first) + 1;
+            let days = last.beijing_day_number() - first.beijing_day_number() + 1;
             Some(round_half_up(used / Decimal::from(days), 6))
         }
         _ => None,
@@ -239,10 +237,6 @@ pub fn burn_down(deductions: &DeductionAnalysis) -> BTreeMap<&str, Vec<Point>> {
 
 /// 9999-12-31 23:59:59 UTC, the last instant a date column can print.
 const LAST_PROJECTABLE_SECS: i64 = 253_402_300_799;
-
-fn calendar_day(time: BeijingTime) -> i64 {
-    (time.utc_epoch_secs() + 8 * 3600).div_euclid(SECS_PER_DAY)
-}
 
 fn consumers(rows: &[&DeductionRow]) -> Vec<Consumer> {
     let mut used_by: BTreeMap<(String, String), Decimal> = BTreeMap::new();

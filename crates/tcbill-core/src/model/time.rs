@@ -9,6 +9,9 @@ use std::fmt;
 /// The fixed offset of Beijing time (no daylight saving).
 pub const BEIJING_UTC_OFFSET_SECS: i64 = 8 * 3600;
 
+/// Seconds in a calendar day (Beijing keeps no daylight saving time).
+pub const SECS_PER_DAY: i64 = 86_400;
+
 /// An instant, shown as Beijing time. Months (`2024-11`) and days (`2024-11-05`) become the
 /// instant at which they start in Beijing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -59,6 +62,17 @@ impl BeijingTime {
 
     pub fn utc_epoch_secs(self) -> i64 {
         self.utc_epoch_secs
+    }
+
+    /// The Beijing calendar day of this instant, counted in days since 1970-01-01: what day
+    /// arithmetic (a spike's history, a burn rate's days) counts in.
+    pub fn beijing_day_number(self) -> i64 {
+        (self.utc_epoch_secs + BEIJING_UTC_OFFSET_SECS).div_euclid(SECS_PER_DAY)
+    }
+
+    /// The instant Beijing day `day` (a [`BeijingTime::beijing_day_number`]) starts.
+    pub fn beijing_day_start(day: i64) -> Self {
+        BeijingTime::from_utc_epoch_secs(day * SECS_PER_DAY - BEIJING_UTC_OFFSET_SECS)
     }
 
     /// Beijing wall-clock fields: (year, month, day, hour, minute, second).

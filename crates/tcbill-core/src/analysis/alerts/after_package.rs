@@ -5,7 +5,7 @@
 //! 被抵扣资源计费项, matched with the bill's 产品名称 and 组件名称, as the FOCUS export matches
 //! them). A package has ended when it ran out (a 总量递减 package whose balance is 0; it ended at
 //! the start of the last usage it deducted, whose rest was already charged) or when its 到期时间
-//! (from the overview export) has passed; a package without either is active. A kind of usage
+//! (from the overview export) is before the usage; a package without either is active. A kind of usage
 //! alerts only when every loaded package covering it has ended; then the charges are its bill
 //! rows that are pay-as-you-go (计费模式 按量计费, or no 计费模式), cost more than 0 and whose usage
 //! started (开始使用时间, else 账单日期, else 扣费时间) at or after the run-out, or after the expiry,
@@ -16,10 +16,10 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use super::daily::{day_number, days};
+use super::daily::days;
 use super::{cite, Alert, AlertKind, Dimension};
 use crate::analysis::compare::tidy;
-use crate::analysis::cost::{cost_tables, measure_column, Measure};
+use crate::analysis::cost::{cost_column, cost_tables, time_columns, USAGE_START_COLUMNS};
 use crate::analysis::currency::{CostRowReader, Currency};
 use crate::analysis::deductions::DeductionAnalysis;
 use crate::analysis::packages::PackageUsage;
@@ -106,12 +106,8 @@ pub(super) fn after_package(
     let mut charges: BTreeMap<((&str, &str), Currency), Charges> = BTreeMap::new();
     for (index, table) in cost_tables(dataset) {
         let currency = CostRowReader::new(table);
-        let cost = measure_column(table, Measure::RealTotalCost)
-            .or_else(|| measure_column(table, Measure::TotalCost));
-        let starts: Vec<_> = ["FeeBeginTime", "BillDay", "PayTime"]
-            .iter()
-            .filter_map(|name| table.time_column(name))
-            .collect();
+        let cost = cost_column(table);
+        let starts = time_columns(table, &USAGE_START_COLUMNS);
         let (products, items) = (
             table.text_column("BusinessCodeName"),
             table.text_column("ItemCodeName"),
@@ -137,7 +133,7 @@ pub(super) fn after_package(
             if amount <= Decimal::ZERO || !pay_as_you_go || !ended.excludes(start) {
                 continue;
             }
-            let day = day_number(start);
+            let day = start.beijing_day_number();
             let found = charges
                 .entry((kind, currency.currency(row)))
                 .or_insert_with(|| Charges {
@@ -191,7 +187,9 @@ struct Charges {
     last: i64,
 }
 
-/// When `package` ended, if it did: run out first, else expired before the last usage loaded.
+/// When `package` ends, if anything says: when it ran out (the start of the last usage it
+/// deducted), else its 到期时间, past or not (an expiry after the loaded rows has no usage after
+/// it, so it raises nothing); `None` for a package that neither ran out nor has a 到期时间.
 fn ended(package: &PackageUsage, deductions: &DeductionAnalysis) -> Option<Ended> {
     if package.exhausted_on.is_some() {
         let last_usage = deductions

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use super::{cite, Alert, AlertKind, AlertOptions, Dimension};
 use crate::analysis::compare::{tidy, Period};
-use crate::analysis::cost::{cost_tables, measure_column, Measure};
+use crate::analysis::cost::{cost_column, cost_tables};
 use crate::analysis::currency::{CostRowReader, Currency, Month};
 use crate::dataset::Dataset;
 
@@ -39,8 +39,7 @@ pub(super) fn allocation_gaps(dataset: &Dataset, tag_keys: &[String]) -> Vec<Ale
     let mut gaps: BTreeMap<(&str, Currency), Gap> = BTreeMap::new();
     for (index, table) in cost_tables(dataset) {
         let reader = CostRowReader::new(table);
-        let cost = measure_column(table, Measure::RealTotalCost)
-            .or_else(|| measure_column(table, Measure::TotalCost));
+        let cost = cost_column(table);
         let resources = table.text_column("ResourceId");
         for key in tag_keys {
             let values = table.text_column(&format!("Tag:{key}"));

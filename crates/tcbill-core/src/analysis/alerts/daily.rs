@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 
 use super::{cite, Alert, AlertKind, Dimension};
 use crate::analysis::compare::{tidy, Day, Period};
-use crate::analysis::cost::{cost_tables, measure_column, Measure};
+use crate::analysis::cost::{cost_column, cost_tables, time_columns, DAY_COLUMNS};
 use crate::analysis::currency::{CostRowReader, Currency};
 use crate::analysis::products::product_identity;
 use crate::dataset::Dataset;
@@ -33,16 +33,8 @@ pub(super) const DIMENSIONS: [Dimension; 4] = [
 /// A calendar day in Beijing as a count of days since 1970-01-01.
 pub(super) type DayNumber = i64;
 
-const SECS_PER_DAY: i64 = 86_400;
-const BEIJING_OFFSET_SECS: i64 = 8 * 3600;
-
-pub(super) fn day_number(time: BeijingTime) -> DayNumber {
-    (time.utc_epoch_secs() + BEIJING_OFFSET_SECS).div_euclid(SECS_PER_DAY)
-}
-
 pub(super) fn day_of(number: DayNumber) -> Day {
-    let time = BeijingTime::from_utc_epoch_secs(number * SECS_PER_DAY - BEIJING_OFFSET_SECS);
-    let (year, month, day, ..) = time.beijing_fields();
+    let (year, month, day, ..) = BeijingTime::beijing_day_start(number).beijing_fields();
     Day(year, month, day)
 }
 
@@ -95,12 +87,8 @@ impl<'a> Reader<'a> {
         Reader {
             table,
             currency: CostRowReader::new(table),
-            days: ["BillDay", "FeeBeginTime", "PayTime"]
-                .iter()
-                .filter_map(|name| table.time_column(name))
-                .collect(),
-            cost: measure_column(table, Measure::RealTotalCost)
-                .or_else(|| measure_column(table, Measure::TotalCost)),
+            days: time_columns(table, &DAY_COLUMNS),
+            cost: cost_column(table),
             codes: table.text_column("BusinessCode"),
             names: table.text_column("BusinessCodeName"),
             texts: [
@@ -115,7 +103,7 @@ impl<'a> Reader<'a> {
         self.days
             .iter()
             .find_map(|column| column.get(row))
-            .map(day_number)
+            .map(BeijingTime::beijing_day_number)
     }
 
     fn cost(&self, row: usize) -> Decimal {

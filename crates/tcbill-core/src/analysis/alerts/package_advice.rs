@@ -26,17 +26,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 
-use super::daily::{day_number, days};
+use super::daily::days;
 use super::{cite, Alert, AlertKind, Dimension};
 use crate::analysis::compare::tidy;
-use crate::analysis::cost::{cost_tables, measure_column, Measure};
+use crate::analysis::cost::{cost_column, cost_tables, time_columns, DAY_COLUMNS};
 use crate::analysis::currency::{CostRowReader, Currency};
 use crate::analysis::deductions::{is_period_package, DeductionAnalysis};
 use crate::analysis::packages::PackageUsage;
 use crate::analysis::units::{conversion, product_bases};
 use crate::analysis::{round_half_up, RowRef};
 use crate::dataset::Dataset;
-use crate::model::table::{DecimalColumn, Table, TextColumn};
+use crate::model::table::TextColumn;
 use crate::model::time::BeijingTime;
 
 /// A package's price from its purchase rows.
@@ -120,11 +120,6 @@ fn prices<'a>(dataset: &Dataset, packages: &'a [PackageUsage]) -> BTreeMap<&'a s
     prices
 }
 
-fn cost_column(table: &Table) -> Option<&DecimalColumn> {
-    measure_column(table, Measure::RealTotalCost)
-        .or_else(|| measure_column(table, Measure::TotalCost))
-}
-
 /// The last instant the loaded rows reach: the end of the last day with cost rows, or the last
 /// deduction.
 fn loaded_until(dataset: &Dataset, deductions: &DeductionAnalysis) -> Option<BeijingTime> {
@@ -134,16 +129,12 @@ fn loaded_until(dataset: &Dataset, deductions: &DeductionAnalysis) -> Option<Bei
         .filter_map(|row| row.deduction_time)
         .max();
     for (index, table) in cost_tables(dataset) {
-        let columns: Vec<_> = ["BillDay", "FeeBeginTime", "PayTime"]
-            .iter()
-            .filter_map(|name| table.time_column(name))
-            .collect();
+        let columns = time_columns(table, &DAY_COLUMNS);
         for row in dataset.counted_rows(index) {
             if let Some(time) = columns.iter().find_map(|column| column.get(row)) {
                 // The day's last second: a row of a day covers the whole day.
-                let end = BeijingTime::from_utc_epoch_secs(
-                    (day_number(time) + 1) * 86_400 - 8 * 3600 - 1,
-                );
+                let next_day = BeijingTime::beijing_day_start(time.beijing_day_number() + 1);
+                let end = BeijingTime::from_utc_epoch_secs(next_day.utc_epoch_secs() - 1);
                 last = last.max(Some(end));
             }
         }
@@ -209,7 +200,7 @@ fn waste(
             _ => ", no price known: no purchase row of it is loaded".to_owned(),
         },
     };
-    let expiry_day = package.expires.map(day_number);
+    let expiry_day = package.expires.map(BeijingTime::beijing_day_number);
     Some(Alert {
         kind: AlertKind::PackageWaste,
         dimension: Dimension::Package,
@@ -256,7 +247,7 @@ fn runs_out_early(package: &PackageUsage) -> Option<Alert> {
     let exhaustion = package.projected_exhaustion?;
     let expires = package.expires?;
     let unit = unit_text(package);
-    let day = day_number(exhaustion);
+    let day = exhaustion.beijing_day_number();
     Some(Alert {
         kind: AlertKind::PackageRunsOutEarly,
         dimension: Dimension::Package,
@@ -357,10 +348,7 @@ fn worth_buying(
     for (index, table) in cost_tables(dataset) {
         let reader = CostRowReader::new(table);
         let cost = cost_column(table);
-        let starts: Vec<_> = ["FeeBeginTime", "BillDay", "PayTime"]
-            .iter()
-            .filter_map(|name| table.time_column(name))
-            .collect();
+        let days = time_columns(table, &DAY_COLUMNS);
         let (products, items) = (
             table.text_column("BusinessCodeName"),
             table.text_column("ItemCodeName"),
@@ -391,10 +379,10 @@ fn worth_buying(
             });
             found.rows.push((index, row));
             found.cost += amount;
-            if let Some(day) = starts
+            if let Some(day) = days
                 .iter()
                 .find_map(|column| column.get(row))
-                .map(day_number)
+                .map(BeijingTime::beijing_day_number)
             {
                 found.first = Some(found.first.map_or(day, |first| first.min(day)));
                 found.last = Some(found.last.map_or(day, |last| last.max(day)));
