@@ -308,3 +308,20 @@ test('the monthly trend of a bill without 优惠后总价 shows its 原价', asy
     ['云硬盘CBS', '—', '2.25', '2.25'],
   ]);
 });
+
+test('on a phone the Compare tab fits the screen: wide tables scroll inside their box', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await drop([TWO_MONTHS], 1);
+  await openCompare();
+  await page.getByRole('button', { name: 'Show the rows of 云服务器CVM / CPU / ins-keep' }).click();
+  await page.locator('.driver-rows tbody tr').nth(2).waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.equal(overflow, 0, 'the page does not scroll sideways');
+  const hidden = await page.locator('.drivers').evaluate((table) => table.parentElement.scrollWidth - table.parentElement.clientWidth);
+  assert.ok(hidden > 0, 'the drivers table scrolls in its box');
+  // Every waterfall amount is in view, right of its label.
+  const cut = await page.locator('.waterfall td.num').evaluateAll((cells) =>
+    cells.filter((cell) => cell.getBoundingClientRect().right > window.innerWidth).length);
+  assert.equal(cut, 0, 'no waterfall amount is cut off');
+  await page.screenshot({ path: join(OUTPUT, 'compare-390.png'), fullPage: true });
+});

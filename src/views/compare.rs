@@ -276,6 +276,7 @@ fn waterfall_table(comparison: &ComparisonView, change: &ChangeView, currency: &
     html! {
         <>
             <h3>{ text.waterfall_title }</h3>
+            <div class="scroll">
             <table class="data waterfall" data-currency={currency.to_owned()}>
                 <thead><tr>
                     <th scope="col">{ text.col_part }</th>
@@ -301,6 +302,7 @@ fn waterfall_table(comparison: &ComparisonView, change: &ChangeView, currency: &
                     }) }
                 </tbody>
             </table>
+            </div>
         </>
     }
 }
