@@ -100,9 +100,7 @@ impl ViewState {
                 "lang" => state.lang = Lang::from_tag(&value),
                 "trend" if value == "month" => state.trend = value,
                 "digits" => state.precision = Precision::from_id(&value).unwrap_or_default(),
-                "level" => {
-                    state.level = value.parse().unwrap_or_default()
-                }
+                "level" => state.level = value.parse().unwrap_or_default(),
                 "months_by" if value.parse::<Dimension>().is_ok() => state.months_by = value,
                 _ => {}
             }
