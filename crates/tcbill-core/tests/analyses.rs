@@ -155,6 +155,28 @@ fn two_dimensions_tags_and_filters() {
     );
 }
 
+/// A row without 账单月份 whose usage began in one month and was charged in the next belongs to
+/// the month it was charged: its currency's periods and the Month dimension agree (they once read
+/// 扣费时间 and 开始使用时间 in opposite orders, so the row counted in July's total and showed
+/// under June).
+#[test]
+fn a_row_charged_after_its_month_ends_is_in_the_charge_month_everywhere() {
+    let csv = "产品名称,组件名称,优惠后总价,现金账户支出(元),扣费时间,开始使用时间\n\
+               云服务器,CPU,12.50,12.50,2025-07-01 00:30:00,2025-06-30 23:00:00\n\
+               云服务器,CPU,7.25,7.25,2025-07-02 01:00:00,2025-07-02 00:00:00\n";
+    let mut dataset = tcbill_core::Dataset::new();
+    dataset.add(tcbill_core::parse_file("edge.csv", csv.as_bytes()));
+    let by_month = summarize(&dataset, &[Dimension::Month], &[]);
+    assert_eq!(by_month.currencies.len(), 1);
+    let periods: Vec<String> = by_month.currencies[0]
+        .periods
+        .iter()
+        .map(|m| m.to_string())
+        .collect();
+    assert_eq!(periods, ["2025-07"]);
+    assert_eq!(groups(&by_month), ["2025-07 | 19.75 | 100.00"]);
+}
+
 proptest! {
     #[test]
     fn shares_always_add_up_to_exactly_one_hundred(

@@ -21,7 +21,7 @@ use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Serialize, Serializer};
 
-use super::currency::{CostRowReader, Currency, Month};
+use super::currency::{CostRowReader, Currency, Month, MONTH_COLUMNS};
 use super::products::product_identity;
 use super::share::percent_shares;
 use super::RowRef;
@@ -225,10 +225,7 @@ impl<'a> DimensionReader<'a> {
             Dimension::ResourceId => DimensionReader::Text(text("ResourceId")),
             Dimension::Tag(key) => DimensionReader::Text(text(&format!("Tag:{key}"))),
             Dimension::Day => dates(&DAY_COLUMNS, false),
-            Dimension::Month => dates(
-                &["BillMonth", "ConsumptionMonth", "FeeBeginTime", "PayTime"],
-                true,
-            ),
+            Dimension::Month => dates(&MONTH_COLUMNS, true),
             Dimension::Currency => DimensionReader::Currency(CostRowReader::new(table)),
         }
     }

@@ -95,8 +95,11 @@ impl Serialize for Month {
     }
 }
 
-/// Where the month of a row is read from, first present wins.
-const MONTH_COLUMNS: [&str; 4] = ["BillMonth", "ConsumptionMonth", "PayTime", "FeeBeginTime"];
+/// Where the month of a row is read from, first present wins: the bill's own 账单月份 (or
+/// 消耗月份), else the month it was charged (扣费时间), else when its usage began. Totals, the
+/// Month dimension, the comparison and the FOCUS export all read this one list, so a row never
+/// counts in one month's total and shows under another month.
+pub const MONTH_COLUMNS: [&str; 4] = ["BillMonth", "ConsumptionMonth", "PayTime", "FeeBeginTime"];
 
 /// A table's currency and month columns, found once.
 pub struct CostRowReader<'a> {
