@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { launchBrowser, fileRows, dataTransferOf, ROOT, DIST, OUTPUT, assertPlainWords } from './harness.mjs';
 
 const FIXTURES = join(ROOT, 'fixtures', 'api');
@@ -502,8 +502,10 @@ async function startProxy(endpoint) {
   execFileSync('cargo', ['build', '--quiet', '-p', 'tcbill-proxy'], { cwd: ROOT, stdio: 'inherit' });
   const port = await freePort();
   const { TCBILL_PROXY_TOKEN, TCBILL_PROXY_ALLOW_ORIGINS, ...environment } = process.env;
+  // Where cargo put it: CARGO_TARGET_DIR when set (a shared build directory), else ./target.
+  const targetDir = process.env.CARGO_TARGET_DIR ? resolve(ROOT, process.env.CARGO_TARGET_DIR) : join(ROOT, 'target');
   const child = spawn(
-    join(ROOT, 'target', 'debug', 'tcbill-proxy'),
+    join(targetDir, 'debug', 'tcbill-proxy'),
     ['--insecure-test-endpoint', endpoint, '--serve-dist', DIST, '--listen', `127.0.0.1:${port}`],
     {
       env: { ...environment, TENCENTCLOUD_SECRET_ID: 'AKIDmockmockmockmock', TENCENTCLOUD_SECRET_KEY: 'mock-secret-key' },
@@ -517,6 +519,7 @@ async function startProxy(endpoint) {
       if (log.includes('listening on')) resolve();
     });
     child.on('exit', (code) => reject(new Error(`tcbill-proxy exited with ${code}: ${log}`)));
+    child.on('error', (failure) => reject(new Error(`tcbill-proxy did not start: ${failure.message}`)));
   });
   return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill() };
 }
