@@ -169,7 +169,7 @@ impl History {
         let mut resources: Vec<Resource> = (0..background)
             .map(|index| Resource {
                 id: format!("res-{index:05}"),
-                product: *rng.pick(&BACKGROUND_PRODUCTS),
+                product: BACKGROUND_PRODUCTS[rng.below(BACKGROUND_PRODUCTS.len() as u64) as usize],
                 plant: None,
                 price: *rng.pick(&BACKGROUND_PRICES),
                 discount: *rng.pick(&BACKGROUND_DISCOUNTS),
