@@ -12,7 +12,7 @@ use tcbill_core::analysis::deductions::DeductionFilter;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::File;
 
-use crate::proxy_url::ProxyRefusal;
+use crate::worker::proxy_url::ProxyRefusal;
 use tcbill_core::api::plan::Entry;
 
 /// Identifies one loaded file for the lifetime of the page.
@@ -69,7 +69,7 @@ pub enum Request {
     /// Pull billing data through the signing proxy at `proxy_url`, each action × month as one
     /// entry (answered per entry by [`FromWorker::Fetching`], then [`FromWorker::Parsed`] or
     /// [`FromWorker::FetchFailed`]; or once by [`FromWorker::FetchStopped`]). The worker checks
-    /// `proxy_url` itself ([`crate::proxy_url`]): the token goes nowhere else.
+    /// `proxy_url` itself ([`crate::worker::proxy_url`]): the token goes nowhere else.
     Fetch { proxy_url: String, token: Option<String>, actions: Vec<FetchAction> },
     /// The raw pages of every fetched action, one JSON file each, for download.
     ExportFetched,
@@ -216,7 +216,7 @@ pub enum FromWorker {
         message: String,
     },
     /// The report changed (a file was parsed or removed). JSON of the report without its
-    /// per-row deduction list, which can be millions of rows; see [`crate::report_view`].
+    /// per-row deduction list, which can be millions of rows; see [`crate::page::state::report_view`].
     Report {
         digest: String,
     },

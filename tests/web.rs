@@ -8,13 +8,13 @@ use std::rc::Rc;
 use js_sys::{Array, Uint8Array};
 use tcbill_core::analysis::compare::Level;
 use tcbill_core::api::plan::{Day, Entry};
-use tcbill_web::file_read::read_range;
-use tcbill_web::file_table::{format_count, format_size};
-use tcbill_web::i18n::Lang;
-use tcbill_web::loaded_files::{FileStatus, FilesAction, LoadedFiles};
+use tcbill_web::page::files::file_table::{format_count, format_size};
+use tcbill_web::page::i18n::Lang;
+use tcbill_web::page::state::loaded_files::{FileStatus, FilesAction, LoadedFiles};
+use tcbill_web::page::state::view_state::{Tab, ViewState};
+use tcbill_web::page::views::costs::compare_decimals;
 use tcbill_web::protocol::{FetchAction, FetchFailure, FromWorker, PartSummary, Request, ToWorker};
-use tcbill_web::view_state::{Tab, ViewState};
-use tcbill_web::views::costs::compare_decimals;
+use tcbill_web::worker::file_read::read_range;
 use tcbill_web::worker::parse_blob;
 use wasm_bindgen_test::*;
 use web_sys::{Blob, File};
@@ -203,7 +203,7 @@ fn amounts_sort_by_exact_value_not_by_text() {
 
 #[wasm_bindgen_test]
 fn the_row_window_covers_the_viewport_plus_overscan() {
-    use tcbill_web::views::row_table::visible_range;
+    use tcbill_web::page::views::row_table::visible_range;
     // 28 px rows, a 420 px viewport: 15 rows visible, 20 more on each side.
     assert_eq!(visible_range(0, 420, 28, 1_000_000, 20), 0..35);
     assert_eq!(visible_range(28 * 1000, 420, 28, 1_000_000, 20), 980..1035);

@@ -8,24 +8,24 @@ use js_sys::{Array, Uint8Array};
 use web_sys::File;
 use yew::prelude::*;
 
-use crate::download::{save, save_base64};
-use crate::drop_zone::DropZone;
-use crate::fetch_panel::{FetchForm, FetchPanel};
-use crate::file_table::FileTable;
-use crate::i18n::{Lang, Strings};
-use crate::loaded_files::{FileStatus, FilesAction, LoadedFiles};
-use crate::money::Precision;
-use crate::parsing::ParsingWorker;
+use crate::page::export::download::{save, save_base64};
+use crate::page::files::drop_zone::DropZone;
+use crate::page::files::fetch_panel::{FetchForm, FetchPanel};
+use crate::page::files::file_table::FileTable;
+use crate::page::files::sample::SAMPLE_FILES;
+use crate::page::i18n::{Lang, Strings};
+use crate::page::money::Precision;
+use crate::page::parsing::ParsingWorker;
+use crate::page::state::loaded_files::{FileStatus, FilesAction, LoadedFiles};
+use crate::page::state::report_view::{ComparisonView, ReportView, SummaryView};
+use crate::page::state::view_state::{Tab, ViewState};
+use crate::page::views::compare::Compare;
+use crate::page::views::costs::{Costs, DrillDown, DrillDownAction, DrillDownState};
+use crate::page::views::overview::Overview;
+use crate::page::views::packages::{DeductionTable, DeductionTableAction, Packages};
+use crate::page::views::row_table::RowWindow;
+use crate::page::views::usage::{Usage, UsagePoints};
 use crate::protocol::{FetchAction, FileId, FromWorker, Request, RowsFor, ToWorker};
-use crate::report_view::{ComparisonView, ReportView, SummaryView};
-use crate::sample::SAMPLE_FILES;
-use crate::view_state::{Tab, ViewState};
-use crate::views::compare::Compare;
-use crate::views::costs::{Costs, DrillDown, DrillDownAction, DrillDownState};
-use crate::views::overview::Overview;
-use crate::views::packages::{DeductionTable, DeductionTableAction, Packages};
-use crate::views::row_table::RowWindow;
-use crate::views::usage::{Usage, UsagePoints};
 use tcbill_core::analysis::compare::Level;
 use tcbill_core::analysis::deductions::DeductionFilter;
 
@@ -544,7 +544,7 @@ impl IdSource {
     }
 }
 
-impl crate::sample::SampleFile {
+impl crate::page::files::sample::SampleFile {
     /// The sample as a browser `File`, so it takes the same path as a dropped file.
     fn to_file(&self) -> File {
         let bytes = Array::of1(&Uint8Array::from(self.bytes));

@@ -6,7 +6,7 @@
 use web_sys::{DragEvent, File, FileList, HtmlInputElement};
 use yew::prelude::*;
 
-use crate::i18n::Lang;
+use crate::page::i18n::Lang;
 
 #[derive(Properties, PartialEq)]
 pub struct DropZoneProps {

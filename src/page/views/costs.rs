@@ -10,12 +10,12 @@ use rust_decimal::Decimal;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::i18n::{Lang, Strings};
-use crate::money::Money;
-use crate::report_view::{Amounts, CurrencySummaryView, GroupView, SummaryView};
-use crate::views::chart::{bar_chart_svg, line_chart_svg, pie_chart_svg, Chart, Line};
-use crate::views::filters::{dimension_options, option_label, FilterPanel};
-use crate::views::row_table::{RowTable, RowWindow};
+use crate::page::i18n::{Lang, Strings};
+use crate::page::money::Money;
+use crate::page::state::report_view::{Amounts, CurrencySummaryView, GroupView, SummaryView};
+use crate::page::views::chart::{bar_chart_svg, line_chart_svg, pie_chart_svg, Chart, Line};
+use crate::page::views::filters::{dimension_options, option_label, FilterPanel};
+use crate::page::views::row_table::{RowTable, RowWindow};
 
 /// Reads one measure of [`Amounts`].
 type Measure = fn(&Amounts) -> &Option<String>;

@@ -8,9 +8,9 @@ use serde::Deserialize;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::i18n::{Lang, Strings};
-use crate::views::chart::Chart;
-use crate::views::time_chart::{coordinate, epoch_secs, time_chart_svg, Guide, TimeChart};
+use crate::page::i18n::{Lang, Strings};
+use crate::page::views::chart::Chart;
+use crate::page::views::time_chart::{coordinate, epoch_secs, time_chart_svg, Guide, TimeChart};
 
 /// One usage series of the report (`tcbill_core::analysis::usage::UsageSeries`).
 #[derive(Clone, Debug, PartialEq, Deserialize)]

@@ -6,9 +6,9 @@
 use web_sys::{FormData, HtmlFormElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::file_table::format_count;
-use crate::i18n::{Lang, Strings};
-use crate::loaded_files::{FileStatus, LoadedFile};
+use crate::page::files::file_table::format_count;
+use crate::page::i18n::{Lang, Strings};
+use crate::page::state::loaded_files::{FileStatus, LoadedFile};
 use crate::protocol::{FetchFailure, FileId};
 use tcbill_core::api::{
     self,

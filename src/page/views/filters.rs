@@ -6,7 +6,7 @@ use tcbill_core::analysis::cost::Dimension;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::i18n::{Lang, Strings};
+use crate::page::i18n::{Lang, Strings};
 
 /// A dimension's label: its column's name in the page's language (the console's name in
 /// Chinese). Tags are labelled by their key; the currency is not offered here, the page's

@@ -3,8 +3,8 @@
 
 use yew::prelude::*;
 
-use crate::i18n::{Lang, Strings};
-use crate::loaded_files::{FileStatus, LoadedFile};
+use crate::page::i18n::{Lang, Strings};
+use crate::page::state::loaded_files::{FileStatus, LoadedFile};
 use crate::protocol::{FileId, PartSummary};
 
 #[derive(Properties, PartialEq)]

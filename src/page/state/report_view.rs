@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use tcbill_core::analysis::checks::{FindingCode, SkipReason};
 
-use crate::views::usage::UsageSeriesView;
+use crate::page::views::usage::UsageSeriesView;
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct ReportView {

@@ -14,13 +14,13 @@ use tcbill_core::analysis::compare::Level;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::i18n::{Lang, Strings};
-use crate::money::{format_change, Money, Precision};
-use crate::report_view::{ChangeView, ComparisonView, CurrencyComparisonView, DriverView, SummaryView};
-use crate::views::chart::{line_chart_svg, Chart, Line};
-use crate::views::costs::{compare_decimals, DrillDown};
-use crate::views::filters::{dimension_options, option_label, FilterPanel};
-use crate::views::row_table::RowTable;
+use crate::page::i18n::{Lang, Strings};
+use crate::page::money::{format_change, Money, Precision};
+use crate::page::state::report_view::{ChangeView, ComparisonView, CurrencyComparisonView, DriverView, SummaryView};
+use crate::page::views::chart::{line_chart_svg, Chart, Line};
+use crate::page::views::costs::{compare_decimals, DrillDown};
+use crate::page::views::filters::{dimension_options, option_label, FilterPanel};
+use crate::page::views::row_table::RowTable;
 
 /// The parts a waterfall always shows, even at zero: the questions a reader brings. The other
 /// parts show when they moved.
@@ -237,9 +237,9 @@ pub fn Compare(props: &CompareProps) -> Html {
     let headline = change.map(|change| {
         let totals = (text.compare_totals)(
             &comparison.a,
-            &crate::money::format_money(&change.a, &currency, precision),
+            &crate::page::money::format_money(&change.a, &currency, precision),
             &comparison.b,
-            &crate::money::format_money(&change.b, &currency, precision),
+            &crate::page::money::format_money(&change.b, &currency, precision),
             section.rows_a,
             section.rows_b,
         );
@@ -565,7 +565,7 @@ fn monthly_trend(props: &CompareProps, text: &Strings) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report_view::PartsView;
+    use crate::page::state::report_view::PartsView;
     use wasm_bindgen_test::wasm_bindgen_test;
 
     /// The CNY change of `l3-two-months.csv` (core's tests/compare.rs), as the report writes it.

@@ -3,7 +3,7 @@
 //! An action's pages are kept exactly as the API returned them and joined into one JSON array of
 //! pages, which core parses like a dropped file: the analyses cannot tell a pull from an export,
 //! and the same bytes can be saved and re-opened offline. Which requests an entry takes is
-//! [`tcbill_core::api::plan`]'s decision; which proxy they go to, [`crate::proxy_url`]'s.
+//! [`tcbill_core::api::plan`]'s decision; which proxy they go to, [`super::proxy_url`]'s.
 
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
@@ -13,8 +13,8 @@ use web_sys::{
     WorkerGlobalScope,
 };
 
+use super::proxy_url::{allowed_proxy, AllowedProxy};
 use crate::protocol::FetchFailure;
-use crate::proxy_url::{allowed_proxy, AllowedProxy};
 use tcbill_core::api::plan::{request_bodies, Entry};
 use tcbill_core::api::{paging, Paging};
 

@@ -4,6 +4,13 @@
 //! progress after every slice, and keeps the parsed tables in its own wasm memory, where the
 //! analyses run. Between slices it awaits the browser, so a cancel message gets through.
 //! The page only ever receives summaries: the report digest, cost summaries, downloads.
+//!
+//! This folder holds only worker-side code (the page never links it in): the loop itself, reading
+//! `Blob` ranges, and the API pull through the signing proxy with its URL check.
+
+mod api_fetch;
+pub mod file_read;
+pub mod proxy_url;
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -27,12 +34,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, File, MessageEvent};
 
-use crate::api_fetch::{fetch_entry, pages_file, Proxy};
-use crate::file_read::read_range;
 use crate::protocol::{
     BreakFinding, CoefficientFinding, CostFilters, DeductionRowView, FetchAction, FetchFailure, FileId, FromWorker,
     PartSummary, Request, RowsFor, ToWorker,
 };
+use api_fetch::{fetch_entry, pages_file, Proxy};
+use file_read::read_range;
 
 /// Bytes read from a file per step: large enough that per-slice overhead vanishes, small enough
 /// that progress moves and memory stays flat.
@@ -66,7 +73,7 @@ fn working_on<T>(id: FileId, work: impl FnOnce() -> T) -> T {
 
 /// A panic aborts the worker's wasm (release builds use `panic = "abort"`), with every parsed table
 /// in it. Before that, tell the page which file it was on and why, so it can start a fresh worker
-/// with the other files ([`crate::parsing`]).
+/// with the other files ([`crate::page::parsing`]).
 fn report_panics() {
     std::panic::set_hook(Box::new(|info| {
         let payload = info.payload();

@@ -11,13 +11,13 @@ use tcbill_core::analysis::deductions::{DeductionFilter, FindingFilter};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::i18n::{Lang, Strings};
+use crate::page::i18n::{Lang, Strings};
+use crate::page::state::report_view::{PackageView, ReportView};
+use crate::page::views::amount;
+use crate::page::views::chart::Chart;
+use crate::page::views::row_table::{RowTable, RowWindow};
+use crate::page::views::time_chart::{coordinate, epoch_secs, time_chart_svg, Guide, TimeChart};
 use crate::protocol::DeductionRowView;
-use crate::report_view::{PackageView, ReportView};
-use crate::views::amount;
-use crate::views::chart::Chart;
-use crate::views::row_table::{RowTable, RowWindow};
-use crate::views::time_chart::{coordinate, epoch_secs, time_chart_svg, Guide, TimeChart};
 
 /// The deduction table as the worker's answers build it up: a selection, then windows of it.
 #[derive(Clone, Debug, Default, PartialEq)]

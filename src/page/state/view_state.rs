@@ -6,8 +6,8 @@
 use tcbill_core::analysis::compare::Level;
 use tcbill_core::analysis::cost::Dimension;
 
-use crate::i18n::Lang;
-use crate::money::Precision;
+use crate::page::i18n::Lang;
+use crate::page::money::Precision;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Tab {

@@ -12,13 +12,13 @@ use yew::prelude::*;
 use rust_decimal::Decimal;
 use tcbill_core::analysis::deductions::{DeductionFilter, FindingFilter};
 
-use crate::i18n::{Lang, Strings};
-use crate::money::{Money, Precision};
-use crate::report_view::{AlertView, AlertsView, CheckView, CurrencyTotalView, ReportView, SourceRow};
-use crate::views::amount;
-use crate::views::compare::summary_sentence;
-use crate::views::costs::DrillDown;
-use crate::views::row_table::RowTable;
+use crate::page::i18n::{Lang, Strings};
+use crate::page::money::{Money, Precision};
+use crate::page::state::report_view::{AlertView, AlertsView, CheckView, CurrencyTotalView, ReportView, SourceRow};
+use crate::page::views::amount;
+use crate::page::views::compare::summary_sentence;
+use crate::page::views::costs::DrillDown;
+use crate::page::views::row_table::RowTable;
 
 #[derive(Properties, PartialEq)]
 pub struct OverviewProps {

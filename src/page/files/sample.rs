@@ -11,7 +11,7 @@ pub struct SampleFile {
 
 macro_rules! sample {
     ($name:literal) => {
-        SampleFile { name: $name, bytes: include_bytes!(concat!("../sample/", $name)) }
+        SampleFile { name: $name, bytes: include_bytes!(concat!("../../../sample/", $name)) }
     };
 }
 

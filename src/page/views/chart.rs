@@ -8,9 +8,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use yew::prelude::*;
 
-use crate::download::{save, save_blob};
-use crate::i18n::Lang;
-use crate::png::{copy_png, png_blob};
+use crate::page::export::download::{save, save_blob};
+use crate::page::export::png::{copy_png, png_blob};
+use crate::page::i18n::Lang;
 
 #[cfg(test)]
 mod tests {
@@ -78,7 +78,7 @@ pub fn axis_number(value: f64) -> String {
     let trimmed = fixed.trim_end_matches('0').trim_end_matches('.');
     let (whole, fraction) = trimmed.split_once('.').map_or((trimmed, None), |(w, f)| (w, Some(f)));
     let sign = if value < 0.0 && trimmed != "0" { "-" } else { "" };
-    let grouped = crate::money::group_thousands(whole);
+    let grouped = crate::page::money::group_thousands(whole);
     fraction.map_or_else(|| format!("{sign}{grouped}"), |f| format!("{sign}{grouped}.{f}"))
 }
 
