@@ -8,7 +8,6 @@ use js_sys::{Array, Uint8Array};
 use web_sys::File;
 use yew::prelude::*;
 
-use crate::page::export::download::{save, save_base64};
 use crate::page::files::drop_zone::DropZone;
 use crate::page::files::fetch_panel::{FetchForm, FetchPanel};
 use crate::page::files::file_table::FileTable;
@@ -16,16 +15,16 @@ use crate::page::files::sample::SAMPLE_FILES;
 use crate::page::i18n::{Lang, Strings};
 use crate::page::money::Precision;
 use crate::page::parsing::ParsingWorker;
+use crate::page::routing::Sinks;
 use crate::page::state::loaded_files::{FileStatus, FilesAction, LoadedFiles};
 use crate::page::state::report_view::{ComparisonView, ReportView, SummaryView};
 use crate::page::state::view_state::{Tab, ViewState};
 use crate::page::views::compare::Compare;
-use crate::page::views::costs::{Costs, DrillDown, DrillDownAction, DrillDownState};
+use crate::page::views::costs::{Costs, DrillDownAction, DrillDownState};
 use crate::page::views::overview::Overview;
-use crate::page::views::packages::{DeductionTable, DeductionTableAction, Packages};
-use crate::page::views::row_table::RowWindow;
+use crate::page::views::packages::{DeductionTable, Packages};
 use crate::page::views::usage::{Usage, UsagePoints};
-use crate::protocol::{FetchAction, FileId, FromWorker, Request, RowsFor, ToWorker};
+use crate::protocol::{FetchAction, FileId, Request, RowsFor, ToWorker};
 use tcbill_core::analysis::compare::Level;
 use tcbill_core::analysis::deductions::DeductionFilter;
 
@@ -60,64 +59,22 @@ pub fn App() -> Html {
     let drill_group = use_mut_ref(HashMap::<RowsFor, String>::new);
     let ids = use_memo((), |_| IdSource::default());
     let worker = {
-        let (files, report, summary) = (files.dispatcher(), report.setter(), summary.setter());
-        let (trend, filter_values) = (trend.setter(), filter_values.setter());
-        let (drill_down, drill_group) = (drill_down.dispatcher(), drill_group.clone());
-        let (deduction_table, usage_points) = (deduction_table.dispatcher(), usage_points.setter());
-        let (comparison, monthly, driver_rows) = (comparison.setter(), monthly.setter(), driver_rows.dispatcher());
-        let alert_rows = alert_rows.dispatcher();
-        use_memo((), move |_| {
-            // The rows go to the table they were selected for.
-            let rows_dispatcher = {
-                let (costs, compare, alerts) = (drill_down.clone(), driver_rows.clone(), alert_rows.clone());
-                move |table: RowsFor| match table {
-                    RowsFor::Costs => costs.clone(),
-                    RowsFor::Compare => compare.clone(),
-                    RowsFor::Alerts => alerts.clone(),
-                }
-            };
-            ParsingWorker::start(Callback::from(move |message| match message {
-                FromWorker::Report { digest } => match ReportView::from_json(&digest) {
-                    Ok(view) => {
-                        // The worker forgot the old rows with the old dataset.
-                        drill_down.dispatch(DrillDownAction::Closed);
-                        driver_rows.dispatch(DrillDownAction::Closed);
-                        alert_rows.dispatch(DrillDownAction::Closed);
-                        deduction_table.dispatch(DeductionTableAction::Cleared);
-                        usage_points.set(None);
-                        report.set(Some(Rc::new(view)));
-                        files.dispatch(FilesAction::Reported);
-                    }
-                    Err(err) => web_sys::console::error_1(&format!("tcbill: unreadable report: {err}").into()),
-                },
-                FromWorker::DrillDown { table, count, columns } => {
-                    rows_dispatcher(table).dispatch(DrillDownAction::Selected(DrillDown {
-                        group: drill_group.borrow().get(&table).cloned().unwrap_or_default(),
-                        count,
-                        columns,
-                        window: RowWindow::default(),
-                    }))
-                }
-                FromWorker::Rows { table, start, rows } => {
-                    rows_dispatcher(table).dispatch(DrillDownAction::Window(RowWindow { start, rows }))
-                }
-                FromWorker::Comparison { level, json } => comparison.set(
-                    serde_json::from_str::<Option<ComparisonView>>(&json).ok().flatten().map(|view| (level, view)),
-                ),
-                FromWorker::MonthlyTrend { json } => monthly.set(serde_json::from_str(&json).ok()),
-                FromWorker::Summary { json } => summary.set(serde_json::from_str(&json).ok()),
-                FromWorker::Download { file_name, mime, content } => save(&file_name, &mime, &content),
-                FromWorker::BinaryDownload { file_name, mime, base64 } => save_base64(&file_name, &mime, &base64),
-                FromWorker::Deductions { count } => deduction_table.dispatch(DeductionTableAction::Selected { count }),
-                FromWorker::DeductionRows { start, rows } => {
-                    deduction_table.dispatch(DeductionTableAction::Window { start, rows })
-                }
-                FromWorker::UsagePoints { series, points } => usage_points.set(Some(UsagePoints { series, points })),
-                FromWorker::Trend { json } => trend.set(serde_json::from_str(&json).ok()),
-                FromWorker::FilterValues { dimension, values } => filter_values.set(Some((dimension, values))),
-                file_report => files.dispatch(FilesAction::Worker(file_report)),
-            }))
-        })
+        let sinks = Sinks {
+            files: files.dispatcher(),
+            report: report.setter(),
+            summary: summary.setter(),
+            trend: trend.setter(),
+            filter_values: filter_values.setter(),
+            drill_down: drill_down.dispatcher(),
+            driver_rows: driver_rows.dispatcher(),
+            alert_rows: alert_rows.dispatcher(),
+            drill_group: drill_group.clone(),
+            deduction_table: deduction_table.dispatcher(),
+            usage_points: usage_points.setter(),
+            comparison: comparison.setter(),
+            monthly: monthly.setter(),
+        };
+        use_memo((), move |_| ParsingWorker::start(Callback::from(move |message| sinks.route(message))))
     };
     let send = {
         let worker = worker.clone();

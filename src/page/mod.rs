@@ -7,6 +7,7 @@ pub mod files;
 pub mod i18n;
 pub mod money;
 mod parsing;
+mod routing;
 pub mod state;
 pub mod views;
 

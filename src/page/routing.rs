@@ -1,0 +1,93 @@
+//! Where each message from the worker goes: the piece of page state it updates. Kept apart from
+//! the component so that [`super::app`] declares state and lays out the page, and this match is
+//! the one place that reads [`FromWorker`].
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use tcbill_core::analysis::compare::Level;
+use yew::prelude::*;
+
+use crate::page::export::download::{save, save_base64};
+use crate::page::state::loaded_files::{FilesAction, LoadedFiles};
+use crate::page::state::report_view::{ComparisonView, ReportView, SummaryView};
+use crate::page::views::costs::{DrillDown, DrillDownAction, DrillDownState};
+use crate::page::views::packages::{DeductionTable, DeductionTableAction};
+use crate::page::views::row_table::RowWindow;
+use crate::page::views::usage::UsagePoints;
+use crate::protocol::{FromWorker, RowsFor};
+
+/// The handles on the page state that worker messages update.
+pub(super) struct Sinks {
+    pub files: UseReducerDispatcher<LoadedFiles>,
+    pub report: UseStateSetter<Option<Rc<ReportView>>>,
+    pub summary: UseStateSetter<Option<SummaryView>>,
+    pub trend: UseStateSetter<Option<SummaryView>>,
+    pub filter_values: UseStateSetter<Option<(String, Vec<String>)>>,
+    pub drill_down: UseReducerDispatcher<DrillDownState>,
+    pub driver_rows: UseReducerDispatcher<DrillDownState>,
+    pub alert_rows: UseReducerDispatcher<DrillDownState>,
+    /// Per row table, the label of the group whose rows were asked for, until the worker answers.
+    pub drill_group: Rc<RefCell<HashMap<RowsFor, String>>>,
+    pub deduction_table: UseReducerDispatcher<DeductionTable>,
+    pub usage_points: UseStateSetter<Option<UsagePoints>>,
+    pub comparison: UseStateSetter<Option<(Level, ComparisonView)>>,
+    pub monthly: UseStateSetter<Option<SummaryView>>,
+}
+
+impl Sinks {
+    /// The rows go to the table they were selected for.
+    fn rows_for(&self, table: RowsFor) -> &UseReducerDispatcher<DrillDownState> {
+        match table {
+            RowsFor::Costs => &self.drill_down,
+            RowsFor::Compare => &self.driver_rows,
+            RowsFor::Alerts => &self.alert_rows,
+        }
+    }
+
+    /// Updates the page state `message` is about.
+    pub fn route(&self, message: FromWorker) {
+        match message {
+            FromWorker::Report { digest } => match ReportView::from_json(&digest) {
+                Ok(view) => {
+                    // The worker forgot the old rows with the old dataset.
+                    self.drill_down.dispatch(DrillDownAction::Closed);
+                    self.driver_rows.dispatch(DrillDownAction::Closed);
+                    self.alert_rows.dispatch(DrillDownAction::Closed);
+                    self.deduction_table.dispatch(DeductionTableAction::Cleared);
+                    self.usage_points.set(None);
+                    self.report.set(Some(Rc::new(view)));
+                    self.files.dispatch(FilesAction::Reported);
+                }
+                Err(err) => web_sys::console::error_1(&format!("tcbill: unreadable report: {err}").into()),
+            },
+            FromWorker::DrillDown { table, count, columns } => {
+                self.rows_for(table).dispatch(DrillDownAction::Selected(DrillDown {
+                    group: self.drill_group.borrow().get(&table).cloned().unwrap_or_default(),
+                    count,
+                    columns,
+                    window: RowWindow::default(),
+                }))
+            }
+            FromWorker::Rows { table, start, rows } => {
+                self.rows_for(table).dispatch(DrillDownAction::Window(RowWindow { start, rows }))
+            }
+            FromWorker::Comparison { level, json } => self
+                .comparison
+                .set(serde_json::from_str::<Option<ComparisonView>>(&json).ok().flatten().map(|view| (level, view))),
+            FromWorker::MonthlyTrend { json } => self.monthly.set(serde_json::from_str(&json).ok()),
+            FromWorker::Summary { json } => self.summary.set(serde_json::from_str(&json).ok()),
+            FromWorker::Download { file_name, mime, content } => save(&file_name, &mime, &content),
+            FromWorker::BinaryDownload { file_name, mime, base64 } => save_base64(&file_name, &mime, &base64),
+            FromWorker::Deductions { count } => self.deduction_table.dispatch(DeductionTableAction::Selected { count }),
+            FromWorker::DeductionRows { start, rows } => {
+                self.deduction_table.dispatch(DeductionTableAction::Window { start, rows })
+            }
+            FromWorker::UsagePoints { series, points } => self.usage_points.set(Some(UsagePoints { series, points })),
+            FromWorker::Trend { json } => self.trend.set(serde_json::from_str(&json).ok()),
+            FromWorker::FilterValues { dimension, values } => self.filter_values.set(Some((dimension, values))),
+            file_report => self.files.dispatch(FilesAction::Worker(file_report)),
+        }
+    }
+}
