@@ -99,11 +99,13 @@ pub fn format_change(value: &str, currency: &str, precision: Precision) -> Strin
     }
 }
 
-/// `1234567` as `1,234,567`.
+/// `1234567` as `1,234,567`, `-12300` as `-12,300`: the page's one way of grouping digits.
 pub fn group_thousands(whole: &str) -> String {
-    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+    let (sign, digits) = whole.strip_prefix('-').map_or(("", whole), |rest| ("-", rest));
+    let mut grouped = String::with_capacity(whole.len() + digits.len() / 3);
+    grouped.push_str(sign);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(digit);
@@ -198,6 +200,8 @@ mod tests {
             .map(|whole| group_thousands(whole))
             .collect();
         assert_eq!(grouped, ["1", "12", "123", "1,234", "12,345", "123,456", "1,234,567"]);
+        assert_eq!(group_thousands("-123"), "-123");
+        assert_eq!(group_thousands("-12300"), "-12,300");
     }
 
     #[wasm_bindgen_test(unsupported = test)]

@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::page::i18n::{Lang, Strings};
+use crate::page::money::group_thousands;
 use crate::page::state::loaded_files::{FileStatus, LoadedFile};
 use crate::protocol::{FileId, PartSummary};
 
@@ -167,13 +168,5 @@ pub fn format_size(bytes: u64) -> String {
 
 /// Formats a count with thousands separators: `1,234,567`.
 pub fn format_count(count: u64) -> String {
-    let digits = count.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
+    group_thousands(&count.to_string())
 }

@@ -12,6 +12,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::page::i18n::{Lang, Strings};
+use crate::page::money::group_thousands;
 use crate::page::state::report_view::{PackageView, ReportView};
 use crate::page::views::amount;
 use crate::page::views::chart::Chart;
@@ -212,19 +213,6 @@ fn package_in_words(package: &PackageView, text: &Strings) -> String {
         sentences.push((text.package_outside_rows)(&overview_used, used, gap, unit));
     }
     sentences.join("; ")
-}
-
-/// `12300` as `12,300`: a whole number the sentence rounds to.
-fn group_thousands(whole: &str) -> String {
-    let (sign, digits) = whole.strip_prefix('-').map_or(("", whole), |rest| ("-", rest));
-    let mut grouped = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    format!("{sign}{grouped}")
 }
 
 /// The package's 抵扣后包剩余量 after each deduction, with its capacity, the projection of the
