@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = join(ROOT, 'dist');
 export const OUTPUT = join(ROOT, 'test-output');
-/** The files "Load sample data" loads, in its order (src/sample.rs): the CLI must read them in the same. */
+/** The files "Load sample data" loads, in its order (src/page/files/sample.rs): the CLI must read them in the same. */
 export const SAMPLE_FILES = [
   '2025-06-明细账单-L3.csv',
   '2025-06-资源包抵扣明细.csv',

@@ -12,7 +12,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use tcbill_core::{Dataset, ParsedFile, Parser, Report, ReportOptions};
 use tcbill_gen::{write_deductions, write_l3, Generated};
 
-/// The slice size the web worker reads (`src/worker.rs`).
+/// The slice size the web worker reads (`src/worker/mod.rs`).
 const CHUNK_LEN: usize = 4 * 1024 * 1024;
 
 fn parse(name: &str, bytes: &[u8]) -> Vec<ParsedFile> {
