@@ -12,23 +12,11 @@ use crate::page::i18n::{Lang, Strings};
 /// Chinese). Tags are labelled by their key; the currency is not offered here, the page's
 /// currency switch picks it.
 fn dimension_label(dimension: &Dimension, text: &Strings) -> Option<String> {
-    let column = match dimension {
-        Dimension::Product => "BusinessCodeName",
-        Dimension::SubProduct => "ProductCodeName",
-        Dimension::ComponentType => "ComponentCodeName",
-        Dimension::Component => "ItemCodeName",
-        Dimension::Region => "RegionName",
-        Dimension::Zone => "ZoneName",
-        Dimension::Project => "ProjectName",
-        Dimension::PayMode => "PayModeName",
-        Dimension::TransactionType => "ActionTypeName",
-        Dimension::OwnerUin => "OwnerUin",
-        Dimension::ResourceId => "ResourceId",
-        Dimension::Day => return Some(text.dim_day.to_owned()),
-        Dimension::Month => "BillMonth",
-        Dimension::Tag(_) | Dimension::Currency => return None,
-    };
-    Some((text.column)(column).to_owned())
+    match dimension {
+        Dimension::Day => Some(text.dim_day.to_owned()),
+        Dimension::Month => Some((text.column)("BillMonth").to_owned()),
+        _ => dimension.column().map(|column| (text.column)(column).to_owned()),
+    }
 }
 
 /// Every dimension rows can be grouped or filtered by, as `(id, label)`: the fixed ones, then a

@@ -68,6 +68,28 @@ impl Dimension {
         Dimension::Month,
         Dimension::Currency,
     ];
+
+    /// The canonical column whose text is this dimension's value (for `Product`, the name shown
+    /// beside its code), so the app labels a dimension by the column it reads. `None` for those
+    /// read from several columns (`Day`, `Month`, `Currency`) or named by the data (`Tag`).
+    pub fn column(&self) -> Option<&'static str> {
+        Some(match self {
+            Dimension::Product => "BusinessCodeName",
+            Dimension::SubProduct => "ProductCodeName",
+            Dimension::ComponentType => "ComponentCodeName",
+            Dimension::Component => "ItemCodeName",
+            Dimension::Region => "RegionName",
+            Dimension::Zone => "ZoneName",
+            Dimension::Project => "ProjectName",
+            Dimension::PayMode => "PayModeName",
+            Dimension::TransactionType => "ActionTypeName",
+            Dimension::OwnerUin => "OwnerUin",
+            Dimension::ResourceId => "ResourceId",
+            Dimension::Tag(_) | Dimension::Day | Dimension::Month | Dimension::Currency => {
+                return None
+            }
+        })
+    }
 }
 
 /// A name that is no [`Dimension`]; its message lists the names that are.
@@ -211,22 +233,13 @@ impl<'a> DimensionReader<'a> {
         match dimension {
             Dimension::Product => DimensionReader::Product {
                 codes: text("BusinessCode"),
-                names: text("BusinessCodeName"),
+                names: dimension.column().and_then(text),
             },
-            Dimension::SubProduct => DimensionReader::Text(text("ProductCodeName")),
-            Dimension::ComponentType => DimensionReader::Text(text("ComponentCodeName")),
-            Dimension::Component => DimensionReader::Text(text("ItemCodeName")),
-            Dimension::Region => DimensionReader::Text(text("RegionName")),
-            Dimension::Zone => DimensionReader::Text(text("ZoneName")),
-            Dimension::Project => DimensionReader::Text(text("ProjectName")),
-            Dimension::PayMode => DimensionReader::Text(text("PayModeName")),
-            Dimension::TransactionType => DimensionReader::Text(text("ActionTypeName")),
-            Dimension::OwnerUin => DimensionReader::Text(text("OwnerUin")),
-            Dimension::ResourceId => DimensionReader::Text(text("ResourceId")),
             Dimension::Tag(key) => DimensionReader::Text(text(&format!("Tag:{key}"))),
             Dimension::Day => dates(&DAY_COLUMNS, false),
             Dimension::Month => dates(&MONTH_COLUMNS, true),
             Dimension::Currency => DimensionReader::Currency(CostRowReader::new(table)),
+            one_column => DimensionReader::Text(one_column.column().and_then(text)),
         }
     }
 
