@@ -24,7 +24,7 @@ use crate::analysis::currency::{CostRowReader, Currency};
 use crate::analysis::deductions::DeductionAnalysis;
 use crate::analysis::packages::PackageUsage;
 use crate::dataset::Dataset;
-use crate::model::table::TextColumn;
+use crate::model::table::{DecimalColumn, Table, TextColumn};
 use crate::model::time::BeijingTime;
 
 /// When a package stopped covering usage.
@@ -106,31 +106,20 @@ pub(super) fn after_package(
     let mut charges: BTreeMap<((&str, &str), Currency), Charges> = BTreeMap::new();
     for (index, table) in cost_tables(dataset) {
         let currency = CostRowReader::new(table);
-        let cost = cost_column(table);
+        let charges_of = PayAsYouGoCharges::new(table);
         let starts = time_columns(table, &USAGE_START_COLUMNS);
-        let (products, items) = (
-            table.text_column("BusinessCodeName"),
-            table.text_column("ItemCodeName"),
-        );
         for row in dataset.counted_rows(index) {
-            let cell = |column: Option<&TextColumn>| {
-                column
-                    .and_then(|column| column.get(row))
-                    .map(|symbol| table.resolve(symbol))
-            };
-            let (Some(product), Some(item)) = (cell(products), cell(items)) else {
+            let Some((usage_kind, amount)) = charges_of.charge(row) else {
                 continue;
             };
-            let Some((&kind, coverage)) = kinds.get_key_value(&(product, item)) else {
+            let Some((&kind, coverage)) = kinds.get_key_value(&usage_kind) else {
                 continue;
             };
-            let amount = cost.and_then(|column| column.get(row)).unwrap_or_default();
-            let pay_as_you_go = table.text("PayModeName", row).is_none_or(is_pay_as_you_go);
             let start = starts.iter().find_map(|column| column.get(row));
             let (Some(ended), Some(start)) = (coverage.ended, start) else {
                 continue;
             };
-            if amount <= Decimal::ZERO || !pay_as_you_go || !ended.excludes(start) {
+            if !ended.excludes(start) {
                 continue;
             }
             let day = start.beijing_day_number();
@@ -203,8 +192,44 @@ fn ended(package: &PackageUsage, deductions: &DeductionAnalysis) -> Option<Ended
     package.expires.map(Ended::Expired)
 }
 
+/// A cost table's cells the package rules read, found once: the kind of usage of a row (产品名称
+/// and 组件名称, as packages name what they cover) and its cost (`RealTotalCost`, else `TotalCost`).
+pub(super) struct PayAsYouGoCharges<'t> {
+    table: &'t Table,
+    cost: Option<&'t DecimalColumn>,
+    products: Option<&'t TextColumn>,
+    items: Option<&'t TextColumn>,
+}
+
+impl<'t> PayAsYouGoCharges<'t> {
+    pub(super) fn new(table: &'t Table) -> Self {
+        PayAsYouGoCharges {
+            table,
+            cost: cost_column(table),
+            products: table.text_column("BusinessCodeName"),
+            items: table.text_column("ItemCodeName"),
+        }
+    }
+
+    /// A row's kind of usage and cost when it is a pay-as-you-go charge (计费模式 按量计费, or no
+    /// 计费模式) of more than 0; `None` for any other row.
+    pub(super) fn charge(&self, row: usize) -> Option<((&'t str, &'t str), Decimal)> {
+        let cell = |column: Option<&'t TextColumn>| Some(self.table.resolve(column?.get(row)?));
+        let kind = (cell(self.products)?, cell(self.items)?);
+        let amount = self
+            .cost
+            .and_then(|column| column.get(row))
+            .unwrap_or_default();
+        let pay_as_you_go = self
+            .table
+            .text("PayModeName", row)
+            .is_none_or(is_pay_as_you_go);
+        (amount > Decimal::ZERO && pay_as_you_go).then_some((kind, amount))
+    }
+}
+
 /// 计费模式 of usage billed as it is used (`按量计费`, `Pay-As-You-Go`, `postpaid`).
-pub(super) fn is_pay_as_you_go(pay_mode: &str) -> bool {
+fn is_pay_as_you_go(pay_mode: &str) -> bool {
     let lower = pay_mode.to_lowercase();
     pay_mode.contains("按量")
         || ["pay-as-you-go", "pay as you go", "postpaid"]

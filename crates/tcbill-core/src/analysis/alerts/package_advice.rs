@@ -26,6 +26,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 
+use super::after_package::PayAsYouGoCharges;
 use super::daily::days;
 use super::{cite, Alert, AlertKind, Dimension};
 use crate::analysis::compare::tidy;
@@ -36,7 +37,6 @@ use crate::analysis::packages::PackageUsage;
 use crate::analysis::units::{conversion, product_bases};
 use crate::analysis::{round_half_up, RowRef};
 use crate::dataset::Dataset;
-use crate::model::table::TextColumn;
 use crate::model::time::BeijingTime;
 
 /// A package's price from its purchase rows.
@@ -347,31 +347,15 @@ fn worth_buying(
     let mut usage: BTreeMap<((&str, &str), Currency), Usage> = BTreeMap::new();
     for (index, table) in cost_tables(dataset) {
         let reader = CostRowReader::new(table);
-        let cost = cost_column(table);
+        let charges_of = PayAsYouGoCharges::new(table);
         let days = time_columns(table, &DAY_COLUMNS);
-        let (products, items) = (
-            table.text_column("BusinessCodeName"),
-            table.text_column("ItemCodeName"),
-        );
         for row in dataset.counted_rows(index) {
-            let cell = |column: Option<&TextColumn>| {
-                column
-                    .and_then(|column| column.get(row))
-                    .map(|symbol| table.resolve(symbol))
-            };
-            let (Some(product), Some(item)) = (cell(products), cell(items)) else {
+            let Some((usage_kind, amount)) = charges_of.charge(row) else {
                 continue;
             };
-            let Some((&kind, _)) = kinds.get_key_value(&(product, item)) else {
+            let Some((&kind, _)) = kinds.get_key_value(&usage_kind) else {
                 continue;
             };
-            let amount = cost.and_then(|column| column.get(row)).unwrap_or_default();
-            let pay_as_you_go = table
-                .text("PayModeName", row)
-                .is_none_or(super::after_package::is_pay_as_you_go);
-            if amount <= Decimal::ZERO || !pay_as_you_go {
-                continue;
-            }
             let currency = reader.currency(row);
             let found = usage.entry((kind, currency)).or_insert_with(|| Usage {
                 usage: Some(Decimal::ZERO),
@@ -393,7 +377,7 @@ fn worth_buying(
                 package_unit(kind, currency),
             ) {
                 (Some(used), Some(from), Some(to)) => {
-                    match conversion(from, to, product_bases(product)) {
+                    match conversion(from, to, product_bases(usage_kind.0)) {
                         Ok(factor) => factor
                             .apply(used)
                             .ok_or_else(|| "too large to convert".to_owned()),
