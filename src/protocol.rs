@@ -12,8 +12,20 @@ use tcbill_core::analysis::deductions::DeductionFilter;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::File;
 
-use crate::worker::proxy_url::ProxyRefusal;
 use tcbill_core::api::plan::Entry;
+
+/// Why the worker refused a proxy URL ([`crate::worker::proxy_url`] decides); the page words it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProxyRefusal {
+    /// Not a URL at all.
+    NotAUrl,
+    /// Not `http:` or `https:`.
+    Scheme(String),
+    /// A user name or password before the host (`http://127.0.0.1@evil.test` is the host `evil.test`).
+    UserInfo,
+    /// Neither loopback nor the page's own origin: the host as the browser reads it.
+    NotLocal(String),
+}
 
 /// Identifies one loaded file for the lifetime of the page.
 pub type FileId = u32;

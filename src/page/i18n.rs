@@ -9,7 +9,7 @@ use tcbill_core::model::diagnostic::{Diagnostic, DiagnosticCode};
 use tcbill_core::schema::console_name;
 
 use crate::protocol::CoefficientFinding;
-use crate::worker::proxy_url::ProxyRefusal;
+use crate::protocol::ProxyRefusal;
 
 /// A UI language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,21 +12,9 @@
 
 use std::net::Ipv6Addr;
 
-use serde::{Deserialize, Serialize};
 use url::{Host, Url};
 
-/// Why a proxy URL was refused; the page words it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ProxyRefusal {
-    /// Not a URL at all.
-    NotAUrl,
-    /// Not `http:` or `https:`.
-    Scheme(String),
-    /// A user name or password before the host (`http://127.0.0.1@evil.test` is the host `evil.test`).
-    UserInfo,
-    /// Neither loopback nor the page's own origin: the host as the browser reads it.
-    NotLocal(String),
-}
+use crate::protocol::ProxyRefusal;
 
 /// The proxy a pull may use: a loopback or same-origin base URL, as parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
