@@ -755,22 +755,7 @@ fn analyze_raises_each_planted_alert_and_fails_on_them_and_none_on_a_clean_month
             )
         })
         .collect();
-    let expected: Vec<String> = month
-        .expected()
-        .iter()
-        .map(|alert| {
-            format!(
-                "{} {} {} {} {} {} {}",
-                alert.kind,
-                alert.subject,
-                alert.period,
-                alert.amount,
-                alert.expected,
-                alert.excess,
-                alert.row_count
-            )
-        })
-        .collect();
+    let expected: Vec<String> = month.expected().iter().map(ToString::to_string).collect();
     assert_eq!(found, expected);
     // 30 + 41 × 1.5 = 91.50: the 90.00 day no longer spikes.
     let mut args = vec!["analyze", "--spike-k", "41"];

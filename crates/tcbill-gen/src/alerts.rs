@@ -18,6 +18,7 @@
 //! `--clean` writes the same background with none of them (no package files at all). Every
 //! amount has at most 4 decimals, so the sums here are exact integers of 10^-4 元.
 
+use std::fmt;
 use std::io::{self, Write};
 
 use crate::{push_decimal, push_field, Counting, Generated};
@@ -279,6 +280,23 @@ pub struct ExpectedAlert {
     pub expected: String,
     pub excess: String,
     pub row_count: usize,
+}
+
+/// One line of the fields the report gives, space-separated, as the tests compare them.
+impl fmt::Display for ExpectedAlert {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} {} {} {} {} {}",
+            self.kind,
+            self.subject,
+            self.period,
+            self.amount,
+            self.expected,
+            self.excess,
+            self.row_count
+        )
+    }
 }
 
 /// A generated month with or without its plants.
@@ -632,18 +650,7 @@ mod tests {
         let expected: Vec<String> = AlertMonth::new(30, false)
             .expected()
             .iter()
-            .map(|alert| {
-                format!(
-                    "{} {} {} {} {} {} {}",
-                    alert.kind,
-                    alert.subject,
-                    alert.period,
-                    alert.amount,
-                    alert.expected,
-                    alert.excess,
-                    alert.row_count
-                )
-            })
+            .map(ToString::to_string)
             .collect();
         assert_eq!(
             expected,

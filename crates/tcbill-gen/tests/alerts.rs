@@ -44,22 +44,7 @@ fn alerts(report: &Report) -> Vec<String> {
 fn each_plant_raises_its_alert_with_the_generators_amounts() {
     let month = AlertMonth::new(30, false);
     let report = Report::build(&month_dataset(&month), &ReportOptions::default());
-    let expected: Vec<String> = month
-        .expected()
-        .iter()
-        .map(|alert| {
-            format!(
-                "{} {} {} {} {} {} {}",
-                alert.kind,
-                alert.subject,
-                alert.period,
-                alert.amount,
-                alert.expected,
-                alert.excess,
-                alert.row_count
-            )
-        })
-        .collect();
+    let expected: Vec<String> = month.expected().iter().map(ToString::to_string).collect();
     assert_eq!(expected.len(), 7);
     assert_eq!(alerts(&report), expected);
     let total = &report.cost.currencies[0].total;
