@@ -22,7 +22,7 @@ use std::fmt;
 use serde_json::value::RawValue;
 
 use crate::input::csv::strip_utf8_bom;
-use crate::input::rows::{check_row, convert_field, reconcile_units, FieldColumns, GluedUnit};
+use crate::input::rows::{check_row, reconcile_units, FieldColumns, GluedUnit};
 use crate::model::diagnostic::{Diagnostic, DiagnosticLog};
 use crate::model::kind::{ApiAction, InputKind};
 use crate::model::number::is_absent;
@@ -680,17 +680,14 @@ impl<'f> RowWriter<'f> {
             } else {
                 &cell.text
             };
-            match convert_field(field, text) {
-                Ok(converted) => columns.push(converted, cell.key, &mut cells, &mut units),
-                Err(problem) => {
-                    log.push(
-                        Diagnostic::error(self.file, problem.message)
-                            .saying(problem.says)
-                            .at_record(path.to_string())
-                            .in_column(cell.key),
-                    );
-                    row_ok = false;
-                }
+            if let Err(problem) = columns.convert(field, text, cell.key, &mut cells, &mut units) {
+                log.push(
+                    Diagnostic::error(self.file, problem.message)
+                        .saying(problem.says)
+                        .at_record(path.to_string())
+                        .in_column(cell.key),
+                );
+                row_ok = false;
             }
         }
         if !row_ok {

@@ -16,40 +16,6 @@ use crate::schema::{self, ColumnTarget, FieldKind, FieldSpec, HeaderPlan};
 /// How many leading rows may precede the header row.
 pub const MAX_ROWS_BEFORE_HEADER: usize = 20;
 
-/// The cells one field's text became.
-#[derive(Debug, Default)]
-pub(crate) struct Converted<'a> {
-    pub first: Option<Cell<'a>>,
-    /// The part after the `/` of a combined column.
-    pub second: Option<Cell<'a>>,
-    /// A unit that was glued to a quantity.
-    pub unit: Option<&'a str>,
-}
-
-/// Converts a cell's text as `field` says; the error is the message for the user.
-pub(crate) fn convert_field<'a>(field: &FieldSpec, raw: &'a str) -> Result<Converted<'a>, Problem> {
-    let Some(_) = field.second else {
-        // `convert_single` trims: each cell is trimmed once.
-        let (first, unit) = convert_single(field.kind, raw)?;
-        return Ok(Converted {
-            first,
-            second: None,
-            unit,
-        });
-    };
-    let (first_text, second_text) = split_pair(field.kind, trim_cell(raw));
-    let (first, first_unit) = convert_single(field.kind, first_text)?;
-    let (second, second_unit) = match second_text {
-        Some(text) => convert_single(field.kind, text)?,
-        None => (None, None),
-    };
-    Ok(Converted {
-        first,
-        second,
-        unit: first_unit.or(second_unit),
-    })
-}
-
 fn convert_single(kind: FieldKind, raw: &str) -> Result<(Option<Cell<'_>>, Option<&str>), Problem> {
     let raw = trim_cell(raw);
     match kind {
@@ -123,25 +89,46 @@ impl FieldColumns {
         }
     }
 
-    /// Adds the converted cells; a glued unit is remembered in `units` for [`reconcile_units`].
-    pub(crate) fn push<'a>(
+    /// Converts a cell's text as `field` (the field these columns were made for) says, straight
+    /// into `cells`; a glued unit is remembered in `units` for [`reconcile_units`]. The error is
+    /// the message for the user (the row is then rejected, whatever was added).
+    pub(crate) fn convert<'a>(
         self,
-        converted: Converted<'a>,
+        field: &FieldSpec,
+        raw: &'a str,
         source_header: &'a str,
         cells: &mut Vec<(usize, Cell<'a>)>,
         units: &mut Vec<GluedUnit<'a>>,
-    ) {
-        cells.extend(converted.first.map(|cell| (self.first, cell)));
-        if let (Some(column), Some(cell)) = (self.second, converted.second) {
-            cells.push((column, cell));
-        }
-        if let (Some(unit_column), Some(unit)) = (self.unit, converted.unit) {
+    ) -> Result<(), Problem> {
+        let unit = match self.second {
+            // `convert_single` trims: each cell is trimmed once.
+            None => {
+                let (first, unit) = convert_single(field.kind, raw)?;
+                if let Some(cell) = first {
+                    cells.push((self.first, cell));
+                }
+                unit
+            }
+            Some(second_column) => {
+                let (first_text, second_text) = split_pair(field.kind, trim_cell(raw));
+                let (first, first_unit) = convert_single(field.kind, first_text)?;
+                let (second, second_unit) = match second_text {
+                    Some(text) => convert_single(field.kind, text)?,
+                    None => (None, None),
+                };
+                cells.extend(first.map(|cell| (self.first, cell)));
+                cells.extend(second.map(|cell| (second_column, cell)));
+                first_unit.or(second_unit)
+            }
+        };
+        if let (Some(unit_column), Some(unit)) = (self.unit, unit) {
             units.push(GluedUnit {
                 unit_column,
                 unit,
                 source_header,
             });
         }
+        Ok(())
     }
 }
 
@@ -514,11 +501,10 @@ impl RecordImporter {
             .zip(fields.iter().zip(&reading.headers))
         {
             let result = match target {
-                ColumnTarget::Field(field) => convert_field(field, raw).map(|converted| {
-                    if let Some(field_columns) = field_columns {
-                        field_columns.push(converted, header, &mut cells, &mut units);
-                    }
-                }),
+                ColumnTarget::Field(field) => match field_columns {
+                    Some(columns) => columns.convert(field, raw, header, &mut cells, &mut units),
+                    None => Ok(()),
+                },
                 ColumnTarget::Tag(_) | ColumnTarget::PassThrough => {
                     let text = trim_cell(raw);
                     if !is_absent_trimmed(text) {

@@ -133,9 +133,9 @@ impl serde::Serialize for BeijingTime {
     }
 }
 
-/// `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DD` in ASCII digits, as every bill writes its times, read
-/// without splitting: what [`parse_fields`] gives them (no zone, so Beijing time); `None` for any
-/// other shape, which it reads.
+/// `YYYY-MM-DD HH:MM:SS`, `YYYY-MM-DD` or `YYYY-MM` (a bill month) in ASCII digits, as every bill
+/// writes its times, read without splitting: what [`parse_fields`] gives them (no zone, so Beijing
+/// time); `None` for any other shape, which it reads.
 fn plain_beijing_time(text: &str) -> Option<BeijingTime> {
     let bytes = text.as_bytes();
     let number = |range: std::ops::Range<usize>| {
@@ -145,18 +145,22 @@ fn plain_beijing_time(text: &str) -> Option<BeijingTime> {
         })
     };
     let clock = match bytes.len() {
-        10 => Some((0, 0, 0)),
+        7 | 10 => Some((0, 0, 0)),
         19 if bytes[10] == b' ' && bytes[13] == b':' && bytes[16] == b':' => None,
         _ => return None,
     };
-    if bytes[4] != b'-' || bytes[7] != b'-' {
+    if bytes[4] != b'-' || bytes.get(7).is_some_and(|&byte| byte != b'-') {
         return None;
     }
     let (hour, minute, second) = match clock {
         Some(midnight) => midnight,
         None => (number(11..13)?, number(14..16)?, number(17..19)?),
     };
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let day = match bytes.len() {
+        7 => 1,
+        _ => number(8..10)?,
+    };
+    let (year, month) = (number(0..4)?, number(5..7)?);
     BeijingTime::from_beijing(year.into(), month, day, hour, minute, second)
 }
 
@@ -328,6 +332,31 @@ mod tests {
         assert_eq!(shown("2024-02-29"), "2024-02-29 00:00:00");
         assert_eq!(shown("2025-01-01T00:00:00+08:00"), "2025-01-01 00:00:00");
         assert_eq!(shown("2025-01-01 10:00"), "2025-01-01 10:00:00");
+    }
+
+    #[test]
+    fn the_plain_path_reads_what_the_general_one_reads() {
+        for text in [
+            "2025-06",
+            "2025-06-03",
+            "2025-06-03 04:10:46",
+            "2024-02-29",
+            "2023-02-29",
+            "2025-13",
+            "2025-00",
+            "2025-06-00",
+            "2025-06-03 24:00:00",
+            "2025-6-03",
+            "2025-06/03",
+            "2025/06",
+        ] {
+            assert_eq!(
+                plain_beijing_time(text).or_else(|| parse_fields(text)),
+                parse_fields(text),
+                "{text}"
+            );
+        }
+        assert!(plain_beijing_time("2025-06").is_some());
     }
 
     #[test]
