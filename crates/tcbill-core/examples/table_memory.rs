@@ -3,7 +3,8 @@
 //! does) and finished, and the most allocated at once on the way, counting every reallocation
 //! as a copy (as in wasm's linear memory, where a `Vec` that doubles holds both buffers for a
 //! moment). Natively, so it leaves out wasm's page granularity and fragmentation; BENCHMARKS.md
-//! uses it to compare column storages on one generated bill.
+//! uses it to compare column storages on one generated bill. Then `Report::build` over the tables:
+//! the most allocated at once while it runs, above what the tables hold (wasm keeps that peak).
 //!
 //! `cargo run --release -p tcbill-core --example table_memory -- FILE`
 
@@ -69,4 +70,30 @@ fn main() {
         mib(peak),
         share(peak)
     );
+    let before_dataset = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before_dataset, Ordering::Relaxed);
+    let mut dataset = tcbill_core::Dataset::new();
+    dataset.add(parsed);
+    let before_report = LIVE.load(Ordering::Relaxed);
+    println!(
+        "dataset add     peak {} bytes above the tables, {} bytes held (duplicate index)",
+        PEAK.load(Ordering::Relaxed) - before_dataset,
+        before_report - before_dataset
+    );
+    PEAK.store(before_report, Ordering::Relaxed);
+    let report = tcbill_core::Report::build(&dataset, &tcbill_core::ReportOptions::default());
+    let report_peak = PEAK.load(Ordering::Relaxed) - before_report;
+    let report_held = LIVE.load(Ordering::Relaxed) - before_report;
+    println!(
+        "report peak     {report_peak} bytes ({:.1} MiB) above the tables, {report_held} bytes held after",
+        mib(report_peak)
+    );
+    let total_peak = before_report - before + report_peak;
+    println!(
+        "overall peak    {} bytes ({:.1} MiB, {:.2}x the file)",
+        total_peak.max(peak),
+        mib(total_peak.max(peak)),
+        share(total_peak.max(peak))
+    );
+    drop(report);
 }

@@ -676,10 +676,76 @@ pub enum RowSource<'a> {
 }
 
 /// [`RowSource`] as stored: a record path is interned with the table's text.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum StoredSource {
     Line(u64),
     Record(Symbol),
+}
+
+/// Each row's [`StoredSource`], in runs: rows on consecutive lines (a CSV file without multi-line
+/// cells, a sheet) are one run, so a million rows cost a few bytes rather than 16 each (their
+/// list was 16 MiB of a 1M-row table, in wasm's peak); a record path is a run of its own.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Sources {
+    /// The first row of each run and its source; the later rows of a line run are on the
+    /// following lines.
+    runs: Vec<(usize, StoredSource)>,
+    len: usize,
+}
+
+impl Sources {
+    fn push(&mut self, source: StoredSource) {
+        let continues = match (self.runs.last(), source) {
+            (Some(&(first, StoredSource::Line(line))), StoredSource::Line(next)) => {
+                line.checked_add((self.len - first) as u64) == Some(next)
+            }
+            _ => false,
+        };
+        if !continues {
+            self.runs.push((self.len, source));
+        }
+        self.len += 1;
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The source of `row`; panics past the last row, as indexing does.
+    fn get(&self, row: usize) -> StoredSource {
+        assert!(row < self.len, "row {row} of {}", self.len);
+        let run = self.runs.partition_point(|&(first, _)| first <= row) - 1;
+        Self::in_run(self.runs[run], row)
+    }
+
+    fn in_run((first, source): (usize, StoredSource), row: usize) -> StoredSource {
+        match source {
+            StoredSource::Line(line) => StoredSource::Line(line + (row - first) as u64),
+            record => record,
+        }
+    }
+
+    /// Every row's source in order.
+    fn iter(&self) -> impl Iterator<Item = StoredSource> + '_ {
+        self.runs.iter().enumerate().flat_map(move |(index, &run)| {
+            let end = self.runs.get(index + 1).map_or(self.len, |&(next, _)| next);
+            (run.0..end).map(move |row| Self::in_run(run, row))
+        })
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.runs.capacity() * size_of::<(usize, StoredSource)>()
+    }
+}
+
+impl FromIterator<StoredSource> for Sources {
+    fn from_iter<I: IntoIterator<Item = StoredSource>>(sources: I) -> Self {
+        let mut collected = Sources::default();
+        for source in sources {
+            collected.push(source);
+        }
+        collected
+    }
 }
 
 /// Rows of one kind, stored by column.
@@ -693,7 +759,7 @@ pub struct Table {
     column_index: FxHashMap<String, usize>,
     row_count: usize,
     /// Each row's [`RowSource`].
-    sources: Vec<StoredSource>,
+    sources: Sources,
     /// The line above the header, where an export has one (`内容分发网络 CDN 5分钟明细`).
     title: Option<String>,
     /// [`Table::push_row`]'s scratch space, kept to spare an allocation per row.
@@ -709,7 +775,7 @@ impl Table {
             columns: Vec::new(),
             column_index: FxHashMap::default(),
             row_count: 0,
-            sources: Vec::new(),
+            sources: Sources::default(),
             title: None,
             cell_of_column: Vec::new(),
         }
@@ -778,7 +844,7 @@ impl Table {
 
     /// Where row `row` is in its file.
     pub fn source(&self, row: usize) -> RowSource<'_> {
-        match self.sources[row] {
+        match self.sources.get(row) {
             StoredSource::Line(line) => RowSource::Line(line),
             StoredSource::Record(path) => RowSource::Record(self.resolve(path)),
         }
@@ -860,8 +926,7 @@ impl Table {
     /// from the cells, as when they are pushed one row at a time.
     pub fn append(&mut self, other: &Table) {
         let rows = other.row_count;
-        self.sources.reserve(rows);
-        for &source in &other.sources {
+        for source in other.sources.iter() {
             self.sources.push(match source {
                 StoredSource::Line(line) => StoredSource::Line(line),
                 StoredSource::Record(path) => {
@@ -931,6 +996,7 @@ impl Table {
     pub fn heap_bytes(&self) -> usize {
         self.strings.heap_bytes()
             + self.unique_strings.heap_bytes()
+            + self.sources.heap_bytes()
             + self.columns.capacity() * size_of::<Column>()
             + self
                 .columns
@@ -1267,6 +1333,41 @@ mod tests {
     }
 
     #[test]
+    fn row_sources_are_kept_in_runs_and_read_back_row_by_row() {
+        let (mut table, _) = one_column(ColumnType::Text);
+        // Lines 2–4, a row spanning lines 5–6 (a multi-line cell), 7, 8, then JSON-like records
+        // and the same line twice.
+        let sources = [
+            RowSource::Line(2),
+            RowSource::Line(3),
+            RowSource::Line(4),
+            RowSource::Line(5),
+            RowSource::Line(7),
+            RowSource::Line(8),
+            RowSource::Record("Response.DetailSet[0]"),
+            RowSource::Record("Response.DetailSet[1]"),
+            RowSource::Line(9),
+            RowSource::Line(9),
+        ];
+        for source in sources {
+            table.push_row(source, &[]);
+        }
+        let read: Vec<RowSource> = (0..sources.len()).map(|row| table.source(row)).collect();
+        assert_eq!(read, sources);
+        let runs: Vec<usize> = table.sources.runs.iter().map(|&(first, _)| first).collect();
+        assert_eq!(runs, [0, 4, 6, 7, 8, 9]);
+        let iterated: Vec<StoredSource> = table.sources.iter().collect();
+        let got: Vec<StoredSource> = (0..sources.len())
+            .map(|row| table.sources.get(row))
+            .collect();
+        assert_eq!(iterated, got);
+        let mut appended = Table::new(TableKind::BillDetails);
+        appended.append(&table);
+        let read: Vec<RowSource> = (0..sources.len()).map(|row| appended.source(row)).collect();
+        assert_eq!(read, sources);
+    }
+
+    #[test]
     fn heap_bytes_counts_four_eight_or_sixteen_bytes_a_decimal() {
         let rows = 10_000;
         // The first value decides the width; the others, 0.00000001 to 0.00009999, fit 4 bytes.
@@ -1274,8 +1375,9 @@ mod tests {
             let (mut table, c) = one_column(ColumnType::Decimal);
             table.push_row(RowSource::Line(1), &[(c, Cell::Decimal(first))]);
             for row in 1..rows {
+                // Each row on its own line, as in a CSV file: the sources take one run.
                 table.push_row(
-                    RowSource::Line(1),
+                    RowSource::Line(row as u64 + 1),
                     &[(c, Cell::Decimal(Decimal::new(row, 8)))],
                 );
             }

@@ -20,7 +20,7 @@ pub use csv_tables::{breakdown_table, comparison_table, csv_writer, CsvTable, Li
 
 use serde::Serialize;
 
-use crate::analysis::alerts::{alerts, AlertOptions, Alerts};
+use crate::analysis::alerts::{largest_alerts, AlertOptions, Alerts};
 use crate::analysis::checks::{run_checks, Check};
 use crate::analysis::compare::{compare, default_periods, Comparison, Period};
 use crate::analysis::cost::{summarize_each, Amounts, Dimension, Summary};
@@ -220,8 +220,14 @@ impl Report {
         let packages = package_usage(dataset, &analysis);
         let checks = run_checks(dataset, &analysis.rows);
         let coefficient_mismatches = analysis.coefficient_mismatches().cloned().collect();
-        let mut alerts = alerts(dataset, &analysis, &packages, &checks, &options.alerts);
-        alerts.truncate(REPORT_ALERTS);
+        let alerts = largest_alerts(
+            dataset,
+            &analysis,
+            &packages,
+            &checks,
+            &options.alerts,
+            REPORT_ALERTS,
+        );
         Report {
             format: REPORT_FORMAT,
             version: REPORT_VERSION,

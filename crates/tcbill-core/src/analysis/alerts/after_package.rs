@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::daily::days;
-use super::{cite, Alert, AlertKind, Dimension};
+use super::{cite, Alert, AlertKind, Dimension, FoundRows};
 use crate::analysis::compare::tidy;
 use crate::analysis::cost::{cost_column, cost_tables, time_columns, USAGE_START_COLUMNS};
 use crate::analysis::currency::{CostRowReader, Currency};
@@ -126,7 +126,7 @@ pub(super) fn after_package(
             let found = charges
                 .entry((kind, currency.currency(row)))
                 .or_insert_with(|| Charges {
-                    rows: Vec::new(),
+                    rows: FoundRows::default(),
                     cost: Decimal::ZERO,
                     first: day,
                     last: day,
@@ -160,17 +160,17 @@ pub(super) fn after_package(
                     coverage.package,
                     ended.describe(),
                     tidy(charges.cost),
-                    charges.rows.len()
+                    charges.rows.count
                 ),
-                row_count: charges.rows.len(),
-                rows: cite(dataset, &charges.rows),
+                row_count: charges.rows.count,
+                rows: cite(dataset, &charges.rows.first),
             }
         })
         .collect()
 }
 
 struct Charges {
-    rows: Vec<(usize, usize)>,
+    rows: FoundRows,
     cost: Decimal,
     first: i64,
     last: i64,

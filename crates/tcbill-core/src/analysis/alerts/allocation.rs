@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 
-use super::{cite, Alert, AlertKind, AlertOptions, Dimension};
+use super::{cite, Alert, AlertKind, AlertOptions, Dimension, FoundRows};
 use crate::analysis::compare::{tidy, Period};
 use crate::analysis::cost::{cost_column, cost_tables};
 use crate::analysis::currency::{CostRowReader, Currency, Month};
@@ -29,7 +29,7 @@ pub(super) fn tag_keys(dataset: &Dataset, options: &AlertOptions) -> Vec<String>
 
 #[derive(Default)]
 struct Gap<'a> {
-    rows: Vec<(usize, usize)>,
+    rows: FoundRows,
     cost: Decimal,
     resources: BTreeSet<&'a str>,
     months: BTreeSet<Month>,
@@ -82,11 +82,11 @@ pub(super) fn allocation_gaps(dataset: &Dataset, tag_keys: &[String]) -> Vec<Ale
                 message: format!(
                     "{} {currency} in {} rows of {} resources has no value for tag {key}",
                     tidy(gap.cost),
-                    gap.rows.len(),
+                    gap.rows.count,
                     gap.resources.len()
                 ),
-                row_count: gap.rows.len(),
-                rows: cite(dataset, &gap.rows),
+                row_count: gap.rows.count,
+                rows: cite(dataset, &gap.rows.first),
             }
         })
         .collect()

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
-use super::{cite, Alert, AlertKind, Dimension};
+use super::{cite, Alert, AlertKind, Dimension, FoundRows, Rank};
 use crate::analysis::compare::{tidy, Day, Period};
 use crate::analysis::cost::{cost_column, cost_tables, time_columns, DAY_COLUMNS};
 use crate::analysis::currency::{CostRowReader, Currency};
@@ -139,8 +139,10 @@ impl DailyCosts {
         let mut daily = DailyCosts::default();
         for (index, table) in cost_tables(dataset) {
             let reader = Reader::new(table);
-            let mut sums: FxHashMap<(Currency, usize, Part, DayNumber), Decimal> =
-                FxHashMap::default();
+            // Each series of the table by its cells, and its cost per day: one small key per
+            // (series, day), as a 1M-row bill has some 150,000 and wasm keeps the map's peak.
+            let mut series_of: FxHashMap<(Currency, usize, Part), u32> = FxHashMap::default();
+            let mut sums: FxHashMap<(u32, i32), Decimal> = FxHashMap::default();
             for row in dataset.counted_rows(index) {
                 let Some(day) = reader.day(row) else {
                     continue;
@@ -148,13 +150,17 @@ impl DailyCosts {
                 let currency = reader.currency.currency(row);
                 daily.coverage.entry(currency).or_default().insert(day);
                 let cost = reader.cost(row);
+                let day = i32::try_from(day).expect("a day of the years an i64 time spans");
                 for dimension in 0..DIMENSIONS.len() {
                     let part = reader.part(dimension, row);
-                    *sums.entry((currency, dimension, part, day)).or_default() += cost;
+                    let next = series_of.len() as u32;
+                    let series = *series_of.entry((currency, dimension, part)).or_insert(next);
+                    *sums.entry((series, day)).or_default() += cost;
                 }
             }
+            let mut keys: Vec<Option<SeriesKey>> = vec![None; series_of.len()];
             let mut spelled: FxHashMap<(usize, Part), Option<String>> = FxHashMap::default();
-            for ((currency, dimension, part, day), cost) in sums {
+            for ((currency, dimension, part), series) in series_of {
                 let key = spelled
                     .entry((dimension, part))
                     .or_insert_with(|| reader.spell(part));
@@ -165,17 +171,21 @@ impl DailyCosts {
                     let names = daily.product_names.entry(key.clone()).or_default();
                     names.insert(table.resolve(name).to_owned());
                 }
-                let series = SeriesKey {
+                keys[series as usize] = Some(SeriesKey {
                     currency,
                     dimension: DIMENSIONS[dimension],
                     key: key.clone(),
+                });
+            }
+            for ((series, day), cost) in sums {
+                let Some(series) = &keys[series as usize] else {
+                    continue;
                 };
-                *daily
-                    .series
-                    .entry(series)
-                    .or_default()
-                    .entry(day)
-                    .or_default() += cost;
+                let days = match daily.series.get_mut(series) {
+                    Some(days) => days,
+                    None => daily.series.entry(series.clone()).or_default(),
+                };
+                *days.entry(DayNumber::from(day)).or_default() += cost;
             }
         }
         daily
@@ -204,6 +214,20 @@ pub(super) struct Found {
     pub message: String,
 }
 
+impl Found {
+    /// Where its alert sorts in the list (see [`with_rows`] for the alert's fields).
+    pub fn rank(&self) -> Rank<'_> {
+        Rank {
+            kind: self.kind,
+            currency: Some(self.series.currency),
+            excess: Some(self.amount - self.expected),
+            dimension: self.series.dimension,
+            subject: &self.subject,
+            period: Some(days(self.day, self.day)),
+        }
+    }
+}
+
 /// The alerts of `found` with the rows of their series on their day.
 pub(super) fn with_rows(dataset: &Dataset, found: Vec<Found>) -> Vec<Alert> {
     // Wanted (currency, dimension, day) → key → the alerts on it.
@@ -221,7 +245,7 @@ pub(super) fn with_rows(dataset: &Dataset, found: Vec<Found>) -> Vec<Alert> {
             .or_default()
             .push(index);
     }
-    let mut rows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); found.len()];
+    let mut rows: Vec<FoundRows> = vec![FoundRows::default(); found.len()];
     if !wanted.is_empty() {
         for (index, table) in cost_tables(dataset) {
             let reader = Reader::new(table);
@@ -263,8 +287,8 @@ pub(super) fn with_rows(dataset: &Dataset, found: Vec<Found>) -> Vec<Alert> {
             unit: None,
             excess: Some(tidy(found.amount - found.expected)),
             message: found.message,
-            row_count: rows.len(),
-            rows: cite(dataset, &rows),
+            row_count: rows.count,
+            rows: cite(dataset, &rows.first),
         })
         .collect()
 }

@@ -225,10 +225,38 @@ pub fn alerts(
     checks: &[Check],
     options: &AlertOptions,
 ) -> Alerts {
+    largest_alerts(dataset, deductions, packages, checks, options, usize::MAX)
+}
+
+/// [`alerts`] keeping the `limit` largest of each kind and currency, as [`Alerts::truncate`]
+/// would, while `counts` count them all. The rows of a day's spike or first appearance are found
+/// only for those kept: a 1M-row bill raises some 10,000 spikes, and the rows behind them all
+/// were the largest memory the report took beside the tables.
+pub fn largest_alerts(
+    dataset: &Dataset,
+    deductions: &DeductionAnalysis,
+    packages: &[PackageUsage],
+    checks: &[Check],
+    options: &AlertOptions,
+    limit: usize,
+) -> Alerts {
     let daily = daily::DailyCosts::read(dataset);
     let mut found = spike::spikes(&daily, options);
     found.extend(first_seen::first_appearances(&daily));
+    drop(daily);
+    let mut counts: BTreeMap<AlertKind, usize> =
+        AlertKind::ALL.iter().map(|&kind| (kind, 0)).collect();
+    found.sort_by(|a, b| a.rank().cmp(&b.rank()));
+    let mut kept: BTreeMap<(AlertKind, Option<Currency>), usize> = BTreeMap::new();
+    found.retain(|found| {
+        let rank = found.rank();
+        *counts.entry(rank.kind).or_default() += 1;
+        let kept = kept.entry((rank.kind, rank.currency)).or_default();
+        *kept += 1;
+        *kept <= limit
+    });
     let mut list = daily::with_rows(dataset, found);
+    let daily_count = list.len();
     list.extend(after_package::after_package(dataset, deductions, packages));
     let tag_keys = allocation::tag_keys(dataset, options);
     list.extend(allocation::allocation_gaps(dataset, &tag_keys));
@@ -236,18 +264,10 @@ pub fn alerts(
     list.extend(package_advice::package_advice(
         dataset, deductions, packages,
     ));
-    list.sort_by(|a, b| {
-        (a.kind, a.currency)
-            .cmp(&(b.kind, b.currency))
-            .then_with(|| b.excess.cmp(&a.excess))
-            .then_with(|| (a.dimension, &a.subject).cmp(&(b.dimension, &b.subject)))
-            .then_with(|| a.period.map(sort_key).cmp(&b.period.map(sort_key)))
-    });
-    let mut counts: BTreeMap<AlertKind, usize> =
-        AlertKind::ALL.iter().map(|&kind| (kind, 0)).collect();
-    for alert in &list {
+    for alert in &list[daily_count..] {
         *counts.entry(alert.kind).or_default() += 1;
     }
+    list.sort_by(|a, b| a.rank().cmp(&b.rank()));
     let counts = counts
         .into_iter()
         .map(|(kind, count)| KindCount {
@@ -256,7 +276,7 @@ pub fn alerts(
             listed: count,
         })
         .collect();
-    Alerts {
+    let mut alerts = Alerts {
         options: AppliedOptions {
             spike_k: options.spike_k,
             window_days: options.window_days,
@@ -265,6 +285,48 @@ pub fn alerts(
         },
         counts,
         alerts: list,
+    };
+    alerts.truncate(limit);
+    alerts
+}
+
+/// What orders the list: kind, currency, the largest excess first, then subject and period.
+#[derive(PartialEq, Eq)]
+struct Rank<'a> {
+    kind: AlertKind,
+    currency: Option<Currency>,
+    excess: Option<Decimal>,
+    dimension: Dimension,
+    subject: &'a str,
+    period: Option<Period>,
+}
+
+impl Ord for Rank<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.kind, self.currency)
+            .cmp(&(other.kind, other.currency))
+            .then_with(|| other.excess.cmp(&self.excess))
+            .then_with(|| (self.dimension, self.subject).cmp(&(other.dimension, other.subject)))
+            .then_with(|| self.period.map(sort_key).cmp(&other.period.map(sort_key)))
+    }
+}
+
+impl PartialOrd for Rank<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Alert {
+    fn rank(&self) -> Rank<'_> {
+        Rank {
+            kind: self.kind,
+            currency: self.currency,
+            excess: self.excess,
+            dimension: self.dimension,
+            subject: &self.subject,
+            period: self.period,
+        }
     }
 }
 
@@ -291,6 +353,24 @@ impl Alerts {
 /// A period's text sorts as its dates do (`2025-03-02` < `2025-03-10`).
 fn sort_key(period: Period) -> String {
     period.to_string()
+}
+
+/// The rows behind an alert as a rule finds them (file index, table row): how many, and the first
+/// [`ROWS_PER_ALERT`], all an alert cites. A rule over a million rows (the allocation gap of a tag
+/// most rows lack) would otherwise hold a list of them all until the report is built.
+#[derive(Clone, Debug, Default)]
+struct FoundRows {
+    count: usize,
+    first: Vec<(usize, usize)>,
+}
+
+impl FoundRows {
+    fn push(&mut self, row: (usize, usize)) {
+        self.count += 1;
+        if self.first.len() < ROWS_PER_ALERT {
+            self.first.push(row);
+        }
+    }
 }
 
 /// The first [`ROWS_PER_ALERT`] of `rows` (file index, table row), grouped by file in order.

@@ -15,8 +15,8 @@ use rustc_hash::FxHashMap;
 
 use super::{
     fx_hash, Arena, Codes, Column, ColumnRole, ColumnValues, DecimalColumn, DecimalValues,
-    Interner, Mantissas, Presence, Scales, Seconds, StoredSource, Symbol, Table, TableKind,
-    TextColumn, TextStorage, TimeColumn, UNIQUE,
+    Interner, Mantissas, Presence, Scales, Seconds, Sources, StoredSource, Symbol, Table,
+    TableKind, TextColumn, TextStorage, TimeColumn, UNIQUE,
 };
 
 /// Appends values to a byte buffer, little-endian.
@@ -150,7 +150,7 @@ impl Table {
         let sources: Vec<u64> = self
             .sources
             .iter()
-            .map(|source| match *source {
+            .map(|source| match source {
                 StoredSource::Line(line) => line,
                 StoredSource::Record(symbol) => RECORD_SOURCE | u64::from(symbol.0.get()),
             })
@@ -198,7 +198,7 @@ impl Table {
                     .check(u32::try_from(source & !RECORD_SOURCE).ok()?)
                     .map(StoredSource::Record),
             })
-            .collect::<Option<Vec<_>>>()?;
+            .collect::<Option<Sources>>()?;
         if sources.len() != row_count {
             return None;
         }
