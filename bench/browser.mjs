@@ -9,11 +9,11 @@
 //
 // TCBILL_BENCH_PART_WORKERS=N fixes how many workers read the file (1: whole, in the file's
 // worker, as before item 3; unset: the app's choice, min(cores, 4) from 16 MiB on).
-import { readFile, readdir, stat } from 'node:fs/promises';
-import { gzipSync } from 'node:zlib';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { DIST, ROOT, serveDist, launchBrowser } from '../e2e/harness.mjs';
+import { initialLoad, initialLoadLines } from './initial-load.mjs';
 
 const MiB = 1024 * 1024;
 const [file, summaryJson] = process.argv.slice(2);
@@ -212,14 +212,7 @@ try {
   const longTasks = await page.evaluate(() => window.__bench.longTasks);
 
   // Initial load: what a first visit downloads, gzipped.
-  const assets = (await readdir(DIST)).filter((name) => /\.(wasm|js|css)$/.test(name));
-  let gzipped = 0;
-  const perAsset = [];
-  for (const name of assets) {
-    const bytes = gzipSync(await readFile(join(DIST, name))).length;
-    gzipped += bytes;
-    perAsset.push(`${name} ${(bytes / 1024).toFixed(1)} KiB`);
-  }
+  const load = await initialLoad(DIST);
 
   const mibs = (seconds) => size / MiB / seconds;
   const sum = (totals) => totals.reduce((acc, [, value]) => acc + value, 0);
@@ -252,8 +245,7 @@ try {
   line('ratio tcbill/Papa (throughput)', `${(papa.seconds / tcbill.seconds).toFixed(2)}x`);
   line('ratio tcbill/uDSV (throughput)', `${(udsv.seconds / tcbill.seconds).toFixed(2)}x`);
   line('ratio tcbill/DuckDB-WASM (throughput)', `${(duck.seconds / tcbill.seconds).toFixed(2)}x`);
-  line('initial load, gzipped (dist/*.wasm, *.js, *.css)', `${(gzipped / 1024).toFixed(1)} KiB = ${gzipped} bytes`);
-  line('    per file', perAsset.join('; '));
+  for (const [label, value] of initialLoadLines(load)) line(label, value);
   if (errors.length) line('page errors', errors.join(' | '));
 } finally {
   await browser.close();

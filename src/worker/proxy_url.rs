@@ -5,21 +5,27 @@
 //! from its own response, which a static host sends without one), so this check is what keeps the
 //! token and the requests on the user's machine: a loopback host (`127.0.0.0/8`, `[::1]`,
 //! `localhost`) or exactly the page's own origin (the proxy serving the app, perhaps behind a
-//! reverse proxy). The URL is parsed by the WHATWG rules the browser's `fetch` uses, and the
-//! request goes to the parsed URL's serialisation, so what was checked is what is fetched:
-//! `http://2130706433` is checked and fetched as `http://127.0.0.1/`, and
-//! `http://127.0.0.1@evil.test` as the host `evil.test`.
+//! reverse proxy). The URL is parsed by the browser's own `URL`, the WHATWG parser its `fetch`
+//! uses, and the request goes to that parse's serialisation, so what was checked is what is
+//! fetched: `http://2130706433` is checked and fetched as `http://127.0.0.1/`, and
+//! `http://127.0.0.1@evil.test` as the host `evil.test`. (The browser's parser rather than the
+//! `url` crate: the same rules, without linking a second parser and its IDNA tables into the worker.)
 
-use std::net::Ipv6Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
-use url::{Host, Url};
+use web_sys::Url;
 
 use crate::protocol::ProxyRefusal;
 
 /// The proxy a pull may use: a loopback or same-origin base URL, as parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AllowedProxy {
-    base: Url,
+    /// The parsed URL's serialisation, without query or fragment.
+    href: String,
+    /// The host as the URL serialises it: `127.0.0.1`, `[::1]`, `localhost`, `tcbill.example.com`.
+    hostname: String,
+    /// The port, or the scheme's default.
+    port: u16,
     same_origin: bool,
     loopback: bool,
 }
@@ -27,27 +33,36 @@ pub struct AllowedProxy {
 /// The proxy at `input` if tcbill may send requests and the token there, for a page at `page_origin`
 /// (`location.origin`, such as `http://127.0.0.1:8787`).
 pub fn allowed_proxy(input: &str, page_origin: &str) -> Result<AllowedProxy, ProxyRefusal> {
-    let mut base = Url::parse(input.trim()).map_err(|_| ProxyRefusal::NotAUrl)?;
-    if !matches!(base.scheme(), "http" | "https") {
-        return Err(ProxyRefusal::Scheme(base.scheme().to_owned()));
+    let base = Url::new(input.trim()).map_err(|_| ProxyRefusal::NotAUrl)?;
+    let protocol = base.protocol();
+    let scheme = protocol.trim_end_matches(':');
+    if !matches!(scheme, "http" | "https") {
+        return Err(ProxyRefusal::Scheme(scheme.to_owned()));
     }
-    if !base.username().is_empty() || base.password().is_some() {
+    if !base.username().is_empty() || !base.password().is_empty() {
         return Err(ProxyRefusal::UserInfo);
     }
-    let same_origin = Url::parse(page_origin).is_ok_and(|page| page.origin() == base.origin());
-    let loopback = match base.host() {
-        Some(Host::Ipv4(address)) => address.is_loopback(),
+    let same_origin = Url::new(page_origin).is_ok_and(|page| page.origin() == base.origin());
+    let hostname = base.hostname();
+    let loopback = match ipv6_literal(&hostname) {
         // Only `::1` itself: an IPv4-mapped address such as `::ffff:7f00:1` is refused rather than decoded.
-        Some(Host::Ipv6(address)) => address == Ipv6Addr::LOCALHOST,
-        Some(Host::Domain(name)) => name == "localhost",
-        None => false,
+        Some(address) => address == Ipv6Addr::LOCALHOST,
+        // The parser has already turned every numeric form of an IPv4 address into dotted decimal.
+        None => hostname.parse::<Ipv4Addr>().map_or(hostname == "localhost", |address| address.is_loopback()),
     };
     if !loopback && !same_origin {
-        return Err(ProxyRefusal::NotLocal(base.host_str().unwrap_or_default().to_owned()));
+        return Err(ProxyRefusal::NotLocal(hostname));
     }
-    base.set_query(None);
-    base.set_fragment(None);
-    Ok(AllowedProxy { base, same_origin, loopback })
+    base.set_search("");
+    base.set_hash("");
+    let default_port = if scheme == "https" { 443 } else { 80 };
+    let port = base.port().parse().unwrap_or(default_port);
+    Ok(AllowedProxy { href: base.href(), hostname, port, same_origin, loopback })
+}
+
+/// The address of a bracketed IPv6 host (`[::1]`).
+fn ipv6_literal(hostname: &str) -> Option<Ipv6Addr> {
+    hostname.strip_prefix('[')?.strip_suffix(']')?.parse().ok()
 }
 
 impl AllowedProxy {
@@ -58,7 +73,7 @@ impl AllowedProxy {
 
     /// The base URL as a person typed it, without a trailing `/`.
     pub fn display(&self) -> String {
-        self.base.as_str().trim_end_matches('/').to_owned()
+        self.href.trim_end_matches('/').to_owned()
     }
 
     /// The README's command that starts a tcbill-proxy this page can reach at this URL: serving the
@@ -71,12 +86,9 @@ impl AllowedProxy {
         } else {
             command.push_str(&format!(" --allow-origin {page_origin}"));
         }
-        let port = self.base.port_or_known_default().unwrap_or(80);
-        let listen = match self.base.host() {
-            Some(Host::Ipv6(address)) => format!("[{address}]:{port}"),
-            Some(Host::Ipv4(address)) => format!("{address}:{port}"),
-            _ => format!("127.0.0.1:{port}"),
-        };
+        let port = self.port;
+        let is_address = ipv6_literal(&self.hostname).is_some() || self.hostname.parse::<Ipv4Addr>().is_ok();
+        let listen = if is_address { format!("{}:{port}", self.hostname) } else { format!("127.0.0.1:{port}") };
         if self.loopback && listen != "127.0.0.1:8787" {
             command.push_str(&format!(" --listen {listen}"));
         }
@@ -100,7 +112,7 @@ mod tests {
         allowed_proxy(input, PAGE).unwrap_err()
     }
 
-    #[wasm_bindgen_test(unsupported = test)]
+    #[wasm_bindgen_test]
     fn loopback_hosts_are_allowed_as_the_browser_reads_them() {
         assert_eq!(base("http://127.0.0.1:8787"), "http://127.0.0.1:8787");
         assert_eq!(base(" https://127.0.0.1:8787/tcbill/ "), "https://127.0.0.1:8787/tcbill");
@@ -117,7 +129,7 @@ mod tests {
         assert_eq!(base("http://127.0.0.1:8787/?x=1#y"), "http://127.0.0.1:8787");
     }
 
-    #[wasm_bindgen_test(unsupported = test)]
+    #[wasm_bindgen_test]
     fn everything_off_the_machine_is_refused() {
         let not_local = |host: &str| ProxyRefusal::NotLocal(host.to_owned());
         assert_eq!(refusal("http://evil.test:8787"), not_local("evil.test"));
@@ -149,7 +161,7 @@ mod tests {
         assert_eq!(refusal(""), ProxyRefusal::NotAUrl);
     }
 
-    #[wasm_bindgen_test(unsupported = test)]
+    #[wasm_bindgen_test]
     fn the_page_origin_is_allowed_exactly() {
         let page = "https://tcbill.example.com";
         let allowed = |input: &str| allowed_proxy(input, page).map(|proxy| proxy.display());
@@ -167,7 +179,7 @@ mod tests {
         assert!(allowed_proxy("http://127.0.0.1:8787", "null").is_ok());
     }
 
-    #[wasm_bindgen_test(unsupported = test)]
+    #[wasm_bindgen_test]
     fn endpoints_join_the_base_path() {
         let proxy = allowed_proxy("http://127.0.0.1:8787/tcbill/", PAGE).unwrap();
         assert_eq!(proxy.endpoint("DescribeBillDetail"), "http://127.0.0.1:8787/tcbill/api/DescribeBillDetail");
@@ -175,7 +187,7 @@ mod tests {
         assert_eq!(proxy.endpoint("DescribeBillDetail"), "http://localhost:8787/api/DescribeBillDetail");
     }
 
-    #[wasm_bindgen_test(unsupported = test)]
+    #[wasm_bindgen_test]
     fn the_start_command_fits_the_url() {
         let command = |input: &str, page: &str| allowed_proxy(input, page).unwrap().start_command(page);
         let run = "cargo run --release -p tcbill-proxy --";
