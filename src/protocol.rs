@@ -8,6 +8,7 @@
 use js_sys::{Object, Reflect};
 use serde::{Deserialize, Serialize};
 use tcbill_core::analysis::compare::Level;
+use tcbill_core::analysis::cost::Dimension;
 use tcbill_core::analysis::deductions::DeductionFilter;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::File;
@@ -59,13 +60,12 @@ pub enum Request {
     Cancel { id: FileId },
     /// Forget this file's rows.
     Remove { id: FileId },
-    /// A cost summary by one or two dimensions (`product`, `region`, `tag:env`, ...) of the rows
-    /// that pass `filters` (see [`CostFilters`]).
-    Summarize { group_by: Vec<String>, filters: CostFilters },
+    /// A cost summary by one or two dimensions of the rows that pass `filters` (see [`CostFilters`]).
+    Summarize { group_by: Vec<Dimension>, filters: CostFilters },
     /// The whole report as JSON, for download.
     ExportReport,
     /// The Costs table as CSV, for download: one currency (the one shown, else the first).
-    ExportSummaryCsv { group_by: Vec<String>, filters: CostFilters, currency: Option<String> },
+    ExportSummaryCsv { group_by: Vec<Dimension>, filters: CostFilters, currency: Option<String> },
     /// Every table of the report as CSV, in one ZIP, for download.
     ExportReportCsvZip,
     /// The loaded bills as a FOCUS 1.0 dataset (CSV), for download.
@@ -75,7 +75,7 @@ pub enum Request {
     ExportFindingsCsv { check: String },
     /// Select the cost rows where each `(dimension, value)` holds, among those that pass `within`,
     /// for a row table (answered by [`FromWorker::DrillDown`]).
-    DrillDown { filters: Vec<(String, String)>, within: CostFilters },
+    DrillDown { filters: CostFilters, within: CostFilters },
     /// Rows `start..start + len` of `table`'s last selection (answered by [`FromWorker::Rows`]).
     Rows { table: RowsFor, start: u64, len: u64 },
     /// Pull billing data through the signing proxy at `proxy_url`, each action × month as one
@@ -100,10 +100,10 @@ pub enum Request {
     BandwidthFromTraffic { enabled: bool },
     /// The values `dimension` takes in the rows that pass `filters`, for a filter to pick from
     /// (answered by [`FromWorker::FilterValues`]).
-    FilterValues { dimension: String, filters: CostFilters },
-    /// RealTotalCost and TotalCost per `day` or `month` of the rows that pass `filters`
-    /// (answered by [`FromWorker::Trend`]).
-    Trend { by: String, filters: CostFilters },
+    FilterValues { dimension: Dimension, filters: CostFilters },
+    /// RealTotalCost and TotalCost per [`Dimension::Month`] (else per [`Dimension::Day`]) of the
+    /// rows that pass `filters` (answered by [`FromWorker::Trend`]).
+    Trend { by: Dimension, filters: CostFilters },
     /// Compare these two periods (`2025-09`, as `tcbill analyze --from A --to B`) from now on;
     /// the report is rebuilt (answered by [`FromWorker::Report`]).
     ComparePeriods { a: String, b: String },
@@ -119,12 +119,12 @@ pub enum Request {
     AlertRows { alert: usize },
     /// RealTotalCost and TotalCost per value of `by` and billing month of the rows that pass
     /// `filters` (answered by [`FromWorker::MonthlyTrend`]).
-    MonthlyTrend { by: String, filters: CostFilters },
+    MonthlyTrend { by: Dimension, filters: CostFilters },
 }
 
 /// The Costs tab's filters as `(dimension, value)` pairs: a row passes when, for every dimension
 /// named, its value is one of the values given for that dimension.
-pub type CostFilters = Vec<(String, String)>;
+pub type CostFilters = Vec<(Dimension, String)>;
 
 /// One billing API action over one month (or days of it), and the Files-table entry (allocated
 /// by the page) it becomes.
@@ -277,7 +277,7 @@ pub enum FromWorker {
     },
     /// The answer to [`Request::FilterValues`].
     FilterValues {
-        dimension: String,
+        dimension: Dimension,
         values: Vec<String>,
     },
     /// The answer to [`Request::Trend`]: JSON of a cost summary by day or month, oldest first.

@@ -24,8 +24,9 @@ use crate::page::views::costs::{Costs, DrillDownAction, DrillDownState};
 use crate::page::views::overview::Overview;
 use crate::page::views::packages::{DeductionTable, Packages};
 use crate::page::views::usage::{Usage, UsagePoints};
-use crate::protocol::{FetchAction, FileId, Request, RowsFor, ToWorker};
+use crate::protocol::{CostFilters, FetchAction, FileId, Request, RowsFor, ToWorker};
 use tcbill_core::analysis::compare::Level;
+use tcbill_core::analysis::cost::Dimension;
 use tcbill_core::analysis::deductions::DeductionFilter;
 
 #[component]
@@ -40,7 +41,7 @@ pub fn App() -> Html {
     // The currency the Costs tab shows when the rows have several.
     let currency = use_state(|| None::<String>);
     // The values a new cost filter can pick from: its dimension and the values present.
-    let filter_values = use_state(|| None::<(String, Vec<String>)>);
+    let filter_values = use_state(|| None::<(Dimension, Vec<String>)>);
     let drill_down = use_reducer(DrillDownState::default);
     // The Compare tab's comparison (under the filters, drivers at the level chosen), its monthly
     // trend, and the rows of the driver opened.
@@ -209,7 +210,7 @@ pub fn App() -> Html {
     };
     let on_drill_down = {
         let (send, drill_group, within) = (send.clone(), drill_group.clone(), view.filters.clone());
-        Callback::from(move |(filters, group): (Vec<(String, String)>, String)| {
+        Callback::from(move |(filters, group): (CostFilters, String)| {
             drill_group.borrow_mut().insert(RowsFor::Costs, group);
             send(ToWorker::Request(Request::DrillDown { filters, within: within.clone() }));
         })
@@ -260,7 +261,7 @@ pub fn App() -> Html {
     };
     let on_months_by = {
         let view = view.clone();
-        Callback::from(move |months_by: String| view.set(ViewState { months_by, ..(*view).clone() }))
+        Callback::from(move |months_by: Dimension| view.set(ViewState { months_by, ..(*view).clone() }))
     };
     let on_open_compare = {
         let view = view.clone();
@@ -312,7 +313,7 @@ pub fn App() -> Html {
     };
     let on_group_by = {
         let view = view.clone();
-        Callback::from(move |group_by: Vec<String>| {
+        Callback::from(move |group_by: Vec<Dimension>| {
             let mut next = (*view).clone();
             next.group_by = group_by;
             view.set(next);
@@ -320,7 +321,7 @@ pub fn App() -> Html {
     };
     let on_filters = {
         let (view, drill_down, driver_rows) = (view.clone(), drill_down.dispatcher(), driver_rows.dispatcher());
-        Callback::from(move |filters: Vec<(String, String)>| {
+        Callback::from(move |filters: CostFilters| {
             // The rows shown were selected under the old filters.
             drill_down.dispatch(DrillDownAction::Closed);
             driver_rows.dispatch(DrillDownAction::Closed);
@@ -335,7 +336,7 @@ pub fn App() -> Html {
     };
     let on_trend_by = {
         let view = view.clone();
-        Callback::from(move |by: String| {
+        Callback::from(move |by: Dimension| {
             let mut next = (*view).clone();
             next.trend = by;
             view.set(next);
@@ -343,7 +344,7 @@ pub fn App() -> Html {
     };
     let on_filter_dimension = {
         let (send, filters) = (send.clone(), view.filters.clone());
-        Callback::from(move |dimension: String| {
+        Callback::from(move |dimension: Dimension| {
             send(ToWorker::Request(Request::FilterValues { dimension, filters: filters.clone() }))
         })
     };

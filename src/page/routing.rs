@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use tcbill_core::analysis::compare::Level;
+use tcbill_core::analysis::cost::Dimension;
 use yew::prelude::*;
 
 use crate::page::export::download::{save, save_base64};
@@ -24,7 +25,7 @@ pub(super) struct Sinks {
     pub report: UseStateSetter<Option<Rc<ReportView>>>,
     pub summary: UseStateSetter<Option<SummaryView>>,
     pub trend: UseStateSetter<Option<SummaryView>>,
-    pub filter_values: UseStateSetter<Option<(String, Vec<String>)>>,
+    pub filter_values: UseStateSetter<Option<(Dimension, Vec<String>)>>,
     pub drill_down: UseReducerDispatcher<DrillDownState>,
     pub driver_rows: UseReducerDispatcher<DrillDownState>,
     pub alert_rows: UseReducerDispatcher<DrillDownState>,

@@ -237,21 +237,19 @@ impl Loaded {
         keys
     }
 
-    fn summary(&self, group_by: &[String], filters: &CostFilters) -> Summary {
-        let dimensions: Vec<Dimension> = group_by.iter().filter_map(|d| d.parse().ok()).collect();
-        summarize(&self.dataset, &dimensions, &cost_filters(filters))
+    fn summary(&self, group_by: &[Dimension], filters: &CostFilters) -> Summary {
+        summarize(&self.dataset, group_by, &cost_filters(filters))
     }
 }
 
 /// Core's filters from the page's pairs: the values given for one dimension are alternatives,
-/// different dimensions must all hold. Unknown dimensions are ignored.
+/// different dimensions must all hold.
 fn cost_filters(pairs: &CostFilters) -> Vec<Filter> {
     let mut filters: Vec<Filter> = Vec::new();
-    for (name, value) in pairs {
-        let Ok(dimension) = name.parse() else { continue };
-        match filters.iter_mut().find(|filter| filter.dimension == dimension) {
+    for (dimension, value) in pairs {
+        match filters.iter_mut().find(|filter| filter.dimension == *dimension) {
             Some(filter) => filter.values.push(value.clone()),
-            None => filters.push(Filter { dimension, values: vec![value.clone()] }),
+            None => filters.push(Filter { dimension: dimension.clone(), values: vec![value.clone()] }),
         }
     }
     filters
@@ -370,9 +368,7 @@ fn answer(request: Request) {
             }
         }
         Request::DrillDown { filters, within } => {
-            let group = filters.into_iter().filter_map(|(dimension, value)| {
-                Some(Filter { dimension: dimension.parse().ok()?, values: vec![value] })
-            });
+            let group = filters.into_iter().map(|(dimension, value)| Filter { dimension, values: vec![value] });
             let filters: Vec<Filter> = cost_filters(&within).into_iter().chain(group).collect();
             let count = LOADED.with_borrow_mut(|loaded| {
                 let rows = filtered_rows(&loaded.dataset, &filters);
@@ -461,19 +457,16 @@ fn answer(request: Request) {
         Request::FilterValues { dimension, filters } => {
             // The other filters narrow the choice; those on this dimension would hide its alternatives.
             let others: CostFilters = filters.into_iter().filter(|(name, _)| *name != dimension).collect();
-            let values = match dimension.parse::<Dimension>() {
-                Ok(parsed) => LOADED.with_borrow(|loaded| {
-                    let mut values = dimension_values(&loaded.dataset, &parsed, &cost_filters(&others));
-                    values.truncate(LIST_LIMIT);
-                    values
-                }),
-                Err(_) => Vec::new(),
-            };
+            let values = LOADED.with_borrow(|loaded| {
+                let mut values = dimension_values(&loaded.dataset, &dimension, &cost_filters(&others));
+                values.truncate(LIST_LIMIT);
+                values
+            });
             post(FromWorker::FilterValues { dimension, values });
         }
         Request::Trend { by, filters } => {
-            let by = if by == "month" { "month" } else { "day" };
-            let summary = LOADED.with_borrow(|loaded| loaded.summary(&[by.to_owned()], &filters));
+            let by = if by == Dimension::Month { Dimension::Month } else { Dimension::Day };
+            let summary = LOADED.with_borrow(|loaded| loaded.summary(&[by], &filters));
             post(FromWorker::Trend { json: summary_json(&summary) });
         }
         Request::ComparePeriods { a, b } => {
@@ -507,7 +500,7 @@ fn answer(request: Request) {
             post(FromWorker::DrillDown { table: RowsFor::Alerts, count, columns });
         }
         Request::MonthlyTrend { by, filters } => {
-            let group_by = if by == "month" { vec![by] } else { vec![by, "month".to_owned()] };
+            let group_by = if by == Dimension::Month { vec![by] } else { vec![by, Dimension::Month] };
             let summary = LOADED.with_borrow(|loaded| loaded.summary(&group_by, &filters));
             post(FromWorker::MonthlyTrend { json: summary_json(&summary) });
         }

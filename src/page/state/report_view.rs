@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 use tcbill_core::analysis::checks::{FindingCode, SkipReason};
+use tcbill_core::analysis::cost::Dimension;
 
 use crate::page::views::usage::UsageSeriesView;
 
@@ -32,7 +33,7 @@ impl ReportView {
 
     /// The breakdown by product alone, if the report has one.
     pub fn by_product(&self) -> Option<&SummaryView> {
-        self.cost.breakdowns.iter().find(|b| b.group_by == ["product"])
+        self.cost.breakdowns.iter().find(|b| b.group_by == [Dimension::Product])
     }
 
     /// Every billing month of the cost rows, all currencies together, oldest first.
@@ -97,7 +98,7 @@ impl Amounts {
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct SummaryView {
-    pub group_by: Vec<String>,
+    pub group_by: Vec<Dimension>,
     pub row_count: u64,
     /// One section per currency, by currency code.
     pub currencies: Vec<CurrencySummaryView>,

@@ -11,6 +11,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use tcbill_core::analysis::compare::Level;
+use tcbill_core::analysis::cost::Dimension;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -19,8 +20,9 @@ use crate::page::money::{format_change, Money, Precision};
 use crate::page::state::report_view::{ChangeView, ComparisonView, CurrencyComparisonView, DriverView, SummaryView};
 use crate::page::views::chart::{line_chart_svg, Chart, Line};
 use crate::page::views::costs::{compare_decimals, DrillDown};
-use crate::page::views::filters::{dimension_options, option_label, FilterPanel};
+use crate::page::views::filters::{dimension_options, option_label, selected_dimension, FilterPanel};
 use crate::page::views::row_table::RowTable;
+use crate::protocol::CostFilters;
 
 /// The parts a waterfall always shows, even at zero: the questions a reader brings. The other
 /// parts show when they moved.
@@ -130,10 +132,10 @@ pub struct CompareProps {
     pub level: Level,
     pub on_level: Callback<Level>,
     pub tag_keys: Vec<String>,
-    pub filters: Vec<(String, String)>,
-    pub filter_values: Option<(String, Vec<String>)>,
-    pub on_filters: Callback<Vec<(String, String)>>,
-    pub on_filter_dimension: Callback<String>,
+    pub filters: CostFilters,
+    pub filter_values: Option<(Dimension, Vec<String>)>,
+    pub on_filters: Callback<CostFilters>,
+    pub on_filter_dimension: Callback<Dimension>,
     /// The currency shown when the rows have several (shared with the Costs tab).
     pub currency: Option<String>,
     pub on_currency: Callback<String>,
@@ -145,8 +147,8 @@ pub struct CompareProps {
     pub on_close_drill_down: Callback<()>,
     /// RealTotalCost by `months_by` and month.
     pub monthly: Option<SummaryView>,
-    pub months_by: String,
-    pub on_months_by: Callback<String>,
+    pub months_by: Dimension,
+    pub on_months_by: Callback<Dimension>,
 }
 
 #[component]
@@ -476,14 +478,12 @@ fn monthly_trend(props: &CompareProps, text: &Strings) -> Html {
     let options = dimension_options(&props.tag_keys, text);
     let picker = {
         let on_months_by = props.on_months_by.clone();
-        let onchange = Callback::from(move |event: Event| {
-            on_months_by.emit(event.target_unchecked_into::<HtmlSelectElement>().value());
-        });
+        let onchange = Callback::from(move |event: Event| on_months_by.emit(selected_dimension(&event).unwrap_or(Dimension::Product)));
         html! {
             <label>{ text.monthly_by }{ " " }
                 <select name="months-by" {onchange}>
-                    { for options.iter().filter(|(id, _)| id != "day").map(|(id, label)| html! {
-                        <option value={id.clone()} selected={*id == props.months_by}>{ label }</option>
+                    { for options.iter().filter(|(option, _)| *option != Dimension::Day).map(|(option, label)| html! {
+                        <option value={option.to_string()} selected={*option == props.months_by}>{ label }</option>
                     }) }
                 </select>
             </label>
@@ -493,7 +493,7 @@ fn monthly_trend(props: &CompareProps, text: &Strings) -> Html {
         let section = monthly.section(props.currency.as_deref());
         let by_month = monthly.group_by.len() == 1;
         let month_of = |key: &[String]| key.last().cloned().unwrap_or_default();
-        let row_of = |key: &[String]| if by_month { option_label(&options, "month") } else { key[0].clone() };
+        let row_of = |key: &[String]| if by_month { option_label(&options, &Dimension::Month) } else { key[0].clone() };
         let months: Vec<String> =
             section.groups.iter().map(|g| month_of(&g.key)).collect::<BTreeSet<_>>().into_iter().collect();
         let mut cells: HashMap<(String, String), String> = HashMap::new();
@@ -524,7 +524,7 @@ fn monthly_trend(props: &CompareProps, text: &Strings) -> Html {
             <>
                 if months.len() > 1 {
                     <Chart svg={line_chart_svg(&months, &chart_lines, text.trend_caption_month, &currency)}
-                        name={format!("tcbill-monthly-{currency}-{}", props.months_by.replace(':', "_"))}
+                        name={format!("tcbill-monthly-{currency}-{}", props.months_by.to_string().replace(':', "_"))}
                         download_label={text.download_svg} kind="monthly" />
                 }
                 <div class="scroll">

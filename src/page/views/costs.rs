@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
+use tcbill_core::analysis::cost::Dimension;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -14,8 +15,9 @@ use crate::page::i18n::{Lang, Strings};
 use crate::page::money::Money;
 use crate::page::state::report_view::{Amounts, CurrencySummaryView, GroupView, SummaryView};
 use crate::page::views::chart::{bar_chart_svg, line_chart_svg, pie_chart_svg, Chart, Line};
-use crate::page::views::filters::{dimension_options, option_label, FilterPanel};
+use crate::page::views::filters::{dimension_options, option_label, selected_dimension, FilterPanel};
 use crate::page::views::row_table::{RowTable, RowWindow};
+use crate::protocol::CostFilters;
 
 /// Reads one measure of [`Amounts`].
 type Measure = fn(&Amounts) -> &Option<String>;
@@ -73,30 +75,29 @@ impl yew::Reducible for DrillDownState {
 #[derive(Properties, PartialEq)]
 pub struct CostsProps {
     pub tag_keys: Vec<String>,
-    pub group_by: Vec<String>,
+    pub group_by: Vec<Dimension>,
     pub summary: Option<SummaryView>,
     /// The currency shown when the rows have several (amounts are never added across them).
     pub currency: Option<String>,
     pub on_currency: Callback<String>,
     pub drill_down: Option<DrillDown>,
-    pub on_group_by: Callback<Vec<String>>,
+    pub on_group_by: Callback<Vec<Dimension>>,
     pub on_export_csv: Callback<()>,
     /// Show the rows of a group: its `(dimension, value)` pairs and its label.
-    pub on_drill_down: Callback<(Vec<(String, String)>, String)>,
+    pub on_drill_down: Callback<(CostFilters, String)>,
     pub on_rows: Callback<std::ops::Range<u64>>,
     pub on_close_drill_down: Callback<()>,
-    /// `(dimension, value)` pairs; see [`crate::protocol::CostFilters`].
-    pub filters: Vec<(String, String)>,
+    pub filters: CostFilters,
     /// The values a new filter can pick, for the dimension named.
-    pub filter_values: Option<(String, Vec<String>)>,
+    pub filter_values: Option<(Dimension, Vec<String>)>,
     /// RealTotalCost by day or month of the filtered rows, per currency.
     pub trend: Option<SummaryView>,
-    /// `day` or `month`.
-    pub trend_by: String,
-    pub on_filters: Callback<Vec<(String, String)>>,
+    /// [`Dimension::Day`] or [`Dimension::Month`].
+    pub trend_by: Dimension,
+    pub on_filters: Callback<CostFilters>,
     /// A dimension was chosen for a new filter: its values are wanted.
-    pub on_filter_dimension: Callback<String>,
-    pub on_trend_by: Callback<String>,
+    pub on_filter_dimension: Callback<Dimension>,
+    pub on_trend_by: Callback<Dimension>,
 }
 
 #[component]
@@ -111,36 +112,31 @@ pub fn Costs(props: &CostsProps) -> Html {
         let on_group_by = props.on_group_by.clone();
         let current = props.group_by.clone();
         let onchange = Callback::from(move |event: Event| {
-            let value = event.target_unchecked_into::<HtmlSelectElement>().value();
             let mut next = current.clone();
             next.truncate(position);
-            if !value.is_empty() {
-                next.push(value);
-            }
+            next.extend(selected_dimension(&event));
             on_group_by.emit(next);
         });
-        let selected = props.group_by.get(position).cloned().unwrap_or_default();
+        let selected = props.group_by.get(position);
         let label = if position == 0 { text.group_by } else { text.then_by };
         html! {
             <label>
                 { label }{ " " }
                 <select {onchange} name={format!("group-by-{position}")}>
-                    if position > 0 { <option value="" selected={selected.is_empty()}>{ text.nothing }</option> }
-                    { for options.iter().map(|(id, label)| html! {
-                        <option value={id.clone()} selected={*id == selected}>{ label }</option>
+                    if position > 0 { <option value="" selected={selected.is_none()}>{ text.nothing }</option> }
+                    { for options.iter().map(|(option, label)| html! {
+                        <option value={option.to_string()} selected={Some(option) == selected}>{ label }</option>
                     }) }
                 </select>
             </label>
         }
     };
     let export = props.on_export_csv.reform(|_: MouseEvent| ());
-    let label_of = |id: &str| option_label(&options, id);
+    let label_of = |dimension: &Dimension| option_label(&options, dimension);
 
     let trend_controls = {
         let on_trend_by = props.on_trend_by.clone();
-        let on_by = Callback::from(move |event: Event| {
-            on_trend_by.emit(event.target_unchecked_into::<HtmlSelectElement>().value());
-        });
+        let on_by = Callback::from(move |event: Event| on_trend_by.emit(selected_dimension(&event).unwrap_or(Dimension::Day)));
         let show = show_total_cost.clone();
         let on_total =
             Callback::from(move |event: Event| show.set(event.target_unchecked_into::<HtmlInputElement>().checked()));
@@ -149,8 +145,8 @@ pub fn Costs(props: &CostsProps) -> Html {
                 <label>
                     { text.trend_by }{ " " }
                     <select name="trend-by" onchange={on_by}>
-                        <option value="day" selected={props.trend_by != "month"}>{ text.by_day }</option>
-                        <option value="month" selected={props.trend_by == "month"}>{ text.by_month }</option>
+                        <option value="day" selected={props.trend_by != Dimension::Month}>{ text.by_day }</option>
+                        <option value="month" selected={props.trend_by == Dimension::Month}>{ text.by_month }</option>
                     </select>
                 </label>
                 <label>
@@ -193,7 +189,7 @@ pub fn Costs(props: &CostsProps) -> Html {
         .trend
         .as_ref()
         .map(|trend| {
-            let by = trend.group_by.first().map_or("day", String::as_str);
+            let by = trend.group_by.first().unwrap_or(&Dimension::Day);
             trend_chart(&trend.section(Some(&section.currency)), by, *show_total_cost, text)
         })
         .unwrap_or_default();
@@ -260,8 +256,8 @@ pub fn Costs(props: &CostsProps) -> Html {
                 <tbody>
                     { for groups.iter().map(|group| {
                         let label = group.key.join(" / ");
-                        let filters: Vec<(String, String)> = summary.group_by.iter().cloned().zip(group.key.iter().cloned())
-                            .chain(std::iter::once(("currency".to_owned(), section.currency.clone())))
+                        let filters: CostFilters = summary.group_by.iter().cloned().zip(group.key.iter().cloned())
+                            .chain(std::iter::once((Dimension::Currency, section.currency.clone())))
                             .collect();
                         let drill = {
                             let (label, on_drill_down) = (label.clone(), props.on_drill_down.clone());
@@ -304,7 +300,7 @@ pub fn Costs(props: &CostsProps) -> Html {
 }
 
 /// RealTotalCost of the largest groups (the worker sends them largest first), as bars.
-fn groups_chart(group_by: &[String], section: &CurrencySummaryView, text: &Strings) -> Html {
+fn groups_chart(group_by: &[Dimension], section: &CurrencySummaryView, text: &Strings) -> Html {
     let (caption, download_label) = (text.chart_caption, text.download_svg);
     const BARS: usize = 12;
     let groups: Vec<&GroupView> = section.groups.iter().take(BARS).collect();
@@ -318,7 +314,7 @@ fn groups_chart(group_by: &[String], section: &CurrencySummaryView, text: &Strin
         .map(|g| g.amounts.real_total_cost.as_deref().and_then(|v| v.parse().ok()).unwrap_or(0.0))
         .collect();
     let unit = format!("{} ({})", (text.column)("RealTotalCost"), section.currency);
-    let name = format!("tcbill-cost-{}-{}", section.currency, group_by.join("-").replace(':', "_"));
+    let name = format!("tcbill-cost-{}-{}", section.currency, file_name_part(group_by));
     html! {
         <Chart svg={bar_chart_svg(&labels, &values, caption, &unit)} {name} download_label={download_label} kind="groups" />
     }
@@ -327,7 +323,7 @@ fn groups_chart(group_by: &[String], section: &CurrencySummaryView, text: &Strin
 /// The groups' shares of RealTotalCost, exactly as the table prints them: the largest
 /// [`SLICES`]` - 1` and, if more, the others together (100.00 less the shares shown, so the
 /// legend adds up to 100.00 like the table).
-fn share_chart(group_by: &[String], section: &CurrencySummaryView, text: &Strings) -> Html {
+fn share_chart(group_by: &[Dimension], section: &CurrencySummaryView, text: &Strings) -> Html {
     const SLICES: usize = 10;
     let share = |group: &GroupView| group.ratio.as_deref().and_then(|r| Decimal::from_str(r).ok());
     let mut groups: Vec<(&GroupView, Decimal)> =
@@ -347,16 +343,21 @@ fn share_chart(group_by: &[String], section: &CurrencySummaryView, text: &String
     let labels: Vec<String> = slices.iter().map(|(label, _)| label.clone()).collect();
     let shares: Vec<String> = slices.iter().map(|(_, share)| format!("{share:.2}")).collect();
     let sizes: Vec<f64> = shares.iter().map(|share| share.parse().unwrap_or(0.0)).collect();
-    let name = format!("tcbill-share-{}-{}", section.currency, group_by.join("-").replace(':', "_"));
+    let name = format!("tcbill-share-{}-{}", section.currency, file_name_part(group_by));
     html! {
         <Chart svg={pie_chart_svg(&labels, &shares, &sizes, text.share_caption)} {name}
             download_label={text.download_svg} kind="shares" />
     }
 }
 
+/// Dimensions as part of a file name: `product-tag_env`.
+fn file_name_part(group_by: &[Dimension]) -> String {
+    group_by.iter().map(|dimension| dimension.to_string().replace(':', "_")).collect::<Vec<_>>().join("-")
+}
+
 /// RealTotalCost (and TotalCost if asked) per day or month, oldest first; rows without a date
 /// (`-`) are left out of the chart.
-fn trend_chart(trend: &CurrencySummaryView, by: &str, show_total_cost: bool, text: &Strings) -> Html {
+fn trend_chart(trend: &CurrencySummaryView, by: &Dimension, show_total_cost: bool, text: &Strings) -> Html {
     let periods: Vec<&GroupView> =
         trend.groups.iter().filter(|group| group.key.first().is_some_and(|k| k != "-")).collect();
     if periods.is_empty() {
@@ -370,7 +371,7 @@ fn trend_chart(trend: &CurrencySummaryView, by: &str, show_total_cost: bool, tex
     if show_total_cost {
         lines.push(Line { name: (text.column)("TotalCost"), values: values(|a| &a.total_cost) });
     }
-    let caption = if by == "month" { text.trend_caption_month } else { text.trend_caption_day };
+    let caption = if *by == Dimension::Month { text.trend_caption_month } else { text.trend_caption_day };
     html! {
         <Chart svg={line_chart_svg(&labels, &lines, caption, &trend.currency)} name={format!("tcbill-trend-{}-{by}", trend.currency)}
             download_label={text.download_svg} kind="trend" />

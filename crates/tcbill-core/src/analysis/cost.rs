@@ -19,13 +19,14 @@ use rust_decimal::Decimal;
 // FxHash, as the table's interner: these maps are probed once per row with small keys of symbols
 // and dates, where std's SipHash was most of the summaries' cost (BENCHMARKS.md, Engine v2).
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::currency::{CostRowReader, Currency, Month, MONTH_COLUMNS};
 use super::products::product_identity;
 use super::share::percent_shares;
 use super::RowRef;
 use crate::dataset::Dataset;
+use crate::model::deserialize_from_text;
 use crate::model::table::{DecimalColumn, Symbol, Table, TableKind, TextColumn, TimeColumn};
 
 /// What cost rows can be grouped or filtered by.
@@ -377,6 +378,12 @@ impl fmt::Display for Dimension {
 impl Serialize for Dimension {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Dimension {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Dimension, D::Error> {
+        deserialize_from_text(deserializer)
     }
 }
 
@@ -939,5 +946,17 @@ mod tests {
              region, zone, project, pay_mode, transaction_type, owner_uin, resource_id, day, month, \
              currency or tag:KEY"
         );
+    }
+
+    /// The app's worker and page exchange dimensions as serde values: the same names as the
+    /// CLI's `--by` and the page's URL, and a name that is none is refused with the reason.
+    #[test]
+    fn dimensions_serialise_as_their_names() {
+        let dimensions = vec![Dimension::Product, Dimension::Tag("env:prod".into()), Dimension::Month];
+        let json = serde_json::to_string(&dimensions).unwrap();
+        assert_eq!(json, r#"["product","tag:env:prod","month"]"#);
+        assert_eq!(serde_json::from_str::<Vec<Dimension>>(&json).unwrap(), dimensions);
+        let refused = serde_json::from_str::<Dimension>(r#""colour""#).unwrap_err();
+        assert!(refused.to_string().starts_with("`colour` is not a dimension"), "{refused}");
     }
 }
