@@ -1,17 +1,20 @@
-//! Messages between the page and the parsing worker.
+//! Messages between the page and the parsing worker: one typed contract, built from core's own
+//! types (a [`Summary`] crosses as core's `Summary`, a dimension as core's `Dimension`), so a
+//! field core renames or retypes fails to compile on both sides, not at run time on one.
 //!
 //! Page → worker messages carry a `File` handle (structured clone copies the handle, not the
 //! bytes), so they are plain JS objects. Worker → page messages are summaries only (the parsed
-//! rows stay in the worker's wasm memory) and travel as JSON text: one string per message is
-//! far cheaper than building JS objects field by field.
+//! rows stay in the worker's wasm memory), each serialised once, as one JSON string
+//! ([`FromWorker::to_js`]; why JSON text rather than JS objects: ARCHITECTURE.md, *What crosses
+//! it*). A download's bytes travel beside that text as a `Blob` (a handle; never base64 in it).
 
 use js_sys::{Object, Reflect};
 use serde::{Deserialize, Serialize};
 use tcbill_core::analysis::compare::Level;
-use tcbill_core::analysis::cost::Dimension;
+use tcbill_core::analysis::cost::{Dimension, Summary};
 use tcbill_core::analysis::deductions::DeductionFilter;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::File;
+use web_sys::{Blob, File};
 
 use tcbill_core::api::plan::Entry;
 
@@ -232,21 +235,17 @@ pub enum FromWorker {
     Report {
         digest: String,
     },
-    /// The answer to [`Request::Summarize`]: JSON of a cost summary.
+    /// The answer to [`Request::Summarize`], each currency's groups cut at
+    /// [`crate::worker::LIST_LIMIT`] ([`Summary::truncate_groups`]).
     Summary {
-        json: String,
+        summary: Summary,
     },
-    /// A file for the user to save.
+    /// A file for the user to save: its name, and its bytes (with their MIME type) as a `Blob`,
+    /// which crosses beside the message's text as a handle, not in it ([`FromWorker::to_js`]).
     Download {
         file_name: String,
-        mime: String,
-        content: String,
-    },
-    /// A binary file for the user to save, base64-encoded since messages are JSON text.
-    BinaryDownload {
-        file_name: String,
-        mime: String,
-        base64: String,
+        #[serde(skip)]
+        file: Option<Blob>,
     },
     /// The rows of a drill-down are selected for `table`: how many, and the table's column labels.
     DrillDown {
@@ -280,9 +279,9 @@ pub enum FromWorker {
         dimension: Dimension,
         values: Vec<String>,
     },
-    /// The answer to [`Request::Trend`]: JSON of a cost summary by day or month, oldest first.
+    /// The answer to [`Request::Trend`]: a cost summary by day or month, oldest first.
     Trend {
-        json: String,
+        summary: Summary,
     },
     /// The answer to [`Request::Compare`]: JSON of core's `Comparison`, each currency's drivers
     /// capped at [`crate::worker::LIST_LIMIT`] (`driver_count` has them all); `null` when fewer
@@ -292,19 +291,34 @@ pub enum FromWorker {
         level: Level,
         json: String,
     },
-    /// The answer to [`Request::MonthlyTrend`]: JSON of a cost summary by the dimension and month.
+    /// The answer to [`Request::MonthlyTrend`]: a cost summary by the dimension and month, cut
+    /// like [`FromWorker::Summary`].
     MonthlyTrend {
-        json: String,
+        summary: Summary,
     },
 }
 
 impl FromWorker {
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("worker messages always serialise")
+    /// The message as the worker posts it: `{message: "<JSON>"}`, and a download's `file` beside.
+    pub fn to_js(&self) -> JsValue {
+        let posted = Object::new();
+        let json = serde_json::to_string(self).expect("worker messages always serialise");
+        set(&posted, "message", &json.into());
+        if let FromWorker::Download { file: Some(file), .. } = self {
+            set(&posted, "file", file);
+        }
+        posted.into()
     }
 
-    pub fn from_json(text: &str) -> Result<FromWorker, serde_json::Error> {
-        serde_json::from_str(text)
+    /// Decodes a message made by [`FromWorker::to_js`].
+    pub fn from_js(posted: &JsValue) -> Result<FromWorker, String> {
+        let get = |key: &str| Reflect::get(posted, &key.into()).ok().filter(|v| !v.is_undefined());
+        let json = get("message").and_then(|json| json.as_string()).ok_or("not a worker message")?;
+        let mut message: FromWorker = serde_json::from_str(&json).map_err(|err| err.to_string())?;
+        if let FromWorker::Download { file, .. } = &mut message {
+            *file = get("file").and_then(|blob| blob.dyn_into().ok());
+        }
+        Ok(message)
     }
 }
 

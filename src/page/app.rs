@@ -17,7 +17,7 @@ use crate::page::money::Precision;
 use crate::page::parsing::ParsingWorker;
 use crate::page::routing::Sinks;
 use crate::page::state::loaded_files::{FileStatus, FilesAction, LoadedFiles};
-use crate::page::state::report_view::{ComparisonView, ReportView, SummaryView};
+use crate::page::state::report_view::{ComparisonView, ReportView};
 use crate::page::state::view_state::{Tab, ViewState};
 use crate::page::views::compare::Compare;
 use crate::page::views::costs::{Costs, DrillDownAction, DrillDownState};
@@ -26,7 +26,7 @@ use crate::page::views::packages::{DeductionTable, Packages};
 use crate::page::views::usage::{Usage, UsagePoints};
 use crate::protocol::{CostFilters, FetchAction, FileId, Request, RowsFor, ToWorker};
 use tcbill_core::analysis::compare::Level;
-use tcbill_core::analysis::cost::Dimension;
+use tcbill_core::analysis::cost::{Dimension, Summary};
 use tcbill_core::analysis::deductions::DeductionFilter;
 
 #[component]
@@ -36,8 +36,8 @@ pub fn App() -> Html {
     let text = lang.strings();
     let files = use_reducer(LoadedFiles::default);
     let report = use_state(|| None::<Rc<ReportView>>);
-    let summary = use_state(|| None::<SummaryView>);
-    let trend = use_state(|| None::<SummaryView>);
+    let summary = use_state(|| None::<Summary>);
+    let trend = use_state(|| None::<Summary>);
     // The currency the Costs tab shows when the rows have several.
     let currency = use_state(|| None::<String>);
     // The values a new cost filter can pick from: its dimension and the values present.
@@ -46,7 +46,7 @@ pub fn App() -> Html {
     // The Compare tab's comparison (under the filters, drivers at the level chosen), its monthly
     // trend, and the rows of the driver opened.
     let comparison = use_state(|| None::<(Level, ComparisonView)>);
-    let monthly = use_state(|| None::<SummaryView>);
+    let monthly = use_state(|| None::<Summary>);
     let driver_rows = use_reducer(DrillDownState::default);
     // The rows of the alert opened on Overview.
     let alert_rows = use_reducer(DrillDownState::default);

@@ -15,7 +15,6 @@ pub mod proxy_url;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 
-use base64::prelude::{Engine, BASE64_STANDARD};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use tcbill_core::analysis::compare::{
@@ -32,7 +31,7 @@ use tcbill_core::report::costs_csv;
 use tcbill_core::{Dataset, ParsedFile, Parser, Report, ReportOptions};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, DedicatedWorkerGlobalScope, File, MessageEvent};
+use web_sys::{Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, File, MessageEvent};
 
 use crate::protocol::{
     BreakFinding, CoefficientFinding, CostFilters, DeductionRowView, FetchAction, FetchFailure, FileId, FromWorker,
@@ -255,12 +254,11 @@ fn cost_filters(pairs: &CostFilters) -> Vec<Filter> {
     filters
 }
 
-/// A summary as JSON for the page, each currency's groups capped at [`LIST_LIMIT`] (its
-/// `group_count` has them all).
-fn summary_json(summary: &Summary) -> String {
-    let mut value = serde_json::to_value(summary).expect("a summary always serialises");
-    cap_groups(&mut value);
-    value.to_string()
+/// A summary for the page: each currency's groups cut at [`LIST_LIMIT`] (its `group_count` has
+/// them all).
+fn for_screen(mut summary: Summary) -> Summary {
+    summary.truncate_groups(LIST_LIMIT);
+    summary
 }
 
 /// Caps every currency section's groups of a serialised summary, noting how many there were.
@@ -342,11 +340,7 @@ fn answer(request: Request) {
         },
         Request::ExportFetched => LOADED.with_borrow(|loaded| {
             for file in &loaded.fetched {
-                post(FromWorker::Download {
-                    file_name: file.name.clone(),
-                    mime: "application/json".to_owned(),
-                    content: file.content.clone(),
-                });
+                post_download(file.name.clone(), "application/json", file.content.as_bytes());
             }
         }),
         Request::Cancel { id } => {
@@ -355,16 +349,12 @@ fn answer(request: Request) {
         Request::Remove { id } => LOADED.with_borrow_mut(|loaded| loaded.remove(id)),
         Request::Summarize { group_by, filters } => {
             let summary = LOADED.with_borrow(|loaded| loaded.summary(&group_by, &filters));
-            post(FromWorker::Summary { json: summary_json(&summary) });
+            post(FromWorker::Summary { summary: for_screen(summary) });
         }
         Request::ExportReport => {
             let json = LOADED.with_borrow(|loaded| loaded.report.as_ref().map(Report::to_json));
             if let Some(content) = json {
-                post(FromWorker::Download {
-                    file_name: "tcbill-report.json".to_owned(),
-                    mime: "application/json".to_owned(),
-                    content,
-                });
+                post_download("tcbill-report.json".to_owned(), "application/json", content.as_bytes());
             }
         }
         Request::DrillDown { filters, within } => {
@@ -401,11 +391,7 @@ fn answer(request: Request) {
         Request::ExportReportCsvZip => {
             let zip = LOADED.with_borrow(|loaded| loaded.report.as_ref().map(Report::csv_zip));
             if let Some(bytes) = zip {
-                post(FromWorker::BinaryDownload {
-                    file_name: "tcbill-report-csv.zip".to_owned(),
-                    mime: "application/zip".to_owned(),
-                    base64: BASE64_STANDARD.encode(bytes),
-                });
+                post_download("tcbill-report-csv.zip".to_owned(), "application/zip", &bytes);
             }
         }
         Request::ExportFindingsCsv { check } => {
@@ -467,7 +453,7 @@ fn answer(request: Request) {
         Request::Trend { by, filters } => {
             let by = if by == Dimension::Month { Dimension::Month } else { Dimension::Day };
             let summary = LOADED.with_borrow(|loaded| loaded.summary(&[by], &filters));
-            post(FromWorker::Trend { json: summary_json(&summary) });
+            post(FromWorker::Trend { summary: for_screen(summary) });
         }
         Request::ComparePeriods { a, b } => {
             if let (Ok(a), Ok(b)) = (a.parse(), b.parse()) {
@@ -502,7 +488,7 @@ fn answer(request: Request) {
         Request::MonthlyTrend { by, filters } => {
             let group_by = if by == Dimension::Month { vec![by] } else { vec![by, Dimension::Month] };
             let summary = LOADED.with_borrow(|loaded| loaded.summary(&group_by, &filters));
-            post(FromWorker::MonthlyTrend { json: summary_json(&summary) });
+            post(FromWorker::MonthlyTrend { summary: for_screen(summary) });
         }
     }
 }
@@ -518,11 +504,19 @@ fn window<T>(selection: &[T], start: u64, len: u64) -> &[T] {
 
 /// Offers a CSV file that core wrote to the user.
 fn post_csv(file_name: String, csv: Vec<u8>) {
-    post(FromWorker::Download {
-        file_name,
-        mime: "text/csv;charset=utf-8".to_owned(),
-        content: String::from_utf8(csv).expect("core writes CSV from strings, as UTF-8"),
-    });
+    post_download(file_name, "text/csv;charset=utf-8", &csv);
+}
+
+/// Offers `bytes` to the user as the file `file_name`: they cross to the page as a `Blob`, a
+/// handle the page saves without reading it (the bytes are copied once, out of wasm memory).
+fn post_download(file_name: String, mime: &str, bytes: &[u8]) {
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    match Blob::new_with_u8_array_sequence_and_options(&parts, &options) {
+        Ok(file) => post(FromWorker::Download { file_name, file: Some(file) }),
+        Err(err) => web_sys::console::error_1(&err),
+    }
 }
 
 /// A deduction row as the deduction table shows it, with the findings at it.
@@ -611,7 +605,7 @@ fn post_pulled_file(id: FileId, name: &str, content: &str) {
 
 fn post(message: FromWorker) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    scope.post_message(&message.to_json().into()).expect("posting a string to the page");
+    scope.post_message(&message.to_js()).expect("posting a message to the page");
 }
 
 /// A file starting with this line stops the worker on purpose. Crash recovery (the page restarts

@@ -2,9 +2,10 @@
 //! digested by the worker). Only the fields the views show are declared; amounts stay the exact
 //! decimal strings of the report, so what the page shows is what the download says.
 
+use rust_decimal::Decimal;
 use serde::Deserialize;
 use tcbill_core::analysis::checks::{FindingCode, SkipReason};
-use tcbill_core::analysis::cost::Dimension;
+use tcbill_core::analysis::cost::{Amounts, CurrencySummary, Dimension, Summary};
 
 use crate::page::views::usage::UsageSeriesView;
 
@@ -32,7 +33,7 @@ impl ReportView {
     }
 
     /// The breakdown by product alone, if the report has one.
-    pub fn by_product(&self) -> Option<&SummaryView> {
+    pub fn by_product(&self) -> Option<&Summary> {
         self.cost.breakdowns.iter().find(|b| b.group_by == [Dimension::Product])
     }
 
@@ -63,7 +64,8 @@ pub struct CostView {
     pub row_count: u64,
     /// One grand total per currency: amounts in different currencies are never added.
     pub currencies: Vec<CurrencyTotalView>,
-    pub breakdowns: Vec<SummaryView>,
+    /// Core's summaries, each currency's groups cut by the worker ([`Summary::truncate_groups`]).
+    pub breakdowns: Vec<Summary>,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -75,68 +77,16 @@ pub struct CurrencyTotalView {
     pub total: Amounts,
 }
 
-/// The billing API's measures; `None` where no loaded column carries one.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Amounts {
-    pub total_cost: Option<String>,
-    pub real_total_cost: Option<String>,
-    pub cash_pay_amount: Option<String>,
-    pub voucher_pay_amount: Option<String>,
-    pub incentive_pay_amount: Option<String>,
-    pub transfer_pay_amount: Option<String>,
-    pub tax: Option<String>,
+/// The section of `currency` in `summary`, else its first; `None` when no row passed the filters.
+pub fn section<'a>(summary: &'a Summary, currency: Option<&str>) -> Option<&'a CurrencySummary> {
+    let chosen = currency.and_then(|code| summary.currencies.iter().find(|section| section.currency.as_str() == code));
+    chosen.or(summary.currencies.first())
 }
 
-impl Amounts {
-    /// The cost a bill is judged by, as the report's comparison, alerts and forecast take it:
-    /// `RealTotalCost` (优惠后总价), else `TotalCost` where the rows have no discounted column.
-    pub fn cost(&self) -> Option<&str> {
-        self.real_total_cost.as_deref().or(self.total_cost.as_deref())
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct SummaryView {
-    pub group_by: Vec<Dimension>,
-    pub row_count: u64,
-    /// One section per currency, by currency code.
-    pub currencies: Vec<CurrencySummaryView>,
-}
-
-impl SummaryView {
-    /// The section of `currency`, else the first; an empty one when no row passed the filters.
-    pub fn section(&self, currency: Option<&str>) -> CurrencySummaryView {
-        let chosen = currency.and_then(|code| self.currencies.iter().find(|section| section.currency == code));
-        chosen.or(self.currencies.first()).cloned().unwrap_or_default()
-    }
-
-    pub fn currency_codes(&self) -> Vec<String> {
-        self.currencies.iter().map(|section| section.currency.clone()).collect()
-    }
-}
-
-/// The rows of one currency: amounts that may be added, shares of this currency's total.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-pub struct CurrencySummaryView {
-    pub currency: String,
-    pub periods: Vec<String>,
-    pub row_count: u64,
-    pub total: Amounts,
-    pub groups: Vec<GroupView>,
-    /// All groups, of which at most the worker's list limit are in `groups`.
-    #[serde(default)]
-    pub group_count: Option<u64>,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct GroupView {
-    pub key: Vec<String>,
-    pub row_count: u64,
-    #[serde(flatten)]
-    pub amounts: Amounts,
-    #[serde(rename = "RealTotalCostRatio")]
-    pub ratio: Option<String>,
+/// The cost a bill is judged by, as the report's comparison, alerts and forecast take it:
+/// `RealTotalCost` (优惠后总价), else `TotalCost` where the rows have no discounted column.
+pub fn judged_cost(amounts: &Amounts) -> Option<Decimal> {
+    amounts.real_total_cost.or(amounts.total_cost)
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]

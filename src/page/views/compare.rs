@@ -11,13 +11,15 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use tcbill_core::analysis::compare::Level;
-use tcbill_core::analysis::cost::Dimension;
+use tcbill_core::analysis::cost::{Dimension, Group, Summary};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::page::i18n::{Lang, Strings};
 use crate::page::money::{format_change, Money, Precision};
-use crate::page::state::report_view::{ChangeView, ComparisonView, CurrencyComparisonView, DriverView, SummaryView};
+use crate::page::state::report_view::{
+    judged_cost, section, ChangeView, ComparisonView, CurrencyComparisonView, DriverView,
+};
 use crate::page::views::chart::{line_chart_svg, Chart, Line};
 use crate::page::views::costs::{compare_decimals, DrillDown};
 use crate::page::views::filters::{dimension_options, option_label, selected_dimension, FilterPanel};
@@ -146,7 +148,7 @@ pub struct CompareProps {
     pub on_rows: Callback<std::ops::Range<u64>>,
     pub on_close_drill_down: Callback<()>,
     /// RealTotalCost by `months_by` and month.
-    pub monthly: Option<SummaryView>,
+    pub monthly: Option<Summary>,
     pub months_by: Dimension,
     pub on_months_by: Callback<Dimension>,
 }
@@ -490,23 +492,24 @@ fn monthly_trend(props: &CompareProps, text: &Strings) -> Html {
         }
     };
     let table = props.monthly.as_ref().map(|monthly| {
-        let section = monthly.section(props.currency.as_deref());
+        let section = section(monthly, props.currency.as_deref());
+        let groups: &[Group] = section.map_or(&[], |section| &section.groups);
         let by_month = monthly.group_by.len() == 1;
         let month_of = |key: &[String]| key.last().cloned().unwrap_or_default();
         let row_of = |key: &[String]| if by_month { option_label(&options, &Dimension::Month) } else { key[0].clone() };
         let months: Vec<String> =
-            section.groups.iter().map(|g| month_of(&g.key)).collect::<BTreeSet<_>>().into_iter().collect();
+            groups.iter().map(|g| month_of(&g.key)).collect::<BTreeSet<_>>().into_iter().collect();
         let mut cells: HashMap<(String, String), String> = HashMap::new();
         let mut totals: HashMap<String, Decimal> = HashMap::new();
-        for group in &section.groups {
-            let value = group.amounts.cost().unwrap_or_default().to_owned();
-            *totals.entry(row_of(&group.key)).or_default() += Decimal::from_str(&value).unwrap_or_default();
-            cells.insert((row_of(&group.key), month_of(&group.key)), value);
+        for group in groups {
+            let cost = judged_cost(&group.amounts);
+            *totals.entry(row_of(&group.key)).or_default() += cost.unwrap_or_default();
+            cells.insert((row_of(&group.key), month_of(&group.key)), cost.map_or_else(String::new, |cost| cost.to_string()));
         }
         let mut rows: Vec<(String, Decimal)> = totals.into_iter().collect();
         rows.sort_by(|(x, a), (y, b)| b.cmp(a).then_with(|| x.cmp(y)));
         let shown = rows.len().min(MONTHLY_ROWS);
-        let currency = section.currency.clone();
+        let currency = section.map(|section| section.currency.to_string()).unwrap_or_default();
         let lines: Vec<(String, Vec<f64>)> = rows
             .iter()
             .take(CHART_LINES)
@@ -519,7 +522,7 @@ fn monthly_trend(props: &CompareProps, text: &Strings) -> Html {
             })
             .collect();
         let chart_lines: Vec<Line> = lines.iter().map(|(name, values)| Line { name, values: values.clone() }).collect();
-        let capped = section.group_count.is_some_and(|count| count > section.groups.len() as u64);
+        let capped = section.is_some_and(|section| section.group_count() > section.groups.len());
         html! {
             <>
                 if months.len() > 1 {

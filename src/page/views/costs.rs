@@ -6,31 +6,39 @@
 use std::cmp::Ordering;
 use std::str::FromStr;
 
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use tcbill_core::analysis::cost::Dimension;
+use tcbill_core::analysis::cost::{CurrencySummary, Dimension, Group, Measure, Summary};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::page::i18n::{Lang, Strings};
 use crate::page::money::Money;
-use crate::page::state::report_view::{Amounts, CurrencySummaryView, GroupView, SummaryView};
+use crate::page::state::report_view::section;
 use crate::page::views::chart::{bar_chart_svg, line_chart_svg, pie_chart_svg, Chart, Line};
 use crate::page::views::filters::{dimension_options, option_label, selected_dimension, FilterPanel};
 use crate::page::views::row_table::{RowTable, RowWindow};
 use crate::protocol::CostFilters;
 
-/// Reads one measure of [`Amounts`].
-type Measure = fn(&Amounts) -> &Option<String>;
-
 /// The measures of the table, in column order.
-const MEASURES: &[(&str, Measure)] = &[
-    ("RealTotalCost", |a| &a.real_total_cost),
-    ("TotalCost", |a| &a.total_cost),
-    ("CashPayAmount", |a| &a.cash_pay_amount),
-    ("VoucherPayAmount", |a| &a.voucher_pay_amount),
-    ("IncentivePayAmount", |a| &a.incentive_pay_amount),
-    ("TransferPayAmount", |a| &a.transfer_pay_amount),
+const MEASURES: [Measure; 6] = [
+    Measure::RealTotalCost,
+    Measure::TotalCost,
+    Measure::CashPayAmount,
+    Measure::VoucherPayAmount,
+    Measure::IncentivePayAmount,
+    Measure::TransferPayAmount,
 ];
+
+/// An exact amount as [`Money`] takes it.
+fn exact(amount: Option<Decimal>) -> Option<String> {
+    amount.map(|amount| amount.to_string())
+}
+
+/// An amount as a chart places it (a screen coordinate, never a figure a user reconciles).
+fn coordinate(amount: Option<Decimal>) -> f64 {
+    amount.and_then(|amount| amount.to_f64()).unwrap_or(0.0)
+}
 
 /// A sortable column: a dimension (by position in the key) or a measure (by position in [`MEASURES`]).
 #[derive(Clone, Copy, PartialEq)]
@@ -76,7 +84,7 @@ impl yew::Reducible for DrillDownState {
 pub struct CostsProps {
     pub tag_keys: Vec<String>,
     pub group_by: Vec<Dimension>,
-    pub summary: Option<SummaryView>,
+    pub summary: Option<Summary>,
     /// The currency shown when the rows have several (amounts are never added across them).
     pub currency: Option<String>,
     pub on_currency: Callback<String>,
@@ -91,7 +99,7 @@ pub struct CostsProps {
     /// The values a new filter can pick, for the dimension named.
     pub filter_values: Option<(Dimension, Vec<String>)>,
     /// RealTotalCost by day or month of the filtered rows, per currency.
-    pub trend: Option<SummaryView>,
+    pub trend: Option<Summary>,
     /// [`Dimension::Day`] or [`Dimension::Month`].
     pub trend_by: Dimension,
     pub on_filters: Callback<CostFilters>,
@@ -161,8 +169,10 @@ pub fn Costs(props: &CostsProps) -> Html {
         return html! { <p class="muted">{ text.no_bill_rows }</p> };
     };
     // One currency at a time: its table, its charts and its trend; the switch picks which.
-    let codes = summary.currency_codes();
-    let section = summary.section(props.currency.as_deref());
+    let codes: Vec<String> = summary.currencies.iter().map(|section| section.currency.to_string()).collect();
+    let section = section(summary, props.currency.as_deref());
+    let currency = section.map(|section| section.currency.to_string()).unwrap_or_default();
+    let groups_shown: &[Group] = section.map_or(&[], |section| &section.groups);
     let currency_switch = if codes.len() > 1 {
         let on_currency = props.on_currency.clone();
         let onchange = Callback::from(move |event: Event| {
@@ -172,7 +182,7 @@ pub fn Costs(props: &CostsProps) -> Html {
             <label class="currency-switch">{ text.currency }{ " " }
                 <select name="currency" {onchange}>
                     { for codes.iter().map(|code| html! {
-                        <option value={code.clone()} selected={*code == section.currency}>{ code }</option>
+                        <option value={code.clone()} selected={*code == currency}>{ code }</option>
                     }) }
                 </select>
             </label>
@@ -180,20 +190,23 @@ pub fn Costs(props: &CostsProps) -> Html {
     } else {
         Html::default()
     };
-    let period = if section.currency.is_empty() {
-        Html::default()
-    } else {
-        html! { <p class="period">{ (text.currency_periods)(&section.currency, &section.periods.join(", ")) }</p> }
+    let period = match section {
+        None => Html::default(),
+        Some(section) => {
+            let months: Vec<String> = section.periods.iter().map(ToString::to_string).collect();
+            html! { <p class="period">{ (text.currency_periods)(&currency, &months.join(", ")) }</p> }
+        }
     };
     let trend = props
         .trend
         .as_ref()
         .map(|trend| {
             let by = trend.group_by.first().unwrap_or(&Dimension::Day);
-            trend_chart(&trend.section(Some(&section.currency)), by, *show_total_cost, text)
+            let shown = self::section(trend, Some(&currency));
+            shown.map(|shown| trend_chart(shown, by, *show_total_cost, text)).unwrap_or_default()
         })
         .unwrap_or_default();
-    let mut groups: Vec<&GroupView> = section.groups.iter().collect();
+    let mut groups: Vec<&Group> = groups_shown.iter().collect();
     let (column, descending) = *sort;
     groups.sort_by(|a, b| {
         let order = compare(column, a, b);
@@ -234,21 +247,25 @@ pub fn Costs(props: &CostsProps) -> Html {
                 filter_values={props.filter_values.clone()} on_filters={props.on_filters.clone()}
                 on_filter_dimension={props.on_filter_dimension.clone()} />
             { period }
-            <div class="charts">
-                { groups_chart(&summary.group_by, &section, text) }
-                { share_chart(&summary.group_by, &section, text) }
-            </div>
+            if let Some(section) = section {
+                <div class="charts">
+                    { groups_chart(&summary.group_by, section, text) }
+                    { share_chart(&summary.group_by, section, text) }
+                </div>
+            } else {
+                <div class="charts" />
+            }
             { trend_controls }
             { trend }
             <div class="scroll">
             <table class="data cost-table">
                 <caption>
-                    { (text.groups_of_rows)(section.group_count.unwrap_or(section.groups.len() as u64), section.row_count) }
+                    { (text.groups_of_rows)(section.map_or(0, CurrencySummary::group_count) as u64, section.map_or(0, |s| s.row_count) as u64) }
                 </caption>
                 <thead>
                     <tr>
                         { for key_labels.iter().enumerate().map(|(i, label)| header(label.clone(), SortColumn::Key(i), false)) }
-                        { for MEASURES.iter().enumerate().map(|(i, (name, _))| header((text.column)(name).to_owned(), SortColumn::Measure(i), true)) }
+                        { for MEASURES.iter().enumerate().map(|(i, measure)| header((text.column)(measure.api_name()).to_owned(), SortColumn::Measure(i), true)) }
                         { header(text.share.to_owned(), SortColumn::Share, true) }
                         <th scope="col"><span class="visually-hidden">{ text.col_actions }</span></th>
                     </tr>
@@ -257,7 +274,7 @@ pub fn Costs(props: &CostsProps) -> Html {
                     { for groups.iter().map(|group| {
                         let label = group.key.join(" / ");
                         let filters: CostFilters = summary.group_by.iter().cloned().zip(group.key.iter().cloned())
-                            .chain(std::iter::once((Dimension::Currency, section.currency.clone())))
+                            .chain(std::iter::once((Dimension::Currency, currency.clone())))
                             .collect();
                         let drill = {
                             let (label, on_drill_down) = (label.clone(), props.on_drill_down.clone());
@@ -266,11 +283,11 @@ pub fn Costs(props: &CostsProps) -> Html {
                         html! {
                             <tr>
                                 { for group.key.iter().map(|k| html! { <td>{ k }</td> }) }
-                                { for MEASURES.iter().map(|(_, get)| html! { <td class="num"><Money value={get(&group.amounts).clone()} currency={section.currency.clone()} /></td> }) }
-                                <td class="num">{ group.ratio.as_deref().map(|r| format!("{r}%")).unwrap_or_default() }</td>
+                                { for MEASURES.iter().map(|measure| html! { <td class="num"><Money value={exact(group.amounts.get(*measure))} currency={currency.clone()} /></td> }) }
+                                <td class="num">{ group.real_total_cost_ratio.map(|r| format!("{r}%")).unwrap_or_default() }</td>
                                 <td>
                                     <button type="button" class="link-button" onclick={drill}
-                                        aria-label={format!("{} {label}", text.show_rows)}>{ (text.rows_count)(group.row_count) }</button>
+                                        aria-label={format!("{} {label}", text.show_rows)}>{ (text.rows_count)(group.row_count as u64) }</button>
                                 </td>
                             </tr>
                         }
@@ -279,8 +296,8 @@ pub fn Costs(props: &CostsProps) -> Html {
                 <tfoot>
                     <tr>
                         <th scope="row" colspan={key_labels.len().to_string()}>{ text.total }</th>
-                        { for MEASURES.iter().map(|(_, get)| html! { <td class="num"><Money value={get(&section.total).clone()} currency={section.currency.clone()} /></td> }) }
-                        <td class="num">{ if section.groups.is_empty() { "" } else { "100.00%" } }</td>
+                        { for MEASURES.iter().map(|measure| html! { <td class="num"><Money value={exact(section.and_then(|s| s.total.get(*measure)))} currency={currency.clone()} /></td> }) }
+                        <td class="num">{ if groups_shown.is_empty() { "" } else { "100.00%" } }</td>
                         <td />
                     </tr>
                 </tfoot>
@@ -300,19 +317,16 @@ pub fn Costs(props: &CostsProps) -> Html {
 }
 
 /// RealTotalCost of the largest groups (the worker sends them largest first), as bars.
-fn groups_chart(group_by: &[Dimension], section: &CurrencySummaryView, text: &Strings) -> Html {
+fn groups_chart(group_by: &[Dimension], section: &CurrencySummary, text: &Strings) -> Html {
     let (caption, download_label) = (text.chart_caption, text.download_svg);
     const BARS: usize = 12;
-    let groups: Vec<&GroupView> = section.groups.iter().take(BARS).collect();
+    let groups: Vec<&Group> = section.groups.iter().take(BARS).collect();
     if groups.is_empty() {
         return Html::default();
     }
     let labels: Vec<String> = groups.iter().map(|g| g.key.join(" / ")).collect();
     // Refunds (negative groups) keep their label and get no bar: a bar chart has no room below zero.
-    let values: Vec<f64> = groups
-        .iter()
-        .map(|g| g.amounts.real_total_cost.as_deref().and_then(|v| v.parse().ok()).unwrap_or(0.0))
-        .collect();
+    let values: Vec<f64> = groups.iter().map(|g| coordinate(g.amounts.real_total_cost)).collect();
     let unit = format!("{} ({})", (text.column)("RealTotalCost"), section.currency);
     let name = format!("tcbill-cost-{}-{}", section.currency, file_name_part(group_by));
     html! {
@@ -323,16 +337,15 @@ fn groups_chart(group_by: &[Dimension], section: &CurrencySummaryView, text: &St
 /// The groups' shares of RealTotalCost, exactly as the table prints them: the largest
 /// [`SLICES`]` - 1` and, if more, the others together (100.00 less the shares shown, so the
 /// legend adds up to 100.00 like the table).
-fn share_chart(group_by: &[Dimension], section: &CurrencySummaryView, text: &Strings) -> Html {
+fn share_chart(group_by: &[Dimension], section: &CurrencySummary, text: &Strings) -> Html {
     const SLICES: usize = 10;
-    let share = |group: &GroupView| group.ratio.as_deref().and_then(|r| Decimal::from_str(r).ok());
-    let mut groups: Vec<(&GroupView, Decimal)> =
-        section.groups.iter().filter_map(|group| Some((group, share(group)?))).collect();
+    let mut groups: Vec<(&Group, Decimal)> =
+        section.groups.iter().filter_map(|group| Some((group, group.real_total_cost_ratio?))).collect();
     if groups.is_empty() {
         return Html::default();
     }
     groups.sort_by_key(|(_, share)| std::cmp::Reverse(*share));
-    let total_groups = section.group_count.unwrap_or(section.groups.len() as u64) as usize;
+    let total_groups = section.group_count();
     let shown = if total_groups <= SLICES { groups.len() } else { SLICES - 1 };
     let mut slices: Vec<(String, Decimal)> =
         groups[..shown].iter().map(|(group, share)| (group.key.join(" / "), *share)).collect();
@@ -357,32 +370,33 @@ fn file_name_part(group_by: &[Dimension]) -> String {
 
 /// RealTotalCost (and TotalCost if asked) per day or month, oldest first; rows without a date
 /// (`-`) are left out of the chart.
-fn trend_chart(trend: &CurrencySummaryView, by: &Dimension, show_total_cost: bool, text: &Strings) -> Html {
-    let periods: Vec<&GroupView> =
+fn trend_chart(trend: &CurrencySummary, by: &Dimension, show_total_cost: bool, text: &Strings) -> Html {
+    let periods: Vec<&Group> =
         trend.groups.iter().filter(|group| group.key.first().is_some_and(|k| k != "-")).collect();
     if periods.is_empty() {
         return Html::default();
     }
     let labels: Vec<String> = periods.iter().map(|group| group.key.join(" / ")).collect();
-    let values = |get: Measure| -> Vec<f64> {
-        periods.iter().map(|group| get(&group.amounts).as_deref().and_then(|v| v.parse().ok()).unwrap_or(0.0)).collect()
+    let values = |measure: Measure| -> Vec<f64> {
+        periods.iter().map(|group| coordinate(group.amounts.get(measure))).collect()
     };
-    let mut lines = vec![Line { name: (text.column)("RealTotalCost"), values: values(|a| &a.real_total_cost) }];
+    let mut lines = vec![Line { name: (text.column)("RealTotalCost"), values: values(Measure::RealTotalCost) }];
     if show_total_cost {
-        lines.push(Line { name: (text.column)("TotalCost"), values: values(|a| &a.total_cost) });
+        lines.push(Line { name: (text.column)("TotalCost"), values: values(Measure::TotalCost) });
     }
     let caption = if *by == Dimension::Month { text.trend_caption_month } else { text.trend_caption_day };
     html! {
-        <Chart svg={line_chart_svg(&labels, &lines, caption, &trend.currency)} name={format!("tcbill-trend-{}-{by}", trend.currency)}
+        <Chart svg={line_chart_svg(&labels, &lines, caption, trend.currency.as_str())} name={format!("tcbill-trend-{}-{by}", trend.currency)}
             download_label={text.download_svg} kind="trend" />
     }
 }
 
-fn compare(column: SortColumn, a: &GroupView, b: &GroupView) -> Ordering {
+fn compare(column: SortColumn, a: &Group, b: &Group) -> Ordering {
     match column {
         SortColumn::Key(i) => a.key.get(i).cmp(&b.key.get(i)),
-        SortColumn::Measure(i) => compare_decimals(MEASURES[i].1(&a.amounts), MEASURES[i].1(&b.amounts)),
-        SortColumn::Share => compare_decimals(&a.ratio, &b.ratio),
+        // Exact decimals order by value (`0.10` = `0.1`); an absent amount sorts first.
+        SortColumn::Measure(i) => a.amounts.get(MEASURES[i]).cmp(&b.amounts.get(MEASURES[i])),
+        SortColumn::Share => a.real_total_cost_ratio.cmp(&b.real_total_cost_ratio),
     }
 }
 

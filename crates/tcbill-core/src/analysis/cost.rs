@@ -388,14 +388,14 @@ impl<'de> Deserialize<'de> for Dimension {
 }
 
 /// Keeps the rows whose `dimension` value is one of `values`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Filter {
     pub dimension: Dimension,
     pub values: Vec<String>,
 }
 
 /// Sums of the billing API's measures; `None` where no source column has the measure.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Amounts {
     /// 原价.
@@ -502,7 +502,7 @@ impl Amounts {
 }
 
 /// One group of a [`Summary`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
     /// The group's value for each dimension of [`Summary::group_by`], in that order.
     pub key: Vec<String>,
@@ -515,8 +515,9 @@ pub struct Group {
     pub real_total_cost_ratio: Option<Decimal>,
 }
 
-/// Cost rows grouped by up to two dimensions, one section per currency.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// Cost rows grouped by up to two dimensions, one section per currency. The app's worker sends
+/// it to the page as it is (both deserialise this type), cut by [`Summary::truncate_groups`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// Which rows were summed: `BillDetails` (L3), `BillResources` (L2) or `CostDetails`;
     /// `None` when the dataset has no cost rows.
@@ -530,7 +531,7 @@ pub struct Summary {
 }
 
 /// The rows of one currency in a [`Summary`]: amounts that may be added.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrencySummary {
     pub currency: Currency,
     /// The billing months of the rows, in order.
@@ -540,6 +541,10 @@ pub struct CurrencySummary {
     /// By `RealTotalCost`, largest first; by key when grouping by day or month first. The
     /// ratios are shares of this currency's total.
     pub groups: Vec<Group>,
+    /// How many groups there were when [`Summary::truncate_groups`] cut `groups` (absent, and
+    /// not in the report, when nothing was cut).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_count: Option<usize>,
 }
 
 impl Summary {
@@ -553,6 +558,24 @@ impl Summary {
         self.currencies
             .iter()
             .find(|section| section.currency == currency)
+    }
+
+    /// Keeps each currency's first `limit` groups (the largest, or the earliest by date), noting
+    /// in its `group_count` how many it had: what a screen can show of a summary.
+    pub fn truncate_groups(&mut self, limit: usize) {
+        for section in &mut self.currencies {
+            if section.groups.len() > limit {
+                section.group_count = Some(section.groups.len());
+                section.groups.truncate(limit);
+            }
+        }
+    }
+}
+
+impl CurrencySummary {
+    /// How many groups it has, counting those [`Summary::truncate_groups`] left out.
+    pub fn group_count(&self) -> usize {
+        self.group_count.unwrap_or(self.groups.len())
     }
 }
 
@@ -641,6 +664,7 @@ pub fn summarize(dataset: &Dataset, group_by: &[Dimension], filters: &[Filter]) 
             row_count: sums.row_count,
             groups: ranked_groups(sums.groups, by_key, sums.total.real_total_cost.is_some()),
             total: sums.total,
+            group_count: None,
         })
         .collect();
     Summary {
@@ -946,6 +970,24 @@ mod tests {
              region, zone, project, pay_mode, transaction_type, owner_uin, resource_id, day, month, \
              currency or tag:KEY"
         );
+    }
+
+    /// The worker sends the page a summary as the value itself: it reads back equal, exact
+    /// digits and all, and one cut to a screen's groups says how many it had.
+    #[test]
+    fn a_summary_reads_back_as_it_was_written() {
+        let mut summary = summarize(&june_bill(), &[Dimension::Product, Dimension::Region], &[]);
+        let json = serde_json::to_string(&summary).unwrap();
+        assert_eq!(serde_json::from_str::<Summary>(&json).unwrap(), summary);
+        assert!(!json.contains("group_count"), "only a cut summary has one: {json}");
+
+        summary.truncate_groups(2);
+        let section = &summary.currencies[0];
+        assert_eq!((section.groups.len(), section.group_count()), (2, 3));
+        let json = serde_json::to_string(&summary).unwrap();
+        let read: Summary = serde_json::from_str(&json).unwrap();
+        assert_eq!(read, summary);
+        assert_eq!(read.currencies[0].groups[0].amounts.real_total_cost, Some(Decimal::new(150, 2)));
     }
 
     /// The app's worker and page exchange dimensions as serde values: the same names as the
