@@ -63,9 +63,8 @@ fn big_summary() -> FromWorker {
 
 /// One window of a drill-down's rows: 60 rows of 12 cells (what the row table asks for).
 fn rows_page() -> FromWorker {
-    let rows = (0..60)
-        .map(|row| (0..12).map(|cell| format!("华南地区（广州） {row}-{cell} 0.00123400")).collect())
-        .collect();
+    let rows =
+        (0..60).map(|row| (0..12).map(|cell| format!("华南地区（广州） {row}-{cell} 0.00123400")).collect()).collect();
     FromWorker::Rows { table: RowsFor::Costs, start: 1200, rows }
 }
 
@@ -75,7 +74,11 @@ fn structured_clone(value: &JsValue) -> JsValue {
 }
 
 /// Median milliseconds of `send`, `clone` and `receive` over [`ROUNDS`] rounds.
-fn time(message: &FromWorker, send: impl Fn(&FromWorker) -> JsValue, receive: impl Fn(JsValue) -> FromWorker) -> [f64; 3] {
+fn time(
+    message: &FromWorker,
+    send: impl Fn(&FromWorker) -> JsValue,
+    receive: impl Fn(JsValue) -> FromWorker,
+) -> [f64; 3] {
     let mut steps = [Vec::new(), Vec::new(), Vec::new()];
     for _ in 0..ROUNDS {
         let start = js_sys::Date::now();
@@ -115,8 +118,14 @@ fn json_text_against_js_objects() {
         console_log!(
             "{name} ({json_len} bytes of JSON), median of {ROUNDS} in ms, worker + clone + page = total:\n  \
              JSON string: {:.1} + {:.1} + {:.1} = {:.1}\n  JS objects:  {:.1} + {:.1} + {:.1} = {:.1}",
-            as_json[0], as_json[1], as_json[2], as_json.iter().sum::<f64>(),
-            as_objects[0], as_objects[1], as_objects[2], as_objects.iter().sum::<f64>(),
+            as_json[0],
+            as_json[1],
+            as_json[2],
+            as_json.iter().sum::<f64>(),
+            as_objects[0],
+            as_objects[1],
+            as_objects[2],
+            as_objects.iter().sum::<f64>(),
         );
     }
 }

@@ -20,7 +20,8 @@ use crate::page::state::loaded_files::{FileStatus, FilesAction, LoadedFiles};
 use crate::page::state::report_view::{ComparisonView, ReportView};
 use crate::page::state::view_state::{Tab, ViewState};
 use crate::page::views::compare::Compare;
-use crate::page::views::costs::{Costs, DrillDownAction, DrillDownState};
+use crate::page::views::costs::{Costs, CurrencyChoice, DrillDownAction, DrillDownState, Grouping, OpenRows, Trend};
+use crate::page::views::filters::FilterPanelProps;
 use crate::page::views::overview::Overview;
 use crate::page::views::packages::{DeductionTable, Packages};
 use crate::page::views::usage::{Usage, UsagePoints};
@@ -364,6 +365,16 @@ pub fn App() -> Html {
         Callback::from(move |_: MouseEvent| switch())
     };
 
+    // What the Costs and Compare tabs share: the filters and the currency shown.
+    let filtering = |report: &ReportView| FilterPanelProps {
+        tag_keys: report.tag_keys.clone(),
+        filters: view.filters.clone(),
+        filter_values: (*filter_values).clone(),
+        on_filters: on_filters.clone(),
+        on_filter_dimension: on_filter_dimension.clone(),
+    };
+    let currency_choice = CurrencyChoice { shown: (*currency).clone(), on_pick: on_currency };
+
     let tab_button = |tab: Tab| {
         let select = update_view(Rc::new(move |v: &mut ViewState| v.tab = tab));
         let picked = files.dispatcher();
@@ -401,21 +412,19 @@ pub fn App() -> Html {
                 alert_rows={alert_rows.0.clone()} {on_alert_rows} on_rows={on_rows(RowsFor::Alerts)} {on_close_alert_rows} />
         },
         (Tab::Costs, Some(report)) => html! {
-            <Costs tag_keys={report.tag_keys.clone()} group_by={view.group_by.clone()}
-                summary={(*summary).clone()} drill_down={drill_down.0.clone()} {on_group_by} {on_export_csv}
-                {on_drill_down} on_rows={on_rows(RowsFor::Costs)} {on_close_drill_down}
-                filters={view.filters.clone()} filter_values={(*filter_values).clone()} trend={(*trend).clone()}
-                trend_by={view.trend.clone()} on_filters={on_filters.clone()}
-                on_filter_dimension={on_filter_dimension.clone()} {on_trend_by}
-                currency={(*currency).clone()} on_currency={on_currency.clone()} />
+            <Costs summary={(*summary).clone()}
+                grouping={Grouping { group_by: view.group_by.clone(), on_change: on_group_by }}
+                filtering={filtering(report)}
+                trend={Trend { summary: (*trend).clone(), by: view.trend.clone(), on_by: on_trend_by }}
+                currency={currency_choice.clone()}
+                rows={OpenRows { drill_down: drill_down.0.clone(), on_rows: on_rows(RowsFor::Costs), on_close: on_close_drill_down }}
+                {on_drill_down} {on_export_csv} />
         },
         (Tab::Compare, Some(report)) => html! {
             <Compare months={report.billing_months()} comparison={(*comparison).clone()} {on_periods}
-                level={view.level} {on_level} tag_keys={report.tag_keys.clone()} filters={view.filters.clone()}
-                filter_values={(*filter_values).clone()} {on_filters} {on_filter_dimension}
-                currency={(*currency).clone()} {on_currency} drill_down={driver_rows.0.clone()} {on_driver_rows}
-                on_rows={on_rows(RowsFor::Compare)} on_close_drill_down={on_close_driver_rows} monthly={(*monthly).clone()}
-                months_by={view.months_by.clone()} {on_months_by} />
+                level={view.level} {on_level} filtering={filtering(report)} currency={currency_choice}
+                rows={OpenRows { drill_down: driver_rows.0.clone(), on_rows: on_rows(RowsFor::Compare), on_close: on_close_driver_rows }}
+                {on_driver_rows} monthly={(*monthly).clone()} months_by={view.months_by.clone()} {on_months_by} />
         },
         (Tab::Packages, Some(report)) => html! {
             <Packages report={(**report).clone()} table={Rc::new((*deduction_table).clone())}

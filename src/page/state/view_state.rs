@@ -92,7 +92,8 @@ impl ViewState {
                 }
                 "by" => {
                     // Only names core reads as a [`Dimension`]; none left keeps the default.
-                    let group_by: Vec<Dimension> = value.split(',').filter_map(|name| name.parse().ok()).take(2).collect();
+                    let group_by: Vec<Dimension> =
+                        value.split(',').filter_map(|name| name.parse().ok()).take(2).collect();
                     if !group_by.is_empty() {
                         state.group_by = group_by;
                     }

@@ -21,10 +21,9 @@ use crate::page::state::report_view::{
     judged_cost, section, ChangeView, ComparisonView, CurrencyComparisonView, DriverView,
 };
 use crate::page::views::chart::{line_chart_svg, Chart, Line};
-use crate::page::views::costs::{compare_decimals, DrillDown};
-use crate::page::views::filters::{dimension_options, option_label, selected_dimension, FilterPanel};
+use crate::page::views::costs::{compare_decimals, CurrencyChoice, OpenRows};
+use crate::page::views::filters::{dimension_options, option_label, selected_dimension, FilterPanel, FilterPanelProps};
 use crate::page::views::row_table::RowTable;
-use crate::protocol::CostFilters;
 
 /// The parts a waterfall always shows, even at zero: the questions a reader brings. The other
 /// parts show when they moved.
@@ -133,20 +132,13 @@ pub struct CompareProps {
     pub on_periods: Callback<(String, String)>,
     pub level: Level,
     pub on_level: Callback<Level>,
-    pub tag_keys: Vec<String>,
-    pub filters: CostFilters,
-    pub filter_values: Option<(Dimension, Vec<String>)>,
-    pub on_filters: Callback<CostFilters>,
-    pub on_filter_dimension: Callback<Dimension>,
-    /// The currency shown when the rows have several (shared with the Costs tab).
-    pub currency: Option<String>,
-    pub on_currency: Callback<String>,
-    /// The rows of a driver, when one was opened.
-    pub drill_down: Option<DrillDown>,
+    pub filtering: FilterPanelProps,
+    /// Shared with the Costs tab.
+    pub currency: CurrencyChoice,
+    /// The rows of the driver opened.
+    pub rows: OpenRows,
     /// Open a driver's rows: its currency, its index in that section, its label.
     pub on_driver_rows: Callback<(String, usize, String)>,
-    pub on_rows: Callback<std::ops::Range<u64>>,
-    pub on_close_drill_down: Callback<()>,
     /// RealTotalCost by `months_by` and month.
     pub monthly: Option<Summary>,
     pub months_by: Dimension,
@@ -162,9 +154,7 @@ pub fn Compare(props: &CompareProps) -> Html {
     let sort = use_state(|| None::<(SortColumn, bool)>);
 
     let filters = html! {
-        <FilterPanel tag_keys={props.tag_keys.clone()} filters={props.filters.clone()}
-            filter_values={props.filter_values.clone()} on_filters={props.on_filters.clone()}
-            on_filter_dimension={props.on_filter_dimension.clone()} />
+        <FilterPanel ..props.filtering.clone() />
     };
     let monthly = monthly_trend(props, text);
     if props.months.len() < 2 {
@@ -208,11 +198,11 @@ pub fn Compare(props: &CompareProps) -> Html {
     };
     let codes: Vec<String> = comparison.currencies.iter().map(|section| section.currency.clone()).collect();
     let currency_switch = if codes.len() > 1 {
-        let on_currency = props.on_currency.clone();
+        let on_currency = props.currency.on_pick.clone();
         let onchange = Callback::from(move |event: Event| {
             on_currency.emit(event.target_unchecked_into::<HtmlSelectElement>().value());
         });
-        let shown = comparison.section(props.currency.as_deref()).map(|s| s.currency.clone()).unwrap_or_default();
+        let shown = comparison.section(props.currency.shown.as_deref()).map(|s| s.currency.clone()).unwrap_or_default();
         html! {
             <label class="currency-switch">{ text.currency }{ " " }
                 <select name="currency" {onchange}>
@@ -225,7 +215,7 @@ pub fn Compare(props: &CompareProps) -> Html {
     } else {
         Html::default()
     };
-    let Some(section) = comparison.section(props.currency.as_deref()) else {
+    let Some(section) = comparison.section(props.currency.shown.as_deref()) else {
         return html! {
             <section class="compare" aria-labelledby="compare-title">
                 <h2 id="compare-title">{ text.compare_title }</h2>
@@ -382,15 +372,15 @@ fn drivers_table(
             </th>
         }
     };
-    let drill = props.drill_down.as_ref().map(|drill| {
+    let drill = props.rows.drill_down.as_ref().map(|drill| {
         // The worker's columns: the period, then the cost row's; each row leads with `file:line`.
         let mut columns = vec![text.col_period.to_owned(), text.col_file_line.to_owned()];
         columns.extend(drill.columns.iter().skip(1).map(|c| (text.column)(c).to_owned()));
         html! {
             <div class="drill-down driver-rows">
                 <RowTable caption={drill.group.clone()} {columns} count={drill.count} window={drill.window.clone()}
-                    on_range={props.on_rows.clone()} />
-                <button type="button" class="link-button" onclick={props.on_close_drill_down.reform(|_: MouseEvent| ())}>
+                    on_range={props.rows.on_rows.clone()} />
+                <button type="button" class="link-button" onclick={props.rows.on_close.reform(|_: MouseEvent| ())}>
                     { text.close }
                 </button>
             </div>
@@ -477,10 +467,12 @@ const CHART_LINES: usize = 6;
 /// RealTotalCost by a dimension's value (rows) and billing month (columns), for the currency
 /// shown: the rows ordered by their total over the months, largest first.
 fn monthly_trend(props: &CompareProps, text: &Strings) -> Html {
-    let options = dimension_options(&props.tag_keys, text);
+    let options = dimension_options(&props.filtering.tag_keys, text);
     let picker = {
         let on_months_by = props.on_months_by.clone();
-        let onchange = Callback::from(move |event: Event| on_months_by.emit(selected_dimension(&event).unwrap_or(Dimension::Product)));
+        let onchange = Callback::from(move |event: Event| {
+            on_months_by.emit(selected_dimension(&event).unwrap_or(Dimension::Product))
+        });
         html! {
             <label>{ text.monthly_by }{ " " }
                 <select name="months-by" {onchange}>
@@ -492,7 +484,7 @@ fn monthly_trend(props: &CompareProps, text: &Strings) -> Html {
         }
     };
     let table = props.monthly.as_ref().map(|monthly| {
-        let section = section(monthly, props.currency.as_deref());
+        let section = section(monthly, props.currency.shown.as_deref());
         let groups: &[Group] = section.map_or(&[], |section| &section.groups);
         let by_month = monthly.group_by.len() == 1;
         let month_of = |key: &[String]| key.last().cloned().unwrap_or_default();

@@ -16,7 +16,7 @@ use crate::page::i18n::{Lang, Strings};
 use crate::page::money::Money;
 use crate::page::state::report_view::section;
 use crate::page::views::chart::{bar_chart_svg, line_chart_svg, pie_chart_svg, Chart, Line};
-use crate::page::views::filters::{dimension_options, option_label, selected_dimension, FilterPanel};
+use crate::page::views::filters::{dimension_options, option_label, selected_dimension, FilterPanel, FilterPanelProps};
 use crate::page::views::row_table::{RowTable, RowWindow};
 use crate::protocol::CostFilters;
 
@@ -80,32 +80,55 @@ impl yew::Reducible for DrillDownState {
     }
 }
 
+/// The rows a row table shows (a group's, a driver's or an alert's) and what it asks for.
+#[derive(Clone, PartialEq)]
+pub struct OpenRows {
+    /// `None` while no rows are open.
+    pub drill_down: Option<DrillDown>,
+    /// A window of the rows is wanted.
+    pub on_rows: Callback<std::ops::Range<u64>>,
+    pub on_close: Callback<()>,
+}
+
+/// The currency shown when the rows have several (amounts are never added across them); the
+/// Costs and Compare tabs share it.
+#[derive(Clone, PartialEq)]
+pub struct CurrencyChoice {
+    /// `None`: the first the rows have.
+    pub shown: Option<String>,
+    pub on_pick: Callback<String>,
+}
+
+/// What the Costs table groups by (one or two dimensions) and the user's change of it.
+#[derive(Clone, PartialEq)]
+pub struct Grouping {
+    pub group_by: Vec<Dimension>,
+    pub on_change: Callback<Vec<Dimension>>,
+}
+
+/// The trend of the filtered rows and its period.
+#[derive(Clone, PartialEq)]
+pub struct Trend {
+    /// RealTotalCost and TotalCost by `by`, per currency; `None` until the worker answers.
+    pub summary: Option<Summary>,
+    /// [`Dimension::Day`] or [`Dimension::Month`].
+    pub by: Dimension,
+    pub on_by: Callback<Dimension>,
+}
+
 #[derive(Properties, PartialEq)]
 pub struct CostsProps {
-    pub tag_keys: Vec<String>,
-    pub group_by: Vec<Dimension>,
+    /// The worker's summary under the grouping and filters; `None` until it answers.
     pub summary: Option<Summary>,
-    /// The currency shown when the rows have several (amounts are never added across them).
-    pub currency: Option<String>,
-    pub on_currency: Callback<String>,
-    pub drill_down: Option<DrillDown>,
-    pub on_group_by: Callback<Vec<Dimension>>,
-    pub on_export_csv: Callback<()>,
+    pub grouping: Grouping,
+    pub filtering: FilterPanelProps,
+    pub trend: Trend,
+    pub currency: CurrencyChoice,
+    /// The rows of the group opened.
+    pub rows: OpenRows,
     /// Show the rows of a group: its `(dimension, value)` pairs and its label.
     pub on_drill_down: Callback<(CostFilters, String)>,
-    pub on_rows: Callback<std::ops::Range<u64>>,
-    pub on_close_drill_down: Callback<()>,
-    pub filters: CostFilters,
-    /// The values a new filter can pick, for the dimension named.
-    pub filter_values: Option<(Dimension, Vec<String>)>,
-    /// RealTotalCost by day or month of the filtered rows, per currency.
-    pub trend: Option<Summary>,
-    /// [`Dimension::Day`] or [`Dimension::Month`].
-    pub trend_by: Dimension,
-    pub on_filters: Callback<CostFilters>,
-    /// A dimension was chosen for a new filter: its values are wanted.
-    pub on_filter_dimension: Callback<Dimension>,
-    pub on_trend_by: Callback<Dimension>,
+    pub on_export_csv: Callback<()>,
 }
 
 #[component]
@@ -115,17 +138,17 @@ pub fn Costs(props: &CostsProps) -> Html {
     let sort = use_state(|| (SortColumn::Measure(0), true));
     let show_total_cost = use_state(|| false);
 
-    let options = dimension_options(&props.tag_keys, text);
+    let options = dimension_options(&props.filtering.tag_keys, text);
     let select = |position: usize| {
-        let on_group_by = props.on_group_by.clone();
-        let current = props.group_by.clone();
+        let on_group_by = props.grouping.on_change.clone();
+        let current = props.grouping.group_by.clone();
         let onchange = Callback::from(move |event: Event| {
             let mut next = current.clone();
             next.truncate(position);
             next.extend(selected_dimension(&event));
             on_group_by.emit(next);
         });
-        let selected = props.group_by.get(position);
+        let selected = props.grouping.group_by.get(position);
         let label = if position == 0 { text.group_by } else { text.then_by };
         html! {
             <label>
@@ -143,8 +166,9 @@ pub fn Costs(props: &CostsProps) -> Html {
     let label_of = |dimension: &Dimension| option_label(&options, dimension);
 
     let trend_controls = {
-        let on_trend_by = props.on_trend_by.clone();
-        let on_by = Callback::from(move |event: Event| on_trend_by.emit(selected_dimension(&event).unwrap_or(Dimension::Day)));
+        let on_trend_by = props.trend.on_by.clone();
+        let on_by =
+            Callback::from(move |event: Event| on_trend_by.emit(selected_dimension(&event).unwrap_or(Dimension::Day)));
         let show = show_total_cost.clone();
         let on_total =
             Callback::from(move |event: Event| show.set(event.target_unchecked_into::<HtmlInputElement>().checked()));
@@ -153,8 +177,8 @@ pub fn Costs(props: &CostsProps) -> Html {
                 <label>
                     { text.trend_by }{ " " }
                     <select name="trend-by" onchange={on_by}>
-                        <option value="day" selected={props.trend_by != Dimension::Month}>{ text.by_day }</option>
-                        <option value="month" selected={props.trend_by == Dimension::Month}>{ text.by_month }</option>
+                        <option value="day" selected={props.trend.by != Dimension::Month}>{ text.by_day }</option>
+                        <option value="month" selected={props.trend.by == Dimension::Month}>{ text.by_month }</option>
                     </select>
                 </label>
                 <label>
@@ -170,11 +194,11 @@ pub fn Costs(props: &CostsProps) -> Html {
     };
     // One currency at a time: its table, its charts and its trend; the switch picks which.
     let codes: Vec<String> = summary.currencies.iter().map(|section| section.currency.to_string()).collect();
-    let section = section(summary, props.currency.as_deref());
+    let section = section(summary, props.currency.shown.as_deref());
     let currency = section.map(|section| section.currency.to_string()).unwrap_or_default();
     let groups_shown: &[Group] = section.map_or(&[], |section| &section.groups);
     let currency_switch = if codes.len() > 1 {
-        let on_currency = props.on_currency.clone();
+        let on_currency = props.currency.on_pick.clone();
         let onchange = Callback::from(move |event: Event| {
             on_currency.emit(event.target_unchecked_into::<HtmlSelectElement>().value());
         });
@@ -199,6 +223,7 @@ pub fn Costs(props: &CostsProps) -> Html {
     };
     let trend = props
         .trend
+        .summary
         .as_ref()
         .map(|trend| {
             let by = trend.group_by.first().unwrap_or(&Dimension::Day);
@@ -243,9 +268,7 @@ pub fn Costs(props: &CostsProps) -> Html {
                 <button type="button" class="button secondary" onclick={export}>{ text.download_csv }</button>
                 { currency_switch }
             </div>
-            <FilterPanel tag_keys={props.tag_keys.clone()} filters={props.filters.clone()}
-                filter_values={props.filter_values.clone()} on_filters={props.on_filters.clone()}
-                on_filter_dimension={props.on_filter_dimension.clone()} />
+            <FilterPanel ..props.filtering.clone() />
             { period }
             if let Some(section) = section {
                 <div class="charts">
@@ -303,11 +326,11 @@ pub fn Costs(props: &CostsProps) -> Html {
                 </tfoot>
             </table>
             </div>
-            if let Some(drill) = &props.drill_down {
+            if let Some(drill) = &props.rows.drill_down {
                 <div class="drill-down">
                     <RowTable caption={(text.rows_of)(&drill.group, drill.count)} columns={std::iter::once(text.col_file_line.to_owned()).chain(drill.columns.iter().map(|c| (text.column)(c).to_owned())).collect::<Vec<_>>()}
-                        count={drill.count} window={drill.window.clone()} on_range={props.on_rows.clone()} />
-                    <button type="button" class="link-button" onclick={props.on_close_drill_down.reform(|_: MouseEvent| ())}>
+                        count={drill.count} window={drill.window.clone()} on_range={props.rows.on_rows.clone()} />
+                    <button type="button" class="link-button" onclick={props.rows.on_close.reform(|_: MouseEvent| ())}>
                         { text.close }
                     </button>
                 </div>
@@ -377,9 +400,8 @@ fn trend_chart(trend: &CurrencySummary, by: &Dimension, show_total_cost: bool, t
         return Html::default();
     }
     let labels: Vec<String> = periods.iter().map(|group| group.key.join(" / ")).collect();
-    let values = |measure: Measure| -> Vec<f64> {
-        periods.iter().map(|group| coordinate(group.amounts.get(measure))).collect()
-    };
+    let values =
+        |measure: Measure| -> Vec<f64> { periods.iter().map(|group| coordinate(group.amounts.get(measure))).collect() };
     let mut lines = vec![Line { name: (text.column)("RealTotalCost"), values: values(Measure::RealTotalCost) }];
     if show_total_cost {
         lines.push(Line { name: (text.column)("TotalCost"), values: values(Measure::TotalCost) });

@@ -41,7 +41,9 @@ pub fn selected_dimension(event: &Event) -> Option<Dimension> {
     event.target_unchecked_into::<HtmlSelectElement>().value().parse().ok()
 }
 
-#[derive(Properties, PartialEq)]
+/// The cost filters and what a new one can pick from; the Costs and Compare tabs each pass
+/// theirs on whole.
+#[derive(Properties, PartialEq, Clone)]
 pub struct FilterPanelProps {
     pub tag_keys: Vec<String>,
     pub filters: CostFilters,

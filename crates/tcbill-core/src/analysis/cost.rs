@@ -979,7 +979,10 @@ mod tests {
         let mut summary = summarize(&june_bill(), &[Dimension::Product, Dimension::Region], &[]);
         let json = serde_json::to_string(&summary).unwrap();
         assert_eq!(serde_json::from_str::<Summary>(&json).unwrap(), summary);
-        assert!(!json.contains("group_count"), "only a cut summary has one: {json}");
+        assert!(
+            !json.contains("group_count"),
+            "only a cut summary has one: {json}"
+        );
 
         summary.truncate_groups(2);
         let section = &summary.currencies[0];
@@ -987,18 +990,33 @@ mod tests {
         let json = serde_json::to_string(&summary).unwrap();
         let read: Summary = serde_json::from_str(&json).unwrap();
         assert_eq!(read, summary);
-        assert_eq!(read.currencies[0].groups[0].amounts.real_total_cost, Some(Decimal::new(150, 2)));
+        assert_eq!(
+            read.currencies[0].groups[0].amounts.real_total_cost,
+            Some(Decimal::new(150, 2))
+        );
     }
 
     /// The app's worker and page exchange dimensions as serde values: the same names as the
     /// CLI's `--by` and the page's URL, and a name that is none is refused with the reason.
     #[test]
     fn dimensions_serialise_as_their_names() {
-        let dimensions = vec![Dimension::Product, Dimension::Tag("env:prod".into()), Dimension::Month];
+        let dimensions = vec![
+            Dimension::Product,
+            Dimension::Tag("env:prod".into()),
+            Dimension::Month,
+        ];
         let json = serde_json::to_string(&dimensions).unwrap();
         assert_eq!(json, r#"["product","tag:env:prod","month"]"#);
-        assert_eq!(serde_json::from_str::<Vec<Dimension>>(&json).unwrap(), dimensions);
+        assert_eq!(
+            serde_json::from_str::<Vec<Dimension>>(&json).unwrap(),
+            dimensions
+        );
         let refused = serde_json::from_str::<Dimension>(r#""colour""#).unwrap_err();
-        assert!(refused.to_string().starts_with("`colour` is not a dimension"), "{refused}");
+        assert!(
+            refused
+                .to_string()
+                .starts_with("`colour` is not a dimension"),
+            "{refused}"
+        );
     }
 }
