@@ -6,7 +6,9 @@
 mod common;
 
 use common::{summary, table_dump};
-use tcbill_core::input::parts::{first_record_start, join_parts, QuoteCount, TextParts};
+use tcbill_core::input::parts::{
+    first_record_start, join_parts, PartJoin, PartRead, QuoteCount, TextParts,
+};
 use tcbill_core::{parse_file, ParsedFile, SNIFF_LEN};
 
 const HEADER: &str = "Product Name,Component Name,Transaction ID,Total Cost (Including Tax)\n";
@@ -42,8 +44,13 @@ fn bill() -> (String, std::ops::Range<usize>) {
 /// The file read in parts starting at `starts` (byte offset, first line), or `None` if a part
 /// could not take over from the one before.
 fn read_in_parts(bytes: &[u8], starts: &[(usize, u64)]) -> Option<ParsedFile> {
+    join_parts("bill.csv", parts(bytes, starts))
+}
+
+/// The parts of the file starting at `starts`, each read apart.
+fn parts(bytes: &[u8], starts: &[(usize, u64)]) -> Vec<PartRead> {
     let plan = TextParts::plan("bill.csv", bytes).expect("a UTF-8 CSV with its header");
-    let parts = starts
+    starts
         .iter()
         .enumerate()
         .map(|(index, &(start, first_line))| {
@@ -55,8 +62,7 @@ fn read_in_parts(bytes: &[u8], starts: &[(usize, u64)]) -> Option<ParsedFile> {
             }
             reader.finish(end == bytes.len())
         })
-        .collect();
-    join_parts("bill.csv", parts)
+        .collect()
 }
 
 /// Everything a parsed file says: counts, diagnostics, columns, every cell and every row's line.
@@ -157,4 +163,69 @@ fn a_file_of_another_encoding_or_without_a_header_in_its_head_is_not_read_in_par
     assert!(TextParts::plan("bill.csv", &text.as_bytes()[..SNIFF_LEN - 1]).is_none());
     let no_header = text.replace(HEADER, "");
     assert!(TextParts::plan("bill.csv", no_header.as_bytes()).is_none());
+}
+
+/// The file read in parts as the browser reads it: each later part handed over as bytes (from
+/// its Web Worker), joined one at a time after the first.
+fn read_in_parts_through_bytes(bytes: &[u8], starts: &[(usize, u64)]) -> Option<ParsedFile> {
+    let mut parts = parts(bytes, starts).into_iter();
+    let mut joined = PartJoin::start(parts.next()?)?;
+    for part in parts {
+        let carried = PartRead::from_bytes("bill.csv", &part.to_bytes()).expect("reads back");
+        joined = joined.then(carried)?;
+    }
+    Some(joined.finish("bill.csv"))
+}
+
+#[test]
+fn parts_handed_over_as_bytes_give_the_whole_files_table() {
+    let (text, interesting) = bill();
+    let bytes = text.as_bytes();
+    let whole = everything(&parse_file("bill.csv", bytes).remove(0));
+    let third = record_start_after(bytes, SNIFF_LEN).unwrap();
+    let mut checked = 0;
+    for cut in interesting.step_by(37) {
+        let start = record_start_after(bytes, cut).unwrap();
+        let parsed = read_in_parts_through_bytes(bytes, &[(0, 1), start, third])
+            .unwrap_or_else(|| panic!("the cut at {start:?} was refused"));
+        assert_eq!(
+            everything(&parsed),
+            whole,
+            "cuts at {start:?} and {third:?}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "{checked} cuts");
+    // A cut inside a quoted cell is still refused after the trip.
+    let inside = text.find("line 0").unwrap();
+    assert!(read_in_parts_through_bytes(bytes, &[(0, 1), (inside, 3)]).is_none());
+}
+
+#[test]
+fn a_first_part_or_damaged_bytes_do_not_join() {
+    let (text, _) = bill();
+    let bytes = text.as_bytes();
+    let third = record_start_after(bytes, SNIFF_LEN).unwrap();
+    let mut read = parts(bytes, &[(0, 1), third]).into_iter();
+    let (first, second) = (read.next().unwrap(), read.next().unwrap());
+    // The first part keeps its header search, which bytes do not carry.
+    let first_again = PartRead::from_bytes("bill.csv", &first.to_bytes()).unwrap();
+    assert!(PartJoin::start(first_again).is_none());
+    let carried = second.to_bytes();
+    for end in [0, 5, 20, carried.len() / 2, carried.len() - 1] {
+        assert!(
+            PartRead::from_bytes("bill.csv", &carried[..end]).is_none(),
+            "cut at {end}"
+        );
+    }
+    let mut longer = carried.clone();
+    longer.push(0);
+    assert!(PartRead::from_bytes("bill.csv", &longer).is_none());
+    let joined = PartJoin::start(first).unwrap();
+    let second = PartRead::from_bytes("bill.csv", &carried).unwrap();
+    let whole = everything(&parse_file("bill.csv", bytes).remove(0));
+    assert_eq!(
+        everything(&joined.then(second).unwrap().finish("bill.csv")),
+        whole
+    );
 }

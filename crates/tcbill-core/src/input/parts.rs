@@ -23,7 +23,10 @@ use crate::input::csv::{choose_encoding, CsvStream};
 use crate::input::rows::RecordImporter;
 use crate::input::sniff::{sniff_container, Container};
 use crate::input::SNIFF_LEN;
+use crate::model::diagnostic::DiagnosticLog;
 use crate::model::parsed_file::ParsedFile;
+use crate::model::table::wire::{Reader, Writer};
+use crate::model::table::Table;
 
 /// Quotes and line ends in a stretch of bytes, to find where records start without parsing.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -133,6 +136,14 @@ pub struct PartReader {
 }
 
 impl PartReader {
+    /// Data rows read so far (imported or rejected), for progress.
+    pub fn rows_read(&self) -> u64 {
+        match &self.state {
+            PartState::Reading(stream) => stream.rows_read(),
+            PartState::Head(_) | PartState::Unreadable => 0,
+        }
+    }
+
     pub fn feed(&mut self, chunk: &[u8]) {
         match &mut self.state {
             PartState::Head(head) => {
@@ -167,25 +178,107 @@ pub struct PartRead {
     read: Option<(RecordImporter, u64)>,
 }
 
+/// What starts the bytes of a [`PartRead`], with the format's version.
+const PART_MAGIC: &[u8; 5] = b"TCBP\x01";
+
+impl PartRead {
+    /// The part as bytes, for a part read in one Web Worker to be joined in another (the
+    /// browser's workers share no memory). The table's storage is copied as it is
+    /// (`model::table::wire`); the diagnostics, at most
+    /// [`MAX_DIAGNOSTICS_PER_FILE`](crate::model::diagnostic::MAX_DIAGNOSTICS_PER_FILE), as JSON
+    /// text inside, since their types already say their shape to serde. The file's first part
+    /// keeps its header search, which is not written: it must be joined where it was read, and
+    /// its bytes read back as a part that cannot be joined.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Writer::default();
+        out.bytes.extend_from_slice(PART_MAGIC);
+        out.u64(self.first_line);
+        match self.read.as_ref().filter(|_| self.first_line > 1) {
+            Some((importer, next_line)) => {
+                let (table, rows_rejected, log) = importer.imported();
+                out.u8(1);
+                out.u64(*next_line);
+                out.u64(rows_rejected);
+                out.u64(log.dropped);
+                let diagnostics =
+                    serde_json::to_string(&log.kept).expect("diagnostics always serialise");
+                out.str(&diagnostics);
+                table.encode(&mut out);
+            }
+            None => out.u8(0),
+        }
+        out.bytes
+    }
+
+    /// The part [`PartRead::to_bytes`] wrote, of file `name`; `None` if the bytes are not one
+    /// (the caller then reads the file whole).
+    pub fn from_bytes(name: &str, bytes: &[u8]) -> Option<PartRead> {
+        let mut input = Reader::new(bytes.strip_prefix(PART_MAGIC)?);
+        let first_line = input.u64()?;
+        let read = match input.u8()? {
+            0 => None,
+            1 => {
+                let next_line = input.u64()?;
+                let rows_rejected = input.u64()?;
+                let dropped = input.u64()?;
+                let kept = serde_json::from_str(input.str()?).ok()?;
+                let table = Table::decode(&mut input)?;
+                let log = DiagnosticLog { kept, dropped };
+                let importer = RecordImporter::holding(name, table, rows_rejected, log);
+                Some((importer, next_line))
+            }
+            _ => return None,
+        };
+        input.is_empty().then_some(PartRead { first_line, read })
+    }
+}
+
+/// A file's parts joined one at a time in file order, so that beside the file's table only the
+/// part being appended is held (the browser receives each part as bytes from its worker).
+pub struct PartJoin {
+    importer: RecordImporter,
+    next_line: u64,
+}
+
+impl PartJoin {
+    /// Starts with the file's first part; `None` if it did not end where a record ends.
+    pub fn start(first: PartRead) -> Option<PartJoin> {
+        let (importer, next_line) = first.read.filter(|_| first.first_line == 1)?;
+        Some(PartJoin {
+            importer,
+            next_line,
+        })
+    }
+
+    /// Appends the next part; `None` if it cannot take over from the parts before (see the
+    /// module's documentation), so the file must be read whole.
+    pub fn then(mut self, part: PartRead) -> Option<PartJoin> {
+        let (later, next_line) = part.read.filter(|_| part.first_line == self.next_line)?;
+        self.importer.append(later);
+        self.next_line = next_line;
+        Some(self)
+    }
+
+    /// The file `name`, exactly as reading it whole would give it.
+    pub fn finish(self, name: &str) -> ParsedFile {
+        let outcome = self.importer.finish();
+        ParsedFile::from_parts(
+            name,
+            outcome.kind,
+            Some(UTF_8.name()),
+            outcome.table,
+            outcome.rows_rejected,
+            outcome.diagnostics,
+        )
+    }
+}
+
 /// The file `name` from its parts read in order, exactly as reading it whole would give it;
 /// `None` where a part could not take over from the one before (see the module's documentation),
 /// so the file must be read whole.
 pub fn join_parts(name: &str, parts: Vec<PartRead>) -> Option<ParsedFile> {
     let mut parts = parts.into_iter();
-    let first = parts.next()?;
-    let (mut importer, mut next_line) = first.read.filter(|_| first.first_line == 1)?;
-    for part in parts {
-        let (later, later_next_line) = part.read.filter(|_| part.first_line == next_line)?;
-        importer.append(later);
-        next_line = later_next_line;
-    }
-    let outcome = importer.finish();
-    Some(ParsedFile::from_parts(
-        name,
-        outcome.kind,
-        Some(UTF_8.name()),
-        outcome.table,
-        outcome.rows_rejected,
-        outcome.diagnostics,
-    ))
+    let first = PartJoin::start(parts.next()?)?;
+    let joined = parts.try_fold(first, PartJoin::then)?;
+    Some(joined.finish(name))
 }

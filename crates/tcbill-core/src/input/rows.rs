@@ -301,6 +301,29 @@ impl RecordImporter {
         }
     }
 
+    /// What [`RecordImporter::append`] takes from the importer of a later stretch: its rows,
+    /// rejections and diagnostics.
+    pub(crate) fn imported(&self) -> (&Table, u64, &DiagnosticLog) {
+        (&self.table, self.rows_rejected, &self.log)
+    }
+
+    /// An importer holding what a later stretch of `file` imported elsewhere (another Web
+    /// Worker's part, read back from bytes). It has no header row, so it is only good to be
+    /// appended to the importer of the stretch before it.
+    pub(crate) fn holding(
+        file: &str,
+        table: Table,
+        rows_rejected: u64,
+        log: DiagnosticLog,
+    ) -> Self {
+        RecordImporter {
+            table,
+            rows_rejected,
+            log,
+            ..RecordImporter::new(file)
+        }
+    }
+
     /// Takes the rows, rejections and diagnostics of `later`, the importer of the next stretch of
     /// the same file, after these: what one importer reading both stretches would hold.
     pub(crate) fn append(&mut self, later: RecordImporter) {

@@ -196,8 +196,9 @@ pub const MAX_DIAGNOSTICS_PER_FILE: usize = 200;
 /// Collects diagnostics up to [`MAX_DIAGNOSTICS_PER_FILE`] and counts the rest.
 #[derive(Debug, Default)]
 pub(crate) struct DiagnosticLog {
-    kept: Vec<Diagnostic>,
-    dropped: u64,
+    pub(crate) kept: Vec<Diagnostic>,
+    /// How many more were pushed past the limit.
+    pub(crate) dropped: u64,
 }
 
 impl DiagnosticLog {

@@ -32,6 +32,8 @@ use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::model::time::BeijingTime;
 
+pub(crate) mod wire;
+
 /// What the rows of a table describe; decides which canonical columns to expect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TableKind {
