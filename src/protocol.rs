@@ -10,7 +10,7 @@
 
 use js_sys::{Object, Reflect};
 use serde::{Deserialize, Serialize};
-use tcbill_core::analysis::compare::Level;
+use tcbill_core::analysis::compare::{Comparison, Level};
 use tcbill_core::analysis::cost::{Dimension, Summary};
 use tcbill_core::analysis::deductions::DeductionFilter;
 use wasm_bindgen::{JsCast, JsValue};
@@ -283,13 +283,13 @@ pub enum FromWorker {
     Trend {
         summary: Summary,
     },
-    /// The answer to [`Request::Compare`]: JSON of core's `Comparison`, each currency's drivers
-    /// capped at [`crate::worker::LIST_LIMIT`] (`driver_count` has them all); `null` when fewer
-    /// than two billing months are loaded.
+    /// The answer to [`Request::Compare`]: core's `Comparison`, each currency's drivers cut at
+    /// [`crate::worker::LIST_LIMIT`] (`driver_count` has them all); `None` when fewer than two
+    /// billing months are loaded.
     Comparison {
         /// The level the drivers are rolled up to.
         level: Level,
-        json: String,
+        comparison: Option<Comparison>,
     },
     /// The answer to [`Request::MonthlyTrend`]: a cost summary by the dimension and month, cut
     /// like [`FromWorker::Summary`].

@@ -13,7 +13,6 @@ use tcbill_web::page::files::file_table::{format_count, format_size};
 use tcbill_web::page::i18n::Lang;
 use tcbill_web::page::state::loaded_files::{FileStatus, FilesAction, LoadedFiles};
 use tcbill_web::page::state::view_state::{Tab, ViewState};
-use tcbill_web::page::views::costs::compare_decimals;
 use tcbill_web::protocol::{FetchAction, FetchFailure, FromWorker, PartSummary, Request, ToWorker};
 use tcbill_web::worker::file_read::read_range;
 use tcbill_web::worker::parse_blob;
@@ -192,16 +191,6 @@ fn the_view_round_trips_through_the_url_fragment() {
     assert_eq!((odd.tab, odd.level, odd.months_by), (Tab::Compare, Level::Resource, Dimension::Product));
     // A filter on no dimension is dropped, not kept to be ignored.
     assert_eq!(ViewState::from_fragment("#f=weekday:monday&f=zone:z1").filters, [(Dimension::Zone, "z1".to_owned())]);
-}
-
-#[wasm_bindgen_test]
-fn amounts_sort_by_exact_value_not_by_text() {
-    use std::cmp::Ordering::*;
-    let d = |s: &str| Some(s.to_owned());
-    assert_eq!(compare_decimals(&d("9.5"), &d("10")), Less);
-    assert_eq!(compare_decimals(&d("-3"), &d("2")), Less);
-    assert_eq!(compare_decimals(&d("0.10000000"), &d("0.1")), Equal);
-    assert_eq!(compare_decimals(&None, &d("0")), Less);
 }
 
 #[wasm_bindgen_test]

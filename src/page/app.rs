@@ -17,7 +17,7 @@ use crate::page::money::Precision;
 use crate::page::parsing::ParsingWorker;
 use crate::page::routing::Sinks;
 use crate::page::state::loaded_files::{FileStatus, FilesAction, LoadedFiles};
-use crate::page::state::report_view::{ComparisonView, ReportView};
+use crate::page::state::report_view::ReportView;
 use crate::page::state::view_state::{Tab, ViewState};
 use crate::page::views::compare::Compare;
 use crate::page::views::costs::{Costs, CurrencyChoice, DrillDownAction, DrillDownState, Grouping, OpenRows, Trend};
@@ -26,7 +26,7 @@ use crate::page::views::overview::Overview;
 use crate::page::views::packages::{DeductionTable, Packages};
 use crate::page::views::usage::{Usage, UsagePoints};
 use crate::protocol::{CostFilters, FetchAction, FileId, Request, RowsFor, ToWorker};
-use tcbill_core::analysis::compare::Level;
+use tcbill_core::analysis::compare::{Comparison, Level};
 use tcbill_core::analysis::cost::{Dimension, Summary};
 use tcbill_core::analysis::deductions::DeductionFilter;
 
@@ -46,7 +46,7 @@ pub fn App() -> Html {
     let drill_down = use_reducer(DrillDownState::default);
     // The Compare tab's comparison (under the filters, drivers at the level chosen), its monthly
     // trend, and the rows of the driver opened.
-    let comparison = use_state(|| None::<(Level, ComparisonView)>);
+    let comparison = use_state(|| None::<(Level, Comparison)>);
     let monthly = use_state(|| None::<Summary>);
     let driver_rows = use_reducer(DrillDownState::default);
     // The rows of the alert opened on Overview.

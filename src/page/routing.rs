@@ -6,13 +6,13 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use tcbill_core::analysis::compare::Level;
+use tcbill_core::analysis::compare::{Comparison, Level};
 use tcbill_core::analysis::cost::{Dimension, Summary};
 use yew::prelude::*;
 
 use crate::page::export::download::save_blob;
 use crate::page::state::loaded_files::{FilesAction, LoadedFiles};
-use crate::page::state::report_view::{ComparisonView, ReportView};
+use crate::page::state::report_view::ReportView;
 use crate::page::views::costs::{DrillDown, DrillDownAction, DrillDownState};
 use crate::page::views::packages::{DeductionTable, DeductionTableAction};
 use crate::page::views::row_table::RowWindow;
@@ -33,7 +33,7 @@ pub(super) struct Sinks {
     pub drill_group: Rc<RefCell<HashMap<RowsFor, String>>>,
     pub deduction_table: UseReducerDispatcher<DeductionTable>,
     pub usage_points: UseStateSetter<Option<UsagePoints>>,
-    pub comparison: UseStateSetter<Option<(Level, ComparisonView)>>,
+    pub comparison: UseStateSetter<Option<(Level, Comparison)>>,
     pub monthly: UseStateSetter<Option<Summary>>,
 }
 
@@ -74,9 +74,7 @@ impl Sinks {
             FromWorker::Rows { table, start, rows } => {
                 self.rows_for(table).dispatch(DrillDownAction::Window(RowWindow { start, rows }))
             }
-            FromWorker::Comparison { level, json } => self
-                .comparison
-                .set(serde_json::from_str::<Option<ComparisonView>>(&json).ok().flatten().map(|view| (level, view))),
+            FromWorker::Comparison { level, comparison } => self.comparison.set(comparison.map(|view| (level, view))),
             FromWorker::MonthlyTrend { summary } => self.monthly.set(Some(summary)),
             FromWorker::Summary { summary } => self.summary.set(Some(summary)),
             FromWorker::Download { file_name, file } => file.iter().for_each(|file| save_blob(&file_name, file)),

@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use tcbill_core::analysis::compare::{
-    billing_months, compare_filtered, default_periods, driver_rows, DriverKey, Level, Period,
+    billing_months, compare_filtered, default_periods, driver_rows, Comparison, DriverKey, Level, Period,
 };
 use tcbill_core::analysis::cost::{
     dimension_values, filtered_rows, row_cells, summarize, CostRowRef, Dimension, Filter, Summary, ROW_COLUMNS,
@@ -195,11 +195,11 @@ impl Loaded {
         self.options.comparison.or_else(|| default_periods(&self.dataset))
     }
 
-    /// The comparison the Compare tab shows, as JSON; remembers its drivers for drill-downs.
-    fn compare(&mut self, level: Level, filters: &CostFilters) -> String {
+    /// The comparison the Compare tab shows; remembers its drivers for drill-downs.
+    fn compare(&mut self, level: Level, filters: &CostFilters) -> Option<Comparison> {
         self.compare_filters = cost_filters(filters);
         self.compared.clear();
-        let Some((a, b)) = self.periods() else { return "null".to_owned() };
+        let (a, b) = self.periods()?;
         let mut comparison = compare_filtered(&self.dataset, a, b, &self.compare_filters, level);
         comparison.truncate_drivers(LIST_LIMIT);
         self.compared = comparison
@@ -210,7 +210,7 @@ impl Loaded {
                 (section.currency.to_string(), keys)
             })
             .collect();
-        serde_json::to_string(&comparison).expect("a comparison always serialises")
+        Some(comparison)
     }
 
     /// Selects the rows of driver `driver` of `currency`'s section, the earlier period's first.
@@ -461,8 +461,8 @@ fn answer(request: Request) {
             }
         }
         Request::Compare { level, filters } => {
-            let json = LOADED.with_borrow_mut(|loaded| loaded.compare(level, &filters));
-            post(FromWorker::Comparison { level, json });
+            let comparison = LOADED.with_borrow_mut(|loaded| loaded.compare(level, &filters));
+            post(FromWorker::Comparison { level, comparison });
         }
         Request::DriverRows { currency, driver } => {
             let count = LOADED.with_borrow_mut(|loaded| loaded.driver_rows(&currency, driver));

@@ -5,6 +5,7 @@
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use tcbill_core::analysis::checks::{FindingCode, SkipReason};
+use tcbill_core::analysis::compare::{Comparison, CurrencyComparison};
 use tcbill_core::analysis::cost::{Amounts, CurrencySummary, Dimension, Summary};
 
 use crate::page::views::usage::UsageSeriesView;
@@ -22,7 +23,7 @@ pub struct ReportView {
     pub tag_keys: Vec<String>,
     /// The two periods compared, when the bills cover two billing months or more.
     #[serde(default)]
-    pub comparison: Option<ComparisonView>,
+    pub comparison: Option<Comparison>,
     #[serde(default)]
     pub alerts: Option<AlertsView>,
 }
@@ -217,105 +218,11 @@ pub struct FindingView {
     pub difference: Option<String>,
 }
 
-/// Core's `Comparison`: period `b` against period `a`, per currency.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct ComparisonView {
-    pub a: String,
-    pub b: String,
-    pub currencies: Vec<CurrencyComparisonView>,
-}
-
-impl ComparisonView {
-    /// The section of `currency`, else the first.
-    pub fn section(&self, currency: Option<&str>) -> Option<&CurrencyComparisonView> {
-        let chosen = currency.and_then(|code| self.currencies.iter().find(|section| section.currency == code));
-        chosen.or(self.currencies.first())
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct CurrencyComparisonView {
-    pub currency: String,
-    pub rows_a: u64,
-    pub rows_b: u64,
-    #[serde(rename = "RealTotalCost")]
-    pub real_total_cost: Option<ChangeView>,
-    #[serde(rename = "TotalCost")]
-    pub total_cost: Option<ChangeView>,
-    /// All drivers, of which `drivers` may hold only the largest.
-    pub driver_count: u64,
-    pub drivers: Vec<DriverView>,
-}
-
-/// One measure in both periods, its change and the change's parts (exact decimal strings).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct ChangeView {
-    pub a: String,
-    pub b: String,
-    pub change: String,
-    pub parts: PartsView,
-}
-
-/// The parts of a change, which add up exactly to it (core's `compare::Parts`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct PartsView {
-    pub new_resources: String,
-    pub removed_resources: String,
-    pub usage: String,
-    pub package_coverage: String,
-    pub price: String,
-    pub savings_plan: String,
-    pub reserved_instances: String,
-    pub refunds_adjustments: String,
-    pub no_usage_or_price: String,
-    pub rounding: String,
-}
-
-impl PartsView {
-    /// Each part by its name in the report, in the report's order.
-    pub fn named(&self) -> [(&'static str, &str); 10] {
-        [
-            ("new_resources", &self.new_resources),
-            ("removed_resources", &self.removed_resources),
-            ("usage", &self.usage),
-            ("package_coverage", &self.package_coverage),
-            ("price", &self.price),
-            ("savings_plan", &self.savings_plan),
-            ("reserved_instances", &self.reserved_instances),
-            ("refunds_adjustments", &self.refunds_adjustments),
-            ("no_usage_or_price", &self.no_usage_or_price),
-            ("rounding", &self.rounding),
-        ]
-    }
-
-    /// The parts that are not zero, in order.
-    pub fn moved(&self) -> Vec<(&'static str, &str)> {
-        let zero = |amount: &str| amount.parse::<rust_decimal::Decimal>().is_ok_and(|value| value.is_zero());
-        self.named().into_iter().filter(|(_, amount)| !zero(amount)).collect()
-    }
-}
-
-/// One product (→ component → resource) and how its cost changed.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct DriverView {
-    pub product: String,
-    pub component: String,
-    pub resource: String,
-    /// `new`, `removed` or `changed`.
-    pub status: String,
-    pub rows_a: u64,
-    pub rows_b: u64,
-    #[serde(rename = "RealTotalCost")]
-    pub real_total_cost: Option<ChangeView>,
-    #[serde(rename = "TotalCost")]
-    pub total_cost: Option<ChangeView>,
-}
-
-impl DriverView {
-    /// The change the table ranks by: RealTotalCost's, else TotalCost's.
-    pub fn change(&self) -> Option<&ChangeView> {
-        self.real_total_cost.as_ref().or(self.total_cost.as_ref())
-    }
+/// The section of `currency` in `comparison`, else its first.
+pub fn comparison_section<'a>(comparison: &'a Comparison, currency: Option<&str>) -> Option<&'a CurrencyComparison> {
+    let chosen =
+        currency.and_then(|code| comparison.currencies.iter().find(|section| section.currency.as_str() == code));
+    chosen.or(comparison.currencies.first())
 }
 
 /// Core's `Alerts`: how many of each kind fired, and each alert.

@@ -4,7 +4,6 @@
 //! The worker does the filtering and the sums: the page only draws what it is sent.
 
 use std::cmp::Ordering;
-use std::str::FromStr;
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -420,10 +419,4 @@ fn compare(column: SortColumn, a: &Group, b: &Group) -> Ordering {
         SortColumn::Measure(i) => a.amounts.get(MEASURES[i]).cmp(&b.amounts.get(MEASURES[i])),
         SortColumn::Share => a.real_total_cost_ratio.cmp(&b.real_total_cost_ratio),
     }
-}
-
-/// Orders exact decimal strings by value; absent values sort first.
-pub fn compare_decimals(a: &Option<String>, b: &Option<String>) -> Ordering {
-    let value = |v: &Option<String>| v.as_deref().and_then(|s| Decimal::from_str(s).ok());
-    value(a).cmp(&value(b))
 }

@@ -161,9 +161,10 @@ pub fn Overview(props: &OverviewProps) -> Html {
         let by_product = report.by_product().and_then(|summary| section(summary, Some(&currency.currency)));
         // One line on what changed since the month before, linking to the Compare tab.
         let compared = report.comparison.as_ref().and_then(|comparison| {
-            let section = comparison.currencies.iter().find(|section| section.currency == currency.currency)?;
-            let change = section.real_total_cost.as_ref().or(section.total_cost.as_ref())?;
-            let sentence = summary_sentence(&comparison.a, change, &currency.currency, precision, text);
+            let section =
+                comparison.currencies.iter().find(|section| section.currency.as_str() == currency.currency)?;
+            let change = section.change()?;
+            let sentence = summary_sentence(&comparison.a.to_string(), change, &currency.currency, precision, text);
             let open = props.on_open_compare.reform(|_: MouseEvent| ());
             Some(html! {
                 <p class="compare-line">
