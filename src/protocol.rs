@@ -230,8 +230,9 @@ pub enum FromWorker {
         id: FileId,
         message: String,
     },
-    /// The report changed (a file was parsed or removed). JSON of the report without its
-    /// per-row deduction list, which can be millions of rows; see [`crate::page::state::report_view`].
+    /// The report changed (a file was parsed or removed): core's `report::Digest` of it (the report
+    /// without its per-row deduction list, which can be millions of rows) as JSON text, the one
+    /// message still carrying JSON inside its JSON; see [`crate::page::state::report_view`].
     Report {
         digest: String,
     },

@@ -16,7 +16,6 @@ use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
-use serde_json::Value;
 use tcbill_core::analysis::compare::{
     billing_months, compare_filtered, default_periods, driver_rows, Comparison, DriverKey, Level, Period,
 };
@@ -24,10 +23,9 @@ use tcbill_core::analysis::cost::{
     dimension_values, filtered_rows, row_cells, summarize, CostRowRef, Dimension, Filter, Summary, ROW_COLUMNS,
 };
 use tcbill_core::analysis::deductions::{BreakType, CoefficientCheck, DeductionAnalysis};
-use tcbill_core::analysis::packages::burn_down;
 use tcbill_core::analysis::series::downsample;
 use tcbill_core::analysis::usage::usage_points;
-use tcbill_core::report::costs_csv;
+use tcbill_core::report::{costs_csv, Digest, DigestLimits};
 use tcbill_core::{Dataset, ParsedFile, Parser, Report, ReportOptions};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -176,18 +174,17 @@ impl Loaded {
             }
         }
         let report = Report::build(&self.dataset, &self.options);
-        post(FromWorker::Report { digest: digest(&report, self.tag_keys()) });
+        post(FromWorker::Report { digest: digest(&report, &self.dataset) });
         self.report = Some(report);
     }
 
     /// Compares `periods` from now on: only the report's comparison is recomputed.
     fn compare_periods(&mut self, periods: (Period, Period)) {
         self.options.comparison = Some(periods);
-        let tag_keys = self.tag_keys();
         let Some(report) = &mut self.report else { return };
         self.selections.remove(&RowsFor::Compare);
         report.comparison = Report::comparison(&self.dataset, &self.options);
-        post(FromWorker::Report { digest: digest(report, tag_keys) });
+        post(FromWorker::Report { digest: digest(report, &self.dataset) });
     }
 
     /// The periods compared: those picked, else the latest month and the one before.
@@ -227,15 +224,6 @@ impl Loaded {
         count
     }
 
-    /// Every cost-allocation tag key of the loaded files, for the group-by menu.
-    fn tag_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> =
-            self.dataset.files().iter().flat_map(|file| file.table.tag_keys().map(str::to_owned)).collect();
-        keys.sort();
-        keys.dedup();
-        keys
-    }
-
     fn summary(&self, group_by: &[Dimension], filters: &CostFilters) -> Summary {
         summarize(&self.dataset, group_by, &cost_filters(filters))
     }
@@ -261,55 +249,10 @@ fn for_screen(mut summary: Summary) -> Summary {
     summary
 }
 
-/// Caps every currency section's groups of a serialised summary, noting how many there were.
-fn cap_groups(summary: &mut Value) {
-    for section in summary["currencies"].as_array_mut().into_iter().flatten() {
-        section["group_count"] = section["groups"].as_array().map_or(0, Vec::len).into();
-        cap_list(&mut section["groups"]);
-    }
-}
-
-/// The report as the page renders it: per-row lists dropped or capped at [`LIST_LIMIT`], plus
-/// the tag keys the page offers as dimensions.
-fn digest(report: &Report, tag_keys: Vec<String>) -> String {
-    let mut value = serde_json::to_value(report).expect("a report always serialises");
-    value["tag_keys"] = tag_keys.into();
-    let deductions = &mut value["deductions"];
-    let row_count = deductions["rows"].as_array().map_or(0, Vec::len);
-    deductions["row_count"] = row_count.into();
-    if let Some(map) = deductions.as_object_mut() {
-        map.remove("rows");
-    }
-    let balances = burn_down(&report.deductions.analysis);
-    for package in value["packages"].as_array_mut().into_iter().flatten() {
-        if let Some(points) = package["package_id"].as_str().and_then(|id| balances.get(id)) {
-            package["burn_down"] = serde_json::to_value(downsample(points, BURN_DOWN_POINTS)).unwrap_or_default();
-        }
-    }
-    cap_list(&mut value["deductions"]["balance_breaks"]);
-    cap_list(&mut value["deductions"]["coefficient_mismatches"]);
-    for (check, built) in value["checks"].as_array_mut().into_iter().flatten().zip(&report.checks) {
-        // The codes the page words in its language; the report JSON holds only the English.
-        check["skipped"] = serde_json::to_value(built.skipped).unwrap_or_default();
-        for (list, findings) in [("mismatches", &built.mismatches), ("not_checked", &built.not_checked)] {
-            for (finding, built) in check[list].as_array_mut().into_iter().flatten().zip(findings) {
-                finding["says"] = serde_json::to_value(&built.code).unwrap_or_default();
-            }
-        }
-        check["mismatch_count"] = check["mismatches"].as_array().map_or(0, Vec::len).into();
-        cap_list(&mut check["mismatches"]);
-        cap_list(&mut check["not_checked"]);
-    }
-    if let Some(breakdowns) = value["cost"]["breakdowns"].as_array_mut() {
-        breakdowns.iter_mut().for_each(cap_groups);
-    }
-    value.to_string()
-}
-
-fn cap_list(list: &mut Value) {
-    if let Some(items) = list.as_array_mut() {
-        items.truncate(LIST_LIMIT);
-    }
+/// Core's digest of the report (what the page shows of it) as JSON, lists cut at [`LIST_LIMIT`].
+fn digest(report: &Report, dataset: &Dataset) -> String {
+    let limits = DigestLimits { list: LIST_LIMIT, burn_down_points: BURN_DOWN_POINTS };
+    serde_json::to_string(&Digest::of(report, dataset, limits)).expect("a digest always serialises")
 }
 
 /// Starts answering the page's messages. Called once by the worker binary.

@@ -1,6 +1,12 @@
-//! The page's reading of the report JSON that the worker sends (`tcbill_core::Report`, as
-//! digested by the worker). Only the fields the views show are declared; amounts stay the exact
-//! decimal strings of the report, so what the page shows is what the download says.
+//! The page's reading of the report digest the worker sends (core's `report::Digest`, serialised).
+//!
+//! The cost summaries and the comparison are read as core's own types (`Summary`, `Comparison`),
+//! so a field core renames fails to compile here. The rest (duplicates, deductions, packages,
+//! usage, checks, alerts) is still declared below, as the fields the views show with amounts as
+//! the report's exact decimal strings: core's types for them serialise only (`Check` holds
+//! `&'static str`, the digest borrows them from the report), and the Packages, Usage and
+//! Overview views read strings. Moving those to core's types, and with them the `Report`
+//! message off JSON text, is the part of issue #15 left open (ARCHITECTURE.md, *What crosses it*).
 
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -65,7 +71,7 @@ pub struct CostView {
     pub row_count: u64,
     /// One grand total per currency: amounts in different currencies are never added.
     pub currencies: Vec<CurrencyTotalView>,
-    /// Core's summaries, each currency's groups cut by the worker ([`Summary::truncate_groups`]).
+    /// Core's summaries, each currency's groups cut ([`Summary::truncate_groups`]).
     pub breakdowns: Vec<Summary>,
 }
 
@@ -179,7 +185,7 @@ pub struct PackageView {
     pub unused_at_expiry: Option<String>,
     /// Use the overview counts that the loaded deduction rows do not show.
     pub used_outside_deduction_rows: Option<String>,
-    /// 抵扣后包剩余量 at each 抵扣时间, thinned by the worker; empty without deduction rows.
+    /// 抵扣后包剩余量 at each 抵扣时间, thinned; empty without deduction rows.
     #[serde(default)]
     pub burn_down: Vec<(String, String)>,
 }
@@ -191,7 +197,7 @@ pub struct CheckView {
     /// `ok`, `mismatches` or `skipped`.
     pub status: String,
     pub skipped_reason: Option<String>,
-    /// `skipped_reason` as a code, added by the worker.
+    /// `skipped_reason` as a code (the digest's, not in the report JSON).
     #[serde(default)]
     pub skipped: Option<SkipReason>,
     pub rows_checked: u64,
@@ -210,7 +216,7 @@ pub struct FindingView {
     pub row: Option<SourceRow>,
     pub subject: String,
     pub detail: String,
-    /// `detail` as a code, added by the worker.
+    /// `detail` as a code (the digest's, not in the report JSON).
     #[serde(default)]
     pub says: Option<FindingCode>,
     pub expected: Option<String>,
