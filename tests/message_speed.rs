@@ -1,7 +1,9 @@
 //! How long the worker's biggest messages take to reach the page, two ways: one JSON string per
 //! message (what `protocol::FromWorker::to_js` posts), or JS objects built by serde-wasm-bindgen
-//! and structured-cloned. A measurement for ARCHITECTURE.md's *What crosses it*, not a test: it
-//! asserts only that both ways give back the message, and is ignored unless asked for:
+//! and structured-cloned; and how fast a file is read in the worker's slices, two ways: the
+//! worker's `Blob.arrayBuffer()` (`worker::file_read`) or gloo-file's `FileReader`. Measurements
+//! for ARCHITECTURE.md's *What crosses it*, not tests: they assert only that both ways give the
+//! same result, and are ignored unless asked for:
 //!
 //! ```text
 //! cargo test -p tcbill-web --target wasm32-unknown-unknown --release --test message_speed -- --include-ignored
@@ -11,11 +13,12 @@
 //! value to JS), the structured clone `postMessage` makes (the browser's `structuredClone`), and
 //! what the page does (read the value back into Rust). The median of [`ROUNDS`] is printed.
 
-use js_sys::{Function, Reflect};
+use js_sys::{Array, Function, Reflect, Uint8Array};
 use rust_decimal::Decimal;
 use tcbill_core::analysis::cost::{Amounts, CurrencySummary, Dimension, Group, Summary};
 use tcbill_core::analysis::currency::{Currency, Month};
 use tcbill_web::protocol::{FromWorker, RowsFor};
+use tcbill_web::worker::file_read::read_range;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -128,4 +131,37 @@ fn json_text_against_js_objects() {
             as_objects.iter().sum::<f64>(),
         );
     }
+}
+
+/// Milliseconds to read a 64 MiB blob in the worker's 4 MiB slices, median of 5.
+async fn read_time(blob: &web_sys::Blob, read: impl AsyncFn(&web_sys::Blob, u64, u64) -> Vec<u8>) -> f64 {
+    const SLICE: u64 = 4 << 20;
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let start = js_sys::Date::now();
+        let mut read_bytes = 0;
+        for offset in (0..blob.size() as u64).step_by(SLICE as usize) {
+            read_bytes += read(blob, offset, offset + SLICE).await.len();
+        }
+        times.push(js_sys::Date::now() - start);
+        assert_eq!(read_bytes as f64, blob.size());
+    }
+    times.sort_by(f64::total_cmp);
+    times[2]
+}
+
+#[wasm_bindgen_test]
+#[ignore]
+async fn blob_slices_against_gloo_file_reader() {
+    let bytes: Vec<u8> = (0..64u32 << 20).map(|i| (i % 251) as u8).collect();
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&Array::of1(&Uint8Array::from(bytes.as_slice()))).unwrap();
+    let ours = read_time(&blob, async |blob, start, end| read_range(blob, start, end).await.unwrap()).await;
+    let gloo = read_time(&blob, async |blob, start, end| {
+        let slice = blob.slice_with_f64_and_f64(start as f64, end as f64).unwrap();
+        gloo_file::futures::read_as_bytes(&gloo_file::Blob::from(slice)).await.unwrap()
+    })
+    .await;
+    console_log!(
+        "64 MiB in 4 MiB slices, median of 5: Blob.arrayBuffer {ours:.0} ms, gloo-file FileReader {gloo:.0} ms"
+    );
 }
