@@ -5,12 +5,12 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{dataset_of, dec, sample_month, API_FIXTURES};
+use common::{dataset_of, dec, read_data, sample_month, API_FIXTURES};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use rust_decimal::RoundingStrategy::MidpointAwayFromZero;
 use tcbill_core::analysis::checks::{run_checks, Check};
-use tcbill_core::analysis::cost::{summarize, Dimension, Filter, Summary};
+use tcbill_core::analysis::cost::{summarize, summarize_each, Dimension, Filter, Summary};
 use tcbill_core::analysis::currency::Currency;
 use tcbill_core::analysis::deductions::{
     analyze_deductions, CoefficientCheck, DeductionAnalysis, DeductionFilter, FindingFilter,
@@ -20,7 +20,7 @@ use tcbill_core::analysis::series::downsample;
 use tcbill_core::analysis::share::percent_shares;
 use tcbill_core::analysis::usage::{usage_points, usage_statistics, UsageOptions};
 use tcbill_core::analysis::RowRef;
-use tcbill_core::TableKind;
+use tcbill_core::{parse_file, TableKind};
 
 /// `key | RealTotalCost | ratio` per group.
 fn groups(summary: &Summary) -> Vec<String> {
@@ -153,6 +153,41 @@ fn two_dimensions_tags_and_filters() {
         groups(&by_month),
         ["2025-06 / 2025-06-01 | 559.6363523 | 100.00"]
     );
+}
+
+/// The report's total and breakdowns come from one pass (`summarize_each`): each is the summary
+/// its grouping gives alone, groupings sharing dimensions, in two currencies, under a filter.
+#[test]
+fn groupings_summed_in_one_pass_are_each_the_summary_alone() {
+    let mut two_currencies = sample_month();
+    for name in ["l3-cn-2024-11.csv", "l3-intl-en.csv"] {
+        two_currencies.add(parse_file(name, &read_data(name)));
+    }
+    let groupings: [&[Dimension]; 7] = [
+        &[],
+        &[Dimension::Product],
+        &[Dimension::Product, Dimension::Component],
+        &[Dimension::Component, Dimension::Product],
+        &[Dimension::Month, Dimension::Day],
+        &[Dimension::Tag("env".into()), Dimension::Region],
+        &[Dimension::Currency, Dimension::Product, Dimension::Product],
+    ];
+    let cvm = [Filter {
+        dimension: Dimension::Product,
+        values: vec!["云服务器".into()],
+    }];
+    for filters in [&[][..], &cvm[..]] {
+        let together = summarize_each(&two_currencies, &groupings, filters);
+        assert_eq!(together.len(), groupings.len());
+        for (summary, group_by) in together.iter().zip(groupings) {
+            assert_eq!(
+                summary,
+                &summarize(&two_currencies, group_by, filters),
+                "{group_by:?}"
+            );
+        }
+    }
+    assert!(summarize_each(&two_currencies, &[], &[]).is_empty());
 }
 
 /// A row without 账单月份 whose usage began in one month and was charged in the next belongs to

@@ -5,11 +5,12 @@
 //! Amounts agree when they are equal at the bill's own decimals, or once both are rounded to 分
 //! (bills keep up to 8 decimals but charge to the 分). Usage quantities must agree exactly.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use std::fmt;
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::cost::{summarize, Dimension, Filter, Measure};
@@ -17,7 +18,7 @@ use super::deductions::DeductionRow;
 use super::units::{conversion, product_bases, CannotConvert, ProductBases};
 use super::{counted_tables, named_tables, round_half_up, RowRef, NOT_EXACT};
 use crate::dataset::Dataset;
-use crate::model::table::{Table, TableKind};
+use crate::model::table::{DecimalColumn, Table, TableKind, TextColumn};
 
 /// One check and what it found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -270,12 +271,13 @@ pub fn run_checks(dataset: &Dataset, deductions: &[DeductionRow]) -> Vec<Check> 
     for kind in [TableKind::BillDetails, TableKind::CostDetails] {
         for (index, file, table) in counted_tables(dataset, kind) {
             // A finding's RowRef is built only when one is made.
-            let mut bases = HashMap::new();
+            let mut bases = FxHashMap::default();
+            let columns = RowColumns::new(table);
             for row in dataset.counted_rows(index) {
-                check_list_price(file, table, row, &mut bases, &mut list_price.check);
-                check_discount(file, table, row, &mut discount.check);
-                check_payments(file, table, row, &mut payments.check);
-                check_usage(file, table, row, &mut usage.check);
+                check_list_price(file, &columns, row, &mut bases, &mut list_price.check);
+                check_discount(file, &columns, row, &mut discount.check);
+                check_payments(file, &columns, row, &mut payments.check);
+                check_usage(file, &columns, row, &mut usage.check);
             }
         }
     }
@@ -301,25 +303,89 @@ fn subject(table: &Table, row: usize) -> String {
     .join(" / ")
 }
 
+/// The columns the row checks read, found once per table (a lookup by name per cell was most
+/// of the checks' cost).
+struct RowColumns<'a> {
+    table: &'a Table,
+    cost: Option<&'a DecimalColumn>,
+    single_price: Option<&'a DecimalColumn>,
+    used_amount: Option<&'a DecimalColumn>,
+    time_span: Option<&'a DecimalColumn>,
+    discount: Option<&'a DecimalColumn>,
+    real_cost: Option<&'a DecimalColumn>,
+    ri_cost: Option<&'a DecimalColumn>,
+    sp_deduction: Option<&'a DecimalColumn>,
+    /// 现金, 代金券, 赠送, 分成: what paid for the row.
+    payments: [Option<&'a DecimalColumn>; 4],
+    tax: Option<&'a DecimalColumn>,
+    raw_usage: Option<&'a DecimalColumn>,
+    deducted_usage: Option<&'a DecimalColumn>,
+    price_unit: Option<&'a TextColumn>,
+    product: Option<&'a TextColumn>,
+    used_amount_unit: Option<&'a TextColumn>,
+    time_unit: Option<&'a TextColumn>,
+}
+
+impl<'a> RowColumns<'a> {
+    fn new(table: &'a Table) -> Self {
+        let decimal = |name: &str| table.decimal_column(name);
+        let text = |name: &str| table.text_column(name);
+        RowColumns {
+            table,
+            cost: decimal("Cost"),
+            single_price: decimal("SinglePrice"),
+            used_amount: decimal("UsedAmount"),
+            time_span: decimal("TimeSpan"),
+            discount: decimal("Discount"),
+            real_cost: decimal("RealCost"),
+            ri_cost: decimal("OriginalCostWithRI"),
+            sp_deduction: decimal("SPDeduction"),
+            payments: [
+                decimal("CashPayAmount"),
+                decimal("VoucherPayAmount"),
+                decimal("IncentivePayAmount"),
+                decimal("TransferPayAmount"),
+            ],
+            tax: decimal("Tax"),
+            raw_usage: decimal("RealTotalMeasure"),
+            deducted_usage: decimal("DeductedMeasure"),
+            price_unit: text("PriceUnit"),
+            product: text("BusinessCodeName"),
+            used_amount_unit: text("UsedAmountUnit"),
+            time_unit: text("TimeUnitName"),
+        }
+    }
+
+    fn text(&self, column: Option<&TextColumn>, row: usize) -> Option<&'a str> {
+        let symbol = column?.get(row)?;
+        Some(self.table.resolve(symbol))
+    }
+}
+
+fn decimal(column: Option<&DecimalColumn>, row: usize) -> Option<Decimal> {
+    column?.get(row)
+}
+
 /// `bases` remembers each product's [`product_bases`], which reads its name word by word.
 fn check_list_price<'a>(
     file: &str,
-    table: &'a Table,
+    columns: &RowColumns<'a>,
     row: usize,
-    bases: &mut HashMap<&'a str, ProductBases>,
+    bases: &mut FxHashMap<&'a str, ProductBases>,
     check: &mut Check,
 ) {
+    let table = columns.table;
     let (Some(cost), Some(price), Some(used)) = (
-        table.decimal("Cost", row),
-        table.decimal("SinglePrice", row),
-        table.decimal("UsedAmount", row),
+        decimal(columns.cost, row),
+        decimal(columns.single_price, row),
+        decimal(columns.used_amount, row),
     ) else {
         return;
     };
     // `元/GB/小时`: the price is per usage unit and per duration unit.
-    let price_unit = table.text("PriceUnit", row).unwrap_or_default();
+    let price_unit = columns.text(columns.price_unit, row).unwrap_or_default();
     let mut price_parts = price_unit.split('/').skip(1);
-    let product = table.text("BusinessCodeName", row).unwrap_or_default();
+    let product = columns.text(columns.product, row).unwrap_or_default();
     let bases = *bases
         .entry(product)
         .or_insert_with(|| product_bases(product));
@@ -330,10 +396,14 @@ fn check_list_price<'a>(
         },
         _ => Ok(value),
     };
-    let used_in_price_unit = convert(table.text("UsedAmountUnit", row), price_parts.next(), used);
-    let time_span = table.decimal("TimeSpan", row).unwrap_or(Decimal::ONE);
+    let used_in_price_unit = convert(
+        columns.text(columns.used_amount_unit, row),
+        price_parts.next(),
+        used,
+    );
+    let time_span = decimal(columns.time_span, row).unwrap_or(Decimal::ONE);
     let span_in_price_unit = convert(
-        table.text("TimeUnitName", row),
+        columns.text(columns.time_unit, row),
         price_parts.next(),
         time_span,
     );
@@ -366,16 +436,17 @@ fn check_list_price<'a>(
     }
 }
 
-fn check_discount(file: &str, table: &Table, row: usize, check: &mut Check) {
+fn check_discount(file: &str, columns: &RowColumns, row: usize, check: &mut Check) {
+    let table = columns.table;
     let (Some(cost), Some(discount), Some(real_cost)) = (
-        table.decimal("Cost", row),
-        table.decimal("Discount", row),
-        table.decimal("RealCost", row),
+        decimal(columns.cost, row),
+        decimal(columns.discount, row),
+        decimal(columns.real_cost, row),
     ) else {
         return;
     };
-    let ri_cost = table.decimal("OriginalCostWithRI", row).unwrap_or_default();
-    let sp_deduction = table.decimal("SPDeduction", row).unwrap_or_default();
+    let ri_cost = decimal(columns.ri_cost, row).unwrap_or_default();
+    let sp_deduction = decimal(columns.sp_deduction, row).unwrap_or_default();
     let expected = (cost - ri_cost)
         .checked_mul(discount)
         .and_then(|value| value.checked_sub(sp_deduction));
@@ -400,25 +471,22 @@ fn check_discount(file: &str, table: &Table, row: usize, check: &mut Check) {
     }
 }
 
-fn check_payments(file: &str, table: &Table, row: usize, check: &mut Check) {
-    let Some(real_cost) = table.decimal("RealCost", row) else {
+fn check_payments(file: &str, columns: &RowColumns, row: usize, check: &mut Check) {
+    let table = columns.table;
+    let Some(real_cost) = decimal(columns.real_cost, row) else {
         return;
     };
-    let payment_columns = [
-        "CashPayAmount",
-        "VoucherPayAmount",
-        "IncentivePayAmount",
-        "TransferPayAmount",
-    ];
-    if table.decimal("CashPayAmount", row).is_none() {
+    let [cash, ..] = columns.payments;
+    if decimal(cash, row).is_none() {
         return;
     }
     check.rows_checked += 1;
-    let paid: Decimal = payment_columns
+    let paid: Decimal = columns
+        .payments
         .iter()
-        .filter_map(|column| table.decimal(column, row))
+        .filter_map(|&column| decimal(column, row))
         .sum();
-    let due = real_cost + table.decimal("Tax", row).unwrap_or_default();
+    let due = real_cost + decimal(columns.tax, row).unwrap_or_default();
     if !amounts_agree(due, paid) {
         check.mismatches.push(Finding::mismatch(
             Some(RowRef::of(file, table, row)),
@@ -430,11 +498,12 @@ fn check_payments(file: &str, table: &Table, row: usize, check: &mut Check) {
     }
 }
 
-fn check_usage(file: &str, table: &Table, row: usize, check: &mut Check) {
+fn check_usage(file: &str, columns: &RowColumns, row: usize, check: &mut Check) {
+    let table = columns.table;
     let (Some(used), Some(raw), Some(deducted)) = (
-        table.decimal("UsedAmount", row),
-        table.decimal("RealTotalMeasure", row),
-        table.decimal("DeductedMeasure", row),
+        decimal(columns.used_amount, row),
+        decimal(columns.raw_usage, row),
+        decimal(columns.deducted_usage, row),
     ) else {
         return;
     };

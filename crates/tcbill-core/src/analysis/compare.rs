@@ -29,11 +29,12 @@
 //! 扣费时间) falls in it. The rows are those every cost analysis reads ([`cost_tables`], counted
 //! once through [`Dataset::counted_rows`]).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::cost::{
@@ -720,12 +721,12 @@ pub fn compare_filtered(
     let periods = [a, b];
     let selection = RowSelection::new(dataset, filters);
     let mut sums: BTreeMap<Key, [Option<PeriodSums>; 2]> = BTreeMap::new();
-    let mut spellings: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut spellings: FxHashMap<String, BTreeSet<String>> = FxHashMap::default();
     let mut has_measure: BTreeMap<Currency, [bool; 2]> = BTreeMap::new();
     for (index, table) in cost_tables(dataset) {
         let columns = Columns::new(table);
         let file = &dataset.files()[index].name;
-        let mut local: HashMap<LocalKey, [Option<PeriodSums>; 2]> = HashMap::new();
+        let mut local: FxHashMap<LocalKey, [Option<PeriodSums>; 2]> = FxHashMap::default();
         let mut selected = selection.of_table(table);
         for row in dataset.counted_rows(index) {
             if !selected.passes(table, row) {
@@ -950,7 +951,7 @@ pub fn driver_rows(
         let columns = Columns::new(table);
         let mut selected = selection.of_table(table);
         // Whether a row's key is the driver's, decided once per distinct key of the table.
-        let mut matches: HashMap<LocalKey, bool> = HashMap::new();
+        let mut matches: FxHashMap<LocalKey, bool> = FxHashMap::default();
         let resolve = |symbol: Option<Symbol>| symbol.map(|symbol| table.resolve(symbol));
         for row in dataset.counted_rows(index) {
             if !columns.in_period(&period, row) || !selected.passes(table, row) {

@@ -590,30 +590,65 @@ pub fn cost_source(dataset: &Dataset) -> Option<TableKind> {
     .find(|&kind| dataset.row_count(kind) > 0)
 }
 
-/// One currency's rows while summing: groups by their spelled key, and the months seen.
+/// One currency's rows while summing: groups by their spelled key.
 #[derive(Default)]
 struct CurrencySums {
     row_count: usize,
     total: Amounts,
-    periods: std::collections::BTreeSet<Month>,
     groups: BTreeMap<Vec<String>, (usize, Amounts)>,
 }
 
 /// Groups the cost rows by `group_by` (zero, one or two dimensions; more work too) after
 /// keeping only rows that pass every filter, per currency.
 pub fn summarize(dataset: &Dataset, group_by: &[Dimension], filters: &[Filter]) -> Summary {
-    let dimensions: Vec<&Dimension> = group_by
+    let mut summaries = summarize_each(dataset, &[group_by], filters);
+    summaries.pop().expect("one summary per grouping")
+}
+
+/// [`summarize`] for several groupings of the same rows, in one pass: the report's total and its
+/// breakdowns. Each row's currency, month and measures are read once, and its amounts added once
+/// to the group of every dimension any grouping names (few groups: products × components ×
+/// regions …); each grouping then sums those groups by the parts it names. Exact decimals add
+/// the same in any order, so each summary is the one [`summarize`] gives alone.
+pub fn summarize_each(
+    dataset: &Dataset,
+    group_bys: &[&[Dimension]],
+    filters: &[Filter],
+) -> Vec<Summary> {
+    // Every dimension any grouping names, once; each grouping as positions in that list.
+    let mut fine: Vec<&Dimension> = Vec::new();
+    let positions: Vec<Vec<usize>> = group_bys
         .iter()
+        .map(|group_by| {
+            group_by
+                .iter()
+                .map(
+                    |dimension| match fine.iter().position(|&seen| seen == dimension) {
+                        Some(position) => position,
+                        None => {
+                            fine.push(dimension);
+                            fine.len() - 1
+                        }
+                    },
+                )
+                .collect()
+        })
+        .collect();
+    let dimensions: Vec<&Dimension> = fine
+        .iter()
+        .copied()
         .chain(filters.iter().map(|filter| &filter.dimension))
         .collect();
     let products = ProductLabels::of(dataset, &dimensions);
-    let mut sums: BTreeMap<Currency, CurrencySums> = BTreeMap::new();
+    let mut sums: Vec<BTreeMap<Currency, CurrencySums>> =
+        group_bys.iter().map(|_| BTreeMap::new()).collect();
+    let mut periods: BTreeMap<Currency, std::collections::BTreeSet<Month>> = BTreeMap::new();
     for (index, table) in cost_tables(dataset) {
         // Columns are found once per table and rows grouped by interned keys; a group's text is
         // spelled once, when the table's groups join the others.
         let columns = measure_columns(table);
         let rows = CostRowReader::new(table);
-        let readers: Vec<DimensionReader> = group_by
+        let readers: Vec<DimensionReader> = fine
             .iter()
             .map(|dimension| DimensionReader::new(dimension, table))
             .collect();
@@ -643,37 +678,61 @@ pub fn summarize(dataset: &Dataset, group_by: &[Dimension], filters: &[Filter]) 
             amounts.add_row(&columns, row);
         }
         for (currency, month) in months {
-            sums.entry(currency).or_default().periods.insert(month);
+            periods.entry(currency).or_default().insert(month);
         }
-        for ((currency, key), (rows, amounts)) in table_groups {
-            let key = key.iter().map(|part| part.text(table, &products)).collect();
-            let currency = sums.entry(currency).or_default();
-            let (group_rows, group_amounts) = currency.groups.entry(key).or_default();
-            *group_rows += rows;
-            group_amounts.merge(&amounts);
-            currency.total.merge(&amounts);
-            currency.row_count += rows;
+        let mut spelled: FxHashMap<(usize, KeyPart), String> = FxHashMap::default();
+        for ((currency, parts), (rows, amounts)) in table_groups {
+            for (position, &part) in parts.iter().enumerate() {
+                spelled
+                    .entry((position, part))
+                    .or_insert_with(|| part.text(table, &products));
+            }
+            for (sums, positions) in sums.iter_mut().zip(&positions) {
+                let key = positions
+                    .iter()
+                    .map(|&position| spelled[&(position, parts[position])].clone())
+                    .collect();
+                let currency = sums.entry(currency).or_default();
+                let (group_rows, group_amounts) = currency.groups.entry(key).or_default();
+                *group_rows += rows;
+                group_amounts.merge(&amounts);
+                currency.total.merge(&amounts);
+                currency.row_count += rows;
+            }
         }
     }
-    let by_key = matches!(group_by.first(), Some(Dimension::Day | Dimension::Month));
-    let currencies: Vec<CurrencySummary> = sums
-        .into_iter()
-        .map(|(currency, sums)| CurrencySummary {
-            currency,
-            periods: sums.periods.into_iter().collect(),
-            row_count: sums.row_count,
-            groups: ranked_groups(sums.groups, by_key, sums.total.real_total_cost.is_some()),
-            total: sums.total,
-            group_count: None,
+    let source = cost_source(dataset).map(|kind| format!("{kind:?}"));
+    sums.into_iter()
+        .zip(group_bys)
+        .map(|(sums, group_by)| {
+            let by_key = matches!(group_by.first(), Some(Dimension::Day | Dimension::Month));
+            let currencies: Vec<CurrencySummary> = sums
+                .into_iter()
+                .map(|(currency, sums)| CurrencySummary {
+                    currency,
+                    periods: periods
+                        .get(&currency)
+                        .map(|months| months.iter().copied().collect())
+                        .unwrap_or_default(),
+                    row_count: sums.row_count,
+                    groups: ranked_groups(
+                        sums.groups,
+                        by_key,
+                        sums.total.real_total_cost.is_some(),
+                    ),
+                    total: sums.total,
+                    group_count: None,
+                })
+                .collect();
+            Summary {
+                source: source.clone(),
+                group_by: group_by.to_vec(),
+                filters: filters.to_vec(),
+                row_count: currencies.iter().map(|currency| currency.row_count).sum(),
+                currencies,
+            }
         })
-        .collect();
-    Summary {
-        source: cost_source(dataset).map(|kind| format!("{kind:?}")),
-        group_by: group_by.to_vec(),
-        filters: filters.to_vec(),
-        row_count: currencies.iter().map(|currency| currency.row_count).sum(),
-        currencies,
-    }
+        .collect()
 }
 
 /// One currency's groups in their order, with their shares of its `RealTotalCost`.

@@ -10,12 +10,15 @@
 //! A row's billing month is its 账单月份 (`BillMonth`), else 消耗月份, else the month of its
 //! 扣费时间, else of its 开始使用时间 (month-aggregated rows print 扣费时间 as `-`).
 
+use std::cell::{Cell, RefCell};
 use std::fmt;
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model::deserialize_from_text;
-use crate::model::table::{Table, TextColumn, TimeColumn};
+use crate::model::table::{Symbol, Table, TextColumn, TimeColumn};
+use crate::model::time::BeijingTime;
 
 /// An ISO 4217 code such as `CNY`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -130,13 +133,17 @@ impl std::str::FromStr for Month {
 /// counts in one month's total and shows under another month.
 pub const MONTH_COLUMNS: [&str; 4] = ["BillMonth", "ConsumptionMonth", "PayTime", "FeeBeginTime"];
 
-/// A table's currency and month columns, found once.
+/// A table's currency and month columns, found once. Every analysis of cost rows asks each
+/// row's currency and month, so answers are remembered: the currency of each pair of cells
+/// (a table has a few), and the last month with the instants it spans (rows come in time order).
 pub struct CostRowReader<'a> {
     table: &'a Table,
     currency: Option<&'a TextColumn>,
     price_unit: Option<&'a TextColumn>,
     file_currency: Currency,
     months: Vec<&'a TimeColumn>,
+    currencies: RefCell<FxHashMap<(Option<Symbol>, Option<Symbol>), Currency>>,
+    last_month: Cell<Option<(BeijingTime, BeijingTime, Month)>>,
 }
 
 impl<'a> CostRowReader<'a> {
@@ -152,18 +159,27 @@ impl<'a> CostRowReader<'a> {
             price_unit: text("PriceUnit"),
             file_currency: file_currency(table),
             months,
+            currencies: RefCell::default(),
+            last_month: Cell::new(None),
         }
     }
 
     pub fn currency(&self, row: usize) -> Currency {
-        let cell = |column: Option<&TextColumn>| {
-            let symbol = column?.get(row)?;
-            Some(self.table.resolve(symbol))
-        };
-        cell(self.currency)
+        let symbol = |column: Option<&TextColumn>| column?.get(row);
+        let cells = (symbol(self.currency), symbol(self.price_unit));
+        *self
+            .currencies
+            .borrow_mut()
+            .entry(cells)
+            .or_insert_with(|| self.currency_of(cells))
+    }
+
+    fn currency_of(&self, (currency, price_unit): (Option<Symbol>, Option<Symbol>)) -> Currency {
+        let text = |symbol: Option<Symbol>| symbol.map(|symbol| self.table.resolve(symbol));
+        text(currency)
             .and_then(Currency::parse)
             .or_else(|| {
-                cell(self.price_unit)
+                text(price_unit)
                     .and_then(|unit| unit.split('/').next())
                     .and_then(Currency::parse)
             })
@@ -171,13 +187,17 @@ impl<'a> CostRowReader<'a> {
     }
 
     pub fn month(&self, row: usize) -> Option<Month> {
-        self.months
-            .iter()
-            .find_map(|column| column.get(row))
-            .map(|time| {
-                let (year, month, ..) = time.beijing_fields();
-                Month(year, month)
-            })
+        let time = self.months.iter().find_map(|column| column.get(row))?;
+        if let Some((start, end, month)) = self.last_month.get() {
+            if start <= time && time < end {
+                return Some(month);
+            }
+        }
+        let (year, month, ..) = time.beijing_fields();
+        if let Some((start, end)) = BeijingTime::month_bounds(year, month) {
+            self.last_month.set(Some((start, end, Month(year, month))));
+        }
+        Some(Month(year, month))
     }
 }
 

@@ -27,7 +27,7 @@ use serde::Serialize;
 use crate::analysis::alerts::{alerts, AlertOptions, Alerts};
 use crate::analysis::checks::{run_checks, Check};
 use crate::analysis::compare::{compare, default_periods, Comparison, Period};
-use crate::analysis::cost::{summarize, Amounts, Dimension, Summary};
+use crate::analysis::cost::{summarize_each, Amounts, Dimension, Summary};
 use crate::analysis::currency::{Currency, Month};
 use crate::analysis::deductions::{analyze_deductions, DeductionAnalysis, DeductionRow};
 use crate::analysis::forecast::{forecasts, Forecast};
@@ -199,7 +199,12 @@ impl Report {
             });
             duplicates.extend(notices);
         }
-        let overall = summarize(dataset, &[], &[]);
+        // The total and every breakdown in one pass over the rows.
+        let groupings: Vec<&[Dimension]> = std::iter::once(&[][..])
+            .chain(options.breakdowns.iter().map(Vec::as_slice))
+            .collect();
+        let mut summaries = summarize_each(dataset, &groupings, &[]).into_iter();
+        let overall = summaries.next().expect("a summary per grouping");
         let cost = CostReport {
             source: overall.source,
             row_count: overall.row_count,
@@ -213,11 +218,7 @@ impl Report {
                     total: currency.total,
                 })
                 .collect(),
-            breakdowns: options
-                .breakdowns
-                .iter()
-                .map(|group_by| summarize(dataset, group_by, &[]))
-                .collect(),
+            breakdowns: summaries.collect(),
         };
         let analysis = analyze_deductions(dataset);
         let packages = package_usage(dataset, &analysis);

@@ -25,9 +25,10 @@ mod package_advice;
 mod self_checks;
 mod spike;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::checks::Check;
@@ -317,14 +318,14 @@ fn cite(dataset: &Dataset, rows: &[(usize, usize)]) -> Vec<AlertRows> {
 /// The (file index, table row) of each [`RowRef`] a check names, in order; a reference no loaded
 /// file has is left out.
 fn locate(dataset: &Dataset, refs: &[&RowRef]) -> Vec<(usize, usize)> {
-    type Places = HashMap<(Option<u64>, Option<String>), (usize, usize)>;
+    type Places = FxHashMap<(Option<u64>, Option<String>), (usize, usize)>;
     let mut by_file: BTreeMap<&str, Places> = BTreeMap::new();
     let mut located = Vec::new();
     for reference in refs.iter().take(ROWS_PER_ALERT) {
         let places = by_file.entry(&reference.file).or_insert_with(|| {
             // Where every row of the files of that name is: built once per file, and only when
             // a check failed.
-            let mut places = Places::new();
+            let mut places = Places::default();
             let files = dataset.files().iter().enumerate();
             for (index, file) in files.filter(|(_, file)| file.name == reference.file) {
                 for row in 0..file.table.row_count() {
