@@ -6,6 +6,9 @@
 // figures only; nothing is asserted on time, since these machines are shared and noisy.
 //
 //   node bench/browser.mjs FILE [GENERATOR_SUMMARY_JSON]     (scripts/bench.sh does all of it)
+//
+// TCBILL_BENCH_PART_WORKERS=N fixes how many workers read the file (1: whole, in the file's
+// worker, as before item 3; unset: the app's choice, min(cores, 4) from 16 MiB on).
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -79,6 +82,8 @@ try {
   const worker = page.workers()[0];
   const wasmBytes = () => worker.evaluate(async () => (await wasm_bindgen()).memory.buffer.byteLength);
   const memoryBefore = await wasmBytes();
+  const partWorkers = process.env.TCBILL_BENCH_PART_WORKERS;
+  if (partWorkers) await worker.evaluate((workers) => (self.tcbill_parts = { workers }), Number(partWorkers));
 
   // The file, as a File in the page, backed by the disk (Playwright passes the path, not bytes).
   await page.evaluate(() => {
@@ -131,6 +136,10 @@ try {
     };
   }, start);
   const memoryAfter = await wasmBytes();
+  // The part workers' peaks (each reported its wasm memory with its part; they are gone now).
+  const parts = await worker.evaluate(() => self.tcbill_parts_last ?? null);
+  const partMemory = parts?.memory ?? [];
+  const workerWasmFetches = server.requests.filter((path) => /tcbill-worker.*\.wasm$/.test(path)).length;
   // Once a file is read the page turns to Overview, whose money elements keep the exact amount in
   // their title: the generated RealTotalCost must be among them, to the last digit.
   const exactTotalShown = await page.evaluate(
@@ -224,7 +233,14 @@ try {
   line('    of which drop -> parsed', `${tcbill.parsedSeconds.toFixed(2)} s = ${mibs(tcbill.parsedSeconds).toFixed(1)} MiB/s`);
   line('    worker messages seen', tcbill.kinds.join(', '));
   line('    exact generated total on the page', generated ? (exactTotalShown ? 'yes' : 'NO') : '?');
-  line('    peak wasm memory (worker)', `${(memoryAfter / MiB).toFixed(1)} MiB (${((100 * memoryAfter) / size).toFixed(0)} % of the file; ${(memoryBefore / MiB).toFixed(1)} MiB before the drop)`);
+  line('    read in parts', parts ? `${parts.parts} parts, ${parts.joined ? 'joined' : 'refused: read whole'}` : 'no: read whole by the file worker');
+  line('    peak wasm memory (file worker)', `${(memoryAfter / MiB).toFixed(1)} MiB (${((100 * memoryAfter) / size).toFixed(0)} % of the file; ${(memoryBefore / MiB).toFixed(1)} MiB before the drop)`);
+  if (partMemory.length) {
+    const all = memoryAfter + partMemory.reduce((a, b) => a + b, 0);
+    line('    peak wasm memory (part workers)', partMemory.map((bytes) => `${(bytes / MiB).toFixed(1)} MiB`).join(', '));
+    line('    peak wasm memory, all workers summed', `${(all / MiB).toFixed(1)} MiB (${((100 * all) / size).toFixed(0)} % of the file)`);
+  }
+  line('    worker wasm fetched from the server', `${workerWasmFetches} times`);
   line('    main thread longest block during the run', `${longestBlock(tcbill.longTasks, tcbill.start, tcbill.end).toFixed(0)} ms (${tcbill.longTasks.length} long tasks)`);
   line('(b) Papa Parse 5.7.1 stream + group-by', `${papa.seconds.toFixed(2)} s = ${mibs(papa.seconds).toFixed(1)} MiB/s, ${papa.rows} rows, total ${sum(papa.totals).toFixed(2)}`);
   line('    main thread longest block', `${longestBlock(longTasks, papa.start, papa.end).toFixed(0)} ms`);

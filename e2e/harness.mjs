@@ -2,7 +2,7 @@
 // sub-path, as a static host would, and drive Debian's Chromium with Playwright.
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -41,8 +41,11 @@ const TYPES = {
  * directories beside it (`{ '__bench/': dir }`: `SUB_PATH/__bench/x` is `dir/x`), for the benchmark.
  */
 export async function serveDist(mounts = {}) {
+  // Every path asked for, in order (the benchmark counts how often the worker's wasm is fetched).
+  const requests = [];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    requests.push(path);
     if (!path.startsWith(SUB_PATH)) {
       res.writeHead(404).end();
       return;
@@ -56,7 +59,9 @@ export async function serveDist(mounts = {}) {
     const file = mount ? join(mounts[mount], relative.slice(mount.length)) : join(DIST, relative);
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(relative)] ?? 'application/octet-stream' });
+      // Last-Modified as every static host sends it, so the browser may cache (a part worker's wasm).
+      const modified = (await stat(file)).mtime.toUTCString();
+      res.writeHead(200, { 'content-type': TYPES[extname(relative)] ?? 'application/octet-stream', 'last-modified': modified });
       res.end(body);
     } catch {
       res.writeHead(404).end();
@@ -64,7 +69,7 @@ export async function serveDist(mounts = {}) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}${SUB_PATH}`, close: () => server.close() };
+  return { url: `http://127.0.0.1:${port}${SUB_PATH}`, close: () => server.close(), requests };
 }
 
 /** Headless Chromium; `extraArgs` adds command-line switches. */

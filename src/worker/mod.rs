@@ -10,6 +10,7 @@
 
 mod api_fetch;
 pub mod file_read;
+mod parts;
 pub mod proxy_url;
 
 use std::cell::{Cell, RefCell};
@@ -262,12 +263,16 @@ pub fn run() {
     let on_message =
         Closure::<dyn Fn(MessageEvent)>::new(|event: MessageEvent| match ToWorker::from_js(&event.data()) {
             Some(ToWorker::Parse { id, file }) => wasm_bindgen_futures::spawn_local(async move {
-                if let Some(files) = parse_blob(id, &file, &file.name(), CHUNK_LEN, &post).await {
+                if let Some(files) = parse(id, &file).await {
                     working_on(id, || LOADED.with_borrow_mut(|loaded| loaded.add(id, files)));
                 }
             }),
             Some(ToWorker::Request(request)) => answer(request),
-            None => web_sys::console::warn_1(&"tcbill worker: unknown message".into()),
+            // This worker reads a part of another worker's file (`parts`).
+            None => match parts::job_of(&event.data()) {
+                Some((job, file)) => wasm_bindgen_futures::spawn_local(parts::work(job, file)),
+                None => web_sys::console::warn_1(&"tcbill worker: unknown message".into()),
+            },
         });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The worker lives as long as the page: its handler must too.
@@ -288,6 +293,7 @@ fn answer(request: Request) {
         }),
         Request::Cancel { id } => {
             CANCELLED.with_borrow_mut(|cancelled| cancelled.insert(id));
+            parts::wake();
         }
         Request::Remove { id } => LOADED.with_borrow_mut(|loaded| loaded.remove(id)),
         Request::Summarize { group_by, filters } => {
@@ -555,6 +561,19 @@ fn post(message: FromWorker) {
 /// the worker with the other files) is tested end to end against the release build, and no known
 /// input makes core panic any more; no export starts with this text.
 pub const CRASH_DRILL: &[u8] = b"tcbill crash drill: this file stops the worker on purpose\n";
+
+/// Parses `file`: a big CSV file in parts on several workers (`parts`), any other whole.
+async fn parse(id: FileId, file: &File) -> Option<Vec<ParsedFile>> {
+    match parts::parse_in_parts(id, file, &post).await {
+        parts::InParts::Parsed(parsed) => {
+            let files = vec![parsed];
+            post(FromWorker::Parsed { id, parts: files.iter().map(PartSummary::from).collect() });
+            Some(files)
+        }
+        parts::InParts::Whole => parse_blob(id, file, &file.name(), CHUNK_LEN, &post).await,
+        parts::InParts::Stopped => None,
+    }
+}
 
 /// Parses `blob` in slices of `chunk_len` bytes, telling `report` how it goes, and returns what
 /// it found (`None` if cancelled or unreadable).

@@ -33,6 +33,7 @@ const ORDERED_LAYERS: [(&str, &[&str], &[&str]); 4] = [
         &[
             "decode",
             "record_scan",
+            "simple_record",
             "rows",
             "csv",
             "json",

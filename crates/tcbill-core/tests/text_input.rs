@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{assert_text, summary};
+use common::{assert_text, cell, summary};
 use encoding_rs::GB18030;
 use tcbill_core::{parse_file, ParsedFile, Parser, SNIFF_LEN};
 
@@ -181,6 +181,76 @@ rows read 3, accepted 1, rejected 2
 w.csv:2 column Component Name: expected 4 fields, found 2: the row ends after this column
 w.csv:4 column 6: expected 4 fields, found 6: this field is beyond the header's last column Total Cost (Including Tax)
 ",
+    );
+}
+
+/// Records on one line whose quotes only wrap whole cells are split without csv-core (the fast
+/// path); every other record goes through it. Both must read each record as csv-core alone did,
+/// with the same physical line numbers, whatever the chunking: the chunk boundaries here fall
+/// inside records of both kinds, between a `\r` and its `\n`, and inside quoted cells.
+#[test]
+fn records_read_on_the_fast_path_and_by_csv_core_come_out_alike() {
+    let mut text = String::from(HEADER);
+    text.push_str(&head_rows());
+    let tail_start = text.len();
+    let tail = [
+        // 3002: a wrapped cell holding the delimiter, CRLF; then two empty lines (CRLF, LF).
+        "CVM,\"CPU, 2 cores\",tx1,1.50\r\n\r\n\n",
+        // 3005: a quote inside an unquoted cell is kept as it is.
+        "CVM,C\"P\"U,tx2,2\n",
+        // 3006: wrapped cells (one empty) ended by a lone `\r`, which is no new line; then a
+        // quoted line break (3006–3007).
+        "\"CVM\",\"\",tx3,3\rCVM,\"multi\nline\",tx4,4\n",
+        // 3008: too few fields; 3009: a doubled quote; 3010: blank extra fields.
+        "CVM,CPU\n",
+        "CVM,\"say \"\"hi\"\"\",tx5,5\n",
+        "CVM,CPU,tx6,6,, \n",
+        // 3011: a bad number; 3012: a BOM inside the file is text.
+        "CVM,CPU,tx7,1.5x\n",
+        "\u{feff}CVM,CPU,tx8,8\n",
+        // 3013: text after a quote that closes on the next line rejects both lines; reading
+        // resumes at 3015, where csv-core starts afresh and, as at the start of its input, drops
+        // a BOM.
+        "CVM,\"CPU\nx\"y,tx9,9\n",
+        "\u{feff}CVM,CPU,tx10,10\n",
+        // 3016: the last record has no line end.
+        "CVM,\"CPU\",tx11,11",
+    ];
+    text.extend(tail);
+    let parsed = parse_every_way("fast.csv", text.as_bytes(), tail_start - 3);
+    assert_text(
+        &summary(&parsed),
+        "
+fast.csv | L3 明细账单 (bill details)
+encoding UTF-8
+rows read 3013, accepted 3009, rejected 4
+fast.csv:3008 column Component Name: expected 4 fields, found 2: the row ends after this column
+fast.csv:3011 column Total Cost (Including Tax): \"1.5x\" is not a number
+fast.csv:3013 column Component Name: lines 3013–3014 rejected (2 rows): the quote opened in this column closes with text after it, before the next delimiter
+",
+    );
+    let rows: Vec<String> = (3000..parsed.table.row_count())
+        .map(|index| {
+            let cells: Vec<String> = (parsed.table.columns().iter())
+                .filter_map(|column| Some((column, cell(&parsed.table, column, index)?)))
+                .map(|(column, value)| format!("{}={value:?}", column.name))
+                .collect();
+            format!("{:?}: {}", parsed.table.source(index), cells.join(" "))
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            r#"Line(3002): BusinessCodeName="CVM" ItemCodeName="CPU, 2 cores" BillId="tx1" CashPayAmount="1.50""#,
+            r#"Line(3005): BusinessCodeName="CVM" ItemCodeName="C\"P\"U" BillId="tx2" CashPayAmount="2""#,
+            r#"Line(3006): BusinessCodeName="CVM" BillId="tx3" CashPayAmount="3""#,
+            r#"Line(3006): BusinessCodeName="CVM" ItemCodeName="multi\nline" BillId="tx4" CashPayAmount="4""#,
+            r#"Line(3009): BusinessCodeName="CVM" ItemCodeName="say \"hi\"" BillId="tx5" CashPayAmount="5""#,
+            r#"Line(3010): BusinessCodeName="CVM" ItemCodeName="CPU" BillId="tx6" CashPayAmount="6""#,
+            r#"Line(3012): BusinessCodeName="\u{feff}CVM" ItemCodeName="CPU" BillId="tx8" CashPayAmount="8""#,
+            r#"Line(3015): BusinessCodeName="CVM" ItemCodeName="CPU" BillId="tx10" CashPayAmount="10""#,
+            r#"Line(3016): BusinessCodeName="CVM" ItemCodeName="CPU" BillId="tx11" CashPayAmount="11""#,
+        ]
     );
 }
 

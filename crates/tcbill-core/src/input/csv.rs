@@ -16,6 +16,7 @@ use encoding_rs::{Encoding, GB18030, UTF_8};
 use crate::input::decode::{TextDecoder, MALFORMED};
 use crate::input::record_scan::{scan_record, QuoteAt, QuoteFault};
 use crate::input::rows::{ImportOutcome, RecordImporter};
+use crate::input::simple_record::split_simple_record;
 use crate::input::SNIFF_LEN;
 use crate::model::kind::InputKind;
 
@@ -144,6 +145,9 @@ pub(crate) struct CsvStream {
     decoder_finished: bool,
     delimiter: u8,
     reader: csv_core::Reader,
+    /// csv-core has not read since it was built or reset, so it would strip a UTF-8 BOM from the
+    /// start of the next record: that record is left to it, not split on the fast path.
+    reader_fresh: bool,
     field_bytes: Vec<u8>,
     field_ends: Vec<usize>,
     field_bytes_used: usize,
@@ -180,6 +184,7 @@ impl CsvStream {
         stream.reader = csv_core::ReaderBuilder::new()
             .delimiter(stream.delimiter)
             .build();
+        stream.reader_fresh = true;
         stream.split_records(head_is_whole_file && rest.is_empty());
         if !rest.is_empty() {
             stream.feed_pieces(rest, head_is_whole_file);
@@ -200,6 +205,7 @@ impl CsvStream {
             decoder_finished: false,
             delimiter,
             reader: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            reader_fresh: true,
             field_bytes: vec![0; 4096],
             field_ends: vec![0; 64],
             field_bytes_used: 0,
@@ -311,7 +317,28 @@ impl CsvStream {
                 if pos == input.len() && !last {
                     break;
                 }
-                self.record_start_line = Some(self.reader.line() + self.line_offset);
+                let line = self.reader.line() + self.line_offset;
+                if !self.reader_fresh {
+                    let mut fields =
+                        Vec::with_capacity(self.importer.header_len().unwrap_or_default());
+                    let text = &decoded[pos..];
+                    let simple = split_simple_record(
+                        text,
+                        self.delimiter,
+                        last,
+                        MAX_FIELD_BYTES,
+                        &mut fields,
+                    );
+                    if let Some(record) = simple {
+                        let bytes = &input[pos..pos + record.len];
+                        deliver(&mut self.importer, &self.decoder, &fields, bytes, line);
+                        pos += record.len;
+                        // What csv-core's line count would have counted.
+                        self.line_offset += u64::from(record.ends_with_newline);
+                        continue;
+                    }
+                }
+                self.record_start_line = Some(line);
                 self.record_start_pos = Some(pos);
             }
             // An empty input tells the CSV reader the file has ended, so never pass one early.
@@ -324,6 +351,7 @@ impl CsvStream {
                 &mut self.field_bytes[self.field_bytes_used..],
                 &mut self.field_ends[self.field_ends_used..],
             );
+            self.reader_fresh = false;
             pos += read;
             self.field_bytes_used += written;
             self.field_ends_used += ends_written;
@@ -439,6 +467,7 @@ impl CsvStream {
     fn start_resync(&mut self, broken: Broken, decoded: &mut String, pos: &mut usize) {
         let first_line = self.record_start_line.take().unwrap_or_default();
         self.reader.reset();
+        self.reader_fresh = true;
         self.field_bytes_used = 0;
         self.field_ends_used = 0;
         let skipping_line = match self.record_start_pos.take() {
@@ -605,19 +634,30 @@ impl CsvStream {
             })
             .collect();
         let line = self.record_start_line.take().unwrap_or_default();
-        // NUL and MALFORMED are rare: look at each cell only if the record may hold one.
-        let suspect = memchr::memchr(0, bytes).is_some()
-            || (self.decoder.wrote_malformed() && memchr::memchr(0xEF, bytes).is_some());
-        let bad_cell = suspect.then(|| bad_cell(&fields, &self.decoder)).flatten();
-        match bad_cell {
-            Some((field, message, says)) if self.importer.has_header() => {
-                self.importer
-                    .reject_rows(line, 1, Some(field), message, says);
-            }
-            _ => self.importer.push_record(&fields, line),
-        }
+        deliver(&mut self.importer, &self.decoder, &fields, bytes, line);
         self.field_bytes_used = 0;
         self.field_ends_used = 0;
+    }
+}
+
+/// Imports a record read at `line` whose cells are `fields`, found in `bytes`, or rejects it if a
+/// cell holds a NUL byte or bytes that could not be decoded.
+fn deliver(
+    importer: &mut RecordImporter,
+    decoder: &TextDecoder,
+    fields: &[&str],
+    bytes: &[u8],
+    line: u64,
+) {
+    // NUL and MALFORMED are rare: look at each cell only if the record may hold one.
+    let suspect = memchr::memchr(0, bytes).is_some()
+        || (decoder.wrote_malformed() && memchr::memchr(0xEF, bytes).is_some());
+    let bad_cell = suspect.then(|| bad_cell(fields, decoder)).flatten();
+    match bad_cell {
+        Some((field, message, says)) if importer.has_header() => {
+            importer.reject_rows(line, 1, Some(field), message, says);
+        }
+        _ => importer.push_record(fields, line),
     }
 }
 

@@ -1,7 +1,8 @@
 //! Reading files: bytes in, [`ParsedFile`](crate::model::parsed_file::ParsedFile)s out.
 //!
 //! Each module uses only those listed before it (`tests/layers.rs` checks the order):
-//! `decode` (text encodings) and `record_scan` (a broken quote's extent) know nothing of bills;
+//! `decode` (text encodings), `record_scan` (a broken quote's extent) and `simple_record` (the
+//! fast path of CSV splitting) know nothing of bills;
 //! `rows` turns records into table rows by a schema, whatever the container; `csv` splits
 //! delimited text into records as it streams in; `json` reads API responses; `sniff` tells a
 //! file's container and kind from its first bytes; `xlsx` reads workbooks; `parser` is the entry
@@ -15,6 +16,7 @@ pub mod parser;
 pub mod parts;
 mod record_scan;
 mod rows;
+mod simple_record;
 pub mod sniff;
 mod xlsx;
 

@@ -63,9 +63,12 @@ pub(crate) fn is_absent_trimmed(trimmed: &str) -> bool {
 /// `text.trim()`, returning at once when the ends are not white space, as in almost every cell:
 /// `str::trim` scans for Unicode white space, and cells are trimmed on several paths.
 pub(crate) fn trim_cell(text: &str) -> &str {
-    let printable_ascii = |byte: Option<&u8>| byte.is_some_and(|&b| b > b' ' && b < 0x7f);
     let bytes = text.as_bytes();
-    if printable_ascii(bytes.first()) && printable_ascii(bytes.last()) {
+    let last_char_start = bytes
+        .iter()
+        .rposition(|&b| !is_utf8_continuation(b))
+        .and_then(|start| bytes.get(start));
+    if solid_lead_byte(bytes.first()) && solid_lead_byte(last_char_start) {
         return text;
     }
     let solid = |end: Option<char>| end.is_some_and(|c| !c.is_whitespace());
@@ -74,6 +77,18 @@ pub(crate) fn trim_cell(text: &str) -> &str {
     } else {
         text.trim()
     }
+}
+
+fn is_utf8_continuation(byte: u8) -> bool {
+    byte & 0xC0 == 0x80
+}
+
+/// Whether a character starting with `byte` is surely not white space, from that byte alone:
+/// printable ASCII, or a lead byte no Unicode white space starts with (those are U+0085, U+00A0,
+/// U+1680, U+2000–U+205F and U+3000: lead bytes 0xC2, 0xE1, 0xE2 and 0xE3). Chinese text
+/// (0xE4–0xE9) is answered here without decoding a character.
+fn solid_lead_byte(byte: Option<&u8>) -> bool {
+    byte.is_some_and(|&b| (b > b' ' && b < 0x7f) || (b >= 0xC3 && !matches!(b, 0xE1..=0xE3)))
 }
 
 /// Parses a plain number (`-80.43264806`, `1,458.00`, `1e-5`); `Ok(None)` when absent.
@@ -99,7 +114,7 @@ pub fn parse_quantity(text: &str) -> Result<Option<Quantity<'_>>, NumberError> {
     if is_absent_trimmed(trimmed) {
         return Ok(None);
     }
-    if let Some(value) = plain_decimal(trimmed).filter(|value| value.abs() < MAX_MAGNITUDE) {
+    if let Some(value) = plain_decimal(trimmed) {
         return Ok(Some(Quantity { value, unit: "" }));
     }
     let not_a_number = || NumberError::NotANumber(trimmed.to_owned());
@@ -133,9 +148,10 @@ pub fn parse_quantity(text: &str) -> Result<Option<Quantity<'_>>, NumberError> {
 }
 
 /// The value of a plain ASCII decimal (`1234`, `-0.06400000`: an optional `-`, digits, and an
-/// optional `.` with digits after it; at most 18 digits, so the mantissa fits an `i64`) at its
-/// printed scale, exactly as [`Decimal::from_str_exact`] reads it; `None` for anything else
-/// (grouped, `+`, scientific, a unit, a negative zero), which the general path reads. Nearly every
+/// optional `.` with digits after it; at most 18 digits, so the mantissa fits an `i64`) below
+/// [`MAX_MAGNITUDE`], at its printed scale, exactly as [`Decimal::from_str_exact`] reads it;
+/// `None` for anything else (grouped, `+`, scientific, a unit, a negative zero, too large), which
+/// the general path reads. Nearly every
 /// amount, price, rate and usage cell of a bill is such a number.
 fn plain_decimal(text: &str) -> Option<Decimal> {
     let bytes = text.as_bytes();
@@ -157,6 +173,11 @@ fn plain_decimal(text: &str) -> Option<Decimal> {
     }
     // A point needs digits after it (`1.` is no number), and `-0` is a negative zero.
     if count == 0 || (point && scale == 0) || (negative && mantissa == 0) {
+        return None;
+    }
+    // Below 10^16 whatever the digits once two are decimals (there are at most 18 digits): the
+    // bound is checked on the mantissa, not by comparing decimals.
+    if scale < 2 && mantissa >= 10_i64.pow(16 + scale) {
         return None;
     }
     Some(Decimal::new(
@@ -272,7 +293,8 @@ mod tests {
                     );
                 }
                 None => assert!(
-                    text.bytes().filter(u8::is_ascii_digit).count() > 18,
+                    text.bytes().filter(u8::is_ascii_digit).count() > 18
+                        || general.abs() >= MAX_MAGNITUDE,
                     "{text}"
                 ),
             }
@@ -301,6 +323,21 @@ mod tests {
                 general.mantissa()
             )
         );
+    }
+
+    #[test]
+    fn trimming_a_cell_is_str_trim() {
+        // Every character at the start and at the end of a cell.
+        let mut text = String::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for (before, after) in [("", "a"), ("中", ""), ("", "")] {
+                text.clear();
+                text.push_str(before);
+                text.push(c);
+                text.push_str(after);
+                assert_eq!(trim_cell(&text), text.trim(), "U+{:04X}", u32::from(c));
+            }
+        }
     }
 
     #[test]

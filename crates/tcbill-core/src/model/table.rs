@@ -160,16 +160,14 @@ impl Presence {
         }
     }
 
-    fn push_absent(&mut self) {
+    fn push(&mut self, present: bool) {
         if self.len.is_multiple_of(64) {
             self.words.push(0);
         }
+        if present {
+            self.words[self.len / 64] |= 1 << (self.len % 64);
+        }
         self.len += 1;
-    }
-
-    fn set_last(&mut self) {
-        let last = self.len - 1;
-        self.words[last / 64] |= 1 << (last % 64);
     }
 
     fn get(&self, row: usize) -> bool {
@@ -314,7 +312,7 @@ impl TextColumn {
         self.storage == TextStorage::Unique
     }
 
-    fn set_last(&mut self, text: &str, interner: &mut Interner, unique: &mut Arena) {
+    fn push(&mut self, text: &str, interner: &mut Interner, unique: &mut Arena) {
         let symbol = match &mut self.storage {
             TextStorage::Unique => Symbol::unique(unique.push(text)),
             TextStorage::Interned => interner.intern(text).0,
@@ -332,7 +330,7 @@ impl TextColumn {
                 symbol
             }
         };
-        self.store_last(symbol);
+        self.push_symbol(symbol);
     }
 
     /// Copies the cells of `from`, a column of `other`, onto the end of this column of the table
@@ -347,8 +345,8 @@ impl TextColumn {
         interned: &mut [Option<Symbol>],
     ) {
         for row in 0..from.len() {
-            self.push_absent();
             let Some(symbol) = from.get(row) else {
+                self.push_absent();
                 continue;
             };
             let code = symbol.0.get();
@@ -356,9 +354,9 @@ impl TextColumn {
                 (TextStorage::Interned, Some(slot)) if code & UNIQUE == 0 => {
                     let mapped =
                         *slot.get_or_insert_with(|| interner.intern(other.resolve(symbol)).0);
-                    self.store_last(mapped);
+                    self.push_symbol(mapped);
                 }
-                _ => self.set_last(other.resolve(symbol), interner, unique),
+                _ => self.push(other.resolve(symbol), interner, unique),
             }
         }
     }
@@ -370,8 +368,8 @@ impl TextColumn {
         }
     }
 
-    /// Sets the last cell to `symbol`, widening the codes if it needs more than 2 bytes.
-    fn store_last(&mut self, symbol: Symbol) {
+    /// Adds a cell holding `symbol`, widening the codes if it needs more than 2 bytes.
+    fn push_symbol(&mut self, symbol: Symbol) {
         let narrow = u16::try_from(symbol.0.get()).ok();
         if let (Codes::Narrow(codes), None) = (&self.codes, narrow) {
             let wide = codes
@@ -381,12 +379,8 @@ impl TextColumn {
             self.codes = Codes::Wide(wide);
         }
         match (&mut self.codes, narrow) {
-            (Codes::Narrow(codes), Some(code)) => {
-                *codes.last_mut().expect("a row was pushed") = code;
-            }
-            (Codes::Wide(symbols), _) => {
-                *symbols.last_mut().expect("a row was pushed") = Some(symbol);
-            }
+            (Codes::Narrow(codes), Some(code)) => codes.push(code),
+            (Codes::Wide(symbols), _) => symbols.push(Some(symbol)),
             (Codes::Narrow(_), None) => unreachable!("widened above"),
         }
     }
@@ -434,25 +428,15 @@ impl Mantissas {
         }
     }
 
-    fn push_zero(&mut self) {
-        match self {
-            Mantissas::Narrow(mantissas) => mantissas.push(0),
-            Mantissas::Wide(mantissas) => mantissas.push(0),
-        }
-    }
-
-    fn set_last(&mut self, mantissa: i64) {
+    /// Adds `mantissa`, widening to 8 bytes each if it needs more than 4.
+    fn push(&mut self, mantissa: i64) {
         let narrow = i32::try_from(mantissa).ok();
         if let (Mantissas::Narrow(narrow_mantissas), None) = (&*self, narrow) {
             *self = Mantissas::Wide(narrow_mantissas.iter().map(|&m| i64::from(m)).collect());
         }
         match (self, narrow) {
-            (Mantissas::Narrow(mantissas), Some(narrow)) => {
-                *mantissas.last_mut().expect("a row was pushed") = narrow;
-            }
-            (Mantissas::Wide(mantissas), _) => {
-                *mantissas.last_mut().expect("a row was pushed") = mantissa;
-            }
+            (Mantissas::Narrow(mantissas), Some(narrow)) => mantissas.push(narrow),
+            (Mantissas::Wide(mantissas), _) => mantissas.push(mantissa),
             (Mantissas::Narrow(_), None) => unreachable!("widened above"),
         }
     }
@@ -505,10 +489,10 @@ impl DecimalColumn {
     }
 
     fn push_absent(&mut self) {
-        self.present.push_absent();
+        self.present.push(false);
         match &mut self.values {
             DecimalValues::Mantissas { mantissas, scales } => {
-                mantissas.push_zero();
+                mantissas.push(0);
                 if let Scales::PerValue(scales) = scales {
                     scales.push(0);
                 }
@@ -517,34 +501,30 @@ impl DecimalColumn {
         }
     }
 
-    fn set_last(&mut self, value: Decimal) {
-        self.present.set_last();
+    fn push(&mut self, value: Decimal) {
         let mantissa = i64::try_from(value.mantissa())
             .ok()
             .filter(|_| !(value.is_zero() && value.is_sign_negative()));
         if mantissa.is_none() && !self.is_wide() {
             self.widen();
         }
+        self.present.push(true);
         let scale = u8::try_from(value.scale()).expect("a decimal's scale is at most 28");
         match (&mut self.values, mantissa) {
             (DecimalValues::Mantissas { mantissas, scales }, Some(mantissa)) => {
-                mantissas.set_last(mantissa);
                 match scales {
                     Scales::Uniform(uniform @ None) => *uniform = Some(scale),
                     Scales::Uniform(Some(uniform)) if *uniform == scale => {}
                     Scales::Uniform(Some(uniform)) => {
                         let mut per_value = vec![*uniform; mantissas.len()];
-                        *per_value.last_mut().expect("a row was pushed") = scale;
+                        per_value.push(scale);
                         *scales = Scales::PerValue(per_value);
                     }
-                    Scales::PerValue(scales) => {
-                        *scales.last_mut().expect("a row was pushed") = scale;
-                    }
+                    Scales::PerValue(scales) => scales.push(scale),
                 }
+                mantissas.push(mantissa);
             }
-            (DecimalValues::Wide(values), _) => {
-                *values.last_mut().expect("a row was pushed") = value;
-            }
+            (DecimalValues::Wide(values), _) => values.push(value),
             (DecimalValues::Mantissas { .. }, None) => unreachable!("widened above"),
         }
     }
@@ -612,15 +592,15 @@ impl TimeColumn {
     }
 
     fn push_absent(&mut self) {
-        self.present.push_absent();
+        self.present.push(false);
         match &mut self.secs {
             Seconds::Narrow(secs) => secs.push(0),
             Seconds::Wide(secs) => secs.push(0),
         }
     }
 
-    fn set_last(&mut self, time: BeijingTime) {
-        self.present.set_last();
+    fn push(&mut self, time: BeijingTime) {
+        self.present.push(true);
         let secs = time.utc_epoch_secs();
         let narrow = secs
             .checked_sub(NARROW_EPOCH)
@@ -633,10 +613,8 @@ impl TimeColumn {
             self.secs = Seconds::Wide(wide);
         }
         match (&mut self.secs, narrow) {
-            (Seconds::Narrow(secs), Some(narrow)) => {
-                *secs.last_mut().expect("a row was pushed") = narrow;
-            }
-            (Seconds::Wide(wide), _) => *wide.last_mut().expect("a row was pushed") = secs,
+            (Seconds::Narrow(secs), Some(narrow)) => secs.push(narrow),
+            (Seconds::Wide(wide), _) => wide.push(secs),
             (Seconds::Narrow(_), None) => unreachable!("widened above"),
         }
     }
@@ -718,6 +696,8 @@ pub struct Table {
     sources: Vec<StoredSource>,
     /// The line above the header, where an export has one (`内容分发网络 CDN 5分钟明细`).
     title: Option<String>,
+    /// [`Table::push_row`]'s scratch space, kept to spare an allocation per row.
+    cell_of_column: Vec<Option<usize>>,
 }
 
 impl Table {
@@ -731,6 +711,7 @@ impl Table {
             row_count: 0,
             sources: Vec::new(),
             title: None,
+            cell_of_column: Vec::new(),
         }
     }
 
@@ -846,22 +827,27 @@ impl Table {
             RowSource::Line(line) => StoredSource::Line(line),
             RowSource::Record(path) => StoredSource::Record(self.strings.intern(path).0),
         });
-        for column in &mut self.columns {
-            column.values.push_absent();
-        }
-        for &(index, cell) in cells {
-            let Some(column) = self.columns.get_mut(index) else {
-                continue;
-            };
-            match (&mut column.values, cell) {
-                (ColumnValues::Text(column), Cell::Text(text)) => {
-                    column.set_last(text, &mut self.strings, &mut self.unique_strings);
-                }
-                (ColumnValues::Decimal(column), Cell::Decimal(value)) => column.set_last(value),
-                (ColumnValues::Time(column), Cell::Time(value)) => column.set_last(value),
-                _ => {}
+        // Each column's cell, by its place in `cells` (the last one for the column wins), so
+        // every column is written once.
+        let mut cell_of_column = std::mem::take(&mut self.cell_of_column);
+        cell_of_column.clear();
+        cell_of_column.resize(self.columns.len(), None);
+        for (place, &(index, _)) in cells.iter().enumerate() {
+            if let Some(slot) = cell_of_column.get_mut(index) {
+                *slot = Some(place);
             }
         }
+        for (column, place) in self.columns.iter_mut().zip(&cell_of_column) {
+            match (&mut column.values, place.map(|place| cells[place].1)) {
+                (ColumnValues::Text(column), Some(Cell::Text(text))) => {
+                    column.push(text, &mut self.strings, &mut self.unique_strings);
+                }
+                (ColumnValues::Decimal(column), Some(Cell::Decimal(value))) => column.push(value),
+                (ColumnValues::Time(column), Some(Cell::Time(value))) => column.push(value),
+                (values, _) => values.push_absent(),
+            }
+        }
+        self.cell_of_column = cell_of_column;
         self.row_count += 1;
     }
 
@@ -905,17 +891,17 @@ impl Table {
                 ),
                 (ColumnValues::Decimal(into), ColumnValues::Decimal(from)) => {
                     for row in 0..rows {
-                        into.push_absent();
-                        if let Some(value) = from.get(row) {
-                            into.set_last(value);
+                        match from.get(row) {
+                            Some(value) => into.push(value),
+                            None => into.push_absent(),
                         }
                     }
                 }
                 (ColumnValues::Time(into), ColumnValues::Time(from)) => {
                     for row in 0..rows {
-                        into.push_absent();
-                        if let Some(value) = from.get(row) {
-                            into.set_last(value);
+                        match from.get(row) {
+                            Some(value) => into.push(value),
+                            None => into.push_absent(),
                         }
                     }
                 }

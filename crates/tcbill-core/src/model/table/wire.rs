@@ -236,6 +236,7 @@ impl Table {
             row_count,
             sources,
             title,
+            cell_of_column: Vec::new(),
         })
     }
 }

@@ -1,0 +1,147 @@
+// End-to-end tests of a big CSV file read in parts by several Web Workers (src/worker/parts.rs):
+// the report is byte for byte the one reading it whole gives, a cut that does not fall between
+// records makes the file be read whole, a cancel stops every worker of the file, and a part
+// worker that dies fails its file with a message while the file worker keeps the others.
+// Files here are small, so the tests set the file worker's knobs (`self.tcbill_parts`, read at
+// each file): read in parts from 64 KiB on, by a fixed number of workers.
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serveDist, launchBrowser, fileRows, dataTransferOf, tcbill, ROOT, OUTPUT, assertPlainWords } from './harness.mjs';
+
+let server;
+let browser;
+let page;
+let pageErrors;
+let bill;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+  // A generated L3 bill of 6,000 rows (2.8 MB): tags, Chinese text, every amount column.
+  const dir = await mkdtemp(join(tmpdir(), 'tcbill-parts-'));
+  bill = join(dir, 'l3-6000.csv');
+  execFileSync('cargo', ['run', '--quiet', '-p', 'tcbill-gen', '--', 'l3', '--rows', '6000', '--seed', '11', '--out', bill], { cwd: ROOT });
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+afterEach(async () => {
+  await assertPlainWords(page);
+  await page.close();
+  assert.deepEqual(pageErrors, [], 'the page threw');
+});
+
+/** A fresh page whose file worker reads files of 64 KiB and more in `workers` parts. */
+async function openApp(knobs) {
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US', acceptDownloads: true });
+  pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error));
+  const started = page.waitForEvent('worker');
+  await page.goto(server.url);
+  const worker = await started;
+  await worker.evaluate((knobs) => {
+    self.tcbill_parts = knobs;
+  }, { min_len: 65536, ...knobs });
+  return worker;
+}
+
+async function drop(files) {
+  await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer: await dataTransferOf(page, files) });
+}
+
+async function downloadReport() {
+  await page.getByRole('button', { name: 'Download report (JSON)' }).waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download report (JSON)' }).click()]);
+  return readFile(await download.path(), 'utf8');
+}
+
+test('a file read by three workers gives the report of reading it whole, byte for byte', async () => {
+  const worker = await openApp({ workers: 3 });
+  await drop([{ name: 'l3-6000.csv', bytes: await readFile(bill) }]);
+  const [row] = await fileRows(page, 1);
+  assert.deepEqual(row.slice(3), ['6,000', '6,000', '0']);
+  // It was read in parts: three parts joined, the two part workers' memory reported.
+  const last = await worker.evaluate(() => self.tcbill_parts_last);
+  assert.equal(last.parts, 3);
+  assert.equal(last.joined, true);
+  assert.equal(last.memory.length, 2);
+  // The CLI reads a file this small whole (its threshold is 16 MiB).
+  assert.equal(await downloadReport(), tcbill('analyze', bill, '--json'));
+});
+
+test('a cut inside a quoted cell is refused and the file is read whole, with the same report', async () => {
+  // A stray quote inside an unquoted cell early on (kept as text) makes every quote count after it
+  // odd, so the cut lands inside the quoted cell that spans two lines past the middle: refused.
+  const header = '产品名称,组件名称,交易ID,优惠后总价\n';
+  const rows = ['云服务器,CPU 5" rack,tx0,1.50\n'];
+  for (let i = 1; i < 9000; i += 1) rows.push(`云服务器,CPU,tx${i},0.${i % 100}\n`);
+  rows.push('云服务器,"内存\n第二行",tx9000,2.25\n');
+  for (let i = 9001; i < 9800; i += 1) rows.push(`对象存储,存储,tx${i},0.0${i % 10}\n`);
+  const text = header + rows.join('');
+  assert.ok(Buffer.byteLength(text) > 2 * 65536);
+  // The multi-line row is past the middle of the file, where the cut of two workers falls.
+  assert.ok(Buffer.byteLength(text.slice(0, text.indexOf('"内存'))) > Buffer.byteLength(text) / 2);
+  const dir = await mkdtemp(join(tmpdir(), 'tcbill-parts-'));
+  const path = join(dir, 'stray-quote.csv');
+  await writeFile(path, text);
+  const worker = await openApp({ workers: 2 });
+  await drop([{ name: 'stray-quote.csv', bytes: text }]);
+  const [row] = await fileRows(page, 1);
+  assert.deepEqual(row.slice(3), ['9,800', '9,800', '0']);
+  const last = await worker.evaluate(() => self.tcbill_parts_last);
+  assert.equal(last.parts, 2);
+  assert.equal(last.joined, false, 'the cut was refused');
+  assert.equal(await downloadReport(), tcbill('analyze', path, '--json'));
+});
+
+test('cancelling a file read in parts stops every worker of it, and the next file is read', async () => {
+  const worker = await openApp({ workers: 3 });
+  // About 90 MB of rows built in the page (as costs.test.mjs does), so the parse is still going.
+  await page.evaluate(() => {
+    const header = '产品名称,组件名称,地域,优惠后总价,现金账户支出(元)\n';
+    const row = '云服务器,CPU,华南地区（广州）,0.12,0.12\n';
+    const chunk = row.repeat(Math.ceil((1 << 20) / row.length));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([header, ...Array(90).fill(chunk)], 'large.csv'));
+    document.querySelector('.drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  });
+  // The part workers are reading when the page shows progress past the file worker's own part.
+  // Progress is shown from the parse of the first part on, when the part workers have their parts.
+  await page.waitForSelector('.file-table tbody.parsing progress');
+  assert.equal(await worker.evaluate(() => self.tcbill_parts_live), 2);
+  await page.getByRole('button', { name: 'Cancel large.csv' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('.file-table tbody.parsing').length === 0);
+  assert.match(await page.textContent('.file-table tbody'), /cancelled/);
+  assert.equal(await page.getByRole('button', { name: 'Download report (JSON)' }).count(), 0);
+  // Every part worker was terminated: the file worker holds none.
+  assert.equal(await worker.evaluate(() => self.tcbill_parts_live), 0);
+  // The file worker is free: the next big file is read in parts again, and exactly.
+  await drop([{ name: 'l3-6000.csv', bytes: await readFile(bill) }]);
+  const rows = await fileRows(page, 2);
+  assert.deepEqual(rows[1].slice(3), ['6,000', '6,000', '0']);
+  assert.equal((await worker.evaluate(() => self.tcbill_parts_last)).joined, true);
+  assert.equal(await downloadReport(), tcbill('analyze', bill, '--json'));
+});
+
+test('a part worker that dies fails its file with a message; the file worker keeps the others', async () => {
+  const worker = await openApp({ workers: 2 });
+  await drop([{ name: 'l3-6000.csv', bytes: await readFile(bill) }]);
+  await fileRows(page, 1);
+  await worker.evaluate(() => {
+    self.tcbill_parts.crash_drill = true;
+  });
+  await drop([{ name: 'again.csv', bytes: await readFile(bill) }]);
+  await fileRows(page, 2);
+  const error = page.locator('.file-table td.error');
+  await error.waitFor();
+  assert.match(await error.textContent(), /^cannot read the file: part worker 1 stopped: a crash drill in a part worker/);
+  assert.equal(await worker.evaluate(() => self.tcbill_parts_live), 0);
+  // The first file is still loaded in the same worker (it did not restart): its report is whole.
+  assert.equal(await downloadReport(), tcbill('analyze', bill, '--json'));
+  await page.screenshot({ path: join(OUTPUT, 'part-worker-died.png'), fullPage: true });
+});
