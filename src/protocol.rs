@@ -1,16 +1,20 @@
-//! Messages between the page and the parsing worker.
+//! Messages between the page and the parsing worker: one typed contract, built from core's own
+//! types (a [`Summary`] crosses as core's `Summary`, a dimension as core's `Dimension`), so a
+//! field core renames or retypes fails to compile on both sides, not at run time on one.
 //!
 //! Page → worker messages carry a `File` handle (structured clone copies the handle, not the
 //! bytes), so they are plain JS objects. Worker → page messages are summaries only (the parsed
-//! rows stay in the worker's wasm memory) and travel as JSON text: one string per message is
-//! far cheaper than building JS objects field by field.
+//! rows stay in the worker's wasm memory), each serialised once, as one JSON string
+//! ([`FromWorker::to_js`]; why JSON text rather than JS objects: ARCHITECTURE.md, *What crosses
+//! it*). A download's bytes travel beside that text as a `Blob` (a handle; never base64 in it).
 
 use js_sys::{Object, Reflect};
 use serde::{Deserialize, Serialize};
-use tcbill_core::analysis::compare::Level;
+use tcbill_core::analysis::compare::{Comparison, Level};
+use tcbill_core::analysis::cost::{Dimension, Summary};
 use tcbill_core::analysis::deductions::DeductionFilter;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::File;
+use web_sys::{Blob, File};
 
 use tcbill_core::api::plan::Entry;
 
@@ -59,13 +63,12 @@ pub enum Request {
     Cancel { id: FileId },
     /// Forget this file's rows.
     Remove { id: FileId },
-    /// A cost summary by one or two dimensions (`product`, `region`, `tag:env`, ...) of the rows
-    /// that pass `filters` (see [`CostFilters`]).
-    Summarize { group_by: Vec<String>, filters: CostFilters },
+    /// A cost summary by one or two dimensions of the rows that pass `filters` (see [`CostFilters`]).
+    Summarize { group_by: Vec<Dimension>, filters: CostFilters },
     /// The whole report as JSON, for download.
     ExportReport,
     /// The Costs table as CSV, for download: one currency (the one shown, else the first).
-    ExportSummaryCsv { group_by: Vec<String>, filters: CostFilters, currency: Option<String> },
+    ExportSummaryCsv { group_by: Vec<Dimension>, filters: CostFilters, currency: Option<String> },
     /// Every table of the report as CSV, in one ZIP, for download.
     ExportReportCsvZip,
     /// The loaded bills as a FOCUS 1.0 dataset (CSV), for download.
@@ -75,7 +78,7 @@ pub enum Request {
     ExportFindingsCsv { check: String },
     /// Select the cost rows where each `(dimension, value)` holds, among those that pass `within`,
     /// for a row table (answered by [`FromWorker::DrillDown`]).
-    DrillDown { filters: Vec<(String, String)>, within: CostFilters },
+    DrillDown { filters: CostFilters, within: CostFilters },
     /// Rows `start..start + len` of `table`'s last selection (answered by [`FromWorker::Rows`]).
     Rows { table: RowsFor, start: u64, len: u64 },
     /// Pull billing data through the signing proxy at `proxy_url`, each action × month as one
@@ -100,10 +103,10 @@ pub enum Request {
     BandwidthFromTraffic { enabled: bool },
     /// The values `dimension` takes in the rows that pass `filters`, for a filter to pick from
     /// (answered by [`FromWorker::FilterValues`]).
-    FilterValues { dimension: String, filters: CostFilters },
-    /// RealTotalCost and TotalCost per `day` or `month` of the rows that pass `filters`
-    /// (answered by [`FromWorker::Trend`]).
-    Trend { by: String, filters: CostFilters },
+    FilterValues { dimension: Dimension, filters: CostFilters },
+    /// RealTotalCost and TotalCost per [`Dimension::Month`] (else per [`Dimension::Day`]) of the
+    /// rows that pass `filters` (answered by [`FromWorker::Trend`]).
+    Trend { by: Dimension, filters: CostFilters },
     /// Compare these two periods (`2025-09`, as `tcbill analyze --from A --to B`) from now on;
     /// the report is rebuilt (answered by [`FromWorker::Report`]).
     ComparePeriods { a: String, b: String },
@@ -119,12 +122,12 @@ pub enum Request {
     AlertRows { alert: usize },
     /// RealTotalCost and TotalCost per value of `by` and billing month of the rows that pass
     /// `filters` (answered by [`FromWorker::MonthlyTrend`]).
-    MonthlyTrend { by: String, filters: CostFilters },
+    MonthlyTrend { by: Dimension, filters: CostFilters },
 }
 
 /// The Costs tab's filters as `(dimension, value)` pairs: a row passes when, for every dimension
 /// named, its value is one of the values given for that dimension.
-pub type CostFilters = Vec<(String, String)>;
+pub type CostFilters = Vec<(Dimension, String)>;
 
 /// One billing API action over one month (or days of it), and the Files-table entry (allocated
 /// by the page) it becomes.
@@ -227,26 +230,23 @@ pub enum FromWorker {
         id: FileId,
         message: String,
     },
-    /// The report changed (a file was parsed or removed). JSON of the report without its
-    /// per-row deduction list, which can be millions of rows; see [`crate::page::state::report_view`].
+    /// The report changed (a file was parsed or removed): core's `report::Digest` of it (the report
+    /// without its per-row deduction list, which can be millions of rows) as JSON text, the one
+    /// message still carrying JSON inside its JSON; see [`crate::page::state::report_view`].
     Report {
         digest: String,
     },
-    /// The answer to [`Request::Summarize`]: JSON of a cost summary.
+    /// The answer to [`Request::Summarize`], each currency's groups cut at
+    /// [`crate::worker::LIST_LIMIT`] ([`Summary::truncate_groups`]).
     Summary {
-        json: String,
+        summary: Summary,
     },
-    /// A file for the user to save.
+    /// A file for the user to save: its name, and its bytes (with their MIME type) as a `Blob`,
+    /// which crosses beside the message's text as a handle, not in it ([`FromWorker::to_js`]).
     Download {
         file_name: String,
-        mime: String,
-        content: String,
-    },
-    /// A binary file for the user to save, base64-encoded since messages are JSON text.
-    BinaryDownload {
-        file_name: String,
-        mime: String,
-        base64: String,
+        #[serde(skip)]
+        file: Option<Blob>,
     },
     /// The rows of a drill-down are selected for `table`: how many, and the table's column labels.
     DrillDown {
@@ -277,34 +277,49 @@ pub enum FromWorker {
     },
     /// The answer to [`Request::FilterValues`].
     FilterValues {
-        dimension: String,
+        dimension: Dimension,
         values: Vec<String>,
     },
-    /// The answer to [`Request::Trend`]: JSON of a cost summary by day or month, oldest first.
+    /// The answer to [`Request::Trend`]: a cost summary by day or month, oldest first.
     Trend {
-        json: String,
+        summary: Summary,
     },
-    /// The answer to [`Request::Compare`]: JSON of core's `Comparison`, each currency's drivers
-    /// capped at [`crate::worker::LIST_LIMIT`] (`driver_count` has them all); `null` when fewer
-    /// than two billing months are loaded.
+    /// The answer to [`Request::Compare`]: core's `Comparison`, each currency's drivers cut at
+    /// [`crate::worker::LIST_LIMIT`] (`driver_count` has them all); `None` when fewer than two
+    /// billing months are loaded.
     Comparison {
         /// The level the drivers are rolled up to.
         level: Level,
-        json: String,
+        comparison: Option<Comparison>,
     },
-    /// The answer to [`Request::MonthlyTrend`]: JSON of a cost summary by the dimension and month.
+    /// The answer to [`Request::MonthlyTrend`]: a cost summary by the dimension and month, cut
+    /// like [`FromWorker::Summary`].
     MonthlyTrend {
-        json: String,
+        summary: Summary,
     },
 }
 
 impl FromWorker {
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("worker messages always serialise")
+    /// The message as the worker posts it: `{message: "<JSON>"}`, and a download's `file` beside.
+    pub fn to_js(&self) -> JsValue {
+        let posted = Object::new();
+        let json = serde_json::to_string(self).expect("worker messages always serialise");
+        set(&posted, "message", &json.into());
+        if let FromWorker::Download { file: Some(file), .. } = self {
+            set(&posted, "file", file);
+        }
+        posted.into()
     }
 
-    pub fn from_json(text: &str) -> Result<FromWorker, serde_json::Error> {
-        serde_json::from_str(text)
+    /// Decodes a message made by [`FromWorker::to_js`].
+    pub fn from_js(posted: &JsValue) -> Result<FromWorker, String> {
+        let get = |key: &str| Reflect::get(posted, &key.into()).ok().filter(|v| !v.is_undefined());
+        let json = get("message").and_then(|json| json.as_string()).ok_or("not a worker message")?;
+        let mut message: FromWorker = serde_json::from_str(&json).map_err(|err| err.to_string())?;
+        if let FromWorker::Download { file, .. } = &mut message {
+            *file = get("file").and_then(|blob| blob.dyn_into().ok());
+        }
+        Ok(message)
     }
 }
 

@@ -7,12 +7,12 @@ use std::rc::Rc;
 
 use js_sys::{Array, Uint8Array};
 use tcbill_core::analysis::compare::Level;
+use tcbill_core::analysis::cost::Dimension;
 use tcbill_core::api::plan::{Day, Entry};
 use tcbill_web::page::files::file_table::{format_count, format_size};
 use tcbill_web::page::i18n::Lang;
 use tcbill_web::page::state::loaded_files::{FileStatus, FilesAction, LoadedFiles};
 use tcbill_web::page::state::view_state::{Tab, ViewState};
-use tcbill_web::page::views::costs::compare_decimals;
 use tcbill_web::protocol::{FetchAction, FetchFailure, FromWorker, PartSummary, Request, ToWorker};
 use tcbill_web::worker::file_read::read_range;
 use tcbill_web::worker::parse_blob;
@@ -48,8 +48,8 @@ fn parse_messages_carry_the_file_handle() {
         other => panic!("decoded as {other:?}"),
     }
     let summarize = Request::Summarize {
-        group_by: vec!["product".into(), "tag:env".into()],
-        filters: vec![("region".into(), "华南地区（广州）".into())],
+        group_by: vec![Dimension::Product, Dimension::Tag("env".into())],
+        filters: vec![(Dimension::Region, "华南地区（广州）".into())],
     };
     match ToWorker::from_js(&ToWorker::Request(summarize.clone()).to_js()) {
         Some(ToWorker::Request(request)) => assert_eq!(request, summarize),
@@ -151,7 +151,7 @@ fn sizes_and_counts_read_like_a_file_manager() {
 fn the_view_round_trips_through_the_url_fragment() {
     let view = ViewState {
         tab: Tab::Costs,
-        group_by: vec!["product".into(), "tag:成本中心".into()],
+        group_by: vec![Dimension::Product, Dimension::Tag("成本中心".into())],
         lang: Some(Lang::Zh),
         ..ViewState::default()
     };
@@ -161,8 +161,8 @@ fn the_view_round_trips_through_the_url_fragment() {
 
     // Filter values may hold any character, `:`, `&` and `=` included.
     let filtered = ViewState {
-        filters: vec![("tag:env".into(), "a:b&c=d".into()), ("region".into(), "华南地区（广州）".into())],
-        trend: "month".into(),
+        filters: vec![(Dimension::Tag("env".into()), "a:b&c=d".into()), (Dimension::Region, "华南地区（广州）".into())],
+        trend: Dimension::Month,
         ..view.clone()
     };
     let fragment = filtered.to_fragment();
@@ -172,33 +172,25 @@ fn the_view_round_trips_through_the_url_fragment() {
 
     assert_eq!(ViewState::from_fragment(""), ViewState::default());
     let odd = ViewState::from_fragment("#tab=nonsense&by=region,zone,project&x=1");
-    assert_eq!((odd.tab, odd.group_by, odd.lang), (Tab::Files, vec!["region".to_owned(), "zone".to_owned()], None));
+    assert_eq!((odd.tab, odd.group_by, odd.lang), (Tab::Files, vec![Dimension::Region, Dimension::Zone], None));
     let unknown = ViewState::from_fragment("#tab=costs&by=weekday,zone");
-    assert_eq!(unknown.group_by, ["zone"]);
-    assert_eq!(ViewState::from_fragment("#by=weekday").group_by, ["product"]);
+    assert_eq!(unknown.group_by, [Dimension::Zone]);
+    assert_eq!(ViewState::from_fragment("#by=weekday").group_by, [Dimension::Product]);
 
     // The Compare tab's level and trend column; unknown ones give way to the defaults.
     let compare = ViewState {
         tab: Tab::Compare,
         level: Level::Product,
-        months_by: "tag:成本中心".into(),
+        months_by: Dimension::Tag("成本中心".into()),
         ..ViewState::default()
     };
     let fragment = compare.to_fragment();
     assert_eq!(fragment, "#tab=compare&by=product&level=product&months_by=tag%3A%E6%88%90%E6%9C%AC%E4%B8%AD%E5%BF%83");
     assert_eq!(ViewState::from_fragment(&fragment), compare);
     let odd = ViewState::from_fragment("#tab=compare&level=galaxy&months_by=weekday");
-    assert_eq!((odd.tab, odd.level, odd.months_by.as_str()), (Tab::Compare, Level::Resource, "product"));
-}
-
-#[wasm_bindgen_test]
-fn amounts_sort_by_exact_value_not_by_text() {
-    use std::cmp::Ordering::*;
-    let d = |s: &str| Some(s.to_owned());
-    assert_eq!(compare_decimals(&d("9.5"), &d("10")), Less);
-    assert_eq!(compare_decimals(&d("-3"), &d("2")), Less);
-    assert_eq!(compare_decimals(&d("0.10000000"), &d("0.1")), Equal);
-    assert_eq!(compare_decimals(&None, &d("0")), Less);
+    assert_eq!((odd.tab, odd.level, odd.months_by), (Tab::Compare, Level::Resource, Dimension::Product));
+    // A filter on no dimension is dropped, not kept to be ignored.
+    assert_eq!(ViewState::from_fragment("#f=weekday:monday&f=zone:z1").filters, [(Dimension::Zone, "z1".to_owned())]);
 }
 
 #[wasm_bindgen_test]

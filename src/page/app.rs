@@ -17,15 +17,17 @@ use crate::page::money::Precision;
 use crate::page::parsing::ParsingWorker;
 use crate::page::routing::Sinks;
 use crate::page::state::loaded_files::{FileStatus, FilesAction, LoadedFiles};
-use crate::page::state::report_view::{ComparisonView, ReportView, SummaryView};
+use crate::page::state::report_view::ReportView;
 use crate::page::state::view_state::{Tab, ViewState};
 use crate::page::views::compare::Compare;
-use crate::page::views::costs::{Costs, DrillDownAction, DrillDownState};
+use crate::page::views::costs::{Costs, CurrencyChoice, DrillDownAction, DrillDownState, Grouping, OpenRows, Trend};
+use crate::page::views::filters::FilterPanelProps;
 use crate::page::views::overview::Overview;
 use crate::page::views::packages::{DeductionTable, Packages};
 use crate::page::views::usage::{Usage, UsagePoints};
-use crate::protocol::{FetchAction, FileId, Request, RowsFor, ToWorker};
-use tcbill_core::analysis::compare::Level;
+use crate::protocol::{CostFilters, FetchAction, FileId, Request, RowsFor, ToWorker};
+use tcbill_core::analysis::compare::{Comparison, Level};
+use tcbill_core::analysis::cost::{Dimension, Summary};
 use tcbill_core::analysis::deductions::DeductionFilter;
 
 #[component]
@@ -35,17 +37,17 @@ pub fn App() -> Html {
     let text = lang.strings();
     let files = use_reducer(LoadedFiles::default);
     let report = use_state(|| None::<Rc<ReportView>>);
-    let summary = use_state(|| None::<SummaryView>);
-    let trend = use_state(|| None::<SummaryView>);
+    let summary = use_state(|| None::<Summary>);
+    let trend = use_state(|| None::<Summary>);
     // The currency the Costs tab shows when the rows have several.
     let currency = use_state(|| None::<String>);
     // The values a new cost filter can pick from: its dimension and the values present.
-    let filter_values = use_state(|| None::<(String, Vec<String>)>);
+    let filter_values = use_state(|| None::<(Dimension, Vec<String>)>);
     let drill_down = use_reducer(DrillDownState::default);
     // The Compare tab's comparison (under the filters, drivers at the level chosen), its monthly
     // trend, and the rows of the driver opened.
-    let comparison = use_state(|| None::<(Level, ComparisonView)>);
-    let monthly = use_state(|| None::<SummaryView>);
+    let comparison = use_state(|| None::<(Level, Comparison)>);
+    let monthly = use_state(|| None::<Summary>);
     let driver_rows = use_reducer(DrillDownState::default);
     // The rows of the alert opened on Overview.
     let alert_rows = use_reducer(DrillDownState::default);
@@ -209,7 +211,7 @@ pub fn App() -> Html {
     };
     let on_drill_down = {
         let (send, drill_group, within) = (send.clone(), drill_group.clone(), view.filters.clone());
-        Callback::from(move |(filters, group): (Vec<(String, String)>, String)| {
+        Callback::from(move |(filters, group): (CostFilters, String)| {
             drill_group.borrow_mut().insert(RowsFor::Costs, group);
             send(ToWorker::Request(Request::DrillDown { filters, within: within.clone() }));
         })
@@ -260,7 +262,7 @@ pub fn App() -> Html {
     };
     let on_months_by = {
         let view = view.clone();
-        Callback::from(move |months_by: String| view.set(ViewState { months_by, ..(*view).clone() }))
+        Callback::from(move |months_by: Dimension| view.set(ViewState { months_by, ..(*view).clone() }))
     };
     let on_open_compare = {
         let view = view.clone();
@@ -312,7 +314,7 @@ pub fn App() -> Html {
     };
     let on_group_by = {
         let view = view.clone();
-        Callback::from(move |group_by: Vec<String>| {
+        Callback::from(move |group_by: Vec<Dimension>| {
             let mut next = (*view).clone();
             next.group_by = group_by;
             view.set(next);
@@ -320,7 +322,7 @@ pub fn App() -> Html {
     };
     let on_filters = {
         let (view, drill_down, driver_rows) = (view.clone(), drill_down.dispatcher(), driver_rows.dispatcher());
-        Callback::from(move |filters: Vec<(String, String)>| {
+        Callback::from(move |filters: CostFilters| {
             // The rows shown were selected under the old filters.
             drill_down.dispatch(DrillDownAction::Closed);
             driver_rows.dispatch(DrillDownAction::Closed);
@@ -335,7 +337,7 @@ pub fn App() -> Html {
     };
     let on_trend_by = {
         let view = view.clone();
-        Callback::from(move |by: String| {
+        Callback::from(move |by: Dimension| {
             let mut next = (*view).clone();
             next.trend = by;
             view.set(next);
@@ -343,7 +345,7 @@ pub fn App() -> Html {
     };
     let on_filter_dimension = {
         let (send, filters) = (send.clone(), view.filters.clone());
-        Callback::from(move |dimension: String| {
+        Callback::from(move |dimension: Dimension| {
             send(ToWorker::Request(Request::FilterValues { dimension, filters: filters.clone() }))
         })
     };
@@ -362,6 +364,16 @@ pub fn App() -> Html {
         }));
         Callback::from(move |_: MouseEvent| switch())
     };
+
+    // What the Costs and Compare tabs share: the filters and the currency shown.
+    let filtering = |report: &ReportView| FilterPanelProps {
+        tag_keys: report.tag_keys.clone(),
+        filters: view.filters.clone(),
+        filter_values: (*filter_values).clone(),
+        on_filters: on_filters.clone(),
+        on_filter_dimension: on_filter_dimension.clone(),
+    };
+    let currency_choice = CurrencyChoice { shown: (*currency).clone(), on_pick: on_currency };
 
     let tab_button = |tab: Tab| {
         let select = update_view(Rc::new(move |v: &mut ViewState| v.tab = tab));
@@ -400,21 +412,19 @@ pub fn App() -> Html {
                 alert_rows={alert_rows.0.clone()} {on_alert_rows} on_rows={on_rows(RowsFor::Alerts)} {on_close_alert_rows} />
         },
         (Tab::Costs, Some(report)) => html! {
-            <Costs tag_keys={report.tag_keys.clone()} group_by={view.group_by.clone()}
-                summary={(*summary).clone()} drill_down={drill_down.0.clone()} {on_group_by} {on_export_csv}
-                {on_drill_down} on_rows={on_rows(RowsFor::Costs)} {on_close_drill_down}
-                filters={view.filters.clone()} filter_values={(*filter_values).clone()} trend={(*trend).clone()}
-                trend_by={view.trend.clone()} on_filters={on_filters.clone()}
-                on_filter_dimension={on_filter_dimension.clone()} {on_trend_by}
-                currency={(*currency).clone()} on_currency={on_currency.clone()} />
+            <Costs summary={(*summary).clone()}
+                grouping={Grouping { group_by: view.group_by.clone(), on_change: on_group_by }}
+                filtering={filtering(report)}
+                trend={Trend { summary: (*trend).clone(), by: view.trend.clone(), on_by: on_trend_by }}
+                currency={currency_choice.clone()}
+                rows={OpenRows { drill_down: drill_down.0.clone(), on_rows: on_rows(RowsFor::Costs), on_close: on_close_drill_down }}
+                {on_drill_down} {on_export_csv} />
         },
         (Tab::Compare, Some(report)) => html! {
             <Compare months={report.billing_months()} comparison={(*comparison).clone()} {on_periods}
-                level={view.level} {on_level} tag_keys={report.tag_keys.clone()} filters={view.filters.clone()}
-                filter_values={(*filter_values).clone()} {on_filters} {on_filter_dimension}
-                currency={(*currency).clone()} {on_currency} drill_down={driver_rows.0.clone()} {on_driver_rows}
-                on_rows={on_rows(RowsFor::Compare)} on_close_drill_down={on_close_driver_rows} monthly={(*monthly).clone()}
-                months_by={view.months_by.clone()} {on_months_by} />
+                level={view.level} {on_level} filtering={filtering(report)} currency={currency_choice}
+                rows={OpenRows { drill_down: driver_rows.0.clone(), on_rows: on_rows(RowsFor::Compare), on_close: on_close_driver_rows }}
+                {on_driver_rows} monthly={(*monthly).clone()} months_by={view.months_by.clone()} {on_months_by} />
         },
         (Tab::Packages, Some(report)) => html! {
             <Packages report={(**report).clone()} table={Rc::new((*deduction_table).clone())}

@@ -126,7 +126,7 @@ fn on_message(state: &Rc<RefCell<State>>, data: JsValue) {
         state.borrow_mut().files.push((id, file));
         return;
     }
-    let report = match FromWorker::from_json(&data.as_string().unwrap_or_default()) {
+    let report = match FromWorker::from_js(&data) {
         Ok(report) => report,
         Err(err) => return web_sys::console::error_1(&format!("tcbill: bad worker message: {err}").into()),
     };

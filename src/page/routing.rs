@@ -6,12 +6,13 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use tcbill_core::analysis::compare::Level;
+use tcbill_core::analysis::compare::{Comparison, Level};
+use tcbill_core::analysis::cost::{Dimension, Summary};
 use yew::prelude::*;
 
-use crate::page::export::download::{save, save_base64};
+use crate::page::export::download::save_blob;
 use crate::page::state::loaded_files::{FilesAction, LoadedFiles};
-use crate::page::state::report_view::{ComparisonView, ReportView, SummaryView};
+use crate::page::state::report_view::ReportView;
 use crate::page::views::costs::{DrillDown, DrillDownAction, DrillDownState};
 use crate::page::views::packages::{DeductionTable, DeductionTableAction};
 use crate::page::views::row_table::RowWindow;
@@ -22,9 +23,9 @@ use crate::protocol::{FromWorker, RowsFor};
 pub(super) struct Sinks {
     pub files: UseReducerDispatcher<LoadedFiles>,
     pub report: UseStateSetter<Option<Rc<ReportView>>>,
-    pub summary: UseStateSetter<Option<SummaryView>>,
-    pub trend: UseStateSetter<Option<SummaryView>>,
-    pub filter_values: UseStateSetter<Option<(String, Vec<String>)>>,
+    pub summary: UseStateSetter<Option<Summary>>,
+    pub trend: UseStateSetter<Option<Summary>>,
+    pub filter_values: UseStateSetter<Option<(Dimension, Vec<String>)>>,
     pub drill_down: UseReducerDispatcher<DrillDownState>,
     pub driver_rows: UseReducerDispatcher<DrillDownState>,
     pub alert_rows: UseReducerDispatcher<DrillDownState>,
@@ -32,8 +33,8 @@ pub(super) struct Sinks {
     pub drill_group: Rc<RefCell<HashMap<RowsFor, String>>>,
     pub deduction_table: UseReducerDispatcher<DeductionTable>,
     pub usage_points: UseStateSetter<Option<UsagePoints>>,
-    pub comparison: UseStateSetter<Option<(Level, ComparisonView)>>,
-    pub monthly: UseStateSetter<Option<SummaryView>>,
+    pub comparison: UseStateSetter<Option<(Level, Comparison)>>,
+    pub monthly: UseStateSetter<Option<Summary>>,
 }
 
 impl Sinks {
@@ -73,19 +74,16 @@ impl Sinks {
             FromWorker::Rows { table, start, rows } => {
                 self.rows_for(table).dispatch(DrillDownAction::Window(RowWindow { start, rows }))
             }
-            FromWorker::Comparison { level, json } => self
-                .comparison
-                .set(serde_json::from_str::<Option<ComparisonView>>(&json).ok().flatten().map(|view| (level, view))),
-            FromWorker::MonthlyTrend { json } => self.monthly.set(serde_json::from_str(&json).ok()),
-            FromWorker::Summary { json } => self.summary.set(serde_json::from_str(&json).ok()),
-            FromWorker::Download { file_name, mime, content } => save(&file_name, &mime, &content),
-            FromWorker::BinaryDownload { file_name, mime, base64 } => save_base64(&file_name, &mime, &base64),
+            FromWorker::Comparison { level, comparison } => self.comparison.set(comparison.map(|view| (level, view))),
+            FromWorker::MonthlyTrend { summary } => self.monthly.set(Some(summary)),
+            FromWorker::Summary { summary } => self.summary.set(Some(summary)),
+            FromWorker::Download { file_name, file } => file.iter().for_each(|file| save_blob(&file_name, file)),
             FromWorker::Deductions { count } => self.deduction_table.dispatch(DeductionTableAction::Selected { count }),
             FromWorker::DeductionRows { start, rows } => {
                 self.deduction_table.dispatch(DeductionTableAction::Window { start, rows })
             }
             FromWorker::UsagePoints { series, points } => self.usage_points.set(Some(UsagePoints { series, points })),
-            FromWorker::Trend { json } => self.trend.set(serde_json::from_str(&json).ok()),
+            FromWorker::Trend { summary } => self.trend.set(Some(summary)),
             FromWorker::FilterValues { dimension, values } => self.filter_values.set(Some((dimension, values))),
             file_report => self.files.dispatch(FilesAction::Worker(file_report)),
         }

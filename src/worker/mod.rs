@@ -16,24 +16,21 @@ pub mod proxy_url;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 
-use base64::prelude::{Engine, BASE64_STANDARD};
 use rust_decimal::Decimal;
-use serde_json::Value;
 use tcbill_core::analysis::compare::{
-    billing_months, compare_filtered, default_periods, driver_rows, DriverKey, Level, Period,
+    billing_months, compare_filtered, default_periods, driver_rows, Comparison, DriverKey, Level, Period,
 };
 use tcbill_core::analysis::cost::{
     dimension_values, filtered_rows, row_cells, summarize, CostRowRef, Dimension, Filter, Summary, ROW_COLUMNS,
 };
 use tcbill_core::analysis::deductions::{BreakType, CoefficientCheck, DeductionAnalysis};
-use tcbill_core::analysis::packages::burn_down;
 use tcbill_core::analysis::series::downsample;
 use tcbill_core::analysis::usage::usage_points;
-use tcbill_core::report::costs_csv;
+use tcbill_core::report::{costs_csv, Digest, DigestLimits};
 use tcbill_core::{Dataset, ParsedFile, Parser, Report, ReportOptions};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, DedicatedWorkerGlobalScope, File, MessageEvent};
+use web_sys::{Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, File, MessageEvent};
 
 use crate::protocol::{
     BreakFinding, CoefficientFinding, CostFilters, DeductionRowView, FetchAction, FetchFailure, FileId, FromWorker,
@@ -178,18 +175,17 @@ impl Loaded {
             }
         }
         let report = Report::build(&self.dataset, &self.options);
-        post(FromWorker::Report { digest: digest(&report, self.tag_keys()) });
+        post(FromWorker::Report { digest: digest(&report, &self.dataset) });
         self.report = Some(report);
     }
 
     /// Compares `periods` from now on: only the report's comparison is recomputed.
     fn compare_periods(&mut self, periods: (Period, Period)) {
         self.options.comparison = Some(periods);
-        let tag_keys = self.tag_keys();
         let Some(report) = &mut self.report else { return };
         self.selections.remove(&RowsFor::Compare);
         report.comparison = Report::comparison(&self.dataset, &self.options);
-        post(FromWorker::Report { digest: digest(report, tag_keys) });
+        post(FromWorker::Report { digest: digest(report, &self.dataset) });
     }
 
     /// The periods compared: those picked, else the latest month and the one before.
@@ -197,11 +193,11 @@ impl Loaded {
         self.options.comparison.or_else(|| default_periods(&self.dataset))
     }
 
-    /// The comparison the Compare tab shows, as JSON; remembers its drivers for drill-downs.
-    fn compare(&mut self, level: Level, filters: &CostFilters) -> String {
+    /// The comparison the Compare tab shows; remembers its drivers for drill-downs.
+    fn compare(&mut self, level: Level, filters: &CostFilters) -> Option<Comparison> {
         self.compare_filters = cost_filters(filters);
         self.compared.clear();
-        let Some((a, b)) = self.periods() else { return "null".to_owned() };
+        let (a, b) = self.periods()?;
         let mut comparison = compare_filtered(&self.dataset, a, b, &self.compare_filters, level);
         comparison.truncate_drivers(LIST_LIMIT);
         self.compared = comparison
@@ -212,7 +208,7 @@ impl Loaded {
                 (section.currency.to_string(), keys)
             })
             .collect();
-        serde_json::to_string(&comparison).expect("a comparison always serialises")
+        Some(comparison)
     }
 
     /// Selects the rows of driver `driver` of `currency`'s section, the earlier period's first.
@@ -229,92 +225,35 @@ impl Loaded {
         count
     }
 
-    /// Every cost-allocation tag key of the loaded files, for the group-by menu.
-    fn tag_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> =
-            self.dataset.files().iter().flat_map(|file| file.table.tag_keys().map(str::to_owned)).collect();
-        keys.sort();
-        keys.dedup();
-        keys
-    }
-
-    fn summary(&self, group_by: &[String], filters: &CostFilters) -> Summary {
-        let dimensions: Vec<Dimension> = group_by.iter().filter_map(|d| d.parse().ok()).collect();
-        summarize(&self.dataset, &dimensions, &cost_filters(filters))
+    fn summary(&self, group_by: &[Dimension], filters: &CostFilters) -> Summary {
+        summarize(&self.dataset, group_by, &cost_filters(filters))
     }
 }
 
 /// Core's filters from the page's pairs: the values given for one dimension are alternatives,
-/// different dimensions must all hold. Unknown dimensions are ignored.
+/// different dimensions must all hold.
 fn cost_filters(pairs: &CostFilters) -> Vec<Filter> {
     let mut filters: Vec<Filter> = Vec::new();
-    for (name, value) in pairs {
-        let Ok(dimension) = name.parse() else { continue };
-        match filters.iter_mut().find(|filter| filter.dimension == dimension) {
+    for (dimension, value) in pairs {
+        match filters.iter_mut().find(|filter| filter.dimension == *dimension) {
             Some(filter) => filter.values.push(value.clone()),
-            None => filters.push(Filter { dimension, values: vec![value.clone()] }),
+            None => filters.push(Filter { dimension: dimension.clone(), values: vec![value.clone()] }),
         }
     }
     filters
 }
 
-/// A summary as JSON for the page, each currency's groups capped at [`LIST_LIMIT`] (its
-/// `group_count` has them all).
-fn summary_json(summary: &Summary) -> String {
-    let mut value = serde_json::to_value(summary).expect("a summary always serialises");
-    cap_groups(&mut value);
-    value.to_string()
+/// A summary for the page: each currency's groups cut at [`LIST_LIMIT`] (its `group_count` has
+/// them all).
+fn for_screen(mut summary: Summary) -> Summary {
+    summary.truncate_groups(LIST_LIMIT);
+    summary
 }
 
-/// Caps every currency section's groups of a serialised summary, noting how many there were.
-fn cap_groups(summary: &mut Value) {
-    for section in summary["currencies"].as_array_mut().into_iter().flatten() {
-        section["group_count"] = section["groups"].as_array().map_or(0, Vec::len).into();
-        cap_list(&mut section["groups"]);
-    }
-}
-
-/// The report as the page renders it: per-row lists dropped or capped at [`LIST_LIMIT`], plus
-/// the tag keys the page offers as dimensions.
-fn digest(report: &Report, tag_keys: Vec<String>) -> String {
-    let mut value = serde_json::to_value(report).expect("a report always serialises");
-    value["tag_keys"] = tag_keys.into();
-    let deductions = &mut value["deductions"];
-    let row_count = deductions["rows"].as_array().map_or(0, Vec::len);
-    deductions["row_count"] = row_count.into();
-    if let Some(map) = deductions.as_object_mut() {
-        map.remove("rows");
-    }
-    let balances = burn_down(&report.deductions.analysis);
-    for package in value["packages"].as_array_mut().into_iter().flatten() {
-        if let Some(points) = package["package_id"].as_str().and_then(|id| balances.get(id)) {
-            package["burn_down"] = serde_json::to_value(downsample(points, BURN_DOWN_POINTS)).unwrap_or_default();
-        }
-    }
-    cap_list(&mut value["deductions"]["balance_breaks"]);
-    cap_list(&mut value["deductions"]["coefficient_mismatches"]);
-    for (check, built) in value["checks"].as_array_mut().into_iter().flatten().zip(&report.checks) {
-        // The codes the page words in its language; the report JSON holds only the English.
-        check["skipped"] = serde_json::to_value(built.skipped).unwrap_or_default();
-        for (list, findings) in [("mismatches", &built.mismatches), ("not_checked", &built.not_checked)] {
-            for (finding, built) in check[list].as_array_mut().into_iter().flatten().zip(findings) {
-                finding["says"] = serde_json::to_value(&built.code).unwrap_or_default();
-            }
-        }
-        check["mismatch_count"] = check["mismatches"].as_array().map_or(0, Vec::len).into();
-        cap_list(&mut check["mismatches"]);
-        cap_list(&mut check["not_checked"]);
-    }
-    if let Some(breakdowns) = value["cost"]["breakdowns"].as_array_mut() {
-        breakdowns.iter_mut().for_each(cap_groups);
-    }
-    value.to_string()
-}
-
-fn cap_list(list: &mut Value) {
-    if let Some(items) = list.as_array_mut() {
-        items.truncate(LIST_LIMIT);
-    }
+/// Core's digest of the report (what the page shows of it) as JSON, lists cut at [`LIST_LIMIT`].
+fn digest(report: &Report, dataset: &Dataset) -> String {
+    let limits = DigestLimits { list: LIST_LIMIT, burn_down_points: BURN_DOWN_POINTS };
+    serde_json::to_string(&Digest::of(report, dataset, limits)).expect("a digest always serialises")
 }
 
 /// Starts answering the page's messages. Called once by the worker binary.
@@ -349,11 +288,7 @@ fn answer(request: Request) {
         },
         Request::ExportFetched => LOADED.with_borrow(|loaded| {
             for file in &loaded.fetched {
-                post(FromWorker::Download {
-                    file_name: file.name.clone(),
-                    mime: "application/json".to_owned(),
-                    content: file.content.clone(),
-                });
+                post_download(file.name.clone(), "application/json", file.content.as_bytes());
             }
         }),
         Request::Cancel { id } => {
@@ -363,22 +298,16 @@ fn answer(request: Request) {
         Request::Remove { id } => LOADED.with_borrow_mut(|loaded| loaded.remove(id)),
         Request::Summarize { group_by, filters } => {
             let summary = LOADED.with_borrow(|loaded| loaded.summary(&group_by, &filters));
-            post(FromWorker::Summary { json: summary_json(&summary) });
+            post(FromWorker::Summary { summary: for_screen(summary) });
         }
         Request::ExportReport => {
             let json = LOADED.with_borrow(|loaded| loaded.report.as_ref().map(Report::to_json));
             if let Some(content) = json {
-                post(FromWorker::Download {
-                    file_name: "tcbill-report.json".to_owned(),
-                    mime: "application/json".to_owned(),
-                    content,
-                });
+                post_download("tcbill-report.json".to_owned(), "application/json", content.as_bytes());
             }
         }
         Request::DrillDown { filters, within } => {
-            let group = filters.into_iter().filter_map(|(dimension, value)| {
-                Some(Filter { dimension: dimension.parse().ok()?, values: vec![value] })
-            });
+            let group = filters.into_iter().map(|(dimension, value)| Filter { dimension, values: vec![value] });
             let filters: Vec<Filter> = cost_filters(&within).into_iter().chain(group).collect();
             let count = LOADED.with_borrow_mut(|loaded| {
                 let rows = filtered_rows(&loaded.dataset, &filters);
@@ -411,11 +340,7 @@ fn answer(request: Request) {
         Request::ExportReportCsvZip => {
             let zip = LOADED.with_borrow(|loaded| loaded.report.as_ref().map(Report::csv_zip));
             if let Some(bytes) = zip {
-                post(FromWorker::BinaryDownload {
-                    file_name: "tcbill-report-csv.zip".to_owned(),
-                    mime: "application/zip".to_owned(),
-                    base64: BASE64_STANDARD.encode(bytes),
-                });
+                post_download("tcbill-report-csv.zip".to_owned(), "application/zip", &bytes);
             }
         }
         Request::ExportFindingsCsv { check } => {
@@ -467,20 +392,17 @@ fn answer(request: Request) {
         Request::FilterValues { dimension, filters } => {
             // The other filters narrow the choice; those on this dimension would hide its alternatives.
             let others: CostFilters = filters.into_iter().filter(|(name, _)| *name != dimension).collect();
-            let values = match dimension.parse::<Dimension>() {
-                Ok(parsed) => LOADED.with_borrow(|loaded| {
-                    let mut values = dimension_values(&loaded.dataset, &parsed, &cost_filters(&others));
-                    values.truncate(LIST_LIMIT);
-                    values
-                }),
-                Err(_) => Vec::new(),
-            };
+            let values = LOADED.with_borrow(|loaded| {
+                let mut values = dimension_values(&loaded.dataset, &dimension, &cost_filters(&others));
+                values.truncate(LIST_LIMIT);
+                values
+            });
             post(FromWorker::FilterValues { dimension, values });
         }
         Request::Trend { by, filters } => {
-            let by = if by == "month" { "month" } else { "day" };
-            let summary = LOADED.with_borrow(|loaded| loaded.summary(&[by.to_owned()], &filters));
-            post(FromWorker::Trend { json: summary_json(&summary) });
+            let by = if by == Dimension::Month { Dimension::Month } else { Dimension::Day };
+            let summary = LOADED.with_borrow(|loaded| loaded.summary(&[by], &filters));
+            post(FromWorker::Trend { summary: for_screen(summary) });
         }
         Request::ComparePeriods { a, b } => {
             if let (Ok(a), Ok(b)) = (a.parse(), b.parse()) {
@@ -488,8 +410,8 @@ fn answer(request: Request) {
             }
         }
         Request::Compare { level, filters } => {
-            let json = LOADED.with_borrow_mut(|loaded| loaded.compare(level, &filters));
-            post(FromWorker::Comparison { level, json });
+            let comparison = LOADED.with_borrow_mut(|loaded| loaded.compare(level, &filters));
+            post(FromWorker::Comparison { level, comparison });
         }
         Request::DriverRows { currency, driver } => {
             let count = LOADED.with_borrow_mut(|loaded| loaded.driver_rows(&currency, driver));
@@ -513,9 +435,9 @@ fn answer(request: Request) {
             post(FromWorker::DrillDown { table: RowsFor::Alerts, count, columns });
         }
         Request::MonthlyTrend { by, filters } => {
-            let group_by = if by == "month" { vec![by] } else { vec![by, "month".to_owned()] };
+            let group_by = if by == Dimension::Month { vec![by] } else { vec![by, Dimension::Month] };
             let summary = LOADED.with_borrow(|loaded| loaded.summary(&group_by, &filters));
-            post(FromWorker::MonthlyTrend { json: summary_json(&summary) });
+            post(FromWorker::MonthlyTrend { summary: for_screen(summary) });
         }
     }
 }
@@ -531,11 +453,19 @@ fn window<T>(selection: &[T], start: u64, len: u64) -> &[T] {
 
 /// Offers a CSV file that core wrote to the user.
 fn post_csv(file_name: String, csv: Vec<u8>) {
-    post(FromWorker::Download {
-        file_name,
-        mime: "text/csv;charset=utf-8".to_owned(),
-        content: String::from_utf8(csv).expect("core writes CSV from strings, as UTF-8"),
-    });
+    post_download(file_name, "text/csv;charset=utf-8", &csv);
+}
+
+/// Offers `bytes` to the user as the file `file_name`: they cross to the page as a `Blob`, a
+/// handle the page saves without reading it (the bytes are copied once, out of wasm memory).
+fn post_download(file_name: String, mime: &str, bytes: &[u8]) {
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    match Blob::new_with_u8_array_sequence_and_options(&parts, &options) {
+        Ok(file) => post(FromWorker::Download { file_name, file: Some(file) }),
+        Err(err) => web_sys::console::error_1(&err),
+    }
 }
 
 /// A deduction row as the deduction table shows it, with the findings at it.
@@ -624,7 +554,7 @@ fn post_pulled_file(id: FileId, name: &str, content: &str) {
 
 fn post(message: FromWorker) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    scope.post_message(&message.to_json().into()).expect("posting a string to the page");
+    scope.post_message(&message.to_js()).expect("posting a message to the page");
 }
 
 /// A file starting with this line stops the worker on purpose. Crash recovery (the page restarts

@@ -368,19 +368,19 @@ fn record_last(parts: usize, joined: bool, memory: &[u64]) {
     set_global("tcbill_parts_last", &last);
 }
 
-/// A part worker's message: its handshake and its panic as JSON text (`FromWorker`, as any
-/// worker says them), its answers as objects.
+/// A part worker's message: its handshake and its panic as any worker says them
+/// ([`FromWorker::to_js`]), its answers under [`FROM_PART`].
 fn on_part_message(index: usize, slot: &Rc<RefCell<Slot>>, data: &JsValue) {
-    if let Some(text) = data.as_string() {
-        match FromWorker::from_json(&text) {
-            Ok(FromWorker::Ready) => {
+    if let Ok(said) = FromWorker::from_js(data) {
+        match said {
+            FromWorker::Ready => {
                 let mut slot = slot.borrow_mut();
                 slot.ready = true;
                 if let Some(job) = slot.queued.take() {
                     let _ = slot.worker.post_message(&job);
                 }
             }
-            Ok(FromWorker::Crashed { message, .. }) => deliver(index, Event::Died(message)),
+            FromWorker::Crashed { message, .. } => deliver(index, Event::Died(message)),
             _ => {}
         }
         return;

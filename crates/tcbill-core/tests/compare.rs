@@ -206,6 +206,26 @@ fn usage_and_package_parts_round_half_away_from_zero() {
     );
 }
 
+/// The app's worker sends the page the comparison itself: it reads back equal, exact digits, row
+/// references and all, except each driver's key, which stays in the worker.
+#[test]
+fn a_comparison_reads_back_as_it_was_written() {
+    let comparison = september_to_october(&two_months());
+    let json = serde_json::to_string(&comparison).unwrap();
+    let read: Comparison = serde_json::from_str(&json).unwrap();
+    let mut without_keys = comparison.clone();
+    let sections = without_keys.currencies.iter_mut();
+    sections
+        .flat_map(|section| &mut section.drivers)
+        .for_each(|driver| driver.key = Default::default());
+    assert_eq!(read, without_keys);
+    assert!(read.currencies[0]
+        .drivers
+        .iter()
+        .any(|driver| !driver.row_refs_b.is_empty()));
+    assert_eq!(serde_json::to_string(&read).unwrap(), json);
+}
+
 #[test]
 fn a_month_loaded_twice_counts_once() {
     let mut dataset = two_months();

@@ -72,8 +72,14 @@ const ORDERED_LAYERS: [(&str, &[&str], &[&str]); 4] = [
     // The report is built in mod.rs; its writers come after it.
     (
         "report",
-        &["csv_tables", "costs_csv"],
-        &["Report", "DeductionReport"],
+        &["csv_tables", "costs_csv", "digest"],
+        &[
+            "Report",
+            "DeductionReport",
+            "CostReport",
+            "CurrencyTotal",
+            "DuplicateNotice",
+        ],
     ),
 ];
 

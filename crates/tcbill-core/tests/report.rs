@@ -4,6 +4,7 @@ mod common;
 
 use common::sample_month;
 use serde_json::Value;
+use tcbill_core::report::{Digest, DigestLimits};
 use tcbill_core::{Report, ReportOptions};
 
 #[test]
@@ -200,4 +201,119 @@ fn a_failed_check_downloads_as_its_rows() {
         [["summary_vs_details", "ok", "", "", "", "", "", "", "", ""]]
     );
     assert!(report.findings_table("no_such_check").is_none());
+}
+
+/// What the app's worker sends its page: the report without its deduction rows or what only the
+/// download needs, each list cut to the limit beside its full count, and what the page needs
+/// beyond the JSON (tag keys, burn-downs, the codes of checks and findings).
+#[test]
+fn the_digest_is_the_report_less_its_rows_plus_what_the_page_words() {
+    let dataset = sample_month();
+    let report = Report::build(&dataset, &ReportOptions::default());
+    let limits = DigestLimits {
+        list: 1,
+        burn_down_points: 2,
+    };
+    let digest: Value = serde_json::to_value(Digest::of(&report, &dataset, limits)).unwrap();
+    let keys: Vec<&str> = digest
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "alerts",
+            "checks",
+            "cost",
+            "deductions",
+            "duplicates",
+            "packages",
+            "tag_keys",
+            "usage"
+        ]
+    );
+    let full: Value = serde_json::from_str(&report.to_json()).unwrap();
+    for same in ["alerts", "duplicates", "usage"] {
+        assert_eq!(digest[same], full[same], "{same}");
+    }
+
+    let deductions = &digest["deductions"];
+    assert!(deductions.get("rows").is_none());
+    assert_eq!(
+        deductions["row_count"],
+        full["deductions"]["rows"].as_array().unwrap().len()
+    );
+    assert_eq!(
+        deductions["balance_breaks"],
+        Value::Array(full["deductions"]["balance_breaks"].as_array().unwrap()[..1].to_vec())
+    );
+    assert_eq!(
+        deductions["coefficient_mismatches"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let by_product = &digest["cost"]["breakdowns"][0]["currencies"][0];
+    let full_by_product = &full["cost"]["breakdowns"][0]["currencies"][0];
+    assert_eq!(by_product["groups"][0], full_by_product["groups"][0]);
+    assert_eq!(
+        (
+            by_product["groups"].as_array().unwrap().len(),
+            &by_product["group_count"]
+        ),
+        (
+            1,
+            &full_by_product["groups"].as_array().unwrap().len().into()
+        )
+    );
+    assert_eq!(digest["cost"]["currencies"], full["cost"]["currencies"]);
+
+    // Checks: the sample month passes them all; this bill fails three.
+    let mut dataset = tcbill_core::Dataset::new();
+    dataset.add(tcbill_core::parse_file(
+        "l3-selfcheck.csv",
+        &common::read_data("l3-selfcheck.csv"),
+    ));
+    let failing = Report::build(&dataset, &ReportOptions::default());
+    let cut = |list| {
+        let limits = DigestLimits {
+            list,
+            burn_down_points: 2,
+        };
+        serde_json::to_value(Digest::of(&failing, &dataset, limits)).unwrap()["checks"][0].clone()
+    };
+    let list_price = cut(1);
+    assert_eq!(
+        (&list_price["id"], &list_price["status"]),
+        (&"list_price".into(), &"mismatches".into())
+    );
+    assert_eq!(
+        list_price["mismatches"][0]["says"],
+        serde_json::to_value(&failing.checks[0].mismatches[0].code).unwrap()
+    );
+    assert_eq!(
+        list_price["not_checked"][0]["says"],
+        serde_json::to_value(&failing.checks[0].not_checked[0].code).unwrap()
+    );
+    let none_shown = cut(0);
+    assert_eq!(
+        (
+            none_shown["mismatch_count"].as_u64(),
+            none_shown["mismatches"].as_array().unwrap().len()
+        ),
+        (Some(1), 0)
+    );
+
+    let package = &digest["packages"][0];
+    assert_eq!(package["package_id"], full["packages"][0]["package_id"]);
+    assert!(package["burn_down"].as_array().unwrap().len() <= 2);
+    assert!(digest["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|package| !package["burn_down"].as_array().unwrap().is_empty()));
 }

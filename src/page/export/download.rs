@@ -1,28 +1,14 @@
 //! Saving what tcbill made (reports, tables, charts) as files on the user's machine, without a server.
 
-use base64::prelude::{Engine, BASE64_STANDARD};
-use js_sys::{Array, Uint8Array};
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::Array;
+use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
-/// Offers `content` to the user as a file download.
+/// Offers `content` (text the page made: a chart's SVG) to the user as a file download.
 pub fn save(file_name: &str, mime: &str, content: &str) {
-    save_part(file_name, mime, &content.into());
-}
-
-/// Offers the bytes that `base64` encodes (how the worker sends binary files) as a file download.
-pub fn save_base64(file_name: &str, mime: &str, base64: &str) {
-    match BASE64_STANDARD.decode(base64) {
-        Ok(bytes) => save_part(file_name, mime, &Uint8Array::from(bytes.as_slice()).into()),
-        Err(err) => web_sys::console::error_1(&format!("{file_name}: {err}").into()),
-    }
-}
-
-/// Offers one blob part (a string or bytes) as the file `file_name`.
-fn save_part(file_name: &str, mime: &str, part: &JsValue) {
     let options = BlobPropertyBag::new();
     options.set_type(mime);
-    match Blob::new_with_u8_array_sequence_and_options(&Array::of1(part), &options) {
+    match Blob::new_with_str_sequence_and_options(&Array::of1(&content.into()), &options) {
         Ok(blob) => save_blob(file_name, &blob),
         Err(err) => web_sys::console::error_1(&err),
     }

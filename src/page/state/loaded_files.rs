@@ -125,7 +125,6 @@ impl Reducible for LoadedFiles {
                     | FromWorker::Report { .. }
                     | FromWorker::Summary { .. }
                     | FromWorker::Download { .. }
-                    | FromWorker::BinaryDownload { .. }
                     | FromWorker::DrillDown { .. }
                     | FromWorker::Rows { .. }
                     | FromWorker::Deductions { .. }

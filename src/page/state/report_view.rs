@@ -1,9 +1,18 @@
-//! The page's reading of the report JSON that the worker sends (`tcbill_core::Report`, as
-//! digested by the worker). Only the fields the views show are declared; amounts stay the exact
-//! decimal strings of the report, so what the page shows is what the download says.
+//! The page's reading of the report digest the worker sends (core's `report::Digest`, serialised).
+//!
+//! The cost summaries and the comparison are read as core's own types (`Summary`, `Comparison`),
+//! so a field core renames fails to compile here. The rest (duplicates, deductions, packages,
+//! usage, checks, alerts) is still declared below, as the fields the views show with amounts as
+//! the report's exact decimal strings: core's types for them serialise only (`Check` holds
+//! `&'static str`, the digest borrows them from the report), and the Packages, Usage and
+//! Overview views read strings. Moving those to core's types, and with them the `Report`
+//! message off JSON text, is the part of issue #15 left open (ARCHITECTURE.md, *What crosses it*).
 
+use rust_decimal::Decimal;
 use serde::Deserialize;
 use tcbill_core::analysis::checks::{FindingCode, SkipReason};
+use tcbill_core::analysis::compare::{Comparison, CurrencyComparison};
+use tcbill_core::analysis::cost::{Amounts, CurrencySummary, Dimension, Summary};
 
 use crate::page::views::usage::UsageSeriesView;
 
@@ -20,7 +29,7 @@ pub struct ReportView {
     pub tag_keys: Vec<String>,
     /// The two periods compared, when the bills cover two billing months or more.
     #[serde(default)]
-    pub comparison: Option<ComparisonView>,
+    pub comparison: Option<Comparison>,
     #[serde(default)]
     pub alerts: Option<AlertsView>,
 }
@@ -31,8 +40,8 @@ impl ReportView {
     }
 
     /// The breakdown by product alone, if the report has one.
-    pub fn by_product(&self) -> Option<&SummaryView> {
-        self.cost.breakdowns.iter().find(|b| b.group_by == ["product"])
+    pub fn by_product(&self) -> Option<&Summary> {
+        self.cost.breakdowns.iter().find(|b| b.group_by == [Dimension::Product])
     }
 
     /// Every billing month of the cost rows, all currencies together, oldest first.
@@ -62,7 +71,8 @@ pub struct CostView {
     pub row_count: u64,
     /// One grand total per currency: amounts in different currencies are never added.
     pub currencies: Vec<CurrencyTotalView>,
-    pub breakdowns: Vec<SummaryView>,
+    /// Core's summaries, each currency's groups cut ([`Summary::truncate_groups`]).
+    pub breakdowns: Vec<Summary>,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -74,68 +84,16 @@ pub struct CurrencyTotalView {
     pub total: Amounts,
 }
 
-/// The billing API's measures; `None` where no loaded column carries one.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Amounts {
-    pub total_cost: Option<String>,
-    pub real_total_cost: Option<String>,
-    pub cash_pay_amount: Option<String>,
-    pub voucher_pay_amount: Option<String>,
-    pub incentive_pay_amount: Option<String>,
-    pub transfer_pay_amount: Option<String>,
-    pub tax: Option<String>,
+/// The section of `currency` in `summary`, else its first; `None` when no row passed the filters.
+pub fn section<'a>(summary: &'a Summary, currency: Option<&str>) -> Option<&'a CurrencySummary> {
+    let chosen = currency.and_then(|code| summary.currencies.iter().find(|section| section.currency.as_str() == code));
+    chosen.or(summary.currencies.first())
 }
 
-impl Amounts {
-    /// The cost a bill is judged by, as the report's comparison, alerts and forecast take it:
-    /// `RealTotalCost` (优惠后总价), else `TotalCost` where the rows have no discounted column.
-    pub fn cost(&self) -> Option<&str> {
-        self.real_total_cost.as_deref().or(self.total_cost.as_deref())
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct SummaryView {
-    pub group_by: Vec<String>,
-    pub row_count: u64,
-    /// One section per currency, by currency code.
-    pub currencies: Vec<CurrencySummaryView>,
-}
-
-impl SummaryView {
-    /// The section of `currency`, else the first; an empty one when no row passed the filters.
-    pub fn section(&self, currency: Option<&str>) -> CurrencySummaryView {
-        let chosen = currency.and_then(|code| self.currencies.iter().find(|section| section.currency == code));
-        chosen.or(self.currencies.first()).cloned().unwrap_or_default()
-    }
-
-    pub fn currency_codes(&self) -> Vec<String> {
-        self.currencies.iter().map(|section| section.currency.clone()).collect()
-    }
-}
-
-/// The rows of one currency: amounts that may be added, shares of this currency's total.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-pub struct CurrencySummaryView {
-    pub currency: String,
-    pub periods: Vec<String>,
-    pub row_count: u64,
-    pub total: Amounts,
-    pub groups: Vec<GroupView>,
-    /// All groups, of which at most the worker's list limit are in `groups`.
-    #[serde(default)]
-    pub group_count: Option<u64>,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct GroupView {
-    pub key: Vec<String>,
-    pub row_count: u64,
-    #[serde(flatten)]
-    pub amounts: Amounts,
-    #[serde(rename = "RealTotalCostRatio")]
-    pub ratio: Option<String>,
+/// The cost a bill is judged by, as the report's comparison, alerts and forecast take it:
+/// `RealTotalCost` (优惠后总价), else `TotalCost` where the rows have no discounted column.
+pub fn judged_cost(amounts: &Amounts) -> Option<Decimal> {
+    amounts.real_total_cost.or(amounts.total_cost)
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -227,7 +185,7 @@ pub struct PackageView {
     pub unused_at_expiry: Option<String>,
     /// Use the overview counts that the loaded deduction rows do not show.
     pub used_outside_deduction_rows: Option<String>,
-    /// 抵扣后包剩余量 at each 抵扣时间, thinned by the worker; empty without deduction rows.
+    /// 抵扣后包剩余量 at each 抵扣时间, thinned; empty without deduction rows.
     #[serde(default)]
     pub burn_down: Vec<(String, String)>,
 }
@@ -239,7 +197,7 @@ pub struct CheckView {
     /// `ok`, `mismatches` or `skipped`.
     pub status: String,
     pub skipped_reason: Option<String>,
-    /// `skipped_reason` as a code, added by the worker.
+    /// `skipped_reason` as a code (the digest's, not in the report JSON).
     #[serde(default)]
     pub skipped: Option<SkipReason>,
     pub rows_checked: u64,
@@ -258,7 +216,7 @@ pub struct FindingView {
     pub row: Option<SourceRow>,
     pub subject: String,
     pub detail: String,
-    /// `detail` as a code, added by the worker.
+    /// `detail` as a code (the digest's, not in the report JSON).
     #[serde(default)]
     pub says: Option<FindingCode>,
     pub expected: Option<String>,
@@ -266,105 +224,11 @@ pub struct FindingView {
     pub difference: Option<String>,
 }
 
-/// Core's `Comparison`: period `b` against period `a`, per currency.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct ComparisonView {
-    pub a: String,
-    pub b: String,
-    pub currencies: Vec<CurrencyComparisonView>,
-}
-
-impl ComparisonView {
-    /// The section of `currency`, else the first.
-    pub fn section(&self, currency: Option<&str>) -> Option<&CurrencyComparisonView> {
-        let chosen = currency.and_then(|code| self.currencies.iter().find(|section| section.currency == code));
-        chosen.or(self.currencies.first())
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct CurrencyComparisonView {
-    pub currency: String,
-    pub rows_a: u64,
-    pub rows_b: u64,
-    #[serde(rename = "RealTotalCost")]
-    pub real_total_cost: Option<ChangeView>,
-    #[serde(rename = "TotalCost")]
-    pub total_cost: Option<ChangeView>,
-    /// All drivers, of which `drivers` may hold only the largest.
-    pub driver_count: u64,
-    pub drivers: Vec<DriverView>,
-}
-
-/// One measure in both periods, its change and the change's parts (exact decimal strings).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct ChangeView {
-    pub a: String,
-    pub b: String,
-    pub change: String,
-    pub parts: PartsView,
-}
-
-/// The parts of a change, which add up exactly to it (core's `compare::Parts`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct PartsView {
-    pub new_resources: String,
-    pub removed_resources: String,
-    pub usage: String,
-    pub package_coverage: String,
-    pub price: String,
-    pub savings_plan: String,
-    pub reserved_instances: String,
-    pub refunds_adjustments: String,
-    pub no_usage_or_price: String,
-    pub rounding: String,
-}
-
-impl PartsView {
-    /// Each part by its name in the report, in the report's order.
-    pub fn named(&self) -> [(&'static str, &str); 10] {
-        [
-            ("new_resources", &self.new_resources),
-            ("removed_resources", &self.removed_resources),
-            ("usage", &self.usage),
-            ("package_coverage", &self.package_coverage),
-            ("price", &self.price),
-            ("savings_plan", &self.savings_plan),
-            ("reserved_instances", &self.reserved_instances),
-            ("refunds_adjustments", &self.refunds_adjustments),
-            ("no_usage_or_price", &self.no_usage_or_price),
-            ("rounding", &self.rounding),
-        ]
-    }
-
-    /// The parts that are not zero, in order.
-    pub fn moved(&self) -> Vec<(&'static str, &str)> {
-        let zero = |amount: &str| amount.parse::<rust_decimal::Decimal>().is_ok_and(|value| value.is_zero());
-        self.named().into_iter().filter(|(_, amount)| !zero(amount)).collect()
-    }
-}
-
-/// One product (→ component → resource) and how its cost changed.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct DriverView {
-    pub product: String,
-    pub component: String,
-    pub resource: String,
-    /// `new`, `removed` or `changed`.
-    pub status: String,
-    pub rows_a: u64,
-    pub rows_b: u64,
-    #[serde(rename = "RealTotalCost")]
-    pub real_total_cost: Option<ChangeView>,
-    #[serde(rename = "TotalCost")]
-    pub total_cost: Option<ChangeView>,
-}
-
-impl DriverView {
-    /// The change the table ranks by: RealTotalCost's, else TotalCost's.
-    pub fn change(&self) -> Option<&ChangeView> {
-        self.real_total_cost.as_ref().or(self.total_cost.as_ref())
-    }
+/// The section of `currency` in `comparison`, else its first.
+pub fn comparison_section<'a>(comparison: &'a Comparison, currency: Option<&str>) -> Option<&'a CurrencyComparison> {
+    let chosen =
+        currency.and_then(|code| comparison.currencies.iter().find(|section| section.currency.as_str() == code));
+    chosen.or(comparison.currencies.first())
 }
 
 /// Core's `Alerts`: how many of each kind fired, and each alert.

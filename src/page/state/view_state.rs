@@ -8,6 +8,7 @@ use tcbill_core::analysis::cost::Dimension;
 
 use crate::page::i18n::Lang;
 use crate::page::money::Precision;
+use crate::protocol::CostFilters;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Tab {
@@ -38,33 +39,33 @@ impl Tab {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ViewState {
     pub tab: Tab,
-    /// Cost dimensions, one or two (`product`, `region`, `tag:env`, ...).
-    pub group_by: Vec<String>,
+    /// Cost dimensions, one or two (`by=product,tag:env` in the URL).
+    pub group_by: Vec<Dimension>,
     /// Set when the user chose a language; otherwise the browser's applies.
     pub lang: Option<Lang>,
     /// The Costs tab's filters, `(dimension, value)`, one `f=` part each.
-    pub filters: Vec<(String, String)>,
-    /// The cost trend's period: `day` (the default) or `month`.
-    pub trend: String,
+    pub filters: CostFilters,
+    /// The cost trend's period: [`Dimension::Day`] (the default) or [`Dimension::Month`].
+    pub trend: Dimension,
     /// Decimals of the amounts shown (2 by default; downloads always keep every digit).
     pub precision: Precision,
     /// How finely the Compare tab lists drivers (`level=product`; resources by default).
     pub level: Level,
     /// The dimension of the Compare tab's monthly trend (`months_by=region`; product by default).
-    pub months_by: String,
+    pub months_by: Dimension,
 }
 
 impl Default for ViewState {
     fn default() -> Self {
         ViewState {
             tab: Tab::Files,
-            group_by: vec!["product".to_owned()],
+            group_by: vec![Dimension::Product],
             lang: None,
             filters: Vec::new(),
-            trend: "day".to_owned(),
+            trend: Dimension::Day,
             precision: Precision::default(),
             level: Level::default(),
-            months_by: "product".to_owned(),
+            months_by: Dimension::Product,
         }
     }
 }
@@ -78,8 +79,8 @@ impl ViewState {
             let decode = |text: &str| js_sys::decode_uri_component(text).map(String::from).ok();
             // A filter's dimension and value are encoded each, so the `:` between them is the only raw one.
             if key == "f" {
-                let parts = value.split_once(':').and_then(|(d, v)| Some((decode(d)?, decode(v)?)));
-                state.filters.extend(parts.filter(|(dimension, _)| !dimension.is_empty()));
+                let parts = value.split_once(':').and_then(|(d, v)| Some((decode(d)?.parse().ok()?, decode(v)?)));
+                state.filters.extend(parts);
                 continue;
             }
             let value = decode(value).unwrap_or_default();
@@ -91,17 +92,17 @@ impl ViewState {
                 }
                 "by" => {
                     // Only names core reads as a [`Dimension`]; none left keeps the default.
-                    let names = value.split(',').filter(|name| name.parse::<Dimension>().is_ok());
-                    let group_by: Vec<String> = names.take(2).map(str::to_owned).collect();
+                    let group_by: Vec<Dimension> =
+                        value.split(',').filter_map(|name| name.parse().ok()).take(2).collect();
                     if !group_by.is_empty() {
                         state.group_by = group_by;
                     }
                 }
                 "lang" => state.lang = Lang::from_tag(&value),
-                "trend" if value == "month" => state.trend = value,
+                "trend" if value == "month" => state.trend = Dimension::Month,
                 "digits" => state.precision = Precision::from_id(&value).unwrap_or_default(),
                 "level" => state.level = value.parse().unwrap_or_default(),
-                "months_by" if value.parse::<Dimension>().is_ok() => state.months_by = value,
+                "months_by" => state.months_by = value.parse().unwrap_or(Dimension::Product),
                 _ => {}
             }
         }
@@ -109,7 +110,8 @@ impl ViewState {
     }
 
     pub fn to_fragment(&self) -> String {
-        let by: String = js_sys::encode_uri_component(&self.group_by.join(",")).into();
+        let names: Vec<String> = self.group_by.iter().map(Dimension::to_string).collect();
+        let by: String = js_sys::encode_uri_component(&names.join(",")).into();
         let mut fragment = format!("#tab={}&by={by}", self.tab.id());
         if let Some(lang) = self.lang {
             fragment.push_str("&lang=");
@@ -117,18 +119,18 @@ impl ViewState {
         }
         for (dimension, value) in &self.filters {
             let encode = |text: &str| String::from(js_sys::encode_uri_component(text));
-            fragment.push_str(&format!("&f={}:{}", encode(dimension), encode(value)));
+            fragment.push_str(&format!("&f={}:{}", encode(&dimension.to_string()), encode(value)));
         }
-        if self.trend == "month" {
+        if self.trend == Dimension::Month {
             fragment.push_str("&trend=month");
         }
         if self.level != Level::default() {
             fragment.push_str("&level=");
             fragment.push_str(self.level.as_str());
         }
-        if self.months_by != "product" {
+        if self.months_by != Dimension::Product {
             fragment.push_str("&months_by=");
-            fragment.push_str(&String::from(js_sys::encode_uri_component(&self.months_by)));
+            fragment.push_str(&String::from(js_sys::encode_uri_component(&self.months_by.to_string())));
         }
         if self.precision != Precision::default() {
             fragment.push_str("&digits=");

@@ -7,19 +7,19 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
-use std::str::FromStr;
 
 use rust_decimal::Decimal;
-use tcbill_core::analysis::compare::Level;
+use tcbill_core::analysis::compare::{Change, Comparison, CurrencyComparison, Driver, Level};
+use tcbill_core::analysis::cost::{Dimension, Group, Summary};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::page::i18n::{Lang, Strings};
 use crate::page::money::{format_change, Money, Precision};
-use crate::page::state::report_view::{ChangeView, ComparisonView, CurrencyComparisonView, DriverView, SummaryView};
+use crate::page::state::report_view::{comparison_section, judged_cost, section};
 use crate::page::views::chart::{line_chart_svg, Chart, Line};
-use crate::page::views::costs::{compare_decimals, DrillDown};
-use crate::page::views::filters::{dimension_options, option_label, FilterPanel};
+use crate::page::views::costs::{CurrencyChoice, OpenRows};
+use crate::page::views::filters::{dimension_options, option_label, selected_dimension, FilterPanel, FilterPanelProps};
 use crate::page::views::row_table::RowTable;
 
 /// The parts a waterfall always shows, even at zero: the questions a reader brings. The other
@@ -32,7 +32,7 @@ pub struct Step {
     /// A part's name in the report, or `None` for a period's total.
     pub part: Option<&'static str>,
     /// The exact amount: the total, or the part.
-    pub amount: String,
+    pub amount: Decimal,
     pub from: Decimal,
     pub to: Decimal,
 }
@@ -40,21 +40,23 @@ pub struct Step {
 /// The waterfall of a change: the earlier total, each part shown ([`MAIN_PARTS`] and those that
 /// moved) from the running total, then the later total. The parts add up exactly to the change,
 /// so the last part ends where the later total does.
-pub fn waterfall(change: &ChangeView) -> Vec<Step> {
-    let exact = |text: &str| Decimal::from_str(text).unwrap_or_default();
-    let a = exact(&change.a);
-    let mut steps = vec![Step { part: None, amount: change.a.clone(), from: Decimal::ZERO, to: a }];
-    let mut running = a;
+pub fn waterfall(change: &Change) -> Vec<Step> {
+    let mut steps = vec![Step { part: None, amount: change.a, from: Decimal::ZERO, to: change.a }];
+    let mut running = change.a;
     for (part, amount) in change.parts.named() {
-        let value = exact(amount);
-        if value.is_zero() && !MAIN_PARTS.contains(&part) {
+        if amount.is_zero() && !MAIN_PARTS.contains(&part) {
             continue;
         }
-        steps.push(Step { part: Some(part), amount: amount.to_owned(), from: running, to: running + value });
-        running += value;
+        steps.push(Step { part: Some(part), amount, from: running, to: running + amount });
+        running += amount;
     }
-    steps.push(Step { part: None, amount: change.b.clone(), from: Decimal::ZERO, to: exact(&change.b) });
+    steps.push(Step { part: None, amount: change.b, from: Decimal::ZERO, to: change.b });
     steps
+}
+
+/// The parts of `change` that are not zero, in the report's order.
+fn moved(change: &Change) -> impl Iterator<Item = (&'static str, Decimal)> {
+    change.parts.named().into_iter().filter(|(_, amount)| !amount.is_zero())
 }
 
 /// Where a step's bar sits in its track, as percentages (left, width) of the span from the lowest
@@ -77,20 +79,21 @@ pub fn bar_position(step: &Step, steps: &[Step]) -> (f64, f64) {
 /// The Overview's sentence for one currency: `+¥174.50 vs 2025-09: +¥30.00 new resources, …`
 /// (the parts that moved, in the report's order, less those too small to show at the page's
 /// decimals: the Compare tab lists every one).
-pub fn summary_sentence(a: &str, change: &ChangeView, currency: &str, precision: Precision, text: &Strings) -> String {
+pub fn summary_sentence(a: &str, change: &Change, currency: &str, precision: Precision, text: &Strings) -> String {
     let shows_digits = |shown: &String| shown.bytes().any(|b| matches!(b, b'1'..=b'9'));
-    let parts: Vec<String> = change
-        .parts
-        .moved()
-        .into_iter()
-        .map(|(part, amount)| (part, format_change(amount, currency, precision)))
+    let parts: Vec<String> = moved(change)
+        .map(|(part, amount)| (part, format_change(&amount.to_string(), currency, precision)))
         .filter(|(_, shown)| shows_digits(shown))
         .map(|(part, shown)| (text.compare_part)(&shown, (text.part_label)(part)))
         .collect();
     if parts.is_empty() {
         return (text.compare_no_change)(a);
     }
-    (text.compare_summary)(&format_change(&change.change, currency, precision), a, &parts.join(text.list_separator))
+    (text.compare_summary)(
+        &format_change(&change.change.to_string(), currency, precision),
+        a,
+        &parts.join(text.list_separator),
+    )
 }
 
 /// A sortable column of the drivers table.
@@ -105,16 +108,17 @@ enum SortColumn {
     Change,
 }
 
-fn compare_drivers(column: SortColumn, x: &DriverView, y: &DriverView) -> Ordering {
-    let amount = |driver: &DriverView, get: fn(&ChangeView) -> &String| driver.change().map(|c| get(c).clone());
+fn compare_drivers(column: SortColumn, x: &Driver, y: &Driver) -> Ordering {
+    // Exact decimals order by value; a driver without the measure sorts first.
+    let amount = |driver: &Driver, get: fn(&Change) -> Decimal| driver.change().map(get);
     match column {
         SortColumn::Product => x.product.cmp(&y.product),
         SortColumn::Component => x.component.cmp(&y.component),
         SortColumn::Resource => x.resource.cmp(&y.resource),
-        SortColumn::Status => x.status.cmp(&y.status),
-        SortColumn::A => compare_decimals(&amount(x, |c| &c.a), &amount(y, |c| &c.a)),
-        SortColumn::B => compare_decimals(&amount(x, |c| &c.b), &amount(y, |c| &c.b)),
-        SortColumn::Change => compare_decimals(&amount(x, |c| &c.change), &amount(y, |c| &c.change)),
+        SortColumn::Status => x.status.as_str().cmp(y.status.as_str()),
+        SortColumn::A => amount(x, |c| c.a).cmp(&amount(y, |c| c.a)),
+        SortColumn::B => amount(x, |c| c.b).cmp(&amount(y, |c| c.b)),
+        SortColumn::Change => amount(x, |c| c.change).cmp(&amount(y, |c| c.change)),
     }
 }
 
@@ -124,29 +128,22 @@ pub struct CompareProps {
     pub months: Vec<String>,
     /// The worker's comparison under the filters, with the level its drivers are rolled up to
     /// (`level` once it has answered); `None` until it answers or with fewer than two months.
-    pub comparison: Option<(Level, ComparisonView)>,
+    pub comparison: Option<(Level, Comparison)>,
     /// Compare these months (earlier, later) from now on.
     pub on_periods: Callback<(String, String)>,
     pub level: Level,
     pub on_level: Callback<Level>,
-    pub tag_keys: Vec<String>,
-    pub filters: Vec<(String, String)>,
-    pub filter_values: Option<(String, Vec<String>)>,
-    pub on_filters: Callback<Vec<(String, String)>>,
-    pub on_filter_dimension: Callback<String>,
-    /// The currency shown when the rows have several (shared with the Costs tab).
-    pub currency: Option<String>,
-    pub on_currency: Callback<String>,
-    /// The rows of a driver, when one was opened.
-    pub drill_down: Option<DrillDown>,
+    pub filtering: FilterPanelProps,
+    /// Shared with the Costs tab.
+    pub currency: CurrencyChoice,
+    /// The rows of the driver opened.
+    pub rows: OpenRows,
     /// Open a driver's rows: its currency, its index in that section, its label.
     pub on_driver_rows: Callback<(String, usize, String)>,
-    pub on_rows: Callback<std::ops::Range<u64>>,
-    pub on_close_drill_down: Callback<()>,
     /// RealTotalCost by `months_by` and month.
-    pub monthly: Option<SummaryView>,
-    pub months_by: String,
-    pub on_months_by: Callback<String>,
+    pub monthly: Option<Summary>,
+    pub months_by: Dimension,
+    pub on_months_by: Callback<Dimension>,
 }
 
 #[component]
@@ -158,9 +155,7 @@ pub fn Compare(props: &CompareProps) -> Html {
     let sort = use_state(|| None::<(SortColumn, bool)>);
 
     let filters = html! {
-        <FilterPanel tag_keys={props.tag_keys.clone()} filters={props.filters.clone()}
-            filter_values={props.filter_values.clone()} on_filters={props.on_filters.clone()}
-            on_filter_dimension={props.on_filter_dimension.clone()} />
+        <FilterPanel ..props.filtering.clone() />
     };
     let monthly = monthly_trend(props, text);
     if props.months.len() < 2 {
@@ -180,7 +175,7 @@ pub fn Compare(props: &CompareProps) -> Html {
     let period_picker = {
         let picker = |name: &'static str, label: &'static str, chosen: &str, earlier: bool| {
             let (on_periods, other) =
-                (props.on_periods.clone(), if earlier { comparison.b.clone() } else { comparison.a.clone() });
+                (props.on_periods.clone(), if earlier { comparison.b.to_string() } else { comparison.a.to_string() });
             let onchange = Callback::from(move |event: Event| {
                 let month = event.target_unchecked_into::<HtmlSelectElement>().value();
                 on_periods.emit(if earlier { (month, other.clone()) } else { (other.clone(), month) });
@@ -197,18 +192,19 @@ pub fn Compare(props: &CompareProps) -> Html {
         };
         html! {
             <div class="controls periods">
-                { picker("compare-a", text.compare_earlier, &comparison.a, true) }
-                { picker("compare-b", text.compare_later, &comparison.b, false) }
+                { picker("compare-a", text.compare_earlier, &comparison.a.to_string(), true) }
+                { picker("compare-b", text.compare_later, &comparison.b.to_string(), false) }
             </div>
         }
     };
-    let codes: Vec<String> = comparison.currencies.iter().map(|section| section.currency.clone()).collect();
+    let codes: Vec<String> = comparison.currencies.iter().map(|section| section.currency.to_string()).collect();
     let currency_switch = if codes.len() > 1 {
-        let on_currency = props.on_currency.clone();
+        let on_currency = props.currency.on_pick.clone();
         let onchange = Callback::from(move |event: Event| {
             on_currency.emit(event.target_unchecked_into::<HtmlSelectElement>().value());
         });
-        let shown = comparison.section(props.currency.as_deref()).map(|s| s.currency.clone()).unwrap_or_default();
+        let shown = comparison_section(comparison, props.currency.shown.as_deref());
+        let shown = shown.map(|section| section.currency.to_string()).unwrap_or_default();
         html! {
             <label class="currency-switch">{ text.currency }{ " " }
                 <select name="currency" {onchange}>
@@ -221,7 +217,7 @@ pub fn Compare(props: &CompareProps) -> Html {
     } else {
         Html::default()
     };
-    let Some(section) = comparison.section(props.currency.as_deref()) else {
+    let Some(section) = comparison_section(comparison, props.currency.shown.as_deref()) else {
         return html! {
             <section class="compare" aria-labelledby="compare-title">
                 <h2 id="compare-title">{ text.compare_title }</h2>
@@ -232,21 +228,22 @@ pub fn Compare(props: &CompareProps) -> Html {
             </section>
         };
     };
-    let currency = section.currency.clone();
-    let change = section.real_total_cost.as_ref().or(section.total_cost.as_ref());
+    let currency = section.currency.to_string();
+    let (a, b) = (comparison.a.to_string(), comparison.b.to_string());
+    let change = section.change();
     let headline = change.map(|change| {
         let totals = (text.compare_totals)(
-            &comparison.a,
-            &crate::page::money::format_money(&change.a, &currency, precision),
-            &comparison.b,
-            &crate::page::money::format_money(&change.b, &currency, precision),
-            section.rows_a,
-            section.rows_b,
+            &a,
+            &crate::page::money::format_money(&change.a.to_string(), &currency, precision),
+            &b,
+            &crate::page::money::format_money(&change.b.to_string(), &currency, precision),
+            section.rows_a as u64,
+            section.rows_b as u64,
         );
         html! {
             <>
                 <p class="compare-summary" data-currency={currency.clone()}>
-                    { summary_sentence(&comparison.a, change, &currency, precision, text) }
+                    { summary_sentence(&a, change, &currency, precision, text) }
                 </p>
                 <p class="muted">{ totals }</p>
             </>
@@ -270,7 +267,7 @@ pub fn Compare(props: &CompareProps) -> Html {
 }
 
 /// The waterfall as a table: each step's label, its exact amount (right-aligned) and a bar.
-fn waterfall_table(comparison: &ComparisonView, change: &ChangeView, currency: &str, text: &Strings) -> Html {
+fn waterfall_table(comparison: &Comparison, change: &Change, currency: &str, text: &Strings) -> Html {
     let steps = waterfall(change);
     let last = steps.len() - 1;
     html! {
@@ -288,12 +285,12 @@ fn waterfall_table(comparison: &ComparisonView, change: &ChangeView, currency: &
                         let (left, width) = bar_position(step, &steps);
                         let (label, kind) = match step.part {
                             Some(part) => ((text.part_label)(part).to_owned(), if step.to < step.from { "down" } else { "up" }),
-                            None => ((if i == last { &comparison.b } else { &comparison.a }).clone(), "total"),
+                            None => ((if i == last { &comparison.b } else { &comparison.a }).to_string(), "total"),
                         };
                         html! {
                             <tr class={classes!("step", kind)} data-part={step.part.unwrap_or(if i == last { "b" } else { "a" })}>
                                 <th scope="row">{ label }</th>
-                                <td class="num"><Money value={step.amount.clone()} currency={currency.to_owned()} signed={step.part.is_some()} /></td>
+                                <td class="num"><Money value={step.amount.to_string()} currency={currency.to_owned()} signed={step.part.is_some()} /></td>
                                 <td class="track" aria-hidden="true">
                                     <span class="bar" style={format!("left: {left}%; width: max({width}%, 1px)")} />
                                 </td>
@@ -310,12 +307,13 @@ fn waterfall_table(comparison: &ComparisonView, change: &ChangeView, currency: &
 fn drivers_table(
     props: &CompareProps,
     compared_level: Level,
-    comparison: &ComparisonView,
-    section: &CurrencyComparisonView,
+    comparison: &Comparison,
+    section: &CurrencyComparison,
     sort: &UseStateHandle<Option<(SortColumn, bool)>>,
     text: &Strings,
 ) -> Html {
-    let currency = section.currency.clone();
+    let currency = section.currency.to_string();
+    let (a, b) = (comparison.a.to_string(), comparison.b.to_string());
     let level_select = {
         let on_level = props.on_level.clone();
         let onchange = Callback::from(move |event: Event| {
@@ -346,7 +344,7 @@ fn drivers_table(
         Level::Resource => 3,
     })
     .collect();
-    let mut drivers: Vec<(usize, &DriverView)> = section.drivers.iter().enumerate().collect();
+    let mut drivers: Vec<(usize, &Driver)> = section.drivers.iter().enumerate().collect();
     if let Some((column, descending)) = **sort {
         drivers.sort_by(|(_, x), (_, y)| {
             let order = compare_drivers(column, x, y);
@@ -378,15 +376,15 @@ fn drivers_table(
             </th>
         }
     };
-    let drill = props.drill_down.as_ref().map(|drill| {
+    let drill = props.rows.drill_down.as_ref().map(|drill| {
         // The worker's columns: the period, then the cost row's; each row leads with `file:line`.
         let mut columns = vec![text.col_period.to_owned(), text.col_file_line.to_owned()];
         columns.extend(drill.columns.iter().skip(1).map(|c| (text.column)(c).to_owned()));
         html! {
             <div class="drill-down driver-rows">
                 <RowTable caption={drill.group.clone()} {columns} count={drill.count} window={drill.window.clone()}
-                    on_range={props.on_rows.clone()} />
-                <button type="button" class="link-button" onclick={props.on_close_drill_down.reform(|_: MouseEvent| ())}>
+                    on_range={props.rows.on_rows.clone()} />
+                <button type="button" class="link-button" onclick={props.rows.on_close.reform(|_: MouseEvent| ())}>
                     { text.close }
                 </button>
             </div>
@@ -398,12 +396,12 @@ fn drivers_table(
             <div class="controls">{ level_select }</div>
             <div class="scroll">
                 <table class="data drivers" data-currency={currency.clone()}>
-                    <caption>{ (text.drivers_count)(section.drivers.len(), section.driver_count) }</caption>
+                    <caption>{ (text.drivers_count)(section.drivers.len(), section.driver_count as u64) }</caption>
                     <thead><tr>
                         { for keys.iter().map(|(column, label)| header((*label).to_owned(), *column, false)) }
                         { header(text.col_status.to_owned(), SortColumn::Status, false) }
-                        { header(comparison.a.clone(), SortColumn::A, true) }
-                        { header(comparison.b.clone(), SortColumn::B, true) }
+                        { header(a.clone(), SortColumn::A, true) }
+                        { header(b.clone(), SortColumn::B, true) }
                         { header(text.col_change.to_owned(), SortColumn::Change, true) }
                         <th scope="col">{ text.col_parts }</th>
                         <th scope="col"><span class="visually-hidden">{ text.col_actions }</span></th>
@@ -412,25 +410,26 @@ fn drivers_table(
                         { for drivers.iter().map(|(index, driver)| {
                             let names = [&driver.product, &driver.component, &driver.resource];
                             let label = names[..keys.len()].iter().map(|name| name.as_str()).collect::<Vec<_>>().join(" / ");
-                            let caption = (text.driver_rows_caption)(&label, &comparison.a, driver.rows_a, &comparison.b, driver.rows_b);
+                            let (rows_a, rows_b) = (driver.rows_a as u64, driver.rows_b as u64);
+                            let caption = (text.driver_rows_caption)(&label, &a, rows_a, &b, rows_b);
                             let open = {
                                 let (on_driver_rows, currency, index) = (props.on_driver_rows.clone(), currency.clone(), *index);
                                 Callback::from(move |_: MouseEvent| on_driver_rows.emit((currency.clone(), index, caption.clone())))
                             };
                             let change = driver.change();
-                            let amount = |get: fn(&ChangeView) -> &String| change.map(|c| get(c).clone());
+                            let amount = |get: fn(&Change) -> Decimal| change.map(|c| get(c).to_string());
                             html! {
-                                <tr data-status={driver.status.clone()}>
+                                <tr data-status={driver.status.as_str()}>
                                     { for names[..keys.len()].iter().map(|name| html! { <td>{ name.as_str() }</td> }) }
-                                    <td>{ (text.driver_status)(&driver.status) }</td>
-                                    <td class="num"><Money value={amount(|c| &c.a)} currency={currency.clone()} /></td>
-                                    <td class="num"><Money value={amount(|c| &c.b)} currency={currency.clone()} /></td>
-                                    <td class="num"><Money value={amount(|c| &c.change)} currency={currency.clone()} signed=true /></td>
+                                    <td>{ (text.driver_status)(driver.status.as_str()) }</td>
+                                    <td class="num"><Money value={amount(|c| c.a)} currency={currency.clone()} /></td>
+                                    <td class="num"><Money value={amount(|c| c.b)} currency={currency.clone()} /></td>
+                                    <td class="num"><Money value={amount(|c| c.change)} currency={currency.clone()} signed=true /></td>
                                     <td class="parts">{ change.map(|c| parts_text(c, &currency, text)).unwrap_or_default() }</td>
                                     <td>
                                         <button type="button" class="link-button driver-rows-button" onclick={open}
                                             aria-label={format!("{} {label}", text.show_rows)}>
-                                            { (text.driver_rows_button)(driver.rows_a, driver.rows_b) }
+                                            { (text.driver_rows_button)(rows_a, rows_b) }
                                         </button>
                                     </td>
                                 </tr>
@@ -445,12 +444,12 @@ fn drivers_table(
 }
 
 /// A driver's parts that moved, as a list of signed amounts and names.
-fn parts_text(change: &ChangeView, currency: &str, text: &Strings) -> Html {
+fn parts_text(change: &Change, currency: &str, text: &Strings) -> Html {
     html! {
         <>
-            { for change.parts.moved().into_iter().map(|(part, amount)| html! {
+            { for moved(change).map(|(part, amount)| html! {
                 <span class="part" data-part={part}>
-                    <Money value={amount.to_owned()} currency={currency.to_owned()} signed=true />
+                    <Money value={amount.to_string()} currency={currency.to_owned()} signed=true />
                     { " " }{ (text.part_label)(part) }
                 </span>
             }) }
@@ -473,40 +472,41 @@ const CHART_LINES: usize = 6;
 /// RealTotalCost by a dimension's value (rows) and billing month (columns), for the currency
 /// shown: the rows ordered by their total over the months, largest first.
 fn monthly_trend(props: &CompareProps, text: &Strings) -> Html {
-    let options = dimension_options(&props.tag_keys, text);
+    let options = dimension_options(&props.filtering.tag_keys, text);
     let picker = {
         let on_months_by = props.on_months_by.clone();
         let onchange = Callback::from(move |event: Event| {
-            on_months_by.emit(event.target_unchecked_into::<HtmlSelectElement>().value());
+            on_months_by.emit(selected_dimension(&event).unwrap_or(Dimension::Product))
         });
         html! {
             <label>{ text.monthly_by }{ " " }
                 <select name="months-by" {onchange}>
-                    { for options.iter().filter(|(id, _)| id != "day").map(|(id, label)| html! {
-                        <option value={id.clone()} selected={*id == props.months_by}>{ label }</option>
+                    { for options.iter().filter(|(option, _)| *option != Dimension::Day).map(|(option, label)| html! {
+                        <option value={option.to_string()} selected={*option == props.months_by}>{ label }</option>
                     }) }
                 </select>
             </label>
         }
     };
     let table = props.monthly.as_ref().map(|monthly| {
-        let section = monthly.section(props.currency.as_deref());
+        let section = section(monthly, props.currency.shown.as_deref());
+        let groups: &[Group] = section.map_or(&[], |section| &section.groups);
         let by_month = monthly.group_by.len() == 1;
         let month_of = |key: &[String]| key.last().cloned().unwrap_or_default();
-        let row_of = |key: &[String]| if by_month { option_label(&options, "month") } else { key[0].clone() };
+        let row_of = |key: &[String]| if by_month { option_label(&options, &Dimension::Month) } else { key[0].clone() };
         let months: Vec<String> =
-            section.groups.iter().map(|g| month_of(&g.key)).collect::<BTreeSet<_>>().into_iter().collect();
+            groups.iter().map(|g| month_of(&g.key)).collect::<BTreeSet<_>>().into_iter().collect();
         let mut cells: HashMap<(String, String), String> = HashMap::new();
         let mut totals: HashMap<String, Decimal> = HashMap::new();
-        for group in &section.groups {
-            let value = group.amounts.cost().unwrap_or_default().to_owned();
-            *totals.entry(row_of(&group.key)).or_default() += Decimal::from_str(&value).unwrap_or_default();
-            cells.insert((row_of(&group.key), month_of(&group.key)), value);
+        for group in groups {
+            let cost = judged_cost(&group.amounts);
+            *totals.entry(row_of(&group.key)).or_default() += cost.unwrap_or_default();
+            cells.insert((row_of(&group.key), month_of(&group.key)), cost.map_or_else(String::new, |cost| cost.to_string()));
         }
         let mut rows: Vec<(String, Decimal)> = totals.into_iter().collect();
         rows.sort_by(|(x, a), (y, b)| b.cmp(a).then_with(|| x.cmp(y)));
         let shown = rows.len().min(MONTHLY_ROWS);
-        let currency = section.currency.clone();
+        let currency = section.map(|section| section.currency.to_string()).unwrap_or_default();
         let lines: Vec<(String, Vec<f64>)> = rows
             .iter()
             .take(CHART_LINES)
@@ -519,12 +519,12 @@ fn monthly_trend(props: &CompareProps, text: &Strings) -> Html {
             })
             .collect();
         let chart_lines: Vec<Line> = lines.iter().map(|(name, values)| Line { name, values: values.clone() }).collect();
-        let capped = section.group_count.is_some_and(|count| count > section.groups.len() as u64);
+        let capped = section.is_some_and(|section| section.group_count() > section.groups.len());
         html! {
             <>
                 if months.len() > 1 {
                     <Chart svg={line_chart_svg(&months, &chart_lines, text.trend_caption_month, &currency)}
-                        name={format!("tcbill-monthly-{currency}-{}", props.months_by.replace(':', "_"))}
+                        name={format!("tcbill-monthly-{currency}-{}", props.months_by.to_string().replace(':', "_"))}
                         download_label={text.download_svg} kind="monthly" />
                 }
                 <div class="scroll">
@@ -565,26 +565,28 @@ fn monthly_trend(props: &CompareProps, text: &Strings) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::page::state::report_view::PartsView;
+    use std::str::FromStr;
+    use tcbill_core::analysis::compare::Parts;
     use wasm_bindgen_test::wasm_bindgen_test;
 
     /// The CNY change of `l3-two-months.csv` (core's tests/compare.rs), as the report writes it.
-    fn two_months() -> ChangeView {
-        ChangeView {
-            a: "172.50".into(),
-            b: "347.00000001".into(),
-            change: "174.50000001".into(),
-            parts: PartsView {
-                new_resources: "30.00".into(),
-                removed_resources: "-12.50".into(),
-                usage: "20.00".into(),
-                package_coverage: "100.00".into(),
-                price: "4.00".into(),
-                savings_plan: "30.00".into(),
-                reserved_instances: "0.00".into(),
-                refunds_adjustments: "-5.00".into(),
-                no_usage_or_price: "8.00".into(),
-                rounding: "0.00000001".into(),
+    fn two_months() -> Change {
+        let d = |text: &str| Decimal::from_str(text).unwrap();
+        Change {
+            a: d("172.50"),
+            b: d("347.00000001"),
+            change: d("174.50000001"),
+            parts: Parts {
+                new_resources: d("30.00"),
+                removed_resources: d("-12.50"),
+                usage: d("20.00"),
+                package_coverage: d("100.00"),
+                price: d("4.00"),
+                savings_plan: d("30.00"),
+                reserved_instances: d("0.00"),
+                refunds_adjustments: d("-5.00"),
+                no_usage_or_price: d("8.00"),
+                rounding: d("0.00000001"),
             },
         }
     }

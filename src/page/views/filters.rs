@@ -7,6 +7,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::page::i18n::{Lang, Strings};
+use crate::protocol::CostFilters;
 
 /// A dimension's label: its column's name in the page's language (the console's name in
 /// Chinese). Tags are labelled by their key; the currency is not offered here, the page's
@@ -19,53 +20,60 @@ fn dimension_label(dimension: &Dimension, text: &Strings) -> Option<String> {
     }
 }
 
-/// Every dimension rows can be grouped or filtered by, as `(id, label)`: the fixed ones, then a
-/// tag per key the loaded files have.
-pub fn dimension_options(tag_keys: &[String], text: &Strings) -> Vec<(String, String)> {
+/// Every dimension rows can be grouped or filtered by, with its label: the fixed ones, then a
+/// tag per key the loaded files have. A `<select>` holds a dimension as its name (`tag:env`), read
+/// back by [`selected_dimension`].
+pub fn dimension_options(tag_keys: &[String], text: &Strings) -> Vec<(Dimension, String)> {
     Dimension::FIXED
         .iter()
-        .filter_map(|dimension| Some((dimension.to_string(), dimension_label(dimension, text)?)))
-        .chain(tag_keys.iter().map(|key| (format!("tag:{key}"), (text.tag_label)(key))))
+        .filter_map(|dimension| Some((dimension.clone(), dimension_label(dimension, text)?)))
+        .chain(tag_keys.iter().map(|key| (Dimension::Tag(key.clone()), (text.tag_label)(key))))
         .collect()
 }
 
-/// The label of option `id`, else the id itself.
-pub fn option_label(options: &[(String, String)], id: &str) -> String {
-    options.iter().find(|(o, _)| o == id).map_or(id.to_owned(), |(_, label)| label.clone())
+/// The label of `dimension` among `options`, else its name.
+pub fn option_label(options: &[(Dimension, String)], dimension: &Dimension) -> String {
+    options.iter().find(|(o, _)| o == dimension).map_or_else(|| dimension.to_string(), |(_, label)| label.clone())
 }
 
-#[derive(Properties, PartialEq)]
+/// The dimension a `<select>` of [`dimension_options`] was changed to; `None` for its empty choice.
+pub fn selected_dimension(event: &Event) -> Option<Dimension> {
+    event.target_unchecked_into::<HtmlSelectElement>().value().parse().ok()
+}
+
+/// The cost filters and what a new one can pick from; the Costs and Compare tabs each pass
+/// theirs on whole.
+#[derive(Properties, PartialEq, Clone)]
 pub struct FilterPanelProps {
     pub tag_keys: Vec<String>,
-    /// `(dimension, value)` pairs; see [`crate::protocol::CostFilters`].
-    pub filters: Vec<(String, String)>,
+    pub filters: CostFilters,
     /// The values a new filter can pick, for the dimension named.
-    pub filter_values: Option<(String, Vec<String>)>,
-    pub on_filters: Callback<Vec<(String, String)>>,
+    pub filter_values: Option<(Dimension, Vec<String>)>,
+    pub on_filters: Callback<CostFilters>,
     /// A dimension was chosen for a new filter: its values are wanted.
-    pub on_filter_dimension: Callback<String>,
+    pub on_filter_dimension: Callback<Dimension>,
 }
 
 #[component]
 pub fn FilterPanel(props: &FilterPanelProps) -> Html {
     let text = use_context::<Lang>().unwrap_or(Lang::En).strings();
     // The new filter being composed: its dimension and value.
-    let new_filter = use_state(|| (String::new(), String::new()));
+    let new_filter = use_state(|| (None::<Dimension>, String::new()));
     let options = dimension_options(&props.tag_keys, text);
-    let label_of = |id: &str| option_label(&options, id);
+    let label_of = |dimension: &Dimension| option_label(&options, dimension);
     let (dimension, value) = (*new_filter).clone();
     let on_dimension = {
         let (new_filter, on_filter_dimension) = (new_filter.clone(), props.on_filter_dimension.clone());
         Callback::from(move |event: Event| {
-            let dimension = event.target_unchecked_into::<HtmlSelectElement>().value();
+            let dimension = selected_dimension(&event);
             new_filter.set((dimension.clone(), String::new()));
-            if !dimension.is_empty() {
+            if let Some(dimension) = dimension {
                 on_filter_dimension.emit(dimension);
             }
         })
     };
     let values: &[String] = match &props.filter_values {
-        Some((of, values)) if *of == dimension => values,
+        Some((of, values)) if Some(of) == dimension.as_ref() => values,
         _ => &[],
     };
     let on_value = {
@@ -79,7 +87,7 @@ pub fn FilterPanel(props: &FilterPanelProps) -> Html {
     let chosen = if value.is_empty() { values.first().cloned() } else { Some(value.clone()) };
     let add = {
         let (filters, on_filters, new_filter) = (props.filters.clone(), props.on_filters.clone(), new_filter.clone());
-        let pair = chosen.clone().map(|value| (dimension.clone(), value));
+        let pair = dimension.clone().zip(chosen.clone());
         Callback::from(move |_: MouseEvent| {
             if let Some(pair) = pair.clone() {
                 let mut next = filters.clone();
@@ -87,7 +95,7 @@ pub fn FilterPanel(props: &FilterPanelProps) -> Html {
                     next.push(pair);
                 }
                 on_filters.emit(next);
-                new_filter.set((String::new(), String::new()));
+                new_filter.set((None, String::new()));
             }
         })
     };
@@ -105,7 +113,7 @@ pub fn FilterPanel(props: &FilterPanelProps) -> Html {
                         });
                         let label = format!("{} = {value}", label_of(dimension));
                         html! {
-                            <li class="filter" data-dimension={dimension.clone()}>
+                            <li class="filter" data-dimension={dimension.to_string()}>
                                 <span>{ &label }</span>
                                 <button type="button" class="remove-filter" onclick={remove}
                                     aria-label={format!("{} {label}", text.remove_filter)}>{ "×" }</button>
@@ -118,9 +126,9 @@ pub fn FilterPanel(props: &FilterPanelProps) -> Html {
                 <label>
                     { text.filter_by }{ " " }
                     <select name="filter-dimension" onchange={on_dimension}>
-                        <option value="" selected={dimension.is_empty()}>{ text.choose }</option>
-                        { for options.iter().map(|(id, label)| html! {
-                            <option value={id.clone()} selected={*id == dimension}>{ label }</option>
+                        <option value="" selected={dimension.is_none()}>{ text.choose }</option>
+                        { for options.iter().map(|(option, label)| html! {
+                            <option value={option.to_string()} selected={Some(option) == dimension.as_ref()}>{ label }</option>
                         }) }
                     </select>
                 </label>

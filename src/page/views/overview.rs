@@ -14,7 +14,9 @@ use tcbill_core::analysis::deductions::{DeductionFilter, FindingFilter};
 
 use crate::page::i18n::{Lang, Strings};
 use crate::page::money::{Money, Precision};
-use crate::page::state::report_view::{AlertView, AlertsView, CheckView, CurrencyTotalView, ReportView, SourceRow};
+use crate::page::state::report_view::{
+    section, AlertView, AlertsView, CheckView, CurrencyTotalView, ReportView, SourceRow,
+};
 use crate::page::views::amount;
 use crate::page::views::compare::summary_sentence;
 use crate::page::views::costs::DrillDown;
@@ -149,19 +151,20 @@ pub fn Overview(props: &OverviewProps) -> Html {
     let currency_section = |currency: &CurrencyTotalView| {
         let total = &currency.total;
         let cards = [
-            ("RealTotalCost", text.real_total_cost, &total.real_total_cost),
-            ("TotalCost", text.total_cost, &total.total_cost),
-            ("CashPayAmount", text.cash, &total.cash_pay_amount),
-            ("VoucherPayAmount", text.voucher, &total.voucher_pay_amount),
-            ("IncentivePayAmount", text.incentive, &total.incentive_pay_amount),
-            ("TransferPayAmount", text.transfer, &total.transfer_pay_amount),
+            ("RealTotalCost", text.real_total_cost, total.real_total_cost),
+            ("TotalCost", text.total_cost, total.total_cost),
+            ("CashPayAmount", text.cash, total.cash_pay_amount),
+            ("VoucherPayAmount", text.voucher, total.voucher_pay_amount),
+            ("IncentivePayAmount", text.incentive, total.incentive_pay_amount),
+            ("TransferPayAmount", text.transfer, total.transfer_pay_amount),
         ];
-        let by_product = report.by_product().map(|summary| summary.section(Some(&currency.currency)));
+        let by_product = report.by_product().and_then(|summary| section(summary, Some(&currency.currency)));
         // One line on what changed since the month before, linking to the Compare tab.
         let compared = report.comparison.as_ref().and_then(|comparison| {
-            let section = comparison.currencies.iter().find(|section| section.currency == currency.currency)?;
-            let change = section.real_total_cost.as_ref().or(section.total_cost.as_ref())?;
-            let sentence = summary_sentence(&comparison.a, change, &currency.currency, precision, text);
+            let section =
+                comparison.currencies.iter().find(|section| section.currency.as_str() == currency.currency)?;
+            let change = section.change()?;
+            let sentence = summary_sentence(&comparison.a.to_string(), change, &currency.currency, precision, text);
             let open = props.on_open_compare.reform(|_: MouseEvent| ());
             Some(html! {
                 <p class="compare-line">
@@ -178,7 +181,7 @@ pub fn Overview(props: &OverviewProps) -> Html {
                     { for cards.iter().map(|(id, label, value)| html! {
                         <div class="card" data-measure={*id}>
                             <dt>{ *label }<span class="api-name">{ format!("{id} · {}", currency.currency) }</span></dt>
-                            <dd class="num"><Money value={(*value).clone()} currency={currency.currency.clone()} /></dd>
+                            <dd class="num"><Money value={value.map(|value| value.to_string())} currency={currency.currency.clone()} /></dd>
                         </div>
                     }) }
                 </dl>
@@ -195,8 +198,8 @@ pub fn Overview(props: &OverviewProps) -> Html {
                             { for by_product.groups.iter().take(5).map(|group| html! {
                                 <tr>
                                     <td>{ group.key.join(" / ") }</td>
-                                    <td class="num"><Money value={group.amounts.real_total_cost.clone()} currency={currency.currency.clone()} /></td>
-                                    <td class="num">{ group.ratio.as_deref().map(|r| format!("{r}%")).unwrap_or_default() }</td>
+                                    <td class="num"><Money value={group.amounts.real_total_cost.map(|cost| cost.to_string())} currency={currency.currency.clone()} /></td>
+                                    <td class="num">{ group.real_total_cost_ratio.map(|r| format!("{r}%")).unwrap_or_default() }</td>
                                 </tr>
                             }) }
                         </tbody>

@@ -35,7 +35,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::cost::{
     cost_tables, measure_column, time_columns, CostRowRef, Filter, Measure, RowSelection,
@@ -45,6 +45,7 @@ use super::currency::{CostRowReader, Currency, Month};
 use super::products::product_identity;
 use super::{round_half_up, RowRef};
 use crate::dataset::Dataset;
+use crate::model::deserialize_from_text;
 use crate::model::table::{DecimalColumn, Symbol, Table, TextColumn, TimeColumn};
 use crate::model::time::BeijingTime;
 
@@ -93,6 +94,12 @@ impl fmt::Display for Period {
 impl Serialize for Period {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Period {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Period, D::Error> {
+        deserialize_from_text(deserializer)
     }
 }
 
@@ -178,7 +185,7 @@ pub fn default_periods(dataset: &Dataset) -> Option<(Period, Period)> {
 }
 
 /// The change of one measure split into parts that add up exactly to `change`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Parts {
     pub new_resources: Decimal,
     pub removed_resources: Decimal,
@@ -257,7 +264,7 @@ pub(super) fn tidy(amount: Decimal) -> Decimal {
 }
 
 /// One measure in period A and B, its change and the change's parts.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     pub a: Decimal,
     pub b: Decimal,
@@ -284,7 +291,7 @@ impl Change {
 }
 
 /// Whether a driver's resource was billed in A, B or both.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     New,
@@ -376,7 +383,7 @@ impl<'de> serde::Deserialize<'de> for Level {
 }
 
 /// One product → component → resource and how its cost changed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Driver {
     /// Which rows it is made of; not in the report (the labels below say it for people).
     #[serde(skip)]
@@ -399,8 +406,15 @@ pub struct Driver {
     pub total_cost: Option<Change>,
 }
 
+impl Driver {
+    /// The change it ranks by: RealTotalCost's, else TotalCost's.
+    pub fn change(&self) -> Option<&Change> {
+        self.real_total_cost.as_ref().or(self.total_cost.as_ref())
+    }
+}
+
 /// The comparison of one currency's rows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrencyComparison {
     pub currency: Currency,
     pub rows_a: usize,
@@ -417,8 +431,16 @@ pub struct CurrencyComparison {
     pub drivers: Vec<Driver>,
 }
 
-/// Period `b` against period `a`, per currency.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+impl CurrencyComparison {
+    /// The change a bill is judged by: RealTotalCost's, else TotalCost's.
+    pub fn change(&self) -> Option<&Change> {
+        self.real_total_cost.as_ref().or(self.total_cost.as_ref())
+    }
+}
+
+/// Period `b` against period `a`, per currency. The app's worker sends it to the page as it is
+/// (both deserialise this type); a driver's `key` stays in the worker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comparison {
     pub a: Period,
     pub b: Period,
@@ -832,9 +854,7 @@ pub fn compare_filtered(
 fn rank(drivers: &mut [Driver]) {
     let size = |driver: &Driver| {
         driver
-            .real_total_cost
-            .as_ref()
-            .or(driver.total_cost.as_ref())
+            .change()
             .map_or(Decimal::ZERO, |change| change.change.abs())
     };
     drivers.sort_by(|x, y| {

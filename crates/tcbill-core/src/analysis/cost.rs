@@ -19,13 +19,14 @@ use rust_decimal::Decimal;
 // FxHash, as the table's interner: these maps are probed once per row with small keys of symbols
 // and dates, where std's SipHash was most of the summaries' cost (BENCHMARKS.md, Engine v2).
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::currency::{CostRowReader, Currency, Month, MONTH_COLUMNS};
 use super::products::product_identity;
 use super::share::percent_shares;
 use super::RowRef;
 use crate::dataset::Dataset;
+use crate::model::deserialize_from_text;
 use crate::model::table::{DecimalColumn, Symbol, Table, TableKind, TextColumn, TimeColumn};
 
 /// What cost rows can be grouped or filtered by.
@@ -380,15 +381,21 @@ impl Serialize for Dimension {
     }
 }
 
+impl<'de> Deserialize<'de> for Dimension {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Dimension, D::Error> {
+        deserialize_from_text(deserializer)
+    }
+}
+
 /// Keeps the rows whose `dimension` value is one of `values`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Filter {
     pub dimension: Dimension,
     pub values: Vec<String>,
 }
 
 /// Sums of the billing API's measures; `None` where no source column has the measure.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Amounts {
     /// 原价.
@@ -495,7 +502,7 @@ impl Amounts {
 }
 
 /// One group of a [`Summary`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
     /// The group's value for each dimension of [`Summary::group_by`], in that order.
     pub key: Vec<String>,
@@ -508,8 +515,9 @@ pub struct Group {
     pub real_total_cost_ratio: Option<Decimal>,
 }
 
-/// Cost rows grouped by up to two dimensions, one section per currency.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// Cost rows grouped by up to two dimensions, one section per currency. The app's worker sends
+/// it to the page as it is (both deserialise this type), cut by [`Summary::truncate_groups`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// Which rows were summed: `BillDetails` (L3), `BillResources` (L2) or `CostDetails`;
     /// `None` when the dataset has no cost rows.
@@ -523,7 +531,7 @@ pub struct Summary {
 }
 
 /// The rows of one currency in a [`Summary`]: amounts that may be added.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrencySummary {
     pub currency: Currency,
     /// The billing months of the rows, in order.
@@ -533,6 +541,10 @@ pub struct CurrencySummary {
     /// By `RealTotalCost`, largest first; by key when grouping by day or month first. The
     /// ratios are shares of this currency's total.
     pub groups: Vec<Group>,
+    /// How many groups there were when [`Summary::truncate_groups`] cut `groups` (absent, and
+    /// not in the report, when nothing was cut).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_count: Option<usize>,
 }
 
 impl Summary {
@@ -546,6 +558,24 @@ impl Summary {
         self.currencies
             .iter()
             .find(|section| section.currency == currency)
+    }
+
+    /// Keeps each currency's first `limit` groups (the largest, or the earliest by date), noting
+    /// in its `group_count` how many it had: what a screen can show of a summary.
+    pub fn truncate_groups(&mut self, limit: usize) {
+        for section in &mut self.currencies {
+            if section.groups.len() > limit {
+                section.group_count = Some(section.groups.len());
+                section.groups.truncate(limit);
+            }
+        }
+    }
+}
+
+impl CurrencySummary {
+    /// How many groups it has, counting those [`Summary::truncate_groups`] left out.
+    pub fn group_count(&self) -> usize {
+        self.group_count.unwrap_or(self.groups.len())
     }
 }
 
@@ -691,6 +721,7 @@ pub fn summarize_each(
                         sums.total.real_total_cost.is_some(),
                     ),
                     total: sums.total,
+                    group_count: None,
                 })
                 .collect();
             Summary {
@@ -997,6 +1028,54 @@ mod tests {
             "`colour` is not a dimension; use one of product, subproduct, component_type, component, \
              region, zone, project, pay_mode, transaction_type, owner_uin, resource_id, day, month, \
              currency or tag:KEY"
+        );
+    }
+
+    /// The worker sends the page a summary as the value itself: it reads back equal, exact
+    /// digits and all, and one cut to a screen's groups says how many it had.
+    #[test]
+    fn a_summary_reads_back_as_it_was_written() {
+        let mut summary = summarize(&june_bill(), &[Dimension::Product, Dimension::Region], &[]);
+        let json = serde_json::to_string(&summary).unwrap();
+        assert_eq!(serde_json::from_str::<Summary>(&json).unwrap(), summary);
+        assert!(
+            !json.contains("group_count"),
+            "only a cut summary has one: {json}"
+        );
+
+        summary.truncate_groups(2);
+        let section = &summary.currencies[0];
+        assert_eq!((section.groups.len(), section.group_count()), (2, 3));
+        let json = serde_json::to_string(&summary).unwrap();
+        let read: Summary = serde_json::from_str(&json).unwrap();
+        assert_eq!(read, summary);
+        assert_eq!(
+            read.currencies[0].groups[0].amounts.real_total_cost,
+            Some(Decimal::new(150, 2))
+        );
+    }
+
+    /// The app's worker and page exchange dimensions as serde values: the same names as the
+    /// CLI's `--by` and the page's URL, and a name that is none is refused with the reason.
+    #[test]
+    fn dimensions_serialise_as_their_names() {
+        let dimensions = vec![
+            Dimension::Product,
+            Dimension::Tag("env:prod".into()),
+            Dimension::Month,
+        ];
+        let json = serde_json::to_string(&dimensions).unwrap();
+        assert_eq!(json, r#"["product","tag:env:prod","month"]"#);
+        assert_eq!(
+            serde_json::from_str::<Vec<Dimension>>(&json).unwrap(),
+            dimensions
+        );
+        let refused = serde_json::from_str::<Dimension>(r#""colour""#).unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .starts_with("`colour` is not a dimension"),
+            "{refused}"
         );
     }
 }

@@ -14,8 +14,9 @@ use std::cell::{Cell, RefCell};
 use std::fmt;
 
 use rustc_hash::FxHashMap;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::model::deserialize_from_text;
 use crate::model::table::{Symbol, Table, TextColumn, TimeColumn};
 use crate::model::time::BeijingTime;
 
@@ -82,6 +83,15 @@ impl Serialize for Currency {
     }
 }
 
+/// Reads an ISO 4217 code (`CNY`) back; the app's page deserialises core's values.
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Currency, D::Error> {
+        let code = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Currency::parse(&code)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{code}` is no ISO 4217 currency")))
+    }
+}
+
 /// A billing month: year and month.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month(pub i64, pub u32);
@@ -95,6 +105,25 @@ impl fmt::Display for Month {
 impl Serialize for Month {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Month {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Month, D::Error> {
+        deserialize_from_text(deserializer)
+    }
+}
+
+/// `2024-11`, as [`Display`](fmt::Display) writes it.
+impl std::str::FromStr for Month {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Month, String> {
+        let month = text.split_once('-').and_then(|(year, month)| {
+            let (year, month): (i64, u32) = (year.parse().ok()?, month.parse().ok()?);
+            (text.len() == 7 && (1..=12).contains(&month)).then_some(Month(year, month))
+        });
+        month.ok_or_else(|| format!("`{text}` is no billing month (yyyy-mm)"))
     }
 }
 
@@ -198,6 +227,20 @@ mod tests {
         (0..table.row_count())
             .map(|row| reader.currency(row).to_string())
             .collect()
+    }
+
+    #[test]
+    fn months_and_currencies_read_back_as_written() {
+        let written = serde_json::to_string(&(Month(2024, 11), Currency::USD)).unwrap();
+        assert_eq!(written, r#"["2024-11","USD"]"#);
+        assert_eq!(
+            serde_json::from_str::<(Month, Currency)>(&written).unwrap(),
+            (Month(2024, 11), Currency::USD)
+        );
+        for not_a_month in ["2024-13", "2024-1", "2024", "24-11-01", "2024-00"] {
+            assert!(not_a_month.parse::<Month>().is_err(), "{not_a_month}");
+        }
+        assert!(serde_json::from_str::<Currency>(r#""GiB""#).is_err());
     }
 
     #[test]

@@ -21,14 +21,14 @@ pub mod usage;
 use std::fmt;
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::dataset::Dataset;
 use crate::model::table::{RowSource, Table, TableKind};
 
 /// Where a row came from: its file and its [`RowSource`], the place a user opens. `Display` gives
 /// `bill.csv:118` or `pages.json Response.DetailSet[0]`, as diagnostics do.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct RowRef {
     pub file: String,
     /// The 1-based physical line of a CSV file, as an editor shows it, or the row number a

@@ -9,3 +9,17 @@ pub mod number;
 pub mod parsed_file;
 pub mod table;
 pub mod time;
+
+/// Reads a value that serialises as its [`Display`](std::fmt::Display) text (a dimension, a
+/// currency, a month) back through its [`FromStr`](std::str::FromStr), so the app's worker and page
+/// exchange core's own types rather than strings each side parses: `#[serde(deserialize_with)]`
+/// or a `Deserialize` impl's body.
+pub fn deserialize_from_text<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    text.parse().map_err(serde::de::Error::custom)
+}

@@ -14,9 +14,13 @@
 
 mod costs_csv;
 mod csv_tables;
+mod digest;
 
 pub use costs_csv::{costs_csv, CsvDownload};
 pub use csv_tables::{breakdown_table, comparison_table, csv_writer, CsvTable, LineEnd};
+pub use digest::{
+    CheckDigest, CostDigest, DeductionDigest, Digest, DigestLimits, FindingDigest, PackageDigest,
+};
 
 use serde::Serialize;
 
