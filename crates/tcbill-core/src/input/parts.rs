@@ -190,7 +190,15 @@ impl PartRead {
     /// keeps its header search, which is not written: it must be joined where it was read, and
     /// its bytes read back as a part that cannot be joined.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Writer::default();
+        // Sized once, from the table's own estimate (its columns, strings, and 8 bytes a row for
+        // its sources): a buffer grown by doubling would cost the worker twice the part's bytes.
+        let estimate = self.read.as_ref().map_or(0, |(importer, _)| {
+            let table = importer.imported().0;
+            table.heap_bytes() + table.row_count() * 8
+        });
+        let mut out = Writer {
+            bytes: Vec::with_capacity(estimate + 4096),
+        };
         out.bytes.extend_from_slice(PART_MAGIC);
         out.u64(self.first_line);
         match self.read.as_ref().filter(|_| self.first_line > 1) {
