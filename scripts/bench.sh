@@ -10,6 +10,10 @@
 # `cargo bench -p tcbill-gen --bench core`.
 #
 #   bash scripts/bench.sh [--rows N] [--seed S] [--only browser|native]
+#   bash scripts/bench.sh --months 12 [--rows N] [--seed S]
+#
+# --months N: N monthly L3 bills (2025-01 on, --rows each, default 100,000; seeds S, S+1, ...)
+# dropped together on the page (bench/months.mjs): total size, drop -> report, peak wasm memory.
 #
 # Generated files go to $TCBILL_BENCH_DATA (default /tmp/tcbill-bench) and are reused.
 set -euo pipefail
@@ -17,20 +21,26 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-rows=1000000
+rows=
 seed=7
+months=
 parts="browser native"
-usage="usage: bash scripts/bench.sh [--rows N] [--seed S] [--only browser|native]"
+usage="usage: bash scripts/bench.sh [--rows N] [--seed S] [--only browser|native | --months N]"
 while [ $# -gt 0 ]; do
     case $1 in
         --rows) rows=${2:?--rows needs a value}; shift 2 ;;
         --seed) seed=${2:?--seed needs a value}; shift 2 ;;
+        --months)
+            case ${2:-} in [1-9] | 1[0-2]) months=$2; parts=browser ;; *) echo "--months: 1 to 12" >&2; exit 2 ;; esac
+            shift 2 ;;
         --only)
             case ${2:-} in browser | native) parts=$2 ;; *) echo "$usage" >&2; exit 2 ;; esac
             shift 2 ;;
         *) echo "$usage" >&2; exit 2 ;;
     esac
 done
+
+if [ -n "$months" ]; then rows=${rows:-100000}; else rows=${rows:-1000000}; fi
 
 say() { printf '[bench] %s\n' "$*"; }
 runs() { case " $parts " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
@@ -53,6 +63,24 @@ fi
 
 data=${TCBILL_BENCH_DATA:-/tmp/tcbill-bench}
 mkdir -p "$data"
+if [ -n "$months" ]; then
+    monthly=()
+    for month in $(seq 1 "$months"); do
+        name=$(printf '2025-%02d' "$month")
+        file="$data/l3-$name-$rows-seed$((seed + month - 1)).csv"
+        if [ ! -s "$file" ]; then
+            say "generating $file"
+            cargo run --quiet --release -p tcbill-gen -- l3 --rows "$rows" --seed "$((seed + month - 1))" \
+                --month "$name" --out "$file" > /dev/null
+        fi
+        monthly+=("$file")
+    done
+    say "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/^Mem:/ {print $2}') GiB memory"
+    say "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min); $(date -u '+%Y-%m-%d %H:%M UTC')"
+    node bench/months.mjs "${monthly[@]}"
+    say "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    exit 0
+fi
 file="$data/l3-$rows-seed$seed.csv"
 if [ -s "$file" ] && [ -s "$file.json" ]; then
     say "reusing $file"

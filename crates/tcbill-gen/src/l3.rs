@@ -1,5 +1,6 @@
 //! L3 明细账单 with the post-2024-11 Chinese header set: one row per billed component per hour
-//! of June 2025, over a pool of resources that keep their product, region, discount and tags.
+//! of a month (June 2025 unless asked), over a pool of resources that keep their product, region,
+//! discount and tags.
 
 use std::io::{self, Write};
 
@@ -7,7 +8,9 @@ use crate::catalog::{
     Component, Product, Usage, DISCOUNTS, OWNER_UINS, PAYER_UIN, PRODUCTS, PROJECTS, REGIONS,
     TAG_ENV, TAG_TEAM,
 };
-use crate::{push_decimal, push_field, push_time, round_drop, Counting, Generated, Rng};
+use tcbill_core::model::time::BeijingTime;
+
+use crate::{push_decimal, push_field, push_time_after, round_drop, Counting, Generated, Rng};
 
 /// The header, as the console writes it since the 2024-11 field upgrade, plus three tag columns.
 pub const HEADER: &str = "账单月份,支付者UIN,使用者UIN,操作者UIN,产品名称,子产品名称,计费模式,项目名称,地域,地域编码,\
@@ -16,8 +19,38 @@ pub const HEADER: &str = "账单月份,支付者UIN,使用者UIN,操作者UIN,�
 优惠对象,优惠类型,优惠内容,节省计划抵扣金额,节省计划抵扣率,优惠后总价,代金券支出(元),赠送账户支出(元),\
 现金账户支出(元),配置属性,标签键:env,标签键:team,标签键:cost-center";
 
-/// Hours in June 2025: the rows spread over them in order.
-const HOURS: u64 = 30 * 24;
+/// The billing month a bill covers: its rows spread over its hours in order, and its order and
+/// transaction IDs start from its dates, so the bills of different months never share an ID.
+struct BillMonth {
+    year: i64,
+    month: u32,
+    start: BeijingTime,
+    hours: u64,
+}
+
+impl BillMonth {
+    fn new((year, month): (i64, u32)) -> Option<BillMonth> {
+        let (start, end) = BeijingTime::month_bounds(year, month)?;
+        let hours = (end.utc_epoch_secs() - start.utc_epoch_secs()) / 3600;
+        Some(BillMonth {
+            year,
+            month,
+            start,
+            hours: u64::try_from(hours).ok()?,
+        })
+    }
+
+    /// `yyyymmdd` of the month's first day, and of the next month's.
+    fn dates(&self) -> (u64, u64) {
+        let date = |year: i64, month: u32| year as u64 * 10_000 + u64::from(month) * 100 + 1;
+        let next = if self.month == 12 {
+            date(self.year + 1, 1)
+        } else {
+            date(self.year, self.month + 1)
+        };
+        (date(self.year, self.month), next)
+    }
+}
 
 /// One billed resource; every row of it repeats these.
 pub(crate) struct Resource {
@@ -124,6 +157,22 @@ pub(crate) fn resource_pool(rows: u64, rng: &mut Rng) -> Vec<Resource> {
 /// # Errors
 /// Only those of `out`.
 pub fn write_l3(rows: u64, seed: u64, out: impl Write) -> io::Result<Generated> {
+    write_l3_month(rows, seed, (2025, 6), out)
+}
+
+/// [`write_l3`] for the billing month `(year, month)`: twelve of these with different seeds are
+/// a year of bills (the twelve-month benchmark).
+///
+/// # Errors
+/// `InvalidInput` for a month that does not exist; otherwise only those of `out`.
+pub fn write_l3_month(
+    rows: u64,
+    seed: u64,
+    month: (i64, u32),
+    out: impl Write,
+) -> io::Result<Generated> {
+    let month = BillMonth::new(month)
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no such month"))?;
     let mut out = Counting::new(out);
     let mut rng = Rng::new(seed);
     let resources = resource_pool(rows, &mut rng);
@@ -138,8 +187,9 @@ pub fn write_l3(rows: u64, seed: u64, out: impl Write) -> io::Result<Generated> 
         let resource = &resources[rng.below(pool) as usize];
         total += push_row(
             &mut line,
+            &month,
             row,
-            row * HOURS / rows.max(1),
+            row * month.hours / rows.max(1),
             resource,
             &mut rng,
         );
@@ -221,7 +271,14 @@ impl Charge {
 }
 
 /// Appends one row and returns its 优惠后总价 in 1/10^8 元.
-fn push_row(line: &mut Vec<u8>, row: u64, hour: u64, resource: &Resource, rng: &mut Rng) -> i128 {
+fn push_row(
+    line: &mut Vec<u8>,
+    month: &BillMonth,
+    row: u64,
+    hour: u64,
+    resource: &Resource,
+    rng: &mut Rng,
+) -> i128 {
     let product = resource.product;
     let Charge {
         component,
@@ -247,7 +304,7 @@ fn push_row(line: &mut Vec<u8>, row: u64, hour: u64, resource: &Resource, rng: &
         }
         line.push(b',');
     };
-    text(line, "2025-06");
+    write!(line, "{:04}-{:02},", month.year, month.month).expect("writing to a Vec");
     text(line, PAYER_UIN);
     text(line, resource.owner);
     text(line, resource.owner);
@@ -265,16 +322,16 @@ fn push_row(line: &mut Vec<u8>, row: u64, hour: u64, resource: &Resource, rng: &
     text(line, product.instance_type);
     text(line, product.action);
     if product.pay_mode == "包年包月" {
-        write!(line, "{},", 20_250_601_000_000 + row).expect("writing to a Vec");
+        write!(line, "{},", month.dates().0 * 1_000_000 + row).expect("writing to a Vec");
     } else {
         text(line, "-");
     }
-    write!(line, "{},", 20_250_701_000_000_000 + row).expect("writing to a Vec");
-    push_time(line, (hour + 1) * 60, 0);
+    write!(line, "{},", month.dates().1 * 1_000_000_000 + row).expect("writing to a Vec");
+    push_time_after(line, month.start, (hour + 1) * 60, 0);
     line.push(b',');
-    push_time(line, hour * 60, 0);
+    push_time_after(line, month.start, hour * 60, 0);
     line.push(b',');
-    push_time(line, hour * 60 + 59, 59);
+    push_time_after(line, month.start, hour * 60 + 59, 59);
     line.push(b',');
     text(line, component.kind);
     text(line, component.name);

@@ -29,7 +29,7 @@ pub use alerts::{AlertMonth, ExpectedAlert, MONTH_DAYS as ALERTS_MONTH_DAYS};
 pub use bill_json::write_bill_json;
 pub use deductions::write_deductions;
 pub use history::{Expected, History};
-pub use l3::write_l3;
+pub use l3::{write_l3, write_l3_month};
 pub use usage::write_usage;
 
 /// What a generator wrote.
@@ -175,6 +175,11 @@ pub(crate) fn push_field(out: &mut Vec<u8>, text: &[u8]) {
 /// A calendar timestamp `yyyy-MM-dd HH:mm:ss` for `minutes` after `2025-06-01 00:00`, plus `seconds`.
 pub(crate) fn push_time(out: &mut Vec<u8>, minutes: u64, seconds: u64) {
     let start = BeijingTime::from_beijing(2025, 6, 1, 0, 0, 0).expect("a real date");
+    push_time_after(out, start, minutes, seconds);
+}
+
+/// `start` + `minutes`, and `seconds` as the seconds, as the console prints Beijing times.
+pub(crate) fn push_time_after(out: &mut Vec<u8>, start: BeijingTime, minutes: u64, seconds: u64) {
     let minutes = i64::try_from(minutes).expect("minutes of a generated month");
     let time = BeijingTime::from_utc_epoch_secs(start.utc_epoch_secs() + minutes * 60);
     let (year, month, day, hour, minute, _) = time.beijing_fields();

@@ -6,10 +6,11 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
-use tcbill_gen::{write_bill_json, write_deductions, write_l3, write_usage};
+use tcbill_gen::{write_bill_json, write_deductions, write_l3_month, write_usage};
 
 const USAGE: &str =
     "usage: tcbill-gen (l3 | bill-json | deductions | usage) --rows N [--seed S] --out FILE (- for stdout)
+       tcbill-gen l3 ... [--month YYYY-MM] (default 2025-06)
        tcbill-gen history --months N [--resources R] [--seed S] --out DIR
        tcbill-gen alerts [--clean] [--days N] --out DIR";
 
@@ -32,7 +33,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
     if kind == "alerts" {
         return alerts(args.collect());
     }
-    let (mut rows, mut seed, mut out) = (None, 7u64, None);
+    let (mut rows, mut seed, mut out, mut month) = (None, 7u64, None, (2025, 6));
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
         match flag.as_str() {
@@ -46,6 +47,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
             }
             "--seed" => seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
             "--out" => out = Some(value()?),
+            "--month" if kind == "l3" => month = parse_month(&value()?)?,
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -58,7 +60,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
     };
     let writer = BufWriter::with_capacity(1 << 20, writer);
     let generated = match kind.as_str() {
-        "l3" => write_l3(rows, seed, writer),
+        "l3" => write_l3_month(rows, seed, month, writer),
         "bill-json" => write_bill_json(rows, seed, writer),
         "deductions" => write_deductions(rows, seed, writer),
         "usage" => write_usage(rows, seed, writer),
@@ -72,6 +74,16 @@ fn run(args: Vec<String>) -> Result<(), String> {
         println!("{summary}");
     }
     Ok(())
+}
+
+/// `YYYY-MM`, a month that exists.
+fn parse_month(text: &str) -> Result<(i64, u32), String> {
+    let invalid = || format!("--month: {text} is no YYYY-MM month");
+    let (year, month) = text.split_once('-').ok_or_else(invalid)?;
+    let year: i64 = year.parse().map_err(|_| invalid())?;
+    let month: u32 = month.parse().map_err(|_| invalid())?;
+    let exists = (1..=9999).contains(&year) && (1..=12).contains(&month);
+    exists.then_some((year, month)).ok_or_else(invalid)
 }
 
 /// `history --months N [--resources R] [--seed S] --out DIR`: one L3 CSV per month,

@@ -3,7 +3,9 @@
 
 use tcbill_core::analysis::checks::CheckStatus;
 use tcbill_core::{parse_file, Dataset, InputKind, Report, ReportOptions, TableKind};
-use tcbill_gen::{write_bill_json, write_deductions, write_l3, write_usage, Generated};
+use tcbill_gen::{
+    write_bill_json, write_deductions, write_l3, write_l3_month, write_usage, Generated,
+};
 
 fn generate(
     write: fn(u64, u64, &mut Vec<u8>) -> std::io::Result<Generated>,
@@ -218,4 +220,45 @@ fn usage_points_parse_without_rejects() {
     let mut dataset = Dataset::new();
     dataset.add(files);
     assert_eq!(dataset.row_count(TableKind::UsageDetails), rows as usize);
+}
+
+/// The twelve-month benchmark's bills: each month's rows are in that month (账单月份 and times,
+/// February's 28 days included), and two months of one seed share no transaction, so none is
+/// counted as another's duplicate.
+#[test]
+fn a_year_of_monthly_l3_bills_is_twelve_months_without_duplicates() {
+    let mut dataset = Dataset::new();
+    let mut expected_rows = 0;
+    for month in 1..=12 {
+        let mut bytes = Vec::new();
+        write_l3_month(300, 7, (2025, month), &mut bytes).expect("writing to a Vec");
+        let text = String::from_utf8(bytes.clone()).expect("UTF-8");
+        let month_text = format!("2025-{month:02}");
+        let rows: Vec<&str> = text.lines().skip(1).collect();
+        assert_eq!(rows.len(), 300);
+        assert!(rows
+            .iter()
+            .all(|row| row.starts_with(&format!("{month_text},"))));
+        // 开始使用时间 of the last row: the month's last hour.
+        let last_day = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month as usize - 1];
+        let last_start = format!(",{month_text}-{last_day} 23:00:00,");
+        assert!(rows.last().unwrap().contains(&last_start), "{month_text}");
+        dataset.add(parse_file(&format!("{month_text}.csv"), &bytes));
+        expected_rows += 300;
+    }
+    let report = Report::build(&dataset, &ReportOptions::default());
+    assert_eq!(report.cost.row_count, expected_rows);
+    assert!(report.duplicates.is_empty(), "{:?}", report.duplicates);
+    let periods: Vec<String> = report.cost.currencies[0]
+        .periods
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(periods.len(), 12);
+    assert_eq!(
+        (periods[0].as_str(), periods[11].as_str()),
+        ("2025-01", "2025-12")
+    );
+    let mut bad = Vec::new();
+    assert!(write_l3_month(1, 7, (2025, 13), &mut bad).is_err());
 }
