@@ -133,6 +133,19 @@ impl serde::Serialize for BeijingTime {
     }
 }
 
+/// Reads back what `Serialize` writes (any text [`BeijingTime::parse`] reads): the app's page
+/// deserialises core's values.
+impl<'de> serde::Deserialize<'de> for BeijingTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+        match BeijingTime::parse(&text) {
+            Ok(Some(time)) => Ok(time),
+            Ok(None) => Err(serde::de::Error::custom("no time")),
+            Err(err) => Err(serde::de::Error::custom(err)),
+        }
+    }
+}
+
 /// `YYYY-MM-DD HH:MM:SS`, `YYYY-MM-DD` or `YYYY-MM` (a bill month) in ASCII digits, as every bill
 /// writes its times, read without splitting: what [`parse_fields`] gives them (no zone, so Beijing
 /// time); `None` for any other shape, which it reads.
@@ -294,6 +307,15 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_reads_back_as_it_is_written() {
+        let time = BeijingTime::from_beijing(2025, 6, 1, 0, 5, 0).unwrap();
+        let json = serde_json::to_string(&time).unwrap();
+        assert_eq!(json, "\"2025-06-01 00:05:00\"");
+        assert_eq!(serde_json::from_str::<BeijingTime>(&json).unwrap(), time);
+        assert!(serde_json::from_str::<BeijingTime>("\"-\"").is_err());
+    }
 
     #[test]
     fn a_zone_of_non_ascii_text_is_not_a_time() {
