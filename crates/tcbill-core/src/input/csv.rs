@@ -229,7 +229,15 @@ impl CsvStream {
         first_line: u64,
     ) -> Option<Self> {
         let importer = RecordImporter::with_header(file, header)?;
-        Some(CsvStream::starting(UTF_8, delimiter, first_line, importer))
+        let mut stream = CsvStream::starting(UTF_8, delimiter, first_line, importer);
+        // csv-core strips a UTF-8 BOM from the first record it reads; here, as reading the file
+        // whole, a BOM is text. An empty line read first (csv-core skips it) makes its next
+        // record not its first.
+        let (result, read, _, _) = stream.reader.read_record(b"\n", &mut [0], &mut [0]);
+        debug_assert!(matches!(result, csv_core::ReadRecordResult::InputEmpty) && read == 1);
+        stream.reader.set_line(1);
+        stream.reader_fresh = false;
+        Some(stream)
     }
 
     pub(crate) fn delimiter(&self) -> u8 {
