@@ -639,16 +639,26 @@ mod tests {
         let mut table = Table::new(TableKind::Other);
         let name = table.ensure_column("Name", "名称", ColumnRole::PassThrough, ColumnType::Text);
         let cost = table.ensure_column("Cost", "费用", ColumnRole::Field, ColumnType::Decimal);
-        for i in 0..100 {
+        let time = table.ensure_column("Time", "扣费时间", ColumnRole::Field, ColumnType::Time);
+        for i in 0..100_u32 {
             let text = format!("名称{}", i % 7);
+            // One value of each column needs the wide storage (an i64).
+            let (value, secs) = match i {
+                0 => (dec("123456789012.5"), 5_000_000_000),
+                _ => (dec("1.5"), 1_700_000_000 + i64::from(i) * 60),
+            };
             table.push_row(
-                RowSource::Line(i + 2),
-                &[(name, Cell::Text(&text)), (cost, Cell::Decimal(dec("1.5")))],
+                RowSource::Line(u64::from(i) + 2),
+                &[
+                    (name, Cell::Text(&text)),
+                    (cost, Cell::Decimal(value)),
+                    (time, Cell::Time(BeijingTime::from_utc_epoch_secs(secs))),
+                ],
             );
         }
         let bytes = encoded(&table);
         // Cut anywhere, or any byte changed: a table that reads back (every column as long as the
-        // table, every symbol a string), or `None`.
+        // table, every symbol a string) and whose values can be summed and printed, or `None`.
         for end in 0..bytes.len() {
             assert!(
                 Table::decode(&mut Reader::new(&bytes[..end])).is_none(),
@@ -663,10 +673,12 @@ mod tests {
                     for column in &read.columns {
                         assert_eq!(column.values.len(), read.row_count());
                     }
+                    let mut sum = Decimal::ZERO;
                     for row in 0..read.row_count() {
                         let _ = read.source(row);
                         let _ = read.text("Name", row);
-                        let _ = read.decimal("Cost", row);
+                        sum += read.decimal("Cost", row).unwrap_or_default();
+                        let _ = read.time("Time", row).map(|time| time.to_string());
                     }
                 }
             }
