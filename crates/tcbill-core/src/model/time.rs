@@ -12,6 +12,14 @@ pub const BEIJING_UTC_OFFSET_SECS: i64 = 8 * 3600;
 /// Seconds in a calendar day (Beijing keeps no daylight saving time).
 pub const SECS_PER_DAY: i64 = 86_400;
 
+/// Every instant a time read from a file can be, in seconds since the Unix epoch: years are
+/// written with four digits and zones with two-digit hours and minutes (±99:99, about four days),
+/// so a time read is at most a week before 0000-01-01T00:00:00Z (-62,167,219,200) or after 10000-01-01T00:00:00Z
+/// (253,402,300,800), where day and calendar arithmetic are far from overflowing. Stored bytes
+/// holding a time beyond these (`model::table::wire`) are damaged, not a time.
+pub const READABLE_UTC_SECS: std::ops::RangeInclusive<i64> =
+    -62_167_219_200 - 7 * SECS_PER_DAY..=253_402_300_800 + 7 * SECS_PER_DAY;
+
 /// An instant, shown as Beijing time. Months (`2024-11`) and days (`2024-11-05`) become the
 /// instant at which they start in Beijing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -323,6 +331,26 @@ mod tests {
         for text in ["2025-06-03 04:10:46-3间", "2025-06-03 04:10:46+间间"] {
             assert!(BeijingTime::parse(text).is_err(), "{text}");
         }
+    }
+
+    #[test]
+    fn every_time_read_is_readable() {
+        let zone = 99 * 3600 + 99 * 60;
+        let first = BeijingTime::parse("0000-01-01T00:00:00+99:99")
+            .unwrap()
+            .unwrap();
+        let last = BeijingTime::parse("9999-12-31T23:59:60-99:99")
+            .unwrap()
+            .unwrap();
+        assert_eq!(first.utc_epoch_secs(), -62_167_219_200 - zone);
+        assert_eq!(last.utc_epoch_secs(), 253_402_300_800 + zone);
+        for time in [first, last] {
+            assert!(READABLE_UTC_SECS.contains(&time.utc_epoch_secs()));
+        }
+        let (start, end) = READABLE_UTC_SECS.into_inner();
+        let fields = |secs| BeijingTime::from_utc_epoch_secs(secs).beijing_fields();
+        assert_eq!(fields(start), (-1, 12, 25, 8, 0, 0));
+        assert_eq!(fields(end), (10_000, 1, 8, 8, 0, 0));
     }
 
     fn shown(text: &str) -> String {
