@@ -1,6 +1,7 @@
 //! Messages between the page and the parsing worker: one typed contract, built from core's own
-//! types (a [`Summary`] crosses as core's `Summary`, a dimension as core's `Dimension`), so a
-//! field core renames or retypes fails to compile on both sides, not at run time on one.
+//! types (a [`Summary`] crosses as core's `Summary`, a dimension as core's `Dimension`, the report
+//! as core's [`Digest`]), so a field core renames or retypes fails to compile on both sides, not
+//! at run time on one.
 //!
 //! Page → worker messages carry a `File` handle (structured clone copies the handle, not the
 //! bytes), so they are plain JS objects. Worker → page messages are summaries only (the parsed
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use tcbill_core::analysis::compare::{Comparison, Level};
 use tcbill_core::analysis::cost::{Dimension, Summary};
 use tcbill_core::analysis::deductions::DeductionFilter;
+use tcbill_core::report::Digest;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, File};
 
@@ -193,9 +195,10 @@ fn set(target: &Object, key: &str, value: &JsValue) {
     Reflect::set(target, &key.into(), value).expect("setting a property of a fresh object");
 }
 
-/// What the worker tells the page.
+/// What the worker tells the page. The worker's messages borrow from its report (a [`Digest`]
+/// is serialised straight from it); the page's are owned, `FromWorker<'static>`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum FromWorker {
+pub enum FromWorker<'a> {
     /// The worker's wasm has loaded and it listens. A message posted before this would be
     /// dispatched while nobody listens, and lost, so the page holds its messages until then.
     Ready,
@@ -240,11 +243,12 @@ pub enum FromWorker {
         id: FileId,
         message: String,
     },
-    /// The report changed (a file was parsed or removed): core's `report::Digest` of it (the report
-    /// without its per-row deduction list, which can be millions of rows) as JSON text, the one
-    /// message still carrying JSON inside its JSON; see [`crate::page::state::report_view`].
+    /// The report changed (a file was parsed or removed, or other periods are compared): core's
+    /// [`Digest`] of it, the report without its per-row deduction list (which can be millions of
+    /// rows), lists cut at [`crate::worker::LIST_LIMIT`]; boxed, as it is many times the size of
+    /// any other message.
     Report {
-        digest: String,
+        digest: Box<Digest<'a>>,
     },
     /// The answer to [`Request::Summarize`], each currency's groups cut at
     /// [`crate::worker::LIST_LIMIT`] ([`Summary::truncate_groups`]).
@@ -309,7 +313,7 @@ pub enum FromWorker {
     },
 }
 
-impl FromWorker {
+impl FromWorker<'_> {
     /// The message as the worker posts it: `{message: "<JSON>"}`, and a download's `file` beside.
     pub fn to_js(&self) -> JsValue {
         let posted = Object::new();
@@ -322,10 +326,10 @@ impl FromWorker {
     }
 
     /// Decodes a message made by [`FromWorker::to_js`].
-    pub fn from_js(posted: &JsValue) -> Result<FromWorker, String> {
+    pub fn from_js(posted: &JsValue) -> Result<FromWorker<'static>, String> {
         let get = |key: &str| Reflect::get(posted, &key.into()).ok().filter(|v| !v.is_undefined());
         let json = message_json(posted).ok_or("not a worker message")?;
-        let mut message: FromWorker = serde_json::from_str(&json).map_err(|err| err.to_string())?;
+        let mut message: FromWorker<'static> = serde_json::from_str(&json).map_err(|err| err.to_string())?;
         if let FromWorker::Download { file, .. } = &mut message {
             *file = get("file").and_then(|blob| blob.dyn_into().ok());
         }

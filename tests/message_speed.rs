@@ -28,7 +28,7 @@ const ROUNDS: usize = 31;
 
 /// A summary as the Costs tab gets it grouped by resource: 2,000 groups (the worker's cap), each
 /// with a two-part key and six 8-decimal amounts.
-fn big_summary() -> FromWorker {
+fn big_summary() -> FromWorker<'static> {
     let amount = |i: usize, k: i64| Some(Decimal::new(1_234_567_890 + (i as i64) * 7919 + k, 8));
     let groups: Vec<Group> = (0..2000)
         .map(|i| Group {
@@ -65,7 +65,7 @@ fn big_summary() -> FromWorker {
 }
 
 /// One window of a drill-down's rows: 60 rows of 12 cells (what the row table asks for).
-fn rows_page() -> FromWorker {
+fn rows_page() -> FromWorker<'static> {
     let rows =
         (0..60).map(|row| (0..12).map(|cell| format!("华南地区（广州） {row}-{cell} 0.00123400")).collect()).collect();
     FromWorker::Rows { table: RowsFor::Costs, start: 1200, rows }
@@ -80,7 +80,7 @@ fn structured_clone(value: &JsValue) -> JsValue {
 fn time(
     message: &FromWorker,
     send: impl Fn(&FromWorker) -> JsValue,
-    receive: impl Fn(JsValue) -> FromWorker,
+    receive: impl Fn(JsValue) -> FromWorker<'static>,
 ) -> [f64; 3] {
     let mut steps = [Vec::new(), Vec::new(), Vec::new()];
     for _ in 0..ROUNDS {

@@ -17,7 +17,7 @@ use crate::page::money::Precision;
 use crate::page::parsing::ParsingWorker;
 use crate::page::routing::Sinks;
 use crate::page::state::loaded_files::{FileStatus, FilesAction, LoadedFiles};
-use crate::page::state::report_view::ReportView;
+use crate::page::state::report_view::ReportDigest;
 use crate::page::state::view_state::{Tab, ViewState};
 use crate::page::views::compare::Compare;
 use crate::page::views::costs::{Costs, CurrencyChoice, DrillDownAction, DrillDownState, Grouping, OpenRows, Trend};
@@ -36,7 +36,7 @@ pub fn App() -> Html {
     let lang = view.lang.unwrap_or_else(Lang::from_browser);
     let text = lang.strings();
     let files = use_reducer(LoadedFiles::default);
-    let report = use_state(|| None::<Rc<ReportView>>);
+    let report = use_state(|| None::<Rc<ReportDigest>>);
     let summary = use_state(|| None::<Summary>);
     let trend = use_state(|| None::<Summary>);
     // The currency the Costs tab shows when the rows have several.
@@ -366,7 +366,7 @@ pub fn App() -> Html {
     };
 
     // What the Costs and Compare tabs share: the filters and the currency shown.
-    let filtering = |report: &ReportView| FilterPanelProps {
+    let filtering = |report: &ReportDigest| FilterPanelProps {
         tag_keys: report.tag_keys.clone(),
         filters: view.filters.clone(),
         filter_values: (*filter_values).clone(),
@@ -408,7 +408,7 @@ pub fn App() -> Html {
         },
         (_, None) => html! { <p class="muted">{ text.load_files_first }</p> },
         (Tab::Overview, Some(report)) => html! {
-            <Overview report={(**report).clone()} {on_download_findings} {on_show_deductions} {on_open_compare}
+            <Overview report={report.clone()} {on_download_findings} {on_show_deductions} {on_open_compare}
                 alert_rows={alert_rows.0.clone()} {on_alert_rows} on_rows={on_rows(RowsFor::Alerts)} {on_close_alert_rows} />
         },
         (Tab::Costs, Some(report)) => html! {
@@ -421,18 +421,18 @@ pub fn App() -> Html {
                 {on_drill_down} {on_export_csv} />
         },
         (Tab::Compare, Some(report)) => html! {
-            <Compare months={report.billing_months()} comparison={(*comparison).clone()} {on_periods}
+            <Compare months={report.billing_months().iter().map(ToString::to_string).collect::<Vec<_>>()} comparison={(*comparison).clone()} {on_periods}
                 level={view.level} {on_level} filtering={filtering(report)} currency={currency_choice}
                 rows={OpenRows { drill_down: driver_rows.0.clone(), on_rows: on_rows(RowsFor::Compare), on_close: on_close_driver_rows }}
                 {on_driver_rows} monthly={(*monthly).clone()} months_by={view.months_by.clone()} {on_months_by} />
         },
         (Tab::Packages, Some(report)) => html! {
-            <Packages report={(**report).clone()} table={Rc::new((*deduction_table).clone())}
+            <Packages report={report.clone()} table={Rc::new((*deduction_table).clone())}
                 filter={(*deduction_filter).clone()} on_filter={on_deduction_filter} on_rows={on_deduction_rows} />
         },
         (Tab::Usage, Some(report)) => html! {
             <Usage
-                series={report.usage.clone()}
+                series={report.usage.to_vec()}
                 points={(*usage_points).clone()}
                 on_series={on_usage_series}
                 bandwidth={*bandwidth}

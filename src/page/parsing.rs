@@ -35,7 +35,7 @@ struct State {
     bandwidth: Option<Request>,
     /// The file the worker last reported on, blamed for a crash its panic hook did not name.
     last_file: Option<FileId>,
-    on_report: Callback<FromWorker>,
+    on_report: Callback<FromWorker<'static>>,
 }
 
 /// A worker and the handlers it calls, which live as long as it does.
@@ -56,7 +56,7 @@ impl std::ops::Deref for Wired {
 impl ParsingWorker {
     /// Starts the worker; `on_report` receives everything it says about files, and
     /// [`FromWorker::Crashed`] when it died (a fresh one is then already starting).
-    pub fn start(on_report: Callback<FromWorker>) -> Result<Self, JsValue> {
+    pub fn start(on_report: Callback<FromWorker<'static>>) -> Result<Self, JsValue> {
         let state = Rc::new_cyclic(|weak: &Weak<RefCell<State>>| {
             RefCell::new(State {
                 worker: spawn(weak.clone()),

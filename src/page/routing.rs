@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use crate::page::export::download::save_blob;
 use crate::page::state::loaded_files::{FilesAction, LoadedFiles};
-use crate::page::state::report_view::ReportView;
+use crate::page::state::report_view::ReportDigest;
 use crate::page::views::costs::{DrillDown, DrillDownAction, DrillDownState};
 use crate::page::views::packages::{DeductionTable, DeductionTableAction};
 use crate::page::views::row_table::RowWindow;
@@ -22,7 +22,7 @@ use crate::protocol::{FromWorker, RowsFor};
 /// The handles on the page state that worker messages update.
 pub(super) struct Sinks {
     pub files: UseReducerDispatcher<LoadedFiles>,
-    pub report: UseStateSetter<Option<Rc<ReportView>>>,
+    pub report: UseStateSetter<Option<Rc<ReportDigest>>>,
     pub summary: UseStateSetter<Option<Summary>>,
     pub trend: UseStateSetter<Option<Summary>>,
     pub filter_values: UseStateSetter<Option<(Dimension, Vec<String>)>>,
@@ -48,21 +48,18 @@ impl Sinks {
     }
 
     /// Updates the page state `message` is about.
-    pub fn route(&self, message: FromWorker) {
+    pub fn route(&self, message: FromWorker<'static>) {
         match message {
-            FromWorker::Report { digest } => match ReportView::from_json(&digest) {
-                Ok(view) => {
-                    // The worker forgot the old rows with the old dataset.
-                    self.drill_down.dispatch(DrillDownAction::Closed);
-                    self.driver_rows.dispatch(DrillDownAction::Closed);
-                    self.alert_rows.dispatch(DrillDownAction::Closed);
-                    self.deduction_table.dispatch(DeductionTableAction::Cleared);
-                    self.usage_points.set(None);
-                    self.report.set(Some(Rc::new(view)));
-                    self.files.dispatch(FilesAction::Reported);
-                }
-                Err(err) => web_sys::console::error_1(&format!("tcbill: unreadable report: {err}").into()),
-            },
+            FromWorker::Report { digest } => {
+                // The worker forgot the old rows with the old dataset.
+                self.drill_down.dispatch(DrillDownAction::Closed);
+                self.driver_rows.dispatch(DrillDownAction::Closed);
+                self.alert_rows.dispatch(DrillDownAction::Closed);
+                self.deduction_table.dispatch(DeductionTableAction::Cleared);
+                self.usage_points.set(None);
+                self.report.set(Some(Rc::from(digest)));
+                self.files.dispatch(FilesAction::Reported);
+            }
             FromWorker::DrillDown { table, count, columns } => {
                 self.rows_for(table).dispatch(DrillDownAction::Selected(DrillDown {
                     group: self.drill_group.borrow().get(&table).cloned().unwrap_or_default(),

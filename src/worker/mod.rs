@@ -250,10 +250,9 @@ fn for_screen(mut summary: Summary) -> Summary {
     summary
 }
 
-/// Core's digest of the report (what the page shows of it) as JSON, lists cut at [`LIST_LIMIT`].
-fn digest(report: &Report, dataset: &Dataset) -> String {
-    let limits = DigestLimits { list: LIST_LIMIT, burn_down_points: BURN_DOWN_POINTS };
-    serde_json::to_string(&Digest::of(report, dataset, limits)).expect("a digest always serialises")
+/// Core's digest of the report (what the page shows of it), lists cut at [`LIST_LIMIT`].
+fn digest<'a>(report: &'a Report, dataset: &Dataset) -> Box<Digest<'a>> {
+    Box::new(Digest::of(report, dataset, DigestLimits { list: LIST_LIMIT, burn_down_points: BURN_DOWN_POINTS }))
 }
 
 /// Starts answering the page's messages. Called once by the worker binary.
@@ -552,7 +551,7 @@ fn post_pulled_file(id: FileId, name: &str, content: &str) {
     }
 }
 
-fn post(message: FromWorker) {
+fn post(message: FromWorker<'_>) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     scope.post_message(&message.to_js()).expect("posting a message to the page");
 }
@@ -582,7 +581,7 @@ pub async fn parse_blob(
     blob: &Blob,
     name: &str,
     chunk_len: usize,
-    report: &dyn Fn(FromWorker),
+    report: &dyn Fn(FromWorker<'static>),
 ) -> Option<Vec<ParsedFile>> {
     let size = blob.size() as u64;
     let mut parser = Parser::new(name);

@@ -416,7 +416,7 @@ fn workers_for(size: u64, knobs: &Knobs) -> usize {
 
 /// Reads `file` in parts on several workers when it pays (see the module's documentation),
 /// telling `report` how it goes; the page has been told of a cancel or a failure.
-pub(super) async fn parse_in_parts(id: FileId, file: &File, report: &dyn Fn(FromWorker)) -> InParts {
+pub(super) async fn parse_in_parts(id: FileId, file: &File, report: &dyn Fn(FromWorker<'static>)) -> InParts {
     let knobs = Knobs::read();
     let size = file.size() as u64;
     let workers = workers_for(size, &knobs);
@@ -487,7 +487,7 @@ impl Collected {
         Ok(())
     }
 
-    fn report(&self, id: FileId, report: &dyn Fn(FromWorker)) {
+    fn report(&self, id: FileId, report: &dyn Fn(FromWorker<'static>)) {
         let bytes_read = self.bytes.iter().sum();
         let rows_read = self.rows.iter().sum();
         report(FromWorker::Progress { id, bytes_read, rows_read });
@@ -501,7 +501,7 @@ async fn coordinate(
     size: u64,
     workers: usize,
     knobs: &Knobs,
-    report: &dyn Fn(FromWorker),
+    report: &dyn Fn(FromWorker<'static>),
 ) -> Result<Option<ParsedFile>, Stop> {
     let name = file.name();
     let head = read_range(file, 0, SNIFF_LEN as u64).await.map_err(unreadable)?;

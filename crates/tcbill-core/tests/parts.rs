@@ -9,6 +9,7 @@ use common::{summary, table_dump};
 use tcbill_core::input::parts::{
     first_record_start, join_parts, PartJoin, PartRead, QuoteCount, TextParts,
 };
+use tcbill_core::model::table::RowSource;
 use tcbill_core::{parse_file, ParsedFile, SNIFF_LEN};
 
 const HEADER: &str = "Product Name,Component Name,Transaction ID,Total Cost (Including Tax)\n";
@@ -228,4 +229,37 @@ fn a_first_part_or_damaged_bytes_do_not_join() {
         everything(&joined.then(second).unwrap().finish("bill.csv")),
         whole
     );
+}
+
+#[test]
+fn a_part_starting_with_a_bom_keeps_it_as_the_whole_file_does() {
+    // In the middle of a file a BOM is text, which csv-core strips from the first record it
+    // reads: a part must not. The first row is split on the fast path, the second (a quote
+    // inside an unquoted cell) by csv-core.
+    let (mut text, _) = bill();
+    let (first, second) = (
+        "\u{feff}CVM,CPU,txbom,2\n",
+        "\u{feff}\"CVM\",CPU,txlast,3\n",
+    );
+    let cut = text.len();
+    let line = 1 + text.matches('\n').count() as u64;
+    text.push_str(first);
+    text.push_str(second);
+    let bytes = text.as_bytes();
+    let whole = parse_file("bill.csv", bytes).remove(0);
+    let table = &whole.table;
+    let last = table.row_count() - 1;
+    assert_eq!(table.source(last), RowSource::Line(line + 1));
+    assert_eq!(
+        table.text("BusinessCodeName", last - 1),
+        Some("\u{feff}CVM")
+    );
+    assert_eq!(
+        table.text("BusinessCodeName", last),
+        Some("\u{feff}\"CVM\"")
+    );
+    for start in [(cut, line), (cut + first.len(), line + 1)] {
+        let parsed = read_in_parts(bytes, &[(0, 1), start]).expect("a cut where a record starts");
+        assert_eq!(everything(&parsed), everything(&whole), "cut at {start:?}");
+    }
 }

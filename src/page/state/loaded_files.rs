@@ -72,7 +72,7 @@ pub enum FilesAction {
     /// An entry of the current pull, fetched next or later.
     Pulling { id: FileId, name: String },
     /// The parsing worker reported on a file.
-    Worker(FromWorker),
+    Worker(FromWorker<'static>),
     /// The user removed a file.
     Removed(FileId),
     /// The worker sent a new report.

@@ -10,9 +10,10 @@ pub mod row_table;
 pub mod time_chart;
 pub mod usage;
 
+use rust_decimal::Decimal;
 use yew::prelude::*;
 
-/// An exact decimal string as the report has it, or `—` where the measure is absent.
-pub fn amount(value: &Option<String>) -> Html {
-    html! { <>{ value.as_deref().unwrap_or("—") }</> }
+/// An exact decimal with the digits the report has, or `—` where the measure is absent.
+pub fn amount(value: Option<Decimal>) -> Html {
+    html! { <>{ value.map_or_else(|| "—".to_owned(), |value| value.to_string()) }</> }
 }

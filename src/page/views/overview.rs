@@ -7,16 +7,20 @@
 //! expected, found, difference), downloads them as CSV, and the deduction findings link to the
 //! Packages tab showing just those rows.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use rust_decimal::Decimal;
-use tcbill_core::analysis::deductions::{DeductionFilter, FindingFilter};
+use tcbill_core::analysis::alerts::{Alert, AlertKind, Alerts};
+use tcbill_core::analysis::checks::CheckStatus;
+use tcbill_core::analysis::deductions::{CoefficientCheck, DeductionFilter, FindingFilter};
+use tcbill_core::analysis::RowRef;
+use tcbill_core::report::{CheckDigest, CurrencyTotal};
 
 use crate::page::i18n::{Lang, Strings};
 use crate::page::money::{Money, Precision};
-use crate::page::state::report_view::{
-    section, AlertView, AlertsView, CheckView, CurrencyTotalView, ReportView, SourceRow,
-};
+use crate::page::state::report_view::{cited, section, ReportDigest};
 use crate::page::views::amount;
 use crate::page::views::compare::summary_sentence;
 use crate::page::views::costs::DrillDown;
@@ -24,7 +28,7 @@ use crate::page::views::row_table::RowTable;
 
 #[derive(Properties, PartialEq)]
 pub struct OverviewProps {
-    pub report: ReportView,
+    pub report: Rc<ReportDigest>,
     /// Download the rows behind a check (its id, or `deductions`) as CSV.
     pub on_download_findings: Callback<String>,
     /// Show these deduction rows in the Packages tab.
@@ -41,11 +45,11 @@ pub struct OverviewProps {
 
 /// One row behind a failed check, as the expanded check lists it.
 struct FindingRow<'a> {
-    row: Option<&'a SourceRow>,
+    row: Option<&'a RowRef>,
     subject: String,
-    expected: Option<String>,
-    found: Option<String>,
-    difference: Option<String>,
+    expected: Option<Decimal>,
+    found: Option<Decimal>,
+    difference: Option<Decimal>,
 }
 
 /// The rows of a failed check, the note when the page holds only the first of them, and the
@@ -77,11 +81,11 @@ fn finding_rows(
                         { for rows.iter().map(|row| html! {
                             <tr>
                                 <td>{ row.row.map_or("—".to_owned(), |r| r.file.clone()) }</td>
-                                <td class="num">{ row.row.map_or("—".to_owned(), SourceRow::place) }</td>
+                                <td class="num">{ row.row.map_or("—".to_owned(), RowRef::place) }</td>
                                 <td>{ &row.subject }</td>
-                                <td class="num">{ amount(&row.expected) }</td>
-                                <td class="num">{ amount(&row.found) }</td>
-                                <td class="num">{ amount(&row.difference) }</td>
+                                <td class="num">{ amount(row.expected) }</td>
+                                <td class="num">{ amount(row.found) }</td>
+                                <td class="num">{ amount(row.difference) }</td>
                             </tr>
                         }) }
                     </tbody>
@@ -118,25 +122,21 @@ pub fn Overview(props: &OverviewProps) -> Html {
         .map(|b| FindingRow {
             row: Some(&b.row),
             subject: format!("{} · {}", b.package_id, text.col_remaining_before),
-            expected: b.expected.clone(),
-            found: b.found.clone(),
-            difference: b.difference.clone(),
+            expected: Some(b.expected),
+            found: Some(b.found),
+            difference: Some(b.difference),
         })
         .chain(report.deductions.coefficient_mismatches.iter().map(|m| {
-            let expected = m.coefficient_check.expected_actual_dosage.clone();
-            let difference = match (&m.actual_dosage, &expected) {
-                (Some(found), Some(expected)) => match (found.parse::<Decimal>(), expected.parse::<Decimal>()) {
-                    (Ok(found), Ok(expected)) => Some((found - expected).to_string()),
-                    _ => None,
-                },
+            let expected = match m.coefficient_check {
+                CoefficientCheck::Mismatch { expected_actual_dosage, .. } => Some(expected_actual_dosage),
                 _ => None,
             };
             FindingRow {
                 row: Some(&m.source),
-                subject: format!("{} · {}", m.package_id.as_deref().unwrap_or("—"), text.col_deducted),
+                subject: format!("{} · {}", m.package_id, text.col_deducted),
                 expected,
-                found: m.actual_dosage.clone(),
-                difference,
+                found: m.actual_dosage,
+                difference: m.actual_dosage.zip(expected).and_then(|(found, expected)| found.checked_sub(expected)),
             }
         }))
         .collect();
@@ -146,10 +146,14 @@ pub fn Overview(props: &OverviewProps) -> Html {
             on_show.emit(DeductionFilter { findings: FindingFilter::AnyFinding, package_id: None })
         })
     };
-    let failed: Vec<&CheckView> = report.checks.iter().filter(|c| c.status == "mismatches").collect();
-    let running_out: Vec<_> = report.packages.iter().filter(|p| p.exhausts_before_expiry == Some(true)).collect();
-    let currency_section = |currency: &CurrencyTotalView| {
-        let total = &currency.total;
+    let failed: Vec<&CheckDigest<'_>> =
+        report.checks.iter().filter(|check| check.status == CheckStatus::Mismatches).collect();
+    let running_out: Vec<_> =
+        report.packages.iter().map(|p| &p.usage).filter(|p| p.exhausts_before_expiry == Some(true)).collect();
+    let currency_section = |total: &CurrencyTotal| {
+        let code = total.currency.to_string();
+        let periods: Vec<String> = total.periods.iter().map(ToString::to_string).collect();
+        let (row_count, total) = (total.row_count, &total.total);
         let cards = [
             ("RealTotalCost", text.real_total_cost, total.real_total_cost),
             ("TotalCost", text.total_cost, total.total_cost),
@@ -158,13 +162,12 @@ pub fn Overview(props: &OverviewProps) -> Html {
             ("IncentivePayAmount", text.incentive, total.incentive_pay_amount),
             ("TransferPayAmount", text.transfer, total.transfer_pay_amount),
         ];
-        let by_product = report.by_product().and_then(|summary| section(summary, Some(&currency.currency)));
+        let by_product = report.by_product().and_then(|summary| section(summary, Some(&code)));
         // One line on what changed since the month before, linking to the Compare tab.
         let compared = report.comparison.as_ref().and_then(|comparison| {
-            let section =
-                comparison.currencies.iter().find(|section| section.currency.as_str() == currency.currency)?;
+            let section = comparison.currencies.iter().find(|section| section.currency.as_str() == code)?;
             let change = section.change()?;
-            let sentence = summary_sentence(&comparison.a.to_string(), change, &currency.currency, precision, text);
+            let sentence = summary_sentence(&comparison.a.to_string(), change, &code, precision, text);
             let open = props.on_open_compare.reform(|_: MouseEvent| ());
             Some(html! {
                 <p class="compare-line">
@@ -174,31 +177,31 @@ pub fn Overview(props: &OverviewProps) -> Html {
             })
         });
         html! {
-            <section class="currency" data-currency={currency.currency.clone()}>
-                <h3 class="period">{ (text.currency_periods)(&currency.currency, &currency.periods.join(", ")) }</h3>
+            <section class="currency" data-currency={code.clone()}>
+                <h3 class="period">{ (text.currency_periods)(&code, &periods.join(", ")) }</h3>
                 { compared.unwrap_or_default() }
                 <dl class="cards">
                     { for cards.iter().map(|(id, label, value)| html! {
                         <div class="card" data-measure={*id}>
-                            <dt>{ *label }<span class="api-name">{ format!("{id} · {}", currency.currency) }</span></dt>
-                            <dd class="num"><Money value={value.map(|value| value.to_string())} currency={currency.currency.clone()} /></dd>
+                            <dt>{ *label }<span class="api-name">{ format!("{id} · {code}") }</span></dt>
+                            <dd class="num"><Money value={value.map(|value| value.to_string())} currency={code.clone()} /></dd>
                         </div>
                     }) }
                 </dl>
-                <p class="source">{ (text.cost_rows)(currency.row_count, report.cost.source.as_deref().unwrap_or("—")) }</p>
+                <p class="source">{ (text.cost_rows)(row_count as u64, report.cost.source.as_deref().unwrap_or("—")) }</p>
                 if let Some(by_product) = by_product.filter(|section| !section.groups.is_empty()) {
                     <h4>{ text.top_products }</h4>
                     <table class="data top-products">
                         <thead><tr>
                             <th scope="col">{ (text.column)("BusinessCodeName") }</th>
-                            <th scope="col" class="num">{ format!("{} ({})", (text.column)("RealTotalCost"), currency.currency) }</th>
+                            <th scope="col" class="num">{ format!("{} ({code})", (text.column)("RealTotalCost")) }</th>
                             <th scope="col" class="num">{ text.share }</th>
                         </tr></thead>
                         <tbody>
                             { for by_product.groups.iter().take(5).map(|group| html! {
                                 <tr>
                                     <td>{ group.key.join(" / ") }</td>
-                                    <td class="num"><Money value={group.amounts.real_total_cost.map(|cost| cost.to_string())} currency={currency.currency.clone()} /></td>
+                                    <td class="num"><Money value={group.amounts.real_total_cost.map(|cost| cost.to_string())} currency={code.clone()} /></td>
                                     <td class="num">{ group.real_total_cost_ratio.map(|r| format!("{r}%")).unwrap_or_default() }</td>
                                 </tr>
                             }) }
@@ -212,9 +215,7 @@ pub fn Overview(props: &OverviewProps) -> Html {
     html! {
         <section class="overview" aria-labelledby="overview-title">
             <h2 id="overview-title" class="visually-hidden">{ text.tab_overview }</h2>
-            if let Some(alerts) = &report.alerts {
-                { alerts_section(alerts, props, text) }
-            }
+            { alerts_section(&report.alerts, props, text) }
             if !report.duplicates.is_empty() {
                 <ul class="duplicates" role="status">
                     { for report.duplicates.iter().map(|d| html! {
@@ -255,16 +256,16 @@ pub fn Overview(props: &OverviewProps) -> Html {
                         .mismatches
                         .iter()
                         .map(|f| FindingRow {
-                            row: f.row.as_ref(),
-                            subject: format!("{} · {}", f.subject, f.says.as_ref().map_or_else(|| f.detail.clone(), text.finding_says)),
-                            expected: f.expected.clone(),
-                            found: f.found.clone(),
-                            difference: f.difference.clone(),
+                            row: Option::as_ref(&f.row),
+                            subject: format!("{} · {}", f.subject, (text.finding_says)(&f.says)),
+                            expected: f.expected,
+                            found: f.found,
+                            difference: f.difference,
                         })
                         .collect();
-                    let total = check.mismatch_count.unwrap_or(rows.len() as u64);
+                    let total = check.mismatch_count as u64;
                     html! {
-                        <li class={classes!(check_class(check))} data-check={check.id.clone()}>
+                        <li class={classes!(check_class(check))} data-check={check.id.to_string()}>
                             if rows.is_empty() {
                                 { heading }
                             } else {
@@ -285,7 +286,7 @@ pub fn Overview(props: &OverviewProps) -> Html {
                 <h3>{ text.packages_running_out }</h3>
                 <ul>
                     { for running_out.iter().map(|p| html! {
-                        <li>{ format!("{} — {} {}", p.package_id, text.projected_exhaustion, p.projected_exhaustion.as_deref().unwrap_or("—")) }</li>
+                        <li>{ format!("{} — {} {}", p.package_id, text.projected_exhaustion, p.projected_exhaustion.map_or_else(|| "—".to_owned(), |at| at.to_string())) }</li>
                     }) }
                 </ul>
             }
@@ -295,19 +296,19 @@ pub fn Overview(props: &OverviewProps) -> Html {
 
 /// The alerts, first on the page: how many of each kind, then one row each (what, when, how much
 /// against what was expected), each opening to the rows it cites.
-fn alerts_section(alerts: &AlertsView, props: &OverviewProps, text: &Strings) -> Html {
+fn alerts_section(alerts: &Alerts, props: &OverviewProps, text: &Strings) -> Html {
     let fired: Vec<_> = alerts.counts.iter().filter(|count| count.count > 0).collect();
-    let total: u64 = fired.iter().map(|count| count.count).sum();
-    let about = |alert: &AlertView| {
-        let subject = match alert.kind.as_str() {
-            "self_check" => (text.check_description)(&alert.subject),
-            "deduction_check" => (text.alert_deduction_check)(&alert.subject),
+    let total = fired.iter().map(|count| count.count as u64).sum();
+    let about = |alert: &Alert| {
+        let subject = match alert.kind {
+            AlertKind::SelfCheck => (text.check_description)(&alert.subject),
+            AlertKind::DeductionCheck => (text.alert_deduction_check)(&alert.subject),
             _ => None,
         };
-        format!("{} {}", (text.alert_dimension)(&alert.dimension), subject.unwrap_or(&alert.subject))
+        format!("{} {}", (text.alert_dimension)(alert.dimension.as_str()), subject.unwrap_or(&alert.subject))
     };
-    let money = |alert: &AlertView, value: &Option<String>| match &alert.currency {
-        Some(currency) if value.is_some() => html! { <Money value={value.clone()} currency={currency.clone()} /> },
+    let money = |alert: &Alert, value: Option<Decimal>| match (alert.currency, value) {
+        (Some(currency), Some(value)) => html! { <Money value={value.to_string()} currency={currency.to_string()} /> },
         _ => html! { { "—" } },
     };
     html! {
@@ -319,9 +320,9 @@ fn alerts_section(alerts: &AlertsView, props: &OverviewProps, text: &Strings) ->
                 <p class="alert-counts">
                     <strong>{ (text.alerts_count)(total) }</strong>{ ": " }
                     { for fired.iter().enumerate().map(|(i, count)| html! {
-                        <span class="alert-count" data-kind={count.kind.clone()}>
+                        <span class="alert-count" data-kind={count.kind.as_str()}>
                             if i > 0 { { " · " } }
-                            { format!("{} {}", (text.alert_kind)(&count.kind), count.count) }
+                            { format!("{} {}", (text.alert_kind)(count.kind.as_str()), count.count) }
                         </span>
                     }) }
                 </p>
@@ -339,31 +340,32 @@ fn alerts_section(alerts: &AlertsView, props: &OverviewProps, text: &Strings) ->
                         </tr></thead>
                         <tbody>
                             { for alerts.alerts.iter().enumerate().map(|(index, alert)| {
-                                let label = format!("{} · {}", (text.alert_kind)(&alert.kind), about(alert));
-                                let caption = (text.alert_rows_caption)(&label, alert.cited(), alert.row_count);
+                                let label = format!("{} · {}", (text.alert_kind)(alert.kind.as_str()), about(alert));
+                                let cited = cited(alert) as u64;
+                                let caption = (text.alert_rows_caption)(&label, cited, alert.row_count as u64);
                                 let open = {
                                     let on_alert_rows = props.on_alert_rows.clone();
                                     Callback::from(move |_: MouseEvent| on_alert_rows.emit((index, caption.clone())))
                                 };
-                                let quantity = match (&alert.quantity, &alert.unit) {
+                                let quantity = match (alert.quantity, &alert.unit) {
                                     (Some(quantity), Some(unit)) => format!("{quantity} {unit}"),
-                                    (Some(quantity), None) => quantity.clone(),
+                                    (Some(quantity), None) => quantity.to_string(),
                                     _ => "—".to_owned(),
                                 };
                                 html! {
-                                    <tr data-kind={alert.kind.clone()}>
-                                        <td>{ (text.alert_kind)(&alert.kind) }</td>
+                                    <tr data-kind={alert.kind.as_str()}>
+                                        <td>{ (text.alert_kind)(alert.kind.as_str()) }</td>
                                         <td>{ about(alert) }</td>
-                                        <td class="when">{ alert.period.as_deref().unwrap_or("—") }</td>
-                                        <td class="num">{ money(alert, &alert.amount) }</td>
-                                        <td class="num">{ money(alert, &alert.expected) }</td>
-                                        <td class="num">{ money(alert, &alert.excess) }</td>
+                                        <td class="when">{ alert.period.map_or_else(|| "—".to_owned(), |period| period.to_string()) }</td>
+                                        <td class="num">{ money(alert, alert.amount) }</td>
+                                        <td class="num">{ money(alert, alert.expected) }</td>
+                                        <td class="num">{ money(alert, alert.excess) }</td>
                                         <td class="num">{ quantity }</td>
                                         <td>
-                                            if alert.cited() > 0 {
+                                            if cited > 0 {
                                                 <button type="button" class="link-button alert-rows-button" onclick={open}
                                                     aria-label={format!("{} {label}", text.show_rows)}>
-                                                    { (text.rows_count)(alert.row_count) }
+                                                    { (text.rows_count)(alert.row_count as u64) }
                                                 </button>
                                             }
                                         </td>
@@ -388,21 +390,18 @@ fn alerts_section(alerts: &AlertsView, props: &OverviewProps, text: &Strings) ->
     }
 }
 
-fn check_class(check: &CheckView) -> &'static str {
-    match check.status.as_str() {
-        "ok" => "ok",
-        "mismatches" => "failed",
-        _ => "skipped",
+fn check_class(check: &CheckDigest<'_>) -> &'static str {
+    match check.status {
+        CheckStatus::Ok => "ok",
+        CheckStatus::Mismatches => "failed",
+        CheckStatus::Skipped => "skipped",
     }
 }
 
-fn check_status(check: &CheckView, text: &Strings) -> String {
-    match check.status.as_str() {
-        "ok" => (text.check_ok)(check.rows_checked),
-        "mismatches" => {
-            let found = check.mismatch_count.unwrap_or(check.mismatches.len() as u64);
-            (text.check_failed)(found as usize, check.rows_checked)
-        }
-        _ => text.check_skipped.to_owned(),
+fn check_status(check: &CheckDigest<'_>, text: &Strings) -> String {
+    match check.status {
+        CheckStatus::Ok => (text.check_ok)(check.rows_checked as u64),
+        CheckStatus::Mismatches => (text.check_failed)(check.mismatch_count, check.rows_checked as u64),
+        CheckStatus::Skipped => text.check_skipped.to_owned(),
     }
 }

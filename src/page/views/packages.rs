@@ -8,16 +8,18 @@ use std::rc::Rc;
 
 use plotters::style::RGBColor;
 use tcbill_core::analysis::deductions::{DeductionFilter, FindingFilter};
+use tcbill_core::report::PackageDigest;
+use tcbill_core::BeijingTime;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::page::i18n::{Lang, Strings};
 use crate::page::money::group_thousands;
-use crate::page::state::report_view::{PackageView, ReportView};
+use crate::page::state::report_view::ReportDigest;
 use crate::page::views::amount;
 use crate::page::views::chart::Chart;
 use crate::page::views::row_table::{RowTable, RowWindow};
-use crate::page::views::time_chart::{coordinate, epoch_secs, time_chart_svg, Guide, TimeChart};
+use crate::page::views::time_chart::{position, seconds, time_chart_svg, Guide, TimeChart};
 use crate::protocol::DeductionRowView;
 
 /// The deduction table as the worker's answers build it up: a selection, then windows of it.
@@ -60,7 +62,7 @@ impl Reducible for DeductionTable {
 
 #[derive(Properties, PartialEq)]
 pub struct PackagesProps {
-    pub report: ReportView,
+    pub report: Rc<ReportDigest>,
     pub table: Rc<DeductionTable>,
     /// Which deduction rows the table shows (the Overview's failed checks link here with one).
     pub filter: DeductionFilter,
@@ -80,7 +82,7 @@ pub fn Packages(props: &PackagesProps) -> Html {
     html! {
         <section class="packages">
             <table class="data package-table">
-                <caption>{ (text.packages_caption)(report.packages.len(), deductions.row_count) }</caption>
+                <caption>{ (text.packages_caption)(report.packages.len(), deductions.row_count as u64) }</caption>
                 <thead><tr>
                     <th scope="col">{ text.col_package_id }</th>
                     <th scope="col">{ text.col_package_name }</th>
@@ -94,18 +96,18 @@ pub fn Packages(props: &PackagesProps) -> Html {
                     <th scope="col">{ text.expires }</th>
                 </tr></thead>
                 <tbody>
-                    { for report.packages.iter().map(|p| html! {
+                    { for report.packages.iter().map(|p| &p.usage).map(|p| html! {
                         <tr class={classes!((p.exhausts_before_expiry == Some(true)).then_some("warning"))}>
                             <td>{ &p.package_id }</td>
                             <td>{ p.package_name.as_deref().unwrap_or("—") }</td>
                             <td>{ p.package_type.as_deref().unwrap_or("—") }</td>
-                            <td class="num">{ amount(&p.used) }{ unit(&p.unit) }</td>
-                            <td class="num">{ amount(&p.remaining) }{ unit(&p.unit) }</td>
-                            <td class="num">{ amount(&p.total) }{ unit(&p.unit) }</td>
-                            <td class="num">{ p.utilisation_percent.as_deref().map(|u| format!("{u}%")).unwrap_or_else(|| "—".into()) }</td>
-                            <td class="num">{ amount(&p.daily_burn_rate) }</td>
-                            <td>{ p.projected_exhaustion.as_deref().unwrap_or("—") }</td>
-                            <td>{ p.expires.as_deref().unwrap_or("—") }</td>
+                            <td class="num">{ amount(Some(p.used)) }{ unit(&p.unit) }</td>
+                            <td class="num">{ amount(p.remaining) }{ unit(&p.unit) }</td>
+                            <td class="num">{ amount(p.total) }{ unit(&p.unit) }</td>
+                            <td class="num">{ p.utilisation_percent.map(|u| format!("{u}%")).unwrap_or_else(|| "—".into()) }</td>
+                            <td class="num">{ amount(p.daily_burn_rate) }</td>
+                            <td>{ time(p.projected_exhaustion) }</td>
+                            <td>{ time(p.expires) }</td>
                         </tr>
                     }) }
                 </tbody>
@@ -113,7 +115,7 @@ pub fn Packages(props: &PackagesProps) -> Html {
 
             // Below the table, not in a column of it: sentences need width the figures already take.
             <ul class="packages-in-words" aria-label={text.package_in_words}>
-                { for report.packages.iter().map(|p| (p, package_in_words(p, text))).filter(|(_, words)| !words.is_empty()).map(|(p, words)| html! {
+                { for report.packages.iter().map(|p| (&p.usage, package_in_words(p, text))).filter(|(_, words)| !words.is_empty()).map(|(p, words)| html! {
                     <li data-package={p.package_id.clone()}><strong>{ &p.package_id }</strong>{ ": " }{ words }</li>
                 }) }
             </ul>
@@ -141,10 +143,10 @@ pub fn Packages(props: &PackagesProps) -> Html {
                             <tr class="failed">
                                 <td>{ &b.package_id }</td>
                                 <td>{ b.row.to_string() }</td>
-                                <td>{ b.deduction_time.as_deref().unwrap_or("—") }</td>
-                                <td class="num">{ amount(&b.expected) }</td>
-                                <td class="num">{ amount(&b.found) }</td>
-                                <td class="num">{ amount(&b.difference) }</td>
+                                <td>{ time(b.deduction_time) }</td>
+                                <td class="num">{ amount(Some(b.expected)) }</td>
+                                <td class="num">{ amount(Some(b.found)) }</td>
+                                <td class="num">{ amount(Some(b.difference)) }</td>
                             </tr>
                         }) }
                     </tbody>
@@ -168,13 +170,13 @@ pub fn Packages(props: &PackagesProps) -> Html {
                     <tbody>
                         { for deductions.coefficient_mismatches.iter().map(|m| html! {
                             <tr class="failed">
-                                <td>{ m.package_id.as_deref().unwrap_or("—") }</td>
+                                <td>{ &m.package_id }</td>
                                 <td>{ m.source.to_string() }</td>
-                                <td>{ m.deduction_time.as_deref().unwrap_or("—") }</td>
-                                <td class="num">{ amount(&m.dosage) }{ unit(&m.dosage_unit) }</td>
-                                <td class="num">{ amount(&m.actual_dosage) }{ unit(&m.package_unit) }</td>
-                                <td class="num">{ amount(&m.exported_coefficient) }</td>
-                                <td class="num">{ amount(&m.recomputed_coefficient) }</td>
+                                <td>{ time(m.deduction_time) }</td>
+                                <td class="num">{ amount(m.dosage) }{ unit(&m.dosage_unit) }</td>
+                                <td class="num">{ amount(m.actual_dosage) }{ unit(&m.package_unit) }</td>
+                                <td class="num">{ amount(m.exported_coefficient) }</td>
+                                <td class="num">{ amount(m.recomputed_coefficient) }</td>
                             </tr>
                         }) }
                     </tbody>
@@ -189,50 +191,52 @@ pub fn Packages(props: &PackagesProps) -> Html {
 
 /// The package's state as sentences: when it ran out, or runs out before it expires, or how much
 /// it will leave unused; and use the overview counts that the loaded deduction rows do not show.
-fn package_in_words(package: &PackageView, text: &Strings) -> String {
+fn package_in_words(package: &PackageDigest<'_>, text: &Strings) -> String {
+    let package = &package.usage;
     let unit = package.unit.as_deref().unwrap_or_default();
-    let day = |time: &str| time.get(..10).unwrap_or(time).to_owned();
+    let day = |time: BeijingTime| {
+        let (year, month, day, ..) = time.beijing_fields();
+        format!("{year:04}-{month:02}-{day:02}")
+    };
     let mut sentences = Vec::new();
-    if let Some(on) = &package.exhausted_on {
+    if let Some(on) = package.exhausted_on {
         sentences.push((text.package_exhausted)(&day(on)));
     } else if let (Some(true), Some(at), Some(expires)) =
-        (package.exhausts_before_expiry, &package.projected_exhaustion, &package.expires)
+        (package.exhausts_before_expiry, package.projected_exhaustion, package.expires)
     {
         sentences.push((text.package_runs_out)(&day(at), &day(expires)));
-    } else if let (Some(unused), Some(expires)) = (&package.unused_at_expiry, &package.expires) {
-        sentences.push((text.package_expires_unused)(&day(expires), &group_thousands(unused), unit));
+    } else if let (Some(unused), Some(expires)) = (package.unused_at_expiry, package.expires) {
+        sentences.push((text.package_expires_unused)(&day(expires), &group_thousands(&unused.to_string()), unit));
     }
     if let (Some(gap), Some(total), Some(remaining)) =
-        (&package.used_outside_deduction_rows, &package.total, &package.remaining)
+        (package.used_outside_deduction_rows, package.total, package.remaining)
     {
-        let overview_used = match (total.parse::<rust_decimal::Decimal>(), remaining.parse::<rust_decimal::Decimal>()) {
-            (Ok(total), Ok(remaining)) => (total - remaining).to_string(),
-            _ => "—".to_owned(),
-        };
-        let used = package.used.as_deref().unwrap_or("—");
-        sentences.push((text.package_outside_rows)(&overview_used, used, gap, unit));
+        let overview_used = total.checked_sub(remaining).map_or_else(|| "—".to_owned(), |used| used.to_string());
+        let (used, gap) = (package.used.to_string(), gap.to_string());
+        sentences.push((text.package_outside_rows)(&overview_used, &used, &gap, unit));
     }
     sentences.join("; ")
 }
 
 /// The package's 抵扣后包剩余量 after each deduction, with its capacity, the projection of the
 /// current burn rate to exhaustion and the expiry date where they are known.
-fn burn_down_chart(package: &PackageView, text: &Strings) -> Html {
+fn burn_down_chart(digest: &PackageDigest<'_>, text: &Strings) -> Html {
     let points: Vec<(f64, f64)> =
-        package.burn_down.iter().filter_map(|(time, value)| Some((epoch_secs(time)?, coordinate(value)?))).collect();
+        digest.burn_down.iter().filter_map(|&(time, value)| Some((seconds(time), position(value)?))).collect();
     let (Some(&first), Some(&last)) = (points.first(), points.last()) else {
         return Html::default();
     };
+    let package = &digest.usage;
     let unit = package.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
-    let expiry = package.expires.as_deref().and_then(epoch_secs);
-    let exhaustion = package.projected_exhaustion.as_deref().and_then(epoch_secs);
+    let expiry = package.expires.map(seconds);
+    let exhaustion = package.projected_exhaustion.map(seconds);
     // Up to expiry when known (will the package last?); else to the projected exhaustion, but not
     // so far that the deductions shrink to a sliver.
     let horizon = (last.0 + (3.0 * (last.0 - first.0)).max(30.0 * 86_400.0)).min(exhaustion.unwrap_or(last.0));
     let x_end = expiry.unwrap_or(horizon).max(last.0);
     let mut guides = Vec::new();
-    if let Some(total) = package.total.as_deref() {
-        if let Some(y) = coordinate(total) {
+    if let Some(total) = package.total {
+        if let Some(y) = position(total) {
             guides.push(Guide {
                 from: (first.0, y),
                 to: (x_end, y),
@@ -243,7 +247,7 @@ fn burn_down_chart(package: &PackageView, text: &Strings) -> Html {
             });
         }
     }
-    if let (Some(at), Some(when)) = (exhaustion, package.projected_exhaustion.as_deref()) {
+    if let (Some(at), Some(when)) = (exhaustion, package.projected_exhaustion) {
         guides.push(Guide {
             from: last,
             to: (at, 0.0),
@@ -253,8 +257,8 @@ fn burn_down_chart(package: &PackageView, text: &Strings) -> Html {
             label_below: true,
         });
     }
-    if let (Some(at), Some(when)) = (expiry, package.expires.as_deref()) {
-        let top = coordinate(package.total.as_deref().unwrap_or_default()).unwrap_or(first.1);
+    if let (Some(at), Some(when)) = (expiry, package.expires) {
+        let top = package.total.and_then(position).unwrap_or(first.1);
         guides.push(Guide {
             from: (at, top),
             to: (at, 0.0),
@@ -281,7 +285,7 @@ fn burn_down_chart(package: &PackageView, text: &Strings) -> Html {
 
 /// Every deduction row (or the mismatches, or the breaks; of all packages or one), virtualised.
 fn deduction_table(
-    report: &ReportView,
+    report: &ReportDigest,
     filter: &DeductionFilter,
     on_filter: &Callback<DeductionFilter>,
     table: &DeductionTable,
@@ -364,7 +368,7 @@ fn deduction_table(
                     { text.package }{ " " }
                     <select name="deduction-package" onchange={on_package}>
                         <option value="" selected={filter.package_id.is_none()}>{ text.all_packages }</option>
-                        { for report.packages.iter().map(|p| html! {
+                        { for report.packages.iter().map(|p| &p.usage).map(|p| html! {
                             <option value={p.package_id.clone()} selected={filter.package_id.as_deref() == Some(p.package_id.as_str())}>
                                 { &p.package_id }
                             </option>
@@ -378,6 +382,11 @@ fn deduction_table(
             }
         </div>
     }
+}
+
+/// A time as the report writes it (Beijing), or `—`.
+fn time(time: Option<BeijingTime>) -> String {
+    time.map_or_else(|| "—".to_owned(), |time| time.to_string())
 }
 
 fn unit(unit: &Option<String>) -> Html {

@@ -5,6 +5,8 @@
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
 use tcbill_core::BeijingTime;
 
 use super::chart::{axis_number, chart_width, draw_svg, tick_count, tick_label, CAPTION, TEXT};
@@ -38,9 +40,19 @@ pub struct TimeChart<'a> {
     pub x_end: Option<f64>,
 }
 
+/// An instant as seconds since the epoch, for an axis.
+pub fn seconds(time: BeijingTime) -> f64 {
+    time.utc_epoch_secs() as f64
+}
+
 /// `"2025-06-01 00:05:00"` as seconds since the epoch, for an axis.
 pub fn epoch_secs(time: &str) -> Option<f64> {
-    BeijingTime::parse(time).ok().flatten().map(|t| t.utc_epoch_secs() as f64)
+    BeijingTime::parse(time).ok().flatten().map(seconds)
+}
+
+/// An exact decimal as a float, for a pixel position.
+pub fn position(value: Decimal) -> Option<f64> {
+    value.to_f64()
 }
 
 /// An exact decimal string as a float, for a pixel position.

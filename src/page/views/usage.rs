@@ -4,37 +4,21 @@
 //! much to put in the report digest, so the chart asks the worker for one series' points.
 
 use plotters::style::RGBColor;
-use serde::Deserialize;
+use rust_decimal::Decimal;
+use tcbill_core::analysis::usage::UsageSeries;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::page::i18n::{Lang, Strings};
+use crate::page::views::amount;
 use crate::page::views::chart::Chart;
-use crate::page::views::time_chart::{coordinate, epoch_secs, time_chart_svg, Guide, TimeChart};
+use crate::page::views::time_chart::{coordinate, epoch_secs, position, time_chart_svg, Guide, TimeChart};
 
-/// One usage series of the report (`tcbill_core::analysis::usage::UsageSeries`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct UsageSeriesView {
-    pub product: String,
-    pub instance: String,
-    pub metric: String,
-    pub unit: Option<String>,
-    pub point_count: u64,
-    pub total: String,
-    pub peak: String,
-    pub peak_at: String,
-    pub percentile_95: Option<String>,
-    pub valid_days: u64,
-    pub daily_peak_average: Option<String>,
-}
-
-impl UsageSeriesView {
-    /// Whether the values are a rate (bandwidth, `Mbps`): a rate is billed by its 95th
-    /// percentile, and adding its points gives nothing a bill shows.
-    pub fn is_rate(&self) -> bool {
-        let unit = self.unit.as_deref().unwrap_or(&self.metric);
-        unit.to_ascii_lowercase().ends_with("bps")
-    }
+/// Whether the series' values are a rate (bandwidth, `Mbps`): a rate is billed by its 95th
+/// percentile, and adding its points gives nothing a bill shows.
+fn is_rate(series: &UsageSeries) -> bool {
+    let unit = series.unit.as_deref().unwrap_or(&series.metric);
+    unit.to_ascii_lowercase().ends_with("bps")
 }
 
 /// The points of one series as the worker sent them: (Beijing time, exact value).
@@ -47,7 +31,7 @@ pub struct UsagePoints {
 
 #[derive(Properties, PartialEq)]
 pub struct UsageProps {
-    pub series: Vec<UsageSeriesView>,
+    pub series: Vec<UsageSeries>,
     /// The last points the worker sent, if any.
     pub points: Option<UsagePoints>,
     /// Ask for the points of the series at this position.
@@ -82,7 +66,6 @@ pub fn Usage(props: &UsageProps) -> Html {
             on_bandwidth.emit(input.checked());
         })
     };
-    let dash = |value: &Option<String>| value.clone().unwrap_or_else(|| "—".to_owned());
     let on_select = {
         let selected = selected.clone();
         Callback::from(move |event: Event| {
@@ -137,17 +120,17 @@ pub fn Usage(props: &UsageProps) -> Html {
                             <td>{ &s.product }</td>
                             <td>{ &s.instance }</td>
                             <td>{ &s.metric }</td>
-                            <td>{ dash(&s.unit) }</td>
+                            <td>{ s.unit.as_deref().unwrap_or("—") }</td>
                             <td class="num">{ s.point_count }</td>
-                            if s.is_rate() {
+                            if is_rate(s) {
                                 <td class="num" title={text.usage_rate_not_summed}>{ "—" }</td>
                             } else {
-                                <td class="num">{ &s.total }</td>
+                                <td class="num">{ s.total.to_string() }</td>
                             }
-                            <td class="num">{ &s.peak }</td>
-                            <td>{ &s.peak_at }</td>
-                            <td class="num">{ dash(&s.percentile_95) }</td>
-                            <td class="num">{ dash(&s.daily_peak_average) }</td>
+                            <td class="num">{ s.peak.to_string() }</td>
+                            <td>{ s.peak_at.to_string() }</td>
+                            <td class="num">{ amount(s.percentile_95) }</td>
+                            <td class="num">{ amount(s.daily_peak_average) }</td>
                         </tr>
                     }) }
                 </tbody>
@@ -158,22 +141,22 @@ pub fn Usage(props: &UsageProps) -> Html {
 }
 
 /// What a rate series is billed at, in words; `None` for quantities (their sum is billed).
-fn billable(series: &UsageSeriesView, text: &Strings) -> Option<String> {
-    let p95 = series.percentile_95.as_deref().filter(|_| series.is_rate())?;
-    Some((text.usage_billable)(p95, series.unit.as_deref().unwrap_or_default()))
+fn billable(series: &UsageSeries, text: &Strings) -> Option<String> {
+    let p95 = series.percentile_95.filter(|_| is_rate(series))?;
+    Some((text.usage_billable)(&p95.to_string(), series.unit.as_deref().unwrap_or_default()))
 }
 
 /// The series over time with its peak and 95th percentile as labelled horizontal lines; the
 /// labels are the report's exact values.
-fn usage_chart(series: &UsageSeriesView, points: &UsagePoints, text: &Strings) -> Html {
+fn usage_chart(series: &UsageSeries, points: &UsagePoints, text: &Strings) -> Html {
     let drawn: Vec<(f64, f64)> =
         points.points.iter().filter_map(|(time, value)| Some((epoch_secs(time)?, coordinate(value)?))).collect();
     let (Some(&(start, _)), Some(&(end, _))) = (drawn.first(), drawn.last()) else {
         return Html::default();
     };
     let unit = series.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
-    let level = |value: &str, label: &str, color: RGBColor, dashed: bool| {
-        coordinate(value).map(|y| Guide {
+    let level = |value: Decimal, label: &str, color: RGBColor, dashed: bool| {
+        position(value).map(|y| Guide {
             from: (start, y),
             to: (end, y),
             color,
@@ -183,8 +166,8 @@ fn usage_chart(series: &UsageSeriesView, points: &UsagePoints, text: &Strings) -
         })
     };
     let guides: Vec<Guide> = [
-        level(&series.peak, text.usage_peak, RGBColor(213, 73, 65), false),
-        series.percentile_95.as_deref().and_then(|p95| level(p95, text.usage_p95, RGBColor(227, 115, 24), true)),
+        level(series.peak, text.usage_peak, RGBColor(213, 73, 65), false),
+        series.percentile_95.and_then(|p95| level(p95, text.usage_p95, RGBColor(227, 115, 24), true)),
     ]
     .into_iter()
     .flatten()
@@ -195,7 +178,7 @@ fn usage_chart(series: &UsageSeriesView, points: &UsagePoints, text: &Strings) -
     html! {
         <div class="usage-chart" data-series={points.series.to_string()}>
             <Chart svg={svg} name={format!("tcbill-usage-{}-{}", series.instance, series.metric)} download_label={text.download_svg} />
-            <p class="muted">{ (text.usage_drawn)(drawn.len(), series.point_count) }</p>
+            <p class="muted">{ (text.usage_drawn)(drawn.len(), series.point_count as u64) }</p>
         </div>
     }
 }

@@ -27,7 +27,7 @@ use crate::model::time::BeijingTime;
 const COEFFICIENT_DECIMALS: u32 = 6;
 
 /// One deduction row with what was recomputed from it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeductionRow {
     pub source: RowRef,
     /// 资源包ID, else 资源包名称: the key balances chain on.
@@ -55,7 +55,7 @@ pub struct DeductionRow {
 }
 
 /// The outcome of the coefficient check on one row.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum CoefficientCheck {
     Ok,
@@ -72,7 +72,7 @@ pub enum CoefficientCheck {
 }
 
 /// A row whose balance does not add up, or does not continue the previous row of its package.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BalanceBreak {
     pub package_id: String,
     #[serde(rename = "type")]
@@ -87,7 +87,7 @@ pub struct BalanceBreak {
     pub difference: Decimal,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BreakType {
     /// 抵扣前 − 实际 ≠ 抵扣后 on one row.

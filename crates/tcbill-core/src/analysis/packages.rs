@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::deductions::{is_period_package, DeductionAnalysis, DeductionRow};
 use super::series::Point;
@@ -20,7 +20,7 @@ use crate::model::table::{Table, TableKind};
 use crate::model::time::{BeijingTime, SECS_PER_DAY};
 
 /// What consumed part of a package.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Consumer {
     pub product: String,
     /// 被抵扣资源计费项.
@@ -29,7 +29,7 @@ pub struct Consumer {
     pub used: Decimal,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackageUsage {
     pub package_id: String,
     pub package_name: Option<String>,

@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::series::Point;
 use super::units::{conversion, is_data_amount, product_bases};
@@ -25,7 +25,7 @@ use crate::dataset::Dataset;
 use crate::model::table::{ColumnRole, ColumnValues, Table, TableKind, TextColumn};
 use crate::model::time::BeijingTime;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DailyPeak {
     /// `yyyy-mm-dd`.
     pub day: String,
@@ -33,7 +33,7 @@ pub struct DailyPeak {
     pub at: BeijingTime,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsageSeries {
     pub product: String,
     /// Instance, domain or bucket; `-` when the export has none.

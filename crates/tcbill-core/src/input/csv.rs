@@ -163,12 +163,33 @@ pub(crate) struct CsvStream {
     record_start_pos: Option<usize>,
     resync: Option<Resync>,
     importer: RecordImporter,
+    /// Every record is left to csv-core, as before the fast path: the reference the fast path is
+    /// tested against (`csv/fast_path_tests.rs`).
+    #[cfg(test)]
+    csv_core_only: bool,
 }
 
 impl CsvStream {
     /// Starts with the file's first bytes (at least [`SNIFF_LEN`] of them unless the file is
     /// shorter, in which case `head_is_whole_file`).
     pub(crate) fn new(file: &str, head: &[u8], head_is_whole_file: bool) -> Self {
+        let (mut stream, rest) = CsvStream::sniffing(file, head, head_is_whole_file);
+        stream.read_head(rest, head_is_whole_file);
+        stream
+    }
+
+    /// [`CsvStream::new`], but every record is split by csv-core alone.
+    #[cfg(test)]
+    pub(crate) fn csv_core_only(file: &str, head: &[u8], head_is_whole_file: bool) -> Self {
+        let (mut stream, rest) = CsvStream::sniffing(file, head, head_is_whole_file);
+        stream.csv_core_only = true;
+        stream.read_head(rest, head_is_whole_file);
+        stream
+    }
+
+    /// A stream with the encoding and delimiter of `head`, its first piece decoded, and what is
+    /// left of `head` to decode.
+    fn sniffing<'h>(file: &str, head: &'h [u8], head_is_whole_file: bool) -> (Self, &'h [u8]) {
         // Only the first SNIFF_LEN bytes decide, however many came in the first chunk.
         let sniffed = &head[..head.len().min(SNIFF_LEN)];
         let encoding = choose_encoding(sniffed, head_is_whole_file && sniffed.len() == head.len());
@@ -185,11 +206,16 @@ impl CsvStream {
             .delimiter(stream.delimiter)
             .build();
         stream.reader_fresh = true;
-        stream.split_records(head_is_whole_file && rest.is_empty());
+        (stream, rest)
+    }
+
+    /// Splits the records of the head's first piece, decoded by [`CsvStream::sniffing`], and
+    /// reads the `rest` of the head.
+    fn read_head(&mut self, rest: &[u8], head_is_whole_file: bool) {
+        self.split_records(head_is_whole_file && rest.is_empty());
         if !rest.is_empty() {
-            stream.feed_pieces(rest, head_is_whole_file);
+            self.feed_pieces(rest, head_is_whole_file);
         }
-        stream
     }
 
     /// A stream at the start of a line (`first_line`), before any record.
@@ -217,6 +243,8 @@ impl CsvStream {
             record_start_pos: None,
             resync: None,
             importer,
+            #[cfg(test)]
+            csv_core_only: false,
         }
     }
 
@@ -229,7 +257,15 @@ impl CsvStream {
         first_line: u64,
     ) -> Option<Self> {
         let importer = RecordImporter::with_header(file, header)?;
-        Some(CsvStream::starting(UTF_8, delimiter, first_line, importer))
+        let mut stream = CsvStream::starting(UTF_8, delimiter, first_line, importer);
+        // csv-core strips a UTF-8 BOM from the first record it reads; here, as reading the file
+        // whole, a BOM is text. An empty line read first (csv-core skips it) makes its next
+        // record not its first.
+        let (result, read, _, _) = stream.reader.read_record(b"\n", &mut [0], &mut [0]);
+        debug_assert!(matches!(result, csv_core::ReadRecordResult::InputEmpty) && read == 1);
+        stream.reader.set_line(1);
+        stream.reader_fresh = false;
+        Some(stream)
     }
 
     pub(crate) fn delimiter(&self) -> u8 {
@@ -318,7 +354,7 @@ impl CsvStream {
                     break;
                 }
                 let line = self.reader.line() + self.line_offset;
-                if !self.reader_fresh {
+                if self.may_split_fast() {
                     let mut fields =
                         Vec::with_capacity(self.importer.header_len().unwrap_or_default());
                     let text = &decoded[pos..];
@@ -400,6 +436,16 @@ impl CsvStream {
         }
         self.decoded = decoded;
         self.decoded.drain(..pos);
+    }
+
+    /// Whether the next record may be split on the fast path: not if csv-core would strip a
+    /// UTF-8 BOM from it (the fast path keeps it), nor in a test comparing with csv-core alone.
+    fn may_split_fast(&self) -> bool {
+        #[cfg(test)]
+        if self.csv_core_only {
+            return false;
+        }
+        !self.reader_fresh
     }
 
     /// The first cell over [`MAX_FIELD_BYTES`] or the cell where the row passes
@@ -696,6 +742,9 @@ pub(crate) fn detect_text_kind(head: &[u8]) -> InputKind {
         InputKind::Unknown
     }
 }
+
+#[cfg(test)]
+mod fast_path_tests;
 
 #[cfg(test)]
 mod tests {

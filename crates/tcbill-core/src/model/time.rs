@@ -12,6 +12,14 @@ pub const BEIJING_UTC_OFFSET_SECS: i64 = 8 * 3600;
 /// Seconds in a calendar day (Beijing keeps no daylight saving time).
 pub const SECS_PER_DAY: i64 = 86_400;
 
+/// Every instant a time read from a file can be, in seconds since the Unix epoch: years are
+/// written with four digits and zones with two-digit hours and minutes (±99:99, about four days),
+/// so a time read is at most a week before 0000-01-01T00:00:00Z (-62,167,219,200) or after 10000-01-01T00:00:00Z
+/// (253,402,300,800), where day and calendar arithmetic are far from overflowing. Stored bytes
+/// holding a time beyond these (`model::table::wire`) are damaged, not a time.
+pub const READABLE_UTC_SECS: std::ops::RangeInclusive<i64> =
+    -62_167_219_200 - 7 * SECS_PER_DAY..=253_402_300_800 + 7 * SECS_PER_DAY;
+
 /// An instant, shown as Beijing time. Months (`2024-11`) and days (`2024-11-05`) become the
 /// instant at which they start in Beijing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -130,6 +138,19 @@ impl fmt::Display for BeijingTime {
 impl serde::Serialize for BeijingTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
+    }
+}
+
+/// Reads back what `Serialize` writes (any text [`BeijingTime::parse`] reads): the app's page
+/// deserialises core's values.
+impl<'de> serde::Deserialize<'de> for BeijingTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+        match BeijingTime::parse(&text) {
+            Ok(Some(time)) => Ok(time),
+            Ok(None) => Err(serde::de::Error::custom("no time")),
+            Err(err) => Err(serde::de::Error::custom(err)),
+        }
     }
 }
 
@@ -296,11 +317,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_time_reads_back_as_it_is_written() {
+        let time = BeijingTime::from_beijing(2025, 6, 1, 0, 5, 0).unwrap();
+        let json = serde_json::to_string(&time).unwrap();
+        assert_eq!(json, "\"2025-06-01 00:05:00\"");
+        assert_eq!(serde_json::from_str::<BeijingTime>(&json).unwrap(), time);
+        assert!(serde_json::from_str::<BeijingTime>("\"-\"").is_err());
+    }
+
+    #[test]
     fn a_zone_of_non_ascii_text_is_not_a_time() {
         // Found by the fuzzer: `-3间` is four bytes, and the zone's digits were sliced by byte.
         for text in ["2025-06-03 04:10:46-3间", "2025-06-03 04:10:46+间间"] {
             assert!(BeijingTime::parse(text).is_err(), "{text}");
         }
+    }
+
+    #[test]
+    fn every_time_read_is_readable() {
+        let zone = 99 * 3600 + 99 * 60;
+        let first = BeijingTime::parse("0000-01-01T00:00:00+99:99")
+            .unwrap()
+            .unwrap();
+        let last = BeijingTime::parse("9999-12-31T23:59:60-99:99")
+            .unwrap()
+            .unwrap();
+        assert_eq!(first.utc_epoch_secs(), -62_167_219_200 - zone);
+        assert_eq!(last.utc_epoch_secs(), 253_402_300_800 + zone);
+        for time in [first, last] {
+            assert!(READABLE_UTC_SECS.contains(&time.utc_epoch_secs()));
+        }
+        let (start, end) = READABLE_UTC_SECS.into_inner();
+        let fields = |secs| BeijingTime::from_utc_epoch_secs(secs).beijing_fields();
+        assert_eq!(fields(start), (-1, 12, 25, 8, 0, 0));
+        assert_eq!(fields(end), (10_000, 1, 8, 8, 0, 0));
     }
 
     fn shown(text: &str) -> String {

@@ -3,20 +3,29 @@
 //! what only the download needs (inputs, forecast), each long list cut to what a screen shows
 //! beside its full count, plus what the page needs that the report JSON leaves out: the tag keys
 //! it offers as dimensions, each package's thinned burn-down, and the codes it words checks and
-//! findings by. Borrowed from the report, so building it copies no rows. Not part of any
-//! download, so not in `report.schema.json`.
+//! findings by. Not part of any download, so not in `report.schema.json`.
+//!
+//! One type for both ends of the app's worker → page message, so a field renamed here fails to
+//! compile on both: the worker builds it borrowed from the report ([`Digest::of`] copies no
+//! section, only cuts lists) and serialises it straight from there; the page deserialises the
+//! same type owned (`Digest<'static>`: every `Cow` comes back `Owned`).
 
-use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
 
 use super::{CostReport, CurrencyTotal, DuplicateNotice, Report};
 use crate::analysis::alerts::Alerts;
 use crate::analysis::checks::{Check, CheckStatus, Finding, FindingCode, SkipReason};
 use crate::analysis::compare::Comparison;
-use crate::analysis::cost::Summary;
+use crate::analysis::cost::{Dimension, Summary};
+use crate::analysis::currency::Month;
 use crate::analysis::deductions::{BalanceBreak, DeductionRow};
 use crate::analysis::packages::{burn_down, PackageUsage};
 use crate::analysis::series::{downsample, Point};
 use crate::analysis::usage::UsageSeries;
+use crate::analysis::RowRef;
 use crate::dataset::Dataset;
 
 /// How much of each list a [`Digest`] keeps.
@@ -29,69 +38,89 @@ pub struct DigestLimits {
     pub burn_down_points: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Digest<'a> {
-    pub duplicates: &'a [DuplicateNotice],
+    /// Files whose rows an earlier file already holds (those rows are not counted).
+    pub duplicates: Cow<'a, [DuplicateNotice]>,
     pub cost: CostDigest<'a>,
     pub deductions: DeductionDigest<'a>,
     pub packages: Vec<PackageDigest<'a>>,
-    pub usage: &'a [UsageSeries],
+    pub usage: Cow<'a, [UsageSeries]>,
     pub checks: Vec<CheckDigest<'a>>,
-    pub alerts: &'a Alerts,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comparison: Option<&'a Comparison>,
+    pub alerts: Cow<'a, Alerts>,
+    /// The two periods compared, when the bills cover two billing months or more.
+    pub comparison: Option<Cow<'a, Comparison>>,
     /// Every cost-allocation tag key of the loaded files, sorted: the page's tag dimensions.
     pub tag_keys: Vec<String>,
 }
 
 /// The report's cost section, each breakdown cut by [`Summary::truncate_groups`].
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CostDigest<'a> {
-    pub source: Option<&'a str>,
+    /// Which rows were summed (see [`Summary::source`]); `None` without bills.
+    pub source: Option<Cow<'a, str>>,
     pub row_count: usize,
-    pub currencies: &'a [CurrencyTotal],
+    /// One grand total per currency: amounts in different currencies are never added.
+    pub currencies: Cow<'a, [CurrencyTotal]>,
     pub breakdowns: Vec<Summary>,
 }
 
 /// The deduction section without its rows: how many there are, and the first findings.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeductionDigest<'a> {
     pub row_count: usize,
-    pub balance_breaks: &'a [BalanceBreak],
-    pub coefficient_mismatches: &'a [DeductionRow],
+    pub balance_breaks: Cow<'a, [BalanceBreak]>,
+    pub coefficient_mismatches: Cow<'a, [DeductionRow]>,
 }
 
 /// A package, and its balance after each deduction, thinned for a chart (empty without
 /// deduction rows).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PackageDigest<'a> {
-    #[serde(flatten)]
-    pub package: &'a PackageUsage,
+    pub usage: Cow<'a, PackageUsage>,
     pub burn_down: Vec<Point>,
 }
 
 /// A check with its first findings, how many it found in all, and its codes.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckDigest<'a> {
-    pub id: &'static str,
-    pub description: &'static str,
+    pub id: Cow<'a, str>,
+    pub description: Cow<'a, str>,
     pub status: CheckStatus,
-    pub skipped_reason: Option<&'a str>,
+    pub skipped_reason: Option<Cow<'a, str>>,
     /// `skipped_reason` as a code, which the page words in its language.
     pub skipped: Option<SkipReason>,
     pub rows_checked: usize,
     /// All mismatches; `mismatches` holds the first.
     pub mismatch_count: usize,
     pub mismatches: Vec<FindingDigest<'a>>,
+    /// Rows that have the columns but could not be checked.
     pub not_checked: Vec<FindingDigest<'a>>,
 }
 
-/// A finding and its code (`detail` is the English of it).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// A [`Finding`] as the page words it: by its code, which the report JSON leaves out (its English
+/// `detail` is the code's `Display`, so it is not repeated here).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FindingDigest<'a> {
-    #[serde(flatten)]
-    pub finding: &'a Finding,
-    pub says: &'a FindingCode,
+    pub row: Cow<'a, Option<RowRef>>,
+    pub subject: Cow<'a, str>,
+    pub says: Cow<'a, FindingCode>,
+    pub expected: Option<rust_decimal::Decimal>,
+    pub found: Option<rust_decimal::Decimal>,
+    pub difference: Option<rust_decimal::Decimal>,
+}
+
+impl<'a> FindingDigest<'a> {
+    fn of(finding: &'a Finding) -> Self {
+        FindingDigest {
+            row: Cow::Borrowed(&finding.row),
+            subject: Cow::Borrowed(&finding.subject),
+            says: Cow::Borrowed(&finding.code),
+            expected: finding.expected,
+            found: finding.found,
+            difference: finding.difference,
+        }
+    }
 }
 
 impl<'a> Digest<'a> {
@@ -120,7 +149,7 @@ impl<'a> Digest<'a> {
             .packages
             .iter()
             .map(|package| PackageDigest {
-                package,
+                usage: Cow::Borrowed(package),
                 burn_down: balances
                     .get(package.package_id.as_str())
                     .map(|points| downsample(points, limits.burn_down_points))
@@ -129,22 +158,16 @@ impl<'a> Digest<'a> {
             .collect();
         let findings = |findings: &'a [Finding]| {
             let shown = &findings[..cut(findings.len())];
-            shown
-                .iter()
-                .map(|finding| FindingDigest {
-                    finding,
-                    says: &finding.code,
-                })
-                .collect()
+            shown.iter().map(FindingDigest::of).collect()
         };
         let checks = report
             .checks
             .iter()
             .map(|check: &'a Check| CheckDigest {
-                id: check.id,
-                description: check.description,
+                id: Cow::Borrowed(check.id),
+                description: Cow::Borrowed(check.description),
                 status: check.status,
-                skipped_reason: check.skipped_reason.as_deref(),
+                skipped_reason: check.skipped_reason.as_deref().map(Cow::Borrowed),
                 skipped: check.skipped,
                 rows_checked: check.rows_checked,
                 mismatch_count: check.mismatches.len(),
@@ -160,24 +183,51 @@ impl<'a> Digest<'a> {
         tag_keys.sort();
         tag_keys.dedup();
         Digest {
-            duplicates: &report.duplicates,
+            duplicates: Cow::Borrowed(&report.duplicates),
             cost: CostDigest {
-                source: source.as_deref(),
+                source: source.as_deref().map(Cow::Borrowed),
                 row_count: *row_count,
-                currencies,
+                currencies: Cow::Borrowed(currencies),
                 breakdowns,
             },
             deductions: DeductionDigest {
                 row_count: deductions.analysis.rows.len(),
-                balance_breaks: &breaks[..cut(breaks.len())],
-                coefficient_mismatches: &mismatches[..cut(mismatches.len())],
+                balance_breaks: Cow::Borrowed(&breaks[..cut(breaks.len())]),
+                coefficient_mismatches: Cow::Borrowed(&mismatches[..cut(mismatches.len())]),
             },
             packages,
-            usage: &report.usage,
+            usage: Cow::Borrowed(&report.usage),
             checks,
-            alerts: &report.alerts,
-            comparison: report.comparison.as_ref(),
+            alerts: Cow::Borrowed(&report.alerts),
+            comparison: report.comparison.as_ref().map(Cow::Borrowed),
             tag_keys,
         }
+    }
+
+    /// The breakdown by product alone, if the report has one.
+    pub fn by_product(&self) -> Option<&Summary> {
+        self.cost
+            .breakdowns
+            .iter()
+            .find(|breakdown| breakdown.group_by == [Dimension::Product])
+    }
+
+    /// Every billing month of the cost rows, all currencies together, oldest first.
+    pub fn billing_months(&self) -> Vec<Month> {
+        let months: BTreeSet<Month> = self
+            .cost
+            .currencies
+            .iter()
+            .flat_map(|currency| currency.periods.iter().copied())
+            .collect();
+        months.into_iter().collect()
+    }
+
+    /// Whether nothing loaded can be analysed: no bill, deduction, package or usage rows.
+    pub fn is_empty(&self) -> bool {
+        self.cost.row_count == 0
+            && self.deductions.row_count == 0
+            && self.packages.is_empty()
+            && self.usage.is_empty()
     }
 }

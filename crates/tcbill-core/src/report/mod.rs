@@ -22,7 +22,7 @@ pub use digest::{
     CheckDigest, CostDigest, DeductionDigest, Digest, DigestLimits, FindingDigest, PackageDigest,
 };
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::alerts::{largest_alerts, AlertOptions, Alerts};
 use crate::analysis::checks::{run_checks, Check};
@@ -88,7 +88,7 @@ pub struct InputSummary {
 }
 
 /// Rows of `file` not counted because `first_loaded_from` holds them too.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DuplicateNotice {
     pub file: String,
     pub first_loaded_from: String,
@@ -105,7 +105,7 @@ impl DuplicateNotice {
 }
 
 /// The grand total of one currency's cost rows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrencyTotal {
     pub currency: Currency,
     /// The billing months of its rows.

@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::checks::Check;
 use super::compare::Period;
@@ -68,7 +68,7 @@ impl Default for AlertOptions {
 }
 
 /// What an alert is about; the order is the list's order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AlertKind {
     DailySpike,
@@ -112,7 +112,7 @@ impl AlertKind {
 }
 
 /// What an alert's `subject` names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Dimension {
     Product,
@@ -144,7 +144,7 @@ impl Dimension {
 }
 
 /// One file's rows behind an alert.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertRows {
     /// The file's index among the loaded files (the report's `inputs`).
     pub file_index: usize,
@@ -157,7 +157,7 @@ pub struct AlertRows {
 }
 
 /// One alert: what, when, how much, against what, and the rows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alert {
     pub kind: AlertKind,
     pub dimension: Dimension,
@@ -191,7 +191,7 @@ pub struct Alert {
 }
 
 /// How many alerts of one kind fired, and how many of them `alerts` lists.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KindCount {
     pub kind: AlertKind,
     pub count: usize,
@@ -199,7 +199,7 @@ pub struct KindCount {
 }
 
 /// The thresholds the alerts were raised with, as the report states them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppliedOptions {
     pub spike_k: Decimal,
     pub window_days: u32,
@@ -209,7 +209,7 @@ pub struct AppliedOptions {
 }
 
 /// Every alert of the loaded files.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alerts {
     pub options: AppliedOptions,
     /// Every kind, with zero where none fired.

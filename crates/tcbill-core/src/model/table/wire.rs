@@ -5,13 +5,18 @@
 //! both string arenas), little-endian, so encoding and decoding are copies, never a parse: only
 //! the interner's hash index is rebuilt, from the strings. Decoding checks what the table's
 //! reads rely on (every column as long as the table, every symbol naming a string, arenas cut on
-//! character boundaries) and answers `None` otherwise, so damaged bytes can never make a table
-//! that panics when read.
+//! character boundaries) and what the analyses rely on (numbers below
+//! [`MAX_MAGNITUDE`], so sums cannot overflow; times within [`READABLE_UTC_SECS`], so calendar
+//! arithmetic cannot) and answers `None` otherwise, so damaged bytes can never make a table that
+//! panics when read or used.
 
 use std::num::NonZeroU32;
 
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
+
+use crate::model::number::MAX_MAGNITUDE;
+use crate::model::time::READABLE_UTC_SECS;
 
 use super::{
     fx_hash, Arena, Codes, Column, ColumnRole, ColumnValues, DecimalColumn, DecimalValues,
@@ -370,6 +375,12 @@ fn encode_values(values: &ColumnValues, out: &mut Writer) {
 /// The largest scale a [`Decimal`] has.
 const MAX_SCALE: u8 = 28;
 
+/// Whether a stored mantissa and scale make a number below [`MAX_MAGNITUDE`], as every number
+/// read is.
+fn computable(mantissa: i64, scale: u8) -> bool {
+    Decimal::new(mantissa, u32::from(scale)).abs() < MAX_MAGNITUDE
+}
+
 fn decode_values(input: &mut Reader<'_>, symbols: &SymbolRange) -> Option<ColumnValues> {
     Some(match input.u8()? {
         0 => {
@@ -427,15 +438,29 @@ fn decode_values(input: &mut Reader<'_>, symbols: &SymbolRange) -> Option<Column
                         }
                         _ => return None,
                     };
-                    (mantissas.len() == present.len)
-                        .then_some(DecimalValues::Mantissas { mantissas, scales })?
+                    // Narrow mantissas (an `i32`) are always below MAX_MAGNITUDE.
+                    let valid = mantissas.len() == present.len
+                        && match (&mantissas, &scales) {
+                            (Mantissas::Narrow(_), _) => true,
+                            (Mantissas::Wide(mantissas), Scales::Uniform(scale)) => {
+                                let scale = scale.unwrap_or_default();
+                                mantissas
+                                    .iter()
+                                    .all(|&mantissa| computable(mantissa, scale))
+                            }
+                            (Mantissas::Wide(mantissas), Scales::PerValue(scales)) => mantissas
+                                .iter()
+                                .zip(scales)
+                                .all(|(&mantissa, &scale)| computable(mantissa, scale)),
+                        };
+                    valid.then_some(DecimalValues::Mantissas { mantissas, scales })?
                 }
                 2 => {
                     let values = input.values(Decimal::deserialize)?;
                     let valid = values.len() == present.len
-                        && values
-                            .iter()
-                            .all(|value| value.scale() <= u32::from(MAX_SCALE));
+                        && values.iter().all(|value| {
+                            value.scale() <= u32::from(MAX_SCALE) && value.abs() < MAX_MAGNITUDE
+                        });
                     valid.then_some(DecimalValues::Wide(values))?
                 }
                 _ => return None,
@@ -449,11 +474,16 @@ fn decode_values(input: &mut Reader<'_>, symbols: &SymbolRange) -> Option<Column
                 1 => Seconds::Wide(input.values(i64::from_le_bytes)?),
                 _ => return None,
             };
-            let len = match &secs {
-                Seconds::Narrow(secs) => secs.len(),
-                Seconds::Wide(secs) => secs.len(),
+            // Narrow seconds (an `i32` from 2020) are always readable.
+            let (len, readable) = match &secs {
+                Seconds::Narrow(secs) => (secs.len(), true),
+                Seconds::Wide(secs) => (
+                    secs.len(),
+                    secs.iter().all(|secs| READABLE_UTC_SECS.contains(secs)),
+                ),
             };
-            (len == present.len).then_some(ColumnValues::Time(TimeColumn { present, secs }))?
+            (len == present.len && readable)
+                .then_some(ColumnValues::Time(TimeColumn { present, secs }))?
         }
         _ => return None,
     })
@@ -496,7 +526,7 @@ mod tests {
                 Decimal::new(i, (i % 3) as u32)
             };
             let huge_value = match i {
-                7 => dec("79228162514264337593543950335"),
+                7 => dec("9999999999999999.999999999999"),
                 8 => dec("-0.00"),
                 _ => Decimal::new(i, 4),
             };
@@ -609,16 +639,26 @@ mod tests {
         let mut table = Table::new(TableKind::Other);
         let name = table.ensure_column("Name", "名称", ColumnRole::PassThrough, ColumnType::Text);
         let cost = table.ensure_column("Cost", "费用", ColumnRole::Field, ColumnType::Decimal);
-        for i in 0..100 {
+        let time = table.ensure_column("Time", "扣费时间", ColumnRole::Field, ColumnType::Time);
+        for i in 0..100_u32 {
             let text = format!("名称{}", i % 7);
+            // One value of each column needs the wide storage (an i64).
+            let (value, secs) = match i {
+                0 => (dec("123456789012.5"), 5_000_000_000),
+                _ => (dec("1.5"), 1_700_000_000 + i64::from(i) * 60),
+            };
             table.push_row(
-                RowSource::Line(i + 2),
-                &[(name, Cell::Text(&text)), (cost, Cell::Decimal(dec("1.5")))],
+                RowSource::Line(u64::from(i) + 2),
+                &[
+                    (name, Cell::Text(&text)),
+                    (cost, Cell::Decimal(value)),
+                    (time, Cell::Time(BeijingTime::from_utc_epoch_secs(secs))),
+                ],
             );
         }
         let bytes = encoded(&table);
         // Cut anywhere, or any byte changed: a table that reads back (every column as long as the
-        // table, every symbol a string), or `None`.
+        // table, every symbol a string) and whose values can be summed and printed, or `None`.
         for end in 0..bytes.len() {
             assert!(
                 Table::decode(&mut Reader::new(&bytes[..end])).is_none(),
@@ -633,13 +673,78 @@ mod tests {
                     for column in &read.columns {
                         assert_eq!(column.values.len(), read.row_count());
                     }
+                    let mut sum = Decimal::ZERO;
                     for row in 0..read.row_count() {
                         let _ = read.source(row);
                         let _ = read.text("Name", row);
-                        let _ = read.decimal("Cost", row);
+                        sum += read.decimal("Cost", row).unwrap_or_default();
+                        let _ = read.time("Time", row).map(|time| time.to_string());
                     }
                 }
             }
         }
+    }
+
+    /// `bytes` with the only occurrence of `old` replaced by `new`.
+    fn replaced(bytes: &[u8], old: &[u8], new: &[u8]) -> Vec<u8> {
+        let mut at = bytes.windows(old.len()).enumerate();
+        let (found, _) = at.find(|(_, window)| *window == old).expect("found");
+        assert!(at.all(|(_, window)| window != old), "found once");
+        let mut replaced = bytes.to_vec();
+        replaced[found..found + old.len()].copy_from_slice(new);
+        replaced
+    }
+
+    #[test]
+    fn a_number_or_time_no_file_holds_decodes_to_nothing() {
+        // A damaged part may hold any value: a time in the year 292277026596 panicked when
+        // printed, and numbers of 10^16 or more could overflow the analyses' sums.
+        let mut table = Table::new(TableKind::BillDetails);
+        let time = table.ensure_column("PayTime", "扣费时间", ColumnRole::Field, ColumnType::Time);
+        let cost = table.ensure_column("Cost", "费用", ColumnRole::Field, ColumnType::Decimal);
+        let big = table.ensure_column("Big", "大", ColumnRole::Field, ColumnType::Decimal);
+        table.push_row(
+            RowSource::Line(2),
+            &[
+                (
+                    time,
+                    Cell::Time(BeijingTime::from_utc_epoch_secs(5_000_000_000)),
+                ),
+                (cost, Cell::Decimal(dec("12345678901"))),
+                (big, Cell::Decimal(dec("9999999999999999.999"))),
+            ],
+        );
+        assert!(table.decimal_column("Big").unwrap().is_wide());
+        let bytes = encoded(&table);
+        let decode = |bytes: &[u8]| Table::decode(&mut Reader::new(bytes));
+
+        let secs = 5_000_000_000_i64.to_le_bytes();
+        let (earliest, latest) = READABLE_UTC_SECS.into_inner();
+        for far in [i64::MAX, i64::MIN, earliest - 1, latest + 1] {
+            assert!(
+                decode(&replaced(&bytes, &secs, &far.to_le_bytes())).is_none(),
+                "{far}"
+            );
+        }
+        let last = decode(&replaced(&bytes, &secs, &latest.to_le_bytes())).unwrap();
+        let fields = last.time("PayTime", 0).unwrap().beijing_fields();
+        assert_eq!(fields, (10_000, 1, 8, 8, 0, 0));
+
+        let mantissa = 12_345_678_901_i64.to_le_bytes();
+        for huge in [10_000_000_000_000_000, -10_000_000_000_000_000, i64::MAX] {
+            let damaged = replaced(&bytes, &mantissa, &i64::to_le_bytes(huge));
+            assert!(decode(&damaged).is_none(), "{huge}");
+        }
+        let largest = 9_999_999_999_999_999_i64.to_le_bytes();
+        let read = decode(&replaced(&bytes, &mantissa, &largest)).unwrap();
+        assert_eq!(read.decimal("Cost", 0), Some(dec("9999999999999999")));
+
+        let value = dec("9999999999999999.999").serialize();
+        for huge in [Decimal::MAX, dec("-10000000000000000")] {
+            let damaged = replaced(&bytes, &value, &huge.serialize());
+            assert!(decode(&damaged).is_none(), "{huge}");
+        }
+        let read = decode(&bytes).unwrap();
+        assert_eq!(read.decimal("Big", 0), Some(dec("9999999999999999.999")));
     }
 }
