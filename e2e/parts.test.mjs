@@ -61,6 +61,8 @@ async function downloadReport() {
 }
 
 test('a file read by three workers gives the report of reading it whole, byte for byte', async () => {
+  const wasmFetches = () => server.requests.filter((path) => path.endsWith('/tcbill-worker_bg.wasm')).length;
+  const fetchedBefore = wasmFetches();
   const worker = await openApp({ workers: 3 });
   await drop([{ name: 'l3-6000.csv', bytes: await readFile(bill) }]);
   const [row] = await fileRows(page, 1);
@@ -70,6 +72,9 @@ test('a file read by three workers gives the report of reading it whole, byte fo
   assert.equal(last.parts, 3);
   assert.equal(last.joined, true);
   assert.equal(last.memory.length, 2);
+  // The part workers started on the file worker's compiled module: the worker wasm was fetched once.
+  assert.equal(wasmFetches() - fetchedBefore, 1);
+  assert.ok(server.requests.some((path) => path.endsWith('/tcbill-part_loader.js')));
   // The CLI reads a file this small whole (its threshold is 16 MiB).
   assert.equal(await downloadReport(), tcbill('analyze', bill, '--json'));
 });

@@ -176,8 +176,18 @@ impl ToWorker {
         if let Some(request) = get("request") {
             return serde_json::from_str(&request.as_string()?).ok().map(ToWorker::Request);
         }
-        let id = get("id")?.as_f64()? as FileId;
-        Some(ToWorker::Parse { id, file: get("file")?.dyn_into().ok()? })
+        ToWorker::parse_from_js(message).map(|(id, file)| ToWorker::Parse { id, file })
+    }
+
+    /// The file of a [`ToWorker::Parse`] made by [`ToWorker::to_js`]; `None` for anything else.
+    /// The page reads only these (a pulled entry the worker hands back), so it carries no
+    /// decoder of [`Request`].
+    pub fn parse_from_js(message: &JsValue) -> Option<(FileId, File)> {
+        let get = |key: &str| Reflect::get(message, &key.into()).ok().filter(|v| !v.is_undefined());
+        if get("request").is_some() {
+            return None;
+        }
+        Some((get("id")?.as_f64()? as FileId, get("file")?.dyn_into().ok()?))
     }
 }
 
@@ -318,12 +328,36 @@ impl FromWorker<'_> {
     /// Decodes a message made by [`FromWorker::to_js`].
     pub fn from_js(posted: &JsValue) -> Result<FromWorker<'static>, String> {
         let get = |key: &str| Reflect::get(posted, &key.into()).ok().filter(|v| !v.is_undefined());
-        let json = get("message").and_then(|json| json.as_string()).ok_or("not a worker message")?;
+        let json = message_json(posted).ok_or("not a worker message")?;
         let mut message: FromWorker<'static> = serde_json::from_str(&json).map_err(|err| err.to_string())?;
         if let FromWorker::Download { file, .. } = &mut message {
             *file = get("file").and_then(|blob| blob.dyn_into().ok());
         }
         Ok(message)
+    }
+}
+
+/// The JSON text of a message made by [`FromWorker::to_js`], if `posted` is one.
+fn message_json(posted: &JsValue) -> Option<String> {
+    Reflect::get(posted, &"message".into()).ok()?.as_string()
+}
+
+/// The two [`FromWorker`] messages a worker sends before and instead of any work: what a file's
+/// worker reads of its part workers. Decoding only these, not the whole [`FromWorker`], keeps the
+/// page's message type and every report type in it out of the worker's wasm (34 KB of decoder).
+#[derive(Debug, PartialEq, Deserialize)]
+pub enum Handshake {
+    /// [`FromWorker::Ready`].
+    Ready,
+    /// [`FromWorker::Crashed`], its `id` left out (a part worker has no file of its own).
+    Crashed { message: String },
+}
+
+impl Handshake {
+    /// `Some(None)` for any other message made by [`FromWorker::to_js`]; `None` if `posted` is
+    /// not one of them.
+    pub fn from_js(posted: &JsValue) -> Option<Option<Handshake>> {
+        message_json(posted).map(|json| serde_json::from_str(&json).ok())
     }
 }
 

@@ -13,7 +13,7 @@ use tcbill_web::page::files::file_table::{format_count, format_size};
 use tcbill_web::page::i18n::Lang;
 use tcbill_web::page::state::loaded_files::{FileStatus, FilesAction, LoadedFiles};
 use tcbill_web::page::state::view_state::{Tab, ViewState};
-use tcbill_web::protocol::{FetchAction, FetchFailure, FromWorker, PartSummary, Request, ToWorker};
+use tcbill_web::protocol::{FetchAction, FetchFailure, FromWorker, Handshake, PartSummary, Request, ToWorker};
 use tcbill_web::worker::file_read::read_range;
 use tcbill_web::worker::parse_blob;
 use wasm_bindgen_test::*;
@@ -55,7 +55,23 @@ fn parse_messages_carry_the_file_handle() {
         Some(ToWorker::Request(request)) => assert_eq!(request, summarize),
         other => panic!("decoded as {other:?}"),
     }
+    // What the page reads of the worker's messages: files only.
+    assert_eq!(ToWorker::parse_from_js(&message).map(|(id, file)| (id, file.name())), Some((7, "a.csv".to_owned())));
+    assert!(ToWorker::parse_from_js(&ToWorker::Request(summarize).to_js()).is_none());
     assert!(ToWorker::from_js(&"hello".into()).is_none());
+}
+
+#[wasm_bindgen_test]
+fn a_part_workers_handshake_decodes_from_what_any_worker_posts() {
+    assert_eq!(Handshake::from_js(&FromWorker::Ready.to_js()), Some(Some(Handshake::Ready)));
+    let crashed = FromWorker::Crashed { id: Some(3), message: "panicked at parts.rs".into() };
+    assert_eq!(
+        Handshake::from_js(&crashed.to_js()),
+        Some(Some(Handshake::Crashed { message: "panicked at parts.rs".into() }))
+    );
+    let progress = FromWorker::Progress { id: 3, bytes_read: 10, rows_read: 1 };
+    assert_eq!(Handshake::from_js(&progress.to_js()), Some(None));
+    assert_eq!(Handshake::from_js(&"hello".into()), None);
 }
 
 #[wasm_bindgen_test]

@@ -122,7 +122,7 @@ fn spawn(state: Weak<RefCell<State>>) -> Wired {
 
 fn on_message(state: &Rc<RefCell<State>>, data: JsValue) {
     // A pulled entry handed back as a file, kept for a restart.
-    if let Some(ToWorker::Parse { id, file }) = ToWorker::from_js(&data) {
+    if let Some((id, file)) = ToWorker::parse_from_js(&data) {
         state.borrow_mut().files.push((id, file));
         return;
     }

@@ -2,7 +2,8 @@
 //! the CLI does with threads (`crates/tcbill-cli/src/parallel.rs`), with core's `input::parts`.
 //!
 //! The file's worker coordinates. It plans the parts from the file's first 64 KiB, starts part
-//! workers (this same wasm, from the same loader script), and has each count the quotes and line
+//! workers (this same wasm: its compiled module is posted to each, so the wasm is fetched and
+//! compiled once, not once per worker), and has each count the quotes and line
 //! ends of one stretch of the file while it counts the first; from those it finds where records
 //! start. Each part worker then parses its byte range of the same `File` (a structured clone of
 //! the handle, never the bytes) and hands its part back as bytes in a transferred `ArrayBuffer`
@@ -30,9 +31,9 @@ use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, File, MessageEvent, Worker
 
 use super::file_read::read_range;
 use super::{working_on, CANCELLED, CHUNK_LEN};
-use crate::protocol::{FileId, FromWorker};
+use crate::protocol::{FileId, FromWorker, Handshake};
 
-/// Smaller files are read whole by one worker: starting workers (each compiles the wasm) would
+/// Smaller files are read whole by one worker: starting workers (each a wasm instance) would
 /// cost more than it saves. The CLI's threshold.
 const MIN_PARALLEL_LEN: u64 = 16 << 20;
 
@@ -279,6 +280,10 @@ struct PartWorker {
     _on_error: Closure<dyn Fn(ErrorEvent)>,
 }
 
+/// A part worker's script (`tcbill-part_loader.js`, beside this worker's in dist/): it waits for the
+/// wasm module instead of fetching it.
+const PART_LOADER: &str = "./tcbill-part_loader.js";
+
 /// The part workers of one file; dropping it terminates every one.
 struct Team {
     workers: Vec<PartWorker>,
@@ -287,13 +292,14 @@ struct Team {
 impl Team {
     /// Starts `count` part workers, numbered from 1 (the file worker reads part 0).
     fn start(count: usize) -> Result<Team, JsValue> {
-        let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
-        let url = scope.location().href();
         INBOX.with_borrow_mut(|inbox| inbox.events.clear());
         let workers = (1..=count)
             .map(|index| {
-                let worker = Worker::new(&url)?;
-                let slot = Rc::new(RefCell::new(Slot { worker: worker.clone(), ready: false, queued: None, stopped: false }));
+                let worker = Worker::new(PART_LOADER)?;
+                // This worker's own compiled module, which the part loader starts on.
+                worker.post_message(&wasm_bindgen::module())?;
+                let slot =
+                    Rc::new(RefCell::new(Slot { worker: worker.clone(), ready: false, queued: None, stopped: false }));
                 let on_message = {
                     let slot = slot.clone();
                     Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
@@ -371,17 +377,17 @@ fn record_last(parts: usize, joined: bool, memory: &[u64]) {
 /// A part worker's message: its handshake and its panic as any worker says them
 /// ([`FromWorker::to_js`]), its answers under [`FROM_PART`].
 fn on_part_message(index: usize, slot: &Rc<RefCell<Slot>>, data: &JsValue) {
-    if let Ok(said) = FromWorker::from_js(data) {
+    if let Some(said) = Handshake::from_js(data) {
         match said {
-            FromWorker::Ready => {
+            Some(Handshake::Ready) => {
                 let mut slot = slot.borrow_mut();
                 slot.ready = true;
                 if let Some(job) = slot.queued.take() {
                     let _ = slot.worker.post_message(&job);
                 }
             }
-            FromWorker::Crashed { message, .. } => deliver(index, Event::Died(message)),
-            _ => {}
+            Some(Handshake::Crashed { message }) => deliver(index, Event::Died(message)),
+            None => {}
         }
         return;
     }
