@@ -7,10 +7,14 @@
 //! ends of one stretch of the file while it counts the first; from those it finds where records
 //! start. Each part worker then parses its byte range of the same `File` (a structured clone of
 //! the handle, never the bytes) and hands its part back as bytes in a transferred `ArrayBuffer`
-//! (core's `PartRead::to_bytes`: the table's storage as it is, no JSON). The coordinator parses
-//! the first part itself meanwhile, then joins the parts in file order as they come, each part
-//! worker terminated as soon as its part arrives, so its memory is released. Exactness is core's:
-//! a part that did not end where the next starts makes the file be read whole, as before.
+//! (core's `PartRead::write`: the table's storage as it is, no JSON), written into it 64 KiB at
+//! a time, so the worker's wasm memory never holds the bytes beside the table. The coordinator
+//! parses the first part itself meanwhile, then joins the parts in file order as they come, each
+//! appended as it is decoded from its `ArrayBuffer` (core's `PartJoin::then_read`), a block at a
+//! time: wasm memory never holds a part's bytes, nor its whole table beside the file's (wasm
+//! memory never shrinks, so each such copy would stay in the worker's peak). Each part worker is
+//! terminated as soon as its part arrives, so its memory is released. Exactness is core's: a part
+//! that did not end where the next starts makes the file be read whole, as before.
 //!
 //! No SharedArrayBuffer: no COOP/COEP headers, so the app still works from any static host and
 //! offline. Cancelling stops every worker of the file (dropping the [`Team`] terminates them); a
@@ -22,7 +26,7 @@ use std::rc::Rc;
 
 use js_sys::{Array, ArrayBuffer, Function, Object, Promise, Reflect, Uint8Array};
 use serde::{Deserialize, Serialize};
-use tcbill_core::input::parts::{first_record_start, PartJoin, PartRead, QuoteCount, TextParts};
+use tcbill_core::input::parts::{first_record_start, PartJoin, QuoteCount, Sink, Source, TextParts};
 use tcbill_core::{ParsedFile, SNIFF_LEN};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -164,7 +168,7 @@ pub(super) async fn work(job: Job, file: File) {
 }
 
 /// Parses one part and posts it, progress after each slice; the bytes of a part that cannot be
-/// joined are empty.
+/// read in parts are empty.
 async fn read_part(
     file: &File,
     start: u64,
@@ -187,14 +191,53 @@ async fn read_part(
                 post_to_coordinator(&FromPart::Progress { bytes_read, rows_read: reader.rows_read() }, None);
             })
             .await?;
-            reader.finish(ends_file).to_bytes()
+            let part = reader.finish(ends_file);
+            let mut into = IntoArray { array: Uint8Array::new_with_length(byte_len(part.byte_len())), at: 0 };
+            part.write(&mut into);
+            into.array
         }
-        None => Vec::new(),
+        None => Uint8Array::new_with_length(0),
     };
-    let bytes = Uint8Array::from(&part[..]).buffer();
-    drop(part);
+    let bytes = part.buffer();
     post_to_coordinator(&FromPart::Read { memory: wasm_memory() }, Some(&bytes));
     Ok(())
+}
+
+/// A length of a JavaScript array: a part's bytes come from a wasm32 table, well below 4 GiB.
+fn byte_len(len: usize) -> u32 {
+    u32::try_from(len).expect("a part's bytes fit a wasm32 address space")
+}
+
+/// A part's bytes written straight into the JavaScript array posted (in blocks of 64 KiB).
+struct IntoArray {
+    array: Uint8Array,
+    at: u32,
+}
+
+impl Sink for IntoArray {
+    fn write(&mut self, bytes: &[u8]) {
+        let end = self.at + byte_len(bytes.len());
+        self.array.subarray(self.at, end).copy_from(bytes);
+        self.at = end;
+    }
+}
+
+/// A part's bytes read from the JavaScript array they came in, a block at a time.
+struct FromArray {
+    array: Uint8Array,
+    at: u32,
+}
+
+impl Source for FromArray {
+    fn remaining(&self) -> usize {
+        (self.array.length() - self.at) as usize
+    }
+
+    fn read(&mut self, into: &mut [u8]) {
+        let end = self.at + byte_len(into.len());
+        self.array.subarray(self.at, end).copy_to(into);
+        self.at = end;
+    }
 }
 
 /// This worker's wasm memory, in bytes: its peak, as wasm memory never shrinks.
@@ -571,7 +614,7 @@ async fn coordinate(
     for index in 1..starts.len() {
         let bytes = loop {
             if let Some(bytes) = collected.parts[index].take() {
-                break Uint8Array::new(&bytes).to_vec();
+                break FromArray { array: Uint8Array::new(&bytes), at: 0 };
             }
             cancelled(id)?;
             if let Some(event) = next_event().await {
@@ -579,9 +622,7 @@ async fn coordinate(
                 collected.report(id, report);
             }
         };
-        let Some(part) = PartRead::from_bytes(&name, &bytes) else { return refused(&collected) };
-        drop(bytes);
-        match working_on(id, || joined.then(part)) {
+        match working_on(id, || joined.then_read(bytes)) {
             Some(more) => joined = more,
             None => return refused(&collected),
         }

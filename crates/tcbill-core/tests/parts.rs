@@ -166,14 +166,26 @@ fn a_file_of_another_encoding_or_without_a_header_in_its_head_is_not_read_in_par
     assert!(TextParts::plan("bill.csv", no_header.as_bytes()).is_none());
 }
 
-/// The file read in parts as the browser reads it: each later part handed over as bytes (from
-/// its Web Worker), joined one at a time after the first.
-fn read_in_parts_through_bytes(bytes: &[u8], starts: &[(usize, u64)]) -> Option<ParsedFile> {
+/// The file read in parts with each later part handed over as bytes (from its Web Worker),
+/// joined one at a time after the first: decoded whole then appended, or (`streamed`, as the
+/// browser does) appended as it is decoded, through a source read in small pieces.
+fn read_in_parts_through_bytes(
+    bytes: &[u8],
+    starts: &[(usize, u64)],
+    streamed: bool,
+) -> Option<ParsedFile> {
     let mut parts = parts(bytes, starts).into_iter();
     let mut joined = PartJoin::start(parts.next()?)?;
     for part in parts {
-        let carried = PartRead::from_bytes("bill.csv", &part.to_bytes()).expect("reads back");
-        joined = joined.then(carried)?;
+        let mut carried = Vec::new();
+        part.write(&mut carried);
+        assert_eq!(carried, part.to_bytes());
+        assert_eq!(carried.len(), part.byte_len());
+        joined = if streamed {
+            joined.then_read(&carried[..])?
+        } else {
+            joined.then(PartRead::from_bytes("bill.csv", &carried).expect("reads back"))?
+        };
     }
     Some(joined.finish("bill.csv"))
 }
@@ -187,19 +199,23 @@ fn parts_handed_over_as_bytes_give_the_whole_files_table() {
     let mut checked = 0;
     for cut in interesting.step_by(37) {
         let start = record_start_after(bytes, cut).unwrap();
-        let parsed = read_in_parts_through_bytes(bytes, &[(0, 1), start, third])
-            .unwrap_or_else(|| panic!("the cut at {start:?} was refused"));
-        assert_eq!(
-            everything(&parsed),
-            whole,
-            "cuts at {start:?} and {third:?}"
-        );
+        for streamed in [false, true] {
+            let parsed = read_in_parts_through_bytes(bytes, &[(0, 1), start, third], streamed)
+                .unwrap_or_else(|| panic!("the cut at {start:?} was refused"));
+            assert_eq!(
+                everything(&parsed),
+                whole,
+                "cuts at {start:?} and {third:?}, streamed: {streamed}"
+            );
+        }
         checked += 1;
     }
     assert!(checked >= 10, "{checked} cuts");
     // A cut inside a quoted cell is still refused after the trip.
     let inside = text.find("line 0").unwrap();
-    assert!(read_in_parts_through_bytes(bytes, &[(0, 1), (inside, 3)]).is_none());
+    for streamed in [false, true] {
+        assert!(read_in_parts_through_bytes(bytes, &[(0, 1), (inside, 3)], streamed).is_none());
+    }
 }
 
 #[test]
@@ -210,19 +226,29 @@ fn a_first_part_or_damaged_bytes_do_not_join() {
     let mut read = parts(bytes, &[(0, 1), third]).into_iter();
     let (first, second) = (read.next().unwrap(), read.next().unwrap());
     // The first part keeps its header search, which bytes do not carry.
-    let first_again = PartRead::from_bytes("bill.csv", &first.to_bytes()).unwrap();
+    let first_bytes = first.to_bytes();
+    let first_again = PartRead::from_bytes("bill.csv", &first_bytes).unwrap();
     assert!(PartJoin::start(first_again).is_none());
     let carried = second.to_bytes();
+    let mut longer = carried.clone();
+    longer.push(0);
+    let joined = PartJoin::start(first).unwrap();
+    // Streamed, the part is appended as it is read: damage found late leaves the join to drop.
+    let streamed = |bytes: &[u8]| {
+        let (text, _) = bill();
+        let first = parts(text.as_bytes(), &[(0, 1), third]).remove(0);
+        PartJoin::start(first).unwrap().then_read(bytes).is_none()
+    };
     for end in [0, 5, 20, carried.len() / 2, carried.len() - 1] {
         assert!(
             PartRead::from_bytes("bill.csv", &carried[..end]).is_none(),
             "cut at {end}"
         );
+        assert!(streamed(&carried[..end]), "streamed, cut at {end}");
     }
-    let mut longer = carried.clone();
-    longer.push(0);
     assert!(PartRead::from_bytes("bill.csv", &longer).is_none());
-    let joined = PartJoin::start(first).unwrap();
+    assert!(streamed(&longer));
+    assert!(streamed(&first_bytes));
     let second = PartRead::from_bytes("bill.csv", &carried).unwrap();
     let whole = everything(&parse_file("bill.csv", bytes).remove(0));
     assert_eq!(

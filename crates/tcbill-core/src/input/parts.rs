@@ -25,6 +25,7 @@ use crate::input::sniff::{sniff_container, Container};
 use crate::input::SNIFF_LEN;
 use crate::model::diagnostic::DiagnosticLog;
 use crate::model::parsed_file::ParsedFile;
+pub use crate::model::table::wire::{ByteCount, Sink, Source};
 use crate::model::table::wire::{Reader, Writer};
 use crate::model::table::Table;
 
@@ -190,16 +191,24 @@ impl PartRead {
     /// keeps its header search, which is not written: it must be joined where it was read, and
     /// its bytes read back as a part that cannot be joined.
     pub fn to_bytes(&self) -> Vec<u8> {
-        // Sized once, from the table's own estimate (its columns, strings, and 8 bytes a row for
-        // its sources): a buffer grown by doubling would cost the worker twice the part's bytes.
-        let estimate = self.read.as_ref().map_or(0, |(importer, _)| {
-            let table = importer.imported().0;
-            table.heap_bytes() + table.row_count() * 8
-        });
-        let mut out = Writer {
-            bytes: Vec::with_capacity(estimate + 4096),
-        };
-        out.bytes.extend_from_slice(PART_MAGIC);
+        let mut bytes = Vec::with_capacity(self.byte_len());
+        self.write(&mut bytes);
+        bytes
+    }
+
+    /// How many bytes [`PartRead::to_bytes`] makes, to size a buffer for [`PartRead::write`].
+    pub fn byte_len(&self) -> usize {
+        let mut count = ByteCount::default();
+        self.write(&mut count);
+        count.0
+    }
+
+    /// Writes [`PartRead::to_bytes`]'s bytes to `sink` in blocks of 64 KiB: the browser's part
+    /// worker writes them straight into the `ArrayBuffer` it posts, so its wasm memory never
+    /// holds them beside the table.
+    pub fn write(&self, sink: &mut impl Sink) {
+        let mut out = Writer::new(sink);
+        out.raw(PART_MAGIC);
         out.u64(self.first_line);
         match self.read.as_ref().filter(|_| self.first_line > 1) {
             Some((importer, next_line)) => {
@@ -215,34 +224,66 @@ impl PartRead {
             }
             None => out.u8(0),
         }
-        out.bytes
+        out.finish();
     }
 
     /// The part [`PartRead::to_bytes`] wrote, of file `name`; `None` if the bytes are not one
     /// (the caller then reads the file whole).
     pub fn from_bytes(name: &str, bytes: &[u8]) -> Option<PartRead> {
-        let mut input = Reader::new(bytes.strip_prefix(PART_MAGIC)?);
-        let first_line = input.u64()?;
-        let read = match input.u8()? {
-            0 => None,
-            1 => {
-                let next_line = input.u64()?;
-                let rows_rejected = input.u64()?;
-                let dropped = input.u64()?;
-                let kept = serde_json::from_str(input.str()?).ok()?;
+        let mut input = Reader::new(bytes);
+        let (first_line, read) = match read_head(&mut input)? {
+            PartHead::Unjoinable { first_line } => (first_line, None),
+            PartHead::Rows(head) => {
                 let table = Table::decode(&mut input)?;
-                let log = DiagnosticLog { kept, dropped };
-                let importer = RecordImporter::holding(name, table, rows_rejected, log);
-                Some((importer, next_line))
+                let importer = RecordImporter::holding(name, table, head.rows_rejected, head.log);
+                (head.first_line, Some((importer, head.next_line)))
             }
-            _ => return None,
         };
         input.is_empty().then_some(PartRead { first_line, read })
     }
 }
 
+/// What comes before a part's table in its bytes.
+enum PartHead {
+    /// The file's first part, or one that did not end where a record does.
+    Unjoinable {
+        first_line: u64,
+    },
+    Rows(RowsHead),
+}
+
+struct RowsHead {
+    first_line: u64,
+    next_line: u64,
+    rows_rejected: u64,
+    log: DiagnosticLog,
+}
+
+fn read_head<S: Source>(input: &mut Reader<S>) -> Option<PartHead> {
+    input.expect(PART_MAGIC)?;
+    let first_line = input.u64()?;
+    match input.u8()? {
+        0 => Some(PartHead::Unjoinable { first_line }),
+        1 => {
+            let next_line = input.u64()?;
+            let rows_rejected = input.u64()?;
+            let dropped = input.u64()?;
+            let kept = serde_json::from_str(&input.str()?).ok()?;
+            let log = DiagnosticLog { kept, dropped };
+            Some(PartHead::Rows(RowsHead {
+                first_line,
+                next_line,
+                rows_rejected,
+                log,
+            }))
+        }
+        _ => None,
+    }
+}
+
 /// A file's parts joined one at a time in file order, so that beside the file's table only the
-/// part being appended is held (the browser receives each part as bytes from its worker).
+/// part being appended is held (the browser receives each part as bytes from its worker, and
+/// appends it as it decodes it, a column at a time: [`PartJoin::then_read`]).
 pub struct PartJoin {
     importer: RecordImporter,
     next_line: u64,
@@ -265,6 +306,24 @@ impl PartJoin {
         self.importer.append(later);
         self.next_line = next_line;
         Some(self)
+    }
+
+    /// [`PartJoin::then`] of the part [`PartRead::write`] wrote to what `source` reads, decoded
+    /// a column at a time as it is appended: beside the file's table, only the part's strings
+    /// and one of its columns are held, never its bytes or its whole table. `None` where `then`
+    /// says it, or if the bytes are not a part.
+    pub fn then_read(mut self, source: impl Source) -> Option<PartJoin> {
+        let mut input = Reader::new(source);
+        let PartHead::Rows(head) = read_head(&mut input)? else {
+            return None;
+        };
+        if head.first_line != self.next_line {
+            return None;
+        }
+        self.importer
+            .append_decoded(&mut input, head.rows_rejected, head.log)?;
+        self.next_line = head.next_line;
+        input.is_empty().then_some(self)
     }
 
     /// The file `name`, exactly as reading it whole would give it.

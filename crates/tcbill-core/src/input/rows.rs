@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use crate::model::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLog, Problem};
 use crate::model::kind::InputKind;
 use crate::model::number::{self, is_absent, is_absent_trimmed, trim_cell};
+use crate::model::table::wire::{Reader, Source};
 use crate::model::table::{Cell, ColumnRole, ColumnType, RowSource, Table, TableKind};
 use crate::model::time::BeijingTime;
 use crate::schema::{self, ColumnTarget, FieldKind, FieldSpec, HeaderPlan};
@@ -317,6 +318,21 @@ impl RecordImporter {
         self.table.append(&later.table);
         self.rows_rejected += later.rows_rejected;
         self.log.append(later.log);
+    }
+
+    /// [`RecordImporter::append`] of the later stretch whose table `input` holds, with its
+    /// rejections and diagnostics: the table decoded one column at a time as it is appended.
+    /// `None` if the bytes are not a table (this importer is then to be dropped).
+    pub(crate) fn append_decoded<S: Source>(
+        &mut self,
+        input: &mut Reader<S>,
+        rows_rejected: u64,
+        log: DiagnosticLog,
+    ) -> Option<()> {
+        self.table.append_decoded(input)?;
+        self.rows_rejected += rows_rejected;
+        self.log.append(log);
+        Some(())
     }
 
     /// How a diagnostic names a column: by its header, or by its 1-based number where it has none.

@@ -230,6 +230,43 @@ impl ColumnValues {
         }
     }
 
+    /// Room for exactly `rows` more cells in the storage the column has now.
+    fn reserve_exact(&mut self, rows: usize) {
+        let (present, len) = match self {
+            ColumnValues::Text(column) => {
+                match &mut column.codes {
+                    Codes::Narrow(codes) => codes.reserve_exact(rows),
+                    Codes::Wide(symbols) => symbols.reserve_exact(rows),
+                }
+                return;
+            }
+            ColumnValues::Decimal(column) => {
+                match &mut column.values {
+                    DecimalValues::Mantissas { mantissas, scales } => {
+                        match mantissas {
+                            Mantissas::Narrow(mantissas) => mantissas.reserve_exact(rows),
+                            Mantissas::Wide(mantissas) => mantissas.reserve_exact(rows),
+                        }
+                        if let Scales::PerValue(scales) = scales {
+                            scales.reserve_exact(rows);
+                        }
+                    }
+                    DecimalValues::Wide(values) => values.reserve_exact(rows),
+                }
+                (&mut column.present.words, column.present.len)
+            }
+            ColumnValues::Time(column) => {
+                match &mut column.secs {
+                    Seconds::Narrow(secs) => secs.reserve_exact(rows),
+                    Seconds::Wide(secs) => secs.reserve_exact(rows),
+                }
+                (&mut column.present.words, column.present.len)
+            }
+        };
+        let words = (len + rows).div_ceil(64);
+        present.reserve_exact(words.saturating_sub(present.len()));
+    }
+
     fn heap_bytes(&self) -> usize {
         match self {
             ColumnValues::Text(column) => column.heap_bytes(),
@@ -925,61 +962,24 @@ impl Table {
     /// identities. A column's storage (interned or unique, code and mantissa widths) follows
     /// from the cells, as when they are pushed one row at a time.
     pub fn append(&mut self, other: &Table) {
-        let rows = other.row_count;
         for source in other.sources.iter() {
-            self.sources.push(match source {
-                StoredSource::Line(line) => StoredSource::Line(line),
-                StoredSource::Record(path) => {
-                    StoredSource::Record(self.strings.intern(other.resolve(path)).0)
-                }
-            });
+            self.push_source_of(other, source);
         }
-        let mut filled = vec![false; self.columns.len()];
-        let mut interned = vec![None; other.strings.strings.ends.len()];
+        let mut appending = Appending::new(self, other);
         for column in &other.columns {
-            let target = self.ensure_column(
-                &column.name,
-                &column.source_header,
-                column.role.clone(),
-                column.column_type(),
-            );
-            filled.resize(self.columns.len(), false);
-            filled[target] = true;
-            let into = &mut self.columns[target].values;
-            match (into, &column.values) {
-                (ColumnValues::Text(into), ColumnValues::Text(from)) => into.append(
-                    from,
-                    other,
-                    &mut self.strings,
-                    &mut self.unique_strings,
-                    &mut interned,
-                ),
-                (ColumnValues::Decimal(into), ColumnValues::Decimal(from)) => {
-                    for row in 0..rows {
-                        match from.get(row) {
-                            Some(value) => into.push(value),
-                            None => into.push_absent(),
-                        }
-                    }
-                }
-                (ColumnValues::Time(into), ColumnValues::Time(from)) => {
-                    for row in 0..rows {
-                        match from.get(row) {
-                            Some(value) => into.push(value),
-                            None => into.push_absent(),
-                        }
-                    }
-                }
-                // Cells whose type does not match their column are absent, as in `push_row`.
-                (into, _) => (0..rows).for_each(|_| into.push_absent()),
-            }
+            appending.column(self, other, column);
         }
-        for (column, filled) in self.columns.iter_mut().zip(filled) {
-            if !filled {
-                (0..rows).for_each(|_| column.values.push_absent());
+        appending.finish(self, other.row_count);
+    }
+
+    /// Adds a row source of `other`, its record path interned here.
+    fn push_source_of(&mut self, other: &Table, source: StoredSource) {
+        self.sources.push(match source {
+            StoredSource::Line(line) => StoredSource::Line(line),
+            StoredSource::Record(path) => {
+                StoredSource::Record(self.strings.intern(other.resolve(path)).0)
             }
-        }
-        self.row_count += rows;
+        });
     }
 
     /// Keys of the tag columns, in first-seen order.
@@ -1003,6 +1003,79 @@ impl Table {
                 .iter()
                 .map(|column| column.values.heap_bytes())
                 .sum::<usize>()
+    }
+}
+
+/// [`Table::append`] one column of the other table at a time (`wire` appends a table's bytes
+/// so, decoding one column at a time).
+struct Appending {
+    /// Which of this table's columns have had the other table's rows appended.
+    filled: Vec<bool>,
+    /// Per string of the other table's interner, its symbol here once looked up.
+    interned: Vec<Option<Symbol>>,
+}
+
+impl Appending {
+    fn new(table: &Table, other: &Table) -> Self {
+        Appending {
+            filled: vec![false; table.columns.len()],
+            interned: vec![None; other.strings.strings.ends.len()],
+        }
+    }
+
+    /// Appends the cells of `column`, a column of `other`, to the column of `table` of its name
+    /// (created if it is new), its storage first grown to exactly the rows it will hold: grown
+    /// by doubling, it could hold twice that.
+    fn column(&mut self, table: &mut Table, other: &Table, column: &Column) {
+        let rows = other.row_count;
+        let target = table.ensure_column(
+            &column.name,
+            &column.source_header,
+            column.role.clone(),
+            column.column_type(),
+        );
+        self.filled.resize(table.columns.len(), false);
+        self.filled[target] = true;
+        let into = &mut table.columns[target].values;
+        into.reserve_exact(rows);
+        match (into, &column.values) {
+            (ColumnValues::Text(into), ColumnValues::Text(from)) => into.append(
+                from,
+                other,
+                &mut table.strings,
+                &mut table.unique_strings,
+                &mut self.interned,
+            ),
+            (ColumnValues::Decimal(into), ColumnValues::Decimal(from)) => {
+                for row in 0..rows {
+                    match from.get(row) {
+                        Some(value) => into.push(value),
+                        None => into.push_absent(),
+                    }
+                }
+            }
+            (ColumnValues::Time(into), ColumnValues::Time(from)) => {
+                for row in 0..rows {
+                    match from.get(row) {
+                        Some(value) => into.push(value),
+                        None => into.push_absent(),
+                    }
+                }
+            }
+            // Cells whose type does not match their column are absent, as in `push_row`.
+            (into, _) => (0..rows).for_each(|_| into.push_absent()),
+        }
+    }
+
+    /// Leaves the columns the other table did not have absent in its `rows` rows.
+    fn finish(self, table: &mut Table, rows: usize) {
+        for (column, filled) in table.columns.iter_mut().zip(self.filled) {
+            if !filled {
+                column.values.reserve_exact(rows);
+                (0..rows).for_each(|_| column.values.push_absent());
+            }
+        }
+        table.row_count += rows;
     }
 }
 

@@ -13,30 +13,113 @@
 use std::num::NonZeroU32;
 
 use rust_decimal::Decimal;
-use rustc_hash::FxHashMap;
+use rustc_hash::FxHashSet;
 
 use crate::model::number::MAX_MAGNITUDE;
 use crate::model::time::READABLE_UTC_SECS;
 
 use super::{
-    fx_hash, Arena, Codes, Column, ColumnRole, ColumnValues, DecimalColumn, DecimalValues,
-    Interner, Mantissas, Presence, Scales, Seconds, Sources, StoredSource, Symbol, Table,
+    fx_hash, Appending, Arena, Codes, Column, ColumnRole, ColumnValues, DecimalColumn,
+    DecimalValues, Mantissas, Presence, Scales, Seconds, Sources, StoredSource, Symbol, Table,
     TableKind, TextColumn, TextStorage, TimeColumn, UNIQUE,
 };
 
-/// Appends values to a byte buffer, little-endian.
-#[derive(Default)]
-pub(crate) struct Writer {
-    pub(crate) bytes: Vec<u8>,
+/// Where a [`Writer`] puts the bytes: a `Vec` here; in the browser, the `ArrayBuffer` a part
+/// worker posts, so that its wasm memory never holds the part's bytes beside its table.
+pub trait Sink {
+    fn write(&mut self, bytes: &[u8]);
 }
 
-impl Writer {
+impl<S: Sink + ?Sized> Sink for &mut S {
+    fn write(&mut self, bytes: &[u8]) {
+        (**self).write(bytes);
+    }
+}
+
+impl Sink for Vec<u8> {
+    fn write(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// A sink that only counts, to size a buffer exactly before writing into it.
+#[derive(Default)]
+pub struct ByteCount(pub usize);
+
+impl Sink for ByteCount {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 += bytes.len();
+    }
+}
+
+/// Where a [`Reader`] takes the bytes from: a slice here; in the browser, the `ArrayBuffer` a
+/// part came in, copied into wasm memory a block at a time, never whole.
+pub trait Source {
+    /// Bytes left to read.
+    fn remaining(&self) -> usize;
+    /// Fills `into` with the next bytes; never asked for more than [`Source::remaining`].
+    fn read(&mut self, into: &mut [u8]);
+}
+
+impl Source for &[u8] {
+    fn remaining(&self) -> usize {
+        self.len()
+    }
+
+    fn read(&mut self, into: &mut [u8]) {
+        let (read, rest) = self.split_at(into.len());
+        into.copy_from_slice(read);
+        *self = rest;
+    }
+}
+
+/// How many bytes a [`Writer`] or [`Reader`] holds between its sink or source and the values:
+/// what wasm memory holds of a part's bytes at a time.
+const BLOCK: usize = 64 << 10;
+
+/// Appends values to a [`Sink`], little-endian, in blocks of [`BLOCK`] bytes.
+pub(crate) struct Writer<S: Sink> {
+    block: Vec<u8>,
+    sink: S,
+}
+
+impl<S: Sink> Writer<S> {
+    pub(crate) fn new(sink: S) -> Self {
+        Writer {
+            block: Vec::with_capacity(BLOCK),
+            sink,
+        }
+    }
+
+    /// The sink, with every byte written.
+    pub(crate) fn finish(mut self) -> S {
+        self.sink.write(&self.block);
+        self.sink
+    }
+
+    fn put(&mut self, bytes: &[u8]) {
+        if self.block.len() + bytes.len() > BLOCK {
+            self.sink.write(&self.block);
+            self.block.clear();
+        }
+        if bytes.len() > BLOCK {
+            self.sink.write(bytes);
+        } else {
+            self.block.extend_from_slice(bytes);
+        }
+    }
+
+    /// `bytes` as they are.
+    pub(crate) fn raw(&mut self, bytes: &[u8]) {
+        self.put(bytes);
+    }
+
     pub(crate) fn u8(&mut self, value: u8) {
-        self.bytes.push(value);
+        self.put(&[value]);
     }
 
     pub(crate) fn u64(&mut self, value: u64) {
-        self.bytes.extend_from_slice(&value.to_le_bytes());
+        self.put(&value.to_le_bytes());
     }
 
     fn len(&mut self, len: usize) {
@@ -45,7 +128,7 @@ impl Writer {
 
     pub(crate) fn str(&mut self, text: &str) {
         self.len(text.len());
-        self.bytes.extend_from_slice(text.as_bytes());
+        self.put(text.as_bytes());
     }
 
     fn option_str(&mut self, text: Option<&str>) {
@@ -60,40 +143,83 @@ impl Writer {
 
     /// A length, then each value's bytes.
     fn values<T: Copy, const N: usize>(&mut self, values: &[T], to_bytes: impl Fn(T) -> [u8; N]) {
-        self.len(values.len());
-        self.bytes.reserve(values.len() * N);
-        for &value in values {
-            self.bytes.extend_from_slice(&to_bytes(value));
+        self.each(values.len(), values.iter().copied(), to_bytes);
+    }
+
+    /// `len`, then the bytes of each of the `len` values of `values`.
+    fn each<T, const N: usize>(
+        &mut self,
+        len: usize,
+        values: impl Iterator<Item = T>,
+        to_bytes: impl Fn(T) -> [u8; N],
+    ) {
+        self.len(len);
+        for value in values {
+            self.put(&to_bytes(value));
         }
     }
 }
 
-/// Reads what a [`Writer`] wrote; every read is `None` past the end.
-pub(crate) struct Reader<'a> {
-    bytes: &'a [u8],
+/// Reads what a [`Writer`] wrote from a [`Source`], a block at a time; every read is `None`
+/// past the end.
+pub(crate) struct Reader<S: Source> {
+    block: Vec<u8>,
+    at: usize,
+    source: S,
 }
 
-impl<'a> Reader<'a> {
-    pub(crate) fn new(bytes: &'a [u8]) -> Self {
-        Reader { bytes }
+impl<S: Source> Reader<S> {
+    pub(crate) fn new(source: S) -> Self {
+        Reader {
+            block: Vec::new(),
+            at: 0,
+            source,
+        }
+    }
+
+    fn remaining(&self) -> usize {
+        self.block.len() - self.at + self.source.remaining()
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.bytes.is_empty()
+        self.remaining() == 0
     }
 
-    fn take(&mut self, len: usize) -> Option<&'a [u8]> {
-        let (taken, rest) = self.bytes.split_at_checked(len)?;
-        self.bytes = rest;
-        Some(taken)
+    /// Fills `into` with the next bytes, if there are as many.
+    fn fill(&mut self, into: &mut [u8]) -> Option<()> {
+        if into.len() > self.remaining() {
+            return None;
+        }
+        let buffered = (self.block.len() - self.at).min(into.len());
+        let (from_block, rest) = into.split_at_mut(buffered);
+        from_block.copy_from_slice(&self.block[self.at..self.at + buffered]);
+        self.at += buffered;
+        if rest.len() >= BLOCK {
+            self.source.read(rest);
+        } else if !rest.is_empty() {
+            self.block.resize(BLOCK.min(self.source.remaining()), 0);
+            self.source.read(&mut self.block);
+            rest.copy_from_slice(&self.block[..rest.len()]);
+            self.at = rest.len();
+        }
+        Some(())
     }
 
     fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
-        self.take(N)?.try_into().ok()
+        let mut bytes = [0; N];
+        self.fill(&mut bytes)?;
+        Some(bytes)
+    }
+
+    /// Reads `bytes`, if they come next.
+    pub(crate) fn expect(&mut self, bytes: &[u8]) -> Option<()> {
+        let mut read = vec![0; bytes.len()];
+        self.fill(&mut read)?;
+        (read == bytes).then_some(())
     }
 
     pub(crate) fn u8(&mut self) -> Option<u8> {
-        Some(self.take(1)?[0])
+        self.array().map(|[value]| value)
     }
 
     pub(crate) fn u64(&mut self) -> Option<u64> {
@@ -104,12 +230,17 @@ impl<'a> Reader<'a> {
         usize::try_from(self.u64()?).ok()
     }
 
-    pub(crate) fn str(&mut self) -> Option<&'a str> {
+    pub(crate) fn str(&mut self) -> Option<String> {
         let len = self.len()?;
-        std::str::from_utf8(self.take(len)?).ok()
+        if len > self.remaining() {
+            return None;
+        }
+        let mut bytes = vec![0; len];
+        self.fill(&mut bytes)?;
+        String::from_utf8(bytes).ok()
     }
 
-    fn option_str(&mut self) -> Option<Option<&'a str>> {
+    fn option_str(&mut self) -> Option<Option<String>> {
         match self.u8()? {
             0 => Some(None),
             1 => self.str().map(Some),
@@ -117,15 +248,42 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A length, then that many values, in a vector of exactly that capacity.
     fn values<T, const N: usize>(&mut self, from_bytes: impl Fn([u8; N]) -> T) -> Option<Vec<T>> {
+        self.checked_values(|bytes| Some(from_bytes(bytes)))
+    }
+
+    /// [`Reader::values`], each value checked by `from_bytes`.
+    fn checked_values<T, const N: usize>(
+        &mut self,
+        from_bytes: impl Fn([u8; N]) -> Option<T>,
+    ) -> Option<Vec<T>> {
         let len = self.len()?;
-        let bytes = self.take(len.checked_mul(N)?)?;
-        Some(
-            bytes
-                .chunks_exact(N)
-                .map(|chunk| from_bytes(chunk.try_into().expect("chunks of N bytes")))
-                .collect(),
-        )
+        if len.checked_mul(N)? > self.remaining() {
+            return None;
+        }
+        let mut values = Vec::with_capacity(len);
+        self.each(len, |bytes| {
+            values.push(from_bytes(bytes)?);
+            Some(())
+        })?;
+        Some(values)
+    }
+
+    /// Hands each of `len` values' bytes to `take`, if there are as many; `None` as soon as
+    /// `take` says it.
+    fn each<const N: usize>(
+        &mut self,
+        len: usize,
+        mut take: impl FnMut([u8; N]) -> Option<()>,
+    ) -> Option<()> {
+        if len.checked_mul(N)? > self.remaining() {
+            return None;
+        }
+        for _ in 0..len {
+            take(self.array()?)?;
+        }
+        Some(())
     }
 }
 
@@ -144,23 +302,19 @@ const KINDS: [TableKind; 8] = [
 const RECORD_SOURCE: u64 = 1 << 63;
 
 impl Table {
-    /// Appends the table's bytes to `out` (read back by [`Table::decode`]).
-    pub(crate) fn encode(&self, out: &mut Writer) {
+    /// Writes the table's bytes to `out` (read back by [`Table::decode`]).
+    pub(crate) fn encode<S: Sink>(&self, out: &mut Writer<S>) {
         let kind = KINDS.iter().position(|&kind| kind == self.kind);
         out.u8(kind.expect("every kind is listed") as u8);
         out.option_str(self.title.as_deref());
         out.len(self.row_count);
         encode_arena(&self.strings.strings, out);
         encode_arena(&self.unique_strings, out);
-        let sources: Vec<u64> = self
-            .sources
-            .iter()
-            .map(|source| match source {
-                StoredSource::Line(line) => line,
-                StoredSource::Record(symbol) => RECORD_SOURCE | u64::from(symbol.0.get()),
-            })
-            .collect();
-        out.values(&sources, u64::to_le_bytes);
+        let sources = self.sources.iter().map(|source| match source {
+            StoredSource::Line(line) => line,
+            StoredSource::Record(symbol) => RECORD_SOURCE | u64::from(symbol.0.get()),
+        });
+        out.each(self.sources.len(), sources, u64::to_le_bytes);
         out.len(self.columns.len());
         for column in &self.columns {
             out.str(&column.name);
@@ -178,81 +332,120 @@ impl Table {
     }
 
     /// The table [`Table::encode`] wrote; `None` if the bytes are not one.
-    pub(crate) fn decode(input: &mut Reader<'_>) -> Option<Table> {
-        let kind = *KINDS.get(usize::from(input.u8()?))?;
-        let title = input.option_str()?.map(str::to_owned);
-        let row_count = input.len()?;
-        let strings = decode_arena(input)?;
-        let unique_strings = decode_arena(input)?;
+    pub(crate) fn decode<S: Source>(input: &mut Reader<S>) -> Option<Table> {
+        let (mut table, symbols) = decode_strings(input)?;
+        let strings = &table.strings.strings;
         let mut index = hashbrown::HashTable::with_capacity(strings.ends.len());
         for at in 0..strings.ends.len() {
             index.insert_unique(fx_hash(strings.get(at)), at as u32, |&other| {
                 fx_hash(strings.get(other as usize))
             });
         }
-        let symbols = SymbolRange {
-            interned: strings.ends.len(),
-            unique: unique_strings.ends.len(),
-        };
-        let sources = input
-            .values(u64::from_le_bytes)?
-            .into_iter()
-            .map(|source| match source & RECORD_SOURCE {
-                0 => Some(StoredSource::Line(source)),
-                _ => symbols
-                    .check(u32::try_from(source & !RECORD_SOURCE).ok()?)
-                    .map(StoredSource::Record),
-            })
-            .collect::<Option<Sources>>()?;
-        if sources.len() != row_count {
-            return None;
-        }
+        table.strings.index = index;
+        let mut sources = Sources::default();
+        decode_sources(input, &symbols, |source| sources.push(source))?;
+        (sources.len() == table.row_count).then_some(())?;
+        table.sources = sources;
         let column_count = input.len()?;
-        let mut columns = Vec::new();
-        let mut column_index = FxHashMap::default();
         for at in 0..column_count {
-            let name = input.str()?.to_owned();
-            let source_header = input.str()?.to_owned();
-            let role = match input.u8()? {
-                0 => ColumnRole::Field,
-                1 => ColumnRole::Tag {
-                    key: input.str()?.to_owned(),
-                },
-                2 => ColumnRole::PassThrough,
-                _ => return None,
-            };
-            let values = decode_values(input, &symbols)?;
-            if values.len() != row_count || column_index.insert(name.clone(), at).is_some() {
+            let column = decode_column(input, &symbols, table.row_count)?;
+            if table.column_index.insert(column.name.clone(), at).is_some() {
                 return None;
             }
-            columns.push(Column {
-                name,
-                source_header,
-                role,
-                values,
-            });
+            table.columns.push(column);
         }
-        Some(Table {
-            kind,
-            strings: Interner { strings, index },
-            unique_strings,
-            columns,
-            column_index,
-            row_count,
-            sources,
-            title,
-            cell_of_column: Vec::new(),
-        })
+        Some(table)
+    }
+
+    /// Appends the rows of the table `input` holds, exactly as [`Table::append`] appends it
+    /// decoded, but reading one column at a time, so that only its strings and one of its
+    /// columns are held beside this table; `None` if the bytes are not a table, and this table
+    /// is then left with columns of different lengths, to be dropped.
+    pub(crate) fn append_decoded<S: Source>(&mut self, input: &mut Reader<S>) -> Option<()> {
+        let (other, symbols) = decode_strings(input)?;
+        let rows = other.row_count;
+        let mut sources = 0;
+        decode_sources(input, &symbols, |source| {
+            sources += 1;
+            self.push_source_of(&other, source);
+        })?;
+        (sources == rows).then_some(())?;
+        let mut appending = Appending::new(self, &other);
+        let mut names = FxHashSet::default();
+        for _ in 0..input.len()? {
+            let column = decode_column(input, &symbols, rows)?;
+            if !names.insert(column.name.clone()) {
+                return None;
+            }
+            appending.column(self, &other, &column);
+        }
+        appending.finish(self, rows);
+        Some(())
     }
 }
 
-fn encode_arena(arena: &Arena, out: &mut Writer) {
+/// A table's kind, title, row count and strings, with no rows yet (nor the interner's index),
+/// and how many strings its symbols may name.
+fn decode_strings<S: Source>(input: &mut Reader<S>) -> Option<(Table, SymbolRange)> {
+    let mut table = Table::new(*KINDS.get(usize::from(input.u8()?))?);
+    table.title = input.option_str()?;
+    table.row_count = input.len()?;
+    table.strings.strings = decode_arena(input)?;
+    table.unique_strings = decode_arena(input)?;
+    let symbols = SymbolRange {
+        interned: table.strings.strings.ends.len(),
+        unique: table.unique_strings.ends.len(),
+    };
+    Some((table, symbols))
+}
+
+/// Hands each row's source to `take`, each checked.
+fn decode_sources<S: Source>(
+    input: &mut Reader<S>,
+    symbols: &SymbolRange,
+    mut take: impl FnMut(StoredSource),
+) -> Option<()> {
+    let len = input.len()?;
+    input.each(len, |bytes| {
+        let source = u64::from_le_bytes(bytes);
+        take(match source & RECORD_SOURCE {
+            0 => StoredSource::Line(source),
+            _ => StoredSource::Record(symbols.check(u32::try_from(source & !RECORD_SOURCE).ok()?)?),
+        });
+        Some(())
+    })
+}
+
+/// One column, checked to hold `rows` cells.
+fn decode_column<S: Source>(
+    input: &mut Reader<S>,
+    symbols: &SymbolRange,
+    rows: usize,
+) -> Option<Column> {
+    let name = input.str()?;
+    let source_header = input.str()?;
+    let role = match input.u8()? {
+        0 => ColumnRole::Field,
+        1 => ColumnRole::Tag { key: input.str()? },
+        2 => ColumnRole::PassThrough,
+        _ => return None,
+    };
+    let values = decode_values(input, symbols)?;
+    (values.len() == rows).then_some(Column {
+        name,
+        source_header,
+        role,
+        values,
+    })
+}
+
+fn encode_arena<S: Sink>(arena: &Arena, out: &mut Writer<S>) {
     out.str(&arena.text);
     out.values(&arena.ends, u32::to_le_bytes);
 }
 
-fn decode_arena(input: &mut Reader<'_>) -> Option<Arena> {
-    let text = input.str()?.to_owned();
+fn decode_arena<S: Source>(input: &mut Reader<S>) -> Option<Arena> {
+    let text = input.str()?;
     let ends = input.values(u32::from_le_bytes)?;
     let mut start = 0;
     for &end in &ends {
@@ -283,18 +476,18 @@ impl SymbolRange {
     }
 }
 
-fn encode_presence(presence: &Presence, out: &mut Writer) {
+fn encode_presence<S: Sink>(presence: &Presence, out: &mut Writer<S>) {
     out.len(presence.len);
     out.values(&presence.words, u64::to_le_bytes);
 }
 
-fn decode_presence(input: &mut Reader<'_>) -> Option<Presence> {
+fn decode_presence<S: Source>(input: &mut Reader<S>) -> Option<Presence> {
     let len = input.len()?;
     let words = input.values(u64::from_le_bytes)?;
     (words.len() == len.div_ceil(64)).then_some(Presence { words, len })
 }
 
-fn encode_values(values: &ColumnValues, out: &mut Writer) {
+fn encode_values<S: Sink>(values: &ColumnValues, out: &mut Writer<S>) {
     match values {
         ColumnValues::Text(column) => {
             out.u8(0);
@@ -305,11 +498,10 @@ fn encode_values(values: &ColumnValues, out: &mut Writer) {
                 }
                 Codes::Wide(symbols) => {
                     out.u8(1);
-                    let codes: Vec<u32> = symbols
+                    let codes = symbols
                         .iter()
-                        .map(|symbol| symbol.map_or(0, |symbol| symbol.0.get()))
-                        .collect();
-                    out.values(&codes, u32::to_le_bytes);
+                        .map(|symbol| symbol.map_or(0, |symbol| symbol.0.get()));
+                    out.each(symbols.len(), codes, u32::to_le_bytes);
                 }
             }
             match column.storage {
@@ -381,29 +573,26 @@ fn computable(mantissa: i64, scale: u8) -> bool {
     Decimal::new(mantissa, u32::from(scale)).abs() < MAX_MAGNITUDE
 }
 
-fn decode_values(input: &mut Reader<'_>, symbols: &SymbolRange) -> Option<ColumnValues> {
+fn decode_values<S: Source>(input: &mut Reader<S>, symbols: &SymbolRange) -> Option<ColumnValues> {
     Some(match input.u8()? {
         0 => {
-            let codes = match input.u8()? {
-                0 => {
-                    let codes = input.values(u16::from_le_bytes)?;
-                    codes
-                        .iter()
-                        .all(|&code| code == 0 || symbols.check(u32::from(code)).is_some())
-                        .then_some(Codes::Narrow(codes))?
-                }
-                1 => Codes::Wide(
-                    input
-                        .values(u32::from_le_bytes)?
-                        .into_iter()
-                        .map(|code| match code {
+            let codes =
+                match input.u8()? {
+                    0 => {
+                        let codes = input.values(u16::from_le_bytes)?;
+                        codes
+                            .iter()
+                            .all(|&code| code == 0 || symbols.check(u32::from(code)).is_some())
+                            .then_some(Codes::Narrow(codes))?
+                    }
+                    1 => Codes::Wide(input.checked_values(|bytes| {
+                        match u32::from_le_bytes(bytes) {
                             0 => Some(None),
                             code => symbols.check(code).map(Some),
-                        })
-                        .collect::<Option<_>>()?,
-                ),
-                _ => return None,
-            };
+                        }
+                    })?),
+                    _ => return None,
+                };
             let storage = match input.u8()? {
                 0 => TextStorage::Sampling {
                     cells: u32::try_from(input.u64()?).ok()?,
@@ -575,9 +764,9 @@ mod tests {
     }
 
     fn encoded(table: &Table) -> Vec<u8> {
-        let mut out = Writer::default();
+        let mut out = Writer::new(Vec::new());
         table.encode(&mut out);
-        out.bytes
+        out.finish()
     }
 
     #[test]
@@ -605,7 +794,7 @@ mod tests {
         ));
 
         let bytes = encoded(&table);
-        let mut input = Reader::new(&bytes);
+        let mut input = Reader::new(&bytes[..]);
         let mut decoded = Table::decode(&mut input).expect("decodes");
         assert!(input.is_empty());
         assert_eq!(decoded.kind, table.kind);
@@ -632,6 +821,61 @@ mod tests {
             assert_eq!(decoded.strings.intern(&text), (Symbol::interned(at), false));
         }
         assert_eq!(encoded(&decoded), bytes);
+    }
+
+    /// Every cell spelled out, with each row's source.
+    fn cells(table: &Table) -> Vec<String> {
+        let mut cells = Vec::new();
+        for row in 0..table.row_count() {
+            cells.push(format!("{:?}", table.source(row)));
+            for column in table.columns() {
+                let cell = match &column.values {
+                    ColumnValues::Text(values) => {
+                        values.get(row).map(|s| table.resolve(s).to_owned())
+                    }
+                    ColumnValues::Decimal(values) => values.get(row).map(|v| v.to_string()),
+                    ColumnValues::Time(values) => values.get(row).map(|v| v.to_string()),
+                };
+                cells.push(format!("{}={cell:?}", column.name));
+            }
+        }
+        cells
+    }
+
+    #[test]
+    fn a_table_appended_from_its_bytes_is_the_table_appended_decoded() {
+        let later = every_storage();
+        let bytes = encoded(&later);
+        // An earlier stretch with a column of its own and rows with a record path.
+        let earlier = || {
+            let mut table = Table::new(TableKind::BillDetails);
+            let id = table.ensure_column("BillId", "交易ID", ColumnRole::Field, ColumnType::Text);
+            let own = table.ensure_column("Own", "own", ColumnRole::Field, ColumnType::Decimal);
+            for i in 0..5000_u32 {
+                let id_text = format!("early{i}");
+                let path = format!("Response.DetailSet[{i}]");
+                let source = match i % 3 {
+                    0 => RowSource::Record(&path),
+                    _ => RowSource::Line(u64::from(i)),
+                };
+                table.push_row(
+                    source,
+                    &[(id, Cell::Text(&id_text)), (own, Cell::Decimal(dec("0.5")))],
+                );
+            }
+            table
+        };
+        let mut decoded_then_appended = earlier();
+        let decoded = Table::decode(&mut Reader::new(&bytes[..])).unwrap();
+        decoded_then_appended.append(&decoded);
+        let mut appended = earlier();
+        let mut input = Reader::new(&bytes[..]);
+        appended.append_decoded(&mut input).unwrap();
+        assert!(input.is_empty());
+        assert_eq!(appended.row_count(), 75_000);
+        assert_eq!(cells(&appended), cells(&decoded_then_appended));
+        assert_eq!(appended.columns, decoded_then_appended.columns);
+        assert_eq!(encoded(&appended), encoded(&decoded_then_appended));
     }
 
     #[test]
@@ -664,12 +908,25 @@ mod tests {
                 Table::decode(&mut Reader::new(&bytes[..end])).is_none(),
                 "cut at {end}"
             );
+            let mut appended = Table::new(TableKind::Other);
+            let appending = appended.append_decoded(&mut Reader::new(&bytes[..end]));
+            assert!(appending.is_none(), "appended, cut at {end}");
         }
         for at in 0..bytes.len() {
             for flip in [0x01, 0x80, 0xff] {
                 let mut damaged = bytes.clone();
                 damaged[at] ^= flip;
-                if let Some(read) = Table::decode(&mut Reader::new(&damaged)) {
+                // Appended as it is read, the damage is found, or the rows are readable.
+                let mut appended = Table::new(TableKind::Other);
+                if appended
+                    .append_decoded(&mut Reader::new(&damaged[..]))
+                    .is_some()
+                {
+                    for column in &appended.columns {
+                        assert_eq!(column.values.len(), appended.row_count());
+                    }
+                }
+                if let Some(read) = Table::decode(&mut Reader::new(&damaged[..])) {
                     for column in &read.columns {
                         assert_eq!(column.values.len(), read.row_count());
                     }

@@ -1,0 +1,137 @@
+//! How much memory reading one big CSV file in two parts takes on each side, as the browser's
+//! workers do it (`src/worker/parts.rs`), measured by a counting allocator (see `table_memory`):
+//! the part worker parses the second part and writes it out as bytes; the file's worker parses
+//! the first part, then appends the second as it reads it back from those bytes. Wasm memory
+//! never shrinks, so each side's peak is what its worker keeps; the bytes between them live in a
+//! JavaScript `ArrayBuffer` in the browser, outside both, and in a temporary file here.
+//!
+//! `cargo run --release -p tcbill-core --example parts_memory -- FILE`
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use std::fs::File;
+use std::io::{Read, Write};
+
+use tcbill_core::input::parts::{
+    first_record_start, PartJoin, PartRead, QuoteCount, Sink, Source, TextParts,
+};
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(live, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Starts counting a side's peak from what is allocated now; returns that base.
+fn start_side() -> usize {
+    let live = LIVE.load(Ordering::Relaxed);
+    PEAK.store(live, Ordering::Relaxed);
+    live
+}
+
+/// The part's bytes, outside the memory counted (a JavaScript `ArrayBuffer` in the browser).
+struct Outside {
+    file: File,
+    left: usize,
+}
+
+impl Sink for Outside {
+    fn write(&mut self, bytes: &[u8]) {
+        self.file
+            .write_all(bytes)
+            .expect("a writable temporary file");
+        self.left += bytes.len();
+    }
+}
+
+impl Source for Outside {
+    fn remaining(&self) -> usize {
+        self.left
+    }
+
+    fn read(&mut self, into: &mut [u8]) {
+        self.file.read_exact(into).expect("the bytes written");
+        self.left -= into.len();
+    }
+}
+
+const CHUNK_LEN: usize = 4 << 20;
+
+fn read_part(plan: &TextParts, bytes: &[u8], first_line: u64, ends_file: bool) -> PartRead {
+    let mut reader = plan.part(first_line);
+    bytes.chunks(CHUNK_LEN).for_each(|chunk| reader.feed(chunk));
+    reader.finish(ends_file)
+}
+
+fn main() {
+    let path = std::env::args().nth(1).expect("usage: parts_memory FILE");
+    let file = std::fs::read(&path).expect("a readable file");
+    let plan = TextParts::plan(&path, &file).expect("a UTF-8 CSV file with its header row");
+    let half = file.len() / 2;
+    let before = QuoteCount::of(&file[..half]);
+    let (offset, line_ends) = first_record_start(&file[half..], before.odd_quotes).expect("a cut");
+    let (cut, second_line) = (half + offset, 1 + before.line_ends + line_ends);
+    let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
+    let line = |side: &str, peak: usize| {
+        println!(
+            "{side:<16}{peak} bytes ({:.1} MiB, {:.2}x the file)",
+            mib(peak),
+            peak as f64 / file.len() as f64
+        )
+    };
+
+    let base = start_side();
+    let part = read_part(&plan, &file[cut..], second_line, true);
+    let temporary = std::env::temp_dir().join(format!("parts_memory.{}", std::process::id()));
+    let mut outside = Outside {
+        file: File::create(&temporary).expect("a temporary file"),
+        left: 0,
+    };
+    part.write(&mut outside);
+    drop(part);
+    let byte_len = outside.left;
+    let part_peak = PEAK.load(Ordering::Relaxed) - base;
+
+    let base = start_side();
+    let first = read_part(&plan, &file[..cut], 1, false);
+    let parse_peak = PEAK.load(Ordering::Relaxed) - base;
+    let mut joined = PartJoin::start(first).expect("the first part");
+    outside.file = File::open(&temporary).expect("the temporary file");
+    joined = joined.then_read(outside).expect("the parts join");
+    std::fs::remove_file(&temporary).expect("the temporary file");
+    let parsed = joined.finish(&path);
+    let file_peak = PEAK.load(Ordering::Relaxed) - base;
+    let held = LIVE.load(Ordering::Relaxed) - base;
+
+    println!(
+        "file            {} bytes ({:.1} MiB), {} rows",
+        file.len(),
+        mib(file.len()),
+        parsed.table.row_count()
+    );
+    println!(
+        "part bytes      {byte_len} bytes ({:.1} MiB)",
+        mib(byte_len)
+    );
+    line("part worker", part_peak);
+    line("first part", parse_peak);
+    line("file worker", file_peak);
+    line("table held", held);
+    line("summed peaks", part_peak + file_peak);
+}
