@@ -377,10 +377,7 @@ fn answer(request: Request) {
         Request::UsagePoints { series } => {
             let points =
                 LOADED.with_borrow(|loaded| usage_points(&loaded.dataset, loaded.options.usage, series as usize));
-            let points = downsample(&points.unwrap_or_default(), CHART_POINTS)
-                .into_iter()
-                .map(|(time, value)| (time.to_string(), value.to_string()))
-                .collect();
+            let points = downsample(&points.unwrap_or_default(), CHART_POINTS);
             post(FromWorker::UsagePoints { series, points });
         }
         Request::ExportSummaryCsv { group_by, filters, currency } => {
