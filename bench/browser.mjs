@@ -37,7 +37,7 @@ function instrument() {
       super(...args);
       // Registered before the app's onmessage, so it sees each message first.
       this.addEventListener('message', (event) => {
-        // A worker message is `{message: JSON text}` (protocol.rs, FromWorker::to_js).
+        // A worker message is `{message: "<JSON>"}` (protocol.rs, FromWorker::to_js).
         const text = typeof event.data?.message === 'string' ? event.data.message : '';
         const kind = text.startsWith('"') ? text.slice(1, -1) : text.slice(2, text.indexOf('"', 2));
         bench.messages.push([kind, performance.now()]);

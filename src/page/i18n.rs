@@ -4,6 +4,7 @@
 //! Billing terms stay as the console shows them (资源包, 抵扣系数, ...) in both languages: users
 //! match them against the console.
 
+use tcbill_core::analysis::alerts::{AlertKind, Dimension as AlertDimension};
 use tcbill_core::analysis::checks::{FindingCode, SkipReason};
 use tcbill_core::model::diagnostic::{Diagnostic, DiagnosticCode};
 use tcbill_core::schema::console_name;
@@ -332,10 +333,10 @@ pub struct Strings {
     pub alerts_title: &'static str,
     pub alerts_count: fn(u64) -> String,
     pub no_alerts: &'static str,
-    /// An alert's kind by its name in the report (`daily_spike`, ...).
-    pub alert_kind: fn(&str) -> &'static str,
-    /// What an alert's subject is (`product`, `tag`, ...).
-    pub alert_dimension: fn(&str) -> &'static str,
+    /// An alert's kind: core's, so a kind core adds does not compile until it is worded here.
+    pub alert_kind: fn(AlertKind) -> &'static str,
+    /// What an alert's subject is (a product, a tag, ...).
+    pub alert_dimension: fn(AlertDimension) -> &'static str,
     /// A deduction check an alert names (`balance`, `coefficient`).
     pub alert_deduction_check: fn(&str) -> Option<&'static str>,
     pub col_alert_kind: &'static str,
@@ -659,25 +660,24 @@ pub static EN: Strings = Strings {
     alerts_count: |n| if n == 1 { "1 alert".to_owned() } else { format!("{n} alerts") },
     no_alerts: "No alert fired.",
     alert_kind: |kind| match kind {
-        "daily_spike" => "Daily spike",
-        "first_appearance" => "First appearance",
-        "pay_as_you_go_after_package" => "Pay-as-you-go after a package ended",
-        "allocation_gap" => "Allocation gap",
-        "self_check" => "Bill self-check failed",
-        "deduction_check" => "Deduction check failed",
-        "package_waste" => "Package capacity left unused",
-        "package_runs_out_early" => "Package runs out early",
-        "package_worth_buying" => "Package worth buying",
-        _ => "Other",
+        AlertKind::DailySpike => "Daily spike",
+        AlertKind::FirstAppearance => "First appearance",
+        AlertKind::PayAsYouGoAfterPackage => "Pay-as-you-go after a package ended",
+        AlertKind::AllocationGap => "Allocation gap",
+        AlertKind::SelfCheck => "Bill self-check failed",
+        AlertKind::DeductionCheck => "Deduction check failed",
+        AlertKind::PackageWaste => "Package capacity left unused",
+        AlertKind::PackageRunsOutEarly => "Package runs out early",
+        AlertKind::PackageWorthBuying => "Package worth buying",
     },
     alert_dimension: |dimension| match dimension {
-        "product" => "product",
-        "resource" => "resource",
-        "region" => "region",
-        "instance_type" => "instance type",
-        "package" => "package",
-        "tag" => "tag",
-        _ => "check",
+        AlertDimension::Product => "product",
+        AlertDimension::Resource => "resource",
+        AlertDimension::Region => "region",
+        AlertDimension::InstanceType => "instance type",
+        AlertDimension::Package => "package",
+        AlertDimension::Tag => "tag",
+        AlertDimension::Check => "check",
     },
     alert_deduction_check: |id| match id {
         "balance" => Some("package balances chain (抵扣后包剩余量)"),
@@ -1008,25 +1008,24 @@ pub static ZH: Strings = Strings {
     alerts_count: |n| format!("{n} 条告警"),
     no_alerts: "没有告警。",
     alert_kind: |kind| match kind {
-        "daily_spike" => "单日费用突增",
-        "first_appearance" => "首次出现",
-        "pay_as_you_go_after_package" => "资源包结束后的按量计费",
-        "allocation_gap" => "分摊缺口",
-        "self_check" => "账单自检未通过",
-        "deduction_check" => "抵扣检查未通过",
-        "package_waste" => "资源包容量将闲置",
-        "package_runs_out_early" => "资源包提前用尽",
-        "package_worth_buying" => "值得购买资源包",
-        _ => "其他",
+        AlertKind::DailySpike => "单日费用突增",
+        AlertKind::FirstAppearance => "首次出现",
+        AlertKind::PayAsYouGoAfterPackage => "资源包结束后的按量计费",
+        AlertKind::AllocationGap => "分摊缺口",
+        AlertKind::SelfCheck => "账单自检未通过",
+        AlertKind::DeductionCheck => "抵扣检查未通过",
+        AlertKind::PackageWaste => "资源包容量将闲置",
+        AlertKind::PackageRunsOutEarly => "资源包提前用尽",
+        AlertKind::PackageWorthBuying => "值得购买资源包",
     },
     alert_dimension: |dimension| match dimension {
-        "product" => "产品",
-        "resource" => "资源",
-        "region" => "地域",
-        "instance_type" => "实例类型",
-        "package" => "资源包",
-        "tag" => "标签",
-        _ => "检查",
+        AlertDimension::Product => "产品",
+        AlertDimension::Resource => "资源",
+        AlertDimension::Region => "地域",
+        AlertDimension::InstanceType => "实例类型",
+        AlertDimension::Package => "资源包",
+        AlertDimension::Tag => "标签",
+        AlertDimension::Check => "检查",
     },
     alert_deduction_check: |id| match id {
         "balance" => Some("资源包余额衔接（抵扣后包剩余量）"),

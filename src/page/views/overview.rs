@@ -305,7 +305,7 @@ fn alerts_section(alerts: &Alerts, props: &OverviewProps, text: &Strings) -> Htm
             AlertKind::DeductionCheck => (text.alert_deduction_check)(&alert.subject),
             _ => None,
         };
-        format!("{} {}", (text.alert_dimension)(alert.dimension.as_str()), subject.unwrap_or(&alert.subject))
+        format!("{} {}", (text.alert_dimension)(alert.dimension), subject.unwrap_or(&alert.subject))
     };
     let money = |alert: &Alert, value: Option<Decimal>| match (alert.currency, value) {
         (Some(currency), Some(value)) => html! { <Money value={value.to_string()} currency={currency.to_string()} /> },
@@ -322,7 +322,7 @@ fn alerts_section(alerts: &Alerts, props: &OverviewProps, text: &Strings) -> Htm
                     { for fired.iter().enumerate().map(|(i, count)| html! {
                         <span class="alert-count" data-kind={count.kind.as_str()}>
                             if i > 0 { { " · " } }
-                            { format!("{} {}", (text.alert_kind)(count.kind.as_str()), count.count) }
+                            { format!("{} {}", (text.alert_kind)(count.kind), count.count) }
                         </span>
                     }) }
                 </p>
@@ -340,7 +340,7 @@ fn alerts_section(alerts: &Alerts, props: &OverviewProps, text: &Strings) -> Htm
                         </tr></thead>
                         <tbody>
                             { for alerts.alerts.iter().enumerate().map(|(index, alert)| {
-                                let label = format!("{} · {}", (text.alert_kind)(alert.kind.as_str()), about(alert));
+                                let label = format!("{} · {}", (text.alert_kind)(alert.kind), about(alert));
                                 let cited = cited(alert) as u64;
                                 let caption = (text.alert_rows_caption)(&label, cited, alert.row_count as u64);
                                 let open = {
@@ -354,7 +354,7 @@ fn alerts_section(alerts: &Alerts, props: &OverviewProps, text: &Strings) -> Htm
                                 };
                                 html! {
                                     <tr data-kind={alert.kind.as_str()}>
-                                        <td>{ (text.alert_kind)(alert.kind.as_str()) }</td>
+                                        <td>{ (text.alert_kind)(alert.kind) }</td>
                                         <td>{ about(alert) }</td>
                                         <td class="when">{ alert.period.map_or_else(|| "—".to_owned(), |period| period.to_string()) }</td>
                                         <td class="num">{ money(alert, alert.amount) }</td>
