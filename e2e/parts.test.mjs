@@ -115,9 +115,9 @@ test('cancelling a file read in parts stops every worker of it, and the next fil
     transfer.items.add(new File([header, ...Array(90).fill(chunk)], 'large.csv'));
     document.querySelector('.drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
   });
-  // The part workers are reading when the page shows progress past the file worker's own part.
-  // Progress is shown from the parse of the first part on, when the part workers have their parts.
-  await page.waitForSelector('.file-table tbody.parsing progress');
+  // The part workers are reading once the page shows bytes read: the file's row has a progress bar
+  // from the drop on, but the worker reports bytes only from the parts (after it started the team).
+  await page.waitForFunction(() => Number(document.querySelector('.file-table tbody.parsing progress')?.value) > 0);
   assert.equal(await worker.evaluate(() => self.tcbill_parts_live), 2);
   await page.getByRole('button', { name: 'Cancel large.csv' }).click();
   await page.waitForFunction(() => document.querySelectorAll('.file-table tbody.parsing').length === 0);
