@@ -30,7 +30,8 @@ function instrument() {
     constructor(...args) {
       super(...args);
       this.addEventListener('message', (event) => {
-        const text = typeof event.data === 'string' ? event.data : '';
+        // A worker message is `{message: JSON text}` (protocol.rs, FromWorker::to_js).
+        const text = typeof event.data?.message === 'string' ? event.data.message : '';
         const kind = text.startsWith('"') ? text.slice(1, -1) : text.slice(2, text.indexOf('"', 2));
         bench.messages.push([kind, performance.now()]);
       });

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { serveDist, launchBrowser, fileRows, dataTransferOf, tcbill, ROOT, OUTPUT, assertPlainWords } from './harness.mjs';
+import { basename, join } from 'node:path';
+import { serveDist, launchBrowser, fileRows, dataTransferOf, tcbill, ROOT, OUTPUT, SAMPLE_PATHS, assertPlainWords } from './harness.mjs';
 
 let server;
 let browser;
@@ -115,9 +115,9 @@ test('cancelling a file read in parts stops every worker of it, and the next fil
     transfer.items.add(new File([header, ...Array(90).fill(chunk)], 'large.csv'));
     document.querySelector('.drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
   });
-  // The part workers are reading when the page shows progress past the file worker's own part.
-  // Progress is shown from the parse of the first part on, when the part workers have their parts.
-  await page.waitForSelector('.file-table tbody.parsing progress');
+  // The part workers are reading once the page shows bytes read: the file's row has a progress bar
+  // from the drop on, but the worker reports bytes only from the parts (after it started the team).
+  await page.waitForFunction(() => Number(document.querySelector('.file-table tbody.parsing progress')?.value) > 0);
   assert.equal(await worker.evaluate(() => self.tcbill_parts_live), 2);
   await page.getByRole('button', { name: 'Cancel large.csv' }).click();
   await page.waitForFunction(() => document.querySelectorAll('.file-table tbody.parsing').length === 0);
@@ -131,6 +131,37 @@ test('cancelling a file read in parts stops every worker of it, and the next fil
   assert.deepEqual(rows[1].slice(3), ['6,000', '6,000', '0']);
   assert.equal((await worker.evaluate(() => self.tcbill_parts_last)).joined, true);
   assert.equal(await downloadReport(), tcbill('analyze', bill, '--json'));
+});
+
+test('files dropped together are read one after another and the report is built once, when the last is read', async () => {
+  const worker = await openApp({ workers: 2 });
+  // What the file worker posts, as (kind, file id), recorded before the page gets it.
+  await worker.evaluate(() => {
+    const post = self.postMessage.bind(self);
+    self.tcbill_posted = [];
+    self.postMessage = (posted, transfer) => {
+      if (typeof posted?.message === 'string') {
+        const message = JSON.parse(posted.message);
+        const kind = typeof message === 'string' ? message : Object.keys(message)[0];
+        self.tcbill_posted.push([kind, message[kind]?.id ?? null]);
+      }
+      return transfer === undefined ? post(posted) : post(posted, transfer);
+    };
+  });
+  const samples = await Promise.all(SAMPLE_PATHS.slice(0, 3).map(async (path) => ({ name: basename(path), bytes: await readFile(path) })));
+  await drop([{ name: 'l3-6000.csv', bytes: await readFile(bill) }, ...samples]);
+  const rows = await fileRows(page, 4);
+  assert.deepEqual(rows[0].slice(3), ['6,000', '6,000', '0']);
+  const posted = (await worker.evaluate(() => self.tcbill_posted)).filter(([kind]) => kind !== 'Summary');
+  // Each file's progress and result come before the next file's first word: in drop order.
+  const files = posted.filter(([kind]) => kind === 'Progress' || kind === 'Parsed').map(([, id]) => id);
+  const order = [...new Set(files)];
+  assert.equal(order.length, 4);
+  assert.deepEqual(files, order.flatMap((id) => files.filter((other) => other === id)));
+  assert.deepEqual(order, [...order].sort((a, b) => a - b));
+  // One report, after the last file's Parsed.
+  assert.deepEqual(posted.filter(([kind]) => kind === 'Report'), [['Report', null]]);
+  assert.deepEqual(posted.at(-1), ['Report', null]);
 });
 
 test('a part worker that dies fails its file with a message; the file worker keeps the others', async () => {

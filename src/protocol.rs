@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use tcbill_core::analysis::compare::{Comparison, Level};
 use tcbill_core::analysis::cost::{Dimension, Summary};
 use tcbill_core::analysis::deductions::DeductionFilter;
+use tcbill_core::analysis::series::Point;
 use tcbill_core::report::Digest;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, File};
@@ -283,11 +284,11 @@ pub enum FromWorker<'a> {
         start: u64,
         rows: Vec<DeductionRowView>,
     },
-    /// A usage series' points as (Beijing time, exact value), at most
-    /// [`crate::worker::CHART_POINTS`] of them.
+    /// A usage series' points as core's (Beijing time, exact value), thinned by core's
+    /// `downsample` to at most [`crate::worker::CHART_POINTS`].
     UsagePoints {
         series: u64,
-        points: Vec<(String, String)>,
+        points: Vec<Point>,
     },
     /// The answer to [`Request::FilterValues`].
     FilterValues {

@@ -9,6 +9,7 @@ use js_sys::{Array, Uint8Array};
 use tcbill_core::analysis::compare::Level;
 use tcbill_core::analysis::cost::Dimension;
 use tcbill_core::api::plan::{Day, Entry};
+use tcbill_core::BeijingTime;
 use tcbill_web::page::files::file_table::{format_count, format_size};
 use tcbill_web::page::i18n::Lang;
 use tcbill_web::page::state::loaded_files::{FileStatus, FilesAction, LoadedFiles};
@@ -72,6 +73,21 @@ fn a_part_workers_handshake_decodes_from_what_any_worker_posts() {
     let progress = FromWorker::Progress { id: 3, bytes_read: 10, rows_read: 1 };
     assert_eq!(Handshake::from_js(&progress.to_js()), Some(None));
     assert_eq!(Handshake::from_js(&"hello".into()), None);
+}
+
+#[wasm_bindgen_test]
+fn usage_points_cross_as_cores_exact_time_and_value() {
+    // More digits than an f64 holds: a value that went through a float would come back changed.
+    let point = (
+        BeijingTime::parse("2025-06-01 00:05:00").unwrap().unwrap(),
+        "12345678901234567.000000000001".parse().unwrap(),
+    );
+    let sent = FromWorker::UsagePoints { series: 2, points: vec![point] };
+    let Ok(FromWorker::UsagePoints { series, points }) = FromWorker::from_js(&sent.to_js()) else {
+        panic!("not usage points");
+    };
+    assert_eq!(points[0].1.to_string(), "12345678901234567.000000000001");
+    assert_eq!((series, points), (2, vec![point]));
 }
 
 #[wasm_bindgen_test]

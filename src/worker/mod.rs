@@ -14,7 +14,7 @@ mod parts;
 pub mod proxy_url;
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use rust_decimal::Decimal;
 use tcbill_core::analysis::compare::{
@@ -59,6 +59,10 @@ thread_local! {
     static CANCELLED: RefCell<HashSet<FileId>> = RefCell::default();
     /// The file being parsed or added to the report right now, which a panic is blamed on.
     static WORKING_ON: Cell<Option<FileId>> = const { Cell::new(None) };
+    /// Dropped files waiting for their turn ([`read_in_turn`]).
+    static WAITING: RefCell<VecDeque<(FileId, File)>> = RefCell::default();
+    /// Whether [`read_in_turn`]'s loop is running.
+    static READING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Runs `work` on file `id`: a panic inside names that file to the page.
@@ -144,10 +148,10 @@ struct FetchedFile {
 }
 
 impl Loaded {
+    /// Adds a file's tables; the report is rebuilt by the caller ([`Loaded::rebuild`]).
     fn add(&mut self, id: FileId, files: Vec<ParsedFile>) {
         self.owners.push((id, files.len()));
         self.dataset.add(files);
-        self.rebuild();
     }
 
     fn remove(&mut self, id: FileId) {
@@ -261,11 +265,7 @@ pub fn run() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let on_message =
         Closure::<dyn Fn(MessageEvent)>::new(|event: MessageEvent| match ToWorker::from_js(&event.data()) {
-            Some(ToWorker::Parse { id, file }) => wasm_bindgen_futures::spawn_local(async move {
-                if let Some(files) = parse(id, &file).await {
-                    working_on(id, || LOADED.with_borrow_mut(|loaded| loaded.add(id, files)));
-                }
-            }),
+            Some(ToWorker::Parse { id, file }) => read_in_turn(id, file),
             Some(ToWorker::Request(request)) => answer(request),
             // This worker reads a part of another worker's file (`parts`).
             None => match parts::job_of(&event.data()) {
@@ -377,10 +377,7 @@ fn answer(request: Request) {
         Request::UsagePoints { series } => {
             let points =
                 LOADED.with_borrow(|loaded| usage_points(&loaded.dataset, loaded.options.usage, series as usize));
-            let points = downsample(&points.unwrap_or_default(), CHART_POINTS)
-                .into_iter()
-                .map(|(time, value)| (time.to_string(), value.to_string()))
-                .collect();
+            let points = downsample(&points.unwrap_or_default(), CHART_POINTS);
             post(FromWorker::UsagePoints { series, points });
         }
         Request::ExportSummaryCsv { group_by, filters, currency } => {
@@ -530,6 +527,7 @@ async fn fetch(proxy: Proxy, actions: Vec<FetchAction>) {
                     LOADED.with_borrow_mut(|loaded| {
                         loaded.fetched.push(FetchedFile { id, name, content });
                         loaded.add(id, files);
+                        loaded.rebuild();
                     })
                 });
             }
@@ -560,6 +558,31 @@ fn post(message: FromWorker<'_>) {
 /// the worker with the other files) is tested end to end against the release build, and no known
 /// input makes core panic any more; no export starts with this text.
 pub const CRASH_DRILL: &[u8] = b"tcbill crash drill: this file stops the worker on purpose\n";
+
+/// Queues `file` and, unless the queue is being read already, reads it: dropped files are parsed
+/// one after another, not side by side, and the report is rebuilt once, when the queue is empty.
+/// Side by side, twelve monthly bills held twelve parsers and twelve teams of part workers at
+/// once, and each file's end rebuilt the report over every file so far (twelve rebuilds);
+/// a big file already has every core through its part workers.
+fn read_in_turn(id: FileId, file: File) {
+    WAITING.with_borrow_mut(|waiting| waiting.push_back((id, file)));
+    if READING.replace(true) {
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async {
+        let mut last_added = None;
+        while let Some((id, file)) = WAITING.with_borrow_mut(VecDeque::pop_front) {
+            if let Some(files) = parse(id, &file).await {
+                working_on(id, || LOADED.with_borrow_mut(|loaded| loaded.add(id, files)));
+                last_added = Some(id);
+            }
+        }
+        READING.set(false);
+        if let Some(id) = last_added {
+            working_on(id, || LOADED.with_borrow_mut(Loaded::rebuild));
+        }
+    });
+}
 
 /// Parses `file`: a big CSV file in parts on several workers (`parts`), any other whole.
 async fn parse(id: FileId, file: &File) -> Option<Vec<ParsedFile>> {

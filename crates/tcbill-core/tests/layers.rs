@@ -19,6 +19,7 @@ const ORDERED_LAYERS: [(&str, &[&str], &[&str]); 4] = [
     (
         "model",
         &[
+            "sort",
             "number",
             "time",
             "table",

@@ -346,7 +346,7 @@ fn drivers_table(
     .collect();
     let mut drivers: Vec<(usize, &Driver)> = section.drivers.iter().enumerate().collect();
     if let Some((column, descending)) = **sort {
-        drivers.sort_by(|(_, x), (_, y)| {
+        tcbill_core::model::sort::sort_by(&mut drivers, |(_, x), (_, y)| {
             let order = compare_drivers(column, x, y);
             if descending {
                 order.reverse()
@@ -504,7 +504,7 @@ fn monthly_trend(props: &CompareProps, text: &Strings) -> Html {
             cells.insert((row_of(&group.key), month_of(&group.key)), cost.map_or_else(String::new, |cost| cost.to_string()));
         }
         let mut rows: Vec<(String, Decimal)> = totals.into_iter().collect();
-        rows.sort_by(|(x, a), (y, b)| b.cmp(a).then_with(|| x.cmp(y)));
+        tcbill_core::model::sort::sort_by(&mut rows, |(x, a), (y, b)| b.cmp(a).then_with(|| x.cmp(y)));
         let shown = rows.len().min(MONTHLY_ROWS);
         let currency = section.map(|section| section.currency.to_string()).unwrap_or_default();
         let lines: Vec<(String, Vec<f64>)> = rows

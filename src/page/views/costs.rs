@@ -232,7 +232,7 @@ pub fn Costs(props: &CostsProps) -> Html {
         .unwrap_or_default();
     let mut groups: Vec<&Group> = groups_shown.iter().collect();
     let (column, descending) = *sort;
-    groups.sort_by(|a, b| {
+    tcbill_core::model::sort::sort_by(&mut groups, |a, b| {
         let order = compare(column, a, b);
         if descending {
             order.reverse()
@@ -366,7 +366,7 @@ fn share_chart(group_by: &[Dimension], section: &CurrencySummary, text: &Strings
     if groups.is_empty() {
         return Html::default();
     }
-    groups.sort_by_key(|(_, share)| std::cmp::Reverse(*share));
+    tcbill_core::model::sort::sort_by_key(&mut groups, |(_, share)| std::cmp::Reverse(*share));
     let total_groups = section.group_count();
     let shown = if total_groups <= SLICES { groups.len() } else { SLICES - 1 };
     let mut slices: Vec<(String, Decimal)> =

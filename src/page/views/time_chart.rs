@@ -1,6 +1,6 @@
 //! Charts over time (a package's balance, a usage metric), drawn by plotters as SVG like the
-//! other charts. Times arrive as Beijing wall-clock text and values as exact decimals; only here,
-//! to place them on a screen, are they turned into seconds and floats.
+//! other charts. Points arrive as core's (`BeijingTime`, exact decimal); only here, to place them
+//! on a screen, are they turned into seconds and floats.
 
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
@@ -45,19 +45,9 @@ pub fn seconds(time: BeijingTime) -> f64 {
     time.utc_epoch_secs() as f64
 }
 
-/// `"2025-06-01 00:05:00"` as seconds since the epoch, for an axis.
-pub fn epoch_secs(time: &str) -> Option<f64> {
-    BeijingTime::parse(time).ok().flatten().map(seconds)
-}
-
 /// An exact decimal as a float, for a pixel position.
 pub fn position(value: Decimal) -> Option<f64> {
     value.to_f64()
-}
-
-/// An exact decimal string as a float, for a pixel position.
-pub fn coordinate(value: &str) -> Option<f64> {
-    value.parse().ok()
 }
 
 pub fn time_chart_svg(chart: &TimeChart) -> String {

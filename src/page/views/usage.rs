@@ -5,6 +5,7 @@
 
 use plotters::style::RGBColor;
 use rust_decimal::Decimal;
+use tcbill_core::analysis::series::Point;
 use tcbill_core::analysis::usage::UsageSeries;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -12,7 +13,7 @@ use yew::prelude::*;
 use crate::page::i18n::{Lang, Strings};
 use crate::page::views::amount;
 use crate::page::views::chart::Chart;
-use crate::page::views::time_chart::{coordinate, epoch_secs, position, time_chart_svg, Guide, TimeChart};
+use crate::page::views::time_chart::{position, seconds, time_chart_svg, Guide, TimeChart};
 
 /// Whether the series' values are a rate (bandwidth, `Mbps`): a rate is billed by its 95th
 /// percentile, and adding its points gives nothing a bill shows.
@@ -21,12 +22,12 @@ fn is_rate(series: &UsageSeries) -> bool {
     unit.to_ascii_lowercase().ends_with("bps")
 }
 
-/// The points of one series as the worker sent them: (Beijing time, exact value).
+/// The points of one series as the worker sent them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UsagePoints {
     /// Position of the series in the report's list.
     pub series: u64,
-    pub points: Vec<(String, String)>,
+    pub points: Vec<Point>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -150,7 +151,7 @@ fn billable(series: &UsageSeries, text: &Strings) -> Option<String> {
 /// labels are the report's exact values.
 fn usage_chart(series: &UsageSeries, points: &UsagePoints, text: &Strings) -> Html {
     let drawn: Vec<(f64, f64)> =
-        points.points.iter().filter_map(|(time, value)| Some((epoch_secs(time)?, coordinate(value)?))).collect();
+        points.points.iter().filter_map(|&(time, value)| Some((seconds(time), position(value)?))).collect();
     let (Some(&(start, _)), Some(&(end, _))) = (drawn.first(), drawn.last()) else {
         return Html::default();
     };

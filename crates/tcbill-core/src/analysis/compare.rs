@@ -857,7 +857,7 @@ fn rank(drivers: &mut [Driver]) {
             .change()
             .map_or(Decimal::ZERO, |change| change.change.abs())
     };
-    drivers.sort_by(|x, y| {
+    crate::model::sort::sort_by(drivers, |x, y| {
         size(y).cmp(&size(x)).then_with(|| {
             (&x.product, &x.component, &x.resource).cmp(&(&y.product, &y.component, &y.resource))
         })

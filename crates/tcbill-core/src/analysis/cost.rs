@@ -751,7 +751,7 @@ fn ranked_groups(
         })
         .collect();
     if !by_key {
-        groups.sort_by(|a, b| {
+        crate::model::sort::sort_by(&mut groups, |a, b| {
             let real = |group: &Group| group.amounts.real_total_cost.unwrap_or_default();
             real(b).cmp(&real(a)).then_with(|| a.key.cmp(&b.key))
         });

@@ -205,7 +205,9 @@ pub fn analyze_deductions(dataset: &Dataset) -> DeductionAnalysis {
     let mut analysis = DeductionAnalysis::default();
     for (package_id, mut rows) in by_package {
         // Stable: rows at the same second keep their file order.
-        rows.sort_by_key(|row| (row.deduction_time.is_none(), row.deduction_time));
+        crate::model::sort::sort_by_key(&mut rows, |row| {
+            (row.deduction_time.is_none(), row.deduction_time)
+        });
         check_balances(&package_id, &rows, &mut analysis);
         analysis.rows.extend(rows);
     }

@@ -89,7 +89,7 @@ pub fn package_usage(dataset: &Dataset, deductions: &DeductionAnalysis) -> Vec<P
     }
     let mut ids: Vec<String> = rows_by_package.keys().map(|id| (*id).to_owned()).collect();
     ids.extend(overview_by_package.keys().cloned());
-    ids.sort();
+    crate::model::sort::sort(&mut ids);
     ids.dedup();
     ids.into_iter()
         .map(|id| {
@@ -257,6 +257,6 @@ fn consumers(rows: &[&DeductionRow]) -> Vec<Consumer> {
             used,
         })
         .collect();
-    consumers.sort_by_key(|consumer| std::cmp::Reverse(consumer.used));
+    crate::model::sort::sort_by_key(&mut consumers, |consumer| std::cmp::Reverse(consumer.used));
     consumers
 }

@@ -39,7 +39,7 @@ pub fn percent_shares(values: &[Decimal]) -> Option<Vec<Decimal>> {
     let assigned: i128 = basis_points.iter().sum();
     let missing = usize::try_from(WHOLE_IN_BASIS_POINTS - assigned).ok()?;
     let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| {
+    crate::model::sort::sort_by(&mut order, |&a, &b| {
         remainders[b]
             .cmp(&remainders[a])
             .then_with(|| (values[b] * sign).cmp(&(values[a] * sign)))

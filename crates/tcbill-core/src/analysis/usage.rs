@@ -113,7 +113,7 @@ struct SeriesPoints {
 fn all_series(dataset: &Dataset, options: UsageOptions) -> Vec<SeriesPoints> {
     let mut all = Vec::new();
     for ((product, instance, metric, unit), mut points) in series_points(dataset) {
-        points.sort_by_key(|&(time, _)| time);
+        crate::model::sort::sort_by_key(&mut points, |&(time, _)| time);
         let bandwidth = options
             .bandwidth_from_traffic
             .then(|| bandwidth_points(&product, &metric, unit.as_deref(), &points))
@@ -333,7 +333,7 @@ fn series_statistics(
         })
         .collect();
     let mut valid_values: Vec<Decimal> = days.values().flatten().map(|&(_, value)| value).collect();
-    valid_values.sort_by(|a, b| b.cmp(a));
+    crate::model::sort::sort_by(&mut valid_values, |a, b| b.cmp(a));
     let dropped = valid_values.len() * 5 / 100;
     let percentile_95 = valid_values.get(dropped).copied();
     let daily_peak_average = (!daily_peaks.is_empty()).then(|| {

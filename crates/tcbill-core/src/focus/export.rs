@@ -173,7 +173,7 @@ pub fn export(dataset: &Dataset) -> FocusExport {
             )),
         }
     }
-    notes.sort();
+    crate::model::sort::sort(&mut notes);
 
     // Each deduction's share of its package's price goes to the usage rows it covered: same
     // product and billing item, usage start inside the row's fee period.

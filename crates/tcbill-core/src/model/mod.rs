@@ -7,6 +7,7 @@ pub mod diagnostic;
 pub mod kind;
 pub mod number;
 pub mod parsed_file;
+pub mod sort;
 pub mod table;
 pub mod time;
 

@@ -97,25 +97,79 @@ impl Report {
     /// Every table of [`Report::csv_tables`] as `NAME.csv` in one ZIP archive: the web app's
     /// "CSV tables" download (a browser saves one file per click, so the tables travel together).
     pub fn csv_zip(&self) -> Vec<u8> {
-        use std::io::Write;
-        use zip::write::{SimpleFileOptions, ZipWriter};
-
-        let options = SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            // A fixed time keeps the archive byte-identical for identical inputs.
-            .last_modified_time(zip::DateTime::default());
-        let mut archive = ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        for table in self.csv_tables() {
-            let written = archive
-                .start_file(format!("{}.csv", table.name), options)
-                .and_then(|()| Ok(archive.write_all(&table.to_csv())?));
-            written.expect("writing into memory cannot fail");
-        }
-        archive
-            .finish()
-            .expect("writing into memory cannot fail")
-            .into_inner()
+        let files: Vec<(String, Vec<u8>)> = self
+            .csv_tables()
+            .iter()
+            .map(|table| (format!("{}.csv", table.name), table.to_csv()))
+            .collect();
+        zip_archive(&files)
     }
+}
+
+/// `files` (name, content) as a ZIP archive, each deflated, all dated 1980-01-01 00:00 so the
+/// same files give the same bytes. Written here rather than by the zip crate's writer: that writer
+/// links zopfli (for levels above 9, chosen at run time), about 15 KiB of the web worker's
+/// gzipped download for an archive of a few small files (BENCHMARKS.md, "Initial load"). Names
+/// are ASCII and every size is far below 4 GiB (report tables), so no ZIP64 and no flags.
+fn zip_archive(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+
+    /// DOS date of 1980-01-01 (day 1, month 1, year 0 from 1980); the time 00:00:00 is 0.
+    const DOS_DATE: u16 = (1 << 5) | 1;
+    const DEFLATED: u16 = 8;
+    /// Version 2.0: deflate.
+    const VERSION: u16 = 20;
+
+    let size = |len: usize| u32::try_from(len).expect("a report table is far below 4 GiB");
+    let mut archive = Vec::new();
+    let mut directory = Vec::new();
+    for (name, content) in files {
+        let mut deflater =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        deflater
+            .write_all(content)
+            .expect("writing into memory cannot fail");
+        let deflated = deflater.finish().expect("writing into memory cannot fail");
+        let mut crc = flate2::Crc::new();
+        crc.update(content);
+        // What the local header and the central directory entry share, from "version needed".
+        let mut common = Vec::new();
+        for half in [VERSION, 0, DEFLATED, 0, DOS_DATE] {
+            common.extend_from_slice(&half.to_le_bytes());
+        }
+        for word in [crc.sum(), size(deflated.len()), size(content.len())] {
+            common.extend_from_slice(&word.to_le_bytes());
+        }
+        common.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        common.extend_from_slice(&0u16.to_le_bytes()); // extra field length
+
+        let offset = size(archive.len());
+        archive.extend_from_slice(b"PK\x03\x04");
+        archive.extend_from_slice(&common);
+        archive.extend_from_slice(name.as_bytes());
+        archive.extend_from_slice(&deflated);
+
+        directory.extend_from_slice(b"PK\x01\x02");
+        directory.extend_from_slice(&VERSION.to_le_bytes()); // version made by
+        directory.extend_from_slice(&common);
+        // Comment length, disk number, internal and external attributes, then the local header.
+        for half in [0u16, 0, 0, 0, 0] {
+            directory.extend_from_slice(&half.to_le_bytes());
+        }
+        directory.extend_from_slice(&offset.to_le_bytes());
+        directory.extend_from_slice(name.as_bytes());
+    }
+    let directory_offset = size(archive.len());
+    archive.extend_from_slice(&directory);
+    let count = u16::try_from(files.len()).expect("a report has a few dozen tables");
+    archive.extend_from_slice(b"PK\x05\x06");
+    for half in [0, 0, count, count] {
+        archive.extend_from_slice(&u16::to_le_bytes(half));
+    }
+    archive.extend_from_slice(&size(directory.len()).to_le_bytes());
+    archive.extend_from_slice(&directory_offset.to_le_bytes());
+    archive.extend_from_slice(&0u16.to_le_bytes()); // comment length
+    archive
 }
 
 /// The alerts, `alerts`: one per line in the report's order, money columns empty for checks,

@@ -180,7 +180,7 @@ impl<'a> Digest<'a> {
             .iter()
             .flat_map(|file| file.table.tag_keys().map(str::to_owned))
             .collect();
-        tag_keys.sort();
+        crate::model::sort::sort(&mut tag_keys);
         tag_keys.dedup();
         Digest {
             duplicates: Cow::Borrowed(&report.duplicates),

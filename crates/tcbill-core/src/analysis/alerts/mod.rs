@@ -246,7 +246,7 @@ pub fn largest_alerts(
     drop(daily);
     let mut counts: BTreeMap<AlertKind, usize> =
         AlertKind::ALL.iter().map(|&kind| (kind, 0)).collect();
-    found.sort_by(|a, b| a.rank().cmp(&b.rank()));
+    crate::model::sort::sort_by(&mut found, |a, b| a.rank().cmp(&b.rank()));
     let mut kept: BTreeMap<(AlertKind, Option<Currency>), usize> = BTreeMap::new();
     found.retain(|found| {
         let rank = found.rank();
@@ -267,7 +267,7 @@ pub fn largest_alerts(
     for alert in &list[daily_count..] {
         *counts.entry(alert.kind).or_default() += 1;
     }
-    list.sort_by(|a, b| a.rank().cmp(&b.rank()));
+    crate::model::sort::sort_by(&mut list, |a, b| a.rank().cmp(&b.rank()));
     let counts = counts
         .into_iter()
         .map(|(kind, count)| KindCount {

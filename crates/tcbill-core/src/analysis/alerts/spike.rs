@@ -110,7 +110,7 @@ fn judge(cost: Decimal, history: &[Decimal], k: Decimal) -> Option<Judged> {
 
 /// The median; of an even count, the mean of the middle two.
 fn median_of(mut values: Vec<Decimal>) -> Option<Decimal> {
-    values.sort();
+    crate::model::sort::sort(&mut values);
     let middle = values.len() / 2;
     match values.len() {
         0 => None,

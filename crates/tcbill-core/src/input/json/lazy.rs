@@ -47,7 +47,7 @@ impl<'a> Object<'a> {
     /// Sorts `entries` by key (stable); of duplicate keys the last one stays.
     pub(crate) fn new(mut entries: Vec<(Cow<'a, str>, Json<'a>)>) -> Self {
         if !entries.is_sorted_by(|a, b| a.0 < b.0) {
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            crate::model::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
             entries.dedup_by(|later, kept| {
                 let duplicate = later.0 == kept.0;
                 if duplicate {
