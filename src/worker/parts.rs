@@ -26,7 +26,7 @@ use std::rc::Rc;
 
 use js_sys::{Array, ArrayBuffer, Function, Object, Promise, Reflect, Uint8Array};
 use serde::{Deserialize, Serialize};
-use tcbill_core::input::parts::{first_record_start, PartJoin, QuoteCount, Sink, Source, TextParts};
+use tcbill_core::input::parts::{PartJoin, PartStarts, QuoteCount, Sink, Source, TextParts};
 use tcbill_core::{ParsedFile, SNIFF_LEN};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -642,34 +642,11 @@ fn failed(index: usize, event: Event) -> Result<(), Stop> {
     Err(Stop::Failed(message))
 }
 
-/// Where each part starts (byte offset, line number): each stretch's cut moved on to the first
-/// record starting after it, by the quote parity and line count before it (as the CLI finds
-/// them; a stretch inside one quoted cell longer than itself is merged into the part before).
+/// Where each part starts (byte offset, line number), as the CLI finds them (core's [`PartStarts`]).
 async fn part_starts(file: &File, size: u64, cuts: &[u64], counts: &[QuoteCount]) -> Result<Vec<(u64, u64)>, JsValue> {
-    let mut starts = vec![(0, 1)];
-    let mut before = QuoteCount::default();
-    for (index, &cut) in cuts.iter().enumerate().skip(1) {
-        before = before.then(counts[index - 1]);
-        let &(previous, _) = starts.last().expect("part 0 starts the file");
-        if previous > cut {
-            continue;
-        }
-        let (mut at, mut scanned) = (cut, before);
-        loop {
-            let window = read_range(file, at, at + CHUNK_LEN as u64).await?;
-            if window.is_empty() {
-                break;
-            }
-            if let Some((offset, line_ends)) = first_record_start(&window, scanned.odd_quotes) {
-                let start = at + offset as u64;
-                if start < size {
-                    starts.push((start, 1 + scanned.line_ends + line_ends));
-                }
-                break;
-            }
-            scanned = scanned.then(QuoteCount::of(&window));
-            at += window.len() as u64;
-        }
+    let mut starts = PartStarts::new(size, cuts, counts);
+    while let Some(at) = starts.wanted() {
+        starts.feed(&read_range(file, at, at + CHUNK_LEN as u64).await?);
     }
-    Ok(starts)
+    Ok(starts.into_starts())
 }

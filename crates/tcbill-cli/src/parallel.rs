@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io;
 use std::thread;
 
-use tcbill_core::input::parts::{first_record_start, join_parts, QuoteCount, TextParts};
+use tcbill_core::input::parts::{join_parts, PartStarts, QuoteCount, TextParts};
 use tcbill_core::{ParsedFile, SNIFF_LEN};
 
 use crate::input::CHUNK_LEN;
@@ -88,34 +88,11 @@ fn part_starts(file: &File, len: u64, parts: usize) -> io::Result<Vec<(u64, u64)
             })
             .collect::<io::Result<Vec<_>>>()
     })?;
-    let mut starts = vec![(0, 1)];
-    // The quotes and line ends before a cut: those of the stretches before it.
-    let mut before = QuoteCount::default();
-    for (index, &cut) in cuts.iter().enumerate().skip(1) {
-        before = before.then(counts[index - 1]);
-        let &(previous, _) = starts.last().expect("part 0 starts the file");
-        if previous > cut {
-            // The part before starts past this cut (a quoted cell longer than a stretch).
-            continue;
-        }
-        let (mut at, mut scanned) = (cut, before);
-        loop {
-            let window = read_range(file, at, CHUNK_LEN as u64)?;
-            if window.is_empty() {
-                break;
-            }
-            if let Some((offset, line_ends)) = first_record_start(&window, scanned.odd_quotes) {
-                let start = at + offset as u64;
-                if start < len {
-                    starts.push((start, 1 + scanned.line_ends + line_ends));
-                }
-                break;
-            }
-            scanned = scanned.then(QuoteCount::of(&window));
-            at += window.len() as u64;
-        }
+    let mut starts = PartStarts::new(len, &cuts, &counts);
+    while let Some(at) = starts.wanted() {
+        starts.feed(&read_range(file, at, CHUNK_LEN as u64)?);
     }
-    Ok(starts)
+    Ok(starts.into_starts())
 }
 
 /// Calls `take` with the bytes of `start..end` in [`CHUNK_LEN`] slices.

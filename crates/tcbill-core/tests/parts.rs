@@ -7,7 +7,7 @@ mod common;
 
 use common::{summary, table_dump};
 use tcbill_core::input::parts::{
-    first_record_start, join_parts, PartJoin, PartRead, QuoteCount, TextParts,
+    first_record_start, join_parts, PartJoin, PartRead, PartStarts, QuoteCount, TextParts,
 };
 use tcbill_core::model::table::RowSource;
 use tcbill_core::{parse_file, ParsedFile, SNIFF_LEN};
@@ -84,6 +84,61 @@ fn record_start_after(bytes: &[u8], cut: usize) -> Option<(usize, u64)> {
     let before = QuoteCount::of(&bytes[..cut]);
     let (offset, line_ends) = first_record_start(&bytes[cut..], before.odd_quotes)?;
     Some((cut + offset, 1 + before.line_ends + line_ends))
+}
+
+/// The starts [`PartStarts`] finds for stretches cut at `cuts`, fed windows of `window` bytes.
+fn part_starts(bytes: &[u8], cuts: &[usize], window: usize) -> Vec<(usize, u64)> {
+    let counts: Vec<QuoteCount> = cuts
+        .iter()
+        .enumerate()
+        .map(|(i, &cut)| {
+            QuoteCount::of(&bytes[cut..cuts.get(i + 1).copied().unwrap_or(bytes.len())])
+        })
+        .collect();
+    let cuts: Vec<u64> = cuts.iter().map(|&cut| cut as u64).collect();
+    let mut starts = PartStarts::new(bytes.len() as u64, &cuts, &counts);
+    while let Some(at) = starts.wanted() {
+        let at = at as usize;
+        starts.feed(&bytes[at..(at + window).min(bytes.len())]);
+    }
+    starts
+        .into_starts()
+        .into_iter()
+        .map(|(at, line)| (at as usize, line))
+        .collect()
+}
+
+#[test]
+fn part_starts_are_the_record_starts_after_the_cuts_whatever_the_windows() {
+    let (text, interesting) = bill();
+    let bytes = text.as_bytes();
+    let whole = everything(&parse_file("bill.csv", bytes).remove(0));
+    let mut cuts_dropped = 0;
+    for cut in interesting.step_by(23) {
+        // A second cut 40 bytes on often falls in the quoted cell the first part starts in.
+        let cuts = [0, cut, cut + 40, bytes.len() - 10];
+        let mut expected = vec![(0, 1)];
+        for &cut in &cuts[1..] {
+            if expected.last().unwrap().0 > cut {
+                cuts_dropped += 1;
+                continue;
+            }
+            if let Some(start) = record_start_after(bytes, cut).filter(|&(at, _)| at < bytes.len())
+            {
+                expected.push(start);
+            }
+        }
+        for window in [1, 13, 4096] {
+            assert_eq!(
+                part_starts(bytes, &cuts, window),
+                expected,
+                "cuts {cuts:?}, windows of {window}"
+            );
+        }
+        let parsed = read_in_parts(bytes, &expected).expect("record starts join");
+        assert_eq!(everything(&parsed), whole, "cuts {cuts:?}");
+    }
+    assert!(cuts_dropped > 0, "no cut fell inside the part before it");
 }
 
 #[test]

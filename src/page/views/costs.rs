@@ -257,7 +257,7 @@ pub fn Costs(props: &CostsProps) -> Html {
             </th>
         }
     };
-    let key_labels: Vec<String> = summary.group_by.iter().map(|id| label_of(id)).collect();
+    let key_labels: Vec<String> = summary.group_by.iter().map(label_of).collect();
 
     html! {
         <section class="costs">

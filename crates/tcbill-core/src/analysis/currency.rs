@@ -133,6 +133,9 @@ impl std::str::FromStr for Month {
 /// counts in one month's total and shows under another month.
 pub const MONTH_COLUMNS: [&str; 4] = ["BillMonth", "ConsumptionMonth", "PayTime", "FeeBeginTime"];
 
+/// A row's currency cell and price unit cell, as symbols.
+type CellPair = (Option<Symbol>, Option<Symbol>);
+
 /// A table's currency and month columns, found once. Every analysis of cost rows asks each
 /// row's currency and month, so answers are remembered: the currency of each pair of cells
 /// (a table has a few), and the last month with the instants it spans (rows come in time order).
@@ -142,7 +145,8 @@ pub struct CostRowReader<'a> {
     price_unit: Option<&'a TextColumn>,
     file_currency: Currency,
     months: Vec<&'a TimeColumn>,
-    currencies: RefCell<FxHashMap<(Option<Symbol>, Option<Symbol>), Currency>>,
+    /// The currency of each (currency cell, price unit cell) pair met so far.
+    currencies: RefCell<FxHashMap<CellPair, Currency>>,
     last_month: Cell<Option<(BeijingTime, BeijingTime, Month)>>,
 }
 

@@ -76,6 +76,89 @@ pub fn first_record_start(bytes: &[u8], mut odd_quotes: bool) -> Option<(usize, 
     None
 }
 
+/// Where each part of a file starts, `(byte offset, line number)`, from equal stretches cut at
+/// `cuts` (the first at 0) and their [`QuoteCount`]s: each cut moved on to the first record
+/// starting after it, by the quote parity and line count before it; a cut inside the quoted cell
+/// the part before it started in is dropped. It reads nothing itself: the caller (the CLI's
+/// threads, the browser's `Blob` slices) reads the window [`PartStarts::wanted`] names and hands
+/// it to [`PartStarts::feed`], as often as a start lies past a window's end.
+#[derive(Debug)]
+pub struct PartStarts {
+    size: u64,
+    cuts: Vec<u64>,
+    counts: Vec<QuoteCount>,
+    starts: Vec<(u64, u64)>,
+    /// The cut being moved on, and the quote count of the file before it.
+    next_cut: usize,
+    before: QuoteCount,
+    /// Where the next window starts, and the quote count of the file before it.
+    scanned_to: Option<(u64, QuoteCount)>,
+}
+
+impl PartStarts {
+    /// `cuts[i]` starts stretch `i` (so `cuts[0]` is 0) and `counts[i]` counts it.
+    pub fn new(size: u64, cuts: &[u64], counts: &[QuoteCount]) -> PartStarts {
+        let mut finder = PartStarts {
+            size,
+            cuts: cuts.to_vec(),
+            counts: counts.to_vec(),
+            starts: vec![(0, 1)],
+            next_cut: 1,
+            before: QuoteCount::default(),
+            scanned_to: None,
+        };
+        finder.seek_next_cut();
+        finder
+    }
+
+    /// The offset of the window to read next, `None` once every start is found.
+    pub fn wanted(&self) -> Option<u64> {
+        self.scanned_to.map(|(at, _)| at)
+    }
+
+    /// Takes the window read at [`PartStarts::wanted`] (empty past the end of the file).
+    pub fn feed(&mut self, window: &[u8]) {
+        let Some((at, scanned)) = self.scanned_to else {
+            return;
+        };
+        if window.is_empty() {
+            self.next_cut += 1;
+            return self.seek_next_cut();
+        }
+        if let Some((offset, line_ends)) = first_record_start(window, scanned.odd_quotes) {
+            let start = at + offset as u64;
+            if start < self.size {
+                self.starts.push((start, 1 + scanned.line_ends + line_ends));
+            }
+            self.next_cut += 1;
+            return self.seek_next_cut();
+        }
+        self.scanned_to = Some((
+            at + window.len() as u64,
+            scanned.then(QuoteCount::of(window)),
+        ));
+    }
+
+    /// Where each part starts, part 0 at `(0, 1)`.
+    pub fn into_starts(self) -> Vec<(u64, u64)> {
+        self.starts
+    }
+
+    fn seek_next_cut(&mut self) {
+        self.scanned_to = None;
+        while let Some(&cut) = self.cuts.get(self.next_cut) {
+            self.before = self.before.then(self.counts[self.next_cut - 1]);
+            let &(previous, _) = self.starts.last().expect("part 0 starts the file");
+            if previous <= cut {
+                self.scanned_to = Some((cut, self.before));
+                return;
+            }
+            // The part before starts past this cut (a quoted cell longer than a stretch).
+            self.next_cut += 1;
+        }
+    }
+}
+
 /// What every part needs from the file's first bytes: its delimiter and header row.
 #[derive(Clone, Debug)]
 pub struct TextParts {

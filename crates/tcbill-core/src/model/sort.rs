@@ -69,7 +69,7 @@ mod tests {
                 // Pairs of (key, original position): equal keys must keep their order.
                 let items: Vec<(u64, usize)> = numbers(seed, len).into_iter().zip(0..).collect();
                 let mut expected = items.clone();
-                expected.sort_by(|a, b| b.0.cmp(&a.0));
+                expected.sort_by_key(|b| std::cmp::Reverse(b.0));
                 let mut sorted = items.clone();
                 sort_by(&mut sorted, |a, b| b.0.cmp(&a.0));
                 assert_eq!(sorted, expected, "len {len}, seed {seed}");
