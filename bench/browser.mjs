@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { DIST, ROOT, serveDist, launchBrowser } from '../e2e/harness.mjs';
 import { initialLoad, initialLoadLines } from './initial-load.mjs';
+import { MiB, openApp, dropFiles, waitUntilShown, partWorkerMemory } from './app-run.mjs';
 
-const MiB = 1024 * 1024;
 const [file, summaryJson] = process.argv.slice(2);
 if (!file) {
   console.error('usage: node bench/browser.mjs FILE [GENERATOR_SUMMARY_JSON]');
@@ -23,33 +23,6 @@ if (!file) {
 }
 const generated = summaryJson ? JSON.parse(summaryJson) : null;
 const size = (await stat(file)).size;
-
-/** Runs in the page before the app: records long tasks, worker messages and DOM changes. */
-function instrument() {
-  const bench = { longTasks: [], messages: [], lastMutation: 0 };
-  window.__bench = bench;
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) bench.longTasks.push([entry.startTime, entry.duration]);
-  }).observe({ type: 'longtask', buffered: true });
-  const NativeWorker = window.Worker;
-  window.Worker = class extends NativeWorker {
-    constructor(...args) {
-      super(...args);
-      // Registered before the app's onmessage, so it sees each message first.
-      this.addEventListener('message', (event) => {
-        // A worker message is `{message: "<JSON>"}` (protocol.rs, FromWorker::to_js).
-        const text = typeof event.data?.message === 'string' ? event.data.message : '';
-        const kind = text.startsWith('"') ? text.slice(1, -1) : text.slice(2, text.indexOf('"', 2));
-        bench.messages.push([kind, performance.now()]);
-      });
-    }
-  };
-  document.addEventListener('DOMContentLoaded', () => {
-    new MutationObserver(() => {
-      bench.lastMutation = performance.now();
-    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-  });
-}
 
 /** The longest main-thread block (ms) that started within [from, to]. */
 function longestBlock(longTasks, from, to) {
@@ -73,73 +46,15 @@ const browser = await launchBrowser();
 try {
   // uDSV compiles its row parser with `new Function`, which the app's Content-Security-Policy forbids
   // (no 'unsafe-eval'); bypassing the CSP lets the JS parsers run in the same page. tcbill needs none.
-  const page = await browser.newPage({ bypassCSP: true });
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(String(error)));
-  await page.addInitScript(instrument);
-  await page.goto(server.url);
-  await page.waitForSelector('.drop-zone');
-  await page.waitForFunction(() => window.__bench.messages.some(([kind]) => kind === 'Ready'));
-  const worker = page.workers()[0];
-  const wasmBytes = () => worker.evaluate(async () => (await wasm_bindgen()).memory.buffer.byteLength);
+  const { page, worker, errors, wasmBytes } = await openApp(browser, server.url, { bypassCSP: true });
   const memoryBefore = await wasmBytes();
-  const partWorkers = process.env.TCBILL_BENCH_PART_WORKERS;
-  if (partWorkers) await worker.evaluate((workers) => (self.tcbill_parts = { workers }), Number(partWorkers));
-
-  // The file, as a File in the page, backed by the disk (Playwright passes the path, not bytes).
-  await page.evaluate(() => {
-    const input = Object.assign(document.createElement('input'), { type: 'file', id: 'bench-input' });
-    input.style.display = 'none';
-    document.body.append(input);
-  });
-  await page.setInputFiles('#bench-input', file);
 
   // (a) tcbill: drop, then wait for the worker's answers and the page's rendering of them.
-  const start = await page.evaluate(() => {
-    const transfer = new DataTransfer();
-    transfer.items.add(document.getElementById('bench-input').files[0]);
-    const zone = document.querySelector('.drop-zone');
-    const fire = (type) => zone.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
-    const start = performance.now();
-    fire('dragenter');
-    fire('dragover');
-    fire('drop');
-    return start;
-  });
-  await page.waitForFunction(() => window.__bench.messages.some(([kind]) => kind === 'Parsed'), null, {
-    timeout: 0,
-    polling: 100,
-  });
-  // The worker answers this only once it is idle: after the analyses and the report message.
-  await worker.evaluate(() => 0);
-  // Then the page is quiet once it has rendered what the worker said.
-  await page.waitForFunction(
-    () => {
-      const { lastMutation, messages } = window.__bench;
-      const lastMessage = messages[messages.length - 1][1];
-      return performance.now() - Math.max(lastMutation, lastMessage) > 1000;
-    },
-    null,
-    { timeout: 0, polling: 200 },
-  );
-  const tcbill = await page.evaluate((start) => {
-    const { lastMutation, messages, longTasks } = window.__bench;
-    const after = messages.filter(([, at]) => at >= start);
-    const parsedAt = after.find(([kind]) => kind === 'Parsed')[1];
-    const end = Math.max(lastMutation, after[after.length - 1][1]);
-    return {
-      parsedSeconds: (parsedAt - start) / 1000,
-      seconds: (end - start) / 1000,
-      kinds: [...new Set(after.map(([kind]) => kind))],
-      longTasks: longTasks.filter(([at]) => at >= start && at <= end),
-      start,
-      end,
-    };
-  }, start);
+  const start = await dropFiles(page, [file]);
+  const tcbill = await waitUntilShown(page, worker, start, 1);
   const memoryAfter = await wasmBytes();
-  // The part workers' peaks (each reported its wasm memory with its part; they are gone now).
   const parts = await worker.evaluate(() => self.tcbill_parts_last ?? null);
-  const partMemory = parts?.memory ?? [];
+  const partMemory = await partWorkerMemory(worker);
   const workerWasmFetches = server.requests.filter((path) => /tcbill-worker.*\.wasm$/.test(path)).length;
   // Once a file is read the page turns to Overview, whose money elements keep the exact amount in
   // their title: the generated RealTotalCost must be among them, to the last digit.
