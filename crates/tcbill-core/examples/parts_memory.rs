@@ -7,43 +7,15 @@
 //!
 //! `cargo run --release -p tcbill-core --example parts_memory -- FILE`
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+#[path = "common/counting_allocator.rs"]
+mod counting_allocator;
 
+use counting_allocator::{live, peak, reset_peak};
 use std::fs::File;
 use std::io::{Read, Write};
-
 use tcbill_core::input::parts::{
     first_record_start, PartJoin, PartRead, QuoteCount, Sink, Source, TextParts,
 };
-
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(live, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// Starts counting a side's peak from what is allocated now; returns that base.
-fn start_side() -> usize {
-    let live = LIVE.load(Ordering::Relaxed);
-    PEAK.store(live, Ordering::Relaxed);
-    live
-}
 
 /// The part's bytes, outside the memory counted (a JavaScript `ArrayBuffer` in the browser).
 struct Outside {
@@ -96,7 +68,7 @@ fn main() {
         )
     };
 
-    let base = start_side();
+    let base = reset_peak();
     let part = read_part(&plan, &file[cut..], second_line, true);
     let temporary = std::env::temp_dir().join(format!("parts_memory.{}", std::process::id()));
     let mut outside = Outside {
@@ -106,18 +78,18 @@ fn main() {
     part.write(&mut outside);
     drop(part);
     let byte_len = outside.left;
-    let part_peak = PEAK.load(Ordering::Relaxed) - base;
+    let part_peak = peak() - base;
 
-    let base = start_side();
+    let base = reset_peak();
     let first = read_part(&plan, &file[..cut], 1, false);
-    let parse_peak = PEAK.load(Ordering::Relaxed) - base;
+    let parse_peak = peak() - base;
     let mut joined = PartJoin::start(first).expect("the first part");
     outside.file = File::open(&temporary).expect("the temporary file");
     joined = joined.then_read(outside).expect("the parts join");
     std::fs::remove_file(&temporary).expect("the temporary file");
     let parsed = joined.finish(&path);
-    let file_peak = PEAK.load(Ordering::Relaxed) - base;
-    let held = LIVE.load(Ordering::Relaxed) - base;
+    let file_peak = peak() - base;
+    let held = live() - base;
 
     println!(
         "file            {} bytes ({:.1} MiB), {} rows",

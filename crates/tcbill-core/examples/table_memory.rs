@@ -8,29 +8,10 @@
 //!
 //! `cargo run --release -p tcbill-core --example table_memory -- FILE`
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+#[path = "common/counting_allocator.rs"]
+mod counting_allocator;
 
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(live, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
+use counting_allocator::{live, peak, reset_peak};
 
 fn main() {
     use std::io::Read;
@@ -38,7 +19,7 @@ fn main() {
     let path = std::env::args().nth(1).expect("usage: table_memory FILE");
     let mut file = std::fs::File::open(&path).expect("a readable file");
     let mut chunk = vec![0; 4 << 20];
-    let before = LIVE.load(Ordering::Relaxed);
+    let before = live();
     let mut parser = tcbill_core::Parser::new(&path);
     let mut file_size = 0;
     loop {
@@ -50,8 +31,8 @@ fn main() {
         parser.feed(&chunk[..read]);
     }
     let parsed = parser.finish();
-    let held = LIVE.load(Ordering::Relaxed) - before;
-    let peak = PEAK.load(Ordering::Relaxed) - before;
+    let held = live() - before;
+    let parse_peak = peak() - before;
     let rows: usize = parsed.iter().map(|file| file.table.row_count()).sum();
     let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
     let share = |bytes: usize| bytes as f64 / file_size as f64;
@@ -66,24 +47,23 @@ fn main() {
         share(held)
     );
     println!(
-        "parse peak      {peak} bytes ({:.1} MiB, {:.2}x the file)",
-        mib(peak),
-        share(peak)
+        "parse peak      {parse_peak} bytes ({:.1} MiB, {:.2}x the file)",
+        mib(parse_peak),
+        share(parse_peak)
     );
-    let before_dataset = LIVE.load(Ordering::Relaxed);
-    PEAK.store(before_dataset, Ordering::Relaxed);
+    let before_dataset = reset_peak();
     let mut dataset = tcbill_core::Dataset::new();
     dataset.add(parsed);
-    let before_report = LIVE.load(Ordering::Relaxed);
+    let before_report = live();
     println!(
         "dataset add     peak {} bytes above the tables, {} bytes held (duplicate index)",
-        PEAK.load(Ordering::Relaxed) - before_dataset,
+        peak() - before_dataset,
         before_report - before_dataset
     );
-    PEAK.store(before_report, Ordering::Relaxed);
+    reset_peak();
     let report = tcbill_core::Report::build(&dataset, &tcbill_core::ReportOptions::default());
-    let report_peak = PEAK.load(Ordering::Relaxed) - before_report;
-    let report_held = LIVE.load(Ordering::Relaxed) - before_report;
+    let report_peak = peak() - before_report;
+    let report_held = live() - before_report;
     println!(
         "report peak     {report_peak} bytes ({:.1} MiB) above the tables, {report_held} bytes held after",
         mib(report_peak)
@@ -91,9 +71,9 @@ fn main() {
     let total_peak = before_report - before + report_peak;
     println!(
         "overall peak    {} bytes ({:.1} MiB, {:.2}x the file)",
-        total_peak.max(peak),
-        mib(total_peak.max(peak)),
-        share(total_peak.max(peak))
+        total_peak.max(parse_peak),
+        mib(total_peak.max(parse_peak)),
+        share(total_peak.max(parse_peak))
     );
     drop(report);
 }

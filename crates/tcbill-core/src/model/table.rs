@@ -1094,8 +1094,8 @@ mod tests {
         (table, index)
     }
 
-    /// Every cell spelled out, and every row's source.
-    fn cells(table: &Table) -> Vec<String> {
+    /// Every cell spelled out, and every row's source (also for `wire`'s tests).
+    pub(super) fn cells(table: &Table) -> Vec<String> {
         let mut cells = Vec::new();
         for row in 0..table.row_count() {
             cells.push(format!("{:?}", table.source(row)));

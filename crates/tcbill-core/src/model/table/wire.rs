@@ -681,6 +681,7 @@ fn decode_values<S: Source>(input: &mut Reader<S>, symbols: &SymbolRange) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::table::tests::cells;
     use crate::model::table::{Cell, ColumnType, RowSource};
     use crate::model::time::BeijingTime;
 
@@ -821,25 +822,6 @@ mod tests {
             assert_eq!(decoded.strings.intern(&text), (Symbol::interned(at), false));
         }
         assert_eq!(encoded(&decoded), bytes);
-    }
-
-    /// Every cell spelled out, with each row's source.
-    fn cells(table: &Table) -> Vec<String> {
-        let mut cells = Vec::new();
-        for row in 0..table.row_count() {
-            cells.push(format!("{:?}", table.source(row)));
-            for column in table.columns() {
-                let cell = match &column.values {
-                    ColumnValues::Text(values) => {
-                        values.get(row).map(|s| table.resolve(s).to_owned())
-                    }
-                    ColumnValues::Decimal(values) => values.get(row).map(|v| v.to_string()),
-                    ColumnValues::Time(values) => values.get(row).map(|v| v.to_string()),
-                };
-                cells.push(format!("{}={cell:?}", column.name));
-            }
-        }
-        cells
     }
 
     #[test]
