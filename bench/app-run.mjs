@@ -112,9 +112,21 @@ export async function waitUntilShown(page, worker, start, files) {
   }, start);
 }
 
-/** The part workers' peak wasm memory, in bytes, of the last file read in parts (none: `[]`). */
-export async function partWorkerMemory(worker) {
-  const parts = await worker.evaluate(() => self.tcbill_parts_last ?? null);
-  return parts?.memory ?? [];
+/**
+ * The wasm memory of all workers, given the file worker's peak now: `parts`, each part worker's
+ * peak for the last file read in parts (`[]` if none); `summed`, every peak added as if they
+ * coincided; `atOnce`, the most held at one time: the file worker's peak, or what it held when
+ * the last part arrived (wasm memory only grows, so no more while a part worker lived) plus the
+ * part workers' peaks, whichever is more. Only the last file's part workers are known; files are
+ * read one after another, so earlier teams were gone before it started.
+ */
+export async function workersMemory(worker, fileWorkerPeak) {
+  const last = await worker.evaluate(() => self.tcbill_parts_last ?? null);
+  const parts = last?.memory ?? [];
+  const partsPeak = parts.reduce((a, b) => a + b, 0);
+  return {
+    parts,
+    summed: fileWorkerPeak + partsPeak,
+    atOnce: Math.max(fileWorkerPeak, (last?.memory_while_parts_lived ?? 0) + partsPeak),
+  };
 }
-

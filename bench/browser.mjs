@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { DIST, ROOT, serveDist, launchBrowser } from '../e2e/harness.mjs';
 import { initialLoad, initialLoadLines } from './initial-load.mjs';
-import { MiB, openApp, dropFiles, waitUntilShown, partWorkerMemory } from './app-run.mjs';
+import { MiB, openApp, dropFiles, waitUntilShown, workersMemory } from './app-run.mjs';
 
 const [file, summaryJson] = process.argv.slice(2);
 if (!file) {
@@ -54,7 +54,7 @@ try {
   const tcbill = await waitUntilShown(page, worker, start, 1);
   const memoryAfter = await wasmBytes();
   const parts = await worker.evaluate(() => self.tcbill_parts_last ?? null);
-  const partMemory = await partWorkerMemory(worker);
+  const memory = await workersMemory(worker, memoryAfter);
   const workerWasmFetches = server.requests.filter((path) => /tcbill-worker.*\.wasm$/.test(path)).length;
   // Once a file is read the page turns to Overview, whose money elements keep the exact amount in
   // their title: the generated RealTotalCost must be among them, to the last digit.
@@ -144,10 +144,11 @@ try {
   line('    exact generated total on the page', generated ? (exactTotalShown ? 'yes' : 'NO') : '?');
   line('    read in parts', parts ? `${parts.parts} parts, ${parts.joined ? 'joined' : 'refused: read whole'}` : 'no: read whole by the file worker');
   line('    peak wasm memory (file worker)', `${(memoryAfter / MiB).toFixed(1)} MiB (${((100 * memoryAfter) / size).toFixed(0)} % of the file; ${(memoryBefore / MiB).toFixed(1)} MiB before the drop)`);
-  if (partMemory.length) {
-    const all = memoryAfter + partMemory.reduce((a, b) => a + b, 0);
-    line('    peak wasm memory (part workers)', partMemory.map((bytes) => `${(bytes / MiB).toFixed(1)} MiB`).join(', '));
-    line('    peak wasm memory, all workers summed', `${(all / MiB).toFixed(1)} MiB (${((100 * all) / size).toFixed(0)} % of the file)`);
+  if (memory.parts.length) {
+    const share = (bytes) => `${(bytes / MiB).toFixed(1)} MiB (${((100 * bytes) / size).toFixed(0)} % of the file)`;
+    line('    peak wasm memory (part workers)', memory.parts.map((bytes) => `${(bytes / MiB).toFixed(1)} MiB`).join(', '));
+    line('    peak wasm memory, all workers summed', share(memory.summed));
+    line('    peak wasm memory, all workers at once', share(memory.atOnce));
   }
   line('    worker wasm fetched from the server', `${workerWasmFetches} times`);
   line('    main thread longest block during the run', `${longestBlock(tcbill.longTasks, tcbill.start, tcbill.end).toFixed(0)} ms (${tcbill.longTasks.length} long tasks)`);

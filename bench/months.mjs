@@ -11,7 +11,7 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { serveDist, launchBrowser } from '../e2e/harness.mjs';
-import { MiB, openApp, dropFiles, waitUntilShown, partWorkerMemory } from './app-run.mjs';
+import { MiB, openApp, dropFiles, waitUntilShown, workersMemory } from './app-run.mjs';
 
 const files = process.argv.slice(2);
 if (files.length === 0) {
@@ -29,7 +29,7 @@ try {
   const start = await dropFiles(page, files);
   const timing = await waitUntilShown(page, worker, start, files.length);
   const memoryAfter = await wasmBytes();
-  const partMemory = await partWorkerMemory(worker);
+  const memory = await workersMemory(worker, memoryAfter);
   if (!(await page.$('#tab-files[aria-selected="true"]'))) await page.click('#tab-files');
   const rows = await page.$$eval('.file-table tbody', (bodies) =>
     bodies.map((body) => [...body.rows[0].cells].slice(0, 5).map((td) => td.textContent)),
@@ -47,10 +47,11 @@ try {
     'peak wasm memory (file worker)',
     `${(memoryAfter / MiB).toFixed(1)} MiB = ${(memoryAfter / total).toFixed(2)}x the total (${(memoryBefore / MiB).toFixed(1)} MiB before the drop)`,
   );
-  if (partMemory.length > 0) {
-    const all = memoryAfter + partMemory.reduce((a, b) => a + b, 0);
-    line('    the last file\'s part workers', partMemory.map((bytes) => `${(bytes / MiB).toFixed(1)} MiB`).join(', '));
-    line('    file worker + those, summed', `${(all / MiB).toFixed(1)} MiB = ${(all / total).toFixed(2)}x the total`);
+  if (memory.parts.length > 0) {
+    const share = (bytes) => `${(bytes / MiB).toFixed(1)} MiB = ${(bytes / total).toFixed(2)}x the total`;
+    line('    the last file\'s part workers', memory.parts.map((bytes) => `${(bytes / MiB).toFixed(1)} MiB`).join(', '));
+    line('    file worker + those, summed', share(memory.summed));
+    line('    all workers at once', share(memory.atOnce));
   } else {
     line('    part workers', 'none (each file read whole in the file worker)');
   }

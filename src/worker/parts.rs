@@ -402,16 +402,23 @@ impl Drop for Team {
 
 /// Sets `self.NAME`: what the end-to-end tests and the benchmark read of the part workers
 /// (`tcbill_parts_live`: how many are running; `tcbill_parts_last`: the last file read in parts,
-/// its number of parts, whether they joined, and each part worker's peak wasm memory in bytes).
+/// its number of parts, whether they joined, each part worker's peak wasm memory in bytes, and
+/// this worker's while any of them lived).
 fn set_global(name: &str, value: &JsValue) {
     let _ = Reflect::set(&js_sys::global(), &name.into(), value);
 }
 
 /// Records what the last file read in parts came to (see [`set_global`]).
-fn record_last(parts: usize, joined: bool, memory: &[u64]) {
+fn record_last(parts: usize, joined: bool, collected: &Collected) {
     let last = Object::new();
-    let memory: Array = memory.iter().map(|&bytes| JsValue::from(bytes as f64)).collect();
-    for (key, value) in [("parts", JsValue::from(parts as f64)), ("joined", joined.into()), ("memory", memory.into())] {
+    let memory: Array = collected.memory.iter().map(|&bytes| JsValue::from(bytes as f64)).collect();
+    let own_memory = JsValue::from(collected.memory_while_parts_lived as f64);
+    for (key, value) in [
+        ("parts", JsValue::from(parts as f64)),
+        ("joined", joined.into()),
+        ("memory", memory.into()),
+        ("memory_while_parts_lived", own_memory),
+    ] {
         let _ = Reflect::set(&last, &key.into(), &value);
     }
     set_global("tcbill_parts_last", &last);
@@ -507,11 +514,20 @@ struct Collected {
     rows: Vec<u64>,
     parts: Vec<Option<ArrayBuffer>>,
     memory: Vec<u64>,
+    /// This worker's wasm memory when the last part worker's part arrived: the most it held while
+    /// any part worker lived (wasm memory only grows), for the benchmark's peak of all at once.
+    memory_while_parts_lived: u64,
 }
 
 impl Collected {
     fn new(parts: usize) -> Self {
-        Collected { bytes: vec![0; parts], rows: vec![0; parts], parts: vec![None; parts], memory: Vec::new() }
+        Collected {
+            bytes: vec![0; parts],
+            rows: vec![0; parts],
+            parts: vec![None; parts],
+            memory: Vec::new(),
+            memory_while_parts_lived: 0,
+        }
     }
 
     fn take(&mut self, team: &Team, (index, event): (usize, Event)) -> Result<(), Stop> {
@@ -523,6 +539,7 @@ impl Collected {
             Event::Answer(FromPart::Read { memory }, Some(bytes)) => {
                 team.stop(index);
                 self.memory.push(memory);
+                self.memory_while_parts_lived = wasm_memory();
                 self.parts[index] = Some(bytes);
             }
             event => failed(index, event)?,
@@ -605,7 +622,7 @@ async fn coordinate(
         collected.report(id, report);
     }
     let refused = |collected: &Collected| {
-        record_last(starts.len(), false, &collected.memory);
+        record_last(starts.len(), false, collected);
         Ok(None)
     };
     let Some(mut joined) = working_on(id, || PartJoin::start(reader.finish(last == 0))) else {
@@ -627,7 +644,7 @@ async fn coordinate(
             None => return refused(&collected),
         }
     }
-    record_last(starts.len(), true, &collected.memory);
+    record_last(starts.len(), true, &collected);
     Ok(Some(working_on(id, || joined.finish(&name))))
 }
 
