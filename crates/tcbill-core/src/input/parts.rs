@@ -1,10 +1,11 @@
 //! One big CSV file read in parts, each on a core of its own, with exactly the result of reading
 //! it whole (issue #12, item 3).
 //!
-//! The caller (the CLI; it owns the threads and the file) cuts the file where records start:
-//! [`QuoteCount`]s of equal stretches, taken in parallel, give the quote parity at each stretch's
-//! start, so [`first_record_start`] finds the first line end outside quotes after it, and the line
-//! number there. Each part is read by a [`PartReader`]: the first as any file is, the others
+//! The caller (the CLI's threads, the browser's workers; it owns the file and how it is read)
+//! cuts the file where records start: [`QuoteCount`]s of equal stretches, taken in parallel, give
+//! the quote parity at each stretch's start, so [`first_record_start`] finds the first line end
+//! outside quotes after it, and the line number there ([`PartStarts`] does it for every cut,
+//! naming the bytes it needs read). Each part is read by a [`PartReader`]: the first as any file is, the others
 //! below the header row the first part found ([`TextParts`]). [`join_parts`] appends the parts'
 //! tables and diagnostics in file order.
 //!
