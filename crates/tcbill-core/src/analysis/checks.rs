@@ -122,7 +122,7 @@ pub enum FindingCode {
     DeductedUsageDiffers,
     /// A deduction row of the product has no 被抵扣资源原始用量 or unit.
     DeductionWithoutDosage,
-    /// Past what exact decimals can compute ([`NOT_EXACT`]).
+    /// Past what exact decimals can compute (`NOT_EXACT`).
     NotExact,
     CannotConvert {
         from: String,

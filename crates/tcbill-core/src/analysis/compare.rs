@@ -26,7 +26,7 @@
 //! A key with rows in B only is a new resource (its whole B cost), in A only a removed one (minus
 //! its whole A cost). A month period holds the rows of those billing months
 //! ([`CostRowReader::month`]); a day period the rows whose day (账单日期, else 开始使用时间, else
-//! 扣费时间) falls in it. The rows are those every cost analysis reads ([`cost_tables`], counted
+//! 扣费时间) falls in it. The rows are those every cost analysis reads (`cost_tables`, counted
 //! once through [`Dataset::counted_rows`]).
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -2,7 +2,7 @@
 //!
 //! FinOps tools exchange cost data as FOCUS. Tencent's own FOCUS 1.0 export is a preview with
 //! known gaps (EffectiveCost and the commitment columns empty); tcbill knows the bill rows and the
-//! package deductions, so [`export`] produces a fuller dataset: every bill row with its 43 FOCUS
+//! package deductions, so [`export()`] produces a fuller dataset: every bill row with its 43 FOCUS
 //! columns plus Tencent specifics as `x_` columns, EffectiveCost amortised from real deductions.
 //! Importing a FOCUS file (Tencent's or tcbill's) is a header schema like any other export
 //! (`schema::FOCUS`), so it feeds the same analyses. Every mapping decision is in `FOCUS.md` here.

@@ -4,7 +4,7 @@
 //! imported as it arrives, while ZIP, XLSX and JSON (whose structure needs the whole file) are
 //! buffered. Parsing never fails: problems are diagnostics on the [`ParsedFile`].
 //!
-//! The parser owns ZIP recursion ([`zip`]): each member of a bill pack is streamed into a parser
+//! The parser owns ZIP recursion (`zip`): each member of a bill pack is streamed into a parser
 //! of its own.
 
 mod zip;

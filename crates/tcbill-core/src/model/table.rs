@@ -281,8 +281,8 @@ impl ColumnValues {
 const UNIQUENESS_SAMPLE: u32 = 4096;
 const UNIQUE_PERCENT: u32 = 90;
 
-/// Text cells as symbols. A column starts interned; after [`UNIQUENESS_SAMPLE`] present cells,
-/// if at least [`UNIQUE_PERCENT`] % of them were strings the table had not seen, its later
+/// Text cells as symbols. A column starts interned; after `UNIQUENESS_SAMPLE` present cells,
+/// if at least `UNIQUE_PERCENT` % of them were strings the table had not seen, its later
 /// cells go to the table's arena of unique strings without being hashed. The decision is
 /// final: a column that starts unique and then repeats costs its strings' bytes per row, never
 /// a wrong answer.

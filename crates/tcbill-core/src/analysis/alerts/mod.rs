@@ -4,17 +4,17 @@
 //! Tencent's console detects anomalies with a model it does not show, over about 60 days of its
 //! own history. These rules need only the exported files, and each is a formula a user can redo
 //! by hand from the rows an alert cites (README's *Alerts*). One module per rule:
-//! - [`spike`]: a day's cost of a product or a resource far above its previous days;
-//! - [`first_seen`]: the first day a product, a region or an instance type has spend;
-//! - [`after_package`]: pay-as-you-go charges for usage a loaded package covered, after the
+//! - `spike`: a day's cost of a product or a resource far above its previous days;
+//! - `first_seen`: the first day a product, a region or an instance type has spend;
+//! - `after_package`: pay-as-you-go charges for usage a loaded package covered, after the
 //!   package expired or ran out;
-//! - [`allocation`]: charges on rows without a value for a cost-allocation tag key;
-//! - [`self_checks`]: the bill's self-checks and the deduction checks that failed;
-//! - [`package_advice`]: packages that waste capacity at expiry or run out early, and usage a
+//! - `allocation`: charges on rows without a value for a cost-allocation tag key;
+//! - `self_checks`: the bill's self-checks and the deduction checks that failed;
+//! - `package_advice`: packages that waste capacity at expiry or run out early, and usage a
 //!   package would have billed for less.
 //!
 //! Money is per currency (an alert has one), exact, and read from the rows every cost analysis
-//! reads ([`cost_tables`](super::cost::cost_tables), counted once). The list is sorted (kind, then
+//! reads (`cost_tables`, counted once). The list is sorted (kind, then
 //! currency, then the largest excess, then subject and period), so the report stays byte-stable.
 
 mod after_package;

@@ -24,7 +24,7 @@ use super::{
     TableKind, TextColumn, TextStorage, TimeColumn, UNIQUE,
 };
 
-/// Where a [`Writer`] puts the bytes: a `Vec` here; in the browser, the `ArrayBuffer` a part
+/// Where a `Writer` puts the bytes: a `Vec` here; in the browser, the `ArrayBuffer` a part
 /// worker posts, so that its wasm memory never holds the part's bytes beside its table.
 pub trait Sink {
     fn write(&mut self, bytes: &[u8]);
@@ -52,7 +52,7 @@ impl Sink for ByteCount {
     }
 }
 
-/// Where a [`Reader`] takes the bytes from: a slice here; in the browser, the `ArrayBuffer` a
+/// Where a `Reader` takes the bytes from: a slice here; in the browser, the `ArrayBuffer` a
 /// part came in, copied into wasm memory a block at a time, never whole.
 pub trait Source {
     /// Bytes left to read.
