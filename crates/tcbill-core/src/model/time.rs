@@ -141,17 +141,44 @@ impl serde::Serialize for BeijingTime {
     }
 }
 
-/// Reads back what `Serialize` writes (any text [`BeijingTime::parse`] reads): the app's page
-/// deserialises core's values.
+/// Reads back what `Serialize` writes (any text [`BeijingTime::parse`] reads, and the years past
+/// four digits `Display` writes for the edges of what a file can hold, e.g. a UTC expiry of
+/// 9999-12-31T23:59:59Z, which is year 10000 in Beijing): the app's page deserialises core's
+/// values, and one time it cannot read would lose it the whole report.
 impl<'de> serde::Deserialize<'de> for BeijingTime {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
         match BeijingTime::parse(&text) {
             Ok(Some(time)) => Ok(time),
             Ok(None) => Err(serde::de::Error::custom("no time")),
-            Err(err) => Err(serde::de::Error::custom(err)),
+            Err(err) => from_display(&text).ok_or_else(|| serde::de::Error::custom(err)),
         }
     }
+}
+
+/// What `Display` writes with a year of any width or sign: `{year}-MM-DD hh:mm:ss`.
+fn from_display(text: &str) -> Option<BeijingTime> {
+    let (year, rest) = text.split_at_checked(text.len().checked_sub("-MM-DD hh:mm:ss".len())?)?;
+    let rest = rest.as_bytes();
+    let separators = [(0, b'-'), (3, b'-'), (6, b' '), (9, b':'), (12, b':')];
+    if separators.iter().any(|&(at, byte)| rest[at] != byte) {
+        return None;
+    }
+    let field = |at: usize| {
+        let digits = &rest[at..at + 2];
+        digits
+            .iter()
+            .all(u8::is_ascii_digit)
+            .then(|| u32::from(digits[0] - b'0') * 10 + u32::from(digits[1] - b'0'))
+    };
+    BeijingTime::from_beijing(
+        year.parse().ok()?,
+        field(1)?,
+        field(4)?,
+        field(7)?,
+        field(10)?,
+        field(13)?,
+    )
 }
 
 /// `YYYY-MM-DD HH:MM:SS`, `YYYY-MM-DD` or `YYYY-MM` (a bill month) in ASCII digits, as every bill
@@ -323,6 +350,31 @@ mod tests {
         assert_eq!(json, "\"2025-06-01 00:05:00\"");
         assert_eq!(serde_json::from_str::<BeijingTime>(&json).unwrap(), time);
         assert!(serde_json::from_str::<BeijingTime>("\"-\"").is_err());
+    }
+
+    #[test]
+    fn times_past_four_digit_years_read_back_as_written() {
+        // 9999-12-31T23:59:59Z, a never-expires marker, and the earliest a zone can reach.
+        let last = BeijingTime::parse("9999-12-31T23:59:59Z").unwrap().unwrap();
+        let first = BeijingTime::parse("0000-01-01T00:00:00+14:00")
+            .unwrap()
+            .unwrap();
+        for (time, written) in [
+            (last, "\"10000-01-01 07:59:59\""),
+            (first, "\"-001-12-31 18:00:00\""),
+        ] {
+            let json = serde_json::to_string(&time).unwrap();
+            assert_eq!(json, written);
+            assert_eq!(serde_json::from_str::<BeijingTime>(&json).unwrap(), time);
+        }
+        for bad in [
+            "\"10000-01-01 07:59\"",
+            "\"10000-13-01 07:59:59\"",
+            "\"x0000-01-01 07:59:59\"",
+            "\"\"",
+        ] {
+            assert!(serde_json::from_str::<BeijingTime>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
