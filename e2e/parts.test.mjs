@@ -164,6 +164,28 @@ test('files dropped together are read one after another and the report is built 
   assert.deepEqual(posted.at(-1), ['Report', null]);
 });
 
+test('a file cancelled while it waits its turn is not read, even an empty one', async () => {
+  await openApp({ workers: 2 });
+  // A big file (about 90 MB built in the page) is read first; an empty file waits behind it.
+  await page.evaluate(() => {
+    const header = '产品名称,组件名称,地域,优惠后总价,现金账户支出(元)\n';
+    const row = '云服务器,CPU,华南地区（广州）,0.12,0.12\n';
+    const chunk = row.repeat(Math.ceil((1 << 20) / row.length));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([header, ...Array(90).fill(chunk)], 'large.csv'));
+    transfer.items.add(new File([], 'empty.csv'));
+    document.querySelector('.drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  });
+  await page.waitForFunction(() => Number(document.querySelector('.file-table tbody.parsing progress')?.value) > 0);
+  await page.getByRole('button', { name: 'Cancel empty.csv' }).click();
+  await page.getByRole('button', { name: 'Cancel large.csv' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('.file-table tbody.parsing').length === 0);
+  const rows = await page.$$eval('.file-table tbody', (bodies) => bodies.map((body) => body.textContent));
+  assert.equal(rows.length, 2);
+  assert.match(rows[0], /large\.csv.*cancelled/);
+  assert.match(rows[1], /empty\.csv.*cancelled/);
+});
+
 test('a part worker that dies fails its file with a message; the file worker keeps the others', async () => {
   const worker = await openApp({ workers: 2 });
   await drop([{ name: 'l3-6000.csv', bytes: await readFile(bill) }]);

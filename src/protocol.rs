@@ -104,6 +104,10 @@ pub enum Request {
     /// exports, as `tcbill analyze --bandwidth` does; the report is rebuilt (answered by
     /// [`FromWorker::Report`]).
     BandwidthFromTraffic { enabled: bool },
+    /// Rebuild the report after each file read, not once the files waiting are all read, so a
+    /// panic while building it names the file that caused it: sent to a worker started after
+    /// one died while no file was being read (`page::parsing`).
+    RebuildAfterEachFile,
     /// The values `dimension` takes in the rows that pass `filters`, for a filter to pick from
     /// (answered by [`FromWorker::FilterValues`]).
     FilterValues { dimension: Dimension, filters: CostFilters },

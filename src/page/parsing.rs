@@ -35,6 +35,9 @@ struct State {
     bandwidth: Option<Request>,
     /// The file the worker last reported on, blamed for a crash its panic hook did not name.
     last_file: Option<FileId>,
+    /// A worker died while no file was being read (building the report over files read one after
+    /// another names none): its successors rebuild after each file, so a crash names its file.
+    rebuild_after_each_file: bool,
     on_report: Callback<FromWorker<'static>>,
 }
 
@@ -64,6 +67,7 @@ impl ParsingWorker {
                 files: Vec::new(),
                 bandwidth: None,
                 last_file: None,
+                rebuild_after_each_file: false,
                 on_report,
             })
         });
@@ -161,8 +165,12 @@ fn restart(state: &Rc<RefCell<State>>, crashed: Option<FileId>, message: String)
         current.worker.terminate();
         let worker = spawn(Rc::downgrade(state));
         current.files.retain(|(id, _)| Some(*id) != crashed);
-        let mut held: Vec<ToWorker> =
-            current.files.iter().map(|(id, file)| ToWorker::Parse { id: *id, file: file.clone() }).collect();
+        let rebuild_after_each_file = current.rebuild_after_each_file || crashed.is_none();
+        let mut held: Vec<ToWorker> = rebuild_after_each_file
+            .then_some(ToWorker::Request(Request::RebuildAfterEachFile))
+            .into_iter()
+            .chain(current.files.iter().map(|(id, file)| ToWorker::Parse { id: *id, file: file.clone() }))
+            .collect();
         held.extend(current.bandwidth.clone().map(ToWorker::Request));
         *current = State {
             worker,
@@ -170,6 +178,7 @@ fn restart(state: &Rc<RefCell<State>>, crashed: Option<FileId>, message: String)
             files: std::mem::take(&mut current.files),
             bandwidth: current.bandwidth.take(),
             last_file: None,
+            rebuild_after_each_file,
             on_report: current.on_report.clone(),
         };
         current.on_report.clone()

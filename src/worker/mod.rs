@@ -63,6 +63,8 @@ thread_local! {
     static WAITING: RefCell<VecDeque<(FileId, File)>> = RefCell::default();
     /// Whether [`read_in_turn`]'s loop is running.
     static READING: Cell<bool> = const { Cell::new(false) };
+    /// [`Request::RebuildAfterEachFile`] was asked.
+    static REBUILD_AFTER_EACH_FILE: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Runs `work` on file `id`: a panic inside names that file to the page.
@@ -164,6 +166,9 @@ impl Loaded {
     }
 
     fn rebuild(&mut self) {
+        if self.dataset.files().iter().any(|file| file.name == REPORT_CRASH_DRILL) {
+            panic!("a report crash drill");
+        }
         // Row references point into the old dataset; the page drops its row tables on a new report.
         self.selections.clear();
         self.deductions.clear();
@@ -295,6 +300,7 @@ fn answer(request: Request) {
             parts::wake();
         }
         Request::Remove { id } => LOADED.with_borrow_mut(|loaded| loaded.remove(id)),
+        Request::RebuildAfterEachFile => REBUILD_AFTER_EACH_FILE.set(true),
         Request::Summarize { group_by, filters } => {
             let summary = LOADED.with_borrow(|loaded| loaded.summary(&group_by, &filters));
             post(FromWorker::Summary { summary: for_screen(summary) });
@@ -559,8 +565,16 @@ fn post(message: FromWorker<'_>) {
 /// input makes core panic any more; no export starts with this text.
 pub const CRASH_DRILL: &[u8] = b"tcbill crash drill: this file stops the worker on purpose\n";
 
+/// A file of this name stops the worker on purpose while it builds the report, not while it reads
+/// the file: the drill of a crash that no file was being read in (the report is built once the
+/// files waiting are all read), which the page recovers from by rebuilding after each file.
+pub const REPORT_CRASH_DRILL: &str = "tcbill-report-crash-drill.csv";
+
 /// Queues `file` and, unless the queue is being read already, reads it: dropped files are parsed
-/// one after another, not side by side, and the report is rebuilt once, when the queue is empty.
+/// one after another, not side by side, and the report is rebuilt once, when the queue is empty
+/// (after each file if [`Request::RebuildAfterEachFile`] was asked: a panic while building the
+/// report then blames the file just added; otherwise it blames none, and the page starts a
+/// fresh worker that rebuilds after each file).
 /// Side by side, twelve monthly bills held twelve parsers and twelve teams of part workers at
 /// once, and each file's end rebuilt the report over every file so far (twelve rebuilds);
 /// a big file already has every core through its part workers.
@@ -570,16 +584,24 @@ fn read_in_turn(id: FileId, file: File) {
         return;
     }
     wasm_bindgen_futures::spawn_local(async {
-        let mut last_added = None;
+        let mut rebuild_due = false;
         while let Some((id, file)) = WAITING.with_borrow_mut(VecDeque::pop_front) {
+            // Cancelled while it waited (an empty file would never reach a read that checks).
+            if CANCELLED.with_borrow_mut(|cancelled| cancelled.remove(&id)) {
+                post(FromWorker::Cancelled { id });
+                continue;
+            }
             if let Some(files) = parse(id, &file).await {
                 working_on(id, || LOADED.with_borrow_mut(|loaded| loaded.add(id, files)));
-                last_added = Some(id);
+                rebuild_due = !REBUILD_AFTER_EACH_FILE.get();
+                if !rebuild_due {
+                    working_on(id, || LOADED.with_borrow_mut(Loaded::rebuild));
+                }
             }
         }
         READING.set(false);
-        if let Some(id) = last_added {
-            working_on(id, || LOADED.with_borrow_mut(Loaded::rebuild));
+        if rebuild_due {
+            LOADED.with_borrow_mut(Loaded::rebuild);
         }
     });
 }
