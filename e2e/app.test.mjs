@@ -195,17 +195,25 @@ test('the page loads from a sub-path and requests nothing from other origins', a
   ]);
 });
 
-test('a file that makes the report panic costs only itself, though the report is built after every file is read', async () => {
-  // The worker's report crash drill: a file of this name panics while the report is built, once the three
-  // files are read, so no file is named; the fresh worker rebuilds after each file and names it.
-  const BAD = 'tcbill-report-crash-drill.csv';
-  const files = [await sampleFile(DEDUCTIONS), { name: BAD, bytes: 'a,b\n1,2\n' }, await sampleFile(L3)];
+/**
+ * Drops `bad` between two sample files (deductions before, the L3 bill after), waits for the three rows, and
+ * checks that `bad` alone failed; returns the files dropped.
+ */
+async function dropBetweenTwoSamples(bad) {
+  const files = [await sampleFile(DEDUCTIONS), bad, await sampleFile(L3)];
   await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer: await dataTransferOf(page, files) });
   const rowsShown = await fileRows(page, 3);
   await page.locator('.file-table td.error').waitFor();
   assert.deepEqual(rowsShown[0], SAMPLE_ROWS[1]);
   assert.deepEqual(rowsShown[2], SAMPLE_ROWS[0]);
-  assert.equal(rowsShown[1][0], BAD);
+  assert.equal(rowsShown[1][0], bad.name);
+  return files;
+}
+
+test('a file that makes the report panic costs only itself, though the report is built after every file is read', async () => {
+  // The worker's report crash drill: a file of this name panics while the report is built, once the three
+  // files are read, so no file is named; the fresh worker rebuilds after each file and names it.
+  await dropBetweenTwoSamples({ name: 'tcbill-report-crash-drill.csv', bytes: 'a,b\n1,2\n' });
   assert.equal(
     await page.locator('.file-table td.error').textContent(),
     'tcbill stopped on this file: a report crash drill; the other files are kept',
@@ -218,18 +226,7 @@ test('a file that makes tcbill panic costs only itself: the worker restarts with
   // No known input makes core panic any more (hostile numbers are rejected cells, arithmetic is checked), so
   // the worker's crash drill stands in: a file starting with this line panics in the worker, which aborts its
   // wasm in the release build exactly as a bug would.
-  const BAD = 'crash-drill.csv';
-  const files = [
-    await sampleFile(DEDUCTIONS),
-    { name: BAD, bytes: 'tcbill crash drill: this file stops the worker on purpose\n' },
-    await sampleFile(L3),
-  ];
-  await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer: await dataTransferOf(page, files) });
-  const rowsShown = await fileRows(page, 3);
-  await page.locator('.file-table td.error').waitFor();
-  assert.deepEqual(rowsShown[0], SAMPLE_ROWS[1]);
-  assert.deepEqual(rowsShown[2], SAMPLE_ROWS[0]);
-  assert.equal(rowsShown[1][0], BAD);
+  const files = await dropBetweenTwoSamples({ name: 'crash-drill.csv', bytes: 'tcbill crash drill: this file stops the worker on purpose\n' });
   assert.equal(
     await page.locator('.file-table td.error').textContent(),
     'tcbill stopped on this file: a crash drill; the other files are kept',

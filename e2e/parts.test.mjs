@@ -54,6 +54,22 @@ async function drop(files) {
   await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer: await dataTransferOf(page, files) });
 }
 
+/**
+ * Drops `large.csv`, about 90 MB of rows built in the page (as costs.test.mjs does), so its parse is
+ * still going when the test acts; with `andEmpty`, an empty `empty.csv` after it, in the same drop.
+ */
+async function dropLarge({ andEmpty = false } = {}) {
+  await page.evaluate((andEmpty) => {
+    const header = '产品名称,组件名称,地域,优惠后总价,现金账户支出(元)\n';
+    const row = '云服务器,CPU,华南地区（广州）,0.12,0.12\n';
+    const chunk = row.repeat(Math.ceil((1 << 20) / row.length));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([header, ...Array(90).fill(chunk)], 'large.csv'));
+    if (andEmpty) transfer.items.add(new File([], 'empty.csv'));
+    document.querySelector('.drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, andEmpty);
+}
+
 async function downloadReport() {
   await page.getByRole('button', { name: 'Download report (JSON)' }).waitFor();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download report (JSON)' }).click()]);
@@ -106,15 +122,7 @@ test('a cut inside a quoted cell is refused and the file is read whole, with the
 
 test('cancelling a file read in parts stops every worker of it, and the next file is read', async () => {
   const worker = await openApp({ workers: 3 });
-  // About 90 MB of rows built in the page (as costs.test.mjs does), so the parse is still going.
-  await page.evaluate(() => {
-    const header = '产品名称,组件名称,地域,优惠后总价,现金账户支出(元)\n';
-    const row = '云服务器,CPU,华南地区（广州）,0.12,0.12\n';
-    const chunk = row.repeat(Math.ceil((1 << 20) / row.length));
-    const transfer = new DataTransfer();
-    transfer.items.add(new File([header, ...Array(90).fill(chunk)], 'large.csv'));
-    document.querySelector('.drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-  });
+  await dropLarge();
   // The part workers are reading once the page shows bytes read: the file's row has a progress bar
   // from the drop on, but the worker reports bytes only from the parts (after it started the team).
   await page.waitForFunction(() => Number(document.querySelector('.file-table tbody.parsing progress')?.value) > 0);
@@ -166,16 +174,8 @@ test('files dropped together are read one after another and the report is built 
 
 test('a file cancelled while it waits its turn is not read, even an empty one', async () => {
   await openApp({ workers: 2 });
-  // A big file (about 90 MB built in the page) is read first; an empty file waits behind it.
-  await page.evaluate(() => {
-    const header = '产品名称,组件名称,地域,优惠后总价,现金账户支出(元)\n';
-    const row = '云服务器,CPU,华南地区（广州）,0.12,0.12\n';
-    const chunk = row.repeat(Math.ceil((1 << 20) / row.length));
-    const transfer = new DataTransfer();
-    transfer.items.add(new File([header, ...Array(90).fill(chunk)], 'large.csv'));
-    transfer.items.add(new File([], 'empty.csv'));
-    document.querySelector('.drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-  });
+  // The big file is read first; the empty file waits behind it.
+  await dropLarge({ andEmpty: true });
   await page.waitForFunction(() => Number(document.querySelector('.file-table tbody.parsing progress')?.value) > 0);
   await page.getByRole('button', { name: 'Cancel empty.csv' }).click();
   await page.getByRole('button', { name: 'Cancel large.csv' }).click();
