@@ -67,6 +67,11 @@ thread_local! {
     static REBUILD_AFTER_EACH_FILE: Cell<bool> = const { Cell::new(false) };
 }
 
+/// Whether the page asked to stop reading file `id`; the request is used up.
+fn take_cancel(id: FileId) -> bool {
+    CANCELLED.with_borrow_mut(|cancelled| cancelled.remove(&id))
+}
+
 /// Runs `work` on file `id`: a panic inside names that file to the page.
 fn working_on<T>(id: FileId, work: impl FnOnce() -> T) -> T {
     WORKING_ON.set(Some(id));
@@ -515,7 +520,7 @@ fn deduction_row_view(analysis: &DeductionAnalysis, index: usize) -> DeductionRo
 async fn fetch(proxy: Proxy, actions: Vec<FetchAction>) {
     for FetchAction { id, entry } in actions {
         let on_page = |bytes, rows_read| {
-            if CANCELLED.with_borrow_mut(|cancelled| cancelled.remove(&id)) {
+            if take_cancel(id) {
                 post(FromWorker::Cancelled { id });
                 return false;
             }
@@ -587,15 +592,16 @@ fn read_in_turn(id: FileId, file: File) {
         let mut rebuild_due = false;
         while let Some((id, file)) = WAITING.with_borrow_mut(VecDeque::pop_front) {
             // Cancelled while it waited (an empty file would never reach a read that checks).
-            if CANCELLED.with_borrow_mut(|cancelled| cancelled.remove(&id)) {
+            if take_cancel(id) {
                 post(FromWorker::Cancelled { id });
                 continue;
             }
             if let Some(files) = parse(id, &file).await {
                 working_on(id, || LOADED.with_borrow_mut(|loaded| loaded.add(id, files)));
-                rebuild_due = !REBUILD_AFTER_EACH_FILE.get();
-                if !rebuild_due {
+                if REBUILD_AFTER_EACH_FILE.get() {
                     working_on(id, || LOADED.with_borrow_mut(Loaded::rebuild));
+                } else {
+                    rebuild_due = true;
                 }
             }
         }
@@ -641,7 +647,7 @@ pub async fn parse_blob(
                 return None;
             }
         };
-        if CANCELLED.with_borrow_mut(|cancelled| cancelled.remove(&id)) {
+        if take_cancel(id) {
             report(FromWorker::Cancelled { id });
             return None;
         }

@@ -34,7 +34,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, File, MessageEvent, Worker};
 
 use super::file_read::read_range;
-use super::{working_on, CANCELLED, CHUNK_LEN};
+use super::{take_cancel, working_on, CHUNK_LEN};
 use crate::protocol::{FileId, FromWorker, Handshake};
 
 /// Smaller files are read whole by one worker: starting workers (each a wasm instance) would
@@ -496,7 +496,7 @@ enum Stop {
 }
 
 fn cancelled(id: FileId) -> Result<(), Stop> {
-    match CANCELLED.with_borrow_mut(|cancelled| cancelled.remove(&id)) {
+    match take_cancel(id) {
         true => Err(Stop::Cancelled),
         false => Ok(()),
     }
