@@ -6,9 +6,16 @@
 //! A failed check is not a dead end: it opens to its rows (file, the row number Excel shows,
 //! expected, found, difference), downloads them as CSV, and the deduction findings link to the
 //! Packages tab showing just those rows.
+//!
+//! The alert list (up to a hundred alerts per kind and currency: most of the page's elements) is
+//! drawn a screenful at a time: the first [`ALERT_ROWS_FIRST`] rows with the rest of the page, then
+//! [`ALERT_ROWS_STEP`] more after each frame is painted, so the first render of a big bill's report
+//! is not one long main-thread task (issue #12: no block > 50 ms). The page ends up the same.
 
 use std::rc::Rc;
 
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use rust_decimal::Decimal;
@@ -41,6 +48,25 @@ pub struct OverviewProps {
     pub on_alert_rows: Callback<(usize, String)>,
     pub on_rows: Callback<std::ops::Range<u64>>,
     pub on_close_alert_rows: Callback<()>,
+}
+
+/// Alert rows drawn with the rest of a new report's Overview (more than a screen shows).
+pub const ALERT_ROWS_FIRST: usize = 25;
+/// Alert rows added after each painted frame until all are drawn.
+pub const ALERT_ROWS_STEP: usize = 25;
+
+/// Calls `then` in a task of its own once the next frame has been painted: a
+/// `requestAnimationFrame` callback runs just before the frame's style and layout, so it posts a
+/// timeout, which runs after them. A hidden page paints no frames, so its rows wait until shown.
+fn after_next_paint(then: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else { return then() };
+    let timeout = Closure::once_into_js(then);
+    let frame = Closure::once_into_js(move || {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback(timeout.unchecked_ref());
+        }
+    });
+    let _ = window.request_animation_frame(frame.unchecked_ref());
 }
 
 /// One row behind a failed check, as the expanded check lists it.
@@ -106,6 +132,17 @@ pub fn Overview(props: &OverviewProps) -> Html {
     let text = use_context::<Lang>().unwrap_or(Lang::En).strings();
     let precision = use_context::<Precision>().unwrap_or_default();
     let report = &props.report;
+    // How many alert rows are drawn, for which report: a new report starts again from the first.
+    let drawn = use_state(|| (Rc::clone(report), ALERT_ROWS_FIRST));
+    let alert_rows = if Rc::ptr_eq(&drawn.0, report) { drawn.1 } else { ALERT_ROWS_FIRST };
+    {
+        let (drawn, report, listed) = (drawn.clone(), Rc::clone(report), report.alerts.alerts.len());
+        use_effect_with((Rc::as_ptr(&report) as usize, alert_rows), move |&(_, shown)| {
+            if shown < listed {
+                after_next_paint(move || drawn.set((report, shown + ALERT_ROWS_STEP)));
+            }
+        });
+    }
     if report.is_empty() {
         return html! {
             <section class="overview" aria-labelledby="overview-title">
@@ -215,7 +252,7 @@ pub fn Overview(props: &OverviewProps) -> Html {
     html! {
         <section class="overview" aria-labelledby="overview-title">
             <h2 id="overview-title" class="visually-hidden">{ text.tab_overview }</h2>
-            { alerts_section(&report.alerts, props, text) }
+            { alerts_section(&report.alerts, alert_rows, props, text) }
             if !report.duplicates.is_empty() {
                 <ul class="duplicates" role="status">
                     { for report.duplicates.iter().map(|d| html! {
@@ -295,8 +332,8 @@ pub fn Overview(props: &OverviewProps) -> Html {
 }
 
 /// The alerts, first on the page: how many of each kind, then one row each (what, when, how much
-/// against what was expected), each opening to the rows it cites.
-fn alerts_section(alerts: &Alerts, props: &OverviewProps, text: &Strings) -> Html {
+/// against what was expected), each opening to the rows it cites; the first `drawn` rows so far.
+fn alerts_section(alerts: &Alerts, drawn: usize, props: &OverviewProps, text: &Strings) -> Html {
     let fired: Vec<_> = alerts.counts.iter().filter(|count| count.count > 0).collect();
     let total = fired.iter().map(|count| count.count as u64).sum();
     let about = |alert: &Alert| {
@@ -339,7 +376,7 @@ fn alerts_section(alerts: &Alerts, props: &OverviewProps, text: &Strings) -> Htm
                             <th scope="col"><span class="visually-hidden">{ text.col_actions }</span></th>
                         </tr></thead>
                         <tbody>
-                            { for alerts.alerts.iter().enumerate().map(|(index, alert)| {
+                            { for alerts.alerts.iter().take(drawn).enumerate().map(|(index, alert)| {
                                 let label = format!("{} · {}", (text.alert_kind)(alert.kind), about(alert));
                                 let cited = cited(alert) as u64;
                                 let caption = (text.alert_rows_caption)(&label, cited, alert.row_count as u64);
