@@ -170,6 +170,7 @@ impl Presence {
         }
     }
 
+    #[inline]
     fn push(&mut self, present: bool) {
         let bit = self.len % 64;
         if bit == 0 {
@@ -416,6 +417,7 @@ impl TextColumn {
     }
 
     /// Adds a cell holding `symbol`, widening the codes if it needs more than 2 bytes.
+    #[inline]
     fn push_symbol(&mut self, symbol: Symbol) {
         match &mut self.codes {
             Codes::Narrow(codes) => match u16::try_from(symbol.0.get()) {
@@ -477,6 +479,7 @@ impl Mantissas {
     }
 
     /// Adds `mantissa`, widening to 8 bytes each if it needs more than 4.
+    #[inline]
     fn push(&mut self, mantissa: i64) {
         match self {
             Mantissas::Narrow(mantissas) => match i32::try_from(mantissa) {
