@@ -8,7 +8,8 @@
 //   node bench/long-tasks.mjs FILE [RUNS]       (FILE: e.g. `tcbill-gen l3 --rows 100000 --seed 7`)
 //
 // TCBILL_BENCH_TRACE=0 skips the trace (tracing itself slows the page a little); TCBILL_BENCH_PROFILE=1
-// adds a V8 CPU profile of the page (self time by function; wasm names need a build whose wasm keeps them).
+// adds a V8 CPU profile of the page (self time by function; wasm names need a build whose wasm keeps them);
+// TCBILL_BENCH_WARM_FONT=1 shows CJK text before the drop, so the fallback font is loaded before the report.
 import { serveDist, launchBrowser } from '../e2e/harness.mjs';
 import { openApp, dropFiles, waitUntilShown } from './app-run.mjs';
 
