@@ -22,12 +22,13 @@ use std::fmt;
 use serde_json::value::RawValue;
 
 use crate::input::csv::strip_utf8_bom;
-use crate::input::rows::{check_row, reconcile_units, FieldColumns, GluedUnit};
+use crate::input::rows::{check_row, reconcile_units, recycle_slots, FieldColumns, GluedUnit};
 use crate::model::diagnostic::{Diagnostic, DiagnosticLog};
 use crate::model::kind::{ApiAction, InputKind};
 use crate::model::number::is_absent;
 use crate::model::parsed_file::ParsedFile;
-use crate::model::table::{Cell, ColumnRole, ColumnType, RowSource, Table};
+use crate::model::table::{ColumnRole, ColumnType, RowSource, Slot, Table};
+use crate::model::time::LastTime;
 use crate::schema::{self, FieldSpec, Schema};
 use lazy::{for_each_item, Json, Object};
 
@@ -622,6 +623,10 @@ struct RowWriter<'f> {
     targets: Targets,
     /// The column of each tag key.
     tag_columns: HashMap<String, usize>,
+    /// The last time read in each column ([`LastTime`]), by column.
+    last_times: Vec<LastTime>,
+    /// The slots of the row being written, kept to spare an allocation per row.
+    slots: Vec<Slot<'static>>,
 }
 
 impl<'f> RowWriter<'f> {
@@ -633,6 +638,8 @@ impl<'f> RowWriter<'f> {
             rows_rejected: 0,
             targets: Targets::default(),
             tag_columns: HashMap::new(),
+            last_times: Vec::new(),
+            slots: Vec::new(),
         }
     }
 
@@ -664,13 +671,16 @@ impl<'f> RowWriter<'f> {
                 .get(position, key, self.schema, &mut self.table);
             pending.push(PendingCell { target, key, text });
         }
-        let mut cells = Vec::with_capacity(pending.len() + 4);
+        let columns_now = self.table.columns().len();
+        let mut slots = recycle_slots(std::mem::take(&mut self.slots));
+        slots.resize(columns_now, Slot::Absent);
+        self.last_times.resize(columns_now, LastTime::default());
         let mut units = Vec::new();
         let mut row_ok = true;
         for cell in &pending {
             let (field, columns) = match cell.target {
                 Target::Text(column) => {
-                    cells.push((column, Cell::Text(&cell.text)));
+                    slots[column] = Slot::Text(&cell.text);
                     continue;
                 }
                 Target::Field(field, columns) => (field, columns),
@@ -680,7 +690,10 @@ impl<'f> RowWriter<'f> {
             } else {
                 &cell.text
             };
-            if let Err(problem) = columns.convert(field, text, cell.key, &mut cells, &mut units) {
+            let last_time = &mut self.last_times[columns.first];
+            if let Err(problem) =
+                columns.convert(field, text, cell.key, &mut slots, &mut units, last_time)
+            {
                 log.push(
                     Diagnostic::error(self.file, problem.message)
                         .saying(problem.says)
@@ -690,21 +703,22 @@ impl<'f> RowWriter<'f> {
                 row_ok = false;
             }
         }
-        if !row_ok {
+        if row_ok {
+            self.push_row(&mut slots, &units, path, log);
+        } else {
             self.rows_rejected += 1;
-            return;
         }
-        self.push_row(cells, &units, path, log);
+        self.slots = recycle_slots(slots);
     }
 
     fn push_row<'c>(
         &mut self,
-        mut cells: Vec<(usize, Cell<'c>)>,
+        slots: &mut [Slot<'c>],
         units: &[GluedUnit<'c>],
         path: RowPath<'_>,
         log: &mut DiagnosticLog,
     ) {
-        for (key, message) in reconcile_units(&self.table, units, &mut cells) {
+        for (key, message) in reconcile_units(&self.table, units, slots) {
             log.push(
                 Diagnostic::warning(self.file, message)
                     .at_record(path.to_string())
@@ -712,7 +726,7 @@ impl<'f> RowWriter<'f> {
             );
         }
         self.table
-            .push_row(RowSource::Record(&path.to_string()), &cells);
+            .push_slots(RowSource::Record(&path.to_string()), slots);
         if let Some(message) = check_row(&self.table, self.table.row_count() - 1) {
             log.push(Diagnostic::warning(self.file, message).at_record(path.to_string()));
         }

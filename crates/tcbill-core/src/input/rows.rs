@@ -8,32 +8,40 @@ use rust_decimal::Decimal;
 
 use crate::model::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLog, Problem};
 use crate::model::kind::InputKind;
+use crate::model::number::Exact;
 use crate::model::number::{self, is_absent, is_absent_trimmed, trim_cell};
 use crate::model::table::wire::{Reader, Source};
-use crate::model::table::{Cell, ColumnRole, ColumnType, RowSource, Table, TableKind};
-use crate::model::time::BeijingTime;
+use crate::model::table::{ColumnRole, ColumnType, RowSource, Slot, Table, TableKind};
+use crate::model::time::{BeijingTime, LastTime};
 use crate::schema::{self, ColumnTarget, FieldKind, FieldSpec, HeaderPlan};
 
 /// How many leading rows may precede the header row.
 pub const MAX_ROWS_BEFORE_HEADER: usize = 20;
 
-fn convert_single(kind: FieldKind, raw: &str) -> Result<(Option<Cell<'_>>, Option<&str>), Problem> {
+/// A cell's text converted as `kind` says: its slot (absent for an absent cell) and the unit glued
+/// to a quantity (empty when there is none).
+fn convert_single<'a>(
+    kind: FieldKind,
+    raw: &'a str,
+    last_time: &mut LastTime,
+) -> Result<(Slot<'a>, &'a str), Problem> {
     let raw = trim_cell(raw);
     match kind {
-        FieldKind::Text => Ok(((!is_absent_trimmed(raw)).then_some(Cell::Text(raw)), None)),
-        FieldKind::Decimal => {
-            let value = number::parse_decimal(raw)?;
-            Ok((value.map(Cell::Decimal), None))
-        }
-        FieldKind::Quantity => {
-            let quantity = number::parse_quantity(raw)?;
-            let unit = quantity.map(|q| q.unit).filter(|unit| !unit.is_empty());
-            Ok((quantity.map(|q| Cell::Decimal(q.value)), unit))
-        }
-        FieldKind::Time => {
-            let time = BeijingTime::parse(raw).map_err(|error| error.to_string())?;
-            Ok((time.map(Cell::Time), None))
-        }
+        FieldKind::Text if is_absent_trimmed(raw) => Ok((Slot::Absent, "")),
+        FieldKind::Text => Ok((Slot::Text(raw), "")),
+        FieldKind::Decimal => match number::parse_trimmed(raw)? {
+            Some((value, "")) => Ok((Slot::Number(value), "")),
+            Some(_) => Err(number::NumberError::NotANumber(raw.to_owned()).into()),
+            None => Ok((Slot::Absent, "")),
+        },
+        FieldKind::Quantity => Ok(match number::parse_trimmed(raw)? {
+            Some((value, unit)) => (Slot::Number(value), unit),
+            None => (Slot::Absent, ""),
+        }),
+        FieldKind::Time => match last_time.parse(raw) {
+            Ok(time) => Ok((time.map_or(Slot::Absent, Slot::Time), "")),
+            Err(error) => Err(error.to_string().into()),
+        },
     }
 }
 
@@ -91,38 +99,49 @@ impl FieldColumns {
     }
 
     /// Converts a cell's text as `field` (the field these columns were made for) says, straight
-    /// into `cells`; a glued unit is remembered in `units` for [`reconcile_units`]. The error is
-    /// the message for the user (the row is then rejected, whatever was added).
+    /// into the slots of its columns (`slots` holds one per column of the table; an absent cell
+    /// leaves its slot as it was); a glued unit is remembered in `units` for
+    /// [`reconcile_units`]. `last_time` is this field's, for a time field. The error is the
+    /// message for the user (the row is then rejected, whatever was written).
     pub(crate) fn convert<'a>(
         self,
         field: &FieldSpec,
         raw: &'a str,
         source_header: &'a str,
-        cells: &mut Vec<(usize, Cell<'a>)>,
+        slots: &mut [Slot<'a>],
         units: &mut Vec<GluedUnit<'a>>,
+        last_time: &mut LastTime,
     ) -> Result<(), Problem> {
         let unit = match self.second {
             // `convert_single` trims: each cell is trimmed once.
             None => {
-                let (first, unit) = convert_single(field.kind, raw)?;
-                if let Some(cell) = first {
-                    cells.push((self.first, cell));
+                let (first, unit) = convert_single(field.kind, raw, last_time)?;
+                if first != Slot::Absent {
+                    slots[self.first] = first;
                 }
                 unit
             }
             Some(second_column) => {
                 let (first_text, second_text) = split_pair(field.kind, trim_cell(raw));
-                let (first, first_unit) = convert_single(field.kind, first_text)?;
+                let (first, first_unit) = convert_single(field.kind, first_text, last_time)?;
                 let (second, second_unit) = match second_text {
-                    Some(text) => convert_single(field.kind, text)?,
-                    None => (None, None),
+                    Some(text) => convert_single(field.kind, text, last_time)?,
+                    None => (Slot::Absent, ""),
                 };
-                cells.extend(first.map(|cell| (self.first, cell)));
-                cells.extend(second.map(|cell| (second_column, cell)));
-                first_unit.or(second_unit)
+                if first != Slot::Absent {
+                    slots[self.first] = first;
+                }
+                if second != Slot::Absent {
+                    slots[second_column] = second;
+                }
+                if first_unit.is_empty() {
+                    second_unit
+                } else {
+                    first_unit
+                }
             }
         };
-        if let (Some(unit_column), Some(unit)) = (self.unit, unit) {
+        if let (Some(unit_column), false) = (self.unit, unit.is_empty()) {
             units.push(GluedUnit {
                 unit_column,
                 unit,
@@ -145,16 +164,12 @@ pub(crate) struct GluedUnit<'a> {
 pub(crate) fn reconcile_units<'a>(
     table: &Table,
     units: &[GluedUnit<'a>],
-    cells: &mut Vec<(usize, Cell<'a>)>,
+    slots: &mut [Slot<'a>],
 ) -> Vec<(String, String)> {
     let mut conflicts = Vec::new();
     for glued in units {
-        let stated = cells.iter().find_map(|&(column, cell)| match cell {
-            Cell::Text(text) if column == glued.unit_column => Some(text),
-            _ => None,
-        });
-        match stated {
-            Some(stated) if stated != glued.unit => {
+        match slots[glued.unit_column] {
+            Slot::Text(stated) if stated != glued.unit => {
                 let unit_name = &table.columns()[glued.unit_column].name;
                 let message = format!(
                     "unit \"{}\" differs from {unit_name} \"{stated}\"",
@@ -162,11 +177,19 @@ pub(crate) fn reconcile_units<'a>(
                 );
                 conflicts.push((glued.source_header.to_owned(), message));
             }
-            Some(_) => {}
-            None => cells.push((glued.unit_column, Cell::Text(glued.unit))),
+            Slot::Text(_) => {}
+            _ => slots[glued.unit_column] = Slot::Text(glued.unit),
         }
     }
     conflicts
+}
+
+/// An empty vector of slots with the allocation of `slots`, for slots of another lifetime: the
+/// importers keep one between rows, whose cells borrow each row's text. (Collecting a vector's
+/// own iterator into a vector of an element of the same size reuses its allocation.)
+pub(crate) fn recycle_slots<'b>(mut slots: Vec<Slot<'_>>) -> Vec<Slot<'b>> {
+    slots.clear();
+    slots.into_iter().map(|_| Slot::Absent).collect()
 }
 
 /// The tags of a FOCUS `Tags` cell, a JSON object (`{"env":"prod"}`): values that are not strings
@@ -218,7 +241,58 @@ struct ReadingRows {
     /// The header row's cells as read, to start the importer of a later stretch of the file.
     raw_headers: Vec<String>,
     headers: Vec<String>,
-    targets: Vec<(ColumnTarget, Option<FieldColumns>, usize)>,
+    /// How each column of the file is read.
+    readings: Vec<Reading>,
+    /// The slots of the row being imported, kept to spare an allocation per row.
+    slots: Vec<Slot<'static>>,
+}
+
+/// How one column of the file is read into the table (its [`ColumnTarget`], worked out once):
+/// each common kind of cell has its own variant, so a row's loop converts it in place.
+enum Reading {
+    /// Trimmed text unless absent: text fields, tags and pass-through columns.
+    Text(usize),
+    /// An exact number without a unit: decimal fields, and metric columns.
+    Decimal(usize),
+    /// An exact number, a unit glued on or not; the unit goes to `unit`'s column.
+    Quantity {
+        column: usize,
+        unit: Option<usize>,
+    },
+    /// A time, and the last one the column read.
+    Time(usize, LastTime),
+    /// A combined column (`地域/可用区`): two fields in one cell.
+    Pair(&'static FieldSpec, FieldColumns, LastTime),
+    /// A JSON object of tags, whose keys name their columns.
+    TagMap,
+    Ignored,
+}
+
+impl Reading {
+    fn of_field(field: &'static FieldSpec, columns: FieldColumns) -> Self {
+        if columns.second.is_some() {
+            return Reading::Pair(field, columns, LastTime::default());
+        }
+        match field.kind {
+            FieldKind::Text => Reading::Text(columns.first),
+            FieldKind::Decimal => Reading::Decimal(columns.first),
+            FieldKind::Quantity => Reading::Quantity {
+                column: columns.first,
+                unit: columns.unit,
+            },
+            FieldKind::Time => Reading::Time(columns.first, LastTime::default()),
+        }
+    }
+}
+
+/// A decimal field's cell, trimmed: what [`number::parse_decimal`] reads.
+#[inline]
+fn read_decimal(trimmed: &str) -> Result<Option<Exact>, Problem> {
+    match number::parse_trimmed(trimmed)? {
+        Some((value, "")) => Ok(Some(value)),
+        Some(_) => Err(number::NumberError::NotANumber(trimmed.to_owned()).into()),
+        None => Ok(None),
+    }
 }
 
 enum Stage {
@@ -409,50 +483,36 @@ impl RecordImporter {
         let HeaderPlan { schema, targets } = plan;
         self.table = Table::new(schema.table_kind);
         let table = &mut self.table;
-        let targets = targets
+        let readings = targets
             .into_iter()
             .zip(headers)
             .map(|(target, header)| {
                 let header = header.trim();
-                let (field_columns, column) = match &target {
+                match &target {
                     ColumnTarget::Field(field) => {
-                        let columns = FieldColumns::ensure(table, field, header);
-                        (Some(columns), columns.first)
+                        Reading::of_field(field, FieldColumns::ensure(table, field, header))
                     }
                     ColumnTarget::Tag(key) => {
                         let role = ColumnRole::Tag { key: key.clone() };
-                        (
-                            None,
-                            table.ensure_column(
-                                &format!("Tag:{key}"),
-                                header,
-                                role,
-                                ColumnType::Text,
-                            ),
-                        )
+                        let name = format!("Tag:{key}");
+                        Reading::Text(table.ensure_column(&name, header, role, ColumnType::Text))
                     }
-                    ColumnTarget::Metric => (
-                        None,
-                        table.ensure_column(
-                            header,
-                            header,
-                            ColumnRole::PassThrough,
-                            ColumnType::Decimal,
-                        ),
-                    ),
-                    ColumnTarget::PassThrough => (
-                        None,
-                        table.ensure_column(
-                            header,
-                            header,
-                            ColumnRole::PassThrough,
-                            ColumnType::Text,
-                        ),
-                    ),
+                    ColumnTarget::Metric => Reading::Decimal(table.ensure_column(
+                        header,
+                        header,
+                        ColumnRole::PassThrough,
+                        ColumnType::Decimal,
+                    )),
+                    ColumnTarget::PassThrough => Reading::Text(table.ensure_column(
+                        header,
+                        header,
+                        ColumnRole::PassThrough,
+                        ColumnType::Text,
+                    )),
                     // Tag columns appear as the rows name their keys.
-                    ColumnTarget::TagMap | ColumnTarget::Ignored => (None, usize::MAX),
-                };
-                (target, field_columns, column)
+                    ColumnTarget::TagMap => Reading::TagMap,
+                    ColumnTarget::Ignored => Reading::Ignored,
+                }
             })
             .collect();
         let headers = headers
@@ -466,7 +526,8 @@ impl RecordImporter {
                 .map(|&header| header.to_owned())
                 .collect(),
             headers,
-            targets,
+            readings,
+            slots: Vec::new(),
         });
     }
 
@@ -507,75 +568,111 @@ impl RecordImporter {
             self.reject_rows(line, 1, Some(column), message, says);
             return;
         }
+        let RecordImporter {
+            file,
+            stage: Stage::ReadingRows(reading),
+            table,
+            rows_rejected,
+            log,
+        } = self
+        else {
+            return;
+        };
         let mut tag_cells: Vec<(usize, String)> = Vec::new();
-        let mut cells: Vec<(usize, Cell<'_>)> = Vec::with_capacity(header_len);
+        let mut slots = recycle_slots(std::mem::take(&mut reading.slots));
+        slots.resize(table.columns().len(), Slot::Absent);
         let mut units = Vec::new();
         let mut row_ok = true;
-        for ((target, field_columns, column), (raw, header)) in reading
-            .targets
-            .iter()
-            .zip(fields.iter().zip(&reading.headers))
-        {
-            let result = match target {
-                ColumnTarget::Field(field) => match field_columns {
-                    Some(columns) => columns.convert(field, raw, header, &mut cells, &mut units),
-                    None => Ok(()),
-                },
-                ColumnTarget::Tag(_) | ColumnTarget::PassThrough => {
+        for (index, (reading_of, raw)) in reading.readings.iter_mut().zip(fields).enumerate() {
+            let result = match reading_of {
+                Reading::Text(column) => {
                     let text = trim_cell(raw);
                     if !is_absent_trimmed(text) {
-                        cells.push((*column, Cell::Text(text)));
+                        slots[*column] = Slot::Text(text);
                     }
                     Ok(())
                 }
-                ColumnTarget::TagMap => parse_tag_map(raw)
+                Reading::Decimal(column) => read_decimal(trim_cell(raw)).map(|value| {
+                    if let Some(value) = value {
+                        slots[*column] = Slot::Number(value);
+                    }
+                }),
+                Reading::Quantity { column, unit } => number::parse_trimmed(trim_cell(raw))
+                    .map(|quantity| {
+                        let Some((value, glued)) = quantity else {
+                            return;
+                        };
+                        slots[*column] = Slot::Number(value);
+                        if let (Some(unit_column), false) = (*unit, glued.is_empty()) {
+                            units.push(GluedUnit {
+                                unit_column,
+                                unit: glued,
+                                source_header: &reading.headers[index],
+                            });
+                        }
+                    })
+                    .map_err(Problem::from),
+                Reading::Time(column, last_time) => match last_time.parse(trim_cell(raw)) {
+                    Ok(time) => {
+                        if let Some(time) = time {
+                            slots[*column] = Slot::Time(time);
+                        }
+                        Ok(())
+                    }
+                    Err(error) => Err(Problem::from(error.to_string())),
+                },
+                Reading::Pair(field, columns, last_time) => columns.convert(
+                    field,
+                    raw,
+                    &reading.headers[index],
+                    &mut slots,
+                    &mut units,
+                    last_time,
+                ),
+                Reading::TagMap => parse_tag_map(raw)
                     .map(|tags| {
                         for (key, value) in tags {
                             let name = format!("Tag:{key}");
                             let role = ColumnRole::Tag { key };
-                            let column =
-                                self.table
-                                    .ensure_column(&name, header, role, ColumnType::Text);
+                            let header = &reading.headers[index];
+                            let column = table.ensure_column(&name, header, role, ColumnType::Text);
                             tag_cells.push((column, value));
                         }
                     })
                     .map_err(Problem::from),
-                ColumnTarget::Metric => number::parse_decimal(raw)
-                    .map(|value| cells.extend(value.map(|value| (*column, Cell::Decimal(value)))))
-                    .map_err(Problem::from),
-                ColumnTarget::Ignored => Ok(()),
+                Reading::Ignored => Ok(()),
             };
             if let Err(problem) = result {
-                self.log.push(
-                    Diagnostic::error(&self.file, problem.message)
+                log.push(
+                    Diagnostic::error(file.as_str(), problem.message)
                         .saying(problem.says)
                         .at_line(line)
-                        .in_column(header.as_str()),
+                        .in_column(reading.headers[index].as_str()),
                 );
                 row_ok = false;
             }
         }
-        if !row_ok {
-            self.rows_rejected += 1;
-            return;
+        if row_ok {
+            // A tag map may have added columns.
+            slots.resize(table.columns().len(), Slot::Absent);
+            for (column, value) in &tag_cells {
+                slots[*column] = Slot::Text(value);
+            }
+            for (header, message) in reconcile_units(table, &units, &mut slots) {
+                log.push(
+                    Diagnostic::warning(file.as_str(), message)
+                        .at_line(line)
+                        .in_column(header),
+                );
+            }
+            table.push_slots(RowSource::Line(line), &slots);
+            if let Some(message) = check_row(table, table.row_count() - 1) {
+                log.push(Diagnostic::warning(file.as_str(), message).at_line(line));
+            }
+        } else {
+            *rows_rejected += 1;
         }
-        cells.extend(
-            tag_cells
-                .iter()
-                .map(|(column, value)| (*column, Cell::Text(value))),
-        );
-        for (header, message) in reconcile_units(&self.table, &units, &mut cells) {
-            self.log.push(
-                Diagnostic::warning(&self.file, message)
-                    .at_line(line)
-                    .in_column(header),
-            );
-        }
-        self.table.push_row(RowSource::Line(line), &cells);
-        if let Some(message) = check_row(&self.table, self.table.row_count() - 1) {
-            self.log
-                .push(Diagnostic::warning(&self.file, message).at_line(line));
-        }
+        reading.slots = recycle_slots(slots);
     }
 
     pub(crate) fn finish(mut self) -> ImportOutcome {

@@ -56,13 +56,25 @@ pub fn is_absent(text: &str) -> bool {
 }
 
 /// [`is_absent`] of a cell already trimmed ([`trim_cell`]): the per-cell paths trim once.
+#[inline]
 pub(crate) fn is_absent_trimmed(trimmed: &str) -> bool {
     matches!(trimmed, "" | "-" | "--" | "—")
 }
 
 /// `text.trim()`, returning at once when the ends are not white space, as in almost every cell:
 /// `str::trim` scans for Unicode white space, and cells are trimmed on several paths.
+#[inline]
 pub(crate) fn trim_cell(text: &str) -> &str {
+    // Most cells start and end with printable ASCII (numbers, codes, IDs, times).
+    let printable = |byte: Option<&u8>| byte.is_some_and(|&b| b > b' ' && b < 0x7f);
+    if printable(text.as_bytes().first()) && printable(text.as_bytes().last()) {
+        return text;
+    }
+    trim_cell_by_lead_bytes(text)
+}
+
+/// [`trim_cell`] of a cell that does not start and end with printable ASCII.
+fn trim_cell_by_lead_bytes(text: &str) -> &str {
     let bytes = text.as_bytes();
     let last_char_start = bytes
         .iter()
@@ -110,12 +122,42 @@ pub fn parse_decimal(text: &str) -> Result<Option<Decimal>, NumberError> {
 /// Text without a leading number, badly grouped thousands, or a "unit" that starts like a number
 /// (`12.3.4`); a number at or beyond [`MAX_MAGNITUDE`], or with more than 28 significant digits.
 pub fn parse_quantity(text: &str) -> Result<Option<Quantity<'_>>, NumberError> {
-    let trimmed = trim_cell(text);
+    Ok(
+        parse_trimmed(trim_cell(text))?.map(|(number, unit)| Quantity {
+            value: number.value(),
+            unit,
+        }),
+    )
+}
+
+/// An exact number as read: a plain decimal's mantissa and printed scale (what nearly every cell
+/// holds, kept apart so the table stores it without building a [`Decimal`]), or any other value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Exact {
+    /// `mantissa / 10^scale`; never a negative zero (a mantissa cannot spell one).
+    Plain {
+        mantissa: i64,
+        scale: u8,
+    },
+    Decimal(Decimal),
+}
+
+impl Exact {
+    pub(crate) fn value(self) -> Decimal {
+        match self {
+            Exact::Plain { mantissa, scale } => Decimal::new(mantissa, u32::from(scale)),
+            Exact::Decimal(value) => value,
+        }
+    }
+}
+
+/// [`parse_quantity`] of a cell already trimmed ([`trim_cell`]), the number as [`Exact`].
+pub(crate) fn parse_trimmed(trimmed: &str) -> Result<Option<(Exact, &str)>, NumberError> {
     if is_absent_trimmed(trimmed) {
         return Ok(None);
     }
-    if let Some(value) = plain_decimal(trimmed) {
-        return Ok(Some(Quantity { value, unit: "" }));
+    if let Some((mantissa, scale)) = plain_decimal(trimmed) {
+        return Ok(Some((Exact::Plain { mantissa, scale }, "")));
     }
     let not_a_number = || NumberError::NotANumber(trimmed.to_owned());
     let number_len = numeric_prefix_len(trimmed).ok_or_else(not_a_number)?;
@@ -144,7 +186,7 @@ pub fn parse_quantity(text: &str) -> Result<Option<Quantity<'_>>, NumberError> {
     if value.abs() >= MAX_MAGNITUDE {
         return Err(NumberError::TooLarge(trimmed.to_owned()));
     }
-    Ok(Some(Quantity { value, unit }))
+    Ok(Some((Exact::Decimal(value), unit)))
 }
 
 /// The value of a plain ASCII decimal (`1234`, `-0.06400000`: an optional `-`, digits, and an
@@ -153,37 +195,43 @@ pub fn parse_quantity(text: &str) -> Result<Option<Quantity<'_>>, NumberError> {
 /// `None` for anything else (grouped, `+`, scientific, a unit, a negative zero, too large), which
 /// the general path reads. Nearly every
 /// amount, price, rate and usage cell of a bill is such a number.
-fn plain_decimal(text: &str) -> Option<Decimal> {
+fn plain_decimal(text: &str) -> Option<(i64, u8)> {
     let bytes = text.as_bytes();
     let (negative, digits) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, bytes),
     };
-    let (mut mantissa, mut count, mut scale, mut point) = (0_i64, 0_u32, 0_u32, false);
-    for &byte in digits {
-        match byte {
-            b'0'..=b'9' if count < 18 => {
-                mantissa = mantissa * 10 + i64::from(byte - b'0');
-                count += 1;
-                scale += u32::from(point);
-            }
-            b'.' if !point && count > 0 => point = true,
-            _ => return None,
+    // At most 18 digits and a point; 19 digits still fit the u64 read below.
+    if digits.len() > 19 {
+        return None;
+    }
+    let (mut mantissa, mut point) = (0_u64, None);
+    for (at, &byte) in digits.iter().enumerate() {
+        let digit = byte.wrapping_sub(b'0');
+        if digit < 10 {
+            mantissa = mantissa * 10 + u64::from(digit);
+        } else if byte == b'.' && point.is_none() && at > 0 {
+            // Only digits came before (anything else returned), and at least one.
+            point = Some(at);
+        } else {
+            return None;
         }
     }
+    let scale = point.map_or(0, |at| digits.len() - at - 1);
+    let count = digits.len() - usize::from(point.is_some());
     // A point needs digits after it (`1.` is no number), and `-0` is a negative zero.
-    if count == 0 || (point && scale == 0) || (negative && mantissa == 0) {
+    if count == 0 || count > 18 || (point.is_some() && scale == 0) || (negative && mantissa == 0) {
         return None;
     }
     // Below 10^16 whatever the digits once two are decimals (there are at most 18 digits): the
     // bound is checked on the mantissa, not by comparing decimals.
-    if scale < 2 && mantissa >= 10_i64.pow(16 + scale) {
+    const BOUNDS: [u64; 2] = [10_u64.pow(16), 10_u64.pow(17)];
+    if scale < 2 && mantissa >= BOUNDS[scale] {
         return None;
     }
-    Some(Decimal::new(
-        if negative { -mantissa } else { mantissa },
-        scale,
-    ))
+    // Below 10^18 and at most 18: the conversions cannot fail.
+    let (mantissa, scale) = (i64::try_from(mantissa).ok()?, u8::try_from(scale).ok()?);
+    Some((if negative { -mantissa } else { mantissa }, scale))
 }
 
 /// `1.5e-3` exactly; an exponent beyond what a decimal holds is too large or too precise.
@@ -283,7 +331,7 @@ mod tests {
             "1234567890123456789",
         ] {
             let general = Decimal::from_str_exact(text).unwrap();
-            match plain_decimal(text) {
+            match plain_decimal(text).map(|(m, s)| Decimal::new(m, s.into())) {
                 Some(plain) => {
                     assert_eq!(plain, general, "{text}");
                     assert_eq!(

@@ -30,6 +30,7 @@ use hashbrown::HashTable;
 use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHasher};
 
+use crate::model::number::Exact;
 use crate::model::time::BeijingTime;
 
 pub(crate) mod wire;
@@ -105,6 +106,14 @@ impl Arena {
         &self.text[start..self.ends[index] as usize]
     }
 
+    /// [`Arena::get`] as bytes, to compare with: no character boundaries to check.
+    fn bytes(&self, index: usize) -> &[u8] {
+        let start = index
+            .checked_sub(1)
+            .map_or(0, |previous| self.ends[previous] as usize);
+        &self.text.as_bytes()[start..self.ends[index] as usize]
+    }
+
     fn heap_bytes(&self) -> usize {
         self.text.capacity() + self.ends.capacity() * size_of::<u32>()
     }
@@ -123,7 +132,8 @@ impl Interner {
     fn intern(&mut self, text: &str) -> (Symbol, bool) {
         let hash = fx_hash(text);
         let Interner { strings, index } = self;
-        if let Some(&found) = index.find(hash, |&found| strings.get(found as usize) == text) {
+        let bytes = text.as_bytes();
+        if let Some(&found) = index.find(hash, |&found| strings.bytes(found as usize) == bytes) {
             return (Symbol::interned(found as usize), false);
         }
         let new = strings.push(text);
@@ -160,12 +170,13 @@ impl Presence {
         }
     }
 
+    #[inline]
     fn push(&mut self, present: bool) {
-        if self.len.is_multiple_of(64) {
-            self.words.push(0);
-        }
-        if present {
-            self.words[self.len / 64] |= 1 << (self.len % 64);
+        let bit = self.len % 64;
+        if bit == 0 {
+            self.words.push(u64::from(present));
+        } else if present {
+            self.words[self.len / 64] |= 1 << bit;
         }
         self.len += 1;
     }
@@ -406,19 +417,21 @@ impl TextColumn {
     }
 
     /// Adds a cell holding `symbol`, widening the codes if it needs more than 2 bytes.
+    #[inline]
     fn push_symbol(&mut self, symbol: Symbol) {
-        let narrow = u16::try_from(symbol.0.get()).ok();
-        if let (Codes::Narrow(codes), None) = (&self.codes, narrow) {
-            let wide = codes
-                .iter()
-                .map(|&code| NonZeroU32::new(u32::from(code)).map(Symbol))
-                .collect();
-            self.codes = Codes::Wide(wide);
-        }
-        match (&mut self.codes, narrow) {
-            (Codes::Narrow(codes), Some(code)) => codes.push(code),
-            (Codes::Wide(symbols), _) => symbols.push(Some(symbol)),
-            (Codes::Narrow(_), None) => unreachable!("widened above"),
+        match &mut self.codes {
+            Codes::Narrow(codes) => match u16::try_from(symbol.0.get()) {
+                Ok(code) => codes.push(code),
+                Err(_) => {
+                    let mut wide: Vec<Option<Symbol>> = codes
+                        .iter()
+                        .map(|&code| NonZeroU32::new(u32::from(code)).map(Symbol))
+                        .collect();
+                    wide.push(Some(symbol));
+                    self.codes = Codes::Wide(wide);
+                }
+            },
+            Codes::Wide(symbols) => symbols.push(Some(symbol)),
         }
     }
 }
@@ -466,15 +479,18 @@ impl Mantissas {
     }
 
     /// Adds `mantissa`, widening to 8 bytes each if it needs more than 4.
+    #[inline]
     fn push(&mut self, mantissa: i64) {
-        let narrow = i32::try_from(mantissa).ok();
-        if let (Mantissas::Narrow(narrow_mantissas), None) = (&*self, narrow) {
-            *self = Mantissas::Wide(narrow_mantissas.iter().map(|&m| i64::from(m)).collect());
-        }
-        match (self, narrow) {
-            (Mantissas::Narrow(mantissas), Some(narrow)) => mantissas.push(narrow),
-            (Mantissas::Wide(mantissas), _) => mantissas.push(mantissa),
-            (Mantissas::Narrow(_), None) => unreachable!("widened above"),
+        match self {
+            Mantissas::Narrow(mantissas) => match i32::try_from(mantissa) {
+                Ok(narrow) => mantissas.push(narrow),
+                Err(_) => {
+                    let mut wide: Vec<i64> = mantissas.iter().map(|&m| i64::from(m)).collect();
+                    wide.push(mantissa);
+                    *self = Mantissas::Wide(wide);
+                }
+            },
+            Mantissas::Wide(mantissas) => mantissas.push(mantissa),
         }
     }
 
@@ -542,16 +558,29 @@ impl DecimalColumn {
         let mantissa = i64::try_from(value.mantissa())
             .ok()
             .filter(|_| !(value.is_zero() && value.is_sign_negative()));
-        if mantissa.is_none() && !self.is_wide() {
-            self.widen();
-        }
-        self.present.push(true);
         let scale = u8::try_from(value.scale()).expect("a decimal's scale is at most 28");
-        match (&mut self.values, mantissa) {
-            (DecimalValues::Mantissas { mantissas, scales }, Some(mantissa)) => {
+        match mantissa {
+            Some(mantissa) => self.push_plain(mantissa, scale),
+            None => {
+                if !self.is_wide() {
+                    self.widen();
+                }
+                self.present.push(true);
+                if let DecimalValues::Wide(values) = &mut self.values {
+                    values.push(value);
+                }
+            }
+        }
+    }
+
+    /// [`DecimalColumn::push`] of `mantissa / 10^scale` (no negative zero).
+    fn push_plain(&mut self, mantissa: i64, scale: u8) {
+        self.present.push(true);
+        match &mut self.values {
+            DecimalValues::Mantissas { mantissas, scales } => {
                 match scales {
-                    Scales::Uniform(uniform @ None) => *uniform = Some(scale),
                     Scales::Uniform(Some(uniform)) if *uniform == scale => {}
+                    Scales::Uniform(uniform @ None) => *uniform = Some(scale),
                     Scales::Uniform(Some(uniform)) => {
                         let mut per_value = vec![*uniform; mantissas.len()];
                         per_value.push(scale);
@@ -561,8 +590,14 @@ impl DecimalColumn {
                 }
                 mantissas.push(mantissa);
             }
-            (DecimalValues::Wide(values), _) => values.push(value),
-            (DecimalValues::Mantissas { .. }, None) => unreachable!("widened above"),
+            DecimalValues::Wide(values) => values.push(Decimal::new(mantissa, u32::from(scale))),
+        }
+    }
+
+    fn push_exact(&mut self, value: Exact) {
+        match value {
+            Exact::Plain { mantissa, scale } => self.push_plain(mantissa, scale),
+            Exact::Decimal(value) => self.push(value),
         }
     }
 
@@ -639,20 +674,22 @@ impl TimeColumn {
     fn push(&mut self, time: BeijingTime) {
         self.present.push(true);
         let secs = time.utc_epoch_secs();
-        let narrow = secs
-            .checked_sub(NARROW_EPOCH)
-            .and_then(|secs| i32::try_from(secs).ok());
-        if let (Seconds::Narrow(narrow_secs), None) = (&self.secs, narrow) {
-            let wide = narrow_secs
-                .iter()
-                .map(|&secs| NARROW_EPOCH + i64::from(secs))
-                .collect();
-            self.secs = Seconds::Wide(wide);
-        }
-        match (&mut self.secs, narrow) {
-            (Seconds::Narrow(secs), Some(narrow)) => secs.push(narrow),
-            (Seconds::Wide(wide), _) => wide.push(secs),
-            (Seconds::Narrow(_), None) => unreachable!("widened above"),
+        match &mut self.secs {
+            Seconds::Narrow(narrow_secs) => match secs
+                .checked_sub(NARROW_EPOCH)
+                .and_then(|secs| i32::try_from(secs).ok())
+            {
+                Some(narrow) => narrow_secs.push(narrow),
+                None => {
+                    let mut wide: Vec<i64> = narrow_secs
+                        .iter()
+                        .map(|&secs| NARROW_EPOCH + i64::from(secs))
+                        .collect();
+                    wide.push(secs);
+                    self.secs = Seconds::Wide(wide);
+                }
+            },
+            Seconds::Wide(wide) => wide.push(secs),
         }
     }
 
@@ -698,6 +735,28 @@ pub enum Cell<'a> {
     Text(&'a str),
     Decimal(Decimal),
     Time(BeijingTime),
+}
+
+/// The cell of one column of a row being read ([`Table::push_slots`]): the importers convert each
+/// cell of a row into the slot of its column, and the row goes into the table only once every
+/// cell has been read (a row is imported whole or rejected whole).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) enum Slot<'a> {
+    #[default]
+    Absent,
+    Text(&'a str),
+    Number(Exact),
+    Time(BeijingTime),
+}
+
+impl<'a> From<Cell<'a>> for Slot<'a> {
+    fn from(cell: Cell<'a>) -> Self {
+        match cell {
+            Cell::Text(text) => Slot::Text(text),
+            Cell::Decimal(value) => Slot::Number(Exact::Decimal(value)),
+            Cell::Time(time) => Slot::Time(time),
+        }
+    }
 }
 
 /// Where a row is in its file, so a finding names the place a user opens: the physical line an
@@ -799,8 +858,6 @@ pub struct Table {
     sources: Sources,
     /// The line above the header, where an export has one (`内容分发网络 CDN 5分钟明细`).
     title: Option<String>,
-    /// [`Table::push_row`]'s scratch space, kept to spare an allocation per row.
-    cell_of_column: Vec<Option<usize>>,
 }
 
 impl Table {
@@ -814,7 +871,6 @@ impl Table {
             row_count: 0,
             sources: Sources::default(),
             title: None,
-            cell_of_column: Vec::new(),
         }
     }
 
@@ -926,31 +982,37 @@ impl Table {
     /// Appends one row found at `source`; columns not mentioned are absent. A cell whose type does
     /// not match its column is stored as absent, and a later cell for the same column wins.
     pub fn push_row(&mut self, source: RowSource<'_>, cells: &[(usize, Cell<'_>)]) {
+        let mut slots = vec![Slot::Absent; self.columns.len()];
+        for &(index, cell) in cells {
+            if let Some(slot) = slots.get_mut(index) {
+                *slot = cell.into();
+            }
+        }
+        self.push_slots(source, &slots);
+    }
+
+    /// Appends one row found at `source` whose cells are `slots`, one per column in order (the
+    /// columns after the last slot are absent): [`Table::push_row`] without finding each
+    /// column's cell. A slot whose type does not match its column is stored as absent.
+    pub(crate) fn push_slots(&mut self, source: RowSource<'_>, slots: &[Slot<'_>]) {
         self.sources.push(match source {
             RowSource::Line(line) => StoredSource::Line(line),
             RowSource::Record(path) => StoredSource::Record(self.strings.intern(path).0),
         });
-        // Each column's cell, by its place in `cells` (the last one for the column wins), so
-        // every column is written once.
-        let mut cell_of_column = std::mem::take(&mut self.cell_of_column);
-        cell_of_column.clear();
-        cell_of_column.resize(self.columns.len(), None);
-        for (place, &(index, _)) in cells.iter().enumerate() {
-            if let Some(slot) = cell_of_column.get_mut(index) {
-                *slot = Some(place);
-            }
-        }
-        for (column, place) in self.columns.iter_mut().zip(&cell_of_column) {
-            match (&mut column.values, place.map(|place| cells[place].1)) {
-                (ColumnValues::Text(column), Some(Cell::Text(text))) => {
+        let mut slots = slots.iter();
+        for column in &mut self.columns {
+            match (
+                &mut column.values,
+                slots.next().copied().unwrap_or_default(),
+            ) {
+                (ColumnValues::Text(column), Slot::Text(text)) => {
                     column.push(text, &mut self.strings, &mut self.unique_strings);
                 }
-                (ColumnValues::Decimal(column), Some(Cell::Decimal(value))) => column.push(value),
-                (ColumnValues::Time(column), Some(Cell::Time(value))) => column.push(value),
+                (ColumnValues::Decimal(column), Slot::Number(value)) => column.push_exact(value),
+                (ColumnValues::Time(column), Slot::Time(value)) => column.push(value),
                 (values, _) => values.push_absent(),
             }
         }
-        self.cell_of_column = cell_of_column;
         self.row_count += 1;
     }
 

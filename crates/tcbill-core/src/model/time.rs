@@ -113,7 +113,11 @@ impl BeijingTime {
     /// # Errors
     /// Any other text, or an impossible date.
     pub fn parse(text: &str) -> Result<Option<Self>, NotATime> {
-        let trimmed = crate::model::number::trim_cell(text);
+        Self::parse_trimmed(crate::model::number::trim_cell(text))
+    }
+
+    /// [`BeijingTime::parse`] of a cell already trimmed ([`crate::model::number::trim_cell`]).
+    pub(crate) fn parse_trimmed(trimmed: &str) -> Result<Option<Self>, NotATime> {
         if crate::model::number::is_absent_trimmed(trimmed) {
             return Ok(None);
         }
@@ -121,6 +125,43 @@ impl BeijingTime {
             .or_else(|| parse_fields(trimmed))
             .map(Some)
             .ok_or_else(|| NotATime(trimmed.to_owned()))
+    }
+}
+
+/// The longest time text [`LastTime`] keeps: `YYYY-MM-DD HH:MM:SS`.
+const LAST_TIME_LEN: usize = 19;
+
+/// The last time a column read and its text: a bill's rows come in time order, so most of a
+/// time column's cells repeat the cell above, and comparing 19 bytes costs less than reading a
+/// date. Any text reads as [`BeijingTime::parse_trimmed`] reads it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LastTime {
+    text: [u8; LAST_TIME_LEN],
+    len: usize,
+    time: Option<BeijingTime>,
+}
+
+impl LastTime {
+    /// [`BeijingTime::parse_trimmed`] of `trimmed`.
+    pub(crate) fn parse(&mut self, trimmed: &str) -> Result<Option<BeijingTime>, NotATime> {
+        let bytes = trimmed.as_bytes();
+        if let Some(time) = self.time {
+            // A whole array compares without a call to memcmp.
+            let same = match <&[u8; LAST_TIME_LEN]>::try_from(bytes) {
+                Ok(text) => self.len == LAST_TIME_LEN && *text == self.text,
+                Err(_) => bytes.len() == self.len && *bytes == self.text[..self.len],
+            };
+            if same {
+                return Ok(Some(time));
+            }
+        }
+        let time = BeijingTime::parse_trimmed(trimmed)?;
+        if let (Some(read), Some(kept)) = (time, self.text.get_mut(..bytes.len())) {
+            kept.copy_from_slice(bytes);
+            self.len = bytes.len();
+            self.time = Some(read);
+        }
+        Ok(time)
     }
 }
 
