@@ -4,9 +4,10 @@
 //! that reads `File`s a slice at a time, and rendering what it reports.
 //! What a file *means* is decided by `tcbill-core`, so the same answers come out of the CLI.
 //!
-//! Two sides, two wasm binaries: [`page`] (the UI, `src/main.rs`) and [`worker`] (parsing and
-//! analysis, `src/bin/tcbill-worker.rs`). They share nothing at run time but the messages of
-//! [`protocol`].
+//! Two sides: [`page`] (the UI, `src/main.rs`) and [`worker`] (parsing and analysis,
+//! `src/bin/tcbill-worker.rs`, with ZIP and XLSX files read by a third binary,
+//! `src/bin/tcbill-archive.rs`, which the parsing worker starts when it needs it). Page and worker
+//! share nothing at run time but the messages of [`protocol`].
 
 pub mod page;
 pub mod protocol;

@@ -6,9 +6,12 @@
 //! The page only ever receives summaries: the report digest, cost summaries, downloads.
 //!
 //! This folder holds only worker-side code (the page never links it in): the loop itself, reading
-//! `Blob` ranges, and the API pull through the signing proxy with its URL check.
+//! `Blob` ranges, the API pull through the signing proxy with its URL check, big files read in
+//! parts, and ZIP and XLSX files handed to the archive worker (`archive`, whose own binary runs
+//! [`archive::run`]).
 
 mod api_fetch;
+pub mod archive;
 pub mod file_read;
 mod parts;
 pub mod proxy_url;
@@ -303,6 +306,7 @@ fn answer(request: Request) {
         Request::Cancel { id } => {
             CANCELLED.with_borrow_mut(|cancelled| cancelled.insert(id));
             parts::wake();
+            archive::cancel(id);
         }
         Request::Remove { id } => LOADED.with_borrow_mut(|loaded| loaded.remove(id)),
         Request::RebuildAfterEachFile => REBUILD_AFTER_EACH_FILE.set(true),
@@ -612,8 +616,12 @@ fn read_in_turn(id: FileId, file: File) {
     });
 }
 
-/// Parses `file`: a big CSV file in parts on several workers (`parts`), any other whole.
+/// Parses `file`: a ZIP or XLSX file by the archive worker (`archive`), a big CSV file in parts on
+/// several workers (`parts`), any other whole.
 async fn parse(id: FileId, file: &File) -> Option<Vec<ParsedFile>> {
+    if archive::is_for_archive(file).await {
+        return archive::parse(id, file, &post).await;
+    }
     match parts::parse_in_parts(id, file, &post).await {
         parts::InParts::Parsed(parsed) => {
             let files = vec![parsed];

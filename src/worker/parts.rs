@@ -204,14 +204,15 @@ async fn read_part(
 }
 
 /// A length of a JavaScript array: a part's bytes come from a wasm32 table, well below 4 GiB.
-fn byte_len(len: usize) -> u32 {
+pub(super) fn byte_len(len: usize) -> u32 {
     u32::try_from(len).expect("a part's bytes fit a wasm32 address space")
 }
 
-/// A part's bytes written straight into the JavaScript array posted (in blocks of 64 KiB).
-struct IntoArray {
-    array: Uint8Array,
-    at: u32,
+/// A part's bytes written straight into the JavaScript array posted (in blocks of 64 KiB); the
+/// archive worker's files too.
+pub(super) struct IntoArray {
+    pub(super) array: Uint8Array,
+    pub(super) at: u32,
 }
 
 impl Sink for IntoArray {
@@ -222,10 +223,11 @@ impl Sink for IntoArray {
     }
 }
 
-/// A part's bytes read from the JavaScript array they came in, a block at a time.
-struct FromArray {
-    array: Uint8Array,
-    at: u32,
+/// A part's bytes read from the JavaScript array they came in, a block at a time; the archive
+/// worker's files too.
+pub(super) struct FromArray {
+    pub(super) array: Uint8Array,
+    pub(super) at: u32,
 }
 
 impl Source for FromArray {

@@ -78,8 +78,8 @@ fn unread_file(name: &str, reason: String) -> ParsedFile {
     }
 }
 
-/// The cores to read a file on: `TCBILL_THREADS` if it is a number, else all.
-fn threads() -> usize {
+/// The cores to read a file and build the report on: `TCBILL_THREADS` if it is a number, else all.
+pub fn threads() -> usize {
     std::env::var("TCBILL_THREADS")
         .ok()
         .and_then(|threads| threads.parse().ok())

@@ -219,7 +219,11 @@ fn run_report(args: &AnalyzeArgs) -> ExitCode {
         "building or writing the report",
         loaded.tcbill_failed,
         || {
-            let report = Report::build(&loaded.dataset, &options);
+            let report = if input::threads() > 1 {
+                Report::build_with(&loaded.dataset, &options, &parallel::Threads)
+            } else {
+                Report::build(&loaded.dataset, &options)
+            };
             fired = !report.alerts.alerts.is_empty();
             write_outputs(&report, args)?;
             if args.json.as_deref() != Some(Path::new(args::STDOUT)) {

@@ -2,12 +2,14 @@
 //! parsed by a thread of its own, the parts joined in file order (`tcbill_core::input::parts`,
 //! which checks every cut and says when the file must be read whole instead). Each thread reads
 //! its own byte range in [`CHUNK_LEN`] slices, so memory holds the parsed tables, never the file.
+//! The report's independent analyses then run on threads too ([`Threads`]).
 
 use std::fs::File;
 use std::io;
 use std::thread;
 
 use tcbill_core::input::parts::{join_parts, PartStarts, QuoteCount, TextParts};
+use tcbill_core::report::Fork;
 use tcbill_core::{ParsedFile, SNIFF_LEN};
 
 use crate::input::CHUNK_LEN;
@@ -17,6 +19,25 @@ const MIN_PARALLEL_LEN: u64 = 16 << 20;
 /// The file's first bytes, which must hold its header row: the least `TextParts::plan` takes, as
 /// it parses them all (a whole MiB cost the main thread as much again as the join).
 const HEAD_LEN: usize = SNIFF_LEN;
+
+/// Runs the two sides of each of `Report::build_with`'s forks on two threads. A panic on either
+/// side is raised again on the calling thread, so `panics::catch` still turns it into exit 3.
+pub struct Threads;
+
+impl Fork for Threads {
+    fn join<A: Send, B: Send>(
+        &self,
+        a: impl FnOnce() -> A + Send,
+        b: impl FnOnce() -> B + Send,
+    ) -> (A, B) {
+        thread::scope(|scope| {
+            let b = scope.spawn(b);
+            let a = a();
+            let b = b.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (a, b)
+        })
+    }
+}
 
 /// The file read in parts on `threads` cores; `None` when it must be read whole (too small, not
 /// UTF-8 CSV with its header in the first 64 KiB, or a cut that did not fall between records).

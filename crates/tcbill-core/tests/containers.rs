@@ -5,8 +5,9 @@ mod common;
 
 use std::io::{Cursor, Write};
 
-use common::{assert_text, read_data, summary};
+use common::{assert_text, read_data, summary, table_dump};
 use rust_decimal::Decimal;
+use tcbill_core::input::{files_from_bytes, files_to_bytes, is_archive};
 use tcbill_core::{detect_kind, parse_file, BillLevel, InputKind};
 
 fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
@@ -368,5 +369,80 @@ fn a_date_cell_outside_excels_calendar_is_a_rejected_time_not_a_wrapped_one() {
             .time("PayTime", 0)
             .map(|time| time.to_string()),
         Some("2025-06-01 12:00:00".to_owned())
+    );
+}
+
+/// The web app's archive worker reads ZIP and XLSX files and hands the parsed files to the file
+/// worker as bytes (`files_to_bytes`): they must come back as they were, every encoding and
+/// diagnostic included, and damaged bytes must be refused, never read as some other table.
+#[test]
+fn parsed_files_cross_between_workers_as_bytes_unchanged() {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (column, text) in ["产品名称", "组件名称", "交易ID", "现金账户支出(元)"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, column as u16, *text).unwrap();
+    }
+    sheet.write_string(1, 0, "云服务器").unwrap();
+    sheet.write_string(1, 1, "CPU").unwrap();
+    sheet.write_string(1, 2, "tx-x1").unwrap();
+    sheet.write_number(1, 3, 1.5).unwrap();
+    sheet.write_string(2, 3, "1.2.3").unwrap();
+    let xlsx = workbook.save_to_buffer().unwrap();
+    let utf16: Vec<u8> =
+        "\u{feff}产品名称,组件名称,交易ID,现金账户支出(元)\n云服务器,CPU,tx-u1,1.50\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+    let pack = zip_of(&[
+        ("l3.csv", &read_data("l3-cn-2024-11.csv")),
+        ("gb.csv", &read_data("l2-cn-gb18030.csv")),
+        ("u16.csv", &utf16),
+        ("bad.csv", &read_data("l3-cn-bad-number.csv")),
+        ("book.xlsx", &xlsx),
+        ("deductions.tsv", &read_data("deduction-console.tsv")),
+    ]);
+    assert!(is_archive(&pack) && is_archive(&xlsx));
+    assert!(!is_archive(&utf16) && !is_archive(b"PK"));
+    for (name, bytes) in [("pack.zip", &pack), ("book.xlsx", &xlsx)] {
+        let files = parse_file(name, bytes);
+        let crossed = files_to_bytes(&files);
+        let back = files_from_bytes(&crossed).expect("the bytes read back");
+        assert_eq!(table_dump(&back), table_dump(&files), "{name}");
+        assert_eq!(back.len(), files.len());
+        for (back, file) in back.iter().zip(&files) {
+            assert_eq!(
+                (&back.name, back.kind, back.encoding, back.rows_rejected),
+                (&file.name, file.kind, file.encoding, file.rows_rejected)
+            );
+            assert_eq!(back.diagnostics, file.diagnostics);
+            assert_eq!(back.table.columns(), file.table.columns());
+        }
+        for cut in [0, 4, 5, 13, crossed.len() / 2, crossed.len() - 1] {
+            assert!(
+                files_from_bytes(&crossed[..cut]).is_none(),
+                "{name} cut at {cut}"
+            );
+        }
+        let mut longer = crossed.clone();
+        longer.push(0);
+        assert!(files_from_bytes(&longer).is_none());
+    }
+    let encodings: Vec<_> = parse_file("pack.zip", &pack)
+        .iter()
+        .map(|file| file.encoding)
+        .collect();
+    assert_eq!(
+        encodings,
+        [
+            Some("UTF-8"),
+            Some("gb18030"),
+            Some("UTF-16LE"),
+            Some("UTF-8"),
+            None,
+            Some("UTF-8")
+        ]
     );
 }

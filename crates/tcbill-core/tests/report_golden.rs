@@ -7,6 +7,9 @@
 //! The report uses every fixed dimension alone, each tag key, and the default pairs, so every
 //! column a breakdown reads (IDs, tags, days) goes through the storage.
 //!
+//! Each report is built twice: in turn, and with its analyses on threads (`Report::build_with`,
+//! as the CLI builds it); both must give the golden bytes.
+//!
 //! After a deliberate change of output, rewrite them with `TCBILL_BLESS=1 cargo test -p tcbill-core
 //! --test report_golden` and review the diff.
 
@@ -16,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 use common::{check_golden, table_dump, SAMPLE_MONTH};
 use tcbill_core::analysis::cost::Dimension;
+use tcbill_core::report::Fork;
 use tcbill_core::{parse_file, Dataset, ParsedFile, Report, ReportOptions};
 
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/report-golden");
@@ -53,6 +57,22 @@ fn options(files: &[ParsedFile]) -> ReportOptions {
     }
 }
 
+/// Each fork's second side on a thread of its own, as the CLI runs them.
+struct OnThreads;
+
+impl Fork for OnThreads {
+    fn join<A: Send, B: Send>(
+        &self,
+        a: impl FnOnce() -> A + Send,
+        b: impl FnOnce() -> B + Send,
+    ) -> (A, B) {
+        std::thread::scope(|scope| {
+            let b = scope.spawn(b);
+            (a(), b.join().unwrap())
+        })
+    }
+}
+
 /// Every CSV table of the report, each after a `== NAME.csv` line, bytes as exported.
 fn csv_tables(report: &Report) -> Vec<u8> {
     let mut out = Vec::new();
@@ -81,6 +101,9 @@ fn check_report(name: &str, files: Vec<ParsedFile>, failures: &mut Vec<String>) 
     dataset.add(files);
     let report = Report::build(&dataset, &options);
     let json = report.to_json();
+    if Report::build_with(&dataset, &options, &OnThreads).to_json() != json {
+        failures.push(format!("{name}: the report built on threads differs"));
+    }
     check_golden(
         GOLDEN,
         &format!("{name}.report.json"),

@@ -9,7 +9,7 @@
 //! rejected with its line and column instead of being accepted as mojibake. Every decision depends
 //! only on the line and the lines before it, never on where a chunk ended.
 
-use encoding_rs::{Decoder, DecoderResult, Encoding, GB18030, UTF_8};
+use encoding_rs::{Decoder, DecoderResult, Encoding, GB18030, UTF_16BE, UTF_8};
 
 use crate::model::diagnostic::{Diagnostic, DiagnosticCode};
 
@@ -25,7 +25,7 @@ enum Mode {
     /// UTF-8 or GB18030, decided per line.
     PerLine(&'static Encoding),
     /// UTF-16 (from its BOM): streamed, as `\n` bytes occur inside its code units.
-    Streaming(Decoder),
+    Streaming(Utf16),
 }
 
 /// Decodes a text file fed in chunks.
@@ -53,7 +53,7 @@ impl TextDecoder {
         let mode = if encoding == UTF_8 || encoding == GB18030 {
             Mode::PerLine(encoding)
         } else {
-            Mode::Streaming(encoding.new_decoder_with_bom_removal())
+            Mode::Streaming(Utf16::new(encoding))
         };
         TextDecoder {
             mode,
@@ -72,7 +72,7 @@ impl TextDecoder {
     pub(crate) fn encoding(&self) -> &'static Encoding {
         match &self.mode {
             Mode::PerLine(encoding) => encoding,
-            Mode::Streaming(decoder) => decoder.encoding(),
+            Mode::Streaming(utf16) => utf16.encoding,
         }
     }
 
@@ -100,17 +100,17 @@ impl TextDecoder {
                 encoding.name(),
                 other_encoding(encoding).name()
             ),
-            Mode::Streaming(decoder) => format!(
+            Mode::Streaming(utf16) => format!(
                 "the cell holds bytes that are not valid {}",
-                decoder.encoding().name()
+                utf16.encoding.name()
             ),
         }
     }
 
     /// Decodes `bytes` onto `out`; `last` ends the file. A UTF-8 BOM must already be removed.
     pub(crate) fn decode(&mut self, mut bytes: &[u8], last: bool, out: &mut String) {
-        if let Mode::Streaming(decoder) = &mut self.mode {
-            self.wrote_malformed |= decode_marking_malformed(decoder, bytes, last, out);
+        if let Mode::Streaming(utf16) = &mut self.mode {
+            self.wrote_malformed |= utf16.decode(bytes, last, out);
             return;
         }
         if !self.line.is_empty() || self.long_line.is_some() {
@@ -174,7 +174,7 @@ impl TextDecoder {
         }
         self.line.extend_from_slice(bytes);
         if self.line.len() > MAX_BUFFERED_LINE {
-            let mut decoder = self.encoding().new_decoder_without_bom_handling();
+            let mut decoder = new_decoder(self.encoding());
             self.wrote_malformed |= decode_marking_malformed(&mut decoder, &self.line, false, out);
             self.line.clear();
             self.long_line = Some(decoder);
@@ -224,12 +224,97 @@ impl TextDecoder {
                 self.first_other_encoding_line
                     .get_or_insert(self.line_number);
             } else {
-                let mut decoder = encoding.new_decoder_without_bom_handling();
+                let mut decoder = new_decoder(encoding);
                 self.wrote_malformed |= decode_marking_malformed(&mut decoder, line, true, out);
             }
         }
         self.ascii_so_far &= line.is_ascii();
         self.line_number += u64::from(line.last() == Some(&b'\n'));
+    }
+}
+
+/// A UTF-16 decoder, written here rather than taken from encoding_rs: encoding_rs picks a decoder
+/// at run time from the encoding, so asking it for UTF-16 links every decoder it has, and the
+/// tables of Big5, EUC-KR and the Japanese encodings, none of which a bill is in, into the web
+/// app's worker (BENCHMARKS.md, *Initial load*). It decodes as encoding_rs (the WHATWG Encoding
+/// Standard) does: a BOM at the start is removed, an unpaired surrogate is one malformed
+/// sequence, and so is a code unit or a high surrogate cut off by the end of the file.
+pub(crate) struct Utf16 {
+    /// `UTF_16LE` or `UTF_16BE`, for its name.
+    encoding: &'static Encoding,
+    big_endian: bool,
+    /// The first byte of a code unit whose second has not arrived.
+    lead_byte: Option<u8>,
+    /// A high surrogate waiting for its low one.
+    lead_surrogate: Option<u16>,
+    /// No code unit read yet: a BOM is still to be removed.
+    at_start: bool,
+}
+
+impl Utf16 {
+    fn new(encoding: &'static Encoding) -> Self {
+        Utf16 {
+            encoding,
+            big_endian: encoding == UTF_16BE,
+            lead_byte: None,
+            lead_surrogate: None,
+            at_start: true,
+        }
+    }
+
+    /// Decodes `bytes` onto `out`, [`MALFORMED`] for each malformed sequence; `last` ends the
+    /// file. True if it wrote a [`MALFORMED`].
+    fn decode(&mut self, mut bytes: &[u8], last: bool, out: &mut String) -> bool {
+        let mut malformed = false;
+        out.reserve(bytes.len() / 2 * 3 + 4);
+        if let Some(lead) = self.lead_byte {
+            if let Some((&trail, rest)) = bytes.split_first() {
+                self.lead_byte = None;
+                self.unit([lead, trail], out, &mut malformed);
+                bytes = rest;
+            }
+        }
+        let mut units = bytes.chunks_exact(2);
+        for unit in &mut units {
+            self.unit([unit[0], unit[1]], out, &mut malformed);
+        }
+        if let [lead] = units.remainder() {
+            self.lead_byte = Some(*lead);
+        }
+        if last && (self.lead_byte.take().is_some() | self.lead_surrogate.take().is_some()) {
+            out.push(MALFORMED);
+            malformed = true;
+        }
+        malformed
+    }
+
+    fn unit(&mut self, bytes: [u8; 2], out: &mut String, malformed: &mut bool) {
+        let unit = if self.big_endian {
+            u16::from_be_bytes(bytes)
+        } else {
+            u16::from_le_bytes(bytes)
+        };
+        if std::mem::take(&mut self.at_start) && unit == 0xFEFF {
+            return;
+        }
+        if let Some(high) = self.lead_surrogate.take() {
+            if let 0xDC00..=0xDFFF = unit {
+                let scalar =
+                    0x10000 + ((u32::from(high) - 0xD800) << 10) + (u32::from(unit) - 0xDC00);
+                out.push(char::from_u32(scalar).unwrap_or(MALFORMED));
+                return;
+            }
+            out.push(MALFORMED);
+            *malformed = true;
+        }
+        match unit {
+            0xD800..=0xDBFF => self.lead_surrogate = Some(unit),
+            0xDC00..=0xDFFF => {
+                out.push(MALFORMED);
+                *malformed = true;
+            }
+            _ => out.push(char::from_u32(u32::from(unit)).unwrap_or(MALFORMED)),
+        }
     }
 }
 
@@ -241,6 +326,15 @@ fn other_encoding(encoding: &'static Encoding) -> &'static Encoding {
     }
 }
 
+/// A decoder of UTF-8 or GB18030, the encodings read a line at a time.
+fn new_decoder(encoding: &'static Encoding) -> Decoder {
+    if encoding == UTF_8 {
+        UTF_8.new_decoder_without_bom_handling()
+    } else {
+        GB18030.new_decoder_without_bom_handling()
+    }
+}
+
 fn count_newlines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
 }
@@ -249,7 +343,13 @@ fn count_newlines(bytes: &[u8]) -> u64 {
 /// UTF-8 is checked by encoding_rs, with SIMD where the CPU has it (simdutf8): a bill is mostly
 /// Chinese text, which `str::from_utf8` checks a byte at a time (6 % of a parse).
 fn decode_strictly(encoding: &'static Encoding, bytes: &[u8], out: &mut String) -> bool {
-    match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+    // Each call names its encoding, so the optimiser may see which decoder it takes.
+    let decoded = if encoding == UTF_8 {
+        UTF_8.decode_without_bom_handling_and_without_replacement(bytes)
+    } else {
+        GB18030.decode_without_bom_handling_and_without_replacement(bytes)
+    };
+    match decoded {
         Some(text) => {
             out.push_str(&text);
             true
@@ -287,6 +387,8 @@ fn decode_marking_malformed(
 
 #[cfg(test)]
 mod tests {
+    use encoding_rs::UTF_16LE;
+
     use super::*;
 
     fn decode_in_chunks(encoding: &'static Encoding, bytes: &[u8], chunk: usize) -> String {
@@ -297,6 +399,112 @@ mod tests {
         }
         decoder.decode(&[], true, &mut out);
         out
+    }
+
+    /// encoding_rs's UTF-16 decoder, which [`Utf16`] replaces: `bytes` whole, BOM removed,
+    /// [`MALFORMED`] for each malformed sequence.
+    fn encoding_rs_utf16(encoding: &'static Encoding, bytes: &[u8]) -> String {
+        let mut decoder = encoding.new_decoder_with_bom_removal();
+        let mut out = String::new();
+        decode_marking_malformed(&mut decoder, bytes, true, &mut out);
+        out
+    }
+
+    fn utf16_in_pieces(encoding: &'static Encoding, pieces: &[&[u8]]) -> (String, bool) {
+        let mut utf16 = Utf16::new(encoding);
+        let mut out = String::new();
+        let mut malformed = false;
+        for piece in pieces {
+            malformed |= utf16.decode(piece, false, &mut out);
+        }
+        malformed |= utf16.decode(&[], true, &mut out);
+        (out, malformed)
+    }
+
+    /// Code units that exercise every branch: a BOM, ASCII, CJK, both surrogate halves alone, in
+    /// pairs and reversed, and a byte cut off at the end.
+    fn utf16_cases() -> Vec<Vec<u8>> {
+        let units: &[&[u16]] = &[
+            &[0xFEFF, 0x61, 0x4E91, 0x0A],
+            &[0xFEFF, 0xFEFF, 0x61],
+            &[0x61, 0xFEFF],
+            &[0xD840, 0xDC00, 0x2C],
+            &[0xDC00, 0x61],
+            &[0xD800, 0x61],
+            &[0xD800, 0xD800, 0xDC00],
+            &[0xDC00, 0xD800],
+            &[0x61, 0xD800],
+            &[0xDBFF, 0xDFFF, 0xFFFF, 0x0000],
+            &[],
+        ];
+        let mut cases = Vec::new();
+        for units in units {
+            for big_endian in [false, true] {
+                let bytes: Vec<u8> = units
+                    .iter()
+                    .flat_map(|unit| {
+                        if big_endian {
+                            unit.to_be_bytes()
+                        } else {
+                            unit.to_le_bytes()
+                        }
+                    })
+                    .collect();
+                cases.push(bytes.clone());
+                let mut odd = bytes;
+                odd.push(0x41);
+                cases.push(odd);
+            }
+        }
+        cases
+    }
+
+    #[test]
+    fn utf16_decodes_as_encoding_rs_does_however_it_is_split() {
+        for encoding in [UTF_16LE, encoding_rs::UTF_16BE] {
+            for bytes in utf16_cases() {
+                let expected = encoding_rs_utf16(encoding, &bytes);
+                let expected_malformed = expected.contains(MALFORMED);
+                for split in 0..=bytes.len() {
+                    for second in split..=bytes.len() {
+                        let pieces = [&bytes[..split], &bytes[split..second], &bytes[second..]];
+                        let (decoded, malformed) = utf16_in_pieces(encoding, &pieces);
+                        assert_eq!(
+                            decoded,
+                            expected,
+                            "{} {bytes:02X?} at {split}, {second}",
+                            encoding.name()
+                        );
+                        assert_eq!(malformed, expected_malformed);
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn utf16_decodes_any_bytes_as_encoding_rs_does(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![proptest::num::u8::ANY, 0xD8u8..0xE0],
+                0..64,
+            ),
+            cuts in proptest::collection::vec(0usize..64, 0..4),
+            big_endian: bool,
+        ) {
+            let encoding = if big_endian { encoding_rs::UTF_16BE } else { UTF_16LE };
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|cut| cut.min(bytes.len())).collect();
+            cuts.sort_unstable();
+            let mut pieces = Vec::new();
+            let mut at = 0;
+            for cut in cuts {
+                pieces.push(&bytes[at..cut]);
+                at = cut;
+            }
+            pieces.push(&bytes[at..]);
+            let (decoded, _) = utf16_in_pieces(encoding, &pieces);
+            proptest::prop_assert_eq!(decoded, encoding_rs_utf16(encoding, &bytes));
+        }
     }
 
     #[test]

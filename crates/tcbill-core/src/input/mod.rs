@@ -6,7 +6,8 @@
 //! `rows` turns records into table rows by a schema, whatever the container; `csv` splits
 //! delimited text into records as it streams in; `json` reads API responses; `sniff` tells a
 //! file's container and kind from its first bytes; `xlsx` reads workbooks; `parser` is the entry
-//! point, buffering what must be read whole and unpacking ZIPs into a parser per member; `parts`
+//! point, buffering what must be read whole and unpacking ZIPs into a parser per member (`xlsx`
+//! and the unpacking only with the `archive` feature), and hands parsed files between workers; `parts`
 //! reads one big CSV file in parts on several cores, with the result of reading it whole.
 
 mod csv;
@@ -18,10 +19,14 @@ mod record_scan;
 mod rows;
 mod simple_record;
 pub mod sniff;
+#[cfg(feature = "archive")]
 mod xlsx;
 
-pub use parser::{parse_file, Parser, Progress, MAX_WHOLE_FILE};
-pub use sniff::detect_kind;
+pub use parser::{
+    files_byte_len, files_from_bytes, files_to_bytes, parse_file, read_files, write_files, Parser,
+    Progress, MAX_WHOLE_FILE,
+};
+pub use sniff::{detect_kind, is_archive};
 
 /// How many leading bytes of a file [`detect_kind`] needs to decide.
 pub const SNIFF_LEN: usize = 64 * 1024;

@@ -7,15 +7,24 @@
 //! The parser owns ZIP recursion (`zip`): each member of a bill pack is streamed into a parser
 //! of its own.
 
+#[cfg(feature = "archive")]
 mod zip;
 
+#[cfg(feature = "archive")]
 use self::zip::{parse_zip, Unpacking};
 use crate::input::csv::CsvStream;
 use crate::input::sniff::{self, sniff_container, Container};
-use crate::input::{json, xlsx, SNIFF_LEN};
+#[cfg(feature = "archive")]
+use crate::input::xlsx;
+use crate::input::{json, SNIFF_LEN};
+use encoding_rs::{GB18030, UTF_16BE, UTF_16LE, UTF_8};
+use serde::{Deserialize, Serialize};
+
 use crate::model::diagnostic::{Diagnostic, DiagnosticCode};
 use crate::model::kind::InputKind;
 use crate::model::parsed_file::ParsedFile;
+use crate::model::table::wire::{ByteCount, Reader, Sink, Source, Writer};
+use crate::model::table::Table;
 
 /// How far a [`Parser`] has got.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -156,6 +165,29 @@ fn binary_file(name: &str) -> ParsedFile {
     ParsedFile::empty(name, InputKind::Unknown, vec![diagnostic])
 }
 
+/// Without the `archive` feature there is no unpacking to account for.
+#[cfg(not(feature = "archive"))]
+pub(crate) struct Unpacking;
+
+#[cfg(not(feature = "archive"))]
+impl Unpacking {
+    fn new() -> Self {
+        Unpacking
+    }
+}
+
+/// A ZIP or XLSX file given to a build without the `archive` feature (the web app never does:
+/// its file worker hands such files to the archive worker, `sniff::is_archive`).
+#[cfg(not(feature = "archive"))]
+fn archive_not_read(name: &str, bytes: &[u8], _: &mut Unpacking) -> ParsedFile {
+    let message = "ZIP and XLSX files are not read by this build of tcbill";
+    ParsedFile::empty(
+        name,
+        sniff::detect_kind(bytes),
+        vec![Diagnostic::error(name, message)],
+    )
+}
+
 /// Parses a complete file.
 fn parse_whole(name: &str, bytes: &[u8], unpacking: &mut Unpacking) -> Vec<ParsedFile> {
     match sniff_container(bytes) {
@@ -174,8 +206,12 @@ fn parse_whole(name: &str, bytes: &[u8], unpacking: &mut Unpacking) -> Vec<Parse
                     .saying(DiagnosticCode::BlankFile)],
             )]
         }
+        #[cfg(feature = "archive")]
         Container::Zip if sniff::zip_is_xlsx(bytes) => vec![xlsx::parse_xlsx(name, bytes)],
+        #[cfg(feature = "archive")]
         Container::Zip => parse_zip(name, bytes, unpacking),
+        #[cfg(not(feature = "archive"))]
+        Container::Zip => vec![archive_not_read(name, bytes, unpacking)],
         Container::Json => vec![json::parse_json(name, bytes)],
         Container::Text => vec![finish_stream(name, CsvStream::new(name, bytes, true))],
         Container::Binary => vec![binary_file(name)],
@@ -187,4 +223,106 @@ pub fn parse_file(name: &str, bytes: &[u8]) -> Vec<ParsedFile> {
     let mut parser = Parser::new(name);
     parser.feed(bytes);
     parser.finish()
+}
+
+/// What starts the bytes of [`files_to_bytes`], with the format's version.
+const FILES_MAGIC: &[u8; 5] = b"TCBF\x01";
+
+/// What a parsed file is besides its table, as written by [`files_to_bytes`].
+#[derive(Serialize)]
+struct FileHead<'a> {
+    name: &'a str,
+    kind: InputKind,
+    encoding: Option<&'a str>,
+    rows_rejected: u64,
+    diagnostics: &'a [Diagnostic],
+}
+
+/// [`FileHead`] read back.
+#[derive(Deserialize)]
+struct FileHeadRead {
+    name: String,
+    kind: InputKind,
+    encoding: Option<String>,
+    rows_rejected: u64,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Parsed files as bytes, for files parsed in one Web Worker to be analysed in another (the web
+/// app's archive worker reads ZIP and XLSX files for the file worker, which is built without the
+/// `archive` feature). Each file's name, kind, encoding, counts and diagnostics as JSON text (their
+/// types say their shape to serde; diagnostics are at most
+/// [`MAX_DIAGNOSTICS_PER_FILE`](crate::model::diagnostic::MAX_DIAGNOSTICS_PER_FILE) a file), then
+/// its table's storage as it is (`model::table::wire`, as a part's).
+pub fn files_to_bytes(files: &[ParsedFile]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(files_byte_len(files));
+    write_files(files, &mut bytes);
+    bytes
+}
+
+/// How many bytes [`files_to_bytes`] makes, to size a buffer for [`write_files`].
+pub fn files_byte_len(files: &[ParsedFile]) -> usize {
+    let mut count = ByteCount::default();
+    write_files(files, &mut count);
+    count.0
+}
+
+/// Writes [`files_to_bytes`]'s bytes to `sink` in blocks of 64 KiB (the browser's archive worker
+/// writes them straight into the `ArrayBuffer` it posts).
+pub fn write_files(files: &[ParsedFile], sink: &mut impl Sink) {
+    let mut out = Writer::new(sink);
+    out.raw(FILES_MAGIC);
+    out.u64(files.len() as u64);
+    for file in files {
+        let head = FileHead {
+            name: &file.name,
+            kind: file.kind,
+            encoding: file.encoding,
+            rows_rejected: file.rows_rejected,
+            diagnostics: &file.diagnostics,
+        };
+        out.str(&serde_json::to_string(&head).expect("a parsed file's head always serialises"));
+        file.table.encode(&mut out);
+    }
+    out.finish();
+}
+
+/// The files [`files_to_bytes`] wrote; `None` if the bytes are not those (each table's storage is
+/// checked as a part's is, so damaged bytes never make a table that panics when read).
+pub fn files_from_bytes(bytes: &[u8]) -> Option<Vec<ParsedFile>> {
+    read_files(bytes)
+}
+
+/// [`files_from_bytes`] from a [`Source`] (the browser's file worker reads the `ArrayBuffer` the
+/// files came in a block at a time, never copying it whole into wasm memory).
+pub fn read_files(source: impl Source) -> Option<Vec<ParsedFile>> {
+    let mut input = Reader::new(source);
+    input.expect(FILES_MAGIC)?;
+    let count = input.u64()?;
+    let mut files = Vec::new();
+    for _ in 0..count {
+        let head: FileHeadRead = serde_json::from_str(&input.str()?).ok()?;
+        let table = Table::decode(&mut input)?;
+        let encoding = match head.encoding {
+            Some(name) => Some(encoding_name(&name)?),
+            None => None,
+        };
+        files.push(ParsedFile {
+            name: head.name,
+            kind: head.kind,
+            encoding,
+            table,
+            rows_rejected: head.rows_rejected,
+            diagnostics: head.diagnostics,
+        });
+    }
+    input.is_empty().then_some(files)
+}
+
+/// The name of an encoding a text file can be read in, as `ParsedFile::encoding` holds it.
+fn encoding_name(name: &str) -> Option<&'static str> {
+    [UTF_8, GB18030, UTF_16LE, UTF_16BE]
+        .into_iter()
+        .map(|encoding| encoding.name())
+        .find(|known| *known == name)
 }

@@ -4,8 +4,6 @@
 //! names deduction exports without an extension. Text is recognised by its header row, JSON by
 //! the fields of the API response, ZIP by its signature.
 
-use std::io::Cursor;
-
 use crate::input::csv::UTF8_BOM;
 use crate::input::{csv, json, SNIFF_LEN};
 use crate::model::kind::InputKind;
@@ -109,10 +107,18 @@ pub(crate) fn local_member_names(bytes: &[u8]) -> Vec<&[u8]> {
     names
 }
 
+/// Whether a file starting with `head` is a ZIP (a bill pack or an XLSX workbook): what only a
+/// build with the `archive` feature reads (the web app hands such a file to a worker of its own).
+/// Its first four bytes decide, as they do for [`Parser`](crate::input::Parser).
+pub fn is_archive(head: &[u8]) -> bool {
+    sniff_container(head) == Container::Zip
+}
+
 /// Whether a complete ZIP file is an Excel workbook rather than a pack of bill files: by its
 /// central directory, or by its local headers when the directory is lost.
+#[cfg(feature = "archive")]
 pub(crate) fn zip_is_xlsx(bytes: &[u8]) -> bool {
-    match zip::ZipArchive::new(Cursor::new(bytes)) {
+    match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
         Ok(archive) => names_make_xlsx(archive.file_names_raw()),
         Err(_) => names_make_xlsx(local_member_names(bytes)),
     }

@@ -5,8 +5,10 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// Which bill tier a bill-details file is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum BillLevel {
     /// L3 明细: one row per component.
     L3,
@@ -15,7 +17,7 @@ pub enum BillLevel {
 }
 
 /// The billing API action that produced a JSON response.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ApiAction {
     DescribeDosageDetailByDate,
     DescribeDosageCosDetailByDate,
@@ -81,7 +83,7 @@ impl ApiAction {
 }
 
 /// The kinds of input tcbill recognises.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum InputKind {
     /// 资源包抵扣明细 export.
     DeductionDetails,

@@ -56,14 +56,14 @@ pub fn is_absent(text: &str) -> bool {
 }
 
 /// [`is_absent`] of a cell already trimmed ([`trim_cell`]): the per-cell paths trim once.
-#[inline]
+#[inline(always)]
 pub(crate) fn is_absent_trimmed(trimmed: &str) -> bool {
     matches!(trimmed, "" | "-" | "--" | "—")
 }
 
 /// `text.trim()`, returning at once when the ends are not white space, as in almost every cell:
 /// `str::trim` scans for Unicode white space, and cells are trimmed on several paths.
-#[inline]
+#[inline(always)]
 pub(crate) fn trim_cell(text: &str) -> &str {
     // Most cells start and end with printable ASCII (numbers, codes, IDs, times).
     let printable = |byte: Option<&u8>| byte.is_some_and(|&b| b > b' ' && b < 0x7f);

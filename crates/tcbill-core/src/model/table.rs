@@ -170,7 +170,7 @@ impl Presence {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, present: bool) {
         let bit = self.len % 64;
         if bit == 0 {
@@ -417,21 +417,28 @@ impl TextColumn {
     }
 
     /// Adds a cell holding `symbol`, widening the codes if it needs more than 2 bytes.
-    #[inline]
+    #[inline(always)]
     fn push_symbol(&mut self, symbol: Symbol) {
         match &mut self.codes {
             Codes::Narrow(codes) => match u16::try_from(symbol.0.get()) {
                 Ok(code) => codes.push(code),
-                Err(_) => {
-                    let mut wide: Vec<Option<Symbol>> = codes
-                        .iter()
-                        .map(|&code| NonZeroU32::new(u32::from(code)).map(Symbol))
-                        .collect();
-                    wide.push(Some(symbol));
-                    self.codes = Codes::Wide(wide);
-                }
+                Err(_) => self.widen_and_push(symbol),
             },
             Codes::Wide(symbols) => symbols.push(Some(symbol)),
+        }
+    }
+
+    /// [`TextColumn::push_symbol`] of the first symbol past 2 bytes: once per column at most.
+    #[cold]
+    #[inline(never)]
+    fn widen_and_push(&mut self, symbol: Symbol) {
+        if let Codes::Narrow(codes) = &self.codes {
+            let mut wide: Vec<Option<Symbol>> = codes
+                .iter()
+                .map(|&code| NonZeroU32::new(u32::from(code)).map(Symbol))
+                .collect();
+            wide.push(Some(symbol));
+            self.codes = Codes::Wide(wide);
         }
     }
 }
@@ -479,18 +486,25 @@ impl Mantissas {
     }
 
     /// Adds `mantissa`, widening to 8 bytes each if it needs more than 4.
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, mantissa: i64) {
         match self {
             Mantissas::Narrow(mantissas) => match i32::try_from(mantissa) {
                 Ok(narrow) => mantissas.push(narrow),
-                Err(_) => {
-                    let mut wide: Vec<i64> = mantissas.iter().map(|&m| i64::from(m)).collect();
-                    wide.push(mantissa);
-                    *self = Mantissas::Wide(wide);
-                }
+                Err(_) => self.widen_and_push(mantissa),
             },
             Mantissas::Wide(mantissas) => mantissas.push(mantissa),
+        }
+    }
+
+    /// [`Mantissas::push`] of the first mantissa past 4 bytes: once per column at most.
+    #[cold]
+    #[inline(never)]
+    fn widen_and_push(&mut self, mantissa: i64) {
+        if let Mantissas::Narrow(mantissas) = self {
+            let mut wide: Vec<i64> = mantissas.iter().map(|&m| i64::from(m)).collect();
+            wide.push(mantissa);
+            *self = Mantissas::Wide(wide);
         }
     }
 

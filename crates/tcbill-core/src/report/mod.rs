@@ -24,7 +24,7 @@ pub use digest::{
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::alerts::{largest_alerts, AlertOptions, Alerts};
+use crate::analysis::alerts::{largest_alerts, AlertOptions, Alerts, DailyAlerts};
 use crate::analysis::checks::{run_checks, Check};
 use crate::analysis::compare::{compare, default_periods, Comparison, Period};
 use crate::analysis::cost::{summarize_each, Amounts, Dimension, Summary};
@@ -165,9 +165,99 @@ pub const REPORT_ALERTS: usize = 100;
 /// How many drivers of each currency the report's comparison keeps (`tcbill compare` lists all).
 pub const REPORT_DRIVERS: usize = 100;
 
+/// Runs two pieces of work and returns both results: [`Report::build_with`] hands it the
+/// report's independent analyses. Core starts no thread, so [`InTurn`] runs them one after the
+/// other (the web worker); the CLI passes one that runs them on two threads.
+pub trait Fork: Sync {
+    fn join<A: Send, B: Send>(
+        &self,
+        a: impl FnOnce() -> A + Send,
+        b: impl FnOnce() -> B + Send,
+    ) -> (A, B);
+}
+
+/// A [`Fork`] that runs `a`, then `b`, on the calling thread.
+pub struct InTurn;
+
+impl Fork for InTurn {
+    fn join<A: Send, B: Send>(
+        &self,
+        a: impl FnOnce() -> A + Send,
+        b: impl FnOnce() -> B + Send,
+    ) -> (A, B) {
+        (a(), b())
+    }
+}
+
 impl Report {
-    /// Runs every analysis on `dataset`.
+    /// Runs every analysis on `dataset`, one after the other.
     pub fn build(dataset: &Dataset, options: &ReportOptions) -> Report {
+        Report::build_with(dataset, options, &InTurn)
+    }
+
+    /// Runs every analysis on `dataset`, those that do not read each other through `fork`: the
+    /// cost summaries, the alerts that read every day's cost, the deductions with what reads
+    /// them (packages, checks), and the usage, forecast and comparison. The report is the same
+    /// whichever `fork` runs them.
+    pub fn build_with(dataset: &Dataset, options: &ReportOptions, fork: &impl Fork) -> Report {
+        let (inputs, duplicates) = Report::inputs(dataset);
+        let ((cost, (usage, forecast, comparison)), (daily, (analysis, packages, checks))) = fork
+            .join(
+                || {
+                    fork.join(
+                        || Report::cost(dataset, options),
+                        || {
+                            (
+                                usage_statistics(dataset, options.usage),
+                                forecasts(dataset),
+                                Report::comparison(dataset, options),
+                            )
+                        },
+                    )
+                },
+                || {
+                    fork.join(
+                        || DailyAlerts::largest(dataset, &options.alerts, REPORT_ALERTS),
+                        || {
+                            let analysis = analyze_deductions(dataset);
+                            let packages = package_usage(dataset, &analysis);
+                            let checks = run_checks(dataset, &analysis.rows);
+                            (analysis, packages, checks)
+                        },
+                    )
+                },
+            );
+        let coefficient_mismatches = analysis.coefficient_mismatches().cloned().collect();
+        let alerts = largest_alerts(
+            dataset,
+            daily,
+            &analysis,
+            &packages,
+            &checks,
+            &options.alerts,
+            REPORT_ALERTS,
+        );
+        Report {
+            format: REPORT_FORMAT,
+            version: REPORT_VERSION,
+            inputs,
+            duplicates,
+            cost,
+            deductions: DeductionReport {
+                analysis,
+                coefficient_mismatches,
+            },
+            packages,
+            usage,
+            checks,
+            alerts,
+            forecast,
+            comparison,
+        }
+    }
+
+    /// What each input file gave, and the rows it repeats of a file loaded before it.
+    fn inputs(dataset: &Dataset) -> (Vec<InputSummary>, Vec<DuplicateNotice>) {
         let files = dataset.files();
         let mut duplicates = Vec::new();
         let mut inputs = Vec::with_capacity(files.len());
@@ -199,13 +289,17 @@ impl Report {
             });
             duplicates.extend(notices);
         }
-        // The total and every breakdown in one pass over the rows.
+        (inputs, duplicates)
+    }
+
+    /// The total and every breakdown, in one pass over the rows.
+    fn cost(dataset: &Dataset, options: &ReportOptions) -> CostReport {
         let groupings: Vec<&[Dimension]> = std::iter::once(&[][..])
             .chain(options.breakdowns.iter().map(Vec::as_slice))
             .collect();
         let mut summaries = summarize_each(dataset, &groupings, &[]).into_iter();
         let overall = summaries.next().expect("a summary per grouping");
-        let cost = CostReport {
+        CostReport {
             source: overall.source,
             row_count: overall.row_count,
             currencies: overall
@@ -219,35 +313,6 @@ impl Report {
                 })
                 .collect(),
             breakdowns: summaries.collect(),
-        };
-        let analysis = analyze_deductions(dataset);
-        let packages = package_usage(dataset, &analysis);
-        let checks = run_checks(dataset, &analysis.rows);
-        let coefficient_mismatches = analysis.coefficient_mismatches().cloned().collect();
-        let alerts = largest_alerts(
-            dataset,
-            &analysis,
-            &packages,
-            &checks,
-            &options.alerts,
-            REPORT_ALERTS,
-        );
-        Report {
-            format: REPORT_FORMAT,
-            version: REPORT_VERSION,
-            inputs,
-            duplicates,
-            cost,
-            deductions: DeductionReport {
-                analysis,
-                coefficient_mismatches,
-            },
-            packages,
-            usage: usage_statistics(dataset, options.usage),
-            checks,
-            alerts,
-            forecast: forecasts(dataset),
-            comparison: Report::comparison(dataset, options),
         }
     }
 

@@ -225,37 +225,63 @@ pub fn alerts(
     checks: &[Check],
     options: &AlertOptions,
 ) -> Alerts {
-    largest_alerts(dataset, deductions, packages, checks, options, usize::MAX)
+    let daily = DailyAlerts::largest(dataset, options, usize::MAX);
+    largest_alerts(dataset, daily, deductions, packages, checks, options, usize::MAX)
 }
 
-/// [`alerts`] keeping the `limit` largest of each kind and currency, as [`Alerts::truncate`]
-/// would, while `counts` count them all. The rows of a day's spike or first appearance are found
-/// only for those kept: a 1M-row bill raises some 10,000 spikes, and the rows behind them all
-/// were the largest memory the report took beside the tables.
+/// The rules that read every day's cost (spikes, first appearances): they need no other
+/// analysis, so the report runs them beside the deductions and checks the other rules read.
+pub struct DailyAlerts {
+    /// The `limit` largest of each kind and currency, with the rows behind them.
+    list: Vec<Alert>,
+    /// Every one raised, kept or not.
+    counts: BTreeMap<AlertKind, usize>,
+}
+
+impl DailyAlerts {
+    /// The `limit` largest of each kind and currency, as [`Alerts::truncate`] would keep them.
+    /// The rows of a day's spike or first appearance are found only for those kept: a 1M-row
+    /// bill raises some 10,000 spikes, and the rows behind them all were the largest memory the
+    /// report took beside the tables.
+    pub fn largest(dataset: &Dataset, options: &AlertOptions, limit: usize) -> DailyAlerts {
+        let daily = daily::DailyCosts::read(dataset);
+        let mut found = spike::spikes(&daily, options);
+        found.extend(first_seen::first_appearances(&daily));
+        drop(daily);
+        let mut counts: BTreeMap<AlertKind, usize> =
+            AlertKind::ALL.iter().map(|&kind| (kind, 0)).collect();
+        crate::model::sort::sort_by(&mut found, |a, b| a.rank().cmp(&b.rank()));
+        let mut kept: BTreeMap<(AlertKind, Option<Currency>), usize> = BTreeMap::new();
+        found.retain(|found| {
+            let rank = found.rank();
+            *counts.entry(rank.kind).or_default() += 1;
+            let kept = kept.entry((rank.kind, rank.currency)).or_default();
+            *kept += 1;
+            *kept <= limit
+        });
+        DailyAlerts {
+            list: daily::with_rows(dataset, found),
+            counts,
+        }
+    }
+}
+
+/// Every alert: `daily` (read with the same `limit`) and the other rules, keeping the `limit`
+/// largest of each kind and currency, as [`Alerts::truncate`] would, while `counts` count them
+/// all.
 pub fn largest_alerts(
     dataset: &Dataset,
+    daily: DailyAlerts,
     deductions: &DeductionAnalysis,
     packages: &[PackageUsage],
     checks: &[Check],
     options: &AlertOptions,
     limit: usize,
 ) -> Alerts {
-    let daily = daily::DailyCosts::read(dataset);
-    let mut found = spike::spikes(&daily, options);
-    found.extend(first_seen::first_appearances(&daily));
-    drop(daily);
-    let mut counts: BTreeMap<AlertKind, usize> =
-        AlertKind::ALL.iter().map(|&kind| (kind, 0)).collect();
-    crate::model::sort::sort_by(&mut found, |a, b| a.rank().cmp(&b.rank()));
-    let mut kept: BTreeMap<(AlertKind, Option<Currency>), usize> = BTreeMap::new();
-    found.retain(|found| {
-        let rank = found.rank();
-        *counts.entry(rank.kind).or_default() += 1;
-        let kept = kept.entry((rank.kind, rank.currency)).or_default();
-        *kept += 1;
-        *kept <= limit
-    });
-    let mut list = daily::with_rows(dataset, found);
+    let DailyAlerts {
+        mut list,
+        mut counts,
+    } = daily;
     let daily_count = list.len();
     list.extend(after_package::after_package(dataset, deductions, packages));
     let tag_keys = allocation::tag_keys(dataset, options);
