@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cost::{summarize, Dimension, Filter, Measure};
 use super::deductions::DeductionRow;
-use super::units::{conversion, product_bases, CannotConvert, ProductBases};
+use super::units::{conversion, product_bases, CannotConvert, Conversion, ProductBases};
 use super::{counted_tables, named_tables, round_half_up, RowRef, NOT_EXACT};
 use crate::dataset::Dataset;
 use crate::model::table::{DecimalColumn, Table, TableKind, TextColumn};
@@ -271,10 +271,10 @@ pub fn run_checks(dataset: &Dataset, deductions: &[DeductionRow]) -> Vec<Check> 
     for kind in [TableKind::BillDetails, TableKind::CostDetails] {
         for (index, file, table) in counted_tables(dataset, kind) {
             // A finding's RowRef is built only when one is made.
-            let mut bases = FxHashMap::default();
+            let mut units = UnitCache::default();
             let columns = RowColumns::new(table);
             for row in dataset.counted_rows(index) {
-                check_list_price(file, &columns, row, &mut bases, &mut list_price.check);
+                check_list_price(file, &columns, row, &mut units, &mut list_price.check);
                 check_discount(file, &columns, row, &mut discount.check);
                 check_payments(file, &columns, row, &mut payments.check);
                 check_usage(file, &columns, row, &mut usage.check);
@@ -366,12 +366,20 @@ fn decimal(column: Option<&DecimalColumn>, row: usize) -> Option<Decimal> {
     column?.get(row)
 }
 
-/// `bases` remembers each product's [`product_bases`], which reads its name word by word.
+/// What the list-price check works out once per table rather than per row: each product's
+/// [`product_bases`] (read from its name word by word) and each unit pair's [`conversion`]
+/// (units cleaned and parsed), as a table has a few of each.
+#[derive(Default)]
+struct UnitCache<'a> {
+    bases: FxHashMap<&'a str, ProductBases>,
+    conversions: FxHashMap<(&'a str, &'a str, ProductBases), Result<Conversion, FindingCode>>,
+}
+
 fn check_list_price<'a>(
     file: &str,
     columns: &RowColumns<'a>,
     row: usize,
-    bases: &mut FxHashMap<&'a str, ProductBases>,
+    units: &mut UnitCache<'a>,
     check: &mut Check,
 ) {
     let table = columns.table;
@@ -386,14 +394,21 @@ fn check_list_price<'a>(
     let price_unit = columns.text(columns.price_unit, row).unwrap_or_default();
     let mut price_parts = price_unit.split('/').skip(1);
     let product = columns.text(columns.product, row).unwrap_or_default();
-    let bases = *bases
+    let bases = *units
+        .bases
         .entry(product)
         .or_insert_with(|| product_bases(product));
-    let convert = |from: Option<&str>, to: Option<&str>, value: Decimal| match (from, to) {
-        (Some(from), Some(to)) => match conversion(from, to, bases) {
-            Ok(factor) => factor.apply(value).ok_or(FindingCode::NotExact),
-            Err(error) => Err(FindingCode::from(error)),
-        },
+    let mut convert = |from: Option<&'a str>, to: Option<&'a str>, value: Decimal| match (from, to) {
+        (Some(from), Some(to)) => {
+            let factor = units
+                .conversions
+                .entry((from, to, bases))
+                .or_insert_with(|| conversion(from, to, bases).map_err(FindingCode::from));
+            match factor {
+                Ok(factor) => factor.apply(value).ok_or(FindingCode::NotExact),
+                Err(error) => Err(error.clone()),
+            }
+        }
         _ => Ok(value),
     };
     let used_in_price_unit = convert(

@@ -12,7 +12,7 @@ use std::fmt;
 use rust_decimal::Decimal;
 
 /// How many of the next smaller data unit make one (1 GB = 1000 MB or 1024 MB).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum UnitBase {
     Thousand,
     Binary,
@@ -28,7 +28,7 @@ impl UnitBase {
 }
 
 /// The published bases of one product: bytes (traffic, storage) and bits (bandwidth) may differ.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ProductBases {
     pub bytes: Option<UnitBase>,
     pub bits: Option<UnitBase>,
