@@ -95,6 +95,26 @@ test('a file read by three workers gives the report of reading it whole, byte fo
   assert.equal(await downloadReport(), tcbill('analyze', bill, '--json'));
 });
 
+test('a bill with more alerts than a screen shows draws them all, in the report\'s order', async () => {
+  // The Overview draws the alert list 25 rows at a time, after each painted frame (overview.rs).
+  const report = JSON.parse(tcbill('analyze', bill, '--json'));
+  const alerts = report.alerts.alerts;
+  assert.equal(alerts.length, 99, 'the generated bill raises 99 alerts');
+  await openApp({ workers: 2 });
+  await drop([{ name: 'l3-6000.csv', bytes: await readFile(bill) }]);
+  await fileRows(page, 1);
+  await page.click('#tab-overview');
+  const rows = page.locator('.alert-list tbody tr');
+  await rows.nth(alerts.length - 1).waitFor();
+  assert.equal(await rows.count(), alerts.length);
+  // Every row's subject, in order, as the CLI's report lists them.
+  const subjects = await rows.evaluateAll((rows) => rows.map((row) => row.cells[1].textContent));
+  assert.deepEqual(
+    subjects.map((subject) => subject.replace(/^\S+ /, '')),
+    alerts.map((alert) => alert.subject),
+  );
+});
+
 test('a cut inside a quoted cell is refused and the file is read whole, with the same report', async () => {
   // A stray quote inside an unquoted cell early on (kept as text) makes every quote count after it
   // odd, so the cut lands inside the quoted cell that spans two lines past the middle: refused.
