@@ -157,6 +157,7 @@ impl Interner {
     }
 }
 
+#[inline(always)]
 fn fx_hash(text: &str) -> u64 {
     let mut hasher = FxHasher::default();
     text.hash(&mut hasher);
@@ -368,24 +369,25 @@ impl TextColumn {
         self.storage == TextStorage::Unique
     }
 
+    #[inline(always)]
     fn push(&mut self, text: &str, interner: &mut Interner, unique: &mut Arena) {
-        let symbol = match &mut self.storage {
-            TextStorage::Unique => Symbol::unique(unique.push(text)),
-            TextStorage::Interned => interner.intern(text).0,
-            TextStorage::Sampling { cells, first_seen } => {
-                let (symbol, new) = interner.intern(text);
-                *cells += 1;
-                *first_seen += u32::from(new);
-                if *cells == UNIQUENESS_SAMPLE {
-                    self.storage = if *first_seen * 100 >= *cells * UNIQUE_PERCENT {
-                        TextStorage::Unique
-                    } else {
-                        TextStorage::Interned
-                    };
-                }
-                symbol
+        if self.storage == TextStorage::Unique {
+            self.push_symbol(Symbol::unique(unique.push(text)));
+            return;
+        }
+        // One call site of the interner, inlined here: the per-cell path makes no call.
+        let (symbol, new) = interner.intern(text);
+        if let TextStorage::Sampling { cells, first_seen } = &mut self.storage {
+            *cells += 1;
+            *first_seen += u32::from(new);
+            if *cells == UNIQUENESS_SAMPLE {
+                self.storage = if *first_seen * 100 >= *cells * UNIQUE_PERCENT {
+                    TextStorage::Unique
+                } else {
+                    TextStorage::Interned
+                };
             }
-        };
+        }
         self.push_symbol(symbol);
     }
 
@@ -613,6 +615,7 @@ impl DecimalColumn {
     }
 
     /// [`DecimalColumn::push`] of `mantissa / 10^scale` (no negative zero).
+    #[inline(always)]
     fn push_plain(&mut self, mantissa: i64, scale: u8) {
         self.present.push(true);
         match &mut self.values {
@@ -633,6 +636,7 @@ impl DecimalColumn {
         }
     }
 
+    #[inline(always)]
     fn push_exact(&mut self, value: Exact) {
         match value {
             Exact::Plain { mantissa, scale } => self.push_plain(mantissa, scale),
@@ -1061,19 +1065,20 @@ impl Table {
             RowSource::Line(line) => StoredSource::Line(line),
             RowSource::Record(path) => StoredSource::Record(self.strings.intern(path).0),
         });
-        let mut slots = slots.iter();
-        for column in &mut self.columns {
-            match (
-                &mut column.values,
-                slots.next().copied().unwrap_or_default(),
-            ) {
-                (ColumnValues::Text(column), Slot::Text(text)) => {
+        let filled = slots.len().min(self.columns.len());
+        let (with_slots, after) = self.columns.split_at_mut(filled);
+        for (column, slot) in with_slots.iter_mut().zip(slots) {
+            match (&mut column.values, slot) {
+                (ColumnValues::Text(column), &Slot::Text(text)) => {
                     column.push(text, &mut self.strings, &mut self.unique_strings);
                 }
-                (ColumnValues::Decimal(column), Slot::Number(value)) => column.push_exact(value),
-                (ColumnValues::Time(column), Slot::Time(value)) => column.push(value),
+                (ColumnValues::Decimal(column), &Slot::Number(value)) => column.push_exact(value),
+                (ColumnValues::Time(column), &Slot::Time(value)) => column.push(value),
                 (values, _) => values.push_absent(),
             }
+        }
+        for column in after {
+            column.values.push_absent();
         }
         self.row_count += 1;
     }
