@@ -15,10 +15,10 @@ use serde::{Deserialize, Serialize};
 
 use super::cost::{summarize, Dimension, Filter, Measure};
 use super::deductions::DeductionRow;
-use super::units::{conversion, product_bases, CannotConvert, Conversion, ProductBases};
+use super::units::{conversion, product_bases, CannotConvert, Conversion};
 use super::{counted_tables, named_tables, round_half_up, RowRef, NOT_EXACT};
 use crate::dataset::Dataset;
-use crate::model::table::{DecimalColumn, Table, TableKind, TextColumn};
+use crate::model::table::{DecimalColumn, Symbol, Table, TableKind, TextColumn};
 
 /// One check and what it found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -355,31 +355,31 @@ impl<'a> RowColumns<'a> {
             time_unit: text("TimeUnitName"),
         }
     }
-
-    fn text(&self, column: Option<&TextColumn>, row: usize) -> Option<&'a str> {
-        let symbol = column?.get(row)?;
-        Some(self.table.resolve(symbol))
-    }
 }
 
 fn decimal(column: Option<&DecimalColumn>, row: usize) -> Option<Decimal> {
     column?.get(row)
 }
 
-/// What the list-price check works out once per table rather than per row: each product's
-/// [`product_bases`] (read from its name word by word) and each unit pair's [`conversion`]
-/// (units cleaned and parsed), as a table has a few of each.
+/// What the list-price check works out once per table rather than per row: for each (product,
+/// price unit, usage unit, time unit) its rows have, as symbols, how the usage and the duration
+/// become the price's units ([`conversion`]: units cleaned and parsed, with the product's
+/// [`product_bases`] read from its name word by word). A table has a few such combinations, so a
+/// row costs one lookup of four symbols, not the text of its units.
 #[derive(Default)]
-struct UnitCache<'a> {
-    bases: FxHashMap<&'a str, ProductBases>,
-    conversions: FxHashMap<(&'a str, &'a str, ProductBases), Result<Conversion, FindingCode>>,
+struct UnitCache {
+    factors: FxHashMap<[Option<Symbol>; 4], [Factor; 2]>,
 }
 
-fn check_list_price<'a>(
+/// How a quantity becomes the price's unit: `None` as it is (a unit missing on either side),
+/// else by the conversion, or why there is none.
+type Factor = Option<Result<Conversion, FindingCode>>;
+
+fn check_list_price(
     file: &str,
-    columns: &RowColumns<'a>,
+    columns: &RowColumns,
     row: usize,
-    units: &mut UnitCache<'a>,
+    units: &mut UnitCache,
     check: &mut Check,
 ) {
     let table = columns.table;
@@ -390,38 +390,33 @@ fn check_list_price<'a>(
     ) else {
         return;
     };
-    // `元/GB/小时`: the price is per usage unit and per duration unit.
-    let price_unit = columns.text(columns.price_unit, row).unwrap_or_default();
-    let mut price_parts = price_unit.split('/').skip(1);
-    let product = columns.text(columns.product, row).unwrap_or_default();
-    let bases = *units
-        .bases
-        .entry(product)
-        .or_insert_with(|| product_bases(product));
-    let mut convert = |from: Option<&'a str>, to: Option<&'a str>, value: Decimal| match (from, to) {
-        (Some(from), Some(to)) => {
-            let factor = units
-                .conversions
-                .entry((from, to, bases))
-                .or_insert_with(|| conversion(from, to, bases).map_err(FindingCode::from));
-            match factor {
-                Ok(factor) => factor.apply(value).ok_or(FindingCode::NotExact),
-                Err(error) => Err(error.clone()),
-            }
-        }
-        _ => Ok(value),
+    let symbol = |column: Option<&TextColumn>| column.and_then(|column| column.get(row));
+    let cells = [
+        symbol(columns.product),
+        symbol(columns.price_unit),
+        symbol(columns.used_amount_unit),
+        symbol(columns.time_unit),
+    ];
+    let [used_factor, span_factor] = units.factors.entry(cells).or_insert_with(|| {
+        let [product, price_unit, used_unit, time_unit] =
+            cells.map(|cell| cell.map(|symbol| table.resolve(symbol)));
+        let bases = product_bases(product.unwrap_or_default());
+        // `元/GB/小时`: the price is per usage unit and per duration unit.
+        let mut price_parts = price_unit.unwrap_or_default().split('/').skip(1);
+        let mut factor = |from: Option<&str>| match (from, price_parts.next()) {
+            (Some(from), Some(to)) => Some(conversion(from, to, bases).map_err(FindingCode::from)),
+            _ => None,
+        };
+        [factor(used_unit), factor(time_unit)]
+    });
+    let convert = |factor: &Factor, value: Decimal| match factor {
+        None => Ok(value),
+        Some(Ok(factor)) => factor.apply(value).ok_or(FindingCode::NotExact),
+        Some(Err(error)) => Err(error.clone()),
     };
-    let used_in_price_unit = convert(
-        columns.text(columns.used_amount_unit, row),
-        price_parts.next(),
-        used,
-    );
+    let used_in_price_unit = convert(used_factor, used);
     let time_span = decimal(columns.time_span, row).unwrap_or(Decimal::ONE);
-    let span_in_price_unit = convert(
-        columns.text(columns.time_unit, row),
-        price_parts.next(),
-        time_span,
-    );
+    let span_in_price_unit = convert(span_factor, time_span);
     let expected = match (used_in_price_unit, span_in_price_unit) {
         (Ok(used), Ok(span)) => price
             .checked_mul(used)
