@@ -74,6 +74,14 @@ impl Symbol {
         Symbol(NonZeroU32::new(code).expect("index + 1 is not zero"))
     }
 
+    /// The index of an interned symbol's string among its table's distinct strings, counted from
+    /// 0 without gaps; `None` for a symbol of a unique column's cell. A pass over many rows can
+    /// index a vector by it instead of hashing symbols.
+    pub fn interned_index(self) -> Option<usize> {
+        let code = self.0.get();
+        (code & UNIQUE == 0).then(|| code as usize - 1)
+    }
+
     fn unique(index: usize) -> Symbol {
         let index = u32::try_from(index)
             .ok()
@@ -591,6 +599,23 @@ impl DecimalColumn {
         })
     }
 
+    /// The values as mantissas at one scale (`mantissa / 10^scale`, absent cells 0), when every
+    /// present value has the same scale and fits an `i64`: a sum over many rows can then add
+    /// integers and make one `Decimal` at the end.
+    pub fn at_one_scale(&self) -> Option<OneScale<'_>> {
+        match &self.values {
+            DecimalValues::Mantissas {
+                mantissas,
+                scales: Scales::Uniform(scale),
+            } => Some(OneScale {
+                present: &self.present,
+                mantissas,
+                scale: u32::from(scale.unwrap_or_default()),
+            }),
+            _ => None,
+        }
+    }
+
     /// Whether some value did not fit an `i64` mantissa, so every value takes 16 bytes.
     pub fn is_wide(&self) -> bool {
         matches!(self.values, DecimalValues::Wide(_))
@@ -679,6 +704,29 @@ impl DecimalColumn {
                 }
                 DecimalValues::Wide(values) => values.capacity() * size_of::<Decimal>(),
             }
+    }
+}
+
+/// A [`DecimalColumn`] whose values all have one scale ([`DecimalColumn::at_one_scale`]).
+#[derive(Clone, Copy, Debug)]
+pub struct OneScale<'a> {
+    present: &'a Presence,
+    mantissas: &'a Mantissas,
+    scale: u32,
+}
+
+impl OneScale<'_> {
+    /// Row `row`'s value times 10^scale; 0 for an absent cell.
+    pub fn mantissa(&self, row: usize) -> i64 {
+        if self.present.get(row) {
+            self.mantissas.get(row)
+        } else {
+            0
+        }
+    }
+
+    pub fn scale(&self) -> u32 {
+        self.scale
     }
 }
 
