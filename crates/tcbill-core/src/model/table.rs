@@ -133,27 +133,66 @@ impl Arena {
 struct Interner {
     strings: Arena,
     index: HashTable<u32>,
+    /// The string last interned in each of [`RECENT`] slots, chosen by its hash: the hash and
+    /// the string's index + 1 (0 for none). A bill's text cells repeat a few thousand strings, so
+    /// nearly every one is found here by one compare of hashes (and one of text, since different
+    /// strings may share a hash) instead of a probe of `index`. Made on the first string, so a
+    /// table without text has none.
+    recent: Option<Box<[(u64, u32); RECENT]>>,
+}
+
+/// The slots of [`Interner::recent`].
+const RECENT: usize = 1024;
+
+/// [`Interner::recent`] when it is made: built on the heap, and out of line, as a 16 KiB array
+/// in `intern`'s frame would cost a stack probe on every call.
+#[cold]
+#[inline(never)]
+fn no_recent_strings() -> Box<[(u64, u32); RECENT]> {
+    vec![(0, 0); RECENT]
+        .into_boxed_slice()
+        .try_into()
+        .expect("RECENT slots")
 }
 
 impl Interner {
     /// The symbol of `text`, and whether the table had not seen it before.
     fn intern(&mut self, text: &str) -> (Symbol, bool) {
         let hash = fx_hash(text);
-        let Interner { strings, index } = self;
+        let Interner {
+            strings,
+            index,
+            recent,
+        } = self;
         let bytes = text.as_bytes();
+        let recent = recent.get_or_insert_with(no_recent_strings);
+        // The low bits, as hashbrown's buckets take them (see the rotation above).
+        let slot = &mut recent[hash as usize % RECENT];
+        if let (true, Some(found)) = (slot.0 == hash, slot.1.checked_sub(1)) {
+            if strings.bytes(found as usize) == bytes {
+                return (Symbol::interned(found as usize), false);
+            }
+        }
         if let Some(&found) = index.find(hash, |&found| strings.bytes(found as usize) == bytes) {
+            *slot = (hash, found + 1);
             return (Symbol::interned(found as usize), false);
         }
         let new = strings.push(text);
         index.insert_unique(hash, new as u32, |&other| {
             fx_hash(strings.get(other as usize))
         });
+        *slot = (hash, new as u32 + 1);
         (Symbol::interned(new), true)
     }
 
     fn heap_bytes(&self) -> usize {
         // hashbrown keeps one control byte per bucket beside each slot.
-        self.strings.heap_bytes() + self.index.capacity() * (size_of::<u32>() + 1)
+        self.strings.heap_bytes()
+            + self.index.capacity() * (size_of::<u32>() + 1)
+            + self
+                .recent
+                .as_ref()
+                .map_or(0, |_| size_of::<[(u64, u32); RECENT]>())
     }
 }
 
