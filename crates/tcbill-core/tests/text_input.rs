@@ -418,16 +418,18 @@ gb.csv:12 column 现金账户支出(元): the cell holds bytes that are valid ne
 /// column, and a line that is GB18030 is read as GB18030.
 #[test]
 fn bad_utf8_bytes_keep_their_message_line_and_column() {
-    let mut bytes = "产品名称,组件名称,交易ID,现金账户支出(元)\n".as_bytes().to_vec();
+    let mut bytes = "产品名称,组件名称,交易ID,现金账户支出(元)\n"
+        .as_bytes()
+        .to_vec();
     bytes.extend(head_rows().as_bytes());
     let tail_start = bytes.len();
     let bad_cells: [&[u8]; 6] = [
-        b"\xFF",             // never valid
-        b"\xE4\xBA\xFF",     // a cut three-byte sequence, then 0xFF
-        b"\xC0\x80\xFF",     // an overlong NUL
-        b"\xED\xA0\x80\xFF", // a surrogate
+        b"\xFF",                 // never valid
+        b"\xE4\xBA\xFF",         // a cut three-byte sequence, then 0xFF
+        b"\xC0\x80\xFF",         // an overlong NUL
+        b"\xED\xA0\x80\xFF",     // a surrogate
         b"\xF4\x90\x80\x80\xFF", // past U+10FFFF
-        b"\x80,\xFF",         // a lone continuation byte, and 0xFF in the next cell
+        b"\x80,\xFF",            // a lone continuation byte, and 0xFF in the next cell
     ];
     for (i, cell) in bad_cells.iter().enumerate() {
         bytes.extend("云服务器,".as_bytes());
