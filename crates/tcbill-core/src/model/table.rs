@@ -281,6 +281,7 @@ impl ColumnValues {
         self.len() == 0
     }
 
+    #[inline(always)]
     fn push_absent(&mut self) {
         match self {
             ColumnValues::Text(column) => column.push_absent(),
@@ -389,6 +390,7 @@ impl TextColumn {
         }
     }
 
+    #[inline(always)]
     fn push_absent(&mut self) {
         match &mut self.codes {
             Codes::Narrow(codes) => codes.push(0),
@@ -621,6 +623,7 @@ impl DecimalColumn {
         matches!(self.values, DecimalValues::Wide(_))
     }
 
+    #[inline(always)]
     fn push_absent(&mut self) {
         self.present.push(false);
         match &mut self.values {
@@ -768,6 +771,7 @@ impl TimeColumn {
         Some(BeijingTime::from_utc_epoch_secs(secs))
     }
 
+    #[inline(always)]
     fn push_absent(&mut self) {
         self.present.push(false);
         match &mut self.secs {
@@ -776,6 +780,7 @@ impl TimeColumn {
         }
     }
 
+    #[inline(always)]
     fn push(&mut self, time: BeijingTime) {
         self.present.push(true);
         let secs = time.utc_epoch_secs();
