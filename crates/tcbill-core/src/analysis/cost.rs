@@ -11,6 +11,7 @@
 //! [`Dataset`] marks as duplicates of an earlier file are not counted. Products are grouped by
 //! their identity across languages (see [`super::products`]).
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
@@ -28,6 +29,7 @@ use super::RowRef;
 use crate::dataset::Dataset;
 use crate::model::deserialize_from_text;
 use crate::model::table::{DecimalColumn, Symbol, Table, TableKind, TextColumn, TimeColumn};
+use crate::model::time::BeijingTime;
 
 /// What cost rows can be grouped or filtered by.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -217,10 +219,13 @@ enum DimensionReader<'a> {
         names: Option<&'a TextColumn>,
     },
     Currency(CostRowReader<'a>),
-    /// The first of these columns with a time gives the row's day (or month).
+    /// The first of these columns with a time gives the row's day (or month). The last one read
+    /// is kept with the instants it spans: rows come in time order, and an instant's calendar
+    /// fields cost more than the rest of a row's key.
     Date {
         columns: Vec<&'a TimeColumn>,
         whole_month: bool,
+        last: Cell<Option<(BeijingTime, BeijingTime, KeyPart)>>,
     },
 }
 
@@ -230,6 +235,7 @@ impl<'a> DimensionReader<'a> {
         let dates = |names: &[&str], whole_month| DimensionReader::Date {
             columns: time_columns(table, names),
             whole_month,
+            last: Cell::new(None),
         };
         match dimension {
             Dimension::Product => DimensionReader::Product {
@@ -256,14 +262,30 @@ impl<'a> DimensionReader<'a> {
             DimensionReader::Date {
                 columns,
                 whole_month,
+                last,
             } => {
-                columns
-                    .iter()
-                    .find_map(|column| column.get(row))
-                    .map_or(KeyPart::Absent, |time| {
-                        let (year, month, day, ..) = time.beijing_fields();
-                        KeyPart::Date(year, month, if *whole_month { 0 } else { day })
-                    })
+                let Some(time) = columns.iter().find_map(|column| column.get(row)) else {
+                    return KeyPart::Absent;
+                };
+                if let Some((start, end, key)) = last.get() {
+                    if start <= time && time < end {
+                        return key;
+                    }
+                }
+                let (year, month, day, ..) = time.beijing_fields();
+                let (key, bounds) = if *whole_month {
+                    (
+                        KeyPart::Date(year, month, 0),
+                        BeijingTime::month_bounds(year, month),
+                    )
+                } else {
+                    let number = time.beijing_day_number();
+                    let start = BeijingTime::beijing_day_start(number);
+                    let end = BeijingTime::beijing_day_start(number + 1);
+                    (KeyPart::Date(year, month, day), Some((start, end)))
+                };
+                last.set(bounds.map(|(start, end)| (start, end, key)));
+                key
             }
         }
     }
@@ -656,6 +678,7 @@ pub fn summarize_each(
         let mut table_groups: FxHashMap<(Currency, Vec<KeyPart>), (usize, Amounts)> =
             FxHashMap::default();
         let mut months: FxHashSet<(Currency, Month)> = FxHashSet::default();
+        let mut last_month = None;
         let mut key = (Currency::CNY, Vec::with_capacity(readers.len()));
         for row in dataset.counted_rows(index) {
             if !row_filters
@@ -668,7 +691,11 @@ pub fn summarize_each(
             key.1.clear();
             key.1.extend(readers.iter().map(|reader| reader.key(row)));
             if let Some(month) = rows.month(row) {
-                months.insert((key.0, month));
+                // Rows come in time order: the set is asked once per month, not per row.
+                if last_month != Some((key.0, month)) {
+                    months.insert((key.0, month));
+                    last_month = Some((key.0, month));
+                }
             }
             let (group_rows, amounts) = match table_groups.get_mut(&key) {
                 Some(group) => group,

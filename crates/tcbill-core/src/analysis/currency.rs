@@ -139,13 +139,18 @@ type CellPair = (Option<Symbol>, Option<Symbol>);
 /// A table's currency and month columns, found once. Every analysis of cost rows asks each
 /// row's currency and month, so answers are remembered: the currency of each pair of cells
 /// (a table has a few), and the last month with the instants it spans (rows come in time order).
+/// A pair is found by its price unit's symbol in a vector (a table's price units are a few
+/// interned strings), so most rows hash nothing; the pairs that vector does not hold are in a
+/// hash map.
 pub struct CostRowReader<'a> {
     table: &'a Table,
     currency: Option<&'a TextColumn>,
     price_unit: Option<&'a TextColumn>,
     file_currency: Currency,
     months: Vec<&'a TimeColumn>,
-    /// The currency of each (currency cell, price unit cell) pair met so far.
+    /// The currency of each (currency cell, price unit cell) pair met so far: by the interned
+    /// index + 1 of the price unit (0: none), the first pair with that price unit; the others.
+    by_price_unit: RefCell<Vec<Option<(CellPair, Currency)>>>,
     currencies: RefCell<FxHashMap<CellPair, Currency>>,
     last_month: Cell<Option<(BeijingTime, BeijingTime, Month)>>,
 }
@@ -163,6 +168,7 @@ impl<'a> CostRowReader<'a> {
             price_unit: text("PriceUnit"),
             file_currency: file_currency(table),
             months,
+            by_price_unit: RefCell::default(),
             currencies: RefCell::default(),
             last_month: Cell::new(None),
         }
@@ -171,6 +177,29 @@ impl<'a> CostRowReader<'a> {
     pub fn currency(&self, row: usize) -> Currency {
         let symbol = |column: Option<&TextColumn>| column?.get(row);
         let cells = (symbol(self.currency), symbol(self.price_unit));
+        let slot = match cells.1 {
+            None => Some(0),
+            Some(unit) => unit.interned_index().map(|index| index + 1),
+        };
+        let mut by_price_unit = self.by_price_unit.borrow_mut();
+        match slot {
+            Some(slot) => match by_price_unit.get(slot).copied().flatten() {
+                Some((pair, currency)) if pair == cells => currency,
+                Some(_) => self.other_currency(cells),
+                None => {
+                    if by_price_unit.len() <= slot {
+                        by_price_unit.resize(slot + 1, None);
+                    }
+                    let currency = self.currency_of(cells);
+                    by_price_unit[slot] = Some((cells, currency));
+                    currency
+                }
+            },
+            None => self.other_currency(cells),
+        }
+    }
+
+    fn other_currency(&self, cells: CellPair) -> Currency {
         *self
             .currencies
             .borrow_mut()
@@ -253,9 +282,10 @@ mod tests {
             currencies(
                 "intl.csv",
                 "Product Name,Component Name,Currency,Component Price Measurement Unit\n\
-                 COS,storage,usd,USD/GB/Day\nCOS,storage,,元/GB/天\nCOS,storage,,\nCOS,storage,EUR,USD/GB/Day\n"
+                 COS,storage,usd,USD/GB/Day\nCOS,storage,,元/GB/天\nCOS,storage,,\nCOS,storage,EUR,USD/GB/Day\n\
+                 COS,storage,usd,USD/GB/Day\nCOS,storage,EUR,USD/GB/Day\nCOS,storage,,\n"
             ),
-            ["USD", "CNY", "USD", "EUR"]
+            ["USD", "CNY", "USD", "EUR", "USD", "EUR", "USD"]
         );
         assert_eq!(
             currencies(

@@ -65,9 +65,15 @@ pub(crate) fn is_absent_trimmed(trimmed: &str) -> bool {
 /// `str::trim` scans for Unicode white space, and cells are trimmed on several paths.
 #[inline(always)]
 pub(crate) fn trim_cell(text: &str) -> &str {
-    // Most cells start and end with printable ASCII (numbers, codes, IDs, times).
-    let printable = |byte: Option<&u8>| byte.is_some_and(|&b| b > b' ' && b < 0x7f);
-    if printable(text.as_bytes().first()) && printable(text.as_bytes().last()) {
+    // Most cells start and end with printable ASCII (numbers, codes, IDs, times) or a Chinese
+    // character, three bytes long: a lead byte 0xE0–0xEF three from the end starts the last one.
+    let bytes = text.as_bytes();
+    let solid_end = match bytes {
+        [.., last] if last.is_ascii() => solid_lead_byte(Some(last)),
+        [.., lead @ 0xE0..=0xEF, _, _] => solid_lead_byte(Some(lead)),
+        _ => false,
+    };
+    if solid_end && solid_lead_byte(bytes.first()) {
         return text;
     }
     trim_cell_by_lead_bytes(text)
@@ -99,6 +105,7 @@ fn is_utf8_continuation(byte: u8) -> bool {
 /// printable ASCII, or a lead byte no Unicode white space starts with (those are U+0085, U+00A0,
 /// U+1680, U+2000–U+205F and U+3000: lead bytes 0xC2, 0xE1, 0xE2 and 0xE3). Chinese text
 /// (0xE4–0xE9) is answered here without decoding a character.
+#[inline(always)]
 fn solid_lead_byte(byte: Option<&u8>) -> bool {
     byte.is_some_and(|&b| (b > b' ' && b < 0x7f) || (b >= 0xC3 && !matches!(b, 0xE1..=0xE3)))
 }
@@ -152,12 +159,19 @@ impl Exact {
 }
 
 /// [`parse_quantity`] of a cell already trimmed ([`trim_cell`]), the number as [`Exact`].
+#[inline(always)]
 pub(crate) fn parse_trimmed(trimmed: &str) -> Result<Option<(Exact, &str)>, NumberError> {
+    // Nearly every number is plain (and no absent cell is): read in place, without a call.
+    match plain_decimal(trimmed) {
+        Some((mantissa, scale)) => Ok(Some((Exact::Plain { mantissa, scale }, ""))),
+        None => parse_other(trimmed),
+    }
+}
+
+/// [`parse_trimmed`] of a cell that is no plain decimal.
+fn parse_other(trimmed: &str) -> Result<Option<(Exact, &str)>, NumberError> {
     if is_absent_trimmed(trimmed) {
         return Ok(None);
-    }
-    if let Some((mantissa, scale)) = plain_decimal(trimmed) {
-        return Ok(Some((Exact::Plain { mantissa, scale }, "")));
     }
     let not_a_number = || NumberError::NotANumber(trimmed.to_owned());
     let number_len = numeric_prefix_len(trimmed).ok_or_else(not_a_number)?;
@@ -193,34 +207,43 @@ pub(crate) fn parse_trimmed(trimmed: &str) -> Result<Option<(Exact, &str)>, Numb
 /// optional `.` with digits after it; at most 18 digits, so the mantissa fits an `i64`) below
 /// [`MAX_MAGNITUDE`], at its printed scale, exactly as [`Decimal::from_str_exact`] reads it;
 /// `None` for anything else (grouped, `+`, scientific, a unit, a negative zero, too large), which
-/// the general path reads. Nearly every
-/// amount, price, rate and usage cell of a bill is such a number.
+/// the general path reads. Nearly every amount, price, rate and usage cell of a bill is such a
+/// number, most with eight decimals: the digits are read eight at a time ([`digits_value`]).
+#[inline(always)]
 fn plain_decimal(text: &str) -> Option<(i64, u8)> {
     let bytes = text.as_bytes();
     let (negative, digits) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, bytes),
     };
-    // At most 18 digits and a point; 19 digits still fit the u64 read below.
+    // At most 18 digits and a point.
     if digits.len() > 19 {
         return None;
     }
-    let (mut mantissa, mut point) = (0_u64, None);
-    for (at, &byte) in digits.iter().enumerate() {
-        let digit = byte.wrapping_sub(b'0');
-        if digit < 10 {
-            mantissa = mantissa * 10 + u64::from(digit);
-        } else if byte == b'.' && point.is_none() && at > 0 {
-            // Only digits came before (anything else returned), and at least one.
-            point = Some(at);
-        } else {
-            return None;
-        }
+    let (integer, fraction) = match digits.iter().position(|&byte| byte == b'.') {
+        // A point needs digits after it (`1.` is no number), and before it (`.5`).
+        Some(0) => return None,
+        Some(point) if point + 1 == digits.len() => return None,
+        Some(point) => (&digits[..point], &digits[point + 1..]),
+        None => (digits, &[][..]),
+    };
+    let scale = fraction.len();
+    if integer.is_empty() || integer.len() + scale > 18 {
+        return None;
     }
-    let scale = point.map_or(0, |at| digits.len() - at - 1);
-    let count = digits.len() - usize::from(point.is_some());
-    // A point needs digits after it (`1.` is no number), and `-0` is a negative zero.
-    if count == 0 || count > 18 || (point.is_some() && scale == 0) || (negative && mantissa == 0) {
+    // At most 18 digits in all: no step overflows. A second point is no digit.
+    const POWERS_OF_TEN: [u64; 19] = {
+        let mut powers = [1; 19];
+        let mut at = 1;
+        while at < 19 {
+            powers[at] = powers[at - 1] * 10;
+            at += 1;
+        }
+        powers
+    };
+    let mantissa = digits_value(integer)? * POWERS_OF_TEN[scale] + digits_value(fraction)?;
+    // `-0` is a negative zero.
+    if negative && mantissa == 0 {
         return None;
     }
     // Below 10^16 whatever the digits once two are decimals (there are at most 18 digits): the
@@ -232,6 +255,43 @@ fn plain_decimal(text: &str) -> Option<(i64, u8)> {
     // Below 10^18 and at most 18: the conversions cannot fail.
     let (mantissa, scale) = (i64::try_from(mantissa).ok()?, u8::try_from(scale).ok()?);
     Some((if negative { -mantissa } else { mantissa }, scale))
+}
+
+/// The value of at most 19 ASCII digits, eight at a time; `None` if a byte is no digit.
+#[inline(always)]
+fn digits_value(digits: &[u8]) -> Option<u64> {
+    let mut value = 0_u64;
+    let mut rest = digits;
+    while let Some((eight, tail)) = rest.split_first_chunk::<8>() {
+        value = value * 100_000_000 + eight_digits(u64::from_le_bytes(*eight))?;
+        rest = tail;
+    }
+    for &byte in rest {
+        let digit = byte.wrapping_sub(b'0');
+        if digit >= 10 {
+            return None;
+        }
+        value = value * 10 + u64::from(digit);
+    }
+    Some(value)
+}
+
+/// The value of eight ASCII digits in one word (SWAR), the first digit in its lowest byte (a
+/// little-endian load); `None` if a byte is no digit. A digit byte is 0x30–0x39: its high nibble
+/// is 3, and still is with 6 added. Then neighbouring digits are combined in place: pairs
+/// (10 × a + b) in each 16-bit lane, fours in each 32-bit lane, and the eight.
+#[inline(always)]
+fn eight_digits(word: u64) -> Option<u64> {
+    const HIGH_NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    let nibbles =
+        (word & HIGH_NIBBLES) | ((word.wrapping_add(0x0606_0606_0606_0606) & HIGH_NIBBLES) >> 4);
+    if nibbles != 0x3333_3333_3333_3333 {
+        return None;
+    }
+    let digits = word & 0x0F0F_0F0F_0F0F_0F0F;
+    let pairs = (digits.wrapping_mul(10 << 8 | 1) >> 8) & 0x00FF_00FF_00FF_00FF;
+    let fours = (pairs.wrapping_mul(100 << 16 | 1) >> 16) & 0x0000_FFFF_0000_FFFF;
+    Some(fours.wrapping_mul(10_000 << 32 | 1) >> 32)
 }
 
 /// `1.5e-3` exactly; an exponent beyond what a decimal holds is too large or too precise.
@@ -371,6 +431,82 @@ mod tests {
                 general.mantissa()
             )
         );
+    }
+
+    /// The reading [`plain_decimal`] had before it read eight digits at a time, a byte at a
+    /// time: the reference it must agree with.
+    fn plain_decimal_by_bytes(text: &str) -> Option<(i64, u8)> {
+        let bytes = text.as_bytes();
+        let (negative, digits) = match bytes.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, bytes),
+        };
+        if digits.len() > 19 {
+            return None;
+        }
+        let (mut mantissa, mut point) = (0_u64, None);
+        for (at, &byte) in digits.iter().enumerate() {
+            let digit = byte.wrapping_sub(b'0');
+            if digit < 10 {
+                mantissa = mantissa * 10 + u64::from(digit);
+            } else if byte == b'.' && point.is_none() && at > 0 {
+                point = Some(at);
+            } else {
+                return None;
+            }
+        }
+        let scale = point.map_or(0, |at| digits.len() - at - 1);
+        let count = digits.len() - usize::from(point.is_some());
+        if count == 0
+            || count > 18
+            || (point.is_some() && scale == 0)
+            || (negative && mantissa == 0)
+        {
+            return None;
+        }
+        const BOUNDS: [u64; 2] = [10_u64.pow(16), 10_u64.pow(17)];
+        if scale < 2 && mantissa >= BOUNDS[scale] {
+            return None;
+        }
+        Some((
+            if negative {
+                -(mantissa as i64)
+            } else {
+                mantissa as i64
+            },
+            scale as u8,
+        ))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        #[test]
+        fn eight_digits_at_a_time_read_what_one_at_a_time_read(
+            text in "-?[0-9./:-]{0,21}|-?[0-9]{0,12}\\.?[0-9]{0,12}|[\\x00-\\xff]{0,20}"
+        ) {
+            proptest::prop_assert_eq!(plain_decimal(&text), plain_decimal_by_bytes(&text), "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn reads_eight_digit_words_and_refuses_any_other_byte() {
+        assert_eq!(
+            eight_digits(u64::from_le_bytes(*b"12345678")),
+            Some(12_345_678)
+        );
+        assert_eq!(eight_digits(u64::from_le_bytes(*b"00000000")), Some(0));
+        assert_eq!(
+            eight_digits(u64::from_le_bytes(*b"99999999")),
+            Some(99_999_999)
+        );
+        // Every byte that is no digit, in every position.
+        for position in 0..8 {
+            for byte in (0..=255_u8).filter(|byte| !byte.is_ascii_digit()) {
+                let mut word = *b"55555555";
+                word[position] = byte;
+                assert_eq!(eight_digits(u64::from_le_bytes(word)), None, "{word:?}");
+            }
+        }
     }
 
     #[test]

@@ -74,6 +74,14 @@ impl Symbol {
         Symbol(NonZeroU32::new(code).expect("index + 1 is not zero"))
     }
 
+    /// The index of an interned symbol's string among its table's distinct strings, counted from
+    /// 0 without gaps; `None` for a symbol of a unique column's cell. A pass over many rows can
+    /// index a vector by it instead of hashing symbols.
+    pub fn interned_index(self) -> Option<usize> {
+        let code = self.0.get();
+        (code & UNIQUE == 0).then(|| code as usize - 1)
+    }
+
     fn unique(index: usize) -> Symbol {
         let index = u32::try_from(index)
             .ok()
@@ -125,30 +133,70 @@ impl Arena {
 struct Interner {
     strings: Arena,
     index: HashTable<u32>,
+    /// The string last interned in each of [`RECENT`] slots, chosen by its hash: the hash and
+    /// the string's index + 1 (0 for none). A bill's text cells repeat a few thousand strings, so
+    /// nearly every one is found here by one compare of hashes (and one of text, since different
+    /// strings may share a hash) instead of a probe of `index`. Made on the first string, so a
+    /// table without text has none.
+    recent: Option<Box<[(u64, u32); RECENT]>>,
+}
+
+/// The slots of [`Interner::recent`].
+const RECENT: usize = 1024;
+
+/// [`Interner::recent`] when it is made: built on the heap, and out of line, as a 16 KiB array
+/// in `intern`'s frame would cost a stack probe on every call.
+#[cold]
+#[inline(never)]
+fn no_recent_strings() -> Box<[(u64, u32); RECENT]> {
+    vec![(0, 0); RECENT]
+        .into_boxed_slice()
+        .try_into()
+        .expect("RECENT slots")
 }
 
 impl Interner {
     /// The symbol of `text`, and whether the table had not seen it before.
     fn intern(&mut self, text: &str) -> (Symbol, bool) {
         let hash = fx_hash(text);
-        let Interner { strings, index } = self;
+        let Interner {
+            strings,
+            index,
+            recent,
+        } = self;
         let bytes = text.as_bytes();
+        let recent = recent.get_or_insert_with(no_recent_strings);
+        // The low bits, as hashbrown's buckets take them (see the rotation above).
+        let slot = &mut recent[hash as usize % RECENT];
+        if let (true, Some(found)) = (slot.0 == hash, slot.1.checked_sub(1)) {
+            if strings.bytes(found as usize) == bytes {
+                return (Symbol::interned(found as usize), false);
+            }
+        }
         if let Some(&found) = index.find(hash, |&found| strings.bytes(found as usize) == bytes) {
+            *slot = (hash, found + 1);
             return (Symbol::interned(found as usize), false);
         }
         let new = strings.push(text);
         index.insert_unique(hash, new as u32, |&other| {
             fx_hash(strings.get(other as usize))
         });
+        *slot = (hash, new as u32 + 1);
         (Symbol::interned(new), true)
     }
 
     fn heap_bytes(&self) -> usize {
         // hashbrown keeps one control byte per bucket beside each slot.
-        self.strings.heap_bytes() + self.index.capacity() * (size_of::<u32>() + 1)
+        self.strings.heap_bytes()
+            + self.index.capacity() * (size_of::<u32>() + 1)
+            + self
+                .recent
+                .as_ref()
+                .map_or(0, |_| size_of::<[(u64, u32); RECENT]>())
     }
 }
 
+#[inline(always)]
 fn fx_hash(text: &str) -> u64 {
     let mut hasher = FxHasher::default();
     text.hash(&mut hasher);
@@ -233,6 +281,7 @@ impl ColumnValues {
         self.len() == 0
     }
 
+    #[inline(always)]
     fn push_absent(&mut self) {
         match self {
             ColumnValues::Text(column) => column.push_absent(),
@@ -341,6 +390,7 @@ impl TextColumn {
         }
     }
 
+    #[inline(always)]
     fn push_absent(&mut self) {
         match &mut self.codes {
             Codes::Narrow(codes) => codes.push(0),
@@ -360,24 +410,25 @@ impl TextColumn {
         self.storage == TextStorage::Unique
     }
 
+    #[inline(always)]
     fn push(&mut self, text: &str, interner: &mut Interner, unique: &mut Arena) {
-        let symbol = match &mut self.storage {
-            TextStorage::Unique => Symbol::unique(unique.push(text)),
-            TextStorage::Interned => interner.intern(text).0,
-            TextStorage::Sampling { cells, first_seen } => {
-                let (symbol, new) = interner.intern(text);
-                *cells += 1;
-                *first_seen += u32::from(new);
-                if *cells == UNIQUENESS_SAMPLE {
-                    self.storage = if *first_seen * 100 >= *cells * UNIQUE_PERCENT {
-                        TextStorage::Unique
-                    } else {
-                        TextStorage::Interned
-                    };
-                }
-                symbol
+        if self.storage == TextStorage::Unique {
+            self.push_symbol(Symbol::unique(unique.push(text)));
+            return;
+        }
+        // One call site of the interner, inlined here: the per-cell path makes no call.
+        let (symbol, new) = interner.intern(text);
+        if let TextStorage::Sampling { cells, first_seen } = &mut self.storage {
+            *cells += 1;
+            *first_seen += u32::from(new);
+            if *cells == UNIQUENESS_SAMPLE {
+                self.storage = if *first_seen * 100 >= *cells * UNIQUE_PERCENT {
+                    TextStorage::Unique
+                } else {
+                    TextStorage::Interned
+                };
             }
-        };
+        }
         self.push_symbol(symbol);
     }
 
@@ -550,11 +601,29 @@ impl DecimalColumn {
         })
     }
 
+    /// The values as mantissas at one scale (`mantissa / 10^scale`, absent cells 0), when every
+    /// present value has the same scale and fits an `i64`: a sum over many rows can then add
+    /// integers and make one `Decimal` at the end.
+    pub fn at_one_scale(&self) -> Option<OneScale<'_>> {
+        match &self.values {
+            DecimalValues::Mantissas {
+                mantissas,
+                scales: Scales::Uniform(scale),
+            } => Some(OneScale {
+                present: &self.present,
+                mantissas,
+                scale: u32::from(scale.unwrap_or_default()),
+            }),
+            _ => None,
+        }
+    }
+
     /// Whether some value did not fit an `i64` mantissa, so every value takes 16 bytes.
     pub fn is_wide(&self) -> bool {
         matches!(self.values, DecimalValues::Wide(_))
     }
 
+    #[inline(always)]
     fn push_absent(&mut self) {
         self.present.push(false);
         match &mut self.values {
@@ -588,6 +657,7 @@ impl DecimalColumn {
     }
 
     /// [`DecimalColumn::push`] of `mantissa / 10^scale` (no negative zero).
+    #[inline(always)]
     fn push_plain(&mut self, mantissa: i64, scale: u8) {
         self.present.push(true);
         match &mut self.values {
@@ -608,6 +678,7 @@ impl DecimalColumn {
         }
     }
 
+    #[inline(always)]
     fn push_exact(&mut self, value: Exact) {
         match value {
             Exact::Plain { mantissa, scale } => self.push_plain(mantissa, scale),
@@ -636,6 +707,29 @@ impl DecimalColumn {
                 }
                 DecimalValues::Wide(values) => values.capacity() * size_of::<Decimal>(),
             }
+    }
+}
+
+/// A [`DecimalColumn`] whose values all have one scale ([`DecimalColumn::at_one_scale`]).
+#[derive(Clone, Copy, Debug)]
+pub struct OneScale<'a> {
+    present: &'a Presence,
+    mantissas: &'a Mantissas,
+    scale: u32,
+}
+
+impl OneScale<'_> {
+    /// Row `row`'s value times 10^scale; 0 for an absent cell.
+    pub fn mantissa(&self, row: usize) -> i64 {
+        if self.present.get(row) {
+            self.mantissas.get(row)
+        } else {
+            0
+        }
+    }
+
+    pub fn scale(&self) -> u32 {
+        self.scale
     }
 }
 
@@ -677,6 +771,7 @@ impl TimeColumn {
         Some(BeijingTime::from_utc_epoch_secs(secs))
     }
 
+    #[inline(always)]
     fn push_absent(&mut self) {
         self.present.push(false);
         match &mut self.secs {
@@ -685,6 +780,7 @@ impl TimeColumn {
         }
     }
 
+    #[inline(always)]
     fn push(&mut self, time: BeijingTime) {
         self.present.push(true);
         let secs = time.utc_epoch_secs();
@@ -1013,19 +1109,20 @@ impl Table {
             RowSource::Line(line) => StoredSource::Line(line),
             RowSource::Record(path) => StoredSource::Record(self.strings.intern(path).0),
         });
-        let mut slots = slots.iter();
-        for column in &mut self.columns {
-            match (
-                &mut column.values,
-                slots.next().copied().unwrap_or_default(),
-            ) {
-                (ColumnValues::Text(column), Slot::Text(text)) => {
+        let filled = slots.len().min(self.columns.len());
+        let (with_slots, after) = self.columns.split_at_mut(filled);
+        for (column, slot) in with_slots.iter_mut().zip(slots) {
+            match (&mut column.values, slot) {
+                (ColumnValues::Text(column), &Slot::Text(text)) => {
                     column.push(text, &mut self.strings, &mut self.unique_strings);
                 }
-                (ColumnValues::Decimal(column), Slot::Number(value)) => column.push_exact(value),
-                (ColumnValues::Time(column), Slot::Time(value)) => column.push(value),
+                (ColumnValues::Decimal(column), &Slot::Number(value)) => column.push_exact(value),
+                (ColumnValues::Time(column), &Slot::Time(value)) => column.push(value),
                 (values, _) => values.push_absent(),
             }
+        }
+        for column in after {
+            column.values.push_absent();
         }
         self.row_count += 1;
     }

@@ -8,12 +8,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashSet;
 
 use super::{cite, Alert, AlertKind, AlertOptions, Dimension, FoundRows};
 use crate::analysis::compare::{tidy, Period};
 use crate::analysis::cost::{cost_column, cost_tables};
 use crate::analysis::currency::{CostRowReader, Currency, Month};
 use crate::dataset::Dataset;
+use crate::model::table::{Symbol, TextColumn};
 
 /// The tag keys to check: the options', else every tag key of the cost tables, sorted.
 pub(super) fn tag_keys(dataset: &Dataset, options: &AlertOptions) -> Vec<String> {
@@ -35,29 +37,77 @@ struct Gap<'a> {
     months: BTreeSet<Month>,
 }
 
+/// One table's part of a [`Gap`]: its resources as symbols and its months as they come (rows
+/// come in time order), spelled and joined to the gap once per table rather than per row.
+struct TableGap {
+    key: usize,
+    currency: Currency,
+    rows: FoundRows,
+    cost: Decimal,
+    resources: FxHashSet<Symbol>,
+    months: BTreeSet<Month>,
+}
+
 pub(super) fn allocation_gaps(dataset: &Dataset, tag_keys: &[String]) -> Vec<Alert> {
     let mut gaps: BTreeMap<(&str, Currency), Gap> = BTreeMap::new();
     for (index, table) in cost_tables(dataset) {
         let reader = CostRowReader::new(table);
         let cost = cost_column(table);
         let resources = table.text_column("ResourceId");
-        for key in tag_keys {
-            let values = table.text_column(&format!("Tag:{key}"));
-            for row in dataset.counted_rows(index) {
-                let amount = cost.and_then(|column| column.get(row)).unwrap_or_default();
-                if amount <= Decimal::ZERO || values.and_then(|column| column.get(row)).is_some() {
+        let values: Vec<Option<&TextColumn>> = tag_keys
+            .iter()
+            .map(|key| table.text_column(&format!("Tag:{key}")))
+            .collect();
+        // A row's cost, currency, month and resource are read once for every key.
+        let mut table_gaps: Vec<TableGap> = Vec::new();
+        for row in dataset.counted_rows(index) {
+            let amount = cost.and_then(|column| column.get(row)).unwrap_or_default();
+            if amount <= Decimal::ZERO {
+                continue;
+            }
+            let mut currency = None;
+            for (key, values) in values.iter().enumerate() {
+                if values.and_then(|column| column.get(row)).is_some() {
                     continue;
                 }
-                let gap = gaps
-                    .entry((key.as_str(), reader.currency(row)))
-                    .or_default();
+                let currency = *currency.get_or_insert_with(|| reader.currency(row));
+                let at = table_gaps
+                    .iter()
+                    .position(|gap| gap.key == key && gap.currency == currency)
+                    .unwrap_or_else(|| {
+                        table_gaps.push(TableGap {
+                            key,
+                            currency,
+                            rows: FoundRows::default(),
+                            cost: Decimal::ZERO,
+                            resources: FxHashSet::default(),
+                            months: BTreeSet::new(),
+                        });
+                        table_gaps.len() - 1
+                    });
+                let gap = &mut table_gaps[at];
                 gap.rows.push((index, row));
                 gap.cost += amount;
                 if let Some(resource) = resources.and_then(|column| column.get(row)) {
-                    gap.resources.insert(table.resolve(resource));
+                    gap.resources.insert(resource);
                 }
-                gap.months.extend(reader.month(row));
+                if let Some(month) = reader.month(row) {
+                    if gap.months.last() != Some(&month) {
+                        gap.months.insert(month);
+                    }
+                }
             }
+        }
+        for table_gap in table_gaps {
+            let gap = gaps
+                .entry((tag_keys[table_gap.key].as_str(), table_gap.currency))
+                .or_default();
+            gap.rows.append(table_gap.rows);
+            gap.cost += table_gap.cost;
+            let spelled = table_gap.resources.into_iter();
+            gap.resources
+                .extend(spelled.map(|resource| table.resolve(resource)));
+            gap.months.extend(table_gap.months);
         }
     }
     gaps.into_iter()

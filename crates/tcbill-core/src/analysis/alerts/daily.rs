@@ -5,8 +5,13 @@
 //! periods); its cost is `RealTotalCost` (优惠后总价), else `TotalCost` where a bill has no
 //! discounted column. Rows without a day are in no series. Once the rules have found their days,
 //! [`with_rows`] finds the rows behind each in a second pass, so no row list is kept for the days
-//! that raise nothing. Each cost row takes four map lookups here, so the maps hash with FxHash, as
-//! the interner and duplicate detection do.
+//! that raise nothing.
+//!
+//! Both passes read each cost row in four series, which made this the longest analysis of the
+//! report (BENCHMARKS.md, *the report's critical path*), so a row costs no hashing and no
+//! `Decimal` here: a row's series are found by its cells' symbols in vectors ([`SeriesIndex`]),
+//! its cost is added as an integer where the cost column has one scale, and each series' sum of
+//! a day becomes a `Decimal` once, when the rows move on to the next day ([`DaySums`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -112,14 +117,19 @@ impl<'a> Reader<'a> {
             .unwrap_or_default()
     }
 
-    fn part(&self, dimension: usize, row: usize) -> Part {
+    /// A row's part of `dimension`, and the symbol [`SeriesIndex`] files it under: the product's
+    /// code, else its name.
+    fn part(&self, dimension: usize, row: usize) -> (Part, Option<Symbol>) {
         let symbol = |column: Option<&TextColumn>| column.and_then(|column| column.get(row));
         match dimension {
             0 => match (symbol(self.codes), symbol(self.names)) {
-                (None, None) => Part::Absent,
-                (code, name) => Part::Product(code, name),
+                (None, None) => (Part::Absent, None),
+                (code, name) => (Part::Product(code, name), code.or(name)),
             },
-            _ => symbol(self.texts[dimension - 1]).map_or(Part::Absent, Part::Text),
+            _ => match symbol(self.texts[dimension - 1]) {
+                None => (Part::Absent, None),
+                Some(text) => (Part::Text(text), Some(text)),
+            },
         }
     }
 
@@ -134,61 +144,206 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// One table's series, (currency, dimension, part), numbered from 0 as rows first meet them.
+/// A row's part is looked up without hashing: each dimension keeps the number of the series
+/// first met for each symbol in a vector indexed by [`Symbol::interned_index`], checked against
+/// the row's currency and part. What does not match there (a second currency, a product code
+/// with a second name, a cell of a unique column) is numbered through a hash map.
+#[derive(Default)]
+struct SeriesIndex {
+    series: Vec<(Currency, usize, Part)>,
+    /// Per dimension, by a symbol's interned index + 1 (0: no symbol), a series' number + 1 (0:
+    /// none yet).
+    by_symbol: [Vec<u32>; DIMENSIONS.len()],
+    others: FxHashMap<(Currency, usize, Part), u32>,
+}
+
+impl SeriesIndex {
+    /// The number of row `row`'s series of `dimension`.
+    #[inline]
+    fn number(&mut self, reader: &Reader, currency: Currency, dimension: usize, row: usize) -> u32 {
+        let (part, symbol) = reader.part(dimension, row);
+        let series = (currency, dimension, part);
+        let slot = match symbol {
+            None => Some(0),
+            Some(symbol) => symbol.interned_index().map(|index| index + 1),
+        };
+        let Some(slot) = slot else {
+            return self.other(series);
+        };
+        let numbers = &mut self.by_symbol[dimension];
+        match numbers.get(slot).copied() {
+            Some(filed) if filed != 0 => {
+                let number = filed - 1;
+                if self.series[number as usize] == series {
+                    number
+                } else {
+                    self.other(series)
+                }
+            }
+            _ => {
+                if numbers.len() <= slot {
+                    numbers.resize(slot + 1, 0);
+                }
+                let number = self.add(series);
+                self.by_symbol[dimension][slot] = number + 1;
+                number
+            }
+        }
+    }
+
+    #[cold]
+    fn other(&mut self, series: (Currency, usize, Part)) -> u32 {
+        if let Some(&number) = self.others.get(&series) {
+            return number;
+        }
+        let number = self.add(series);
+        self.others.insert(series, number);
+        number
+    }
+
+    fn add(&mut self, series: (Currency, usize, Part)) -> u32 {
+        let number = u32::try_from(self.series.len()).expect("fewer than 2^32 series in a table");
+        self.series.push(series);
+        number
+    }
+}
+
+/// Each series' cost per day as the rows of one table come: the sums of the day being read in
+/// a vector by series number, moved to each series' list of days when the day changes. Bills
+/// come sorted by time, so each (series, day) is moved once; rows in another order only make
+/// the lists longer, and [`DaySums::finish`] merges them to the same sums.
+///
+/// `A` is what a row's cost is added as: an integer mantissa at the cost column's one scale
+/// when it has one, so a row costs an integer addition and each day's sum one `Decimal`.
+struct DaySums<A> {
+    day: DayNumber,
+    sums: Vec<A>,
+    /// The series with a sum on `day`, and which those are.
+    touched: Vec<u32>,
+    is_touched: Vec<bool>,
+    days: Vec<Vec<(DayNumber, Decimal)>>,
+}
+
+impl<A: Copy + Default + std::ops::AddAssign> DaySums<A> {
+    fn new() -> Self {
+        DaySums {
+            day: DayNumber::MIN,
+            sums: Vec::new(),
+            touched: Vec::new(),
+            is_touched: Vec::new(),
+            days: Vec::new(),
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, series: u32, cost: A) {
+        let index = series as usize;
+        if index >= self.sums.len() {
+            self.sums.resize(index + 1, A::default());
+            self.is_touched.resize(index + 1, false);
+            self.days.resize_with(index + 1, Vec::new);
+        }
+        if self.is_touched[index] {
+            self.sums[index] += cost;
+        } else {
+            self.is_touched[index] = true;
+            self.touched.push(series);
+            self.sums[index] = cost;
+        }
+    }
+
+    /// Moves the day's sums to their series' lists: before a row of another day, and at the end.
+    fn end_day(&mut self, decimal: &impl Fn(A) -> Decimal) {
+        for series in self.touched.drain(..) {
+            let index = series as usize;
+            self.is_touched[index] = false;
+            self.days[index].push((self.day, decimal(self.sums[index])));
+        }
+    }
+
+    #[inline]
+    fn set_day(&mut self, day: DayNumber, decimal: &impl Fn(A) -> Decimal) {
+        if day != self.day {
+            self.end_day(decimal);
+            self.day = day;
+        }
+    }
+
+    /// Each series' days in order, each once.
+    fn finish(mut self, decimal: &impl Fn(A) -> Decimal) -> Vec<Vec<(DayNumber, Decimal)>> {
+        self.end_day(decimal);
+        for days in &mut self.days {
+            if days.windows(2).any(|pair| pair[0].0 >= pair[1].0) {
+                let mut merged: BTreeMap<DayNumber, Decimal> = BTreeMap::new();
+                for &(day, cost) in days.iter() {
+                    *merged.entry(day).or_default() += cost;
+                }
+                *days = merged.into_iter().collect();
+            }
+        }
+        self.days
+    }
+}
+
 impl DailyCosts {
     pub fn read(dataset: &Dataset) -> DailyCosts {
         let mut daily = DailyCosts::default();
         for (index, table) in cost_tables(dataset) {
             let reader = Reader::new(table);
-            // Each series of the table by its cells, and its cost per day: one small key per
-            // (series, day), as a 1M-row bill has some 150,000 and wasm keeps the map's peak.
-            let mut series_of: FxHashMap<(Currency, usize, Part), u32> = FxHashMap::default();
-            let mut sums: FxHashMap<(u32, i32), Decimal> = FxHashMap::default();
-            for row in dataset.counted_rows(index) {
-                let Some(day) = reader.day(row) else {
-                    continue;
-                };
-                let currency = reader.currency.currency(row);
-                daily.coverage.entry(currency).or_default().insert(day);
-                let cost = reader.cost(row);
-                let day = i32::try_from(day).expect("a day of the years an i64 time spans");
-                for dimension in 0..DIMENSIONS.len() {
-                    let part = reader.part(dimension, row);
-                    let next = series_of.len() as u32;
-                    let series = *series_of.entry((currency, dimension, part)).or_insert(next);
-                    *sums.entry((series, day)).or_default() += cost;
-                }
-            }
-            let mut keys: Vec<Option<SeriesKey>> = vec![None; series_of.len()];
-            let mut spelled: FxHashMap<(usize, Part), Option<String>> = FxHashMap::default();
-            for ((currency, dimension, part), series) in series_of {
-                let key = spelled
-                    .entry((dimension, part))
-                    .or_insert_with(|| reader.spell(part));
-                let Some(key) = key else {
-                    continue;
-                };
-                if let Part::Product(_, Some(name)) = part {
-                    let names = daily.product_names.entry(key.clone()).or_default();
-                    names.insert(table.resolve(name).to_owned());
-                }
-                keys[series as usize] = Some(SeriesKey {
-                    currency,
-                    dimension: DIMENSIONS[dimension],
-                    key: key.clone(),
-                });
-            }
-            for ((series, day), cost) in sums {
-                let Some(series) = &keys[series as usize] else {
-                    continue;
-                };
-                let days = match daily.series.get_mut(series) {
-                    Some(days) => days,
-                    None => daily.series.entry(series.clone()).or_default(),
-                };
-                *days.entry(DayNumber::from(day)).or_default() += cost;
-            }
+            let (series, days) = match reader.cost.map(DecimalColumn::at_one_scale) {
+                Some(Some(costs)) => read_table(
+                    dataset,
+                    index,
+                    &reader,
+                    |row| i128::from(costs.mantissa(row)),
+                    |sum| {
+                        // Fewer than 2^32 rows of 64-bit mantissas sum below 2^96.
+                        Decimal::try_from_i128_with_scale(sum, costs.scale())
+                            .expect("a sum of fewer than 2^32 i64 mantissas")
+                    },
+                ),
+                _ => read_table(dataset, index, &reader, |row| reader.cost(row), |sum| sum),
+            };
+            daily.add_table(&reader, series, days);
         }
         daily
+    }
+
+    /// Adds one table's series and their days, spelled.
+    fn add_table(
+        &mut self,
+        reader: &Reader,
+        index: SeriesIndex,
+        days: Vec<Vec<(DayNumber, Decimal)>>,
+    ) {
+        let mut spelled: FxHashMap<(usize, Part), Option<String>> = FxHashMap::default();
+        for ((currency, dimension, part), days) in index.series.into_iter().zip(days) {
+            if dimension == 0 {
+                // Every row with a day is in one product series, those without a product too.
+                let covered = self.coverage.entry(currency).or_default();
+                covered.extend(days.iter().map(|&(day, _)| day));
+            }
+            let key = spelled
+                .entry((dimension, part))
+                .or_insert_with(|| reader.spell(part));
+            let Some(key) = key else {
+                continue;
+            };
+            if let Part::Product(_, Some(name)) = part {
+                let names = self.product_names.entry(key.clone()).or_default();
+                names.insert(reader.table.resolve(name).to_owned());
+            }
+            let series = SeriesKey {
+                currency,
+                dimension: DIMENSIONS[dimension],
+                key: key.clone(),
+            };
+            let sums = self.series.entry(series).or_default();
+            for (day, cost) in days {
+                *sums.entry(day).or_default() += cost;
+            }
+        }
     }
 
     /// What a series is called: a product by every spelling of it the rows use.
@@ -200,6 +355,32 @@ impl DailyCosts {
             _ => series.key.clone(),
         }
     }
+}
+
+/// One table's series and each one's cost per day, a row's cost read by `cost` and its day's
+/// sum made a `Decimal` by `decimal`.
+fn read_table<A: Copy + Default + std::ops::AddAssign>(
+    dataset: &Dataset,
+    index: usize,
+    reader: &Reader,
+    cost: impl Fn(usize) -> A,
+    decimal: impl Fn(A) -> Decimal,
+) -> (SeriesIndex, Vec<Vec<(DayNumber, Decimal)>>) {
+    let mut series = SeriesIndex::default();
+    let mut sums = DaySums::new();
+    for row in dataset.counted_rows(index) {
+        let Some(day) = reader.day(row) else {
+            continue;
+        };
+        sums.set_day(day, &decimal);
+        let currency = reader.currency.currency(row);
+        let cost = cost(row);
+        for dimension in 0..DIMENSIONS.len() {
+            sums.add(series.number(reader, currency, dimension, row), cost);
+        }
+    }
+    let days = sums.finish(&decimal);
+    (series, days)
 }
 
 /// An alert on one day of one series, before its rows are found.
@@ -230,18 +411,20 @@ impl Found {
 
 /// The alerts of `found` with the rows of their series on their day.
 pub(super) fn with_rows(dataset: &Dataset, found: Vec<Found>) -> Vec<Alert> {
-    // Wanted (currency, dimension, day) → key → the alerts on it.
-    let mut wanted: FxHashMap<(Currency, usize, DayNumber), FxHashMap<&str, Vec<usize>>> =
-        FxHashMap::default();
+    // Wanted (currency, dimension) → key → day → the alerts on it.
+    type Days = FxHashMap<DayNumber, Vec<usize>>;
+    let mut wanted: FxHashMap<(Currency, usize), FxHashMap<&str, Days>> = FxHashMap::default();
     for (index, alert) in found.iter().enumerate() {
         let dimension = DIMENSIONS
             .iter()
             .position(|&dimension| dimension == alert.series.dimension)
             .expect("a series of a listed dimension");
         wanted
-            .entry((alert.series.currency, dimension, alert.day))
+            .entry((alert.series.currency, dimension))
             .or_default()
             .entry(&alert.series.key)
+            .or_default()
+            .entry(alert.day)
             .or_default()
             .push(index);
     }
@@ -249,21 +432,24 @@ pub(super) fn with_rows(dataset: &Dataset, found: Vec<Found>) -> Vec<Alert> {
     if !wanted.is_empty() {
         for (index, table) in cost_tables(dataset) {
             let reader = Reader::new(table);
-            let mut spelled: FxHashMap<(usize, Part), Option<String>> = FxHashMap::default();
+            let mut series = SeriesIndex::default();
+            // By series number, the days of its alerts, found as the series is first met.
+            let mut wanted_days: Vec<Option<&Days>> = Vec::new();
             for row in dataset.counted_rows(index) {
                 let Some(day) = reader.day(row) else {
                     continue;
                 };
                 let currency = reader.currency.currency(row);
                 for dimension in 0..DIMENSIONS.len() {
-                    let Some(keys) = wanted.get(&(currency, dimension, day)) else {
-                        continue;
-                    };
-                    let part = reader.part(dimension, row);
-                    let key = spelled
-                        .entry((dimension, part))
-                        .or_insert_with(|| reader.spell(part));
-                    let alerts = key.as_deref().and_then(|key| keys.get(key));
+                    let number = series.number(&reader, currency, dimension, row) as usize;
+                    while wanted_days.len() < series.series.len() {
+                        let (currency, dimension, part) = series.series[wanted_days.len()];
+                        let keys = wanted.get(&(currency, dimension));
+                        let key = keys.and(reader.spell(part));
+                        wanted_days
+                            .push(keys.zip(key).and_then(|(keys, key)| keys.get(key.as_str())));
+                    }
+                    let alerts = wanted_days[number].and_then(|days| days.get(&day));
                     for &alert in alerts.into_iter().flatten() {
                         rows[alert].push((index, row));
                     }

@@ -397,6 +397,13 @@ impl FoundRows {
             self.first.push(row);
         }
     }
+
+    /// Adds `later`'s rows, which come after these.
+    fn append(&mut self, later: FoundRows) {
+        self.count += later.count;
+        let room = ROWS_PER_ALERT - self.first.len();
+        self.first.extend(later.first.into_iter().take(room));
+    }
 }
 
 /// The first [`ROWS_PER_ALERT`] of `rows` (file index, table row), grouped by file in order.
