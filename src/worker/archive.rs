@@ -77,6 +77,7 @@ fn message(entries: &[(&str, &JsValue)]) -> JsValue {
 /// Starts answering the file worker. Called once by the archive worker's binary.
 pub fn run() {
     super::report_panics();
+    super::gb18030::install();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(|event: MessageEvent| {
         let data = event.data();

@@ -6,13 +6,14 @@
 //! The page only ever receives summaries: the report digest, cost summaries, downloads.
 //!
 //! This folder holds only worker-side code (the page never links it in): the loop itself, reading
-//! `Blob` ranges, the API pull through the signing proxy with its URL check, big files read in
-//! parts, and ZIP and XLSX files handed to the archive worker (`archive`, whose own binary runs
-//! [`archive::run`]).
+//! `Blob` ranges, GB18030 decoded by the browser (`gb18030`), the API pull through the signing
+//! proxy with its URL check, big files read in parts, and ZIP and XLSX files handed to the archive
+//! worker (`archive`, whose own binary runs [`archive::run`]).
 
 mod api_fetch;
 pub mod archive;
 pub mod file_read;
+pub mod gb18030;
 mod parts;
 pub mod proxy_url;
 
@@ -275,6 +276,7 @@ fn digest<'a>(report: &'a Report, dataset: &Dataset) -> Box<Digest<'a>> {
 /// Starts answering the page's messages. Called once by the worker binary.
 pub fn run() {
     report_panics();
+    gb18030::install();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let on_message =
         Closure::<dyn Fn(MessageEvent)>::new(|event: MessageEvent| match ToWorker::from_js(&event.data()) {

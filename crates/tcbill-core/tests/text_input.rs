@@ -305,6 +305,162 @@ gb.csv:3002 column 组件名称: the cell holds bytes that are valid neither in 
     assert_eq!(parsed.table.text("ItemCodeName", 3000), Some("内存"));
 }
 
+/// Every kind of byte sequence the Encoding Standard's GB18030 decoder calls an error, each in a
+/// row of its own: the row is rejected at the column holding it, and the bytes after it that the
+/// decoder gives back (an ASCII byte after a lead, the digit and third byte of a cut four-byte
+/// sequence) still separate cells. The messages and lines were taken from the build that decoded
+/// with encoding_rs, before core's GB18030 decoding moved behind [`tcbill_core::input::Gb18030Decode`].
+#[test]
+fn every_kind_of_bad_gb18030_sequence_keeps_its_message_line_and_column() {
+    let mut bytes = gb18030("产品名称,组件名称,交易ID,现金账户支出(元)\n");
+    bytes.extend(gb18030(&head_rows()));
+    let tail_start = bytes.len();
+    let bad_cells: [&[u8]; 9] = [
+        b"\xFF",             // never valid
+        b"\x81,x",           // a lead then ASCII: the comma is read again
+        b"\x81\x30,x",       // a lead, a digit, then not a third byte
+        b"\x81\x30\x81,x",   // a lead, a digit, a third byte, then not a digit
+        b"\x85\x30\x81\x30", // four bytes between the BMP and the astral ranges
+        b"\xFE\x39\xFE\x39", // four bytes past U+10FFFF
+        b"\x81\x7F",         // a lead then DEL
+        b"\x81\xFF",         // a lead then 0xFF: both in error
+        b"\xA1",             // a lead cut off by the line end
+    ];
+    for (i, cell) in bad_cells.iter().enumerate() {
+        bytes.extend(gb18030("云服务器,"));
+        bytes.extend(*cell);
+        bytes.extend(gb18030(&format!(",tx{i},1\n")));
+        bytes.extend(gb18030(&format!("云服务器,€𠀀\u{80}\u{FFFF},ok{i},1\n")));
+    }
+    // The file ends inside a four-byte sequence.
+    bytes.extend(gb18030("云服务器,内存,tx9,1"));
+    bytes.extend(b"\x81\x30");
+    let parsed = parse_every_way("gb.csv", &bytes, tail_start + 200);
+    assert_text(
+        &summary(&parsed),
+        "
+gb.csv | L3 明细账单 (bill details)
+encoding gb18030
+rows read 3019, accepted 3009, rejected 10
+gb.csv:3002 column 组件名称: the cell holds bytes that are valid neither in gb18030 nor in UTF-8
+gb.csv:3004 column 组件名称: the cell holds bytes that are valid neither in gb18030 nor in UTF-8
+gb.csv:3006 column 组件名称: the cell holds bytes that are valid neither in gb18030 nor in UTF-8
+gb.csv:3008 column 组件名称: the cell holds bytes that are valid neither in gb18030 nor in UTF-8
+gb.csv:3010 column 组件名称: the cell holds bytes that are valid neither in gb18030 nor in UTF-8
+gb.csv:3012 column 组件名称: the cell holds bytes that are valid neither in gb18030 nor in UTF-8
+gb.csv:3014 column 组件名称: the cell holds bytes that are valid neither in gb18030 nor in UTF-8
+gb.csv:3016 column 组件名称: the cell holds bytes that are valid neither in gb18030 nor in UTF-8
+gb.csv:3018 column 组件名称: the cell holds bytes that are valid neither in gb18030 nor in UTF-8
+gb.csv:3020 column 现金账户支出(元): the cell holds bytes that are valid neither in gb18030 nor in UTF-8
+",
+    );
+    assert_eq!(
+        parsed.table.text("ItemCodeName", 3001),
+        Some("€𠀀\u{80}\u{FFFF}")
+    );
+}
+
+/// A small GB18030 bill with a bad sequence of every kind, read in slices of 7 bytes. The web
+/// worker's test `tests/gb18030.rs` (`the_worker_reads_bad_gb18030_bytes_with_the_lines_and_messages_core_expects`)
+/// reads the same bytes with the browser's decoder and expects the same summary.
+#[test]
+fn a_small_gb18030_bill_with_bad_bytes_reads_as_the_web_worker_reads_it() {
+    let mut bytes = gb18030("产品名称,组件名称,交易ID,现金账户支出(元)\n");
+    bytes.extend(gb18030("云服务器,€𠀀\u{80}\u{FFFF}\u{10FFFF},ok,1\n"));
+    let bad_cells: [&[u8]; 9] = [
+        b"\xFF",
+        b"\x81,x",
+        b"\x81\x30,x",
+        b"\x81\x30\x81,x",
+        b"\x85\x30\x81\x30",
+        b"\xFE\x39\xFE\x39",
+        b"\x81\x7F",
+        b"\x81\xFF",
+        b"\xA1",
+    ];
+    for (i, cell) in bad_cells.iter().enumerate() {
+        bytes.extend(gb18030("云服务器,"));
+        bytes.extend(*cell);
+        bytes.extend(gb18030(&format!(",tx{i},1\n")));
+    }
+    bytes.extend(gb18030("云服务器,内存,tx9,1"));
+    bytes.extend(b"\x81\x30");
+    let mut parser = Parser::new("gb.csv");
+    for chunk in bytes.chunks(7) {
+        parser.feed(chunk);
+    }
+    let parsed = parser.finish().remove(0);
+    assert_text(
+        &summary(&parsed),
+        "
+gb.csv | L3 明细账单 (bill details)
+encoding gb18030
+rows read 11, accepted 1, rejected 10
+gb.csv:3 column 组件名称: the cell holds bytes that are valid neither in gb18030 nor in UTF-8
+gb.csv:4 column 组件名称: the cell holds bytes that are valid neither in gb18030 nor in UTF-8
+gb.csv:5 column 组件名称: the cell holds bytes that are valid neither in gb18030 nor in UTF-8
+gb.csv:6 column 组件名称: the cell holds bytes that are valid neither in gb18030 nor in UTF-8
+gb.csv:7 column 组件名称: the cell holds bytes that are valid neither in gb18030 nor in UTF-8
+gb.csv:8 column 组件名称: the cell holds bytes that are valid neither in gb18030 nor in UTF-8
+gb.csv:9 column 组件名称: the cell holds bytes that are valid neither in gb18030 nor in UTF-8
+gb.csv:10 column 组件名称: the cell holds bytes that are valid neither in gb18030 nor in UTF-8
+gb.csv:11 column 组件名称: the cell holds bytes that are valid neither in gb18030 nor in UTF-8
+gb.csv:12 column 现金账户支出(元): the cell holds bytes that are valid neither in gb18030 nor in UTF-8
+",
+    );
+    assert_eq!(
+        parsed.table.text("ItemCodeName", 0),
+        Some("€𠀀\u{80}\u{FFFF}\u{10FFFF}")
+    );
+}
+
+/// The same for a UTF-8 file: bytes valid neither in UTF-8 nor in GB18030 reject their row at their
+/// column, and a line that is GB18030 is read as GB18030.
+#[test]
+fn bad_utf8_bytes_keep_their_message_line_and_column() {
+    let mut bytes = "产品名称,组件名称,交易ID,现金账户支出(元)\n"
+        .as_bytes()
+        .to_vec();
+    bytes.extend(head_rows().as_bytes());
+    let tail_start = bytes.len();
+    let bad_cells: [&[u8]; 6] = [
+        b"\xFF",                 // never valid
+        b"\xE4\xBA\xFF",         // a cut three-byte sequence, then 0xFF
+        b"\xC0\x80\xFF",         // an overlong NUL
+        b"\xED\xA0\x80\xFF",     // a surrogate
+        b"\xF4\x90\x80\x80\xFF", // past U+10FFFF
+        b"\x80,\xFF",            // a lone continuation byte, and 0xFF in the next cell
+    ];
+    for (i, cell) in bad_cells.iter().enumerate() {
+        bytes.extend("云服务器,".as_bytes());
+        bytes.extend(*cell);
+        bytes.extend(format!(",tx{i},1\n").as_bytes());
+        bytes.extend(format!("云服务器,𠀀\u{FFFF},ok{i},1\n").as_bytes());
+    }
+    bytes.extend(gb18030("云硬盘,快照,gb,1\n"));
+    // The file ends inside a three-byte sequence.
+    bytes.extend("云服务器,内存,tx9,1".as_bytes());
+    bytes.extend(b"\xE4\xBA");
+    let parsed = parse_every_way("utf8.csv", &bytes, tail_start + 200);
+    assert_text(
+        &summary(&parsed),
+        "
+utf8.csv | L3 明细账单 (bill details)
+encoding UTF-8
+rows read 3014, accepted 3007, rejected 7
+utf8.csv:3002 column 组件名称: the cell holds bytes that are valid neither in UTF-8 nor in gb18030
+utf8.csv:3004 column 组件名称: the cell holds bytes that are valid neither in UTF-8 nor in gb18030
+utf8.csv:3006 column 组件名称: the cell holds bytes that are valid neither in UTF-8 nor in gb18030
+utf8.csv:3008 column 组件名称: the cell holds bytes that are valid neither in UTF-8 nor in gb18030
+utf8.csv:3010 column 组件名称: the cell holds bytes that are valid neither in UTF-8 nor in gb18030
+utf8.csv:3012 column 组件名称: the cell holds bytes that are valid neither in UTF-8 nor in gb18030
+utf8.csv:3015 column 现金账户支出(元): \"1浜\" is not a number
+utf8.csv:3014: the file mixes encodings: this line is not UTF-8 but gb18030; 2 such lines were read as gb18030
+",
+    );
+    assert_eq!(parsed.table.text("ItemCodeName", 3001), Some("𠀀\u{FFFF}"));
+}
+
 #[test]
 fn a_file_mixing_utf8_and_gb18030_reads_each_line_in_its_own_encoding() {
     let mut bytes = "产品名称,组件名称,交易ID,现金账户支出(元)\n"

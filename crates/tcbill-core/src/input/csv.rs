@@ -11,9 +11,8 @@
 //! every outcome is the same whatever the chunk sizes.
 
 use crate::model::diagnostic::DiagnosticCode;
-use encoding_rs::{Encoding, GB18030, UTF_8};
 
-use crate::input::decode::{TextDecoder, MALFORMED};
+use crate::input::decode::{Encoding, TextDecoder, GB18030, MALFORMED, UTF_8};
 use crate::input::record_scan::{scan_record, QuoteAt, QuoteFault};
 use crate::input::rows::{ImportOutcome, RecordImporter};
 use crate::input::simple_record::split_simple_record;
@@ -30,7 +29,7 @@ const DECODE_PIECE: usize = 1 << 20;
 
 /// The encoding of a text file, from its first bytes. `complete` says whether `head` is the whole
 /// file (so a multi-byte sequence cut at the end is an error, not a chunk boundary).
-pub(crate) fn choose_encoding(head: &[u8], complete: bool) -> &'static Encoding {
+pub(crate) fn choose_encoding(head: &[u8], complete: bool) -> Encoding {
     if let Some((encoding, _bom_len)) = Encoding::for_bom(head) {
         return encoding;
     }
@@ -220,7 +219,7 @@ impl CsvStream {
 
     /// A stream at the start of a line (`first_line`), before any record.
     fn starting(
-        encoding: &'static Encoding,
+        encoding: Encoding,
         delimiter: u8,
         first_line: u64,
         importer: RecordImporter,
@@ -749,7 +748,7 @@ mod fast_path_tests;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use encoding_rs::{UTF_16BE, UTF_16LE};
+    use crate::input::decode::{UTF_16BE, UTF_16LE};
 
     #[test]
     fn chooses_encoding_from_content() {
@@ -757,7 +756,7 @@ mod tests {
         assert_eq!(choose_encoding(b"\xEF\xBB\xBFa", true), UTF_8);
         assert_eq!(choose_encoding(b"\xFF\xFEa\x00", true), UTF_16LE);
         assert_eq!(choose_encoding(b"\xFE\xFF\x00a", true), UTF_16BE);
-        let (gbk, _, _) = GB18030.encode("产品名称");
+        let (gbk, _, _) = encoding_rs::GB18030.encode("产品名称");
         assert_eq!(choose_encoding(&gbk, true), GB18030);
         let cut_utf8 = &"产".as_bytes()[..2];
         assert_eq!(choose_encoding(cut_utf8, false), UTF_8);

@@ -22,6 +22,9 @@ pub mod sniff;
 #[cfg(feature = "archive")]
 mod xlsx;
 
+#[cfg(feature = "encoding_rs")]
+pub use decode::encoding_rs_gb18030;
+pub use decode::{set_gb18030_decoder, Gb18030Decode};
 pub use parser::{
     files_byte_len, files_from_bytes, files_to_bytes, parse_file, read_files, write_files, Parser,
     Progress, MAX_WHOLE_FILE,

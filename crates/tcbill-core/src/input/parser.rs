@@ -13,11 +13,11 @@ mod zip;
 #[cfg(feature = "archive")]
 use self::zip::{parse_zip, Unpacking};
 use crate::input::csv::CsvStream;
+use crate::input::decode::{GB18030, UTF_16BE, UTF_16LE, UTF_8};
 use crate::input::sniff::{self, sniff_container, Container};
 #[cfg(feature = "archive")]
 use crate::input::xlsx;
 use crate::input::{json, SNIFF_LEN};
-use encoding_rs::{GB18030, UTF_16BE, UTF_16LE, UTF_8};
 use serde::{Deserialize, Serialize};
 
 use crate::model::diagnostic::{Diagnostic, DiagnosticCode};

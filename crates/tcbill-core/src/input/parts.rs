@@ -18,9 +18,8 @@
 //! `None` and the caller reads the file whole: a quote-parity guess that was wrong (a quote
 //! inside an unquoted cell, which the CSV reader keeps as text) costs time, never an answer.
 
-use encoding_rs::UTF_8;
-
 use crate::input::csv::{choose_encoding, CsvStream};
+use crate::input::decode::UTF_8;
 use crate::input::rows::RecordImporter;
 use crate::input::sniff::{sniff_container, Container};
 use crate::input::SNIFF_LEN;

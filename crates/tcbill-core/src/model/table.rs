@@ -283,6 +283,7 @@ impl ColumnValues {
         self.len() == 0
     }
 
+    #[inline(always)]
     fn push_absent(&mut self) {
         match self {
             ColumnValues::Text(column) => column.push_absent(),
@@ -391,6 +392,7 @@ impl TextColumn {
         }
     }
 
+    #[inline(always)]
     fn push_absent(&mut self) {
         match &mut self.codes {
             Codes::Narrow(codes) => codes.push(0),
@@ -624,6 +626,7 @@ impl DecimalColumn {
         matches!(self.values, DecimalValues::Wide(_))
     }
 
+    #[inline(always)]
     fn push_absent(&mut self) {
         self.present.push(false);
         match &mut self.values {
@@ -771,6 +774,7 @@ impl TimeColumn {
         Some(BeijingTime::from_utc_epoch_secs(secs))
     }
 
+    #[inline(always)]
     fn push_absent(&mut self) {
         self.present.push(false);
         match &mut self.secs {
@@ -779,6 +783,7 @@ impl TimeColumn {
         }
     }
 
+    #[inline(always)]
     fn push(&mut self, time: BeijingTime) {
         self.present.push(true);
         let secs = time.utc_epoch_secs();
