@@ -135,3 +135,30 @@ export async function workersMemory(worker, fileWorkerPeak) {
     atOnce: Math.max(fileWorkerPeak, (last?.memory_while_parts_lived ?? 0) + partsPeak),
   };
 }
+
+/**
+ * The steps of the last file's way through the workers (src/worker/phases.rs), in seconds from
+ * the drop at `start` (the page's clock), with the page's receipt of the worker's `Parsed` and
+ * `Report` messages and its last change: lines to print.
+ */
+export async function phaseLines(page, worker, start, end) {
+  const phases = await worker.evaluate(() => self.tcbill_phases ?? null);
+  if (!phases) return ['    (no phases recorded)'];
+  const { origin, messages } = await page.evaluate(() => ({ origin: performance.timeOrigin, messages: window.__bench.messages }));
+  const dropAt = origin + start;
+  const marks = phases.marks.map(([label, at]) => [label, at - dropAt]);
+  for (const [kind, at] of messages) {
+    if (at >= start && (kind === 'Parsed' || kind === 'Report')) marks.push([`page: ${kind} message received`, at - start]);
+  }
+  marks.push(['page: last change (report shown)', end - start]);
+  marks.sort((a, b) => a[1] - b[1]);
+  const lines = ['    steps (s after the drop)'];
+  let previous = 0;
+  for (const [label, ms] of marks) {
+    lines.push(`      ${(ms / 1000).toFixed(3).padStart(7)}  (+${((ms - previous) / 1000).toFixed(3)})  ${label}`);
+    previous = ms;
+  }
+  lines.push('    time summed over slices (s)');
+  for (const [label, ms] of phases.sums) lines.push(`      ${(ms / 1000).toFixed(3).padStart(7)}  ${label}`);
+  return lines;
+}

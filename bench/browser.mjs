@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { DIST, ROOT, serveDist, launchBrowser } from '../e2e/harness.mjs';
 import { initialLoad, initialLoadLines } from './initial-load.mjs';
-import { MiB, openApp, dropFiles, waitUntilShown, workersMemory } from './app-run.mjs';
+import { MiB, openApp, dropFiles, waitUntilShown, workersMemory, phaseLines } from './app-run.mjs';
 
 const [file, summaryJson] = process.argv.slice(2);
 if (!file) {
@@ -55,6 +55,7 @@ try {
   const memoryAfter = await wasmBytes();
   const parts = await worker.evaluate(() => self.tcbill_parts_last ?? null);
   const memory = await workersMemory(worker, memoryAfter);
+  const steps = await phaseLines(page, worker, tcbill.start, tcbill.end);
   const workerWasmFetches = server.requests.filter((path) => /tcbill-worker.*\.wasm$/.test(path)).length;
   // Once a file is read the page turns to Overview, whose money elements keep the exact amount in
   // their title: the generated RealTotalCost must be among them, to the last digit.
@@ -152,6 +153,7 @@ try {
   }
   line('    worker wasm fetched from the server', `${workerWasmFetches} times`);
   line('    main thread longest block during the run', `${longestBlock(tcbill.longTasks, tcbill.start, tcbill.quiet).toFixed(0)} ms (${tcbill.longTasks.length} long tasks)`);
+  for (const step of steps) console.log(step);
   line('(b) Papa Parse 5.7.1 stream + group-by', `${papa.seconds.toFixed(2)} s = ${mibs(papa.seconds).toFixed(1)} MiB/s, ${papa.rows} rows, total ${sum(papa.totals).toFixed(2)}`);
   line('    main thread longest block', `${longestBlock(longTasks, papa.start, papa.end).toFixed(0)} ms`);
   line('(c) uDSV 0.7.3 stream + group-by', `${udsv.seconds.toFixed(2)} s = ${mibs(udsv.seconds).toFixed(1)} MiB/s, ${udsv.rows} rows, total ${sum(udsv.totals).toFixed(2)}`);

@@ -56,7 +56,7 @@ export async function serveDist(mounts = {}) {
       return;
     }
     const mount = Object.keys(mounts).find((prefix) => relative.startsWith(prefix));
-    const file = mount ? join(mounts[mount], relative.slice(mount.length)) : join(DIST, relative);
+    const file = mount !== undefined ? join(mounts[mount], relative.slice(mount.length)) : join(DIST, relative);
     try {
       const body = await readFile(file);
       // Last-Modified as every static host sends it, so the browser may cache (a part worker's wasm).

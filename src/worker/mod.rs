@@ -15,6 +15,7 @@ pub mod archive;
 pub mod file_read;
 pub mod gb18030;
 mod parts;
+mod phases;
 pub mod proxy_url;
 
 use std::cell::{Cell, RefCell};
@@ -192,8 +193,17 @@ impl Loaded {
                 self.options.comparison = None;
             }
         }
+        phases::mark("building the report");
         let report = Report::build(&self.dataset, &self.options);
-        post(FromWorker::Report { digest: digest(&report, &self.dataset) });
+        phases::mark("report built");
+        let digest = digest(&report, &self.dataset);
+        phases::mark("digest made");
+        let message = FromWorker::Report { digest }.to_js();
+        phases::mark("digest serialised");
+        let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+        scope.post_message(&message).expect("posting a message to the page");
+        phases::mark("report posted");
+        phases::publish();
         self.report = Some(report);
     }
 
@@ -594,9 +604,11 @@ fn read_in_turn(id: FileId, file: File) {
     if READING.replace(true) {
         return;
     }
+    phases::clear();
     wasm_bindgen_futures::spawn_local(async {
         let mut rebuild_due = false;
         while let Some((id, file)) = WAITING.with_borrow_mut(VecDeque::pop_front) {
+            phases::mark(format!("file {id} started"));
             // Cancelled while it waited (an empty file would never reach a read that checks).
             if take_cancel(id) {
                 post(FromWorker::Cancelled { id });
@@ -604,6 +616,8 @@ fn read_in_turn(id: FileId, file: File) {
             }
             if let Some(files) = parse(id, &file).await {
                 working_on(id, || LOADED.with_borrow_mut(|loaded| loaded.add(id, files)));
+                phases::mark(format!("file {id} added"));
+                phases::publish();
                 if REBUILD_AFTER_EACH_FILE.get() {
                     working_on(id, || LOADED.with_borrow_mut(Loaded::rebuild));
                 } else {
@@ -628,6 +642,7 @@ async fn parse(id: FileId, file: &File) -> Option<Vec<ParsedFile>> {
         parts::InParts::Parsed(parsed) => {
             let files = vec![parsed];
             post(FromWorker::Parsed { id, parts: files.iter().map(PartSummary::from).collect() });
+            phases::mark("parsed posted");
             Some(files)
         }
         parts::InParts::Whole => parse_blob(id, file, &file.name(), CHUNK_LEN, &post).await,
@@ -649,7 +664,10 @@ pub async fn parse_blob(
     let mut offset = 0;
     while offset < size {
         let end = (offset + chunk_len as u64).min(size);
-        let chunk = match read_range(blob, offset, end).await {
+        let asked = phases::now();
+        let read = read_range(blob, offset, end).await;
+        phases::add("whole: Blob reads", phases::now() - asked);
+        let chunk = match read {
             Ok(chunk) => chunk,
             Err(err) => {
                 let message = err.as_string().unwrap_or_else(|| format!("{err:?}"));
@@ -661,16 +679,19 @@ pub async fn parse_blob(
             report(FromWorker::Cancelled { id });
             return None;
         }
-        let progress = working_on(id, || {
-            if offset == 0 && chunk.starts_with(CRASH_DRILL) {
-                panic!("a crash drill");
-            }
-            parser.feed(&chunk)
+        let progress = phases::timed("whole: parse", || {
+            working_on(id, || {
+                if offset == 0 && chunk.starts_with(CRASH_DRILL) {
+                    panic!("a crash drill");
+                }
+                parser.feed(&chunk)
+            })
         });
         offset = end;
         report(FromWorker::Progress { id, bytes_read: offset, rows_read: progress.rows_read });
     }
     let files = working_on(id, || parser.finish());
+    phases::mark("whole: finished");
     let parts = files.iter().map(PartSummary::from).collect();
     report(FromWorker::Parsed { id, parts });
     Some(files)

@@ -34,6 +34,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, File, MessageEvent, Worker};
 
 use super::file_read::read_range;
+use super::phases::{self, Phases};
 use super::{take_cancel, working_on, CHUNK_LEN};
 use crate::protocol::{FileId, FromWorker, Handshake};
 
@@ -94,6 +95,8 @@ enum FromPart {
     Counted {
         odd_quotes: bool,
         line_ends: u64,
+        /// When its steps happened, for the benchmark (`phases`).
+        phases: Phases,
     },
     Progress {
         bytes_read: u64,
@@ -103,6 +106,7 @@ enum FromPart {
     /// its peak (wasm memory never shrinks), for the benchmark.
     Read {
         memory: u64,
+        phases: Phases,
     },
     Unreadable {
         message: String,
@@ -152,11 +156,15 @@ fn post_to_coordinator(answer: &FromPart, bytes: Option<&ArrayBuffer>) {
 pub(super) async fn work(job: Job, file: File) {
     let done = match job {
         Job::Count { start, end } => {
+            phases::mark("count job received");
             let mut count = QuoteCount::default();
-            for_each_chunk(&file, start, end, |chunk| count = count.then(QuoteCount::of(chunk))).await.map(|()| {
-                let answer = FromPart::Counted { odd_quotes: count.odd_quotes, line_ends: count.line_ends };
-                post_to_coordinator(&answer, None);
-            })
+            for_each_chunk(&file, start, end, "count", |chunk| count = count.then(QuoteCount::of(chunk))).await.map(
+                |()| {
+                    phases::mark("counted");
+                    let (odd_quotes, line_ends) = (count.odd_quotes, count.line_ends);
+                    post_to_coordinator(&FromPart::Counted { odd_quotes, line_ends, phases: phases::take() }, None);
+                },
+            )
         }
         Job::Read { start, end, first_line, ends_file, crash_drill } => {
             read_part(&file, start, end, first_line, ends_file, crash_drill).await
@@ -177,12 +185,13 @@ async fn read_part(
     ends_file: bool,
     crash_drill: bool,
 ) -> Result<(), String> {
+    phases::mark("read job received");
     let head = read_range(file, 0, SNIFF_LEN as u64).await.map_err(|err| js_message(&err))?;
     let part = match TextParts::plan(&file.name(), &head) {
         Some(plan) => {
             let mut reader = plan.part(first_line);
             let mut bytes_read = 0;
-            for_each_chunk(file, start, end, |chunk| {
+            for_each_chunk(file, start, end, "parse", |chunk| {
                 if crash_drill {
                     panic!("a crash drill in a part worker");
                 }
@@ -191,15 +200,23 @@ async fn read_part(
                 post_to_coordinator(&FromPart::Progress { bytes_read, rows_read: reader.rows_read() }, None);
             })
             .await?;
+            phases::mark("parsed");
             let part = reader.finish(ends_file);
-            let mut into = IntoArray { array: Uint8Array::new_with_length(byte_len(part.byte_len())), at: 0 };
+            phases::mark("finished");
+            let len = part.byte_len();
+            phases::mark("bytes counted");
+            let mut into = IntoArray { array: Uint8Array::new_with_length(byte_len(len)), at: 0 };
             part.write(&mut into);
+            phases::mark(format!("bytes written ({:.1} MiB)", len as f64 / (1 << 20) as f64));
+            drop(part);
+            phases::mark("table dropped");
             into.array
         }
         None => Uint8Array::new_with_length(0),
     };
     let bytes = part.buffer();
-    post_to_coordinator(&FromPart::Read { memory: wasm_memory() }, Some(&bytes));
+    phases::mark("posting");
+    post_to_coordinator(&FromPart::Read { memory: wasm_memory(), phases: phases::take() }, Some(&bytes));
     Ok(())
 }
 
@@ -252,16 +269,26 @@ fn js_message(err: &JsValue) -> String {
     err.as_string().unwrap_or_else(|| format!("{err:?}"))
 }
 
-/// Calls `take` with the bytes of `start..end` of `file` in [`CHUNK_LEN`] slices.
-async fn for_each_chunk(file: &File, start: u64, end: u64, mut take: impl FnMut(&[u8])) -> Result<(), String> {
+/// Calls `take` with the bytes of `start..end` of `file` in [`CHUNK_LEN`] slices (the time spent
+/// in each summed as `step`, the waits for the slices as `step: Blob reads`).
+async fn for_each_chunk(
+    file: &File,
+    start: u64,
+    end: u64,
+    step: &str,
+    mut take: impl FnMut(&[u8]),
+) -> Result<(), String> {
+    let reads = format!("{step}: Blob reads");
     let mut at = start;
     while at < end {
         let until = (at + CHUNK_LEN as u64).min(end);
+        let asked = phases::now();
         let chunk = read_range(file, at, until).await.map_err(|err| js_message(&err))?;
+        phases::add(&reads, phases::now() - asked);
         if chunk.is_empty() {
             break;
         }
-        take(&chunk);
+        phases::timed(step, || take(&chunk));
         at += chunk.len() as u64;
     }
     Ok(())
@@ -538,7 +565,9 @@ impl Collected {
                 self.bytes[index] = bytes_read;
                 self.rows[index] = rows_read;
             }
-            Event::Answer(FromPart::Read { memory }, Some(bytes)) => {
+            Event::Answer(FromPart::Read { memory, phases: theirs }, Some(bytes)) => {
+                phases::mark(format!("part {index} arrived"));
+                phases::merge(&format!("part {index}"), theirs);
                 team.stop(index);
                 self.memory.push(memory);
                 self.memory_while_parts_lived = wasm_memory();
@@ -566,6 +595,7 @@ async fn coordinate(
     report: &dyn Fn(FromWorker<'static>),
 ) -> Result<Option<ParsedFile>, Stop> {
     let name = file.name();
+    phases::mark("reading in parts");
     let head = read_range(file, 0, SNIFF_LEN as u64).await.map_err(unreadable)?;
     let Some(plan) = TextParts::plan(&name, &head) else { return Ok(None) };
     let cuts: Vec<u64> = (0..workers as u64).map(|part| size * part / workers as u64).collect();
@@ -579,16 +609,21 @@ async fn coordinate(
     let mut at = 0;
     while at < stretch_end(0) {
         let until = (at + CHUNK_LEN as u64).min(stretch_end(0));
+        let asked = phases::now();
         let chunk = read_range(file, at, until).await.map_err(unreadable)?;
-        first = first.then(QuoteCount::of(&chunk));
+        phases::add("count: Blob reads", phases::now() - asked);
+        phases::timed("count", || first = first.then(QuoteCount::of(&chunk)));
         at = until;
         cancelled(id)?;
     }
+    phases::mark("counted");
     counts[0] = Some(first);
     while counts.iter().any(Option::is_none) {
         cancelled(id)?;
         match next_event().await {
-            Some((index, Event::Answer(FromPart::Counted { odd_quotes, line_ends }, _))) => {
+            Some((index, Event::Answer(FromPart::Counted { odd_quotes, line_ends, phases: theirs }, _))) => {
+                phases::mark(format!("part {index} counted"));
+                phases::merge(&format!("part {index}"), theirs);
                 counts[index] = Some(QuoteCount { odd_quotes, line_ends });
             }
             Some((index, event)) => failed(index, event)?,
@@ -597,6 +632,7 @@ async fn coordinate(
     }
     let counts: Vec<QuoteCount> = counts.into_iter().flatten().collect();
     let starts = part_starts(file, size, &cuts, &counts).await.map_err(unreadable)?;
+    phases::mark("parts start found");
     let part_end = |index: usize| starts.get(index + 1).map_or(size, |&(next, _)| next);
     let last = starts.len() - 1;
     for (index, &(start, first_line)) in starts.iter().enumerate().skip(1) {
@@ -612,9 +648,11 @@ async fn coordinate(
     let mut at = 0;
     while at < part_end(0) {
         let until = (at + CHUNK_LEN as u64).min(part_end(0));
+        let asked = phases::now();
         let chunk = read_range(file, at, until).await.map_err(unreadable)?;
+        phases::add("parse: Blob reads", phases::now() - asked);
         cancelled(id)?;
-        working_on(id, || reader.feed(&chunk));
+        phases::timed("parse", || working_on(id, || reader.feed(&chunk)));
         at = until;
         while let Some(event) = INBOX.with_borrow_mut(|inbox| inbox.events.pop_front()) {
             collected.take(&team, event)?;
@@ -627,9 +665,11 @@ async fn coordinate(
         record_last(starts.len(), false, collected);
         Ok(None)
     };
+    phases::mark("parsed");
     let Some(mut joined) = working_on(id, || PartJoin::start(reader.finish(last == 0))) else {
         return refused(&collected);
     };
+    phases::mark("finished");
     for index in 1..starts.len() {
         let bytes = loop {
             if let Some(bytes) = collected.parts[index].take() {
@@ -641,13 +681,17 @@ async fn coordinate(
                 collected.report(id, report);
             }
         };
+        phases::mark(format!("joining part {index}"));
         match working_on(id, || joined.then_read(bytes)) {
             Some(more) => joined = more,
             None => return refused(&collected),
         }
+        phases::mark(format!("joined part {index}"));
     }
     record_last(starts.len(), true, &collected);
-    Ok(Some(working_on(id, || joined.finish(&name))))
+    let file = working_on(id, || joined.finish(&name));
+    phases::mark("file finished");
+    Ok(Some(file))
 }
 
 /// A part worker said something other than what the file worker waits for: it died, could not
