@@ -42,7 +42,7 @@ use crate::protocol::{
     PartSummary, Request, RowsFor, ToWorker,
 };
 use api_fetch::{fetch_entry, pages_file, Proxy};
-use file_read::read_range;
+use file_read::Slices;
 
 /// Bytes read from a file per step: large enough that per-slice overhead vanishes, small enough
 /// that progress moves and memory stays flat.
@@ -661,14 +661,14 @@ pub async fn parse_blob(
 ) -> Option<Vec<ParsedFile>> {
     let size = blob.size() as u64;
     let mut parser = Parser::new(name);
+    let mut slices = Slices::new(blob, 0, size, chunk_len);
     let mut offset = 0;
-    while offset < size {
-        let end = (offset + chunk_len as u64).min(size);
+    loop {
         let asked = phases::now();
-        let read = read_range(blob, offset, end).await;
+        let Some(read) = slices.next().await else { break };
         phases::add("whole: Blob reads", phases::now() - asked);
-        let chunk = match read {
-            Ok(chunk) => chunk,
+        let (chunk, end) = match read {
+            Ok(read) => read,
             Err(err) => {
                 let message = err.as_string().unwrap_or_else(|| format!("{err:?}"));
                 report(FromWorker::Unreadable { id, message });

@@ -33,7 +33,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, File, MessageEvent, Worker};
 
-use super::file_read::read_range;
+use super::file_read::{read_range, Slices};
 use super::phases::{self, Phases};
 use super::{take_cancel, working_on, CHUNK_LEN};
 use crate::protocol::{FileId, FromWorker, Handshake};
@@ -279,17 +279,16 @@ async fn for_each_chunk(
     mut take: impl FnMut(&[u8]),
 ) -> Result<(), String> {
     let reads = format!("{step}: Blob reads");
-    let mut at = start;
-    while at < end {
-        let until = (at + CHUNK_LEN as u64).min(end);
+    let mut slices = Slices::new(file, start, end, CHUNK_LEN);
+    loop {
         let asked = phases::now();
-        let chunk = read_range(file, at, until).await.map_err(|err| js_message(&err))?;
+        let Some(read) = slices.next().await else { break };
+        let (chunk, _) = read.map_err(|err| js_message(&err))?;
         phases::add(&reads, phases::now() - asked);
         if chunk.is_empty() {
             break;
         }
         phases::timed(step, || take(&chunk));
-        at += chunk.len() as u64;
     }
     Ok(())
 }
@@ -598,7 +597,7 @@ async fn coordinate(
     phases::mark("reading in parts");
     let head = read_range(file, 0, SNIFF_LEN as u64).await.map_err(unreadable)?;
     let Some(plan) = TextParts::plan(&name, &head) else { return Ok(None) };
-    let cuts: Vec<u64> = (0..workers as u64).map(|part| size * part / workers as u64).collect();
+    let cuts = stretch_cuts(size, workers);
     let stretch_end = |index: usize| cuts.get(index + 1).copied().unwrap_or(size);
     let team = Team::start(workers - 1).map_err(unreadable)?;
     for (index, &start) in cuts.iter().enumerate().skip(1) {
@@ -606,14 +605,13 @@ async fn coordinate(
     }
     let mut counts = vec![None; workers];
     let mut first = QuoteCount::default();
-    let mut at = 0;
-    while at < stretch_end(0) {
-        let until = (at + CHUNK_LEN as u64).min(stretch_end(0));
+    let mut slices = Slices::new(file, 0, stretch_end(0), CHUNK_LEN);
+    loop {
         let asked = phases::now();
-        let chunk = read_range(file, at, until).await.map_err(unreadable)?;
+        let Some(read) = slices.next().await else { break };
+        let (chunk, _) = read.map_err(unreadable)?;
         phases::add("count: Blob reads", phases::now() - asked);
         phases::timed("count", || first = first.then(QuoteCount::of(&chunk)));
-        at = until;
         cancelled(id)?;
     }
     phases::mark("counted");
@@ -645,15 +643,14 @@ async fn coordinate(
     // Part 0 here, while the part workers read theirs.
     let mut collected = Collected::new(starts.len());
     let mut reader = plan.part(1);
-    let mut at = 0;
-    while at < part_end(0) {
-        let until = (at + CHUNK_LEN as u64).min(part_end(0));
+    let mut slices = Slices::new(file, 0, part_end(0), CHUNK_LEN);
+    loop {
         let asked = phases::now();
-        let chunk = read_range(file, at, until).await.map_err(unreadable)?;
+        let Some(read) = slices.next().await else { break };
+        let (chunk, at) = read.map_err(unreadable)?;
         phases::add("parse: Blob reads", phases::now() - asked);
         cancelled(id)?;
         phases::timed("parse", || working_on(id, || reader.feed(&chunk)));
-        at = until;
         while let Some(event) = INBOX.with_borrow_mut(|inbox| inbox.events.pop_front()) {
             collected.take(&team, event)?;
         }
@@ -692,6 +689,16 @@ async fn coordinate(
     let file = working_on(id, || joined.finish(&name));
     phases::mark("file finished");
     Ok(Some(file))
+}
+
+/// Where each worker's stretch starts (the first at 0): the file worker's an eighth longer than
+/// each part worker's. A part worker turns its part into bytes after parsing it (0.7 s for half
+/// of the 1M-row bill, measured under load) while the file worker waited for them; then the
+/// file worker joins them, so the less the part workers read, the less it joins.
+fn stretch_cuts(size: u64, workers: usize) -> Vec<u64> {
+    let workers = workers as u64;
+    let eighths = 8 * workers + 1;
+    (0..workers).map(|part| if part == 0 { 0 } else { size * (8 * part + 1) / eighths }).collect()
 }
 
 /// A part worker said something other than what the file worker waits for: it died, could not

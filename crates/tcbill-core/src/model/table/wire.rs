@@ -28,11 +28,22 @@ use super::{
 /// worker posts, so that its wasm memory never holds the part's bytes beside its table.
 pub trait Sink {
     fn write(&mut self, bytes: &[u8]);
+
+    /// Takes `len` bytes as written without being given them, if this sink only counts (then
+    /// `true`): sizing a part's buffer need not turn each of its values into bytes.
+    fn count(&mut self, len: usize) -> bool {
+        let _ = len;
+        false
+    }
 }
 
 impl<S: Sink + ?Sized> Sink for &mut S {
     fn write(&mut self, bytes: &[u8]) {
         (**self).write(bytes);
+    }
+
+    fn count(&mut self, len: usize) -> bool {
+        (**self).count(len)
     }
 }
 
@@ -49,6 +60,11 @@ pub struct ByteCount(pub usize);
 impl Sink for ByteCount {
     fn write(&mut self, bytes: &[u8]) {
         self.0 += bytes.len();
+    }
+
+    fn count(&mut self, len: usize) -> bool {
+        self.0 += len;
+        true
     }
 }
 
@@ -154,6 +170,10 @@ impl<S: Sink> Writer<S> {
         to_bytes: impl Fn(T) -> [u8; N],
     ) {
         self.len(len);
+        // A counting sink adds the length up in any order: the values need not become bytes.
+        if self.sink.count(len * N) {
+            return;
+        }
         for value in values {
             self.put(&to_bytes(value));
         }
