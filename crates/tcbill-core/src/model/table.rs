@@ -1130,6 +1130,32 @@ impl Table {
         self.row_count += 1;
     }
 
+    /// [`Table::push_slots`] of the slots `slot` gives for each column of the table in order,
+    /// asked once each: the CSV fast path converts each cell as its column is written
+    /// (`RecordImporter::import_direct`), with no slot held between.
+    #[inline(always)]
+    pub(crate) fn push_with<'a>(
+        &mut self,
+        source: RowSource<'_>,
+        mut slot: impl FnMut(usize) -> Slot<'a>,
+    ) {
+        self.sources.push(match source {
+            RowSource::Line(line) => StoredSource::Line(line),
+            RowSource::Record(path) => StoredSource::Record(self.strings.intern(path).0),
+        });
+        for (index, column) in self.columns.iter_mut().enumerate() {
+            match (&mut column.values, slot(index)) {
+                (ColumnValues::Text(column), Slot::Text(text)) => {
+                    column.push(text, &mut self.strings, &mut self.unique_strings);
+                }
+                (ColumnValues::Decimal(column), Slot::Number(value)) => column.push_exact(value),
+                (ColumnValues::Time(column), Slot::Time(value)) => column.push(value),
+                (values, _) => values.push_absent(),
+            }
+        }
+        self.row_count += 1;
+    }
+
     /// Appends every row of `other`, a later stretch of the same file read apart (the CLI reads
     /// a big file's stretches on all cores). Columns are matched by name; those only `other` has
     /// come after this table's, in `other`'s order, as they would have been created reading the
