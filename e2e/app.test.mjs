@@ -197,6 +197,20 @@ test('the page loads from a sub-path and requests nothing from other origins', a
   ].sort());
 });
 
+test('the parsing worker is fetched when the page first needs it, not with the page', async () => {
+  // Nothing dragged, pressed or dropped yet: the page alone (issue #12's initial load).
+  await page.waitForLoadState('networkidle');
+  const workerAssets = () => requests.filter((url) => /\/tcbill-(worker|part)/.test(url));
+  assert.deepEqual(workerAssets(), []);
+  // A drag entering the window starts the worker, before anything is dropped.
+  const started = page.waitForEvent('worker');
+  await page.dispatchEvent('body', 'dragenter');
+  await started;
+  await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer: await dataTransferOf(page, [await sampleFile(L3)]) });
+  assert.deepEqual(await fileRows(page, 1), [SAMPLE_ROWS[0]]);
+  assert.equal(requests.filter((url) => url.endsWith('/tcbill-worker_bg.wasm')).length, 1);
+});
+
 /**
  * Drops `bad` between two sample files (deductions before, the L3 bill after), waits for the three rows, and
  * checks that `bad` alone failed; returns the files dropped.
