@@ -140,6 +140,8 @@ for (const lang of ['en', 'zh']) {
         await page.waitForFunction(() => !document.querySelector('main[data-answer-due]'));
         if (tab === 'overview') await page.locator('.checks li.failed details').first().waitFor();
         await page.evaluate(() => document.querySelectorAll('details').forEach((details) => (details.open = true)));
+        // A failed check builds its rows once open.
+        await page.waitForFunction(() => [...document.querySelectorAll('.checks details')].every((details) => details.querySelector('.finding-rows')));
         await page.waitForTimeout(300);
         await page.screenshot({ path: join(OUTPUT, `lang-${lang}-${tab}-${viewport.width}.png`), fullPage: true });
         const text = await visibleText(page);

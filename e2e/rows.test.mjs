@@ -1,6 +1,7 @@
 // End-to-end tests of issue #13, items 3, 6 and 9: a failed check opens to its rows (file, the row
 // Excel shows, expected, found, difference), downloads them as CSV and links to the tab showing
 // them; packages and usage say what they mean in words; after a drop the page shows the answer.
+// Issue #12: a failed check's rows are in the page only while it is open.
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -55,6 +56,14 @@ async function loadSampleAndWaitForTheAnswer() {
   await page.waitForSelector('.checks li[data-check="deductions"]');
 }
 
+/** Clicks a failed check's summary and waits until it holds `count` finding rows (none once closed). */
+async function toggleCheck(check, count) {
+  await check.locator('summary').click();
+  if (count > 0) await check.locator('.finding-rows tbody tr').nth(count - 1).waitFor();
+  else await check.locator('.finding-rows').waitFor({ state: 'detached' });
+  assert.equal(await check.locator('.finding-rows tbody tr').count(), count);
+}
+
 async function download(click) {
   const [file] = await Promise.all([page.waitForEvent('download'), click()]);
   return [file.suggestedFilename(), await readFileAsync(await file.path(), 'utf8')];
@@ -66,7 +75,7 @@ test('after the sample loads the page shows the answer: Overview, whose deductio
   await loadSampleAndWaitForTheAnswer();
   assert.equal(await page.$('main[data-answer-due]'), null);
   const deductions = page.locator('.checks li[data-check="deductions"]');
-  await deductions.locator('summary').click();
+  await toggleCheck(deductions, 2);
   assert.deepEqual(await cells(deductions.locator('.finding-rows thead tr')), [
     ['File', 'Row (as in Excel)', 'About', 'Expected', 'Found', 'Difference'],
   ]);
@@ -101,6 +110,24 @@ test('after the sample loads the page shows the answer: Overview, whose deductio
   );
 });
 
+test('a failed check holds its rows only while open: opening builds them, closing drops them', async () => {
+  await loadSampleAndWaitForTheAnswer();
+  const deductions = page.locator('.checks li[data-check="deductions"]');
+  assert.equal(await deductions.locator('details').getAttribute('open'), null);
+  assert.equal(await page.locator('.checks .finding-rows').count(), 0, 'no closed check holds rows');
+  const expected = [
+    [DEDUCTIONS, '5', 'pkg-cdn-0001 · Remaining before', '437.250000000', '437.000000000', '-0.250000000'],
+    [DEDUCTIONS, '8', 'pkg-trtc-0002 · Deducted', '16.666666667', '16.000000000', '-0.666666667'],
+  ];
+  await toggleCheck(deductions, 2);
+  assert.deepEqual(await cells(deductions.locator('.finding-rows tbody tr')), expected);
+  await toggleCheck(deductions, 0);
+  assert.equal(await deductions.locator('details').getAttribute('open'), null);
+  assert.equal(await deductions.getByRole('button', { name: 'Download these rows (CSV)' }).count(), 0);
+  await toggleCheck(deductions, 2);
+  assert.deepEqual(await cells(deductions.locator('.finding-rows tbody tr')), expected);
+});
+
 test('a failed bill check names the row Excel shows after a title line, a multi-line cell and a rejected row', async () => {
   const [header] = readFileSync(join(ROOT, 'crates/tcbill-core/tests/data/l3-selfcheck.csv'), 'utf8').split('\n');
   const bill = [
@@ -116,7 +143,8 @@ test('a failed bill check names the row Excel shows after a title line, a multi-
   await page.waitForSelector('#tab-overview[aria-selected="true"]');
   const payments = page.locator('.checks li[data-check="payments"]');
   assert.equal(await payments.locator('.status').textContent(), '1 mismatches in 2 rows');
-  await payments.locator('summary').click();
+  assert.equal(await payments.locator('.finding-rows').count(), 0, 'rows of a closed check are not built');
+  await toggleCheck(payments, 1);
   // Line 6: the title (1), the header (2), a row over lines 3–4, the rejected row (5).
   assert.deepEqual(await cells(payments.locator('.finding-rows tbody tr')), [
     ['titled.csv', '6', '云服务器 / 内存 / ins-1 · payments do not add up to the amount due', '120', '119.99', '-0.01'],
@@ -220,7 +248,7 @@ for (const [width, height] of VIEWPORTS) {
     await page.close();
     await openPage(width, height);
     await loadSampleAndWaitForTheAnswer();
-    await page.locator('.checks li[data-check="deductions"] summary').click();
+    await toggleCheck(page.locator('.checks li[data-check="deductions"]'), 2);
     await page.screenshot({ path: join(OUTPUT, `rows-overview-${width}x${height}.png`), fullPage: true });
     await page.getByRole('tab', { name: 'Packages & deductions' }).click();
     await page.waitForSelector('.packages-in-words li');

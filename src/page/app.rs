@@ -2,6 +2,7 @@
 
 use std::cell::Cell;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::rc::Rc;
 
 use web_sys::File;
@@ -16,7 +17,7 @@ use crate::page::money::Precision;
 use crate::page::parsing::ParsingWorker;
 use crate::page::routing::Sinks;
 use crate::page::state::loaded_files::{FileStatus, FilesAction, LoadedFiles};
-use crate::page::state::report_view::ReportDigest;
+use crate::page::state::report_view::{ReportDigest, SharedReport};
 use crate::page::state::view_state::{Tab, ViewState};
 use crate::page::views::compare::Compare;
 use crate::page::views::costs::{Costs, CurrencyChoice, DrillDownAction, DrillDownState, Grouping, OpenRows, Trend};
@@ -35,7 +36,7 @@ pub fn App() -> Html {
     let lang = view.lang.unwrap_or_else(Lang::from_browser);
     let text = lang.strings();
     let files = use_reducer(LoadedFiles::default);
-    let report = use_state(|| None::<Rc<ReportDigest>>);
+    let report = use_state(|| None::<SharedReport>);
     let summary = use_state(|| None::<Summary>);
     let trend = use_state(|| None::<Summary>);
     // The currency the Costs tab shows when the rows have several.
@@ -77,7 +78,7 @@ pub fn App() -> Html {
         };
         use_memo((), move |_| ParsingWorker::start(Callback::from(move |message| sinks.route(message))))
     };
-    let send = {
+    let send: SendToWorker = {
         let worker = worker.clone();
         Rc::new(move |message: ToWorker| {
             if let Ok(worker) = worker.as_ref() {
@@ -218,13 +219,9 @@ pub fn App() -> Html {
             send(ToWorker::Request(Request::DrillDown { filters, within: within.clone() }));
         })
     };
-    // Asks for a window of one row table's rows.
-    let on_rows = |table: RowsFor| {
-        let send = send.clone();
-        Callback::from(move |range: std::ops::Range<u64>| {
-            send(ToWorker::Request(Request::Rows { table, start: range.start, len: range.end - range.start }))
-        })
-    };
+    let on_cost_rows = use_rows_window(send.clone(), RowsFor::Costs);
+    let on_driver_window = use_rows_window(send.clone(), RowsFor::Compare);
+    let on_alert_window = use_rows_window(send.clone(), RowsFor::Alerts);
     let on_driver_rows = {
         let (send, drill_group) = (send.clone(), drill_group.clone());
         Callback::from(move |(currency, driver, caption): (String, usize, String)| {
@@ -234,14 +231,14 @@ pub fn App() -> Html {
     };
     let on_alert_rows = {
         let (send, drill_group) = (send.clone(), drill_group.clone());
-        Callback::from(move |(alert, caption): (usize, String)| {
+        use_callback((), move |(alert, caption): (usize, String), ()| {
             drill_group.borrow_mut().insert(RowsFor::Alerts, caption);
             send(ToWorker::Request(Request::AlertRows { alert }));
         })
     };
     let on_close_alert_rows = {
         let alert_rows = alert_rows.dispatcher();
-        Callback::from(move |()| alert_rows.dispatch(DrillDownAction::Closed))
+        use_callback((), move |(), ()| alert_rows.dispatch(DrillDownAction::Closed))
     };
     let on_close_driver_rows = {
         let driver_rows = driver_rows.dispatcher();
@@ -267,31 +264,31 @@ pub fn App() -> Html {
         Callback::from(move |months_by: Dimension| view.set(ViewState { months_by, ..(*view).clone() }))
     };
     let on_open_compare = {
-        let view = view.clone();
-        Callback::from(move |()| view.set(ViewState { tab: Tab::Compare, ..(*view).clone() }))
+        let set_view = view.setter();
+        use_callback((*view).clone(), move |(), view| set_view.set(ViewState { tab: Tab::Compare, ..view.clone() }))
     };
     let on_close_drill_down = {
         let drill_down = drill_down.dispatcher();
         Callback::from(move |()| drill_down.dispatch(DrillDownAction::Closed))
     };
     let on_deduction_filter = {
-        let deduction_filter = deduction_filter.clone();
-        Callback::from(move |filter| deduction_filter.set(filter))
+        let deduction_filter = deduction_filter.setter();
+        use_callback((), move |filter, ()| deduction_filter.set(filter))
     };
     let on_download_findings = {
         let send = send.clone();
-        Callback::from(move |check: String| send(ToWorker::Request(Request::ExportFindingsCsv { check })))
+        use_callback((), move |check: String, ()| send(ToWorker::Request(Request::ExportFindingsCsv { check })))
     };
     let on_show_deductions = {
-        let (deduction_filter, view) = (deduction_filter.clone(), view.clone());
-        Callback::from(move |filter: DeductionFilter| {
+        let (deduction_filter, set_view) = (deduction_filter.setter(), view.setter());
+        use_callback((*view).clone(), move |filter: DeductionFilter, view| {
             deduction_filter.set(filter);
-            view.set(ViewState { tab: Tab::Packages, ..(*view).clone() });
+            set_view.set(ViewState { tab: Tab::Packages, ..view.clone() });
         })
     };
     let on_deduction_rows = {
         let send = send.clone();
-        Callback::from(move |range: std::ops::Range<u64>| {
+        use_callback((), move |range: Range<u64>, ()| {
             send(ToWorker::Request(Request::DeductionRows { start: range.start, len: range.end - range.start }))
         })
     };
@@ -411,7 +408,7 @@ pub fn App() -> Html {
         (_, None) => html! { <p class="muted">{ text.load_files_first }</p> },
         (Tab::Overview, Some(report)) => html! {
             <Overview report={report.clone()} {on_download_findings} {on_show_deductions} {on_open_compare}
-                alert_rows={alert_rows.0.clone()} {on_alert_rows} on_rows={on_rows(RowsFor::Alerts)} {on_close_alert_rows} />
+                alert_rows={alert_rows.0.clone()} {on_alert_rows} on_rows={on_alert_window} {on_close_alert_rows} />
         },
         (Tab::Costs, Some(report)) => html! {
             <Costs summary={(*summary).clone()}
@@ -419,13 +416,13 @@ pub fn App() -> Html {
                 filtering={filtering(report)}
                 trend={Trend { summary: (*trend).clone(), by: view.trend.clone(), on_by: on_trend_by }}
                 currency={currency_choice.clone()}
-                rows={OpenRows { drill_down: drill_down.0.clone(), on_rows: on_rows(RowsFor::Costs), on_close: on_close_drill_down }}
+                rows={OpenRows { drill_down: drill_down.0.clone(), on_rows: on_cost_rows, on_close: on_close_drill_down }}
                 {on_drill_down} {on_export_csv} />
         },
         (Tab::Compare, Some(report)) => html! {
             <Compare months={report.billing_months().iter().map(ToString::to_string).collect::<Vec<_>>()} comparison={(*comparison).clone()} {on_periods}
                 level={view.level} {on_level} filtering={filtering(report)} currency={currency_choice}
-                rows={OpenRows { drill_down: driver_rows.0.clone(), on_rows: on_rows(RowsFor::Compare), on_close: on_close_driver_rows }}
+                rows={OpenRows { drill_down: driver_rows.0.clone(), on_rows: on_driver_window, on_close: on_close_driver_rows }}
                 {on_driver_rows} monthly={(*monthly).clone()} months_by={view.months_by.clone()} {on_months_by} />
         },
         (Tab::Packages, Some(report)) => html! {
@@ -484,6 +481,18 @@ pub fn App() -> Html {
         </ContextProvider<Precision>>
         </ContextProvider<Lang>>
     }
+}
+
+/// Sends a message to the parsing worker (nowhere if it failed to start).
+type SendToWorker = Rc<dyn Fn(ToWorker)>;
+
+/// The callback asking the worker for a window of `table`'s rows. Made once (the worker is the
+/// page's for good), so a view holding it is not re-rendered for a new one on each app render.
+#[hook]
+fn use_rows_window(send: SendToWorker, table: RowsFor) -> Callback<Range<u64>> {
+    use_callback(table, move |range: Range<u64>, &table| {
+        send(ToWorker::Request(Request::Rows { table, start: range.start, len: range.end - range.start }))
+    })
 }
 
 fn tab_label(tab: Tab, text: &Strings) -> &'static str {

@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use crate::page::export::download::save_blob;
 use crate::page::state::loaded_files::{FilesAction, LoadedFiles};
-use crate::page::state::report_view::ReportDigest;
+use crate::page::state::report_view::SharedReport;
 use crate::page::views::costs::{DrillDown, DrillDownAction, DrillDownState};
 use crate::page::views::packages::{DeductionTable, DeductionTableAction};
 use crate::page::views::row_table::RowWindow;
@@ -22,7 +22,7 @@ use crate::protocol::{FromWorker, RowsFor};
 /// The handles on the page state that worker messages update.
 pub(super) struct Sinks {
     pub files: UseReducerDispatcher<LoadedFiles>,
-    pub report: UseStateSetter<Option<Rc<ReportDigest>>>,
+    pub report: UseStateSetter<Option<SharedReport>>,
     pub summary: UseStateSetter<Option<Summary>>,
     pub trend: UseStateSetter<Option<Summary>>,
     pub filter_values: UseStateSetter<Option<(Dimension, Vec<String>)>>,
@@ -57,7 +57,7 @@ impl Sinks {
                 self.alert_rows.dispatch(DrillDownAction::Closed);
                 self.deduction_table.dispatch(DeductionTableAction::Cleared);
                 self.usage_points.set(None);
-                self.report.set(Some(Rc::from(digest)));
+                self.report.set(Some(SharedReport::from(*digest)));
                 self.files.dispatch(FilesAction::Reported);
             }
             FromWorker::DrillDown { table, count, columns } => {

@@ -3,6 +3,9 @@
 //! renames fails to compile here too), and what the views derive from it: a currency's section of
 //! a summary or comparison, the cost a month is judged by, the rows an alert cites.
 
+use std::ops::Deref;
+use std::rc::Rc;
+
 use rust_decimal::Decimal;
 use tcbill_core::analysis::alerts::Alert;
 use tcbill_core::analysis::compare::{Comparison, CurrencyComparison};
@@ -11,6 +14,33 @@ use tcbill_core::report::Digest;
 
 /// The report as the page holds it: core's digest, deserialised (owned).
 pub type ReportDigest = Digest<'static>;
+
+/// The report shared by the app and its views. Each report the worker sends is a new one, so two
+/// are the same exactly when they are the same allocation: comparing props (on every render of the
+/// app, for every worker answer) costs a pointer comparison, not a walk of the digest, and passing
+/// it down never copies it.
+#[derive(Clone)]
+pub struct SharedReport(Rc<ReportDigest>);
+
+impl From<ReportDigest> for SharedReport {
+    fn from(digest: ReportDigest) -> Self {
+        SharedReport(Rc::new(digest))
+    }
+}
+
+impl PartialEq for SharedReport {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Deref for SharedReport {
+    type Target = ReportDigest;
+
+    fn deref(&self) -> &ReportDigest {
+        &self.0
+    }
+}
 
 /// The section of `currency` in `summary`, else its first; `None` when no row passed the filters.
 pub fn section<'a>(summary: &'a Summary, currency: Option<&str>) -> Option<&'a CurrencySummary> {

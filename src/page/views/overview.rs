@@ -5,17 +5,20 @@
 //!
 //! A failed check is not a dead end: it opens to its rows (file, the row number Excel shows,
 //! expected, found, difference), downloads them as CSV, and the deduction findings link to the
-//! Packages tab showing just those rows.
+//! Packages tab showing just those rows. Its rows (up to the worker's `LIST_LIMIT` per check) are
+//! built only while it is open ([`OpenChecks`]), so a closed check costs the first render nothing.
 //!
 //! The alert list (up to a hundred alerts per kind and currency: most of the page's elements) is
 //! drawn a screenful at a time: the first [`ALERT_ROWS_FIRST`] rows with the rest of the page, then
 //! [`ALERT_ROWS_STEP`] more after each frame is painted, so the first render of a big bill's report
 //! is not one long main-thread task (issue #12: no block > 50 ms). The page ends up the same.
 
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use web_sys::Element;
 use yew::prelude::*;
 
 use rust_decimal::Decimal;
@@ -27,7 +30,7 @@ use tcbill_core::report::{CheckDigest, CurrencyTotal};
 
 use crate::page::i18n::{Lang, Strings};
 use crate::page::money::{Money, Precision};
-use crate::page::state::report_view::{cited, section, ReportDigest};
+use crate::page::state::report_view::{cited, section, SharedReport};
 use crate::page::views::amount;
 use crate::page::views::compare::summary_sentence;
 use crate::page::views::costs::DrillDown;
@@ -35,7 +38,7 @@ use crate::page::views::row_table::RowTable;
 
 #[derive(Properties, PartialEq)]
 pub struct OverviewProps {
-    pub report: Rc<ReportDigest>,
+    pub report: SharedReport,
     /// Download the rows behind a check (its id, or `deductions`) as CSV.
     pub on_download_findings: Callback<String>,
     /// Show these deduction rows in the Packages tab.
@@ -54,6 +57,63 @@ pub struct OverviewProps {
 pub const ALERT_ROWS_FIRST: usize = 25;
 /// Alert rows added after each painted frame until all are drawn.
 pub const ALERT_ROWS_STEP: usize = 25;
+
+/// The id the deduction findings go by, as a check: what their CSV download and their entry in
+/// [`OpenChecks`] name them.
+const DEDUCTIONS: &str = "deductions";
+
+/// The ids of the failed checks whose `<details>` are open: only those have their rows built.
+#[derive(Default)]
+struct OpenChecks(BTreeSet<String>);
+
+/// A failed check's `<details>` was opened or closed.
+struct CheckToggled {
+    id: String,
+    open: bool,
+}
+
+impl Reducible for OpenChecks {
+    type Action = CheckToggled;
+
+    fn reduce(self: Rc<Self>, CheckToggled { id, open }: CheckToggled) -> Rc<Self> {
+        if self.0.contains(&id) == open {
+            // Setting `open` from this state toggles the element too: nothing to draw again.
+            return self;
+        }
+        let mut ids = self.0.clone();
+        if open {
+            ids.insert(id);
+        } else {
+            ids.remove(&id);
+        }
+        Rc::new(OpenChecks(ids))
+    }
+}
+
+/// A failed check: `summary`, opening to what `rows` builds, which is called only while open.
+fn failed_check(
+    id: &str,
+    summary: Html,
+    open_checks: &UseReducerHandle<OpenChecks>,
+    rows: impl FnOnce() -> Html,
+) -> Html {
+    let open = open_checks.0.contains(id);
+    let ontoggle = {
+        let (open_checks, id) = (open_checks.dispatcher(), id.to_owned());
+        Callback::from(move |event: Event| {
+            let open = event.target_unchecked_into::<Element>().has_attribute("open");
+            open_checks.dispatch(CheckToggled { id: id.clone(), open });
+        })
+    };
+    html! {
+        <details {open} {ontoggle}>
+            <summary>{ summary }</summary>
+            if open {
+                { rows() }
+            }
+        </details>
+    }
+}
 
 /// Calls `then` in a task of its own once the next frame has been painted: a
 /// `requestAnimationFrame` callback runs just before the frame's style and layout, so it posts a
@@ -132,12 +192,14 @@ pub fn Overview(props: &OverviewProps) -> Html {
     let text = use_context::<Lang>().unwrap_or(Lang::En).strings();
     let precision = use_context::<Precision>().unwrap_or_default();
     let report = &props.report;
+    let open_checks = use_reducer(OpenChecks::default);
     // How many alert rows are drawn, for which report: a new report starts again from the first.
-    let drawn = use_state(|| (Rc::clone(report), ALERT_ROWS_FIRST));
-    let alert_rows = if Rc::ptr_eq(&drawn.0, report) { drawn.1 } else { ALERT_ROWS_FIRST };
+    let drawn = use_state(|| (report.clone(), ALERT_ROWS_FIRST));
+    let alert_rows = if drawn.0 == *report { drawn.1 } else { ALERT_ROWS_FIRST };
     {
-        let (drawn, report, listed) = (drawn.clone(), Rc::clone(report), report.alerts.alerts.len());
-        use_effect_with((Rc::as_ptr(&report) as usize, alert_rows), move |&(_, shown)| {
+        let (drawn, listed) = (drawn.clone(), report.alerts.alerts.len());
+        use_effect_with((report.clone(), alert_rows), move |(report, shown)| {
+            let (report, shown) = (report.clone(), *shown);
             if shown < listed {
                 after_next_paint(move || drawn.set((report, shown + ALERT_ROWS_STEP)));
             }
@@ -152,36 +214,46 @@ pub fn Overview(props: &OverviewProps) -> Html {
         };
     }
     let deduction_findings = report.deductions.balance_breaks.len() + report.deductions.coefficient_mismatches.len();
-    let deduction_rows: Vec<FindingRow<'_>> = report
-        .deductions
-        .balance_breaks
-        .iter()
-        .map(|b| FindingRow {
-            row: Some(&b.row),
-            subject: format!("{} · {}", b.package_id, text.col_remaining_before),
-            expected: Some(b.expected),
-            found: Some(b.found),
-            difference: Some(b.difference),
-        })
-        .chain(report.deductions.coefficient_mismatches.iter().map(|m| {
-            let expected = match m.coefficient_check {
-                CoefficientCheck::Mismatch { expected_actual_dosage, .. } => Some(expected_actual_dosage),
-                _ => None,
-            };
-            FindingRow {
-                row: Some(&m.source),
-                subject: format!("{} · {}", m.package_id, text.col_deducted),
-                expected,
-                found: m.actual_dosage,
-                difference: m.actual_dosage.zip(expected).and_then(|(found, expected)| found.checked_sub(expected)),
-            }
-        }))
-        .collect();
-    let show_deductions = {
-        let on_show = props.on_show_deductions.clone();
-        Callback::from(move |_: MouseEvent| {
-            on_show.emit(DeductionFilter { findings: FindingFilter::AnyFinding, package_id: None })
-        })
+    let deduction_rows = || {
+        let rows: Vec<FindingRow<'_>> = report
+            .deductions
+            .balance_breaks
+            .iter()
+            .map(|b| FindingRow {
+                row: Some(&b.row),
+                subject: format!("{} · {}", b.package_id, text.col_remaining_before),
+                expected: Some(b.expected),
+                found: Some(b.found),
+                difference: Some(b.difference),
+            })
+            .chain(report.deductions.coefficient_mismatches.iter().map(|m| {
+                let expected = match m.coefficient_check {
+                    CoefficientCheck::Mismatch { expected_actual_dosage, .. } => Some(expected_actual_dosage),
+                    _ => None,
+                };
+                FindingRow {
+                    row: Some(&m.source),
+                    subject: format!("{} · {}", m.package_id, text.col_deducted),
+                    expected,
+                    found: m.actual_dosage,
+                    difference: m.actual_dosage.zip(expected).and_then(|(found, expected)| found.checked_sub(expected)),
+                }
+            }))
+            .collect();
+        let show_deductions = {
+            let on_show = props.on_show_deductions.clone();
+            Callback::from(move |_: MouseEvent| {
+                on_show.emit(DeductionFilter { findings: FindingFilter::AnyFinding, package_id: None })
+            })
+        };
+        html! {
+            <>
+                { finding_rows(&rows, rows.len() as u64, DEDUCTIONS, &props.on_download_findings, text) }
+                <button type="button" class="link-button show-findings" onclick={show_deductions}>
+                    { text.findings_show_deductions }
+                </button>
+            </>
+        }
     };
     let failed: Vec<&CheckDigest<'_>> =
         report.checks.iter().filter(|check| check.status == CheckStatus::Mismatches).collect();
@@ -264,19 +336,16 @@ pub fn Overview(props: &OverviewProps) -> Html {
 
             <h3>{ text.checks }</h3>
             <ul class="checks">
-                <li class={classes!(if deduction_findings == 0 { "ok" } else { "failed" })} data-check="deductions">
+                <li class={classes!(if deduction_findings == 0 { "ok" } else { "failed" })} data-check={DEDUCTIONS}>
                     if deduction_findings == 0 {
                         { (text.deduction_findings)(0, 0) }
                     } else {
-                        <details>
-                            <summary>
-                                { (text.deduction_findings)(report.deductions.balance_breaks.len(), report.deductions.coefficient_mismatches.len()) }
-                            </summary>
-                            { finding_rows(&deduction_rows, deduction_rows.len() as u64, "deductions", &props.on_download_findings, text) }
-                            <button type="button" class="link-button show-findings" onclick={show_deductions}>
-                                { text.findings_show_deductions }
-                            </button>
-                        </details>
+                        { failed_check(
+                            DEDUCTIONS,
+                            html! { { (text.deduction_findings)(report.deductions.balance_breaks.len(), report.deductions.coefficient_mismatches.len()) } },
+                            &open_checks,
+                            deduction_rows,
+                        ) }
                     }
                 </li>
                 { for report.checks.iter().map(|check| {
@@ -289,27 +358,26 @@ pub fn Overview(props: &OverviewProps) -> Html {
                             }
                         </>
                     };
-                    let rows: Vec<FindingRow<'_>> = check
-                        .mismatches
-                        .iter()
-                        .map(|f| FindingRow {
-                            row: Option::as_ref(&f.row),
-                            subject: format!("{} · {}", f.subject, (text.finding_says)(&f.says)),
-                            expected: f.expected,
-                            found: f.found,
-                            difference: f.difference,
-                        })
-                        .collect();
-                    let total = check.mismatch_count as u64;
+                    let rows = || {
+                        let rows: Vec<FindingRow<'_>> = check
+                            .mismatches
+                            .iter()
+                            .map(|f| FindingRow {
+                                row: Option::as_ref(&f.row),
+                                subject: format!("{} · {}", f.subject, (text.finding_says)(&f.says)),
+                                expected: f.expected,
+                                found: f.found,
+                                difference: f.difference,
+                            })
+                            .collect();
+                        finding_rows(&rows, check.mismatch_count as u64, &check.id, &props.on_download_findings, text)
+                    };
                     html! {
                         <li class={classes!(check_class(check))} data-check={check.id.to_string()}>
-                            if rows.is_empty() {
+                            if check.mismatches.is_empty() {
                                 { heading }
                             } else {
-                                <details>
-                                    <summary>{ heading }</summary>
-                                    { finding_rows(&rows, total, &check.id, &props.on_download_findings, text) }
-                                </details>
+                                { failed_check(&check.id, heading, &open_checks, rows) }
                             }
                         </li>
                     }

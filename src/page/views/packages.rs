@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use crate::page::i18n::{Lang, Strings};
 use crate::page::money::group_thousands;
-use crate::page::state::report_view::ReportDigest;
+use crate::page::state::report_view::{ReportDigest, SharedReport};
 use crate::page::views::amount;
 use crate::page::views::chart::Chart;
 use crate::page::views::row_table::{RowTable, RowWindow};
@@ -62,7 +62,7 @@ impl Reducible for DeductionTable {
 
 #[derive(Properties, PartialEq)]
 pub struct PackagesProps {
-    pub report: Rc<ReportDigest>,
+    pub report: SharedReport,
     pub table: Rc<DeductionTable>,
     /// Which deduction rows the table shows (the Overview's failed checks link here with one).
     pub filter: DeductionFilter,
