@@ -1541,7 +1541,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
         /// Rows pushed through the columns' recent strings hold what interning each cell holds:
         /// the same symbols (so the same strings), and the same storage decisions.
         #[test]
