@@ -3,7 +3,7 @@ import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, fileRows, dataTransferOf, ROOT, OUTPUT, assertPlainWords } from './harness.mjs';
+import { serveDist, launchBrowser, fileRows, dataTransferOf, ROOT, OUTPUT, SAMPLE_FILES, assertPlainWords } from './harness.mjs';
 
 const SAMPLE = join(ROOT, 'sample');
 const L3 = '2025-06-明细账单-L3.csv';
@@ -183,16 +183,32 @@ test('the page loads from a sub-path and requests nothing from other origins', a
   for (const url of requests) {
     assert.ok(url.startsWith(server.url), `request outside the app: ${url}`);
   }
-  const files = requests.map((url) => url.slice(server.url.length).replace(/-[0-9a-f]{15,16}/, '-HASH'));
+  const files = requests.map((url) => decodeURI(url.slice(server.url.length)).replace(/-[0-9a-f]{15,16}/, '-HASH'));
   assert.deepEqual(files.sort(), [
     '',
     'app-HASH.css',
+    // Fetched by the click, not with the page (src/page/files/sample.rs).
+    ...SAMPLE_FILES.map((name) => `sample/${name}`),
     'tcbill-web-HASH.js',
     'tcbill-web-HASH_bg.wasm',
     'tcbill-worker.js',
     'tcbill-worker_bg.wasm',
     'tcbill-worker_loader.js',
-  ]);
+  ].sort());
+});
+
+test('the parsing worker is fetched when the page first needs it, not with the page', async () => {
+  // Nothing dragged, pressed or dropped yet: the page alone (issue #12's initial load).
+  await page.waitForLoadState('networkidle');
+  const workerAssets = () => requests.filter((url) => /\/tcbill-(worker|part)/.test(url));
+  assert.deepEqual(workerAssets(), []);
+  // A drag entering the window starts the worker, before anything is dropped.
+  const started = page.waitForEvent('worker');
+  await page.dispatchEvent('body', 'dragenter');
+  await started;
+  await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer: await dataTransferOf(page, [await sampleFile(L3)]) });
+  assert.deepEqual(await fileRows(page, 1), [SAMPLE_ROWS[0]]);
+  assert.equal(requests.filter((url) => url.endsWith('/tcbill-worker_bg.wasm')).length, 1);
 });
 
 /**

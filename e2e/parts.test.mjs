@@ -43,6 +43,9 @@ async function openApp(knobs) {
   page.on('pageerror', (error) => pageErrors.push(error));
   const started = page.waitForEvent('worker');
   await page.goto(server.url);
+  // The page starts its worker at the first sign of use, once it shows: a drag entering the window.
+  await page.waitForSelector('.drop-zone');
+  await page.dispatchEvent('body', 'dragenter');
   const worker = await started;
   await worker.evaluate((knobs) => {
     self.tcbill_parts = knobs;

@@ -5,14 +5,13 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
 
-use js_sys::{Array, Uint8Array};
 use web_sys::File;
 use yew::prelude::*;
 
 use crate::page::files::drop_zone::DropZone;
 use crate::page::files::fetch_panel::{FetchForm, FetchPanel};
 use crate::page::files::file_table::FileTable;
-use crate::page::files::sample::SAMPLE_FILES;
+use crate::page::files::sample;
 use crate::page::i18n::{Lang, Strings};
 use crate::page::money::Precision;
 use crate::page::parsing::ParsingWorker;
@@ -186,7 +185,10 @@ pub fn App() -> Html {
     // The download offers what the worker holds: actions pulled and parsed, not since removed.
     let has_fetched = files.files.iter().any(|file| file.pulled && matches!(file.status, FileStatus::Parsed(_)));
     let pulls: Vec<_> = files.files.iter().filter(|file| !file.in_file_table()).cloned().collect();
-    let on_load_sample = on_files.reform(|_: MouseEvent| SAMPLE_FILES.iter().map(|s| s.to_file()).collect());
+    let on_load_sample = {
+        let on_files = on_files.clone();
+        Callback::from(move |_: MouseEvent| sample::load(on_files.clone()))
+    };
     let request = |make: fn(FileId) -> Request| {
         let send = send.clone();
         Callback::from(move |id: FileId| send(ToWorker::Request(make(id))))
@@ -517,13 +519,5 @@ impl IdSource {
         let id = self.0.get();
         self.0.set(id + 1);
         id
-    }
-}
-
-impl crate::page::files::sample::SampleFile {
-    /// The sample as a browser `File`, so it takes the same path as a dropped file.
-    fn to_file(&self) -> File {
-        let bytes = Array::of1(&Uint8Array::from(self.bytes));
-        File::new_with_u8_array_sequence(&bytes, self.name).expect("a File from bytes")
     }
 }

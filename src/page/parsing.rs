@@ -5,13 +5,19 @@
 //! ones, and each pulled entry, which the worker hands back as a `File`), so when the worker
 //! crashes the page marks the file it was on as failed, starts a fresh worker and feeds it the
 //! others again: one bad file costs only itself.
+//!
+//! The worker starts when it is first needed, as the archive worker does (issue #12: a first
+//! visit's download): at the first sign that the user is about to hand it something (a drag
+//! entering the window, a pointer press or a key press anywhere on the page), else at the first
+//! message sent. A visit that reads no file never fetches the worker's script or wasm; a drop
+//! follows the drag's `dragenter`, so the worker loads while the file is being dragged.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{ErrorEvent, File, MessageEvent, Worker};
+use web_sys::{ErrorEvent, File, MessageEvent, Window, Worker};
 use yew::Callback;
 
 use crate::protocol::{FileId, FromWorker, Request, ToWorker};
@@ -25,8 +31,16 @@ pub struct ParsingWorker {
     state: Rc<RefCell<State>>,
 }
 
+/// The events that start the worker before anything is sent ([`ParsingWorker::start`]), listened
+/// to on the window in the capture phase.
+const INTENT_EVENTS: [&str; 3] = ["dragenter", "pointerdown", "keydown"];
+
 struct State {
-    worker: Wired,
+    /// `None` until the worker is first needed.
+    worker: Option<Wired>,
+    /// Starts the worker on the first of [`INTENT_EVENTS`]; kept (not dropped from within its
+    /// own call) until the [`ParsingWorker`] is dropped.
+    on_intent: Option<Closure<dyn Fn()>>,
     /// Messages waiting for [`FromWorker::Ready`]; `None` once the worker listens.
     held: Option<Vec<ToWorker>>,
     /// What a fresh worker is fed after a crash: each file's handle, in the order given.
@@ -57,12 +71,29 @@ impl std::ops::Deref for Wired {
 }
 
 impl ParsingWorker {
-    /// Starts the worker; `on_report` receives everything it says about files, and
-    /// [`FromWorker::Crashed`] when it died (a fresh one is then already starting).
+    /// The page's handle on the worker, which starts at the first sign of use (module doc);
+    /// `on_report` receives everything it says about files, and [`FromWorker::Crashed`] when it
+    /// died (a fresh one is then already starting).
     pub fn start(on_report: Callback<FromWorker<'static>>) -> Result<Self, JsValue> {
         let state = Rc::new_cyclic(|weak: &Weak<RefCell<State>>| {
+            let weak = weak.clone();
+            let on_intent = Closure::<dyn Fn()>::new(move || {
+                if let Some(state) = weak.upgrade() {
+                    wake(&state);
+                }
+            });
+            if let Some(window) = web_sys::window() {
+                for event in INTENT_EVENTS {
+                    let _ = window.add_event_listener_with_callback_and_bool(
+                        event,
+                        on_intent.as_ref().unchecked_ref(),
+                        true,
+                    );
+                }
+            }
             RefCell::new(State {
-                worker: spawn(weak.clone()),
+                worker: None,
+                on_intent: Some(on_intent),
                 held: Some(Vec::new()),
                 files: Vec::new(),
                 bandwidth: None,
@@ -71,8 +102,7 @@ impl ParsingWorker {
                 on_report,
             })
         });
-        let started = state.borrow().worker.is_object();
-        started.then_some(ParsingWorker { state }).ok_or_else(|| "the worker script did not load".into())
+        Ok(ParsingWorker { state })
     }
 
     pub fn send(&self, message: ToWorker) {
@@ -89,8 +119,33 @@ impl ParsingWorker {
         }
         match state.held.as_mut() {
             Some(held) => held.push(message),
-            None => post(&state.worker, &message),
+            None => post(state.worker.as_ref(), &message),
         }
+        drop(state);
+        wake(&self.state);
+    }
+}
+
+/// Starts the worker unless it runs, and stops listening for [`INTENT_EVENTS`]. The messages sent
+/// so far wait in `held` for its [`FromWorker::Ready`].
+fn wake(state: &Rc<RefCell<State>>) {
+    let mut current = state.borrow_mut();
+    if current.worker.is_some() {
+        return;
+    }
+    current.worker = Some(spawn(Rc::downgrade(state)));
+    stop_listening(&current);
+}
+
+fn stop_listening(state: &State) {
+    if let (Some(window), Some(on_intent)) = (web_sys::window(), state.on_intent.as_ref()) {
+        remove_listeners(&window, on_intent);
+    }
+}
+
+fn remove_listeners(window: &Window, on_intent: &Closure<dyn Fn()>) {
+    for event in INTENT_EVENTS {
+        let _ = window.remove_event_listener_with_callback_and_bool(event, on_intent.as_ref().unchecked_ref(), true);
     }
 }
 
@@ -138,7 +193,7 @@ fn on_message(state: &Rc<RefCell<State>>, data: JsValue) {
         FromWorker::Ready => {
             let mut state = state.borrow_mut();
             for message in state.held.take().unwrap_or_default() {
-                post(&state.worker, &message);
+                post(state.worker.as_ref(), &message);
             }
         }
         FromWorker::Crashed { id, message } => restart(state, id, message),
@@ -160,10 +215,12 @@ fn on_message(state: &Rc<RefCell<State>>, data: JsValue) {
 fn restart(state: &Rc<RefCell<State>>, crashed: Option<FileId>, message: String) {
     let on_report = {
         let mut current = state.borrow_mut();
-        current.worker.set_onmessage(None);
-        current.worker.set_onerror(None);
-        current.worker.terminate();
-        let worker = spawn(Rc::downgrade(state));
+        if let Some(dead) = current.worker.as_ref() {
+            dead.set_onmessage(None);
+            dead.set_onerror(None);
+            dead.terminate();
+        }
+        let worker = Some(spawn(Rc::downgrade(state)));
         current.files.retain(|(id, _)| Some(*id) != crashed);
         let rebuild_after_each_file = current.rebuild_after_each_file || crashed.is_none();
         let mut held: Vec<ToWorker> = rebuild_after_each_file
@@ -174,6 +231,7 @@ fn restart(state: &Rc<RefCell<State>>, crashed: Option<FileId>, message: String)
         held.extend(current.bandwidth.clone().map(ToWorker::Request));
         *current = State {
             worker,
+            on_intent: current.on_intent.take(),
             held: Some(held),
             files: std::mem::take(&mut current.files),
             bandwidth: current.bandwidth.take(),
@@ -186,7 +244,8 @@ fn restart(state: &Rc<RefCell<State>>, crashed: Option<FileId>, message: String)
     on_report.emit(FromWorker::Crashed { id: crashed, message });
 }
 
-fn post(worker: &Worker, message: &ToWorker) {
+fn post(worker: Option<&Wired>, message: &ToWorker) {
+    let Some(worker) = worker else { return };
     if let Err(err) = worker.post_message(&message.to_js()) {
         web_sys::console::error_1(&err);
     }
@@ -194,6 +253,10 @@ fn post(worker: &Worker, message: &ToWorker) {
 
 impl Drop for ParsingWorker {
     fn drop(&mut self) {
-        self.state.borrow().worker.terminate();
+        let state = self.state.borrow();
+        stop_listening(&state);
+        if let Some(worker) = state.worker.as_ref() {
+            worker.terminate();
+        }
     }
 }

@@ -702,7 +702,11 @@ fn deliver(
         Some((field, message, says)) if importer.has_header() => {
             importer.reject_rows(line, 1, Some(field), message, says);
         }
-        _ => importer.push_record(fields, line),
+        _ => {
+            if !importer.import_direct(fields, line) {
+                importer.push_record(fields, line);
+            }
+        }
     }
 }
 

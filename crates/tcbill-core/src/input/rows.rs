@@ -245,6 +245,64 @@ struct ReadingRows {
     readings: Vec<Reading>,
     /// The slots of the row being imported, kept to spare an allocation per row.
     slots: Vec<Slot<'static>>,
+    /// How [`RecordImporter::import_direct`] reads a row, if it may.
+    direct: Option<DirectPlan>,
+}
+
+/// How a row of a file whose columns are all read one cell to one column (no combined column,
+/// no tag map, no column written by two) goes into the table without slots
+/// ([`RecordImporter::import_direct`]): its numbers and times are read first, into `values`, and
+/// if every one reads, each column of the table takes its cell as it is written.
+struct DirectPlan {
+    /// Per column of the table, the cell it takes.
+    sources: Vec<DirectSource>,
+    /// The file columns read as numbers or times, in order.
+    checked: Vec<usize>,
+    /// Per file column, its number or time in the row being imported (`Slot::Absent` for the
+    /// others, and for an absent cell).
+    values: Vec<Slot<'static>>,
+}
+
+#[derive(Clone, Copy)]
+enum DirectSource {
+    /// Trimmed text of this file column, unless absent.
+    Text(usize),
+    /// The value this file column read, in [`DirectPlan::values`].
+    Value(usize),
+    /// No file column writes it (a unit column filled only from glued units).
+    Absent,
+}
+
+impl DirectPlan {
+    /// The plan for `readings` into a table of `columns` columns; `None` if some column is read
+    /// otherwise than one cell to one column.
+    fn of(readings: &[Reading], columns: usize) -> Option<Self> {
+        let mut sources = vec![DirectSource::Absent; columns];
+        let mut written = vec![false; columns];
+        let mut checked = Vec::new();
+        for (index, reading) in readings.iter().enumerate() {
+            let (column, source) = match reading {
+                Reading::Text(column) => (*column, DirectSource::Text(index)),
+                Reading::Decimal(column)
+                | Reading::Quantity { column, .. }
+                | Reading::Time(column, _) => {
+                    checked.push(index);
+                    (*column, DirectSource::Value(index))
+                }
+                Reading::Ignored => continue,
+                Reading::Pair(..) | Reading::TagMap => return None,
+            };
+            if std::mem::replace(written.get_mut(column)?, true) {
+                return None;
+            }
+            sources[column] = source;
+        }
+        Some(DirectPlan {
+            sources,
+            checked,
+            values: vec![Slot::Absent; readings.len()],
+        })
+    }
 }
 
 /// How one column of the file is read into the table (its [`ColumnTarget`], worked out once):
@@ -483,7 +541,7 @@ impl RecordImporter {
         let HeaderPlan { schema, targets } = plan;
         self.table = Table::new(schema.table_kind);
         let table = &mut self.table;
-        let readings = targets
+        let readings: Vec<Reading> = targets
             .into_iter()
             .zip(headers)
             .map(|(target, header)| {
@@ -526,9 +584,75 @@ impl RecordImporter {
                 .map(|&header| header.to_owned())
                 .collect(),
             headers,
+            direct: DirectPlan::of(&readings, self.table.columns().len()),
             readings,
             slots: Vec::new(),
         });
+    }
+
+    /// Imports a record read at `line` whose cells are `fields` the direct way, if it can be
+    /// taken so: the file's plan allows it ([`DirectPlan`]), the row has the header's width and a
+    /// cell that is not blank, and every number and time in it reads (with no unit glued to a
+    /// quantity that has a unit column). The table then holds what [`RecordImporter::push_record`]
+    /// would have made of the row, and no diagnostic is due. Otherwise nothing is imported and
+    /// false is returned, for `push_record` to read the row as it reads any.
+    #[inline]
+    pub(crate) fn import_direct(&mut self, fields: &[&str], line: u64) -> bool {
+        let Stage::ReadingRows(ReadingRows {
+            readings,
+            direct: Some(plan),
+            ..
+        }) = &mut self.stage
+        else {
+            return false;
+        };
+        if fields.len() != readings.len() || fields.iter().all(|field| field.trim().is_empty()) {
+            return false;
+        }
+        for &index in &plan.checked {
+            let raw = trim_cell(fields[index]);
+            plan.values[index] = match &mut readings[index] {
+                Reading::Decimal(_) => match number::parse_trimmed(raw) {
+                    Ok(Some((value, ""))) => Slot::Number(value),
+                    Ok(None) => Slot::Absent,
+                    Ok(Some(_)) | Err(_) => return false,
+                },
+                Reading::Quantity { unit, .. } => match number::parse_trimmed(raw) {
+                    Ok(Some((value, glued))) if glued.is_empty() || unit.is_none() => {
+                        Slot::Number(value)
+                    }
+                    Ok(None) => Slot::Absent,
+                    Ok(Some(_)) | Err(_) => return false,
+                },
+                Reading::Time(_, last_time) => match last_time.parse(raw) {
+                    Ok(Some(time)) => Slot::Time(time),
+                    Ok(None) => Slot::Absent,
+                    Err(_) => return false,
+                },
+                _ => return false,
+            };
+        }
+        let DirectPlan {
+            sources, values, ..
+        } = plan;
+        self.table
+            .push_with(RowSource::Line(line), |column| match sources[column] {
+                DirectSource::Text(index) => {
+                    let text = trim_cell(fields[index]);
+                    if is_absent_trimmed(text) {
+                        Slot::Absent
+                    } else {
+                        Slot::Text(text)
+                    }
+                }
+                DirectSource::Value(index) => values[index],
+                DirectSource::Absent => Slot::Absent,
+            });
+        if let Some(message) = check_row(&self.table, self.table.row_count() - 1) {
+            self.log
+                .push(Diagnostic::warning(self.file.as_str(), message).at_line(line));
+        }
+        true
     }
 
     fn import_row(&mut self, fields: &[&str], line: u64) {

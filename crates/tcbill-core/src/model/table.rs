@@ -420,6 +420,55 @@ impl TextColumn {
         }
         // One call site of the interner, inlined here: the per-cell path makes no call.
         let (symbol, new) = interner.intern(text);
+        self.push_interned(symbol, new);
+    }
+
+    /// [`TextColumn::push`] of a row's cell, looked up first among the strings the column took
+    /// lately (`texts`, made on the column's first cell): a column of a few distinct strings
+    /// (product, region, unit and tag names) then finds its cell by its fingerprint, without
+    /// hashing it or calling the interner. The symbol is the one the interner gives.
+    #[inline(always)]
+    fn push_recent(
+        &mut self,
+        text: &str,
+        interner: &mut Interner,
+        unique: &mut Arena,
+        texts: &mut Option<Box<ColumnTexts>>,
+    ) {
+        if self.storage == TextStorage::Unique {
+            self.push_symbol(Symbol::unique(unique.push(text)));
+            return;
+        }
+        let texts = texts.get_or_insert_with(no_column_texts);
+        let print = Fingerprint::of(text);
+        let entry = &mut texts[print.slot()];
+        let (symbol, new) = match entry.symbol {
+            Some(symbol)
+                if entry.print == print
+                    && (print.is_exact()
+                        || interner
+                            .strings
+                            .bytes(symbol.interned_index().unwrap_or_default())
+                            == text.as_bytes()) =>
+            {
+                (symbol, false)
+            }
+            _ => {
+                let (symbol, new) = interner.intern(text);
+                *entry = TextEntry {
+                    print,
+                    symbol: Some(symbol),
+                };
+                (symbol, new)
+            }
+        };
+        self.push_interned(symbol, new);
+    }
+
+    /// Adds a cell holding `symbol`, an interned string (`new` if the table had not seen it),
+    /// counting it while the column is sampled.
+    #[inline(always)]
+    fn push_interned(&mut self, symbol: Symbol, new: bool) {
         if let TextStorage::Sampling { cells, first_seen } = &mut self.storage {
             *cells += 1;
             *first_seen += u32::from(new);
@@ -493,6 +542,79 @@ impl TextColumn {
             wide.push(Some(symbol));
             self.codes = Codes::Wide(wide);
         }
+    }
+}
+
+/// The strings a text column took lately, by [`Fingerprint::slot`] ([`TextColumn::push_recent`]).
+type ColumnTexts = [TextEntry; COLUMN_TEXTS];
+
+/// The slots of [`ColumnTexts`]: a bill's text columns mostly hold fewer distinct strings.
+const COLUMN_TEXTS: usize = 32;
+
+#[derive(Clone, Copy, Debug, Default)]
+struct TextEntry {
+    print: Fingerprint,
+    /// An interned symbol of the string `print` was taken of; `None` for an empty slot.
+    symbol: Option<Symbol>,
+}
+
+/// [`ColumnTexts`] when a column takes its first string: on the heap, out of line.
+#[cold]
+#[inline(never)]
+fn no_column_texts() -> Box<ColumnTexts> {
+    Box::new([TextEntry::default(); COLUMN_TEXTS])
+}
+
+/// A string's length and its first and last eight bytes (fewer bytes spread over the words for
+/// a shorter one): every byte of a string of at most 16 bytes, so equal fingerprints of such
+/// strings are equal strings; a longer one is compared in full.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Fingerprint {
+    first: u64,
+    last: u64,
+    len: usize,
+}
+
+impl Fingerprint {
+    #[inline(always)]
+    fn of(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let len = bytes.len();
+        let (first, last) = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+            // Together they hold bytes 0..8 and len-8..len: all of them up to 16.
+            (Some(first), Some(last)) => (u64::from_le_bytes(*first), u64::from_le_bytes(*last)),
+            _ => match (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+                // Bytes 0..4 and len-4..len: all of them up to 8.
+                (Some(first), Some(last)) => (
+                    u64::from(u32::from_le_bytes(*first))
+                        | u64::from(u32::from_le_bytes(*last)) << 32,
+                    0,
+                ),
+                // Bytes 0, len/2 and len-1: all of them up to 3.
+                _ => match (bytes.first(), bytes.get(len / 2), bytes.last()) {
+                    (Some(&first), Some(&middle), Some(&last)) => (
+                        u64::from(first) | u64::from(middle) << 8 | u64::from(last) << 16,
+                        0,
+                    ),
+                    _ => (0, 0),
+                },
+            },
+        };
+        Fingerprint { first, last, len }
+    }
+
+    /// Whether the fingerprint holds every byte of its string.
+    #[inline(always)]
+    fn is_exact(&self) -> bool {
+        self.len <= 16
+    }
+
+    /// The slot of [`ColumnTexts`] the string goes to.
+    #[inline(always)]
+    fn slot(&self) -> usize {
+        let mixed = (self.first ^ self.last.rotate_left(29) ^ self.len as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (mixed >> (64 - COLUMN_TEXTS.trailing_zeros())) as usize
     }
 }
 
@@ -965,6 +1087,9 @@ pub struct Table {
     /// The strings of the columns found nearly unique, one per cell.
     unique_strings: Arena,
     columns: Vec<Column>,
+    /// Per column, the strings it took lately (see [`TextColumn::push_recent`]): made for a
+    /// text column when a row is pushed. Only a cache: a table holds the same cells without.
+    column_texts: Vec<Option<Box<ColumnTexts>>>,
     column_index: FxHashMap<String, usize>,
     row_count: usize,
     /// Each row's [`RowSource`].
@@ -980,6 +1105,7 @@ impl Table {
             strings: Interner::default(),
             unique_strings: Arena::default(),
             columns: Vec::new(),
+            column_texts: Vec::new(),
             column_index: FxHashMap::default(),
             row_count: 0,
             sources: Sources::default(),
@@ -1112,12 +1238,14 @@ impl Table {
             RowSource::Line(line) => StoredSource::Line(line),
             RowSource::Record(path) => StoredSource::Record(self.strings.intern(path).0),
         });
+        self.column_texts.resize_with(self.columns.len(), || None);
         let filled = slots.len().min(self.columns.len());
         let (with_slots, after) = self.columns.split_at_mut(filled);
-        for (column, slot) in with_slots.iter_mut().zip(slots) {
+        for ((column, slot), texts) in with_slots.iter_mut().zip(slots).zip(&mut self.column_texts)
+        {
             match (&mut column.values, slot) {
                 (ColumnValues::Text(column), &Slot::Text(text)) => {
-                    column.push(text, &mut self.strings, &mut self.unique_strings);
+                    column.push_recent(text, &mut self.strings, &mut self.unique_strings, texts);
                 }
                 (ColumnValues::Decimal(column), &Slot::Number(value)) => column.push_exact(value),
                 (ColumnValues::Time(column), &Slot::Time(value)) => column.push(value),
@@ -1126,6 +1254,34 @@ impl Table {
         }
         for column in after {
             column.values.push_absent();
+        }
+        self.row_count += 1;
+    }
+
+    /// [`Table::push_slots`] of the slots `slot` gives for each column of the table in order,
+    /// asked once each: the CSV fast path converts each cell as its column is written
+    /// (`RecordImporter::import_direct`), with no slot held between.
+    #[inline(always)]
+    pub(crate) fn push_with<'a>(
+        &mut self,
+        source: RowSource<'_>,
+        mut slot: impl FnMut(usize) -> Slot<'a>,
+    ) {
+        self.sources.push(match source {
+            RowSource::Line(line) => StoredSource::Line(line),
+            RowSource::Record(path) => StoredSource::Record(self.strings.intern(path).0),
+        });
+        self.column_texts.resize_with(self.columns.len(), || None);
+        let columns = self.columns.iter_mut().zip(&mut self.column_texts);
+        for (index, (column, texts)) in columns.enumerate() {
+            match (&mut column.values, slot(index)) {
+                (ColumnValues::Text(column), Slot::Text(text)) => {
+                    column.push_recent(text, &mut self.strings, &mut self.unique_strings, texts);
+                }
+                (ColumnValues::Decimal(column), Slot::Number(value)) => column.push_exact(value),
+                (ColumnValues::Time(column), Slot::Time(value)) => column.push(value),
+                (values, _) => values.push_absent(),
+            }
         }
         self.row_count += 1;
     }
@@ -1173,6 +1329,8 @@ impl Table {
         self.strings.heap_bytes()
             + self.unique_strings.heap_bytes()
             + self.sources.heap_bytes()
+            + self.column_texts.capacity() * size_of::<Option<Box<ColumnTexts>>>()
+            + self.column_texts.iter().flatten().count() * size_of::<ColumnTexts>()
             + self.columns.capacity() * size_of::<Column>()
             + self
                 .columns
@@ -1354,6 +1512,70 @@ mod tests {
             assert_eq!(cells(&joined), cells(&whole), "cut at {cuts:?}");
             let unique = |table: &Table| table.text_column("BillId").unwrap().is_unique();
             assert_eq!(unique(&joined), unique(&whole), "cut at {cuts:?}");
+        }
+    }
+
+    #[test]
+    fn a_fingerprint_holds_every_byte_of_a_string_of_up_to_16() {
+        // Every string of up to 16 bytes over a small alphabet differing from another in one
+        // byte, at each position: its fingerprint differs, and equals its own.
+        for len in 0..=20_usize {
+            let base: Vec<u8> = (0..len).map(|at| b'a' + (at % 7) as u8).collect();
+            let print = Fingerprint::of(std::str::from_utf8(&base).unwrap());
+            assert_eq!(
+                print,
+                Fingerprint::of(&String::from_utf8(base.clone()).unwrap())
+            );
+            assert_eq!(print.is_exact(), len <= 16);
+            for at in 0..len {
+                let mut other = base.clone();
+                other[at] = b'z';
+                let other = Fingerprint::of(std::str::from_utf8(&other).unwrap());
+                if len <= 16 {
+                    assert_ne!(print, other, "len {len}, byte {at}");
+                }
+            }
+            let longer = format!("{}x", std::str::from_utf8(&base).unwrap());
+            assert_ne!(print, Fingerprint::of(&longer));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Rows pushed through the columns' recent strings hold what interning each cell holds:
+        /// the same symbols (so the same strings), and the same storage decisions.
+        #[test]
+        fn recent_strings_give_the_interners_symbols(
+            rows in proptest::collection::vec(
+                proptest::collection::vec("[ab]{0,3}|[a-c]{15,18}|[ab]{16}[a-c]{1,3}|产品[一二]{0,3}|0123456789[xy]{3}0123456789", 3),
+                1..300,
+            )
+        ) {
+            let mut table = Table::new(TableKind::Other);
+            let columns: Vec<usize> = ["x", "y", "z"]
+                .iter()
+                .map(|name| table.ensure_column(name, name, ColumnRole::Field, ColumnType::Text))
+                .collect();
+            let mut plain = Interner::default();
+            let mut plain_unique = Arena::default();
+            let mut plain_columns = vec![TextColumn::absent(0); 3];
+            for (line, row) in rows.iter().enumerate() {
+                let slots: Vec<Slot> = row.iter().map(|text| Slot::Text(text)).collect();
+                table.push_slots(RowSource::Line(line as u64 + 1), &slots);
+                for (column, text) in plain_columns.iter_mut().zip(row) {
+                    column.push(text, &mut plain, &mut plain_unique);
+                }
+            }
+            for (&index, plain_column) in columns.iter().zip(&plain_columns) {
+                let ColumnValues::Text(column) = &table.columns()[index].values else {
+                    panic!("a text column");
+                };
+                proptest::prop_assert_eq!(column, plain_column);
+                for row in 0..rows.len() {
+                    let symbol = column.get(row).unwrap();
+                    proptest::prop_assert_eq!(table.resolve(symbol), rows[row][index].as_str());
+                }
+            }
         }
     }
 
