@@ -33,7 +33,9 @@ impl Fork for Threads {
         thread::scope(|scope| {
             let b = scope.spawn(b);
             let a = a();
-            let b = b.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let b = b
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (a, b)
         })
     }

@@ -226,7 +226,15 @@ pub fn alerts(
     options: &AlertOptions,
 ) -> Alerts {
     let daily = DailyAlerts::largest(dataset, options, usize::MAX);
-    largest_alerts(dataset, daily, deductions, packages, checks, options, usize::MAX)
+    largest_alerts(
+        dataset,
+        daily,
+        deductions,
+        packages,
+        checks,
+        options,
+        usize::MAX,
+    )
 }
 
 /// The rules that read every day's cost (spikes, first appearances): they need no other
