@@ -17,6 +17,8 @@ layer() {
     "$@" || failed+=("$name")
 }
 
+# 0. Formatting, as rustfmt writes it (crates/rustfmt.toml): a diff fails the run, so no change lands unformatted.
+layer format cargo fmt --all --check
 # 1. Native tests of every crate except the web app (core, CLI, proxy, fuzz regressions).
 layer native cargo test --workspace --exclude tcbill-web
 # Fuzzing on stable: every input path's target mutated for 10 s, a deterministic sequence from seed 0 that
