@@ -226,7 +226,7 @@ pub fn parse_file(name: &str, bytes: &[u8]) -> Vec<ParsedFile> {
 }
 
 /// What starts the bytes of [`files_to_bytes`], with the format's version.
-const FILES_MAGIC: &[u8; 5] = b"TCBF\x01";
+const FILES_MAGIC: &[u8; 5] = b"TCBF\x02";
 
 /// What a parsed file is besides its table, as written by [`files_to_bytes`].
 #[derive(Serialize)]

@@ -263,7 +263,7 @@ pub struct PartRead {
 }
 
 /// What starts the bytes of a [`PartRead`], with the format's version.
-const PART_MAGIC: &[u8; 5] = b"TCBP\x01";
+const PART_MAGIC: &[u8; 5] = b"TCBP\x02";
 
 impl PartRead {
     /// The part as bytes, for a part read in one Web Worker to be joined in another (the

@@ -229,6 +229,38 @@ impl Presence {
         self.len += 1;
     }
 
+    /// Adds `rows` absent cells.
+    fn push_absent_n(&mut self, rows: usize) {
+        self.len += rows;
+        self.words.resize(self.len.div_ceil(64), 0);
+    }
+
+    /// Adds the cells of `other` after these, a word at a time: shifted into place when this
+    /// one's length is not a multiple of 64. Bits of `other` past its length are left out (a
+    /// damaged part's must not turn later cells present).
+    fn append(&mut self, other: &Presence) {
+        let shift = self.len % 64;
+        let words = other.len.div_ceil(64);
+        let tail = other.len % 64;
+        let masked = other.words[..words].iter().enumerate().map(|(at, &word)| {
+            if at + 1 == words && tail != 0 {
+                word & ((1 << tail) - 1)
+            } else {
+                word
+            }
+        });
+        if shift == 0 {
+            self.words.extend(masked);
+        } else {
+            for word in masked {
+                *self.words.last_mut().expect("a partly filled word") |= word << shift;
+                self.words.push(word >> (64 - shift));
+            }
+        }
+        self.len += other.len;
+        self.words.truncate(self.len.div_ceil(64));
+    }
+
     /// Inlined: every typed cell read asks it (a call was a fifth of `DecimalColumn::get`).
     #[inline(always)]
     fn get(&self, row: usize) -> bool {
@@ -289,6 +321,40 @@ impl ColumnValues {
             ColumnValues::Text(column) => column.push_absent(),
             ColumnValues::Decimal(column) => column.push_absent(),
             ColumnValues::Time(column) => column.push_absent(),
+        }
+    }
+
+    /// Adds `rows` absent cells, as [`ColumnValues::push_absent`] `rows` times does.
+    fn push_absent_n(&mut self, rows: usize) {
+        match self {
+            ColumnValues::Text(column) => match &mut column.codes {
+                Codes::Narrow(codes) => codes.resize(codes.len() + rows, 0),
+                Codes::Wide(symbols) => symbols.resize(symbols.len() + rows, None),
+            },
+            ColumnValues::Decimal(column) => {
+                column.present.push_absent_n(rows);
+                let len = column.present.len;
+                match &mut column.values {
+                    DecimalValues::Mantissas { mantissas, scales } => {
+                        match mantissas {
+                            Mantissas::Narrow(mantissas) => mantissas.resize(len, 0),
+                            Mantissas::Wide(mantissas) => mantissas.resize(len, 0),
+                        }
+                        if let Scales::PerValue(scales) = scales {
+                            scales.resize(len, 0);
+                        }
+                    }
+                    DecimalValues::Wide(values) => values.resize(len, Decimal::ZERO),
+                }
+            }
+            ColumnValues::Time(column) => {
+                column.present.push_absent_n(rows);
+                let len = column.present.len;
+                match &mut column.secs {
+                    Seconds::Narrow(secs) => secs.resize(len, 0),
+                    Seconds::Wide(secs) => secs.resize(len, 0),
+                }
+            }
         }
     }
 
@@ -484,30 +550,105 @@ impl TextColumn {
     }
 
     /// Copies the cells of `from`, a column of `other`, onto the end of this column of the table
-    /// whose strings are `interner` and `unique`. `interned` remembers, per string of `other`'s
-    /// interner, its symbol here: an interned column then costs a lookup per cell, not a hash.
+    /// whose strings are `interner` and `unique`, as pushing them one at a time would: while this
+    /// column samples, cell by cell (each present one counts toward its decision); a unique
+    /// column takes each cell's string into `unique`; an interned one maps each symbol of
+    /// `other` through `interned`, which holds per string of `other`'s interner (by its
+    /// symbol's number, 0 for an absent cell) the number of its symbol here once looked up (0
+    /// until then): a column's cells then cost a lookup each, never a hash, and the strings new
+    /// here are interned in the order pushing the cells would intern them.
     fn append(
         &mut self,
         from: &TextColumn,
         other: &Table,
         interner: &mut Interner,
         unique: &mut Arena,
-        interned: &mut [Option<Symbol>],
+        interned: &mut [u32],
     ) {
-        for row in 0..from.len() {
-            let Some(symbol) = from.get(row) else {
-                self.push_absent();
-                continue;
-            };
-            let code = symbol.0.get();
-            match (self.storage, interned.get_mut(code as usize - 1)) {
-                (TextStorage::Interned, Some(slot)) if code & UNIQUE == 0 => {
-                    let mapped =
-                        *slot.get_or_insert_with(|| interner.intern(other.resolve(symbol)).0);
-                    self.push_symbol(mapped);
-                }
-                _ => self.push(other.resolve(symbol), interner, unique),
+        let rows = from.len();
+        let mut row = 0;
+        while row < rows && matches!(self.storage, TextStorage::Sampling { .. }) {
+            match from.get(row) {
+                Some(symbol) => self.push(other.resolve(symbol), interner, unique),
+                None => self.push_absent(),
             }
+            row += 1;
+        }
+        if row == rows {
+            return;
+        }
+        if self.storage == TextStorage::Unique {
+            for row in row..rows {
+                match from.get(row) {
+                    Some(symbol) => {
+                        self.push_symbol(Symbol::unique(unique.push(other.resolve(symbol))));
+                    }
+                    None => self.push_absent(),
+                }
+            }
+            return;
+        }
+        let map = |code: u32| match interned.get(code as usize) {
+            Some(&mapped) if mapped != 0 || code == 0 => mapped,
+            // An interned string of `other` not looked up yet.
+            Some(_) => {
+                let text = other.strings.strings.get(code as usize - 1);
+                let mapped = interner.intern(text).0 .0.get();
+                interned[code as usize] = mapped;
+                mapped
+            }
+            // A unique string of `other` (its column stored unhashed there, interned here).
+            None => {
+                let symbol = Symbol(NonZeroU32::new(code).expect("not an absent cell"));
+                interner.intern(other.resolve(symbol)).0 .0.get()
+            }
+        };
+        match &from.codes {
+            Codes::Narrow(codes) => {
+                self.push_codes(codes[row..].iter().map(|&c| u32::from(c)), map)
+            }
+            Codes::Wide(symbols) => self.push_codes(
+                symbols[row..]
+                    .iter()
+                    .map(|symbol| symbol.map_or(0, |symbol| symbol.0.get())),
+                map,
+            ),
+        }
+    }
+
+    /// Adds a cell per code of `codes` (a symbol's number, 0 for absent), each mapped by `map`,
+    /// widening the column's codes, with room for the rest, at the first past 2 bytes.
+    fn push_codes(
+        &mut self,
+        mut codes: impl ExactSizeIterator<Item = u32>,
+        mut map: impl FnMut(u32) -> u32,
+    ) {
+        if let Codes::Narrow(narrow) = &mut self.codes {
+            let mut past_two_bytes = None;
+            for code in codes.by_ref() {
+                let mapped = map(code);
+                match u16::try_from(mapped) {
+                    Ok(mapped) => narrow.push(mapped),
+                    Err(_) => {
+                        past_two_bytes = Some(mapped);
+                        break;
+                    }
+                }
+            }
+            let Some(first) = past_two_bytes else {
+                return;
+            };
+            let mut wide = Vec::with_capacity(narrow.len() + 1 + codes.len());
+            wide.extend(
+                narrow
+                    .iter()
+                    .map(|&code| NonZeroU32::new(u32::from(code)).map(Symbol)),
+            );
+            wide.push(NonZeroU32::new(first).map(Symbol));
+            self.codes = Codes::Wide(wide);
+        }
+        if let Codes::Wide(wide) = &mut self.codes {
+            wide.extend(codes.map(|code| NonZeroU32::new(map(code)).map(Symbol)));
         }
     }
 
@@ -535,10 +676,13 @@ impl TextColumn {
     #[inline(never)]
     fn widen_and_push(&mut self, symbol: Symbol) {
         if let Codes::Narrow(codes) = &self.codes {
-            let mut wide: Vec<Option<Symbol>> = codes
-                .iter()
-                .map(|&code| NonZeroU32::new(u32::from(code)).map(Symbol))
-                .collect();
+            // The narrow codes' room, not twice their length as a push after a collect takes.
+            let mut wide = Vec::with_capacity(codes.capacity().max(codes.len() + 1));
+            wide.extend(
+                codes
+                    .iter()
+                    .map(|&code| NonZeroU32::new(u32::from(code)).map(Symbol)),
+            );
             wide.push(Some(symbol));
             self.codes = Codes::Wide(wide);
         }
@@ -661,6 +805,13 @@ impl Mantissas {
         }
     }
 
+    fn capacity(&self) -> usize {
+        match self {
+            Mantissas::Narrow(mantissas) => mantissas.capacity(),
+            Mantissas::Wide(mantissas) => mantissas.capacity(),
+        }
+    }
+
     /// Adds `mantissa`, widening to 8 bytes each if it needs more than 4.
     #[inline(always)]
     fn push(&mut self, mantissa: i64) {
@@ -678,7 +829,8 @@ impl Mantissas {
     #[inline(never)]
     fn widen_and_push(&mut self, mantissa: i64) {
         if let Mantissas::Narrow(mantissas) = self {
-            let mut wide: Vec<i64> = mantissas.iter().map(|&m| i64::from(m)).collect();
+            let mut wide = Vec::with_capacity(mantissas.capacity().max(mantissas.len() + 1));
+            wide.extend(mantissas.iter().map(|&m| i64::from(m)));
             wide.push(mantissa);
             *self = Mantissas::Wide(wide);
         }
@@ -791,7 +943,9 @@ impl DecimalColumn {
                     Scales::Uniform(Some(uniform)) if *uniform == scale => {}
                     Scales::Uniform(uniform @ None) => *uniform = Some(scale),
                     Scales::Uniform(Some(uniform)) => {
-                        let mut per_value = vec![*uniform; mantissas.len()];
+                        let len = mantissas.len();
+                        let mut per_value = Vec::with_capacity(mantissas.capacity().max(len + 1));
+                        per_value.resize(len, *uniform);
                         per_value.push(scale);
                         *scales = Scales::PerValue(per_value);
                     }
@@ -811,13 +965,81 @@ impl DecimalColumn {
         }
     }
 
-    /// Moves every value to 16-byte [`Decimal`] storage, for good.
+    /// Moves every value to 16-byte [`Decimal`] storage, for good, keeping the room the
+    /// mantissas had.
     fn widen(&mut self) {
         let rows = self.present.len;
-        let wide = (0..rows)
-            .map(|row| self.get(row).unwrap_or(Decimal::ZERO))
-            .collect();
+        let room = match &self.values {
+            DecimalValues::Mantissas { mantissas, .. } => mantissas.capacity(),
+            DecimalValues::Wide(values) => values.capacity(),
+        };
+        let mut wide = Vec::with_capacity(room.max(rows + 1));
+        wide.extend((0..rows).map(|row| self.get(row).unwrap_or(Decimal::ZERO)));
         self.values = DecimalValues::Wide(wide);
+    }
+
+    /// Adds the cells of `from` after these, as pushing them one at a time would: the
+    /// mantissas copied (widened to 8 bytes if `from`'s need it), the scales kept uniform while
+    /// both columns' are the same; value by value only where either column is [`Decimal`]s.
+    fn append(&mut self, from: &DecimalColumn) {
+        let (
+            DecimalValues::Mantissas { mantissas, scales },
+            DecimalValues::Mantissas {
+                mantissas: from_mantissas,
+                scales: from_scales,
+            },
+        ) = (&mut self.values, &from.values)
+        else {
+            for row in 0..from.present.len {
+                match from.get(row) {
+                    Some(value) => self.push(value),
+                    None => self.push_absent(),
+                }
+            }
+            return;
+        };
+        let len = self.present.len;
+        let total = len + from.present.len;
+        match (&mut *scales, from_scales) {
+            // `from` has no present cell.
+            (Scales::PerValue(scales), Scales::Uniform(None)) => scales.resize(total, 0),
+            (Scales::Uniform(_), Scales::Uniform(None)) => {}
+            (Scales::Uniform(uniform @ None), Scales::Uniform(Some(scale))) => {
+                *uniform = Some(*scale);
+            }
+            (Scales::Uniform(Some(uniform)), Scales::Uniform(Some(scale))) if uniform == scale => {}
+            (scales, from_scales) => {
+                if let Scales::Uniform(uniform) = scales {
+                    let mut per_value = Vec::with_capacity(total);
+                    per_value.resize(len, uniform.unwrap_or_default());
+                    *scales = Scales::PerValue(per_value);
+                }
+                if let Scales::PerValue(scales) = scales {
+                    match from_scales {
+                        Scales::Uniform(scale) => scales.resize(total, scale.unwrap_or_default()),
+                        Scales::PerValue(from_scales) => scales.extend_from_slice(from_scales),
+                    }
+                }
+            }
+        }
+        match (&mut *mantissas, from_mantissas) {
+            (Mantissas::Narrow(into), Mantissas::Narrow(from)) => into.extend_from_slice(from),
+            (Mantissas::Wide(into), Mantissas::Wide(from)) => into.extend_from_slice(from),
+            (Mantissas::Wide(into), Mantissas::Narrow(from)) => {
+                into.extend(from.iter().map(|&mantissa| i64::from(mantissa)));
+            }
+            (Mantissas::Narrow(into), Mantissas::Wide(from)) => {
+                if from.iter().all(|&mantissa| i32::try_from(mantissa).is_ok()) {
+                    into.extend(from.iter().map(|&mantissa| mantissa as i32));
+                } else {
+                    let mut wide = Vec::with_capacity(total);
+                    wide.extend(into.iter().map(|&mantissa| i64::from(mantissa)));
+                    wide.extend_from_slice(from);
+                    *mantissas = Mantissas::Wide(wide);
+                }
+            }
+        }
+        self.present.append(&from.present);
     }
 
     fn heap_bytes(&self) -> usize {
@@ -916,16 +1138,47 @@ impl TimeColumn {
             {
                 Some(narrow) => narrow_secs.push(narrow),
                 None => {
-                    let mut wide: Vec<i64> = narrow_secs
-                        .iter()
-                        .map(|&secs| NARROW_EPOCH + i64::from(secs))
-                        .collect();
+                    let len = narrow_secs.len();
+                    let mut wide = Vec::with_capacity(narrow_secs.capacity().max(len + 1));
+                    wide.extend(
+                        narrow_secs
+                            .iter()
+                            .map(|&secs| NARROW_EPOCH + i64::from(secs)),
+                    );
                     wide.push(secs);
                     self.secs = Seconds::Wide(wide);
                 }
             },
             Seconds::Wide(wide) => wide.push(secs),
         }
+    }
+
+    /// Adds the cells of `from` after these, as pushing them one at a time would: the seconds
+    /// copied, widened to 8 bytes if `from`'s need it.
+    fn append(&mut self, from: &TimeColumn) {
+        let total = self.present.len + from.present.len;
+        let narrow = |secs: i64| {
+            secs.checked_sub(NARROW_EPOCH)
+                .and_then(|secs| i32::try_from(secs).ok())
+        };
+        match (&mut self.secs, &from.secs) {
+            (Seconds::Narrow(into), Seconds::Narrow(from)) => into.extend_from_slice(from),
+            (Seconds::Wide(into), Seconds::Wide(from)) => into.extend_from_slice(from),
+            (Seconds::Wide(into), Seconds::Narrow(from)) => {
+                into.extend(from.iter().map(|&secs| NARROW_EPOCH + i64::from(secs)));
+            }
+            (Seconds::Narrow(into), Seconds::Wide(from)) => {
+                if from.iter().all(|&secs| narrow(secs).is_some()) {
+                    into.extend(from.iter().map(|&secs| narrow(secs).unwrap_or_default()));
+                } else {
+                    let mut wide = Vec::with_capacity(total);
+                    wide.extend(into.iter().map(|&secs| NARROW_EPOCH + i64::from(secs)));
+                    wide.extend_from_slice(from);
+                    self.secs = Seconds::Wide(wide);
+                }
+            }
+        }
+        self.present.append(&from.present);
     }
 
     fn heap_bytes(&self) -> usize {
@@ -1038,8 +1291,27 @@ impl Sources {
         self.len += 1;
     }
 
-    fn len(&self) -> usize {
-        self.len
+    /// [`Sources::push`] of `rows` rows from `source` on: the rows of a line run are on the
+    /// lines after it (a record path's run is one row long).
+    fn push_run(&mut self, source: StoredSource, rows: usize) {
+        match source {
+            StoredSource::Line(_) if rows > 0 => {
+                self.push(source);
+                self.len += rows - 1;
+            }
+            _ => (0..rows).for_each(|_| self.push(source)),
+        }
+    }
+
+    /// Each run's rows and its first row's source, in order.
+    fn run_lengths(&self) -> impl Iterator<Item = (usize, StoredSource)> + '_ {
+        self.runs
+            .iter()
+            .enumerate()
+            .map(move |(index, &(first, source))| {
+                let end = self.runs.get(index + 1).map_or(self.len, |&(next, _)| next);
+                (end - first, source)
+            })
     }
 
     /// The source of `row`; panics past the last row, as indexing does.
@@ -1057,6 +1329,7 @@ impl Sources {
     }
 
     /// Every row's source in order.
+    #[cfg(test)]
     fn iter(&self) -> impl Iterator<Item = StoredSource> + '_ {
         self.runs.iter().enumerate().flat_map(move |(index, &run)| {
             let end = self.runs.get(index + 1).map_or(self.len, |&(next, _)| next);
@@ -1294,8 +1567,8 @@ impl Table {
     /// identities. A column's storage (interned or unique, code and mantissa widths) follows
     /// from the cells, as when they are pushed one row at a time.
     pub fn append(&mut self, other: &Table) {
-        for source in other.sources.iter() {
-            self.push_source_of(other, source);
+        for (rows, source) in other.sources.run_lengths() {
+            self.push_source_run_of(other, source, rows);
         }
         let mut appending = Appending::new(self, other);
         for column in &other.columns {
@@ -1304,14 +1577,15 @@ impl Table {
         appending.finish(self, other.row_count);
     }
 
-    /// Adds a row source of `other`, its record path interned here.
-    fn push_source_of(&mut self, other: &Table, source: StoredSource) {
-        self.sources.push(match source {
+    /// Adds a run of `rows` row sources of `other` from `source` on, a record path interned here.
+    fn push_source_run_of(&mut self, other: &Table, source: StoredSource, rows: usize) {
+        let source = match source {
             StoredSource::Line(line) => StoredSource::Line(line),
             StoredSource::Record(path) => {
                 StoredSource::Record(self.strings.intern(other.resolve(path)).0)
             }
-        });
+        };
+        self.sources.push_run(source, rows);
     }
 
     /// Keys of the tag columns, in first-seen order.
@@ -1345,15 +1619,27 @@ impl Table {
 struct Appending {
     /// Which of this table's columns have had the other table's rows appended.
     filled: Vec<bool>,
-    /// Per string of the other table's interner, its symbol here once looked up.
-    interned: Vec<Option<Symbol>>,
+    /// Per string of the other table's interner, by its symbol's number (0 for an absent cell),
+    /// the number of its symbol here once looked up, 0 until then ([`TextColumn::append`]).
+    interned: Vec<u32>,
 }
 
 impl Appending {
-    fn new(table: &Table, other: &Table) -> Self {
+    fn new(table: &mut Table, other: &Table) -> Self {
+        // A column stored unhashed here takes each of its cells' strings: room for the other
+        // table's unique strings at once, not by doubling.
+        let unique_column = table.columns.iter().any(|column| match &column.values {
+            ColumnValues::Text(column) => column.is_unique(),
+            _ => false,
+        });
+        if unique_column {
+            let strings = &other.unique_strings;
+            table.unique_strings.text.reserve_exact(strings.text.len());
+            table.unique_strings.ends.reserve_exact(strings.ends.len());
+        }
         Appending {
             filled: vec![false; table.columns.len()],
-            interned: vec![None; other.strings.strings.ends.len()],
+            interned: vec![0; other.strings.strings.ends.len() + 1],
         }
     }
 
@@ -1380,24 +1666,10 @@ impl Appending {
                 &mut table.unique_strings,
                 &mut self.interned,
             ),
-            (ColumnValues::Decimal(into), ColumnValues::Decimal(from)) => {
-                for row in 0..rows {
-                    match from.get(row) {
-                        Some(value) => into.push(value),
-                        None => into.push_absent(),
-                    }
-                }
-            }
-            (ColumnValues::Time(into), ColumnValues::Time(from)) => {
-                for row in 0..rows {
-                    match from.get(row) {
-                        Some(value) => into.push(value),
-                        None => into.push_absent(),
-                    }
-                }
-            }
+            (ColumnValues::Decimal(into), ColumnValues::Decimal(from)) => into.append(from),
+            (ColumnValues::Time(into), ColumnValues::Time(from)) => into.append(from),
             // Cells whose type does not match their column are absent, as in `push_row`.
-            (into, _) => (0..rows).for_each(|_| into.push_absent()),
+            (into, _) => into.push_absent_n(rows),
         }
     }
 
@@ -1406,7 +1678,7 @@ impl Appending {
         for (column, filled) in table.columns.iter_mut().zip(self.filled) {
             if !filled {
                 column.values.reserve_exact(rows);
-                (0..rows).for_each(|_| column.values.push_absent());
+                column.values.push_absent_n(rows);
             }
         }
         table.row_count += rows;
@@ -1445,6 +1717,394 @@ mod tests {
             }
         }
         cells
+    }
+
+    /// [`Table::append`] as it was before the bulk paths (issue #12, 2026-12-03): every source
+    /// and every cell pushed one at a time, each interned symbol of `other` looked up once.
+    /// What the bulk paths must equal, storage decisions and symbols included.
+    fn append_cell_by_cell(table: &mut Table, other: &Table) {
+        for source in other.sources.iter() {
+            table.sources.push(match source {
+                StoredSource::Line(line) => StoredSource::Line(line),
+                StoredSource::Record(path) => {
+                    StoredSource::Record(table.strings.intern(other.resolve(path)).0)
+                }
+            });
+        }
+        let rows = other.row_count;
+        let mut filled = vec![false; table.columns.len()];
+        let mut interned: Vec<Option<Symbol>> = vec![None; other.strings.strings.ends.len()];
+        for column in &other.columns {
+            let target = table.ensure_column(
+                &column.name,
+                &column.source_header,
+                column.role.clone(),
+                column.column_type(),
+            );
+            filled.resize(table.columns.len(), false);
+            filled[target] = true;
+            match (&mut table.columns[target].values, &column.values) {
+                (ColumnValues::Text(into), ColumnValues::Text(from)) => {
+                    for row in 0..rows {
+                        let Some(symbol) = from.get(row) else {
+                            into.push_absent();
+                            continue;
+                        };
+                        let code = symbol.0.get();
+                        match (into.storage, interned.get_mut(code as usize - 1)) {
+                            (TextStorage::Interned, Some(slot)) if code & UNIQUE == 0 => {
+                                let mapped = *slot.get_or_insert_with(|| {
+                                    table.strings.intern(other.resolve(symbol)).0
+                                });
+                                into.push_symbol(mapped);
+                            }
+                            _ => into.push(
+                                other.resolve(symbol),
+                                &mut table.strings,
+                                &mut table.unique_strings,
+                            ),
+                        }
+                    }
+                }
+                (ColumnValues::Decimal(into), ColumnValues::Decimal(from)) => {
+                    for row in 0..rows {
+                        match from.get(row) {
+                            Some(value) => into.push(value),
+                            None => into.push_absent(),
+                        }
+                    }
+                }
+                (ColumnValues::Time(into), ColumnValues::Time(from)) => {
+                    for row in 0..rows {
+                        match from.get(row) {
+                            Some(value) => into.push(value),
+                            None => into.push_absent(),
+                        }
+                    }
+                }
+                (into, _) => (0..rows).for_each(|_| into.push_absent()),
+            }
+        }
+        for (column, filled) in table.columns.iter_mut().zip(filled) {
+            if !filled {
+                (0..rows).for_each(|_| column.values.push_absent());
+            }
+        }
+        table.row_count += rows;
+    }
+
+    /// How a column stores its cells, without the cells (which `cells` spells): what pushing
+    /// them one at a time decides.
+    fn storage(table: &Table) -> Vec<String> {
+        let mut storages = Vec::new();
+        for column in table.columns() {
+            let storage = match &column.values {
+                ColumnValues::Text(values) => {
+                    let codes = match &values.codes {
+                        Codes::Narrow(codes) => format!("narrow {:?}", codes),
+                        Codes::Wide(symbols) => format!("wide {:?}", symbols),
+                    };
+                    format!("{:?} {codes}", values.storage)
+                }
+                ColumnValues::Decimal(values) => {
+                    let present = format!("{} rows", values.present.len);
+                    match &values.values {
+                        DecimalValues::Mantissas { mantissas, scales } => {
+                            let scales = match scales {
+                                Scales::Uniform(scale) => format!("uniform {scale:?}"),
+                                Scales::PerValue(_) => "per value".to_owned(),
+                            };
+                            let width = match mantissas {
+                                Mantissas::Narrow(_) => "i32",
+                                Mantissas::Wide(_) => "i64",
+                            };
+                            format!("{present} {width} {scales}")
+                        }
+                        DecimalValues::Wide(_) => format!("{present} decimals"),
+                    }
+                }
+                ColumnValues::Time(values) => {
+                    let width = match values.secs {
+                        Seconds::Narrow(_) => "i32",
+                        Seconds::Wide(_) => "i64",
+                    };
+                    format!("{} rows {width}", values.present.len)
+                }
+            };
+            storages.push(format!("{}: {storage}", column.name));
+        }
+        storages
+    }
+
+    /// Checks `later` appended to `earlier()` by [`Table::append`], and by
+    /// [`Table::append_decoded`] from its bytes, against [`append_cell_by_cell`]: the same
+    /// cells, sources, storage, symbols and strings, and every column as long as the table.
+    fn check_append(earlier: impl Fn() -> Table, later: &Table, case: &str) {
+        let mut expected = earlier();
+        append_cell_by_cell(&mut expected, later);
+        let mut appended = earlier();
+        appended.append(later);
+        let mut out = wire::Writer::new(Vec::new());
+        later.encode(&mut out);
+        let bytes = out.finish();
+        let mut decoded = earlier();
+        decoded
+            .append_decoded(&mut wire::Reader::new(&bytes[..]))
+            .unwrap_or_else(|| panic!("{case}: the bytes decode"));
+        for (table, how) in [(&appended, "appended"), (&decoded, "decoded")] {
+            assert_eq!(table.row_count, expected.row_count, "{case}, {how}");
+            for column in &table.columns {
+                assert_eq!(column.values.len(), table.row_count, "{case}, {how}");
+                if let ColumnValues::Decimal(DecimalColumn { present, .. })
+                | ColumnValues::Time(TimeColumn { present, .. }) = &column.values
+                {
+                    assert_eq!(
+                        present.words.len(),
+                        present.len.div_ceil(64),
+                        "{case}, {how}"
+                    );
+                }
+            }
+            assert_eq!(cells(table), cells(&expected), "{case}, {how}");
+            assert_eq!(storage(table), storage(&expected), "{case}, {how}");
+            assert_eq!(table.sources, expected.sources, "{case}, {how}");
+            for (arena, expected_arena) in [
+                (&table.strings.strings, &expected.strings.strings),
+                (&table.unique_strings, &expected.unique_strings),
+            ] {
+                assert_eq!(
+                    (&arena.text, &arena.ends),
+                    (&expected_arena.text, &expected_arena.ends),
+                    "{case}, {how}"
+                );
+            }
+        }
+    }
+
+    /// A column's cells for [`bulk_appends_are_the_cells_pushed_one_at_a_time`]: which values
+    /// a table's column takes, chosen so that each storage (and each change of one) happens.
+    #[derive(Clone, Copy, Debug)]
+    enum Values {
+        /// Five strings, two of them also another table's.
+        FewTexts(&'static str),
+        /// A new string per cell: stored unhashed after its sample.
+        Ids(&'static str),
+        /// Mantissas of 4 bytes at scale `u32`.
+        Small(u32),
+        /// Mantissas of 8 bytes at scale 2.
+        Large,
+        /// Scales 0 to 3 in turn.
+        Scales,
+        /// A mantissa past 64 bits, and a negative zero: [`Decimal`] storage.
+        Huge,
+        /// Instants of 2025.
+        Times,
+        /// Instants of 2100 (8-byte seconds).
+        FarTimes,
+    }
+
+    /// A table of `rows` rows, one column per `columns` entry, each cell absent when `pattern`
+    /// says so (a fixed pseudo-random pattern of roughly `absent` percent), sources on
+    /// consecutive lines from `first_line` except every 7th row's, which is a record path.
+    fn table_of(
+        columns: &[(&str, Values)],
+        rows: usize,
+        absent: u64,
+        first_line: u64,
+        salt: u64,
+    ) -> Table {
+        let mut table = Table::new(TableKind::BillDetails);
+        let indices: Vec<usize> = columns
+            .iter()
+            .map(|&(name, values)| {
+                let column_type = match values {
+                    Values::FewTexts(_) | Values::Ids(_) => ColumnType::Text,
+                    Values::Times | Values::FarTimes => ColumnType::Time,
+                    _ => ColumnType::Decimal,
+                };
+                table.ensure_column(name, name, ColumnRole::Field, column_type)
+            })
+            .collect();
+        let mut state = salt.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for row in 0..rows {
+            let texts: Vec<String> = columns
+                .iter()
+                .map(|&(_, values)| match values {
+                    Values::FewTexts(prefix) => match row % 5 {
+                        0 | 1 => format!("shared {}", row % 5),
+                        n => format!("{prefix} {n}"),
+                    },
+                    Values::Ids(prefix) => format!("{prefix}-{salt}-{row:06}"),
+                    _ => String::new(),
+                })
+                .collect();
+            let mut cells = Vec::new();
+            for ((&(_, values), &index), text) in columns.iter().zip(&indices).zip(&texts) {
+                if next() % 100 < absent {
+                    continue;
+                }
+                let row = row as i64;
+                let cell = match values {
+                    Values::FewTexts(_) | Values::Ids(_) => Cell::Text(text),
+                    Values::Small(scale) => Cell::Decimal(Decimal::new(row % 1000 - 500, scale)),
+                    Values::Large => Cell::Decimal(Decimal::new(10_000_000_000 + row, 2)),
+                    Values::Scales => Cell::Decimal(Decimal::new(row, (row % 4) as u32)),
+                    Values::Huge => Cell::Decimal(match row % 3 {
+                        0 => dec("9999999999999999.999999999999"),
+                        1 => -dec("0.00"),
+                        _ => Decimal::new(row, 2),
+                    }),
+                    Values::Times => {
+                        Cell::Time(BeijingTime::from_utc_epoch_secs(1_750_000_000 + row * 60))
+                    }
+                    Values::FarTimes => {
+                        Cell::Time(BeijingTime::from_utc_epoch_secs(4_102_444_800 + row * 60))
+                    }
+                };
+                cells.push((index, cell));
+            }
+            let path = format!("Response.DetailSet[{row}]");
+            let source = if row % 7 == 6 {
+                RowSource::Record(&path)
+            } else {
+                RowSource::Line(first_line + row as u64)
+            };
+            table.push_row(source, &cells);
+        }
+        table
+    }
+
+    #[test]
+    fn bulk_appends_are_the_cells_pushed_one_at_a_time() {
+        use Values::*;
+        // Each pair: a column of the earlier table and one of the later under the same name.
+        let pairs = [
+            (FewTexts("early"), FewTexts("late")),
+            (FewTexts("early"), Ids("late")),
+            (Ids("early"), Ids("late")),
+            (Ids("early"), FewTexts("late")),
+            (Small(2), Small(2)),
+            (Small(2), Small(3)),
+            (Small(2), Scales),
+            (Scales, Small(1)),
+            (Scales, Scales),
+            (Small(2), Large),
+            (Large, Small(2)),
+            (Large, Large),
+            (Small(2), Huge),
+            (Huge, Small(2)),
+            (Huge, Large),
+            (Times, Times),
+            (Times, FarTimes),
+            (FarTimes, Times),
+            (FarTimes, FarTimes),
+            // A column whose type differs: the later cells are absent.
+            (Times, Small(2)),
+        ];
+        // Lengths around a presence word's 64 bits, and past the 4096 cells a text column samples.
+        let lengths = [
+            (0, 5),
+            (5, 0),
+            (1, 63),
+            (63, 1),
+            (64, 64),
+            (65, 130),
+            (100, 5000),
+        ];
+        for (early, late) in pairs {
+            for (early_rows, late_rows) in lengths {
+                for absent in [0, 30, 100] {
+                    let earlier = || {
+                        table_of(
+                            &[("a", early), ("only early", Small(2))],
+                            early_rows,
+                            absent,
+                            2,
+                            1,
+                        )
+                    };
+                    let first_line = 2 + early_rows as u64;
+                    let later = table_of(
+                        &[("late only", Times), ("a", late)],
+                        late_rows,
+                        absent,
+                        first_line,
+                        2,
+                    );
+                    let case = format!(
+                        "{early:?} + {late:?}, {early_rows} + {late_rows} rows, {absent} % absent"
+                    );
+                    check_append(earlier, &later, &case);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_column_sampled_then_decided_while_appended_is_decided_as_pushed() {
+        // 3000 cells sampled before, 3000 after: the column decides at the 4096th, mid-append,
+        // and takes the rest in that storage (unique for new strings, interned for repeats).
+        for (early, late) in [
+            (Values::Ids("early"), Values::Ids("late")),
+            (Values::Ids("early"), Values::FewTexts("late")),
+            (Values::FewTexts("early"), Values::Ids("late")),
+        ] {
+            let earlier = || table_of(&[("a", early)], 3000, 0, 2, 1);
+            let later = table_of(&[("a", late)], 3000, 10, 3002, 2);
+            check_append(earlier, &later, &format!("{early:?} + {late:?}"));
+        }
+    }
+
+    #[test]
+    fn an_appended_column_widens_its_codes_past_two_bytes_as_pushed() {
+        // The earlier table interns 65,000 strings; the later part's column brings 1,000 more
+        // (some it shares), so the column's symbols pass 2^16 in the middle of the append.
+        let column =
+            |table: &mut Table| table.ensure_column("c", "c", ColumnRole::Field, ColumnType::Text);
+        let earlier = || {
+            let mut table = Table::new(TableKind::Other);
+            let c = column(&mut table);
+            for row in 0..130_000 {
+                let text = format!("s{}", row / 2);
+                table.push_row(RowSource::Line(row as u64 + 2), &[(c, Cell::Text(&text))]);
+            }
+            table
+        };
+        assert!(matches!(
+            &earlier().columns[0].values,
+            ColumnValues::Text(TextColumn {
+                codes: Codes::Narrow(_),
+                storage: TextStorage::Interned
+            })
+        ));
+        let mut later = Table::new(TableKind::Other);
+        let c = column(&mut later);
+        for row in 0..2_000 {
+            let text = format!("s{}", 64_500 + row);
+            let cells = [(c, Cell::Text(&text))];
+            let cells = if row % 9 == 0 {
+                &cells[..0]
+            } else {
+                &cells[..]
+            };
+            later.push_row(RowSource::Line(row as u64 + 130_002), cells);
+        }
+        let mut appended = earlier();
+        appended.append(&later);
+        assert!(matches!(
+            &appended.columns[0].values,
+            ColumnValues::Text(TextColumn {
+                codes: Codes::Wide(_),
+                ..
+            })
+        ));
+        check_append(earlier, &later, "past 2^16");
     }
 
     #[test]

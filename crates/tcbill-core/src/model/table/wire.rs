@@ -157,25 +157,29 @@ impl<S: Sink> Writer<S> {
         }
     }
 
-    /// A length, then each value's bytes.
+    /// A length, then each value's bytes: converted a block's worth at a time, straight into
+    /// the block (a loop the compiler unrolls), not value by value through [`Writer::put`].
     fn values<T: Copy, const N: usize>(&mut self, values: &[T], to_bytes: impl Fn(T) -> [u8; N]) {
-        self.each(values.len(), values.iter().copied(), to_bytes);
-    }
-
-    /// `len`, then the bytes of each of the `len` values of `values`.
-    fn each<T, const N: usize>(
-        &mut self,
-        len: usize,
-        values: impl Iterator<Item = T>,
-        to_bytes: impl Fn(T) -> [u8; N],
-    ) {
-        self.len(len);
-        // A counting sink adds the length up in any order: the values need not become bytes.
-        if self.sink.count(len * N) {
+        self.len(values.len());
+        if self.sink.count(values.len() * N) {
             return;
         }
-        for value in values {
-            self.put(&to_bytes(value));
+        let mut values = values;
+        while !values.is_empty() {
+            let room = (BLOCK - self.block.len()) / N;
+            if room == 0 {
+                self.sink.write(&self.block);
+                self.block.clear();
+                continue;
+            }
+            let (now, later) = values.split_at(room.min(values.len()));
+            let start = self.block.len();
+            self.block.resize(start + now.len() * N, 0);
+            let (chunks, _) = self.block[start..].as_chunks_mut::<N>();
+            for (bytes, &value) in chunks.iter_mut().zip(now) {
+                *bytes = to_bytes(value);
+            }
+            values = later;
         }
     }
 }
@@ -270,7 +274,9 @@ impl<S: Source> Reader<S> {
 
     /// A length, then that many values, in a vector of exactly that capacity.
     fn values<T, const N: usize>(&mut self, from_bytes: impl Fn([u8; N]) -> T) -> Option<Vec<T>> {
-        self.checked_values(|bytes| Some(from_bytes(bytes)))
+        let mut values = Vec::new();
+        self.extend_values(&mut values, from_bytes)?;
+        Some(values)
     }
 
     /// [`Reader::values`], each value checked by `from_bytes`.
@@ -283,27 +289,71 @@ impl<S: Source> Reader<S> {
             return None;
         }
         let mut values = Vec::with_capacity(len);
-        self.each(len, |bytes| {
-            values.push(from_bytes(bytes)?);
+        self.runs::<N>(len, |run| {
+            for &bytes in run.as_chunks::<N>().0 {
+                values.push(from_bytes(bytes)?);
+            }
             Some(())
         })?;
         Some(values)
     }
 
-    /// Hands each of `len` values' bytes to `take`, if there are as many; `None` as soon as
-    /// `take` says it.
-    fn each<const N: usize>(
+    /// Hands the bytes of `len` values of `N` bytes each to `take`, in runs of whole values as
+    /// they lie in the block, if there are as many; `None` as soon as `take` says it.
+    fn runs<const N: usize>(
         &mut self,
         len: usize,
-        mut take: impl FnMut([u8; N]) -> Option<()>,
+        mut take: impl FnMut(&[u8]) -> Option<()>,
     ) -> Option<()> {
         if len.checked_mul(N)? > self.remaining() {
             return None;
         }
-        for _ in 0..len {
-            take(self.array()?)?;
+        let mut left = len;
+        while left > 0 {
+            if self.block.len() - self.at < N {
+                self.refill();
+            }
+            let run = ((self.block.len() - self.at) / N).min(left);
+            take(&self.block[self.at..self.at + run * N])?;
+            self.at += run * N;
+            left -= run;
         }
         Some(())
+    }
+
+    /// Moves the bytes not yet read to the block's start and fills the rest of it from the
+    /// source.
+    fn refill(&mut self) {
+        let kept = self.block.len() - self.at;
+        self.block.copy_within(self.at.., 0);
+        let more = (BLOCK - kept).min(self.source.remaining());
+        self.block.resize(kept + more, 0);
+        self.source.read(&mut self.block[kept..]);
+        self.at = 0;
+    }
+
+    /// A length, then that many values, appended to `values` (a bulk conversion of each run of
+    /// bytes, no call per value).
+    fn extend_values<T, const N: usize>(
+        &mut self,
+        values: &mut Vec<T>,
+        from_bytes: impl Fn([u8; N]) -> T,
+    ) -> Option<usize> {
+        let len = self.len()?;
+        if len.checked_mul(N)? > self.remaining() {
+            return None;
+        }
+        values.reserve_exact(len);
+        self.runs::<N>(len, |run| {
+            values.extend(
+                run.as_chunks::<N>()
+                    .0
+                    .iter()
+                    .map(|&bytes| from_bytes(bytes)),
+            );
+            Some(())
+        })?;
+        Some(len)
     }
 }
 
@@ -330,11 +380,15 @@ impl Table {
         out.len(self.row_count);
         encode_arena(&self.strings.strings, out);
         encode_arena(&self.unique_strings, out);
-        let sources = self.sources.iter().map(|source| match source {
-            StoredSource::Line(line) => line,
-            StoredSource::Record(symbol) => RECORD_SOURCE | u64::from(symbol.0.get()),
-        });
-        out.each(self.sources.len(), sources, u64::to_le_bytes);
+        // The sources' runs, each its length and its first row's source.
+        out.len(self.sources.runs.len());
+        for (rows, source) in self.sources.run_lengths() {
+            out.len(rows);
+            out.u64(match source {
+                StoredSource::Line(line) => line,
+                StoredSource::Record(symbol) => RECORD_SOURCE | u64::from(symbol.0.get()),
+            });
+        }
         out.len(self.columns.len());
         for column in &self.columns {
             out.str(&column.name);
@@ -363,8 +417,9 @@ impl Table {
         }
         table.strings.index = index;
         let mut sources = Sources::default();
-        decode_sources(input, &symbols, |source| sources.push(source))?;
-        (sources.len() == table.row_count).then_some(())?;
+        decode_sources(input, &symbols, table.row_count, |source, rows| {
+            sources.push_run(source, rows);
+        })?;
         table.sources = sources;
         let column_count = input.len()?;
         for at in 0..column_count {
@@ -384,12 +439,9 @@ impl Table {
     pub(crate) fn append_decoded<S: Source>(&mut self, input: &mut Reader<S>) -> Option<()> {
         let (other, symbols) = decode_strings(input)?;
         let rows = other.row_count;
-        let mut sources = 0;
-        decode_sources(input, &symbols, |source| {
-            sources += 1;
-            self.push_source_of(&other, source);
+        decode_sources(input, &symbols, rows, |source, run| {
+            self.push_source_run_of(&other, source, run);
         })?;
-        (sources == rows).then_some(())?;
         let mut appending = Appending::new(self, &other);
         let mut names = FxHashSet::default();
         for _ in 0..input.len()? {
@@ -419,21 +471,38 @@ fn decode_strings<S: Source>(input: &mut Reader<S>) -> Option<(Table, SymbolRang
     Some((table, symbols))
 }
 
-/// Hands each row's source to `take`, each checked.
+/// Hands each run of rows' sources to `take` (its first row's source and its rows), each
+/// checked: `rows` in all, a record path's run one row long, a line run's last line a `u64`.
 fn decode_sources<S: Source>(
     input: &mut Reader<S>,
     symbols: &SymbolRange,
-    mut take: impl FnMut(StoredSource),
+    rows: usize,
+    mut take: impl FnMut(StoredSource, usize),
 ) -> Option<()> {
-    let len = input.len()?;
-    input.each(len, |bytes| {
-        let source = u64::from_le_bytes(bytes);
-        take(match source & RECORD_SOURCE {
-            0 => StoredSource::Line(source),
-            _ => StoredSource::Record(symbols.check(u32::try_from(source & !RECORD_SOURCE).ok()?)?),
-        });
-        Some(())
-    })
+    let runs = input.len()?;
+    if runs.checked_mul(16)? > input.remaining() {
+        return None;
+    }
+    let mut taken = 0_usize;
+    for _ in 0..runs {
+        let run = input.len()?;
+        let source = input.u64()?;
+        taken = taken
+            .checked_add(run)
+            .filter(|&taken| run > 0 && taken <= rows)?;
+        let source = match source & RECORD_SOURCE {
+            0 => {
+                source.checked_add(run as u64 - 1)?;
+                StoredSource::Line(source)
+            }
+            _ if run == 1 => {
+                StoredSource::Record(symbols.check(u32::try_from(source & !RECORD_SOURCE).ok()?)?)
+            }
+            _ => return None,
+        };
+        take(source, run);
+    }
+    (taken == rows).then_some(())
 }
 
 /// One column, checked to hold `rows` cells.
@@ -518,10 +587,9 @@ fn encode_values<S: Sink>(values: &ColumnValues, out: &mut Writer<S>) {
                 }
                 Codes::Wide(symbols) => {
                     out.u8(1);
-                    let codes = symbols
-                        .iter()
-                        .map(|symbol| symbol.map_or(0, |symbol| symbol.0.get()));
-                    out.each(symbols.len(), codes, u32::to_le_bytes);
+                    out.values(symbols, |symbol: Option<Symbol>| {
+                        symbol.map_or(0, |symbol| symbol.0.get()).to_le_bytes()
+                    });
                 }
             }
             match column.storage {
@@ -587,10 +655,11 @@ fn encode_values<S: Sink>(values: &ColumnValues, out: &mut Writer<S>) {
 /// The largest scale a [`Decimal`] has.
 const MAX_SCALE: u8 = 28;
 
-/// Whether a stored mantissa and scale make a number below [`MAX_MAGNITUDE`], as every number
-/// read is.
+/// Whether a stored mantissa and scale make a number below [`MAX_MAGNITUDE`] (10^16), as every
+/// number read is: `|mantissa| < 10^(16 + scale)`, compared as integers (a `Decimal` made per
+/// value was most of a wide column's decoding); from scale 3 on, every `i64` is.
 fn computable(mantissa: i64, scale: u8) -> bool {
-    Decimal::new(mantissa, u32::from(scale)).abs() < MAX_MAGNITUDE
+    scale >= 3 || mantissa.unsigned_abs() < 10_u64.pow(16 + u32::from(scale))
 }
 
 fn decode_values<S: Source>(input: &mut Reader<S>, symbols: &SymbolRange) -> Option<ColumnValues> {
@@ -600,9 +669,10 @@ fn decode_values<S: Source>(input: &mut Reader<S>, symbols: &SymbolRange) -> Opt
                 match input.u8()? {
                     0 => {
                         let codes = input.values(u16::from_le_bytes)?;
+                        // A 2-byte code is absent (0) or an interned symbol: never a unique one.
                         codes
                             .iter()
-                            .all(|&code| code == 0 || symbols.check(u32::from(code)).is_some())
+                            .all(|&code| usize::from(code) <= symbols.interned)
                             .then_some(Codes::Narrow(codes))?
                     }
                     1 => Codes::Wide(input.checked_values(|bytes| {
@@ -942,6 +1012,60 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_mantissa_is_computable_exactly_when_its_number_is_below_max_magnitude() {
+        for scale in 0..=MAX_SCALE {
+            let mut mantissas = vec![0, 1, -1, i64::MAX, i64::MIN, i64::MAX - 1, i64::MIN + 1];
+            for power in 15..=18 {
+                let bound = 10_i64.pow(power);
+                mantissas.extend([bound - 1, bound, bound + 1, -bound + 1, -bound, -bound - 1]);
+            }
+            for mantissa in mantissas {
+                let expected = Decimal::new(mantissa, u32::from(scale)).abs() < MAX_MAGNITUDE;
+                assert_eq!(
+                    computable(mantissa, scale),
+                    expected,
+                    "{mantissa} at {scale}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn sources_decode_only_as_runs_a_table_can_hold() {
+        // Lines 2-4, a record path, lines 9-10: three runs.
+        let mut table = Table::new(TableKind::Other);
+        for source in [
+            RowSource::Line(2),
+            RowSource::Line(3),
+            RowSource::Line(4),
+            RowSource::Record("Response.DetailSet[0]"),
+            RowSource::Line(9),
+            RowSource::Line(10),
+        ] {
+            table.push_row(source, &[]);
+        }
+        let bytes = encoded(&table);
+        let read = Table::decode(&mut Reader::new(&bytes[..])).unwrap();
+        let sources: Vec<_> = (0..6).map(|row| read.source(row)).collect();
+        let expected: Vec<_> = (0..6).map(|row| table.source(row)).collect();
+        assert_eq!(sources, expected);
+        let run = |rows: u64, source: u64| [rows.to_le_bytes(), source.to_le_bytes()].concat();
+        let decode = |bytes: &[u8]| Table::decode(&mut Reader::new(bytes));
+        // A record path's run of two rows; a run past the table's rows; an empty run.
+        let record = RECORD_SOURCE | 1;
+        for (old, new) in [
+            (run(1, record), run(2, record)),
+            (run(3, 2), run(4, 2)),
+            (run(2, 9), run(0, 9)),
+        ] {
+            assert!(decode(&replaced(&bytes, &old, &new)).is_none());
+        }
+        let far = replaced(&bytes, &run(3, 2), &run(3, RECORD_SOURCE - 3));
+        let read = decode(&far).unwrap();
+        assert_eq!(read.source(2), RowSource::Line(RECORD_SOURCE - 1));
     }
 
     /// `bytes` with the only occurrence of `old` replaced by `new`.
