@@ -578,6 +578,17 @@ impl TextColumn {
             return;
         }
         if self.storage == TextStorage::Unique {
+            // Room for exactly this column's strings (an arena grown by doubling could hold
+            // twice them, and the other table's arena also holds other columns' strings).
+            let (mut bytes, mut strings) = (0, 0);
+            for row in row..rows {
+                if let Some(symbol) = from.get(row) {
+                    bytes += other.resolve(symbol).len();
+                    strings += 1;
+                }
+            }
+            unique.text.reserve_exact(bytes);
+            unique.ends.reserve_exact(strings);
             for row in row..rows {
                 match from.get(row) {
                     Some(symbol) => {
@@ -1625,18 +1636,7 @@ struct Appending {
 }
 
 impl Appending {
-    fn new(table: &mut Table, other: &Table) -> Self {
-        // A column stored unhashed here takes each of its cells' strings: room for the other
-        // table's unique strings at once, not by doubling.
-        let unique_column = table.columns.iter().any(|column| match &column.values {
-            ColumnValues::Text(column) => column.is_unique(),
-            _ => false,
-        });
-        if unique_column {
-            let strings = &other.unique_strings;
-            table.unique_strings.text.reserve_exact(strings.text.len());
-            table.unique_strings.ends.reserve_exact(strings.ends.len());
-        }
+    fn new(table: &Table, other: &Table) -> Self {
         Appending {
             filled: vec![false; table.columns.len()],
             interned: vec![0; other.strings.strings.ends.len() + 1],
