@@ -1,7 +1,8 @@
 // End-to-end test of issue #13's "wrong by construction" drop: a Chinese L3 bill (CNY), an
 // international bill (USD) and a ZIP pack holding the Chinese bill again. The Overview shows each
 // currency apart with its billing period, counts the packed copy once and says so; with nothing
-// analysable loaded it says that instead of "passed".
+// analysable loaded it says that instead of "passed"; and a hostile bill whose totals may be rounded
+// says which column.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, mkdir } from 'node:fs/promises';
@@ -113,4 +114,26 @@ test('with only unusable files loaded the Overview says nothing is analysable, n
   );
   assert.equal(await page.getByText('Every check that could run passed.').count(), 0);
   await page.screenshot({ path: join(OUTPUT, 'overview-nothing-analysable.png') });
+});
+
+test('a bill whose values need more than 28 digits when added names the column whose totals may be rounded', async () => {
+  const page = await openApp();
+  const name = 'l3-past-28-digits.csv';
+  await drop(page, name, await readFile(join(ROOT, 'crates/tcbill-core/tests/data', name)), 1);
+  await page.getByRole('tab', { name: 'Overview' }).click();
+  await page.locator('.overview .rounding').waitFor();
+  const notice = (column) =>
+    `The ${column} values of ${name} need more than the 28 significant digits an exact decimal holds when added: ` +
+    'its totals may be rounded in their last decimals.';
+  assert.deepEqual(await page.locator('.overview .rounding li').allTextContents(), [
+    notice('Cost'),
+    notice('RealCost'),
+    notice('CashPayAmount'),
+  ]);
+  // The total shown is the decimal's, 9000000000000000 + 0.0000000000001 rounded: the notice is why.
+  const exact = await page
+    .locator('.currency[data-currency="CNY"] .card[data-measure="RealTotalCost"] dd data')
+    .getAttribute('title');
+  assert.equal(exact, '9000000000000000.000000000000');
+  await page.screenshot({ path: join(OUTPUT, 'overview-rounding.png'), fullPage: true });
 });

@@ -30,7 +30,7 @@ use hashbrown::HashTable;
 use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHasher};
 
-use crate::model::number::Exact;
+use crate::model::number::{Exact, SumBound};
 use crate::model::time::BeijingTime;
 
 pub(crate) mod wire;
@@ -740,6 +740,33 @@ impl DecimalColumn {
                 scale: u32::from(scale.unwrap_or_default()),
             }),
             _ => None,
+        }
+    }
+
+    /// How far any sum of the column's values can reach ([`SumBound`]): its largest scale, and its
+    /// magnitudes added at that scale. One pass over the mantissas, made once per file.
+    pub fn sum_bound(&self) -> SumBound {
+        match &self.values {
+            DecimalValues::Mantissas {
+                mantissas,
+                scales: Scales::Uniform(scale),
+            } => {
+                let magnitude = match mantissas {
+                    Mantissas::Narrow(values) => {
+                        values.iter().map(|m| u128::from(m.unsigned_abs())).sum()
+                    }
+                    Mantissas::Wide(values) => {
+                        values.iter().map(|m| u128::from(m.unsigned_abs())).sum()
+                    }
+                };
+                SumBound::at_scale(u32::from(scale.unwrap_or_default()), magnitude)
+            }
+            // Values of several scales, or wider than an `i64`: rare, read one by one.
+            _ => (0..self.present.len)
+                .filter_map(|row| self.get(row))
+                .fold(SumBound::default(), |bound, value| {
+                    bound.and(SumBound::of(value))
+                }),
         }
     }
 
