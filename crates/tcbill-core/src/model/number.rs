@@ -57,9 +57,16 @@ impl SumBound {
         }
     }
 
-    /// The bound of these values and `other`'s together.
+    /// The bound of these values and `other`'s together. Zeros add nothing, whatever their scale
+    /// (a sum that meets one keeps its value, if not its printed scale).
     #[must_use]
     pub fn and(self, other: SumBound) -> SumBound {
+        if other.magnitude == 0 {
+            return self;
+        }
+        if self.magnitude == 0 {
+            return other;
+        }
         let scale = self.scale.max(other.scale);
         SumBound {
             scale,
@@ -435,6 +442,10 @@ mod tests {
             (dec("1000000000000000") + tiny).to_string(),
             "1000000000000000.0000000000001"
         );
+        // A zero adds nothing, whatever its scale: the sum keeps its value.
+        let zero = dec("0.0000000000000000000000000000");
+        assert!(SumBound::of(zero).and(SumBound::of(large)).fits_a_decimal());
+        assert_eq!(zero + large, large);
     }
 
     proptest! {
@@ -452,9 +463,12 @@ mod tests {
             let exact = i128::from(a) * 10i128.pow(scale - a_scale)
                 + i128::from(b) * 10i128.pow(scale - b_scale);
             if bound.fits_a_decimal() {
+                // The value, at the larger scale (a zero of a larger scale may lower the sum's).
                 let sum = x + y;
-                prop_assert_eq!(sum, Decimal::from_i128_with_scale(exact, scale));
-                prop_assert_eq!(sum.scale(), scale);
+                let at_scale = 10i128
+                    .checked_pow(scale - sum.scale())
+                    .and_then(|factor| sum.mantissa().checked_mul(factor));
+                prop_assert_eq!(at_scale, Some(exact));
             }
         }
     }
