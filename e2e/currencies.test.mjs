@@ -3,47 +3,18 @@
 // currency apart with its billing period, counts the packed copy once and says so; with nothing
 // analysable loaded it says that instead of "passed"; and a hostile bill whose totals may be rounded
 // says which column.
-import { test, before, after, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, mkdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, fileRows, dataTransferOf, ROOT, OUTPUT } from './harness.mjs';
+import { useBrowser, fileRows, dataTransferOf, ROOT, OUTPUT } from './harness.mjs';
 
 const CNY_BILL = '2024-11-明细账单-L3.csv';
 const USD_BILL = '2021-08-intl-bill-details.csv';
 const PACK = '100012345678-202411-明细账单.zip';
 
-let server;
-let browser;
-let pages = [];
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-afterEach(async () => {
-  const closing = pages;
-  pages = [];
-  for (const { page } of closing) await page.context().close();
-  assert.deepEqual(closing.flatMap(({ errors }) => errors), [], 'the page threw');
-});
-
-async function openApp() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  pages.push({ page, errors });
-  await page.goto(server.url);
-  return page;
-}
+const session = useBrowser();
+const openApp = () => session.open({ height: 900 });
 
 /** Drops one file and waits until the Files table lists `count` parsed files. */
 async function drop(page, name, bytes, count) {
@@ -87,7 +58,6 @@ test('yuan and dollars are shown apart with their periods, and a month loaded tw
     `2 rows of ${PACK}/100012345678-202411-按扣费周期-明细账单.csv are already loaded from ${CNY_BILL}: ` +
       'counted once (skipped as duplicates).',
   ]);
-  await mkdir(OUTPUT, { recursive: true });
   await page.screenshot({ path: join(OUTPUT, 'overview-currencies-and-duplicates.png'), fullPage: true });
 
   // The Costs tab shows one currency at a time.
