@@ -1631,9 +1631,9 @@ mod tests {
                     panic!("a text column");
                 };
                 proptest::prop_assert_eq!(column, plain_column);
-                for row in 0..rows.len() {
+                for (row, cells) in rows.iter().enumerate() {
                     let symbol = column.get(row).unwrap();
-                    proptest::prop_assert_eq!(table.resolve(symbol), rows[row][index].as_str());
+                    proptest::prop_assert_eq!(table.resolve(symbol), cells[index].as_str());
                 }
             }
         }
