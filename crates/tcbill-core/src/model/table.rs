@@ -30,7 +30,7 @@ use hashbrown::HashTable;
 use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHasher};
 
-use crate::model::number::Exact;
+use crate::model::number::{Exact, SumBound};
 use crate::model::time::BeijingTime;
 
 pub(crate) mod wire;
@@ -889,6 +889,25 @@ impl DecimalColumn {
         })
     }
 
+    /// Row `row`'s value as its mantissa and scale, without making a [`Decimal`] (a negative
+    /// zero reads as zero): what the analyses' exact integer arithmetic reads.
+    #[inline(always)]
+    pub fn parts(&self, row: usize) -> Option<(i128, u32)> {
+        if !self.present.get(row) {
+            return None;
+        }
+        Some(match &self.values {
+            DecimalValues::Mantissas { mantissas, scales } => {
+                let scale = match scales {
+                    Scales::Uniform(scale) => scale.unwrap_or_default(),
+                    Scales::PerValue(scales) => scales[row],
+                };
+                (i128::from(mantissas.get(row)), u32::from(scale))
+            }
+            DecimalValues::Wide(values) => (values[row].mantissa(), values[row].scale()),
+        })
+    }
+
     /// The values as mantissas at one scale (`mantissa / 10^scale`, absent cells 0), when every
     /// present value has the same scale and fits an `i64`: a sum over many rows can then add
     /// integers and make one `Decimal` at the end.
@@ -904,6 +923,41 @@ impl DecimalColumn {
             }),
             _ => None,
         }
+    }
+
+    /// How far any sum of the column's values can reach ([`SumBound`]): their magnitudes added per
+    /// scale, then at the largest. One pass over the mantissas, made once per file.
+    pub fn sum_bound(&self) -> SumBound {
+        let DecimalValues::Mantissas { mantissas, scales } = &self.values else {
+            // Wider than an `i64`: rare, read one by one.
+            return (0..self.present.len)
+                .filter_map(|row| self.get(row))
+                .fold(SumBound::default(), |bound, value| {
+                    bound.and(SumBound::of(value))
+                });
+        };
+        // Absent cells hold 0, which adds nothing.
+        let mut by_scale = [0u128; 29];
+        match (scales, mantissas) {
+            (Scales::Uniform(scale), Mantissas::Narrow(values)) => {
+                by_scale[usize::from(scale.unwrap_or_default())] =
+                    values.iter().map(|m| u128::from(m.unsigned_abs())).sum();
+            }
+            (Scales::Uniform(scale), Mantissas::Wide(values)) => {
+                by_scale[usize::from(scale.unwrap_or_default())] =
+                    values.iter().map(|m| u128::from(m.unsigned_abs())).sum();
+            }
+            (Scales::PerValue(scales), mantissas) => {
+                for (row, &scale) in scales.iter().enumerate() {
+                    by_scale[usize::from(scale)] += u128::from(mantissas.get(row).unsigned_abs());
+                }
+            }
+        }
+        (0u32..)
+            .zip(by_scale)
+            .fold(SumBound::default(), |bound, (scale, magnitude)| {
+                bound.and(SumBound::at_scale(scale, magnitude))
+            })
     }
 
     /// Whether some value did not fit an `i64` mantissa, so every value takes 16 bytes.
@@ -1077,6 +1131,12 @@ pub struct OneScale<'a> {
 }
 
 impl OneScale<'_> {
+    /// Row `row`'s value times 10^scale; `None` for an absent cell.
+    #[inline]
+    pub fn get(&self, row: usize) -> Option<i64> {
+        self.present.get(row).then(|| self.mantissas.get(row))
+    }
+
     /// Row `row`'s value times 10^scale; 0 for an absent cell.
     pub fn mantissa(&self, row: usize) -> i64 {
         if self.present.get(row) {
@@ -2231,9 +2291,9 @@ mod tests {
                     panic!("a text column");
                 };
                 proptest::prop_assert_eq!(column, plain_column);
-                for row in 0..rows.len() {
+                for (row, cells) in rows.iter().enumerate() {
                     let symbol = column.get(row).unwrap();
-                    proptest::prop_assert_eq!(table.resolve(symbol), rows[row][index].as_str());
+                    proptest::prop_assert_eq!(table.resolve(symbol), cells[index].as_str());
                 }
             }
         }
