@@ -1294,8 +1294,15 @@ impl Table {
     /// identities. A column's storage (interned or unique, code and mantissa widths) follows
     /// from the cells, as when they are pushed one row at a time.
     pub fn append(&mut self, other: &Table) {
+        self.append_shifted(other, 0);
+    }
+
+    /// [`Table::append`] of a table whose rows' lines count from a line `lines_before` lines
+    /// above where they are in the file (a later part of a big file counts its lines from its
+    /// own start): each row's line is moved down by that much.
+    pub fn append_shifted(&mut self, other: &Table, lines_before: u64) {
         for source in other.sources.iter() {
-            self.push_source_of(other, source);
+            self.push_source_of(other, source, lines_before);
         }
         let mut appending = Appending::new(self, other);
         for column in &other.columns {
@@ -1304,10 +1311,11 @@ impl Table {
         appending.finish(self, other.row_count);
     }
 
-    /// Adds a row source of `other`, its record path interned here.
-    fn push_source_of(&mut self, other: &Table, source: StoredSource) {
+    /// Adds a row source of `other`, its record path interned here, its line moved down by
+    /// `lines_before`.
+    fn push_source_of(&mut self, other: &Table, source: StoredSource, lines_before: u64) {
         self.sources.push(match source {
-            StoredSource::Line(line) => StoredSource::Line(line),
+            StoredSource::Line(line) => StoredSource::Line(line + lines_before),
             StoredSource::Record(path) => {
                 StoredSource::Record(self.strings.intern(other.resolve(path)).0)
             }
