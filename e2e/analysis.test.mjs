@@ -1,37 +1,19 @@
 // End-to-end tests of the analysis views on the built-in sample month: exact amounts in the
 // page, the planted deduction faults, group-by and sorting, downloads, and the URL-held view.
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { serveDist, launchBrowser, fileRows, dataTransferOf, tcbill, SAMPLE_PATHS, OUTPUT, assertPlainWords } from './harness.mjs';
+import { useBrowser, fileRows, dataTransferOf, tcbill, SAMPLE_PATHS, OUTPUT } from './harness.mjs';
 
-let server;
-let browser;
+const session = useBrowser();
 let page;
-let pageErrors;
 
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
 beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US', acceptDownloads: true });
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error));
-  await page.goto(server.url);
+  page = await session.open();
   await loadSample(page);
-});
-afterEach(async () => {
-  await assertPlainWords(page);
-  await page.close();
-  assert.deepEqual(pageErrors, [], 'the page threw');
 });
 
 async function loadSample(page) {

@@ -211,6 +211,24 @@ test('the parsing worker is fetched when the page first needs it, not with the p
   assert.equal(requests.filter((url) => url.endsWith('/tcbill-worker_bg.wasm')).length, 1);
 });
 
+test('a page offline before its first use says the worker cannot load, and reads the files once it can', async () => {
+  // The page loaded; the worker's files were never fetched, and now the network is gone.
+  await page.context().setOffline(true);
+  await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer: await dataTransferOf(page, [await sampleFile(L3)]) });
+  const alert = page.locator('p.error[role="alert"]');
+  await alert.waitFor();
+  assert.equal(
+    await alert.textContent(),
+    'The part of tcbill that reads files could not be loaded: is this page offline? ' +
+      'Your files wait; they are read at your next click or drop once it loads.',
+  );
+  // Back online, the next click loads the worker, which reads the file that waited.
+  await page.context().setOffline(false);
+  await page.click('h1');
+  assert.deepEqual(await fileRows(page, 1), [SAMPLE_ROWS[0]]);
+  assert.equal(await alert.count(), 0);
+});
+
 /**
  * Drops `bad` between two sample files (deductions before, the L3 bill after), waits for the three rows, and
  * checks that `bad` alone failed; returns the files dropped.

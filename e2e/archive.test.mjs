@@ -2,46 +2,23 @@
 // session with CSV files only never fetches its wasm; the first ZIP or XLSX file fetches it once,
 // the files after it reuse it; the report is byte for byte the CLI's over the same files; a cancel
 // reaches it.
-import { test, before, after, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, fileRows, dataTransferOf, tcbill, ROOT, assertPlainWords } from './harness.mjs';
+import { useBrowser, fileRows, dataTransferOf, tcbill, ROOT } from './harness.mjs';
 
 const CSV = '2024-11-明细账单-L3.csv';
 const XLSX = '2025-08-two-rows-L3.xlsx';
 const PACK = '100012345678-202411-明细账单.zip';
 const fixturePath = (name) => join(ROOT, 'e2e', 'fixtures', name);
 
-let server;
-let browser;
+const session = useBrowser();
 let page;
-let pageErrors;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-afterEach(async () => {
-  await assertPlainWords(page);
-  await page.context().close();
-  assert.deepEqual(pageErrors, [], 'the page threw');
-});
 
 /** A fresh page in a fresh browser context (an empty HTTP cache). */
 async function openApp() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', acceptDownloads: true });
-  page = await context.newPage();
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-  await page.goto(server.url);
+  page = await session.open();
 }
 
 async function drop(names) {
@@ -49,7 +26,7 @@ async function drop(names) {
   await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer: await dataTransferOf(page, files) });
 }
 
-const archiveFetches = () => server.requests.filter((path) => path.endsWith('/tcbill-archive_bg.wasm')).length;
+const archiveFetches = () => session.server.requests.filter((path) => path.endsWith('/tcbill-archive_bg.wasm')).length;
 
 async function downloadReport() {
   await page.getByRole('button', { name: 'Download report (JSON)' }).waitFor();
@@ -64,7 +41,7 @@ test('the archive worker is fetched once, when the first ZIP or XLSX file comes,
   await fileRows(page, 1);
   // The worker's and the page's wasm, and nothing for ZIP or XLSX files.
   assert.equal(archiveFetches(), before);
-  assert.ok(server.requests.some((path) => path.endsWith('/tcbill-worker_bg.wasm')));
+  assert.ok(session.server.requests.some((path) => path.endsWith('/tcbill-worker_bg.wasm')));
 
   await drop([XLSX]);
   const rows = await fileRows(page, 2);

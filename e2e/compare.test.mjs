@@ -6,41 +6,20 @@
 // The bill is core's two-month fixture (crates/tcbill-core/tests/data/l3-two-months.csv, whose
 // every part core's tests/compare.rs derives by hand); e2e/fixtures/2025-08-two-rows-L3.csv adds
 // an August with ins-keep as in September (40.00) and disk-old (12.50).
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, fileRows, dataTransferOf, tcbill, ROOT, OUTPUT, assertPlainWords } from './harness.mjs';
+import { useBrowser, fileRows, dataTransferOf, tcbill, ROOT, OUTPUT } from './harness.mjs';
 
 const TWO_MONTHS = join(ROOT, 'crates', 'tcbill-core', 'tests', 'data', 'l3-two-months.csv');
 const AUGUST = join(ROOT, 'e2e', 'fixtures', '2025-08-two-rows-L3.csv');
 
-let server;
-let browser;
+const session = useBrowser();
 let page;
-let pageErrors;
 
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
 beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US', acceptDownloads: true });
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-  await page.goto(server.url);
-});
-afterEach(async () => {
-  await assertPlainWords(page);
-  await page.close();
-  assert.deepEqual(pageErrors, [], 'the page threw');
+  page = await session.open({ height: 900 });
 });
 
 /** Drops the files at `paths` (named as on disk) and waits for the report. */

@@ -1,50 +1,16 @@
 // End-to-end tests of the Costs tab's filters and charts: exact filtered totals, shares that add
 // up to 100.00, the trend by day and month, PNG export and the clipboard, filters restored from
 // the URL, and the page at a phone's width.
-import { test, before, after, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, fileRows, dataTransferOf, ROOT, OUTPUT, assertPlainWords } from './harness.mjs';
+import { useBrowser, fileRows, dataTransferOf, ROOT, OUTPUT } from './harness.mjs';
 
 const THREE_DAYS = '2025-06-three-days-L3.csv';
 
-let server;
-let browser;
-let pages = [];
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-afterEach(async () => {
-  const closing = pages;
-  pages = [];
-  for (const { page } of closing) {
-    await assertPlainWords(page);
-    await page.context().close();
-  }
-  assert.deepEqual(closing.flatMap(({ errors }) => errors), [], 'the page threw');
-});
-
 /** A page of the app in a fresh context (its own permissions), failing the test if it throws. */
-async function openApp({ width = 1280, height = 800, permissions = [] } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'en-US', acceptDownloads: true });
-  await context.grantPermissions(permissions, { origin: new URL(server.url).origin });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  pages.push({ page, errors });
-  await page.goto(server.url);
-  return page;
-}
+const openApp = useBrowser().open;
 
 async function loadSample(page) {
   await page.getByRole('button', { name: 'Load sample data' }).click();

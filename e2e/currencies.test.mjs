@@ -1,48 +1,20 @@
 // End-to-end test of issue #13's "wrong by construction" drop: a Chinese L3 bill (CNY), an
 // international bill (USD) and a ZIP pack holding the Chinese bill again. The Overview shows each
 // currency apart with its billing period, counts the packed copy once and says so; with nothing
-// analysable loaded it says that instead of "passed".
-import { test, before, after, afterEach } from 'node:test';
+// analysable loaded it says that instead of "passed"; and a hostile bill whose totals may be rounded
+// says which column.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, mkdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, fileRows, dataTransferOf, ROOT, OUTPUT } from './harness.mjs';
+import { useBrowser, fileRows, dataTransferOf, ROOT, OUTPUT } from './harness.mjs';
 
 const CNY_BILL = '2024-11-明细账单-L3.csv';
 const USD_BILL = '2021-08-intl-bill-details.csv';
 const PACK = '100012345678-202411-明细账单.zip';
 
-let server;
-let browser;
-let pages = [];
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-afterEach(async () => {
-  const closing = pages;
-  pages = [];
-  for (const { page } of closing) await page.context().close();
-  assert.deepEqual(closing.flatMap(({ errors }) => errors), [], 'the page threw');
-});
-
-async function openApp() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  pages.push({ page, errors });
-  await page.goto(server.url);
-  return page;
-}
+const session = useBrowser();
+const openApp = () => session.open({ height: 900 });
 
 /** Drops one file and waits until the Files table lists `count` parsed files. */
 async function drop(page, name, bytes, count) {
@@ -86,7 +58,6 @@ test('yuan and dollars are shown apart with their periods, and a month loaded tw
     `2 rows of ${PACK}/100012345678-202411-按扣费周期-明细账单.csv are already loaded from ${CNY_BILL}: ` +
       'counted once (skipped as duplicates).',
   ]);
-  await mkdir(OUTPUT, { recursive: true });
   await page.screenshot({ path: join(OUTPUT, 'overview-currencies-and-duplicates.png'), fullPage: true });
 
   // The Costs tab shows one currency at a time.
@@ -113,4 +84,26 @@ test('with only unusable files loaded the Overview says nothing is analysable, n
   );
   assert.equal(await page.getByText('Every check that could run passed.').count(), 0);
   await page.screenshot({ path: join(OUTPUT, 'overview-nothing-analysable.png') });
+});
+
+test('a bill whose values need more than 28 digits when added names the column whose totals may be rounded', async () => {
+  const page = await openApp();
+  const name = 'l3-past-28-digits.csv';
+  await drop(page, name, await readFile(join(ROOT, 'crates/tcbill-core/tests/data', name)), 1);
+  await page.getByRole('tab', { name: 'Overview' }).click();
+  await page.locator('.overview .rounding').waitFor();
+  const notice = (column) =>
+    `The ${column} values of ${name} need more than the 28 significant digits an exact decimal holds when added: ` +
+    'its totals may be rounded in their last decimals.';
+  assert.deepEqual(await page.locator('.overview .rounding li').allTextContents(), [
+    notice('Cost'),
+    notice('RealCost'),
+    notice('CashPayAmount'),
+  ]);
+  // The total shown is the decimal's, 9000000000000000 + 0.0000000000001 rounded: the notice is why.
+  const exact = await page
+    .locator('.currency[data-currency="CNY"] .card[data-measure="RealTotalCost"] dd data')
+    .getAttribute('title');
+  assert.equal(exact, '9000000000000000.000000000000');
+  await page.screenshot({ path: join(OUTPUT, 'overview-rounding.png'), fullPage: true });
 });

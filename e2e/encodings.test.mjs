@@ -3,11 +3,11 @@
 // with a four-byte character (in a column the report does not show: tests/gb18030.rs checks such
 // characters) and a byte valid in no encoding gives the CLI's report byte for byte,
 // read as a CSV file and from a ZIP pack, and the bad byte's row is rejected with its line and column.
-import { test, before, after, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, fileRows, dataTransferOf, tcbill, ROOT, assertPlainWords } from './harness.mjs';
+import { useBrowser, fileRows, dataTransferOf, tcbill, ROOT } from './harness.mjs';
 
 // e2e/fixtures/2025-06-three-days-L3.csv in GB18030, then a row whose 实例名称 holds U+20000 (four
 // bytes) and one whose 实例名称 holds 云 and then 0xFF; the ZIP holds the same file.
@@ -15,34 +15,11 @@ const CSV = '2025-06-three-days-L3-gb18030.csv';
 const PACK = '2025-06-three-days-L3-gb18030.zip';
 const fixturePath = (name) => join(ROOT, 'e2e', 'fixtures', name);
 
-let server;
-let browser;
+const session = useBrowser();
 let page;
-let pageErrors;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-afterEach(async () => {
-  await assertPlainWords(page);
-  await page.context().close();
-  assert.deepEqual(pageErrors, [], 'the page threw');
-});
 
 async function openApp() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', acceptDownloads: true });
-  page = await context.newPage();
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-  await page.goto(server.url);
+  page = await session.open();
 }
 
 async function drop(name) {

@@ -2,7 +2,9 @@
 // sub-path, as a static host would, and drive Debian's Chromium with Playwright.
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, mkdir } from 'node:fs/promises';
+import { before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
 import { extname, join, normalize, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -89,6 +91,58 @@ export async function launchBrowser(extraArgs = []) {
 }
 
 /**
+ * One test file's server and browser, started before its tests and closed after them (call it at
+ * the top of the file). `session.open()` opens the app in a fresh browser context (an empty HTTP
+ * cache, its own permissions and downloads), collecting what the page throws and logs as errors.
+ * After each test every page opened is checked for plain words ([`assertPlainWords`]) and closed,
+ * and the test fails if one threw. `browserArgs` adds Chromium switches, `mounts` directories
+ * beside dist/ (see [`serveDist`]).
+ */
+export function useBrowser({ browserArgs = [], mounts = {} } = {}) {
+  let opened = [];
+  const session = {
+    server: undefined,
+    browser: undefined,
+    /**
+     * A page of the app at `width` × `height` in `locale`, at its URL plus `fragment`; with
+     * `goto: false`, not yet loaded (to listen to it first). `permissions` are granted to the app.
+     */
+    async open({ width = 1280, height = 800, locale = 'en-US', fragment = '', permissions = [], goto = true } = {}) {
+      const context = await session.browser.newContext({ viewport: { width, height }, locale, acceptDownloads: true });
+      if (permissions.length > 0) await context.grantPermissions(permissions, { origin: new URL(session.server.url).origin });
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (error) => errors.push(error));
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      opened.push({ page, errors });
+      if (goto) await page.goto(session.server.url + fragment);
+      return page;
+    },
+  };
+  before(async () => {
+    session.server = await serveDist(mounts);
+    session.browser = await launchBrowser(browserArgs);
+    await mkdir(OUTPUT, { recursive: true });
+  });
+  after(async () => {
+    await session.browser?.close();
+    session.server?.close();
+  });
+  afterEach(async () => {
+    const closing = opened;
+    opened = [];
+    for (const { page } of closing) {
+      await assertPlainWords(page);
+      await page.context().close();
+    }
+    assert.deepEqual(closing.flatMap(({ errors }) => errors), [], 'the page threw');
+  });
+  return session;
+}
+
+/**
  * The cells of each file's own row (name, size, kind, rows read, accepted, rejected), once
  * `expectedCount` files are listed and none is still being parsed.
  */
@@ -128,7 +182,7 @@ export async function dataTransferOf(page, files) {
 
 /**
  * Fails if the page shows a wasm stack trace or a Rust debug value anywhere (text or attributes):
- * users get plain words. Every test file calls it after each test, before closing its page.
+ * users get plain words. [`useBrowser`] calls it after each test, before closing the test's pages.
  */
 export async function assertPlainWords(page) {
   if (page.isClosed()) return;

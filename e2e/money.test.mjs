@@ -2,11 +2,11 @@
 // ¥, two decimals, the exact value on hover and focus), the precision switch kept in the URL,
 // nothing cut (cards, drill-down cells), charts with text of 11 px or more that fit a phone, and
 // the Costs CSV that names what it holds. Screenshots at 1366×900 and 390×844 go to test-output/.
-import { test, before, after, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, fileRows, dataTransferOf, ROOT, OUTPUT, assertPlainWords } from './harness.mjs';
+import { useBrowser, fileRows, dataTransferOf, ROOT, OUTPUT } from './harness.mjs';
 
 const DESKTOP = { width: 1366, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -25,40 +25,9 @@ async function bill() {
   return [header, row('云服务器', 'ins-00000001', '1500', '1234.5678'), row('对象存储', 'cos-00000002', '123456.005', '123456.005')].join('\n') + '\n';
 }
 
-let server;
-let browser;
-let pages = [];
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-afterEach(async () => {
-  const closing = pages;
-  pages = [];
-  for (const { page } of closing) {
-    await assertPlainWords(page);
-    await page.context().close();
-  }
-  assert.deepEqual(closing.flatMap(({ errors }) => errors), [], 'the page threw');
-});
-
-async function openApp(viewport, fragment = '') {
-  const context = await browser.newContext({ viewport, locale: 'en-US', acceptDownloads: true });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  pages.push({ page, errors });
-  await page.goto(server.url + fragment);
-  return page;
-}
+const session = useBrowser();
+/** The app at `viewport` (`DESKTOP`, `PHONE`), its URL followed by `fragment`. */
+const openApp = (viewport, fragment = '') => session.open({ ...viewport, fragment });
 
 async function dropBill(page) {
   const transfer = await dataTransferOf(page, [{ name: 'money.csv', bytes: await bill() }]);

@@ -2,42 +2,26 @@
 // burn-down charts, the deduction table with its planted faults highlighted and filtered, and the
 // usage chart's peak and 95th-percentile lines. Expected values come from the sample files and
 // from the CLI's report of the same files (the core's numbers), never from the page itself.
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test, before, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, fileRows, tcbill, SAMPLE_PATHS, ROOT, OUTPUT, assertPlainWords } from './harness.mjs';
+import { useBrowser, fileRows, tcbill, SAMPLE_PATHS, ROOT, OUTPUT } from './harness.mjs';
 
 const DEDUCTIONS = '2025-06-资源包抵扣明细.csv';
 
-let server;
-let browser;
+const session = useBrowser();
 let page;
-let pageErrors;
 let report;
 
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
+before(() => {
   report = JSON.parse(tcbill('analyze', ...SAMPLE_PATHS, '--json'));
 });
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
 beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error));
-  await page.goto(server.url);
+  page = await session.open({ height: 900 });
   await page.getByRole('button', { name: 'Load sample data' }).click();
   await fileRows(page, 5);
   await page.getByRole('button', { name: 'Download report (JSON)' }).waitFor();
-});
-afterEach(async () => {
-  await assertPlainWords(page);
-  await page.close();
-  assert.deepEqual(pageErrors, [], 'the page threw');
 });
 
 const cells = (locator) => locator.evaluateAll((rows) => rows.map((row) => [...row.cells].map((c) => c.textContent)));

@@ -4,45 +4,30 @@
 // worker that dies fails its file with a message while the file worker keeps the others.
 // Files here are small, so the tests set the file worker's knobs (`self.tcbill_parts`, read at
 // each file): read in parts from 64 KiB on, by a fixed number of workers.
-import { test, before, after, afterEach } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { serveDist, launchBrowser, fileRows, dataTransferOf, tcbill, ROOT, OUTPUT, SAMPLE_PATHS, assertPlainWords } from './harness.mjs';
+import { useBrowser, fileRows, dataTransferOf, tcbill, ROOT, OUTPUT, SAMPLE_PATHS } from './harness.mjs';
 
-let server;
-let browser;
+const session = useBrowser();
 let page;
-let pageErrors;
 let bill;
 
 before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
   // A generated L3 bill of 6,000 rows (2.8 MB): tags, Chinese text, every amount column.
   const dir = await mkdtemp(join(tmpdir(), 'tcbill-parts-'));
   bill = join(dir, 'l3-6000.csv');
   execFileSync('cargo', ['run', '--quiet', '-p', 'tcbill-gen', '--', 'l3', '--rows', '6000', '--seed', '11', '--out', bill], { cwd: ROOT });
 });
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-afterEach(async () => {
-  await assertPlainWords(page);
-  await page.close();
-  assert.deepEqual(pageErrors, [], 'the page threw');
-});
 
 /** A fresh page whose file worker reads files of 64 KiB and more in `workers` parts. */
 async function openApp(knobs) {
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US', acceptDownloads: true });
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error));
+  page = await session.open({ goto: false });
   const started = page.waitForEvent('worker');
-  await page.goto(server.url);
+  await page.goto(session.server.url);
   // The page starts its worker at the first sign of use, once it shows: a drag entering the window.
   await page.waitForSelector('.drop-zone');
   await page.dispatchEvent('body', 'dragenter');
@@ -80,7 +65,7 @@ async function downloadReport() {
 }
 
 test('a file read by three workers gives the report of reading it whole, byte for byte', async () => {
-  const wasmFetches = () => server.requests.filter((path) => path.endsWith('/tcbill-worker_bg.wasm')).length;
+  const wasmFetches = () => session.server.requests.filter((path) => path.endsWith('/tcbill-worker_bg.wasm')).length;
   const fetchedBefore = wasmFetches();
   const worker = await openApp({ workers: 3 });
   await drop([{ name: 'l3-6000.csv', bytes: await readFile(bill) }]);
@@ -93,7 +78,7 @@ test('a file read by three workers gives the report of reading it whole, byte fo
   assert.equal(last.memory.length, 2);
   // The part workers started on the file worker's compiled module: the worker wasm was fetched once.
   assert.equal(wasmFetches() - fetchedBefore, 1);
-  assert.ok(server.requests.some((path) => path.endsWith('/tcbill-part_loader.js')));
+  assert.ok(session.server.requests.some((path) => path.endsWith('/tcbill-part_loader.js')));
   // The CLI reads a file this small whole (its threshold is 16 MiB).
   assert.equal(await downloadReport(), tcbill('analyze', bill, '--json'));
 });

@@ -2,17 +2,15 @@
 // Excel shows, expected, found, difference), downloads them as CSV and links to the tab showing
 // them; packages and usage say what they mean in words; after a drop the page shows the answer.
 // Issue #12: a failed check's rows are in the page only while it is open.
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test, before, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { readFile as readFileAsync } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, fileRows, dataTransferOf, tcbill, SAMPLE_PATHS, ROOT, OUTPUT, assertPlainWords } from './harness.mjs';
+import { useBrowser, fileRows, dataTransferOf, tcbill, SAMPLE_PATHS, ROOT, OUTPUT } from './harness.mjs';
 
-let server;
-let browser;
+const session = useBrowser();
 let page;
-let pageErrors;
 let report;
 
 const DEDUCTIONS = '2025-06-资源包抵扣明细.csv';
@@ -21,29 +19,15 @@ const VIEWPORTS = [
   [390, 844],
 ];
 
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
+before(() => {
   report = JSON.parse(tcbill('analyze', ...SAMPLE_PATHS, '--json'));
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
 });
 beforeEach(async () => {
   await openPage(1366, 900);
 });
-afterEach(async () => {
-  await assertPlainWords(page);
-  await page.close();
-  assert.deepEqual(pageErrors, [], 'the page threw');
-});
 
 async function openPage(width, height) {
-  page = await browser.newPage({ viewport: { width, height }, locale: 'en-US', acceptDownloads: true });
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error));
-  await page.goto(server.url);
+  page = await session.open({ width, height });
 }
 
 const cells = (locator) => locator.evaluateAll((rows) => rows.map((row) => [...row.cells].map((c) => c.textContent)));

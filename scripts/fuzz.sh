@@ -28,6 +28,9 @@ memory_mb=4096
 
 say() { printf '[fuzz] %s\n' "$*"; }
 
+# Where cargo puts the harness: $CARGO_TARGET_DIR when set (a build dir shared by worktrees), else target/.
+harness="${CARGO_TARGET_DIR:-target}/fuzz/tcbill-fuzz"
+
 # No AddressSanitizer: tcbill is safe Rust, and ASan made each execution about 12 times slower. Debug
 # assertions and overflow checks stay on: an integer overflow is a crash here, not a silent wrong number.
 cargo_fuzz_flags=(--sanitizer none --debug-assertions)
@@ -36,11 +39,11 @@ if ! $stable && scripts/setup.sh fuzz; then
     say "cargo-fuzz: ${#targets[@]} targets, ${per_target} s each"
     cargo +nightly fuzz build "${cargo_fuzz_flags[@]}" || exit 1
     cargo build --profile fuzz -p tcbill-fuzz --bin tcbill-fuzz || exit 1
-    target/fuzz/tcbill-fuzz corpus fuzz/seeds || exit 1
+    "$harness" corpus fuzz/seeds || exit 1
     # The stable mutator's boundary numbers (5e28, 28-digit values) and CSV tokens, for libFuzzer too: its own
     # mutations ran usage and json for two minutes each without one of the overflows the stable harness finds in
     # seconds (the dictionary alone did not find them in one minute either; run both).
-    target/fuzz/tcbill-fuzz dict > fuzz/seeds/tcbill.dict || exit 1
+    "$harness" dict > fuzz/seeds/tcbill.dict || exit 1
     crashed=()
     for target in "${targets[@]}"; do
         mkdir -p "fuzz/corpus/$target" "fuzz/artifacts/$target"
@@ -66,4 +69,4 @@ fi
 
 say "stable harness: ${#targets[@]} targets, ${per_target} s each"
 cargo build --profile fuzz -p tcbill-fuzz --bin tcbill-fuzz || exit 1
-(ulimit -v $(( memory_mb * 1024 )) && target/fuzz/tcbill-fuzz run --seconds "$per_target" --seed "${FUZZ_SEED:-0}" "${targets[@]}")
+(ulimit -v $(( memory_mb * 1024 )) && "$harness" run --seconds "$per_target" --seed "${FUZZ_SEED:-0}" "${targets[@]}")

@@ -60,6 +60,8 @@ pub fn App() -> Html {
     // Per row table, the label of the group whose rows were asked for, until the worker answers.
     let drill_group = use_mut_ref(HashMap::<RowsFor, String>::new);
     let ids = use_memo((), |_| IdSource::default());
+    // Whether the parsing worker could not be loaded (a page offline since before its first use).
+    let worker_unreachable = use_state(|| false);
     let worker = {
         let sinks = Sinks {
             files: files.dispatcher(),
@@ -76,15 +78,17 @@ pub fn App() -> Html {
             comparison: comparison.setter(),
             monthly: monthly.setter(),
         };
-        use_memo((), move |_| ParsingWorker::start(Callback::from(move |message| sinks.route(message))))
+        let unreachable = worker_unreachable.setter();
+        use_memo((), move |_| {
+            ParsingWorker::start(
+                Callback::from(move |message| sinks.route(message)),
+                Callback::from(move |failed| unreachable.set(failed)),
+            )
+        })
     };
     let send: SendToWorker = {
         let worker = worker.clone();
-        Rc::new(move |message: ToWorker| {
-            if let Ok(worker) = worker.as_ref() {
-                worker.send(message);
-            }
-        })
+        Rc::new(move |message: ToWorker| worker.send(message))
     };
 
     // Keep the URL fragment and the document language in step with the view.
@@ -393,8 +397,8 @@ pub fn App() -> Html {
     let panel = match (view.tab, report.as_ref()) {
         (Tab::Files, _) => html! {
             <>
-                if let Err(err) = worker.as_ref() {
-                    <p class="error" role="alert">{ format!("{}: {err:?}", text.worker_failed) }</p>
+                if *worker_unreachable {
+                    <p class="error" role="alert">{ text.worker_failed }</p>
                 }
                 <DropZone {on_files} />
                 <div class="actions">
@@ -483,7 +487,7 @@ pub fn App() -> Html {
     }
 }
 
-/// Sends a message to the parsing worker (nowhere if it failed to start).
+/// Sends a message to the parsing worker (held until it listens).
 type SendToWorker = Rc<dyn Fn(ToWorker)>;
 
 /// The callback asking the worker for a window of `table`'s rows. Made once (the worker is the

@@ -136,6 +136,8 @@ pub struct Strings {
     pub currency: &'static str,
     /// `rows`, the later file, the earlier file.
     pub duplicate_notice: fn(u64, &str, &str) -> String,
+    /// A column (canonical name) whose totals may be rounded, and the files holding it.
+    pub rounding_notice: fn(&str, &[String]) -> String,
     pub packages_running_out: &'static str,
     pub projected_exhaustion: &'static str,
     pub group_by: &'static str,
@@ -373,7 +375,7 @@ pub static EN: Strings = Strings {
     of: "of",
     problems: |n| if n == 1 { "1 problem".to_owned() } else { format!("{n} problems") },
     zip_pack: |n| format!("ZIP bill pack ({n} files)"),
-    worker_failed: "The parsing worker could not start, so files cannot be read",
+    worker_failed: "The part of tcbill that reads files could not be loaded: is this page offline? Your files wait; they are read at your next click or drop once it loads.",
     tab_files: "Files",
     tab_overview: "Overview",
     tab_costs: "Costs",
@@ -461,6 +463,12 @@ pub static EN: Strings = Strings {
     currency: "Currency",
     duplicate_notice: |rows, file, first| {
         format!("{rows} rows of {file} are already loaded from {first}: counted once (skipped as duplicates).")
+    },
+    rounding_notice: |column, files| {
+        format!(
+            "The {column} values of {} need more than the 28 significant digits an exact decimal holds when added: its totals may be rounded in their last decimals.",
+            files.join(", ")
+        )
     },
     packages_running_out: "Packages that run out before they expire",
     projected_exhaustion: "Projected exhaustion",
@@ -723,7 +731,7 @@ pub static ZH: Strings = Strings {
     of: "/",
     problems: |n| format!("{n} 个问题"),
     zip_pack: |n| format!("ZIP 账单包（{n} 个文件）"),
-    worker_failed: "解析线程无法启动，暂时不能读取文件",
+    worker_failed: "读取文件的组件无法加载：页面是否已离线？文件仍在等待，加载成功后会在下次点击或拖放时读取。",
     tab_files: "文件",
     tab_overview: "概览",
     tab_costs: "费用",
@@ -810,6 +818,13 @@ pub static ZH: Strings = Strings {
     currency_periods: |currency, periods| format!("{currency}，账单月份 {periods}"),
     currency: "币种",
     duplicate_notice: |rows, file, first| format!("{file} 中的 {rows} 行已从 {first} 加载：只计一次（作为重复行跳过）。"),
+    rounding_notice: |column, files| {
+        format!(
+            "{} 中“{}”列的数值相加超过精确小数可保存的 28 位有效数字：其合计的末几位小数可能经过舍入。",
+            files.join("、"),
+            zh_column(column)
+        )
+    },
     packages_running_out: "将在到期前用尽的资源包",
     projected_exhaustion: "预计用尽",
     group_by: "分组",

@@ -11,13 +11,17 @@
 //! entering the window, a pointer press or a key press anywhere on the page), else at the first
 //! message sent. A visit that reads no file never fetches the worker's script or wasm; a drop
 //! follows the drag's `dragenter`, so the worker loads while the file is being dragged.
+//!
+//! A worker whose script cannot be fetched (a page taken offline before its first use) dies before
+//! it listens. That is not a crash: a fresh worker would fail alike, so none is started; the page
+//! is told (`on_load_failed`), the messages stay held, and the next sign of use tries again.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{ErrorEvent, File, MessageEvent, Window, Worker};
+use web_sys::{ErrorEvent, Event, File, MessageEvent, Window, Worker};
 use yew::Callback;
 
 use crate::protocol::{FileId, FromWorker, Request, ToWorker};
@@ -53,13 +57,16 @@ struct State {
     /// another names none): its successors rebuild after each file, so a crash names its file.
     rebuild_after_each_file: bool,
     on_report: Callback<FromWorker<'static>>,
+    /// Told `true` when a worker could not be loaded, `false` when one starts after that.
+    on_load_failed: Callback<bool>,
+    load_failed: bool,
 }
 
 /// A worker and the handlers it calls, which live as long as it does.
 struct Wired {
     worker: Worker,
     _on_message: Closure<dyn Fn(MessageEvent)>,
-    _on_error: Closure<dyn Fn(ErrorEvent)>,
+    _on_error: Closure<dyn Fn(Event)>,
 }
 
 impl std::ops::Deref for Wired {
@@ -73,8 +80,8 @@ impl std::ops::Deref for Wired {
 impl ParsingWorker {
     /// The page's handle on the worker, which starts at the first sign of use (module doc);
     /// `on_report` receives everything it says about files, and [`FromWorker::Crashed`] when it
-    /// died (a fresh one is then already starting).
-    pub fn start(on_report: Callback<FromWorker<'static>>) -> Result<Self, JsValue> {
+    /// died (a fresh one is then already starting); `on_load_failed` whether it could not be loaded.
+    pub fn start(on_report: Callback<FromWorker<'static>>, on_load_failed: Callback<bool>) -> Self {
         let state = Rc::new_cyclic(|weak: &Weak<RefCell<State>>| {
             let weak = weak.clone();
             let on_intent = Closure::<dyn Fn()>::new(move || {
@@ -82,15 +89,7 @@ impl ParsingWorker {
                     wake(&state);
                 }
             });
-            if let Some(window) = web_sys::window() {
-                for event in INTENT_EVENTS {
-                    let _ = window.add_event_listener_with_callback_and_bool(
-                        event,
-                        on_intent.as_ref().unchecked_ref(),
-                        true,
-                    );
-                }
-            }
+            listen_for_intent(&on_intent);
             RefCell::new(State {
                 worker: None,
                 on_intent: Some(on_intent),
@@ -100,9 +99,11 @@ impl ParsingWorker {
                 last_file: None,
                 rebuild_after_each_file: false,
                 on_report,
+                on_load_failed,
+                load_failed: false,
             })
         });
-        Ok(ParsingWorker { state })
+        ParsingWorker { state }
     }
 
     pub fn send(&self, message: ToWorker) {
@@ -137,6 +138,14 @@ fn wake(state: &Rc<RefCell<State>>) {
     stop_listening(&current);
 }
 
+fn listen_for_intent(on_intent: &Closure<dyn Fn()>) {
+    if let Some(window) = web_sys::window() {
+        for event in INTENT_EVENTS {
+            let _ = window.add_event_listener_with_callback_and_bool(event, on_intent.as_ref().unchecked_ref(), true);
+        }
+    }
+}
+
 fn stop_listening(state: &State) {
     if let (Some(window), Some(on_intent)) = (web_sys::window(), state.on_intent.as_ref()) {
         remove_listeners(&window, on_intent);
@@ -164,12 +173,18 @@ fn spawn(state: Weak<RefCell<State>>) -> Wired {
             }
         })
     };
-    let on_error = Closure::<dyn Fn(ErrorEvent)>::new(move |event: ErrorEvent| {
+    let on_error = Closure::<dyn Fn(Event)>::new(move |event: Event| {
         // The worker is dead; what it threw is for this handler, not the console.
         event.prevent_default();
-        if let Some(state) = state.upgrade() {
-            let id = state.borrow().last_file;
-            restart(&state, id, event.message());
+        let Some(state) = state.upgrade() else { return };
+        let listened = state.borrow().held.is_none();
+        // A script that could not be fetched is a plain `Event`, with no message.
+        match event.dyn_ref::<ErrorEvent>().map(ErrorEvent::message) {
+            Some(message) if listened => {
+                let id = state.borrow().last_file;
+                restart(&state, id, message);
+            }
+            _ => not_loaded(&state),
         }
     });
     if worker.is_object() {
@@ -191,9 +206,15 @@ fn on_message(state: &Rc<RefCell<State>>, data: JsValue) {
     };
     match report {
         FromWorker::Ready => {
-            let mut state = state.borrow_mut();
-            for message in state.held.take().unwrap_or_default() {
-                post(state.worker.as_ref(), &message);
+            let on_load_failed = {
+                let mut state = state.borrow_mut();
+                for message in state.held.take().unwrap_or_default() {
+                    post(state.worker.as_ref(), &message);
+                }
+                std::mem::take(&mut state.load_failed).then(|| state.on_load_failed.clone())
+            };
+            if let Some(on_load_failed) = on_load_failed {
+                on_load_failed.emit(false);
             }
         }
         FromWorker::Crashed { id, message } => restart(state, id, message),
@@ -209,6 +230,25 @@ fn on_message(state: &Rc<RefCell<State>>, data: JsValue) {
             on_report.emit(report);
         }
     }
+}
+
+/// A worker that died before it listened: none is started in its place (one would fail alike);
+/// the messages stay held, the page is told, and the next sign of use (or message) tries again.
+fn not_loaded(state: &Rc<RefCell<State>>) {
+    let on_load_failed = {
+        let mut current = state.borrow_mut();
+        if let Some(dead) = current.worker.take() {
+            dead.set_onmessage(None);
+            dead.set_onerror(None);
+            dead.terminate();
+        }
+        if let Some(on_intent) = current.on_intent.as_ref() {
+            listen_for_intent(on_intent);
+        }
+        current.load_failed = true;
+        current.on_load_failed.clone()
+    };
+    on_load_failed.emit(true);
 }
 
 /// Replaces the dead worker by a fresh one fed every file but `crashed`, and tells the page.
@@ -238,6 +278,8 @@ fn restart(state: &Rc<RefCell<State>>, crashed: Option<FileId>, message: String)
             last_file: None,
             rebuild_after_each_file,
             on_report: current.on_report.clone(),
+            on_load_failed: current.on_load_failed.clone(),
+            load_failed: current.load_failed,
         };
         current.on_report.clone()
     };

@@ -15,6 +15,7 @@ use std::hash::{Hash, Hasher};
 use hashbrown::HashTable;
 use rustc_hash::FxHasher;
 
+use crate::model::number::SumBound;
 use crate::model::parsed_file::ParsedFile;
 use crate::model::table::{ColumnValues, DecimalColumn, Table, TableKind, TextColumn, TimeColumn};
 
@@ -78,6 +79,18 @@ fn identity_columns(kind: TableKind) -> Vec<&'static str> {
     }
 }
 
+/// Each decimal column of `table` and how far its sums can reach.
+fn sum_bounds(table: &Table) -> Vec<(String, SumBound)> {
+    table
+        .columns()
+        .iter()
+        .filter_map(|column| match &column.values {
+            ColumnValues::Decimal(values) => Some((column.name.clone(), values.sum_bound())),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Rows of one file that an earlier file already holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DuplicateRows {
@@ -98,12 +111,24 @@ impl DuplicateRows {
     }
 }
 
+/// A column whose totals may be rounded: its values, in the files named, need more than the 28
+/// significant digits of a `Decimal` when added ([`SumBound`]). Bills never do; hostile files can.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoundingRisk {
+    /// The column's canonical name (`RealTotalCost`).
+    pub column: String,
+    /// The files holding the column (their indices), in file order.
+    pub files: Vec<usize>,
+}
+
 /// The files loaded so far, in the order they were added.
 #[derive(Debug, Default)]
 pub struct Dataset {
     files: Vec<ParsedFile>,
     /// One entry per file, parallel to `files`.
     duplicates: Vec<DuplicateRows>,
+    /// One entry per file, parallel to `files`: each decimal column's [`SumBound`], made once.
+    sum_bounds: Vec<Vec<(String, SumBound)>>,
 }
 
 impl Dataset {
@@ -112,7 +137,12 @@ impl Dataset {
     }
 
     pub fn add(&mut self, files: impl IntoIterator<Item = ParsedFile>) {
+        let first_new = self.files.len();
         self.files.extend(files);
+        let bounds = self.files[first_new..]
+            .iter()
+            .map(|file| sum_bounds(&file.table));
+        self.sum_bounds.extend(bounds);
         self.find_duplicates();
     }
 
@@ -123,8 +153,35 @@ impl Dataset {
     /// Removes the files at `range` (in the order they were added), e.g. all members of one ZIP
     /// the user took away again. A row that was a duplicate of a removed file counts again.
     pub fn remove(&mut self, range: std::ops::Range<usize>) {
-        self.files.drain(range);
+        self.files.drain(range.clone());
+        self.sum_bounds.drain(range);
         self.find_duplicates();
+    }
+
+    /// The columns whose totals may be rounded, taking every file's values of a column together
+    /// (duplicates too: the bound only needs to hold for the rows counted). Empty for any bill:
+    /// see [`SumBound`].
+    pub fn rounding_risks(&self) -> Vec<RoundingRisk> {
+        let mut columns: Vec<(&str, SumBound, Vec<usize>)> = Vec::new();
+        for (index, bounds) in self.sum_bounds.iter().enumerate() {
+            for (name, bound) in bounds {
+                match columns.iter_mut().find(|(column, ..)| column == name) {
+                    Some((_, together, files)) => {
+                        *together = together.and(*bound);
+                        files.push(index);
+                    }
+                    None => columns.push((name, *bound, vec![index])),
+                }
+            }
+        }
+        columns
+            .into_iter()
+            .filter(|(_, bound, _)| !bound.fits_a_decimal())
+            .map(|(column, _, files)| RoundingRisk {
+                column: column.to_owned(),
+                files,
+            })
+            .collect()
     }
 
     /// The rows of file `index` skipped as duplicates of earlier files.

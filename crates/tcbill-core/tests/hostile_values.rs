@@ -144,3 +144,38 @@ fn a_burn_rate_of_a_millionth_projects_no_date_past_the_year_9999() {
     );
     assert_eq!(package.projected_exhaustion, None);
 }
+
+#[test]
+fn totals_that_need_more_than_28_digits_are_named_as_possibly_rounded() {
+    // Each cell is below the bound; together they are 9000000000000000.0000000000001, more than a
+    // decimal holds, which `+` rounds to 9000000000000000.000000000000. The report says so, for
+    // that column, naming the files that hold it.
+    let bill = format!(
+        "{BILL_HEADER}\
+         云服务器,CPU,ins-1,0.12,元/核/小时,2,核,720,小时,172.8,1,0,9000000000000000,0,0,172.8,2,0\n\
+         云服务器,CPU,ins-2,0.12,元/核/小时,2,核,720,小时,172.8,1,0,0.0000000000001,0,0,172.8,2,0\n"
+    );
+    let plain = format!(
+        "{BILL_HEADER}云服务器,CPU,ins-3,0.12,元/核/小时,2,核,720,小时,172.8,1,0,172.8,0,0,172.8,2,0\n"
+    );
+    let dataset = dataset(&[("plain.csv", plain.clone()), ("hostile.csv", bill)]);
+    let report = Report::build(&dataset, &ReportOptions::default());
+    assert_eq!(report.rounding.len(), 1);
+    assert_eq!(report.rounding[0].column, "RealCost");
+    assert_eq!(report.rounding[0].files, ["plain.csv", "hostile.csv"]);
+    assert_eq!(
+        report.inputs[1].diagnostics,
+        ["hostile.csv column 优惠后总价: the column's values need more than the 28 significant \
+          digits an exact decimal holds when added: its totals may be rounded in their last decimals"]
+    );
+    let json = report.to_json();
+    assert!(json.contains("\"rounding\""), "{json}");
+
+    // The same column in bills alone: nothing to say, and no `rounding` in the JSON.
+    let alone = Report::build(
+        &self::dataset(&[("plain.csv", plain)]),
+        &ReportOptions::default(),
+    );
+    assert!(alone.rounding.is_empty());
+    assert!(!alone.to_json().contains("\"rounding\""));
+}

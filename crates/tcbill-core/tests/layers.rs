@@ -80,6 +80,7 @@ const ORDERED_LAYERS: [(&str, &[&str], &[&str]); 4] = [
             "CostReport",
             "CurrencyTotal",
             "DuplicateNotice",
+            "RoundingNotice",
         ],
     ),
 ];

@@ -513,6 +513,38 @@ u16.csv:3004 column 组件名称: the cell holds bytes that are not valid UTF-16
     assert_eq!(parsed.table.text("ItemCodeName", 3000), Some("存储"));
 }
 
+#[test]
+fn a_header_cell_that_is_not_text_is_named_and_the_header_still_read() {
+    // A lone high surrogate in the header's last cell (a column tcbill passes through): the
+    // header is still recognised, and a warning names the cell by its position.
+    let header = "\u{feff}产品名称,组件名称,交易ID,现金账户支出(元),备注\u{FFFF}\n";
+    let mut bytes: Vec<u8> = header
+        .encode_utf16()
+        .map(|unit| if unit == 0xFFFF { 0xD800 } else { unit })
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let rows = "云服务器,CPU,tx1,1.5,a\n云硬盘,存储,tx2,2,b\n";
+    bytes.extend(rows.encode_utf16().flat_map(u16::to_le_bytes));
+    let parsed = parse_every_way("u16-header.csv", &bytes, 0);
+    assert_text(
+        &summary(&parsed),
+        "
+u16-header.csv | L3 明细账单 (bill details)
+encoding UTF-16LE
+rows read 2, accepted 2, rejected 0
+u16-header.csv:1 column 5: the cell holds bytes that are not valid UTF-16LE; the header row is read with it as it is
+",
+    );
+    assert_eq!(parsed.table.text("CashPayAmount", 1), None);
+    assert_eq!(
+        parsed
+            .table
+            .decimal("CashPayAmount", 1)
+            .map(|value| value.to_string()),
+        Some("2".to_owned())
+    );
+}
+
 /// The same text in UTF-8, GB18030 and UTF-16 (LE and BE, each with its BOM), longer than the head
 /// the parser sniffs, with characters of 2 to 4 bytes throughout, so chunk boundaries fall inside
 /// characters and inside the BOM: every encoding, whole or in chunks of 1 to 13 bytes (a boundary at

@@ -332,6 +332,13 @@ pub fn Overview(props: &OverviewProps) -> Html {
                     }) }
                 </ul>
             }
+            if !report.rounding.is_empty() {
+                <ul class="rounding" role="status">
+                    { for report.rounding.iter().map(|r| html! {
+                        <li class="warning">{ (text.rounding_notice)(&r.column, &r.files) }</li>
+                    }) }
+                </ul>
+            }
             { for report.cost.currencies.iter().map(currency_section) }
 
             <h3>{ text.checks }</h3>

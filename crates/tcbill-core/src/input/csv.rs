@@ -711,9 +711,14 @@ fn deliver(
         Some((field, message, says)) if importer.has_header() => {
             importer.reject_rows(line, 1, Some(field), message, says);
         }
-        _ => {
+        bad_cell => {
             if !importer.import_direct(fields, line) {
                 importer.push_record(fields, line);
+                // Before the header row a bad cell costs no data row; if this row was the header,
+                // its columns are read all the same, and the user is told which cell was bad.
+                if let Some((field, message, _)) = bad_cell.filter(|_| importer.has_header()) {
+                    importer.warn_header_cell(line, field, message);
+                }
             }
         }
     }

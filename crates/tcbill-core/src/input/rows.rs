@@ -512,6 +512,16 @@ impl RecordImporter {
         self.log.push_naming(diagnostic.at_line(line), lines);
     }
 
+    /// The header row read at `line` held a bad cell at `column` (bytes that are not text, a NUL):
+    /// the header is used as read, and the cell named by its position, as its text is not its name.
+    pub(crate) fn warn_header_cell(&mut self, line: u64, column: usize, message: String) {
+        let message = format!("{message}; the header row is read with it as it is");
+        let diagnostic = Diagnostic::warning(&self.file, message)
+            .in_column((column + 1).to_string())
+            .at_line(line);
+        self.log.push(diagnostic);
+    }
+
     pub(crate) fn push_record(&mut self, fields: &[&str], line: u64) {
         if fields.iter().all(|field| field.trim().is_empty()) {
             return;

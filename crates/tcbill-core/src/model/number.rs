@@ -8,6 +8,12 @@
 //! column of up to ten billion rows sums without overflow, so the analyses' sums need no checks, and
 //! a hostile `5e28` is one rejected cell instead of a panic halfway through a report. Products and
 //! quotients of accepted values still can overflow: those are computed with `checked_*`.
+//!
+//! No overflow is not yet exactness: a [`Decimal`] holds 28 significant digits, and a sum that
+//! needs more (`9999999.999999999999999999999` twice) is rounded by `+` without a word. Bills
+//! never come near it (a million amounts of eight decimals need 24), so sums stay plain `+`, and
+//! a [`SumBound`] per column proves, once per file, that none of them can be rounded; where it
+//! cannot, the report says which column's totals may be (`Dataset::rounding_risks`).
 
 use rust_decimal::Decimal;
 
@@ -22,6 +28,64 @@ pub struct Quantity<'a> {
 /// trillion yuan, or ten petabytes in bytes, still fits). With at most 28 significant digits in a
 /// [`Decimal`], 10^10 such values add up without overflow.
 pub const MAX_MAGNITUDE: Decimal = Decimal::from_parts(0x6FC1_0000, 0x0023_86F2, 0, false, 0);
+
+/// How far a sum of some values can reach: their largest scale, and the sum of their magnitudes
+/// as integers at that scale (saturating). Any sum or difference of any of the values, added in
+/// any order, has a mantissa no larger at that scale, so while [`SumBound::fits_a_decimal`] every
+/// such `+` and `-` is exact: a [`Decimal`] rounds only a result whose mantissa needs more than
+/// 96 bits at the larger scale of its operands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SumBound {
+    scale: u32,
+    magnitude: u128,
+}
+
+impl SumBound {
+    /// The bound of one value.
+    pub fn of(value: Decimal) -> SumBound {
+        SumBound {
+            scale: value.scale(),
+            magnitude: value.mantissa().unsigned_abs(),
+        }
+    }
+
+    /// The bound of `sum_of_magnitudes` (of mantissas) at `scale`.
+    pub fn at_scale(scale: u32, sum_of_magnitudes: u128) -> SumBound {
+        SumBound {
+            scale,
+            magnitude: sum_of_magnitudes,
+        }
+    }
+
+    /// The bound of these values and `other`'s together. Zeros add nothing, whatever their scale
+    /// (a sum that meets one keeps its value, if not its printed scale).
+    #[must_use]
+    pub fn and(self, other: SumBound) -> SumBound {
+        if other.magnitude == 0 {
+            return self;
+        }
+        if self.magnitude == 0 {
+            return other;
+        }
+        let scale = self.scale.max(other.scale);
+        SumBound {
+            scale,
+            magnitude: self.rescaled(scale).saturating_add(other.rescaled(scale)),
+        }
+    }
+
+    /// Whether every sum of the values is exact as a [`Decimal`] (its mantissa below 2^96).
+    pub fn fits_a_decimal(self) -> bool {
+        self.magnitude >> 96 == 0
+    }
+
+    fn rescaled(self, scale: u32) -> u128 {
+        10u128
+            .checked_pow(scale - self.scale)
+            .and_then(|factor| self.magnitude.checked_mul(factor))
+            .unwrap_or(u128::MAX)
+    }
+}
 
 /// Why a cell is not an exact number; the message names the text as the user sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -355,6 +419,59 @@ fn numeric_prefix_len(text: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_sum_past_28_digits_is_rounded_and_its_bound_says_so() {
+        // What `+` does when the exact sum's mantissa needs more than 96 bits: rounds, silently.
+        let (large, tiny) = (dec("9000000000000000"), dec("0.0000000000001"));
+        assert_eq!((large + tiny).to_string(), "9000000000000000.000000000000");
+        assert!(!SumBound::of(large).and(SumBound::of(tiny)).fits_a_decimal());
+        // 29 digits still fit while the mantissa is below 2^96 (about 7.9 * 10^28).
+        let big = dec("9999999.999999999999999999999");
+        assert_eq!((big + big).to_string(), "19999999.999999999999999999998");
+        assert!(SumBound::of(big).and(SumBound::of(big)).fits_a_decimal());
+        // A bill's amounts: a million of 99,999,999.99999999 still fit.
+        let amount = SumBound::of(dec("99999999.99999999"));
+        let million = SumBound::at_scale(8, 1_000_000 * 9_999_999_999_999_999);
+        assert!(amount.and(million).fits_a_decimal());
+        // Scales meet at the larger one: 10^15 and 10^-13 are 10^28 + 1 at scale 13, which fits.
+        let apart = SumBound::of(dec("1000000000000000")).and(SumBound::of(tiny));
+        assert!(apart.fits_a_decimal());
+        assert_eq!(
+            (dec("1000000000000000") + tiny).to_string(),
+            "1000000000000000.0000000000001"
+        );
+        // A zero adds nothing, whatever its scale: the sum keeps its value.
+        let zero = dec("0.0000000000000000000000000000");
+        assert!(SumBound::of(zero).and(SumBound::of(large)).fits_a_decimal());
+        assert_eq!(zero + large, large);
+    }
+
+    proptest! {
+        /// Where the bound fits, `+` is the exact sum: the mantissas added as integers at the
+        /// larger scale (scales at most 18 apart, so the exact sum fits an `i128`).
+        #[test]
+        fn where_the_bound_fits_addition_is_exact(
+            a in any::<i64>(), a_scale in 0u32..=28,
+            b in any::<i64>(), apart in 0u32..=18,
+        ) {
+            let b_scale = (a_scale + apart).min(28);
+            let (x, y) = (Decimal::new(a, a_scale), Decimal::new(b, b_scale));
+            let bound = SumBound::of(x).and(SumBound::of(y));
+            let scale = a_scale.max(b_scale);
+            let exact = i128::from(a) * 10i128.pow(scale - a_scale)
+                + i128::from(b) * 10i128.pow(scale - b_scale);
+            if bound.fits_a_decimal() {
+                // The value, at the larger scale (a zero of a larger scale may lower the sum's).
+                let sum = x + y;
+                let at_scale = 10i128
+                    .checked_pow(scale - sum.scale())
+                    .and_then(|factor| sum.mantissa().checked_mul(factor));
+                prop_assert_eq!(at_scale, Some(exact));
+            }
+        }
+    }
 
     fn dec(text: &str) -> Decimal {
         Decimal::from_str_exact(text).unwrap()

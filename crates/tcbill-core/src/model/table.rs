@@ -30,7 +30,7 @@ use hashbrown::HashTable;
 use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHasher};
 
-use crate::model::number::Exact;
+use crate::model::number::{Exact, SumBound};
 use crate::model::time::BeijingTime;
 
 pub(crate) mod wire;
@@ -741,6 +741,41 @@ impl DecimalColumn {
             }),
             _ => None,
         }
+    }
+
+    /// How far any sum of the column's values can reach ([`SumBound`]): their magnitudes added per
+    /// scale, then at the largest. One pass over the mantissas, made once per file.
+    pub fn sum_bound(&self) -> SumBound {
+        let DecimalValues::Mantissas { mantissas, scales } = &self.values else {
+            // Wider than an `i64`: rare, read one by one.
+            return (0..self.present.len)
+                .filter_map(|row| self.get(row))
+                .fold(SumBound::default(), |bound, value| {
+                    bound.and(SumBound::of(value))
+                });
+        };
+        // Absent cells hold 0, which adds nothing.
+        let mut by_scale = [0u128; 29];
+        match (scales, mantissas) {
+            (Scales::Uniform(scale), Mantissas::Narrow(values)) => {
+                by_scale[usize::from(scale.unwrap_or_default())] =
+                    values.iter().map(|m| u128::from(m.unsigned_abs())).sum();
+            }
+            (Scales::Uniform(scale), Mantissas::Wide(values)) => {
+                by_scale[usize::from(scale.unwrap_or_default())] =
+                    values.iter().map(|m| u128::from(m.unsigned_abs())).sum();
+            }
+            (Scales::PerValue(scales), mantissas) => {
+                for (row, &scale) in scales.iter().enumerate() {
+                    by_scale[usize::from(scale)] += u128::from(mantissas.get(row).unsigned_abs());
+                }
+            }
+        }
+        (0u32..)
+            .zip(by_scale)
+            .fold(SumBound::default(), |bound, (scale, magnitude)| {
+                bound.and(SumBound::at_scale(scale, magnitude))
+            })
     }
 
     /// Whether some value did not fit an `i64` mantissa, so every value takes 16 bytes.

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::{CostReport, CurrencyTotal, DuplicateNotice, Report};
+use super::{CostReport, CurrencyTotal, DuplicateNotice, Report, RoundingNotice};
 use crate::analysis::alerts::Alerts;
 use crate::analysis::checks::{Check, CheckStatus, Finding, FindingCode, SkipReason};
 use crate::analysis::compare::Comparison;
@@ -42,6 +42,8 @@ pub struct DigestLimits {
 pub struct Digest<'a> {
     /// Files whose rows an earlier file already holds (those rows are not counted).
     pub duplicates: Cow<'a, [DuplicateNotice]>,
+    /// Columns whose totals may be rounded (never for a bill).
+    pub rounding: Cow<'a, [RoundingNotice]>,
     pub cost: CostDigest<'a>,
     pub deductions: DeductionDigest<'a>,
     pub packages: Vec<PackageDigest<'a>>,
@@ -184,6 +186,7 @@ impl<'a> Digest<'a> {
         tag_keys.dedup();
         Digest {
             duplicates: Cow::Borrowed(&report.duplicates),
+            rounding: Cow::Borrowed(&report.rounding),
             cost: CostDigest {
                 source: source.as_deref().map(Cow::Borrowed),
                 row_count: *row_count,

@@ -104,6 +104,21 @@ impl DuplicateNotice {
     }
 }
 
+/// A column whose totals may be rounded in their last decimals: its values in `files` need more
+/// than the 28 significant digits of an exact decimal when added (`Dataset::rounding_risks`).
+/// No bill comes near it; a hostile file can.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundingNotice {
+    /// The column's canonical name (`RealTotalCost`).
+    pub column: String,
+    pub files: Vec<String>,
+}
+
+impl RoundingNotice {
+    const MESSAGE: &str = "the column's values need more than the 28 significant digits an exact \
+        decimal holds when added: its totals may be rounded in their last decimals";
+}
+
 /// The grand total of one currency's cost rows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrencyTotal {
@@ -141,6 +156,9 @@ pub struct Report {
     pub inputs: Vec<InputSummary>,
     /// Files whose rows an earlier file already holds; those rows are not counted.
     pub duplicates: Vec<DuplicateNotice>,
+    /// Columns whose totals may be rounded (never for a bill, so left out when empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rounding: Vec<RoundingNotice>,
     pub cost: CostReport,
     pub deductions: DeductionReport,
     pub packages: Vec<PackageUsage>,
@@ -200,7 +218,7 @@ impl Report {
     /// them (packages, checks), and the usage, forecast and comparison. The report is the same
     /// whichever `fork` runs them.
     pub fn build_with(dataset: &Dataset, options: &ReportOptions, fork: &impl Fork) -> Report {
-        let (inputs, duplicates) = Report::inputs(dataset);
+        let (inputs, duplicates, rounding) = Report::inputs(dataset);
         let ((cost, (usage, forecast, comparison)), (daily, (analysis, packages, checks))) = fork
             .join(
                 || {
@@ -242,6 +260,7 @@ impl Report {
             version: REPORT_VERSION,
             inputs,
             duplicates,
+            rounding,
             cost,
             deductions: DeductionReport {
                 analysis,
@@ -256,9 +275,11 @@ impl Report {
         }
     }
 
-    /// What each input file gave, and the rows it repeats of a file loaded before it.
-    fn inputs(dataset: &Dataset) -> (Vec<InputSummary>, Vec<DuplicateNotice>) {
+    /// What each input file gave, the rows it repeats of a file loaded before it, and the columns
+    /// whose totals may be rounded.
+    fn inputs(dataset: &Dataset) -> (Vec<InputSummary>, Vec<DuplicateNotice>, Vec<RoundingNotice>) {
         let files = dataset.files();
+        let risks = dataset.rounding_risks();
         let mut duplicates = Vec::new();
         let mut inputs = Vec::with_capacity(files.len());
         for (index, file) in files.iter().enumerate() {
@@ -272,10 +293,26 @@ impl Report {
                     rows,
                 })
                 .collect();
+            let rounded =
+                risks
+                    .iter()
+                    .filter(|risk| risk.files.contains(&index))
+                    .map(|risk| {
+                        let header = file.table.column(&risk.column).map_or(
+                            risk.column.as_str(),
+                            |column| match column.source_header.as_str() {
+                                "" => risk.column.as_str(),
+                                header => header,
+                            },
+                        );
+                        Diagnostic::warning(&file.name, RoundingNotice::MESSAGE).in_column(header)
+                    });
             let diagnostics = file.diagnostics.iter().map(ToString::to_string).chain(
                 notices
                     .iter()
-                    .map(|notice| Diagnostic::warning(&file.name, notice.message()).to_string()),
+                    .map(|notice| Diagnostic::warning(&file.name, notice.message()))
+                    .chain(rounded)
+                    .map(|diagnostic| diagnostic.to_string()),
             );
             inputs.push(InputSummary {
                 name: file.name.clone(),
@@ -289,7 +326,18 @@ impl Report {
             });
             duplicates.extend(notices);
         }
-        (inputs, duplicates)
+        let rounding = risks
+            .into_iter()
+            .map(|risk| RoundingNotice {
+                column: risk.column,
+                files: risk
+                    .files
+                    .iter()
+                    .map(|&index| files[index].name.clone())
+                    .collect(),
+            })
+            .collect();
+        (inputs, duplicates, rounding)
     }
 
     /// The total and every breakdown, in one pass over the rows.
