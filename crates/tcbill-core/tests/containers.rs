@@ -131,6 +131,48 @@ fn a_truncated_zip_yields_the_members_its_local_headers_still_hold() {
 }
 
 #[test]
+fn members_sharing_a_name_are_each_read() {
+    // The zip writer refuses a name twice, so the second member is renamed in place after.
+    let mut pack = zip_of(&[
+        ("a.csv", &read_data("l2-cn.csv")),
+        ("b.csv", &read_data("l3-cn-2022.csv")),
+    ]);
+    let mut renamed = 0;
+    for at in 0..pack.len() - 5 {
+        if &pack[at..at + 5] == b"b.csv" {
+            pack[at..at + 5].copy_from_slice(b"a.csv");
+            renamed += 1;
+        }
+    }
+    assert_eq!(
+        renamed, 2,
+        "the member's local header and its directory entry"
+    );
+    let whole: Vec<String> = ["l2-cn.csv", "l3-cn-2022.csv"]
+        .iter()
+        .map(|name| outline(&parse_file("x", &read_data(name)))[0].clone())
+        .collect();
+    let rows = |line: &str| line.rsplit(" | ").next().unwrap().to_owned();
+    assert_eq!(
+        outline(&parse_file("dup.zip", &pack)),
+        [
+            "dup.zip | ZIP bill pack | 0".to_owned(),
+            "  dup.zip: 1 members of this ZIP repeat the name of a member before them: all 2 \
+             members were read from their own headers, each under its name"
+                .to_owned(),
+            format!(
+                "dup.zip/a.csv | L2 资源账单 (resource bill) | {}",
+                rows(&whole[0])
+            ),
+            format!(
+                "dup.zip/a.csv | L3 明细账单 (bill details) | {}",
+                rows(&whole[1])
+            ),
+        ]
+    );
+}
+
+#[test]
 fn a_zip_cut_inside_its_only_member_says_it_may_be_truncated() {
     let pack = zip_of(&[("a.csv", &read_data("l2-cn.csv"))]);
     let parsed = parse_file("cut.zip", &pack[..pack.len() / 2]);

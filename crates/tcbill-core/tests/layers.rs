@@ -48,6 +48,7 @@ const ORDERED_LAYERS: [(&str, &[&str], &[&str]); 4] = [
     (
         "analysis",
         &[
+            "fixed",
             "share",
             "series",
             "units",

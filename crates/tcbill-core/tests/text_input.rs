@@ -637,7 +637,27 @@ fn a_row_beyond_the_limit_is_rejected_in_the_column_that_passes_it() {
 wide.csv | L3 明细账单 (bill details)
 encoding UTF-8
 rows read 2, accepted 1, rejected 1
-wide.csv:2 column 17: the row passes 16 MiB, the limit, in this column
+wide.csv:2 column 16: the row passes 16 MiB, the limit, in this column
+",
+    );
+}
+
+#[test]
+fn a_row_of_millions_of_empty_cells_passes_the_limit_by_its_delimiters() {
+    // 17 Mi commas: no cell holds a byte, but the row is 17 MiB long (it once held 2 GB of
+    // memory as 17 million empty cells).
+    let mut text = String::from(HEADER);
+    text.push_str(&",".repeat(17 << 20));
+    text.push('\n');
+    text.push_str(&rows(2, 1));
+    let parsed = parse_file("commas.csv", text.as_bytes()).remove(0);
+    assert_text(
+        &summary(&parsed),
+        "
+commas.csv | L3 明细账单 (bill details)
+encoding UTF-8
+rows read 2, accepted 1, rejected 1
+commas.csv:2 column 16777218: the row passes 16 MiB, the limit, in this column
 ",
     );
 }

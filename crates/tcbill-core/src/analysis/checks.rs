@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cost::{summarize, Dimension, Filter, Measure};
 use super::deductions::DeductionRow;
+use super::fixed::Fixed;
 use super::units::{conversion, product_bases, CannotConvert, Conversion};
 use super::{counted_tables, named_tables, round_half_up, RowRef, NOT_EXACT};
 use crate::dataset::Dataset;
@@ -274,10 +275,13 @@ pub fn run_checks(dataset: &Dataset, deductions: &[DeductionRow]) -> Vec<Check> 
             let mut units = UnitCache::default();
             let columns = RowColumns::new(table);
             for row in dataset.counted_rows(index) {
-                check_list_price(file, &columns, row, &mut units, &mut list_price.check);
-                check_discount(file, &columns, row, &mut discount.check);
-                check_payments(file, &columns, row, &mut payments.check);
-                check_usage(file, &columns, row, &mut usage.check);
+                let checks = [
+                    &mut list_price.check,
+                    &mut discount.check,
+                    &mut payments.check,
+                    &mut usage.check,
+                ];
+                check_row(file, &columns, row, &mut units, checks);
             }
         }
     }
@@ -289,6 +293,37 @@ pub fn run_checks(dataset: &Dataset, deductions: &[DeductionRow]) -> Vec<Check> 
         summary_vs_details(dataset),
         deductions_vs_bill(dataset, deductions),
     ]
+}
+
+/// The row checks of one row: list price, discount, payments, usage. Most rows pass in
+/// integers (`*_passes`); any other is checked again in decimals (`check_*`).
+fn check_row(
+    file: &str,
+    columns: &RowColumns,
+    row: usize,
+    units: &mut UnitCache,
+    [list_price, discount, payments, usage]: [&mut Check; 4],
+) {
+    if list_price_passes(columns, row, units) {
+        list_price.rows_checked += 1;
+    } else {
+        check_list_price(file, columns, row, units, list_price);
+    }
+    if discount_passes(columns, row) {
+        discount.rows_checked += 1;
+    } else {
+        check_discount(file, columns, row, discount);
+    }
+    if payments_pass(columns, row) {
+        payments.rows_checked += 1;
+    } else {
+        check_payments(file, columns, row, payments);
+    }
+    if usage_passes(columns, row) {
+        usage.rows_checked += 1;
+    } else {
+        check_usage(file, columns, row, usage);
+    }
 }
 
 fn subject(table: &Table, row: usize) -> String {
@@ -361,6 +396,107 @@ fn decimal(column: Option<&DecimalColumn>, row: usize) -> Option<Decimal> {
     column?.get(row)
 }
 
+/// A cell as a [`Fixed`], for the checks' integer path.
+#[inline(always)]
+fn fixed(column: Option<&DecimalColumn>, row: usize) -> Option<Fixed> {
+    let (mantissa, scale) = column?.parts(row)?;
+    Fixed::new(mantissa, scale)
+}
+
+/// A cell as a [`Fixed`], `default` when it is absent; `None` only past a decimal's range.
+#[inline(always)]
+fn fixed_or(column: Option<&DecimalColumn>, row: usize, default: Fixed) -> Option<Fixed> {
+    match column.and_then(|column| column.parts(row)) {
+        Some((mantissa, scale)) => Fixed::new(mantissa, scale),
+        None => Some(default),
+    }
+}
+
+/// [`amounts_agree`] in integers.
+#[inline]
+fn fixed_amounts_agree(expected: Fixed, found: Fixed) -> bool {
+    expected.round_half_up(found.scale()).eq_value(found)
+        || expected.round_half_up(2).eq_value(found.round_half_up(2))
+}
+
+/// The row checks' integer path: each says whether a row passes its check, computed exactly in
+/// [`Fixed`] and only where [`Decimal`] arithmetic would be exact too, so the answer is the one
+/// `check_*` gives. `false` is no verdict: the row is checked again by `check_*`, which also
+/// makes any finding, so rows that do not pass (and the rare one past an `i128`) cost what they
+/// did and come out the same.
+fn list_price_passes(columns: &RowColumns, row: usize, units: &mut UnitCache) -> bool {
+    let (Some(cost), Some(price), Some(used)) = (
+        fixed(columns.cost, row),
+        fixed(columns.single_price, row),
+        fixed(columns.used_amount, row),
+    ) else {
+        return false;
+    };
+    let [used_factor, span_factor] = units.factors(columns, row);
+    // Only a unit converted to itself (or not at all): `Conversion::apply` leaves the value.
+    let unchanged = |factor: &Factor| match factor {
+        None => true,
+        Some(Ok(factor)) => factor.numerator == Decimal::ONE && factor.denominator == Decimal::ONE,
+        Some(Err(_)) => false,
+    };
+    if !unchanged(used_factor) || !unchanged(span_factor) {
+        return false;
+    }
+    // An absent 使用时长 is one, as `Decimal::ONE`.
+    let span = fixed_or(columns.time_span, row, Fixed::plain(1, 0));
+    let expected = span.and_then(|span| price.checked_mul(used)?.checked_mul(span));
+    expected.is_some_and(|expected| fixed_amounts_agree(expected, cost))
+}
+
+fn discount_passes(columns: &RowColumns, row: usize) -> bool {
+    let (Some(cost), Some(discount), Some(real_cost)) = (
+        fixed(columns.cost, row),
+        fixed(columns.discount, row),
+        fixed(columns.real_cost, row),
+    ) else {
+        return false;
+    };
+    let expected = (|| {
+        cost.checked_sub(fixed_or(columns.ri_cost, row, Fixed::ZERO)?)?
+            .checked_mul(discount)?
+            .checked_sub(fixed_or(columns.sp_deduction, row, Fixed::ZERO)?)
+    })();
+    expected.is_some_and(|expected| fixed_amounts_agree(expected, real_cost))
+}
+
+fn payments_pass(columns: &RowColumns, row: usize) -> bool {
+    let (Some(real_cost), Some(_)) = (
+        fixed(columns.real_cost, row),
+        fixed(columns.payments[0], row),
+    ) else {
+        return false;
+    };
+    // As `Iterator::sum` of the present payments: from a zero of scale 0.
+    let mut paid = Some(Fixed::ZERO);
+    for &column in &columns.payments {
+        if let Some((mantissa, scale)) = column.and_then(|column| column.parts(row)) {
+            paid = paid.and_then(|paid| paid.checked_add(Fixed::new(mantissa, scale)?));
+        }
+    }
+    let due = fixed_or(columns.tax, row, Fixed::ZERO).and_then(|tax| real_cost.checked_add(tax));
+    let (Some(due), Some(paid)) = (due, paid) else {
+        return false;
+    };
+    fixed_amounts_agree(due, paid)
+}
+
+fn usage_passes(columns: &RowColumns, row: usize) -> bool {
+    let (Some(used), Some(raw), Some(deducted)) = (
+        fixed(columns.used_amount, row),
+        fixed(columns.raw_usage, row),
+        fixed(columns.deducted_usage, row),
+    ) else {
+        return false;
+    };
+    raw.checked_sub(deducted)
+        .is_some_and(|remaining| remaining.eq_value(used))
+}
+
 /// What the list-price check works out once per table rather than per row: for each (product,
 /// price unit, usage unit, time unit) its rows have, as symbols, how the usage and the duration
 /// become the price's units ([`conversion`]: units cleaned and parsed, with the product's
@@ -369,6 +505,34 @@ fn decimal(column: Option<&DecimalColumn>, row: usize) -> Option<Decimal> {
 #[derive(Default)]
 struct UnitCache {
     factors: FxHashMap<[Option<Symbol>; 4], [Factor; 2]>,
+}
+
+impl UnitCache {
+    /// How row `row`'s usage and duration become its price's units.
+    fn factors(&mut self, columns: &RowColumns, row: usize) -> &[Factor; 2] {
+        let table = columns.table;
+        let symbol = |column: Option<&TextColumn>| column.and_then(|column| column.get(row));
+        let cells = [
+            symbol(columns.product),
+            symbol(columns.price_unit),
+            symbol(columns.used_amount_unit),
+            symbol(columns.time_unit),
+        ];
+        self.factors.entry(cells).or_insert_with(|| {
+            let [product, price_unit, used_unit, time_unit] =
+                cells.map(|cell| cell.map(|symbol| table.resolve(symbol)));
+            let bases = product_bases(product.unwrap_or_default());
+            // `元/GB/小时`: the price is per usage unit and per duration unit.
+            let mut price_parts = price_unit.unwrap_or_default().split('/').skip(1);
+            let mut factor = |from: Option<&str>| match (from, price_parts.next()) {
+                (Some(from), Some(to)) => {
+                    Some(conversion(from, to, bases).map_err(FindingCode::from))
+                }
+                _ => None,
+            };
+            [factor(used_unit), factor(time_unit)]
+        })
+    }
 }
 
 /// How a quantity becomes the price's unit: `None` as it is (a unit missing on either side),
@@ -390,25 +554,7 @@ fn check_list_price(
     ) else {
         return;
     };
-    let symbol = |column: Option<&TextColumn>| column.and_then(|column| column.get(row));
-    let cells = [
-        symbol(columns.product),
-        symbol(columns.price_unit),
-        symbol(columns.used_amount_unit),
-        symbol(columns.time_unit),
-    ];
-    let [used_factor, span_factor] = units.factors.entry(cells).or_insert_with(|| {
-        let [product, price_unit, used_unit, time_unit] =
-            cells.map(|cell| cell.map(|symbol| table.resolve(symbol)));
-        let bases = product_bases(product.unwrap_or_default());
-        // `元/GB/小时`: the price is per usage unit and per duration unit.
-        let mut price_parts = price_unit.unwrap_or_default().split('/').skip(1);
-        let mut factor = |from: Option<&str>| match (from, price_parts.next()) {
-            (Some(from), Some(to)) => Some(conversion(from, to, bases).map_err(FindingCode::from)),
-            _ => None,
-        };
-        [factor(used_unit), factor(time_unit)]
-    });
+    let [used_factor, span_factor] = units.factors(columns, row);
     let convert = |factor: &Factor, value: Decimal| match factor {
         None => Ok(value),
         Some(Ok(factor)) => factor.apply(value).ok_or(FindingCode::NotExact),
@@ -724,4 +870,196 @@ fn deductions_vs_bill(dataset: &Dataset, deductions: &[DeductionRow]) -> Check {
         }
     }
     builder.finish(SkipReason::NothingToCompare)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::table::{Cell, ColumnRole, ColumnType, RowSource};
+    use proptest::prelude::*;
+
+    const DECIMALS: [&str; 15] = [
+        "Cost",
+        "SinglePrice",
+        "UsedAmount",
+        "TimeSpan",
+        "Discount",
+        "RealCost",
+        "OriginalCostWithRI",
+        "SPDeduction",
+        "CashPayAmount",
+        "VoucherPayAmount",
+        "IncentivePayAmount",
+        "TransferPayAmount",
+        "Tax",
+        "RealTotalMeasure",
+        "DeductedMeasure",
+    ];
+    const TEXTS: [&str; 4] = [
+        "BusinessCodeName",
+        "PriceUnit",
+        "UsedAmountUnit",
+        "TimeUnitName",
+    ];
+
+    /// A row's cells: one decimal (or none) per column of [`DECIMALS`], then the units.
+    type Row = (Vec<Option<Decimal>>, [usize; 3]);
+
+    const PRICE_UNITS: [&str; 3] = ["元/GB/小时", "元/个/秒", "元/MB"];
+    const USED_UNITS: [&str; 3] = ["GB", "MB", "个"];
+    const TIME_UNITS: [&str; 3] = ["小时", "秒", "天"];
+
+    fn table_of(rows: &[Row]) -> Table {
+        let mut table = Table::new(TableKind::BillDetails);
+        for name in DECIMALS {
+            table.ensure_column(name, name, ColumnRole::Field, ColumnType::Decimal);
+        }
+        for name in TEXTS {
+            table.ensure_column(name, name, ColumnRole::Field, ColumnType::Text);
+        }
+        for (line, (values, [price, used, time])) in rows.iter().enumerate() {
+            let mut cells: Vec<(usize, Cell)> = values
+                .iter()
+                .enumerate()
+                .filter_map(|(index, value)| Some((index, Cell::Decimal((*value)?))))
+                .collect();
+            cells.push((DECIMALS.len(), Cell::Text("云服务器")));
+            cells.push((DECIMALS.len() + 1, Cell::Text(PRICE_UNITS[*price])));
+            cells.push((DECIMALS.len() + 2, Cell::Text(USED_UNITS[*used])));
+            cells.push((DECIMALS.len() + 3, Cell::Text(TIME_UNITS[*time])));
+            table.push_row(RowSource::Line(line as u64 + 2), &cells);
+        }
+        table
+    }
+
+    fn decimal() -> impl Strategy<Value = Decimal> {
+        prop_oneof![
+            (-2_000i64..2_000, 0u32..4).prop_map(|(m, s)| Decimal::new(m, s)),
+            (any::<i32>(), 0u32..10).prop_map(|(m, s)| Decimal::new(i64::from(m), s)),
+            (any::<i64>(), 0u32..29).prop_map(|(m, s)| Decimal::new(m, s)),
+            (any::<i64>(), any::<u32>(), 0u32..29).prop_map(|(high, low, s)| {
+                Decimal::from_i128_with_scale((i128::from(high) << 32) | i128::from(low), s)
+            }),
+        ]
+    }
+
+    /// A row whose amounts mostly add up as a bill's do, with any cell absent or off now and then.
+    fn row() -> impl Strategy<Value = Row> {
+        (
+            prop::collection::vec((decimal(), 0u8..10), DECIMALS.len()),
+            [0usize..3, 0usize..3, 0usize..3],
+            0u8..4,
+        )
+            .prop_map(|(random, units, consistent)| {
+                let mut values: Vec<Option<Decimal>> = random
+                    .iter()
+                    .map(|&(value, pick)| (pick != 0).then_some(value))
+                    .collect();
+                if consistent != 0 {
+                    // Price × usage × span, discounted, paid in two parts, usage less deducted.
+                    let at = |values: &[Option<Decimal>], index: usize| values[index];
+                    let round8 = |value: Decimal| value.round_dp(8);
+                    let small = |value: Option<Decimal>| {
+                        value.map(|value| value.round_dp(4) % Decimal::from(1000))
+                    };
+                    for index in [1, 2, 3, 4, 6, 7, 12, 13, 14] {
+                        values[index] = small(values[index]);
+                    }
+                    let span = at(&values, 3).unwrap_or(Decimal::ONE);
+                    if let (Some(price), Some(used)) = (at(&values, 1), at(&values, 2)) {
+                        let cost = price
+                            .checked_mul(used)
+                            .and_then(|cost| cost.checked_mul(span));
+                        values[0] = cost.map(round8);
+                    }
+                    if let (Some(cost), Some(discount)) = (at(&values, 0), at(&values, 4)) {
+                        let ri = at(&values, 6).unwrap_or_default();
+                        let sp = at(&values, 7).unwrap_or_default();
+                        let real = cost
+                            .checked_sub(ri)
+                            .and_then(|net| net.checked_mul(discount));
+                        values[5] = real.and_then(|real| real.checked_sub(sp)).map(round8);
+                    }
+                    if let Some(real) = at(&values, 5) {
+                        let due = real.checked_add(at(&values, 12).unwrap_or_default());
+                        let voucher = small(at(&values, 9)).unwrap_or_default();
+                        values[8] = due.and_then(|due| due.checked_sub(voucher));
+                        values[9] = Some(voucher);
+                        values[10] = None;
+                        values[11] = None;
+                    }
+                    if let (Some(raw), Some(deducted)) = (at(&values, 13), at(&values, 14)) {
+                        values[2] = raw.checked_sub(deducted);
+                    }
+                }
+                (values, units)
+            })
+    }
+
+    fn checks() -> [Check; 4] {
+        ["list_price", "discount", "payments", "usage"].map(|id| CheckBuilder::new(id, "").check)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// The integer path passes a row only where the decimal checks pass it, so every check
+        /// comes out as the decimal checks alone make it.
+        #[test]
+        fn the_integer_path_changes_no_check(rows in prop::collection::vec(row(), 1..40)) {
+            let table = table_of(&rows);
+            let columns = RowColumns::new(&table);
+            let (mut both, mut decimal_only) = (checks(), checks());
+            let (mut units, mut decimal_units) = (UnitCache::default(), UnitCache::default());
+            for row in 0..table.row_count() {
+                let [a, b, c, d] = &mut both;
+                check_row("bill.csv", &columns, row, &mut units, [a, b, c, d]);
+                let [a, b, c, d] = &mut decimal_only;
+                check_list_price("bill.csv", &columns, row, &mut decimal_units, a);
+                check_discount("bill.csv", &columns, row, b);
+                check_payments("bill.csv", &columns, row, c);
+                check_usage("bill.csv", &columns, row, d);
+            }
+            prop_assert_eq!(both, decimal_only);
+        }
+
+        /// `Conversion::apply` of a unit to itself leaves the value, scale included, which the
+        /// integer path takes for granted.
+        #[test]
+        fn a_unit_to_itself_leaves_the_value(value in decimal()) {
+            let same = conversion("GB", "GB", product_bases("云服务器")).unwrap();
+            let applied = same.apply(value).unwrap();
+            prop_assert_eq!((applied.mantissa(), applied.scale()), (value.mantissa(), value.scale()));
+        }
+    }
+
+    #[test]
+    fn most_generated_rows_pass_in_integers() {
+        let rows: Vec<Row> = (0..50)
+            .map(|n| {
+                let price = Decimal::new(110 + n, 8);
+                let used = Decimal::new(50 + n, 0);
+                let cost = price * used;
+                let real = (cost * Decimal::new(5, 1)).round_dp(8);
+                let mut values = vec![None; DECIMALS.len()];
+                values[0] = Some(cost);
+                values[1] = Some(price);
+                values[2] = Some(used);
+                values[3] = Some(Decimal::ONE);
+                values[4] = Some(Decimal::new(5, 1));
+                values[5] = Some(real);
+                values[8] = Some(real);
+                (values, [0, 0, 0])
+            })
+            .collect();
+        let table = table_of(&rows);
+        let columns = RowColumns::new(&table);
+        let mut units = UnitCache::default();
+        for row in 0..table.row_count() {
+            assert!(list_price_passes(&columns, row, &mut units), "row {row}");
+            assert!(discount_passes(&columns, row), "row {row}");
+            assert!(payments_pass(&columns, row), "row {row}");
+            assert!(!usage_passes(&columns, row), "no usage columns: row {row}");
+        }
+    }
 }

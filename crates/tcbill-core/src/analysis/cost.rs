@@ -23,6 +23,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::currency::{CostRowReader, Currency, Month, MONTH_COLUMNS};
+use super::fixed::Fixed;
 use super::products::product_identity;
 use super::share::percent_shares;
 use super::RowRef;
@@ -612,6 +613,15 @@ pub fn cost_source(dataset: &Dataset) -> Option<TableKind> {
     .find(|&kind| dataset.row_count(kind) > 0)
 }
 
+/// One group's rows of a table while summing: in `amounts`, or in `sums` (one per measure column,
+/// in [`measure_columns`]' order) while they add as integers.
+#[derive(Default)]
+struct GroupSums {
+    rows: usize,
+    amounts: Amounts,
+    sums: [Fixed; MEASURE_COLUMNS.len()],
+}
+
 /// One currency's rows while summing: groups by their spelled key.
 #[derive(Default)]
 struct CurrencySums {
@@ -675,40 +685,70 @@ pub fn summarize_each(
             .map(|dimension| DimensionReader::new(dimension, table))
             .collect();
         let mut row_filters = row_filters(filters, table, &products);
-        let mut table_groups: FxHashMap<(Currency, Vec<KeyPart>), (usize, Amounts)> =
-            FxHashMap::default();
+        // Where no measure column holds 16-byte decimals (a bill's never do), a group's measures
+        // are added as `Fixed`s, the integers `Decimal`'s additions make, and become `Decimal`s
+        // once, when the table's rows are summed. A sum past a decimal's 96 bits (which
+        // `Decimal` would round) sums the table again in decimals.
+        let mut exact = columns.iter().all(|&(_, column)| !column.is_wide());
+        let mut table_groups: FxHashMap<(Currency, Vec<KeyPart>), GroupSums>;
         let mut months: FxHashSet<(Currency, Month)> = FxHashSet::default();
-        let mut last_month = None;
         let mut key = (Currency::CNY, Vec::with_capacity(readers.len()));
-        for row in dataset.counted_rows(index) {
-            if !row_filters
-                .iter_mut()
-                .all(|filter| filter.passes(table, row))
-            {
-                continue;
-            }
-            key.0 = rows.currency(row);
-            key.1.clear();
-            key.1.extend(readers.iter().map(|reader| reader.key(row)));
-            if let Some(month) = rows.month(row) {
-                // Rows come in time order: the set is asked once per month, not per row.
-                if last_month != Some((key.0, month)) {
-                    months.insert((key.0, month));
-                    last_month = Some((key.0, month));
+        'rows: loop {
+            // Afresh, not cleared: the groups are iterated in the order a new map gives them.
+            table_groups = FxHashMap::default();
+            let mut last_month = None;
+            for row in dataset.counted_rows(index) {
+                if !row_filters
+                    .iter_mut()
+                    .all(|filter| filter.passes(table, row))
+                {
+                    continue;
+                }
+                key.0 = rows.currency(row);
+                key.1.clear();
+                key.1.extend(readers.iter().map(|reader| reader.key(row)));
+                if let Some(month) = rows.month(row) {
+                    // Rows come in time order: the set is asked once per month, not per row.
+                    if last_month != Some((key.0, month)) {
+                        months.insert((key.0, month));
+                        last_month = Some((key.0, month));
+                    }
+                }
+                let group = match table_groups.get_mut(&key) {
+                    Some(group) => group,
+                    None => table_groups.entry(key.clone()).or_default(),
+                };
+                group.rows += 1;
+                if !exact {
+                    group.amounts.add_row(&columns, row);
+                    continue;
+                }
+                for (sum, &(_, column)) in group.sums.iter_mut().zip(&columns) {
+                    // An absent cell adds `Decimal::ZERO`.
+                    let (mantissa, scale) = column.parts(row).unwrap_or((0, 0));
+                    match Fixed::new(mantissa, scale).and_then(|cell| sum.checked_add(cell)) {
+                        Some(added) => *sum = added,
+                        None => {
+                            exact = false;
+                            continue 'rows;
+                        }
+                    }
                 }
             }
-            let (group_rows, amounts) = match table_groups.get_mut(&key) {
-                Some(group) => group,
-                None => table_groups.entry(key.clone()).or_default(),
-            };
-            *group_rows += 1;
-            amounts.add_row(&columns, row);
+            break;
+        }
+        if exact {
+            for group in table_groups.values_mut() {
+                for (sum, &(measure, _)) in group.sums.iter().zip(&columns) {
+                    *group.amounts.slot(measure) = Some(sum.to_decimal());
+                }
+            }
         }
         for (currency, month) in months {
             periods.entry(currency).or_default().insert(month);
         }
         let mut spelled: FxHashMap<(usize, KeyPart), String> = FxHashMap::default();
-        for ((currency, parts), (rows, amounts)) in table_groups {
+        for ((currency, parts), GroupSums { rows, amounts, .. }) in table_groups {
             for (position, &part) in parts.iter().enumerate() {
                 spelled
                     .entry((position, part))
@@ -995,6 +1035,58 @@ mod tests {
             ["广州"]
         );
         assert_eq!(dimension_values(&dataset, &Dimension::Zone, &lb), ["-"]);
+    }
+
+    /// Each group's amounts are the `Decimal` additions of its cells in row order, scale and
+    /// zeros included, whether they add as integers or (past 96 bits, where `Decimal` rounds) as
+    /// decimals.
+    #[test]
+    fn summed_amounts_are_the_decimal_additions() {
+        let cells = [
+            ("A", "0", "0.02750000"),
+            ("A", "0.00", "-"),
+            ("A", "-", "1.5"),
+            ("B", "1.50", "0"),
+            ("B", "-1.5", "0.00000000"),
+            ("B", "-", "2"),
+            ("C", "0.0", "0.000"),
+            ("C", "-", "0"),
+            // 10^15 and 10^-27 do not align below 2^96: this table sums in decimals.
+            ("D", "1000000000000000", "0.000000000000000000000000001"),
+            ("D", "0.000000000000000000000000001", "1"),
+        ];
+        for rows in [&cells[..8], &cells[..]] {
+            let mut bill = String::from("产品名称,组件名称,代金券支出(元),优惠后总价\n");
+            for (product, voucher, real) in rows {
+                bill.push_str(&format!("{product},CPU,{voucher},{real}\n"));
+            }
+            let mut dataset = Dataset::new();
+            dataset.add(parse_file("bill.csv", bill.as_bytes()));
+            let summary = summarize(&dataset, &[Dimension::Product], &[]);
+            let decimal = |text: &str| text.parse::<Decimal>().ok();
+            for product in ["A", "B", "C", "D"] {
+                let mut expected = [None::<Decimal>; 2];
+                for (_, voucher, real) in rows.iter().filter(|(name, ..)| *name == product) {
+                    for (sum, cell) in expected.iter_mut().zip([voucher, real]) {
+                        *sum = Some(sum.unwrap_or_default() + decimal(cell).unwrap_or_default());
+                    }
+                }
+                let group = summary.groups().find(|group| group.key == [product]);
+                let found = group.map(|group| {
+                    [
+                        group.amounts.voucher_pay_amount,
+                        group.amounts.real_total_cost,
+                    ]
+                    .map(|sum| sum.map(|sum| (sum.to_string(), sum.scale())))
+                });
+                let expected = expected.map(|sum| sum.map(|sum| (sum.to_string(), sum.scale())));
+                assert_eq!(
+                    found,
+                    expected[0].is_some().then_some(expected),
+                    "{product}"
+                );
+            }
+        }
     }
 
     /// A bill whose 资源ID and 交易ID are distinct for longer than the table samples, so both are

@@ -28,10 +28,11 @@ use serde::Serialize;
 use super::compare::tidy;
 use super::cost::{cost_column, cost_tables, time_columns, DAY_COLUMNS};
 use super::currency::{CostRowReader, Currency, Month};
+use super::fixed::DecimalSum;
 use super::round_half_up;
 use crate::dataset::Dataset;
-use crate::model::table::{Symbol, TextColumn};
-use crate::model::time::days_in_month;
+use crate::model::table::{DecimalColumn, Symbol, Table, TextColumn};
+use crate::model::time::{days_in_month, BeijingTime};
 
 /// Days in the trailing window.
 pub const TRAILING_DAYS: u32 = 7;
@@ -59,70 +60,133 @@ pub struct Forecast {
     pub method: String,
 }
 
-/// Sums of one currency's latest month.
-#[derive(Default)]
-struct MonthSums {
-    actual: Decimal,
-    recurring: Decimal,
-    /// Daily usage cost by day of the month.
-    usage: BTreeMap<u32, Decimal>,
+/// Sums of one currency's latest month so far, its amounts added as `A`: [`Decimal`]s, or the
+/// same additions in integers ([`DecimalSum`]).
+#[derive(Clone)]
+struct MonthSums<A> {
+    month: Month,
+    actual: A,
+    recurring: A,
+    /// Daily usage cost by day of the month (1–31); a day without a row adds nothing.
+    usage: [A; 32],
     last_day: u32,
+}
+
+impl<A: Copy + Default> MonthSums<A> {
+    fn new(month: Month) -> Self {
+        MonthSums {
+            month,
+            actual: A::default(),
+            recurring: A::default(),
+            usage: [A::default(); 32],
+            last_day: 0,
+        }
+    }
+
+    fn map(self, decimal: impl Fn(A) -> Decimal) -> MonthSums<Decimal> {
+        MonthSums {
+            month: self.month,
+            actual: decimal(self.actual),
+            recurring: decimal(self.recurring),
+            usage: self.usage.map(&decimal),
+            last_day: self.last_day,
+        }
+    }
 }
 
 /// The forecast of every currency whose latest billing month is incomplete, by currency.
 pub fn forecasts(dataset: &Dataset) -> Vec<Forecast> {
-    // The latest month of each currency, then its sums.
-    let mut latest: BTreeMap<Currency, Month> = BTreeMap::new();
-    for (index, table) in cost_tables(dataset) {
-        let reader = CostRowReader::new(table);
-        for row in dataset.counted_rows(index) {
-            if let Some(month) = reader.month(row) {
-                let entry = latest.entry(reader.currency(row)).or_insert(month);
-                *entry = (*entry).max(month);
-            }
+    let tables: Vec<(usize, &Table)> = cost_tables(dataset).collect();
+    let costs: Vec<Option<&DecimalColumn>> = tables
+        .iter()
+        .map(|&(_, table)| cost_column(table))
+        .collect();
+    // One table whose costs have one scale (a bill, or a big file's parts joined): its amounts
+    // add as integers, to the `Decimal`s the additions make.
+    let one_scale = match &costs[..] {
+        [Some(costs)] => costs.at_one_scale(),
+        _ => None,
+    };
+    let sums = match one_scale {
+        Some(costs) => {
+            let scale = costs.scale();
+            let sums = read_months(
+                dataset,
+                &tables,
+                |_, row| costs.get(row),
+                |sum: &mut DecimalSum, cell| sum.add(cell, scale),
+            );
+            sums.into_iter()
+                .map(|(currency, sums)| (currency, sums.map(|sum| sum.to_decimal(scale))))
+                .collect()
         }
-    }
-    let mut sums: BTreeMap<Currency, MonthSums> = BTreeMap::new();
-    for (index, table) in cost_tables(dataset) {
+        None => read_months(
+            dataset,
+            &tables,
+            |at, row| {
+                costs[at]
+                    .and_then(|column| column.get(row))
+                    .unwrap_or_default()
+            },
+            |sum: &mut Decimal, cell| *sum += cell,
+        ),
+    };
+    sums.into_iter()
+        .filter_map(|(currency, sums)| forecast(currency, sums))
+        .collect()
+}
+
+/// Each currency's latest billing month, summed in one pass: a row of a later month than the
+/// currency's so far starts its sums again, a row of an earlier one is left out. A row's cost is
+/// read by `cost` (the table's place in `tables`, the row) and added by `add`.
+fn read_months<A: Copy + Default, C: Copy>(
+    dataset: &Dataset,
+    tables: &[(usize, &Table)],
+    cost: impl Fn(usize, usize) -> C,
+    add: impl Fn(&mut A, C),
+) -> BTreeMap<Currency, MonthSums<A>> {
+    let mut sums: Vec<(Currency, MonthSums<A>)> = Vec::new();
+    for (at, &(index, table)) in tables.iter().enumerate() {
         let reader = CostRowReader::new(table);
-        let cost = cost_column(table);
         let days = time_columns(table, &DAY_COLUMNS);
         let pay_modes = table.text_column("PayModeName");
         let actions = table.text_column("ActionTypeName");
         let ends = table.time_column("FeeEndTime");
         let mut recurring_cells: FxHashMap<(Option<Symbol>, Option<Symbol>), bool> =
             FxHashMap::default();
+        let (mut day_fields, mut end_fields) = (DayFields::default(), DayFields::default());
         for row in dataset.counted_rows(index) {
             let currency = reader.currency(row);
-            let Some(month) = reader
-                .month(row)
-                .filter(|month| latest.get(&currency) == Some(month))
-            else {
+            let Some(month) = reader.month(row) else {
                 continue;
             };
-            let amount = cost.and_then(|column| column.get(row)).unwrap_or_default();
-            let sums = sums.entry(currency).or_default();
-            sums.actual += amount;
+            let position = match sums.iter().position(|(known, _)| *known == currency) {
+                Some(position) => position,
+                None => {
+                    sums.push((currency, MonthSums::new(month)));
+                    sums.len() - 1
+                }
+            };
+            let sums = &mut sums[position].1;
+            match month.cmp(&sums.month) {
+                std::cmp::Ordering::Less => continue,
+                std::cmp::Ordering::Greater => *sums = MonthSums::new(month),
+                std::cmp::Ordering::Equal => {}
+            }
+            let amount = cost(at, row);
+            add(&mut sums.actual, amount);
             let text = |column: Option<&TextColumn>| {
                 column
                     .and_then(|column| column.get(row))
                     .map(|symbol| table.resolve(symbol))
             };
-            let day_in_month = |time: crate::model::time::BeijingTime| {
-                let (year, month_of_day, day, ..) = time.beijing_fields();
-                match Month(year, month_of_day).cmp(&month) {
-                    std::cmp::Ordering::Equal => Some(day),
-                    std::cmp::Ordering::Greater => Some(days_in_month(month.0, month.1)),
-                    std::cmp::Ordering::Less => None,
-                }
-            };
             let day = days
                 .iter()
                 .find_map(|column| column.get(row))
-                .and_then(day_in_month);
+                .and_then(|time| day_fields.day_in_month(time, month));
             let end = ends
                 .and_then(|column| column.get(row))
-                .and_then(day_in_month);
+                .and_then(|time| end_fields.day_in_month(time, month));
             // Decided once per table for each pair of cells: `is_recurring` lowercases them.
             let cells = (
                 pay_modes.and_then(|column| column.get(row)),
@@ -138,18 +202,49 @@ pub fn forecasts(dataset: &Dataset) -> Vec<Forecast> {
                 // A row whose usage spans more than its day (a month-aggregated row) is no daily
                 // usage.
                 Some(day) if !recurring && end.is_none_or(|end| end == day) => {
-                    *sums.usage.entry(day).or_default() += amount;
+                    add(&mut sums.usage[day as usize], amount);
                 }
-                _ => sums.recurring += amount,
+                _ => add(&mut sums.recurring, amount),
             }
         }
     }
-    sums.into_iter()
-        .filter_map(|(currency, sums)| forecast(currency, latest[&currency], sums))
-        .collect()
+    sums.into_iter().collect()
 }
 
-fn forecast(currency: Currency, month: Month, sums: MonthSums) -> Option<Forecast> {
+/// The Beijing calendar day of the last instant read, with the instants it spans: rows come in
+/// time order, and an instant's calendar fields cost more than the rest of a row.
+#[derive(Default)]
+struct DayFields {
+    last: Option<(BeijingTime, BeijingTime, (i64, u32, u32))>,
+}
+
+impl DayFields {
+    /// The day of `month` an instant falls on; its last day for an instant after the month,
+    /// `None` before it.
+    fn day_in_month(&mut self, time: BeijingTime, month: Month) -> Option<u32> {
+        let (year, month_of_day, day) = match self.last {
+            Some((start, end, fields)) if start <= time && time < end => fields,
+            _ => {
+                let (year, month_of_day, day, ..) = time.beijing_fields();
+                let number = time.beijing_day_number();
+                let (start, end) = (
+                    BeijingTime::beijing_day_start(number),
+                    BeijingTime::beijing_day_start(number + 1),
+                );
+                self.last = Some((start, end, (year, month_of_day, day)));
+                (year, month_of_day, day)
+            }
+        };
+        match Month(year, month_of_day).cmp(&month) {
+            std::cmp::Ordering::Equal => Some(day),
+            std::cmp::Ordering::Greater => Some(days_in_month(month.0, month.1)),
+            std::cmp::Ordering::Less => None,
+        }
+    }
+}
+
+fn forecast(currency: Currency, sums: MonthSums<Decimal>) -> Option<Forecast> {
+    let month = sums.month;
     let Month(year, month_number) = month;
     let days_in_month = days_in_month(year, month_number);
     let last_day = sums.last_day;
@@ -158,7 +253,7 @@ fn forecast(currency: Currency, month: Month, sums: MonthSums) -> Option<Forecas
     }
     let trailing_days = TRAILING_DAYS.min(last_day);
     let trailing: Vec<Decimal> = (last_day + 1 - trailing_days..=last_day)
-        .map(|day| sums.usage.get(&day).copied().unwrap_or_default())
+        .map(|day| sums.usage[day as usize])
         .collect();
     let remaining = Decimal::from(days_in_month - last_day);
     let sum: Decimal = trailing.iter().sum();

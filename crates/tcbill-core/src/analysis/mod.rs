@@ -10,6 +10,7 @@ pub mod compare;
 pub mod cost;
 pub mod currency;
 pub mod deductions;
+mod fixed;
 pub mod forecast;
 pub mod packages;
 pub mod products;

@@ -454,16 +454,17 @@ impl CsvStream {
 
     /// The first cell over [`MAX_FIELD_BYTES`] or the cell where the row passes
     /// [`MAX_RECORD_BYTES`], whichever comes first in the text (so the verdict does not depend
-    /// on how far the reader had got when it was asked).
+    /// on how far the reader had got when it was asked). A row's length counts its delimiters,
+    /// one before each cell but the first: a row of millions of empty cells is long too.
     fn limit_breach(&self) -> Option<Broken> {
-        if self.field_bytes_used <= MAX_FIELD_BYTES {
+        if self.field_bytes_used + self.field_ends_used <= MAX_FIELD_BYTES {
             return None;
         }
         let mut start = 0;
         let ends = self.field_ends[..self.field_ends_used].iter().copied();
         for (field, end) in ends.chain([self.field_bytes_used]).enumerate() {
             let field_limit_at = (end - start > MAX_FIELD_BYTES).then_some(start + MAX_FIELD_BYTES);
-            let record_limit_at = (end > MAX_RECORD_BYTES).then_some(MAX_RECORD_BYTES);
+            let record_limit_at = (end + field > MAX_RECORD_BYTES).then_some(MAX_RECORD_BYTES);
             match (field_limit_at, record_limit_at) {
                 (Some(at_field), Some(at_record)) if at_record < at_field => {
                     return Some(Broken::LongRecord { field })

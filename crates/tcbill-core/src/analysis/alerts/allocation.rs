@@ -14,8 +14,9 @@ use super::{cite, Alert, AlertKind, AlertOptions, Dimension, FoundRows};
 use crate::analysis::compare::{tidy, Period};
 use crate::analysis::cost::{cost_column, cost_tables};
 use crate::analysis::currency::{CostRowReader, Currency, Month};
+use crate::analysis::fixed::DecimalAdder;
 use crate::dataset::Dataset;
-use crate::model::table::{Symbol, TextColumn};
+use crate::model::table::{DecimalColumn, Symbol, TextColumn};
 
 /// The tag keys to check: the options', else every tag key of the cost tables, sorted.
 pub(super) fn tag_keys(dataset: &Dataset, options: &AlertOptions) -> Vec<String> {
@@ -43,7 +44,7 @@ struct TableGap {
     key: usize,
     currency: Currency,
     rows: FoundRows,
-    cost: Decimal,
+    cost: DecimalAdder,
     resources: FxHashSet<Symbol>,
     months: BTreeSet<Month>,
 }
@@ -58,11 +59,16 @@ pub(super) fn allocation_gaps(dataset: &Dataset, tag_keys: &[String]) -> Vec<Ale
             .iter()
             .map(|key| table.text_column(&format!("Tag:{key}")))
             .collect();
-        // A row's cost, currency, month and resource are read once for every key.
+        // A row's cost, currency, month and resource are read once for every key. Its cost is
+        // added in integers (`DecimalAdder`), as a decimal only from a column of 16-byte ones.
+        let wide = cost.is_some_and(DecimalColumn::is_wide);
         let mut table_gaps: Vec<TableGap> = Vec::new();
         for row in dataset.counted_rows(index) {
-            let amount = cost.and_then(|column| column.get(row)).unwrap_or_default();
-            if amount <= Decimal::ZERO {
+            let Some(amount) = cost.and_then(|column| column.parts(row)) else {
+                continue;
+            };
+            // A charge: a cost above 0.
+            if amount.0 <= 0 {
                 continue;
             }
             let mut currency = None;
@@ -79,7 +85,7 @@ pub(super) fn allocation_gaps(dataset: &Dataset, tag_keys: &[String]) -> Vec<Ale
                             key,
                             currency,
                             rows: FoundRows::default(),
-                            cost: Decimal::ZERO,
+                            cost: DecimalAdder::default(),
                             resources: FxHashSet::default(),
                             months: BTreeSet::new(),
                         });
@@ -87,7 +93,12 @@ pub(super) fn allocation_gaps(dataset: &Dataset, tag_keys: &[String]) -> Vec<Ale
                     });
                 let gap = &mut table_gaps[at];
                 gap.rows.push((index, row));
-                gap.cost += amount;
+                match (wide, cost) {
+                    (true, Some(column)) => {
+                        gap.cost.add_decimal(column.get(row).unwrap_or_default())
+                    }
+                    _ => gap.cost.add(amount),
+                }
                 if let Some(resource) = resources.and_then(|column| column.get(row)) {
                     gap.resources.insert(resource);
                 }
@@ -103,7 +114,7 @@ pub(super) fn allocation_gaps(dataset: &Dataset, tag_keys: &[String]) -> Vec<Ale
                 .entry((tag_keys[table_gap.key].as_str(), table_gap.currency))
                 .or_default();
             gap.rows.append(table_gap.rows);
-            gap.cost += table_gap.cost;
+            gap.cost += table_gap.cost.total();
             let spelled = table_gap.resources.into_iter();
             gap.resources
                 .extend(spelled.map(|resource| table.resolve(resource)));

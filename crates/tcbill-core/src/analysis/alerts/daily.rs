@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{cite, Alert, AlertKind, Dimension, FoundRows, Rank};
 use crate::analysis::compare::{tidy, Day, Period};
@@ -428,6 +428,8 @@ pub(super) fn with_rows(dataset: &Dataset, found: Vec<Found>) -> Vec<Alert> {
             .or_default()
             .push(index);
     }
+    // The days with an alert: a row of another day is in no alert's rows, whatever its series.
+    let alert_days: FxHashSet<DayNumber> = found.iter().map(|alert| alert.day).collect();
     let mut rows: Vec<FoundRows> = vec![FoundRows::default(); found.len()];
     if !wanted.is_empty() {
         for (index, table) in cost_tables(dataset) {
@@ -435,10 +437,23 @@ pub(super) fn with_rows(dataset: &Dataset, found: Vec<Found>) -> Vec<Alert> {
             let mut series = SeriesIndex::default();
             // By series number, the days of its alerts, found as the series is first met.
             let mut wanted_days: Vec<Option<&Days>> = Vec::new();
+            // Rows come in time order: whether a day has alerts is asked once per run of it.
+            let mut last_day: Option<(DayNumber, bool)> = None;
             for row in dataset.counted_rows(index) {
                 let Some(day) = reader.day(row) else {
                     continue;
                 };
+                let alerting = match last_day {
+                    Some((last, alerting)) if last == day => alerting,
+                    _ => {
+                        let alerting = alert_days.contains(&day);
+                        last_day = Some((day, alerting));
+                        alerting
+                    }
+                };
+                if !alerting {
+                    continue;
+                }
                 let currency = reader.currency.currency(row);
                 for dimension in 0..DIMENSIONS.len() {
                     let number = series.number(&reader, currency, dimension, row) as usize;

@@ -24,6 +24,7 @@ use super::daily::{day_of, DailyCosts, DayNumber, Found};
 use super::{AlertKind, AlertOptions, Dimension};
 use crate::analysis::compare::tidy;
 use crate::analysis::currency::Currency;
+use crate::analysis::fixed::power_of_ten;
 
 /// The dimensions spikes are looked for in.
 const SPIKE_DIMENSIONS: [Dimension; 2] = [Dimension::Product, Dimension::Resource];
@@ -42,6 +43,8 @@ pub(super) fn spikes(daily: &DailyCosts, options: &AlertOptions) -> Vec<Found> {
         .map(|(&currency, days)| (currency, days.iter().copied().collect()))
         .collect();
     let mut on_covered: Vec<Decimal> = Vec::new();
+    let mut keys = Keys::default();
+    let mut key_scratch = KeyScratch::default();
     let mut scratch: Vec<Decimal> = Vec::new();
     for (series, costs) in &daily.series {
         if !SPIKE_DIMENSIONS.contains(&series.dimension) {
@@ -57,6 +60,7 @@ pub(super) fn spikes(daily: &DailyCosts, options: &AlertOptions) -> Vec<Found> {
                 on_covered[position] = cost;
             }
         }
+        let keyed = keys.key(&on_covered);
         // The covered days `window` days before a day: covered[start..end].
         let (mut start, mut end) = (0, 0);
         for (&day, &cost) in costs {
@@ -70,7 +74,22 @@ pub(super) fn spikes(daily: &DailyCosts, options: &AlertOptions) -> Vec<Found> {
             if history.len() < options.min_history_days as usize {
                 continue;
             }
-            let Some(judged) = judge(cost, history, options.spike_k, &mut scratch) else {
+            let keyed = keyed.then(|| &keys.keys[start..end]);
+            let judged = keyed.and_then(|keyed| {
+                judge_keyed(
+                    cost,
+                    history,
+                    keyed,
+                    keys.scale,
+                    options.spike_k,
+                    &mut key_scratch,
+                )
+            });
+            let judged = match judged {
+                Some(judged) => judged,
+                None => judge(cost, history, options.spike_k, &mut scratch),
+            };
+            let Some(judged) = judged else {
                 continue;
             };
             let label = daily.label(series);
@@ -146,6 +165,136 @@ fn judge(
     })
 }
 
+/// A series' costs on the covered days as integers at one scale, where they fit below 2^96 (a
+/// decimal's mantissa): medians then sort integers, not decimals. Sorted by their integers, the
+/// decimals come in the order [`median_of`]'s insertion sort gives them (the same comparisons,
+/// ties kept in order), so the medians are the same decimals, computed the same way.
+#[derive(Default)]
+struct Keys {
+    keys: Vec<i128>,
+    scale: u32,
+}
+
+/// Where [`judge_keyed`] sorts: positions in a history, sorted by cost; the deviations from its
+/// median in that order; positions in that, sorted by deviation.
+#[derive(Default)]
+struct KeyScratch {
+    sorted: Vec<usize>,
+    deviations: Vec<i128>,
+    order: Vec<usize>,
+}
+
+/// The bound of a decimal's mantissa.
+const MANTISSA_LIMIT: u128 = 1 << 96;
+
+impl Keys {
+    /// Keys `values`; `false` when one does not fit (the decimals are sorted then).
+    fn key(&mut self, values: &[Decimal]) -> bool {
+        self.scale = values.iter().map(Decimal::scale).max().unwrap_or(0);
+        self.keys.clear();
+        for value in values {
+            match value
+                .mantissa()
+                .checked_mul(power_of_ten(self.scale - value.scale()))
+            {
+                Some(key) if key.unsigned_abs() < MANTISSA_LIMIT => self.keys.push(key),
+                _ => return false,
+            }
+        }
+        true
+    }
+}
+
+/// Sorts `order` (positions in `keys`) by their keys, by insertion, as [`median_of`] sorts.
+fn sort_by_key(order: &mut [usize], keys: &[i128]) {
+    for sorted in 1..order.len() {
+        let mut at = sorted;
+        while at > 0 && keys[order[at - 1]] > keys[order[at]] {
+            order.swap(at - 1, at);
+            at -= 1;
+        }
+    }
+}
+
+/// [`median_of`] of the values at `order`'s middle positions, `value` reading a position's.
+fn middle(order: &[usize], value: impl Fn(usize) -> Decimal) -> Option<Decimal> {
+    let middle = order.len() / 2;
+    match order.len() {
+        0 => None,
+        len if len % 2 == 1 => Some(value(order[middle])),
+        _ => value(order[middle - 1])
+            .checked_add(value(order[middle]))
+            .map(|sum| sum / Decimal::TWO),
+    }
+}
+
+/// [`judge`] with the history's `keys` at `scale`: the same answer, or `None` where a deviation
+/// from the median does not fit an integer below 2^96 ([`judge`] answers then).
+fn judge_keyed(
+    cost: Decimal,
+    history: &[Decimal],
+    keys: &[i128],
+    scale: u32,
+    k: Decimal,
+    scratch: &mut KeyScratch,
+) -> Option<Option<Judged>> {
+    let KeyScratch {
+        sorted,
+        deviations,
+        order,
+    } = scratch;
+    sorted.clear();
+    sorted.extend(0..history.len());
+    sort_by_key(sorted, keys);
+    let Some(median) = middle(sorted, |at| history[at]) else {
+        return Some(None);
+    };
+    if cost <= median && median >= Decimal::ZERO && k >= Decimal::ZERO {
+        return Some(None);
+    }
+    // |x − m| in integers at the larger of the two scales, in sorted order as `judge` has them.
+    let common = scale.max(median.scale());
+    let widen = |mantissa: i128, from: u32| {
+        mantissa
+            .checked_mul(power_of_ten(common - from))
+            .filter(|value| value.unsigned_abs() < MANTISSA_LIMIT)
+    };
+    let median_key = widen(median.mantissa(), median.scale())?;
+    deviations.clear();
+    for &at in sorted.iter() {
+        let deviation = (widen(keys[at], scale)? - median_key).abs();
+        if deviation.unsigned_abs() >= MANTISSA_LIMIT {
+            return None;
+        }
+        deviations.push(deviation);
+    }
+    order.clear();
+    order.extend(0..sorted.len());
+    sort_by_key(order, deviations);
+    let Some(mad) = middle(order, |at| (history[sorted[at]] - median).abs()) else {
+        return Some(None);
+    };
+    let spread = if mad.is_zero() {
+        if median.is_zero() {
+            return Some(None);
+        }
+        median / Decimal::from(FLAT_SPREAD_DIVISOR)
+    } else {
+        mad
+    };
+    let Some(threshold) = k
+        .checked_mul(spread)
+        .and_then(|excess| median.checked_add(excess))
+    else {
+        return Some(None);
+    };
+    Some((cost > threshold).then_some(Judged {
+        median,
+        spread,
+        threshold,
+    }))
+}
+
 /// The median; of an even count, the mean of the middle two. Sorts `values` by insertion: a
 /// history is 14 values, which that sorts with no allocation, and a 1M-row bill judges some
 /// 100,000 of them (the index sort of `model::sort` took three times as long).
@@ -177,6 +326,78 @@ mod tests {
 
     fn history(values: &[&str]) -> Vec<Decimal> {
         values.iter().map(|value| d(value)).collect()
+    }
+
+    use proptest::prelude::*;
+
+    /// A judgement as its decimals are written: digits and scale, not only value.
+    fn spelled(judged: Option<Judged>) -> Option<[String; 3]> {
+        judged.map(|judged| {
+            [judged.median, judged.spread, judged.threshold]
+                .map(|value| format!("{value} (scale {})", value.scale()))
+        })
+    }
+
+    /// Day costs as a series has them: zeros of scale 0 (days without a row) beside sums at the
+    /// cost column's scale, ties, negatives (refunds), now and then a huge one.
+    fn cost() -> impl Strategy<Value = Decimal> {
+        prop_oneof![
+            Just(Decimal::ZERO),
+            (-3i64..40).prop_map(|m| Decimal::new(m, 8)),
+            (-3i64..40).prop_map(|m| Decimal::new(m * 100_000_000, 8)),
+            (any::<i32>(), 0u32..10).prop_map(|(m, s)| Decimal::new(i64::from(m), s)),
+            (any::<i64>(), 0u32..29).prop_map(|(m, s)| Decimal::new(m, s)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn judging_by_keys_is_judging_the_decimals(
+            history in prop::collection::vec(cost(), 0..16),
+            cost in cost(),
+            k in prop_oneof![Just(Decimal::from(3)), Just(Decimal::new(25, 1)), Just(Decimal::new(-1, 0))],
+        ) {
+            let mut keys = Keys::default();
+            // Histories that do not key (a huge value) are judged as decimals.
+            let keyed = keys.key(&history).then(|| {
+                judge_keyed(cost, &history, &keys.keys, keys.scale, k, &mut KeyScratch::default())
+            });
+            if let Some(Some(keyed)) = keyed {
+                prop_assert_eq!(spelled(keyed), spelled(judge(cost, &history, k, &mut Vec::new())));
+            }
+        }
+    }
+
+    #[test]
+    fn keys_answer_for_a_bills_days() {
+        let days = history(&[
+            "0",
+            "1.50000000",
+            "0",
+            "2.25000000",
+            "1.50000000",
+            "0.00000000",
+            "7",
+        ]);
+        let mut keys = Keys::default();
+        assert!(keys.key(&days));
+        assert_eq!(keys.scale, 8);
+        for cost in ["9", "1.5", "0"] {
+            let keyed = judge_keyed(
+                d(cost),
+                &days,
+                &keys.keys,
+                8,
+                d("3"),
+                &mut KeyScratch::default(),
+            );
+            assert_eq!(
+                keyed.map(spelled),
+                Some(spelled(judge(d(cost), &days, d("3"), &mut Vec::new())))
+            );
+        }
     }
 
     #[test]

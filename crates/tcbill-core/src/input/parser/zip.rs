@@ -50,6 +50,15 @@ fn failed(name: &str, kind: InputKind, problem: impl Into<Problem>) -> ParsedFil
     ParsedFile::empty(name, kind, vec![diagnostic])
 }
 
+/// The ZIP itself, with a warning about how it was read.
+fn warned(name: &str, message: String) -> ParsedFile {
+    ParsedFile::empty(
+        name,
+        InputKind::ZipPack,
+        vec![Diagnostic::warning(name, message)],
+    )
+}
+
 /// Parses every member of a ZIP; members are named `pack.zip/member.csv`. A ZIP whose central
 /// directory is lost (a truncated download) still yields the members its local headers hold.
 pub(crate) fn parse_zip(file: &str, bytes: &[u8], unpacking: &mut Unpacking) -> Vec<ParsedFile> {
@@ -67,8 +76,16 @@ pub(crate) fn parse_zip(file: &str, bytes: &[u8], unpacking: &mut Unpacking) -> 
     }
     unpacking.depth += 1;
     let parsed = match zip::ZipArchive::new(Cursor::new(bytes)) {
-        Ok(archive) => parse_members(file, archive, unpacking),
-        Err(error) => recover_members(file, bytes, &error, unpacking),
+        // The zip crate keeps one entry per name: members that repeat a name are read from
+        // their own headers, or all but the last would go unseen.
+        Ok(archive) => match directory_entries(bytes) {
+            Some(entries) if entries > archive.len() as u64 => {
+                let repeated = entries - archive.len() as u64;
+                members_from_headers(file, bytes, Unlisted::RepeatedNames(repeated), unpacking)
+            }
+            _ => parse_members(file, archive, unpacking),
+        },
+        Err(error) => members_from_headers(file, bytes, Unlisted::Truncated(&error), unpacking),
     };
     unpacking.depth -= 1;
     parsed
@@ -107,11 +124,39 @@ fn parse_members(
     parsed
 }
 
-/// Reads the members a truncated ZIP still holds, one local header after another.
-fn recover_members(
+/// How many entries the ZIP's end-of-central-directory record (or its ZIP64 record) counts;
+/// `None` where it cannot be found.
+fn directory_entries(bytes: &[u8]) -> Option<u64> {
+    const END: &[u8] = b"PK\x05\x06";
+    let search_from = bytes.len().saturating_sub(22 + usize::from(u16::MAX));
+    let at = search_from + memchr::memmem::rfind(&bytes[search_from..], END)?;
+    let end = bytes.get(at..at + 22)?;
+    let entries = u16::from_le_bytes([end[10], end[11]]);
+    if entries != u16::MAX {
+        return Some(u64::from(entries));
+    }
+    // ZIP64: a locator just before points at the ZIP64 record, which holds the count.
+    let locator = bytes.get(at.checked_sub(20)?..at)?;
+    let record_at = usize::try_from(u64::from_le_bytes(locator[8..16].try_into().ok()?)).ok()?;
+    let record = bytes.get(record_at..record_at.checked_add(40)?)?;
+    (locator.starts_with(b"PK\x06\x07") && record.starts_with(b"PK\x06\x06"))
+        .then(|| u64::from_le_bytes(record[32..40].try_into().unwrap_or_default()))
+}
+
+/// Why a ZIP's members are read from their own headers rather than from its directory.
+enum Unlisted<'a> {
+    /// The directory is missing or damaged (a truncated download).
+    Truncated(&'a zip::result::ZipError),
+    /// This many members repeat the name of one before them.
+    RepeatedNames(u64),
+}
+
+/// Reads the members a ZIP holds one local header after another: what a truncated ZIP still
+/// holds, or every member of one whose members share names.
+fn members_from_headers(
     file: &str,
     bytes: &[u8],
-    error: &zip::result::ZipError,
+    why: Unlisted<'_>,
     unpacking: &mut Unpacking,
 ) -> Vec<ParsedFile> {
     let mut reader = Cursor::new(bytes);
@@ -132,6 +177,17 @@ fn recover_members(
             Err(message) => parsed.push(failed(&name, InputKind::Unknown, message)),
         }
     }
+    let error = match why {
+        Unlisted::Truncated(error) => error,
+        Unlisted::RepeatedNames(repeated) => {
+            let message = format!(
+                "{repeated} members of this ZIP repeat the name of a member before them: all \
+                 {recovered} members were read from their own headers, each under its name"
+            );
+            parsed.insert(0, warned(file, message));
+            return parsed;
+        }
+    };
     let message = if recovered == 0 {
         format!("not a readable ZIP archive ({error}); the file may be truncated")
     } else {
