@@ -478,20 +478,15 @@ impl CsvStream {
         None
     }
 
-    /// For a record that spans lines or ends the file: a quote that does not close properly, or
-    /// one that leaves the row with the wrong number of fields.
+    /// A quote that does not close properly (on one line: one closed with text after it, which
+    /// the CSV reader would glue to the cell, `"1"72.8` read as `172.8`), or, for a record that
+    /// spans lines or ends the file, one that leaves the row with the wrong number of fields.
     fn broken_quote(&self, input: &[u8], pos: usize, last: bool) -> Option<Broken> {
         let start_line = self.record_start_line.unwrap_or_default();
         let raw = match self.record_start_pos {
             Some(start) => &input[start..pos],
             None => &self.record_raw[..],
         };
-        let last_byte = raw.last().copied();
-        let end_line = self.line_offset + self.reader.line() - u64::from(last_byte == Some(b'\n'));
-        let ends_the_file = last && !matches!(last_byte, Some(b'\n' | b'\r'));
-        if end_line == start_line && !ends_the_file {
-            return None;
-        }
         let scan = scan_record(raw, self.delimiter);
         let absolute = |at: QuoteAt| QuoteAt {
             field: at.field,
