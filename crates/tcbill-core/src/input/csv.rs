@@ -404,7 +404,7 @@ impl CsvStream {
                 csv_core::ReadRecordResult::Record => {
                     match self
                         .limit_breach()
-                        .or_else(|| self.broken_quote(input, pos, last))
+                        .or_else(|| self.broken_quote(input, pos))
                     {
                         Some(broken) => broken,
                         None => {
@@ -481,7 +481,7 @@ impl CsvStream {
     /// A quote that does not close properly (on one line: one closed with text after it, which
     /// the CSV reader would glue to the cell, `"1"72.8` read as `172.8`), or, for a record that
     /// spans lines or ends the file, one that leaves the row with the wrong number of fields.
-    fn broken_quote(&self, input: &[u8], pos: usize, last: bool) -> Option<Broken> {
+    fn broken_quote(&self, input: &[u8], pos: usize) -> Option<Broken> {
         let start_line = self.record_start_line.unwrap_or_default();
         let raw = match self.record_start_pos {
             Some(start) => &input[start..pos],
