@@ -3,7 +3,7 @@
 // that the machine's load falls on each alike; prints, for every run, drop -> report shown, drop
 // -> parsed, whether the exact generated total is on the page, the wasm memory of all workers at
 // once, and the steps of the file's way through the workers (src/worker/phases.rs: Blob slice
-// reads, counting, parsing, the parts' bytes and their join, the report, its digest, the page).
+// reads, parsing, the parts' bytes and their join, the report, its digest, the page).
 // Then each build's median. BENCHMARKS.md's issue #12 sections of 2026-12-03 use it.
 //
 //   node bench/phases.mjs FILE GENERATOR_SUMMARY_JSON RUNS DIST [DIST ...]

@@ -3,18 +3,22 @@
 //!
 //! The file's worker coordinates. It plans the parts from the file's first 64 KiB, starts part
 //! workers (this same wasm: its compiled module is posted to each, so the wasm is fetched and
-//! compiled once, not once per worker), and has each count the quotes and line
-//! ends of one stretch of the file while it counts the first; from those it finds where records
-//! start. Each part worker then parses its byte range of the same `File` (a structured clone of
-//! the handle, never the bytes) and hands its part back as bytes in a transferred `ArrayBuffer`
-//! (core's `PartRead::write`: the table's storage as it is, no JSON), written into it 64 KiB at
-//! a time, so the worker's wasm memory never holds the bytes beside the table. The coordinator
+//! compiled once, not once per worker), cuts the file into equal stretches and starts each part
+//! after the first at the first line start after its cut (core's `PartStarts`: a few bytes read
+//! at each cut, a guess that a record starts there; nothing is counted before the parse). Each
+//! part worker then parses its byte range of the same `File` (a structured clone of the handle,
+//! never the bytes), its lines counted from its own start, and hands its part back as bytes in
+//! a transferred `ArrayBuffer` (core's `PartRead::write`: the table's storage as it is, no JSON),
+//! written into it 64 KiB at a time, so the worker's wasm memory never holds the bytes beside the
+//! table. The coordinator
 //! parses the first part itself meanwhile, then joins the parts in file order as they come, each
 //! appended as it is decoded from its `ArrayBuffer` (core's `PartJoin::then_read`), a block at a
 //! time: wasm memory never holds a part's bytes, nor its whole table beside the file's (wasm
-//! memory never shrinks, so each such copy would stay in the worker's peak). Each part worker is
-//! terminated as soon as its part arrives, so its memory is released. Exactness is core's: a part
-//! that did not end where the next starts makes the file be read whole, as before.
+//! memory never shrinks, so each such copy would stay in the worker's peak); the join moves each
+//! part's lines to their place in the file. Each part worker is terminated as soon as its part
+//! arrives, so its memory is released. Exactness is core's: a part that did not end between
+//! records where the next starts (a guess that fell inside a quoted cell spanning lines) makes the
+//! file be read whole, as before.
 //!
 //! No SharedArrayBuffer: no COOP/COEP headers, so the app still works from any static host and
 //! offline. Cancelling stops every worker of the file (dropping the [`Team`] terminates them); a
@@ -26,7 +30,7 @@ use std::rc::Rc;
 
 use js_sys::{Array, ArrayBuffer, Function, Object, Promise, Reflect, Uint8Array};
 use serde::{Deserialize, Serialize};
-use tcbill_core::input::parts::{PartJoin, PartStarts, QuoteCount, Sink, Source, TextParts};
+use tcbill_core::input::parts::{PartJoin, PartStarts, Sink, Source, TextParts, START_WINDOW};
 use tcbill_core::{ParsedFile, SNIFF_LEN};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -80,30 +84,27 @@ pub(super) enum InParts {
     Stopped,
 }
 
-/// What the file worker asks of a part worker (with the `File` beside it).
+/// What the file worker asks of a part worker (with the `File` beside it): parse bytes
+/// `start..end`, a later part of the file (its lines counted from its start); `ends_file` for
+/// the last part.
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) enum Job {
-    /// Count the quotes and line ends of bytes `start..end`.
-    Count { start: u64, end: u64 },
-    /// Parse bytes `start..end`, which start at line `first_line`; `ends_file` for the last part.
-    Read { start: u64, end: u64, first_line: u64, ends_file: bool, crash_drill: bool },
+pub(super) struct Job {
+    start: u64,
+    end: u64,
+    ends_file: bool,
+    crash_drill: bool,
 }
 
 /// What a part worker answers (a part's bytes ride beside it, transferred).
 #[derive(Debug, Serialize, Deserialize)]
 enum FromPart {
-    Counted {
-        odd_quotes: bool,
-        line_ends: u64,
-        /// When its steps happened, for the benchmark (`phases`).
-        phases: Phases,
-    },
     Progress {
         bytes_read: u64,
         rows_read: u64,
     },
     /// The part's bytes are in the message's `bytes`; `memory` is the worker's wasm memory at
-    /// its peak (wasm memory never shrinks), for the benchmark.
+    /// its peak (wasm memory never shrinks), and `phases` when its steps happened, for the
+    /// benchmark.
     Read {
         memory: u64,
         phases: Phases,
@@ -154,42 +155,19 @@ fn post_to_coordinator(answer: &FromPart, bytes: Option<&ArrayBuffer>) {
 
 /// A part worker's side: does `job` on `file` and answers.
 pub(super) async fn work(job: Job, file: File) {
-    let done = match job {
-        Job::Count { start, end } => {
-            phases::mark("count job received");
-            let mut count = QuoteCount::default();
-            for_each_chunk(&file, start, end, "count", |chunk| count = count.then(QuoteCount::of(chunk))).await.map(
-                |()| {
-                    phases::mark("counted");
-                    let (odd_quotes, line_ends) = (count.odd_quotes, count.line_ends);
-                    post_to_coordinator(&FromPart::Counted { odd_quotes, line_ends, phases: phases::take() }, None);
-                },
-            )
-        }
-        Job::Read { start, end, first_line, ends_file, crash_drill } => {
-            read_part(&file, start, end, first_line, ends_file, crash_drill).await
-        }
-    };
-    if let Err(message) = done {
+    if let Err(message) = read_part(&file, job).await {
         post_to_coordinator(&FromPart::Unreadable { message }, None);
     }
 }
 
 /// Parses one part and posts it, progress after each slice; the bytes of a part that cannot be
 /// read in parts are empty.
-async fn read_part(
-    file: &File,
-    start: u64,
-    end: u64,
-    first_line: u64,
-    ends_file: bool,
-    crash_drill: bool,
-) -> Result<(), String> {
+async fn read_part(file: &File, Job { start, end, ends_file, crash_drill }: Job) -> Result<(), String> {
     phases::mark("read job received");
     let head = read_range(file, 0, SNIFF_LEN as u64).await.map_err(|err| js_message(&err))?;
     let part = match TextParts::plan(&file.name(), &head) {
         Some(plan) => {
-            let mut reader = plan.part(first_line);
+            let mut reader = plan.later_part();
             let mut bytes_read = 0;
             for_each_chunk(file, start, end, "parse", |chunk| {
                 if crash_drill {
@@ -597,52 +575,21 @@ async fn coordinate(
     phases::mark("reading in parts");
     let head = read_range(file, 0, SNIFF_LEN as u64).await.map_err(unreadable)?;
     let Some(plan) = TextParts::plan(&name, &head) else { return Ok(None) };
-    let cuts: Vec<u64> = (0..workers as u64).map(|part| size * part / workers as u64).collect();
-    let stretch_end = |index: usize| cuts.get(index + 1).copied().unwrap_or(size);
     let team = Team::start(workers - 1).map_err(unreadable)?;
-    for (index, &start) in cuts.iter().enumerate().skip(1) {
-        team.send(index, &Job::Count { start, end: stretch_end(index) }, file);
-    }
-    let mut counts = vec![None; workers];
-    let mut first = QuoteCount::default();
-    let mut slices = Slices::new(file, 0, stretch_end(0), CHUNK_LEN);
-    loop {
-        let asked = phases::now();
-        let Some(read) = slices.next().await else { break };
-        let (chunk, _) = read.map_err(unreadable)?;
-        phases::add("count: Blob reads", phases::now() - asked);
-        phases::timed("count", || first = first.then(QuoteCount::of(&chunk)));
-        cancelled(id)?;
-    }
-    phases::mark("counted");
-    counts[0] = Some(first);
-    while counts.iter().any(Option::is_none) {
-        cancelled(id)?;
-        match next_event().await {
-            Some((index, Event::Answer(FromPart::Counted { odd_quotes, line_ends, phases: theirs }, _))) => {
-                phases::mark(format!("part {index} counted"));
-                phases::merge(&format!("part {index}"), theirs);
-                counts[index] = Some(QuoteCount { odd_quotes, line_ends });
-            }
-            Some((index, event)) => failed(index, event)?,
-            None => {}
-        }
-    }
-    let counts: Vec<QuoteCount> = counts.into_iter().flatten().collect();
-    let starts = part_starts(file, size, &cuts, &counts).await.map_err(unreadable)?;
+    let starts = part_starts(file, size, workers).await.map_err(unreadable)?;
     phases::mark("parts start found");
-    let part_end = |index: usize| starts.get(index + 1).map_or(size, |&(next, _)| next);
+    let part_end = |index: usize| starts.get(index + 1).copied().unwrap_or(size);
     let last = starts.len() - 1;
-    for (index, &(start, first_line)) in starts.iter().enumerate().skip(1) {
+    for (index, &start) in starts.iter().enumerate().skip(1) {
         let crash_drill = knobs.crash_drill && index == last;
-        let job = Job::Read { start, end: part_end(index), first_line, ends_file: index == last, crash_drill };
+        let job = Job { start, end: part_end(index), ends_file: index == last, crash_drill };
         team.send(index, &job, file);
     }
     (starts.len()..workers).for_each(|index| team.stop(index));
 
     // Part 0 here, while the part workers read theirs.
     let mut collected = Collected::new(starts.len());
-    let mut reader = plan.part(1);
+    let mut reader = plan.first_part();
     let mut slices = Slices::new(file, 0, part_end(0), CHUNK_LEN);
     loop {
         let asked = phases::now();
@@ -702,11 +649,12 @@ fn failed(index: usize, event: Event) -> Result<(), Stop> {
     Err(Stop::Failed(message))
 }
 
-/// Where each part starts (byte offset, line number), as the CLI finds them (core's [`PartStarts`]).
-async fn part_starts(file: &File, size: u64, cuts: &[u64], counts: &[QuoteCount]) -> Result<Vec<(u64, u64)>, JsValue> {
-    let mut starts = PartStarts::new(size, cuts, counts);
+/// Where each part starts, as the CLI finds them (core's [`PartStarts`]): a few bytes read at
+/// each cut.
+async fn part_starts(file: &File, size: u64, parts: usize) -> Result<Vec<u64>, JsValue> {
+    let mut starts = PartStarts::new(size, parts);
     while let Some(at) = starts.wanted() {
-        starts.feed(&read_range(file, at, at + CHUNK_LEN as u64).await?);
+        starts.feed(&read_range(file, at, at + START_WINDOW as u64).await?);
     }
     Ok(starts.into_starts())
 }

@@ -1,14 +1,17 @@
-//! A big CSV file read on all cores (issue #12, item 3): cut where records start, each part
-//! parsed by a thread of its own, the parts joined in file order (`tcbill_core::input::parts`,
-//! which checks every cut and says when the file must be read whole instead). Each thread reads
-//! its own byte range in [`CHUNK_LEN`] slices, so memory holds the parsed tables, never the file.
+//! A big CSV file read on all cores (issue #12, item 3): cut into equal stretches, each part
+//! after the first starting at the first line start after its cut (a guess that a record starts
+//! there: nothing is read before the parse but a few bytes at each cut), each part parsed by a
+//! thread of its own, the parts joined in file order (`tcbill_core::input::parts`, which checks
+//! every cut, gives each part's lines their place, and says when the file must be read whole
+//! instead). Each thread reads its own byte range in [`CHUNK_LEN`] slices, so memory holds the
+//! parsed tables, never the file. The browser's workers cut and join a file the same way.
 //! The report's independent analyses then run on threads too ([`Threads`]).
 
 use std::fs::File;
 use std::io;
 use std::thread;
 
-use tcbill_core::input::parts::{join_parts, PartStarts, QuoteCount, TextParts};
+use tcbill_core::input::parts::{join_parts, PartStarts, TextParts, START_WINDOW};
 use tcbill_core::report::Fork;
 use tcbill_core::{ParsedFile, SNIFF_LEN};
 
@@ -57,12 +60,15 @@ pub fn read(file: &File, name: &str, threads: usize) -> io::Result<Option<Parsed
         let readers: Vec<_> = starts
             .iter()
             .enumerate()
-            .map(|(index, &(start, first_line))| {
-                let end = starts.get(index + 1).map_or(len, |&(next, _)| next);
+            .map(|(index, &start)| {
+                let end = starts.get(index + 1).copied().unwrap_or(len);
                 let ends_file = index + 1 == starts.len();
                 let plan = &plan;
                 scope.spawn(move || -> io::Result<_> {
-                    let mut reader = plan.part(first_line);
+                    let mut reader = match index {
+                        0 => plan.first_part(),
+                        _ => plan.later_part(),
+                    };
                     for_each_chunk(file, start, end, |chunk| reader.feed(chunk))?;
                     Ok(reader.finish(ends_file))
                 })
@@ -80,40 +86,12 @@ pub fn read(file: &File, name: &str, threads: usize) -> io::Result<Option<Parsed
     Ok(join_parts(name, parts))
 }
 
-/// Where each part starts (its byte offset and line number): the file cut into `parts` equal
-/// stretches, each moved on to the first record starting in it. The stretches' quotes and line
-/// ends are counted in parallel first, giving the quote parity and line number at each cut.
-fn part_starts(file: &File, len: u64, parts: usize) -> io::Result<Vec<(u64, u64)>> {
-    let cuts: Vec<u64> = (0..parts as u64)
-        .map(|part| len * part / parts as u64)
-        .collect();
-    let counts = thread::scope(|scope| {
-        let counters: Vec<_> = cuts
-            .iter()
-            .enumerate()
-            .map(|(index, &start)| {
-                let end = cuts.get(index + 1).copied().unwrap_or(len);
-                scope.spawn(move || {
-                    let mut count = QuoteCount::default();
-                    for_each_chunk(file, start, end, |chunk| {
-                        count = count.then(QuoteCount::of(chunk));
-                    })
-                    .map(|()| count)
-                })
-            })
-            .collect();
-        counters
-            .into_iter()
-            .map(|counter| {
-                counter
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect::<io::Result<Vec<_>>>()
-    })?;
-    let mut starts = PartStarts::new(len, &cuts, &counts);
+/// Where each part starts: the file cut into `parts` equal stretches, each after the first
+/// moved on to the first line start at or after its cut (core's `PartStarts`).
+fn part_starts(file: &File, len: u64, parts: usize) -> io::Result<Vec<u64>> {
+    let mut starts = PartStarts::new(len, parts);
     while let Some(at) = starts.wanted() {
-        starts.feed(&read_range(file, at, CHUNK_LEN as u64)?);
+        starts.feed(&read_range(file, at, START_WINDOW as u64)?);
     }
     Ok(starts.into_starts())
 }

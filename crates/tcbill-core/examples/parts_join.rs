@@ -15,7 +15,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::Instant;
 
 use tcbill_core::input::files_to_bytes;
-use tcbill_core::input::parts::{first_record_start, PartJoin, PartRead, QuoteCount, TextParts};
+use tcbill_core::input::parts::{PartJoin, PartRead, PartStarts, TextParts};
 use tcbill_core::model::table::{ColumnValues, Table};
 
 const CHUNK_LEN: usize = 4 << 20;
@@ -50,8 +50,11 @@ fn join_part(joined: PartJoin, bytes: &[u8]) -> PartJoin {
     joined.then_read(bytes).expect("the parts join")
 }
 
-fn read_part(plan: &TextParts, bytes: &[u8], first_line: u64, ends_file: bool) -> PartRead {
-    let mut reader = plan.part(first_line);
+fn read_part(plan: &TextParts, bytes: &[u8], first: bool, ends_file: bool) -> PartRead {
+    let mut reader = match first {
+        true => plan.first_part(),
+        false => plan.later_part(),
+    };
     bytes.chunks(CHUNK_LEN).for_each(|chunk| reader.feed(chunk));
     reader.finish(ends_file)
 }
@@ -89,17 +92,21 @@ fn main() {
         .map_or(1, |n| n.parse().expect("a number of repeats"));
     let file = std::fs::read(&path).expect("a readable file");
     let plan = TextParts::plan(&path, &file).expect("a UTF-8 CSV file with its header row");
-    let half = file.len() / 2;
-    let before = QuoteCount::of(&file[..half]);
-    let (offset, line_ends) = first_record_start(&file[half..], before.odd_quotes).expect("a cut");
-    let (cut, second_line) = (half + offset, 1 + before.line_ends + line_ends);
+    let mut starts = PartStarts::new(file.len() as u64, 2);
+    while let Some(at) = starts.wanted() {
+        starts.feed(&file[at as usize..]);
+    }
+    let cut = *starts
+        .into_starts()
+        .get(1)
+        .expect("a line start past the middle") as usize;
 
     let (mut counting, mut writing, mut joining) = (f64::MAX, f64::MAX, f64::MAX);
     let (mut write_cpu, mut join_cpu) = (f64::MAX, f64::MAX);
     let mut summary = None;
     for _ in 0..repeats {
-        let part = read_part(&plan, &file[cut..], second_line, true);
-        let first = read_part(&plan, &file[..cut], 1, false);
+        let part = read_part(&plan, &file[cut..], false, true);
+        let first = read_part(&plan, &file[..cut], true, false);
         let start = Instant::now();
         let len = part.byte_len();
         counting = counting.min(start.elapsed().as_secs_f64());

@@ -13,9 +13,7 @@ mod counting_allocator;
 use counting_allocator::{live, peak, reset_peak};
 use std::fs::File;
 use std::io::{Read, Write};
-use tcbill_core::input::parts::{
-    first_record_start, PartJoin, PartRead, QuoteCount, Sink, Source, TextParts,
-};
+use tcbill_core::input::parts::{PartJoin, PartRead, PartStarts, Sink, Source, TextParts};
 
 /// The part's bytes, outside the memory counted (a JavaScript `ArrayBuffer` in the browser).
 struct Outside {
@@ -45,8 +43,11 @@ impl Source for Outside {
 
 const CHUNK_LEN: usize = 4 << 20;
 
-fn read_part(plan: &TextParts, bytes: &[u8], first_line: u64, ends_file: bool) -> PartRead {
-    let mut reader = plan.part(first_line);
+fn read_part(plan: &TextParts, bytes: &[u8], first: bool, ends_file: bool) -> PartRead {
+    let mut reader = match first {
+        true => plan.first_part(),
+        false => plan.later_part(),
+    };
     bytes.chunks(CHUNK_LEN).for_each(|chunk| reader.feed(chunk));
     reader.finish(ends_file)
 }
@@ -55,10 +56,14 @@ fn main() {
     let path = std::env::args().nth(1).expect("usage: parts_memory FILE");
     let file = std::fs::read(&path).expect("a readable file");
     let plan = TextParts::plan(&path, &file).expect("a UTF-8 CSV file with its header row");
-    let half = file.len() / 2;
-    let before = QuoteCount::of(&file[..half]);
-    let (offset, line_ends) = first_record_start(&file[half..], before.odd_quotes).expect("a cut");
-    let (cut, second_line) = (half + offset, 1 + before.line_ends + line_ends);
+    let mut starts = PartStarts::new(file.len() as u64, 2);
+    while let Some(at) = starts.wanted() {
+        starts.feed(&file[at as usize..]);
+    }
+    let cut = *starts
+        .into_starts()
+        .get(1)
+        .expect("a line start past the middle") as usize;
     let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
     let line = |side: &str, peak: usize| {
         println!(
@@ -69,7 +74,7 @@ fn main() {
     };
 
     let base = reset_peak();
-    let part = read_part(&plan, &file[cut..], second_line, true);
+    let part = read_part(&plan, &file[cut..], false, true);
     let temporary = std::env::temp_dir().join(format!("parts_memory.{}", std::process::id()));
     let mut outside = Outside {
         file: File::create(&temporary).expect("a temporary file"),
@@ -81,7 +86,7 @@ fn main() {
     let part_peak = peak() - base;
 
     let base = reset_peak();
-    let first = read_part(&plan, &file[..cut], 1, false);
+    let first = read_part(&plan, &file[..cut], true, false);
     let parse_peak = peak() - base;
     let mut joined = PartJoin::start(first).expect("the first part");
     outside.file = File::open(&temporary).expect("the temporary file");

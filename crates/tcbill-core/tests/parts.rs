@@ -1,13 +1,16 @@
-//! A CSV file read in parts (the CLI cuts a big one and reads the parts on all cores) gives
-//! exactly what reading it whole gives, wherever it is cut: cuts found by quote parity are all
-//! taken, and a cut inside a quoted cell that spans lines is refused (the caller then reads the
-//! file whole), never read into a different table.
+//! A CSV file read in parts (the CLI cuts a big one and reads the parts on all cores, the
+//! browser on several workers) gives exactly what reading it whole gives, wherever it is cut.
+//! A part after the first starts at the first line start after its cut, a guess that a record
+//! starts there made without reading the file before it, and counts its lines from its own
+//! start; the join moves them to their place. A part that started inside a quoted cell spanning
+//! lines makes the part before it end inside that cell, which the join refuses (the caller then
+//! reads the file whole): never a different table, never a different line number.
 
 mod common;
 
 use common::{summary, table_dump};
 use tcbill_core::input::parts::{
-    first_record_start, join_parts, PartJoin, PartRead, PartStarts, QuoteCount, TextParts,
+    join_parts, PartJoin, PartRead, PartStarts, TextParts, START_WINDOW,
 };
 use tcbill_core::model::table::RowSource;
 use tcbill_core::{parse_file, ParsedFile, SNIFF_LEN};
@@ -34,29 +37,70 @@ fn bill() -> (String, std::ops::Range<usize>) {
         }
     }
     let end = text.len();
-    let mut i = 100;
+    fill_past_sniff_len(&mut text, 100);
+    (text, start..end)
+}
+
+/// Plain rows from transaction `i` on until `text` is past [`SNIFF_LEN`].
+fn fill_past_sniff_len(text: &mut String, mut i: usize) {
     while text.len() <= SNIFF_LEN + 4096 {
         text.push_str(&format!("CVM,CPU,tx{i:06},1.50\n"));
         i += 1;
     }
-    (text, start..end)
 }
 
-/// The file read in parts starting at `starts` (byte offset, first line), or `None` if a part
+/// A bill whose broken rows, well below its start (lines 100 to 200 or so), have diagnostics
+/// naming lines in their words: quotes that close with text after them on a later line of their
+/// record, that never close until a row of the header's width comes, or that span lines and
+/// leave a row too narrow, each rejecting several lines; with a bad number and a row too wide
+/// among them, every line end `\r\n` if `crlf`. The broken rows' range is returned.
+fn broken_bill(crlf: bool) -> (String, std::ops::Range<usize>) {
+    let mut text = String::from(HEADER);
+    for i in 0..100 {
+        text.push_str(&format!("CVM,CPU,tx{i:06},0.{i:02}\n"));
+    }
+    let start = text.len();
+    for i in 100..110 {
+        text.push_str(&format!("CVM,CPU,tx{i:06},1\n"));
+        match i % 5 {
+            // The quote of the last cell opens on the record's second line.
+            0 => text.push_str(&format!(
+                "CVM,\"CPU\nsecond\",tx{i:06},\"1\"x\nnot,a\nrow\n"
+            )),
+            1 => text.push_str(&format!("CVM,\"CPU, never closed,tx{i:06},1\nnot a row\n")),
+            2 => text.push_str(&format!("CVM,\"CPU\nx\",tx{i:06}\nstill,not\n")),
+            3 => text.push_str(&format!("CVM,CPU,tx{i:06},1.2.3\nCVM,CPU,tx,1,extra\n")),
+            _ => text.push_str(&format!("CVM,\"CPU \"\"q\"\"\n\nend\",tx{i:06},2\n")),
+        }
+    }
+    let end = text.len();
+    fill_past_sniff_len(&mut text, 1000);
+    if !crlf {
+        return (text, start..end);
+    }
+    let moved = |at: usize| at + text[..at].matches('\n').count();
+    let range = moved(start)..moved(end);
+    (text.replace('\n', "\r\n"), range)
+}
+
+/// The file read in parts starting at `starts` (byte offsets, the first 0), or `None` if a part
 /// could not take over from the one before.
-fn read_in_parts(bytes: &[u8], starts: &[(usize, u64)]) -> Option<ParsedFile> {
+fn read_in_parts(bytes: &[u8], starts: &[usize]) -> Option<ParsedFile> {
     join_parts("bill.csv", parts(bytes, starts))
 }
 
 /// The parts of the file starting at `starts`, each read apart.
-fn parts(bytes: &[u8], starts: &[(usize, u64)]) -> Vec<PartRead> {
+fn parts(bytes: &[u8], starts: &[usize]) -> Vec<PartRead> {
     let plan = TextParts::plan("bill.csv", bytes).expect("a UTF-8 CSV with its header");
     starts
         .iter()
         .enumerate()
-        .map(|(index, &(start, first_line))| {
-            let end = starts.get(index + 1).map_or(bytes.len(), |&(next, _)| next);
-            let mut reader = plan.part(first_line);
+        .map(|(index, &start)| {
+            let end = starts.get(index + 1).copied().unwrap_or(bytes.len());
+            let mut reader = match index {
+                0 => plan.first_part(),
+                _ => plan.later_part(),
+            };
             // Chunks of an odd size, so chunk ends fall anywhere in a part.
             for chunk in bytes[start..end].chunks(1000) {
                 reader.feed(chunk);
@@ -66,125 +110,117 @@ fn parts(bytes: &[u8], starts: &[(usize, u64)]) -> Vec<PartRead> {
         .collect()
 }
 
-/// Everything a parsed file says: counts, diagnostics, columns, every cell and every row's line.
+/// Everything a parsed file says: counts, diagnostics (every field), columns, every cell and
+/// every row's line.
 fn everything(parsed: &ParsedFile) -> String {
     let sources: Vec<String> = (0..parsed.table.row_count())
         .map(|row| format!("{:?}", parsed.table.source(row)))
         .collect();
     format!(
-        "{}{}\n{}",
+        "{}{}\n{:?}\n{}",
         summary(parsed),
         table_dump(std::slice::from_ref(parsed)),
+        parsed.diagnostics,
         sources.join(" ")
     )
 }
 
-/// Where the cut at `cut` moves on to: the first record start after it by quote parity.
-fn record_start_after(bytes: &[u8], cut: usize) -> Option<(usize, u64)> {
-    let before = QuoteCount::of(&bytes[..cut]);
-    let (offset, line_ends) = first_record_start(&bytes[cut..], before.odd_quotes)?;
-    Some((cut + offset, 1 + before.line_ends + line_ends))
+/// Fails with the first line where `got` differs from `want` (whole dumps are too long to print).
+fn assert_same(got: &str, want: &str, context: &str) {
+    if got != want {
+        let (line, (got, want)) = got
+            .lines()
+            .chain(["(end)"])
+            .zip(want.lines().chain(["(end)"]))
+            .enumerate()
+            .find(|(_, (got, want))| got != want)
+            .expect("texts that differ differ in a line");
+        panic!("{context}: line {line} is {got:?}, reading the file whole gives {want:?}");
+    }
 }
 
-/// The starts [`PartStarts`] finds for stretches cut at `cuts`, fed windows of `window` bytes.
-fn part_starts(bytes: &[u8], cuts: &[usize], window: usize) -> Vec<(usize, u64)> {
-    let counts: Vec<QuoteCount> = cuts
-        .iter()
-        .enumerate()
-        .map(|(i, &cut)| {
-            QuoteCount::of(&bytes[cut..cuts.get(i + 1).copied().unwrap_or(bytes.len())])
-        })
-        .collect();
-    let cuts: Vec<u64> = cuts.iter().map(|&cut| cut as u64).collect();
-    let mut starts = PartStarts::new(bytes.len() as u64, &cuts, &counts);
+fn whole(bytes: &[u8]) -> String {
+    everything(&parse_file("bill.csv", bytes).remove(0))
+}
+
+/// The starts [`PartStarts`] finds for `parts` parts, fed `window` bytes at a time.
+fn part_starts(bytes: &[u8], parts: usize, window: usize) -> Vec<usize> {
+    let mut starts = PartStarts::new(bytes.len() as u64, parts);
     while let Some(at) = starts.wanted() {
         let at = at as usize;
-        starts.feed(&bytes[at..(at + window).min(bytes.len())]);
+        starts.feed(&bytes[at.min(bytes.len())..(at + window).min(bytes.len())]);
     }
     starts
         .into_starts()
         .into_iter()
-        .map(|(at, line)| (at as usize, line))
+        .map(|at| at as usize)
         .collect()
 }
 
-#[test]
-fn part_starts_are_the_record_starts_after_the_cuts_whatever_the_windows() {
-    let (text, interesting) = bill();
-    let bytes = text.as_bytes();
-    let whole = everything(&parse_file("bill.csv", bytes).remove(0));
-    let mut cuts_dropped = 0;
-    for cut in interesting.step_by(23) {
-        // A second cut 40 bytes on often falls in the quoted cell the first part starts in.
-        let cuts = [0, cut, cut + 40, bytes.len() - 10];
-        let mut expected = vec![(0, 1)];
-        for &cut in &cuts[1..] {
-            if expected.last().unwrap().0 > cut {
-                cuts_dropped += 1;
-                continue;
-            }
-            if let Some(start) = record_start_after(bytes, cut).filter(|&(at, _)| at < bytes.len())
-            {
-                expected.push(start);
-            }
+/// What [`PartStarts`] must find, the slow way: each equal cut moved on to the first line start
+/// at or after it, dropped if the part before starts after it; none past the last line start.
+fn line_starts_after_cuts(bytes: &[u8], parts: usize) -> Vec<usize> {
+    let mut starts = vec![0];
+    for part in 1..parts {
+        let cut = bytes.len() * part / parts;
+        if cut < *starts.last().unwrap() {
+            continue;
         }
-        for window in [1, 13, 4096] {
-            assert_eq!(
-                part_starts(bytes, &cuts, window),
-                expected,
-                "cuts {cuts:?}, windows of {window}"
-            );
+        let line_start = (cut.max(1)..bytes.len()).find(|&at| bytes[at - 1] == b'\n');
+        match line_start {
+            Some(start) if start > *starts.last().unwrap() => starts.push(start),
+            Some(_) => {}
+            None => break,
         }
-        let parsed = read_in_parts(bytes, &expected).expect("record starts join");
-        assert_eq!(everything(&parsed), whole, "cuts {cuts:?}");
     }
-    assert!(cuts_dropped > 0, "no cut fell inside the part before it");
+    starts
 }
 
 #[test]
-fn every_cut_by_quote_parity_gives_the_whole_files_table() {
-    let (text, interesting) = bill();
-    let bytes = text.as_bytes();
-    let whole = everything(&parse_file("bill.csv", bytes).remove(0));
-    // The whole file's reading has diagnostics at lines past cells quoted across lines.
-    assert!(
-        whole.contains("bill.csv:12 column") && whole.contains("expected 4 fields"),
-        "{whole}"
-    );
-    let mut starts: Vec<(usize, u64)> = interesting
-        .clone()
-        .filter_map(|cut| record_start_after(bytes, cut))
-        .collect();
-    starts.dedup();
-    assert!(starts.len() >= 30, "{} record starts", starts.len());
-    for &start in &starts {
-        let parsed = read_in_parts(bytes, &[(0, 1), start])
-            .unwrap_or_else(|| panic!("the cut at {start:?} was refused"));
-        assert_eq!(everything(&parsed), whole, "cut at {start:?}");
+fn parts_start_at_the_first_line_start_after_each_cut_whatever_the_windows() {
+    let (text, _) = broken_bill(true);
+    for bytes in [
+        bill().0.as_bytes(),
+        text.as_bytes(),
+        b"a\nbb\n\nccc\r\nd" as &[u8],
+    ] {
+        for parts in 1..=40 {
+            let expected = line_starts_after_cuts(bytes, parts);
+            for window in [1, 2, 13, START_WINDOW] {
+                assert_eq!(
+                    part_starts(bytes, parts, window),
+                    expected,
+                    "{parts} parts, windows of {window}"
+                );
+            }
+        }
     }
-    // Three parts, the second starting in the rows of interest and the third in the plain rows.
-    let third = record_start_after(bytes, SNIFF_LEN).unwrap();
-    for &start in starts.iter().step_by(7) {
-        let parsed = read_in_parts(bytes, &[(0, 1), start, third]).unwrap();
-        assert_eq!(
-            everything(&parsed),
-            whole,
-            "cuts at {start:?} and {third:?}"
-        );
-    }
+    // A cut just after a line end stays; one on a line end moves past it, one before it too.
+    assert_eq!(part_starts(b"ab\ncd\nef\ngh\n", 4, 1), [0, 3, 6, 9]);
+    assert_eq!(part_starts(b"abcde\nfghij\n", 2, 1), [0, 6]);
+    assert_eq!(part_starts(b"abcdef\nghijk\n", 2, 1), [0, 7]);
+    assert_eq!(part_starts(b"abcdefg\nhijk\n", 2, 1), [0, 8]);
+    assert_eq!(part_starts(b"abcdef\r\nhijk\n", 2, 1), [0, 8]);
+    // A line longer than a stretch: the cuts inside it are dropped; none starts at the end.
+    assert_eq!(part_starts(b"a\nbcdefghijklmnop\nq\n", 10, 3), [0, 2, 18]);
+    assert_eq!(part_starts(b"abcdefgh\n", 3, 2), [0]);
 }
 
 #[test]
 fn a_cut_at_any_line_start_is_the_whole_files_table_or_refused() {
     let (text, interesting) = bill();
     let bytes = text.as_bytes();
-    let whole = everything(&parse_file("bill.csv", bytes).remove(0));
+    let whole = whole(bytes);
+    // The whole file's reading has diagnostics at lines past cells quoted across lines.
+    assert!(
+        whole.contains("bill.csv:12 column") && whole.contains("expected 4 fields"),
+        "{whole}"
+    );
     let (mut taken, mut refused) = (0, 0);
     for at in interesting.filter(|&at| bytes[at - 1] == b'\n') {
-        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64;
-        match read_in_parts(bytes, &[(0, 1), (at, line)]) {
+        match read_in_parts(bytes, &[0, at]) {
             Some(parsed) => {
-                assert_eq!(everything(&parsed), whole, "cut at line {line}");
+                assert_same(&everything(&parsed), &whole, &format!("cut at {at}"));
                 taken += 1;
             }
             None => refused += 1,
@@ -197,17 +233,138 @@ fn a_cut_at_any_line_start_is_the_whole_files_table_or_refused() {
     );
 }
 
+/// The offset just after the first record start at or after `at`, by quote parity from the
+/// file's start (what counting the file's quotes, as parts were once cut, would find).
+fn record_start_after(bytes: &[u8], at: usize) -> usize {
+    let mut odd = bytes[..at].iter().filter(|&&b| b == b'"').count() % 2 == 1;
+    let mut at = at;
+    loop {
+        match bytes[at] {
+            b'"' => odd = !odd,
+            b'\n' if !odd => return at + 1,
+            _ => {}
+        }
+        at += 1;
+    }
+}
+
+#[test]
+fn every_record_start_is_taken_in_two_and_three_parts() {
+    let (text, interesting) = bill();
+    let bytes = text.as_bytes();
+    let whole = whole(bytes);
+    let mut starts: Vec<usize> = interesting
+        .map(|cut| record_start_after(bytes, cut))
+        .collect();
+    starts.dedup();
+    assert!(starts.len() >= 30, "{} record starts", starts.len());
+    for &start in &starts {
+        let parsed = read_in_parts(bytes, &[0, start])
+            .unwrap_or_else(|| panic!("the cut at {start} was refused"));
+        assert_same(&everything(&parsed), &whole, &format!("cut at {start}"));
+    }
+    // Three parts, the second starting in the rows of interest and the third in the plain rows.
+    let third = record_start_after(bytes, SNIFF_LEN);
+    for &start in starts.iter().step_by(7) {
+        let parsed = read_in_parts(bytes, &[0, start, third]).unwrap();
+        assert_same(
+            &everything(&parsed),
+            &whole,
+            &format!("cuts at {start} and {third}"),
+        );
+    }
+}
+
 #[test]
 fn a_cut_inside_a_quoted_cell_is_refused() {
     let (text, _) = bill();
     let bytes = text.as_bytes();
     let inside = text.find("line 0").unwrap();
     assert_eq!(bytes[inside - 1], b'\n');
-    assert!(read_in_parts(bytes, &[(0, 1), (inside, 3)]).is_none());
-    // A cut with the wrong line number is refused too: every row must keep its line.
-    let (start, line) = record_start_after(bytes, inside).unwrap();
-    assert!(read_in_parts(bytes, &[(0, 1), (start, line)]).is_some());
-    assert!(read_in_parts(bytes, &[(0, 1), (start, line + 1)]).is_none());
+    assert!(read_in_parts(bytes, &[0, inside]).is_none());
+    let start = record_start_after(bytes, inside);
+    assert!(read_in_parts(bytes, &[0, start]).is_some());
+    // Every cut PartStarts makes in the quoted cells is refused or gives the whole file's table.
+    let whole = whole(bytes);
+    let (mut taken, mut refused) = (0, 0);
+    for parts in (2..200).step_by(3) {
+        let starts = part_starts(bytes, parts, START_WINDOW);
+        match read_in_parts(bytes, &starts) {
+            Some(parsed) => {
+                assert_same(
+                    &everything(&parsed),
+                    &whole,
+                    &format!("{parts} parts at {starts:?}"),
+                );
+                taken += 1;
+            }
+            None => refused += 1,
+        }
+    }
+    assert!(taken > 5 && refused > 5, "{taken} taken, {refused} refused");
+}
+
+#[test]
+fn diagnostics_in_later_parts_name_the_lines_reading_the_file_whole_names() {
+    for crlf in [false, true] {
+        let (text, broken) = broken_bill(crlf);
+        let bytes = text.as_bytes();
+        let whole = whole(bytes);
+        // Lines three digits long named in the words, and at a line of the record after its first.
+        for words in [
+            "column Total Cost (Including Tax): lines 10",
+            "the quote opened in this column at line 10",
+            "runs across lines and leaves 3 fields",
+            "\"1.2.3\" is not a number",
+            "expected 4 fields, found 5",
+        ] {
+            assert!(
+                whole.contains(words),
+                "{words:?} in the whole file's diagnostics"
+            );
+        }
+        // Line starts before and among the broken rows: the later part holds every diagnostic
+        // (or some), its lines counted from 1 where it starts (one or two digits), and the join
+        // names the lines of the file (three digits).
+        let (mut taken, mut refused) = (0, 0);
+        let line_starts: Vec<usize> = (1..broken.end)
+            .filter(|&at| bytes[at - 1] == b'\n')
+            .collect();
+        let near = |at: usize| at + 200 > broken.start;
+        for (i, &at) in line_starts.iter().enumerate() {
+            if !near(at) && i % 9 != 0 {
+                continue;
+            }
+            match read_in_parts(bytes, &[0, at]) {
+                Some(parsed) => {
+                    assert_same(
+                        &everything(&parsed),
+                        &whole,
+                        &format!("cut at {at}, crlf {crlf}"),
+                    );
+                    taken += 1;
+                }
+                None => refused += 1,
+            }
+        }
+        assert!(
+            taken > 30 && refused > 5,
+            "{taken} cuts taken, {refused} refused"
+        );
+        // Three and four parts, each later one holding broken rows.
+        let third = text.find("CVM,CPU,tx000105,1").unwrap();
+        let fourth = text.find("CVM,CPU,tx000109,1").unwrap();
+        let mut joined = 0;
+        for &at in line_starts.iter().filter(|&&at| at < third && near(at)) {
+            for starts in [vec![0, at, third], vec![0, at, third, fourth]] {
+                if let Some(parsed) = read_in_parts(bytes, &starts) {
+                    assert_same(&everything(&parsed), &whole, &format!("cuts at {starts:?}"));
+                    joined += 1;
+                }
+            }
+        }
+        assert!(joined > 20, "{joined} joined");
+    }
 }
 
 #[test]
@@ -226,7 +383,7 @@ fn a_file_of_another_encoding_or_without_a_header_in_its_head_is_not_read_in_par
 /// browser does) appended as it is decoded, through a source read in small pieces.
 fn read_in_parts_through_bytes(
     bytes: &[u8],
-    starts: &[(usize, u64)],
+    starts: &[usize],
     streamed: bool,
 ) -> Option<ParsedFile> {
     let mut parts = parts(bytes, starts).into_iter();
@@ -249,18 +406,18 @@ fn read_in_parts_through_bytes(
 fn parts_handed_over_as_bytes_give_the_whole_files_table() {
     let (text, interesting) = bill();
     let bytes = text.as_bytes();
-    let whole = everything(&parse_file("bill.csv", bytes).remove(0));
-    let third = record_start_after(bytes, SNIFF_LEN).unwrap();
+    let whole_bill = whole(bytes);
+    let third = record_start_after(bytes, SNIFF_LEN);
     let mut checked = 0;
     for cut in interesting.step_by(37) {
-        let start = record_start_after(bytes, cut).unwrap();
+        let start = record_start_after(bytes, cut);
         for streamed in [false, true] {
-            let parsed = read_in_parts_through_bytes(bytes, &[(0, 1), start, third], streamed)
-                .unwrap_or_else(|| panic!("the cut at {start:?} was refused"));
-            assert_eq!(
-                everything(&parsed),
-                whole,
-                "cuts at {start:?} and {third:?}, streamed: {streamed}"
+            let parsed = read_in_parts_through_bytes(bytes, &[0, start, third], streamed)
+                .unwrap_or_else(|| panic!("the cut at {start} was refused"));
+            assert_same(
+                &everything(&parsed),
+                &whole_bill,
+                &format!("cuts at {start} and {third}, streamed: {streamed}"),
             );
         }
         checked += 1;
@@ -269,29 +426,43 @@ fn parts_handed_over_as_bytes_give_the_whole_files_table() {
     // A cut inside a quoted cell is still refused after the trip.
     let inside = text.find("line 0").unwrap();
     for streamed in [false, true] {
-        assert!(read_in_parts_through_bytes(bytes, &[(0, 1), (inside, 3)], streamed).is_none());
+        assert!(read_in_parts_through_bytes(bytes, &[0, inside], streamed).is_none());
+    }
+    // Diagnostics whose words name lines keep where they name them through the bytes.
+    let (text, broken) = broken_bill(false);
+    let bytes = text.as_bytes();
+    let whole_broken = whole(bytes);
+    let third = text.find("CVM,CPU,tx000105,1").unwrap();
+    for streamed in [false, true] {
+        let parsed = read_in_parts_through_bytes(bytes, &[0, broken.start, third], streamed)
+            .expect("cuts where records start");
+        assert_same(
+            &everything(&parsed),
+            &whole_broken,
+            &format!("streamed: {streamed}"),
+        );
     }
 }
 
 #[test]
 fn a_first_part_or_damaged_bytes_do_not_join() {
-    let (text, _) = bill();
+    let (text, broken) = broken_bill(false);
     let bytes = text.as_bytes();
-    let third = record_start_after(bytes, SNIFF_LEN).unwrap();
-    let mut read = parts(bytes, &[(0, 1), third]).into_iter();
-    let (first, second) = (read.next().unwrap(), read.next().unwrap());
+    let second = broken.start;
+    let mut read = parts(bytes, &[0, second]).into_iter();
+    let (first, second_part) = (read.next().unwrap(), read.next().unwrap());
     // The first part keeps its header search, which bytes do not carry.
     let first_bytes = first.to_bytes();
     let first_again = PartRead::from_bytes("bill.csv", &first_bytes).unwrap();
     assert!(PartJoin::start(first_again).is_none());
-    let carried = second.to_bytes();
+    let carried = second_part.to_bytes();
     let mut longer = carried.clone();
     longer.push(0);
     let joined = PartJoin::start(first).unwrap();
     // Streamed, the part is appended as it is read: damage found late leaves the join to drop.
     let streamed = |bytes: &[u8]| {
-        let (text, _) = bill();
-        let first = parts(text.as_bytes(), &[(0, 1), third]).remove(0);
+        let (text, _) = broken_bill(false);
+        let first = parts(text.as_bytes(), &[0, second]).remove(0);
         PartJoin::start(first).unwrap().then_read(bytes).is_none()
     };
     for end in [0, 5, 20, carried.len() / 2, carried.len() - 1] {
@@ -304,11 +475,20 @@ fn a_first_part_or_damaged_bytes_do_not_join() {
     assert!(PartRead::from_bytes("bill.csv", &longer).is_none());
     assert!(streamed(&longer));
     assert!(streamed(&first_bytes));
-    let second = PartRead::from_bytes("bill.csv", &carried).unwrap();
-    let whole = everything(&parse_file("bill.csv", bytes).remove(0));
+    // A line named in a diagnostic's words that is not a number there is refused.
+    let words = "lines 10";
+    let at = carried
+        .windows(words.len())
+        .position(|window| window == words.as_bytes())
+        .expect("a diagnostic naming lines in the bytes");
+    let mut not_a_number = carried.clone();
+    not_a_number[at + words.len() - 1] = b'x';
+    assert!(PartRead::from_bytes("bill.csv", &not_a_number).is_none());
+    assert!(streamed(&not_a_number));
+    let second_part = PartRead::from_bytes("bill.csv", &carried).unwrap();
     assert_eq!(
-        everything(&joined.then(second).unwrap().finish("bill.csv")),
-        whole
+        everything(&joined.then(second_part).unwrap().finish("bill.csv")),
+        whole(bytes)
     );
 }
 
@@ -339,8 +519,12 @@ fn a_part_starting_with_a_bom_keeps_it_as_the_whole_file_does() {
         table.text("BusinessCodeName", last),
         Some("\u{feff}\"CVM\"")
     );
-    for start in [(cut, line), (cut + first.len(), line + 1)] {
-        let parsed = read_in_parts(bytes, &[(0, 1), start]).expect("a cut where a record starts");
-        assert_eq!(everything(&parsed), everything(&whole), "cut at {start:?}");
+    for start in [cut, cut + first.len()] {
+        let parsed = read_in_parts(bytes, &[0, start]).expect("a cut where a record starts");
+        assert_same(
+            &everything(&parsed),
+            &everything(&whole),
+            &format!("cut at {start}"),
+        );
     }
 }

@@ -166,6 +166,26 @@ nul.csv:4 column Component Name: the cell holds a NUL byte (0x00)
 }
 
 #[test]
+fn a_quote_closed_with_text_after_it_on_one_line_rejects_its_row() {
+    // A CSV reader glues the text after the closing quote to the cell: `"1"72.8` would be 172.8.
+    // Reading resumes where a whole row starts, so the next broken line joins the span.
+    let mut text = String::from(HEADER);
+    text.push_str("CVM,CPU,tx1,\"1\"72.8\n");
+    text.push_str("CVM,\"C\"PU,tx2,1\n");
+    text.push_str(&rows(4, 1));
+    let parsed = parse_every_way("q.csv", text.as_bytes(), 0);
+    assert_text(
+        &summary(&parsed),
+        "
+q.csv | L3 明细账单 (bill details)
+encoding UTF-8
+rows read 3, accepted 1, rejected 2
+q.csv:2 column Total Cost (Including Tax): lines 2–3 rejected (2 rows): the quote opened in this column closes with text after it, before the next delimiter
+",
+    );
+}
+
+#[test]
 fn rows_of_the_wrong_width_name_the_column_where_they_end() {
     let mut text = String::from(HEADER);
     text.push_str("CVM,CPU\n");

@@ -10,7 +10,7 @@
 //! row of the header's width. Every physical line is a row read (accepted or rejected), and
 //! every outcome is the same whatever the chunk sizes.
 
-use crate::model::diagnostic::DiagnosticCode;
+use crate::model::diagnostic::{DiagnosticCode, LinedText};
 
 use crate::input::decode::{Encoding, TextDecoder, GB18030, MALFORMED, UTF_8};
 use crate::input::record_scan::{scan_record, QuoteAt, QuoteFault};
@@ -86,32 +86,39 @@ impl Broken {
         }
     }
 
-    /// Why, for a diagnostic at `first_line` that names the column.
-    fn reason(self, first_line: u64, header_len: Option<usize>) -> String {
-        let opened = |at: QuoteAt| {
-            if at.line == first_line {
-                "the quote opened in this column".to_owned()
-            } else {
-                format!("the quote opened in this column at line {}", at.line)
+    /// Why, for a diagnostic at `first_line` that names the column; the lines it names are
+    /// marked, so a part of a file read apart can have them moved to its place in the file.
+    fn reason(self, first_line: u64, header_len: Option<usize>) -> LinedText {
+        let mut reason = LinedText::default();
+        let mut opened = |at: QuoteAt| {
+            reason.push_str("the quote opened in this column");
+            if at.line != first_line {
+                reason.push_str(" at line ");
+                reason.push_line(at.line);
             }
         };
-        match self {
+        let rest = match self {
             Broken::Quote {
                 at,
                 fault: QuoteFault::NeverCloses,
-            } => format!("{} never closes", opened(at)),
+            } => {
+                opened(at);
+                " never closes".to_owned()
+            }
             Broken::Quote {
                 at,
                 fault: QuoteFault::TextAfterClose,
-            } => format!(
-                "{} closes with text after it, before the next delimiter",
-                opened(at)
-            ),
-            Broken::QuoteSpan { at, fields } => format!(
-                "{} runs across lines and leaves {fields} fields where the header has {}",
-                opened(at),
-                header_len.unwrap_or_default()
-            ),
+            } => {
+                opened(at);
+                " closes with text after it, before the next delimiter".to_owned()
+            }
+            Broken::QuoteSpan { at, fields } => {
+                opened(at);
+                format!(
+                    " runs across lines and leaves {fields} fields where the header has {}",
+                    header_len.unwrap_or_default()
+                )
+            }
             Broken::LongField { .. } => format!(
                 "the cell is longer than {} MiB, the limit",
                 MAX_FIELD_BYTES >> 20
@@ -120,7 +127,9 @@ impl Broken {
                 "the row passes {} MiB, the limit, in this column",
                 MAX_RECORD_BYTES >> 20
             ),
-        }
+        };
+        reason.push_str(&rest);
+        reason
     }
 }
 
@@ -247,16 +256,12 @@ impl CsvStream {
         }
     }
 
-    /// A stream for a later stretch of a UTF-8 file, which starts where a record starts, at line
-    /// `first_line`, below the header row `header` (as [`CsvStream::header`] gave it).
-    pub(crate) fn for_stretch(
-        file: &str,
-        delimiter: u8,
-        header: &[String],
-        first_line: u64,
-    ) -> Option<Self> {
+    /// A stream for a later stretch of a UTF-8 file, which starts where a record starts (its
+    /// lines counted from 1 there: the stretch's place in the file is not known yet), below the
+    /// header row `header` (as [`CsvStream::header`] gave it).
+    pub(crate) fn for_stretch(file: &str, delimiter: u8, header: &[String]) -> Option<Self> {
         let importer = RecordImporter::with_header(file, header)?;
-        let mut stream = CsvStream::starting(UTF_8, delimiter, first_line, importer);
+        let mut stream = CsvStream::starting(UTF_8, delimiter, 1, importer);
         // csv-core strips a UTF-8 BOM from the first record it reads; here, as reading the file
         // whole, a BOM is text. An empty line read first (csv-core skips it) makes its next
         // record not its first.
@@ -399,7 +404,7 @@ impl CsvStream {
                 csv_core::ReadRecordResult::Record => {
                     match self
                         .limit_breach()
-                        .or_else(|| self.broken_quote(input, pos, last))
+                        .or_else(|| self.broken_quote(input, pos))
                     {
                         Some(broken) => broken,
                         None => {
@@ -473,20 +478,15 @@ impl CsvStream {
         None
     }
 
-    /// For a record that spans lines or ends the file: a quote that does not close properly, or
-    /// one that leaves the row with the wrong number of fields.
-    fn broken_quote(&self, input: &[u8], pos: usize, last: bool) -> Option<Broken> {
+    /// A quote that does not close properly (on one line: one closed with text after it, which
+    /// the CSV reader would glue to the cell, `"1"72.8` read as `172.8`), or, for a record that
+    /// spans lines or ends the file, one that leaves the row with the wrong number of fields.
+    fn broken_quote(&self, input: &[u8], pos: usize) -> Option<Broken> {
         let start_line = self.record_start_line.unwrap_or_default();
         let raw = match self.record_start_pos {
             Some(start) => &input[start..pos],
             None => &self.record_raw[..],
         };
-        let last_byte = raw.last().copied();
-        let end_line = self.line_offset + self.reader.line() - u64::from(last_byte == Some(b'\n'));
-        let ends_the_file = last && !matches!(last_byte, Some(b'\n' | b'\r'));
-        if end_line == start_line && !ends_the_file {
-            return None;
-        }
         let scan = scan_record(raw, self.delimiter);
         let absolute = |at: QuoteAt| QuoteAt {
             field: at.field,
@@ -637,10 +637,14 @@ impl CsvStream {
         let message = if resync.last_rejected_line == resync.first_line {
             reason
         } else {
-            format!(
-                "lines {}–{} rejected ({} rows): {reason}",
-                resync.first_line, resync.last_rejected_line, resync.rows
-            )
+            let mut message = LinedText::default();
+            message.push_str("lines ");
+            message.push_line(resync.first_line);
+            message.push_str("–");
+            message.push_line(resync.last_rejected_line);
+            message.push_str(&format!(" rejected ({} rows): ", resync.rows));
+            message.push_lined(reason);
+            message
         };
         let rows = resync.rows;
         let says = match resync.broken {

@@ -2,158 +2,115 @@
 //! it whole (issue #12, item 3).
 //!
 //! The caller (the CLI's threads, the browser's workers; it owns the file and how it is read)
-//! cuts the file where records start: [`QuoteCount`]s of equal stretches, taken in parallel, give
-//! the quote parity at each stretch's start, so [`first_record_start`] finds the first line end
-//! outside quotes after it, and the line number there ([`PartStarts`] does it for every cut,
-//! naming the bytes it needs read). Each part is read by a [`PartReader`]: the first as any file is, the others
-//! below the header row the first part found ([`TextParts`]). [`join_parts`] appends the parts'
-//! tables and diagnostics in file order.
+//! cuts the file into equal stretches and starts each part after the first at the first line
+//! start at or after its cut ([`PartStarts`], which names the few bytes it needs read there): a
+//! guess that the line starts a record, outside quotes, made without reading the file before
+//! it. Each part is read by a [`PartReader`]: the first as any file is, the others below the
+//! header row the first part found ([`TextParts`]), their lines counted from their own start,
+//! since nothing before them was read. [`join_parts`] appends the parts' tables and diagnostics
+//! in file order, and moves each later part's lines (its rows', its diagnostics', and the line
+//! numbers in their words) down by the lines of the parts before it, which the join knows.
 //!
 //! A cut is checked, never trusted: a part must end between records (its reader not inside a
-//! quoted cell, nor skipping a broken quote's lines), at the line where the next part starts,
-//! and every part must be UTF-8 read without a fault (a later line of another encoding changes
-//! how the lines after it are read). Part 0 starts where the file does, and each part that ends
-//! where a record ends hands the next one exactly the state reading the file whole would have
-//! there, so the parts' rows and diagnostics are the whole file's. Otherwise [`join_parts`] says
-//! `None` and the caller reads the file whole: a quote-parity guess that was wrong (a quote
-//! inside an unquoted cell, which the CSV reader keeps as text) costs time, never an answer.
+//! quoted cell, nor skipping a broken quote's lines), where the next part starts, and every
+//! part must be UTF-8 read without a fault (a later line of another encoding changes how the
+//! lines after it are read). Part 0 starts where the file does, and each part that ends where a
+//! record ends hands the next one exactly the state reading the file whole would have there, so
+//! the parts' rows and diagnostics are the whole file's. Otherwise [`join_parts`] says `None`
+//! and the caller reads the file whole: a part that started inside a quoted cell spanning lines
+//! costs time, never an answer.
 
 use crate::input::csv::{choose_encoding, CsvStream};
 use crate::input::decode::UTF_8;
 use crate::input::rows::RecordImporter;
 use crate::input::sniff::{sniff_container, Container};
 use crate::input::SNIFF_LEN;
-use crate::model::diagnostic::DiagnosticLog;
+use crate::model::diagnostic::{DiagnosticLog, LineNamed};
 use crate::model::parsed_file::ParsedFile;
 pub use crate::model::table::wire::{ByteCount, Sink, Source};
 use crate::model::table::wire::{Reader, Writer};
 use crate::model::table::Table;
 
-/// Quotes and line ends in a stretch of bytes, to find where records start without parsing.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct QuoteCount {
-    /// An odd number of `"`: text after the stretch starts inside a quoted cell (in a file whose
-    /// quotes open cells and double inside them, as every export writes them).
-    pub odd_quotes: bool,
-    /// How many `\n` bytes (in UTF-8, a `\n` byte is always a line end).
-    pub line_ends: u64,
-}
+/// How many bytes a caller may read at a time for [`PartStarts`]: far more than a bill's line.
+pub const START_WINDOW: usize = 64 << 10;
 
-impl QuoteCount {
-    pub fn of(bytes: &[u8]) -> Self {
-        let quotes = memchr::memchr_iter(b'"', bytes).count();
-        QuoteCount {
-            odd_quotes: quotes % 2 == 1,
-            line_ends: memchr::memchr_iter(b'\n', bytes).count() as u64,
-        }
-    }
-
-    /// The count of this stretch followed by `later`.
-    #[must_use]
-    pub fn then(self, later: QuoteCount) -> Self {
-        QuoteCount {
-            odd_quotes: self.odd_quotes != later.odd_quotes,
-            line_ends: self.line_ends + later.line_ends,
-        }
-    }
-}
-
-/// Where the first record starts in `bytes`, which follow text ending inside quotes if
-/// `odd_quotes`: just after the first `\n` outside quotes. The offset, and the line ends in
-/// `bytes` before it (that `\n` included); `None` if there is none.
-pub fn first_record_start(bytes: &[u8], mut odd_quotes: bool) -> Option<(usize, u64)> {
-    let mut line_ends = 0;
-    for at in memchr::memchr2_iter(b'"', b'\n', bytes) {
-        if bytes[at] == b'"' {
-            odd_quotes = !odd_quotes;
-            continue;
-        }
-        line_ends += 1;
-        if !odd_quotes {
-            return Some((at + 1, line_ends));
-        }
-    }
-    None
-}
-
-/// Where each part of a file starts, `(byte offset, line number)`, from equal stretches cut at
-/// `cuts` (the first at 0) and their [`QuoteCount`]s: each cut moved on to the first record
-/// starting after it, by the quote parity and line count before it; a cut inside the quoted cell
-/// the part before it started in is dropped. It reads nothing itself: the caller (the CLI's
-/// threads, the browser's `Blob` slices) reads the window [`PartStarts::wanted`] names and hands
-/// it to [`PartStarts::feed`], as often as a start lies past a window's end.
+/// Where each part of a file starts: the file cut into equal stretches, each after the first
+/// moved on to the first line start at or after its cut (just after a `\n`; a cut just after
+/// one stays). A cut at or before the line start of the part before it (a line longer than a
+/// stretch), or with no line start after it, is dropped. It reads nothing itself: the caller
+/// reads the bytes from [`PartStarts::wanted`] on (any number, [`START_WINDOW`] say) and hands
+/// them to [`PartStarts::feed`], until `wanted` says `None`.
 #[derive(Debug)]
 pub struct PartStarts {
     size: u64,
-    cuts: Vec<u64>,
-    counts: Vec<QuoteCount>,
-    starts: Vec<(u64, u64)>,
-    /// The cut being moved on, and the quote count of the file before it.
-    next_cut: usize,
-    before: QuoteCount,
-    /// Where the next window starts, and the quote count of the file before it.
-    scanned_to: Option<(u64, QuoteCount)>,
+    parts: u64,
+    /// The cut being moved on.
+    next_cut: u64,
+    starts: Vec<u64>,
+    /// Where the next bytes to look at start.
+    scanned_to: Option<u64>,
 }
 
 impl PartStarts {
-    /// `cuts[i]` starts stretch `i` (so `cuts[0]` is 0) and `counts[i]` counts it.
-    pub fn new(size: u64, cuts: &[u64], counts: &[QuoteCount]) -> PartStarts {
+    /// The starts of a file of `size` bytes cut into `parts` equal stretches.
+    pub fn new(size: u64, parts: usize) -> PartStarts {
         let mut finder = PartStarts {
             size,
-            cuts: cuts.to_vec(),
-            counts: counts.to_vec(),
-            starts: vec![(0, 1)],
+            parts: parts as u64,
             next_cut: 1,
-            before: QuoteCount::default(),
+            starts: vec![0],
             scanned_to: None,
         };
         finder.seek_next_cut();
         finder
     }
 
-    /// The offset of the window to read next, `None` once every start is found.
+    /// The offset of the bytes to read next, `None` once every start is found.
     pub fn wanted(&self) -> Option<u64> {
-        self.scanned_to.map(|(at, _)| at)
+        self.scanned_to
     }
 
-    /// Takes the window read at [`PartStarts::wanted`] (empty past the end of the file).
-    pub fn feed(&mut self, window: &[u8]) {
-        let Some((at, scanned)) = self.scanned_to else {
+    /// Takes bytes read at [`PartStarts::wanted`] (none past the end of the file).
+    pub fn feed(&mut self, bytes: &[u8]) {
+        let Some(at) = self.scanned_to else {
             return;
         };
-        if window.is_empty() {
-            self.next_cut += 1;
-            return self.seek_next_cut();
+        if bytes.is_empty() {
+            // No line starts after this cut, nor after the later ones.
+            self.scanned_to = None;
+            return;
         }
-        if let Some((offset, line_ends)) = first_record_start(window, scanned.odd_quotes) {
-            let start = at + offset as u64;
-            if start < self.size {
-                self.starts.push((start, 1 + scanned.line_ends + line_ends));
+        match memchr::memchr(b'\n', bytes) {
+            Some(newline) => {
+                let start = at + newline as u64 + 1;
+                if start >= self.size {
+                    self.scanned_to = None;
+                    return;
+                }
+                self.starts.push(start);
+                self.next_cut += 1;
+                self.seek_next_cut();
             }
-            self.next_cut += 1;
-            return self.seek_next_cut();
+            None => self.scanned_to = Some(at + bytes.len() as u64),
         }
-        self.scanned_to = Some((
-            at + window.len() as u64,
-            scanned.then(QuoteCount::of(window)),
-        ));
     }
 
-    /// Where each part starts, part 0 at `(0, 1)`.
-    pub fn into_starts(self) -> Vec<(u64, u64)> {
+    /// Where each part starts, part 0 at 0, in order.
+    pub fn into_starts(self) -> Vec<u64> {
         self.starts
     }
 
     fn seek_next_cut(&mut self) {
         self.scanned_to = None;
-        while let Some(&cut) = self.cuts.get(self.next_cut) {
-            self.before = self.before.then(self.counts[self.next_cut - 1]);
-            let &(previous, _) = self.starts.last().expect("part 0 starts the file");
-            if previous <= cut {
-                self.scanned_to = Some((cut, self.before));
+        while self.next_cut < self.parts {
+            let cut = self.size * self.next_cut / self.parts;
+            // A `\n` just before the cut makes the cut a line start.
+            let from = cut.saturating_sub(1);
+            if from >= *self.starts.last().expect("part 0 starts the file") {
+                self.scanned_to = Some(from);
                 return;
             }
-            // The part before starts past this cut (a quoted cell longer than a stretch).
+            // The part before starts past this cut (a line longer than a stretch).
             self.next_cut += 1;
         }
     }
@@ -186,20 +143,25 @@ impl TextParts {
         })
     }
 
-    /// The reader of the part starting at line `first_line` (1 for the file's start, which it
-    /// reads as any file is read).
-    pub fn part(&self, first_line: u64) -> PartReader {
-        let state = if first_line == 1 {
-            PartState::Head(Vec::new())
-        } else {
-            match CsvStream::for_stretch(&self.name, self.delimiter, &self.header, first_line) {
-                Some(stream) => PartState::Reading(Box::new(stream)),
-                None => PartState::Unreadable,
-            }
+    /// The reader of the file's first part, from its start: it reads it as any file is read.
+    pub fn first_part(&self) -> PartReader {
+        PartReader {
+            name: self.name.clone(),
+            first: true,
+            state: PartState::Head(Vec::new()),
+        }
+    }
+
+    /// The reader of a later part, which starts at a line start ([`PartStarts`]) and counts its
+    /// lines from 1 there; the join moves them to the part's place in the file.
+    pub fn later_part(&self) -> PartReader {
+        let state = match CsvStream::for_stretch(&self.name, self.delimiter, &self.header) {
+            Some(stream) => PartState::Reading(Box::new(stream)),
+            None => PartState::Unreadable,
         };
         PartReader {
             name: self.name.clone(),
-            first_line,
+            first: false,
             state,
         }
     }
@@ -215,7 +177,8 @@ enum PartState {
 /// Reads one part of a file, fed in chunks.
 pub struct PartReader {
     name: String,
-    first_line: u64,
+    /// The file's first part.
+    first: bool,
     state: PartState,
 }
 
@@ -250,15 +213,17 @@ impl PartReader {
             PartState::Unreadable => None,
         };
         PartRead {
-            first_line: self.first_line,
+            first: self.first,
             read: stream.and_then(|stream| stream.end_stretch(ends_file)),
         }
     }
 }
 
-/// One part read: its rows and diagnostics, and the line the next part must start at.
+/// One part read: its rows and diagnostics, and the line after it (the next part's first); a
+/// later part's lines are counted from 1 at its start.
 pub struct PartRead {
-    first_line: u64,
+    /// The file's first part.
+    first: bool,
     read: Option<(RecordImporter, u64)>,
 }
 
@@ -292,8 +257,7 @@ impl PartRead {
     pub fn write(&self, sink: &mut impl Sink) {
         let mut out = Writer::new(sink);
         out.raw(PART_MAGIC);
-        out.u64(self.first_line);
-        match self.read.as_ref().filter(|_| self.first_line > 1) {
+        match self.read.as_ref().filter(|_| !self.first) {
             Some((importer, next_line)) => {
                 let (table, rows_rejected, log) = importer.imported();
                 out.u8(1);
@@ -303,6 +267,12 @@ impl PartRead {
                 let diagnostics =
                     serde_json::to_string(&log.kept).expect("diagnostics always serialise");
                 out.str(&diagnostics);
+                out.u64(log.lines_named.len() as u64);
+                for line in &log.lines_named {
+                    for number in [line.diagnostic, line.start, line.end] {
+                        out.u64(number as u64);
+                    }
+                }
                 table.encode(&mut out);
             }
             None => out.u8(0),
@@ -314,29 +284,28 @@ impl PartRead {
     /// (the caller then reads the file whole).
     pub fn from_bytes(name: &str, bytes: &[u8]) -> Option<PartRead> {
         let mut input = Reader::new(bytes);
-        let (first_line, read) = match read_head(&mut input)? {
-            PartHead::Unjoinable { first_line } => (first_line, None),
+        let read = match read_head(&mut input)? {
+            PartHead::Unjoinable => None,
             PartHead::Rows(head) => {
                 let table = Table::decode(&mut input)?;
                 let importer = RecordImporter::holding(name, table, head.rows_rejected, head.log);
-                (head.first_line, Some((importer, head.next_line)))
+                Some((importer, head.next_line))
             }
         };
-        input.is_empty().then_some(PartRead { first_line, read })
+        // Any part read back from bytes is a later one: the first is never written.
+        let first = false;
+        input.is_empty().then_some(PartRead { first, read })
     }
 }
 
 /// What comes before a part's table in its bytes.
 enum PartHead {
     /// The file's first part, or one that did not end where a record does.
-    Unjoinable {
-        first_line: u64,
-    },
+    Unjoinable,
     Rows(RowsHead),
 }
 
 struct RowsHead {
-    first_line: u64,
     next_line: u64,
     rows_rejected: u64,
     log: DiagnosticLog,
@@ -344,17 +313,31 @@ struct RowsHead {
 
 fn read_head<S: Source>(input: &mut Reader<S>) -> Option<PartHead> {
     input.expect(PART_MAGIC)?;
-    let first_line = input.u64()?;
     match input.u8()? {
-        0 => Some(PartHead::Unjoinable { first_line }),
+        0 => Some(PartHead::Unjoinable),
         1 => {
             let next_line = input.u64()?;
             let rows_rejected = input.u64()?;
             let dropped = input.u64()?;
             let kept = serde_json::from_str(&input.str()?).ok()?;
-            let log = DiagnosticLog { kept, dropped };
+            let named = input.u64()?;
+            let mut lines_named = Vec::new();
+            for _ in 0..named {
+                let mut number = || usize::try_from(input.u64()?).ok();
+                let (diagnostic, start, end) = (number()?, number()?, number()?);
+                lines_named.push(LineNamed {
+                    diagnostic,
+                    start,
+                    end,
+                });
+            }
+            let log = DiagnosticLog {
+                kept,
+                dropped,
+                lines_named,
+            };
+            log.names_lines_soundly().then_some(())?;
             Some(PartHead::Rows(RowsHead {
-                first_line,
                 next_line,
                 rows_rejected,
                 log,
@@ -375,7 +358,7 @@ pub struct PartJoin {
 impl PartJoin {
     /// Starts with the file's first part; `None` if it did not end where a record ends.
     pub fn start(first: PartRead) -> Option<PartJoin> {
-        let (importer, next_line) = first.read.filter(|_| first.first_line == 1)?;
+        let (importer, next_line) = first.read.filter(|_| first.first)?;
         Some(PartJoin {
             importer,
             next_line,
@@ -385,9 +368,11 @@ impl PartJoin {
     /// Appends the next part; `None` if it cannot take over from the parts before (see the
     /// module's documentation), so the file must be read whole.
     pub fn then(mut self, part: PartRead) -> Option<PartJoin> {
-        let (later, next_line) = part.read.filter(|_| part.first_line == self.next_line)?;
-        self.importer.append(later);
-        self.next_line = next_line;
+        let (later, next_line) = part.read.filter(|_| !part.first)?;
+        // The part counted its lines from 1 at this line.
+        let lines_before = self.next_line - 1;
+        self.importer.append(later, lines_before);
+        self.next_line = lines_before + next_line;
         Some(self)
     }
 
@@ -400,12 +385,10 @@ impl PartJoin {
         let PartHead::Rows(head) = read_head(&mut input)? else {
             return None;
         };
-        if head.first_line != self.next_line {
-            return None;
-        }
+        let lines_before = self.next_line - 1;
         self.importer
-            .append_decoded(&mut input, head.rows_rejected, head.log)?;
-        self.next_line = head.next_line;
+            .append_decoded(&mut input, head.rows_rejected, head.log, lines_before)?;
+        self.next_line = lines_before + head.next_line;
         input.is_empty().then_some(self)
     }
 

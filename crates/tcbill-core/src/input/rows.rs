@@ -6,7 +6,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::model::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLog, Problem};
+use crate::model::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLog, LinedText, Problem};
 use crate::model::kind::InputKind;
 use crate::model::number::Exact;
 use crate::model::number::{self, is_absent, is_absent_trimmed, trim_cell};
@@ -445,11 +445,13 @@ impl RecordImporter {
     }
 
     /// Takes the rows, rejections and diagnostics of `later`, the importer of the next stretch of
-    /// the same file, after these: what one importer reading both stretches would hold.
-    pub(crate) fn append(&mut self, later: RecordImporter) {
-        self.table.append(&later.table);
+    /// the same file, after these: what one importer reading both stretches would hold. `later`
+    /// counted its lines from 1 at the line `lines_before` lines below this one's line 1: each of
+    /// its lines (a row's, a diagnostic's) is moved down by that much.
+    pub(crate) fn append(&mut self, later: RecordImporter, lines_before: u64) {
+        self.table.append_shifted(&later.table, lines_before);
         self.rows_rejected += later.rows_rejected;
-        self.log.append(later.log);
+        self.log.append(later.log, lines_before);
     }
 
     /// [`RecordImporter::append`] of the later stretch whose table `input` holds, with its
@@ -460,10 +462,11 @@ impl RecordImporter {
         input: &mut Reader<S>,
         rows_rejected: u64,
         log: DiagnosticLog,
+        lines_before: u64,
     ) -> Option<()> {
-        self.table.append_decoded(input)?;
+        self.table.append_decoded(input, lines_before)?;
         self.rows_rejected += rows_rejected;
-        self.log.append(log);
+        self.log.append(log, lines_before);
         Some(())
     }
 
@@ -488,9 +491,13 @@ impl RecordImporter {
         line: u64,
         rows: u64,
         column: Option<usize>,
-        message: String,
+        message: impl Into<LinedText>,
         says: DiagnosticCode,
     ) {
+        let LinedText {
+            text: message,
+            lines,
+        } = message.into();
         let mut diagnostic = if self.has_header() {
             self.rows_rejected += rows;
             Diagnostic::error(&self.file, message).saying(says)
@@ -502,7 +509,7 @@ impl RecordImporter {
         if let Some(column) = column {
             diagnostic = diagnostic.in_column(self.column_label(column));
         }
-        self.log.push(diagnostic.at_line(line));
+        self.log.push_naming(diagnostic.at_line(line), lines);
     }
 
     /// The header row read at `line` held a bad cell at `column` (bytes that are not text, a NUL):

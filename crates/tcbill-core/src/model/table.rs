@@ -1638,8 +1638,15 @@ impl Table {
     /// identities. A column's storage (interned or unique, code and mantissa widths) follows
     /// from the cells, as when they are pushed one row at a time.
     pub fn append(&mut self, other: &Table) {
+        self.append_shifted(other, 0);
+    }
+
+    /// [`Table::append`] of a table whose rows' lines count from a line `lines_before` lines
+    /// above where they are in the file (a later part of a big file counts its lines from its
+    /// own start): each row's line is moved down by that much.
+    pub fn append_shifted(&mut self, other: &Table, lines_before: u64) {
         for (rows, source) in other.sources.run_lengths() {
-            self.push_source_run_of(other, source, rows);
+            self.push_source_run_of(other, source, rows, lines_before);
         }
         let mut appending = Appending::new(self, other);
         for column in &other.columns {
@@ -1648,10 +1655,17 @@ impl Table {
         appending.finish(self, other.row_count);
     }
 
-    /// Adds a run of `rows` row sources of `other` from `source` on, a record path interned here.
-    fn push_source_run_of(&mut self, other: &Table, source: StoredSource, rows: usize) {
+    /// Adds a run of `rows` row sources of `other` from `source` on, a record path interned here,
+    /// a line moved down by `lines_before`.
+    fn push_source_run_of(
+        &mut self,
+        other: &Table,
+        source: StoredSource,
+        rows: usize,
+        lines_before: u64,
+    ) {
         let source = match source {
-            StoredSource::Line(line) => StoredSource::Line(line),
+            StoredSource::Line(line) => StoredSource::Line(line.saturating_add(lines_before)),
             StoredSource::Record(path) => {
                 StoredSource::Record(self.strings.intern(other.resolve(path)).0)
             }
@@ -1909,7 +1923,7 @@ mod tests {
         let bytes = out.finish();
         let mut decoded = earlier();
         decoded
-            .append_decoded(&mut wire::Reader::new(&bytes[..]))
+            .append_decoded(&mut wire::Reader::new(&bytes[..]), 0)
             .unwrap_or_else(|| panic!("{case}: the bytes decode"));
         for (table, how) in [(&appended, "appended"), (&decoded, "decoded")] {
             assert_eq!(table.row_count, expected.row_count, "{case}, {how}");

@@ -435,12 +435,17 @@ impl Table {
     /// Appends the rows of the table `input` holds, exactly as [`Table::append`] appends it
     /// decoded, but reading one column at a time, so that only its strings and one of its
     /// columns are held beside this table; `None` if the bytes are not a table, and this table
-    /// is then left with columns of different lengths, to be dropped.
-    pub(crate) fn append_decoded<S: Source>(&mut self, input: &mut Reader<S>) -> Option<()> {
+    /// is then left with columns of different lengths, to be dropped. Each row's line is moved
+    /// down by `lines_before` ([`Table::append_shifted`]).
+    pub(crate) fn append_decoded<S: Source>(
+        &mut self,
+        input: &mut Reader<S>,
+        lines_before: u64,
+    ) -> Option<()> {
         let (other, symbols) = decode_strings(input)?;
         let rows = other.row_count;
         decode_sources(input, &symbols, rows, |source, run| {
-            self.push_source_run_of(&other, source, run);
+            self.push_source_run_of(&other, source, run, lines_before);
         })?;
         let mut appending = Appending::new(self, &other);
         let mut names = FxHashSet::default();
@@ -942,7 +947,7 @@ mod tests {
         decoded_then_appended.append(&decoded);
         let mut appended = earlier();
         let mut input = Reader::new(&bytes[..]);
-        appended.append_decoded(&mut input).unwrap();
+        appended.append_decoded(&mut input, 0).unwrap();
         assert!(input.is_empty());
         assert_eq!(appended.row_count(), 75_000);
         assert_eq!(cells(&appended), cells(&decoded_then_appended));
@@ -981,7 +986,7 @@ mod tests {
                 "cut at {end}"
             );
             let mut appended = Table::new(TableKind::Other);
-            let appending = appended.append_decoded(&mut Reader::new(&bytes[..end]));
+            let appending = appended.append_decoded(&mut Reader::new(&bytes[..end]), 0);
             assert!(appending.is_none(), "appended, cut at {end}");
         }
         for at in 0..bytes.len() {
@@ -991,7 +996,7 @@ mod tests {
                 // Appended as it is read, the damage is found, or the rows are readable.
                 let mut appended = Table::new(TableKind::Other);
                 if appended
-                    .append_decoded(&mut Reader::new(&damaged[..]))
+                    .append_decoded(&mut Reader::new(&damaged[..]), 0)
                     .is_some()
                 {
                     for column in &appended.columns {
