@@ -232,15 +232,20 @@ fn on_message(state: &Rc<RefCell<State>>, data: JsValue) {
     }
 }
 
+/// Stops a dead worker, deaf to anything it still sends.
+fn stop(dead: &Worker) {
+    dead.set_onmessage(None);
+    dead.set_onerror(None);
+    dead.terminate();
+}
+
 /// A worker that died before it listened: none is started in its place (one would fail alike);
 /// the messages stay held, the page is told, and the next sign of use (or message) tries again.
 fn not_loaded(state: &Rc<RefCell<State>>) {
     let on_load_failed = {
         let mut current = state.borrow_mut();
         if let Some(dead) = current.worker.take() {
-            dead.set_onmessage(None);
-            dead.set_onerror(None);
-            dead.terminate();
+            stop(&dead);
         }
         if let Some(on_intent) = current.on_intent.as_ref() {
             listen_for_intent(on_intent);
@@ -256,9 +261,7 @@ fn restart(state: &Rc<RefCell<State>>, crashed: Option<FileId>, message: String)
     let on_report = {
         let mut current = state.borrow_mut();
         if let Some(dead) = current.worker.as_ref() {
-            dead.set_onmessage(None);
-            dead.set_onerror(None);
-            dead.terminate();
+            stop(dead);
         }
         let worker = Some(spawn(Rc::downgrade(state)));
         current.files.retain(|(id, _)| Some(*id) != crashed);

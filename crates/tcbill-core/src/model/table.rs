@@ -862,6 +862,17 @@ enum Scales {
     PerValue(Vec<u8>),
 }
 
+impl Scales {
+    /// Row `row`'s scale (0 for a column with no value yet).
+    #[inline(always)]
+    fn at(&self, row: usize) -> u8 {
+        match self {
+            Scales::Uniform(scale) => scale.unwrap_or_default(),
+            Scales::PerValue(scales) => scales[row],
+        }
+    }
+}
+
 impl DecimalColumn {
     fn absent(rows: usize) -> Self {
         DecimalColumn {
@@ -879,10 +890,7 @@ impl DecimalColumn {
         }
         Some(match &self.values {
             DecimalValues::Mantissas { mantissas, scales } => {
-                let scale = match scales {
-                    Scales::Uniform(scale) => scale.unwrap_or_default(),
-                    Scales::PerValue(scales) => scales[row],
-                };
+                let scale = scales.at(row);
                 Decimal::new(mantissas.get(row), u32::from(scale))
             }
             DecimalValues::Wide(values) => values[row],
@@ -898,10 +906,7 @@ impl DecimalColumn {
         }
         Some(match &self.values {
             DecimalValues::Mantissas { mantissas, scales } => {
-                let scale = match scales {
-                    Scales::Uniform(scale) => scale.unwrap_or_default(),
-                    Scales::PerValue(scales) => scales[row],
-                };
+                let scale = scales.at(row);
                 (i128::from(mantissas.get(row)), u32::from(scale))
             }
             DecimalValues::Wide(values) => (values[row].mantissa(), values[row].scale()),
