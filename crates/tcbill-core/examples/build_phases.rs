@@ -1,6 +1,8 @@
 //! Times each of `Report::build_with`'s parts on one file, and the whole build in turn and on
-//! two threads (the CLI's `Threads`, copied here): the least of `RUNS` runs each, so other work on
-//! the machine shows less. BENCHMARKS.md's *the report's critical path* uses it.
+//! two threads (the CLI's `Threads`, copied here), and the build from the passes over the rows
+//! made for each half of the file apart and merged (`RowsPass`, as the browser's two workers make
+//! them): the least of `RUNS` runs each, so other work on the machine shows less. BENCHMARKS.md's
+//! *the report's critical path* and issue #12's map and reduce use it.
 //!
 //! `cargo run --release -p tcbill-core --example build_phases -- FILE [RUNS]`
 
@@ -13,7 +15,7 @@ use tcbill_core::analysis::deductions::analyze_deductions;
 use tcbill_core::analysis::forecast::forecasts;
 use tcbill_core::analysis::packages::package_usage;
 use tcbill_core::analysis::usage::usage_statistics;
-use tcbill_core::report::{Fork, InTurn, REPORT_ALERTS};
+use tcbill_core::report::{Fork, InTurn, RowsPass, REPORT_ALERTS};
 use tcbill_core::{Dataset, Report, ReportOptions};
 
 /// The CLI's `parallel::Threads`.
@@ -126,4 +128,41 @@ fn main() {
     for (part, time) in parts {
         println!("{part:<28} {:>8.3} s", time.as_secs_f64());
     }
+    let table = &dataset.files()[0].table;
+    let half = table.row_count() / 2;
+    let pass = |rows| RowsPass::of_rows(table, rows, &options);
+    let halves = [
+        ("rows pass, first half", least(runs, || pass(0..half))),
+        (
+            "rows pass, second half",
+            least(runs, || pass(half..table.row_count())),
+        ),
+    ];
+    let json = pass(half..table.row_count()).to_json();
+    let merged = || {
+        let mut merged = pass(0..half);
+        merged.merge(RowsPass::from_json(&json).expect("reads back"));
+        merged
+    };
+    assert!(merged().serves(&dataset, &options), "the passes are taken");
+    let (mut merge, mut build) = (Duration::MAX, Duration::MAX);
+    for _ in 0..runs {
+        let mut first = pass(0..half);
+        let start = Instant::now();
+        first.merge(RowsPass::from_json(&json).expect("reads back"));
+        merge = merge.min(start.elapsed());
+        let start = Instant::now();
+        std::hint::black_box(Report::build_from(&dataset, &options, &InTurn, Some(first)));
+        build = build.min(start.elapsed());
+    }
+    for (part, time) in halves.into_iter().chain([
+        ("second half's JSON read, merged", merge),
+        ("build in turn from the passes", build),
+    ]) {
+        println!("{part:<28} {:>8.3} s", time.as_secs_f64());
+    }
+    println!(
+        "second half's pass as JSON   {:>8.1} MiB",
+        json.len() as f64 / (1 << 20) as f64
+    );
 }

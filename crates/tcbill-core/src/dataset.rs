@@ -190,7 +190,7 @@ impl Dataset {
     }
 
     /// The rows of file `index` the analyses count: all but the duplicates of earlier files.
-    pub fn counted_rows(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
+    pub fn counted_rows(&self, index: usize) -> impl Iterator<Item = usize> + Clone + '_ {
         let duplicates = &self.duplicates[index];
         (0..self.files[index].table.row_count()).filter(move |&row| !duplicates.is_skipped(row))
     }

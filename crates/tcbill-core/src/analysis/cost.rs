@@ -175,7 +175,7 @@ impl ProductLabels {
         if !dimensions.contains(&&Dimension::Product) {
             return ProductLabels::default();
         }
-        let mut names: FxHashMap<String, std::collections::BTreeSet<String>> = FxHashMap::default();
+        let mut names = ProductNames::default();
         for (index, table) in cost_tables(dataset) {
             let reader = DimensionReader::new(&Dimension::Product, table);
             let pairs: FxHashSet<KeyPart> = dataset
@@ -186,21 +186,24 @@ impl ProductLabels {
                 let KeyPart::Product(code, name) = pair else {
                     continue;
                 };
-                let code = code.map(|s| table.resolve(s));
-                let name = name.map(|s| table.resolve(s));
-                let spellings = names.entry(product_identity(code, name)).or_default();
-                spellings.extend(name.map(str::to_owned));
+                names.add(
+                    code.map(|s| table.resolve(s)),
+                    name.map(|s| table.resolve(s)),
+                );
             }
         }
-        let by_identity = names
-            .into_iter()
-            .filter(|(_, spellings)| !spellings.is_empty())
-            .map(|(identity, spellings)| {
-                let label: Vec<String> = spellings.into_iter().collect();
-                (identity, label.join(" / "))
-            })
-            .collect();
-        ProductLabels { by_identity }
+        names.labels()
+    }
+
+    /// From the products of `groups`, which hold every row's when no filter left one out.
+    fn of_groups(groups: &[(Currency, Vec<Spelled>, usize, Amounts, u8)]) -> Self {
+        let mut names = ProductNames::default();
+        for part in groups.iter().flat_map(|(_, parts, ..)| parts) {
+            if let Spelled::Product(code, name) = part {
+                names.add(code.as_deref(), name.as_deref());
+            }
+        }
+        names.labels()
     }
 
     fn label(&self, code: Option<&str>, name: Option<&str>) -> String {
@@ -209,6 +212,30 @@ impl ProductLabels {
             Some(label) => label.clone(),
             None => name.unwrap_or(&identity).to_owned(),
         }
+    }
+}
+
+/// Each product identity's names, as the rows spell it.
+#[derive(Default)]
+struct ProductNames(FxHashMap<String, std::collections::BTreeSet<String>>);
+
+impl ProductNames {
+    fn add(&mut self, code: Option<&str>, name: Option<&str>) {
+        let spellings = self.0.entry(product_identity(code, name)).or_default();
+        spellings.extend(name.map(str::to_owned));
+    }
+
+    fn labels(self) -> ProductLabels {
+        let by_identity = self
+            .0
+            .into_iter()
+            .filter(|(_, spellings)| !spellings.is_empty())
+            .map(|(identity, spellings)| {
+                let label: Vec<String> = spellings.into_iter().collect();
+                (identity, label.join(" / "))
+            })
+            .collect();
+        ProductLabels { by_identity }
     }
 }
 
@@ -456,6 +483,14 @@ pub enum Measure {
 }
 
 impl Measure {
+    /// The measure's bit in a set of measures, in [`Measure::ALL`]'s order.
+    fn bit(self) -> u8 {
+        1 << Measure::ALL
+            .iter()
+            .position(|&measure| measure == self)
+            .expect("every measure is in ALL")
+    }
+
     pub const ALL: [Measure; 7] = [
         Measure::TotalCost,
         Measure::RealTotalCost,
@@ -505,12 +540,17 @@ impl Amounts {
         }
     }
 
-    /// Adds one row; an absent cell in a present column counts as zero.
-    fn add_row(&mut self, columns: &[(Measure, &DecimalColumn)], row: usize) {
-        for &(measure, column) in columns {
+    /// Adds one row; an absent cell in a present column counts as zero. Returns which of
+    /// `columns` (bits in their order) had a non-zero cell.
+    fn add_row(&mut self, columns: &[(Measure, &DecimalColumn)], row: usize) -> u8 {
+        let mut nonzero = 0;
+        for (bit, &(measure, column)) in columns.iter().enumerate() {
+            let cell = column.get(row).unwrap_or_default();
+            nonzero |= u8::from(!cell.is_zero()) << bit;
             let slot = self.slot(measure);
-            *slot = Some(slot.unwrap_or_default() + column.get(row).unwrap_or_default());
+            *slot = Some(slot.unwrap_or_default() + cell);
         }
+        nonzero
     }
 
     /// Adds another sum of rows.
@@ -620,14 +660,323 @@ struct GroupSums {
     rows: usize,
     amounts: Amounts,
     sums: [Fixed; MEASURE_COLUMNS.len()],
+    /// Which measures (bits in [`measure_columns`]' order) had a non-zero cell.
+    nonzero: u8,
 }
 
-/// One currency's rows while summing: groups by their spelled key.
+/// One currency's rows while summing: groups by their spelled key, each with the measures
+/// that had a non-zero cell (bits in [`Measure::ALL`]'s order), the total's too.
 #[derive(Default)]
 struct CurrencySums {
     row_count: usize,
     total: Amounts,
-    groups: BTreeMap<Vec<String>, (usize, Amounts)>,
+    total_nonzero: u8,
+    groups: BTreeMap<Vec<String>, (usize, Amounts, u8)>,
+}
+
+/// A group's value of one dimension as groups are carried from their table to be summed: a
+/// product as its code and name, labelled once every table's groups are in ([`ProductLabels`]:
+/// every spelling the rows use), any other value as shown.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+enum Spelled {
+    Text(String),
+    Product(Option<String>, Option<String>),
+}
+
+impl Spelled {
+    fn of(part: KeyPart, table: &Table) -> Spelled {
+        match part {
+            KeyPart::Product(code, name) => {
+                let resolve = |symbol: Option<Symbol>| symbol.map(|s| table.resolve(s).to_owned());
+                Spelled::Product(resolve(code), resolve(name))
+            }
+            other => Spelled::Text(other.text(table, &ProductLabels::default())),
+        }
+    }
+
+    fn text(&self, products: &ProductLabels) -> String {
+        match self {
+            Spelled::Text(text) => text.clone(),
+            Spelled::Product(code, name) => products.label(code.as_deref(), name.as_deref()),
+        }
+    }
+}
+
+/// Every dimension any of `group_bys` names, once, and each grouping as positions in that list.
+fn fine_dimensions(group_bys: &[&[Dimension]]) -> (Vec<Dimension>, Vec<Vec<usize>>) {
+    let mut fine: Vec<Dimension> = Vec::new();
+    let positions = group_bys
+        .iter()
+        .map(|group_by| {
+            group_by
+                .iter()
+                .map(
+                    |dimension| match fine.iter().position(|seen| seen == dimension) {
+                        Some(position) => position,
+                        None => {
+                            fine.push(dimension.clone());
+                            fine.len() - 1
+                        }
+                    },
+                )
+                .collect()
+        })
+        .collect();
+    (fine, positions)
+}
+
+/// Cost rows of some tables, or of parts of one, summed by every dimension some groupings name,
+/// per currency: what [`summarize_each`] adds up into its summaries, table by table. A file read
+/// in parts by several workers has each part's groups made where it was read, and
+/// [`CostGroups::merge`]d (`report::RowsPass`).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct CostGroups {
+    /// Every dimension the groupings name, once.
+    fine: Vec<Dimension>,
+    /// Each group: its currency, its value of each of `fine`, its rows, its sums and which of
+    /// them had a non-zero cell (bits in [`Measure::ALL`]'s order), in the order the tables gave
+    /// them.
+    groups: Vec<(Currency, Vec<Spelled>, usize, Amounts, u8)>,
+    /// The billing months of each currency's rows.
+    months: std::collections::BTreeSet<(Currency, Month)>,
+}
+
+impl CostGroups {
+    /// No rows yet, to be grouped for `group_bys`.
+    pub fn new(group_bys: &[&[Dimension]]) -> CostGroups {
+        CostGroups {
+            fine: fine_dimensions(group_bys).0,
+            ..CostGroups::default()
+        }
+    }
+
+    /// Whether these are the groups `group_bys` sum.
+    pub(crate) fn serve(&self, group_bys: &[&[Dimension]]) -> bool {
+        self.fine == fine_dimensions(group_bys).0
+    }
+
+    /// Every cost row of `dataset`, grouped for `group_bys`.
+    pub(crate) fn read(dataset: &Dataset, group_bys: &[&[Dimension]]) -> CostGroups {
+        let mut groups = CostGroups::new(group_bys);
+        for (index, table) in cost_tables(dataset) {
+            groups.add_rows(table, dataset.counted_rows(index));
+        }
+        groups
+    }
+
+    /// The cost rows `rows` of `table` (a cost table of [`cost_tables`], or a part of one),
+    /// grouped.
+    pub(crate) fn add_rows(&mut self, table: &Table, rows: impl Iterator<Item = usize> + Clone) {
+        self.add_table(table, rows, &[], &ProductLabels::default());
+    }
+
+    /// The cost rows `rows` of `table` that pass every filter, grouped (`products` labels the
+    /// filters' products).
+    fn add_table(
+        &mut self,
+        table: &Table,
+        rows: impl Iterator<Item = usize> + Clone,
+        filters: &[Filter],
+        products: &ProductLabels,
+    ) {
+        // Columns are found once per table and rows grouped by interned keys; a group's text is
+        // spelled once, when the table's groups join the others.
+        let columns = measure_columns(table);
+        let reader = CostRowReader::new(table);
+        let readers: Vec<DimensionReader> = self
+            .fine
+            .iter()
+            .map(|dimension| DimensionReader::new(dimension, table))
+            .collect();
+        let mut row_filters = row_filters(filters, table, products);
+        // Where no measure column holds 16-byte decimals (a bill's never do), a group's measures
+        // are added as `Fixed`s, the integers `Decimal`'s additions make, and become `Decimal`s
+        // once, when the table's rows are summed. A sum past a decimal's 96 bits (which
+        // `Decimal` would round) sums the table again in decimals.
+        let mut exact = columns.iter().all(|&(_, column)| !column.is_wide());
+        let mut table_groups: FxHashMap<(Currency, Vec<KeyPart>), GroupSums>;
+        let mut months: FxHashSet<(Currency, Month)> = FxHashSet::default();
+        let mut key = (Currency::CNY, Vec::with_capacity(readers.len()));
+        'rows: loop {
+            // Afresh, not cleared: the groups are iterated in the order a new map gives them.
+            table_groups = FxHashMap::default();
+            let mut last_month = None;
+            for row in rows.clone() {
+                if !row_filters
+                    .iter_mut()
+                    .all(|filter| filter.passes(table, row))
+                {
+                    continue;
+                }
+                key.0 = reader.currency(row);
+                key.1.clear();
+                key.1.extend(readers.iter().map(|reader| reader.key(row)));
+                if let Some(month) = reader.month(row) {
+                    // Rows come in time order: the set is asked once per month, not per row.
+                    if last_month != Some((key.0, month)) {
+                        months.insert((key.0, month));
+                        last_month = Some((key.0, month));
+                    }
+                }
+                let group = match table_groups.get_mut(&key) {
+                    Some(group) => group,
+                    None => table_groups.entry(key.clone()).or_default(),
+                };
+                group.rows += 1;
+                if !exact {
+                    group.nonzero |= group.amounts.add_row(&columns, row);
+                    continue;
+                }
+                for (bit, (sum, &(_, column))) in group.sums.iter_mut().zip(&columns).enumerate() {
+                    // An absent cell adds `Decimal::ZERO`.
+                    let (mantissa, scale) = column.parts(row).unwrap_or((0, 0));
+                    group.nonzero |= u8::from(mantissa != 0) << bit;
+                    match Fixed::new(mantissa, scale).and_then(|cell| sum.checked_add(cell)) {
+                        Some(added) => *sum = added,
+                        None => {
+                            exact = false;
+                            continue 'rows;
+                        }
+                    }
+                }
+            }
+            break;
+        }
+        self.months.extend(months);
+        let mut spelled: FxHashMap<(usize, KeyPart), Spelled> = FxHashMap::default();
+        for ((currency, parts), mut group) in table_groups {
+            if exact {
+                for (sum, &(measure, _)) in group.sums.iter().zip(&columns) {
+                    *group.amounts.slot(measure) = Some(sum.to_decimal());
+                }
+            }
+            // From the table's measure columns to every measure's bits.
+            let nonzero = columns
+                .iter()
+                .enumerate()
+                .filter(|&(bit, _)| group.nonzero >> bit & 1 == 1)
+                .fold(0, |bits, (_, &(measure, _))| bits | measure.bit());
+            let parts = parts
+                .iter()
+                .enumerate()
+                .map(|(position, &part)| {
+                    spelled
+                        .entry((position, part))
+                        .or_insert_with(|| Spelled::of(part, table))
+                        .clone()
+                })
+                .collect();
+            self.groups
+                .push((currency, parts, group.rows, group.amounts, nonzero));
+        }
+    }
+
+    /// Adds the groups of the rows after these (the next part of a file).
+    pub fn merge(&mut self, later: CostGroups) {
+        self.groups.extend(later.groups);
+        self.months.extend(later.months);
+    }
+
+    /// The summaries of `group_bys` (those these groups were made for) of `dataset`'s cost rows,
+    /// when these groups hold them all; and whether no sum of them is a zero that non-zero
+    /// amounts cancelled to (whose scale depends on the order of its terms, so that groups
+    /// merged from a file's parts may give another than the file's rows: see
+    /// [`DecimalColumn::adds_alike`]).
+    pub(crate) fn into_summaries(
+        self,
+        dataset: &Dataset,
+        group_bys: &[&[Dimension]],
+    ) -> (Vec<Summary>, bool) {
+        self.summaries(dataset, group_bys, &[], None)
+    }
+
+    /// The summaries of `group_bys` (those these groups were made for), under `filters`, their
+    /// products labelled by `products`, else by the spellings these groups hold (all the rows'
+    /// when no filter left any out).
+    fn summaries(
+        self,
+        dataset: &Dataset,
+        group_bys: &[&[Dimension]],
+        filters: &[Filter],
+        products: Option<ProductLabels>,
+    ) -> (Vec<Summary>, bool) {
+        let positions = fine_dimensions(group_bys).1;
+        let products = products.unwrap_or_else(|| ProductLabels::of_groups(&self.groups));
+        let mut sums: Vec<BTreeMap<Currency, CurrencySums>> =
+            group_bys.iter().map(|_| BTreeMap::new()).collect();
+        let mut periods: BTreeMap<Currency, std::collections::BTreeSet<Month>> = BTreeMap::new();
+        for (currency, month) in self.months {
+            periods.entry(currency).or_default().insert(month);
+        }
+        for (currency, parts, rows, amounts, nonzero) in self.groups {
+            let texts: Vec<String> = parts.iter().map(|part| part.text(&products)).collect();
+            for (sums, positions) in sums.iter_mut().zip(&positions) {
+                let key = positions
+                    .iter()
+                    .map(|&position| texts[position].clone())
+                    .collect();
+                let currency = sums.entry(currency).or_default();
+                let (group_rows, group_amounts, group_nonzero) =
+                    currency.groups.entry(key).or_default();
+                *group_rows += rows;
+                group_amounts.merge(&amounts);
+                *group_nonzero |= nonzero;
+                currency.total.merge(&amounts);
+                currency.total_nonzero |= nonzero;
+                currency.row_count += rows;
+            }
+        }
+        let cancelled = |amounts: &Amounts, nonzero: u8| {
+            Measure::ALL.iter().any(|&measure| {
+                nonzero & measure.bit() != 0
+                    && amounts.get(measure).is_some_and(|sum| sum.is_zero())
+            })
+        };
+        let alike = sums.iter().flat_map(BTreeMap::values).all(|currency| {
+            !cancelled(&currency.total, currency.total_nonzero)
+                && currency
+                    .groups
+                    .values()
+                    .all(|(_, amounts, nonzero)| !cancelled(amounts, *nonzero))
+        });
+        let source = cost_source(dataset).map(|kind| format!("{kind:?}"));
+        let summaries = sums
+            .into_iter()
+            .zip(group_bys)
+            .map(|(sums, group_by)| {
+                let by_key = matches!(group_by.first(), Some(Dimension::Day | Dimension::Month));
+                let currencies: Vec<CurrencySummary> = sums
+                    .into_iter()
+                    .map(|(currency, sums)| CurrencySummary {
+                        currency,
+                        periods: periods
+                            .get(&currency)
+                            .map(|months| months.iter().copied().collect())
+                            .unwrap_or_default(),
+                        row_count: sums.row_count,
+                        groups: ranked_groups(
+                            sums.groups
+                                .into_iter()
+                                .map(|(key, (rows, amounts, _))| (key, (rows, amounts)))
+                                .collect(),
+                            by_key,
+                            sums.total.real_total_cost.is_some(),
+                        ),
+                        total: sums.total,
+                        group_count: None,
+                    })
+                    .collect();
+                Summary {
+                    source: source.clone(),
+                    group_by: group_by.to_vec(),
+                    filters: filters.to_vec(),
+                    row_count: currencies.iter().map(|currency| currency.row_count).sum(),
+                    currencies,
+                }
+            })
+            .collect();
+        (summaries, alike)
+    }
 }
 
 /// Groups the cost rows by `group_by` (zero, one or two dimensions; more work too) after
@@ -647,159 +996,23 @@ pub fn summarize_each(
     group_bys: &[&[Dimension]],
     filters: &[Filter],
 ) -> Vec<Summary> {
-    // Every dimension any grouping names, once; each grouping as positions in that list.
-    let mut fine: Vec<&Dimension> = Vec::new();
-    let positions: Vec<Vec<usize>> = group_bys
-        .iter()
-        .map(|group_by| {
-            group_by
-                .iter()
-                .map(
-                    |dimension| match fine.iter().position(|&seen| seen == dimension) {
-                        Some(position) => position,
-                        None => {
-                            fine.push(dimension);
-                            fine.len() - 1
-                        }
-                    },
-                )
-                .collect()
-        })
-        .collect();
-    let dimensions: Vec<&Dimension> = fine
-        .iter()
-        .copied()
-        .chain(filters.iter().map(|filter| &filter.dimension))
-        .collect();
-    let products = ProductLabels::of(dataset, &dimensions);
-    let mut sums: Vec<BTreeMap<Currency, CurrencySums>> =
-        group_bys.iter().map(|_| BTreeMap::new()).collect();
-    let mut periods: BTreeMap<Currency, std::collections::BTreeSet<Month>> = BTreeMap::new();
-    for (index, table) in cost_tables(dataset) {
-        // Columns are found once per table and rows grouped by interned keys; a group's text is
-        // spelled once, when the table's groups join the others.
-        let columns = measure_columns(table);
-        let rows = CostRowReader::new(table);
-        let readers: Vec<DimensionReader> = fine
+    let mut groups = CostGroups::new(group_bys);
+    // Filters by product need every product's label first; without filters, the labels come
+    // from the groups, which hold every row's product.
+    let products = (!filters.is_empty()).then(|| {
+        let dimensions: Vec<&Dimension> = groups
+            .fine
             .iter()
-            .map(|dimension| DimensionReader::new(dimension, table))
+            .chain(filters.iter().map(|filter| &filter.dimension))
             .collect();
-        let mut row_filters = row_filters(filters, table, &products);
-        // Where no measure column holds 16-byte decimals (a bill's never do), a group's measures
-        // are added as `Fixed`s, the integers `Decimal`'s additions make, and become `Decimal`s
-        // once, when the table's rows are summed. A sum past a decimal's 96 bits (which
-        // `Decimal` would round) sums the table again in decimals.
-        let mut exact = columns.iter().all(|&(_, column)| !column.is_wide());
-        let mut table_groups: FxHashMap<(Currency, Vec<KeyPart>), GroupSums>;
-        let mut months: FxHashSet<(Currency, Month)> = FxHashSet::default();
-        let mut key = (Currency::CNY, Vec::with_capacity(readers.len()));
-        'rows: loop {
-            // Afresh, not cleared: the groups are iterated in the order a new map gives them.
-            table_groups = FxHashMap::default();
-            let mut last_month = None;
-            for row in dataset.counted_rows(index) {
-                if !row_filters
-                    .iter_mut()
-                    .all(|filter| filter.passes(table, row))
-                {
-                    continue;
-                }
-                key.0 = rows.currency(row);
-                key.1.clear();
-                key.1.extend(readers.iter().map(|reader| reader.key(row)));
-                if let Some(month) = rows.month(row) {
-                    // Rows come in time order: the set is asked once per month, not per row.
-                    if last_month != Some((key.0, month)) {
-                        months.insert((key.0, month));
-                        last_month = Some((key.0, month));
-                    }
-                }
-                let group = match table_groups.get_mut(&key) {
-                    Some(group) => group,
-                    None => table_groups.entry(key.clone()).or_default(),
-                };
-                group.rows += 1;
-                if !exact {
-                    group.amounts.add_row(&columns, row);
-                    continue;
-                }
-                for (sum, &(_, column)) in group.sums.iter_mut().zip(&columns) {
-                    // An absent cell adds `Decimal::ZERO`.
-                    let (mantissa, scale) = column.parts(row).unwrap_or((0, 0));
-                    match Fixed::new(mantissa, scale).and_then(|cell| sum.checked_add(cell)) {
-                        Some(added) => *sum = added,
-                        None => {
-                            exact = false;
-                            continue 'rows;
-                        }
-                    }
-                }
-            }
-            break;
-        }
-        if exact {
-            for group in table_groups.values_mut() {
-                for (sum, &(measure, _)) in group.sums.iter().zip(&columns) {
-                    *group.amounts.slot(measure) = Some(sum.to_decimal());
-                }
-            }
-        }
-        for (currency, month) in months {
-            periods.entry(currency).or_default().insert(month);
-        }
-        let mut spelled: FxHashMap<(usize, KeyPart), String> = FxHashMap::default();
-        for ((currency, parts), GroupSums { rows, amounts, .. }) in table_groups {
-            for (position, &part) in parts.iter().enumerate() {
-                spelled
-                    .entry((position, part))
-                    .or_insert_with(|| part.text(table, &products));
-            }
-            for (sums, positions) in sums.iter_mut().zip(&positions) {
-                let key = positions
-                    .iter()
-                    .map(|&position| spelled[&(position, parts[position])].clone())
-                    .collect();
-                let currency = sums.entry(currency).or_default();
-                let (group_rows, group_amounts) = currency.groups.entry(key).or_default();
-                *group_rows += rows;
-                group_amounts.merge(&amounts);
-                currency.total.merge(&amounts);
-                currency.row_count += rows;
-            }
-        }
+        ProductLabels::of(dataset, &dimensions)
+    });
+    let no_labels = ProductLabels::default();
+    for (index, table) in cost_tables(dataset) {
+        let labels = products.as_ref().unwrap_or(&no_labels);
+        groups.add_table(table, dataset.counted_rows(index), filters, labels);
     }
-    let source = cost_source(dataset).map(|kind| format!("{kind:?}"));
-    sums.into_iter()
-        .zip(group_bys)
-        .map(|(sums, group_by)| {
-            let by_key = matches!(group_by.first(), Some(Dimension::Day | Dimension::Month));
-            let currencies: Vec<CurrencySummary> = sums
-                .into_iter()
-                .map(|(currency, sums)| CurrencySummary {
-                    currency,
-                    periods: periods
-                        .get(&currency)
-                        .map(|months| months.iter().copied().collect())
-                        .unwrap_or_default(),
-                    row_count: sums.row_count,
-                    groups: ranked_groups(
-                        sums.groups,
-                        by_key,
-                        sums.total.real_total_cost.is_some(),
-                    ),
-                    total: sums.total,
-                    group_count: None,
-                })
-                .collect();
-            Summary {
-                source: source.clone(),
-                group_by: group_by.to_vec(),
-                filters: filters.to_vec(),
-                row_count: currencies.iter().map(|currency| currency.row_count).sum(),
-                currencies,
-            }
-        })
-        .collect()
+    groups.summaries(dataset, group_bys, filters, products).0
 }
 
 /// One currency's groups in their order, with their shares of its `RealTotalCost`.
@@ -866,6 +1079,16 @@ pub(crate) fn time_columns<'a>(table: &'a Table, names: &[&str]) -> Vec<&'a Time
         .iter()
         .filter_map(|name| table.time_column(name))
         .collect()
+}
+
+/// Whether every sum the summaries and the daily costs make of `table`'s rows comes to the same
+/// value and scale whatever the order and grouping of the rows, but for zeros that non-zero
+/// amounts cancelled to ([`DecimalColumn::adds_alike`]): so the sums of a file's parts added are
+/// the file's, where none is such a zero.
+pub(crate) fn sums_alike(table: &Table) -> bool {
+    measure_columns(table)
+        .iter()
+        .all(|(_, column)| column.adds_alike())
 }
 
 /// The measures `table` has, each from the first of its source columns present.

@@ -244,6 +244,14 @@ impl PartRead {
         bytes
     }
 
+    /// The part's rows (`None` for a part that cannot be joined), for the passes over them made
+    /// where the part was read (`report::RowsPass`); a later part's lines count from its start.
+    pub fn table(&self) -> Option<&Table> {
+        self.read
+            .as_ref()
+            .map(|(importer, _)| importer.imported().0)
+    }
+
     /// How many bytes [`PartRead::to_bytes`] makes, to size a buffer for [`PartRead::write`].
     pub fn byte_len(&self) -> usize {
         let mut count = ByteCount::default();

@@ -24,10 +24,10 @@ pub use digest::{
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::alerts::{largest_alerts, AlertOptions, Alerts, DailyAlerts};
+use crate::analysis::alerts::{largest_alerts, AlertOptions, Alerts, DailyAlerts, DailyCosts};
 use crate::analysis::checks::{run_checks, Check};
 use crate::analysis::compare::{compare, default_periods, Comparison, Period};
-use crate::analysis::cost::{summarize_each, Amounts, Dimension, Summary};
+use crate::analysis::cost::{cost_source, sums_alike, Amounts, CostGroups, Dimension, Summary};
 use crate::analysis::currency::{Currency, Month};
 use crate::analysis::deductions::{analyze_deductions, DeductionAnalysis, DeductionRow};
 use crate::analysis::forecast::{forecasts, Forecast};
@@ -35,6 +35,9 @@ use crate::analysis::packages::{package_usage, PackageUsage};
 use crate::analysis::usage::{usage_statistics, UsageOptions, UsageSeries};
 use crate::dataset::Dataset;
 use crate::model::diagnostic::Diagnostic;
+#[cfg(doc)]
+use crate::model::table::DecimalColumn;
+use crate::model::table::Table;
 
 /// Identifies the JSON document; bumped with every incompatible change of its shape.
 pub const REPORT_FORMAT: &str = "tcbill-report";
@@ -207,6 +210,78 @@ impl Fork for InTurn {
     }
 }
 
+/// The passes over every cost row that take most of [`Report::build`]'s time (the cost
+/// summaries' groups, the daily costs the spike and first-appearance alerts read), made for a
+/// file read in parts by several workers: each worker makes its part's right after reading it,
+/// the file's worker merges them in file order, and [`Report::build_from`] takes them instead of
+/// passing over the file's rows again (issue #12: the browser's file worker otherwise passed over
+/// a big file's every row alone, the other workers idle). The report is the same either way:
+/// these passes only add exact decimals, whose sums are the same in any order and grouping
+/// where each amount column's non-zero cells have one scale and its zeros one scale
+/// ([`RowsPass::serves`] checks), except a zero that non-zero amounts cancelled to, whose scale
+/// follows the order: where a merged sum is one, that analysis passes over the rows again.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RowsPass {
+    rows: usize,
+    cost: CostGroups,
+    daily: DailyCosts,
+}
+
+impl RowsPass {
+    /// The passes over rows `rows` of `table` (a part of a file: all its rows), for a report
+    /// built with `options`.
+    pub fn of_rows(
+        table: &Table,
+        rows: std::ops::Range<usize>,
+        options: &ReportOptions,
+    ) -> RowsPass {
+        let mut cost = CostGroups::new(&Report::groupings(options));
+        cost.add_rows(table, rows.clone());
+        let mut daily = DailyCosts::default();
+        daily.add_rows(table, rows.clone());
+        RowsPass {
+            rows: rows.len(),
+            cost,
+            daily,
+        }
+    }
+
+    /// Adds the passes of the part after these.
+    pub fn merge(&mut self, later: RowsPass) {
+        self.rows += later.rows;
+        self.cost.merge(later.cost);
+        self.daily.merge(later.daily);
+    }
+
+    /// As JSON, for another worker.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("passes always serialise")
+    }
+
+    pub fn from_json(json: &str) -> Option<RowsPass> {
+        serde_json::from_str(json).ok()
+    }
+
+    /// Whether these are the passes over `dataset`'s cost rows that [`Report::build`] with
+    /// `options` makes: its one file, a cost table, all its rows, the same groupings, and sums
+    /// that come out the same in any order ([`DecimalColumn::adds_alike`] for every amount
+    /// column, none at risk of rounding, the daily costs merged alike). Anything else is built
+    /// from the rows.
+    pub fn serves(&self, dataset: &Dataset, options: &ReportOptions) -> bool {
+        let [file] = dataset.files() else {
+            return false;
+        };
+        let table = &file.table;
+        cost_source(dataset) == Some(table.kind())
+            && self.rows == table.row_count()
+            && dataset.duplicates(0).count() == 0
+            && self.cost.serve(&Report::groupings(options))
+            && self.daily.alike
+            && sums_alike(table)
+            && dataset.rounding_risks().is_empty()
+    }
+}
+
 impl Report {
     /// Runs every analysis on `dataset`, one after the other.
     pub fn build(dataset: &Dataset, options: &ReportOptions) -> Report {
@@ -218,12 +293,25 @@ impl Report {
     /// them (packages, checks), and the usage, forecast and comparison. The report is the same
     /// whichever `fork` runs them.
     pub fn build_with(dataset: &Dataset, options: &ReportOptions, fork: &impl Fork) -> Report {
+        Report::build_from(dataset, options, fork, None)
+    }
+
+    /// [`Report::build_with`], taking the passes over the cost rows from `pass` where it is
+    /// `dataset`'s (the merged passes of a file's parts): the same report, sooner.
+    pub fn build_from(
+        dataset: &Dataset,
+        options: &ReportOptions,
+        fork: &impl Fork,
+        pass: Option<RowsPass>,
+    ) -> Report {
+        let pass = pass.filter(|pass| pass.serves(dataset, options));
+        let (cost_groups, daily_costs) = pass.map(|pass| (pass.cost, pass.daily)).unzip();
         let (inputs, duplicates, rounding) = Report::inputs(dataset);
         let ((cost, (usage, forecast, comparison)), (daily, (analysis, packages, checks))) = fork
             .join(
                 || {
                     fork.join(
-                        || Report::cost(dataset, options),
+                        || Report::cost(dataset, options, cost_groups),
                         || {
                             (
                                 usage_statistics(dataset, options.usage),
@@ -235,7 +323,10 @@ impl Report {
                 },
                 || {
                     fork.join(
-                        || DailyAlerts::largest(dataset, &options.alerts, REPORT_ALERTS),
+                        || {
+                            let daily = daily_costs.unwrap_or_else(|| DailyCosts::read(dataset));
+                            DailyAlerts::largest_of(dataset, daily, &options.alerts, REPORT_ALERTS)
+                        },
                         || {
                             let analysis = analyze_deductions(dataset);
                             let packages = package_usage(dataset, &analysis);
@@ -340,12 +431,24 @@ impl Report {
         (inputs, duplicates, rounding)
     }
 
-    /// The total and every breakdown, in one pass over the rows.
-    fn cost(dataset: &Dataset, options: &ReportOptions) -> CostReport {
-        let groupings: Vec<&[Dimension]> = std::iter::once(&[][..])
+    /// The total and every breakdown: the summaries' groupings.
+    fn groupings(options: &ReportOptions) -> Vec<&[Dimension]> {
+        std::iter::once(&[][..])
             .chain(options.breakdowns.iter().map(Vec::as_slice))
-            .collect();
-        let mut summaries = summarize_each(dataset, &groupings, &[]).into_iter();
+            .collect()
+    }
+
+    /// The total and every breakdown, in one pass over the rows (or from `groups`, that pass
+    /// made already).
+    fn cost(dataset: &Dataset, options: &ReportOptions, groups: Option<CostGroups>) -> CostReport {
+        let groupings = Report::groupings(options);
+        let read = || CostGroups::read(dataset, &groupings).into_summaries(dataset, &groupings);
+        let summaries = match groups.map(|groups| groups.into_summaries(dataset, &groupings)) {
+            Some((summaries, true)) => summaries,
+            // A sum of the merged groups came to a zero whose scale follows the order.
+            Some((_, false)) | None => read().0,
+        };
+        let mut summaries = summaries.into_iter();
         let overall = summaries.next().expect("a summary per grouping");
         CostReport {
             source: overall.source,

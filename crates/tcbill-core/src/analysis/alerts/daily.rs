@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
 
 use super::{cite, Alert, AlertKind, Dimension, FoundRows, Rank};
 use crate::analysis::compare::{tidy, Day, Period};
@@ -26,6 +27,31 @@ use crate::analysis::products::product_identity;
 use crate::dataset::Dataset;
 use crate::model::table::{DecimalColumn, Symbol, Table, TextColumn, TimeColumn};
 use crate::model::time::BeijingTime;
+
+/// A map as a list of pairs in JSON, whose map keys must be strings.
+mod pairs {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<K: Serialize, V: Serialize, S: Serializer>(
+        map: &BTreeMap<K, V>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(map)
+    }
+
+    pub fn deserialize<'de, K, V, D>(deserializer: D) -> Result<BTreeMap<K, V>, D::Error>
+    where
+        K: Deserialize<'de> + Ord,
+        V: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Ok(Vec::<(K, V)>::deserialize(deserializer)?
+            .into_iter()
+            .collect())
+    }
+}
 
 /// The dimensions a series is kept for.
 pub(super) const DIMENSIONS: [Dimension; 4] = [
@@ -49,22 +75,43 @@ pub(super) fn days(first: DayNumber, last: DayNumber) -> Period {
 }
 
 /// One series: a currency, a dimension and its value (a product by its identity).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub(super) struct SeriesKey {
     pub currency: Currency,
     pub dimension: Dimension,
     pub key: String,
 }
 
-/// Every series' cost per day, and the days each currency's rows cover.
-#[derive(Default)]
-pub(super) struct DailyCosts {
-    pub series: BTreeMap<SeriesKey, BTreeMap<DayNumber, Decimal>>,
+/// Every series' cost per day, and the days each currency's rows cover. A file read in parts by
+/// several workers has each part's read where it was read, and [`DailyCosts::merge`]d
+/// (`report::RowsPass`).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DailyCosts {
+    #[serde(with = "pairs")]
+    pub(super) series: BTreeMap<SeriesKey, BTreeMap<DayNumber, Decimal>>,
     /// The days each currency's rows cover: a day without a row of any currency's product is
     /// not known to have cost nothing (a month not loaded), so it is no history.
-    pub coverage: BTreeMap<Currency, BTreeSet<DayNumber>>,
+    #[serde(with = "pairs")]
+    pub(super) coverage: BTreeMap<Currency, BTreeSet<DayNumber>>,
     /// Each product identity's spellings, for its label.
     product_names: FxHashMap<String, BTreeSet<String>>,
+    /// Whether each series' cost of a day is the one reading every row in order gives, however
+    /// the rows were split into the parts merged here: no part's rows of a series came back to
+    /// a day after another, and no merge added two non-zero costs of a day to zero (such a
+    /// zero's scale depends on the order its terms were added in: see
+    /// `DecimalColumn::adds_alike`).
+    pub(crate) alike: bool,
+}
+
+impl Default for DailyCosts {
+    fn default() -> Self {
+        DailyCosts {
+            series: BTreeMap::new(),
+            coverage: BTreeMap::new(),
+            product_names: FxHashMap::default(),
+            alike: true,
+        }
+    }
 }
 
 /// A row's value of one dimension within its table, cheap to hash.
@@ -270,11 +317,13 @@ impl<A: Copy + Default + std::ops::AddAssign> DaySums<A> {
         }
     }
 
-    /// Each series' days in order, each once.
-    fn finish(mut self, decimal: &impl Fn(A) -> Decimal) -> Vec<Vec<(DayNumber, Decimal)>> {
+    /// Each series' days in order, each once; and whether they came in order.
+    fn finish(mut self, decimal: &impl Fn(A) -> Decimal) -> (Vec<Vec<(DayNumber, Decimal)>>, bool) {
         self.end_day(decimal);
+        let mut in_order = true;
         for days in &mut self.days {
             if days.windows(2).any(|pair| pair[0].0 >= pair[1].0) {
+                in_order = false;
                 let mut merged: BTreeMap<DayNumber, Decimal> = BTreeMap::new();
                 for &(day, cost) in days.iter() {
                     *merged.entry(day).or_default() += cost;
@@ -282,7 +331,7 @@ impl<A: Copy + Default + std::ops::AddAssign> DaySums<A> {
                 *days = merged.into_iter().collect();
             }
         }
-        self.days
+        (self.days, in_order)
     }
 }
 
@@ -290,24 +339,54 @@ impl DailyCosts {
     pub fn read(dataset: &Dataset) -> DailyCosts {
         let mut daily = DailyCosts::default();
         for (index, table) in cost_tables(dataset) {
-            let reader = Reader::new(table);
-            let (series, days) = match reader.cost.map(DecimalColumn::at_one_scale) {
-                Some(Some(costs)) => read_table(
-                    dataset,
-                    index,
-                    &reader,
-                    |row| i128::from(costs.mantissa(row)),
-                    |sum| {
-                        // Fewer than 2^32 rows of 64-bit mantissas sum below 2^96.
-                        Decimal::try_from_i128_with_scale(sum, costs.scale())
-                            .expect("a sum of fewer than 2^32 i64 mantissas")
-                    },
-                ),
-                _ => read_table(dataset, index, &reader, |row| reader.cost(row), |sum| sum),
-            };
-            daily.add_table(&reader, series, days);
+            daily.add_rows(table, dataset.counted_rows(index));
         }
         daily
+    }
+
+    /// Adds the cost rows `rows` of `table` (a cost table of [`cost_tables`], or a part of one).
+    pub fn add_rows(&mut self, table: &Table, rows: impl Iterator<Item = usize>) {
+        let reader = Reader::new(table);
+        let (series, (days, in_order)) = match reader.cost.map(DecimalColumn::at_one_scale) {
+            Some(Some(costs)) => read_table(
+                rows,
+                &reader,
+                |row| i128::from(costs.mantissa(row)),
+                |sum| {
+                    // Fewer than 2^32 rows of 64-bit mantissas sum below 2^96.
+                    Decimal::try_from_i128_with_scale(sum, costs.scale())
+                        .expect("a sum of fewer than 2^32 i64 mantissas")
+                },
+            ),
+            _ => read_table(rows, &reader, |row| reader.cost(row), |sum| sum),
+        };
+        self.alike &= in_order;
+        self.add_table(&reader, series, days);
+    }
+
+    /// Adds the days of the rows after these (the next part of a file): each series' cost of a
+    /// day is the sum of both.
+    pub fn merge(&mut self, later: DailyCosts) {
+        self.alike &= later.alike;
+        for (series, days) in later.series {
+            let sums = self.series.entry(series).or_default();
+            for (day, cost) in days {
+                let sum = sums.entry(day).or_default();
+                if !sum.is_zero() && !cost.is_zero() && (*sum + cost).is_zero() {
+                    self.alike = false;
+                }
+                *sum += cost;
+            }
+        }
+        for (currency, days) in later.coverage {
+            self.coverage.entry(currency).or_default().extend(days);
+        }
+        for (identity, names) in later.product_names {
+            self.product_names
+                .entry(identity)
+                .or_default()
+                .extend(names);
+        }
     }
 
     /// Adds one table's series and their days, spelled.
@@ -347,7 +426,7 @@ impl DailyCosts {
     }
 
     /// What a series is called: a product by every spelling of it the rows use.
-    pub fn label(&self, series: &SeriesKey) -> String {
+    pub(super) fn label(&self, series: &SeriesKey) -> String {
         match self.product_names.get(&series.key) {
             Some(names) if series.dimension == Dimension::Product && !names.is_empty() => {
                 names.iter().cloned().collect::<Vec<_>>().join(" / ")
@@ -360,15 +439,14 @@ impl DailyCosts {
 /// One table's series and each one's cost per day, a row's cost read by `cost` and its day's
 /// sum made a `Decimal` by `decimal`.
 fn read_table<A: Copy + Default + std::ops::AddAssign>(
-    dataset: &Dataset,
-    index: usize,
+    rows: impl Iterator<Item = usize>,
     reader: &Reader,
     cost: impl Fn(usize) -> A,
     decimal: impl Fn(A) -> Decimal,
-) -> (SeriesIndex, Vec<Vec<(DayNumber, Decimal)>>) {
+) -> (SeriesIndex, (Vec<Vec<(DayNumber, Decimal)>>, bool)) {
     let mut series = SeriesIndex::default();
     let mut sums = DaySums::new();
-    for row in dataset.counted_rows(index) {
+    for row in rows {
         let Some(day) = reader.day(row) else {
             continue;
         };

@@ -25,6 +25,8 @@ mod package_advice;
 mod self_checks;
 mod spike;
 
+pub use daily::DailyCosts;
+
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
@@ -252,7 +254,16 @@ impl DailyAlerts {
     /// bill raises some 10,000 spikes, and the rows behind them all were the largest memory the
     /// report took beside the tables.
     pub fn largest(dataset: &Dataset, options: &AlertOptions, limit: usize) -> DailyAlerts {
-        let daily = daily::DailyCosts::read(dataset);
+        DailyAlerts::largest_of(dataset, DailyCosts::read(dataset), options, limit)
+    }
+
+    /// [`DailyAlerts::largest`] from `daily`, the days of every cost row of `dataset`.
+    pub fn largest_of(
+        dataset: &Dataset,
+        daily: DailyCosts,
+        options: &AlertOptions,
+        limit: usize,
+    ) -> DailyAlerts {
         let mut found = spike::spikes(&daily, options);
         found.extend(first_seen::first_appearances(&daily));
         drop(daily);
