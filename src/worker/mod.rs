@@ -31,7 +31,7 @@ use tcbill_core::analysis::cost::{
 use tcbill_core::analysis::deductions::{BreakType, CoefficientCheck, DeductionAnalysis};
 use tcbill_core::analysis::series::downsample;
 use tcbill_core::analysis::usage::usage_points;
-use tcbill_core::report::{costs_csv, Digest, DigestLimits};
+use tcbill_core::report::{costs_csv, Digest, DigestLimits, InTurn, RowsPass};
 use tcbill_core::{Dataset, ParsedFile, Parser, Report, ReportOptions};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -120,6 +120,9 @@ struct Loaded {
     deductions: Vec<usize>,
     /// What was pulled from the API, as the JSON files it was parsed from, for download.
     fetched: Vec<FetchedFile>,
+    /// The passes over the rows of the last file added, made by the workers that read it in
+    /// parts, for the next report ([`Report::build_from`] takes them while it is the only file).
+    pass: Option<RowsPass>,
 }
 
 /// The rows selected for one row table.
@@ -160,10 +163,12 @@ struct FetchedFile {
 }
 
 impl Loaded {
-    /// Adds a file's tables; the report is rebuilt by the caller ([`Loaded::rebuild`]).
-    fn add(&mut self, id: FileId, files: Vec<ParsedFile>) {
+    /// Adds a file's tables, with the passes over their rows where its workers made them; the
+    /// report is rebuilt by the caller ([`Loaded::rebuild`]).
+    fn add(&mut self, id: FileId, files: Vec<ParsedFile>, pass: Option<RowsPass>) {
         self.owners.push((id, files.len()));
         self.dataset.add(files);
+        self.pass = pass;
     }
 
     fn remove(&mut self, id: FileId) {
@@ -194,7 +199,7 @@ impl Loaded {
             }
         }
         phases::mark("building the report");
-        let report = Report::build(&self.dataset, &self.options);
+        let report = Report::build_from(&self.dataset, &self.options, &InTurn, self.pass.take());
         phases::mark("report built");
         let digest = digest(&report, &self.dataset);
         phases::mark("digest made");
@@ -553,7 +558,7 @@ async fn fetch(proxy: Proxy, actions: Vec<FetchAction>) {
                 working_on(id, || {
                     LOADED.with_borrow_mut(|loaded| {
                         loaded.fetched.push(FetchedFile { id, name, content });
-                        loaded.add(id, files);
+                        loaded.add(id, files, None);
                         loaded.rebuild();
                     })
                 });
@@ -614,8 +619,8 @@ fn read_in_turn(id: FileId, file: File) {
                 post(FromWorker::Cancelled { id });
                 continue;
             }
-            if let Some(files) = parse(id, &file).await {
-                working_on(id, || LOADED.with_borrow_mut(|loaded| loaded.add(id, files)));
+            if let Some((files, pass)) = parse(id, &file).await {
+                working_on(id, || LOADED.with_borrow_mut(|loaded| loaded.add(id, files, pass)));
                 phases::mark(format!("file {id} added"));
                 phases::publish();
                 if REBUILD_AFTER_EACH_FILE.get() {
@@ -633,19 +638,24 @@ fn read_in_turn(id: FileId, file: File) {
 }
 
 /// Parses `file`: a ZIP or XLSX file by the archive worker (`archive`), a big CSV file in parts on
-/// several workers (`parts`), any other whole.
-async fn parse(id: FileId, file: &File) -> Option<Vec<ParsedFile>> {
+/// several workers (`parts`, which also make the passes over its rows when it will be the report's
+/// only file), any other whole.
+async fn parse(id: FileId, file: &File) -> Option<(Vec<ParsedFile>, Option<RowsPass>)> {
     if archive::is_for_archive(file).await {
-        return archive::parse(id, file, &post).await;
+        return archive::parse(id, file, &post).await.map(|files| (files, None));
     }
-    match parts::parse_in_parts(id, file, &post).await {
-        parts::InParts::Parsed(parsed) => {
+    let alone = LOADED.with_borrow(|loaded| {
+        let alone = loaded.dataset.files().is_empty() && WAITING.with_borrow(VecDeque::is_empty);
+        alone.then(|| loaded.options.breakdowns.clone())
+    });
+    match parts::parse_in_parts(id, file, alone, &post).await {
+        parts::InParts::Parsed(parsed, pass) => {
             let files = vec![parsed];
             post(FromWorker::Parsed { id, parts: files.iter().map(PartSummary::from).collect() });
             phases::mark("parsed posted");
-            Some(files)
+            Some((files, pass))
         }
-        parts::InParts::Whole => parse_blob(id, file, &file.name(), CHUNK_LEN, &post).await,
+        parts::InParts::Whole => parse_blob(id, file, &file.name(), CHUNK_LEN, &post).await.map(|files| (files, None)),
         parts::InParts::Stopped => None,
     }
 }

@@ -30,8 +30,10 @@ use std::rc::Rc;
 
 use js_sys::{Array, ArrayBuffer, Function, Object, Promise, Reflect, Uint8Array};
 use serde::{Deserialize, Serialize};
+use tcbill_core::analysis::cost::Dimension;
 use tcbill_core::input::parts::{PartJoin, PartStarts, Sink, Source, TextParts, START_WINDOW};
-use tcbill_core::{ParsedFile, SNIFF_LEN};
+use tcbill_core::report::RowsPass;
+use tcbill_core::{ParsedFile, ReportOptions, SNIFF_LEN};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -76,7 +78,8 @@ impl Knobs {
 
 /// What reading a file in parts came to.
 pub(super) enum InParts {
-    Parsed(ParsedFile),
+    /// With the passes over its rows each worker made of its part, merged, where asked.
+    Parsed(ParsedFile, Option<RowsPass>),
     /// Not read in parts (too small, not UTF-8 CSV with its header in its head, a cut refused):
     /// read it whole.
     Whole,
@@ -86,13 +89,14 @@ pub(super) enum InParts {
 
 /// What the file worker asks of a part worker (with the `File` beside it): parse bytes
 /// `start..end`, a later part of the file (its lines counted from its start); `ends_file` for
-/// the last part.
+/// the last part; `pass` asks for the passes over its rows too, for a report of these breakdowns.
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) struct Job {
     start: u64,
     end: u64,
     ends_file: bool,
     crash_drill: bool,
+    pass: Option<Vec<Vec<Dimension>>>,
 }
 
 /// What a part worker answers (a part's bytes ride beside it, transferred).
@@ -102,7 +106,8 @@ enum FromPart {
         bytes_read: u64,
         rows_read: u64,
     },
-    /// The part's bytes are in the message's `bytes`; `memory` is the worker's wasm memory at
+    /// The part's bytes are in the message's `bytes`, the passes over its rows (JSON) in its
+    /// `pass` where the job asked for them; `memory` is the worker's wasm memory at
     /// its peak (wasm memory never shrinks), and `phases` when its steps happened, for the
     /// benchmark.
     Read {
@@ -118,14 +123,15 @@ enum FromPart {
 const JOB: &str = "partJob";
 const FROM_PART: &str = "fromPart";
 const BYTES: &str = "bytes";
+const PASS: &str = "pass";
 
-fn message(key: &str, json: String, extra: Option<(&str, &JsValue)>) -> JsValue {
+fn message(key: &str, json: String, extra: &[(&str, &JsValue)]) -> JsValue {
     let message = Object::new();
     let set = |key: &str, value: &JsValue| {
         Reflect::set(&message, &key.into(), value).expect("setting a property of a fresh object");
     };
     set(key, &json.into());
-    if let Some((key, value)) = extra {
+    for (key, value) in extra {
         set(key, value);
     }
     message.into()
@@ -141,14 +147,17 @@ pub(super) fn job_of(message: &JsValue) -> Option<(Job, File)> {
     Some((job, field(message, "file")?.dyn_into().ok()?))
 }
 
-fn post_to_coordinator(answer: &FromPart, bytes: Option<&ArrayBuffer>) {
+fn post_to_coordinator(answer: &FromPart, bytes: Option<&ArrayBuffer>, pass: Option<String>) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let json = serde_json::to_string(answer).expect("part answers always serialise");
+    let pass = pass.map(JsValue::from);
     let posted = match bytes {
         Some(bytes) => {
-            scope.post_message_with_transfer(&message(FROM_PART, json, Some((BYTES, bytes))), &Array::of1(bytes))
+            let extra: Vec<(&str, &JsValue)> =
+                std::iter::once((BYTES, bytes.as_ref())).chain(pass.as_ref().map(|pass| (PASS, pass))).collect();
+            scope.post_message_with_transfer(&message(FROM_PART, json, &extra), &Array::of1(bytes))
         }
-        None => scope.post_message(&message(FROM_PART, json, None)),
+        None => scope.post_message(&message(FROM_PART, json, &[])),
     };
     posted.expect("posting to the file's worker");
 }
@@ -156,15 +165,16 @@ fn post_to_coordinator(answer: &FromPart, bytes: Option<&ArrayBuffer>) {
 /// A part worker's side: does `job` on `file` and answers.
 pub(super) async fn work(job: Job, file: File) {
     if let Err(message) = read_part(&file, job).await {
-        post_to_coordinator(&FromPart::Unreadable { message }, None);
+        post_to_coordinator(&FromPart::Unreadable { message }, None, None);
     }
 }
 
 /// Parses one part and posts it, progress after each slice; the bytes of a part that cannot be
 /// read in parts are empty.
-async fn read_part(file: &File, Job { start, end, ends_file, crash_drill }: Job) -> Result<(), String> {
+async fn read_part(file: &File, Job { start, end, ends_file, crash_drill, pass }: Job) -> Result<(), String> {
     phases::mark("read job received");
     let head = read_range(file, 0, SNIFF_LEN as u64).await.map_err(|err| js_message(&err))?;
+    let mut passed = None;
     let part = match TextParts::plan(&file.name(), &head) {
         Some(plan) => {
             let mut reader = plan.later_part();
@@ -175,12 +185,19 @@ async fn read_part(file: &File, Job { start, end, ends_file, crash_drill }: Job)
                 }
                 reader.feed(chunk);
                 bytes_read += chunk.len() as u64;
-                post_to_coordinator(&FromPart::Progress { bytes_read, rows_read: reader.rows_read() }, None);
+                post_to_coordinator(&FromPart::Progress { bytes_read, rows_read: reader.rows_read() }, None, None);
             })
             .await?;
             phases::mark("parsed");
             let part = reader.finish(ends_file);
             phases::mark("finished");
+            // The passes over its rows before its bytes, so the table is dropped with them sent:
+            // this worker never holds it beside the file worker's joined file.
+            if let (Some(breakdowns), Some(table)) = (pass, part.table()) {
+                let options = ReportOptions { breakdowns, ..ReportOptions::default() };
+                passed = Some(RowsPass::of_rows(table, 0..table.row_count(), &options).to_json());
+                phases::mark("rows passed");
+            }
             let len = part.byte_len();
             phases::mark("bytes counted");
             let mut into = IntoArray { array: Uint8Array::new_with_length(byte_len(len)), at: 0 };
@@ -194,7 +211,7 @@ async fn read_part(file: &File, Job { start, end, ends_file, crash_drill }: Job)
     };
     let bytes = part.buffer();
     phases::mark("posting");
-    post_to_coordinator(&FromPart::Read { memory: wasm_memory(), phases: phases::take() }, Some(&bytes));
+    post_to_coordinator(&FromPart::Read { memory: wasm_memory(), phases: phases::take() }, Some(&bytes), passed);
     Ok(())
 }
 
@@ -288,7 +305,8 @@ struct Inbox {
 }
 
 enum Event {
-    Answer(FromPart, Option<ArrayBuffer>),
+    /// An answer, with the part's bytes and the passes over its rows where it has them.
+    Answer(FromPart, Option<ArrayBuffer>, Option<String>),
     /// The worker stopped: a panic (its hook's message) or an error event.
     Died(String),
 }
@@ -371,7 +389,7 @@ impl Team {
     /// Gives part worker `index` its job, on `file`, as soon as it listens.
     fn send(&self, index: usize, job: &Job, file: &File) {
         let json = serde_json::to_string(job).expect("jobs always serialise");
-        let message = message(JOB, json, Some(("file", file)));
+        let message = message(JOB, json, &[("file", file)]);
         let mut slot = self.workers[index - 1].slot.borrow_mut();
         if slot.ready {
             let _ = slot.worker.post_message(&message);
@@ -451,7 +469,8 @@ fn on_part_message(index: usize, slot: &Rc<RefCell<Slot>>, data: &JsValue) {
     match answer {
         Some(answer) => {
             let bytes = field(data, BYTES).and_then(|bytes| bytes.dyn_into().ok());
-            deliver(index, Event::Answer(answer, bytes));
+            let pass = field(data, PASS).and_then(|pass| pass.as_string());
+            deliver(index, Event::Answer(answer, bytes, pass));
         }
         None => deliver(index, Event::Died("an unknown message from a part worker".to_owned())),
     }
@@ -472,7 +491,15 @@ fn workers_for(size: u64, knobs: &Knobs) -> usize {
 
 /// Reads `file` in parts on several workers when it pays (see the module's documentation),
 /// telling `report` how it goes; the page has been told of a cancel or a failure.
-pub(super) async fn parse_in_parts(id: FileId, file: &File, report: &dyn Fn(FromWorker<'static>)) -> InParts {
+///
+/// `pass` (the report's breakdowns) asks each worker for the passes over its part's rows too:
+/// only where the file will be the report's only one, the one case the report takes them in.
+pub(super) async fn parse_in_parts(
+    id: FileId,
+    file: &File,
+    pass: Option<Vec<Vec<Dimension>>>,
+    report: &dyn Fn(FromWorker<'static>),
+) -> InParts {
     let knobs = Knobs::read();
     let size = file.size() as u64;
     let workers = workers_for(size, &knobs);
@@ -480,10 +507,10 @@ pub(super) async fn parse_in_parts(id: FileId, file: &File, report: &dyn Fn(From
         return InParts::Whole;
     }
     BUSY.with_borrow_mut(|busy| *busy = true);
-    let outcome = coordinate(id, file, size, workers, &knobs, report).await;
+    let outcome = coordinate(id, file, size, workers, &knobs, pass, report).await;
     BUSY.with_borrow_mut(|busy| *busy = false);
     match outcome {
-        Ok(Some(parsed)) => InParts::Parsed(parsed),
+        Ok(Some((parsed, pass))) => InParts::Parsed(parsed, pass),
         Ok(None) => InParts::Whole,
         Err(Stop::Cancelled) => {
             report(FromWorker::Cancelled { id });
@@ -519,6 +546,8 @@ struct Collected {
     bytes: Vec<u64>,
     rows: Vec<u64>,
     parts: Vec<Option<ArrayBuffer>>,
+    /// The passes over each part's rows, as they came (JSON).
+    passes: Vec<Option<String>>,
     memory: Vec<u64>,
     /// This worker's wasm memory when the last part worker's part arrived: the most it held while
     /// any part worker lived (wasm memory only grows), for the benchmark's peak of all at once.
@@ -531,6 +560,7 @@ impl Collected {
             bytes: vec![0; parts],
             rows: vec![0; parts],
             parts: vec![None; parts],
+            passes: vec![None; parts],
             memory: Vec::new(),
             memory_while_parts_lived: 0,
         }
@@ -538,17 +568,18 @@ impl Collected {
 
     fn take(&mut self, team: &Team, (index, event): (usize, Event)) -> Result<(), Stop> {
         match event {
-            Event::Answer(FromPart::Progress { bytes_read, rows_read }, _) => {
+            Event::Answer(FromPart::Progress { bytes_read, rows_read }, ..) => {
                 self.bytes[index] = bytes_read;
                 self.rows[index] = rows_read;
             }
-            Event::Answer(FromPart::Read { memory, phases: theirs }, Some(bytes)) => {
+            Event::Answer(FromPart::Read { memory, phases: theirs }, Some(bytes), pass) => {
                 phases::mark(format!("part {index} arrived"));
                 phases::merge(&format!("part {index}"), theirs);
                 team.stop(index);
                 self.memory.push(memory);
                 self.memory_while_parts_lived = wasm_memory();
                 self.parts[index] = Some(bytes);
+                self.passes[index] = pass;
             }
             event => failed(index, event)?,
         }
@@ -562,15 +593,17 @@ impl Collected {
     }
 }
 
-/// The file read in parts; `Ok(None)` where it must be read whole.
+/// The file read in parts, with the passes over its rows `pass` asks for; `Ok(None)` where it
+/// must be read whole.
 async fn coordinate(
     id: FileId,
     file: &File,
     size: u64,
     workers: usize,
     knobs: &Knobs,
+    pass: Option<Vec<Vec<Dimension>>>,
     report: &dyn Fn(FromWorker<'static>),
-) -> Result<Option<ParsedFile>, Stop> {
+) -> Result<Option<(ParsedFile, Option<RowsPass>)>, Stop> {
     let name = file.name();
     phases::mark("reading in parts");
     let head = read_range(file, 0, SNIFF_LEN as u64).await.map_err(unreadable)?;
@@ -582,7 +615,7 @@ async fn coordinate(
     let last = starts.len() - 1;
     for (index, &start) in starts.iter().enumerate().skip(1) {
         let crash_drill = knobs.crash_drill && index == last;
-        let job = Job { start, end: part_end(index), ends_file: index == last, crash_drill };
+        let job = Job { start, end: part_end(index), ends_file: index == last, crash_drill, pass: pass.clone() };
         team.send(index, &job, file);
     }
     (starts.len()..workers).for_each(|index| team.stop(index));
@@ -610,10 +643,18 @@ async fn coordinate(
         Ok(None)
     };
     phases::mark("parsed");
-    let Some(mut joined) = working_on(id, || PartJoin::start(reader.finish(last == 0))) else {
+    let first = working_on(id, || reader.finish(last == 0));
+    phases::mark("finished");
+    // The passes over this part's rows while the part workers make theirs.
+    let mut passed = pass.and_then(|breakdowns| {
+        let options = ReportOptions { breakdowns, ..ReportOptions::default() };
+        let table = first.table()?;
+        Some(working_on(id, || RowsPass::of_rows(table, 0..table.row_count(), &options)))
+    });
+    phases::mark("rows passed");
+    let Some(mut joined) = working_on(id, || PartJoin::start(first)) else {
         return refused(&collected);
     };
-    phases::mark("finished");
     for index in 1..starts.len() {
         let bytes = loop {
             if let Some(bytes) = collected.parts[index].take() {
@@ -631,11 +672,20 @@ async fn coordinate(
             None => return refused(&collected),
         }
         phases::mark(format!("joined part {index}"));
+        let theirs = collected.passes[index].take().and_then(|json| RowsPass::from_json(&json));
+        passed = match (passed, theirs) {
+            (Some(mut passed), Some(theirs)) => {
+                working_on(id, || passed.merge(theirs));
+                Some(passed)
+            }
+            _ => None,
+        };
+        phases::mark(format!("rows passed merged, part {index}"));
     }
     record_last(starts.len(), true, &collected);
     let file = working_on(id, || joined.finish(&name));
     phases::mark("file finished");
-    Ok(Some(file))
+    Ok(Some((file, passed)))
 }
 
 /// A part worker said something other than what the file worker waits for: it died, could not
@@ -643,8 +693,8 @@ async fn coordinate(
 fn failed(index: usize, event: Event) -> Result<(), Stop> {
     let message = match event {
         Event::Died(message) => format!("part worker {index} stopped: {message}"),
-        Event::Answer(FromPart::Unreadable { message }, _) => message,
-        Event::Answer(answer, _) => format!("part worker {index} answered out of turn: {answer:?}"),
+        Event::Answer(FromPart::Unreadable { message }, ..) => message,
+        Event::Answer(answer, ..) => format!("part worker {index} answered out of turn: {answer:?}"),
     };
     Err(Stop::Failed(message))
 }
