@@ -128,9 +128,9 @@ fn main() {
     for (part, time) in parts {
         println!("{part:<28} {:>8.3} s", time.as_secs_f64());
     }
-    let table = &dataset.files()[0].table;
+    let (name, table) = (&dataset.files()[0].name, &dataset.files()[0].table);
     let half = table.row_count() / 2;
-    let pass = |rows| RowsPass::of_rows(table, rows, &options);
+    let pass = |rows| RowsPass::of_rows(name, table, rows, &options);
     let halves = [
         ("rows pass, first half", least(runs, || pass(0..half))),
         (
@@ -141,7 +141,7 @@ fn main() {
     let json = pass(half..table.row_count()).to_json();
     let merged = || {
         let mut merged = pass(0..half);
-        merged.merge(RowsPass::from_json(&json).expect("reads back"));
+        merged.merge(RowsPass::from_json(&json).expect("reads back"), 0);
         merged
     };
     assert!(merged().serves(&dataset, &options), "the passes are taken");
@@ -149,7 +149,7 @@ fn main() {
     for _ in 0..runs {
         let mut first = pass(0..half);
         let start = Instant::now();
-        first.merge(RowsPass::from_json(&json).expect("reads back"));
+        first.merge(RowsPass::from_json(&json).expect("reads back"), 0);
         merge = merge.min(start.elapsed());
         let start = Instant::now();
         std::hint::black_box(Report::build_from(&dataset, &options, &InTurn, Some(first)));

@@ -37,9 +37,12 @@ fn options(file: &ParsedFile) -> ReportOptions {
 
 /// The passes over rows `0..cut` and `cut..` of the dataset's one file, merged.
 fn split_pass(dataset: &Dataset, cut: usize, options: &ReportOptions) -> RowsPass {
-    let table = &dataset.files()[0].table;
-    let mut pass = RowsPass::of_rows(table, 0..cut, options);
-    pass.merge(RowsPass::of_rows(table, cut..table.row_count(), options));
+    let file = &dataset.files()[0];
+    let (name, table) = (file.name.as_str(), &file.table);
+    let mut pass = RowsPass::of_rows(name, table, 0..cut, options);
+    let later = RowsPass::of_rows(name, table, cut..table.row_count(), options);
+    // The rows of one table: their lines are the file's already.
+    pass.merge(later, 0);
     // Through JSON, as a part worker hands its pass over.
     RowsPass::from_json(&pass.to_json()).expect("a pass reads back")
 }
@@ -112,7 +115,8 @@ const L3_HEADER: &str = "账单月份,支付者UIN,使用者UIN,操作者UIN,产
 
 /// An L3 bill of `rows` rows over November's days in time order: three products, resources,
 /// regions and tags, amounts at 8 decimals and zeros written `0` (as Tencent's bills write
-/// them), some rows refunding the row before, a spike on one day; and sums of non-zero amounts
+/// them), some rows refunding the row before, a spike on one day, some rows whose payments do
+/// not add up (the checks' findings); and sums of non-zero amounts
 /// that come to zero, followed by a `0` (so the zero's scale is the `0`'s read in order, but a
 /// non-zero one where the terms cancel after a cut): a product's rows near the start and the
 /// end, another's three rows of one day in the middle. `scales` varies the non-zero amounts'
@@ -164,9 +168,11 @@ fn l3_bill(rows: usize, seed: u64, scales: bool, absent: bool) -> String {
             (false, true) => "0".to_owned(),
             (false, false) => format!("{}", rust_decimal::Decimal::new(mantissa, 8)),
         };
-        let cash = match absent && random.below(7) == 0 {
-            true => String::new(),
-            false => amount.clone(),
+        let cash = match (absent && random.below(7) == 0, i % 97 == 5) {
+            (true, _) => String::new(),
+            // Payments that do not add up: a finding naming the row's line.
+            (false, true) => "1.00000000".to_owned(),
+            (false, false) => amount.clone(),
         };
         let env = match cancelling {
             Some(_) => "prod",
@@ -236,12 +242,13 @@ fn read_in_parts_with_passes(
         reader.feed(&bytes[start..end]);
         let part = reader.finish(end == bytes.len());
         let table = part.table().expect("a part of rows");
-        let pass = RowsPass::of_rows(table, 0..table.row_count(), options);
+        let pass = RowsPass::of_rows("bill.csv", table, 0..table.row_count(), options);
         joined = Some(match joined {
             None => (PartJoin::start(part).expect("a first part"), pass),
             Some((join, mut passed)) => {
                 let bytes = part.to_bytes();
-                passed.merge(RowsPass::from_json(&pass.to_json()).unwrap());
+                let lines_before = join.lines_before_next();
+                passed.merge(RowsPass::from_json(&pass.to_json()).unwrap(), lines_before);
                 (join.then_read(&bytes[..]).expect("parts that join"), passed)
             }
         });
@@ -280,8 +287,8 @@ fn passes_are_not_taken_beside_another_file_or_for_other_breakdowns() {
     let mut dataset = Dataset::new();
     dataset.add([file]);
     let table = &dataset.files()[0].table;
-    let pass = RowsPass::of_rows(table, 0..table.row_count(), &options);
-    let half = RowsPass::of_rows(table, 0..100, &options);
+    let pass = RowsPass::of_rows("bill.csv", table, 0..table.row_count(), &options);
+    let half = RowsPass::of_rows("bill.csv", table, 0..100, &options);
     assert!(pass.serves(&dataset, &options));
     assert!(!pass.serves(&dataset, &ReportOptions::default()));
     assert!(

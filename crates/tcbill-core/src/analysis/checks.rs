@@ -256,35 +256,16 @@ fn amounts_agree(expected: Decimal, found: Decimal) -> bool {
 
 /// Runs every check; `deductions` are the rows of [`super::deductions::analyze_deductions`].
 pub fn run_checks(dataset: &Dataset, deductions: &[DeductionRow]) -> Vec<Check> {
-    let mut list_price = CheckBuilder::new(
-        "list_price",
-        "原价 = 刊例价 × 用量 × 时长 (units converted)",
-    );
-    let mut discount = CheckBuilder::new(
-        "discount",
-        "优惠后总价 = (原价 − 预留实例抵扣原价) × 折扣率 − 节省计划抵扣金额",
-    );
-    let mut payments = CheckBuilder::new(
-        "payments",
-        "现金 + 代金券 + 赠送 + 分成 = 优惠后总价 (+ 税额 where present)",
-    );
-    let mut usage = CheckBuilder::new("usage_after_deduction", "组件用量 = 原始用量 − 抵扣用量");
-    for kind in [TableKind::BillDetails, TableKind::CostDetails] {
-        for (index, file, table) in counted_tables(dataset, kind) {
-            // A finding's RowRef is built only when one is made.
-            let mut units = UnitCache::default();
-            let columns = RowColumns::new(table);
-            for row in dataset.counted_rows(index) {
-                let checks = [
-                    &mut list_price.check,
-                    &mut discount.check,
-                    &mut payments.check,
-                    &mut usage.check,
-                ];
-                check_row(file, &columns, row, &mut units, checks);
-            }
-        }
-    }
+    run_checks_from(dataset, deductions, RowChecks::read(dataset))
+}
+
+/// [`run_checks`] with the row checks of every counted row of `dataset` made already.
+pub(crate) fn run_checks_from(
+    dataset: &Dataset,
+    deductions: &[DeductionRow],
+    rows: RowChecks,
+) -> Vec<Check> {
+    let [list_price, discount, payments, usage] = rows.0.map(|check| CheckBuilder { check });
     vec![
         list_price.finish(SkipReason::NoListPriceColumns),
         discount.finish(SkipReason::NoDiscountColumns),
@@ -293,6 +274,154 @@ pub fn run_checks(dataset: &Dataset, deductions: &[DeductionRow]) -> Vec<Check> 
         summary_vs_details(dataset),
         deductions_vs_bill(dataset, deductions),
     ]
+}
+
+/// The table kinds whose rows the row checks read.
+pub(crate) const CHECKED_KINDS: [TableKind; 2] = [TableKind::BillDetails, TableKind::CostDetails];
+
+/// The row checks (list price, discount, payments, usage) of some rows, their findings in row
+/// order: what [`run_checks`] finds row by row, and what each worker reading a part of a file
+/// finds of its rows, [`RowChecks::merge`]d in file order (`report::RowsPass`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(from = "RowChecksWire", into = "RowChecksWire")]
+pub struct RowChecks([Check; 4]);
+
+/// Each row check's id and description, in [`RowChecks`]' order.
+const ROW_CHECKS: [(&str, &str); 4] = [
+    (
+        "list_price",
+        "原价 = 刊例价 × 用量 × 时长 (units converted)",
+    ),
+    (
+        "discount",
+        "优惠后总价 = (原价 − 预留实例抵扣原价) × 折扣率 − 节省计划抵扣金额",
+    ),
+    (
+        "payments",
+        "现金 + 代金券 + 赠送 + 分成 = 优惠后总价 (+ 税额 where present)",
+    ),
+    ("usage_after_deduction", "组件用量 = 原始用量 − 抵扣用量"),
+];
+
+impl Default for RowChecks {
+    fn default() -> Self {
+        RowChecks(ROW_CHECKS.map(|(id, description)| CheckBuilder::new(id, description).check))
+    }
+}
+
+impl RowChecks {
+    /// The row checks of every counted row of `dataset`.
+    pub(crate) fn read(dataset: &Dataset) -> RowChecks {
+        let mut checks = RowChecks::default();
+        for kind in CHECKED_KINDS {
+            for (index, file, table) in counted_tables(dataset, kind) {
+                checks.add_rows(file, table, dataset.counted_rows(index));
+            }
+        }
+        checks
+    }
+
+    /// Checks rows `rows` of `table` (of a kind in [`CHECKED_KINDS`]), read from `file`.
+    pub fn add_rows(&mut self, file: &str, table: &Table, rows: impl Iterator<Item = usize>) {
+        // A finding's RowRef is built only when one is made.
+        let mut units = UnitCache::default();
+        let columns = RowColumns::new(table);
+        for row in rows {
+            check_row(file, &columns, row, &mut units, self.0.each_mut());
+        }
+    }
+
+    /// Adds the checks of the rows after these (the next part of a file), whose lines count
+    /// from 1 at the line `lines_before` lines below the file's line 1.
+    pub fn merge(&mut self, later: RowChecks, lines_before: u64) {
+        for (check, later) in self.0.iter_mut().zip(later.0) {
+            check.rows_checked += later.rows_checked;
+            let moved = |mut finding: Finding| {
+                if let Some(line) = finding.row.as_mut().and_then(|row| row.line.as_mut()) {
+                    *line += lines_before;
+                }
+                finding
+            };
+            check
+                .mismatches
+                .extend(later.mismatches.into_iter().map(moved));
+            check
+                .not_checked
+                .extend(later.not_checked.into_iter().map(moved));
+        }
+    }
+}
+
+/// [`RowChecks`] between workers: each check's rows and findings.
+#[derive(Serialize, Deserialize)]
+struct RowChecksWire(Vec<(usize, Vec<FindingWire>, Vec<FindingWire>)>);
+
+/// A [`Finding`] between workers: its `detail` is its code's English.
+#[derive(Serialize, Deserialize)]
+struct FindingWire {
+    row: Option<RowRef>,
+    subject: String,
+    code: FindingCode,
+    expected: Option<Decimal>,
+    found: Option<Decimal>,
+    difference: Option<Decimal>,
+}
+
+impl From<RowChecks> for RowChecksWire {
+    fn from(checks: RowChecks) -> Self {
+        let wire = |findings: Vec<Finding>| {
+            findings
+                .into_iter()
+                .map(|finding| FindingWire {
+                    row: finding.row,
+                    subject: finding.subject,
+                    code: finding.code,
+                    expected: finding.expected,
+                    found: finding.found,
+                    difference: finding.difference,
+                })
+                .collect()
+        };
+        RowChecksWire(
+            checks
+                .0
+                .into_iter()
+                .map(|check| {
+                    (
+                        check.rows_checked,
+                        wire(check.mismatches),
+                        wire(check.not_checked),
+                    )
+                })
+                .collect(),
+        )
+    }
+}
+
+impl From<RowChecksWire> for RowChecks {
+    fn from(wire: RowChecksWire) -> Self {
+        let mut checks = RowChecks::default();
+        let findings = |findings: Vec<FindingWire>| {
+            findings
+                .into_iter()
+                .map(|finding| Finding {
+                    row: finding.row,
+                    subject: finding.subject,
+                    detail: finding.code.to_string(),
+                    code: finding.code,
+                    expected: finding.expected,
+                    found: finding.found,
+                    difference: finding.difference,
+                })
+                .collect()
+        };
+        for (check, (rows_checked, mismatches, not_checked)) in checks.0.iter_mut().zip(wire.0) {
+            check.rows_checked = rows_checked;
+            check.mismatches = findings(mismatches);
+            check.not_checked = findings(not_checked);
+        }
+        checks
+    }
 }
 
 /// The row checks of one row: list price, discount, payments, usage. Most rows pass in

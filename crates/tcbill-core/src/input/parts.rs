@@ -384,6 +384,12 @@ impl PartJoin {
         Some(self)
     }
 
+    /// How many lines of the file come before the next part: its lines, counted from 1 at its
+    /// start, are moved down by that much.
+    pub fn lines_before_next(&self) -> u64 {
+        self.next_line - 1
+    }
+
     /// [`PartJoin::then`] of the part [`PartRead::write`] wrote to what `source` reads, decoded
     /// a column at a time as it is appended: beside the file's table, only the part's strings
     /// and one of its columns are held, never its bytes or its whole table. `None` where `then`

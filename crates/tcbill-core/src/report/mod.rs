@@ -25,7 +25,7 @@ pub use digest::{
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::alerts::{largest_alerts, AlertOptions, Alerts, DailyAlerts, DailyCosts};
-use crate::analysis::checks::{run_checks, Check};
+use crate::analysis::checks::{run_checks_from, Check, RowChecks, CHECKED_KINDS};
 use crate::analysis::compare::{compare, default_periods, Comparison, Period};
 use crate::analysis::cost::{cost_source, sums_alike, Amounts, CostGroups, Dimension, Summary};
 use crate::analysis::currency::{Currency, Month};
@@ -211,7 +211,8 @@ impl Fork for InTurn {
 }
 
 /// The passes over every cost row that take most of [`Report::build`]'s time (the cost
-/// summaries' groups, the daily costs the spike and first-appearance alerts read), made for a
+/// summaries' groups, the daily costs the spike and first-appearance alerts read, the row
+/// checks), made for a
 /// file read in parts by several workers: each worker makes its part's right after reading it,
 /// the file's worker merges them in file order, and [`Report::build_from`] takes them instead of
 /// passing over the file's rows again (issue #12: the browser's file worker otherwise passed over
@@ -225,12 +226,14 @@ pub struct RowsPass {
     rows: usize,
     cost: CostGroups,
     daily: DailyCosts,
+    checks: RowChecks,
 }
 
 impl RowsPass {
-    /// The passes over rows `rows` of `table` (a part of a file: all its rows), for a report
-    /// built with `options`.
+    /// The passes over rows `rows` of `table` (a part of file `name`: all its rows), for a
+    /// report built with `options`.
     pub fn of_rows(
+        name: &str,
         table: &Table,
         rows: std::ops::Range<usize>,
         options: &ReportOptions,
@@ -239,18 +242,25 @@ impl RowsPass {
         cost.add_rows(table, rows.clone());
         let mut daily = DailyCosts::default();
         daily.add_rows(table, rows.clone());
+        let mut checks = RowChecks::default();
+        if CHECKED_KINDS.contains(&table.kind()) {
+            checks.add_rows(name, table, rows.clone());
+        }
         RowsPass {
             rows: rows.len(),
             cost,
             daily,
+            checks,
         }
     }
 
-    /// Adds the passes of the part after these.
-    pub fn merge(&mut self, later: RowsPass) {
+    /// Adds the passes of the part after these, whose lines count from 1 at the line
+    /// `lines_before` lines below the file's line 1 (0 for rows of the file's own table).
+    pub fn merge(&mut self, later: RowsPass, lines_before: u64) {
         self.rows += later.rows;
         self.cost.merge(later.cost);
         self.daily.merge(later.daily);
+        self.checks.merge(later.checks, lines_before);
     }
 
     /// As JSON, for another worker.
@@ -305,7 +315,11 @@ impl Report {
         pass: Option<RowsPass>,
     ) -> Report {
         let pass = pass.filter(|pass| pass.serves(dataset, options));
-        let (cost_groups, daily_costs) = pass.map(|pass| (pass.cost, pass.daily)).unzip();
+        let (cost_groups, daily_costs, row_checks) = match pass {
+            Some(pass) => (Some(pass.cost), Some(pass.daily), Some(pass.checks)),
+            None => (None, None, None),
+        };
+        let row_checks = row_checks.unwrap_or_else(|| RowChecks::read(dataset));
         let (inputs, duplicates, rounding) = Report::inputs(dataset);
         let ((cost, (usage, forecast, comparison)), (daily, (analysis, packages, checks))) = fork
             .join(
@@ -330,7 +344,7 @@ impl Report {
                         || {
                             let analysis = analyze_deductions(dataset);
                             let packages = package_usage(dataset, &analysis);
-                            let checks = run_checks(dataset, &analysis.rows);
+                            let checks = run_checks_from(dataset, &analysis.rows, row_checks);
                             (analysis, packages, checks)
                         },
                     )
