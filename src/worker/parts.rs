@@ -195,7 +195,7 @@ async fn read_part(file: &File, Job { start, end, ends_file, crash_drill, pass }
             // this worker never holds it beside the file worker's joined file.
             if let (Some(breakdowns), Some(table)) = (pass, part.table()) {
                 let options = ReportOptions { breakdowns, ..ReportOptions::default() };
-                passed = Some(RowsPass::of_rows(table, 0..table.row_count(), &options).to_json());
+                passed = Some(RowsPass::of_rows(&file.name(), table, 0..table.row_count(), &options).to_json());
                 phases::mark("rows passed");
             }
             let len = part.byte_len();
@@ -649,7 +649,7 @@ async fn coordinate(
     let mut passed = pass.and_then(|breakdowns| {
         let options = ReportOptions { breakdowns, ..ReportOptions::default() };
         let table = first.table()?;
-        Some(working_on(id, || RowsPass::of_rows(table, 0..table.row_count(), &options)))
+        Some(working_on(id, || RowsPass::of_rows(&name, table, 0..table.row_count(), &options)))
     });
     phases::mark("rows passed");
     let Some(mut joined) = working_on(id, || PartJoin::start(first)) else {
@@ -667,6 +667,7 @@ async fn coordinate(
             }
         };
         phases::mark(format!("joining part {index}"));
+        let lines_before = joined.lines_before_next();
         match working_on(id, || joined.then_read(bytes)) {
             Some(more) => joined = more,
             None => return refused(&collected),
@@ -675,7 +676,7 @@ async fn coordinate(
         let theirs = collected.passes[index].take().and_then(|json| RowsPass::from_json(&json));
         passed = match (passed, theirs) {
             (Some(mut passed), Some(theirs)) => {
-                working_on(id, || passed.merge(theirs));
+                working_on(id, || passed.merge(theirs, lines_before));
                 Some(passed)
             }
             _ => None,
