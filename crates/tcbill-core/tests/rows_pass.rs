@@ -215,7 +215,8 @@ fn generated_bills_cut_at_many_rows_give_the_whole_files_report() {
 }
 
 /// The file cut into `parts` parts as the browser's workers read it, each part's passes made
-/// from the part's own table, merged in order as the parts are joined.
+/// from the part's own table, merged in order as the parts are joined; the first part's daily
+/// costs read from the joined file, as the file's worker reads them.
 fn read_in_parts_with_passes(
     bytes: &[u8],
     parts: usize,
@@ -233,6 +234,7 @@ fn read_in_parts_with_passes(
         .collect();
     let plan = TextParts::plan("bill.csv", bytes).expect("a UTF-8 CSV with its header");
     let mut joined: Option<(PartJoin, RowsPass)> = None;
+    let mut first_rows = 0;
     for (index, &start) in starts.iter().enumerate() {
         let end = starts.get(index + 1).copied().unwrap_or(bytes.len());
         let mut reader = match index {
@@ -242,10 +244,15 @@ fn read_in_parts_with_passes(
         reader.feed(&bytes[start..end]);
         let part = reader.finish(end == bytes.len());
         let table = part.table().expect("a part of rows");
-        let pass = RowsPass::of_rows("bill.csv", table, 0..table.row_count(), options);
         joined = Some(match joined {
-            None => (PartJoin::start(part).expect("a first part"), pass),
+            // The file's worker reads its part's daily costs once the parts are joined.
+            None => {
+                first_rows = table.row_count();
+                let pass = RowsPass::without_daily("bill.csv", table, 0..first_rows, options);
+                (PartJoin::start(part).expect("a first part"), pass)
+            }
             Some((join, mut passed)) => {
+                let pass = RowsPass::of_rows("bill.csv", table, 0..table.row_count(), options);
                 let bytes = part.to_bytes();
                 let lines_before = join.lines_before_next();
                 passed.merge(RowsPass::from_json(&pass.to_json()).unwrap(), lines_before);
@@ -253,8 +260,10 @@ fn read_in_parts_with_passes(
             }
         });
     }
-    let (join, pass) = joined.expect("a part");
-    (join.finish("bill.csv"), pass)
+    let (join, mut pass) = joined.expect("a part");
+    let file = join.finish("bill.csv");
+    pass.read_daily(&file.table, 0..first_rows);
+    (file, pass)
 }
 
 #[test]

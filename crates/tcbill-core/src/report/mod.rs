@@ -225,8 +225,10 @@ impl Fork for InTurn {
 pub struct RowsPass {
     rows: usize,
     cost: CostGroups,
-    daily: DailyCosts,
     checks: RowChecks,
+    /// The rows the daily costs have read so far (see [`RowsPass::without_daily`]).
+    daily_rows: usize,
+    daily: DailyCosts,
 }
 
 impl RowsPass {
@@ -238,10 +240,23 @@ impl RowsPass {
         rows: std::ops::Range<usize>,
         options: &ReportOptions,
     ) -> RowsPass {
+        let mut pass = RowsPass::without_daily(name, table, rows.clone(), options);
+        pass.read_daily(table, rows);
+        pass
+    }
+
+    /// [`RowsPass::of_rows`] but for the daily costs, which [`RowsPass::read_daily`] adds
+    /// later: they are most of a pass's memory (5 MiB of 6 for half the 1M-row bill), which the
+    /// browser's file worker takes once no part worker lives (wasm memory never shrinks, and
+    /// the workers' memory at once is the file worker's when the last part came, with theirs).
+    pub fn without_daily(
+        name: &str,
+        table: &Table,
+        rows: std::ops::Range<usize>,
+        options: &ReportOptions,
+    ) -> RowsPass {
         let mut cost = CostGroups::new(&Report::groupings(options));
         cost.add_rows(table, rows.clone());
-        let mut daily = DailyCosts::default();
-        daily.add_rows(table, rows.clone());
         let mut checks = RowChecks::default();
         if CHECKED_KINDS.contains(&table.kind()) {
             checks.add_rows(name, table, rows.clone());
@@ -249,9 +264,18 @@ impl RowsPass {
         RowsPass {
             rows: rows.len(),
             cost,
-            daily,
             checks,
+            daily_rows: 0,
+            daily: DailyCosts::default(),
         }
+    }
+
+    /// Adds the daily costs of rows `rows` of `table`, in any order of the parts.
+    pub fn read_daily(&mut self, table: &Table, rows: std::ops::Range<usize>) {
+        let mut daily = DailyCosts::default();
+        daily.add_rows(table, rows.clone());
+        self.daily.merge(daily);
+        self.daily_rows += rows.len();
     }
 
     /// Adds the passes of the part after these, whose lines count from 1 at the line
@@ -259,13 +283,30 @@ impl RowsPass {
     pub fn merge(&mut self, later: RowsPass, lines_before: u64) {
         self.rows += later.rows;
         self.cost.merge(later.cost);
-        self.daily.merge(later.daily);
         self.checks.merge(later.checks, lines_before);
+        self.daily_rows += later.daily_rows;
+        self.daily.merge(later.daily);
     }
 
-    /// As JSON, for another worker.
+    /// As JSON, for another worker: sized first, since a string grown by doubling would hold
+    /// up to twice its length in the worker's wasm memory, which never shrinks.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("passes always serialise")
+        /// Counts the bytes written.
+        struct Count(usize);
+        impl std::io::Write for Count {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0 += bytes.len();
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut count = Count(0);
+        serde_json::to_writer(&mut count, self).expect("passes always serialise");
+        let mut json = Vec::with_capacity(count.0);
+        serde_json::to_writer(&mut json, self).expect("passes always serialise");
+        String::from_utf8(json).expect("JSON is UTF-8")
     }
 
     pub fn from_json(json: &str) -> Option<RowsPass> {
@@ -284,6 +325,7 @@ impl RowsPass {
         let table = &file.table;
         cost_source(dataset) == Some(table.kind())
             && self.rows == table.row_count()
+            && self.daily_rows == table.row_count()
             && dataset.duplicates(0).count() == 0
             && self.cost.serve(&Report::groupings(options))
             && self.daily.alike
