@@ -645,11 +645,14 @@ async fn coordinate(
     phases::mark("parsed");
     let first = working_on(id, || reader.finish(last == 0));
     phases::mark("finished");
-    // The passes over this part's rows while the part workers make theirs.
+    // The passes over this part's rows while the part workers make theirs; the daily costs, most
+    // of a pass's memory, once they are gone (see `RowsPass::without_daily`).
+    let mut first_rows = 0;
     let mut passed = pass.and_then(|breakdowns| {
         let options = ReportOptions { breakdowns, ..ReportOptions::default() };
         let table = first.table()?;
-        Some(working_on(id, || RowsPass::of_rows(&name, table, 0..table.row_count(), &options)))
+        first_rows = table.row_count();
+        Some(working_on(id, || RowsPass::without_daily(&name, table, 0..first_rows, &options)))
     });
     phases::mark("rows passed");
     let Some(mut joined) = working_on(id, || PartJoin::start(first)) else {
@@ -686,6 +689,10 @@ async fn coordinate(
     record_last(starts.len(), true, &collected);
     let file = working_on(id, || joined.finish(&name));
     phases::mark("file finished");
+    if let Some(passed) = &mut passed {
+        working_on(id, || passed.read_daily(&file.table, 0..first_rows));
+        phases::mark("daily costs of part 0 read");
+    }
     Ok(Some((file, passed)))
 }
 
