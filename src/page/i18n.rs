@@ -285,6 +285,7 @@ pub struct Strings {
     pub package_runs_out: fn(&str, &str) -> String,
     /// Used per the overview, used in the loaded rows, the gap, the unit.
     pub package_outside_rows: fn(&str, &str, &str, &str) -> String,
+    pub package_rows_without_used: fn(usize) -> String,
     pub usage_unit: &'static str,
     /// The value billed and its unit (a rate series: the 95th percentile).
     pub usage_billable: fn(&str, &str) -> String,
@@ -608,6 +609,9 @@ pub static EN: Strings = Strings {
     package_runs_out: |day, expires| format!("runs out ≈ {day}, before it expires {expires}"),
     package_outside_rows: |overview, rows, gap, unit| {
         format!("the overview says {overview} {unit} used, the loaded deduction rows {rows}: {gap} {unit} were deducted in rows not loaded (an earlier month, or not exported)")
+    },
+    package_rows_without_used: |rows| {
+        format!("{rows} of its deduction rows have no 实际抵扣量 to read (blank, or in another unit than 资源包单位): they are not in the used figure")
     },
     usage_unit: "Unit",
     usage_billable: |value, unit| format!("billable: {value} {unit} (95th percentile; the top 5 % of 5-minute points are free)"),
@@ -966,6 +970,7 @@ pub static ZH: Strings = Strings {
     package_outside_rows: |overview, rows, gap, unit| {
         format!("总览显示已用 {overview} {unit}，已加载的抵扣明细为 {rows}：{gap} {unit} 的抵扣不在已加载的行中（更早的月份，或未导出）")
     },
+    package_rows_without_used: |rows| format!("有 {rows} 行抵扣明细没有可读的实际抵扣量（为空，或单位与资源包单位不同）：未计入已用量"),
     usage_unit: "单位",
     usage_billable: |value, unit| format!("计费值：{value} {unit}（95 计费；最高 5% 的 5 分钟点不计费）"),
     usage_rate_not_summed: "速率值，相加没有意义",

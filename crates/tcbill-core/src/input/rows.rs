@@ -112,14 +112,24 @@ impl FieldColumns {
         units: &mut Vec<GluedUnit<'a>>,
         last_time: &mut LastTime,
     ) -> Result<(), Problem> {
-        let unit = match self.second {
+        let mut glued = |value_column: usize, unit: &'a str| {
+            if let (Some(unit_column), false) = (self.unit, unit.is_empty()) {
+                units.push(GluedUnit {
+                    value_column,
+                    unit_column,
+                    unit,
+                    source_header,
+                });
+            }
+        };
+        match self.second {
             // `convert_single` trims: each cell is trimmed once.
             None => {
                 let (first, unit) = convert_single(field.kind, raw, last_time)?;
                 if first != Slot::Absent {
                     slots[self.first] = first;
                 }
-                unit
+                glued(self.first, unit);
             }
             Some(second_column) => {
                 let (first_text, second_text) = split_pair(field.kind, trim_cell(raw));
@@ -134,19 +144,9 @@ impl FieldColumns {
                 if second != Slot::Absent {
                     slots[second_column] = second;
                 }
-                if first_unit.is_empty() {
-                    second_unit
-                } else {
-                    first_unit
-                }
+                glued(self.first, first_unit);
+                glued(second_column, second_unit);
             }
-        };
-        if let (Some(unit_column), false) = (self.unit, unit.is_empty()) {
-            units.push(GluedUnit {
-                unit_column,
-                unit,
-                source_header,
-            });
         }
         Ok(())
     }
@@ -155,12 +155,17 @@ impl FieldColumns {
 /// A unit that came glued to a quantity, waiting to be checked against the row's unit column.
 #[derive(Debug)]
 pub(crate) struct GluedUnit<'a> {
+    /// The column the quantity went to.
+    value_column: usize,
     unit_column: usize,
     unit: &'a str,
     source_header: &'a str,
 }
 
-/// Fills the unit column from glued units, or warns when the row's unit column says otherwise.
+/// Fills the unit column from glued units. A quantity whose glued unit differs from what the
+/// row's unit column says is in no unit the row can name, so its value is left out (the rest of
+/// the row, its money above all, stays) and a warning says so, for the source column it came
+/// from.
 pub(crate) fn reconcile_units<'a>(
     table: &Table,
     units: &[GluedUnit<'a>],
@@ -170,11 +175,17 @@ pub(crate) fn reconcile_units<'a>(
     for glued in units {
         match slots[glued.unit_column] {
             Slot::Text(stated) if stated != glued.unit => {
-                let unit_name = &table.columns()[glued.unit_column].name;
+                let unit_column = &table.columns()[glued.unit_column];
+                let unit_name = if unit_column.source_header.is_empty() {
+                    &unit_column.name
+                } else {
+                    &unit_column.source_header
+                };
                 let message = format!(
-                    "unit \"{}\" differs from {unit_name} \"{stated}\"",
+                    "unit \"{}\" differs from {unit_name} \"{stated}\": the value is left out",
                     glued.unit
                 );
+                slots[glued.value_column] = Slot::Absent;
                 conflicts.push((glued.source_header.to_owned(), message));
             }
             Slot::Text(_) => {}
@@ -746,6 +757,7 @@ impl RecordImporter {
                         slots[*column] = Slot::Number(value);
                         if let (Some(unit_column), false) = (*unit, glued.is_empty()) {
                             units.push(GluedUnit {
+                                value_column: *column,
                                 unit_column,
                                 unit: glued,
                                 source_header: &reading.headers[index],
