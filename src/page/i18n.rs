@@ -116,6 +116,7 @@ pub struct Strings {
     pub deduction_findings: fn(usize, usize) -> String,
     pub check_ok: fn(u64) -> String,
     pub check_failed: fn(usize, u64) -> String,
+    pub check_rows_missing_values: fn(usize) -> String,
     pub check_skipped: &'static str,
     /// A parse problem with its place (`bill.csv:118 column 现金账户支出(元): …`).
     pub diagnostic: fn(&Diagnostic) -> String,
@@ -417,6 +418,7 @@ pub static EN: Strings = Strings {
     deduction_findings: |breaks, mismatches| format!("Resource-package deductions: {breaks} balance-chain breaks, {mismatches} 抵扣系数 mismatches"),
     check_ok: |rows| format!("ok ({rows} rows)"),
     check_failed: |bad, rows| format!("{bad} mismatches in {rows} rows"),
+    check_rows_missing_values: |rows| format!("; {rows} rows lack a value and are not checked"),
     check_skipped: "skipped",
     diagnostic: |diagnostic| diagnostic.to_string(),
     kind_label: str::to_owned,
@@ -778,6 +780,7 @@ pub static ZH: Strings = Strings {
     },
     check_ok: |rows| format!("通过（{rows} 行）"),
     check_failed: |bad, rows| format!("{rows} 行中 {bad} 处不符"),
+    check_rows_missing_values: |rows| format!("；{rows} 行缺少数值，未检查"),
     check_skipped: "未核对",
     diagnostic: zh_diagnostic,
     kind_label: zh_kind_label,

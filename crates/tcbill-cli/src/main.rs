@@ -398,7 +398,11 @@ fn summary_text(report: &Report) -> String {
                 check.skipped_reason.as_deref().unwrap_or_default()
             ),
         };
-        line(format!("  {}\t{}", check.id, status));
+        let missing = match check.rows_missing_values {
+            0 => String::new(),
+            rows => format!("; {rows} rows lack a value and are not checked"),
+        };
+        line(format!("  {}\t{status}{missing}", check.id));
     }
     out
 }

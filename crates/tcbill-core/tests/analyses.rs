@@ -898,3 +898,46 @@ fn a_deduction_in_another_unit_is_left_out_of_the_package_use_and_counted() {
         "{json}"
     );
 }
+
+/// A row with the checks' columns but a blank 优惠后总价 is not checked by the discount and
+/// payments checks: it is counted as lacking a value (in the JSON too), so "ok" does not vouch
+/// for it; the other row is checked.
+#[test]
+fn rows_lacking_a_value_a_check_needs_are_counted_not_passed() {
+    let text = String::from_utf8(read_data("l3-cn-2024-11.csv")).unwrap();
+    let mut lines: Vec<Vec<String>> = text
+        .lines()
+        .map(|line| line.split(',').map(str::to_owned).collect())
+        .collect();
+    let real_cost = lines[0].iter().position(|h| h == "优惠后总价").unwrap();
+    // The first data row: the second holds a quoted "1,234.50000000", which this split would cut.
+    lines[1][real_cost] = String::new();
+    let bytes = lines
+        .iter()
+        .map(|cells| cells.join(",") + "\n")
+        .collect::<String>()
+        .into_bytes();
+    let mut dataset = tcbill_core::Dataset::new();
+    dataset.add(tcbill_core::parse_file("blank.csv", &bytes));
+    let checks = run_checks(&dataset, &[]);
+    let counts: Vec<(&str, usize, usize)> = checks
+        .iter()
+        .map(|check| (check.id, check.rows_checked, check.rows_missing_values))
+        .collect();
+    assert_eq!(
+        counts[..4],
+        [
+            ("list_price", 2, 0),
+            ("discount", 1, 1),
+            ("payments", 1, 1),
+            ("usage_after_deduction", 0, 0),
+        ]
+    );
+    let json = serde_json::to_string(&checks[1]).unwrap();
+    assert!(
+        json.ends_with(r#""not_checked":[],"rows_missing_values":1}"#),
+        "{json}"
+    );
+    let json = serde_json::to_string(&checks[0]).unwrap();
+    assert!(!json.contains("rows_missing_values"), "{json}");
+}

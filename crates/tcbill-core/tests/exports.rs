@@ -211,7 +211,7 @@ deduction-export.csv | 资源包抵扣明细 (deduction details)
 encoding UTF-8
 rows read 4, accepted 4, rejected 0
 deduction-export.csv:4: 抵扣前包剩余量 19999.706666667 − 实际抵扣量 1 = 19998.706666667, but 抵扣后包剩余量 is 19998.706666666
-deduction-export.csv:5 column 抵扣前包剩余量 ①: unit \"小时\" differs from PackageUnit \"分钟\"
+deduction-export.csv:5 column 抵扣前包剩余量 ①: unit \"小时\" differs from 资源包单位 \"分钟\": the value is left out
 ",
     );
     let table = &parsed.table;

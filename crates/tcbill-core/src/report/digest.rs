@@ -98,6 +98,8 @@ pub struct CheckDigest<'a> {
     pub mismatches: Vec<FindingDigest<'a>>,
     /// Rows that have the columns but could not be checked.
     pub not_checked: Vec<FindingDigest<'a>>,
+    /// Rows with a blank cell in one of the check's columns.
+    pub rows_missing_values: usize,
 }
 
 /// A [`Finding`] as the page words it: by its code, which the report JSON leaves out (its English
@@ -175,6 +177,7 @@ impl<'a> Digest<'a> {
                 mismatch_count: check.mismatches.len(),
                 mismatches: findings(&check.mismatches),
                 not_checked: findings(&check.not_checked),
+                rows_missing_values: check.rows_missing_values,
             })
             .collect();
         let mut tag_keys: Vec<String> = dataset
