@@ -810,3 +810,75 @@ fn a_big_bill_read_on_several_cores_gives_the_report_read_on_one() {
         );
     }
 }
+
+/// A file that can be read only once from its start (a pipe on standard input, a named pipe, a
+/// `<(…)` substitution) is read like the file itself: it was opened twice (the named pipe then
+/// waited for a second writer forever) and rewound ("Illegal seek"). A Parquet file through a
+/// pipe is gathered whole first, as Parquet is read from its end.
+#[cfg(unix)]
+#[test]
+fn pipes_and_named_pipes_are_read_like_files() {
+    use std::io::Write;
+    use std::process::Stdio;
+
+    let piped = |bytes: Vec<u8>| {
+        let mut child = tcbill()
+            .args(["parse", "/dev/stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || stdin.write_all(&bytes).unwrap());
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        (
+            String::from_utf8(output.stdout).unwrap(),
+            output.status.code(),
+        )
+    };
+    let bill = std::fs::read(Path::new(DATA).join("l3-cn-2024-11.csv")).unwrap();
+    let (whole, _, _) = run(&["parse", "l3-cn-2024-11.csv"]);
+    assert_eq!(
+        piped(bill.clone()),
+        (whole.replace("l3-cn-2024-11.csv", "/dev/stdin"), Some(0))
+    );
+
+    let dir = std::env::temp_dir().join(format!("tcbill-cli-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("bill.csv");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, bill).unwrap())
+    };
+    let (stdout, _, code) = run(&["parse", fifo.to_str().unwrap()]);
+    writer.join().unwrap();
+    let fifo_name = fifo.to_str().unwrap();
+    assert_eq!(
+        (stdout, code),
+        (whole.replace("l3-cn-2024-11.csv", fifo_name), Some(0))
+    );
+
+    let out = dir.join("focus");
+    let (_, _, code) = run(&[
+        "export",
+        "--focus",
+        "--parquet",
+        "l3-cn-2024-11.csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0));
+    let parquet = std::fs::read(out.join("billing_month=2024-11").join("focus.parquet")).unwrap();
+    let (stdout, code) = piped(parquet);
+    assert_eq!(
+        (stdout.lines().next(), code),
+        (
+            Some("/dev/stdin\tFOCUS 1.0 (cost and usage)\trows read 2, accepted 2, rejected 0"),
+            Some(0)
+        )
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
