@@ -548,7 +548,7 @@ impl RecordImporter {
                 match schema::recognise_header(fields) {
                     Ok(plan) => {
                         let title = title.take();
-                        self.start_rows(plan, fields);
+                        self.start_rows(plan, fields, line);
                         self.table.set_title(title);
                     }
                     Err(reasons) => {
@@ -564,9 +564,20 @@ impl RecordImporter {
         }
     }
 
-    fn start_rows(&mut self, plan: HeaderPlan, headers: &[&str]) {
+    fn start_rows(&mut self, plan: HeaderPlan, headers: &[&str], line: u64) {
         let headers_as_read = headers;
         let HeaderPlan { schema, targets } = plan;
+        for (target, header) in targets.iter().zip(headers) {
+            let header = header.trim();
+            if matches!(target, ColumnTarget::Ignored) && !header.is_empty() {
+                let message =
+                    "a column to its left is read for the same field: this one is not read";
+                let diagnostic = Diagnostic::warning(&self.file, message)
+                    .in_column(header)
+                    .at_line(line);
+                self.log.push(diagnostic);
+            }
+        }
         self.table = Table::new(schema.table_kind);
         let table = &mut self.table;
         let readings: Vec<Reading> = targets
