@@ -306,8 +306,10 @@ struct Inbox {
 }
 
 enum Event {
-    /// An answer, with the part's bytes and the passes over its rows where it has them.
-    Answer(FromPart, Option<ArrayBuffer>, Option<String>),
+    /// An answer, with the part's bytes and the passes over its rows where it has them (a
+    /// JavaScript string, made a Rust one only once the part worker is gone: as UTF-8 in wasm
+    /// memory, which never shrinks, it would count in the workers' memory at once).
+    Answer(FromPart, Option<ArrayBuffer>, Option<JsValue>),
     /// The worker stopped: a panic (its hook's message) or an error event.
     Died(String),
     /// The worker never started: its script could not be loaded (the page went offline after
@@ -477,7 +479,7 @@ fn on_part_message(index: usize, slot: &Rc<RefCell<Slot>>, data: &JsValue) {
     match answer {
         Some(answer) => {
             let bytes = field(data, BYTES).and_then(|bytes| bytes.dyn_into().ok());
-            let pass = field(data, PASS).and_then(|pass| pass.as_string());
+            let pass = field(data, PASS);
             deliver(index, Event::Answer(answer, bytes, pass));
         }
         None => deliver(index, Event::Died("an unknown message from a part worker".to_owned())),
@@ -557,8 +559,8 @@ struct Collected {
     bytes: Vec<u64>,
     rows: Vec<u64>,
     parts: Vec<Option<ArrayBuffer>>,
-    /// The passes over each part's rows, as they came (JSON).
-    passes: Vec<Option<String>>,
+    /// The passes over each part's rows, as they came (JSON, a JavaScript string).
+    passes: Vec<Option<JsValue>>,
     memory: Vec<u64>,
     /// This worker's wasm memory when the last part worker's part arrived: the most it held while
     /// any part worker lived (wasm memory only grows), for the benchmark's peak of all at once.
@@ -687,7 +689,10 @@ async fn coordinate(
             None => return refused(&collected),
         }
         phases::mark(format!("joined part {index}"));
-        let theirs = collected.passes[index].take().and_then(|json| RowsPass::from_json(&json));
+        let theirs = collected.passes[index]
+            .take()
+            .and_then(|json| json.as_string())
+            .and_then(|json| RowsPass::from_json(&json));
         passed = match (passed, theirs) {
             (Some(mut passed), Some(theirs)) => {
                 working_on(id, || passed.merge(theirs, lines_before));
