@@ -6,6 +6,7 @@
 
 use tcbill_core::analysis::alerts::{AlertKind, Dimension as AlertDimension};
 use tcbill_core::analysis::checks::{FindingCode, SkipReason};
+use tcbill_core::analysis::currency::Month;
 use tcbill_core::model::diagnostic::{Diagnostic, DiagnosticCode};
 use tcbill_core::schema::console_name;
 
@@ -116,6 +117,7 @@ pub struct Strings {
     pub deduction_findings: fn(usize, usize) -> String,
     pub check_ok: fn(u64) -> String,
     pub check_failed: fn(usize, u64) -> String,
+    pub check_rows_missing_values: fn(usize) -> String,
     pub check_skipped: &'static str,
     /// A parse problem with its place (`bill.csv:118 column 现金账户支出(元): …`).
     pub diagnostic: fn(&Diagnostic) -> String,
@@ -138,6 +140,7 @@ pub struct Strings {
     pub duplicate_notice: fn(u64, &str, &str) -> String,
     /// A column (canonical name) whose totals may be rounded, and the files holding it.
     pub rounding_notice: fn(&str, &[String]) -> String,
+    pub uncounted_notice: fn(&str, &[String], &[Month]) -> String,
     pub packages_running_out: &'static str,
     pub projected_exhaustion: &'static str,
     pub group_by: &'static str,
@@ -285,6 +288,7 @@ pub struct Strings {
     pub package_runs_out: fn(&str, &str) -> String,
     /// Used per the overview, used in the loaded rows, the gap, the unit.
     pub package_outside_rows: fn(&str, &str, &str, &str) -> String,
+    pub package_rows_without_used: fn(usize) -> String,
     pub usage_unit: &'static str,
     /// The value billed and its unit (a rate series: the 95th percentile).
     pub usage_billable: fn(&str, &str) -> String,
@@ -416,6 +420,7 @@ pub static EN: Strings = Strings {
     deduction_findings: |breaks, mismatches| format!("Resource-package deductions: {breaks} balance-chain breaks, {mismatches} 抵扣系数 mismatches"),
     check_ok: |rows| format!("ok ({rows} rows)"),
     check_failed: |bad, rows| format!("{bad} mismatches in {rows} rows"),
+    check_rows_missing_values: |rows| format!("; {rows} rows lack a value and are not checked"),
     check_skipped: "skipped",
     diagnostic: |diagnostic| diagnostic.to_string(),
     kind_label: str::to_owned,
@@ -468,6 +473,14 @@ pub static EN: Strings = Strings {
         format!(
             "The {column} values of {} need more than the 28 significant digits an exact decimal holds when added: its totals may be rounded in their last decimals.",
             files.join(", ")
+        )
+    },
+    uncounted_notice: |file, read_from, months| {
+        let months: Vec<String> = months.iter().map(ToString::to_string).collect();
+        format!(
+            "{file} is not in the costs: they are read from the most detailed bills loaded ({}), which do not cover its months {}. Load those months' bills of the same kind to count them.",
+            read_from.join(", "),
+            months.join(", ")
         )
     },
     packages_running_out: "Packages that run out before they expire",
@@ -608,6 +621,9 @@ pub static EN: Strings = Strings {
     package_runs_out: |day, expires| format!("runs out ≈ {day}, before it expires {expires}"),
     package_outside_rows: |overview, rows, gap, unit| {
         format!("the overview says {overview} {unit} used, the loaded deduction rows {rows}: {gap} {unit} were deducted in rows not loaded (an earlier month, or not exported)")
+    },
+    package_rows_without_used: |rows| {
+        format!("{rows} of its deduction rows have no 实际抵扣量 to read (blank, or in another unit than 资源包单位): they are not in the used figure")
     },
     usage_unit: "Unit",
     usage_billable: |value, unit| format!("billable: {value} {unit} (95th percentile; the top 5 % of 5-minute points are free)"),
@@ -774,6 +790,7 @@ pub static ZH: Strings = Strings {
     },
     check_ok: |rows| format!("通过（{rows} 行）"),
     check_failed: |bad, rows| format!("{rows} 行中 {bad} 处不符"),
+    check_rows_missing_values: |rows| format!("；{rows} 行缺少数值，未检查"),
     check_skipped: "未核对",
     diagnostic: zh_diagnostic,
     kind_label: zh_kind_label,
@@ -823,6 +840,14 @@ pub static ZH: Strings = Strings {
             "{} 中“{}”列的数值相加超过精确小数可保存的 28 位有效数字：其合计的末几位小数可能经过舍入。",
             files.join("、"),
             zh_column(column)
+        )
+    },
+    uncounted_notice: |file, read_from, months| {
+        let months: Vec<String> = months.iter().map(ToString::to_string).collect();
+        format!(
+            "{file} 未计入费用：费用取自已加载的最详细账单（{}），它们不含其月份 {}。加载这些月份的同类账单即可计入。",
+            read_from.join("、"),
+            months.join("、")
         )
     },
     packages_running_out: "将在到期前用尽的资源包",
@@ -966,6 +991,7 @@ pub static ZH: Strings = Strings {
     package_outside_rows: |overview, rows, gap, unit| {
         format!("总览显示已用 {overview} {unit}，已加载的抵扣明细为 {rows}：{gap} {unit} 的抵扣不在已加载的行中（更早的月份，或未导出）")
     },
+    package_rows_without_used: |rows| format!("有 {rows} 行抵扣明细没有可读的实际抵扣量（为空，或单位与资源包单位不同）：未计入已用量"),
     usage_unit: "单位",
     usage_billable: |value, unit| format!("计费值：{value} {unit}（95 计费；最高 5% 的 5 分钟点不计费）"),
     usage_rate_not_summed: "速率值，相加没有意义",

@@ -40,29 +40,66 @@ pub fn read(path: &Path, name: &str) -> io::Result<FileOutcome> {
     }
 }
 
+/// Opens `path` once: a named pipe or a `<(…)` substitution gives its bytes to one reader only,
+/// and cannot go back to its start.
 fn parse_path(path: &Path, name: &str) -> io::Result<Vec<ParsedFile>> {
-    if parquet_input::is_parquet(path)? {
-        return Ok(match parquet_input::to_csv(path) {
-            Ok(csv) => tcbill_core::parse_file(name, &csv),
-            Err(reason) => vec![unread_file(
-                name,
-                format!("not a readable Parquet file: {reason}"),
-            )],
-        });
+    let file = File::open(path)?;
+    if file.metadata()?.is_file() {
+        parse_regular_file(file, name)
+    } else {
+        parse_stream(file, name)
     }
-    let mut file = File::open(path)?;
+}
+
+/// A file on disk: Parquet by its reader, a big CSV on all cores, anything else as a stream.
+fn parse_regular_file(mut file: File, name: &str) -> io::Result<Vec<ParsedFile>> {
+    let mut head = Vec::new();
+    (&mut file).take(4).read_to_end(&mut head)?;
+    if parquet_input::is_parquet(&head) {
+        return Ok(from_parquet(name, parquet_input::to_csv(file)));
+    }
     if let Some(parsed) = parallel::read(&file, name, threads())? {
         return Ok(vec![parsed]);
     }
     file.rewind()?;
-    let mut parser = Parser::new(name);
+    parse_stream(file, name)
+}
+
+/// Bytes read once from the start, in chunks, as the web worker reads `Blob` slices; a Parquet
+/// file (which is read from its end) is gathered whole first.
+fn parse_stream(mut source: impl Read, name: &str) -> io::Result<Vec<ParsedFile>> {
     let mut chunk = vec![0; CHUNK_LEN];
-    loop {
-        let read = file.read(&mut chunk)?;
-        if read == 0 {
-            return Ok(parser.finish());
+    let mut filled = 0;
+    // A pipe may hand over fewer bytes than asked: enough to know Parquet from the rest.
+    while filled < 4 {
+        match source.read(&mut chunk[filled..])? {
+            0 => break,
+            read => filled += read,
         }
-        parser.feed(&chunk[..read]);
+    }
+    if parquet_input::is_parquet(&chunk[..filled]) {
+        chunk.truncate(filled);
+        source.read_to_end(&mut chunk)?;
+        return Ok(from_parquet(
+            name,
+            parquet_input::to_csv(bytes::Bytes::from(chunk)),
+        ));
+    }
+    let mut parser = Parser::new(name);
+    while filled > 0 {
+        parser.feed(&chunk[..filled]);
+        filled = source.read(&mut chunk)?;
+    }
+    Ok(parser.finish())
+}
+
+fn from_parquet(name: &str, csv: Result<Vec<u8>, String>) -> Vec<ParsedFile> {
+    match csv {
+        Ok(csv) => tcbill_core::parse_file(name, &csv),
+        Err(reason) => vec![unread_file(
+            name,
+            format!("not a readable Parquet file: {reason}"),
+        )],
     }
 }
 

@@ -364,6 +364,12 @@ fn summary_text(report: &Report) -> String {
             package.unit.as_deref().unwrap_or(""),
             show(package.utilisation_percent)
         ));
+        if package.rows_without_used > 0 {
+            line(format!(
+                "    {} deduction rows have no 实际抵扣量 to read: not in used",
+                package.rows_without_used
+            ));
+        }
     }
     line(format!("usage series: {}", report.usage.len()));
     alerts_text(&report.alerts, &mut line);
@@ -392,7 +398,11 @@ fn summary_text(report: &Report) -> String {
                 check.skipped_reason.as_deref().unwrap_or_default()
             ),
         };
-        line(format!("  {}\t{}", check.id, status));
+        let missing = match check.rows_missing_values {
+            0 => String::new(),
+            rows => format!("; {rows} rows lack a value and are not checked"),
+        };
+        line(format!("  {}\t{status}{missing}", check.id));
     }
     out
 }

@@ -5,12 +5,8 @@
 //! Only the CLI reads Parquet: a reader in core would grow the web app's worker by hundreds of
 //! KiB for files that, at the sizes Parquet is used for, belong on the command line anyway.
 
-use std::fs::File;
-use std::io::Read;
-use std::path::Path;
-
 use parquet::data_type::Decimal as ParquetDecimal;
-use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::file::reader::{ChunkReader, FileReader, SerializedFileReader};
 use parquet::record::Field;
 use rust_decimal::Decimal;
 use tcbill_core::focus::export::utc_text;
@@ -20,18 +16,16 @@ use tcbill_core::BeijingTime;
 /// Parquet files start (and end) with these bytes.
 const MAGIC: &[u8; 4] = b"PAR1";
 
-/// Whether the file at `path` is Parquet, from its first bytes.
-pub fn is_parquet(path: &Path) -> std::io::Result<bool> {
-    let mut head = [0; 4];
-    let read = File::open(path)?.read(&mut head)?;
-    Ok(read == 4 && &head == MAGIC)
+/// Whether `head`, a file's first bytes, starts a Parquet file.
+pub fn is_parquet(head: &[u8]) -> bool {
+    head.starts_with(MAGIC)
 }
 
-/// The file's rows as CSV text with a header row: decimals with all their digits, timestamps as
-/// UTC `YYYY-MM-DDTHH:mm:ssZ` (as FOCUS CSV writes them), nulls empty.
-pub fn to_csv(path: &Path) -> Result<Vec<u8>, String> {
-    let reader = SerializedFileReader::new(File::open(path).map_err(|error| error.to_string())?)
-        .map_err(|error| error.to_string())?;
+/// The rows of a Parquet file (a `File`, or the bytes of one read from a pipe) as CSV text with a
+/// header row: decimals with all their digits, timestamps as UTC `YYYY-MM-DDTHH:mm:ssZ` (as FOCUS
+/// CSV writes them), nulls empty.
+pub fn to_csv(file: impl ChunkReader + 'static) -> Result<Vec<u8>, String> {
+    let reader = SerializedFileReader::new(file).map_err(|error| error.to_string())?;
     let schema = reader.metadata().file_metadata().schema_descr();
     let header: Vec<String> = schema
         .columns()
@@ -85,8 +79,18 @@ fn exact_decimal(value: &ParquetDecimal) -> Result<Decimal, String> {
     let fill = if bytes[0] & 0x80 != 0 { 0xff } else { 0 };
     let mut wide = [fill; 16];
     wide[16 - bytes.len()..].copy_from_slice(bytes);
-    let unscaled = i128::from_be_bytes(wide);
-    let scale = u32::try_from(value.scale()).map_err(|_| "a negative decimal scale".to_owned())?;
+    let mut unscaled = i128::from_be_bytes(wide);
+    let mut scale =
+        u32::try_from(value.scale()).map_err(|_| "a negative decimal scale".to_owned())?;
+    // A column's one scale may give a value more digits than `Decimal`'s 28 (123456789012.5 in a
+    // column of 18 decimals): its trailing zeros go, never a digit that counts.
+    while Decimal::try_from_i128_with_scale(unscaled, scale).is_err()
+        && scale > 0
+        && unscaled % 10 == 0
+    {
+        unscaled /= 10;
+        scale -= 1;
+    }
     Decimal::try_from_i128_with_scale(unscaled, scale).map_err(|error| error.to_string())
 }
 

@@ -810,3 +810,153 @@ fn a_big_bill_read_on_several_cores_gives_the_report_read_on_one() {
         );
     }
 }
+
+/// A file that can be read only once from its start (a pipe on standard input, a named pipe, a
+/// `<(…)` substitution) is read like the file itself: it was opened twice (the named pipe then
+/// waited for a second writer forever) and rewound ("Illegal seek"). A Parquet file through a
+/// pipe is gathered whole first, as Parquet is read from its end.
+#[cfg(unix)]
+#[test]
+fn pipes_and_named_pipes_are_read_like_files() {
+    use std::io::Write;
+    use std::process::Stdio;
+
+    let piped = |bytes: Vec<u8>| {
+        let mut child = tcbill()
+            .args(["parse", "/dev/stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || stdin.write_all(&bytes).unwrap());
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        (
+            String::from_utf8(output.stdout).unwrap(),
+            output.status.code(),
+        )
+    };
+    let bill = std::fs::read(Path::new(DATA).join("l3-cn-2024-11.csv")).unwrap();
+    let (whole, _, _) = run(&["parse", "l3-cn-2024-11.csv"]);
+    assert_eq!(
+        piped(bill.clone()),
+        (whole.replace("l3-cn-2024-11.csv", "/dev/stdin"), Some(0))
+    );
+
+    let dir = std::env::temp_dir().join(format!("tcbill-cli-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("bill.csv");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, bill).unwrap())
+    };
+    let (stdout, _, code) = run(&["parse", fifo.to_str().unwrap()]);
+    writer.join().unwrap();
+    let fifo_name = fifo.to_str().unwrap();
+    assert_eq!(
+        (stdout, code),
+        (whole.replace("l3-cn-2024-11.csv", fifo_name), Some(0))
+    );
+
+    let out = dir.join("focus");
+    let (_, _, code) = run(&[
+        "export",
+        "--focus",
+        "--parquet",
+        "l3-cn-2024-11.csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0));
+    let parquet = std::fs::read(out.join("billing_month=2024-11").join("focus.parquet")).unwrap();
+    let (stdout, code) = piped(parquet);
+    assert_eq!(
+        (stdout.lines().next(), code),
+        (
+            Some("/dev/stdin\tFOCUS 1.0 (cost and usage)\trows read 2, accepted 2, rejected 0"),
+            Some(0)
+        )
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// One Parquet DECIMAL column holding 123456789012.5 and 0.000000000000000001 needs 30 digits at
+/// its scale of 18: they were rounded to `Decimal`'s 28 (the big value written ten times too
+/// small); now each value reads back as it was. A value past Parquet's 38 digits at its column's
+/// scale refuses the export, naming the column, and writes nothing.
+#[test]
+fn parquet_keeps_values_past_28_digits_at_their_columns_scale_or_refuses() {
+    let dir = std::env::temp_dir().join(format!("tcbill-cli-wide-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let header = "账单月份,产品名称,组件名称,资源ID,交易ID,组件原价,优惠后总价,扣费时间\n";
+    let bill = dir.join("wide.csv");
+    std::fs::write(
+        &bill,
+        format!(
+            "{header}2025-06,P,c,r1,T1,123456789012.5,123456789012.5,2025-06-28 10:00:00\n\
+             2025-06,Q,c,r2,T2,0.000000000000000001,0.000000000000000001,2025-06-28 10:00:00\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let export = |source: &Path, out: &Path| {
+        run(&[
+            "export",
+            "--focus",
+            "--parquet",
+            source.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    assert_eq!(export(&bill, &out).2, Some(0));
+    let parquet = out.join("billing_month=2025-06").join("focus.parquet");
+    let (stdout, _, _) = run(&["analyze", parquet.to_str().unwrap(), "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let by_product = &report["cost"]["breakdowns"][0];
+    assert_eq!(by_product["group_by"], serde_json::json!(["product"]));
+    let products: Vec<(String, String)> = by_product["currencies"][0]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|group| {
+            (
+                group["key"][0].as_str().unwrap().to_owned(),
+                // The column's scale, less the trailing zeros past `Decimal`'s 28 digits.
+                normalized(group["RealTotalCost"].as_str().unwrap()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        products,
+        [
+            ("P".to_owned(), "123456789012.5".to_owned()),
+            ("Q".to_owned(), "0.000000000000000001".to_owned())
+        ]
+    );
+
+    let too_wide = dir.join("too-wide.csv");
+    std::fs::write(
+        &too_wide,
+        format!(
+            "{header}2025-06,P,c,r1,T1,9999999999999999.999999999999,9999999999999999.999999999999,2025-06-28 10:00:00\n\
+             2025-06,Q,c,r2,T2,0.0000000000000000000000001,0.0000000000000000000000001,2025-06-28 10:00:00\n"
+        ),
+    )
+    .unwrap();
+    let refused = dir.join("refused");
+    let (_, stderr, code) = export(&too_wide, &refused);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains(
+            "BilledCost: 9999999999999999.999999999999 at the column's 25 decimals needs more \
+             than the 38 digits a Parquet DECIMAL holds; export as CSV instead"
+        ),
+        "{stderr}"
+    );
+    assert!(!refused.exists(), "nothing written");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -861,3 +861,83 @@ fn a_deduction_export_loaded_twice_drains_its_packages_once() {
     assert_eq!(twice.deductions, once.deductions);
     assert_eq!(twice.checks, once.checks);
 }
+
+/// A deduction whose 实际抵扣量 says MB in a GB package is in no unit its row can name: the value
+/// is left out (with a warning at its line and column), and the package counts the row as one
+/// whose use it could not read instead of adding 30976 "GB".
+#[test]
+fn a_deduction_in_another_unit_is_left_out_of_the_package_use_and_counted() {
+    let header = "资源包名称,资源包ID,产品名称,资源包类型,抵扣时间,抵扣前包剩余量,实际抵扣量,抵扣后包剩余量,资源包单位,被抵扣资源产品,被抵扣资源计费项,被抵扣资源原始用量,被抵扣资源原始用量单位,抵扣系数";
+    let rows = [
+        "CDN包,pkg-1,内容分发网络 CDN,总量递减,2025-06-01 01:00:00,500GB,10GB,490GB,GB,内容分发网络 CDN,境内流量,10,GB,1",
+        "CDN包,pkg-1,内容分发网络 CDN,总量递减,2025-06-02 01:00:00,490GB,30976MB,459.024GB,GB,内容分发网络 CDN,境内流量,30976,MB,1",
+        "CDN包,pkg-1,内容分发网络 CDN,总量递减,2025-06-03 01:00:00,459.024GB,9GB,450.024GB,GB,内容分发网络 CDN,境内流量,9,GB,1",
+    ];
+    let text = format!("{header}\n{}\n", rows.join("\n"));
+    let mut files = tcbill_core::parse_file("units.csv", text.as_bytes());
+    let parsed = files.pop().unwrap();
+    let messages: Vec<String> = parsed.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        ["units.csv:3 column 实际抵扣量: unit \"MB\" differs from 资源包单位 \"GB\": the value is left out"]
+    );
+    assert_eq!(
+        (parsed.table.row_count(), parsed.rows_rejected),
+        (3, 0),
+        "the row stays: only its quantity is unknown"
+    );
+    let mut dataset = tcbill_core::Dataset::new();
+    dataset.add([parsed]);
+    let packages = package_usage(&dataset, &analyze_deductions(&dataset));
+    assert_eq!(packages.len(), 1);
+    assert_eq!(packages[0].used, dec("19"));
+    assert_eq!(packages[0].rows_without_used, 1);
+    let json = serde_json::to_string(&packages[0]).unwrap();
+    assert!(
+        json.contains(r#""used":"19","rows_without_used":1,"#),
+        "{json}"
+    );
+}
+
+/// A row with the checks' columns but a blank 优惠后总价 is not checked by the discount and
+/// payments checks: it is counted as lacking a value (in the JSON too), so "ok" does not vouch
+/// for it; the other row is checked.
+#[test]
+fn rows_lacking_a_value_a_check_needs_are_counted_not_passed() {
+    let text = String::from_utf8(read_data("l3-cn-2024-11.csv")).unwrap();
+    let mut lines: Vec<Vec<String>> = text
+        .lines()
+        .map(|line| line.split(',').map(str::to_owned).collect())
+        .collect();
+    let real_cost = lines[0].iter().position(|h| h == "优惠后总价").unwrap();
+    // The first data row: the second holds a quoted "1,234.50000000", which this split would cut.
+    lines[1][real_cost] = String::new();
+    let bytes = lines
+        .iter()
+        .map(|cells| cells.join(",") + "\n")
+        .collect::<String>()
+        .into_bytes();
+    let mut dataset = tcbill_core::Dataset::new();
+    dataset.add(tcbill_core::parse_file("blank.csv", &bytes));
+    let checks = run_checks(&dataset, &[]);
+    let counts: Vec<(&str, usize, usize)> = checks
+        .iter()
+        .map(|check| (check.id, check.rows_checked, check.rows_missing_values))
+        .collect();
+    assert_eq!(
+        counts[..4],
+        [
+            ("list_price", 2, 0),
+            ("discount", 1, 1),
+            ("payments", 1, 1),
+            ("usage_after_deduction", 0, 0),
+        ]
+    );
+    let json = serde_json::to_string(&checks[1]).unwrap();
+    assert!(
+        json.ends_with(r#""not_checked":[],"rows_missing_values":1}"#),
+        "{json}"
+    );
+    let json = serde_json::to_string(&checks[0]).unwrap();
+    assert!(!json.contains("rows_missing_values"), "{json}");
+}

@@ -306,3 +306,38 @@ fn broken_json_names_the_line() {
         "bad.json:2: not valid JSON: key must be a string at line 2 column 14"
     );
 }
+
+/// Items of a row array that are not objects (`[]`, `7`) and amounts that are JSON containers
+/// are rejected rows, counted and said at their record path, where they were passed over or read
+/// as absent amounts; the paths keep the items' own positions.
+#[test]
+fn junk_items_and_container_amounts_are_rejected_rows() {
+    let mut response: serde_json::Value =
+        serde_json::from_slice(&fixture("DescribeBillDetail.example1.json")).unwrap();
+    let detail = response["Response"]["DetailSet"][0].clone();
+    let component = detail["ComponentSet"][0].clone();
+    let mut empty_cost = component.clone();
+    empty_cost["RealCost"] = serde_json::json!([]);
+    let mut object_time = detail.clone();
+    object_time["ComponentSet"] = serde_json::json!([component, [], empty_cost]);
+    object_time["FeeBeginTime"] = serde_json::json!({});
+    response["Response"]["DetailSet"] = serde_json::json!([7, object_time, detail]);
+    let parsed = parse_file("junk.json", response.to_string().as_bytes()).remove(0);
+    assert_text(
+        &summary(&parsed),
+        "
+junk.json | API DescribeBillDetail (bill details)
+rows read 5, accepted 1, rejected 4
+junk.json DetailSet[0]: 7 is not a JSON object, so not a row
+junk.json DetailSet[1].ComponentSet[0] column FeeBeginTime: a JSON object is not a date or time
+junk.json DetailSet[1].ComponentSet[1]: [] is not a JSON object, so not a row
+junk.json DetailSet[1].ComponentSet[2] column FeeBeginTime: a JSON object is not a date or time
+junk.json DetailSet[1].ComponentSet[2] column RealCost: a JSON array is not a number
+",
+    );
+    assert_eq!(
+        parsed.table.source(0),
+        tcbill_core::model::table::RowSource::Record("DetailSet[2].ComponentSet[0]"),
+        "the row after the junk keeps its own position"
+    );
+}

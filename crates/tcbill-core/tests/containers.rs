@@ -488,3 +488,62 @@ fn parsed_files_cross_between_workers_as_bytes_unchanged() {
         ]
     );
 }
+
+/// A workbook whose sheet names a shared string the workbook does not have, in row 4 of 6: rows
+/// 2 and 3 are read, and row 4 (which may have lost cells) and the two rows the sheet declares
+/// after it are counted as rejected, not accepted half-read or dropped unseen.
+#[test]
+fn a_sheet_that_cannot_be_read_past_a_row_rejects_it_and_the_rows_it_declares_after_it() {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (column, title) in ["产品名称", "组件名称", "交易ID", "现金账户支出(元)"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, column as u16, *title).unwrap();
+    }
+    for row in 1..6u32 {
+        sheet.write_string(row, 0, "云服务器").unwrap();
+        sheet.write_string(row, 1, format!("组件{row}")).unwrap();
+        sheet.write_string(row, 2, format!("tx-{row}")).unwrap();
+        sheet.write_number(row, 3, 1.5).unwrap();
+    }
+    let good = workbook.save_to_buffer().unwrap();
+    // Point cell B4's shared-string index past the workbook's table.
+    let mut archive = zip::ZipArchive::new(Cursor::new(&good)).unwrap();
+    let mut members: Vec<(String, Vec<u8>)> = Vec::new();
+    for index in 0..archive.len() {
+        let mut member = archive.by_index(index).unwrap();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut member, &mut bytes).unwrap();
+        members.push((member.name().unwrap().into_owned(), bytes));
+    }
+    let sheet_xml = &mut members
+        .iter_mut()
+        .find(|(name, _)| name == "xl/worksheets/sheet1.xml")
+        .unwrap()
+        .1;
+    let text = String::from_utf8(sheet_xml.clone()).unwrap();
+    let cell = text
+        .find(r#"<c r="B4" t="s"><v>"#)
+        .expect("B4 is a shared string");
+    let value = cell + r#"<c r="B4" t="s"><v>"#.len();
+    let end = value + text[value..].find('<').unwrap();
+    *sheet_xml = format!("{}9999{}", &text[..value], &text[end..]).into_bytes();
+    let members: Vec<(&str, &[u8])> = members
+        .iter()
+        .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
+        .collect();
+    let parsed = parse_file("broken.xlsx", &zip_of(&members));
+    assert_eq!(
+        outline(&parsed),
+        [
+            "broken.xlsx | L3 明细账单 (bill details) | 2",
+            "  broken.xlsx:4: sheet Sheet1 cannot be read past this row (Cell string index not \
+             found in shared strings table): rows 4–6 (3 rows, to the sheet's declared end) are \
+             rejected",
+        ]
+    );
+    assert_eq!(parsed[0].rows_rejected, 3);
+    assert_eq!(parsed[0].table.text("ItemCodeName", 1), Some("组件2"));
+}

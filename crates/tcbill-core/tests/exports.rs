@@ -211,7 +211,7 @@ deduction-export.csv | 资源包抵扣明细 (deduction details)
 encoding UTF-8
 rows read 4, accepted 4, rejected 0
 deduction-export.csv:4: 抵扣前包剩余量 19999.706666667 − 实际抵扣量 1 = 19998.706666667, but 抵扣后包剩余量 is 19998.706666666
-deduction-export.csv:5 column 抵扣前包剩余量 ①: unit \"小时\" differs from PackageUnit \"分钟\"
+deduction-export.csv:5 column 抵扣前包剩余量 ①: unit \"小时\" differs from 资源包单位 \"分钟\": the value is left out
 ",
     );
     let table = &parsed.table;
@@ -407,5 +407,27 @@ rows read 3, accepted 1, rejected 2
 d.csv:4 column 抵扣时间: \"2025-01-01\n00:00:00\" is not a date or time
 d.csv:6 column 实际抵扣量: \"x\" is not a number
 ",
+    );
+}
+
+/// Two columns for one field (a second 优惠后总价 pasted on the right): the first is read, and
+/// the header's line says the second is not, where it was dropped unsaid.
+#[test]
+fn a_second_column_for_a_field_is_named_as_not_read() {
+    let text = "产品名称,组件名称,交易ID,优惠后总价,现金账户支出(元),优惠后总价\n\
+                云服务器,CPU,tx-1,1.50,1.50,999\n";
+    let parsed = tcbill_core::parse_file("twice.csv", text.as_bytes()).remove(0);
+    assert_text(
+        &summary(&parsed),
+        "
+twice.csv | L3 明细账单 (bill details)
+encoding UTF-8
+rows read 1, accepted 1, rejected 0
+twice.csv:1 column 优惠后总价: a column to its left has the same header: this one is not read
+",
+    );
+    assert_eq!(
+        parsed.table.decimal("RealCost", 0),
+        Some(Decimal::new(150, 2))
     );
 }

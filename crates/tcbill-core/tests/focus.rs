@@ -432,3 +432,28 @@ lb-usd | p_clb | 200.0 | 4.00 | 4.00 | 1.0 | 0.0 | 0.0 | false",
         [" |  | 1.50 | 1.50"]
     );
 }
+
+/// A row dated Beijing 0000-01-01 starts in UTC year -1, which FOCUS's ISO 8601 times cannot
+/// write (`-001-12-31T16:00:00Z` was written): the row is left out of the export and a note says
+/// so; the other row is exported as it was.
+#[test]
+fn a_row_before_utc_year_0000_is_not_exported_and_a_note_says_so() {
+    let text = String::from_utf8(common::read_data("l3-cn-2024-11.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines[2] = lines[2]
+        .replacen("2024-11,", "0000-01,", 1)
+        .replace("2024-11-01", "0000-01-01");
+    let bytes = (lines.join("\n") + "\n").into_bytes();
+    let mut dataset = Dataset::new();
+    dataset.add(parse_file("year0.csv", &bytes));
+    let export = focus::export(&dataset);
+    assert_eq!(export.months(), ["2024-11"]);
+    assert_eq!(
+        export.notes,
+        ["1 bill rows have a time before 0000-01-01 or after 9999-12-31 UTC, which FOCUS cannot \
+          write: they are not exported, so the FOCUS totals lack them"]
+    );
+    let csv = String::from_utf8(export.to_csv(None)).unwrap();
+    assert_eq!(csv.lines().count(), 2, "the header and the 2024-11 row");
+    assert!(!csv.contains("-001-"), "{csv}");
+}

@@ -339,6 +339,13 @@ pub fn Overview(props: &OverviewProps) -> Html {
                     }) }
                 </ul>
             }
+            if !report.uncounted.is_empty() {
+                <ul class="uncounted" role="status">
+                    { for report.uncounted.iter().map(|u| html! {
+                        <li class="warning">{ (text.uncounted_notice)(&u.file, &u.read_from, &u.months) }</li>
+                    }) }
+                </ul>
+            }
             { for report.cost.currencies.iter().map(currency_section) }
 
             <h3>{ text.checks }</h3>
@@ -511,9 +518,13 @@ fn check_class(check: &CheckDigest<'_>) -> &'static str {
 }
 
 fn check_status(check: &CheckDigest<'_>, text: &Strings) -> String {
-    match check.status {
+    let status = match check.status {
         CheckStatus::Ok => (text.check_ok)(check.rows_checked as u64),
         CheckStatus::Mismatches => (text.check_failed)(check.mismatch_count, check.rows_checked as u64),
         CheckStatus::Skipped => text.check_skipped.to_owned(),
+    };
+    match check.rows_missing_values {
+        0 => status,
+        rows => status + &(text.check_rows_missing_values)(rows),
     }
 }

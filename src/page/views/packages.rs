@@ -190,7 +190,8 @@ pub fn Packages(props: &PackagesProps) -> Html {
 }
 
 /// The package's state as sentences: when it ran out, or runs out before it expires, or how much
-/// it will leave unused; and use the overview counts that the loaded deduction rows do not show.
+/// it will leave unused; use the overview counts that the loaded deduction rows do not show; and
+/// deduction rows whose use could not be read.
 fn package_in_words(package: &PackageDigest<'_>, text: &Strings) -> String {
     let package = &package.usage;
     let unit = package.unit.as_deref().unwrap_or_default();
@@ -214,6 +215,9 @@ fn package_in_words(package: &PackageDigest<'_>, text: &Strings) -> String {
         let overview_used = total.checked_sub(remaining).map_or_else(|| "—".to_owned(), |used| used.to_string());
         let (used, gap) = (package.used.to_string(), gap.to_string());
         sentences.push((text.package_outside_rows)(&overview_used, &used, &gap, unit));
+    }
+    if package.rows_without_used > 0 {
+        sentences.push((text.package_rows_without_used)(package.rows_without_used));
     }
     sentences.join("; ")
 }

@@ -37,6 +37,14 @@ pub struct Check {
     pub mismatches: Vec<Finding>,
     /// Rows that have the columns but could not be checked (`cannot convert 天 to 月`).
     pub not_checked: Vec<Finding>,
+    /// Rows of tables that have the check's columns with a blank cell in one of them (no
+    /// 优惠后总价): not checked, so "ok" does not vouch for them. Left out of the JSON when none.
+    #[serde(skip_serializing_if = "no_rows")]
+    pub rows_missing_values: usize,
+}
+
+fn no_rows(count: &usize) -> bool {
+    *count == 0
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -213,6 +221,16 @@ impl fmt::Display for SkipReason {
     }
 }
 
+impl Check {
+    /// Counts a row that lacks a value of `needed` when its table has every one of the columns
+    /// (a table without them is not one the check is for).
+    fn count_missing(&mut self, needed: &[Option<&DecimalColumn>]) {
+        if needed.iter().all(Option::is_some) {
+            self.rows_missing_values += 1;
+        }
+    }
+}
+
 struct CheckBuilder {
     check: Check,
 }
@@ -229,6 +247,7 @@ impl CheckBuilder {
                 rows_checked: 0,
                 mismatches: Vec::new(),
                 not_checked: Vec::new(),
+                rows_missing_values: 0,
             },
         }
     }
@@ -552,6 +571,7 @@ fn check_list_price(
         decimal(columns.single_price, row),
         decimal(columns.used_amount, row),
     ) else {
+        check.count_missing(&[columns.cost, columns.single_price, columns.used_amount]);
         return;
     };
     let [used_factor, span_factor] = units.factors(columns, row);
@@ -599,6 +619,7 @@ fn check_discount(file: &str, columns: &RowColumns, row: usize, check: &mut Chec
         decimal(columns.discount, row),
         decimal(columns.real_cost, row),
     ) else {
+        check.count_missing(&[columns.cost, columns.discount, columns.real_cost]);
         return;
     };
     let ri_cost = decimal(columns.ri_cost, row).unwrap_or_default();
@@ -629,13 +650,11 @@ fn check_discount(file: &str, columns: &RowColumns, row: usize, check: &mut Chec
 
 fn check_payments(file: &str, columns: &RowColumns, row: usize, check: &mut Check) {
     let table = columns.table;
-    let Some(real_cost) = decimal(columns.real_cost, row) else {
+    let [cash, ..] = columns.payments;
+    let (Some(real_cost), Some(_)) = (decimal(columns.real_cost, row), decimal(cash, row)) else {
+        check.count_missing(&[columns.real_cost, cash]);
         return;
     };
-    let [cash, ..] = columns.payments;
-    if decimal(cash, row).is_none() {
-        return;
-    }
     check.rows_checked += 1;
     let paid: Decimal = columns
         .payments
@@ -661,6 +680,11 @@ fn check_usage(file: &str, columns: &RowColumns, row: usize, check: &mut Check) 
         decimal(columns.raw_usage, row),
         decimal(columns.deducted_usage, row),
     ) else {
+        check.count_missing(&[
+            columns.used_amount,
+            columns.raw_usage,
+            columns.deducted_usage,
+        ]);
         return;
     };
     check.rows_checked += 1;

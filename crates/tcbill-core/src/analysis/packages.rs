@@ -40,6 +40,10 @@ pub struct PackageUsage {
     pub total: Option<Decimal>,
     /// Deducted in the loaded deduction rows.
     pub used: Decimal,
+    /// The package's deduction rows with no 实际抵扣量 to read (blank, or in a unit other than
+    /// the row's 资源包单位): not in `used`. Left out of the JSON when there are none.
+    #[serde(default, skip_serializing_if = "no_rows")]
+    pub rows_without_used: usize,
     pub remaining: Option<Decimal>,
     /// (total − remaining) / total, percent, two decimals.
     pub utilisation_percent: Option<Decimal>,
@@ -66,6 +70,10 @@ pub struct PackageUsage {
     pub expired_unused: Option<Decimal>,
     /// By amount used, largest first.
     pub consumers: Vec<Consumer>,
+}
+
+fn no_rows(count: &usize) -> bool {
+    *count == 0
 }
 
 /// Burn-down of every package seen in the deduction rows or the overview, by package ID.
@@ -133,6 +141,10 @@ fn one_package(
         .or_else(|| overview_decimal("PeriodRemain"))
         .or_else(|| last.and_then(|row| row.after_remain));
     let used: Decimal = rows.iter().filter_map(|row| row.actual_dosage).sum();
+    let rows_without_used = rows
+        .iter()
+        .filter(|row| row.actual_dosage.is_none())
+        .count();
     let utilisation_percent = match (total, remaining) {
         (Some(total), Some(remaining)) if !total.is_zero() => {
             // `None` only for hostile values (a capacity of 1e-28); the check lists stay whole.
@@ -206,6 +218,7 @@ fn one_package(
         package_type,
         total,
         used,
+        rows_without_used,
         remaining,
         utilisation_percent,
         first_deduction,

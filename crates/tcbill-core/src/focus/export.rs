@@ -45,6 +45,15 @@ impl FocusValue {
             FocusValue::Bool(flag) => flag.to_string(),
         }
     }
+
+    /// Whether FOCUS can write the value: times only in the four-digit UTC years of ISO 8601
+    /// (a bill read as Beijing 0000-01-01 starts in UTC year -1).
+    fn is_writable(&self) -> bool {
+        match self {
+            FocusValue::Time(time) => (0..=9999).contains(&time.utc_fields().0),
+            _ => true,
+        }
+    }
 }
 
 /// `2025-05-31T16:00:00Z` for Beijing 2025-06-01 00:00:00.
@@ -246,6 +255,7 @@ pub fn export(dataset: &Dataset) -> FocusExport {
     }
 
     let mut rows = Vec::new();
+    let mut unwritable = 0usize;
     for (index, &(file, table)) in tables.iter().enumerate() {
         let reader = CostRowReader::new(table);
         let tag_keys: Vec<(String, String)> = table
@@ -269,8 +279,19 @@ pub fn export(dataset: &Dataset) -> FocusExport {
                     .filter(|id| capacities.contains_key(*id))
                     .map(|id| (id, priced.get(id))),
             };
-            rows.push(context.focus_row());
+            let row = context.focus_row();
+            if row.values.iter().all(FocusValue::is_writable) {
+                rows.push(row);
+            } else {
+                unwritable += 1;
+            }
         }
+    }
+    if unwritable > 0 {
+        notes.push(format!(
+            "{unwritable} bill rows have a time before 0000-01-01 or after 9999-12-31 UTC, which \
+             FOCUS cannot write: they are not exported, so the FOCUS totals lack them"
+        ));
     }
     debug_assert!(rows.iter().all(|row| row.values.len() == COLUMNS.len()));
     FocusExport { rows, notes }

@@ -23,13 +23,13 @@ use serde_json::value::RawValue;
 
 use crate::input::csv::strip_utf8_bom;
 use crate::input::rows::{check_row, reconcile_units, recycle_slots, FieldColumns, GluedUnit};
-use crate::model::diagnostic::{Diagnostic, DiagnosticLog};
+use crate::model::diagnostic::{Diagnostic, DiagnosticLog, Problem};
 use crate::model::kind::{ApiAction, InputKind};
 use crate::model::number::is_absent;
 use crate::model::parsed_file::ParsedFile;
 use crate::model::table::{ColumnRole, ColumnType, RowSource, Slot, Table};
 use crate::model::time::LastTime;
-use crate::schema::{self, FieldSpec, Schema};
+use crate::schema::{self, FieldKind, FieldSpec, Schema};
 use lazy::{for_each_item, Json, Object};
 
 /// Recognises the action of one response (the object inside `Response`, or the bare object).
@@ -365,10 +365,11 @@ fn write_rows(
             return Ok(());
         };
         for_each_item(items, |item| {
-            if let Some(object) = item.as_object() {
-                writer.write(&[object], None, path(index), log);
-                index += 1;
+            match item.as_object() {
+                Some(object) => writer.write(&[object], None, path(index), log),
+                None => writer.reject_not_a_row(item, path(index), log),
             }
+            index += 1;
         })
     };
     match action {
@@ -458,10 +459,7 @@ fn write_nested(
         return Ok(());
     };
     let mut outer_index = 0;
-    for_each_item(outer_items, |outer| {
-        let Some(outer) = outer.as_object() else {
-            return;
-        };
+    for_each_item(outer_items, |item| {
         let mut path = RowPath {
             page: page_prefix,
             key: outer_key,
@@ -469,17 +467,22 @@ fn write_nested(
             child: None,
         };
         outer_index += 1;
+        let Some(outer) = item.as_object() else {
+            writer.reject_not_a_row(item, path, log);
+            return;
+        };
         let children = match outer.get(inner_key) {
             Some(Json::Array(items)) => items.as_slice(),
             _ => &[],
         };
-        let mut inner_index = 0;
-        for child in children.iter().filter_map(Json::as_object) {
+        for (inner_index, child) in children.iter().enumerate() {
             path.child = Some((inner_key, inner_index));
-            inner_index += 1;
-            writer.write(&[outer, child], unit, path, log);
+            match child.as_object() {
+                Some(child) => writer.write(&[outer, child], unit, path, log),
+                None => writer.reject_not_a_row(child, path, log),
+            }
         }
-        if inner_index == 0 {
+        if children.is_empty() {
             writer.write(&[outer], unit, path, log);
         }
     })
@@ -536,7 +539,8 @@ fn scalar_text<'r>(value: &'r Json<'_>) -> Option<Cow<'r, str>> {
     }
 }
 
-/// Fields of an object, nested objects as `Outer.Inner`; the nested row arrays are left out.
+/// Fields of an object, nested objects as `Outer.Inner` (an empty one as a value); the nested row
+/// arrays are left out.
 fn flatten<'r, 'a>(
     object: &'r Object<'a>,
     prefix: &str,
@@ -552,7 +556,10 @@ fn flatten<'r, 'a>(
             Cow::Owned(format!("{prefix}{key}"))
         };
         match value {
-            Json::Object(nested) => flatten(nested, &format!("{name}."), out),
+            // `{}` stays a value: nothing to flatten, and not a number either.
+            Json::Object(nested) if !nested.is_empty() => {
+                flatten(nested, &format!("{name}."), out);
+            }
             _ => out.push((name, value)),
         }
     }
@@ -612,6 +619,20 @@ struct PendingCell<'r> {
     target: Target,
     key: &'r str,
     text: Cow<'r, str>,
+    /// `Some("array")` or `Some("object")` for a value that is one (its text is then its items
+    /// joined, or its JSON): text for a text field, never a number or a time.
+    composite: Option<&'static str>,
+}
+
+/// What kind of JSON container `value` is, if it is one.
+fn composite(value: &Json<'_>) -> Option<&'static str> {
+    match value {
+        Json::Array(_) => Some("array"),
+        Json::Object(_) => Some("object"),
+        Json::Raw(raw) if raw.get().starts_with('[') => Some("array"),
+        Json::Raw(raw) if raw.get().starts_with('{') => Some("object"),
+        _ => None,
+    }
 }
 
 /// Builds the rows of one file's action into its table.
@@ -663,13 +684,22 @@ impl<'f> RowWriter<'f> {
                 self.tag_cells(value, &mut pending);
                 continue;
             }
-            let Some(text) = scalar_text(value) else {
-                continue;
+            let composite = composite(value);
+            let text = match scalar_text(value) {
+                Some(text) => text,
+                // `[]`: nothing for a text field, but not a number either.
+                None if composite.is_some() => Cow::Borrowed(""),
+                None => continue,
             };
             let target = self
                 .targets
                 .get(position, key, self.schema, &mut self.table);
-            pending.push(PendingCell { target, key, text });
+            pending.push(PendingCell {
+                target,
+                key,
+                text,
+                composite,
+            });
         }
         let columns_now = self.table.columns().len();
         let mut slots = recycle_slots(std::mem::take(&mut self.slots));
@@ -691,9 +721,16 @@ impl<'f> RowWriter<'f> {
                 &cell.text
             };
             let last_time = &mut self.last_times[columns.first];
-            if let Err(problem) =
-                columns.convert(field, text, cell.key, &mut slots, &mut units, last_time)
-            {
+            let converted = match (cell.composite, field.kind) {
+                (Some(container), FieldKind::Decimal | FieldKind::Quantity) => {
+                    Err(Problem::from(format!("a JSON {container} is not a number")))
+                }
+                (Some(container), FieldKind::Time) => Err(Problem::from(format!(
+                    "a JSON {container} is not a date or time"
+                ))),
+                _ => columns.convert(field, text, cell.key, &mut slots, &mut units, last_time),
+            };
+            if let Err(problem) = converted {
                 log.push(
                     Diagnostic::error(self.file, problem.message)
                         .saying(problem.says)
@@ -709,6 +746,17 @@ impl<'f> RowWriter<'f> {
             self.rows_rejected += 1;
         }
         self.slots = recycle_slots(slots);
+    }
+
+    /// Rejects an item of a row array that is not an object (`[]`, `1`, `null`): it was meant
+    /// as a row, so it is counted and said, not passed over.
+    fn reject_not_a_row(&mut self, item: &Json<'_>, path: RowPath<'_>, log: &mut DiagnosticLog) {
+        let json = item.to_value().to_string();
+        let shown: String = json.chars().take(40).collect();
+        let cut = if shown.len() < json.len() { "…" } else { "" };
+        let message = format!("{shown}{cut} is not a JSON object, so not a row");
+        log.push(Diagnostic::error(self.file, message).at_record(path.to_string()));
+        self.rows_rejected += 1;
     }
 
     fn push_row<'c>(
@@ -765,6 +813,7 @@ impl<'f> RowWriter<'f> {
                     target: Target::Text(column),
                     key: "Tags",
                     text,
+                    composite: None,
                 });
             }
         }

@@ -6,6 +6,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::model::currency::Currency;
 use crate::model::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLog, LinedText, Problem};
 use crate::model::kind::InputKind;
 use crate::model::number::Exact;
@@ -42,6 +43,22 @@ fn convert_single<'a>(
             Ok(time) => Ok((time.map_or(Slot::Absent, Slot::Time), "")),
             Err(error) => Err(error.to_string().into()),
         },
+        FieldKind::Currency => read_currency(raw).map(|slot| (slot, "")),
+    }
+}
+
+/// A currency cell, trimmed: kept as written (the analyses read it through [`Currency::parse`]),
+/// absent when blank, an error when it names no currency.
+fn read_currency(trimmed: &str) -> Result<Slot<'_>, Problem> {
+    if is_absent_trimmed(trimmed) {
+        Ok(Slot::Absent)
+    } else if Currency::parse(trimmed).is_some() {
+        Ok(Slot::Text(trimmed))
+    } else {
+        Err(Problem::from(format!(
+            "\"{trimmed}\" is not a currency tcbill knows (an ISO 4217 code such as CNY or USD, \
+             or a name such as 人民币 or 美元)"
+        )))
     }
 }
 
@@ -59,7 +76,7 @@ fn split_pair(kind: FieldKind, raw: &str) -> (&str, Option<&str>) {
                 BeijingTime::parse(first).is_ok() && BeijingTime::parse(second).is_ok()
             })
             .map_or((raw, None), |(first, second)| (first, Some(second))),
-        FieldKind::Text => raw
+        FieldKind::Text | FieldKind::Currency => raw
             .rsplit_once('/')
             .map_or((raw, None), |(first, second)| (first, Some(second))),
         FieldKind::Decimal | FieldKind::Quantity => raw
@@ -70,7 +87,7 @@ fn split_pair(kind: FieldKind, raw: &str) -> (&str, Option<&str>) {
 
 pub(crate) fn column_type(kind: FieldKind) -> ColumnType {
     match kind {
-        FieldKind::Text => ColumnType::Text,
+        FieldKind::Text | FieldKind::Currency => ColumnType::Text,
         FieldKind::Decimal | FieldKind::Quantity => ColumnType::Decimal,
         FieldKind::Time => ColumnType::Time,
     }
@@ -112,14 +129,24 @@ impl FieldColumns {
         units: &mut Vec<GluedUnit<'a>>,
         last_time: &mut LastTime,
     ) -> Result<(), Problem> {
-        let unit = match self.second {
+        let mut glued = |value_column: usize, unit: &'a str| {
+            if let (Some(unit_column), false) = (self.unit, unit.is_empty()) {
+                units.push(GluedUnit {
+                    value_column,
+                    unit_column,
+                    unit,
+                    source_header,
+                });
+            }
+        };
+        match self.second {
             // `convert_single` trims: each cell is trimmed once.
             None => {
                 let (first, unit) = convert_single(field.kind, raw, last_time)?;
                 if first != Slot::Absent {
                     slots[self.first] = first;
                 }
-                unit
+                glued(self.first, unit);
             }
             Some(second_column) => {
                 let (first_text, second_text) = split_pair(field.kind, trim_cell(raw));
@@ -134,19 +161,9 @@ impl FieldColumns {
                 if second != Slot::Absent {
                     slots[second_column] = second;
                 }
-                if first_unit.is_empty() {
-                    second_unit
-                } else {
-                    first_unit
-                }
+                glued(self.first, first_unit);
+                glued(second_column, second_unit);
             }
-        };
-        if let (Some(unit_column), false) = (self.unit, unit.is_empty()) {
-            units.push(GluedUnit {
-                unit_column,
-                unit,
-                source_header,
-            });
         }
         Ok(())
     }
@@ -155,12 +172,17 @@ impl FieldColumns {
 /// A unit that came glued to a quantity, waiting to be checked against the row's unit column.
 #[derive(Debug)]
 pub(crate) struct GluedUnit<'a> {
+    /// The column the quantity went to.
+    value_column: usize,
     unit_column: usize,
     unit: &'a str,
     source_header: &'a str,
 }
 
-/// Fills the unit column from glued units, or warns when the row's unit column says otherwise.
+/// Fills the unit column from glued units. A quantity whose glued unit differs from what the
+/// row's unit column says is in no unit the row can name, so its value is left out (the rest of
+/// the row, its money above all, stays) and a warning says so, for the source column it came
+/// from.
 pub(crate) fn reconcile_units<'a>(
     table: &Table,
     units: &[GluedUnit<'a>],
@@ -170,11 +192,17 @@ pub(crate) fn reconcile_units<'a>(
     for glued in units {
         match slots[glued.unit_column] {
             Slot::Text(stated) if stated != glued.unit => {
-                let unit_name = &table.columns()[glued.unit_column].name;
+                let unit_column = &table.columns()[glued.unit_column];
+                let unit_name = if unit_column.source_header.is_empty() {
+                    &unit_column.name
+                } else {
+                    &unit_column.source_header
+                };
                 let message = format!(
-                    "unit \"{}\" differs from {unit_name} \"{stated}\"",
+                    "unit \"{}\" differs from {unit_name} \"{stated}\": the value is left out",
                     glued.unit
                 );
+                slots[glued.value_column] = Slot::Absent;
                 conflicts.push((glued.source_header.to_owned(), message));
             }
             Slot::Text(_) => {}
@@ -256,7 +284,7 @@ struct ReadingRows {
 struct DirectPlan {
     /// Per column of the table, the cell it takes.
     sources: Vec<DirectSource>,
-    /// The file columns read as numbers or times, in order.
+    /// The file columns read as numbers or times, in order, and the currency columns checked.
     checked: Vec<usize>,
     /// Per file column, its number or time in the row being imported (`Slot::Absent` for the
     /// others, and for an absent cell).
@@ -283,6 +311,10 @@ impl DirectPlan {
         for (index, reading) in readings.iter().enumerate() {
             let (column, source) = match reading {
                 Reading::Text(column) => (*column, DirectSource::Text(index)),
+                Reading::Currency(column) => {
+                    checked.push(index);
+                    (*column, DirectSource::Text(index))
+                }
                 Reading::Decimal(column)
                 | Reading::Quantity { column, .. }
                 | Reading::Time(column, _) => {
@@ -310,6 +342,8 @@ impl DirectPlan {
 enum Reading {
     /// Trimmed text unless absent: text fields, tags and pass-through columns.
     Text(usize),
+    /// A currency cell: text that names a currency ([`read_currency`]).
+    Currency(usize),
     /// An exact number without a unit: decimal fields, and metric columns.
     Decimal(usize),
     /// An exact number, a unit glued on or not; the unit goes to `unit`'s column.
@@ -339,6 +373,7 @@ impl Reading {
                 unit: columns.unit,
             },
             FieldKind::Time => Reading::Time(columns.first, LastTime::default()),
+            FieldKind::Currency => Reading::Currency(columns.first),
         }
     }
 }
@@ -537,7 +572,7 @@ impl RecordImporter {
                 match schema::recognise_header(fields) {
                     Ok(plan) => {
                         let title = title.take();
-                        self.start_rows(plan, fields);
+                        self.start_rows(plan, fields, line);
                         self.table.set_title(title);
                     }
                     Err(reasons) => {
@@ -553,9 +588,22 @@ impl RecordImporter {
         }
     }
 
-    fn start_rows(&mut self, plan: HeaderPlan, headers: &[&str]) {
+    fn start_rows(&mut self, plan: HeaderPlan, headers: &[&str], line: u64) {
         let headers_as_read = headers;
         let HeaderPlan { schema, targets } = plan;
+        // A header written twice: the second column is not read. (A second alias of a field, such
+        // as FOCUS's x_OwnerAccountID beside SubAccountId, is a documented fallback: not said.)
+        for (index, (target, header)) in targets.iter().zip(headers).enumerate() {
+            let header = header.trim();
+            let repeated = || headers[..index].iter().any(|left| left.trim() == header);
+            if matches!(target, ColumnTarget::Ignored) && !header.is_empty() && repeated() {
+                let message = "a column to its left has the same header: this one is not read";
+                let diagnostic = Diagnostic::warning(&self.file, message)
+                    .in_column(header)
+                    .at_line(line);
+                self.log.push(diagnostic);
+            }
+        }
         self.table = Table::new(schema.table_kind);
         let table = &mut self.table;
         let readings: Vec<Reading> = targets
@@ -646,6 +694,11 @@ impl RecordImporter {
                     Ok(None) => Slot::Absent,
                     Err(_) => return false,
                 },
+                // Taken as text (`DirectSource::Text`) once it names a currency.
+                Reading::Currency(_) => match read_currency(raw) {
+                    Ok(_) => Slot::Absent,
+                    Err(_) => return false,
+                },
                 _ => return false,
             };
         }
@@ -733,6 +786,11 @@ impl RecordImporter {
                     }
                     Ok(())
                 }
+                Reading::Currency(column) => read_currency(trim_cell(raw)).map(|slot| {
+                    if slot != Slot::Absent {
+                        slots[*column] = slot;
+                    }
+                }),
                 Reading::Decimal(column) => read_decimal(trim_cell(raw)).map(|value| {
                     if let Some(value) = value {
                         slots[*column] = Slot::Number(value);
@@ -746,6 +804,7 @@ impl RecordImporter {
                         slots[*column] = Slot::Number(value);
                         if let (Some(unit_column), false) = (*unit, glued.is_empty()) {
                             units.push(GluedUnit {
+                                value_column: *column,
                                 unit_column,
                                 unit: glued,
                                 source_header: &reading.headers[index],

@@ -40,6 +40,7 @@ pub(crate) fn parse_xlsx(file: &str, bytes: &[u8]) -> ParsedFile {
         let mut importer = RecordImporter::new(file);
         let mut sheet = SheetRows::default();
         let mut diagnostics = Vec::new();
+        let mut unread: Option<UnreadRows> = None;
         loop {
             match cells.next_cell() {
                 Ok(Some(cell)) => {
@@ -61,10 +62,14 @@ pub(crate) fn parse_xlsx(file: &str, bytes: &[u8]) -> ParsedFile {
                 }
                 Ok(None) => break,
                 Err(error) => {
-                    let line = sheet.row.map_or(1, |row| u64::from(row) + 1);
-                    let message =
-                        format!("sheet {sheet_name} cannot be read past this row ({error})");
-                    diagnostics.push(Diagnostic::error(file, message).at_line(line));
+                    // The row being gathered may lack cells: it is not handed on.
+                    let first = sheet.row.take().map_or(1, |row| u64::from(row) + 1);
+                    let declared_last = u64::from(cells.dimensions().end.0) + 1;
+                    unread = Some(UnreadRows {
+                        first,
+                        last: declared_last.max(first),
+                        error: error.to_string(),
+                    });
                     break;
                 }
             }
@@ -82,6 +87,14 @@ pub(crate) fn parse_xlsx(file: &str, bytes: &[u8]) -> ParsedFile {
         drop(cells);
         let found_header = importer.has_header();
         let mut outcome = importer.finish();
+        if let Some(unread) = unread {
+            // Before a header row there are no data rows to count.
+            let rejected = if found_header { unread.count() } else { 0 };
+            outcome.rows_rejected += rejected;
+            outcome
+                .diagnostics
+                .push(unread.diagnostic(file, &sheet_name, rejected > 0));
+        }
         outcome.diagnostics.extend(diagnostics);
         let parsed = ParsedFile::from_parts(
             file,
@@ -103,6 +116,38 @@ pub(crate) fn parse_xlsx(file: &str, bytes: &[u8]) -> ParsedFile {
             vec![Diagnostic::error(file, "the workbook has no sheets")],
         )
     })
+}
+
+/// The rows of a sheet from the one whose cells stopped reading to the last the sheet declares
+/// (its `<dimension>`): each is a row a user would expect read, so each is counted as rejected.
+struct UnreadRows {
+    /// 1-based, as a user sees it.
+    first: u64,
+    /// The sheet's declared last row, or `first` when it declares none after it.
+    last: u64,
+    error: String,
+}
+
+impl UnreadRows {
+    fn count(&self) -> u64 {
+        self.last - self.first + 1
+    }
+
+    fn diagnostic(&self, file: &str, sheet_name: &str, counted: bool) -> Diagnostic {
+        let UnreadRows { first, last, error } = self;
+        let rows = match (counted, last > first) {
+            (false, _) => "the sheet's rows from here on are not read".to_owned(),
+            (true, true) => format!(
+                "rows {first}–{last} ({} rows, to the sheet's declared end) are rejected",
+                self.count()
+            ),
+            (true, false) => "this row is rejected; the sheet declares no rows after it, so any \
+                               there are not counted"
+                .to_owned(),
+        };
+        let message = format!("sheet {sheet_name} cannot be read past this row ({error}): {rows}");
+        Diagnostic::error(file, message).at_line(*first)
+    }
 }
 
 /// Columns read from a sheet. Bills have under a hundred (a few hundred with tags); a cell far

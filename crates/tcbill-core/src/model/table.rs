@@ -1569,7 +1569,8 @@ impl Table {
         self.time_column(name)?.get(row)
     }
 
-    /// The index of column `name`, created (absent in every earlier row) if it is new.
+    /// The index of column `name`, created (absent in every earlier row) if it is new; a column
+    /// made without a source header takes `source_header` when one comes.
     pub fn ensure_column(
         &mut self,
         name: &str,
@@ -1578,6 +1579,11 @@ impl Table {
         column_type: ColumnType,
     ) -> usize {
         if let Some(&index) = self.column_index.get(name) {
+            // A unit column made for a quantity's glued unit, then found in the file.
+            let column = &mut self.columns[index];
+            if column.source_header.is_empty() {
+                source_header.clone_into(&mut column.source_header);
+            }
             return index;
         }
         self.columns.push(Column {

@@ -70,6 +70,10 @@ impl<'a> Object<'a> {
         self.get(key).is_some()
     }
 
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &Json<'a>)> {
         self.entries
             .iter()
