@@ -1033,10 +1033,6 @@ fn sample_month_deductions() -> tcbill_core::Dataset {
     dataset_of(&[PathBuf::from(common::SAMPLE_MONTH).join("2025-06-资源包抵扣明细.csv")])
 }
 
-fn sample_month_deductions() -> tcbill_core::Dataset {
-    dataset_of(&[PathBuf::from(common::SAMPLE_MONTH).join("2025-06-资源包抵扣明细.csv")])
-}
-
 /// The bill's 抵扣用量 is in each row's 组件用量单位: 500 GB and 1 TB of CDN are 1500 GB (CDN
 /// counts 1000), as the deduction export's 500 GB and 1 TB are, not "501"; a unit the product's
 /// bases cannot convert is a product not checked, saying why, never a sum of mixed units.
