@@ -1107,3 +1107,56 @@ fn the_bills_deducted_usage_is_converted_row_by_row() {
         ]
     );
 }
+
+/// An overview in TB and deductions in GB: the overview's 1 TB (0.8 left) is 1000 GB (800 left)
+/// for CDN, which counts 1000, so the package used 200 of 1000 GB with nothing outside the rows,
+/// burns 100 GB a day and runs out 8 days after its last deduction; where no base is published
+/// (实时音视频), the overview's figures stay in TB and nothing is computed from TB and GB together.
+#[test]
+fn an_overview_in_another_unit_is_converted_into_the_deductions_unit() {
+    let deductions = |product: &str| {
+        format!(
+            "资源包名称,资源包ID,产品名称,资源包类型,抵扣时间,抵扣前包剩余量,实际抵扣量,抵扣后包剩余量,资源包单位,被抵扣资源产品,被抵扣资源计费项,被抵扣资源原始用量,被抵扣资源原始用量单位,抵扣系数\n\
+             1TB包,pkg-tb,{product},总量递减,2025-06-01 01:00:00,1000,100,900,GB,{product},境内流量,100,GB,1\n\
+             1TB包,pkg-tb,{product},总量递减,2025-06-02 01:00:00,900,100,800,GB,{product},境内流量,100,GB,1\n"
+        )
+    };
+    let overview = |product: &str| {
+        format!(
+            "资源包名称/资源包ID,产品名称,子产品名称,地域/可用区,状态/资源类型,容量单位,单周期剩余量/总量,单周期开始/结束时间,周期剩余数量/总数,总剩余量/总量,生效/到期时间,续费方式\n\
+             1TB包/pkg-tb,{product},流量,中国大陆/-,有效/总量递减,TB,-,-,-,0.8/1,2025-05-01 00:00:00/2025-12-31 23:59:59,不续费\n"
+        )
+    };
+    let package = |product: &str| {
+        let mut dataset = dataset_of_text("deductions.csv", &deductions(product));
+        dataset.add(tcbill_core::parse_file(
+            "overview.csv",
+            overview(product).as_bytes(),
+        ));
+        let packages = package_usage(&dataset, &analyze_deductions(&dataset));
+        assert_eq!(packages.len(), 1);
+        let p = &packages[0];
+        format!(
+            "{}: total {:?} used {} remaining {:?} {:?} {:?}% rate {:?} outside {:?} runs out {:?} before expiry {:?} unused {:?}",
+            p.package_id,
+            p.total,
+            p.used,
+            p.remaining,
+            p.unit,
+            p.utilisation_percent,
+            p.daily_burn_rate,
+            p.used_outside_deduction_rows,
+            p.projected_exhaustion.map(|t| t.to_string()),
+            p.exhausts_before_expiry,
+            p.unused_at_expiry,
+        )
+    };
+    assert_eq!(
+        package("内容分发网络 CDN"),
+        "pkg-tb: total Some(1000) used 200 remaining Some(800) Some(\"GB\") Some(20.00)% rate Some(100) outside None runs out Some(\"2025-06-10 01:00:00\") before expiry Some(true) unused None"
+    );
+    assert_eq!(
+        package("实时音视频"),
+        "pkg-tb: total Some(1) used 200 remaining Some(0.8) Some(\"TB\") Some(20.00)% rate Some(100) outside None runs out None before expiry None unused None"
+    );
+}
