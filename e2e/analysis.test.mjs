@@ -2,11 +2,11 @@
 // page, the planted deduction faults, group-by and sorting, downloads, and the URL-held view.
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { useBrowser, fileRows, dataTransferOf, tcbill, SAMPLE_PATHS, OUTPUT } from './harness.mjs';
+import { useBrowser, fileRows, dataTransferOf, tcbill, SAMPLE_PATHS, ROOT, OUTPUT } from './harness.mjs';
 
 const session = useBrowser();
 let page;
@@ -249,4 +249,43 @@ test('the view lives in the URL and comes back after a reload and the same drop'
   await page.waitForSelector('.cost-table tbody tr');
   assert.equal(await page.inputValue('select[name="group-by-0"]'), 'project');
   assert.deepEqual((await cells(page.locator('.cost-table tbody tr'))).map((row) => row[0]), ['web', 'api', 'data']);
+});
+
+test('a check says how many rows it could not check for a blank value, a package how many deductions it could not read', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'tcbill-missing-'));
+  // A bill whose first row has no 优惠后总价, and a deduction in MB of a GB package.
+  const [header, first, ...rest] = (await readFile(join(ROOT, 'crates/tcbill-core/tests/data/l3-cn-2024-11.csv'), 'utf8')).split('\n');
+  const cellsOf = first.split(',');
+  cellsOf[header.split(',').indexOf('优惠后总价')] = '';
+  const bill = [header, cellsOf.join(','), ...rest].join('\n');
+  const deductions = [
+    '资源包名称,资源包ID,产品名称,资源包类型,抵扣时间,抵扣前包剩余量,实际抵扣量,抵扣后包剩余量,资源包单位,被抵扣资源产品,被抵扣资源计费项,被抵扣资源原始用量,被抵扣资源原始用量单位,抵扣系数',
+    'CDN包,pkg-1,内容分发网络 CDN,总量递减,2025-06-01 01:00:00,500GB,10GB,490GB,GB,内容分发网络 CDN,境内流量,10,GB,1',
+    'CDN包,pkg-1,内容分发网络 CDN,总量递减,2025-06-02 01:00:00,490GB,30976MB,459.024GB,GB,内容分发网络 CDN,境内流量,30976,MB,1',
+    '',
+  ].join('\n');
+  const files = [{ name: 'blank-cost.csv', bytes: Buffer.from(bill) }, { name: 'units.csv', bytes: Buffer.from(deductions) }];
+  for (const { name, bytes } of files) await writeFile(join(dir, name), bytes);
+  const report = JSON.parse(tcbill('analyze', ...SAMPLE_PATHS, ...files.map(({ name }) => join(dir, name)), '--json'));
+  await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer: await dataTransferOf(page, files) });
+  await fileRows(page, 7);
+
+  await page.getByRole('tab', { name: 'Overview' }).click();
+  const discount = report.checks.find((check) => check.id === 'discount');
+  assert.equal(discount.rows_missing_values, 1);
+  const status = discount.status === 'ok'
+    ? `ok (${discount.rows_checked} rows)`
+    : `${discount.mismatches.length} mismatches in ${discount.rows_checked} rows`;
+  assert.equal(
+    await page.locator('.checks li[data-check="discount"] .status').textContent(),
+    `${status}; 1 rows lack a value and are not checked`,
+  );
+
+  await page.getByRole('tab', { name: 'Packages & deductions' }).click();
+  const pkg = report.packages.find((p) => p.package_id === 'pkg-1');
+  assert.deepEqual([pkg.used, pkg.rows_without_used], ['10', 1]);
+  assert.match(
+    await page.locator('.packages-in-words li[data-package="pkg-1"]').textContent(),
+    /1 of its deduction rows have no 实际抵扣量 to read \(blank, or in another unit than 资源包单位\): they are not in the used figure$/,
+  );
 });

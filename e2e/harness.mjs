@@ -45,9 +45,16 @@ const TYPES = {
 export async function serveDist(mounts = {}) {
   // Every path asked for, in order (the benchmark counts how often the worker's wasm is fetched).
   const requests = [];
+  // Paths whose requests fail as if the network were gone (`server.cut`): Playwright's offline
+  // mode and routes do not reach a worker's own fetches.
+  const cut = new Set();
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     requests.push(path);
+    if ([...cut].some((suffix) => path.endsWith(suffix))) {
+      req.socket.destroy();
+      return;
+    }
     if (!path.startsWith(SUB_PATH)) {
       res.writeHead(404).end();
       return;
@@ -71,7 +78,7 @@ export async function serveDist(mounts = {}) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}${SUB_PATH}`, close: () => server.close(), requests };
+  return { url: `http://127.0.0.1:${port}${SUB_PATH}`, close: () => server.close(), requests, cut };
 }
 
 /** Headless Chromium; `extraArgs` adds command-line switches. */

@@ -1,7 +1,8 @@
 // End-to-end tests of a big CSV file read in parts by several Web Workers (src/worker/parts.rs):
 // the report is byte for byte the one reading it whole gives, a cut that does not fall between
-// records makes the file be read whole, a cancel stops every worker of the file, and a part
-// worker that dies fails its file with a message while the file worker keeps the others.
+// records makes the file be read whole, a cancel stops every worker of the file, a part worker
+// that dies fails its file with a message while the file worker keeps the others, and part workers
+// that cannot load (the page offline) leave the file to be read whole.
 // Files here are small, so the tests set the file worker's knobs (`self.tcbill_parts`, read at
 // each file): read in parts from 64 KiB on, by a fixed number of workers.
 import { test, before } from 'node:test';
@@ -220,6 +221,23 @@ test('a file cancelled while it waits its turn is not read, even an empty one', 
   assert.equal(rows.length, 2);
   assert.match(rows[0], /large\.csv.*cancelled/);
   assert.match(rows[1], /empty\.csv.*cancelled/);
+});
+
+test('a big file dropped after the page went offline is read whole, its part workers unable to load', async () => {
+  const worker = await openApp({ workers: 2 });
+  // Offline: the part loader, fetched on the first big file, does not come.
+  session.server.cut.add('/tcbill-part_loader.js');
+  try {
+    await drop([{ name: 'l3-6000.csv', bytes: await readFile(bill) }]);
+    const [row] = await fileRows(page, 1);
+    assert.deepEqual(row.slice(3), ['6,000', '6,000', '0']);
+    assert.deepEqual(await page.locator('.file-table td.error').allTextContents(), []);
+  } finally {
+    session.server.cut.clear();
+  }
+  // No part worker ran (none could load): the file worker read the file whole.
+  assert.equal(await worker.evaluate(() => self.tcbill_parts_last), undefined);
+  assert.equal(await downloadReport(), tcbill('analyze', bill, '--json'));
 });
 
 test('a part worker that dies fails its file with a message; the file worker keeps the others', async () => {

@@ -22,7 +22,8 @@
 //!
 //! No SharedArrayBuffer: no COOP/COEP headers, so the app still works from any static host and
 //! offline. Cancelling stops every worker of the file (dropping the [`Team`] terminates them); a
-//! part worker that dies fails the file with a message, never a wait.
+//! part worker that dies fails the file with a message, never a wait; one that cannot start (its
+//! script not loaded: the page went offline after this worker loaded) has the file read whole.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -291,6 +292,9 @@ enum Event {
     Answer(FromPart, Option<ArrayBuffer>),
     /// The worker stopped: a panic (its hook's message) or an error event.
     Died(String),
+    /// The worker never started: its script could not be loaded (the page went offline after
+    /// this worker loaded, so `tcbill-part_loader.js` was never fetched).
+    NeverStarted,
 }
 
 fn deliver(index: usize, event: Event) {
@@ -355,10 +359,14 @@ impl Team {
                         on_part_message(index, &slot, &event.data())
                     })
                 };
-                let on_error = Closure::<dyn Fn(ErrorEvent)>::new(move |event: ErrorEvent| {
-                    event.prevent_default();
-                    deliver(index, Event::Died(event.message()));
-                });
+                let on_error = {
+                    let slot = slot.clone();
+                    Closure::<dyn Fn(ErrorEvent)>::new(move |event: ErrorEvent| {
+                        event.prevent_default();
+                        let started = slot.borrow().ready;
+                        deliver(index, if started { Event::Died(event.message()) } else { Event::NeverStarted });
+                    })
+                };
                 worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
                 worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
                 Ok(PartWorker { slot, _on_message: on_message, _on_error: on_error })
@@ -493,12 +501,15 @@ pub(super) async fn parse_in_parts(id: FileId, file: &File, report: &dyn Fn(From
             report(FromWorker::Unreadable { id, message });
             InParts::Stopped
         }
+        Err(Stop::NoPartWorkers) => InParts::Whole,
     }
 }
 
 enum Stop {
     Cancelled,
     Failed(String),
+    /// A part worker could not be started: the file is read whole by this worker instead.
+    NoPartWorkers,
 }
 
 fn cancelled(id: FileId) -> Result<(), Stop> {
@@ -575,7 +586,7 @@ async fn coordinate(
     phases::mark("reading in parts");
     let head = read_range(file, 0, SNIFF_LEN as u64).await.map_err(unreadable)?;
     let Some(plan) = TextParts::plan(&name, &head) else { return Ok(None) };
-    let team = Team::start(workers - 1).map_err(unreadable)?;
+    let team = Team::start(workers - 1).map_err(|_| Stop::NoPartWorkers)?;
     let starts = part_starts(file, size, workers).await.map_err(unreadable)?;
     phases::mark("parts start found");
     let part_end = |index: usize| starts.get(index + 1).copied().unwrap_or(size);
@@ -642,6 +653,7 @@ async fn coordinate(
 /// read the file, or answered out of turn.
 fn failed(index: usize, event: Event) -> Result<(), Stop> {
     let message = match event {
+        Event::NeverStarted => return Err(Stop::NoPartWorkers),
         Event::Died(message) => format!("part worker {index} stopped: {message}"),
         Event::Answer(FromPart::Unreadable { message }, _) => message,
         Event::Answer(answer, _) => format!("part worker {index} answered out of turn: {answer:?}"),

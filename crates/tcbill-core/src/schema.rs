@@ -21,6 +21,9 @@ pub enum FieldKind {
     /// An exact number that may carry its unit (`20,000.000000000分钟`).
     Quantity,
     Time,
+    /// Text naming a currency (`USD`, `人民币`): one that names none tcbill knows is an error, as
+    /// a row of an unknown currency cannot join any currency's totals.
+    Currency,
 }
 
 /// One canonical field and the headers (and JSON keys) that mean it.
@@ -66,6 +69,10 @@ impl FieldSpec {
 
 const fn text(name: &'static str, aliases: &'static [&'static str]) -> FieldSpec {
     FieldSpec::new(name, FieldKind::Text, aliases)
+}
+
+const fn currency(name: &'static str, aliases: &'static [&'static str]) -> FieldSpec {
+    FieldSpec::new(name, FieldKind::Currency, aliases)
 }
 
 const fn decimal(name: &'static str, aliases: &'static [&'static str]) -> FieldSpec {
@@ -289,7 +296,7 @@ const AMOUNT_BEFORE_TAX: FieldSpec = decimal(
 );
 const TAX_RATE: FieldSpec = decimal("TaxRate", &["税率", "Tax Rate"]);
 const TAX: FieldSpec = decimal("Tax", &["扣税", "税额", "Tax Amount", "TaxAmount"]);
-const CURRENCY: FieldSpec = text("Currency", &["币种", "Currency"]);
+const CURRENCY: FieldSpec = currency("Currency", &["币种", "Currency"]);
 const RI_TIME_SPAN: FieldSpec = decimal(
     "RiTimeSpan",
     &[
@@ -850,7 +857,7 @@ pub static FOCUS: Schema = Schema {
         time("BillMonth", &["BillingPeriodStart"]),
         text("PayerUin", &["BillingAccountId"]),
         text("OwnerUin", &["SubAccountId", "x_OwnerAccountID"]),
-        text("Currency", &["BillingCurrency"]),
+        currency("Currency", &["BillingCurrency"]),
         text("RegionName", &[]),
         text("RegionCode", &["RegionId"]),
         text("ZoneName", &["AvailabilityZone"]),

@@ -200,3 +200,61 @@ fn the_focus_export_holds_each_row_once_in_its_own_currency() {
         .collect();
     assert_eq!(rows, ["2024-11 CNY", "2024-11 CNY", "2021-08 USD"]);
 }
+
+/// Currency cells as people write them: names and signs are read as their currency, and a cell
+/// that names none (`abc`, `1`) rejects its row, with the line and column, where it was counted
+/// as the file's currency (CNY) and added into yuan.
+#[test]
+fn a_currency_cell_is_read_by_name_or_rejects_its_row() {
+    let rows = [
+        ("US Dollar", 1),
+        ("Euro", 2),
+        ("港币", 4),
+        ("日元", 8),
+        ("SGD ", 16),
+        ("RMB", 32),
+        ("CN¥", 64),
+        ("abc", 128),
+        ("1", 256),
+        ("-", 512),
+    ];
+    let mut text =
+        "账单月份,产品名称,组件名称,资源ID,交易类型,交易ID,币种,组件原价,优惠后总价,扣费时间\n"
+            .to_owned();
+    for (index, (currency, amount)) in rows.iter().enumerate() {
+        text += &format!(
+            "2025-06,云服务器,CPU,r{index},按量计费小时结,A{index},{currency},{amount},{amount},2025-06-28 10:00:00\n"
+        );
+    }
+    let mut dataset = Dataset::new();
+    dataset.add(parse_file("currencies.csv", text.as_bytes()));
+    let file = &dataset.files()[0];
+    let messages: Vec<String> = file.diagnostics.iter().map(ToString::to_string).collect();
+    let unknown = "is not a currency tcbill knows (an ISO 4217 code such as CNY or USD, or a name such as 人民币 or 美元)";
+    assert_eq!(
+        messages,
+        [
+            format!("currencies.csv:9 column 币种: \"abc\" {unknown}"),
+            format!("currencies.csv:10 column 币种: \"1\" {unknown}"),
+        ]
+    );
+    assert_eq!((file.table.row_count(), file.rows_rejected), (8, 2));
+    let report = Report::build(&dataset, &ReportOptions::default());
+    let value: Value = serde_json::from_str(&report.to_json()).unwrap();
+    let totals: Vec<String> = value["cost"]["currencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|currency| {
+            format!(
+                "{} {}",
+                currency["currency"].as_str().unwrap(),
+                currency["total"]["RealTotalCost"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        totals,
+        ["CNY 608", "EUR 2", "HKD 4", "JPY 8", "SGD 16", "USD 1"]
+    );
+}

@@ -423,7 +423,7 @@ fn a_second_column_for_a_field_is_named_as_not_read() {
 twice.csv | L3 明细账单 (bill details)
 encoding UTF-8
 rows read 1, accepted 1, rejected 0
-twice.csv:1 column 优惠后总价: a column to its left is read for the same field: this one is not read
+twice.csv:1 column 优惠后总价: a column to its left has the same header: this one is not read
 ",
     );
     assert_eq!(

@@ -20,6 +20,7 @@ const ORDERED_LAYERS: [(&str, &[&str], &[&str]); 4] = [
         "model",
         &[
             "sort",
+            "currency",
             "number",
             "time",
             "table",

@@ -6,6 +6,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::model::currency::Currency;
 use crate::model::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLog, LinedText, Problem};
 use crate::model::kind::InputKind;
 use crate::model::number::Exact;
@@ -42,6 +43,22 @@ fn convert_single<'a>(
             Ok(time) => Ok((time.map_or(Slot::Absent, Slot::Time), "")),
             Err(error) => Err(error.to_string().into()),
         },
+        FieldKind::Currency => read_currency(raw).map(|slot| (slot, "")),
+    }
+}
+
+/// A currency cell, trimmed: kept as written (the analyses read it through [`Currency::parse`]),
+/// absent when blank, an error when it names no currency.
+fn read_currency(trimmed: &str) -> Result<Slot<'_>, Problem> {
+    if is_absent_trimmed(trimmed) {
+        Ok(Slot::Absent)
+    } else if Currency::parse(trimmed).is_some() {
+        Ok(Slot::Text(trimmed))
+    } else {
+        Err(Problem::from(format!(
+            "\"{trimmed}\" is not a currency tcbill knows (an ISO 4217 code such as CNY or USD, \
+             or a name such as 人民币 or 美元)"
+        )))
     }
 }
 
@@ -59,7 +76,7 @@ fn split_pair(kind: FieldKind, raw: &str) -> (&str, Option<&str>) {
                 BeijingTime::parse(first).is_ok() && BeijingTime::parse(second).is_ok()
             })
             .map_or((raw, None), |(first, second)| (first, Some(second))),
-        FieldKind::Text => raw
+        FieldKind::Text | FieldKind::Currency => raw
             .rsplit_once('/')
             .map_or((raw, None), |(first, second)| (first, Some(second))),
         FieldKind::Decimal | FieldKind::Quantity => raw
@@ -70,7 +87,7 @@ fn split_pair(kind: FieldKind, raw: &str) -> (&str, Option<&str>) {
 
 pub(crate) fn column_type(kind: FieldKind) -> ColumnType {
     match kind {
-        FieldKind::Text => ColumnType::Text,
+        FieldKind::Text | FieldKind::Currency => ColumnType::Text,
         FieldKind::Decimal | FieldKind::Quantity => ColumnType::Decimal,
         FieldKind::Time => ColumnType::Time,
     }
@@ -267,7 +284,7 @@ struct ReadingRows {
 struct DirectPlan {
     /// Per column of the table, the cell it takes.
     sources: Vec<DirectSource>,
-    /// The file columns read as numbers or times, in order.
+    /// The file columns read as numbers or times, in order, and the currency columns checked.
     checked: Vec<usize>,
     /// Per file column, its number or time in the row being imported (`Slot::Absent` for the
     /// others, and for an absent cell).
@@ -294,6 +311,10 @@ impl DirectPlan {
         for (index, reading) in readings.iter().enumerate() {
             let (column, source) = match reading {
                 Reading::Text(column) => (*column, DirectSource::Text(index)),
+                Reading::Currency(column) => {
+                    checked.push(index);
+                    (*column, DirectSource::Text(index))
+                }
                 Reading::Decimal(column)
                 | Reading::Quantity { column, .. }
                 | Reading::Time(column, _) => {
@@ -321,6 +342,8 @@ impl DirectPlan {
 enum Reading {
     /// Trimmed text unless absent: text fields, tags and pass-through columns.
     Text(usize),
+    /// A currency cell: text that names a currency ([`read_currency`]).
+    Currency(usize),
     /// An exact number without a unit: decimal fields, and metric columns.
     Decimal(usize),
     /// An exact number, a unit glued on or not; the unit goes to `unit`'s column.
@@ -350,6 +373,7 @@ impl Reading {
                 unit: columns.unit,
             },
             FieldKind::Time => Reading::Time(columns.first, LastTime::default()),
+            FieldKind::Currency => Reading::Currency(columns.first),
         }
     }
 }
@@ -567,11 +591,13 @@ impl RecordImporter {
     fn start_rows(&mut self, plan: HeaderPlan, headers: &[&str], line: u64) {
         let headers_as_read = headers;
         let HeaderPlan { schema, targets } = plan;
-        for (target, header) in targets.iter().zip(headers) {
+        // A header written twice: the second column is not read. (A second alias of a field, such
+        // as FOCUS's x_OwnerAccountID beside SubAccountId, is a documented fallback: not said.)
+        for (index, (target, header)) in targets.iter().zip(headers).enumerate() {
             let header = header.trim();
-            if matches!(target, ColumnTarget::Ignored) && !header.is_empty() {
-                let message =
-                    "a column to its left is read for the same field: this one is not read";
+            let repeated = || headers[..index].iter().any(|left| left.trim() == header);
+            if matches!(target, ColumnTarget::Ignored) && !header.is_empty() && repeated() {
+                let message = "a column to its left has the same header: this one is not read";
                 let diagnostic = Diagnostic::warning(&self.file, message)
                     .in_column(header)
                     .at_line(line);
@@ -668,6 +694,11 @@ impl RecordImporter {
                     Ok(None) => Slot::Absent,
                     Err(_) => return false,
                 },
+                // Taken as text (`DirectSource::Text`) once it names a currency.
+                Reading::Currency(_) => match read_currency(raw) {
+                    Ok(_) => Slot::Absent,
+                    Err(_) => return false,
+                },
                 _ => return false,
             };
         }
@@ -755,6 +786,11 @@ impl RecordImporter {
                     }
                     Ok(())
                 }
+                Reading::Currency(column) => read_currency(trim_cell(raw)).map(|slot| {
+                    if slot != Slot::Absent {
+                        slots[*column] = slot;
+                    }
+                }),
                 Reading::Decimal(column) => read_decimal(trim_cell(raw)).map(|value| {
                     if let Some(value) = value {
                         slots[*column] = Slot::Number(value);

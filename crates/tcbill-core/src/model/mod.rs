@@ -3,6 +3,7 @@
 //! kind a file is, the columnar table (with its string interner) and the parsed file that bundles
 //! them. It imports no other layer.
 
+pub mod currency;
 pub mod diagnostic;
 pub mod kind;
 pub mod number;
