@@ -32,7 +32,11 @@ pub fn write_partitions(
     out: &Path,
     parquet: bool,
 ) -> Result<Vec<String>, String> {
-    let scales = decimal_scales(&export.rows);
+    let scales = if parquet {
+        decimal_scales(&export.rows)?
+    } else {
+        Vec::new()
+    };
     let mut written = Vec::new();
     for month in export.months() {
         let dir = out.join(format!("billing_month={month}"));
@@ -58,8 +62,11 @@ pub fn write_partitions(
     Ok(written)
 }
 
-/// The scale of each decimal column: the largest among its values (0 for other columns).
-fn decimal_scales(rows: &[FocusRow]) -> Vec<u32> {
+/// The scale of each decimal column: the largest among its values (0 for other columns). Every
+/// value must then fit DECIMAL(38, scale), else nothing is written: a column holding
+/// 123456789012.5 and 0.000000000000000001 needs 30 digits, which Parquet holds and
+/// `rust_decimal` (28 digits) would have rounded away.
+fn decimal_scales(rows: &[FocusRow]) -> Result<Vec<u32>, String> {
     let mut scales = vec![0; COLUMNS.len()];
     for row in rows {
         for (scale, value) in scales.iter_mut().zip(&row.values) {
@@ -68,7 +75,28 @@ fn decimal_scales(rows: &[FocusRow]) -> Vec<u32> {
             }
         }
     }
-    scales
+    for row in rows {
+        for ((column, scale), value) in COLUMNS.iter().zip(&scales).zip(&row.values) {
+            if let FocusValue::Decimal(value) = value {
+                if unscaled(*value, *scale).is_none() {
+                    return Err(format!(
+                        "{}: {value} at the column's {scale} decimals needs more than the 38 \
+                         digits a Parquet DECIMAL holds; export as CSV instead",
+                        column.name
+                    ));
+                }
+            }
+        }
+    }
+    Ok(scales)
+}
+
+/// `value` as an integer of `scale` decimals, if it fits DECIMAL(38): computed in `i128`, as
+/// `Decimal::rescale` would round a value past its own 28 digits.
+fn unscaled(value: Decimal, scale: u32) -> Option<i128> {
+    let factor = 10i128.checked_pow(scale.checked_sub(value.scale())?)?;
+    let unscaled = value.mantissa().checked_mul(factor)?;
+    (unscaled.unsigned_abs() < 10u128.pow(38)).then_some(unscaled)
 }
 
 fn schema_text(scales: &[u32]) -> String {
@@ -173,11 +201,11 @@ fn write_parquet(path: &Path, rows: &[&FocusRow], scales: &[u32]) -> parquet::er
     Ok(())
 }
 
-/// The unscaled value at `scale` as 16 big-endian bytes (two's complement), Parquet's DECIMAL.
+/// The unscaled value at `scale` as 16 big-endian bytes (two's complement), Parquet's DECIMAL;
+/// [`decimal_scales`] has checked that it fits.
 fn decimal_bytes(value: Decimal, scale: u32) -> FixedLenByteArray {
-    let mut value = value;
-    value.rescale(scale);
-    FixedLenByteArray::from(ByteArray::from(value.mantissa().to_be_bytes().to_vec()))
+    let unscaled = unscaled(value, scale).expect("decimal_scales checked every value");
+    FixedLenByteArray::from(ByteArray::from(unscaled.to_be_bytes().to_vec()))
 }
 
 #[cfg(test)]
@@ -190,5 +218,17 @@ mod tests {
         let bytes = decimal_bytes(value, 9);
         let unscaled = i128::from_be_bytes(bytes.data().try_into().unwrap());
         assert_eq!(unscaled, -24_020_352_300);
+    }
+
+    /// Past `Decimal`'s 28 digits at the column's scale, the integer is still exact.
+    #[test]
+    fn a_value_is_scaled_in_i128_past_28_digits() {
+        let value: Decimal = "123456789012.5".parse().unwrap();
+        let bytes = decimal_bytes(value, 18);
+        let unscaled = i128::from_be_bytes(bytes.data().try_into().unwrap());
+        assert_eq!(unscaled, 123_456_789_012_500_000_000_000_000_000);
+        let big: Decimal = "9999999999999999.999999999999".parse().unwrap();
+        assert!(super::unscaled(big, 22).is_some(), "38 digits fit");
+        assert_eq!(super::unscaled(big, 23), None, "39 digits do not");
     }
 }

@@ -79,8 +79,18 @@ fn exact_decimal(value: &ParquetDecimal) -> Result<Decimal, String> {
     let fill = if bytes[0] & 0x80 != 0 { 0xff } else { 0 };
     let mut wide = [fill; 16];
     wide[16 - bytes.len()..].copy_from_slice(bytes);
-    let unscaled = i128::from_be_bytes(wide);
-    let scale = u32::try_from(value.scale()).map_err(|_| "a negative decimal scale".to_owned())?;
+    let mut unscaled = i128::from_be_bytes(wide);
+    let mut scale =
+        u32::try_from(value.scale()).map_err(|_| "a negative decimal scale".to_owned())?;
+    // A column's one scale may give a value more digits than `Decimal`'s 28 (123456789012.5 in a
+    // column of 18 decimals): its trailing zeros go, never a digit that counts.
+    while Decimal::try_from_i128_with_scale(unscaled, scale).is_err()
+        && scale > 0
+        && unscaled % 10 == 0
+    {
+        unscaled /= 10;
+        scale -= 1;
+    }
     Decimal::try_from_i128_with_scale(unscaled, scale).map_err(|error| error.to_string())
 }
 

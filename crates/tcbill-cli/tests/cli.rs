@@ -882,3 +882,81 @@ fn pipes_and_named_pipes_are_read_like_files() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// One Parquet DECIMAL column holding 123456789012.5 and 0.000000000000000001 needs 30 digits at
+/// its scale of 18: they were rounded to `Decimal`'s 28 (the big value written ten times too
+/// small); now each value reads back as it was. A value past Parquet's 38 digits at its column's
+/// scale refuses the export, naming the column, and writes nothing.
+#[test]
+fn parquet_keeps_values_past_28_digits_at_their_columns_scale_or_refuses() {
+    let dir = std::env::temp_dir().join(format!("tcbill-cli-wide-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let header = "账单月份,产品名称,组件名称,资源ID,交易ID,组件原价,优惠后总价,扣费时间\n";
+    let bill = dir.join("wide.csv");
+    std::fs::write(
+        &bill,
+        format!(
+            "{header}2025-06,P,c,r1,T1,123456789012.5,123456789012.5,2025-06-28 10:00:00\n\
+             2025-06,Q,c,r2,T2,0.000000000000000001,0.000000000000000001,2025-06-28 10:00:00\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let export = |source: &Path, out: &Path| {
+        run(&[
+            "export",
+            "--focus",
+            "--parquet",
+            source.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    assert_eq!(export(&bill, &out).2, Some(0));
+    let parquet = out.join("billing_month=2025-06").join("focus.parquet");
+    let (stdout, _, _) = run(&["analyze", parquet.to_str().unwrap(), "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let by_product = &report["cost"]["breakdowns"][0];
+    assert_eq!(by_product["group_by"], serde_json::json!(["product"]));
+    let products: Vec<(String, String)> = by_product["currencies"][0]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|group| {
+            (
+                group["key"][0].as_str().unwrap().to_owned(),
+                // The column's scale, less the trailing zeros past `Decimal`'s 28 digits.
+                normalized(group["RealTotalCost"].as_str().unwrap()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        products,
+        [
+            ("P".to_owned(), "123456789012.5".to_owned()),
+            ("Q".to_owned(), "0.000000000000000001".to_owned())
+        ]
+    );
+
+    let too_wide = dir.join("too-wide.csv");
+    std::fs::write(
+        &too_wide,
+        format!(
+            "{header}2025-06,P,c,r1,T1,9999999999999999.999999999999,9999999999999999.999999999999,2025-06-28 10:00:00\n\
+             2025-06,Q,c,r2,T2,0.0000000000000000000000001,0.0000000000000000000000001,2025-06-28 10:00:00\n"
+        ),
+    )
+    .unwrap();
+    let refused = dir.join("refused");
+    let (_, stderr, code) = export(&too_wide, &refused);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains(
+            "BilledCost: 9999999999999999.999999999999 at the column's 25 decimals needs more \
+             than the 38 digits a Parquet DECIMAL holds; export as CSV instead"
+        ),
+        "{stderr}"
+    );
+    assert!(!refused.exists(), "nothing written");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
