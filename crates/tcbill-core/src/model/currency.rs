@@ -112,3 +112,13 @@ const NAMES: [(&str, &[u8; 3]); 27] = [
     ("S$", b"SGD"),
     ("新台币", b"TWD"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_4217_is_sorted_for_binary_search() {
+        assert!(ISO_4217.windows(2).all(|pair| pair[0] < pair[1]));
+    }
+}
