@@ -6,6 +6,7 @@
 
 use tcbill_core::analysis::alerts::{AlertKind, Dimension as AlertDimension};
 use tcbill_core::analysis::checks::{FindingCode, SkipReason};
+use tcbill_core::analysis::currency::Month;
 use tcbill_core::model::diagnostic::{Diagnostic, DiagnosticCode};
 use tcbill_core::schema::console_name;
 
@@ -139,6 +140,7 @@ pub struct Strings {
     pub duplicate_notice: fn(u64, &str, &str) -> String,
     /// A column (canonical name) whose totals may be rounded, and the files holding it.
     pub rounding_notice: fn(&str, &[String]) -> String,
+    pub uncounted_notice: fn(&str, &[String], &[Month]) -> String,
     pub packages_running_out: &'static str,
     pub projected_exhaustion: &'static str,
     pub group_by: &'static str,
@@ -471,6 +473,14 @@ pub static EN: Strings = Strings {
         format!(
             "The {column} values of {} need more than the 28 significant digits an exact decimal holds when added: its totals may be rounded in their last decimals.",
             files.join(", ")
+        )
+    },
+    uncounted_notice: |file, read_from, months| {
+        let months: Vec<String> = months.iter().map(ToString::to_string).collect();
+        format!(
+            "{file} is not in the costs: they are read from the most detailed bills loaded ({}), which do not cover its months {}. Load those months' bills of the same kind to count them.",
+            read_from.join(", "),
+            months.join(", ")
         )
     },
     packages_running_out: "Packages that run out before they expire",
@@ -830,6 +840,14 @@ pub static ZH: Strings = Strings {
             "{} 中“{}”列的数值相加超过精确小数可保存的 28 位有效数字：其合计的末几位小数可能经过舍入。",
             files.join("、"),
             zh_column(column)
+        )
+    },
+    uncounted_notice: |file, read_from, months| {
+        let months: Vec<String> = months.iter().map(ToString::to_string).collect();
+        format!(
+            "{file} 未计入费用：费用取自已加载的最详细账单（{}），它们不含其月份 {}。加载这些月份的同类账单即可计入。",
+            read_from.join("、"),
+            months.join("、")
         )
     },
     packages_running_out: "将在到期前用尽的资源包",

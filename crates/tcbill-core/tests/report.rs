@@ -307,3 +307,43 @@ fn the_page_reads_the_digest_back_as_the_worker_sent_it() {
         assert!(matches!(read.alerts, std::borrow::Cow::Owned(_)));
     }
 }
+
+/// The costs read the most detailed bills loaded: an L2 beside an L3 is not added. Where the L2
+/// has a month the L3 does not cover, its money is in no total, and the report says so (in the
+/// JSON and on the file), where it was left out unsaid; an L2 of a month the L3 covers is not
+/// said (the L3 holds that month's money in more detail).
+#[test]
+fn a_less_detailed_bill_of_a_month_the_costs_do_not_cover_is_said() {
+    let l2 = common::read_data("l2-cn.csv");
+    let l3 = common::read_data("l3-cn-2024-11.csv");
+    let mut dataset = tcbill_core::Dataset::new();
+    dataset.add(tcbill_core::parse_file("l2-2020-09.csv", &l2));
+    dataset.add(tcbill_core::parse_file("l3-2024-11.csv", &l3));
+    let same_month = String::from_utf8(l2)
+        .unwrap()
+        .replace("2020-09-22", "2024-11-05");
+    dataset.add(tcbill_core::parse_file(
+        "l2-2024-11.csv",
+        same_month.as_bytes(),
+    ));
+    let report = Report::build(&dataset, &ReportOptions::default());
+    let value: Value = serde_json::from_str(&report.to_json()).unwrap();
+    assert_eq!(
+        value["uncounted"],
+        serde_json::json!([
+            { "file": "l2-2020-09.csv", "read_from": ["l3-2024-11.csv"], "months": ["2020-09"] }
+        ])
+    );
+    assert_eq!(
+        report.inputs[0].diagnostics,
+        [
+            "l2-2020-09.csv: its rows are not in the costs: they are read from the most detailed \
+          bills loaded (l3-2024-11.csv), which do not cover its months 2020-09"
+        ]
+    );
+    assert!(report.inputs[2].diagnostics.is_empty());
+    assert_eq!(
+        value["cost"]["currencies"][0]["periods"],
+        serde_json::json!(["2024-11"])
+    );
+}

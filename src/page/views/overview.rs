@@ -339,6 +339,13 @@ pub fn Overview(props: &OverviewProps) -> Html {
                     }) }
                 </ul>
             }
+            if !report.uncounted.is_empty() {
+                <ul class="uncounted" role="status">
+                    { for report.uncounted.iter().map(|u| html! {
+                        <li class="warning">{ (text.uncounted_notice)(&u.file, &u.read_from, &u.months) }</li>
+                    }) }
+                </ul>
+            }
             { for report.cost.currencies.iter().map(currency_section) }
 
             <h3>{ text.checks }</h3>

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::{CostReport, CurrencyTotal, DuplicateNotice, Report, RoundingNotice};
+use super::{CostReport, CurrencyTotal, DuplicateNotice, Report, RoundingNotice, UncountedNotice};
 use crate::analysis::alerts::Alerts;
 use crate::analysis::checks::{Check, CheckStatus, Finding, FindingCode, SkipReason};
 use crate::analysis::compare::Comparison;
@@ -44,6 +44,8 @@ pub struct Digest<'a> {
     pub duplicates: Cow<'a, [DuplicateNotice]>,
     /// Columns whose totals may be rounded (never for a bill).
     pub rounding: Cow<'a, [RoundingNotice]>,
+    /// Bill files whose months the costs do not cover.
+    pub uncounted: Cow<'a, [UncountedNotice]>,
     pub cost: CostDigest<'a>,
     pub deductions: DeductionDigest<'a>,
     pub packages: Vec<PackageDigest<'a>>,
@@ -190,6 +192,7 @@ impl<'a> Digest<'a> {
         Digest {
             duplicates: Cow::Borrowed(&report.duplicates),
             rounding: Cow::Borrowed(&report.rounding),
+            uncounted: Cow::Borrowed(&report.uncounted),
             cost: CostDigest {
                 source: source.as_deref().map(Cow::Borrowed),
                 row_count: *row_count,

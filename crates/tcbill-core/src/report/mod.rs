@@ -22,19 +22,22 @@ pub use digest::{
     CheckDigest, CostDigest, DeductionDigest, Digest, DigestLimits, FindingDigest, PackageDigest,
 };
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::alerts::{largest_alerts, AlertOptions, Alerts, DailyAlerts};
 use crate::analysis::checks::{run_checks, Check};
 use crate::analysis::compare::{compare, default_periods, Comparison, Period};
-use crate::analysis::cost::{summarize_each, Amounts, Dimension, Summary};
-use crate::analysis::currency::{Currency, Month};
+use crate::analysis::cost::{cost_source, summarize_each, Amounts, Dimension, Summary};
+use crate::analysis::currency::{CostRowReader, Currency, Month};
 use crate::analysis::deductions::{analyze_deductions, DeductionAnalysis, DeductionRow};
 use crate::analysis::forecast::{forecasts, Forecast};
 use crate::analysis::packages::{package_usage, PackageUsage};
 use crate::analysis::usage::{usage_statistics, UsageOptions, UsageSeries};
 use crate::dataset::Dataset;
 use crate::model::diagnostic::Diagnostic;
+use crate::model::table::TableKind;
 
 /// Identifies the JSON document; bumped with every incompatible change of its shape.
 pub const REPORT_FORMAT: &str = "tcbill-report";
@@ -104,6 +107,29 @@ impl DuplicateNotice {
     }
 }
 
+/// A bill file whose rows are not in the costs: the costs are read from the most detailed bills
+/// loaded (an L2 beside an L3), and those do not cover `months`, which this file has. Its money
+/// for those months is in no total: said, not dropped silently.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UncountedNotice {
+    pub file: String,
+    /// The files the costs are read from.
+    pub read_from: Vec<String>,
+    pub months: Vec<Month>,
+}
+
+impl UncountedNotice {
+    fn message(&self) -> String {
+        let months: Vec<String> = self.months.iter().map(ToString::to_string).collect();
+        format!(
+            "its rows are not in the costs: they are read from the most detailed bills loaded \
+             ({}), which do not cover its months {}",
+            self.read_from.join(", "),
+            months.join(", ")
+        )
+    }
+}
+
 /// A column whose totals may be rounded in their last decimals: its values in `files` need more
 /// than the 28 significant digits of an exact decimal when added (`Dataset::rounding_risks`).
 /// No bill comes near it; a hostile file can.
@@ -159,6 +185,9 @@ pub struct Report {
     /// Columns whose totals may be rounded (never for a bill, so left out when empty).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rounding: Vec<RoundingNotice>,
+    /// Bill files whose months the costs do not cover (left out when empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub uncounted: Vec<UncountedNotice>,
     pub cost: CostReport,
     pub deductions: DeductionReport,
     pub packages: Vec<PackageUsage>,
@@ -174,6 +203,58 @@ pub struct Report {
     /// or more; each currency keeps its [`REPORT_DRIVERS`] largest drivers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comparison: Option<Comparison>,
+}
+
+/// The bill files not read for the costs ([`cost_source`] picks the most detailed kind loaded)
+/// that have months the files read do not cover.
+fn uncounted_bills(dataset: &Dataset) -> Vec<UncountedNotice> {
+    let Some(source) = cost_source(dataset) else {
+        return Vec::new();
+    };
+    let files = dataset.files();
+    let is_bill = |kind: TableKind| {
+        matches!(
+            kind,
+            TableKind::BillDetails | TableKind::BillResources | TableKind::CostDetails
+        )
+    };
+    let others: Vec<usize> = (0..files.len())
+        .filter(|&index| {
+            let kind = files[index].table.kind();
+            kind != source && is_bill(kind) && dataset.counted_rows(index).next().is_some()
+        })
+        .collect();
+    if others.is_empty() {
+        return Vec::new();
+    }
+    let months_of = |index: usize| -> BTreeSet<Month> {
+        let reader = CostRowReader::new(&files[index].table);
+        dataset
+            .counted_rows(index)
+            .filter_map(|row| reader.month(row))
+            .collect()
+    };
+    let read_from: Vec<usize> = (0..files.len())
+        .filter(|&index| files[index].table.kind() == source)
+        .collect();
+    let covered: BTreeSet<Month> = read_from
+        .iter()
+        .flat_map(|&index| months_of(index))
+        .collect();
+    others
+        .into_iter()
+        .filter_map(|index| {
+            let months: Vec<Month> = months_of(index).difference(&covered).copied().collect();
+            (!months.is_empty()).then(|| UncountedNotice {
+                file: files[index].name.clone(),
+                read_from: read_from
+                    .iter()
+                    .map(|&index| files[index].name.clone())
+                    .collect(),
+                months,
+            })
+        })
+        .collect()
 }
 
 /// How many alerts of each kind and currency the report lists (the largest excess first); its
@@ -218,7 +299,7 @@ impl Report {
     /// them (packages, checks), and the usage, forecast and comparison. The report is the same
     /// whichever `fork` runs them.
     pub fn build_with(dataset: &Dataset, options: &ReportOptions, fork: &impl Fork) -> Report {
-        let (inputs, duplicates, rounding) = Report::inputs(dataset);
+        let (inputs, duplicates, rounding, uncounted) = Report::inputs(dataset);
         let ((cost, (usage, forecast, comparison)), (daily, (analysis, packages, checks))) = fork
             .join(
                 || {
@@ -261,6 +342,7 @@ impl Report {
             inputs,
             duplicates,
             rounding,
+            uncounted,
             cost,
             deductions: DeductionReport {
                 analysis,
@@ -275,11 +357,19 @@ impl Report {
         }
     }
 
-    /// What each input file gave, the rows it repeats of a file loaded before it, and the columns
-    /// whose totals may be rounded.
-    fn inputs(dataset: &Dataset) -> (Vec<InputSummary>, Vec<DuplicateNotice>, Vec<RoundingNotice>) {
+    /// What each input file gave, the rows it repeats of a file loaded before it, the columns
+    /// whose totals may be rounded, and the bill files whose months the costs do not cover.
+    fn inputs(
+        dataset: &Dataset,
+    ) -> (
+        Vec<InputSummary>,
+        Vec<DuplicateNotice>,
+        Vec<RoundingNotice>,
+        Vec<UncountedNotice>,
+    ) {
         let files = dataset.files();
         let risks = dataset.rounding_risks();
+        let uncounted = uncounted_bills(dataset);
         let mut duplicates = Vec::new();
         let mut inputs = Vec::with_capacity(files.len());
         for (index, file) in files.iter().enumerate() {
@@ -307,11 +397,16 @@ impl Report {
                         );
                         Diagnostic::warning(&file.name, RoundingNotice::MESSAGE).in_column(header)
                     });
+            let not_in_costs = uncounted
+                .iter()
+                .filter(|notice| notice.file == file.name)
+                .map(|notice| Diagnostic::warning(&file.name, notice.message()));
             let diagnostics = file.diagnostics.iter().map(ToString::to_string).chain(
                 notices
                     .iter()
                     .map(|notice| Diagnostic::warning(&file.name, notice.message()))
                     .chain(rounded)
+                    .chain(not_in_costs)
                     .map(|diagnostic| diagnostic.to_string()),
             );
             inputs.push(InputSummary {
@@ -337,7 +432,7 @@ impl Report {
                     .collect(),
             })
             .collect();
-        (inputs, duplicates, rounding)
+        (inputs, duplicates, rounding, uncounted)
     }
 
     /// The total and every breakdown, in one pass over the rows.
