@@ -226,6 +226,22 @@ mod tests {
     }
 
     #[test]
+    fn spellings_of_currencies() {
+        assert_eq!(Currency::parse(" 人民币 "), Some(Currency::CNY));
+        assert_eq!(Currency::parse("USD"), Some(Currency::USD));
+        assert_eq!(Currency::parse("US"), None);
+        assert_eq!(Currency::parse("GB"), None);
+        assert_eq!(Currency::parse("U1D"), None);
+        for not_a_currency in ["GiB", "QPS", "nan", "ABC"] {
+            assert_eq!(Currency::parse(not_a_currency), None, "{not_a_currency}");
+        }
+        assert_eq!(
+            Currency::parse("hkd").as_ref().map(Currency::as_str),
+            Some("HKD")
+        );
+    }
+
+    #[test]
     fn the_month_is_the_bill_month_else_the_charge_time_else_the_usage_start() {
         let files = parse_file(
             "m.csv",

@@ -118,38 +118,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn spellings_of_currencies() {
-        assert_eq!(Currency::parse(" 人民币 "), Some(Currency::CNY));
-        assert_eq!(Currency::parse("USD"), Some(Currency::USD));
-        assert_eq!(Currency::parse("US"), None);
-        assert_eq!(Currency::parse("GB"), None);
-        assert_eq!(Currency::parse("U1D"), None);
-        for not_a_currency in ["GiB", "QPS", "nan", "ABC"] {
-            assert_eq!(Currency::parse(not_a_currency), None, "{not_a_currency}");
-        }
-        assert_eq!(Currency::parse("hkd"), Some(Currency(*b"HKD")));
-        for (name, code) in [
-            ("US Dollar", "USD"),
-            ("us dollars", "USD"),
-            ("港币", "HKD"),
-            ("€", "EUR"),
-            ("CN¥", "CNY"),
-        ] {
-            assert_eq!(
-                Currency::parse(name).map(|c| c.to_string()),
-                Some(code.to_owned()),
-                "{name}"
-            );
-        }
-        assert!(
-            NAMES
-                .iter()
-                .all(|(_, code)| ISO_4217.binary_search(code).is_ok()),
-            "every name is of an ISO 4217 currency"
-        );
-        assert!(
-            ISO_4217.windows(2).all(|pair| pair[0] < pair[1]),
-            "sorted for binary search"
-        );
+    fn iso_4217_is_sorted_for_binary_search() {
+        assert!(ISO_4217.windows(2).all(|pair| pair[0] < pair[1]));
     }
 }
