@@ -8,9 +8,11 @@
 //! - the converted raw usage × the exported coefficient, rounded half-up to 实际抵扣量's decimals,
 //!   equals 实际抵扣量 (1000 秒 × 1 = 16.666666667 分钟, not the 16 分钟 deducted).
 //!
-//! Balances: 抵扣前 − 实际 = 抵扣后 on every row, and per package, in 抵扣时间 order (file order for
-//! equal times), each 抵扣前 equals the previous 抵扣后 — except that a 周期递减/分片递减 package whose
-//! balance rises has started a new period (reference §3.2).
+//! Balances: 抵扣前 − 实际 = 抵扣后 on every row, and per package, in 抵扣时间 order, each 抵扣前
+//! equals the previous 抵扣后 — except that a 周期递减/分片递减 package whose balance rises has
+//! started a new period (reference §3.2). Rows of one package at the same second (抵扣时间 has no
+//! finer part) are put in the order their balances chain, whatever order the file lists them in
+//! ([`chain_order`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -204,14 +206,101 @@ pub fn analyze_deductions(dataset: &Dataset) -> DeductionAnalysis {
     }
     let mut analysis = DeductionAnalysis::default();
     for (package_id, mut rows) in by_package {
-        // Stable: rows at the same second keep their file order.
         crate::model::sort::sort_by_key(&mut rows, |row| {
             (row.deduction_time.is_none(), row.deduction_time)
         });
+        let rows = chain_each_instant(rows);
         check_balances(&package_id, &rows, &mut analysis);
         analysis.rows.extend(rows);
     }
     analysis
+}
+
+/// `rows` (one package's, in 抵扣时间 order) with each run of rows at the same instant in
+/// [`chain_order`] after the previous row's 抵扣后.
+fn chain_each_instant(rows: Vec<DeductionRow>) -> Vec<DeductionRow> {
+    let mut ordered: Vec<DeductionRow> = Vec::with_capacity(rows.len());
+    let mut rows = rows.into_iter().peekable();
+    while let Some(first) = rows.next() {
+        let mut instant = vec![first];
+        while let Some(row) = rows.next_if(|row| row.deduction_time == instant[0].deduction_time) {
+            instant.push(row);
+        }
+        if instant.len() == 1 {
+            ordered.extend(instant);
+            continue;
+        }
+        let previous_after = ordered.last().and_then(|row| row.after_remain);
+        let order = chain_order(&instant, previous_after);
+        let mut slots: Vec<Option<DeductionRow>> = instant.into_iter().map(Some).collect();
+        ordered.extend(order.into_iter().filter_map(|index| slots[index].take()));
+    }
+    ordered
+}
+
+/// The order of `rows` (one package's, at one instant) in which their balances chain: first the
+/// row whose 抵扣前 is `previous_after`, else a row whose 抵扣前 is no other row's 抵扣后 (the head
+/// of the chain), then each time the row whose 抵扣前 is the last one's 抵扣后. Where nothing
+/// continues the chain, the row with the largest 抵扣前 (a balance falls) goes next. Candidates are
+/// taken in (抵扣前, 抵扣后) descending order, so the result depends on the rows, not on their file
+/// order (rows equal in both keep it, which changes no figure).
+fn chain_order(rows: &[DeductionRow], previous_after: Option<Decimal>) -> Vec<usize> {
+    let mut sorted: Vec<usize> = (0..rows.len()).collect();
+    crate::model::sort::sort_by_key(&mut sorted, |&index| {
+        let row = &rows[index];
+        std::cmp::Reverse((row.before_remain, row.after_remain))
+    });
+    // Positions in `sorted` of the rows with each 抵扣前, ascending.
+    let mut by_before: BTreeMap<Decimal, std::collections::VecDeque<usize>> = BTreeMap::new();
+    let mut afters: BTreeMap<Decimal, usize> = BTreeMap::new();
+    for (position, &index) in sorted.iter().enumerate() {
+        if let Some(before) = rows[index].before_remain {
+            by_before.entry(before).or_default().push_back(position);
+        }
+        if let Some(after) = rows[index].after_remain {
+            *afters.entry(after).or_default() += 1;
+        }
+    }
+    let heads: Vec<usize> = (0..sorted.len())
+        .filter(|&position| {
+            rows[sorted[position]]
+                .before_remain
+                .is_none_or(|before| !afters.contains_key(&before))
+        })
+        .collect();
+    let mut used = vec![false; sorted.len()];
+    let (mut next_head, mut next_any) = (0, 0);
+    let mut current = previous_after;
+    let mut order = Vec::with_capacity(rows.len());
+    while order.len() < rows.len() {
+        let continuing = current.and_then(|after| {
+            let queue = by_before.get_mut(&after)?;
+            while let Some(&position) = queue.front() {
+                if !used[position] {
+                    return Some(position);
+                }
+                queue.pop_front();
+            }
+            None
+        });
+        let position = continuing
+            .or_else(|| {
+                while next_head < heads.len() && used[heads[next_head]] {
+                    next_head += 1;
+                }
+                heads.get(next_head).copied()
+            })
+            .unwrap_or_else(|| {
+                while used[next_any] {
+                    next_any += 1;
+                }
+                next_any
+            });
+        used[position] = true;
+        order.push(sorted[position]);
+        current = rows[sorted[position]].after_remain;
+    }
+    order
 }
 
 fn read_row(file: &str, table: &Table, row: usize) -> DeductionRow {

@@ -6,6 +6,12 @@
 //! package's total is its balance before the first deduction seen, and its remaining balance is
 //! the last one seen. Burn rate is the deducted amount per calendar day between the first and the
 //! last deduction (both days counted); the exhaustion date projects it linearly from the last one.
+//!
+//! The overview's 容量单位 may differ from the deduction rows' 资源包单位 (a 1 TB package deducted
+//! in GB): its capacity and balance are converted into the rows' unit with the product's bases
+//! (`units.rs`). Where no exact conversion exists they stay in the overview's unit, and nothing
+//! that would combine them with the rows' figures (outside use, projection, unused at expiry) is
+//! computed.
 
 use std::collections::BTreeMap;
 
@@ -14,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::deductions::{is_period_package, DeductionAnalysis, DeductionRow};
 use super::series::Point;
+use super::units::{conversion, product_bases, Conversion, ProductBases};
 use super::{named_tables, round_half_up};
 use crate::dataset::Dataset;
 use crate::model::table::{Table, TableKind};
@@ -35,6 +42,9 @@ pub struct PackageUsage {
     pub package_name: Option<String>,
     pub product: Option<String>,
     pub package_type: Option<String>,
+    /// The unit of `total` and `remaining`: the deduction rows' 资源包单位 (the overview's figures
+    /// converted into it), else the overview's 容量单位 (when they cannot be converted, or there
+    /// are no rows). `used` is in the rows' unit.
     pub unit: Option<String>,
     /// From the overview, else (总量递减) the balance before the first deduction seen.
     pub total: Option<Decimal>,
@@ -130,16 +140,51 @@ fn one_package(
         .map(str::to_owned)
         .or_else(|| first.and_then(|row| row.package_type.clone()));
     let is_period = is_period_package(package_type.as_deref());
-    let total = overview_decimal("TotalCapacity")
-        .or_else(|| overview_decimal("PeriodTotal"))
-        .or_else(|| {
+    // The overview's capacity and balance in the deduction rows' unit (1 TB of CDN is 1000 GB),
+    // so that every figure of the package is in one unit; `None` when there is no exact
+    // conversion: then the overview's figures stay in its own unit and nothing is computed from
+    // them together with the rows' (what the rows used, the burn rate).
+    let rows_unit = rows.iter().find_map(|row| row.package_unit.as_deref());
+    let overview_unit = overview_text("CapacityUnit");
+    let to_rows_unit = match (overview_unit, rows_unit) {
+        (Some(from), Some(to)) => {
+            let bases = overview_text("ProductName")
+                .into_iter()
+                .chain(rows.iter().flat_map(|row| {
+                    [row.product.as_deref(), row.deducted_product.as_deref()]
+                        .into_iter()
+                        .flatten()
+                }))
+                .map(product_bases)
+                .find(|bases| *bases != ProductBases::default())
+                .unwrap_or_default();
+            conversion(from, to, bases).ok()
+        }
+        _ => Some(Conversion {
+            numerator: Decimal::ONE,
+            denominator: Decimal::ONE,
+        }),
+    };
+    let comparable = to_rows_unit.is_some();
+    let overview_quantity = |names: [&str; 2]| {
+        let value = names.into_iter().find_map(|name| overview_decimal(name))?;
+        match to_rows_unit {
+            Some(factor) if factor.numerator != factor.denominator => {
+                factor.apply(value).map(|value| value.normalize())
+            }
+            _ => Some(value),
+        }
+    };
+    let from_rows = |value: Option<Decimal>| value.filter(|_| comparable);
+    let total = overview_quantity(["TotalCapacity", "PeriodTotal"]).or_else(|| {
+        from_rows(
             (!is_period)
                 .then(|| first.and_then(|row| row.before_remain))
-                .flatten()
-        });
-    let remaining = overview_decimal("TotalRemain")
-        .or_else(|| overview_decimal("PeriodRemain"))
-        .or_else(|| last.and_then(|row| row.after_remain));
+                .flatten(),
+        )
+    });
+    let remaining = overview_quantity(["TotalRemain", "PeriodRemain"])
+        .or_else(|| from_rows(last.and_then(|row| row.after_remain)));
     let used: Decimal = rows.iter().filter_map(|row| row.actual_dosage).sum();
     let rows_without_used = rows
         .iter()
@@ -171,7 +216,7 @@ fn one_package(
         last_deduction.filter(|_| !is_period && remaining.is_some_and(|r| r <= Decimal::ZERO));
     let projected_exhaustion = match (remaining, daily_burn_rate, last_deduction) {
         (Some(remaining), Some(rate), Some(last))
-            if !is_period && rate > Decimal::ZERO && exhausted_on.is_none() =>
+            if comparable && !is_period && rate > Decimal::ZERO && exhausted_on.is_none() =>
         {
             let secs = (remaining * Decimal::from(SECS_PER_DAY) / rate).floor();
             // A projection past 9999-12-31 (a hostile burn rate of 0.000001) is no date at all.
@@ -189,7 +234,7 @@ fn one_package(
         .map(|(exhaustion, expiry)| exhaustion < expiry);
     let unused_at_expiry = match (remaining, daily_burn_rate, last_deduction, expires) {
         (Some(remaining), Some(rate), Some(last), Some(expires))
-            if !is_period && exhausts_before_expiry == Some(false) =>
+            if comparable && !is_period && exhausts_before_expiry == Some(false) =>
         {
             let days_left = Decimal::from(expires.utc_epoch_secs() - last.utc_epoch_secs())
                 / Decimal::from(SECS_PER_DAY);
@@ -199,7 +244,7 @@ fn one_package(
         _ => None,
     };
     let used_outside_deduction_rows = match (total, remaining) {
-        (Some(total), Some(remaining)) if overview.is_some() && !is_period => {
+        (Some(total), Some(remaining)) if comparable && overview.is_some() && !is_period => {
             Some(total - remaining - used).filter(|gap| !gap.is_zero())
         }
         _ => None,
@@ -211,9 +256,12 @@ fn one_package(
         product: overview_text("ProductName")
             .map(str::to_owned)
             .or_else(|| first.and_then(|row| row.product.clone())),
-        unit: overview_text("CapacityUnit")
-            .map(str::to_owned)
-            .or_else(|| first.and_then(|row| row.package_unit.clone())),
+        // The rows' unit, which the overview's figures were converted into, unless they could not be.
+        unit: rows_unit
+            .filter(|_| comparable)
+            .or(overview_unit)
+            .or(rows_unit)
+            .map(str::to_owned),
         package_id,
         package_type,
         total,
