@@ -1160,3 +1160,58 @@ fn an_overview_in_another_unit_is_converted_into_the_deductions_unit() {
         "pkg-tb: total Some(1) used 200 remaining Some(0.8) Some(\"TB\") Some(20.00)% rate Some(100) outside None runs out None before expiry None unused None"
     );
 }
+
+/// A console export whose 资源包名称/资源包ID cells are blank names no package: its rows are keyed
+/// by 产品名称 and 资源包类型 (and 资源包名称 where there is one), and rows alike in those are told
+/// apart by their balance chains, so two TRTC packages of 20000 and 10000 分钟 are two packages
+/// without a break, not one package "-" with two false breaks and 30 of 20000 used.
+#[test]
+fn rows_without_a_package_id_are_split_by_their_balance_chains() {
+    let console = "资源包归属UIN\t资源包名称/资源包ID\t产品名称\t子产品名称\t资源包类型\t抵扣时间\t抵扣前包剩余量\t实际抵扣量\t抵扣后包剩余量\t被抵扣资源归属UIN\t被抵扣资源产品\t被抵扣资源子产品\n\
+        100\t\t实时音视频\tTRTC\t总量递减\t2025-06-03 04:10:46\t20,000.000000000分钟\t10.000000000分钟\t19,990.000000000分钟\t100\t实时音视频\tTRTC\n\
+        100\t\t实时音视频\tTRTC\t总量递减\t2025-06-03 04:10:47\t10,000.000000000分钟\t10.000000000分钟\t9,990.000000000分钟\t100\t实时音视频\tTRTC\n\
+        100\t\t实时音视频\tTRTC\t总量递减\t2025-06-04 04:10:46\t19,990.000000000分钟\t10.000000000分钟\t19,980.000000000分钟\t100\t实时音视频\tTRTC\n";
+    let dataset = dataset_of_text("console.tsv", console);
+    let analysis = analyze_deductions(&dataset);
+    assert_eq!(analysis.balance_breaks, [], "no break");
+    let rows: Vec<String> = analysis
+        .rows
+        .iter()
+        .map(|row| format!("{} {}", row.package_id, row.source))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "实时音视频 / 总量递减 #1 console.tsv:2",
+            "实时音视频 / 总量递减 #1 console.tsv:4",
+            "实时音视频 / 总量递减 #2 console.tsv:3",
+        ]
+    );
+    assert_eq!(
+        package_lines(&dataset),
+        [
+            "实时音视频 / 总量递减 #1: total Some(\"20000.000000000\") used 20.000000000 remaining Some(\"19980.000000000\") Some(\"0.10\")%",
+            "实时音视频 / 总量递减 #2: total Some(\"10000.000000000\") used 10.000000000 remaining Some(\"9990.000000000\") Some(\"0.10\")%",
+        ]
+    );
+    // The repository's console fixture: the sample's TRTC packages, 0.26 % of the 10000 used (it
+    // said one package with 50.13 %).
+    let fixture = dataset_of(&[common::data_path("deduction-console.tsv")]);
+    assert_eq!(analyze_deductions(&fixture).balance_breaks, [], "no break");
+    assert_eq!(
+        package_lines(&fixture),
+        [
+            "实时音视频 / 总量递减 #1: total Some(\"20000.000000000\") used 0.293333333 remaining Some(\"19999.706666667\") Some(\"0.00\")%",
+            "实时音视频 / 总量递减 #2: total Some(\"10000.000000000\") used 25.600000000 remaining Some(\"9974.400000000\") Some(\"0.26\")%",
+        ]
+    );
+    // One package with a name and no ID keeps one key, without a number.
+    let named =
+        "资源包名称\t产品名称\t资源包类型\t抵扣时间\t抵扣前包剩余量\t实际抵扣量\t抵扣后包剩余量\n\
+        TRTC包\t实时音视频\t总量递减\t2025-06-03 04:10:46\t100\t10\t90\n\
+        TRTC包\t实时音视频\t总量递减\t2025-06-04 04:10:46\t90\t10\t80\n";
+    assert_eq!(
+        package_lines(&dataset_of_text("named.tsv", named)),
+        ["TRTC包 / 实时音视频 / 总量递减: total Some(\"100\") used 20 remaining Some(\"80\") Some(\"20.00\")%"]
+    );
+}

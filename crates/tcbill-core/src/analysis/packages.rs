@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::deductions::{is_period_package, DeductionAnalysis, DeductionRow};
+use super::deductions::{is_period_package, unidentified_key, DeductionAnalysis, DeductionRow};
 use super::series::Point;
 use super::units::{conversion, product_bases, Conversion, ProductBases};
 use super::{named_tables, round_half_up};
@@ -98,11 +98,18 @@ pub fn package_usage(dataset: &Dataset, deductions: &DeductionAnalysis) -> Vec<P
     let mut overview_by_package: BTreeMap<String, (&Table, usize)> = BTreeMap::new();
     for (_, table) in named_tables(dataset, TableKind::PackageOverview) {
         for row in 0..table.row_count() {
-            let id = table
-                .text("ResourceId", row)
-                .or_else(|| table.text("PackageName", row))
-                .unwrap_or("-");
-            overview_by_package.insert(id.to_owned(), (table, row));
+            // Keyed as the deduction rows are: 资源包ID, else name, product and type.
+            let id = table.text("ResourceId", row).map_or_else(
+                || {
+                    unidentified_key(
+                        table.text("PackageName", row),
+                        table.text("ProductName", row),
+                        table.text("ResourceType", row),
+                    )
+                },
+                str::to_owned,
+            );
+            overview_by_package.insert(id, (table, row));
         }
     }
     let mut ids: Vec<String> = rows_by_package.keys().map(|id| (*id).to_owned()).collect();
@@ -167,7 +174,7 @@ fn one_package(
     };
     let comparable = to_rows_unit.is_some();
     let overview_quantity = |names: [&str; 2]| {
-        let value = names.into_iter().find_map(|name| overview_decimal(name))?;
+        let value = names.into_iter().find_map(&overview_decimal)?;
         match to_rows_unit {
             Some(factor) if factor.numerator != factor.denominator => {
                 factor.apply(value).map(|value| value.normalize())
