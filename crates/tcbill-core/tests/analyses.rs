@@ -1215,3 +1215,76 @@ fn rows_without_a_package_id_are_split_by_their_balance_chains() {
         ["TRTC包 / 实时音视频 / 总量递减: total Some(\"100\") used 20 remaining Some(\"80\") Some(\"20.00\")%"]
     );
 }
+
+/// Deductions of 06-01 to 06-30 with an overview of the packages. A package whose rate from its
+/// own days (p3: 20 on 06-01, 50 left) would have run out before the loaded deductions end counts
+/// the days after it too (20 over 30 days) and projects from their end, not to 06-03 while the
+/// overview says it is valid with 50 left; one the overview says is empty while its last row left
+/// 10 (q1) ran out on a day the rows do not show, not at that row; one expired before the
+/// deductions end (q2) left its remaining 80 unused, as the waste alert says, not an estimate of 68.
+#[test]
+fn projections_and_run_out_days_do_not_contradict_the_loaded_data() {
+    let ded_header = "资源包名称,资源包ID,产品名称,资源包类型,抵扣时间,抵扣前包剩余量,实际抵扣量,抵扣后包剩余量,资源包单位,被抵扣资源产品,被抵扣资源计费项,被抵扣资源原始用量,被抵扣资源原始用量单位,抵扣系数";
+    let ov_header = "资源包名称/资源包ID,产品名称,子产品名称,地域/可用区,状态/资源类型,容量单位,单周期剩余量/总量,单周期开始/结束时间,周期剩余数量/总数,总剩余量/总量,生效/到期时间,续费方式";
+    let row = |id: &str, time: &str, before: u32, used: u32| {
+        format!(
+            "包{id},{id},内容分发网络 CDN,总量递减,2025-06-{time},{before},{used},{},GB,内容分发网络 CDN,境内流量,{used},GB,1",
+            before - used
+        )
+    };
+    let overview = |id: &str, status: &str, left: u32, total: u32, expires: &str| {
+        format!(
+            "包{id}/{id},内容分发网络 CDN,CDN流量,中国大陆/-,{status}/总量递减,GB,-,-,-,{left}/{total},2025-05-01 00:00:00/{expires} 23:59:59,不续费"
+        )
+    };
+    let deductions = [
+        row("p3", "01 01:00:00", 100, 20),
+        row("p4", "01 01:00:00", 100, 50),
+        row("q1", "01 01:00:00", 20, 10),
+        row("q2", "01 01:00:00", 100, 10),
+        row("q2", "10 01:00:00", 90, 10),
+        row("q3", "30 23:00:00", 1000, 1),
+    ];
+    let overviews = [
+        overview("p3", "有效", 50, 100, "2025-12-31"),
+        overview("p4", "有效", 50, 100, "2025-12-31"),
+        overview("q1", "已用完", 0, 20, "2025-12-31"),
+        overview("q2", "已过期", 80, 100, "2025-06-15"),
+        overview("q3", "有效", 999, 1000, "2026-07-31"),
+    ];
+    let mut dataset = dataset_of_text(
+        "deductions.csv",
+        &format!("{ded_header}\n{}\n", deductions.join("\n")),
+    );
+    dataset.add(tcbill_core::parse_file(
+        "overview.csv",
+        format!("{ov_header}\n{}\n", overviews.join("\n")).as_bytes(),
+    ));
+    let lines: Vec<String> = package_usage(&dataset, &analyze_deductions(&dataset))
+        .iter()
+        .map(|p| {
+            format!(
+                "{}: remaining {:?} rate {:?} runs out {:?} before expiry {:?} exhausted {:?} unused {:?}",
+                p.package_id,
+                p.remaining,
+                p.daily_burn_rate,
+                p.projected_exhaustion.map(|t| t.to_string()),
+                p.exhausts_before_expiry,
+                p.exhausted_on.map(|t| t.to_string()),
+                p.unused_at_expiry,
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            // 50 / (20 / 30 days) = 75 days after 06-30 23:00.
+            "p3: remaining Some(50) rate Some(0.666667) runs out Some(\"2025-09-13 22:59:56\") before expiry Some(true) exhausted None unused None",
+            "p4: remaining Some(50) rate Some(1.666667) runs out Some(\"2025-07-30 22:59:59\") before expiry Some(true) exhausted None unused None",
+            "q1: remaining Some(0) rate Some(10) runs out None before expiry None exhausted None unused None",
+            "q2: remaining Some(80) rate Some(2) runs out None before expiry None exhausted None unused Some(80)",
+            // 999 − 1 a day × 396.04 days.
+            "q3: remaining Some(999) rate Some(1) runs out Some(\"2028-03-25 23:00:00\") before expiry Some(false) exhausted None unused Some(603)",
+        ]
+    );
+}
