@@ -1288,3 +1288,31 @@ fn projections_and_run_out_days_do_not_contradict_the_loaded_data() {
         ]
     );
 }
+
+/// 实际抵扣量 is checked at the decimals Tencent prints (at least eight) whatever the cell shows:
+/// 1.6 GB at coefficient 1 deducted as `2` is a mismatch as `2.000000000` is (it passed as "1.5
+/// to 2.5"), while 15.01 against 20 and 1.4999 against 1 stay mismatches and an exact 12.5 passes.
+#[test]
+fn deducted_amounts_are_checked_at_tencents_decimals_whatever_the_cell_shows() {
+    let header = "资源包名称,资源包ID,产品名称,资源包类型,抵扣时间,抵扣前包剩余量,实际抵扣量,抵扣后包剩余量,资源包单位,被抵扣资源产品,被抵扣资源计费项,被抵扣资源原始用量,被抵扣资源原始用量单位,抵扣系数";
+    let rows = [
+        "CDN包,pkg-a,内容分发网络 CDN,总量递减,2025-06-02 01:00:00,100,2,98,GB,内容分发网络 CDN,境内流量,1.6,GB,1",
+        "CDN包,pkg-b,内容分发网络 CDN,总量递减,2025-06-02 01:00:00,100,2.000000000,98.000000000,GB,内容分发网络 CDN,境内流量,1.600000000,GB,1",
+        "CDN包,pkg-c,内容分发网络 CDN,总量递减,2025-06-02 01:00:00,100,20,80,GB,内容分发网络 CDN,境内流量,15.01,GB,1",
+        "CDN包,pkg-d,内容分发网络 CDN,总量递减,2025-06-02 01:00:00,100,1,99,GB,内容分发网络 CDN,境内流量,1.4999,GB,1",
+        "CDN包,pkg-e,内容分发网络 CDN,总量递减,2025-06-02 01:00:00,100,12.5,87.5,GB,内容分发网络 CDN,境内流量,12500,MB,1",
+    ];
+    let dataset = dataset_of_text(
+        "coefficients.csv",
+        &format!("{header}\n{}\n", rows.join("\n")),
+    );
+    assert_eq!(
+        deduction_findings(&analyze_deductions(&dataset)),
+        [
+            "coefficient coefficients.csv:2 pkg-a: 1.6 GB = 1.6 GB, exported 1 → expected 1.6, deducted 2, recomputed 1.25",
+            "coefficient coefficients.csv:3 pkg-b: 1.600000000 GB = 1.6 GB, exported 1 → expected 1.600000000, deducted 2.000000000, recomputed 1.25",
+            "coefficient coefficients.csv:4 pkg-c: 15.01 GB = 15.01 GB, exported 1 → expected 15.01, deducted 20, recomputed 1.332445",
+            "coefficient coefficients.csv:5 pkg-d: 1.4999 GB = 1.4999 GB, exported 1 → expected 1.4999, deducted 1, recomputed 0.666711",
+        ]
+    );
+}

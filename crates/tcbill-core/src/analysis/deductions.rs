@@ -5,8 +5,9 @@
 //! A coefficient is consistent when both hold at the precision Tencent exported:
 //! - the recomputed coefficient, rounded half-up to the exported coefficient's decimals, equals
 //!   it (`0.149987` → `0.15`);
-//! - the converted raw usage × the exported coefficient, rounded half-up to 实际抵扣量's decimals,
-//!   equals 实际抵扣量 (1000 秒 × 1 = 16.666666667 分钟, not the 16 分钟 deducted).
+//! - the converted raw usage × the exported coefficient, rounded half-up to 实际抵扣量's decimals
+//!   but at least the eight Tencent prints (a cell showing `2` has lost its zeros), equals
+//!   实际抵扣量 (1000 秒 × 1 = 16.666666667 分钟, not the 16 分钟 deducted).
 //!
 //! Balances: 抵扣前 − 实际 = 抵扣后 on every row, and per package, in 抵扣时间 order, each 抵扣前
 //! equals the previous 抵扣后 — except that a 周期递减/分片递减 package whose balance rises has
@@ -24,6 +25,10 @@ use super::{counted_tables, round_half_up, RowRef, NOT_EXACT};
 use crate::dataset::Dataset;
 use crate::model::table::{Table, TableKind};
 use crate::model::time::BeijingTime;
+
+/// The fewest decimals a Tencent export is known to print 实际抵扣量 with (CLS's U:
+/// `0.00000559`; minutes and GB have nine): fewer in a cell means its zeros were dropped.
+const ACTUAL_DOSAGE_DECIMALS: u32 = 8;
 
 /// Decimals of the recomputed coefficient as reported.
 const COEFFICIENT_DECIMALS: u32 = 6;
@@ -495,7 +500,11 @@ fn check_coefficient(row: &DeductionRow) -> (Option<Decimal>, CoefficientCheck) 
             },
         );
     };
-    let expected_actual = round_half_up(expected_actual, actual.scale());
+    // At least at the decimals Tencent prints even where the cell shows fewer: a `2` is
+    // 2.000000000 with its zeros dropped, not "1.5 to 2.5", so 1.6 GB × 1 deducted as `2` is
+    // flagged as `2.000000000` is.
+    let expected_actual =
+        round_half_up(expected_actual, actual.scale().max(ACTUAL_DOSAGE_DECIMALS));
     let coefficient_agrees = round_half_up(recomputed, exported.scale()) == exported;
     let check = if coefficient_agrees && expected_actual == actual {
         CoefficientCheck::Ok
