@@ -1139,6 +1139,7 @@ fn zh_diagnostic(diagnostic: &Diagnostic) -> String {
                 format!("此 ZIP 成员解压后超过压缩大小的 {ratio} 倍（ZIP 炸弹的特征），未读取")
             }
             DiagnosticCode::ZipTooLarge { gib } => format!("已停止解压：此文件的成员解压后总计超过 {gib} GiB"),
+            DiagnosticCode::TotalRow { label } => format!("“{label}”行是合计行，不是账单行：其金额是各行之和，未计入"),
         },
     };
     format!("{place}：{said}")
