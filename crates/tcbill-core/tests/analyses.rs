@@ -1160,3 +1160,159 @@ fn an_overview_in_another_unit_is_converted_into_the_deductions_unit() {
         "pkg-tb: total Some(1) used 200 remaining Some(0.8) Some(\"TB\") Some(20.00)% rate Some(100) outside None runs out None before expiry None unused None"
     );
 }
+
+/// A console export whose 资源包名称/资源包ID cells are blank names no package: its rows are keyed
+/// by 产品名称 and 资源包类型 (and 资源包名称 where there is one), and rows alike in those are told
+/// apart by their balance chains, so two TRTC packages of 20000 and 10000 分钟 are two packages
+/// without a break, not one package "-" with two false breaks and 30 of 20000 used.
+#[test]
+fn rows_without_a_package_id_are_split_by_their_balance_chains() {
+    let console = "资源包归属UIN\t资源包名称/资源包ID\t产品名称\t子产品名称\t资源包类型\t抵扣时间\t抵扣前包剩余量\t实际抵扣量\t抵扣后包剩余量\t被抵扣资源归属UIN\t被抵扣资源产品\t被抵扣资源子产品\n\
+        100\t\t实时音视频\tTRTC\t总量递减\t2025-06-03 04:10:46\t20,000.000000000分钟\t10.000000000分钟\t19,990.000000000分钟\t100\t实时音视频\tTRTC\n\
+        100\t\t实时音视频\tTRTC\t总量递减\t2025-06-03 04:10:47\t10,000.000000000分钟\t10.000000000分钟\t9,990.000000000分钟\t100\t实时音视频\tTRTC\n\
+        100\t\t实时音视频\tTRTC\t总量递减\t2025-06-04 04:10:46\t19,990.000000000分钟\t10.000000000分钟\t19,980.000000000分钟\t100\t实时音视频\tTRTC\n";
+    let dataset = dataset_of_text("console.tsv", console);
+    let analysis = analyze_deductions(&dataset);
+    assert_eq!(analysis.balance_breaks, [], "no break");
+    let rows: Vec<String> = analysis
+        .rows
+        .iter()
+        .map(|row| format!("{} {}", row.package_id, row.source))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "实时音视频 / 总量递减 #1 console.tsv:2",
+            "实时音视频 / 总量递减 #1 console.tsv:4",
+            "实时音视频 / 总量递减 #2 console.tsv:3",
+        ]
+    );
+    assert_eq!(
+        package_lines(&dataset),
+        [
+            "实时音视频 / 总量递减 #1: total Some(\"20000.000000000\") used 20.000000000 remaining Some(\"19980.000000000\") Some(\"0.10\")%",
+            "实时音视频 / 总量递减 #2: total Some(\"10000.000000000\") used 10.000000000 remaining Some(\"9990.000000000\") Some(\"0.10\")%",
+        ]
+    );
+    // The repository's console fixture: the sample's TRTC packages, 0.26 % of the 10000 used (it
+    // said one package with 50.13 %).
+    let fixture = dataset_of(&[common::data_path("deduction-console.tsv")]);
+    assert_eq!(analyze_deductions(&fixture).balance_breaks, [], "no break");
+    assert_eq!(
+        package_lines(&fixture),
+        [
+            "实时音视频 / 总量递减 #1: total Some(\"20000.000000000\") used 0.293333333 remaining Some(\"19999.706666667\") Some(\"0.00\")%",
+            "实时音视频 / 总量递减 #2: total Some(\"10000.000000000\") used 25.600000000 remaining Some(\"9974.400000000\") Some(\"0.26\")%",
+        ]
+    );
+    // One package with a name and no ID keeps one key, without a number.
+    let named =
+        "资源包名称\t产品名称\t资源包类型\t抵扣时间\t抵扣前包剩余量\t实际抵扣量\t抵扣后包剩余量\n\
+        TRTC包\t实时音视频\t总量递减\t2025-06-03 04:10:46\t100\t10\t90\n\
+        TRTC包\t实时音视频\t总量递减\t2025-06-04 04:10:46\t90\t10\t80\n";
+    assert_eq!(
+        package_lines(&dataset_of_text("named.tsv", named)),
+        ["TRTC包 / 实时音视频 / 总量递减: total Some(\"100\") used 20 remaining Some(\"80\") Some(\"20.00\")%"]
+    );
+}
+
+/// Deductions of 06-01 to 06-30 with an overview of the packages. A package whose rate from its
+/// own days (p3: 20 on 06-01, 50 left) would have run out before the loaded deductions end counts
+/// the days after it too (20 over 30 days) and projects from their end, not to 06-03 while the
+/// overview says it is valid with 50 left; one the overview says is empty while its last row left
+/// 10 (q1) ran out on a day the rows do not show, not at that row; one expired before the
+/// deductions end (q2) left its remaining 80 unused, as the waste alert says, not an estimate of 68.
+#[test]
+fn projections_and_run_out_days_do_not_contradict_the_loaded_data() {
+    let ded_header = "资源包名称,资源包ID,产品名称,资源包类型,抵扣时间,抵扣前包剩余量,实际抵扣量,抵扣后包剩余量,资源包单位,被抵扣资源产品,被抵扣资源计费项,被抵扣资源原始用量,被抵扣资源原始用量单位,抵扣系数";
+    let ov_header = "资源包名称/资源包ID,产品名称,子产品名称,地域/可用区,状态/资源类型,容量单位,单周期剩余量/总量,单周期开始/结束时间,周期剩余数量/总数,总剩余量/总量,生效/到期时间,续费方式";
+    let row = |id: &str, time: &str, before: u32, used: u32| {
+        format!(
+            "包{id},{id},内容分发网络 CDN,总量递减,2025-06-{time},{before},{used},{},GB,内容分发网络 CDN,境内流量,{used},GB,1",
+            before - used
+        )
+    };
+    let overview = |id: &str, status: &str, left: u32, total: u32, expires: &str| {
+        format!(
+            "包{id}/{id},内容分发网络 CDN,CDN流量,中国大陆/-,{status}/总量递减,GB,-,-,-,{left}/{total},2025-05-01 00:00:00/{expires} 23:59:59,不续费"
+        )
+    };
+    let deductions = [
+        row("p3", "01 01:00:00", 100, 20),
+        row("p4", "01 01:00:00", 100, 50),
+        row("q1", "01 01:00:00", 20, 10),
+        row("q2", "01 01:00:00", 100, 10),
+        row("q2", "10 01:00:00", 90, 10),
+        row("q3", "30 23:00:00", 1000, 1),
+    ];
+    let overviews = [
+        overview("p3", "有效", 50, 100, "2025-12-31"),
+        overview("p4", "有效", 50, 100, "2025-12-31"),
+        overview("q1", "已用完", 0, 20, "2025-12-31"),
+        overview("q2", "已过期", 80, 100, "2025-06-15"),
+        overview("q3", "有效", 999, 1000, "2026-07-31"),
+    ];
+    let mut dataset = dataset_of_text(
+        "deductions.csv",
+        &format!("{ded_header}\n{}\n", deductions.join("\n")),
+    );
+    dataset.add(tcbill_core::parse_file(
+        "overview.csv",
+        format!("{ov_header}\n{}\n", overviews.join("\n")).as_bytes(),
+    ));
+    let lines: Vec<String> = package_usage(&dataset, &analyze_deductions(&dataset))
+        .iter()
+        .map(|p| {
+            format!(
+                "{}: remaining {:?} rate {:?} runs out {:?} before expiry {:?} exhausted {:?} unused {:?}",
+                p.package_id,
+                p.remaining,
+                p.daily_burn_rate,
+                p.projected_exhaustion.map(|t| t.to_string()),
+                p.exhausts_before_expiry,
+                p.exhausted_on.map(|t| t.to_string()),
+                p.unused_at_expiry,
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            // 50 / (20 / 30 days) = 75 days after 06-30 23:00.
+            "p3: remaining Some(50) rate Some(0.666667) runs out Some(\"2025-09-13 22:59:56\") before expiry Some(true) exhausted None unused None",
+            "p4: remaining Some(50) rate Some(1.666667) runs out Some(\"2025-07-30 22:59:59\") before expiry Some(true) exhausted None unused None",
+            "q1: remaining Some(0) rate Some(10) runs out None before expiry None exhausted None unused None",
+            "q2: remaining Some(80) rate Some(2) runs out None before expiry None exhausted None unused Some(80)",
+            // 999 − 1 a day × 396.04 days.
+            "q3: remaining Some(999) rate Some(1) runs out Some(\"2028-03-25 23:00:00\") before expiry Some(false) exhausted None unused Some(603)",
+        ]
+    );
+}
+
+/// 实际抵扣量 is checked at the decimals Tencent prints (at least eight) whatever the cell shows:
+/// 1.6 GB at coefficient 1 deducted as `2` is a mismatch as `2.000000000` is (it passed as "1.5
+/// to 2.5"), while 15.01 against 20 and 1.4999 against 1 stay mismatches and an exact 12.5 passes.
+#[test]
+fn deducted_amounts_are_checked_at_tencents_decimals_whatever_the_cell_shows() {
+    let header = "资源包名称,资源包ID,产品名称,资源包类型,抵扣时间,抵扣前包剩余量,实际抵扣量,抵扣后包剩余量,资源包单位,被抵扣资源产品,被抵扣资源计费项,被抵扣资源原始用量,被抵扣资源原始用量单位,抵扣系数";
+    let rows = [
+        "CDN包,pkg-a,内容分发网络 CDN,总量递减,2025-06-02 01:00:00,100,2,98,GB,内容分发网络 CDN,境内流量,1.6,GB,1",
+        "CDN包,pkg-b,内容分发网络 CDN,总量递减,2025-06-02 01:00:00,100,2.000000000,98.000000000,GB,内容分发网络 CDN,境内流量,1.600000000,GB,1",
+        "CDN包,pkg-c,内容分发网络 CDN,总量递减,2025-06-02 01:00:00,100,20,80,GB,内容分发网络 CDN,境内流量,15.01,GB,1",
+        "CDN包,pkg-d,内容分发网络 CDN,总量递减,2025-06-02 01:00:00,100,1,99,GB,内容分发网络 CDN,境内流量,1.4999,GB,1",
+        "CDN包,pkg-e,内容分发网络 CDN,总量递减,2025-06-02 01:00:00,100,12.5,87.5,GB,内容分发网络 CDN,境内流量,12500,MB,1",
+    ];
+    let dataset = dataset_of_text(
+        "coefficients.csv",
+        &format!("{header}\n{}\n", rows.join("\n")),
+    );
+    assert_eq!(
+        deduction_findings(&analyze_deductions(&dataset)),
+        [
+            "coefficient coefficients.csv:2 pkg-a: 1.6 GB = 1.6 GB, exported 1 → expected 1.6, deducted 2, recomputed 1.25",
+            "coefficient coefficients.csv:3 pkg-b: 1.600000000 GB = 1.6 GB, exported 1 → expected 1.600000000, deducted 2.000000000, recomputed 1.25",
+            "coefficient coefficients.csv:4 pkg-c: 15.01 GB = 15.01 GB, exported 1 → expected 15.01, deducted 20, recomputed 1.332445",
+            "coefficient coefficients.csv:5 pkg-d: 1.4999 GB = 1.4999 GB, exported 1 → expected 1.4999, deducted 1, recomputed 0.666711",
+        ]
+    );
+}
