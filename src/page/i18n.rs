@@ -137,7 +137,7 @@ pub struct Strings {
     pub currency_periods: fn(&str, &str) -> String,
     pub currency: &'static str,
     /// `rows`, the later file, the earlier file.
-    pub duplicate_notice: fn(u64, &str, &str) -> String,
+    pub duplicate_notice: fn(u64, &str, &str, u64) -> String,
     /// A column (canonical name) whose totals may be rounded, and the files holding it.
     pub rounding_notice: fn(&str, &[String]) -> String,
     pub uncounted_notice: fn(&str, &[String], &[Month]) -> String,
@@ -466,8 +466,12 @@ pub static EN: Strings = Strings {
     nothing_analysable: "Nothing analysable loaded: no file had bill, deduction, package or usage rows.",
     currency_periods: |currency, periods| format!("{currency}, billing period {periods}"),
     currency: "Currency",
-    duplicate_notice: |rows, file, first| {
-        format!("{rows} rows of {file} are already loaded from {first}: counted once (skipped as duplicates).")
+    duplicate_notice: |rows, file, first, differing| {
+        let mut notice = format!("{rows} rows of {file} are already loaded from {first}: counted once (skipped as duplicates).");
+        if differing > 0 {
+            notice += &format!(" {differing} of them have amounts that differ from the rows kept: {first}, loaded first, is the one counted.");
+        }
+        notice
     },
     rounding_notice: |column, files| {
         format!(
@@ -834,7 +838,13 @@ pub static ZH: Strings = Strings {
     nothing_analysable: "没有可分析的数据：已加载的文件中没有账单、抵扣、资源包或用量行。",
     currency_periods: |currency, periods| format!("{currency}，账单月份 {periods}"),
     currency: "币种",
-    duplicate_notice: |rows, file, first| format!("{file} 中的 {rows} 行已从 {first} 加载：只计一次（作为重复行跳过）。"),
+    duplicate_notice: |rows, file, first, differing| {
+        let mut notice = format!("{file} 中的 {rows} 行已从 {first} 加载：只计一次（作为重复行跳过）。");
+        if differing > 0 {
+            notice += &format!("其中 {differing} 行的金额与保留的行不同：计入的是先加载的 {first}。");
+        }
+        notice
+    },
     rounding_notice: |column, files| {
         format!(
             "{} 中“{}”列的数值相加超过精确小数可保存的 28 位有效数字：其合计的末几位小数可能经过舍入。",
@@ -1129,6 +1139,7 @@ fn zh_diagnostic(diagnostic: &Diagnostic) -> String {
                 format!("此 ZIP 成员解压后超过压缩大小的 {ratio} 倍（ZIP 炸弹的特征），未读取")
             }
             DiagnosticCode::ZipTooLarge { gib } => format!("已停止解压：此文件的成员解压后总计超过 {gib} GiB"),
+            DiagnosticCode::TotalRow { label } => format!("“{label}”行是合计行，不是账单行：其金额是各行之和，未计入"),
         },
     };
     format!("{place}：{said}")

@@ -48,6 +48,16 @@ pub const IDENTITY_COLUMNS: [&str; 11] = [
     "FeeEndTime",
 ];
 
+/// The amounts compared between a skipped row and the copy kept: not part of the identity, but a
+/// copy whose amounts differ (a corrected re-export) is said, as the first loaded is the one counted.
+const AMOUNT_COLUMNS: [&str; 5] = [
+    "RealTotalCost",
+    "RealCost",
+    "TotalCost",
+    "Cost",
+    "CashPayAmount",
+];
+
 /// Also part of the identity; times, kept apart so [`IDENTITY_COLUMNS`] reads as one list.
 const PAY_TIME: &str = "PayTime";
 
@@ -98,6 +108,9 @@ pub struct DuplicateRows {
     skipped: Vec<bool>,
     /// Each earlier file (its index) holding some of the copies, and how many.
     pub first_seen_in: Vec<(usize, u64)>,
+    /// Of those, the ones whose amounts ([`AMOUNT_COLUMNS`]) differ from the copy kept, by the
+    /// earlier file (its index) holding it; only files with some.
+    pub differing_from: Vec<(usize, u64)>,
 }
 
 impl DuplicateRows {
@@ -231,6 +244,21 @@ impl Dataset {
                 .iter()
                 .map(|&index| Identity::new(&self.files[index].table, &identity_columns(kind)))
                 .collect();
+            let amounts: Vec<Vec<Option<&DecimalColumn>>> = indices
+                .iter()
+                .map(|&index| {
+                    let table = &self.files[index].table;
+                    AMOUNT_COLUMNS
+                        .map(|name| table.decimal_column(name))
+                        .to_vec()
+                })
+                .collect();
+            let differ = |(a, a_row): (usize, usize), (b, b_row): (usize, usize)| {
+                amounts[a]
+                    .iter()
+                    .zip(&amounts[b])
+                    .any(|(x, y)| x.and_then(|x| x.get(a_row)) != y.and_then(|y| y.get(b_row)))
+            };
             // (position in `indices`, row) of the first copy of every identity seen so far.
             let mut seen: HashTable<(u32, u32)> = HashTable::new();
             for (position, identity) in identities.iter().enumerate() {
@@ -241,12 +269,18 @@ impl Dataset {
                         identities[other as usize].same(other_row as usize, identity, row)
                     });
                     match earlier {
-                        Some(&(other, _)) if other as usize != position => {
+                        Some(&(other, other_row)) if other as usize != position => {
                             if found.skipped.is_empty() {
                                 found.skipped = vec![false; identity.row_count];
                             }
                             found.skipped[row] = true;
                             let first = indices[other as usize];
+                            if differ((other as usize, other_row as usize), (position, row)) {
+                                match found.differing_from.iter_mut().find(|(f, _)| *f == first) {
+                                    Some((_, rows)) => *rows += 1,
+                                    None => found.differing_from.push((first, 1)),
+                                }
+                            }
                             match found.first_seen_in.iter_mut().find(|(f, _)| *f == first) {
                                 Some((_, rows)) => *rows += 1,
                                 None => found.first_seen_in.push((first, 1)),
@@ -262,6 +296,7 @@ impl Dataset {
                     }
                 }
                 found.first_seen_in.sort_unstable();
+                found.differing_from.sort_unstable();
                 self.duplicates[indices[position]] = found;
             }
         }
@@ -430,5 +465,27 @@ mod tests {
         assert_eq!(dataset.duplicates(0).count(), 0);
         assert_eq!(dataset.duplicates(1).first_seen_in, [(0, 1)]);
         assert_eq!(dataset.row_count(TableKind::BillDetails), 2);
+    }
+
+    /// A corrected re-export (the same transactions, one amount changed): its rows are still
+    /// duplicates (the first loaded counts), and the one whose amount differs is counted apart,
+    /// for the report to say; `1.50` and `1.5` are one amount.
+    #[test]
+    fn duplicates_whose_amounts_differ_from_the_copy_kept_are_counted() {
+        let mut dataset = Dataset::new();
+        dataset.add(parse_file(
+            "a.csv",
+            format!("{HEADER}{ROW_1}{ROW_2}").as_bytes(),
+        ));
+        let corrected = ROW_1.replace(",1.5\n", ",1.50\n") + &ROW_2.replace(",0.5\n", ",5\n");
+        dataset.add(parse_file(
+            "b.csv",
+            format!("{HEADER}{corrected}").as_bytes(),
+        ));
+        let b = dataset.duplicates(1);
+        assert_eq!(
+            (b.first_seen_in.as_slice(), b.differing_from.as_slice()),
+            (&[(0, 2)][..], &[(0, 1)][..])
+        );
     }
 }

@@ -941,3 +941,378 @@ fn rows_lacking_a_value_a_check_needs_are_counted_not_passed() {
     let json = serde_json::to_string(&checks[0]).unwrap();
     assert!(!json.contains("rows_missing_values"), "{json}");
 }
+
+/// A dataset of one file given as text.
+fn dataset_of_text(name: &str, text: &str) -> tcbill_core::Dataset {
+    let mut dataset = tcbill_core::Dataset::new();
+    dataset.add(tcbill_core::parse_file(name, text.as_bytes()));
+    dataset
+}
+
+/// `id: total used remaining utilisation%` per package.
+fn package_lines(dataset: &tcbill_core::Dataset) -> Vec<String> {
+    package_usage(dataset, &analyze_deductions(dataset))
+        .iter()
+        .map(|p| {
+            format!(
+                "{}: total {:?} used {} remaining {:?} {:?}%",
+                p.package_id,
+                p.total.map(|d| d.to_string()),
+                p.used,
+                p.remaining.map(|d| d.to_string()),
+                p.utilisation_percent.map(|d| d.to_string()),
+            )
+        })
+        .collect()
+}
+
+/// Rows of one package at the same second (抵扣时间 has no finer part) are read in the order their
+/// balances chain, whatever order the file lists them in: the sample's deductions bottom-up give
+/// the sample's one planted break and its package figures, not a false break at pkg-trtc-0002's
+/// two rows of 04:10:47 and a total of 9990.4 (its second row's 抵扣前).
+#[test]
+fn rows_at_the_same_second_chain_whatever_their_file_order() {
+    let sample = std::fs::read_to_string(
+        PathBuf::from(common::SAMPLE_MONTH).join("2025-06-资源包抵扣明细.csv"),
+    )
+    .unwrap();
+    let mut lines: Vec<&str> = sample.lines().collect();
+    lines[1..].reverse();
+    let reversed = dataset_of_text("reversed.csv", &lines.join("\n"));
+    let analysis = analyze_deductions(&reversed);
+    assert_eq!(
+        deduction_findings(&analysis),
+        [
+            "coefficient reversed.csv:2 pkg-trtc-0002: 1000.000000000 秒 = 16.666666667 分钟, exported 1 → expected 16.666666667, deducted 16.000000000, recomputed 0.96",
+            "Chain break pkg-cdn-0001 2025-06-04 01:00:10: previous Some(6) at reversed.csv:5, expected 437.250000000 found 437.000000000 (-0.250000000)",
+        ]
+    );
+    let trtc: Vec<Option<u64>> = analysis
+        .rows
+        .iter()
+        .filter(|row| row.package_id == "pkg-trtc-0002")
+        .map(|row| row.source.line)
+        .collect();
+    assert_eq!(
+        trtc,
+        [Some(3), Some(2)],
+        "10000 → 9990.4, then 9990.4 → 9974.4"
+    );
+    assert_eq!(
+        package_lines(&reversed),
+        package_lines(&sample_month_deductions())
+    );
+    assert_eq!(
+        package_lines(&reversed)[2],
+        "pkg-trtc-0002: total Some(\"10000.000000000\") used 25.600000000 remaining Some(\"9974.400000000\") Some(\"0.26\")%"
+    );
+
+    // 100 → 90 → 80 at one second listed 90 first, then 80 → 75 a day later: one chain, no break.
+    let header = "资源包ID,资源包名称,产品名称,资源包类型,抵扣时间,抵扣前包剩余量,实际抵扣量,抵扣后包剩余量,资源包单位,被抵扣资源产品,被抵扣资源计费项,被抵扣资源原始用量,被抵扣资源原始用量单位,抵扣系数";
+    let tie = format!(
+        "{header}\n{}\n",
+        [
+            "pk,n,内容分发网络 CDN,总量递减,2025-06-02 01:00:00,80,5,75,GB,内容分发网络 CDN,境内流量,5,GB,1",
+            "pk,n,内容分发网络 CDN,总量递减,2025-06-01 01:00:00,90,10,80,GB,内容分发网络 CDN,境内流量,10,GB,1",
+            "pk,n,内容分发网络 CDN,总量递减,2025-06-01 01:00:00,100,10,90,GB,内容分发网络 CDN,境内流量,10,GB,1",
+        ]
+        .join("\n")
+    );
+    let tie = dataset_of_text("tie.csv", &tie);
+    let analysis = analyze_deductions(&tie);
+    assert_eq!(deduction_findings(&analysis), Vec::<String>::new());
+    let lines: Vec<Option<u64>> = analysis.rows.iter().map(|row| row.source.line).collect();
+    assert_eq!(lines, [Some(4), Some(3), Some(2)]);
+    assert_eq!(
+        package_lines(&tie),
+        ["pk: total Some(\"100\") used 25 remaining Some(\"75\") Some(\"25.00\")%"]
+    );
+}
+
+fn sample_month_deductions() -> tcbill_core::Dataset {
+    dataset_of(&[PathBuf::from(common::SAMPLE_MONTH).join("2025-06-资源包抵扣明细.csv")])
+}
+
+/// The bill's 抵扣用量 is in each row's 组件用量单位: 500 GB and 1 TB of CDN are 1500 GB (CDN
+/// counts 1000), as the deduction export's 500 GB and 1 TB are, not "501"; a unit the product's
+/// bases cannot convert is a product not checked, saying why, never a sum of mixed units.
+#[test]
+fn the_bills_deducted_usage_is_converted_row_by_row() {
+    let bill_header = "账单月份,产品名称,组件名称,资源ID,交易类型,交易ID,组件用量,组件用量单位,原始用量,抵扣用量,组件原价,优惠后总价,扣费时间,开始使用时间,结束使用时间";
+    let bill = |product: &str, second_unit: &str| {
+        format!(
+            "{bill_header}\n\
+             2025-06,{product},境内流量,a.example.com,按量计费日结,T1,0,GB,500,500,0,0,2025-06-02 01:00:00,2025-06-01 00:00:00,2025-06-01 23:59:59\n\
+             2025-06,{product},境内流量,b.example.com,按量计费日结,T2,0,{second_unit},1,1,0,0,2025-06-02 01:00:00,2025-06-01 00:00:00,2025-06-01 23:59:59\n"
+        )
+    };
+    let deductions = |product: &str| {
+        format!(
+            "资源包ID,资源包名称,产品名称,资源包类型,抵扣时间,抵扣前包剩余量,实际抵扣量,抵扣后包剩余量,资源包单位,被抵扣资源产品,被抵扣资源计费项,被抵扣资源原始用量,被抵扣资源原始用量单位,抵扣系数,用量开始时间,用量结束时间\n\
+             pk,n,{product},总量递减,2025-06-02 01:00:00,10,0.5,9.5,TB,{product},境内流量,500,GB,1,2025-06-01 00:00:00,2025-06-01 23:59:59\n\
+             pk,n,{product},总量递减,2025-06-02 01:00:01,9.5,1,8.5,TB,{product},境内流量,1,TB,1,2025-06-01 00:00:00,2025-06-01 23:59:59\n"
+        )
+    };
+    let deductions_vs_bill = |bill: String, deductions: String| {
+        let mut dataset = dataset_of_text("bill.csv", &bill);
+        dataset.add(tcbill_core::parse_file(
+            "deductions.csv",
+            deductions.as_bytes(),
+        ));
+        let lines = check_lines(&run_checks(&dataset, &analyze_deductions(&dataset).rows));
+        let at = lines
+            .iter()
+            .position(|line| line.starts_with("deductions_vs_bill"))
+            .unwrap();
+        lines[at..].to_vec()
+    };
+    let cdn = "内容分发网络 CDN";
+    assert_eq!(
+        deductions_vs_bill(bill(cdn, "TB"), deductions(cdn)),
+        ["deductions_vs_bill Ok checked=1"]
+    );
+    let mut dataset = dataset_of_text("bill.csv", &bill(cdn, "TB"));
+    dataset.add(tcbill_core::parse_file(
+        "deductions.csv",
+        deductions(cdn).as_bytes(),
+    ));
+    let check = run_checks(&dataset, &analyze_deductions(&dataset).rows)
+        .into_iter()
+        .find(|check| check.id == "deductions_vs_bill")
+        .unwrap();
+    assert_eq!(check.mismatches.len(), 0);
+    // 1 TB more in the bill: 2500 GB against the export's 1500.
+    let more = bill(cdn, "TB").replace(",TB,1,1,", ",TB,2,2,");
+    assert_eq!(
+        deductions_vs_bill(more, deductions(cdn)),
+        [
+            "deductions_vs_bill Mismatches checked=1",
+            "  mismatch - 内容分发网络 CDN: the bill's 抵扣用量 differs from the deduction export expected 1500 found 2500 (1000)",
+        ]
+    );
+    // 实时音视频 publishes no base: GB and TB do not add up to a number.
+    let trtc = "实时音视频";
+    assert_eq!(
+        deductions_vs_bill(bill(trtc, "TB"), deductions(trtc)),
+        [
+            "deductions_vs_bill Ok checked=1",
+            "  not checked - 实时音视频: cannot convert TB to GB (no 1000/1024 base is published for bytes of this product)",
+        ]
+    );
+    assert_eq!(
+        deductions_vs_bill(bill(cdn, ""), deductions(cdn)),
+        [
+            "deductions_vs_bill Ok checked=1",
+            "  not checked - 内容分发网络 CDN: cannot convert - to GB (a bill row has no 组件用量单位)",
+        ]
+    );
+}
+
+/// An overview in TB and deductions in GB: the overview's 1 TB (0.8 left) is 1000 GB (800 left)
+/// for CDN, which counts 1000, so the package used 200 of 1000 GB with nothing outside the rows,
+/// burns 100 GB a day and runs out 8 days after its last deduction; where no base is published
+/// (实时音视频), the overview's figures stay in TB and nothing is computed from TB and GB together.
+#[test]
+fn an_overview_in_another_unit_is_converted_into_the_deductions_unit() {
+    let deductions = |product: &str| {
+        format!(
+            "资源包名称,资源包ID,产品名称,资源包类型,抵扣时间,抵扣前包剩余量,实际抵扣量,抵扣后包剩余量,资源包单位,被抵扣资源产品,被抵扣资源计费项,被抵扣资源原始用量,被抵扣资源原始用量单位,抵扣系数\n\
+             1TB包,pkg-tb,{product},总量递减,2025-06-01 01:00:00,1000,100,900,GB,{product},境内流量,100,GB,1\n\
+             1TB包,pkg-tb,{product},总量递减,2025-06-02 01:00:00,900,100,800,GB,{product},境内流量,100,GB,1\n"
+        )
+    };
+    let overview = |product: &str| {
+        format!(
+            "资源包名称/资源包ID,产品名称,子产品名称,地域/可用区,状态/资源类型,容量单位,单周期剩余量/总量,单周期开始/结束时间,周期剩余数量/总数,总剩余量/总量,生效/到期时间,续费方式\n\
+             1TB包/pkg-tb,{product},流量,中国大陆/-,有效/总量递减,TB,-,-,-,0.8/1,2025-05-01 00:00:00/2025-12-31 23:59:59,不续费\n"
+        )
+    };
+    let package = |product: &str| {
+        let mut dataset = dataset_of_text("deductions.csv", &deductions(product));
+        dataset.add(tcbill_core::parse_file(
+            "overview.csv",
+            overview(product).as_bytes(),
+        ));
+        let packages = package_usage(&dataset, &analyze_deductions(&dataset));
+        assert_eq!(packages.len(), 1);
+        let p = &packages[0];
+        format!(
+            "{}: total {:?} used {} remaining {:?} {:?} {:?}% rate {:?} outside {:?} runs out {:?} before expiry {:?} unused {:?}",
+            p.package_id,
+            p.total,
+            p.used,
+            p.remaining,
+            p.unit,
+            p.utilisation_percent,
+            p.daily_burn_rate,
+            p.used_outside_deduction_rows,
+            p.projected_exhaustion.map(|t| t.to_string()),
+            p.exhausts_before_expiry,
+            p.unused_at_expiry,
+        )
+    };
+    assert_eq!(
+        package("内容分发网络 CDN"),
+        "pkg-tb: total Some(1000) used 200 remaining Some(800) Some(\"GB\") Some(20.00)% rate Some(100) outside None runs out Some(\"2025-06-10 01:00:00\") before expiry Some(true) unused None"
+    );
+    assert_eq!(
+        package("实时音视频"),
+        "pkg-tb: total Some(1) used 200 remaining Some(0.8) Some(\"TB\") Some(20.00)% rate Some(100) outside None runs out None before expiry None unused None"
+    );
+}
+
+/// A console export whose 资源包名称/资源包ID cells are blank names no package: its rows are keyed
+/// by 产品名称 and 资源包类型 (and 资源包名称 where there is one), and rows alike in those are told
+/// apart by their balance chains, so two TRTC packages of 20000 and 10000 分钟 are two packages
+/// without a break, not one package "-" with two false breaks and 30 of 20000 used.
+#[test]
+fn rows_without_a_package_id_are_split_by_their_balance_chains() {
+    let console = "资源包归属UIN\t资源包名称/资源包ID\t产品名称\t子产品名称\t资源包类型\t抵扣时间\t抵扣前包剩余量\t实际抵扣量\t抵扣后包剩余量\t被抵扣资源归属UIN\t被抵扣资源产品\t被抵扣资源子产品\n\
+        100\t\t实时音视频\tTRTC\t总量递减\t2025-06-03 04:10:46\t20,000.000000000分钟\t10.000000000分钟\t19,990.000000000分钟\t100\t实时音视频\tTRTC\n\
+        100\t\t实时音视频\tTRTC\t总量递减\t2025-06-03 04:10:47\t10,000.000000000分钟\t10.000000000分钟\t9,990.000000000分钟\t100\t实时音视频\tTRTC\n\
+        100\t\t实时音视频\tTRTC\t总量递减\t2025-06-04 04:10:46\t19,990.000000000分钟\t10.000000000分钟\t19,980.000000000分钟\t100\t实时音视频\tTRTC\n";
+    let dataset = dataset_of_text("console.tsv", console);
+    let analysis = analyze_deductions(&dataset);
+    assert_eq!(analysis.balance_breaks, [], "no break");
+    let rows: Vec<String> = analysis
+        .rows
+        .iter()
+        .map(|row| format!("{} {}", row.package_id, row.source))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "实时音视频 / 总量递减 #1 console.tsv:2",
+            "实时音视频 / 总量递减 #1 console.tsv:4",
+            "实时音视频 / 总量递减 #2 console.tsv:3",
+        ]
+    );
+    assert_eq!(
+        package_lines(&dataset),
+        [
+            "实时音视频 / 总量递减 #1: total Some(\"20000.000000000\") used 20.000000000 remaining Some(\"19980.000000000\") Some(\"0.10\")%",
+            "实时音视频 / 总量递减 #2: total Some(\"10000.000000000\") used 10.000000000 remaining Some(\"9990.000000000\") Some(\"0.10\")%",
+        ]
+    );
+    // The repository's console fixture: the sample's TRTC packages, 0.26 % of the 10000 used (it
+    // said one package with 50.13 %).
+    let fixture = dataset_of(&[common::data_path("deduction-console.tsv")]);
+    assert_eq!(analyze_deductions(&fixture).balance_breaks, [], "no break");
+    assert_eq!(
+        package_lines(&fixture),
+        [
+            "实时音视频 / 总量递减 #1: total Some(\"20000.000000000\") used 0.293333333 remaining Some(\"19999.706666667\") Some(\"0.00\")%",
+            "实时音视频 / 总量递减 #2: total Some(\"10000.000000000\") used 25.600000000 remaining Some(\"9974.400000000\") Some(\"0.26\")%",
+        ]
+    );
+    // One package with a name and no ID keeps one key, without a number.
+    let named =
+        "资源包名称\t产品名称\t资源包类型\t抵扣时间\t抵扣前包剩余量\t实际抵扣量\t抵扣后包剩余量\n\
+        TRTC包\t实时音视频\t总量递减\t2025-06-03 04:10:46\t100\t10\t90\n\
+        TRTC包\t实时音视频\t总量递减\t2025-06-04 04:10:46\t90\t10\t80\n";
+    assert_eq!(
+        package_lines(&dataset_of_text("named.tsv", named)),
+        ["TRTC包 / 实时音视频 / 总量递减: total Some(\"100\") used 20 remaining Some(\"80\") Some(\"20.00\")%"]
+    );
+}
+
+/// Deductions of 06-01 to 06-30 with an overview of the packages. A package whose rate from its
+/// own days (p3: 20 on 06-01, 50 left) would have run out before the loaded deductions end counts
+/// the days after it too (20 over 30 days) and projects from their end, not to 06-03 while the
+/// overview says it is valid with 50 left; one the overview says is empty while its last row left
+/// 10 (q1) ran out on a day the rows do not show, not at that row; one expired before the
+/// deductions end (q2) left its remaining 80 unused, as the waste alert says, not an estimate of 68.
+#[test]
+fn projections_and_run_out_days_do_not_contradict_the_loaded_data() {
+    let ded_header = "资源包名称,资源包ID,产品名称,资源包类型,抵扣时间,抵扣前包剩余量,实际抵扣量,抵扣后包剩余量,资源包单位,被抵扣资源产品,被抵扣资源计费项,被抵扣资源原始用量,被抵扣资源原始用量单位,抵扣系数";
+    let ov_header = "资源包名称/资源包ID,产品名称,子产品名称,地域/可用区,状态/资源类型,容量单位,单周期剩余量/总量,单周期开始/结束时间,周期剩余数量/总数,总剩余量/总量,生效/到期时间,续费方式";
+    let row = |id: &str, time: &str, before: u32, used: u32| {
+        format!(
+            "包{id},{id},内容分发网络 CDN,总量递减,2025-06-{time},{before},{used},{},GB,内容分发网络 CDN,境内流量,{used},GB,1",
+            before - used
+        )
+    };
+    let overview = |id: &str, status: &str, left: u32, total: u32, expires: &str| {
+        format!(
+            "包{id}/{id},内容分发网络 CDN,CDN流量,中国大陆/-,{status}/总量递减,GB,-,-,-,{left}/{total},2025-05-01 00:00:00/{expires} 23:59:59,不续费"
+        )
+    };
+    let deductions = [
+        row("p3", "01 01:00:00", 100, 20),
+        row("p4", "01 01:00:00", 100, 50),
+        row("q1", "01 01:00:00", 20, 10),
+        row("q2", "01 01:00:00", 100, 10),
+        row("q2", "10 01:00:00", 90, 10),
+        row("q3", "30 23:00:00", 1000, 1),
+    ];
+    let overviews = [
+        overview("p3", "有效", 50, 100, "2025-12-31"),
+        overview("p4", "有效", 50, 100, "2025-12-31"),
+        overview("q1", "已用完", 0, 20, "2025-12-31"),
+        overview("q2", "已过期", 80, 100, "2025-06-15"),
+        overview("q3", "有效", 999, 1000, "2026-07-31"),
+    ];
+    let mut dataset = dataset_of_text(
+        "deductions.csv",
+        &format!("{ded_header}\n{}\n", deductions.join("\n")),
+    );
+    dataset.add(tcbill_core::parse_file(
+        "overview.csv",
+        format!("{ov_header}\n{}\n", overviews.join("\n")).as_bytes(),
+    ));
+    let lines: Vec<String> = package_usage(&dataset, &analyze_deductions(&dataset))
+        .iter()
+        .map(|p| {
+            format!(
+                "{}: remaining {:?} rate {:?} runs out {:?} before expiry {:?} exhausted {:?} unused {:?}",
+                p.package_id,
+                p.remaining,
+                p.daily_burn_rate,
+                p.projected_exhaustion.map(|t| t.to_string()),
+                p.exhausts_before_expiry,
+                p.exhausted_on.map(|t| t.to_string()),
+                p.unused_at_expiry,
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            // 50 / (20 / 30 days) = 75 days after 06-30 23:00.
+            "p3: remaining Some(50) rate Some(0.666667) runs out Some(\"2025-09-13 22:59:56\") before expiry Some(true) exhausted None unused None",
+            "p4: remaining Some(50) rate Some(1.666667) runs out Some(\"2025-07-30 22:59:59\") before expiry Some(true) exhausted None unused None",
+            "q1: remaining Some(0) rate Some(10) runs out None before expiry None exhausted None unused None",
+            "q2: remaining Some(80) rate Some(2) runs out None before expiry None exhausted None unused Some(80)",
+            // 999 − 1 a day × 396.04 days.
+            "q3: remaining Some(999) rate Some(1) runs out Some(\"2028-03-25 23:00:00\") before expiry Some(false) exhausted None unused Some(603)",
+        ]
+    );
+}
+
+/// 实际抵扣量 is checked at the decimals Tencent prints (at least eight) whatever the cell shows:
+/// 1.6 GB at coefficient 1 deducted as `2` is a mismatch as `2.000000000` is (it passed as "1.5
+/// to 2.5"), while 15.01 against 20 and 1.4999 against 1 stay mismatches and an exact 12.5 passes.
+#[test]
+fn deducted_amounts_are_checked_at_tencents_decimals_whatever_the_cell_shows() {
+    let header = "资源包名称,资源包ID,产品名称,资源包类型,抵扣时间,抵扣前包剩余量,实际抵扣量,抵扣后包剩余量,资源包单位,被抵扣资源产品,被抵扣资源计费项,被抵扣资源原始用量,被抵扣资源原始用量单位,抵扣系数";
+    let rows = [
+        "CDN包,pkg-a,内容分发网络 CDN,总量递减,2025-06-02 01:00:00,100,2,98,GB,内容分发网络 CDN,境内流量,1.6,GB,1",
+        "CDN包,pkg-b,内容分发网络 CDN,总量递减,2025-06-02 01:00:00,100,2.000000000,98.000000000,GB,内容分发网络 CDN,境内流量,1.600000000,GB,1",
+        "CDN包,pkg-c,内容分发网络 CDN,总量递减,2025-06-02 01:00:00,100,20,80,GB,内容分发网络 CDN,境内流量,15.01,GB,1",
+        "CDN包,pkg-d,内容分发网络 CDN,总量递减,2025-06-02 01:00:00,100,1,99,GB,内容分发网络 CDN,境内流量,1.4999,GB,1",
+        "CDN包,pkg-e,内容分发网络 CDN,总量递减,2025-06-02 01:00:00,100,12.5,87.5,GB,内容分发网络 CDN,境内流量,12500,MB,1",
+    ];
+    let dataset = dataset_of_text(
+        "coefficients.csv",
+        &format!("{header}\n{}\n", rows.join("\n")),
+    );
+    assert_eq!(
+        deduction_findings(&analyze_deductions(&dataset)),
+        [
+            "coefficient coefficients.csv:2 pkg-a: 1.6 GB = 1.6 GB, exported 1 → expected 1.6, deducted 2, recomputed 1.25",
+            "coefficient coefficients.csv:3 pkg-b: 1.600000000 GB = 1.6 GB, exported 1 → expected 1.600000000, deducted 2.000000000, recomputed 1.25",
+            "coefficient coefficients.csv:4 pkg-c: 15.01 GB = 15.01 GB, exported 1 → expected 15.01, deducted 20, recomputed 1.332445",
+            "coefficient coefficients.csv:5 pkg-d: 1.4999 GB = 1.4999 GB, exported 1 → expected 1.4999, deducted 1, recomputed 0.666711",
+        ]
+    );
+}

@@ -547,3 +547,33 @@ fn a_sheet_that_cannot_be_read_past_a_row_rejects_it_and_the_rows_it_declares_af
     assert_eq!(parsed[0].rows_rejected, 3);
     assert_eq!(parsed[0].table.text("ItemCodeName", 1), Some("组件2"));
 }
+
+/// A workbook is read one sheet at a time: the sheets after the one read that hold cells are
+/// named as not read, where they were passed over unsaid; an empty sheet (Excel's Sheet3) is not.
+#[test]
+fn the_sheets_after_the_one_read_are_named() {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    for name in ["账单", "更多账单", "空"] {
+        let sheet = workbook.add_worksheet().set_name(name).unwrap();
+        if name == "空" {
+            continue;
+        }
+        for (column, (title, value)) in ["产品名称", "组件名称", "交易ID", "现金账户支出(元)"]
+            .iter()
+            .zip(["云服务器", "CPU", name, "1.5"])
+            .enumerate()
+        {
+            sheet.write_string(0, column as u16, *title).unwrap();
+            sheet.write_string(1, column as u16, value).unwrap();
+        }
+    }
+    let parsed = parse_file("book.xlsx", &workbook.save_to_buffer().unwrap());
+    assert_eq!(
+        outline(&parsed),
+        [
+            "book.xlsx | L3 明细账单 (bill details) | 1",
+            "  book.xlsx: sheet 账单 is read; the sheets after it that hold cells (更多账单) are \
+             not: tcbill reads one sheet per workbook, so save each as a file of its own to read it",
+        ]
+    );
+}

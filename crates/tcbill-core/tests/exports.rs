@@ -431,3 +431,31 @@ twice.csv:1 column 优惠后总价: a column to its left has the same header: th
         Some(Decimal::new(150, 2))
     );
 }
+
+/// A spreadsheet's total row under the bill rows (`合计,,,…`) adds the rows up again: it is a
+/// rejected row that says why, where it was read as one more bill row and doubled the total.
+#[test]
+fn a_total_row_is_not_a_bill_row() {
+    let l2 = String::from_utf8(read_data("l2-cn.csv")).unwrap();
+    let fields = l2.lines().next().unwrap().split(',').count();
+    let mut total = vec![""; fields];
+    total[0] = "合计";
+    let real_cost = l2
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .position(|h| h == "优惠后总价");
+    total[real_cost.unwrap()] = "4.84660512";
+    let text = format!("{}{}\n", l2, total.join(","));
+    let parsed = tcbill_core::parse_file("footer.csv", text.as_bytes()).remove(0);
+    assert_text(
+        &summary(&parsed),
+        "
+footer.csv | L2 资源账单 (resource bill)
+encoding UTF-8
+rows read 2, accepted 1, rejected 1
+footer.csv:3: a total row (合计), not a bill row: its amounts add up the rows above, so it is not counted
+",
+    );
+}

@@ -83,6 +83,7 @@ const ORDERED_LAYERS: [(&str, &[&str], &[&str]); 4] = [
             "CurrencyTotal",
             "DuplicateNotice",
             "RoundingNotice",
+            "UncountedNotice",
         ],
     ),
 ];

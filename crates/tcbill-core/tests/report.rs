@@ -347,3 +347,38 @@ fn a_less_detailed_bill_of_a_month_the_costs_do_not_cover_is_said() {
         serde_json::json!(["2024-11"])
     );
 }
+
+/// The duplicate notice says how many skipped rows have amounts other than the rows kept: the
+/// answer depends on which file was loaded first, and the user is told so.
+#[test]
+fn a_duplicate_notice_says_how_many_skipped_rows_differ_in_amount() {
+    let bill = String::from_utf8(common::read_data("l3-cn-2024-11.csv")).unwrap();
+    let mut lines: Vec<String> = bill.lines().map(str::to_owned).collect();
+    let real_cost = lines[0].split(',').position(|h| h == "优惠后总价").unwrap();
+    let mut cells: Vec<String> = lines[1].split(',').map(str::to_owned).collect();
+    cells[real_cost] = "99".to_owned();
+    lines[1] = cells.join(",");
+    let corrected = lines.join("\n") + "\n";
+    let mut dataset = tcbill_core::Dataset::new();
+    dataset.add(tcbill_core::parse_file("first.csv", bill.as_bytes()));
+    dataset.add(tcbill_core::parse_file(
+        "corrected.csv",
+        corrected.as_bytes(),
+    ));
+    let report = Report::build(&dataset, &ReportOptions::default());
+    let value: Value = serde_json::from_str(&report.to_json()).unwrap();
+    assert_eq!(
+        value["duplicates"],
+        serde_json::json!([
+            { "file": "corrected.csv", "first_loaded_from": "first.csv", "rows": 2, "differing": 1 }
+        ])
+    );
+    assert_eq!(
+        report.inputs[1].diagnostics,
+        [
+            "corrected.csv: 2 rows are already loaded from first.csv: skipped as duplicates, not \
+          counted; 1 of them have amounts that differ from the rows kept: the file loaded first \
+          is the one counted"
+        ]
+    );
+}

@@ -328,7 +328,7 @@ pub fn Overview(props: &OverviewProps) -> Html {
             if !report.duplicates.is_empty() {
                 <ul class="duplicates" role="status">
                     { for report.duplicates.iter().map(|d| html! {
-                        <li class="warning">{ (text.duplicate_notice)(d.rows, &d.file, &d.first_loaded_from) }</li>
+                        <li class="warning">{ (text.duplicate_notice)(d.rows, &d.file, &d.first_loaded_from, d.differing) }</li>
                     }) }
                 </ul>
             }

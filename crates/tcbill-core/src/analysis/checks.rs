@@ -943,7 +943,9 @@ fn summary_key(table: &Table, row: usize, dimension: &Dimension) -> String {
 }
 
 /// The raw usage the deduction export says packages covered, per product, against the bill's
-/// 抵扣用量 (`DeductedMeasure`) converted into the deduction rows' units.
+/// 抵扣用量 (`DeductedMeasure`): each bill row's 抵扣用量 converted from its 组件用量单位 into the
+/// unit of the product's first bill row, and each deduction's 原始用量 into that unit too, with
+/// the product's 1000/1024 bases; a unit that cannot be converted is a not-checked finding.
 fn deductions_vs_bill(dataset: &Dataset, deductions: &[DeductionRow]) -> Check {
     let mut builder = CheckBuilder::new(
         "deductions_vs_bill",
@@ -952,8 +954,10 @@ fn deductions_vs_bill(dataset: &Dataset, deductions: &[DeductionRow]) -> Check {
     if deductions.is_empty() {
         return builder.finish(SkipReason::NoDeductionRows);
     }
-    // Product → (unit, total) from the bill.
-    let mut bill_deducted: BTreeMap<String, (Option<String>, Decimal)> = BTreeMap::new();
+    // Product → the bill's 抵扣用量 in the unit of its first row (`None` for a row without one),
+    // each row converted into it with the product's bases; or why a row cannot be.
+    let mut bill_deducted: BTreeMap<String, Result<(Option<String>, Decimal), FindingCode>> =
+        BTreeMap::new();
     for (index, _, table) in counted_tables(dataset, TableKind::BillDetails) {
         for row in dataset.counted_rows(index) {
             let Some(deducted) = table.decimal("DeductedMeasure", row) else {
@@ -963,19 +967,56 @@ fn deductions_vs_bill(dataset: &Dataset, deductions: &[DeductionRow]) -> Check {
                 .text("BusinessCodeName", row)
                 .unwrap_or("-")
                 .to_owned();
-            let entry = bill_deducted.entry(product).or_default();
-            entry.0 = entry
-                .0
-                .take()
-                .or_else(|| table.text("UsedAmountUnit", row).map(str::to_owned));
-            entry.1 += deducted;
+            let unit = table.text("UsedAmountUnit", row);
+            let bases = product_bases(&product);
+            let entry = bill_deducted
+                .entry(product)
+                .or_insert_with(|| Ok((unit.map(str::to_owned), Decimal::ZERO)));
+            let Ok((total_unit, total)) = entry else {
+                continue;
+            };
+            let converted = match (unit, total_unit.as_deref()) {
+                (None, None) => Ok(Some(deducted)),
+                (Some(unit), Some(total_unit)) => conversion(unit, total_unit, bases)
+                    .map(|factor| factor.apply(deducted))
+                    .map_err(FindingCode::from),
+                (unit, total_unit) => Err(FindingCode::CannotConvert {
+                    from: unit.unwrap_or("-").to_owned(),
+                    to: total_unit.unwrap_or("-").to_owned(),
+                    reason: Some("a bill row has no 组件用量单位".into()),
+                }),
+            };
+            match converted.and_then(|value| {
+                value
+                    .and_then(|value| total.checked_add(value))
+                    .ok_or(FindingCode::NotExact)
+            }) {
+                Ok(sum) => *total = sum,
+                Err(code) => *entry = Err(code),
+            }
         }
     }
     if bill_deducted.is_empty() {
         return builder.finish(SkipReason::NoDeductedUsageColumn);
     }
     let check = &mut builder.check;
-    for (product, (bill_unit, bill_total)) in bill_deducted {
+    for (product, bill) in bill_deducted {
+        let (bill_unit, bill_total) = match bill {
+            Ok(bill) => bill,
+            Err(code) => {
+                check.rows_checked += 1;
+                check.not_checked.push(Finding {
+                    row: None,
+                    subject: product,
+                    detail: code.to_string(),
+                    code,
+                    expected: None,
+                    found: None,
+                    difference: None,
+                });
+                continue;
+            }
+        };
         let mut export_total = Decimal::ZERO;
         let mut problem = None;
         for deduction in deductions

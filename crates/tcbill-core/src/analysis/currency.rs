@@ -235,10 +235,9 @@ mod tests {
         for not_a_currency in ["GiB", "QPS", "nan", "ABC"] {
             assert_eq!(Currency::parse(not_a_currency), None, "{not_a_currency}");
         }
-        assert_eq!(Currency::parse("hkd"), Some(Currency(*b"HKD")));
-        assert!(
-            ISO_4217.windows(2).all(|pair| pair[0] < pair[1]),
-            "sorted for binary search"
+        assert_eq!(
+            Currency::parse("hkd").as_ref().map(Currency::as_str),
+            Some("HKD")
         );
     }
 

@@ -5,12 +5,15 @@
 //! A coefficient is consistent when both hold at the precision Tencent exported:
 //! - the recomputed coefficient, rounded half-up to the exported coefficient's decimals, equals
 //!   it (`0.149987` → `0.15`);
-//! - the converted raw usage × the exported coefficient, rounded half-up to 实际抵扣量's decimals,
-//!   equals 实际抵扣量 (1000 秒 × 1 = 16.666666667 分钟, not the 16 分钟 deducted).
+//! - the converted raw usage × the exported coefficient, rounded half-up to 实际抵扣量's decimals
+//!   but at least the eight Tencent prints (a cell showing `2` has lost its zeros), equals
+//!   实际抵扣量 (1000 秒 × 1 = 16.666666667 分钟, not the 16 分钟 deducted).
 //!
-//! Balances: 抵扣前 − 实际 = 抵扣后 on every row, and per package, in 抵扣时间 order (file order for
-//! equal times), each 抵扣前 equals the previous 抵扣后 — except that a 周期递减/分片递减 package whose
-//! balance rises has started a new period (reference §3.2).
+//! Balances: 抵扣前 − 实际 = 抵扣后 on every row, and per package, in 抵扣时间 order, each 抵扣前
+//! equals the previous 抵扣后 — except that a 周期递减/分片递减 package whose balance rises has
+//! started a new period (reference §3.2). Rows of one package at the same second (抵扣时间 has no
+//! finer part) are put in the order their balances chain, whatever order the file lists them in
+//! ([`chain_order`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,6 +26,10 @@ use crate::dataset::Dataset;
 use crate::model::table::{Table, TableKind};
 use crate::model::time::BeijingTime;
 
+/// The fewest decimals a Tencent export is known to print 实际抵扣量 with (CLS's U:
+/// `0.00000559`; minutes and GB have nine): fewer in a cell means its zeros were dropped.
+const ACTUAL_DOSAGE_DECIMALS: u32 = 8;
+
 /// Decimals of the recomputed coefficient as reported.
 const COEFFICIENT_DECIMALS: u32 = 6;
 
@@ -30,7 +37,10 @@ const COEFFICIENT_DECIMALS: u32 = 6;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeductionRow {
     pub source: RowRef,
-    /// 资源包ID, else 资源包名称: the key balances chain on.
+    /// The package's key, which balances chain on: its 资源包ID; for a row without one (a console
+    /// export whose 资源包名称/资源包ID cell is blank), 资源包名称, 产品名称 and 资源包类型 joined by
+    /// ` / ` ([`unidentified_key`]), with ` #1`, ` #2`… when its rows form several balance chains
+    /// (several packages alike in all three).
     pub package_id: String,
     pub package_name: Option<String>,
     pub product: Option<String>,
@@ -192,34 +202,222 @@ pub fn is_period_package(package_type: Option<&str>) -> bool {
 /// Reads every deduction table of the dataset and checks coefficients and balances.
 pub fn analyze_deductions(dataset: &Dataset) -> DeductionAnalysis {
     let mut by_package: BTreeMap<String, Vec<DeductionRow>> = BTreeMap::new();
+    // Rows without a 资源包ID, by the key their name, product and type make: split into packages
+    // by their balance chains below.
+    let mut unidentified: BTreeMap<String, Vec<DeductionRow>> = BTreeMap::new();
     // A deduction export loaded twice (a ZIP and its member) counts once: see `Dataset`.
     for (index, file, table) in counted_tables(dataset, TableKind::DeductionDetails) {
         for row in dataset.counted_rows(index) {
-            let deduction = read_row(file, table, row);
-            by_package
+            let (deduction, identified) = read_row(file, table, row);
+            let packages = if identified {
+                &mut by_package
+            } else {
+                &mut unidentified
+            };
+            packages
                 .entry(deduction.package_id.clone())
                 .or_default()
                 .push(deduction);
         }
     }
+    for (key, mut rows) in unidentified {
+        sort_by_time(&mut rows);
+        let chains = split_chains(chain_each_instant(rows));
+        let count = chains.len();
+        for (number, mut chain) in chains.into_iter().enumerate() {
+            let package_id = if count == 1 {
+                key.clone()
+            } else {
+                format!("{key} #{}", number + 1)
+            };
+            for row in &mut chain {
+                row.package_id.clone_from(&package_id);
+            }
+            by_package.entry(package_id).or_default().extend(chain);
+        }
+    }
     let mut analysis = DeductionAnalysis::default();
     for (package_id, mut rows) in by_package {
-        // Stable: rows at the same second keep their file order.
-        crate::model::sort::sort_by_key(&mut rows, |row| {
-            (row.deduction_time.is_none(), row.deduction_time)
-        });
+        sort_by_time(&mut rows);
+        let rows = chain_each_instant(rows);
         check_balances(&package_id, &rows, &mut analysis);
         analysis.rows.extend(rows);
     }
     analysis
 }
 
-fn read_row(file: &str, table: &Table, row: usize) -> DeductionRow {
+/// In 抵扣时间 order, rows without one last; stable.
+fn sort_by_time(rows: &mut [DeductionRow]) {
+    crate::model::sort::sort_by_key(rows, |row| {
+        (row.deduction_time.is_none(), row.deduction_time)
+    });
+}
+
+/// The key of a package a row names no 资源包ID of: 资源包名称, 产品名称 and 资源包类型, those
+/// present, joined by ` / ` (`实时音视频 / 总量递减`), else `-`.
+pub fn unidentified_key(
+    name: Option<&str>,
+    product: Option<&str>,
+    package_type: Option<&str>,
+) -> String {
+    let parts: Vec<&str> = [name, product, package_type]
+        .into_iter()
+        .flatten()
+        .collect();
+    if parts.is_empty() {
+        "-".to_owned()
+    } else {
+        parts.join(" / ")
+    }
+}
+
+/// Rows of packages that nothing but their balances tells apart (no 资源包ID; name, product and
+/// type alike), in chained 抵扣时间 order, split into one chain per package: a row continues the
+/// first chain whose last 抵扣后 is its 抵扣前 (for a period package that is the only chain, also
+/// one whose balance rose, a refresh); any other row starts a chain of its own. So rows of two
+/// packages are never chained as one, at the price that a break inside one package's rows shows
+/// as a second package.
+fn split_chains(rows: Vec<DeductionRow>) -> Vec<Vec<DeductionRow>> {
+    let mut chains: Vec<Vec<DeductionRow>> = Vec::new();
+    // Each chain's last 抵扣后 → the chains ending there, in chain order.
+    let mut ends: BTreeMap<Decimal, BTreeSet<usize>> = BTreeMap::new();
+    for row in rows {
+        let continued = row
+            .before_remain
+            .and_then(|before| ends.get(&before).and_then(|chains| chains.first().copied()));
+        let only = (chains.len() == 1).then_some(0);
+        let refresh = only.filter(|&only| {
+            is_period_package(row.package_type.as_deref())
+                && chains[only]
+                    .last()
+                    .and_then(|last| last.after_remain)
+                    .zip(row.before_remain)
+                    .is_some_and(|(after, before)| before > after)
+        });
+        let no_balance = only.filter(|_| row.before_remain.is_none());
+        let chain = match continued.or(refresh).or(no_balance) {
+            Some(chain) => chain,
+            None => {
+                chains.push(Vec::new());
+                chains.len() - 1
+            }
+        };
+        if let Some(after) = chains[chain].last().and_then(|last| last.after_remain) {
+            if let Some(ending) = ends.get_mut(&after) {
+                ending.remove(&chain);
+                if ending.is_empty() {
+                    ends.remove(&after);
+                }
+            }
+        }
+        if let Some(after) = row.after_remain {
+            ends.entry(after).or_default().insert(chain);
+        }
+        chains[chain].push(row);
+    }
+    chains
+}
+
+/// `rows` (one package's, in 抵扣时间 order) with each run of rows at the same instant in
+/// [`chain_order`] after the previous row's 抵扣后.
+fn chain_each_instant(rows: Vec<DeductionRow>) -> Vec<DeductionRow> {
+    let mut ordered: Vec<DeductionRow> = Vec::with_capacity(rows.len());
+    let mut rows = rows.into_iter().peekable();
+    while let Some(first) = rows.next() {
+        let mut instant = vec![first];
+        while let Some(row) = rows.next_if(|row| row.deduction_time == instant[0].deduction_time) {
+            instant.push(row);
+        }
+        if instant.len() == 1 {
+            ordered.extend(instant);
+            continue;
+        }
+        let previous_after = ordered.last().and_then(|row| row.after_remain);
+        let order = chain_order(&instant, previous_after);
+        let mut slots: Vec<Option<DeductionRow>> = instant.into_iter().map(Some).collect();
+        ordered.extend(order.into_iter().filter_map(|index| slots[index].take()));
+    }
+    ordered
+}
+
+/// The order of `rows` (one package's, at one instant) in which their balances chain: first the
+/// row whose 抵扣前 is `previous_after`, else a row whose 抵扣前 is no other row's 抵扣后 (the head
+/// of the chain), then each time the row whose 抵扣前 is the last one's 抵扣后. Where nothing
+/// continues the chain, the row with the largest 抵扣前 (a balance falls) goes next. Candidates are
+/// taken in (抵扣前, 抵扣后) descending order, so the result depends on the rows, not on their file
+/// order (rows equal in both keep it, which changes no figure).
+fn chain_order(rows: &[DeductionRow], previous_after: Option<Decimal>) -> Vec<usize> {
+    let mut sorted: Vec<usize> = (0..rows.len()).collect();
+    crate::model::sort::sort_by_key(&mut sorted, |&index| {
+        let row = &rows[index];
+        std::cmp::Reverse((row.before_remain, row.after_remain))
+    });
+    // Positions in `sorted` of the rows with each 抵扣前, ascending.
+    let mut by_before: BTreeMap<Decimal, std::collections::VecDeque<usize>> = BTreeMap::new();
+    let mut afters: BTreeMap<Decimal, usize> = BTreeMap::new();
+    for (position, &index) in sorted.iter().enumerate() {
+        if let Some(before) = rows[index].before_remain {
+            by_before.entry(before).or_default().push_back(position);
+        }
+        if let Some(after) = rows[index].after_remain {
+            *afters.entry(after).or_default() += 1;
+        }
+    }
+    let heads: Vec<usize> = (0..sorted.len())
+        .filter(|&position| {
+            rows[sorted[position]]
+                .before_remain
+                .is_none_or(|before| !afters.contains_key(&before))
+        })
+        .collect();
+    let mut used = vec![false; sorted.len()];
+    let (mut next_head, mut next_any) = (0, 0);
+    let mut current = previous_after;
+    let mut order = Vec::with_capacity(rows.len());
+    while order.len() < rows.len() {
+        let continuing = current.and_then(|after| {
+            let queue = by_before.get_mut(&after)?;
+            while let Some(&position) = queue.front() {
+                if !used[position] {
+                    return Some(position);
+                }
+                queue.pop_front();
+            }
+            None
+        });
+        let position = continuing
+            .or_else(|| {
+                while next_head < heads.len() && used[heads[next_head]] {
+                    next_head += 1;
+                }
+                heads.get(next_head).copied()
+            })
+            .unwrap_or_else(|| {
+                while used[next_any] {
+                    next_any += 1;
+                }
+                next_any
+            });
+        used[position] = true;
+        order.push(sorted[position]);
+        current = rows[sorted[position]].after_remain;
+    }
+    order
+}
+
+/// The row, and whether it names its package's 资源包ID.
+fn read_row(file: &str, table: &Table, row: usize) -> (DeductionRow, bool) {
     let text = |name: &str| table.text(name, row).map(str::to_owned);
     let decimal = |name: &str| table.decimal(name, row);
-    let package_id = text("ResourceId")
-        .or_else(|| text("PackageName"))
-        .unwrap_or_else(|| "-".to_owned());
+    let id = text("ResourceId");
+    let identified = id.is_some();
+    let package_id = id.unwrap_or_else(|| {
+        unidentified_key(
+            table.text("PackageName", row),
+            table.text("ProductName", row),
+            table.text("ResourceType", row),
+        )
+    });
     let mut deduction = DeductionRow {
         source: RowRef::of(file, table, row),
         package_id,
@@ -243,7 +441,7 @@ fn read_row(file: &str, table: &Table, row: usize) -> DeductionRow {
     let (recomputed, check) = check_coefficient(&deduction);
     deduction.recomputed_coefficient = recomputed;
     deduction.coefficient_check = check;
-    deduction
+    (deduction, identified)
 }
 
 fn bases_of(row: &DeductionRow) -> ProductBases {
@@ -302,7 +500,11 @@ fn check_coefficient(row: &DeductionRow) -> (Option<Decimal>, CoefficientCheck) 
             },
         );
     };
-    let expected_actual = round_half_up(expected_actual, actual.scale());
+    // At least at the decimals Tencent prints even where the cell shows fewer: a `2` is
+    // 2.000000000 with its zeros dropped, not "1.5 to 2.5", so 1.6 GB × 1 deducted as `2` is
+    // flagged as `2.000000000` is.
+    let expected_actual =
+        round_half_up(expected_actual, actual.scale().max(ACTUAL_DOSAGE_DECIMALS));
     let coefficient_agrees = round_half_up(recomputed, exported.scale()) == exported;
     let check = if coefficient_agrees && expected_actual == actual {
         CoefficientCheck::Ok

@@ -6,14 +6,21 @@
 //! package's total is its balance before the first deduction seen, and its remaining balance is
 //! the last one seen. Burn rate is the deducted amount per calendar day between the first and the
 //! last deduction (both days counted); the exhaustion date projects it linearly from the last one.
+//!
+//! The overview's 容量单位 may differ from the deduction rows' 资源包单位 (a 1 TB package deducted
+//! in GB): its capacity and balance are converted into the rows' unit with the product's bases
+//! (`units.rs`). Where no exact conversion exists they stay in the overview's unit, and nothing
+//! that would combine them with the rows' figures (outside use, projection, unused at expiry) is
+//! computed.
 
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::deductions::{is_period_package, DeductionAnalysis, DeductionRow};
+use super::deductions::{is_period_package, unidentified_key, DeductionAnalysis, DeductionRow};
 use super::series::Point;
+use super::units::{conversion, product_bases, Conversion, ProductBases};
 use super::{named_tables, round_half_up};
 use crate::dataset::Dataset;
 use crate::model::table::{Table, TableKind};
@@ -35,6 +42,9 @@ pub struct PackageUsage {
     pub package_name: Option<String>,
     pub product: Option<String>,
     pub package_type: Option<String>,
+    /// The unit of `total` and `remaining`: the deduction rows' 资源包单位 (the overview's figures
+    /// converted into it), else the overview's 容量单位 (when they cannot be converted, or there
+    /// are no rows). `used` is in the rows' unit.
     pub unit: Option<String>,
     /// From the overview, else (总量递减) the balance before the first deduction seen.
     pub total: Option<Decimal>,
@@ -49,18 +59,22 @@ pub struct PackageUsage {
     pub utilisation_percent: Option<Decimal>,
     pub first_deduction: Option<BeijingTime>,
     pub last_deduction: Option<BeijingTime>,
-    /// `used` per day, six decimals.
+    /// `used` per day, six decimals: from the first deduction to the last, or, where that rate
+    /// would have run the balance out before the loaded deductions end, to their end.
     pub daily_burn_rate: Option<Decimal>,
-    /// When the remaining balance runs out at the burn rate (总量递减 packages only; `None` once
-    /// it has run out, see `exhausted_on`).
+    /// When the remaining balance runs out at the burn rate, from the last deduction (or the end
+    /// of the loaded deductions, see `daily_burn_rate`): 总量递减 packages with a balance left
+    /// that have not expired before the loaded deductions end.
     pub projected_exhaustion: Option<BeijingTime>,
-    /// The last deduction, for a 总量递减 package with nothing left.
+    /// The last deduction, for a 总量递减 package with nothing left after it (one the overview says
+    /// is empty while its last loaded row left some ran out on a day the rows do not show: `None`).
     pub exhausted_on: Option<BeijingTime>,
     pub expires: Option<BeijingTime>,
     /// Whether the projection runs out before expiry (`None` when either is unknown).
     pub exhausts_before_expiry: Option<bool>,
     /// What is left at expiry at the burn rate, in whole units (an estimate): the package expires
-    /// with this much unused. Only where it does not run out first.
+    /// with this much unused. Only where it does not run out first. For a package that expired
+    /// before the loaded deductions end, its remaining balance, exactly.
     pub unused_at_expiry: Option<Decimal>,
     /// (total − remaining) − used: what the overview says was used that the loaded deduction rows
     /// do not show (deductions before the rows loaded, or not exported). `None` without both
@@ -85,14 +99,27 @@ pub fn package_usage(dataset: &Dataset, deductions: &DeductionAnalysis) -> Vec<P
             .or_default()
             .push(row);
     }
+    // The last loaded deduction of any package: where the loaded deductions end.
+    let data_end = deductions
+        .rows
+        .iter()
+        .filter_map(|row| row.deduction_time)
+        .max();
     let mut overview_by_package: BTreeMap<String, (&Table, usize)> = BTreeMap::new();
     for (_, table) in named_tables(dataset, TableKind::PackageOverview) {
         for row in 0..table.row_count() {
-            let id = table
-                .text("ResourceId", row)
-                .or_else(|| table.text("PackageName", row))
-                .unwrap_or("-");
-            overview_by_package.insert(id.to_owned(), (table, row));
+            // Keyed as the deduction rows are: 资源包ID, else name, product and type.
+            let id = table.text("ResourceId", row).map_or_else(
+                || {
+                    unidentified_key(
+                        table.text("PackageName", row),
+                        table.text("ProductName", row),
+                        table.text("ResourceType", row),
+                    )
+                },
+                str::to_owned,
+            );
+            overview_by_package.insert(id, (table, row));
         }
     }
     let mut ids: Vec<String> = rows_by_package.keys().map(|id| (*id).to_owned()).collect();
@@ -111,7 +138,7 @@ pub fn package_usage(dataset: &Dataset, deductions: &DeductionAnalysis) -> Vec<P
                 .filter(|refresh| refresh.package_id == id)
                 .map(|refresh| refresh.unused_capacity)
                 .sum();
-            one_package(id, rows, overview, expired_unused)
+            one_package(id, rows, overview, expired_unused, data_end)
         })
         .collect()
 }
@@ -121,6 +148,7 @@ fn one_package(
     rows: &[&DeductionRow],
     overview: Option<(&Table, usize)>,
     expired_unused: Decimal,
+    data_end: Option<BeijingTime>,
 ) -> PackageUsage {
     let overview_text = |name: &str| overview.and_then(|(table, row)| table.text(name, row));
     let overview_decimal = |name: &str| overview.and_then(|(table, row)| table.decimal(name, row));
@@ -130,16 +158,51 @@ fn one_package(
         .map(str::to_owned)
         .or_else(|| first.and_then(|row| row.package_type.clone()));
     let is_period = is_period_package(package_type.as_deref());
-    let total = overview_decimal("TotalCapacity")
-        .or_else(|| overview_decimal("PeriodTotal"))
-        .or_else(|| {
+    // The overview's capacity and balance in the deduction rows' unit (1 TB of CDN is 1000 GB),
+    // so that every figure of the package is in one unit; `None` when there is no exact
+    // conversion: then the overview's figures stay in its own unit and nothing is computed from
+    // them together with the rows' (what the rows used, the burn rate).
+    let rows_unit = rows.iter().find_map(|row| row.package_unit.as_deref());
+    let overview_unit = overview_text("CapacityUnit");
+    let to_rows_unit = match (overview_unit, rows_unit) {
+        (Some(from), Some(to)) => {
+            let bases = overview_text("ProductName")
+                .into_iter()
+                .chain(rows.iter().flat_map(|row| {
+                    [row.product.as_deref(), row.deducted_product.as_deref()]
+                        .into_iter()
+                        .flatten()
+                }))
+                .map(product_bases)
+                .find(|bases| *bases != ProductBases::default())
+                .unwrap_or_default();
+            conversion(from, to, bases).ok()
+        }
+        _ => Some(Conversion {
+            numerator: Decimal::ONE,
+            denominator: Decimal::ONE,
+        }),
+    };
+    let comparable = to_rows_unit.is_some();
+    let overview_quantity = |names: [&str; 2]| {
+        let value = names.into_iter().find_map(&overview_decimal)?;
+        match to_rows_unit {
+            Some(factor) if factor.numerator != factor.denominator => {
+                factor.apply(value).map(|value| value.normalize())
+            }
+            _ => Some(value),
+        }
+    };
+    let from_rows = |value: Option<Decimal>| value.filter(|_| comparable);
+    let total = overview_quantity(["TotalCapacity", "PeriodTotal"]).or_else(|| {
+        from_rows(
             (!is_period)
                 .then(|| first.and_then(|row| row.before_remain))
-                .flatten()
-        });
-    let remaining = overview_decimal("TotalRemain")
-        .or_else(|| overview_decimal("PeriodRemain"))
-        .or_else(|| last.and_then(|row| row.after_remain));
+                .flatten(),
+        )
+    });
+    let remaining = overview_quantity(["TotalRemain", "PeriodRemain"])
+        .or_else(|| from_rows(last.and_then(|row| row.after_remain)));
     let used: Decimal = rows.iter().filter_map(|row| row.actual_dosage).sum();
     let rows_without_used = rows
         .iter()
@@ -160,38 +223,66 @@ fn one_package(
     };
     let first_deduction = rows.iter().filter_map(|row| row.deduction_time).min();
     let last_deduction = rows.iter().filter_map(|row| row.deduction_time).max();
-    let daily_burn_rate = match (first_deduction, last_deduction) {
-        (Some(first), Some(last)) => {
-            let days = last.beijing_day_number() - first.beijing_day_number() + 1;
-            Some(round_half_up(used / Decimal::from(days), 6))
-        }
-        _ => None,
+    // `used` per day from the first deduction to `until`, both days counted.
+    let rate_until = |until: BeijingTime| {
+        let first = first_deduction?;
+        let days = until.beijing_day_number() - first.beijing_day_number() + 1;
+        Some(round_half_up(used / Decimal::from(days.max(1)), 6))
     };
-    let exhausted_on =
-        last_deduction.filter(|_| !is_period && remaining.is_some_and(|r| r <= Decimal::ZERO));
-    let projected_exhaustion = match (remaining, daily_burn_rate, last_deduction) {
-        (Some(remaining), Some(rate), Some(last))
-            if !is_period && rate > Decimal::ZERO && exhausted_on.is_none() =>
-        {
-            let secs = (remaining * Decimal::from(SECS_PER_DAY) / rate).floor();
-            // A projection past 9999-12-31 (a hostile burn rate of 0.000001) is no date at all.
-            i64::try_from(secs)
-                .ok()
-                .and_then(|secs| last.utc_epoch_secs().checked_add(secs))
-                .filter(|&at| at <= LAST_PROJECTABLE_SECS)
-                .map(BeijingTime::from_utc_epoch_secs)
-        }
-        _ => None,
-    };
+    let mut daily_burn_rate = last_deduction.and_then(rate_until);
+    // Run out in the rows: the overview's 0 of a package whose last row still left some says
+    // it ran out after the loaded rows, on a day they do not show.
+    let rows_ran_out = last
+        .and_then(|row| row.after_remain)
+        .is_some_and(|after| after <= Decimal::ZERO);
+    let exhausted_on = last_deduction
+        .filter(|_| !is_period && rows_ran_out && remaining.is_some_and(|r| r <= Decimal::ZERO));
     let expires = overview.and_then(|(table, row)| table.time("ExpireTime", row));
+    // Expired before the last loaded deduction: what it left is known, nothing to project.
+    let expired = expires
+        .zip(data_end)
+        .is_some_and(|(expires, end)| expires < end);
+    let projectable = comparable
+        && !is_period
+        && !expired
+        && exhausted_on.is_none()
+        && remaining.is_some_and(|r| r > Decimal::ZERO);
+    let project = |rate: Option<Decimal>, from: Option<BeijingTime>| {
+        let (remaining, rate, from) = (remaining?, rate?, from?);
+        if !projectable || rate <= Decimal::ZERO {
+            return None;
+        }
+        let secs = (remaining * Decimal::from(SECS_PER_DAY) / rate).floor();
+        // A projection past 9999-12-31 (a hostile burn rate of 0.000001) is no date at all.
+        i64::try_from(secs)
+            .ok()
+            .and_then(|secs| from.utc_epoch_secs().checked_add(secs))
+            .filter(|&at| at <= LAST_PROJECTABLE_SECS)
+            .map(BeijingTime::from_utc_epoch_secs)
+    };
+    let mut projected_from = last_deduction;
+    let mut projected_exhaustion = project(daily_burn_rate, projected_from);
+    if let (Some(at), Some(end)) = (projected_exhaustion, data_end) {
+        // Projected to run out before the loaded deductions end, yet it still has a balance: the
+        // days after its last deduction used none of it, so the rate counts them too and the
+        // projection starts where the loaded deductions end.
+        if at < end {
+            daily_burn_rate = rate_until(end);
+            projected_from = Some(end);
+            projected_exhaustion = project(daily_burn_rate, projected_from);
+        }
+    }
     let exhausts_before_expiry = projected_exhaustion
         .zip(expires)
         .map(|(exhaustion, expiry)| exhaustion < expiry);
-    let unused_at_expiry = match (remaining, daily_burn_rate, last_deduction, expires) {
-        (Some(remaining), Some(rate), Some(last), Some(expires))
-            if !is_period && exhausts_before_expiry == Some(false) =>
+    let unused_at_expiry = match (remaining, daily_burn_rate, projected_from, expires) {
+        (Some(remaining), _, _, Some(_)) if expired && !is_period => {
+            Some(remaining.max(Decimal::ZERO))
+        }
+        (Some(remaining), Some(rate), Some(from), Some(expires))
+            if comparable && !is_period && exhausts_before_expiry == Some(false) =>
         {
-            let days_left = Decimal::from(expires.utc_epoch_secs() - last.utc_epoch_secs())
+            let days_left = Decimal::from(expires.utc_epoch_secs() - from.utc_epoch_secs())
                 / Decimal::from(SECS_PER_DAY);
             rate.checked_mul(days_left)
                 .map(|burnt| round_half_up((remaining - burnt).max(Decimal::ZERO), 0))
@@ -199,7 +290,7 @@ fn one_package(
         _ => None,
     };
     let used_outside_deduction_rows = match (total, remaining) {
-        (Some(total), Some(remaining)) if overview.is_some() && !is_period => {
+        (Some(total), Some(remaining)) if comparable && overview.is_some() && !is_period => {
             Some(total - remaining - used).filter(|gap| !gap.is_zero())
         }
         _ => None,
@@ -211,9 +302,12 @@ fn one_package(
         product: overview_text("ProductName")
             .map(str::to_owned)
             .or_else(|| first.and_then(|row| row.product.clone())),
-        unit: overview_text("CapacityUnit")
-            .map(str::to_owned)
-            .or_else(|| first.and_then(|row| row.package_unit.clone())),
+        // The rows' unit, which the overview's figures were converted into, unless they could not be.
+        unit: rows_unit
+            .filter(|_| comparable)
+            .or(overview_unit)
+            .or(rows_unit)
+            .map(str::to_owned),
         package_id,
         package_type,
         total,

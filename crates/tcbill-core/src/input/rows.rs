@@ -16,6 +16,31 @@ use crate::model::table::{ColumnRole, ColumnType, RowSource, Slot, Table, TableK
 use crate::model::time::{BeijingTime, LastTime};
 use crate::schema::{self, ColumnTarget, FieldKind, FieldSpec, HeaderPlan};
 
+/// The words a spreadsheet's total row starts with, matched ignoring ASCII case.
+const TOTAL_LABELS: [&str; 7] = [
+    "合计",
+    "总计",
+    "小计",
+    "总合计",
+    "Total",
+    "Subtotal",
+    "Grand Total",
+];
+
+/// The label of a total row (`合计,,,,4.84660512,…`, `Total:`): its first cell that is not blank
+/// says it. A bill row never starts so (its first column is a month, a UIN or a product).
+fn total_label<'a>(fields: &[&'a str]) -> Option<&'a str> {
+    let first = fields
+        .iter()
+        .map(|field| field.trim())
+        .find(|field| !field.is_empty())?;
+    let label = first.trim_end_matches([':', '：']);
+    TOTAL_LABELS
+        .iter()
+        .any(|total| total.eq_ignore_ascii_case(label))
+        .then_some(first)
+}
+
 /// How many leading rows may precede the header row.
 pub const MAX_ROWS_BEFORE_HEADER: usize = 20;
 
@@ -584,7 +609,19 @@ impl RecordImporter {
                     }
                 }
             }
-            Stage::ReadingRows(_) => self.import_row(fields, line),
+            Stage::ReadingRows(_) => match total_label(fields) {
+                Some(label) => {
+                    let message = format!(
+                        "a total row ({label}), not a bill row: its amounts add up the rows \
+                         above, so it is not counted"
+                    );
+                    let code = DiagnosticCode::TotalRow {
+                        label: label.to_owned(),
+                    };
+                    self.reject_rows(line, 1, None, message, code);
+                }
+                None => self.import_row(fields, line),
+            },
         }
     }
 
@@ -671,7 +708,10 @@ impl RecordImporter {
         else {
             return false;
         };
-        if fields.len() != readings.len() || fields.iter().all(|field| field.trim().is_empty()) {
+        if fields.len() != readings.len()
+            || fields.iter().all(|field| field.trim().is_empty())
+            || total_label(fields).is_some()
+        {
             return false;
         }
         for &index in &plan.checked {

@@ -23,7 +23,8 @@ pub(crate) fn parse_xlsx(file: &str, bytes: &[u8]) -> ParsedFile {
         }
     };
     let mut first_attempt = None;
-    for sheet_name in workbook.sheet_names() {
+    let sheet_names = workbook.sheet_names();
+    for (index, sheet_name) in sheet_names.iter().cloned().enumerate() {
         let mut cells = match workbook.worksheet_cells_reader(&sheet_name) {
             Ok(cells) => cells,
             Err(error) => {
@@ -96,6 +97,26 @@ pub(crate) fn parse_xlsx(file: &str, bytes: &[u8]) -> ParsedFile {
                 .push(unread.diagnostic(file, &sheet_name, rejected > 0));
         }
         outcome.diagnostics.extend(diagnostics);
+        if found_header {
+            let unread: Vec<&str> = sheet_names[index + 1..]
+                .iter()
+                .filter(|name| {
+                    workbook
+                        .worksheet_cells_reader(name)
+                        .map_or(true, |mut cells| !matches!(cells.next_cell(), Ok(None)))
+                })
+                .map(String::as_str)
+                .collect();
+            if !unread.is_empty() {
+                let message = format!(
+                    "sheet {sheet_name} is read; the sheets after it that hold cells ({}) are not: \
+                     tcbill reads one sheet per workbook, so save each as a file of its own to \
+                     read it",
+                    unread.join(", ")
+                );
+                outcome.diagnostics.push(Diagnostic::warning(file, message));
+            }
+        }
         let parsed = ParsedFile::from_parts(
             file,
             outcome.kind,

@@ -112,3 +112,33 @@ const NAMES: [(&str, &[u8; 3]); 27] = [
     ("S$", b"SGD"),
     ("新台币", b"TWD"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_4217_is_sorted_for_binary_search() {
+        assert!(ISO_4217.windows(2).all(|pair| pair[0] < pair[1]));
+    }
+
+    #[test]
+    fn names_people_write_are_of_iso_4217_currencies() {
+        assert!(NAMES
+            .iter()
+            .all(|(_, code)| ISO_4217.binary_search(code).is_ok()));
+        for (name, code) in [
+            ("US Dollar", "USD"),
+            ("us dollars", "USD"),
+            ("港币", "HKD"),
+            ("€", "EUR"),
+            ("CN¥", "CNY"),
+        ] {
+            assert_eq!(
+                Currency::parse(name).map(|c| c.to_string()),
+                Some(code.to_owned()),
+                "{name}"
+            );
+        }
+    }
+}

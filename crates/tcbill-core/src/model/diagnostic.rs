@@ -96,6 +96,10 @@ pub enum DiagnosticCode {
     ZipTooLarge {
         gib: u64,
     },
+    /// A total row (`合计`, `Total`) under the bill rows: its amounts are theirs added up.
+    TotalRow {
+        label: String,
+    },
 }
 
 impl From<&NumberError> for DiagnosticCode {

@@ -98,14 +98,30 @@ pub struct DuplicateNotice {
     pub file: String,
     pub first_loaded_from: String,
     pub rows: u64,
+    /// How many of them have amounts other than the rows kept (a corrected re-export: the file
+    /// loaded first is the one counted). Left out of the JSON when none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub differing: u64,
+}
+
+fn is_zero(count: &u64) -> bool {
+    *count == 0
 }
 
 impl DuplicateNotice {
     fn message(&self) -> String {
-        format!(
+        let mut message = format!(
             "{} rows are already loaded from {}: skipped as duplicates, not counted",
             self.rows, self.first_loaded_from
-        )
+        );
+        if self.differing > 0 {
+            message += &format!(
+                "; {} of them have amounts that differ from the rows kept: the file loaded \
+                 first is the one counted",
+                self.differing
+            );
+        }
+        message
     }
 }
 
@@ -527,6 +543,11 @@ impl Report {
                     file: file.name.clone(),
                     first_loaded_from: files[first].name.clone(),
                     rows,
+                    differing: skipped
+                        .differing_from
+                        .iter()
+                        .find(|(from, _)| *from == first)
+                        .map_or(0, |&(_, rows)| rows),
                 })
                 .collect();
             let rounded =
