@@ -414,8 +414,8 @@ fn count_newlines(bytes: &[u8]) -> u64 {
 
 /// Appends `bytes` decoded if they are wholly valid in `encoding` (UTF-8 or GB18030); otherwise
 /// appends nothing. UTF-8 is checked by simdutf8, with SIMD where the CPU has it: a bill is mostly
-/// Chinese text, which `str::from_utf8` checks a byte at a time (6 % of a parse natively; in wasm,
-/// without SIMD, simdutf8 is `str::from_utf8`).
+/// Chinese text, which `str::from_utf8` checks a byte at a time (6 % of a parse natively; the wasm
+/// builds enable `simd128`, for which simdutf8 has a path of its own).
 fn decode_strictly(encoding: Encoding, bytes: &[u8], out: &mut String) -> bool {
     if encoding == UTF_8 {
         match simdutf8::basic::from_utf8(bytes) {

@@ -169,11 +169,13 @@ impl Interner {
         // The low bits, as hashbrown's buckets take them (see the rotation above).
         let slot = &mut recent[hash as usize % RECENT];
         if let (true, Some(found)) = (slot.0 == hash, slot.1.checked_sub(1)) {
-            if strings.bytes(found as usize) == bytes {
+            if same_bytes(strings.bytes(found as usize), bytes) {
                 return (Symbol::interned(found as usize), false);
             }
         }
-        if let Some(&found) = index.find(hash, |&found| strings.bytes(found as usize) == bytes) {
+        if let Some(&found) = index.find(hash, |&found| {
+            same_bytes(strings.bytes(found as usize), bytes)
+        }) {
             *slot = (hash, found + 1);
             return (Symbol::interned(found as usize), false);
         }
@@ -193,6 +195,26 @@ impl Interner {
                 .recent
                 .as_ref()
                 .map_or(0, |_| size_of::<[(u64, u32); RECENT]>())
+    }
+}
+
+/// `a == b`, eight bytes at a time. Slice equality calls `memcmp`, which in wasm is a loop over
+/// single bytes (4 % of the worker's parse, comparing a row's text cells with interned strings).
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let word = |eight: &[u8; 8]| u64::from_le_bytes(*eight);
+    if a.len() != b.len() {
+        return false;
+    }
+    match (a.last_chunk::<8>(), b.last_chunk::<8>()) {
+        // The whole words, then the last eight bytes (overlapping the words when the length is
+        // not a multiple of eight).
+        (Some(a_last), Some(b_last)) => {
+            let (a_words, b_words) = (a.as_chunks::<8>().0, b.as_chunks::<8>().0);
+            word(a_last) == word(b_last)
+                && a_words.iter().zip(b_words).all(|(a, b)| word(a) == word(b))
+        }
+        _ => a.iter().zip(b).all(|(a, b)| a == b),
     }
 }
 
@@ -512,10 +534,12 @@ impl TextColumn {
             Some(symbol)
                 if entry.print == print
                     && (print.is_exact()
-                        || interner
-                            .strings
-                            .bytes(symbol.interned_index().unwrap_or_default())
-                            == text.as_bytes()) =>
+                        || same_bytes(
+                            interner
+                                .strings
+                                .bytes(symbol.interned_index().unwrap_or_default()),
+                            text.as_bytes(),
+                        )) =>
             {
                 (symbol, false)
             }
@@ -1773,6 +1797,21 @@ impl Appending {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn same_bytes_is_slice_equality() {
+        let text: Vec<u8> = (0..40u8).map(|b| b.wrapping_mul(37)).collect();
+        for len in 0..=text.len() {
+            let a = &text[..len];
+            assert!(same_bytes(a, a) && same_bytes(a, &a.to_vec()));
+            for at in 0..len {
+                let mut b = a.to_vec();
+                b[at] ^= 0x80;
+                assert!(!same_bytes(a, &b), "length {len}, byte {at} changed");
+            }
+            assert!(!same_bytes(a, &text[..len.saturating_sub(1)]) || len == 0);
+        }
+    }
 
     fn dec(text: &str) -> Decimal {
         Decimal::from_str_exact(text).unwrap()
