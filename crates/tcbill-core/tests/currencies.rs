@@ -34,26 +34,36 @@ fn mixed_drop() -> Dataset {
     dataset
 }
 
-#[test]
-fn yuan_and_dollars_are_totalled_apart_and_the_packed_month_counts_once() {
-    let report = Report::build(&mixed_drop(), &ReportOptions::default());
-    let value: Value = serde_json::from_str(&report.to_json()).unwrap();
-    let totals: Vec<String> = value["cost"]["currencies"]
+/// The report's JSON of `dataset`.
+fn report_json(dataset: &Dataset) -> Value {
+    let report = Report::build(dataset, &ReportOptions::default());
+    serde_json::from_str(&report.to_json()).unwrap()
+}
+
+/// Each currency's grand total in a report's JSON, as `line` writes it.
+fn currency_totals(value: &Value, line: impl Fn(&Value) -> String) -> Vec<String> {
+    value["cost"]["currencies"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|currency| {
-            format!(
-                "{} {} rows {} RealTotalCost {} TotalCost {} Tax {}",
-                currency["currency"].as_str().unwrap(),
-                currency["periods"],
-                currency["row_count"],
-                currency["total"]["RealTotalCost"].as_str().unwrap(),
-                currency["total"]["TotalCost"].as_str().unwrap(),
-                currency["total"]["Tax"],
-            )
-        })
-        .collect();
+        .map(line)
+        .collect()
+}
+
+#[test]
+fn yuan_and_dollars_are_totalled_apart_and_the_packed_month_counts_once() {
+    let value = report_json(&mixed_drop());
+    let totals = currency_totals(&value, |currency| {
+        format!(
+            "{} {} rows {} RealTotalCost {} TotalCost {} Tax {}",
+            currency["currency"].as_str().unwrap(),
+            currency["periods"],
+            currency["row_count"],
+            currency["total"]["RealTotalCost"].as_str().unwrap(),
+            currency["total"]["TotalCost"].as_str().unwrap(),
+            currency["total"]["Tax"],
+        )
+    });
     assert_eq!(
         totals,
         [
@@ -239,20 +249,13 @@ fn a_currency_cell_is_read_by_name_or_rejects_its_row() {
         ]
     );
     assert_eq!((file.table.row_count(), file.rows_rejected), (8, 2));
-    let report = Report::build(&dataset, &ReportOptions::default());
-    let value: Value = serde_json::from_str(&report.to_json()).unwrap();
-    let totals: Vec<String> = value["cost"]["currencies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|currency| {
-            format!(
-                "{} {}",
-                currency["currency"].as_str().unwrap(),
-                currency["total"]["RealTotalCost"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let totals = currency_totals(&report_json(&dataset), |currency| {
+        format!(
+            "{} {}",
+            currency["currency"].as_str().unwrap(),
+            currency["total"]["RealTotalCost"].as_str().unwrap()
+        )
+    });
     assert_eq!(
         totals,
         ["CNY 608", "EUR 2", "HKD 4", "JPY 8", "SGD 16", "USD 1"]

@@ -2,8 +2,6 @@
 //! run the same code; they differ by their seed corpus, which steers mutations towards bills,
 //! deduction exports or usage exports.
 
-use std::path::PathBuf;
-
 use crate::cli::{panics, parquet_input};
 use crate::members;
 use crate::pipeline::check_file;
@@ -68,32 +66,21 @@ impl Target {
 }
 
 /// What `tcbill analyze file.parquet` does: the CLI's reader turns the file into FOCUS CSV, which
-/// core then parses. The reader takes a path, so the input goes through a scratch file (one per
-/// thread: libFuzzer and the stable harness run one input at a time).
+/// core then parses. The reader takes the bytes, as it does for a Parquet file read from a pipe.
 fn run_parquet(input: &[u8]) {
-    let path = scratch_path();
-    std::fs::write(&path, input).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-    let is_parquet = parquet_input::is_parquet(&path).unwrap_or(false);
+    let is_parquet = parquet_input::is_parquet(input);
     // A file the reader refuses, or one the parquet crate panics on (caught per file, as the CLI
     // does), is an error message for the user.
     let csv = is_parquet
-        .then(|| panics::catch(|| parquet_input::to_csv(&path)).ok()?.ok())
+        .then(|| {
+            let bytes = bytes::Bytes::copy_from_slice(input);
+            panics::catch(|| parquet_input::to_csv(bytes)).ok()?.ok()
+        })
         .flatten();
-    let _ = std::fs::remove_file(&path);
     match csv {
         Some(csv) => check_file("fuzz.parquet", &csv),
         // Without Parquet's magic bytes the CLI parses the file like any other.
         None if !is_parquet => check_file("fuzz.parquet", input),
         None => {}
     }
-}
-
-/// One scratch file per thread: the regression tests run targets on parallel threads.
-fn scratch_path() -> PathBuf {
-    let thread = format!("{:?}", std::thread::current().id());
-    let thread: String = thread.chars().filter(char::is_ascii_digit).collect();
-    std::env::temp_dir().join(format!(
-        "tcbill-fuzz-{}-{thread}.parquet",
-        std::process::id()
-    ))
 }
