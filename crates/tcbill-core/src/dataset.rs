@@ -8,7 +8,9 @@
 //! ([`IDENTITY_COLUMNS`]), and every resource-package deduction by its package, time and balances
 //! ([`DEDUCTION_IDENTITY_COLUMNS`]); a row whose identity an earlier file already holds is
 //! *skipped as a duplicate*: the analyses do not count it, and [`Dataset::duplicates`] names both
-//! files and how many rows. Rows repeated inside one file are the file's own business and all count.
+//! files and how many rows. Rows repeated inside one file are the file's own business and all
+//! count: a later file's copies of a row are skipped up to as many as one earlier file holds, so
+//! the answer does not depend on which file is loaded first.
 
 use std::hash::{Hash, Hasher};
 
@@ -260,38 +262,68 @@ impl Dataset {
                     .any(|(x, y)| x.and_then(|x| x.get(a_row)) != y.and_then(|y| y.get(b_row)))
             };
             // (position in `indices`, row) of the first copy of every identity seen so far.
-            let mut seen: HashTable<(u32, u32)> = HashTable::new();
+            // (position in `indices`, row) of the first copy of every identity seen in an earlier
+            // file, and the most copies of it one earlier file holds.
+            let mut seen: HashTable<(u32, u32, u32)> = HashTable::new();
             for (position, identity) in identities.iter().enumerate() {
                 let mut found = DuplicateRows::default();
+                // This file's identities: the first row of each, and its copies so far.
+                let mut here: HashTable<(u32, u32)> = HashTable::new();
                 for row in 0..identity.row_count {
                     let hash = identity.hash(row);
-                    let earlier = seen.find(hash, |&(other, other_row)| {
+                    let copy = match here.find_mut(hash, |&(first, _)| {
+                        identity.same(first as usize, identity, row)
+                    }) {
+                        Some((_, copies)) => {
+                            *copies += 1;
+                            *copies
+                        }
+                        None => {
+                            here.insert_unique(hash, (row as u32, 1), |&(first, _)| {
+                                identity.hash(first as usize)
+                            });
+                            1
+                        }
+                    };
+                    let earlier = seen.find(hash, |&(other, other_row, _)| {
                         identities[other as usize].same(other_row as usize, identity, row)
                     });
-                    match earlier {
-                        Some(&(other, other_row)) if other as usize != position => {
-                            if found.skipped.is_empty() {
-                                found.skipped = vec![false; identity.row_count];
-                            }
-                            found.skipped[row] = true;
-                            let first = indices[other as usize];
-                            if differ((other as usize, other_row as usize), (position, row)) {
-                                match found.differing_from.iter_mut().find(|(f, _)| *f == first) {
-                                    Some((_, rows)) => *rows += 1,
-                                    None => found.differing_from.push((first, 1)),
-                                }
-                            }
-                            match found.first_seen_in.iter_mut().find(|(f, _)| *f == first) {
-                                Some((_, rows)) => *rows += 1,
-                                None => found.first_seen_in.push((first, 1)),
-                            }
+                    // A file's own repeats all count; as many copies as an earlier file holds
+                    // are that file's, whichever file comes first.
+                    let Some(&(other, other_row, _)) =
+                        earlier.filter(|&&(_, _, copies)| copy <= copies)
+                    else {
+                        continue;
+                    };
+                    if found.skipped.is_empty() {
+                        found.skipped = vec![false; identity.row_count];
+                    }
+                    found.skipped[row] = true;
+                    let first = indices[other as usize];
+                    if differ((other as usize, other_row as usize), (position, row)) {
+                        match found.differing_from.iter_mut().find(|(f, _)| *f == first) {
+                            Some((_, rows)) => *rows += 1,
+                            None => found.differing_from.push((first, 1)),
                         }
-                        Some(_) => {}
+                    }
+                    match found.first_seen_in.iter_mut().find(|(f, _)| *f == first) {
+                        Some((_, rows)) => *rows += 1,
+                        None => found.first_seen_in.push((first, 1)),
+                    }
+                }
+                for &(row, copies) in here.iter() {
+                    let hash = identity.hash(row as usize);
+                    let known = seen.find_mut(hash, |&(other, other_row, _)| {
+                        identities[other as usize].same(other_row as usize, identity, row as usize)
+                    });
+                    match known {
+                        Some((_, _, most)) => *most = (*most).max(copies),
                         None => {
-                            let entry = (position as u32, row as u32);
-                            seen.insert_unique(hash, entry, |&(file, row)| {
-                                identities[file as usize].hash(row as usize)
-                            });
+                            seen.insert_unique(
+                                hash,
+                                (position as u32, row, copies),
+                                |&(file, row, _)| identities[file as usize].hash(row as usize),
+                            );
                         }
                     }
                 }
@@ -452,6 +484,24 @@ mod tests {
         dataset.remove(0..1);
         assert_eq!(dataset.duplicates(0).count(), 0);
         assert_eq!(dataset.row_count(TableKind::BillDetails), 3);
+    }
+
+    /// A file repeating a row, and another holding it once: the repeats count, whichever file
+    /// is loaded first (the answer was 2 one way and 1 the other).
+    #[test]
+    fn repeats_inside_a_file_count_whichever_file_comes_first() {
+        for order in [["a.csv", "b.csv"], ["b.csv", "a.csv"]] {
+            let mut dataset = Dataset::new();
+            for name in order {
+                let rows = if name == "a.csv" {
+                    format!("{ROW_1}{ROW_1}")
+                } else {
+                    ROW_1.to_owned()
+                };
+                dataset.add(parse_file(name, format!("{HEADER}{rows}").as_bytes()));
+            }
+            assert_eq!(dataset.row_count(TableKind::BillDetails), 2, "{order:?}");
+        }
     }
 
     #[test]
