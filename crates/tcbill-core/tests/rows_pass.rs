@@ -214,6 +214,35 @@ fn generated_bills_cut_at_many_rows_give_the_whole_files_report() {
     }
 }
 
+/// Rows that lack a value a check needs (a blank 组件刊例价, not an amount, so the passes are
+/// still taken) are counted across the cut too, through the part's JSON.
+#[test]
+fn rows_missing_a_checks_value_are_counted_across_the_cut() {
+    let bill = l3_bill(300, 5, false, false);
+    let list_price = L3_HEADER
+        .split(',')
+        .position(|h| h == "组件刊例价")
+        .unwrap();
+    let blanked: String = bill
+        .lines()
+        .enumerate()
+        .map(|(line, text)| {
+            let mut cells: Vec<&str> = text.split(',').collect();
+            if line > 0 && line % 3 == 0 {
+                cells[list_price] = "";
+            }
+            cells.join(",") + "\n"
+        })
+        .collect();
+    let file = parse_file("blank.csv", blanked.as_bytes()).remove(0);
+    let mut dataset = Dataset::new();
+    dataset.add([file]);
+    let missing = Report::build(&dataset, &ReportOptions::default()).checks[0].rows_missing_values;
+    assert_eq!(missing, 100);
+    let served = check_cuts("blank.csv", blanked.as_bytes(), (0..=300).step_by(13));
+    assert!(served > 0, "the passes were taken");
+}
+
 /// The file cut into `parts` parts as the browser's workers read it, each part's passes made
 /// from the part's own table, merged in order as the parts are joined; the first part's daily
 /// costs read from the joined file, as the file's worker reads them.

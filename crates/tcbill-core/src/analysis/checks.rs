@@ -355,6 +355,7 @@ impl RowChecks {
     pub fn merge(&mut self, later: RowChecks, lines_before: u64) {
         for (check, later) in self.0.iter_mut().zip(later.0) {
             check.rows_checked += later.rows_checked;
+            check.rows_missing_values += later.rows_missing_values;
             let moved = |mut finding: Finding| {
                 if let Some(line) = finding.row.as_mut().and_then(|row| row.line.as_mut()) {
                     *line += lines_before;
@@ -371,9 +372,9 @@ impl RowChecks {
     }
 }
 
-/// [`RowChecks`] between workers: each check's rows and findings.
+/// [`RowChecks`] between workers: each check's rows, findings and rows missing values.
 #[derive(Serialize, Deserialize)]
-struct RowChecksWire(Vec<(usize, Vec<FindingWire>, Vec<FindingWire>)>);
+struct RowChecksWire(Vec<(usize, Vec<FindingWire>, Vec<FindingWire>, usize)>);
 
 /// A [`Finding`] between workers: its `detail` is its code's English.
 #[derive(Serialize, Deserialize)]
@@ -410,6 +411,7 @@ impl From<RowChecks> for RowChecksWire {
                         check.rows_checked,
                         wire(check.mismatches),
                         wire(check.not_checked),
+                        check.rows_missing_values,
                     )
                 })
                 .collect(),
@@ -434,8 +436,11 @@ impl From<RowChecksWire> for RowChecks {
                 })
                 .collect()
         };
-        for (check, (rows_checked, mismatches, not_checked)) in checks.0.iter_mut().zip(wire.0) {
+        for (check, (rows_checked, mismatches, not_checked, rows_missing_values)) in
+            checks.0.iter_mut().zip(wire.0)
+        {
             check.rows_checked = rows_checked;
+            check.rows_missing_values = rows_missing_values;
             check.mismatches = findings(mismatches);
             check.not_checked = findings(not_checked);
         }
