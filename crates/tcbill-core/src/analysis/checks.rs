@@ -39,12 +39,8 @@ pub struct Check {
     pub not_checked: Vec<Finding>,
     /// Rows of tables that have the check's columns with a blank cell in one of them (no
     /// 优惠后总价): not checked, so "ok" does not vouch for them. Left out of the JSON when none.
-    #[serde(skip_serializing_if = "no_rows")]
+    #[serde(skip_serializing_if = "crate::model::is_zero")]
     pub rows_missing_values: usize,
-}
-
-fn no_rows(count: &usize) -> bool {
-    *count == 0
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -52,7 +52,7 @@ pub struct PackageUsage {
     pub used: Decimal,
     /// The package's deduction rows with no 实际抵扣量 to read (blank, or in a unit other than
     /// the row's 资源包单位): not in `used`. Left out of the JSON when there are none.
-    #[serde(default, skip_serializing_if = "no_rows")]
+    #[serde(default, skip_serializing_if = "crate::model::is_zero")]
     pub rows_without_used: usize,
     pub remaining: Option<Decimal>,
     /// (total − remaining) / total, percent, two decimals.
@@ -84,10 +84,6 @@ pub struct PackageUsage {
     pub expired_unused: Option<Decimal>,
     /// By amount used, largest first.
     pub consumers: Vec<Consumer>,
-}
-
-fn no_rows(count: &usize) -> bool {
-    *count == 0
 }
 
 /// Burn-down of every package seen in the deduction rows or the overview, by package ID.

@@ -25,3 +25,9 @@ where
     let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
     text.parse().map_err(serde::de::Error::custom)
 }
+
+/// Whether a count is zero: `#[serde(skip_serializing_if = "crate::model::is_zero")]` for the
+/// report's optional counts, which its JSON leaves out when there is nothing to say.
+pub fn is_zero<T: Default + PartialEq>(count: &T) -> bool {
+    *count == T::default()
+}

@@ -100,12 +100,8 @@ pub struct DuplicateNotice {
     pub rows: u64,
     /// How many of them have amounts other than the rows kept (a corrected re-export: the file
     /// loaded first is the one counted). Left out of the JSON when none.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::model::is_zero")]
     pub differing: u64,
-}
-
-fn is_zero(count: &u64) -> bool {
-    *count == 0
 }
 
 impl DuplicateNotice {
