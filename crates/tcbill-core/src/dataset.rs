@@ -3,23 +3,27 @@
 //! all files.
 //!
 //! The same bill rows often arrive twice: a ZIP pack and the member a user also unpacked, the
-//! same file dropped again, two API pulls that overlap. Summing them would double a month
-//! without a trace, so every cost row (L3, L2, 消耗明细) is identified by its transaction
-//! ([`IDENTITY_COLUMNS`]), and every resource-package deduction by its package, time and balances
-//! ([`DEDUCTION_IDENTITY_COLUMNS`]); a row whose identity an earlier file already holds is
-//! *skipped as a duplicate*: the analyses do not count it, and [`Dataset::duplicates`] names both
-//! files and how many rows. Rows repeated inside one file are the file's own business and all
+//! same file dropped again, two API pulls that overlap, the Chinese and the English export of one
+//! month, a FOCUS export beside its bill. Summing them would double a month without a trace, so
+//! every cost row (L3, L2, 消耗明细) is identified by its transaction ([`COST_IDENTITY`]), and
+//! every resource-package deduction by its package, time and balances ([`DEDUCTION_IDENTITY`]);
+//! a row whose identity an earlier file already holds is *skipped as a duplicate*: the analyses
+//! do not count it, and [`Dataset::duplicates`] names both files and how many rows. Rows repeated inside one file are the file's own business and all
 //! count: a later file's copies of a row are skipped up to as many as one earlier file holds, so
 //! the answer does not depend on which file is loaded first.
 
 use std::hash::{Hash, Hasher};
 
 use hashbrown::HashTable;
-use rustc_hash::FxHasher;
+use rustc_hash::{FxHashSet, FxHasher};
+
+use rust_decimal::Decimal;
 
 use crate::model::number::SumBound;
 use crate::model::parsed_file::ParsedFile;
 use crate::model::table::{ColumnValues, DecimalColumn, Table, TableKind, TextColumn, TimeColumn};
+use crate::model::time::BeijingTime;
+use crate::schema::is_chinese;
 
 /// The table kinds checked for duplicates: the rows that are money, and the deductions that
 /// drain packages (a deduction export loaded twice would double every package's use).
@@ -31,24 +35,51 @@ const DEDUPLICATED_KINDS: [TableKind; 4] = [
 ];
 
 /// What makes a cost row one transaction: 交易ID, 资源ID, the component and the times, of one
-/// owner. The Chinese export, the international one and the API rows all carry these, and no
-/// two rows of one real export agree on all of them (an hourly 交易ID covers one resource-hour,
-/// one row per component; month-aggregated rows, whose 交易ID and 扣费时间 are `-`, differ in
-/// resource, component, transaction type or usage period). Amounts are not part of it: a
-/// re-export with a corrected amount is still the same transaction.
-pub const IDENTITY_COLUMNS: [&str; 11] = [
-    "OwnerUin",
-    "BillId",
-    "OrderId",
-    "ResourceId",
-    "BusinessCodeName",
-    "ProductCodeName",
-    "ActionTypeName",
-    "ComponentCodeName",
-    "ItemCodeName",
-    "FeeBeginTime",
-    "FeeEndTime",
-];
+/// owner. The Chinese export, the international one, the API rows and a FOCUS export all carry
+/// these, and no two rows of one real export agree on all of them (an hourly 交易ID covers one
+/// resource-hour, one row per component; month-aggregated rows, whose 交易ID and 扣费时间 are `-`,
+/// differ in resource, component, transaction type or usage period). Amounts are not part of it:
+/// a re-export with a corrected amount is still the same transaction.
+const COST_IDENTITY: RowIdentity = RowIdentity {
+    key: &[
+        "OwnerUin",
+        "BillId",
+        "OrderId",
+        "ResourceId",
+        "FeeBeginTime",
+        "FeeEndTime",
+        "PayTime",
+    ],
+    names: &[
+        "BusinessCodeName",
+        "ProductCodeName",
+        "ActionTypeName",
+        "ComponentCodeName",
+        "ItemCodeName",
+    ],
+    amounts_across_languages: &["RealTotalCost", "RealCost", "TotalCost", "Cost"],
+};
+
+/// What makes a deduction one event: the package, when, the balance before and after and the
+/// amount, and the usage it covered. Two real deductions never agree on all of them (the balance
+/// chain moves with every one).
+const DEDUCTION_IDENTITY: RowIdentity = RowIdentity {
+    key: &[
+        "ResourceId",
+        "DeductionTime",
+        "BeforeDeductionRemain",
+        "ActualDosage",
+        "AfterDeductionRemain",
+        "Dosage",
+        "StartTime",
+    ],
+    names: &[
+        "PackageName",
+        "DeductionProductName",
+        "DeductionSubBillName",
+    ],
+    amounts_across_languages: &[],
+};
 
 /// The amounts compared between a skipped row and the copy kept: not part of the identity, but a
 /// copy whose amounts differ (a corrected re-export) is said, as the first loaded is the one counted.
@@ -60,34 +91,27 @@ const AMOUNT_COLUMNS: [&str; 5] = [
     "CashPayAmount",
 ];
 
-/// Also part of the identity; times, kept apart so [`IDENTITY_COLUMNS`] reads as one list.
-const PAY_TIME: &str = "PayTime";
+/// The columns that tell rows of one kind apart across files. A column a file does not have
+/// cannot tell its rows from another file's, so it is compared only between files that both
+/// have it (a FOCUS export has no 订单号 or 扣费时间, and is still the bill it came from).
+struct RowIdentity {
+    /// Written alike in every language: IDs, times, balances.
+    key: &'static [&'static str],
+    /// Names in the file's language (`按量计费日结` in the Chinese export is `Daily settlement`
+    /// in the international one): compared between files in one language only.
+    names: &'static [&'static str],
+    /// Compared instead of the names between files in different languages: a transaction's
+    /// components are then told apart by what they cost (before tax: the international export's
+    /// cash paid includes it, the Chinese one's does not).
+    amounts_across_languages: &'static [&'static str],
+}
 
-/// What makes a deduction one event: the package, when, the balance before and after and the
-/// amount, and the usage it covered. Two real deductions never agree on all of them (the balance
-/// chain moves with every one).
-pub const DEDUCTION_IDENTITY_COLUMNS: [&str; 10] = [
-    "ResourceId",
-    "PackageName",
-    "DeductionTime",
-    "BeforeDeductionRemain",
-    "ActualDosage",
-    "AfterDeductionRemain",
-    "DeductionProductName",
-    "DeductionSubBillName",
-    "Dosage",
-    "StartTime",
-];
-
-/// The columns that identify a row of `kind`.
-fn identity_columns(kind: TableKind) -> Vec<&'static str> {
-    match kind {
-        TableKind::DeductionDetails => DEDUCTION_IDENTITY_COLUMNS.to_vec(),
-        _ => IDENTITY_COLUMNS
-            .iter()
-            .copied()
-            .chain(std::iter::once(PAY_TIME))
-            .collect(),
+impl RowIdentity {
+    fn of(kind: TableKind) -> &'static RowIdentity {
+        match kind {
+            TableKind::DeductionDetails => &DEDUCTION_IDENTITY,
+            _ => &COST_IDENTITY,
+        }
     }
 }
 
@@ -244,8 +268,9 @@ impl Dataset {
             }
             let identities: Vec<Identity> = indices
                 .iter()
-                .map(|&index| Identity::new(&self.files[index].table, &identity_columns(kind)))
+                .map(|&index| Identity::new(&self.files[index].table, RowIdentity::of(kind)))
                 .collect();
+            let hashed = HashedCells::common_to(&identities);
             let amounts: Vec<Vec<Option<&DecimalColumn>>> = indices
                 .iter()
                 .map(|&index| {
@@ -255,13 +280,17 @@ impl Dataset {
                         .to_vec()
                 })
                 .collect();
+            // Only the amounts both files have (a FOCUS export has no 折扣后总价 to differ in), in
+            // one language: files in two matched on their amounts, and the international
+            // export's cash paid includes tax where the Chinese one's does not.
             let differ = |(a, a_row): (usize, usize), (b, b_row): (usize, usize)| {
-                amounts[a]
-                    .iter()
-                    .zip(&amounts[b])
-                    .any(|(x, y)| x.and_then(|x| x.get(a_row)) != y.and_then(|y| y.get(b_row)))
+                identities[a].chinese == identities[b].chinese
+                    && amounts[a].iter().zip(&amounts[b]).any(|pair| match pair {
+                        (Some(x), Some(y)) => x.get(a_row) != y.get(b_row),
+                        _ => false,
+                    })
             };
-            // (position in `indices`, row) of the first copy of every identity seen so far.
+            let hash = |position: usize, row: usize| identities[position].hash(row, &hashed);
             // (position in `indices`, row) of the first copy of every identity seen in an earlier
             // file, and the most copies of it one earlier file holds.
             let mut seen: HashTable<(u32, u32, u32)> = HashTable::new();
@@ -270,8 +299,8 @@ impl Dataset {
                 // This file's identities: the first row of each, and its copies so far.
                 let mut here: HashTable<(u32, u32)> = HashTable::new();
                 for row in 0..identity.row_count {
-                    let hash = identity.hash(row);
-                    let copy = match here.find_mut(hash, |&(first, _)| {
+                    let row_hash = hash(position, row);
+                    let copy = match here.find_mut(row_hash, |&(first, _)| {
                         identity.same(first as usize, identity, row)
                     }) {
                         Some((_, copies)) => {
@@ -279,13 +308,13 @@ impl Dataset {
                             *copies
                         }
                         None => {
-                            here.insert_unique(hash, (row as u32, 1), |&(first, _)| {
-                                identity.hash(first as usize)
+                            here.insert_unique(row_hash, (row as u32, 1), |&(first, _)| {
+                                hash(position, first as usize)
                             });
                             1
                         }
                     };
-                    let earlier = seen.find(hash, |&(other, other_row, _)| {
+                    let earlier = seen.find(row_hash, |&(other, other_row, _)| {
                         identities[other as usize].same(other_row as usize, identity, row)
                     });
                     // A file's own repeats all count; as many copies as an earlier file holds
@@ -312,17 +341,17 @@ impl Dataset {
                     }
                 }
                 for &(row, copies) in here.iter() {
-                    let hash = identity.hash(row as usize);
-                    let known = seen.find_mut(hash, |&(other, other_row, _)| {
+                    let row_hash = hash(position, row as usize);
+                    let known = seen.find_mut(row_hash, |&(other, other_row, _)| {
                         identities[other as usize].same(other_row as usize, identity, row as usize)
                     });
                     match known {
                         Some((_, _, most)) => *most = (*most).max(copies),
                         None => {
                             seen.insert_unique(
-                                hash,
+                                row_hash,
                                 (position as u32, row, copies),
-                                |&(file, row, _)| identities[file as usize].hash(row as usize),
+                                |&(file, row, _)| hash(file as usize, row as usize),
                             );
                         }
                     }
@@ -353,82 +382,152 @@ fn has_identity(table: &Table) -> bool {
     named && timed
 }
 
-/// One cell of the identity: a missing column is an absent cell.
+/// One cell of the identity.
 enum IdentityCell<'a> {
     Text(&'a TextColumn),
     Time(&'a TimeColumn),
+    /// A period's end, compared as an exclusive instant: the bill's `23:59:59` is FOCUS's
+    /// `00:00:00`.
+    End(&'a TimeColumn),
     Decimal(&'a DecimalColumn),
+    /// A column the file does not have: it neither matches nor contradicts another file's cell.
     Missing,
+}
+
+/// A cell's value as compared and hashed; `None` for an absent cell.
+#[derive(PartialEq, Eq, Hash)]
+enum CellValue<'a> {
+    Text(&'a str),
+    Time(BeijingTime),
+    /// Normalised, so `20000.0` and `20000.000000000` are one amount.
+    Decimal(Decimal),
 }
 
 /// A table's identity columns, found once.
 struct Identity<'a> {
     table: &'a Table,
-    cells: Vec<IdentityCell<'a>>,
+    key: Vec<IdentityCell<'a>>,
+    names: Vec<IdentityCell<'a>>,
+    amounts: Vec<IdentityCell<'a>>,
+    /// Whether the file names things in Chinese (a name holds a Chinese character).
+    chinese: bool,
     row_count: usize,
 }
 
-impl<'a> Identity<'a> {
-    fn new(table: &'a Table, columns: &[&str]) -> Self {
-        let cells = columns
+/// The identity cells every file of a kind has, which alone may be hashed: equal rows must hash
+/// alike, and a missing column matches anything. Names are hashed only when all files are in
+/// one language.
+struct HashedCells {
+    key: Vec<bool>,
+    names: Vec<bool>,
+}
+
+impl HashedCells {
+    fn common_to(identities: &[Identity]) -> Self {
+        let one_language = identities
             .iter()
-            .map(
-                |name| match table.column(name).map(|column| &column.values) {
-                    Some(ColumnValues::Text(values)) => IdentityCell::Text(values),
-                    Some(ColumnValues::Time(values)) => IdentityCell::Time(values),
-                    Some(ColumnValues::Decimal(values)) => IdentityCell::Decimal(values),
-                    None => IdentityCell::Missing,
-                },
-            )
-            .collect();
+            .all(|identity| identity.chinese == identities[0].chinese);
+        let mut hashed = HashedCells {
+            key: vec![true; identities[0].key.len()],
+            names: vec![one_language; identities[0].names.len()],
+        };
+        for identity in identities {
+            for (hash, cell) in (hashed.key.iter_mut().zip(&identity.key))
+                .chain(hashed.names.iter_mut().zip(&identity.names))
+            {
+                *hash &= !matches!(cell, IdentityCell::Missing);
+            }
+        }
+        hashed
+    }
+}
+
+impl<'a> Identity<'a> {
+    fn new(table: &'a Table, identity: &RowIdentity) -> Self {
+        let cells = |names: &[&str]| -> Vec<IdentityCell<'a>> {
+            names
+                .iter()
+                .map(
+                    |name| match table.column(name).map(|column| &column.values) {
+                        Some(ColumnValues::Text(values)) => IdentityCell::Text(values),
+                        Some(ColumnValues::Time(values)) if name.ends_with("EndTime") => {
+                            IdentityCell::End(values)
+                        }
+                        Some(ColumnValues::Time(values)) => IdentityCell::Time(values),
+                        Some(ColumnValues::Decimal(values)) => IdentityCell::Decimal(values),
+                        None => IdentityCell::Missing,
+                    },
+                )
+                .collect()
+        };
         Identity {
             table,
-            cells,
+            key: cells(identity.key),
+            names: cells(identity.names),
+            amounts: cells(identity.amounts_across_languages),
+            chinese: names_in_chinese(table, identity.names),
             row_count: table.row_count(),
         }
     }
 
-    fn text(&self, column: &TextColumn, row: usize) -> Option<&'a str> {
-        column.get(row).map(|symbol| self.table.resolve(symbol))
+    fn value(&self, cell: &IdentityCell, row: usize) -> Option<CellValue<'a>> {
+        match cell {
+            IdentityCell::Text(values) => values
+                .get(row)
+                .map(|symbol| CellValue::Text(self.table.resolve(symbol))),
+            IdentityCell::Time(values) => values.get(row).map(CellValue::Time),
+            IdentityCell::End(values) => values
+                .get(row)
+                .map(|end| CellValue::Time(end.exclusive_end())),
+            IdentityCell::Decimal(values) => values
+                .get(row)
+                .map(|value| CellValue::Decimal(value.normalize())),
+            IdentityCell::Missing => None,
+        }
     }
 
-    /// Texts are hashed by their spelling (symbols differ between tables).
-    fn hash(&self, row: usize) -> u64 {
+    fn hash(&self, row: usize, hashed: &HashedCells) -> u64 {
         let mut hasher = FxHasher::default();
-        for cell in &self.cells {
-            match cell {
-                IdentityCell::Text(values) => self.text(values, row).hash(&mut hasher),
-                IdentityCell::Time(values) => values.get(row).hash(&mut hasher),
-                // Normalised, so `20000.0` and `20000.000000000` are one amount.
-                IdentityCell::Decimal(values) => values
-                    .get(row)
-                    .map(|value| value.normalize())
-                    .hash(&mut hasher),
-                IdentityCell::Missing => None::<&str>.hash(&mut hasher),
-            }
+        let cells = self.key.iter().zip(&hashed.key);
+        for (cell, _) in cells
+            .chain(self.names.iter().zip(&hashed.names))
+            .filter(|(_, &h)| h)
+        {
+            self.value(cell, row).hash(&mut hasher);
         }
         hasher.finish()
     }
 
+    /// Whether `row` and the other file's `other_row` are one transaction: equal in every cell
+    /// both files have, names compared in one language and amounts across two.
     fn same(&self, row: usize, other: &Identity, other_row: usize) -> bool {
-        self.cells.iter().zip(&other.cells).all(|pair| match pair {
-            (IdentityCell::Text(a), IdentityCell::Text(b)) => {
-                self.text(a, row) == other.text(b, other_row)
+        let agree = |mine: &[IdentityCell], theirs: &[IdentityCell]| {
+            mine.iter().zip(theirs).all(|(a, b)| {
+                matches!(a, IdentityCell::Missing)
+                    || matches!(b, IdentityCell::Missing)
+                    || self.value(a, row) == other.value(b, other_row)
+            })
+        };
+        agree(&self.key, &other.key)
+            && if self.chinese == other.chinese {
+                agree(&self.names, &other.names)
+            } else {
+                agree(&self.amounts, &other.amounts)
             }
-            (IdentityCell::Time(a), IdentityCell::Time(b)) => a.get(row) == b.get(other_row),
-            (IdentityCell::Decimal(a), IdentityCell::Decimal(b)) => a.get(row) == b.get(other_row),
-            (a, b) => self.is_absent(a, row) && other.is_absent(b, other_row),
-        })
     }
+}
 
-    fn is_absent(&self, cell: &IdentityCell, row: usize) -> bool {
-        match cell {
-            IdentityCell::Text(values) => self.text(values, row).is_none(),
-            IdentityCell::Time(values) => values.get(row).is_none(),
-            IdentityCell::Decimal(values) => values.get(row).is_none(),
-            IdentityCell::Missing => true,
-        }
-    }
+/// Whether any of a table's name columns holds a Chinese name (each distinct name read once).
+fn names_in_chinese(table: &Table, names: &[&str]) -> bool {
+    names
+        .iter()
+        .filter_map(|name| table.text_column(name))
+        .any(|column| {
+            let mut read = FxHashSet::default();
+            (0..table.row_count())
+                .filter_map(|row| column.get(row))
+                .any(|symbol| read.insert(symbol) && is_chinese(table.resolve(symbol)))
+        })
 }
 
 #[cfg(test)]
@@ -537,5 +636,48 @@ mod tests {
             (b.first_seen_in.as_slice(), b.differing_from.as_slice()),
             (&[(0, 2)][..], &[(0, 1)][..])
         );
+    }
+
+    const EN_HEADER: &str = "Product Name,Transaction ID,Instance ID,Component Name,\
+        Usage Start Time,Total Amount After Discount (Excluding Tax)\n";
+
+    /// The Chinese and the English export of one month name its products and components in two
+    /// languages: their rows are still one transaction each, told apart by their amounts where
+    /// the names cannot be compared, whichever file is loaded first.
+    #[test]
+    fn the_chinese_and_the_english_export_of_one_transaction_are_one() {
+        let chinese = format!("{HEADER}{ROW_1}{ROW_2}");
+        // CPU and Memory of t1 (both in the Chinese file), the same resource-hour with an amount
+        // the Chinese file has for neither, and t2, which it lacks.
+        let english = format!(
+            "{EN_HEADER}Cloud Virtual Machine,t1,ins-1,Memory,2025-06-01 00:00:00,0.5\n\
+             Cloud Virtual Machine,t1,ins-1,CPU,2025-06-01 00:00:00,1.5\n\
+             Cloud Virtual Machine,t1,ins-1,GPU,2025-06-01 00:00:00,7\n\
+             Cloud Virtual Machine,t2,ins-1,CPU,2025-06-01 01:00:00,1.5\n"
+        );
+        for (first, second) in [(&chinese, &english), (&english, &chinese)] {
+            let mut dataset = Dataset::new();
+            dataset.add(parse_file("first.csv", first.as_bytes()));
+            dataset.add(parse_file("second.csv", second.as_bytes()));
+            assert_eq!(dataset.duplicates(1).first_seen_in, [(0, 2)]);
+            assert!(dataset.duplicates(1).differing_from.is_empty());
+            assert_eq!(dataset.row_count(TableKind::BillDetails), 4);
+        }
+    }
+
+    /// A file without a column of the identity (a FOCUS export has no 扣费时间) is compared on
+    /// the columns it has, and an inclusive end (`23:59:59`) is the exclusive `00:00:00` after it.
+    #[test]
+    fn a_column_one_file_lacks_neither_matches_nor_contradicts() {
+        let with_pay_time = "产品名称,交易ID,资源ID,组件名称,扣费时间,结束使用时间,优惠后总价\n\
+            云服务器,t1,ins-1,CPU,2025-06-02 03:00:00,2025-06-01 23:59:59,1.5\n\
+            云服务器,t1,ins-1,CPU,2025-06-03 03:00:00,2025-06-02 23:59:59,1.5\n";
+        let without = "产品名称,交易ID,资源ID,组件名称,结束使用时间,优惠后总价\n\
+            云服务器,t1,ins-1,CPU,2025-06-02 00:00:00,1.5\n\
+            云服务器,t1,ins-1,内存,2025-06-02 00:00:00,1.5\n";
+        let mut dataset = Dataset::new();
+        dataset.add(parse_file("bill.csv", with_pay_time.as_bytes()));
+        dataset.add(parse_file("export.csv", without.as_bytes()));
+        assert_eq!(dataset.counted_rows(1).collect::<Vec<_>>(), [1]);
     }
 }

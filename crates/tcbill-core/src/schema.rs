@@ -907,16 +907,17 @@ pub static HEADER_KINDS: [&Schema; 7] = [
     &FOCUS,
 ];
 
+/// Whether `text` holds a Chinese character (CJK Unified Ideographs): a header or a product name
+/// of the Chinese console, where the international one writes English.
+pub fn is_chinese(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
 /// The console's Chinese name of a canonical field (`RealTotalCost` → `优惠后总价`,
 /// `CashPayAmount` → `现金账户支出`): its first Chinese header spelling in any export kind, without
 /// the `(元)` that only says the currency. The page's Chinese column headers come from here, so
 /// they are the words of the exports users hold next to it.
 pub fn console_name(field: &str) -> Option<&'static str> {
-    fn is_chinese(spelling: &&&str) -> bool {
-        spelling
-            .chars()
-            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-    }
     // Bills first: their columns are the ones a page names most, and where kinds spell one
     // field differently (`ActionTypeName`: 交易类型 in bills, 消耗类型 in cost details) the
     // bill's word is the one users know.
@@ -930,7 +931,7 @@ pub fn console_name(field: &str) -> Option<&'static str> {
     ]
     .into_iter()
     .filter_map(|schema| schema.field(field))
-    .find_map(|spec| spec.aliases.iter().find(is_chinese))
+    .find_map(|spec| spec.aliases.iter().find(|spelling| is_chinese(spelling)))
     .copied()
     .map(|spelling| spelling.strip_suffix("(元)").unwrap_or(spelling))
 }

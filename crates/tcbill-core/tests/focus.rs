@@ -106,6 +106,34 @@ fn focus_round_trip_keeps_every_cost_summary() {
     }
 }
 
+/// tcbill's FOCUS export loaded beside the bill it came from is that bill again: every one of its
+/// rows is skipped as a duplicate, and the costs are the bill's alone (they were twice the bill).
+#[test]
+fn a_focus_export_beside_its_bill_is_not_counted_twice() {
+    for fixture in ["l3-cn-2022.csv", "l3-cn-2024-11.csv", "l3-intl-en.csv"] {
+        let mut dataset = dataset_of(&[data_path(fixture)]);
+        let before = Report::build(&dataset, &ReportOptions::default()).cost;
+        let export = focus::export(&dataset).to_csv(None);
+        dataset.add(parse_file("focus.csv", &export));
+        let focus_rows = dataset.files()[1].table.row_count() as u64;
+        assert!(focus_rows > 0, "{fixture}");
+        assert_eq!(
+            dataset.duplicates(1).first_seen_in,
+            [(0, focus_rows)],
+            "{fixture}"
+        );
+        assert!(dataset.duplicates(1).differing_from.is_empty(), "{fixture}");
+        let after = Report::build(&dataset, &ReportOptions::default()).cost;
+        assert_eq!(after.row_count, before.row_count, "{fixture}");
+        for (a, b) in after.currencies.iter().zip(&before.currencies) {
+            assert_eq!(
+                a.total.get(Measure::RealTotalCost),
+                b.total.get(Measure::RealTotalCost)
+            );
+        }
+    }
+}
+
 #[test]
 fn round_trip_keeps_pay_splits_and_tax_where_the_bill_has_them() {
     let intl = Report::build(

@@ -496,15 +496,7 @@ impl RowContext<'_> {
         let charge_start = self.time("FeeBeginTime").or(period.map(|p| p.0));
         let charge_end = self
             .time("FeeEndTime")
-            .map(|end| {
-                // Bills print inclusive ends (23:59:59); FOCUS ends are exclusive.
-                let (.., minute, second) = end.beijing_fields();
-                if minute == 59 && second == 59 {
-                    BeijingTime::from_utc_epoch_secs(end.utc_epoch_secs() + 1)
-                } else {
-                    end
-                }
-            })
+            .map(BeijingTime::exclusive_end)
             .or(period.map(|p| p.1));
 
         let (category, class, frequency) =

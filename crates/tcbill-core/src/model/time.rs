@@ -72,6 +72,17 @@ impl BeijingTime {
         self.utc_epoch_secs
     }
 
+    /// This instant as the exclusive end of a period. Bills print inclusive ends (`23:59:59`),
+    /// FOCUS exclusive ones (`00:00:00` of the next day): an end at minute 59, second 59 becomes
+    /// the next hour's start, any other end stays.
+    pub fn exclusive_end(self) -> Self {
+        if self.utc_epoch_secs.rem_euclid(3600) == 3599 {
+            BeijingTime::from_utc_epoch_secs(self.utc_epoch_secs + 1)
+        } else {
+            self
+        }
+    }
+
     /// The Beijing calendar day of this instant, counted in days since 1970-01-01: what day
     /// arithmetic (a spike's history, a burn rate's days) counts in.
     pub fn beijing_day_number(self) -> i64 {
