@@ -1140,6 +1140,10 @@ fn zh_diagnostic(diagnostic: &Diagnostic) -> String {
             }
             DiagnosticCode::ZipTooLarge { gib } => format!("已停止解压：此文件的成员解压后总计超过 {gib} GiB"),
             DiagnosticCode::TotalRow { label } => format!("“{label}”行是合计行，不是账单行：其金额是各行之和，未计入"),
+            DiagnosticCode::PagesMissing { total, read } => format!(
+                "API 响应共 {total} 条记录（Total），此文件只有 {read} 条：其余 {} 条未拉取，不在任何合计中；请拉取全部分页（API 的 Offset 和 Limit，本页的“从 API 获取”即如此）",
+                total - read
+            ),
         },
     };
     format!("{place}：{said}")

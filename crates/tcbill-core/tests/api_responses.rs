@@ -5,6 +5,7 @@ mod common;
 
 use common::{assert_text, row, summary};
 use rust_decimal::Decimal;
+use tcbill_core::model::diagnostic::DiagnosticCode;
 use tcbill_core::{detect_kind, parse_file, ApiAction, InputKind, ParsedFile, TableKind};
 
 const API_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/api");
@@ -158,9 +159,11 @@ fn usage_and_deduction_responses_fill_the_shared_tables() {
         Some(dec("0.00000559"))
     );
     assert_eq!(console.table.text("PackageUnit", 0), Some("U"));
-    assert!(
-        console.diagnostics.is_empty(),
-        "9.96193577 − 0.00000559 = 9.96193018 holds"
+    let says: Vec<_> = console.diagnostics.iter().map(|d| d.says.clone()).collect();
+    assert_eq!(
+        says,
+        [Some(DiagnosticCode::PagesMissing { total: 9, read: 1 })],
+        "9.96193577 − 0.00000559 = 9.96193018 holds; the example is one page of nine records"
     );
 }
 
@@ -218,8 +221,14 @@ fn a_file_of_bare_rows_reads_like_the_response_it_was_cut_from() {
             ApiAction::DescribeDosageDetailList,
         ),
     ] {
-        let response: serde_json::Value = serde_json::from_slice(&fixture(fixture_name)).unwrap();
+        let mut response: serde_json::Value =
+            serde_json::from_slice(&fixture(fixture_name)).unwrap();
         let bare = serde_json::to_vec(&response["Response"][key]).unwrap();
+        // The rows alone have no `Total` to say how many records the response had.
+        response["Response"]
+            .as_object_mut()
+            .unwrap()
+            .remove("Total");
         let mut parsed = parse_file("rows.json", &bare);
         let parsed = parsed.remove(0);
         assert_eq!(
@@ -228,7 +237,7 @@ fn a_file_of_bare_rows_reads_like_the_response_it_was_cut_from() {
             "{fixture_name}"
         );
         assert_eq!(detect_kind(&bare), parsed.kind, "{fixture_name}");
-        let whole = parse_fixture(fixture_name);
+        let whole = parse_file(fixture_name, response.to_string().as_bytes()).remove(0);
         assert_eq!(
             summary(&parsed).replace("rows.json", "FILE"),
             summary(&whole).replace(fixture_name, "FILE"),
@@ -322,6 +331,7 @@ fn junk_items_and_container_amounts_are_rejected_rows() {
     object_time["ComponentSet"] = serde_json::json!([component, [], empty_cost]);
     object_time["FeeBeginTime"] = serde_json::json!({});
     response["Response"]["DetailSet"] = serde_json::json!([7, object_time, detail]);
+    response["Response"]["Total"] = 3.into();
     let parsed = parse_file("junk.json", response.to_string().as_bytes()).remove(0);
     assert_text(
         &summary(&parsed),
@@ -340,4 +350,65 @@ junk.json DetailSet[1].ComponentSet[2] column RealCost: a JSON array is not a nu
         tcbill_core::model::table::RowSource::Record("DetailSet[2].ComponentSet[0]"),
         "the row after the junk keeps its own position"
     );
+}
+
+/// One page of a paged pull saved alone holds fewer records than its response's `Total` counts:
+/// the others are in no total, and the file says how many (the official DescribeBillDetail
+/// example is such a page: `Total` 14, one bill detail). Pages that together hold what `Total`
+/// counts say nothing, and neither does a `Total` that is a sum of money.
+#[test]
+fn a_page_saved_alone_says_how_many_records_it_lacks() {
+    let missing = |parsed: &ParsedFile| -> Vec<(String, Option<DiagnosticCode>)> {
+        parsed
+            .diagnostics
+            .iter()
+            .map(|d| (d.to_string(), d.says.clone()))
+            .collect()
+    };
+    let detail = parse_fixture("DescribeBillDetail.example1.json");
+    assert_eq!(
+        missing(&detail),
+        [(
+            "DescribeBillDetail.example1.json: the response counts 14 records (`Total`) and the \
+             file holds 1: the other 13 were not pulled, so they are in no total; pull every page \
+             (the API's Offset and Limit, as the page's Fetch from API does)"
+                .to_owned(),
+            Some(DiagnosticCode::PagesMissing { total: 14, read: 1 })
+        )]
+    );
+    let deductions = parse_fixture("DescribeMeasureConsoleDeductionDetails.example1.json");
+    assert_eq!(
+        missing(&deductions)[0].1,
+        Some(DiagnosticCode::PagesMissing { total: 9, read: 1 })
+    );
+
+    let page: serde_json::Value =
+        serde_json::from_slice(&fixture("DescribeBillDetail.example1.json")).unwrap();
+    let mut first = page.clone();
+    first["Response"]["Total"] = 3.into();
+    let second_detail = page["Response"]["DetailSet"][0].clone();
+    first["Response"]["DetailSet"]
+        .as_array_mut()
+        .unwrap()
+        .push(second_detail);
+    let mut second = page.clone();
+    second["Response"]["Total"] = 3.into();
+    let pages = serde_json::json!([first, second]).to_string();
+    let parsed = parse_file("pages.json", pages.as_bytes()).remove(0);
+    assert_eq!(missing(&parsed), []);
+    first["Response"]["Total"] = 4.into();
+    let pages = serde_json::json!([first, second]).to_string();
+    let parsed = parse_file("pages.json", pages.as_bytes()).remove(0);
+    assert_eq!(
+        missing(&parsed)[0].1,
+        Some(DiagnosticCode::PagesMissing { total: 4, read: 3 })
+    );
+
+    for name in [
+        "DescribeCostSummaryByProduct.example1.json",
+        "DescribeCostDetail.example1.json",
+        "DescribeBillResourceSummary.example1.json",
+    ] {
+        assert_eq!(missing(&parse_fixture(name)), [], "{name}");
+    }
 }

@@ -56,7 +56,7 @@ pub fn write_bill_json(rows: u64, seed: u64, out: impl Write) -> io::Result<Gene
         }
         write!(
             page,
-            "],\"RequestId\":\"00000000-0000-4000-8000-{detail:012}\",\"Total\":{rows}}}}}"
+            "],\"RequestId\":\"00000000-0000-4000-8000-{detail:012}\",\"Total\":{detail}}}}}"
         )?;
         out.write_all(&page)?;
         if rows == 0 {

@@ -23,7 +23,7 @@ use serde_json::value::RawValue;
 
 use crate::input::csv::strip_utf8_bom;
 use crate::input::rows::{check_row, reconcile_units, recycle_slots, FieldColumns, GluedUnit};
-use crate::model::diagnostic::{Diagnostic, DiagnosticLog, Problem};
+use crate::model::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLog, Problem};
 use crate::model::kind::{ApiAction, InputKind};
 use crate::model::number::is_absent;
 use crate::model::parsed_file::ParsedFile;
@@ -342,9 +342,10 @@ impl fmt::Display for RowPath<'_> {
 
 const NESTED_ROW_KEYS: [&str; 2] = ["ComponentSet", "DetailPoints"];
 
-/// Writes the rows of one page. A row is the fields of one object, or of an object and one of
-/// its nested rows (a bill detail and one of its components), plus values from the envelope
-/// (the `Unit` of `DescribeDosageDetailByDate`).
+/// Writes the rows of one page and says how many items its row array holds (what the response's
+/// `Total` counts). A row is the fields of one object, or of an object and one of its nested
+/// rows (a bill detail and one of its components), plus values from the envelope (the `Unit` of
+/// `DescribeDosageDetailByDate`).
 fn write_rows(
     action: ApiAction,
     inner: &Object<'_>,
@@ -352,7 +353,7 @@ fn write_rows(
     file_content_is_csv: bool,
     writer: &mut RowWriter<'_>,
     log: &mut DiagnosticLog,
-) -> serde_json::Result<()> {
+) -> serde_json::Result<u64> {
     let mut simple = |key: &str, items: Option<&Json<'_>>| {
         let mut index = 0;
         let path = |index| RowPath {
@@ -362,7 +363,7 @@ fn write_rows(
             child: None,
         };
         let Some(items) = items else {
-            return Ok(());
+            return Ok(0);
         };
         for_each_item(items, |item| {
             match item.as_object() {
@@ -370,7 +371,8 @@ fn write_rows(
                 None => writer.reject_not_a_row(item, path(index), log),
             }
             index += 1;
-        })
+        })?;
+        Ok(index as u64)
     };
     match action {
         ApiAction::DescribeBillDetail | ApiAction::DescribeCostDetail => write_nested(
@@ -428,7 +430,7 @@ fn write_rows(
                 content => simple(FILE_CONTENT, content),
             }
         }
-        ApiAction::Error => Ok(()),
+        ApiAction::Error => Ok(0),
         ApiAction::Other => {
             let first_row_array = inner.iter().find_map(|(key, value)| {
                 let value = value.full();
@@ -438,7 +440,7 @@ fn write_rows(
             });
             match first_row_array {
                 Some((key, rows)) => simple(key, Some(&rows)),
-                None => Ok(()),
+                None => Ok(0),
             }
         }
     }
@@ -454,9 +456,9 @@ fn write_nested(
     page_prefix: &str,
     writer: &mut RowWriter<'_>,
     log: &mut DiagnosticLog,
-) -> serde_json::Result<()> {
+) -> serde_json::Result<u64> {
     let Some(outer_items) = inner.get(outer_key) else {
-        return Ok(());
+        return Ok(0);
     };
     let mut outer_index = 0;
     for_each_item(outer_items, |item| {
@@ -485,7 +487,8 @@ fn write_nested(
         if children.is_empty() {
             writer.write(&[outer], unit, path, log);
         }
-    })
+    })?;
+    Ok(outer_index as u64)
 }
 
 /// The lines of CynosDB's `FileContent` CSV as rows keyed by [`FILE_CONTENT_COLUMNS`] (a line
@@ -837,6 +840,9 @@ pub(crate) fn parse_json(file: &str, bytes: &[u8]) -> ParsedFile {
     };
     let mut file_action = None;
     let mut writer: Option<RowWriter> = None;
+    // The most records a page's `Total` counts, and the records the pages hold.
+    let mut declared_total = None;
+    let mut records_read = 0;
     for page_index in 0..document.len() {
         let page_prefix = if document.is_paged() {
             format!("[{page_index}].")
@@ -880,9 +886,14 @@ pub(crate) fn parse_json(file: &str, bytes: &[u8]) -> ParsedFile {
             writer,
             &mut log,
         );
-        if let Err(error) = written {
-            log.push(Diagnostic::error(file, format!("not valid JSON: {error}")));
+        match written {
+            Ok(records) => records_read += records,
+            Err(error) => log.push(Diagnostic::error(file, format!("not valid JSON: {error}"))),
         }
+        declared_total = declared_total.max(record_total(inner));
+    }
+    if let Some(total) = declared_total.filter(|&total| total > records_read) {
+        log.push(pages_missing(file, total, records_read));
     }
     let (table, rows_rejected) = match writer {
         Some(writer) => (writer.table, writer.rows_rejected),
@@ -900,6 +911,37 @@ pub(crate) fn parse_json(file: &str, bytes: &[u8]) -> ParsedFile {
         rows_rejected,
         log.into_vec(file),
     )
+}
+
+/// How many records the query matched, as the response says (`Total`, `TotalCount`, or
+/// `Data.TotalCount`); `None` where it says nothing or `Total` is a sum of money
+/// (`DescribeCostSummaryByProduct`).
+fn record_total(inner: &Object<'_>) -> Option<u64> {
+    let count = |object: &Object<'_>| {
+        ["Total", "TotalCount"]
+            .iter()
+            .find_map(|key| match object.get(key)?.full().as_ref() {
+                Json::Number(number) => number.parse().ok(),
+                _ => None,
+            })
+    };
+    count(inner).or_else(|| {
+        let data = inner.get("Data")?.shallow();
+        data.as_object().and_then(count)
+    })
+}
+
+/// A file holding fewer records than its response counts: one page of a paged pull, saved alone.
+/// The records not pulled are in no total, so the file says so. (`DescribeBillDetail`'s `Total`
+/// may count fewer than there are, never more.)
+fn pages_missing(file: &str, total: u64, read: u64) -> Diagnostic {
+    let message = format!(
+        "the response counts {total} records (`Total`) and the file holds {read}: the other {} \
+         were not pulled, so they are in no total; pull every page (the API's Offset and Limit, \
+         as the page's Fetch from API does)",
+        total - read
+    );
+    Diagnostic::warning(file, message).saying(DiagnosticCode::PagesMissing { total, read })
 }
 
 fn api_error(file: &str, inner: &Object<'_>, page_prefix: &str) -> Diagnostic {

@@ -100,6 +100,11 @@ pub enum DiagnosticCode {
     TotalRow {
         label: String,
     },
+    /// An API response counting `total` records of which the file holds `read`: pages not pulled.
+    PagesMissing {
+        total: u64,
+        read: u64,
+    },
 }
 
 impl From<&NumberError> for DiagnosticCode {
