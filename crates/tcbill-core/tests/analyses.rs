@@ -576,6 +576,35 @@ fn a_summary_response_that_disagrees_with_the_details() {
     );
 }
 
+/// A summary that leaves a product out (its row deleted): the detail rows' money for it is in no
+/// summary row, which the check says (it said ok, having checked each row the summary has).
+#[test]
+fn a_summary_response_without_a_product_the_details_have() {
+    let path =
+        PathBuf::from(common::SAMPLE_MONTH).join("DescribeBillSummaryByProduct-2025-06.json");
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    json["Response"]["SummaryOverview"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|row| row["BusinessCode"] != "p_cdn");
+    let mut dataset = sample_month_without_summary();
+    dataset.add(tcbill_core::parse_file(
+        "summary.json",
+        json.to_string().as_bytes(),
+    ));
+    let checks = run_checks(&dataset, &[]);
+    assert_eq!(
+        check_lines(&checks[4..5]),
+        [
+            "summary_vs_details Mismatches checked=3",
+            "  mismatch - 内容分发网络 CDN: TotalCost of the detail rows is in no summary row expected 28.259238 found 0 (-28.259238)",
+            "  mismatch - 内容分发网络 CDN: RealTotalCost of the detail rows is in no summary row expected 24.0203523 found 0 (-24.0203523)",
+            "  mismatch - 内容分发网络 CDN: CashPayAmount of the detail rows is in no summary row expected 24.0203523 found 0 (-24.0203523)",
+        ]
+    );
+}
+
 fn sample_month_without_summary() -> tcbill_core::Dataset {
     dataset_of(&[PathBuf::from(common::SAMPLE_MONTH).join("2025-06-明细账单-L3.csv")])
 }

@@ -5,7 +5,7 @@
 //! Amounts agree when they are equal at the bill's own decimals, or once both are rounded to 分
 //! (bills keep up to 8 decimals but charge to the 分). Usage quantities must agree exactly.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 use std::fmt;
@@ -123,6 +123,10 @@ pub enum FindingCode {
     SummaryDiffers {
         measure: String,
     },
+    /// Detail rows of a group (a product, a region) no row of the summary response names.
+    DetailsWithoutSummary {
+        measure: String,
+    },
     RatioDiffers,
     DeductedUsageDiffers,
     /// A deduction row of the product has no 被抵扣资源原始用量 or unit.
@@ -153,6 +157,9 @@ impl fmt::Display for FindingCode {
             }
             FindingCode::SummaryDiffers { measure } => {
                 write!(f, "{measure} differs from the detail rows")
+            }
+            FindingCode::DetailsWithoutSummary { measure } => {
+                write!(f, "{measure} of the detail rows is in no summary row")
             }
             FindingCode::RatioDiffers => {
                 f.write_str("RealTotalCostRatio differs from the detail rows' share")
@@ -876,6 +883,32 @@ fn summary_vs_details(dataset: &Dataset) -> Check {
                 }]
             };
             let details = summarize(dataset, std::slice::from_ref(&dimension), &filters);
+            let named: BTreeSet<String> = rows
+                .iter()
+                .map(|&row| summary_key(table, row, &dimension))
+                .collect();
+            // The summary splits the whole month: a group of the details it does not name is
+            // money the summary leaves out (or the details hold too much of).
+            for group in details
+                .groups()
+                .filter(|group| !named.contains(&group.key[0]))
+            {
+                for measure in Measure::ALL {
+                    let in_summary = table.decimal_column(measure.api_name()).is_some();
+                    let detail_value = group.amounts.get(measure).filter(|value| !value.is_zero());
+                    if let (true, Some(detail_value)) = (in_summary, detail_value) {
+                        check.mismatches.push(Finding::mismatch(
+                            None,
+                            group.key[0].clone(),
+                            FindingCode::DetailsWithoutSummary {
+                                measure: measure.api_name().to_owned(),
+                            },
+                            detail_value,
+                            Decimal::ZERO,
+                        ));
+                    }
+                }
+            }
             for row in rows {
                 check.rows_checked += 1;
                 let key = summary_key(table, row, &dimension);
