@@ -7,6 +7,11 @@
 // Then each build's median. BENCHMARKS.md's issue #12 sections of 2026-12-03 use it.
 //
 //   node bench/phases.mjs FILE GENERATOR_SUMMARY_JSON RUNS DIST [DIST ...]
+//
+// A DIST may end in `::{JSON}`: knobs set on the file worker before the drop (merged into
+// `self.tcbill_parts`, src/worker/parts.rs's `Knobs`), so one build is run several ways, e.g.
+// `dist '::{"spare":false}'`. TCBILL_BENCH_SETTLE_MS=N drops N ms after the worker said it is
+// ready (0 by default: at once), as a user's drag into the window takes a while after its start.
 import { stat } from 'node:fs/promises';
 import { serveDist, launchBrowser } from '../e2e/harness.mjs';
 import { MiB, openApp, dropFiles, waitUntilShown, workersMemory, phaseLines } from './app-run.mjs';
@@ -24,11 +29,15 @@ const load = async () => (await import('node:fs/promises')).readFile('/proc/load
 
 for (let run = 1; run <= runs; run += 1) {
   for (const dist of dists) {
-    const server = await serveDist({ '': dist });
+    const [path, knobsJson] = dist.split('::');
+    const knobs = knobsJson ? JSON.parse(knobsJson) : null;
+    const server = await serveDist({ '': path });
     const browser = await launchBrowser();
     try {
       const loadBefore = await load();
       const { page, worker, errors, wasmBytes } = await openApp(browser, server.url);
+      if (knobs) await worker.evaluate((knobs) => (self.tcbill_parts = { ...self.tcbill_parts, ...knobs }), knobs);
+      await new Promise((resolve) => setTimeout(resolve, Number(process.env.TCBILL_BENCH_SETTLE_MS ?? 0)));
       const start = await dropFiles(page, [file]);
       const tcbill = await waitUntilShown(page, worker, start, 1);
       const memoryAfter = await wasmBytes();

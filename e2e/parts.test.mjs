@@ -1,8 +1,9 @@
 // End-to-end tests of a big CSV file read in parts by several Web Workers (src/worker/parts.rs):
 // the report is byte for byte the one reading it whole gives, a cut that does not fall between
 // records makes the file be read whole, a cancel stops every worker of the file, a part worker
-// that dies fails its file with a message while the file worker keeps the others, and part workers
-// that cannot load (the page offline) leave the file to be read whole.
+// that dies fails its file with a message while the file worker keeps the others, part workers
+// that cannot load (the page offline) leave the file to be read whole, and the spare part workers
+// started with the file worker read a big file's parts even so.
 // Files here are small, so the tests set the file worker's knobs (`self.tcbill_parts`, read at
 // each file): read in parts from 64 KiB on, by a fixed number of workers.
 import { test, before } from 'node:test';
@@ -224,10 +225,13 @@ test('a file cancelled while it waits its turn is not read, even an empty one', 
 });
 
 test('a big file dropped after the page went offline is read whole, its part workers unable to load', async () => {
-  const worker = await openApp({ workers: 2 });
-  // Offline: the part loader, fetched on the first big file, does not come.
+  // Offline once the file worker loaded: the part loader, which its spare part worker and any fresh
+  // one ask for, does not come (cut before the file worker starts its spare: once fetched, the
+  // browser may take it from its cache).
   session.server.cut.add('/tcbill-part_loader.js');
+  let worker;
   try {
+    worker = await openApp({ workers: 2 });
     await drop([{ name: 'l3-6000.csv', bytes: await readFile(bill) }]);
     const [row] = await fileRows(page, 1);
     assert.deepEqual(row.slice(3), ['6,000', '6,000', '0']);
@@ -237,6 +241,28 @@ test('a big file dropped after the page went offline is read whole, its part wor
   }
   // No part worker ran (none could load): the file worker read the file whole.
   assert.equal(await worker.evaluate(() => self.tcbill_parts_last), undefined);
+  assert.equal(await downloadReport(), tcbill('analyze', bill, '--json'));
+});
+
+test('the spare part worker, started with the file worker, reads a big file\'s part after the page went offline', async () => {
+  const loaderFetches = () => session.server.requests.filter((path) => path.endsWith('/tcbill-part_loader.js')).length;
+  const before = loaderFetches();
+  const worker = await openApp({ workers: 2 });
+  for (let wait = 0; wait < 200 && loaderFetches() === before; wait += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(loaderFetches(), before + 1, 'the file worker started its spare part worker');
+  // The spare is ready once it answers; give it a moment to instantiate the module it was posted.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  session.server.cut.add('/tcbill-part_loader.js');
+  try {
+    await drop([{ name: 'l3-6000.csv', bytes: await readFile(bill) }]);
+    const [row] = await fileRows(page, 1);
+    assert.deepEqual(row.slice(3), ['6,000', '6,000', '0']);
+  } finally {
+    session.server.cut.clear();
+  }
+  const last = await worker.evaluate(() => self.tcbill_parts_last);
+  assert.equal(last.parts, 2);
+  assert.equal(last.joined, true);
   assert.equal(await downloadReport(), tcbill('analyze', bill, '--json'));
 });
 

@@ -1,8 +1,10 @@
 //! Reading bytes out of browser `Blob`s/`File`s without loading whole files.
 //!
 //! Files can be hundreds of megabytes, so callers ask for a byte range; the browser reads only
-//! that slice from disk. [`Slices`] reads a range slice after slice with the next slice's read
-//! already asked for, so the browser reads it while the worker parses the one before.
+//! that slice from disk. [`Slices`] reads a range slice after slice with the next slices' reads
+//! already asked for, so the browser reads them while the worker parses the one before.
+
+use std::collections::VecDeque;
 
 use js_sys::Uint8Array;
 use wasm_bindgen::JsValue;
@@ -22,41 +24,50 @@ fn ask(blob: &Blob, start: u64, end: u64) -> Result<JsFuture, JsValue> {
     Ok(JsFuture::from(slice.array_buffer()))
 }
 
-/// Bytes `start..end` of a `Blob` in slices of `len` bytes, each slice's read asked for while the
-/// one before is being used: at most two slices (`2 × len` bytes) are out of wasm memory at once.
+/// Bytes `start..end` of a `Blob` in slices of `len` bytes, the next slices' reads asked for
+/// while the one before is being used: `ahead` of them (1 by default), so at most `ahead + 1`
+/// slices are out of wasm memory at once.
 pub struct Slices {
     blob: Blob,
     /// Where the next slice to ask for starts.
     at: u64,
     end: u64,
     len: u64,
-    /// The slice asked for and not taken yet, and where it ends.
-    next: Option<(Result<JsFuture, JsValue>, u64)>,
+    ahead: usize,
+    /// The slices asked for and not taken yet, in order, and where each ends.
+    asked: VecDeque<(Result<JsFuture, JsValue>, u64)>,
 }
 
 impl Slices {
     pub fn new(blob: &Blob, start: u64, end: u64, len: usize) -> Slices {
+        Slices::ahead(blob, start, end, len, 1)
+    }
+
+    /// With `ahead` slices asked for while one is used (at least 1).
+    pub fn ahead(blob: &Blob, start: u64, end: u64, len: usize, ahead: usize) -> Slices {
         let end = end.min(blob.size() as u64);
-        let mut slices = Slices { blob: blob.clone(), at: start, end, len: len as u64, next: None };
-        slices.next = slices.ask_next();
+        let ahead = ahead.max(1);
+        let mut slices =
+            Slices { blob: blob.clone(), at: start, end, len: len.max(1) as u64, ahead, asked: VecDeque::new() };
+        slices.ask_more();
         slices
     }
 
-    fn ask_next(&mut self) -> Option<(Result<JsFuture, JsValue>, u64)> {
-        if self.at >= self.end {
-            return None;
+    /// Asks for slices until `ahead` are asked for and not taken, or the range is asked for.
+    fn ask_more(&mut self) {
+        while self.asked.len() < self.ahead && self.at < self.end {
+            let until = (self.at + self.len).min(self.end);
+            let asked = ask(&self.blob, self.at, until);
+            self.at = until;
+            self.asked.push_back((asked, until));
         }
-        let until = (self.at + self.len).min(self.end);
-        let asked = ask(&self.blob, self.at, until);
-        self.at = until;
-        Some((asked, until))
     }
 
-    /// The next slice and the offset it ends at, `None` past the range; the one after is asked
+    /// The next slice and the offset it ends at, `None` past the range; the ones after are asked
     /// for before this one is awaited.
     pub async fn next(&mut self) -> Option<Result<(Vec<u8>, u64), JsValue>> {
-        let (asked, until) = self.next.take()?;
-        self.next = self.ask_next();
+        let (asked, until) = self.asked.pop_front()?;
+        self.ask_more();
         let read = async { Ok(Uint8Array::new(&asked?.await?).to_vec()) };
         Some(read.await.map(|bytes| (bytes, until)))
     }

@@ -307,6 +307,10 @@ pub fn run() {
     // The worker lives as long as the page: its handler must too.
     on_message.forget();
     post(FromWorker::Ready);
+    // A big file's part workers start now, before a file comes (a part worker is this wasm too).
+    if !parts::is_part_worker() {
+        parts::start_spares();
+    }
 }
 
 fn answer(request: Request) {

@@ -57,16 +57,41 @@ const MAX_WORKERS: usize = 4;
 /// `self.tcbill_parts = {...}`, through Playwright's `worker.evaluate`), read at each file:
 /// `min_len` lowers [`MIN_PARALLEL_LEN`] so small fixtures are read in parts, `workers` fixes how
 /// many workers read a file (1 reads every file whole, as before), `crash_drill` makes the last
-/// part's worker panic as a bug would. The app never sets them.
+/// part's worker panic as a bug would; `spare: false` starts the file's part workers afresh
+/// instead of taking the spare ones (see [`start_spares`]); the benchmark's `read_ahead` (slices
+/// asked for ahead, [`READ_AHEAD`]), `slice_len` ([`CHUNK_LEN`]) and `first_share` (part 0's share
+/// of the file, the part workers sharing the rest equally; equal stretches otherwise) try other
+/// ways of reading. The app never sets them.
 #[derive(Default, Deserialize)]
 struct Knobs {
     min_len: Option<u64>,
     workers: Option<usize>,
     #[serde(default)]
     crash_drill: bool,
+    spare: Option<bool>,
+    read_ahead: Option<usize>,
+    slice_len: Option<usize>,
+    first_share: Option<f64>,
+}
+
+/// How many slices of a part each worker has asked the browser for while it parses one.
+const READ_AHEAD: usize = 1;
+
+/// How a part is read: slices of `slice_len` bytes, `read_ahead` of them asked for ahead.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+struct Reading {
+    slice_len: usize,
+    read_ahead: usize,
 }
 
 impl Knobs {
+    fn reading(&self) -> Reading {
+        Reading {
+            slice_len: self.slice_len.unwrap_or(CHUNK_LEN).clamp(64 << 10, 64 << 20),
+            read_ahead: self.read_ahead.unwrap_or(READ_AHEAD).clamp(1, 16),
+        }
+    }
+
     fn read() -> Knobs {
         Reflect::get(&js_sys::global(), &"tcbill_parts".into())
             .ok()
@@ -89,8 +114,9 @@ pub(super) enum InParts {
 }
 
 /// What the file worker asks of a part worker (with the `File` beside it): parse bytes
-/// `start..end`, a later part of the file (its lines counted from its start); `ends_file` for
-/// the last part; `pass` asks for the passes over its rows too, for a report of these breakdowns.
+/// `start..end`, a later part of the file (its lines counted from its start), read as `reading`
+/// says; `ends_file` for the last part; `pass` asks for the passes over its rows too, for a
+/// report of these breakdowns.
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) struct Job {
     start: u64,
@@ -98,6 +124,7 @@ pub(super) struct Job {
     ends_file: bool,
     crash_drill: bool,
     pass: Option<Vec<Vec<Dimension>>>,
+    reading: Reading,
 }
 
 /// What a part worker answers (a part's bytes ride beside it, transferred).
@@ -172,7 +199,7 @@ pub(super) async fn work(job: Job, file: File) {
 
 /// Parses one part and posts it, progress after each slice; the bytes of a part that cannot be
 /// read in parts are empty.
-async fn read_part(file: &File, Job { start, end, ends_file, crash_drill, pass }: Job) -> Result<(), String> {
+async fn read_part(file: &File, Job { start, end, ends_file, crash_drill, pass, reading }: Job) -> Result<(), String> {
     phases::mark("read job received");
     let head = read_range(file, 0, SNIFF_LEN as u64).await.map_err(|err| js_message(&err))?;
     let mut passed = None;
@@ -180,11 +207,11 @@ async fn read_part(file: &File, Job { start, end, ends_file, crash_drill, pass }
         Some(plan) => {
             let mut reader = plan.later_part();
             let mut bytes_read = 0;
-            for_each_chunk(file, start, end, "parse", |chunk| {
+            for_each_chunk(file, start, end, reading, |chunk| {
                 if crash_drill {
                     panic!("a crash drill in a part worker");
                 }
-                reader.feed(chunk);
+                phases::timed("parse", || reader.feed(chunk));
                 bytes_read += chunk.len() as u64;
                 post_to_coordinator(&FromPart::Progress { bytes_read, rows_read: reader.rows_read() }, None, None);
             })
@@ -265,26 +292,25 @@ fn js_message(err: &JsValue) -> String {
     err.as_string().unwrap_or_else(|| format!("{err:?}"))
 }
 
-/// Calls `take` with the bytes of `start..end` of `file` in [`CHUNK_LEN`] slices (the time spent
-/// in each summed as `step`, the waits for the slices as `step: Blob reads`).
+/// Calls `take` with the bytes of `start..end` of `file` in slices, as `reading` says (the waits
+/// for the slices summed as `parse: Blob reads`).
 async fn for_each_chunk(
     file: &File,
     start: u64,
     end: u64,
-    step: &str,
+    reading: Reading,
     mut take: impl FnMut(&[u8]),
 ) -> Result<(), String> {
-    let reads = format!("{step}: Blob reads");
-    let mut slices = Slices::new(file, start, end, CHUNK_LEN);
+    let mut slices = Slices::ahead(file, start, end, reading.slice_len, reading.read_ahead);
     loop {
         let asked = phases::now();
         let Some(read) = slices.next().await else { break };
         let (chunk, _) = read.map_err(|err| js_message(&err))?;
-        phases::add(&reads, phases::now() - asked);
+        phases::add("parse: Blob reads", phases::now() - asked);
         if chunk.is_empty() {
             break;
         }
-        phases::timed(step, || take(&chunk));
+        take(&chunk);
     }
     Ok(())
 }
@@ -296,6 +322,9 @@ thread_local! {
     static BUSY: RefCell<bool> = const { RefCell::new(false) };
     /// The error handler of a stopped part worker: swallows its error (lives as long as this worker).
     static QUIET: Closure<dyn Fn(ErrorEvent)> = Closure::new(|event: ErrorEvent| event.prevent_default());
+    /// The part workers started before a file needs them, by number (1 first), taken by the next
+    /// file's team ([`start_spares`]).
+    static SPARES: RefCell<Vec<Option<PartWorker>>> = const { RefCell::new(Vec::new()) };
 }
 
 #[derive(Default)]
@@ -345,6 +374,10 @@ struct Slot {
     ready: bool,
     queued: Option<JsValue>,
     stopped: bool,
+    /// A spare's: in no team yet, so what it says reaches no file (see [`start_spares`]).
+    spare: bool,
+    /// It died or never started (while a spare: a team takes a fresh worker instead).
+    dead: bool,
 }
 
 struct PartWorker {
@@ -362,36 +395,124 @@ struct Team {
     workers: Vec<PartWorker>,
 }
 
-impl Team {
-    /// Starts `count` part workers, numbered from 1 (the file worker reads part 0).
-    fn start(count: usize) -> Result<Team, JsValue> {
-        INBOX.with_borrow_mut(|inbox| inbox.events.clear());
-        let workers = (1..=count)
-            .map(|index| {
-                let worker = Worker::new(PART_LOADER)?;
-                // This worker's own compiled module, which the part loader starts on.
-                worker.post_message(&wasm_bindgen::module())?;
-                let slot =
-                    Rc::new(RefCell::new(Slot { worker: worker.clone(), ready: false, queued: None, stopped: false }));
-                let on_message = {
-                    let slot = slot.clone();
-                    Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-                        on_part_message(index, &slot, &event.data())
-                    })
-                };
-                let on_error = {
-                    let slot = slot.clone();
-                    Closure::<dyn Fn(ErrorEvent)>::new(move |event: ErrorEvent| {
-                        event.prevent_default();
-                        let started = slot.borrow().ready;
-                        deliver(index, if started { Event::Died(event.message()) } else { Event::NeverStarted });
-                    })
-                };
-                worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-                worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-                Ok(PartWorker { slot, _on_message: on_message, _on_error: on_error })
+impl PartWorker {
+    /// Starts part worker `index` (numbered from 1: the file worker reads part 0), a spare until a
+    /// team takes it.
+    fn start(index: usize, spare: bool) -> Result<PartWorker, JsValue> {
+        let worker = Worker::new(PART_LOADER)?;
+        // This worker's own compiled module, which the part loader starts on.
+        worker.post_message(&wasm_bindgen::module())?;
+        let slot = Rc::new(RefCell::new(Slot {
+            worker: worker.clone(),
+            ready: false,
+            queued: None,
+            stopped: false,
+            spare,
+            dead: false,
+        }));
+        let on_message = {
+            let slot = slot.clone();
+            Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+                on_part_message(index, &slot, &event.data())
             })
-            .collect::<Result<Vec<_>, JsValue>>()?;
+        };
+        let on_error = {
+            let slot = slot.clone();
+            Closure::<dyn Fn(ErrorEvent)>::new(move |event: ErrorEvent| {
+                event.prevent_default();
+                let started = slot.borrow().ready;
+                tell(index, &slot, if started { Event::Died(event.message()) } else { Event::NeverStarted });
+            })
+        };
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Ok(PartWorker { slot, _on_message: on_message, _on_error: on_error })
+    }
+
+    fn terminate(&self) {
+        let mut slot = self.slot.borrow_mut();
+        if slot.stopped {
+            return;
+        }
+        slot.stopped = true;
+        slot.worker.set_onmessage(None);
+        // A worker that died may still have its error event on its way: it must not reach
+        // this worker's own scope, which the page would take for this worker dying.
+        QUIET.with(|quiet| slot.worker.set_onerror(Some(quiet.as_ref().unchecked_ref())));
+        slot.worker.terminate();
+    }
+}
+
+/// Tells the file's team what part worker `index` said; a spare's death is only noted.
+fn tell(index: usize, slot: &Rc<RefCell<Slot>>, event: Event) {
+    let spare = {
+        let mut slot = slot.borrow_mut();
+        if matches!(event, Event::Died(_) | Event::NeverStarted) {
+            slot.dead = true;
+        }
+        slot.spare
+    };
+    if !spare {
+        deliver(index, event);
+    }
+}
+
+/// Whether this worker is a part worker (its loader, `tcbill-part_loader.js`, says so).
+pub(super) fn is_part_worker() -> bool {
+    Reflect::get(&js_sys::global(), &"tcbill_part_worker".into()).is_ok_and(|said| said.is_truthy())
+}
+
+/// How many spare part workers the file worker keeps: as many as a big file's team has.
+fn spares_wanted() -> usize {
+    workers_for(MIN_PARALLEL_LEN, &Knobs::default()) - 1
+}
+
+/// Starts the spare part workers that are missing (see [`SPARES`]): called when the file worker
+/// starts, and after each file read in parts, whose team took them. A part worker takes some
+/// 0.17 s to start (a thread, the wasm instantiated, its handshake); a spare has done so before
+/// the file comes, so the file's later parts are read from its start, as its first part is.
+pub(super) fn start_spares() {
+    let wanted = spares_wanted();
+    SPARES.with_borrow_mut(|spares| {
+        spares.resize_with(wanted.max(spares.len()), || None);
+        for (at, spare) in spares.iter_mut().enumerate().take(wanted) {
+            if spare.as_ref().is_none_or(|spare| spare.slot.borrow().dead) {
+                if let Some(dead) = spare.take() {
+                    dead.terminate();
+                }
+                *spare = PartWorker::start(at + 1, true).ok();
+            }
+        }
+    });
+}
+
+impl Team {
+    /// Starts `count` part workers, numbered from 1 (the file worker reads part 0): the spare ones
+    /// where `spare` and they live, others afresh.
+    fn start(count: usize, spare: bool) -> Result<Team, JsValue> {
+        INBOX.with_borrow_mut(|inbox| inbox.events.clear());
+        let mut spares = SPARES.with_borrow_mut(std::mem::take);
+        if !spare {
+            spares.drain(..).flatten().for_each(|spare| spare.terminate());
+        }
+        spares.resize_with(spares.len().max(count), || None);
+        let workers = (1..=count)
+            .map(|index| match spares[index - 1].take().filter(|spare| !spare.slot.borrow().dead) {
+                Some(spare) => {
+                    spare.slot.borrow_mut().spare = false;
+                    Ok(spare)
+                }
+                None => PartWorker::start(index, false),
+            })
+            .collect::<Result<Vec<_>, JsValue>>();
+        // Dead spares are terminated; those this team does not need stay spares.
+        spares.iter_mut().for_each(|spare| {
+            if spare.as_ref().is_some_and(|spare| spare.slot.borrow().dead) {
+                spare.take().expect("a dead spare").terminate();
+            }
+        });
+        SPARES.with_borrow_mut(|kept| *kept = spares);
+        let workers = workers?;
         set_global("tcbill_parts_live", &JsValue::from(workers.len() as f64));
         Ok(Team { workers })
     }
@@ -410,18 +531,7 @@ impl Team {
 
     /// Terminates part worker `index`, releasing its memory.
     fn stop(&self, index: usize) {
-        {
-            let mut slot = self.workers[index - 1].slot.borrow_mut();
-            if slot.stopped {
-                return;
-            }
-            slot.stopped = true;
-            slot.worker.set_onmessage(None);
-            // A worker that died may still have its error event on its way: it must not reach
-            // this worker's own scope, which the page would take for this worker dying.
-            QUIET.with(|quiet| slot.worker.set_onerror(Some(quiet.as_ref().unchecked_ref())));
-            slot.worker.terminate();
-        }
+        self.workers[index - 1].terminate();
         let live = self.workers.iter().filter(|worker| !worker.slot.borrow().stopped).count();
         set_global("tcbill_parts_live", &JsValue::from(live as f64));
     }
@@ -431,6 +541,8 @@ impl Drop for Team {
     fn drop(&mut self) {
         (1..=self.workers.len()).for_each(|index| self.stop(index));
         INBOX.with_borrow_mut(|inbox| inbox.events.clear());
+        // Spares for the next big file, started while this worker builds the report.
+        start_spares();
     }
 }
 
@@ -470,7 +582,7 @@ fn on_part_message(index: usize, slot: &Rc<RefCell<Slot>>, data: &JsValue) {
                     let _ = slot.worker.post_message(&job);
                 }
             }
-            Some(Handshake::Crashed { message }) => deliver(index, Event::Died(message)),
+            Some(Handshake::Crashed { message }) => tell(index, slot, Event::Died(message)),
             None => {}
         }
         return;
@@ -482,7 +594,7 @@ fn on_part_message(index: usize, slot: &Rc<RefCell<Slot>>, data: &JsValue) {
             let pass = field(data, PASS);
             deliver(index, Event::Answer(answer, bytes, pass));
         }
-        None => deliver(index, Event::Died("an unknown message from a part worker".to_owned())),
+        None => tell(index, slot, Event::Died("an unknown message from a part worker".to_owned())),
     }
 }
 
@@ -621,14 +733,17 @@ async fn coordinate(
     phases::mark("reading in parts");
     let head = read_range(file, 0, SNIFF_LEN as u64).await.map_err(unreadable)?;
     let Some(plan) = TextParts::plan(&name, &head) else { return Ok(None) };
-    let team = Team::start(workers - 1).map_err(|_| Stop::NoPartWorkers)?;
-    let starts = part_starts(file, size, workers).await.map_err(unreadable)?;
+    let team = Team::start(workers - 1, knobs.spare.unwrap_or(true)).map_err(|_| Stop::NoPartWorkers)?;
+    let first_share = knobs.first_share.map(|share| share.clamp(0.05, 0.95));
+    let starts = part_starts(file, size, workers, first_share).await.map_err(unreadable)?;
     phases::mark("parts start found");
     let part_end = |index: usize| starts.get(index + 1).copied().unwrap_or(size);
     let last = starts.len() - 1;
+    let reading = knobs.reading();
     for (index, &start) in starts.iter().enumerate().skip(1) {
         let crash_drill = knobs.crash_drill && index == last;
-        let job = Job { start, end: part_end(index), ends_file: index == last, crash_drill, pass: pass.clone() };
+        let ends_file = index == last;
+        let job = Job { start, end: part_end(index), ends_file, crash_drill, pass: pass.clone(), reading };
         team.send(index, &job, file);
     }
     (starts.len()..workers).for_each(|index| team.stop(index));
@@ -636,7 +751,7 @@ async fn coordinate(
     // Part 0 here, while the part workers read theirs.
     let mut collected = Collected::new(starts.len());
     let mut reader = plan.first_part();
-    let mut slices = Slices::new(file, 0, part_end(0), CHUNK_LEN);
+    let mut slices = Slices::ahead(file, 0, part_end(0), reading.slice_len, reading.read_ahead);
     loop {
         let asked = phases::now();
         let Some(read) = slices.next().await else { break };
@@ -725,9 +840,16 @@ fn failed(index: usize, event: Event) -> Result<(), Stop> {
 }
 
 /// Where each part starts, as the CLI finds them (core's [`PartStarts`]): a few bytes read at
-/// each cut.
-async fn part_starts(file: &File, size: u64, parts: usize) -> Result<Vec<u64>, JsValue> {
-    let mut starts = PartStarts::new(size, parts);
+/// each cut; equal stretches, or part 0 `first_share` of the file and the others the rest equally.
+async fn part_starts(file: &File, size: u64, parts: usize, first_share: Option<f64>) -> Result<Vec<u64>, JsValue> {
+    let mut starts = match first_share {
+        Some(share) => {
+            let first = (size as f64 * share) as u64;
+            let rest = (size - first) as f64 / (parts - 1) as f64;
+            PartStarts::at_cuts(size, (0..parts - 1).map(|part| first + (rest * part as f64) as u64).collect())
+        }
+        None => PartStarts::new(size, parts),
+    };
     while let Some(at) = starts.wanted() {
         starts.feed(&read_range(file, at, at + START_WINDOW as u64).await?);
     }

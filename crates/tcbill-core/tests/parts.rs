@@ -207,6 +207,33 @@ fn parts_start_at_the_first_line_start_after_each_cut_whatever_the_windows() {
 }
 
 #[test]
+fn parts_cut_where_the_caller_says_start_at_the_first_line_start_after_each_cut() {
+    let starts_at = |bytes: &[u8], cuts: Vec<u64>| {
+        let mut starts = PartStarts::at_cuts(bytes.len() as u64, cuts);
+        while let Some(at) = starts.wanted() {
+            let at = at as usize;
+            starts.feed(&bytes[at.min(bytes.len())..(at + 3).min(bytes.len())]);
+        }
+        starts.into_starts()
+    };
+    let bytes = b"ab\ncd\nef\ngh\n";
+    assert_eq!(starts_at(bytes, vec![2, 4]), [0, 3, 6]);
+    assert_eq!(starts_at(bytes, vec![7]), [0, 9]);
+    // Cuts inside one line give one start; equal cuts are `PartStarts::new`'s.
+    assert_eq!(starts_at(bytes, vec![4, 5]), [0, 6]);
+    let text = bill().0;
+    let size = text.len() as u64;
+    for parts in 2..=5u64 {
+        let equal = (1..parts).map(|part| size * part / parts).collect();
+        let expected: Vec<u64> = part_starts(text.as_bytes(), parts as usize, START_WINDOW)
+            .into_iter()
+            .map(|at| at as u64)
+            .collect();
+        assert_eq!(starts_at(text.as_bytes(), equal), expected, "{parts} parts");
+    }
+}
+
+#[test]
 fn a_cut_at_any_line_start_is_the_whole_files_table_or_refused() {
     let (text, interesting) = bill();
     let bytes = text.as_bytes();

@@ -162,6 +162,9 @@ pub(crate) struct CsvStream {
     field_ends_used: usize,
     /// The raw text of the current record read by earlier calls of the CSV reader.
     record_raw: Vec<u8>,
+    /// The fast path's list of a row's cells, empty between rows: kept for its allocation, which
+    /// each row took and freed before (cells borrow the row's text, so they are recycled).
+    cells: Vec<&'static str>,
     /// Physical line = `line_offset` + the CSV reader's line (which counts only the newlines it
     /// sees: not those between records, nor those before a resynchronisation).
     line_offset: u64,
@@ -245,6 +248,7 @@ impl CsvStream {
             field_bytes_used: 0,
             field_ends_used: 0,
             record_raw: Vec::new(),
+            cells: Vec::new(),
             // The CSV reader counts from line 1.
             line_offset: first_line - 1,
             record_start_line: None,
@@ -359,8 +363,7 @@ impl CsvStream {
                 }
                 let line = self.reader.line() + self.line_offset;
                 if self.may_split_fast() {
-                    let mut fields =
-                        Vec::with_capacity(self.importer.header_len().unwrap_or_default());
+                    let mut fields = recycle_cells(std::mem::take(&mut self.cells));
                     let text = &decoded[pos..];
                     let simple = split_simple_record(
                         text,
@@ -372,11 +375,13 @@ impl CsvStream {
                     if let Some(record) = simple {
                         let bytes = &input[pos..pos + record.len];
                         deliver(&mut self.importer, &self.decoder, &fields, bytes, line);
+                        self.cells = recycle_cells(fields);
                         pos += record.len;
                         // What csv-core's line count would have counted.
                         self.line_offset += u64::from(record.ends_with_newline);
                         continue;
                     }
+                    self.cells = recycle_cells(fields);
                 }
                 self.record_start_line = Some(line);
                 self.record_start_pos = Some(pos);
@@ -690,6 +695,13 @@ impl CsvStream {
     }
 }
 
+/// An empty list with the allocation of `cells`, for cells of another lifetime. (Collecting a
+/// vector's own iterator into a vector of an element of the same size reuses its allocation.)
+fn recycle_cells<'b>(mut cells: Vec<&str>) -> Vec<&'b str> {
+    cells.clear();
+    cells.into_iter().map(|_| "").collect()
+}
+
 /// Imports a record read at `line` whose cells are `fields`, found in `bytes`, or rejects it if a
 /// cell holds a NUL byte or bytes that could not be decoded.
 fn deliver(
@@ -763,6 +775,20 @@ mod fast_path_tests;
 mod tests {
     use super::*;
     use crate::input::decode::{UTF_16BE, UTF_16LE};
+
+    #[test]
+    fn recycled_cells_keep_their_allocation() {
+        let row = String::from("a,b,c");
+        let mut cells: Vec<&str> = row.split(',').collect();
+        cells.reserve(40);
+        let (at, room) = (cells.as_ptr() as usize, cells.capacity());
+        let recycled: Vec<&'static str> = recycle_cells(cells);
+        assert!(recycled.is_empty());
+        assert_eq!(
+            (recycled.as_ptr() as usize, recycled.capacity()),
+            (at, room)
+        );
+    }
 
     #[test]
     fn chooses_encoding_from_content() {

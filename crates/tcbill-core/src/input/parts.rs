@@ -43,8 +43,9 @@ pub const START_WINDOW: usize = 64 << 10;
 #[derive(Debug)]
 pub struct PartStarts {
     size: u64,
-    parts: u64,
-    /// The cut being moved on.
+    /// Where each part after the first is cut, before it is moved on to a line start.
+    cuts: Vec<u64>,
+    /// The cut being moved on (1 for the first part after part 0).
     next_cut: u64,
     starts: Vec<u64>,
     /// Where the next bytes to look at start.
@@ -54,9 +55,17 @@ pub struct PartStarts {
 impl PartStarts {
     /// The starts of a file of `size` bytes cut into `parts` equal stretches.
     pub fn new(size: u64, parts: usize) -> PartStarts {
+        let parts = parts as u64;
+        PartStarts::at_cuts(size, (1..parts).map(|part| size * part / parts).collect())
+    }
+
+    /// The starts of a file of `size` bytes cut at `cuts` (in increasing order, each below
+    /// `size`): the browser gives its file worker, which joins the parts, a first part of another
+    /// length than the part workers' equal rest.
+    pub fn at_cuts(size: u64, cuts: Vec<u64>) -> PartStarts {
         let mut finder = PartStarts {
             size,
-            parts: parts as u64,
+            cuts,
             next_cut: 1,
             starts: vec![0],
             scanned_to: None,
@@ -102,8 +111,7 @@ impl PartStarts {
 
     fn seek_next_cut(&mut self) {
         self.scanned_to = None;
-        while self.next_cut < self.parts {
-            let cut = self.size * self.next_cut / self.parts;
+        while let Some(&cut) = self.cuts.get(self.next_cut as usize - 1) {
             // A `\n` just before the cut makes the cut a line start.
             let from = cut.saturating_sub(1);
             if from >= *self.starts.last().expect("part 0 starts the file") {
