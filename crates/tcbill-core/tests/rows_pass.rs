@@ -410,14 +410,14 @@ fn read_in_parts(bytes: &[u8], parts: usize, feed: usize, through_bytes: bool) -
 #[test]
 fn a_bill_read_in_parts_and_joined_is_the_whole_files_table_and_report() {
     let mut checked = 0;
-    for (seed, scales, absent, long_zeros) in [
-        (13, true, false, false),
-        (13, false, true, false),
-        (13, true, true, false),
-        (13, false, false, true),
-        (13, true, true, true),
-        (17, true, false, true),
-        (17, false, true, false),
+    for (seed, scales, absent, long_zeros, two_months) in [
+        (13, true, false, false, false),
+        (13, false, true, false, false),
+        (13, true, true, false, false),
+        (13, false, false, true, false),
+        (13, true, true, true, true),
+        (17, true, false, true, false),
+        (17, false, true, false, true),
     ] {
         let mut bill = l3_bill(3000, seed, scales, absent);
         if long_zeros {
@@ -425,6 +425,17 @@ fn a_bill_read_in_parts_and_joined_is_the_whole_files_table_and_report() {
             for _ in 0..2 {
                 bill = bill.replace(",0,", ",0.00000000,");
             }
+        }
+        if two_months {
+            // The first half of the rows in October: the report compares the two months.
+            bill = bill
+                .lines()
+                .enumerate()
+                .map(|(line, text)| match line {
+                    1..=1500 => text.replace("2024-11", "2024-10") + "\n",
+                    _ => text.to_owned() + "\n",
+                })
+                .collect();
         }
         let bytes = bill.as_bytes();
         let file = parse_file("bill.csv", bytes).remove(0);
@@ -438,7 +449,7 @@ fn a_bill_read_in_parts_and_joined_is_the_whole_files_table_and_report() {
                 for through_bytes in [false, true] {
                     let context = format!(
                         "seed {seed}, scales {scales}, absent {absent}, zeros `0.00000000` \
-                         {long_zeros}: {parts} parts fed {feed} bytes, through bytes \
+                         {long_zeros}, two months {two_months}: {parts} parts fed {feed} bytes, through bytes \
                          {through_bytes}"
                     );
                     let file = read_in_parts(bytes, parts, feed, through_bytes);
