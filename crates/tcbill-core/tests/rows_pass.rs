@@ -336,3 +336,149 @@ fn passes_are_not_taken_beside_another_file_or_for_other_breakdowns() {
     dataset.add(parse_file("other.csv", bill.as_bytes()));
     assert!(!pass.serves(&dataset, &options));
 }
+
+/// Every cell of every column as its value with its own scale, and how each decimal column is
+/// stored where the analyses read it differently (one scale, alike sums, 16-byte values).
+fn cells(file: &ParsedFile) -> String {
+    let table = &file.table;
+    let mut out = format!("{} rows\n", table.row_count());
+    for column in table.columns() {
+        out.push_str(&format!("column {}", column.name));
+        if let Some(values) = table.decimal_column(&column.name) {
+            out.push_str(&format!(
+                " one scale {:?} alike {} wide {}",
+                values.at_one_scale().map(|one| one.scale()),
+                values.adds_alike(),
+                values.is_wide()
+            ));
+        }
+        out.push('\n');
+        for row in 0..table.row_count() {
+            let cell = match table.decimal_column(&column.name) {
+                Some(values) => format!("{:?}", values.parts(row)),
+                None => format!("{:?}", common::cell(table, column, row)),
+            };
+            out.push_str(&format!("{row} {cell} {:?}\n", table.source(row)));
+        }
+    }
+    out
+}
+
+/// The file read in `parts` real parts, each fed `feed` bytes at a time, joined through
+/// `PartJoin::then` (the CLI's join) or, `through_bytes`, `PartJoin::then_read` of each later
+/// part's bytes (the browser's), without any pass over the parts' rows.
+fn read_in_parts(bytes: &[u8], parts: usize, feed: usize, through_bytes: bool) -> ParsedFile {
+    let mut starts = PartStarts::new(bytes.len() as u64, parts);
+    while let Some(at) = starts.wanted() {
+        let at = at as usize;
+        starts.feed(&bytes[at..(at + START_WINDOW).min(bytes.len())]);
+    }
+    let starts: Vec<usize> = starts
+        .into_starts()
+        .into_iter()
+        .map(|at| at as usize)
+        .collect();
+    assert_eq!(starts.len(), parts, "{parts} real parts");
+    let plan = TextParts::plan("bill.csv", bytes).expect("a UTF-8 CSV with its header");
+    let mut joined: Option<PartJoin> = None;
+    for (index, &start) in starts.iter().enumerate() {
+        let end = starts.get(index + 1).copied().unwrap_or(bytes.len());
+        let mut reader = match index {
+            0 => plan.first_part(),
+            _ => plan.later_part(),
+        };
+        for chunk in bytes[start..end].chunks(feed) {
+            reader.feed(chunk);
+        }
+        let part = reader.finish(end == bytes.len());
+        joined = Some(match joined {
+            None => PartJoin::start(part).expect("a first part"),
+            Some(join) if through_bytes => join
+                .then_read(&part.to_bytes()[..])
+                .expect("parts that join"),
+            Some(join) => join.then(part).expect("parts that join"),
+        });
+    }
+    joined.expect("a part").finish("bill.csv")
+}
+
+/// Issue #12 item 4: a bill read in parts gives the whole file's table, cell for cell (value
+/// and scale, and how each column is stored), and its report byte for byte, built from the
+/// joined table alone: amounts at several scales, zeros written `0` or `0.00000000`, absent
+/// cash cells, amounts cancelling to zero, in 2 to 4 parts fed in chunks of several sizes,
+/// through both joins.
+#[test]
+fn a_bill_read_in_parts_and_joined_is_the_whole_files_table_and_report() {
+    let mut checked = 0;
+    for (seed, scales, absent, long_zeros, two_months) in [
+        (13, true, false, false, false),
+        (13, false, true, false, false),
+        (13, true, true, false, false),
+        (13, false, false, true, false),
+        (13, true, true, true, true),
+        (17, true, false, true, false),
+        (17, false, true, false, true),
+    ] {
+        let mut bill = l3_bill(3000, seed, scales, absent);
+        if long_zeros {
+            // Twice, as neighbouring zeros share a comma.
+            for _ in 0..2 {
+                bill = bill.replace(",0,", ",0.00000000,");
+            }
+        }
+        if two_months {
+            // The first half of the rows in October: the report compares the two months.
+            bill = bill
+                .lines()
+                .enumerate()
+                .map(|(line, text)| match line {
+                    1..=1500 => text.replace("2024-11", "2024-10") + "\n",
+                    _ => text.to_owned() + "\n",
+                })
+                .collect();
+        }
+        let bytes = bill.as_bytes();
+        let file = parse_file("bill.csv", bytes).remove(0);
+        let options = options(&file);
+        let whole_cells = cells(&file);
+        let mut dataset = Dataset::new();
+        dataset.add([file]);
+        let whole = Report::build(&dataset, &options).to_json();
+        for parts in 2..=4 {
+            for feed in [1009, 4096, 65536] {
+                for through_bytes in [false, true] {
+                    let context = format!(
+                        "seed {seed}, scales {scales}, absent {absent}, zeros `0.00000000` \
+                         {long_zeros}, two months {two_months}: {parts} parts fed {feed} bytes, through bytes \
+                         {through_bytes}"
+                    );
+                    let file = read_in_parts(bytes, parts, feed, through_bytes);
+                    let joined_cells = cells(&file);
+                    if let Some((line, (got, want))) = joined_cells
+                        .lines()
+                        .zip(whole_cells.lines())
+                        .enumerate()
+                        .find(|(_, (got, want))| got != want)
+                    {
+                        panic!("{context}: table line {line} is {got:?}, whole {want:?}");
+                    }
+                    assert_eq!(joined_cells.len(), whole_cells.len(), "{context}");
+                    let mut dataset = Dataset::new();
+                    dataset.add([file]);
+                    let split = Report::build(&dataset, &options).to_json();
+                    if let Some((line, (got, want))) = split
+                        .lines()
+                        .zip(whole.lines())
+                        .enumerate()
+                        .find(|(_, (got, want))| got != want)
+                    {
+                        panic!("{context}: report line {line} is {got:?}, whole {want:?}");
+                    }
+                    assert!(split == whole, "{context}: the report differs");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 7 * 3 * 3 * 2);
+}

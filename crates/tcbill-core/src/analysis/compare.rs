@@ -726,7 +726,8 @@ pub fn compare_filtered(
     for (index, table) in cost_tables(dataset) {
         let columns = Columns::new(table);
         let file = &dataset.files()[index].name;
-        let mut local: FxHashMap<LocalKey, [Option<PeriodSums>; 2]> = FxHashMap::default();
+        // Per key, its first row and its sums in each period.
+        let mut local: FxHashMap<LocalKey, (usize, [Option<PeriodSums>; 2])> = FxHashMap::default();
         let mut selected = selection.of_table(table);
         for row in dataset.counted_rows(index) {
             if !selected.passes(table, row) {
@@ -737,7 +738,7 @@ pub fn compare_filtered(
                     continue;
                 }
                 let key = columns.key(row);
-                let period_sums = local.entry(key).or_default()[period_index]
+                let period_sums = local.entry(key).or_insert((row, [None, None])).1[period_index]
                     .get_or_insert_with(Default::default);
                 period_sums.rows += 1;
                 if period_sums.row_refs.len() < ROW_REFS_PER_PERIOD {
@@ -747,7 +748,13 @@ pub fn compare_filtered(
             }
         }
         let resolve = |symbol: Option<Symbol>| symbol.map(|symbol| table.resolve(symbol));
-        for (key, periods) in local {
+        // In the order of their first rows, not the map's, which follows the symbols' numbers
+        // (another order in a file read in parts and joined than in the file read whole): the
+        // keys of one spelling are added in this order, which decides their row references and
+        // the scale of a sum cancelled to zero.
+        let mut local: Vec<_> = local.into_iter().collect();
+        local.sort_unstable_by_key(|(_, (first_row, _))| *first_row);
+        for (key, (_, periods)) in local {
             let (code, name) = (resolve(key.code), resolve(key.name));
             let identity = product_identity(code, name);
             spellings

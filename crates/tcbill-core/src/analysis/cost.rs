@@ -657,6 +657,8 @@ pub fn cost_source(dataset: &Dataset) -> Option<TableKind> {
 /// in [`measure_columns`]' order) while they add as integers.
 #[derive(Default)]
 struct GroupSums {
+    /// The group's first row, the order the groups are added to the summaries in.
+    first_row: usize,
     rows: usize,
     amounts: Amounts,
     sums: [Fixed; MEASURE_COLUMNS.len()],
@@ -820,7 +822,10 @@ impl CostGroups {
                 }
                 let group = match table_groups.get_mut(&key) {
                     Some(group) => group,
-                    None => table_groups.entry(key.clone()).or_default(),
+                    None => table_groups.entry(key.clone()).or_insert(GroupSums {
+                        first_row: row,
+                        ..GroupSums::default()
+                    }),
                 };
                 group.rows += 1;
                 if !exact {
@@ -844,6 +849,13 @@ impl CostGroups {
         }
         self.months.extend(months);
         let mut spelled: FxHashMap<(usize, KeyPart), Spelled> = FxHashMap::default();
+        // In the order of their first rows, not the map's: the summaries add the groups' sums
+        // in this order, and a sum that non-zero amounts cancelled to takes its scale from the
+        // order of its terms. The map's order follows the symbols' numbers, which are the
+        // order the table met its strings in: a file read in parts and joined meets them in
+        // another (`Table::append` interns a column at a time) than the file read whole.
+        let mut table_groups: Vec<_> = table_groups.into_iter().collect();
+        table_groups.sort_unstable_by_key(|(_, group)| group.first_row);
         for ((currency, parts), mut group) in table_groups {
             if exact {
                 for (sum, &(measure, _)) in group.sums.iter().zip(&columns) {
