@@ -19,6 +19,7 @@ use rustc_hash::{FxHashSet, FxHasher};
 
 use rust_decimal::Decimal;
 
+use crate::model::kind::InputKind;
 use crate::model::number::SumBound;
 use crate::model::parsed_file::ParsedFile;
 use crate::model::table::{ColumnValues, DecimalColumn, Table, TableKind, TextColumn, TimeColumn};
@@ -268,7 +269,7 @@ impl Dataset {
             }
             let identities: Vec<Identity> = indices
                 .iter()
-                .map(|&index| Identity::new(&self.files[index].table, RowIdentity::of(kind)))
+                .map(|&index| Identity::new(&self.files[index], RowIdentity::of(kind)))
                 .collect();
             let hashed = HashedCells::common_to(&identities);
             let amounts: Vec<Vec<Option<&DecimalColumn>>> = indices
@@ -409,7 +410,7 @@ struct Identity<'a> {
     key: Vec<IdentityCell<'a>>,
     names: Vec<IdentityCell<'a>>,
     amounts: Vec<IdentityCell<'a>>,
-    /// Whether the file names things in Chinese (a name holds a Chinese character).
+    /// Whether the file names things in Chinese ([`names_in_chinese`]).
     chinese: bool,
     row_count: usize,
 }
@@ -443,7 +444,8 @@ impl HashedCells {
 }
 
 impl<'a> Identity<'a> {
-    fn new(table: &'a Table, identity: &RowIdentity) -> Self {
+    fn new(file: &'a ParsedFile, identity: &RowIdentity) -> Self {
+        let table = &file.table;
         let cells = |names: &[&str]| -> Vec<IdentityCell<'a>> {
             names
                 .iter()
@@ -465,7 +467,7 @@ impl<'a> Identity<'a> {
             key: cells(identity.key),
             names: cells(identity.names),
             amounts: cells(identity.amounts_across_languages),
-            chinese: names_in_chinese(table, identity.names),
+            chinese: names_in_chinese(file, identity.names),
             row_count: table.row_count(),
         }
     }
@@ -517,17 +519,41 @@ impl<'a> Identity<'a> {
     }
 }
 
-/// Whether any of a table's name columns holds a Chinese name (each distinct name read once).
-fn names_in_chinese(table: &Table, names: &[&str]) -> bool {
-    names
-        .iter()
-        .filter_map(|name| table.text_column(name))
-        .any(|column| {
-            let mut read = FxHashSet::default();
-            (0..table.row_count())
-                .filter_map(|row| column.get(row))
-                .any(|symbol| read.insert(symbol) && is_chinese(table.resolve(symbol)))
-        })
+/// Whether a file names its products and components in Chinese. A console export says so by
+/// its header (产品名称 above the Chinese console's names, `Product Name` above the international
+/// one's), whatever a few of its names are: the international site leaves some names in
+/// Chinese, and the Chinese one writes `CPU`. API responses and FOCUS files name their columns
+/// in neither language, so there most of the distinct names decide.
+fn names_in_chinese(file: &ParsedFile, names: &[&str]) -> bool {
+    let table = &file.table;
+    let columns = || names.iter().filter_map(|&name| table.column(name));
+    let console_header = columns().find(|column| {
+        file.kind != InputKind::Focus
+            && !column.source_header.is_empty()
+            && column.source_header != column.name
+    });
+    if let Some(column) = console_header {
+        return is_chinese(&column.source_header);
+    }
+    let (mut chinese, mut other) = (0_usize, 0_usize);
+    for column in columns() {
+        let ColumnValues::Text(values) = &column.values else {
+            continue;
+        };
+        let mut read = FxHashSet::default();
+        for symbol in (0..table.row_count()).filter_map(|row| values.get(row)) {
+            let name = table.resolve(symbol);
+            if !read.insert(symbol) {
+                continue;
+            }
+            if is_chinese(name) {
+                chinese += 1;
+            } else if name.chars().any(|c| c.is_ascii_alphabetic()) {
+                other += 1;
+            }
+        }
+    }
+    chinese > other
 }
 
 #[cfg(test)]
@@ -662,6 +688,26 @@ mod tests {
             assert_eq!(dataset.duplicates(1).first_seen_in, [(0, 2)]);
             assert!(dataset.duplicates(1).differing_from.is_empty());
             assert_eq!(dataset.row_count(TableKind::BillDetails), 4);
+        }
+    }
+
+    /// The international site leaves some names in Chinese: its export is still English by its
+    /// header, and its rows match the Chinese export's on their amounts (they were counted twice).
+    #[test]
+    fn an_english_export_with_a_chinese_name_is_english() {
+        let chinese =
+            format!("{HEADER}{ROW_1}{ROW_2}云数据库,t3,db-1,存储,2025-06-01 00:00:00,2\n");
+        let english = format!(
+            "{EN_HEADER}Cloud Virtual Machine,t1,ins-1,Memory,2025-06-01 00:00:00,0.5\n\
+             Cloud Virtual Machine,t1,ins-1,CPU,2025-06-01 00:00:00,1.5\n\
+             云数据库,t3,db-1,Storage,2025-06-01 00:00:00,2\n"
+        );
+        for (first, second) in [(&chinese, &english), (&english, &chinese)] {
+            let mut dataset = Dataset::new();
+            dataset.add(parse_file("first.csv", first.as_bytes()));
+            dataset.add(parse_file("second.csv", second.as_bytes()));
+            assert_eq!(dataset.duplicates(1).first_seen_in, [(0, 3)]);
+            assert_eq!(dataset.row_count(TableKind::BillDetails), 3);
         }
     }
 
