@@ -865,8 +865,11 @@ pub static FOCUS: Schema = Schema {
         text("ResourceName", &[]),
         text("InstanceType", &["ResourceType"]),
         text("ItemCode", &["SkuId"]),
-        decimal("UsedAmount", &["ConsumedQuantity"]),
-        text("UsedAmountUnit", &["ConsumedUnit"]),
+        // The quantity its price applies to (组件用量 × 使用时长 in tcbill's export), so that
+        // ListUnitPrice × it = ListCost, as 组件刊例价 × 组件用量 × 使用时长 = 组件原价 in the bill;
+        // ConsumedQuantity has no 使用时长 and passes through.
+        decimal("UsedAmount", &["PricingQuantity"]),
+        text("UsedAmountUnit", &["PricingUnit"]),
         decimal("SinglePrice", &["ListUnitPrice"]),
         decimal("ContractPrice", &["ContractedUnitPrice"]),
         text("ItemCodeName", &["x_ComponentName"]),
@@ -881,6 +884,13 @@ pub static FOCUS: Schema = Schema {
         decimal("IncentivePayAmount", &["x_IncentivePayAmount"]),
         decimal("TransferPayAmount", &["x_TransferPayAmount"]),
         decimal("Tax", &["x_Tax"]),
+        // What a comparison reads and FOCUS has no column for (tcbill's export only).
+        text("BusinessCode", &["x_ProductCode"]),
+        decimal("Discount", &["x_DiscountRate"]),
+        decimal("DeductedMeasure", &["x_DeductedQuantity"]),
+        decimal("SPDeduction", &["x_SavingsPlanDeduction"]),
+        decimal("OriginalCostWithSP", &["x_SavingsPlanOriginalCost"]),
+        decimal("OriginalCostWithRI", &["x_ReservedInstanceOriginalCost"]),
     ],
     // Mandatory FOCUS columns no Tencent bill header has.
     required: &[

@@ -197,8 +197,8 @@ ChargeDescription=https://buy.cloud.tencent.com/price/cvm
 ChargeFrequency=Usage-based
 FeeEndTime=2025-06-02 00:00:00
 FeeBeginTime=2025-06-01 00:00:00
-UsedAmount=48.00000000
-UsedAmountUnit=Core-Hours
+ConsumedQuantity=48.00000000
+ConsumedUnit=Core-Hours
 ContractedCost=5.76000000
 ContractPrice=0.12000000
 EffectiveCost=5.76000000
@@ -206,8 +206,8 @@ InvoiceIssuerName=Tencent Cloud
 TotalCost=5.76000000
 SinglePrice=0.12000000
 PricingCategory=Standard
-PricingQuantity=48.00000000
-PricingUnit=Core-Hours
+UsedAmount=48.00000000
+UsedAmountUnit=Core-Hours
 ProviderName=Tencent Cloud
 PublisherName=Tencent Cloud
 RegionCode=ap-guangzhou
@@ -484,4 +484,45 @@ fn a_row_before_utc_year_0000_is_not_exported_and_a_note_says_so() {
     let csv = String::from_utf8(export.to_csv(None)).unwrap();
     assert_eq!(csv.lines().count(), 2, "the header and the 2024-11 row");
     assert!(!csv.contains("-001-"), "{csv}");
+}
+
+/// A FOCUS export read back explains a month's change as its bill does: the same ten parts on
+/// every total and driver. Usage is the pricing quantity (组件用量 × 使用时长), the package-covered
+/// usage, 折扣率, the savings plan and the product code come back from the `x_` columns (usage was
+/// ConsumedQuantity without its 使用时长, and the rest was missing, so usage and price split
+/// differently and the package and savings-plan parts fell into price).
+#[test]
+fn a_comparison_of_the_focus_export_splits_the_change_as_the_bill_does() {
+    use tcbill_core::analysis::compare::{compare, Period};
+    use tcbill_core::analysis::currency::Month;
+    let bill = dataset_of(&[data_path("l3-two-months.csv")]);
+    let periods = || {
+        (
+            Period::month(Month(2025, 9)),
+            Period::month(Month(2025, 10)),
+        )
+    };
+    let of = |dataset: &Dataset| {
+        let (a, b) = periods();
+        let comparison = compare(dataset, a, b);
+        let mut json: serde_json::Value = serde_json::from_str(&comparison.to_json()).unwrap();
+        // Where a driver's rows are: row numbers of two different files.
+        for currency in json["currencies"].as_array_mut().unwrap() {
+            for driver in currency["drivers"].as_array_mut().unwrap() {
+                driver
+                    .as_object_mut()
+                    .unwrap()
+                    .retain(|key, _| !key.starts_with("row_refs"));
+            }
+        }
+        serde_json::to_string_pretty(&json).unwrap()
+    };
+    let from_bill = of(&bill);
+    for part in [
+        "\"package_coverage\": \"100.00\"",
+        "\"savings_plan\": \"30.00\"",
+    ] {
+        assert!(from_bill.contains(part), "{from_bill}");
+    }
+    assert_text(&of(&round_trip(&bill)), &from_bill);
 }
