@@ -1146,6 +1146,9 @@ fn zh_diagnostic(diagnostic: &Diagnostic) -> String {
                 "API 响应共 {total} 条记录（Total），此文件只有 {read} 条：其余 {} 条未拉取，不在任何合计中；请拉取全部分页（API 的 Offset 和 Limit，本页的“从 API 获取”即如此）",
                 total - read
             ),
+            DiagnosticCode::SummaryTotalDiffers { field, total, rows } => format!(
+                "SummaryTotal 的 {field} 为 {total}，而 SummaryOverview 各行之和为 {rows}：各行不是整月的全部（有行缺失或被改动）"
+            ),
         },
     };
     format!("{place}：{said}")

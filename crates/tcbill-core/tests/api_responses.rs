@@ -412,3 +412,54 @@ fn a_page_saved_alone_says_how_many_records_it_lacks() {
         assert_eq!(missing(&parse_fixture(name)), [], "{name}");
     }
 }
+
+/// A bill summary's `SummaryTotal` is the sum of its rows in every amount (so in all three
+/// official examples, which say nothing); a summary with a row cut out says which amounts no
+/// longer add up, and by how much, with the place in the file.
+#[test]
+fn a_summary_whose_rows_do_not_add_up_to_its_total_says_so() {
+    let said = |parsed: &ParsedFile| -> Vec<String> {
+        parsed.diagnostics.iter().map(ToString::to_string).collect()
+    };
+    for name in [
+        "DescribeBillSummaryByProduct.example1.json",
+        "DescribeBillSummaryByProduct.intl-page.example1.json",
+        "DescribeBillSummaryByTag.example1.json",
+    ] {
+        assert_eq!(said(&parse_fixture(name)), [] as [String; 0], "{name}");
+    }
+
+    let mut page: serde_json::Value = serde_json::from_slice(&fixture(
+        "DescribeBillSummaryByProduct.intl-page.example1.json",
+    ))
+    .unwrap();
+    let rows = page["Response"]["SummaryOverview"].as_array_mut().unwrap();
+    let cut = rows.remove(0);
+    assert_eq!(
+        (&cut["RealTotalCost"], &cut["TotalCost"]),
+        (&"2547.01736286".into(), &"4581.36000000".into())
+    );
+    let parsed = parse_file("cut.json", page.to_string().as_bytes()).remove(0);
+    assert_eq!(parsed.table.row_count(), 10);
+    let said = said(&parsed);
+    assert!(
+        said.contains(
+            &"cut.json SummaryTotal.RealTotalCost: SummaryTotal.RealTotalCost is \
+              3243.58087962 but the SummaryOverview rows add up to 696.56351676: the rows are \
+              not the whole month (some are missing or were edited)"
+                .to_owned()
+        ),
+        "{said:#?}"
+    );
+    assert_eq!(
+        parsed.diagnostics.iter().find_map(|d| match &d.says {
+            Some(DiagnosticCode::SummaryTotalDiffers { field, total, rows })
+                if field == "TotalCost" =>
+            {
+                Some((total.clone(), rows.clone()))
+            }
+            _ => None,
+        }),
+        Some(("5742.93410476".to_owned(), "1161.57410476".to_owned()))
+    );
+}

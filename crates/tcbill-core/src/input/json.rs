@@ -19,13 +19,14 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
+use rust_decimal::Decimal;
 use serde_json::value::RawValue;
 
 use crate::input::csv::strip_utf8_bom;
 use crate::input::rows::{check_row, reconcile_units, recycle_slots, FieldColumns, GluedUnit};
 use crate::model::diagnostic::{Diagnostic, DiagnosticCode, DiagnosticLog, Problem};
 use crate::model::kind::{ApiAction, InputKind};
-use crate::model::number::is_absent;
+use crate::model::number::{is_absent, parse_decimal};
 use crate::model::parsed_file::ParsedFile;
 use crate::model::table::{ColumnRole, ColumnType, RowSource, Slot, Table};
 use crate::model::time::LastTime;
@@ -891,6 +892,11 @@ pub(crate) fn parse_json(file: &str, bytes: &[u8]) -> ParsedFile {
             Err(error) => log.push(Diagnostic::error(file, format!("not valid JSON: {error}"))),
         }
         declared_total = declared_total.max(record_total(inner));
+        if action.is_bill_summary() {
+            for difference in summary_total_differences(file, inner, &page_prefix) {
+                log.push(difference);
+            }
+        }
     }
     if let Some(total) = declared_total.filter(|&total| total > records_read) {
         log.push(pages_missing(file, total, records_read));
@@ -942,6 +948,48 @@ fn pages_missing(file: &str, total: u64, read: u64) -> Diagnostic {
         total - read
     );
     Diagnostic::warning(file, message).saying(DiagnosticCode::PagesMissing { total, read })
+}
+
+/// A `DescribeBillSummaryBy*` response whose `SummaryTotal` is not the sum of its
+/// `SummaryOverview` rows in some amount (in the official examples they are equal in every
+/// amount, to the last digit): rows are missing or were edited, so the rows are not the month's
+/// whole. An amount a row lacks or leaves as `-` is not checked.
+fn summary_total_differences(file: &str, inner: &Object<'_>, page_prefix: &str) -> Vec<Diagnostic> {
+    let total = inner.get("SummaryTotal").map(Json::full);
+    let Some(total) = total.as_deref().and_then(Json::as_object) else {
+        return Vec::new();
+    };
+    let rows = inner.get("SummaryOverview").map(Json::full);
+    let rows: &[Json] = match rows.as_deref() {
+        Some(Json::Array(rows)) => rows,
+        _ => &[],
+    };
+    let amount = |value: &Json| {
+        let text = scalar_text(value)?;
+        parse_decimal(&text).ok().flatten()
+    };
+    total
+        .iter()
+        .filter_map(|(field, value)| {
+            let total = amount(value)?;
+            let sum = rows.iter().try_fold(Decimal::ZERO, |sum, row| {
+                sum.checked_add(amount(row.as_object()?.get(field)?)?)
+            })?;
+            (sum != total).then(|| {
+                let message = format!(
+                    "SummaryTotal.{field} is {total} but the SummaryOverview rows add up to \
+                     {sum}: the rows are not the whole month (some are missing or were edited)"
+                );
+                Diagnostic::warning(file, message)
+                    .at_record(format!("{page_prefix}SummaryTotal.{field}"))
+                    .saying(DiagnosticCode::SummaryTotalDiffers {
+                        field: field.to_owned(),
+                        total: total.to_string(),
+                        rows: sum.to_string(),
+                    })
+            })
+        })
+        .collect()
 }
 
 fn api_error(file: &str, inner: &Object<'_>, page_prefix: &str) -> Diagnostic {

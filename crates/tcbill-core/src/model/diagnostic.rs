@@ -105,6 +105,13 @@ pub enum DiagnosticCode {
         total: u64,
         read: u64,
     },
+    /// A bill summary whose `SummaryTotal` `field` is `total` where its rows add up to `rows`:
+    /// rows are missing (or were edited).
+    SummaryTotalDiffers {
+        field: String,
+        total: String,
+        rows: String,
+    },
 }
 
 impl From<&NumberError> for DiagnosticCode {

@@ -45,6 +45,19 @@ pub enum ApiAction {
 }
 
 impl ApiAction {
+    /// A `DescribeBillSummaryBy*` action: one month split by one dimension, with its
+    /// `SummaryTotal`.
+    pub fn is_bill_summary(self) -> bool {
+        matches!(
+            self,
+            ApiAction::DescribeBillSummaryByProduct
+                | ApiAction::DescribeBillSummaryByPayMode
+                | ApiAction::DescribeBillSummaryByRegion
+                | ApiAction::DescribeBillSummaryByProject
+                | ApiAction::DescribeBillSummaryByTag
+        )
+    }
+
     /// A short label for people.
     pub fn label(self) -> &'static str {
         match self {
