@@ -339,10 +339,10 @@ pub fn Overview(props: &OverviewProps) -> Html {
                     }) }
                 </ul>
             }
-            if !report.uncounted.is_empty() {
-                <ul class="uncounted" role="status">
-                    { for report.uncounted.iter().map(|u| html! {
-                        <li class="warning">{ (text.uncounted_notice)(&u.file, &u.read_from, &u.months) }</li>
+            if !report.lower_detail.is_empty() {
+                <ul class="lower-detail" role="status">
+                    { for report.lower_detail.iter().map(|n| html! {
+                        <li class="warning">{ (text.lower_detail_notice)(n.month.as_ref(), &n.currency.to_string(), &n.read_from, &n.most_detailed, &n.files) }</li>
                     }) }
                 </ul>
             }
