@@ -140,6 +140,10 @@ test('each month is read from the most detailed bill loaded for it, and a month 
     .locator('.currency[data-currency="CNY"] .card[data-measure="RealTotalCost"] dd data')
     .getAttribute('title');
   assert.equal(exact, '85.12345679');
+  assert.equal(
+    await page.textContent('.overview .currency .source'),
+    'Summed over 4 rows of the most detailed bill loaded for each month.',
+  );
   await page.screenshot({ path: join(OUTPUT, 'overview-lower-detail.png'), fullPage: true });
 
   await page.locator('.overview .open-compare').first().click();

@@ -404,6 +404,7 @@ pub static EN: Strings = Strings {
             "BillDetails" => "the bill details (L3)",
             "BillResources" => "the resource bill (L2)",
             "CostDetails" => "the cost details",
+            "Mixed" => "the most detailed bill loaded for each month",
             other => other,
         };
         format!("Summed over {n} rows of {source}.")
@@ -785,6 +786,7 @@ pub static ZH: Strings = Strings {
             "BillDetails" => "L3 明细账单",
             "BillResources" => "L2 资源账单",
             "CostDetails" => "消耗明细",
+            "Mixed" => "各月已加载的最详细账单",
             other => other,
         };
         format!("合计自{source}的 {n} 行。")

@@ -297,7 +297,7 @@ pub fn Overview(props: &OverviewProps) -> Html {
                         </div>
                     }) }
                 </dl>
-                <p class="source">{ (text.cost_rows)(row_count as u64, report.cost.source.as_deref().unwrap_or("—")) }</p>
+                <p class="source">{ (text.cost_rows)(row_count as u64, if report.lower_detail.is_empty() { report.cost.source.as_deref().unwrap_or("—") } else { "Mixed" }) }</p>
                 if let Some(by_product) = by_product.filter(|section| !section.groups.is_empty()) {
                     <h4>{ text.top_products }</h4>
                     <table class="data top-products">
