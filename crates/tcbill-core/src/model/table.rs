@@ -2425,6 +2425,86 @@ mod tests {
     }
 
     #[test]
+    fn a_row_pushed_by_column_groups_is_the_row_pushed_by_slots() {
+        let make = || {
+            let mut table = Table::new(TableKind::BillDetails);
+            for (name, column_type) in [
+                ("a", ColumnType::Text),
+                ("b", ColumnType::Decimal),
+                ("c", ColumnType::Time),
+                ("d", ColumnType::Text),
+                ("e", ColumnType::Decimal),
+                ("f", ColumnType::Text),
+            ] {
+                table.ensure_column(name, name, ColumnRole::Field, column_type);
+            }
+            table
+        };
+        // Per row: a and f text, b a number (plain or not), c a time, d given a number (not its
+        // type: absent), e nothing.
+        let texts = ["x", "产品一", "", "a longer string than sixteen bytes", "x"];
+        let numbers = [
+            Some(Exact::Plain {
+                mantissa: -5,
+                scale: 2,
+            }),
+            None,
+            Some(Exact::Decimal(dec("123456789012345678901.5"))),
+            Some(Exact::Plain {
+                mantissa: 7,
+                scale: 0,
+            }),
+            None,
+        ];
+        let times = [
+            Some(1_750_000_000),
+            None,
+            Some(1),
+            Some(1_750_000_000),
+            None,
+        ];
+        let time = |row: usize| times[row].map(BeijingTime::from_utc_epoch_secs);
+        let text = |row: usize| Some(texts[row]).filter(|text| !text.is_empty());
+        let mut by_slots = make();
+        let mut grouped = make();
+        let groups = grouped.group_columns(|column| match column {
+            0 | 5 => Some((ColumnType::Text, column)),
+            1 | 3 => Some((ColumnType::Decimal, 0)),
+            2 => Some((ColumnType::Time, 0)),
+            _ => None,
+        });
+        for row in 0..texts.len() {
+            let slot_of = |text: Option<&'static str>| text.map_or(Slot::Absent, Slot::Text);
+            let number = numbers[row].map_or(Slot::Absent, Slot::Number);
+            let slots = [
+                slot_of(text(row)),
+                number,
+                time(row).map_or(Slot::Absent, Slot::Time),
+                number,
+                Slot::Absent,
+                slot_of(text((row + 1) % texts.len())),
+            ];
+            by_slots.push_slots(RowSource::Line(row as u64 + 2), &slots);
+            grouped.push_grouped(
+                RowSource::Line(row as u64 + 2),
+                &groups,
+                |column| {
+                    text(if column == 0 {
+                        row
+                    } else {
+                        (row + 1) % texts.len()
+                    })
+                },
+                |_| numbers[row],
+                |_| time(row),
+            );
+        }
+        assert_eq!(cells(&grouped), cells(&by_slots));
+        assert_eq!(storage(&grouped), storage(&by_slots));
+        assert_eq!(grouped.columns, by_slots.columns, "the same symbols");
+    }
+
+    #[test]
     fn a_fingerprint_holds_every_byte_of_a_string_of_up_to_16() {
         // Every string of up to 16 bytes over a small alphabet differing from another in one
         // byte, at each position: its fingerprint differs, and equals its own.
