@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{cite, Alert, AlertKind, Dimension, FoundRows, Rank};
 use crate::analysis::compare::{tidy, Day, Period};
-use crate::analysis::cost::{cost_column, cost_tables, time_columns, DAY_COLUMNS};
+use crate::analysis::cost::{cost_column, cost_rows, cost_tables, time_columns, DAY_COLUMNS};
 use crate::analysis::currency::{CostRowReader, Currency};
 use crate::analysis::products::product_identity;
 use crate::dataset::Dataset;
@@ -339,7 +339,7 @@ impl DailyCosts {
     pub fn read(dataset: &Dataset) -> DailyCosts {
         let mut daily = DailyCosts::default();
         for (index, table) in cost_tables(dataset) {
-            daily.add_rows(table, dataset.counted_rows(index));
+            daily.add_rows(table, cost_rows(dataset, index));
         }
         daily
     }
@@ -517,7 +517,7 @@ pub(super) fn with_rows(dataset: &Dataset, found: Vec<Found>) -> Vec<Alert> {
             let mut wanted_days: Vec<Option<&Days>> = Vec::new();
             // Rows come in time order: whether a day has alerts is asked once per run of it.
             let mut last_day: Option<(DayNumber, bool)> = None;
-            for row in dataset.counted_rows(index) {
+            for row in cost_rows(dataset, index) {
                 let Some(day) = reader.day(row) else {
                     continue;
                 };
