@@ -5,7 +5,7 @@ export const MiB = 1024 * 1024;
 
 /** Runs in the page before the app: records long tasks, worker messages and DOM changes. */
 function instrument() {
-  const bench = { longTasks: [], messages: [], lastMutation: 0 };
+  const bench = { longTasks: [], messages: [], lastMutation: 0, mutations: [] };
   window.__bench = bench;
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) bench.longTasks.push([entry.startTime, entry.duration]);
@@ -26,6 +26,7 @@ function instrument() {
   document.addEventListener('DOMContentLoaded', () => {
     new MutationObserver(() => {
       bench.lastMutation = performance.now();
+      bench.mutations.push(bench.lastMutation);
     }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
   });
 }
@@ -141,8 +142,9 @@ export async function workersMemory(worker, fileWorkerPeak) {
 
 /**
  * The steps of the last file's way through the workers (src/worker/phases.rs), in seconds from
- * the drop at `start` (the page's clock), with the page's receipt of the worker's `Parsed` and
- * `Report` messages and its last change: lines to print.
+ * the drop at `start` (the page's clock), with the page's receipt of each worker message but
+ * progress (the `Summary` the page asks for with each report too), its DOM changes after the
+ * `Report` (one per MutationObserver call) and its last change: lines to print.
  */
 export async function phaseLines(page, worker, start, end) {
   const phases = await worker.evaluate(() => self.tcbill_phases ?? null);
@@ -151,7 +153,13 @@ export async function phaseLines(page, worker, start, end) {
   const dropAt = origin + start;
   const marks = phases.marks.map(([label, at]) => [label, at - dropAt]);
   for (const [kind, at] of messages) {
-    if (at >= start && (kind === 'Parsed' || kind === 'Report')) marks.push([`page: ${kind} message received`, at - start]);
+    if (at >= start && kind !== 'Progress') marks.push([`page: ${kind} message received`, at - start]);
+  }
+  // The page's DOM changes after the report arrived (one mark per MutationObserver call).
+  const reportAt = messages.find(([kind, at]) => kind === 'Report' && at >= start)?.[1];
+  if (reportAt !== undefined) {
+    const changes = await page.evaluate(() => window.__bench.mutations);
+    for (const at of changes) if (at > reportAt && at <= end) marks.push(['page: DOM changed', at - start]);
   }
   marks.push(['page: last change (report shown)', end - start]);
   marks.sort((a, b) => a[1] - b[1]);

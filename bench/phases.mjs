@@ -2,8 +2,9 @@
 // app (a dist/ directory each, served in turn on loopback), RUNS times, alternating the builds so
 // that the machine's load falls on each alike; prints, for every run, drop -> report shown, drop
 // -> parsed, whether the exact generated total is on the page, the wasm memory of all workers at
-// once, and the steps of the file's way through the workers (src/worker/phases.rs: Blob slice
-// reads, parsing, the parts' bytes and their join, the report, its digest, the page).
+// once, the main thread's longest block, and the steps of the file's way through the workers
+// (src/worker/phases.rs: Blob slice reads, parsing, the parts' bytes and their join, the report,
+// its digest) and the page (each worker message, each DOM change after the report).
 // Then each build's median. BENCHMARKS.md's issue #12 sections of 2026-12-03 use it.
 //
 //   node bench/phases.mjs FILE GENERATOR_SUMMARY_JSON RUNS DIST [DIST ...]
@@ -53,6 +54,8 @@ for (let run = 1; run <= runs; run += 1) {
       console.log(`    drop -> report shown ${tcbill.seconds.toFixed(2)} s, drop -> parsed ${tcbill.parsedSeconds.toFixed(2)} s`);
       console.log(`    exact generated total on the page ${exact ? 'yes' : 'NO'}`);
       console.log(`    wasm memory of all workers at once ${(memory.atOnce / MiB).toFixed(1)} MiB = ${(memory.atOnce / size).toFixed(2)}x the file (file worker ${(memoryAfter / MiB).toFixed(1)} MiB, part workers ${memory.parts.map((bytes) => (bytes / MiB).toFixed(1)).join(', ') || 'none'} MiB)`);
+      const longest = Math.max(0, ...tcbill.longTasks.map(([, duration]) => duration));
+      console.log(`    main thread's longest block ${longest.toFixed(0)} ms (${tcbill.longTasks.length} long tasks)`);
       for (const line of steps) console.log(line);
       if (errors.length) console.log(`    page errors: ${errors.join(' | ')}`);
     } finally {

@@ -107,3 +107,50 @@ test('a bill whose values need more than 28 digits when added names the column w
   assert.equal(exact, '9000000000000000.000000000000');
   await page.screenshot({ path: join(OUTPUT, 'overview-rounding.png'), fullPage: true });
 });
+
+// An L3 bill of June beside an L2 resource bill of May and June: June is read from the L3, May from
+// the L2 (its June rows are the same money, not added), and the Overview says May is read from the
+// less detailed bill; the comparison of May with June says it compares at the detail both have.
+const L3_JUNE = `账单月份,产品名称,子产品名称,计费模式,地域,资源ID,交易类型,交易ID,扣费时间,开始使用时间,结束使用时间,组件类型,组件名称,组件刊例价,组件用量,使用时长,组件原价,折扣率,优惠后总价,现金账户支出（元）
+2025-06,云服务器CVM,云服务器CVM-标准型S5,按量计费,华东地区（上海）,ins-1,按量计费小时结,T1,2025-06-10 01:00:00,2025-06-10 00:00:00,2025-06-10 00:59:59,运算组件,CPU,0.5,100,1,50.00,0.8,40.00,40.00
+2025-06,云服务器CVM,云服务器CVM-标准型S5,按量计费,华东地区（上海）,ins-1,按量计费小时结,T2,2025-06-10 01:00:00,2025-06-10 00:00:00,2025-06-10 00:59:59,存储组件,云硬盘,0.1,100,1,10.00,1,10.00,10.00
+`;
+const L2_MAY_JUNE = `支付者UIN,使用者UIN,产品名称,子产品名称,计费模式,地域,资源ID,交易类型,扣费时间,开始使用时间,结束使用时间,原价,折扣率,优惠后总价,现金账户支出(元)
+100,100,云服务器CVM,云服务器CVM-标准型S5,按量计费,华东地区（上海）,ins-1,按量计费小时结,2025-05-10 01:00:00,2025-05-10 00:00:00,2025-05-10 00:59:59,37.65432098,0.8,30.12345678,30.12345678
+100,100,负载均衡CLB,负载均衡CLB-标准型,按量计费,华东地区（上海）,lb-1,按量计费小时结,2025-05-10 01:00:00,2025-05-10 00:00:00,2025-05-10 00:59:59,5.00000001,1,5.00000001,5.00000001
+100,100,云服务器CVM,云服务器CVM-标准型S5,按量计费,华东地区（上海）,ins-1,按量计费小时结,2025-06-10 01:00:00,2025-06-10 00:00:00,2025-06-10 00:59:59,62.4875,0.8,49.99,49.99
+`;
+
+test('each month is read from the most detailed bill loaded for it, and a month read from an L2 is named', async () => {
+  const page = await openApp();
+  await drop(page, 'l3-2025-06.csv', L3_JUNE, 1);
+  await drop(page, 'l2-2025-05-06.csv', L2_MAY_JUNE, 2);
+  await page.waitForFunction(() => document.querySelector('.file-table tbody.parsing') === null);
+  await page.getByRole('tab', { name: 'Overview' }).click();
+  await page.locator('.overview .lower-detail').waitFor();
+  assert.deepEqual(await page.locator('.overview .lower-detail li').allTextContents(), [
+    '2025-05 (CNY) is read from the L2 resource bill (l2-2025-05-06.csv): no L3 bill loaded covers it, ' +
+      "so its costs have that bill's detail only.",
+  ]);
+  assert.deepEqual(await page.locator('.overview .currency h3.period').allTextContents(), [
+    'CNY, billing period 2025-05, 2025-06',
+  ]);
+  // May's L2 (30.12345678 + 5.00000001) and June's L3 (40.00 + 10.00), not the L2's June 49.99.
+  const exact = await page
+    .locator('.currency[data-currency="CNY"] .card[data-measure="RealTotalCost"] dd data')
+    .getAttribute('title');
+  assert.equal(exact, '85.12345679');
+  assert.equal(
+    await page.textContent('.overview .currency .source'),
+    'Summed over 4 rows of the most detailed bill loaded for each month.',
+  );
+  await page.screenshot({ path: join(OUTPUT, 'overview-lower-detail.png'), fullPage: true });
+
+  await page.locator('.overview .open-compare').first().click();
+  await page.locator('.compare .mixed-detail').waitFor();
+  assert.equal(
+    await page.textContent('.compare .mixed-detail'),
+    'These periods are read from bills of different detail (L3 bill, L2 resource bill): they are compared by ' +
+      'product and resource only, and the change is not split into usage and price (it is under “other charges”).',
+  );
+});

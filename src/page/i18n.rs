@@ -140,7 +140,12 @@ pub struct Strings {
     pub duplicate_notice: fn(u64, &str, &str, u64) -> String,
     /// A column (canonical name) whose totals may be rounded, and the files holding it.
     pub rounding_notice: fn(&str, &[String]) -> String,
-    pub uncounted_notice: fn(&str, &[String], &[Month]) -> String,
+    /// A billing month (`None`: rows without one) and its currency read from a less detailed
+    /// bill: the month, the currency, the kind read, the most detailed kind loaded, the files.
+    pub lower_detail_notice: fn(Option<&Month>, &str, &str, &str, &[String]) -> String,
+    /// The comparison of a currency whose periods are read from bills of different detail
+    /// (the kinds, most detailed first).
+    pub mixed_detail_note: fn(&[String]) -> String,
     pub packages_running_out: &'static str,
     pub projected_exhaustion: &'static str,
     pub group_by: &'static str,
@@ -399,6 +404,7 @@ pub static EN: Strings = Strings {
             "BillDetails" => "the bill details (L3)",
             "BillResources" => "the resource bill (L2)",
             "CostDetails" => "the cost details",
+            "Mixed" => "the most detailed bill loaded for each month",
             other => other,
         };
         format!("Summed over {n} rows of {source}.")
@@ -480,12 +486,20 @@ pub static EN: Strings = Strings {
             files.join(", ")
         )
     },
-    uncounted_notice: |file, read_from, months| {
-        let months: Vec<String> = months.iter().map(ToString::to_string).collect();
+    lower_detail_notice: |month, currency, read_from, most_detailed, files| {
+        let month = month.map_or_else(|| "Rows without a billing month".to_owned(), ToString::to_string);
         format!(
-            "{file} is not in the costs: they are read from the most detailed bills loaded ({}), which do not cover its months {}. Load those months' bills of the same kind to count them.",
-            read_from.join(", "),
-            months.join(", ")
+            "{month} ({currency}) is read from the {} ({}): no {} loaded covers it, so its costs have that bill's detail only.",
+            kind_name_en(read_from),
+            files.join(", "),
+            kind_name_en(most_detailed)
+        )
+    },
+    mixed_detail_note: |kinds| {
+        let kinds: Vec<&str> = kinds.iter().map(|kind| kind_name_en(kind)).collect();
+        format!(
+            "These periods are read from bills of different detail ({}): they are compared by product and resource only, and the change is not split into usage and price (it is under “other charges”).",
+            kinds.join(", ")
         )
     },
     packages_running_out: "Packages that run out before they expire",
@@ -772,6 +786,7 @@ pub static ZH: Strings = Strings {
             "BillDetails" => "L3 明细账单",
             "BillResources" => "L2 资源账单",
             "CostDetails" => "消耗明细",
+            "Mixed" => "各月已加载的最详细账单",
             other => other,
         };
         format!("合计自{source}的 {n} 行。")
@@ -854,12 +869,20 @@ pub static ZH: Strings = Strings {
             zh_column(column)
         )
     },
-    uncounted_notice: |file, read_from, months| {
-        let months: Vec<String> = months.iter().map(ToString::to_string).collect();
+    lower_detail_notice: |month, currency, read_from, most_detailed, files| {
+        let month = month.map_or_else(|| "无账单月份的行".to_owned(), ToString::to_string);
         format!(
-            "{file} 未计入费用：费用取自已加载的最详细账单（{}），它们不含其月份 {}。加载这些月份的同类账单即可计入。",
-            read_from.join("、"),
-            months.join("、")
+            "{month}（{currency}）的费用取自{}（{}）：已加载的{}不含该月，该月费用只有该账单的明细程度。",
+            kind_name_zh(read_from),
+            files.join("、"),
+            kind_name_zh(most_detailed)
+        )
+    },
+    mixed_detail_note: |kinds| {
+        let kinds: Vec<&str> = kinds.iter().map(|kind| kind_name_zh(kind)).collect();
+        format!(
+            "这两个期间的费用取自明细程度不同的账单（{}）：仅按产品和资源比较，变化不拆分为用量和价格（计入“其他费用”）。",
+            kinds.join("、")
         )
     },
     packages_running_out: "将在到期前用尽的资源包",
@@ -1164,5 +1187,25 @@ fn zh_kind_label(label: &str) -> String {
         "API error response" => "API 错误应答".to_owned(),
         "API response (other)" => "API 应答（其他）".to_owned(),
         _ => label.split_once(" (").map_or(label, |(name, _)| name).to_owned(),
+    }
+}
+
+/// A bill kind (`BillDetails`, ...) as the English page names it.
+fn kind_name_en(kind: &str) -> &str {
+    match kind {
+        "BillDetails" => "L3 bill",
+        "BillResources" => "L2 resource bill",
+        "CostDetails" => "cost details export (消耗明细)",
+        other => other,
+    }
+}
+
+/// A bill kind as the Chinese page names it.
+fn kind_name_zh(kind: &str) -> &str {
+    match kind {
+        "BillDetails" => "L3 明细账单",
+        "BillResources" => "L2 资源账单",
+        "CostDetails" => "消耗明细",
+        other => other,
     }
 }

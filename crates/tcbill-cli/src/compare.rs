@@ -137,6 +137,13 @@ fn text(comparison: &Comparison, top: usize) -> String {
                 moved_parts(change)
             ));
         }
+        if !section.mixed_detail.is_empty() {
+            line(format!(
+                "  read from bills of different detail ({}): compared by product and resource, \
+                 the change not split into usage and price",
+                section.mixed_detail.join(", ")
+            ));
+        }
         let shown = top.min(section.drivers.len());
         line(format!(
             "  top drivers ({shown} of {}):",

@@ -960,3 +960,66 @@ fn parquet_keeps_values_past_28_digits_at_their_columns_scale_or_refuses() {
     assert!(!refused.exists(), "nothing written");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// An L2 resource bill of 2020-09 beside an L3 of 2024-11: each month is read from the most
+/// detailed bill loaded for it, so the report, the comparison and the FOCUS export all hold the
+/// L2's 2020-09 (compared at the detail both bills have) and the L3's 2024-11.
+#[test]
+fn months_read_from_bills_of_different_detail_are_all_counted() {
+    let (stdout, stderr, code) = run(&["analyze", "l2-cn.csv", "l3-cn-2024-11.csv"]);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
+    assert!(
+        stdout.contains(
+            "  l2-cn.csv: the costs of 2020-09 (CNY) are read from this L2 resource bill, the \
+             most detailed bill loaded for that month (no L3 bill covers it)\n"
+        ),
+        "{stdout}"
+    );
+    let (json, _, _) = run(&["analyze", "l2-cn.csv", "l3-cn-2024-11.csv", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let cny = &report["cost"]["currencies"][0];
+    assert_eq!(cny["periods"], serde_json::json!(["2020-09", "2024-11"]));
+    // 4.84660512 (L2, 2020-09) + 0.26 + 0.02 (L3, 2024-11).
+    assert_eq!(cny["total"]["RealTotalCost"], "5.12660512");
+
+    let (stdout, stderr, code) = run(&["compare", "l2-cn.csv", "l3-cn-2024-11.csv", "--top", "1"]);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
+    assert!(
+        stdout.contains(
+            "  read from bills of different detail (BillDetails, BillResources): compared by \
+             product and resource, the change not split into usage and price\n"
+        ),
+        "{stdout}"
+    );
+
+    let dir = temp_dir("mixed-focus");
+    let (_, stderr, code) = run(&[
+        "export",
+        "--focus",
+        "l2-cn.csv",
+        "l3-cn-2024-11.csv",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
+    let mut months: Vec<(String, usize)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            let csv = std::fs::read_to_string(entry.path().join("focus.csv")).unwrap();
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                csv.lines().count() - 1,
+            )
+        })
+        .collect();
+    months.sort();
+    assert_eq!(
+        months,
+        [
+            ("billing_month=2020-09".to_owned(), 1),
+            ("billing_month=2024-11".to_owned(), 2)
+        ]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -13,6 +13,7 @@
 //! the answer does not depend on which file is loaded first.
 
 use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 
 use hashbrown::HashTable;
 use rustc_hash::{FxHashSet, FxHasher};
@@ -169,6 +170,32 @@ pub struct Dataset {
     duplicates: Vec<DuplicateRows>,
     /// One entry per file, parallel to `files`: each decimal column's [`SumBound`], made once.
     sum_bounds: Vec<Vec<(String, SumBound)>>,
+    /// Which counted rows of each file the cost analyses read, once decided (by
+    /// `analysis::cost`, per billing month); forgotten whenever the files change.
+    cost_rows: OnceLock<Vec<CostRows>>,
+}
+
+/// Which of a file's counted rows (duplicates are never read) the cost analyses read. The
+/// choice is `analysis::cost`'s (per currency and billing month, the most detailed bill kind
+/// loaded for it); the dataset remembers it until its files change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CostRows {
+    /// Every counted row.
+    All,
+    /// None: not a bill, or a less detailed bill of months a more detailed one covers.
+    None,
+    /// `read[row]` for every row of the file.
+    Some(Vec<bool>),
+}
+
+impl CostRows {
+    pub fn reads(&self, row: usize) -> bool {
+        match self {
+            CostRows::All => true,
+            CostRows::None => false,
+            CostRows::Some(read) => read[row],
+        }
+    }
 }
 
 impl Dataset {
@@ -184,6 +211,7 @@ impl Dataset {
             .map(|file| sum_bounds(&file.table));
         self.sum_bounds.extend(bounds);
         self.find_duplicates();
+        self.cost_rows = OnceLock::new();
     }
 
     pub fn files(&self) -> &[ParsedFile] {
@@ -196,6 +224,14 @@ impl Dataset {
         self.files.drain(range.clone());
         self.sum_bounds.drain(range);
         self.find_duplicates();
+        self.cost_rows = OnceLock::new();
+    }
+
+    /// Which rows of each file (one entry per file) the cost analyses read: `decide`'s answer,
+    /// made on the first call after the files last changed and remembered (it reads every
+    /// bill row's month when bills of several kinds are loaded).
+    pub fn cost_rows(&self, decide: impl FnOnce(&Dataset) -> Vec<CostRows>) -> &[CostRows] {
+        self.cost_rows.get_or_init(|| decide(self))
     }
 
     /// The columns whose totals may be rounded, taking every file's values of a column together

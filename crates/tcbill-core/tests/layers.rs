@@ -83,7 +83,7 @@ const ORDERED_LAYERS: [(&str, &[&str], &[&str]); 4] = [
             "CurrencyTotal",
             "DuplicateNotice",
             "RoundingNotice",
-            "UncountedNotice",
+            "LowerDetailNotice",
         ],
     ),
 ];

@@ -36,7 +36,7 @@ fn sample_report_json_has_every_section_with_exact_decimal_strings() {
         ]
     );
     assert_eq!(value["format"], "tcbill-report");
-    assert_eq!(value["version"], 5);
+    assert_eq!(value["version"], 6);
     assert_eq!(value["inputs"].as_array().unwrap().len(), 3);
     assert_eq!(value["inputs"][0]["rows_accepted"], 6);
     assert_eq!(value["inputs"][0]["rows_duplicate"], 0);
@@ -308,12 +308,11 @@ fn the_page_reads_the_digest_back_as_the_worker_sent_it() {
     }
 }
 
-/// The costs read the most detailed bills loaded: an L2 beside an L3 is not added. Where the L2
-/// has a month the L3 does not cover, its money is in no total, and the report says so (in the
-/// JSON and on the file), where it was left out unsaid; an L2 of a month the L3 covers is not
-/// said (the L3 holds that month's money in more detail).
+/// Per billing month, the costs read the most detailed bill loaded for it: an L2 of a month the
+/// L3 covers is not added (the same money in less detail), an L2 of a month no L3 covers is read,
+/// and the report says so (in the JSON and on the file), where its money was in no total before.
 #[test]
-fn a_less_detailed_bill_of_a_month_the_costs_do_not_cover_is_said() {
+fn a_month_only_a_less_detailed_bill_covers_is_read_from_it_and_said() {
     let l2 = common::read_data("l2-cn.csv");
     let l3 = common::read_data("l3-cn-2024-11.csv");
     let mut dataset = tcbill_core::Dataset::new();
@@ -329,23 +328,29 @@ fn a_less_detailed_bill_of_a_month_the_costs_do_not_cover_is_said() {
     let report = Report::build(&dataset, &ReportOptions::default());
     let value: Value = serde_json::from_str(&report.to_json()).unwrap();
     assert_eq!(
-        value["uncounted"],
-        serde_json::json!([
-            { "file": "l2-2020-09.csv", "read_from": ["l3-2024-11.csv"], "months": ["2020-09"] }
-        ])
+        value["lower_detail"],
+        serde_json::json!([{
+            "currency": "CNY",
+            "month": "2020-09",
+            "read_from": "BillResources",
+            "files": ["l2-2020-09.csv"],
+            "most_detailed": "BillDetails"
+        }])
     );
     assert_eq!(
         report.inputs[0].diagnostics,
         [
-            "l2-2020-09.csv: its rows are not in the costs: they are read from the most detailed \
-          bills loaded (l3-2024-11.csv), which do not cover its months 2020-09"
+            "l2-2020-09.csv: the costs of 2020-09 (CNY) are read from this L2 resource bill, the \
+          most detailed bill loaded for that month (no L3 bill covers it)"
         ]
     );
     assert!(report.inputs[2].diagnostics.is_empty());
-    assert_eq!(
-        value["cost"]["currencies"][0]["periods"],
-        serde_json::json!(["2024-11"])
-    );
+    let cny = &value["cost"]["currencies"][0];
+    assert_eq!(cny["periods"], serde_json::json!(["2020-09", "2024-11"]));
+    // The L2's 4.84660512 of 2020-09 and the L3's 0.26 + 0.02 of 2024-11; not the second L2's
+    // 4.84660512 of 2024-11.
+    assert_eq!(cny["row_count"], 3);
+    assert_eq!(cny["total"]["RealTotalCost"], "5.12660512");
 }
 
 /// The duplicate notice says how many skipped rows have amounts other than the rows kept: the

@@ -59,6 +59,23 @@ fn the_report_of_every_test_data_file_validates() {
     assert!(checked >= 15, "only {checked} data files");
 }
 
+/// An L2 of a month no L3 covers beside an L3: the report's `lower_detail` and the comparison's
+/// `mixed_detail` validate.
+#[test]
+fn the_report_of_months_read_from_bills_of_different_detail_validates() {
+    let data = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"));
+    let report = report_json(&dataset_of(&[
+        data.join("l2-cn.csv"),
+        data.join("l3-cn-2024-11.csv"),
+    ]));
+    assert_eq!(report["lower_detail"][0]["month"], "2020-09");
+    assert_eq!(
+        report["comparison"]["currencies"][0]["mixed_detail"],
+        serde_json::json!(["BillDetails", "BillResources"])
+    );
+    assert_eq!(errors(&report), Vec::<String>::new());
+}
+
 #[test]
 fn the_report_of_every_official_api_example_validates() {
     let paths = files_in(API_FIXTURES, "json");

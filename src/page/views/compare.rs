@@ -393,6 +393,9 @@ fn drivers_table(
     html! {
         <>
             <h3>{ text.drivers_title }</h3>
+            if !section.mixed_detail.is_empty() {
+                <p class="mixed-detail" role="note">{ (text.mixed_detail_note)(&section.mixed_detail) }</p>
+            }
             <div class="controls">{ level_select }</div>
             <div class="scroll">
                 <table class="data drivers" data-currency={currency.clone()}>

@@ -297,7 +297,7 @@ pub fn Overview(props: &OverviewProps) -> Html {
                         </div>
                     }) }
                 </dl>
-                <p class="source">{ (text.cost_rows)(row_count as u64, report.cost.source.as_deref().unwrap_or("—")) }</p>
+                <p class="source">{ (text.cost_rows)(row_count as u64, if report.lower_detail.is_empty() { report.cost.source.as_deref().unwrap_or("—") } else { "Mixed" }) }</p>
                 if let Some(by_product) = by_product.filter(|section| !section.groups.is_empty()) {
                     <h4>{ text.top_products }</h4>
                     <table class="data top-products">
@@ -339,10 +339,10 @@ pub fn Overview(props: &OverviewProps) -> Html {
                     }) }
                 </ul>
             }
-            if !report.uncounted.is_empty() {
-                <ul class="uncounted" role="status">
-                    { for report.uncounted.iter().map(|u| html! {
-                        <li class="warning">{ (text.uncounted_notice)(&u.file, &u.read_from, &u.months) }</li>
+            if !report.lower_detail.is_empty() {
+                <ul class="lower-detail" role="status">
+                    { for report.lower_detail.iter().map(|n| html! {
+                        <li class="warning">{ (text.lower_detail_notice)(n.month.as_ref(), &n.currency.to_string(), &n.read_from, &n.most_detailed, &n.files) }</li>
                     }) }
                 </ul>
             }

@@ -26,8 +26,11 @@
 //! A key with rows in B only is a new resource (its whole B cost), in A only a removed one (minus
 //! its whole A cost). A month period holds the rows of those billing months
 //! ([`CostRowReader::month`]); a day period the rows whose day (账单日期, else 开始使用时间, else
-//! 扣费时间) falls in it. The rows are those every cost analysis reads (`cost_tables`, counted
-//! once through [`Dataset::counted_rows`]).
+//! 扣费时间) falls in it. The rows are those every cost analysis reads (`cost_tables` and
+//! `cost_rows`: per month, the most detailed bill loaded, each row counted once). A currency
+//! whose rows in the two periods come from bills of different kinds (May from an L2, June from
+//! an L3) is compared at the detail both have: by product and resource, every row's cost in
+//! `no_usage_or_price` but for refunds and adjustments ([`CurrencyComparison::mixed_detail`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -38,15 +41,15 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::cost::{
-    cost_tables, measure_column, time_columns, CostRowRef, Filter, Measure, RowSelection,
-    DAY_COLUMNS,
+    cost_rows, cost_tables, measure_column, time_columns, CostRowRef, Filter, Measure,
+    RowSelection, COST_KINDS, DAY_COLUMNS,
 };
 use super::currency::{CostRowReader, Currency, Month};
 use super::products::product_identity;
 use super::{round_half_up, RowRef};
 use crate::dataset::Dataset;
 use crate::model::deserialize_from_text;
-use crate::model::table::{DecimalColumn, Symbol, Table, TextColumn, TimeColumn};
+use crate::model::table::{DecimalColumn, Symbol, Table, TableKind, TextColumn, TimeColumn};
 use crate::model::time::BeijingTime;
 
 /// The decimals the bill prints amounts with, to which the parts computed with a unit price
@@ -166,11 +169,7 @@ pub fn billing_months(dataset: &Dataset) -> BTreeSet<Month> {
     let mut months = BTreeSet::new();
     for (index, table) in cost_tables(dataset) {
         let reader = CostRowReader::new(table);
-        months.extend(
-            dataset
-                .counted_rows(index)
-                .filter_map(|row| reader.month(row)),
-        );
+        months.extend(cost_rows(dataset, index).filter_map(|row| reader.month(row)));
     }
     months
 }
@@ -424,6 +423,15 @@ pub struct CurrencyComparison {
     pub real_total_cost: Option<Change>,
     #[serde(rename = "TotalCost", skip_serializing_if = "Option::is_none")]
     pub total_cost: Option<Change>,
+    /// The bill kinds its rows are read from when they are more than one (May from an L2
+    /// resource bill, June from an L3: [`super::cost::month_sources`]), most detailed first;
+    /// empty, and not in the JSON, otherwise. Then the periods are compared at the detail both
+    /// have: drivers by product and resource (component `*`), and no change split into usage,
+    /// package coverage, price, savings plan or reserved instances (a less detailed bill has no
+    /// usage and no prices): what is not new, removed, refund or adjustment is in
+    /// `no_usage_or_price`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mixed_detail: Vec<String>,
     /// Drivers in all: `drivers` may hold only the largest.
     pub driver_count: usize,
     /// By |change of RealTotalCost| (else of TotalCost), largest first, then by key; keys with no
@@ -503,6 +511,22 @@ struct PeriodSums {
 }
 
 impl PeriodSums {
+    /// The sums at a less detailed bill's detail: no usage, no price, no plan; the cost of every
+    /// row that is no refund or adjustment is in `no_usage_or_price`.
+    fn without_detail(self) -> PeriodSums {
+        PeriodSums {
+            billed_usage: Decimal::ZERO,
+            deducted_usage: Decimal::ZERO,
+            measures: self.measures.map(|sums| MeasureSums {
+                no_usage_or_price: sums.cost - sums.refunds_adjustments,
+                refunds_adjustments: sums.refunds_adjustments,
+                cost: sums.cost,
+                ..MeasureSums::default()
+            }),
+            ..self
+        }
+    }
+
     fn add(&mut self, other: PeriodSums) {
         self.rows += other.rows;
         let room = ROW_REFS_PER_PERIOD.saturating_sub(self.row_refs.len());
@@ -723,13 +747,15 @@ pub fn compare_filtered(
     let mut sums: BTreeMap<Key, [Option<PeriodSums>; 2]> = BTreeMap::new();
     let mut spellings: FxHashMap<String, BTreeSet<String>> = FxHashMap::default();
     let mut has_measure: BTreeMap<Currency, [bool; 2]> = BTreeMap::new();
+    // The bill kinds each currency's rows in either period are read from, most detailed first.
+    let mut kinds: BTreeMap<Currency, Vec<TableKind>> = BTreeMap::new();
     for (index, table) in cost_tables(dataset) {
         let columns = Columns::new(table);
         let file = &dataset.files()[index].name;
         // Per key, its first row and its sums in each period.
         let mut local: FxHashMap<LocalKey, (usize, [Option<PeriodSums>; 2])> = FxHashMap::default();
         let mut selected = selection.of_table(table);
-        for row in dataset.counted_rows(index) {
+        for row in cost_rows(dataset, index) {
             if !selected.passes(table, row) {
                 continue;
             }
@@ -761,6 +787,11 @@ pub fn compare_filtered(
                 .entry(identity.clone())
                 .or_default()
                 .extend(name.map(str::to_owned));
+            let read_from = kinds.entry(key.currency).or_default();
+            if !read_from.contains(&table.kind()) {
+                read_from.push(table.kind());
+                read_from.sort_by_key(|kind| COST_KINDS.iter().position(|cost| cost == kind));
+            }
             let present = has_measure.entry(key.currency).or_default();
             for (present, column) in present.iter_mut().zip(columns.measures) {
                 *present |= column.is_some();
@@ -781,6 +812,34 @@ pub fn compare_filtered(
             }
         }
     }
+    // A currency whose rows come from bills of different detail is compared at the detail
+    // they share: by product and resource, without a split into usage and price.
+    let mixed = |currency: &Currency| kinds.get(currency).is_some_and(|kinds| kinds.len() > 1);
+    if kinds.values().any(|kinds| kinds.len() > 1) {
+        let mut coarse: BTreeMap<Key, [Option<PeriodSums>; 2]> = BTreeMap::new();
+        for (key, periods) in sums {
+            let (currency, identity, component, resource) = key;
+            let (component, lower) = if mixed(&currency) {
+                ("*".to_owned(), true)
+            } else {
+                (component, false)
+            };
+            let entry = coarse
+                .entry((currency, identity, component, resource))
+                .or_default();
+            for (slot, period) in entry.iter_mut().zip(periods) {
+                if let Some(period) = period {
+                    let period = if lower {
+                        period.without_detail()
+                    } else {
+                        period
+                    };
+                    slot.get_or_insert_with(Default::default).add(period);
+                }
+            }
+        }
+        sums = coarse;
+    }
     let label = |identity: &str| match spellings.get(identity) {
         Some(names) if !names.is_empty() => names.iter().cloned().collect::<Vec<_>>().join(" / "),
         _ => identity.to_owned(),
@@ -799,6 +858,12 @@ pub fn compare_filtered(
                 rows_b: 0,
                 real_total_cost: present[0].then(Change::default),
                 total_cost: present[1].then(Change::default),
+                mixed_detail: match kinds.get(&currency) {
+                    Some(kinds) if kinds.len() > 1 => {
+                        kinds.iter().map(|kind| format!("{kind:?}")).collect()
+                    }
+                    _ => Vec::new(),
+                },
                 driver_count: 0,
                 drivers: Vec::new(),
             });
@@ -823,7 +888,8 @@ pub fn compare_filtered(
         let key = DriverKey {
             currency: Some(currency),
             product: identity.clone(),
-            component: Some(component.clone()),
+            // Every component, where the rows are compared without them.
+            component: (!mixed(&currency)).then(|| component.clone()),
             resource: Some(resource.clone()),
         };
         section.drivers.push(Driver {
@@ -960,7 +1026,7 @@ pub fn driver_rows(
         // Whether a row's key is the driver's, decided once per distinct key of the table.
         let mut matches: FxHashMap<LocalKey, bool> = FxHashMap::default();
         let resolve = |symbol: Option<Symbol>| symbol.map(|symbol| table.resolve(symbol));
-        for row in dataset.counted_rows(index) {
+        for row in cost_rows(dataset, index) {
             if !columns.in_period(&period, row) || !selected.passes(table, row) {
                 continue;
             }

@@ -1,8 +1,9 @@
 //! Cost summaries: bill rows grouped by one or two dimensions, with Tencent's measures and
 //! `RealTotalCostRatio` shares.
 //!
-//! The rows come from the most detailed bill loaded (L3 明细 if any, else L2 资源, else 消耗明细),
-//! never from two levels at once, which would count every yuan twice. Measures carry the billing
+//! The rows of each currency and billing month come from the most detailed bill loaded for that
+//! month (L3 明细 if any, else L2 资源, else 消耗明细; [`month_sources`]), never from two levels of
+//! one month at once, which would count its every yuan twice. Measures carry the billing
 //! API's names whatever the source called them (L3's `Cost`/`RealCost` are `TotalCost`/
 //! `RealTotalCost` here); a measure no source column provides is `null`, never zero.
 //!
@@ -27,7 +28,7 @@ use super::fixed::Fixed;
 use super::products::product_identity;
 use super::share::percent_shares;
 use super::RowRef;
-use crate::dataset::Dataset;
+use crate::dataset::{CostRows, Dataset};
 use crate::model::deserialize_from_text;
 use crate::model::table::{DecimalColumn, Symbol, Table, TableKind, TextColumn, TimeColumn};
 use crate::model::time::BeijingTime;
@@ -178,8 +179,7 @@ impl ProductLabels {
         let mut names = ProductNames::default();
         for (index, table) in cost_tables(dataset) {
             let reader = DimensionReader::new(&Dimension::Product, table);
-            let pairs: FxHashSet<KeyPart> = dataset
-                .counted_rows(index)
+            let pairs: FxHashSet<KeyPart> = cost_rows(dataset, index)
                 .map(|row| reader.key(row))
                 .collect();
             for pair in pairs {
@@ -390,16 +390,128 @@ impl TableSelection<'_> {
     }
 }
 
-/// The tables of the cost source with their file indices; every analysis of cost rows reads
-/// these, through [`Dataset::counted_rows`].
+/// The tables cost rows are read from, with their file indices: every bill table of which
+/// [`cost_rows`] reads some row. Every analysis of cost rows reads these, through [`cost_rows`].
 pub(crate) fn cost_tables(dataset: &Dataset) -> impl Iterator<Item = (usize, &Table)> {
-    let source = cost_source(dataset);
+    let reads = read_rows(dataset);
     dataset
         .files()
         .iter()
         .enumerate()
-        .filter(move |(_, file)| Some(file.table.kind()) == source)
+        .filter(move |&(index, _)| reads[index] != CostRows::None)
         .map(|(index, file)| (index, &file.table))
+}
+
+/// The rows of file `index` the cost analyses read: its counted rows ([`Dataset::counted_rows`],
+/// no duplicate) of the currencies and billing months its bill kind is the most detailed loaded
+/// for ([`month_sources`]).
+pub(crate) fn cost_rows(
+    dataset: &Dataset,
+    index: usize,
+) -> impl Iterator<Item = usize> + Clone + '_ {
+    let reads = &read_rows(dataset)[index];
+    dataset
+        .counted_rows(index)
+        .filter(move |&row| reads.reads(row))
+}
+
+/// The bill kinds costs are read from, the most detailed first: L3 明细, L2 资源, 消耗明细.
+pub const COST_KINDS: [TableKind; 3] = [
+    TableKind::BillDetails,
+    TableKind::BillResources,
+    TableKind::CostDetails,
+];
+
+/// A row's currency and billing month (`None` without one), the unit [`month_sources`] picks a
+/// bill kind for.
+pub type CurrencyMonth = (Currency, Option<Month>);
+
+/// The bill kind the costs of one currency and billing month are read from: the most detailed
+/// kind with counted rows there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonthSource {
+    pub kind: TableKind,
+    /// The files its rows are read from (their indices), in file order.
+    pub files: Vec<usize>,
+}
+
+/// The bill kinds loaded with counted rows, the most detailed first.
+fn kinds_loaded(dataset: &Dataset) -> Vec<TableKind> {
+    COST_KINDS
+        .into_iter()
+        .filter(|&kind| dataset.row_count(kind) > 0)
+        .collect()
+}
+
+/// Each currency and billing month of the bill rows, and the kind its costs are read from:
+/// per month, the most detailed bill loaded for it (an L3 for June, an L2 for May and June:
+/// June from the L3, May from the L2; the L2's June is the same money, not added). Reads every
+/// bill row's month; empty when bills of one kind only are loaded (all of them are read).
+pub fn month_sources(dataset: &Dataset) -> BTreeMap<CurrencyMonth, MonthSource> {
+    let mut sources: BTreeMap<CurrencyMonth, MonthSource> = BTreeMap::new();
+    if kinds_loaded(dataset).len() < 2 {
+        return sources;
+    }
+    for kind in COST_KINDS {
+        for (index, file) in dataset.files().iter().enumerate() {
+            if file.table.kind() != kind {
+                continue;
+            }
+            let reader = CostRowReader::new(&file.table);
+            let mut last = None;
+            for row in dataset.counted_rows(index) {
+                let key = (reader.currency(row), reader.month(row));
+                if last == Some(key) {
+                    continue;
+                }
+                last = Some(key);
+                let source = sources.entry(key).or_insert_with(|| MonthSource {
+                    kind,
+                    files: Vec::new(),
+                });
+                if source.kind == kind && source.files.last() != Some(&index) {
+                    source.files.push(index);
+                }
+            }
+        }
+    }
+    sources
+}
+
+/// Which rows of each file the cost analyses read, decided once per set of files.
+fn read_rows(dataset: &Dataset) -> &[CostRows] {
+    dataset.cost_rows(|dataset| {
+        let loaded = kinds_loaded(dataset);
+        let sources = month_sources(dataset);
+        dataset
+            .files()
+            .iter()
+            .map(|file| {
+                let kind = file.table.kind();
+                if !loaded.contains(&kind) {
+                    return CostRows::None;
+                }
+                // The most detailed kind loaded is read in every month it has.
+                if loaded[0] == kind {
+                    return CostRows::All;
+                }
+                let reader = CostRowReader::new(&file.table);
+                let read: Vec<bool> = (0..file.table.row_count())
+                    .map(|row| {
+                        let key = (reader.currency(row), reader.month(row));
+                        sources.get(&key).is_some_and(|source| source.kind == kind)
+                    })
+                    .collect();
+                if read.iter().all(|&read| read) {
+                    CostRows::All
+                } else if !read.contains(&true) {
+                    CostRows::None
+                } else {
+                    CostRows::Some(read)
+                }
+            })
+            .collect()
+    })
 }
 
 impl fmt::Display for Dimension {
@@ -642,15 +754,11 @@ impl CurrencySummary {
     }
 }
 
-/// The table kind cost summaries read: the most detailed bill present.
+/// The most detailed bill kind loaded: the kind every cost row is read from when bills of one
+/// kind are loaded; with several, the months it does not cover are read from less detailed
+/// ones ([`month_sources`]).
 pub fn cost_source(dataset: &Dataset) -> Option<TableKind> {
-    [
-        TableKind::BillDetails,
-        TableKind::BillResources,
-        TableKind::CostDetails,
-    ]
-    .into_iter()
-    .find(|&kind| dataset.row_count(kind) > 0)
+    kinds_loaded(dataset).first().copied()
 }
 
 /// One group's rows of a table while summing: in `amounts`, or in `sums` (one per measure column,
@@ -761,7 +869,7 @@ impl CostGroups {
     pub(crate) fn read(dataset: &Dataset, group_bys: &[&[Dimension]]) -> CostGroups {
         let mut groups = CostGroups::new(group_bys);
         for (index, table) in cost_tables(dataset) {
-            groups.add_rows(table, dataset.counted_rows(index));
+            groups.add_rows(table, cost_rows(dataset, index));
         }
         groups
     }
@@ -1022,7 +1130,7 @@ pub fn summarize_each(
     let no_labels = ProductLabels::default();
     for (index, table) in cost_tables(dataset) {
         let labels = products.as_ref().unwrap_or(&no_labels);
-        groups.add_table(table, dataset.counted_rows(index), filters, labels);
+        groups.add_table(table, cost_rows(dataset, index), filters, labels);
     }
     groups.summaries(dataset, group_bys, filters, products).0
 }
@@ -1141,8 +1249,7 @@ pub fn filtered_rows(dataset: &Dataset, filters: &[Filter]) -> Vec<CostRowRef> {
     for (index, table) in cost_tables(dataset) {
         let mut row_filters = row_filters(filters, table, &products);
         rows.extend(
-            dataset
-                .counted_rows(index)
+            cost_rows(dataset, index)
                 .filter(|&row| {
                     row_filters
                         .iter_mut()
@@ -1170,8 +1277,7 @@ pub fn dimension_values(
         let reader = DimensionReader::new(dimension, table);
         let mut row_filters = row_filters(filters, table, &products);
         // Each distinct value is spelled once per table, not once per row.
-        let keys: FxHashSet<KeyPart> = dataset
-            .counted_rows(index)
+        let keys: FxHashSet<KeyPart> = cost_rows(dataset, index)
             .filter(|&row| {
                 row_filters
                     .iter_mut()

@@ -26,7 +26,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::compare::tidy;
-use super::cost::{cost_column, cost_tables, time_columns, DAY_COLUMNS};
+use super::cost::{cost_column, cost_rows, cost_tables, time_columns, DAY_COLUMNS};
 use super::currency::{CostRowReader, Currency, Month};
 use super::fixed::DecimalSum;
 use super::round_half_up;
@@ -155,7 +155,7 @@ fn read_months<A: Copy + Default, C: Copy>(
         let mut recurring_cells: FxHashMap<(Option<Symbol>, Option<Symbol>), bool> =
             FxHashMap::default();
         let (mut day_fields, mut end_fields) = (DayFields::default(), DayFields::default());
-        for row in dataset.counted_rows(index) {
+        for row in cost_rows(dataset, index) {
             let currency = reader.currency(row);
             let Some(month) = reader.month(row) else {
                 continue;

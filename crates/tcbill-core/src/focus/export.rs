@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::{FocusFields, COLUMNS};
 use crate::analysis::compare::is_refund_or_adjustment;
-use crate::analysis::cost::{cost_source, measure_column, Measure};
+use crate::analysis::cost::{cost_rows, cost_tables, measure_column, Measure};
 use crate::analysis::currency::{CostRowReader, Currency, Month};
 use crate::analysis::deductions::analyze_deductions;
 use crate::analysis::packages::package_usage;
@@ -125,17 +125,12 @@ struct Coverage {
 
 /// The FOCUS rows of `dataset`.
 pub fn export(dataset: &Dataset) -> FocusExport {
-    let Some(source) = cost_source(dataset) else {
+    // Each table with its file's index in the dataset: the rows every cost analysis reads (per
+    // billing month, the most detailed bill loaded for it), rows loaded twice exported once.
+    let tables: Vec<(usize, &Table)> = cost_tables(dataset).collect();
+    if tables.is_empty() {
         return FocusExport::default();
-    };
-    // Each table with its file's index in the dataset: rows loaded twice are exported once.
-    let tables: Vec<(usize, &Table)> = dataset
-        .files()
-        .iter()
-        .enumerate()
-        .filter(|(_, file)| file.table.kind() == source)
-        .map(|(index, file)| (index, &file.table))
-        .collect();
+    }
     let mut notes = Vec::new();
 
     // Resource packages: bill rows whose resource ID is a package the deductions name are its
@@ -148,7 +143,7 @@ pub fn export(dataset: &Dataset) -> FocusExport {
             .collect();
     let mut purchases: BTreeMap<String, Decimal> = BTreeMap::new();
     for &(file, table) in &tables {
-        for row in dataset.counted_rows(file) {
+        for row in cost_rows(dataset, file) {
             if let Some(id) = table.text("ResourceId", row) {
                 if capacities.contains_key(id) {
                     *purchases.entry(id.to_owned()).or_default() += real_cost(table, row);
@@ -205,7 +200,7 @@ pub fn export(dataset: &Dataset) -> FocusExport {
             .iter()
             .enumerate()
             .flat_map(|(index, &(file, table))| {
-                dataset.counted_rows(file).filter_map(move |row| {
+                cost_rows(dataset, file).filter_map(move |row| {
                     let covers = table.text("ResourceId", row) != Some(&deduction.package_id)
                         && deduction.deducted_product.as_deref()
                             == table.text("BusinessCodeName", row)
@@ -266,7 +261,7 @@ pub fn export(dataset: &Dataset) -> FocusExport {
                 _ => None,
             })
             .collect();
-        for row in dataset.counted_rows(file) {
+        for row in cost_rows(dataset, file) {
             let context = RowContext {
                 table,
                 row,

@@ -345,6 +345,9 @@ impl CsvStream {
     fn split_records(&mut self, last: bool) {
         let mut decoded = std::mem::take(&mut self.decoded);
         let mut pos = 0;
+        // Whether a record of `decoded` may hold a NUL byte: looked for once in the whole text
+        // rather than in each record.
+        let mut may_hold_nul = memchr::memchr(0, decoded.as_bytes()).is_some();
         loop {
             if self.resync.is_some() {
                 if self.resync_step(&decoded, &mut pos, last) {
@@ -374,7 +377,14 @@ impl CsvStream {
                     );
                     if let Some(record) = simple {
                         let bytes = &input[pos..pos + record.len];
-                        deliver(&mut self.importer, &self.decoder, &fields, bytes, line);
+                        deliver(
+                            &mut self.importer,
+                            &self.decoder,
+                            &fields,
+                            bytes,
+                            may_hold_nul,
+                            line,
+                        );
                         self.cells = recycle_cells(fields);
                         pos += record.len;
                         // What csv-core's line count would have counted.
@@ -437,6 +447,7 @@ impl CsvStream {
                 },
             };
             self.start_resync(broken, &mut decoded, &mut pos);
+            may_hold_nul = memchr::memchr(0, decoded.as_bytes()).is_some();
         }
         if let Some(start) = self.record_start_pos.take() {
             // The record goes on in the next input: keep what the reader has taken of it.
@@ -689,7 +700,14 @@ impl CsvStream {
             })
             .collect();
         let line = self.record_start_line.take().unwrap_or_default();
-        deliver(&mut self.importer, &self.decoder, &fields, bytes, line);
+        deliver(
+            &mut self.importer,
+            &self.decoder,
+            &fields,
+            bytes,
+            true,
+            line,
+        );
         self.field_bytes_used = 0;
         self.field_ends_used = 0;
     }
@@ -709,10 +727,11 @@ fn deliver(
     decoder: &TextDecoder,
     fields: &[&str],
     bytes: &[u8],
+    may_hold_nul: bool,
     line: u64,
 ) {
     // NUL and MALFORMED are rare: look at each cell only if the record may hold one.
-    let suspect = memchr::memchr(0, bytes).is_some()
+    let suspect = (may_hold_nul && memchr::memchr(0, bytes).is_some())
         || (decoder.wrote_malformed() && memchr::memchr(0xEF, bytes).is_some());
     let bad_cell = suspect.then(|| bad_cell(fields, decoder)).flatten();
     match bad_cell {

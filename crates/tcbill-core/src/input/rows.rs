@@ -12,7 +12,9 @@ use crate::model::kind::InputKind;
 use crate::model::number::Exact;
 use crate::model::number::{self, is_absent, is_absent_trimmed, trim_cell};
 use crate::model::table::wire::{Reader, Source};
-use crate::model::table::{ColumnRole, ColumnType, RowSource, Slot, Table, TableKind};
+use crate::model::table::{
+    ColumnGroups, ColumnRole, ColumnType, RowSource, Slot, Table, TableKind,
+};
 use crate::model::time::{BeijingTime, LastTime};
 use crate::schema::{self, ColumnTarget, FieldKind, FieldSpec, HeaderPlan};
 
@@ -304,60 +306,66 @@ struct ReadingRows {
 
 /// How a row of a file whose columns are all read one cell to one column (no combined column,
 /// no tag map, no column written by two) goes into the table without slots
-/// ([`RecordImporter::import_direct`]): its numbers and times are read first, into `values`, and
-/// if every one reads, each column of the table takes its cell as it is written.
+/// ([`RecordImporter::import_direct`]): its numbers and times are read first, each kind into a
+/// list of its own, and if every one reads, the table takes the row by its columns' groups
+/// ([`Table::push_grouped`]): each text column its cell as it is written, each number and time
+/// column the value read.
 struct DirectPlan {
-    /// Per column of the table, the cell it takes.
-    sources: Vec<DirectSource>,
-    /// The file columns read as numbers or times, in order, and the currency columns checked.
-    checked: Vec<usize>,
-    /// Per file column, its number or time in the row being imported (`Slot::Absent` for the
-    /// others, and for an absent cell).
-    values: Vec<Slot<'static>>,
-}
-
-#[derive(Clone, Copy)]
-enum DirectSource {
-    /// Trimmed text of this file column, unless absent.
-    Text(usize),
-    /// The value this file column read, in [`DirectPlan::values`].
-    Value(usize),
-    /// No file column writes it (a unit column filled only from glued units).
-    Absent,
+    /// The file columns read as numbers, and whether a unit may be glued on (a quantity with no
+    /// unit column of its own keeps its number and drops the unit, as the slot way does).
+    numbers: Vec<(usize, bool)>,
+    /// The file columns read as times, each with the last time it read.
+    times: Vec<(usize, LastTime)>,
+    /// The file columns whose cells must name a currency.
+    currencies: Vec<usize>,
+    /// The numbers of the row being imported, in the order of `numbers` (`None` when absent).
+    number_values: Vec<Option<Exact>>,
+    /// The times of the row being imported, in the order of `times`.
+    time_values: Vec<Option<BeijingTime>>,
+    /// The table's columns by the type of cell they take: a text column's cell is a file
+    /// column's index, a number's or time's its index in `number_values` or `time_values`.
+    groups: ColumnGroups,
 }
 
 impl DirectPlan {
-    /// The plan for `readings` into a table of `columns` columns; `None` if some column is read
-    /// otherwise than one cell to one column.
-    fn of(readings: &[Reading], columns: usize) -> Option<Self> {
-        let mut sources = vec![DirectSource::Absent; columns];
-        let mut written = vec![false; columns];
-        let mut checked = Vec::new();
+    /// The plan for `readings` into `table`; `None` if some column is read otherwise than one
+    /// cell to one column.
+    fn of(readings: &[Reading], table: &Table) -> Option<Self> {
+        let mut sources = vec![None; table.columns().len()];
+        let (mut numbers, mut times, mut currencies) = (Vec::new(), Vec::new(), Vec::new());
         for (index, reading) in readings.iter().enumerate() {
             let (column, source) = match reading {
-                Reading::Text(column) => (*column, DirectSource::Text(index)),
+                Reading::Text(column) => (*column, (ColumnType::Text, index)),
                 Reading::Currency(column) => {
-                    checked.push(index);
-                    (*column, DirectSource::Text(index))
+                    currencies.push(index);
+                    (*column, (ColumnType::Text, index))
                 }
-                Reading::Decimal(column)
-                | Reading::Quantity { column, .. }
-                | Reading::Time(column, _) => {
-                    checked.push(index);
-                    (*column, DirectSource::Value(index))
+                Reading::Decimal(column) => {
+                    numbers.push((index, false));
+                    (*column, (ColumnType::Decimal, numbers.len() - 1))
+                }
+                Reading::Quantity { column, unit } => {
+                    numbers.push((index, unit.is_none()));
+                    (*column, (ColumnType::Decimal, numbers.len() - 1))
+                }
+                Reading::Time(column, _) => {
+                    times.push((index, LastTime::default()));
+                    (*column, (ColumnType::Time, times.len() - 1))
                 }
                 Reading::Ignored => continue,
                 Reading::Pair(..) | Reading::TagMap => return None,
             };
-            if std::mem::replace(written.get_mut(column)?, true) {
+            if sources.get_mut(column)?.replace(source).is_some() {
                 return None;
             }
-            sources[column] = source;
         }
         Some(DirectPlan {
-            sources,
-            checked,
-            values: vec![Slot::Absent; readings.len()],
+            number_values: vec![None; numbers.len()],
+            time_values: vec![None; times.len()],
+            numbers,
+            times,
+            currencies,
+            groups: table.group_columns(|column| sources[column]),
         })
     }
 }
@@ -686,7 +694,7 @@ impl RecordImporter {
                 .map(|&header| header.to_owned())
                 .collect(),
             headers,
-            direct: DirectPlan::of(&readings, self.table.columns().len()),
+            direct: DirectPlan::of(&readings, &self.table),
             readings,
             slots: Vec::new(),
         });
@@ -714,50 +722,46 @@ impl RecordImporter {
         {
             return false;
         }
-        for &index in &plan.checked {
-            let raw = trim_cell(fields[index]);
-            plan.values[index] = match &mut readings[index] {
-                Reading::Decimal(_) => match number::parse_trimmed(raw) {
-                    Ok(Some((value, ""))) => Slot::Number(value),
-                    Ok(None) => Slot::Absent,
-                    Ok(Some(_)) | Err(_) => return false,
-                },
-                Reading::Quantity { unit, .. } => match number::parse_trimmed(raw) {
-                    Ok(Some((value, glued))) if glued.is_empty() || unit.is_none() => {
-                        Slot::Number(value)
-                    }
-                    Ok(None) => Slot::Absent,
-                    Ok(Some(_)) | Err(_) => return false,
-                },
-                Reading::Time(_, last_time) => match last_time.parse(raw) {
-                    Ok(Some(time)) => Slot::Time(time),
-                    Ok(None) => Slot::Absent,
-                    Err(_) => return false,
-                },
-                // Taken as text (`DirectSource::Text`) once it names a currency.
-                Reading::Currency(_) => match read_currency(raw) {
-                    Ok(_) => Slot::Absent,
-                    Err(_) => return false,
-                },
-                _ => return false,
+        if plan.groups.columns() != self.table.columns().len() {
+            return false;
+        }
+        for (&(index, unit_allowed), value) in plan.numbers.iter().zip(&mut plan.number_values) {
+            *value = match number::parse_trimmed(trim_cell(fields[index])) {
+                Ok(Some((value, glued))) if glued.is_empty() || unit_allowed => Some(value),
+                Ok(None) => None,
+                Ok(Some(_)) | Err(_) => return false,
             };
         }
+        for ((index, last_time), value) in plan.times.iter_mut().zip(&mut plan.time_values) {
+            *value = match last_time.parse(trim_cell(fields[*index])) {
+                Ok(time) => time,
+                Err(_) => return false,
+            };
+        }
+        // Taken as text once it names a currency.
+        if plan
+            .currencies
+            .iter()
+            .any(|&index| read_currency(trim_cell(fields[index])).is_err())
+        {
+            return false;
+        }
         let DirectPlan {
-            sources, values, ..
+            number_values,
+            time_values,
+            groups,
+            ..
         } = plan;
-        self.table
-            .push_with(RowSource::Line(line), |column| match sources[column] {
-                DirectSource::Text(index) => {
-                    let text = trim_cell(fields[index]);
-                    if is_absent_trimmed(text) {
-                        Slot::Absent
-                    } else {
-                        Slot::Text(text)
-                    }
-                }
-                DirectSource::Value(index) => values[index],
-                DirectSource::Absent => Slot::Absent,
-            });
+        self.table.push_grouped(
+            RowSource::Line(line),
+            groups,
+            |index| {
+                let text = trim_cell(fields[index]);
+                (!is_absent_trimmed(text)).then_some(text)
+            },
+            |index| number_values[index],
+            |index| time_values[index],
+        );
         if let Some(message) = check_row(&self.table, self.table.row_count() - 1) {
             self.log
                 .push(Diagnostic::warning(self.file.as_str(), message).at_line(line));

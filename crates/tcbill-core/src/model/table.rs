@@ -1388,6 +1388,29 @@ impl<'a> From<Cell<'a>> for Slot<'a> {
     }
 }
 
+/// A table's columns grouped by the type of cell they take ([`Table::group_columns`]), each
+/// with the index of its cell in the caller's row, for [`Table::push_grouped`].
+#[derive(Clone, Debug)]
+pub(crate) struct ColumnGroups {
+    /// Text columns in column order, and their cells.
+    texts: Vec<(usize, usize)>,
+    /// Decimal columns and their cells.
+    numbers: Vec<(usize, usize)>,
+    /// Time columns and their cells.
+    times: Vec<(usize, usize)>,
+    /// Columns no cell goes to.
+    absent: Vec<usize>,
+    /// The table's columns when grouped.
+    columns: usize,
+}
+
+impl ColumnGroups {
+    /// How many columns the table had when grouped.
+    pub(crate) fn columns(&self) -> usize {
+        self.columns
+    }
+}
+
 /// Where a row is in its file, so a finding names the place a user opens: the physical line an
 /// editor shows for CSV (where a row's first line is, after any title line, header and multi-line
 /// cell above it; the same number a spreadsheet gives the row) and the sheet row for XLSX, or the
@@ -1678,32 +1701,93 @@ impl Table {
         self.row_count += 1;
     }
 
-    /// [`Table::push_slots`] of the slots `slot` gives for each column of the table in order,
-    /// asked once each: the CSV fast path converts each cell as its column is written
-    /// (`RecordImporter::import_direct`), with no slot held between.
+    /// Appends one row found at `source` whose columns are grouped by `groups` (made by
+    /// [`Table::group_columns`] for this table's columns): each text column takes `text` of its
+    /// cell's index, each decimal column `number` of its, each time column `time` of its (`None`
+    /// for an absent cell), and the other columns are absent. The CSV fast path
+    /// (`RecordImporter::import_direct`) pushes its rows so, with no match per cell on where it
+    /// comes from or what its column holds. Text columns take their cells in column order, as
+    /// [`Table::push_slots`] takes them, so strings are interned in the same order.
     #[inline(always)]
-    pub(crate) fn push_with<'a>(
+    pub(crate) fn push_grouped<'a>(
         &mut self,
         source: RowSource<'_>,
-        mut slot: impl FnMut(usize) -> Slot<'a>,
+        groups: &ColumnGroups,
+        mut text: impl FnMut(usize) -> Option<&'a str>,
+        mut number: impl FnMut(usize) -> Option<Exact>,
+        mut time: impl FnMut(usize) -> Option<BeijingTime>,
     ) {
+        assert_eq!(
+            groups.columns,
+            self.columns.len(),
+            "column groups made for this table's columns"
+        );
         self.sources.push(match source {
             RowSource::Line(line) => StoredSource::Line(line),
             RowSource::Record(path) => StoredSource::Record(self.strings.intern(path).0),
         });
         self.column_texts.resize_with(self.columns.len(), || None);
-        let columns = self.columns.iter_mut().zip(&mut self.column_texts);
-        for (index, (column, texts)) in columns.enumerate() {
-            match (&mut column.values, slot(index)) {
-                (ColumnValues::Text(column), Slot::Text(text)) => {
-                    column.push_recent(text, &mut self.strings, &mut self.unique_strings, texts);
-                }
-                (ColumnValues::Decimal(column), Slot::Number(value)) => column.push_exact(value),
-                (ColumnValues::Time(column), Slot::Time(value)) => column.push(value),
+        for &(column, cell) in &groups.texts {
+            match (&mut self.columns[column].values, text(cell)) {
+                (ColumnValues::Text(values), Some(text)) => values.push_recent(
+                    text,
+                    &mut self.strings,
+                    &mut self.unique_strings,
+                    &mut self.column_texts[column],
+                ),
                 (values, _) => values.push_absent(),
             }
         }
+        for &(column, cell) in &groups.numbers {
+            match (&mut self.columns[column].values, number(cell)) {
+                (ColumnValues::Decimal(values), Some(value)) => values.push_exact(value),
+                (values, _) => values.push_absent(),
+            }
+        }
+        for &(column, cell) in &groups.times {
+            match (&mut self.columns[column].values, time(cell)) {
+                (ColumnValues::Time(values), Some(value)) => values.push(value),
+                (values, _) => values.push_absent(),
+            }
+        }
+        for &column in &groups.absent {
+            self.columns[column].values.push_absent();
+        }
         self.row_count += 1;
+        debug_assert!(
+            self.columns
+                .iter()
+                .all(|column| column.values.len() == self.row_count),
+            "every column took one cell"
+        );
+    }
+
+    /// This table's columns grouped for [`Table::push_grouped`]: `cell` says of each column the
+    /// type of the cell a row gives it and that cell's index (`None` if no cell goes to it); a
+    /// column whose cell is not of its own type is absent in every row, as in
+    /// [`Table::push_slots`].
+    pub(crate) fn group_columns(
+        &self,
+        mut cell: impl FnMut(usize) -> Option<(ColumnType, usize)>,
+    ) -> ColumnGroups {
+        let mut groups = ColumnGroups {
+            texts: Vec::new(),
+            numbers: Vec::new(),
+            times: Vec::new(),
+            absent: Vec::new(),
+            columns: self.columns.len(),
+        };
+        for (index, column) in self.columns.iter().enumerate() {
+            match cell(index) {
+                Some((kind, cell)) if kind == column.column_type() => match kind {
+                    ColumnType::Text => groups.texts.push((index, cell)),
+                    ColumnType::Decimal => groups.numbers.push((index, cell)),
+                    ColumnType::Time => groups.times.push((index, cell)),
+                },
+                _ => groups.absent.push(index),
+            }
+        }
+        groups
     }
 
     /// Appends every row of `other`, a later stretch of the same file read apart (the CLI reads
@@ -2338,6 +2422,86 @@ mod tests {
             let unique = |table: &Table| table.text_column("BillId").unwrap().is_unique();
             assert_eq!(unique(&joined), unique(&whole), "cut at {cuts:?}");
         }
+    }
+
+    #[test]
+    fn a_row_pushed_by_column_groups_is_the_row_pushed_by_slots() {
+        let make = || {
+            let mut table = Table::new(TableKind::BillDetails);
+            for (name, column_type) in [
+                ("a", ColumnType::Text),
+                ("b", ColumnType::Decimal),
+                ("c", ColumnType::Time),
+                ("d", ColumnType::Text),
+                ("e", ColumnType::Decimal),
+                ("f", ColumnType::Text),
+            ] {
+                table.ensure_column(name, name, ColumnRole::Field, column_type);
+            }
+            table
+        };
+        // Per row: a and f text, b a number (plain or not), c a time, d given a number (not its
+        // type: absent), e nothing.
+        let texts = ["x", "产品一", "", "a longer string than sixteen bytes", "x"];
+        let numbers = [
+            Some(Exact::Plain {
+                mantissa: -5,
+                scale: 2,
+            }),
+            None,
+            Some(Exact::Decimal(dec("123456789012345678901.5"))),
+            Some(Exact::Plain {
+                mantissa: 7,
+                scale: 0,
+            }),
+            None,
+        ];
+        let times = [
+            Some(1_750_000_000),
+            None,
+            Some(1),
+            Some(1_750_000_000),
+            None,
+        ];
+        let time = |row: usize| times[row].map(BeijingTime::from_utc_epoch_secs);
+        let text = |row: usize| Some(texts[row]).filter(|text| !text.is_empty());
+        let mut by_slots = make();
+        let mut grouped = make();
+        let groups = grouped.group_columns(|column| match column {
+            0 | 5 => Some((ColumnType::Text, column)),
+            1 | 3 => Some((ColumnType::Decimal, 0)),
+            2 => Some((ColumnType::Time, 0)),
+            _ => None,
+        });
+        for row in 0..texts.len() {
+            let slot_of = |text: Option<&'static str>| text.map_or(Slot::Absent, Slot::Text);
+            let number = numbers[row].map_or(Slot::Absent, Slot::Number);
+            let slots = [
+                slot_of(text(row)),
+                number,
+                time(row).map_or(Slot::Absent, Slot::Time),
+                number,
+                Slot::Absent,
+                slot_of(text((row + 1) % texts.len())),
+            ];
+            by_slots.push_slots(RowSource::Line(row as u64 + 2), &slots);
+            grouped.push_grouped(
+                RowSource::Line(row as u64 + 2),
+                &groups,
+                |column| {
+                    text(if column == 0 {
+                        row
+                    } else {
+                        (row + 1) % texts.len()
+                    })
+                },
+                |_| numbers[row],
+                |_| time(row),
+            );
+        }
+        assert_eq!(cells(&grouped), cells(&by_slots));
+        assert_eq!(storage(&grouped), storage(&by_slots));
+        assert_eq!(grouped.columns, by_slots.columns, "the same symbols");
     }
 
     #[test]

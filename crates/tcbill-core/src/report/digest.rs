@@ -15,7 +15,9 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::{CostReport, CurrencyTotal, DuplicateNotice, Report, RoundingNotice, UncountedNotice};
+use super::{
+    CostReport, CurrencyTotal, DuplicateNotice, LowerDetailNotice, Report, RoundingNotice,
+};
 use crate::analysis::alerts::Alerts;
 use crate::analysis::checks::{Check, CheckStatus, Finding, FindingCode, SkipReason};
 use crate::analysis::compare::Comparison;
@@ -45,7 +47,7 @@ pub struct Digest<'a> {
     /// Columns whose totals may be rounded (never for a bill).
     pub rounding: Cow<'a, [RoundingNotice]>,
     /// Bill files whose months the costs do not cover.
-    pub uncounted: Cow<'a, [UncountedNotice]>,
+    pub lower_detail: Cow<'a, [LowerDetailNotice]>,
     pub cost: CostDigest<'a>,
     pub deductions: DeductionDigest<'a>,
     pub packages: Vec<PackageDigest<'a>>,
@@ -192,7 +194,7 @@ impl<'a> Digest<'a> {
         Digest {
             duplicates: Cow::Borrowed(&report.duplicates),
             rounding: Cow::Borrowed(&report.rounding),
-            uncounted: Cow::Borrowed(&report.uncounted),
+            lower_detail: Cow::Borrowed(&report.lower_detail),
             cost: CostDigest {
                 source: source.as_deref().map(Cow::Borrowed),
                 row_count: *row_count,

@@ -22,15 +22,15 @@ pub use digest::{
     CheckDigest, CostDigest, DeductionDigest, Digest, DigestLimits, FindingDigest, PackageDigest,
 };
 
-use std::collections::BTreeSet;
-
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::alerts::{largest_alerts, AlertOptions, Alerts, DailyAlerts, DailyCosts};
 use crate::analysis::checks::{run_checks_from, Check, RowChecks, CHECKED_KINDS};
 use crate::analysis::compare::{compare, default_periods, Comparison, Period};
-use crate::analysis::cost::{cost_source, sums_alike, Amounts, CostGroups, Dimension, Summary};
-use crate::analysis::currency::{CostRowReader, Currency, Month};
+use crate::analysis::cost::{
+    cost_source, month_sources, sums_alike, Amounts, CostGroups, Dimension, Summary,
+};
+use crate::analysis::currency::{Currency, Month};
 use crate::analysis::deductions::{analyze_deductions, DeductionAnalysis, DeductionRow};
 use crate::analysis::forecast::{forecasts, Forecast};
 use crate::analysis::packages::{package_usage, PackageUsage};
@@ -39,11 +39,11 @@ use crate::dataset::Dataset;
 use crate::model::diagnostic::Diagnostic;
 #[cfg(doc)]
 use crate::model::table::DecimalColumn;
-use crate::model::table::{Table, TableKind};
+use crate::model::table::Table;
 
 /// Identifies the JSON document; bumped with every incompatible change of its shape.
 pub const REPORT_FORMAT: &str = "tcbill-report";
-pub const REPORT_VERSION: u32 = 5;
+pub const REPORT_VERSION: u32 = 6;
 
 /// What the report's cost section breaks the total down by.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -121,25 +121,45 @@ impl DuplicateNotice {
     }
 }
 
-/// A bill file whose rows are not in the costs: the costs are read from the most detailed bills
-/// loaded (an L2 beside an L3), and those do not cover `months`, which this file has. Its money
-/// for those months is in no total: said, not dropped silently.
+/// A billing month of one currency whose costs are read from a less detailed bill than the most
+/// detailed kind loaded, since no bill of that kind covers it (an L2 for May and June beside an
+/// L3 for June: May is read from the L2). Its total is right; its breakdowns have only the
+/// detail that bill has (an L2 has no components).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UncountedNotice {
-    pub file: String,
-    /// The files the costs are read from.
-    pub read_from: Vec<String>,
-    pub months: Vec<Month>,
+pub struct LowerDetailNotice {
+    pub currency: Currency,
+    /// `None` for the rows without a billing month.
+    pub month: Option<Month>,
+    /// The kind its costs are read from (`BillResources`, `CostDetails`).
+    pub read_from: String,
+    /// The files of that kind holding its rows.
+    pub files: Vec<String>,
+    /// The most detailed kind loaded (`BillDetails`, `BillResources`), none of which covers it.
+    pub most_detailed: String,
 }
 
-impl UncountedNotice {
+/// A bill kind as a reader names it.
+fn kind_label(kind: &str) -> &str {
+    match kind {
+        "BillDetails" => "L3 bill",
+        "BillResources" => "L2 resource bill",
+        "CostDetails" => "cost details export (消耗明细)",
+        other => other,
+    }
+}
+
+impl LowerDetailNotice {
+    /// The warning on a file it is read from.
     fn message(&self) -> String {
-        let months: Vec<String> = self.months.iter().map(ToString::to_string).collect();
+        let month = match self.month {
+            Some(month) => format!("{month} ({})", self.currency),
+            None => format!("the rows without a billing month ({})", self.currency),
+        };
         format!(
-            "its rows are not in the costs: they are read from the most detailed bills loaded \
-             ({}), which do not cover its months {}",
-            self.read_from.join(", "),
-            months.join(", ")
+            "the costs of {month} are read from this {}, the most detailed bill loaded for that \
+             month (no {} covers it)",
+            kind_label(&self.read_from),
+            kind_label(&self.most_detailed)
         )
     }
 }
@@ -199,9 +219,10 @@ pub struct Report {
     /// Columns whose totals may be rounded (never for a bill, so left out when empty).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rounding: Vec<RoundingNotice>,
-    /// Bill files whose months the costs do not cover (left out when empty).
+    /// The billing months whose costs are read from a less detailed bill than the most detailed
+    /// kind loaded (left out when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub uncounted: Vec<UncountedNotice>,
+    pub lower_detail: Vec<LowerDetailNotice>,
     pub cost: CostReport,
     pub deductions: DeductionReport,
     pub packages: Vec<PackageUsage>,
@@ -219,54 +240,26 @@ pub struct Report {
     pub comparison: Option<Comparison>,
 }
 
-/// The bill files not read for the costs ([`cost_source`] picks the most detailed kind loaded)
-/// that have months the files read do not cover.
-fn uncounted_bills(dataset: &Dataset) -> Vec<UncountedNotice> {
-    let Some(source) = cost_source(dataset) else {
+/// The billing months read from a less detailed bill than the most detailed kind loaded
+/// ([`month_sources`]: per month, the most detailed bill loaded for it).
+fn lower_detail(dataset: &Dataset) -> Vec<LowerDetailNotice> {
+    let Some(most_detailed) = cost_source(dataset) else {
         return Vec::new();
     };
     let files = dataset.files();
-    let is_bill = |kind: TableKind| {
-        matches!(
-            kind,
-            TableKind::BillDetails | TableKind::BillResources | TableKind::CostDetails
-        )
-    };
-    let others: Vec<usize> = (0..files.len())
-        .filter(|&index| {
-            let kind = files[index].table.kind();
-            kind != source && is_bill(kind) && dataset.counted_rows(index).next().is_some()
-        })
-        .collect();
-    if others.is_empty() {
-        return Vec::new();
-    }
-    let months_of = |index: usize| -> BTreeSet<Month> {
-        let reader = CostRowReader::new(&files[index].table);
-        dataset
-            .counted_rows(index)
-            .filter_map(|row| reader.month(row))
-            .collect()
-    };
-    let read_from: Vec<usize> = (0..files.len())
-        .filter(|&index| files[index].table.kind() == source)
-        .collect();
-    let covered: BTreeSet<Month> = read_from
-        .iter()
-        .flat_map(|&index| months_of(index))
-        .collect();
-    others
+    month_sources(dataset)
         .into_iter()
-        .filter_map(|index| {
-            let months: Vec<Month> = months_of(index).difference(&covered).copied().collect();
-            (!months.is_empty()).then(|| UncountedNotice {
-                file: files[index].name.clone(),
-                read_from: read_from
-                    .iter()
-                    .map(|&index| files[index].name.clone())
-                    .collect(),
-                months,
-            })
+        .filter(|(_, source)| source.kind != most_detailed)
+        .map(|((currency, month), source)| LowerDetailNotice {
+            currency,
+            month,
+            read_from: format!("{:?}", source.kind),
+            files: source
+                .files
+                .iter()
+                .map(|&index| files[index].name.clone())
+                .collect(),
+            most_detailed: format!("{most_detailed:?}"),
         })
         .collect()
 }
@@ -454,7 +447,7 @@ impl Report {
             None => (None, None, None),
         };
         let row_checks = row_checks.unwrap_or_else(|| RowChecks::read(dataset));
-        let (inputs, duplicates, rounding, uncounted) = Report::inputs(dataset);
+        let (inputs, duplicates, rounding, lower_detail) = Report::inputs(dataset);
         let ((cost, (usage, forecast, comparison)), (daily, (analysis, packages, checks))) = fork
             .join(
                 || {
@@ -500,7 +493,7 @@ impl Report {
             inputs,
             duplicates,
             rounding,
-            uncounted,
+            lower_detail,
             cost,
             deductions: DeductionReport {
                 analysis,
@@ -516,18 +509,18 @@ impl Report {
     }
 
     /// What each input file gave, the rows it repeats of a file loaded before it, the columns
-    /// whose totals may be rounded, and the bill files whose months the costs do not cover.
+    /// whose totals may be rounded, and the months read from a less detailed bill.
     fn inputs(
         dataset: &Dataset,
     ) -> (
         Vec<InputSummary>,
         Vec<DuplicateNotice>,
         Vec<RoundingNotice>,
-        Vec<UncountedNotice>,
+        Vec<LowerDetailNotice>,
     ) {
         let files = dataset.files();
         let risks = dataset.rounding_risks();
-        let uncounted = uncounted_bills(dataset);
+        let lower_detail = lower_detail(dataset);
         let mut duplicates = Vec::new();
         let mut inputs = Vec::with_capacity(files.len());
         for (index, file) in files.iter().enumerate() {
@@ -560,16 +553,16 @@ impl Report {
                         );
                         Diagnostic::warning(&file.name, RoundingNotice::MESSAGE).in_column(header)
                     });
-            let not_in_costs = uncounted
+            let lower = lower_detail
                 .iter()
-                .filter(|notice| notice.file == file.name)
+                .filter(|notice| notice.files.contains(&file.name))
                 .map(|notice| Diagnostic::warning(&file.name, notice.message()));
             let diagnostics = file.diagnostics.iter().map(ToString::to_string).chain(
                 notices
                     .iter()
                     .map(|notice| Diagnostic::warning(&file.name, notice.message()))
                     .chain(rounded)
-                    .chain(not_in_costs)
+                    .chain(lower)
                     .map(|diagnostic| diagnostic.to_string()),
             );
             inputs.push(InputSummary {
@@ -595,7 +588,7 @@ impl Report {
                     .collect(),
             })
             .collect();
-        (inputs, duplicates, rounding, uncounted)
+        (inputs, duplicates, rounding, lower_detail)
     }
 
     /// The total and every breakdown: the summaries' groupings.

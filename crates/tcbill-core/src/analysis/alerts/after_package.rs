@@ -19,7 +19,9 @@ use rust_decimal::Decimal;
 use super::daily::days;
 use super::{cite, Alert, AlertKind, Dimension, FoundRows};
 use crate::analysis::compare::tidy;
-use crate::analysis::cost::{cost_column, cost_tables, time_columns, USAGE_START_COLUMNS};
+use crate::analysis::cost::{
+    cost_column, cost_rows, cost_tables, time_columns, USAGE_START_COLUMNS,
+};
 use crate::analysis::currency::{CostRowReader, Currency};
 use crate::analysis::deductions::DeductionAnalysis;
 use crate::analysis::packages::PackageUsage;
@@ -108,7 +110,7 @@ pub(super) fn after_package(
         let currency = CostRowReader::new(table);
         let charges_of = PayAsYouGoCharges::new(table);
         let starts = time_columns(table, &USAGE_START_COLUMNS);
-        for row in dataset.counted_rows(index) {
+        for row in cost_rows(dataset, index) {
             let Some((usage_kind, amount)) = charges_of.charge(row) else {
                 continue;
             };

@@ -12,7 +12,7 @@ use rustc_hash::FxHashSet;
 
 use super::{cite, Alert, AlertKind, AlertOptions, Dimension, FoundRows};
 use crate::analysis::compare::{tidy, Period};
-use crate::analysis::cost::{cost_column, cost_tables};
+use crate::analysis::cost::{cost_column, cost_rows, cost_tables};
 use crate::analysis::currency::{CostRowReader, Currency, Month};
 use crate::analysis::fixed::DecimalAdder;
 use crate::dataset::Dataset;
@@ -63,7 +63,7 @@ pub(super) fn allocation_gaps(dataset: &Dataset, tag_keys: &[String]) -> Vec<Ale
         // added in integers (`DecimalAdder`), as a decimal only from a column of 16-byte ones.
         let wide = cost.is_some_and(DecimalColumn::is_wide);
         let mut table_gaps: Vec<TableGap> = Vec::new();
-        for row in dataset.counted_rows(index) {
+        for row in cost_rows(dataset, index) {
             let Some(amount) = cost.and_then(|column| column.parts(row)) else {
                 continue;
             };

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{cite, Alert, AlertKind, Dimension, FoundRows, Rank};
 use crate::analysis::compare::{tidy, Day, Period};
-use crate::analysis::cost::{cost_column, cost_tables, time_columns, DAY_COLUMNS};
+use crate::analysis::cost::{cost_column, cost_rows, cost_tables, time_columns, DAY_COLUMNS};
 use crate::analysis::currency::{CostRowReader, Currency};
 use crate::analysis::products::product_identity;
 use crate::dataset::Dataset;
@@ -339,7 +339,7 @@ impl DailyCosts {
     pub fn read(dataset: &Dataset) -> DailyCosts {
         let mut daily = DailyCosts::default();
         for (index, table) in cost_tables(dataset) {
-            daily.add_rows(table, dataset.counted_rows(index));
+            daily.add_rows(table, cost_rows(dataset, index));
         }
         daily
     }
@@ -517,7 +517,11 @@ pub(super) fn with_rows(dataset: &Dataset, found: Vec<Found>) -> Vec<Alert> {
             let mut wanted_days: Vec<Option<&Days>> = Vec::new();
             // Rows come in time order: whether a day has alerts is asked once per run of it.
             let mut last_day: Option<(DayNumber, bool)> = None;
-            for row in dataset.counted_rows(index) {
+            // The dimensions a currency's alerts are of, as bits: a row's series of another
+            // dimension is in no alert, so it is not looked up (a bill's listed spikes are often
+            // all of one dimension). Asked once per run of a currency.
+            let mut last_currency: Option<(Currency, u8)> = None;
+            for row in cost_rows(dataset, index) {
                 let Some(day) = reader.day(row) else {
                     continue;
                 };
@@ -533,7 +537,20 @@ pub(super) fn with_rows(dataset: &Dataset, found: Vec<Found>) -> Vec<Alert> {
                     continue;
                 }
                 let currency = reader.currency.currency(row);
+                let dimensions = match last_currency {
+                    Some((last, dimensions)) if last == currency => dimensions,
+                    _ => {
+                        let dimensions = (0..DIMENSIONS.len())
+                            .filter(|&dimension| wanted.contains_key(&(currency, dimension)))
+                            .fold(0u8, |bits, dimension| bits | 1 << dimension);
+                        last_currency = Some((currency, dimensions));
+                        dimensions
+                    }
+                };
                 for dimension in 0..DIMENSIONS.len() {
+                    if dimensions >> dimension & 1 == 0 {
+                        continue;
+                    }
                     let number = series.number(&reader, currency, dimension, row) as usize;
                     while wanted_days.len() < series.series.len() {
                         let (currency, dimension, part) = series.series[wanted_days.len()];

@@ -30,7 +30,7 @@ use super::after_package::PayAsYouGoCharges;
 use super::daily::days;
 use super::{cite, Alert, AlertKind, Dimension};
 use crate::analysis::compare::tidy;
-use crate::analysis::cost::{cost_column, cost_tables, time_columns, DAY_COLUMNS};
+use crate::analysis::cost::{cost_column, cost_rows, cost_tables, time_columns, DAY_COLUMNS};
 use crate::analysis::currency::{CostRowReader, Currency};
 use crate::analysis::deductions::{is_period_package, DeductionAnalysis};
 use crate::analysis::packages::PackageUsage;
@@ -85,7 +85,7 @@ fn prices<'a>(dataset: &Dataset, packages: &'a [PackageUsage]) -> BTreeMap<&'a s
         };
         let reader = CostRowReader::new(table);
         let cost = cost_column(table);
-        for row in dataset.counted_rows(index) {
+        for row in cost_rows(dataset, index) {
             let Some(symbol) = resources.get(row) else {
                 continue;
             };
@@ -130,7 +130,7 @@ fn loaded_until(dataset: &Dataset, deductions: &DeductionAnalysis) -> Option<Bei
         .max();
     for (index, table) in cost_tables(dataset) {
         let columns = time_columns(table, &DAY_COLUMNS);
-        for row in dataset.counted_rows(index) {
+        for row in cost_rows(dataset, index) {
             if let Some(time) = columns.iter().find_map(|column| column.get(row)) {
                 // The day's last second: a row of a day covers the whole day.
                 let next_day = BeijingTime::beijing_day_start(time.beijing_day_number() + 1);
@@ -349,7 +349,7 @@ fn worth_buying(
         let reader = CostRowReader::new(table);
         let charges_of = PayAsYouGoCharges::new(table);
         let days = time_columns(table, &DAY_COLUMNS);
-        for row in dataset.counted_rows(index) {
+        for row in cost_rows(dataset, index) {
             let Some((usage_kind, amount)) = charges_of.charge(row) else {
                 continue;
             };
