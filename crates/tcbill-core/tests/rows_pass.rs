@@ -251,16 +251,7 @@ fn read_in_parts_with_passes(
     parts: usize,
     options: &ReportOptions,
 ) -> (ParsedFile, RowsPass) {
-    let mut starts = PartStarts::new(bytes.len() as u64, parts);
-    while let Some(at) = starts.wanted() {
-        let at = at as usize;
-        starts.feed(&bytes[at..(at + START_WINDOW).min(bytes.len())]);
-    }
-    let starts: Vec<usize> = starts
-        .into_starts()
-        .into_iter()
-        .map(|at| at as usize)
-        .collect();
+    let starts = part_starts(bytes, parts);
     let plan = TextParts::plan("bill.csv", bytes).expect("a UTF-8 CSV with its header");
     let mut joined: Option<(PartJoin, RowsPass)> = None;
     let mut first_rows = 0;
@@ -368,16 +359,7 @@ fn cells(file: &ParsedFile) -> String {
 /// `PartJoin::then` (the CLI's join) or, `through_bytes`, `PartJoin::then_read` of each later
 /// part's bytes (the browser's), without any pass over the parts' rows.
 fn read_in_parts(bytes: &[u8], parts: usize, feed: usize, through_bytes: bool) -> ParsedFile {
-    let mut starts = PartStarts::new(bytes.len() as u64, parts);
-    while let Some(at) = starts.wanted() {
-        let at = at as usize;
-        starts.feed(&bytes[at..(at + START_WINDOW).min(bytes.len())]);
-    }
-    let starts: Vec<usize> = starts
-        .into_starts()
-        .into_iter()
-        .map(|at| at as usize)
-        .collect();
+    let starts = part_starts(bytes, parts);
     assert_eq!(starts.len(), parts, "{parts} real parts");
     let plan = TextParts::plan("bill.csv", bytes).expect("a UTF-8 CSV with its header");
     let mut joined: Option<PartJoin> = None;
@@ -481,4 +463,19 @@ fn a_bill_read_in_parts_and_joined_is_the_whole_files_table_and_report() {
         }
     }
     assert_eq!(checked, 7 * 3 * 3 * 2);
+}
+
+/// Where `bytes` is cut into `parts`, as the workers find it: each start searched for in a
+/// window of the file.
+fn part_starts(bytes: &[u8], parts: usize) -> Vec<usize> {
+    let mut starts = PartStarts::new(bytes.len() as u64, parts);
+    while let Some(at) = starts.wanted() {
+        let at = at as usize;
+        starts.feed(&bytes[at..(at + START_WINDOW).min(bytes.len())]);
+    }
+    starts
+        .into_starts()
+        .into_iter()
+        .map(|at| at as usize)
+        .collect()
 }
